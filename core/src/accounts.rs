@@ -1,0 +1,356 @@
+//! Admin accounts: signing in, who is acting, and what their role allows.
+
+use std::collections::BTreeSet;
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordVerifier};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::audit::{self, AuditActor, AuditEntry};
+use crate::error::{Error, Result};
+use crate::org::{Actor, Org};
+use crate::permission::Permission;
+
+/// The signed-in account as the UI shows it, with what its role may and may not do.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SessionInfo {
+    #[ts(type = "number")]
+    pub account_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub organization: String,
+    pub permissions: Vec<Permission>,
+    /// One explanation for each permission the role lacks.
+    pub missing: Vec<MissingPermission>,
+}
+
+/// Why a control is read-only: the missing permission and who has it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MissingPermission {
+    pub permission: Permission,
+    pub label: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ActingAccount {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role_name: String,
+    pub permissions: BTreeSet<Permission>,
+}
+
+pub(crate) fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+}
+
+fn password_matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Loads the acting account and its role's permissions as they are in the database now.
+pub(crate) fn acting_account(conn: &Connection, actor: Actor) -> Result<ActingAccount> {
+    let row = conn
+        .query_row(
+            "SELECT a.login, a.display_name, r.name, a.status, a.role_id
+             FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
+            [actor.account_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(Error::NotSignedIn)?;
+    let (login, display_name, role_name, status, role_id) = row;
+    if status != "active" {
+        return Err(Error::AccountDisabled { login });
+    }
+    Ok(ActingAccount {
+        id: actor.account_id,
+        login,
+        display_name,
+        role_name,
+        permissions: role_permissions(conn, role_id)?,
+    })
+}
+
+fn role_permissions(conn: &Connection, role_id: i64) -> Result<BTreeSet<Permission>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission",
+    )?;
+    let keys = stmt
+        .query_map([role_id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(keys
+        .iter()
+        .filter_map(|k| Permission::from_key(k))
+        .collect())
+}
+
+pub(crate) fn require(
+    conn: &Connection,
+    account: &ActingAccount,
+    permission: Permission,
+) -> Result<()> {
+    if account.permissions.contains(&permission) {
+        return Ok(());
+    }
+    Err(Error::PermissionDenied {
+        permission,
+        message: explain_missing(conn, account, permission)?,
+    })
+}
+
+/// "Your role Helpdesk does not include Assign and change licenses. Ask Dana Reyes (Super
+/// Admin), or switch to an account that has it."
+fn explain_missing(
+    conn: &Connection,
+    account: &ActingAccount,
+    permission: Permission,
+) -> Result<String> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.login, a.display_name, r.name
+         FROM accounts a
+         JOIN roles r ON r.id = a.role_id
+         JOIN role_permissions rp ON rp.role_id = a.role_id AND rp.permission = ?1
+         WHERE a.status = 'active'
+         ORDER BY r.id, a.display_name",
+    )?;
+    let holders = stmt
+        .query_map([permission.key()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut message = format!(
+        "Your role {} does not include {}.",
+        account.role_name,
+        permission.label()
+    );
+    // The same person's other account comes first: switching is quicker than asking.
+    if let Some((login, _, role)) = holders
+        .iter()
+        .find(|(_, name, _)| *name == account.display_name)
+    {
+        message.push_str(&format!(
+            " Your other account {login} ({role}) has it: use Switch account."
+        ));
+        return Ok(message);
+    }
+    let names: Vec<String> = holders
+        .iter()
+        .take(3)
+        .map(|(_, name, role)| format!("{name} ({role})"))
+        .collect();
+    match names.len() {
+        0 => message.push_str(" No active account has it."),
+        _ => message.push_str(&format!(
+            " Ask {}, or switch to an account that has it.",
+            join_or(&names)
+        )),
+    }
+    Ok(message)
+}
+
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+impl Org {
+    /// Checks the login and password; records both outcomes in the audit log.
+    pub fn sign_in(&mut self, login: &str, password: &str) -> Result<SessionInfo> {
+        let login = login.trim();
+        if login.is_empty() {
+            return Err(Error::invalid("Account", "Enter the account name."));
+        }
+        if password.is_empty() {
+            return Err(Error::invalid("Password", "Enter the password."));
+        }
+        let found: Option<(i64, String, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT a.id, a.password_hash, r.name, a.login
+                 FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.login = ?1",
+                [login],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let now = self.now();
+        let verdict = match &found {
+            Some((_, hash, _, _)) if password_matches(password, hash) => Ok(()),
+            _ => Err(Error::InvalidCredentials),
+        };
+        let (account_id, role) = match &found {
+            Some((id, _, role, _)) => (Some(*id), role.as_str()),
+            None => (None, ""),
+        };
+        let recorded_login = found.as_ref().map_or(login, |f| f.3.as_str());
+        let mut entry = AuditEntry::new("account.sign_in");
+        entry.refused = verdict.is_err();
+        audit::append(
+            &self.conn,
+            &now,
+            &AuditActor {
+                account_id,
+                login: recorded_login,
+                role_name: role,
+            },
+            &entry,
+        )?;
+        verdict?;
+        let actor = Actor {
+            account_id: account_id.expect("verified account has an id"),
+        };
+        self.session(actor)
+    }
+
+    /// The account as it is now (its role may have changed since sign-in).
+    pub fn session(&self, actor: Actor) -> Result<SessionInfo> {
+        let account = acting_account(&self.conn, actor)?;
+        let missing = Permission::ALL
+            .into_iter()
+            .filter(|p| !account.permissions.contains(p))
+            .map(|p| {
+                Ok(MissingPermission {
+                    permission: p,
+                    label: p.label().to_owned(),
+                    message: explain_missing(&self.conn, &account, p)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SessionInfo {
+            account_id: account.id,
+            organization: crate::settings::organization_name(&self.conn)?,
+            permissions: account.permissions.iter().copied().collect(),
+            login: account.login,
+            display_name: account.display_name,
+            role: account.role_name,
+            missing,
+        })
+    }
+}
+
+/// Creates an account (demo and set-up); the password is stored as an argon2id hash.
+pub(crate) fn insert_account(
+    conn: &Connection,
+    login: &str,
+    display_name: &str,
+    role_name: &str,
+    password: &str,
+    now: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO accounts (login, display_name, role_id, password_hash, created_at)
+         VALUES (?1, ?2, (SELECT id FROM roles WHERE name = ?3), ?4, ?5)",
+        params![login, display_name, role_name, hash_password(password)?, now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{demo_org, sign_in};
+
+    #[test]
+    fn the_right_password_signs_in_and_shows_the_role() {
+        let (_dir, mut org) = demo_org();
+        let s = org.sign_in("dana.reyes", "super-demo").unwrap();
+        assert_eq!(s.role, "Super Admin");
+        assert_eq!(s.display_name, "Dana Reyes");
+        assert!(s.missing.is_empty());
+    }
+
+    #[test]
+    fn a_wrong_password_or_unknown_account_is_refused_alike_and_recorded() {
+        let (_dir, mut org) = demo_org();
+        let e1 = org.sign_in("dana.reyes", "wrong").unwrap_err();
+        let e2 = org.sign_in("nobody", "wrong").unwrap_err();
+        assert_eq!(e1.code(), "invalid_credentials");
+        assert_eq!(e1.to_string(), e2.to_string());
+        let refused: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'account.sign_in' AND outcome = 'refused'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(refused, 2);
+    }
+
+    #[test]
+    fn login_is_case_insensitive_and_trimmed() {
+        let (_dir, mut org) = demo_org();
+        assert!(org.sign_in("  Dana.Reyes ", "super-demo").is_ok());
+    }
+
+    #[test]
+    fn empty_fields_are_named() {
+        let (_dir, mut org) = demo_org();
+        let e = org.sign_in("", "x").unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("Account"));
+        let e = org.sign_in("dana.reyes", "").unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("Password"));
+    }
+
+    #[test]
+    fn helpdesk_lacks_license_changes_and_is_told_who_has_them() {
+        let (_dir, mut org) = demo_org();
+        let helpdesk = sign_in(&mut org, "priya.nair");
+        let s = org.session(helpdesk).unwrap();
+        let m = s
+            .missing
+            .iter()
+            .find(|m| m.permission == crate::Permission::LicensesAssign)
+            .unwrap();
+        assert_eq!(
+            m.message,
+            "Your role Helpdesk does not include Assign and change licenses. \
+             Ask Dana Reyes (Super Admin) or Sam Okafor (IT Admin), or switch to an account that has it."
+        );
+    }
+
+    #[test]
+    fn the_person_with_two_accounts_is_pointed_at_the_other_one() {
+        let (_dir, mut org) = demo_org();
+        let lower = sign_in(&mut org, "dana.support");
+        let s = org.session(lower).unwrap();
+        let m = s
+            .missing
+            .iter()
+            .find(|m| m.permission == crate::Permission::LicensesAssign)
+            .unwrap();
+        assert!(
+            m.message.contains("Your other account dana.reyes (Super Admin) has it"),
+            "{}",
+            m.message
+        );
+    }
+}

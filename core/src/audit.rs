@@ -1,0 +1,252 @@
+//! The append-only audit log: every change and refusal, each entry chained to the one before
+//! by a SHA-256 hash so that an edit made outside LicenseDesk shows.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+
+const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who acted, as recorded (names are copied so that the entry reads the same forever).
+pub(crate) struct AuditActor<'a> {
+    pub account_id: Option<i64>,
+    pub login: &'a str,
+    pub role_name: &'a str,
+}
+
+pub(crate) struct AuditEntry<'a> {
+    pub action: &'a str,
+    pub refused: bool,
+    pub target_user_id: Option<i64>,
+    pub target_label: Option<&'a str>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub detail: Option<&'a str>,
+}
+
+impl<'a> AuditEntry<'a> {
+    pub fn new(action: &'a str) -> Self {
+        Self {
+            action,
+            refused: false,
+            target_user_id: None,
+            target_label: None,
+            before: None,
+            after: None,
+            detail: None,
+        }
+    }
+}
+
+/// Appends one entry; call it inside the transaction of the change it records.
+pub(crate) fn append(
+    conn: &Connection,
+    at: &str,
+    actor: &AuditActor<'_>,
+    entry: &AuditEntry<'_>,
+) -> Result<i64> {
+    let prev_hash: String = conn
+        .query_row(
+            "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| GENESIS_HASH.to_owned());
+    let outcome = if entry.refused { "refused" } else { "ok" };
+    let before = entry.before.as_ref().map(Value::to_string);
+    let after = entry.after.as_ref().map(Value::to_string);
+    let row = HashedFields {
+        at,
+        account_id: actor.account_id,
+        account_login: actor.login,
+        role_name: actor.role_name,
+        action: entry.action,
+        outcome,
+        target_user_id: entry.target_user_id,
+        target_label: entry.target_label,
+        before: before.as_deref(),
+        after: after.as_deref(),
+        detail: entry.detail,
+    };
+    let hash = row.hash(&prev_hash);
+    conn.execute(
+        "INSERT INTO audit_log (at, account_id, account_login, role_name, action, outcome,
+             target_user_id, target_label, before_json, after_json, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            at,
+            actor.account_id,
+            actor.login,
+            actor.role_name,
+            entry.action,
+            outcome,
+            entry.target_user_id,
+            entry.target_label,
+            before,
+            after,
+            entry.detail,
+            prev_hash,
+            hash
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+struct HashedFields<'a> {
+    at: &'a str,
+    account_id: Option<i64>,
+    account_login: &'a str,
+    role_name: &'a str,
+    action: &'a str,
+    outcome: &'a str,
+    target_user_id: Option<i64>,
+    target_label: Option<&'a str>,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+    detail: Option<&'a str>,
+}
+
+impl HashedFields<'_> {
+    fn hash(&self, prev_hash: &str) -> String {
+        // Length-prefixed fields: no two different entries serialize alike.
+        let mut h = Sha256::new();
+        let mut field = |s: Option<&str>| match s {
+            None => h.update(b"-"),
+            Some(s) => {
+                h.update(format!("{}:", s.len()).as_bytes());
+                h.update(s.as_bytes());
+            }
+        };
+        let account_id = self.account_id.map(|i| i.to_string());
+        let target = self.target_user_id.map(|i| i.to_string());
+        field(Some(prev_hash));
+        field(Some(self.at));
+        field(account_id.as_deref());
+        field(Some(self.account_login));
+        field(Some(self.role_name));
+        field(Some(self.action));
+        field(Some(self.outcome));
+        field(target.as_deref());
+        field(self.target_label);
+        field(self.before);
+        field(self.after);
+        field(self.detail);
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    }
+}
+
+/// Walks the chain; returns the id of the first entry whose hash or link does not match.
+pub fn first_broken_entry(conn: &Connection) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, account_id, account_login, role_name, action, outcome, target_user_id,
+                target_label, before_json, after_json, detail, prev_hash, hash
+         FROM audit_log ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_prev = GENESIS_HASH.to_owned();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let (at, login, role, action, outcome): (String, String, String, String, String) =
+            (r.get(1)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+        let (label, before, after, detail): (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
+        let prev_hash: String = r.get(12)?;
+        let hash: String = r.get(13)?;
+        let fields = HashedFields {
+            at: &at,
+            account_id: r.get(2)?,
+            account_login: &login,
+            role_name: &role,
+            action: &action,
+            outcome: &outcome,
+            target_user_id: r.get(7)?,
+            target_label: label.as_deref(),
+            before: before.as_deref(),
+            after: after.as_deref(),
+            detail: detail.as_deref(),
+        };
+        if prev_hash != expected_prev || fields.hash(&prev_hash) != hash {
+            return Ok(Some(id));
+        }
+        expected_prev = hash;
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn actor() -> AuditActor<'static> {
+        AuditActor {
+            account_id: None,
+            login: "system",
+            role_name: "",
+        }
+    }
+
+    fn db() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("a.sqlite")).unwrap();
+        (dir, conn)
+    }
+
+    #[test]
+    fn entries_chain_and_verify() {
+        let (_dir, conn) = db();
+        for i in 0..3 {
+            let mut e = AuditEntry::new("test.action");
+            e.after = Some(json!({ "i": i }));
+            append(&conn, "2026-01-01T00:00:00Z", &actor(), &e).unwrap();
+        }
+        assert_eq!(first_broken_entry(&conn).unwrap(), None);
+    }
+
+    #[test]
+    fn the_log_refuses_update_and_delete() {
+        let (_dir, conn) = db();
+        append(
+            &conn,
+            "2026-01-01T00:00:00Z",
+            &actor(),
+            &AuditEntry::new("x"),
+        )
+        .unwrap();
+        let upd = conn.execute("UPDATE audit_log SET action = 'y'", []);
+        assert!(upd.unwrap_err().to_string().contains("append-only"));
+        let del = conn.execute("DELETE FROM audit_log", []);
+        assert!(del.unwrap_err().to_string().contains("append-only"));
+    }
+
+    #[test]
+    fn a_tampered_entry_is_found() {
+        let (_dir, conn) = db();
+        for _ in 0..3 {
+            append(
+                &conn,
+                "2026-01-01T00:00:00Z",
+                &actor(),
+                &AuditEntry::new("x"),
+            )
+            .unwrap();
+        }
+        // Someone with the file and sqlite3 drops the trigger and edits entry 2.
+        conn.execute_batch(
+            "DROP TRIGGER audit_log_no_update;
+             UPDATE audit_log SET action = 'forged' WHERE id = 2;",
+        )
+        .unwrap();
+        assert_eq!(first_broken_entry(&conn).unwrap(), Some(2));
+    }
+}

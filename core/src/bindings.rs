@@ -1,0 +1,54 @@
+//! The TypeScript types of everything that crosses IPC, generated from the Rust types.
+//! `ui/src/backend/bindings.ts` is checked in; this test fails when it is stale.
+//! Regenerate with `UPDATE_BINDINGS=1 cargo test -p licensedesk-core bindings`.
+
+use ts_rs::{Config, TS};
+
+use crate::*;
+
+fn declarations() -> String {
+    let cfg = Config::default();
+    let decls = [
+        ErrorPayload::decl(&cfg),
+        Permission::decl(&cfg),
+        MissingPermission::decl(&cfg),
+        SessionInfo::decl(&cfg),
+        LicenseFamily::decl(&cfg),
+        Feature::decl(&cfg),
+        ProductInventory::decl(&cfg),
+        AssignLicense::decl(&cfg),
+        UserStatus::decl(&cfg),
+        HeldLicense::decl(&cfg),
+        UserRow::decl(&cfg),
+        UserDetail::decl(&cfg),
+        LicenseFilter::decl(&cfg),
+        UserCursor::decl(&cfg),
+        UserQuery::decl(&cfg),
+        UserPage::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",
+    );
+    for d in decls {
+        out.push_str("\nexport ");
+        out.push_str(&d);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn bindings_are_fresh() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/backend/bindings.ts");
+    let fresh = declarations();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == fresh,
+        "{} is stale: run `make bindings` and commit the result",
+        path.display()
+    );
+}

@@ -1,0 +1,117 @@
+//! One error type for every operation, with a stable `code` for the UI and a message that
+//! names the cause. It crosses IPC as `{code, message, field?}` (see [`ErrorPayload`]).
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::permission::Permission;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("No {product} licenses are available. A new license must be purchased.")]
+    NoLicenseAvailable { product: String },
+
+    #[error("{message}")]
+    PermissionDenied {
+        permission: Permission,
+        message: String,
+    },
+
+    #[error("{field}: {message}")]
+    InvalidInput { field: String, message: String },
+
+    #[error("{what} {id} does not exist.")]
+    NotFound { what: &'static str, id: i64 },
+
+    #[error("{user} already holds a {product} license. A user holds at most one license.")]
+    AlreadyLicensed { user: String, product: String },
+
+    #[error("{user} was changed by {changed_by} at {changed_at} since you opened it. Reload the user and make your change again.")]
+    StaleVersion {
+        user: String,
+        changed_by: String,
+        changed_at: String,
+    },
+
+    #[error("The account or password is not correct.")]
+    InvalidCredentials,
+
+    #[error("The account {login} is disabled. Ask a Super Admin to enable it.")]
+    AccountDisabled { login: String },
+
+    #[error("You are not signed in.")]
+    NotSignedIn,
+
+    #[error("This database was written by a newer version of LicenseDesk (schema {found}; this version knows up to {supported}). Open it with the newer version, or open another file.")]
+    DatabaseTooNew { found: i64, supported: i64 },
+
+    #[error("The database could not be read or written: {0}")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("The database schema could not be brought up to date: {0}")]
+    Migration(String),
+
+    #[error("Internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// Stable, machine-readable code; the UI and tests match on it, never on the message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NoLicenseAvailable { .. } => "no_license_available",
+            Error::PermissionDenied { .. } => "permission_denied",
+            Error::InvalidInput { .. } => "invalid_input",
+            Error::NotFound { .. } => "not_found",
+            Error::AlreadyLicensed { .. } => "already_licensed",
+            Error::StaleVersion { .. } => "stale_version",
+            Error::InvalidCredentials => "invalid_credentials",
+            Error::AccountDisabled { .. } => "account_disabled",
+            Error::NotSignedIn => "not_signed_in",
+            Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::Database(_) => "database",
+            Error::Migration(_) => "migration",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+            field: match self {
+                Error::InvalidInput { field, .. } => Some(field.clone()),
+                // Shown next to the License combobox, not only in the alert.
+                Error::NoLicenseAvailable { .. } | Error::AlreadyLicensed { .. } => {
+                    Some("License".to_owned())
+                }
+                _ => None,
+            },
+        }
+    }
+}
+
+/// What the UI receives when a command fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.payload().serialize(serializer)
+    }
+}

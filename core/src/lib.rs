@@ -1,0 +1,26 @@
+//! licensedesk-core: every rule and all storage of LicenseDesk. Nothing here knows about
+//! windows; the Tauri shell only translates.
+
+pub mod accounts;
+pub mod audit;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod licenses;
+pub mod org;
+pub mod permission;
+mod settings;
+pub mod users;
+
+#[cfg(test)]
+mod bindings;
+#[cfg(test)]
+mod testing;
+
+pub use accounts::{MissingPermission, SessionInfo};
+pub use error::{Error, ErrorPayload, Result};
+pub use licenses::{AssignLicense, Feature, LicenseFamily, ProductInventory};
+pub use org::{Actor, Org};
+pub use permission::Permission;
+pub use users::{HeldLicense, LicenseFilter, UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserStatus};

@@ -1,0 +1,117 @@
+//! An open organization file and the guard every operation goes through.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::accounts::{self, ActingAccount};
+use crate::audit::{self, AuditActor, AuditEntry};
+use crate::clock::{timestamp, Clock, SystemClock};
+use crate::error::Result;
+use crate::permission::Permission;
+
+/// The signed-in admin account on whose behalf an operation runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub account_id: i64,
+}
+
+pub struct Org {
+    pub(crate) conn: Connection,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Org {
+    /// Opens the file (creating and migrating it as needed); an empty file gets the demo
+    /// organization.
+    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        let conn = crate::db::open(path)?;
+        let mut org = Self { conn, clock };
+        if org.is_empty()? {
+            crate::demo::seed(&mut org, &crate::demo::DemoSpec::default())?;
+        }
+        Ok(org)
+    }
+
+    pub fn open_with_system_clock(path: &Path) -> Result<Self> {
+        Self::open(path, Arc::new(SystemClock))
+    }
+
+    fn is_empty(&self) -> Result<bool> {
+        let accounts: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+        Ok(accounts == 0)
+    }
+
+    pub(crate) fn now(&self) -> String {
+        timestamp(self.clock.now())
+    }
+
+    /// Reads with the actor's permission checked first (no transaction needed for one query).
+    pub(crate) fn read<T>(
+        &self,
+        actor: Actor,
+        permission: Permission,
+        f: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
+        let account = accounts::acting_account(&self.conn, actor)?;
+        accounts::require(&self.conn, &account, permission)?;
+        f(&self.conn)
+    }
+
+    /// Runs a change in one immediate transaction after checking the actor's permission,
+    /// as it is in the database now. A refusal changes nothing but is itself audited.
+    pub(crate) fn change<T>(
+        &mut self,
+        actor: Actor,
+        permission: Permission,
+        action: &str,
+        f: impl FnOnce(&Transaction<'_>, &ChangeContext<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let account = accounts::acting_account(&tx, actor)?;
+        if let Err(refusal) = accounts::require(&tx, &account, permission) {
+            let detail = format!("missing permission {}", permission.key());
+            let mut entry = AuditEntry::new(action);
+            entry.refused = true;
+            entry.detail = Some(&detail);
+            audit::append(&tx, &now, &account.audit_actor(), &entry)?;
+            tx.commit()?;
+            return Err(refusal);
+        }
+        let ctx = ChangeContext {
+            now: &now,
+            account: &account,
+        };
+        let out = f(&tx, &ctx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// What a change knows about its moment and its actor.
+pub(crate) struct ChangeContext<'a> {
+    pub now: &'a str,
+    pub account: &'a ActingAccount,
+}
+
+impl ChangeContext<'_> {
+    pub fn audit(&self, tx: &Transaction<'_>, entry: &AuditEntry<'_>) -> Result<i64> {
+        audit::append(tx, self.now, &self.account.audit_actor(), entry)
+    }
+}
+
+impl ActingAccount {
+    pub(crate) fn audit_actor(&self) -> AuditActor<'_> {
+        AuditActor {
+            account_id: Some(self.id),
+            login: &self.login,
+            role_name: &self.role_name,
+        }
+    }
+}

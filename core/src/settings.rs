@@ -1,0 +1,25 @@
+//! Organization-wide settings (name, and later billing day and notice period).
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::Result;
+
+pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO org_settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn organization_name(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM org_settings WHERE key = 'organization_name'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| "Unnamed organization".to_owned()))
+}

@@ -1,0 +1,53 @@
+//! Helpers for the tests of this crate: a demo organization in a temporary file.
+
+use crate::demo::DEMO_ACCOUNTS;
+use crate::org::{Actor, Org};
+use crate::users::UserDetail;
+
+pub fn demo_org() -> (tempfile::TempDir, Org) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let org = Org::open_with_system_clock(&dir.path().join("org.sqlite")).expect("open demo");
+    (dir, org)
+}
+
+pub fn sign_in(org: &mut Org, login: &str) -> Actor {
+    let password = DEMO_ACCOUNTS
+        .iter()
+        .find(|a| a.0 == login)
+        .expect("demo account")
+        .3;
+    let session = org.sign_in(login, password).expect("sign in");
+    Actor {
+        account_id: session.account_id,
+    }
+}
+
+pub fn product_id(org: &Org, name: &str) -> i64 {
+    org.conn
+        .query_row("SELECT id FROM products WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .expect("product")
+}
+
+pub fn unlicensed_users(org: &Org) -> Vec<UserDetail> {
+    let mut stmt = org
+        .conn
+        .prepare(
+            "SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM seats WHERE user_id IS NOT NULL)
+             ORDER BY id",
+        )
+        .unwrap();
+    let ids: Vec<i64> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    ids.into_iter()
+        .map(|id| crate::users::user_detail(&org.conn, id).unwrap())
+        .collect()
+}
+
+pub fn unlicensed_user(org: &Org) -> UserDetail {
+    unlicensed_users(org).remove(0)
+}

@@ -1,0 +1,19 @@
+const COMMANDS: &[&str] = &[
+    "sign_in",
+    "sign_out",
+    "current_session",
+    "search_users",
+    "get_user",
+    "license_inventory",
+    "assign_license",
+];
+
+fn main() {
+    // Declaring the app's commands makes each one a permission of its own, so that the
+    // capability file grants exactly these and nothing else.
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

@@ -1,0 +1,54 @@
+//! What the shell keeps between commands: the open organization and who is signed in.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use licensedesk_core::{Actor, Error, ErrorPayload, Org};
+
+pub struct AppState {
+    /// The organization, or why it could not be opened (shown at sign-in, never a crash).
+    org: Result<Arc<Mutex<Org>>, ErrorPayload>,
+    actor: Mutex<Option<Actor>>,
+}
+
+impl AppState {
+    pub fn open(path: PathBuf) -> Self {
+        let org = Org::open_with_system_clock(&path)
+            .map(|org| Arc::new(Mutex::new(org)))
+            .map_err(|e| {
+                eprintln!("licensedesk: cannot open {}: {e}", path.display());
+                e.payload()
+            });
+        Self {
+            org,
+            actor: Mutex::new(None),
+        }
+    }
+
+    pub fn actor(&self) -> Result<Actor, ErrorPayload> {
+        self.actor
+            .lock()
+            .expect("session lock")
+            .ok_or_else(|| Error::NotSignedIn.payload())
+    }
+
+    pub fn set_actor(&self, actor: Option<Actor>) {
+        *self.actor.lock().expect("session lock") = actor;
+    }
+
+    /// Runs a core operation on tokio's blocking pool: SQLite and argon2 must not stall the
+    /// window's event loop.
+    pub async fn with_org<T, F>(&self, f: F) -> Result<T, ErrorPayload>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Org) -> licensedesk_core::Result<T> + Send + 'static,
+    {
+        let org = self.org.clone()?;
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut org = org.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut org).map_err(|e| e.payload())
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()).payload())?
+    }
+}

@@ -1,0 +1,1 @@
+//! Nothing to ship: this crate only holds the end-to-end tests in `tests/`.

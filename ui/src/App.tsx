@@ -1,0 +1,35 @@
+import { useCallback, useEffect, useState } from "react";
+import { backend, type SessionInfo } from "./backend";
+import { SignIn } from "./components/SignIn";
+import { Shell } from "./components/Shell";
+import { MessagesProvider } from "./components/Messages";
+
+export function App() {
+  // undefined while we ask the shell whether someone is still signed in (a reload keeps it).
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [signInNotice, setSignInNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    backend
+      .currentSession()
+      .then(setSession)
+      .catch(() => setSession(null));
+  }, []);
+
+  const signOut = useCallback(async (notice: string) => {
+    await backend.signOut();
+    setSignInNotice(notice);
+    setSession(null);
+  }, []);
+
+  if (session === undefined) return null;
+  return (
+    <MessagesProvider>
+      {session ? (
+        <Shell session={session} onSessionChange={setSession} onSignOut={signOut} />
+      ) : (
+        <SignIn notice={signInNotice} onSignedIn={setSession} />
+      )}
+    </MessagesProvider>
+  );
+}

@@ -1,0 +1,53 @@
+// Generated from the Rust types in core/ by `make bindings`. Do not edit.
+
+export type ErrorPayload = { code: string, message: string, field?: string, };
+
+export type Permission = "users.view" | "users.edit" | "licenses.view" | "licenses.assign" | "licenses.remove" | "billing.view" | "billing.manage" | "numbers.manage" | "settings.manage" | "recordings.view" | "audit.view" | "admins.manage";
+
+export type MissingPermission = { permission: Permission, label: string, message: string, };
+
+export type SessionInfo = { account_id: number, login: string, display_name: string, role: string, organization: string, permissions: Array<Permission>, 
+/**
+ * One explanation for each permission the role lacks.
+ */
+missing: Array<MissingPermission>, };
+
+export type LicenseFamily = "voice" | "contact_center" | "meetings";
+
+export type Feature = "calling" | "voicemail" | "call_forwarding" | "call_recording" | "desktop_app" | "mobile_app" | "video_meetings" | "contact_center" | "analytics";
+
+export type ProductInventory = { product_id: number, sku: string, name: string, family: LicenseFamily, features: Array<Feature>, monthly_price_cents: number, 
+/**
+ * Seats bought and not yet cancelled: assigned + available + pending cancellation.
+ */
+purchased: number, assigned: number, available: number, pending_cancellation: number, 
+/**
+ * Every seat still billed, assigned or not.
+ */
+monthly_cost_cents: number, };
+
+export type AssignLicense = { user_id: number, product_id: number, expected_version: number, };
+
+export type UserStatus = "active" | "suspended";
+
+export type HeldLicense = { seat_id: number, product_id: number, product_name: string, family: LicenseFamily, };
+
+export type UserRow = { id: number, first_name: string, last_name: string, email: string, department: string, site: string, extension: string | null, phone_number: string | null, license: HeldLicense | null, status: UserStatus, version: number, };
+
+export type UserDetail = { 
+/**
+ * The features the held license switches on.
+ */
+features: Array<Feature>, updated_at: string, updated_by: string | null, id: number, first_name: string, last_name: string, email: string, department: string, site: string, extension: string | null, phone_number: string | null, license: HeldLicense | null, status: UserStatus, version: number, };
+
+export type LicenseFilter = { "kind": "any" } | { "kind": "unlicensed" } | { "kind": "product", product_id: number, };
+
+export type UserCursor = { sort_name: string, id: number, };
+
+export type UserQuery = { 
+/**
+ * Matches name, email, extension or phone number, anywhere, ignoring case.
+ */
+search: string, license: LicenseFilter, status: UserStatus | null, after: UserCursor | null, limit: number, };
+
+export type UserPage = { users: Array<UserRow>, next: UserCursor | null, total: number, };

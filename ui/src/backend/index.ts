@@ -1,0 +1,53 @@
+// The one module that talks to the Rust side. Components call these typed functions and
+// never `invoke` directly; argument and result types come from the generated bindings.
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  AssignLicense,
+  ErrorPayload,
+  ProductInventory,
+  SessionInfo,
+  UserDetail,
+  UserPage,
+  UserQuery,
+} from "./bindings";
+
+export type * from "./bindings";
+
+/** A failed command: a stable code, a message naming the cause, and maybe the field. */
+export class BackendError extends Error {
+  readonly code: string;
+  readonly field: string | undefined;
+
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.name = "BackendError";
+    this.code = payload.code;
+    this.field = payload.field;
+  }
+}
+
+function isPayload(e: unknown): e is ErrorPayload {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw new BackendError(
+      isPayload(e) ? e : { code: "internal", message: `LicenseDesk could not run ${command}: ${String(e)}` },
+    );
+  }
+}
+
+export const backend = {
+  signIn: (login: string, password: string) => call<SessionInfo>("sign_in", { login, password }),
+  signOut: () => call<void>("sign_out"),
+  currentSession: () => call<SessionInfo | null>("current_session"),
+  searchUsers: (query: UserQuery) => call<UserPage>("search_users", { query }),
+  getUser: (userId: number) => call<UserDetail>("get_user", { userId }),
+  licenseInventory: () => call<ProductInventory[]>("license_inventory"),
+  assignLicense: (request: AssignLicense) => call<UserDetail>("assign_license", { request }),
+};
+
+export type Backend = typeof backend;

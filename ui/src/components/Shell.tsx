@@ -1,0 +1,77 @@
+import { useEffect, useState } from "react";
+import { backend, type SessionInfo } from "../backend";
+import { MessageBar, useNotify } from "./Messages";
+import { UsersPage } from "../pages/UsersPage";
+import { LicensesPage } from "../pages/LicensesPage";
+
+type Page = "Users" | "Licenses";
+const PAGES: Page[] = ["Users", "Licenses"];
+
+type Props = {
+  session: SessionInfo;
+  onSessionChange: (s: SessionInfo | null) => void;
+  onSignOut: (notice: string) => Promise<void>;
+};
+
+export function Shell({ session, onSessionChange, onSignOut }: Props) {
+  const [page, setPage] = useState<Page>("Users");
+  const notify = useNotify();
+
+  // A role changed in another window applies at once: re-read the session on each page.
+  useEffect(() => {
+    backend
+      .currentSession()
+      .then((s) => onSessionChange(s))
+      .catch(() => undefined);
+  }, [page, onSessionChange]);
+
+  function go(next: Page) {
+    notify.clear();
+    setPage(next);
+  }
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">LD</span>
+          <span>LicenseDesk</span>
+          <span className="org-name">{session.organization}</span>
+        </div>
+        <div className="who">
+          <span className="who-text">
+            Signed in as {session.login} ({session.role})
+          </span>
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => onSignOut(`Signed out of ${session.login}. Sign in with the account you want to use.`)}
+          >
+            Switch account
+          </button>
+          <button type="button" className="ghost" onClick={() => onSignOut("You are signed out.")}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <nav className="tabs" aria-label="Main">
+        {PAGES.map((p) => (
+          <button
+            key={p}
+            type="button"
+            className={p === page ? "tab-link active" : "tab-link"}
+            aria-current={p === page ? "page" : undefined}
+            onClick={() => go(p)}
+          >
+            {p}
+          </button>
+        ))}
+      </nav>
+      <MessageBar />
+      <main className="page">
+        {page === "Users" && <UsersPage session={session} />}
+        {page === "Licenses" && <LicensesPage session={session} />}
+      </main>
+    </div>
+  );
+}

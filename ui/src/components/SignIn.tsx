@@ -1,0 +1,79 @@
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { backend, BackendError, type SessionInfo } from "../backend";
+
+type Props = { notice: string | null; onSignedIn: (s: SessionInfo) => void };
+
+export function SignIn({ notice, onSignedIn }: Props) {
+  const [login, setLogin] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<BackendError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const accountRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => accountRef.current?.focus(), []);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await backend.signIn(login, password));
+    } catch (err) {
+      setError(err as BackendError);
+      setPassword("");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const fieldError = (field: string) => (error?.field === field ? error.message : null);
+  const accountError = fieldError("Account");
+  const passwordError = fieldError("Password");
+
+  return (
+    <main className="signin">
+      <form className="signin-card" onSubmit={submit} noValidate>
+        <div className="brand brand-large">
+          <span className="brand-mark" aria-hidden="true">LD</span>
+          <span>LicenseDesk</span>
+        </div>
+        <h1>Sign in</h1>
+        <p className="muted">Sign in with your LicenseDesk admin account.</p>
+        <div role="status" className={notice ? "message message-success" : "message-empty"}>
+          {notice ?? ""}
+        </div>
+        <label className="field">
+          <span>Account</span>
+          <input
+            ref={accountRef}
+            type="text"
+            autoComplete="username"
+            value={login}
+            onChange={(e) => setLogin(e.target.value)}
+            aria-invalid={accountError ? true : undefined}
+            aria-describedby={accountError ? "account-error" : undefined}
+          />
+          {accountError && <span id="account-error" className="field-error">{accountError}</span>}
+        </label>
+        <label className="field">
+          <span>Password</span>
+          <input
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-invalid={passwordError ? true : undefined}
+            aria-describedby={passwordError ? "password-error" : undefined}
+          />
+          {passwordError && <span id="password-error" className="field-error">{passwordError}</span>}
+        </label>
+        <div role="alert" className={error ? "message message-failure" : "message-empty"}>
+          {error?.message ?? ""}
+        </div>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </main>
+  );
+}
