@@ -135,7 +135,9 @@ fn inventory(conn: &Connection) -> Result<Vec<ProductInventory>> {
                 count(s.id) FILTER (WHERE s.status = 'available'),
                 count(s.id) FILTER (WHERE s.status = 'pending_cancellation')
          FROM products p LEFT JOIN seats s ON s.product_id = p.id
-         GROUP BY p.id ORDER BY p.family, p.monthly_price_cents, p.name",
+         GROUP BY p.id
+         ORDER BY CASE p.family WHEN 'voice' THEN 0 WHEN 'contact_center' THEN 1 ELSE 2 END,
+                  p.monthly_price_cents, p.name",
     )?;
     let rows = stmt
         .query_map([], |r| {

@@ -154,10 +154,13 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
                   : "No license: this user cannot make or receive calls."}
               </p>
               {change.kind === "assign" && (
-                <div className="pending" aria-label="Pending change">
-                  <strong>Pending change:</strong> assign {change.product.name}. Adds{" "}
-                  {describeFeatures(change.gains)}. Uses one of the {change.product.available} seats already paid
-                  for; your bill does not change. Nothing is saved until you press Save.
+                <div className="pending">
+                  <strong>Pending change:</strong> assign {change.product.name}, which adds{" "}
+                  {describeFeatures(change.gains)}.{" "}
+                  {change.product.available > 0
+                    ? `Uses one of the ${change.product.available} ${change.product.name} licenses already paid for; your bill does not change.`
+                    : `No ${change.product.name} license is free right now: one must be purchased before it can be assigned.`}{" "}
+                  Nothing is saved until you press Save.
                 </div>
               )}
               <dl className="facts">
