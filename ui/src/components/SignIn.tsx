@@ -42,9 +42,10 @@ export function SignIn({ notice, onSignedIn }: Props) {
         <div role="status" className={notice ? "message message-success" : "message-empty"}>
           {notice ?? ""}
         </div>
-        <label className="field">
-          <span>Account</span>
+        <div className="field">
+          <label htmlFor="signin-account">Account</label>
           <input
+            id="signin-account"
             ref={accountRef}
             type="text"
             autoComplete="username"
@@ -54,10 +55,11 @@ export function SignIn({ notice, onSignedIn }: Props) {
             aria-describedby={accountError ? "account-error" : undefined}
           />
           {accountError && <span id="account-error" className="field-error">{accountError}</span>}
-        </label>
-        <label className="field">
-          <span>Password</span>
+        </div>
+        <div className="field">
+          <label htmlFor="signin-password">Password</label>
           <input
+            id="signin-password"
             type="password"
             autoComplete="current-password"
             value={password}
@@ -66,7 +68,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
             aria-describedby={passwordError ? "password-error" : undefined}
           />
           {passwordError && <span id="password-error" className="field-error">{passwordError}</span>}
-        </label>
+        </div>
         <div role="alert" className={error ? "message message-failure" : "message-empty"}>
           {error?.message ?? ""}
         </div>

@@ -1,0 +1,147 @@
+//! Native GTK dialogs (confirmations, open and save file choosers), answered
+//! with xdotool on the app's own display. WebDriver cannot see them, but it
+//! keeps working while they are open. There is no window manager: focus a
+//! window with `windowfocus`, never `windowactivate`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use tokio::process::Command;
+use tokio::time::{sleep, Instant};
+
+use crate::{App, TIMEOUT};
+
+/// xdotool matches window names with an extended regex: match `title` exactly.
+fn exact_title(title: &str) -> String {
+    let mut re = String::from("^");
+    for c in title.chars() {
+        if "\\.^$*+?()[]{}|".contains(c) {
+            re.push('\\');
+        }
+        re.push(c);
+    }
+    re.push('$');
+    re
+}
+
+impl App {
+    async fn xdotool(&self, args: &[&str]) -> Option<String> {
+        let out = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", self.display())
+            .kill_on_drop(true)
+            .output()
+            .await
+            .expect("run xdotool (apt-get install xdotool)");
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// The id of the visible native window titled exactly `title`, if any.
+    /// (Without --onlyvisible, closed dialogs are found too.)
+    pub async fn try_native_window(&self, title: &str) -> Option<String> {
+        let re = exact_title(title);
+        let found = self.xdotool(&["search", "--onlyvisible", "--name", &re]).await?;
+        found.lines().last().map(str::to_string)
+    }
+
+    /// Waits for the visible native window titled `title` and returns its id.
+    pub async fn native_window(&self, title: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(id) = self.try_native_window(title).await {
+                return id;
+            }
+            assert!(Instant::now() < deadline, "no native window {title:?} after {TIMEOUT:?}");
+            sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Waits until no visible native window is titled `title`.
+    pub async fn wait_native_window_closed(&self, title: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        while self.try_native_window(title).await.is_some() {
+            assert!(Instant::now() < deadline, "native window {title:?} still open");
+            sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Focuses the native window `title` and presses `keys` (xdotool key
+    /// names such as "Return", "Escape", "Tab", "ctrl+l").
+    pub async fn native_keys(&self, title: &str, keys: &[&str]) {
+        let id = self.native_window(title).await;
+        self.xdotool(&["windowfocus", "--sync", &id])
+            .await
+            .unwrap_or_else(|| panic!("could not focus native window {title:?}"));
+        self.keys(keys).await;
+    }
+
+    /// Presses `keys` in whatever window has the keyboard focus.
+    async fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["key", "--clearmodifiers"];
+        args.extend_from_slice(keys);
+        self.xdotool(&args)
+            .await
+            .unwrap_or_else(|| panic!("xdotool could not press {keys:?}"));
+    }
+
+    /// Answers a native confirmation with its affirmative button (with
+    /// custom labels it comes first and has the focus), then waits for it
+    /// to close. Tests should check the effect, not trust the key.
+    pub async fn confirm_native_dialog(&self, title: &str) {
+        self.native_keys(title, &["Return"]).await;
+        self.wait_native_window_closed(title).await;
+    }
+
+    /// Cancels a native dialog (Escape is always Cancel).
+    pub async fn cancel_native_dialog(&self, title: &str) {
+        self.native_keys(title, &["Escape"]).await;
+        self.wait_native_window_closed(title).await;
+    }
+
+    /// Types `path` into the file name of a native save dialog and saves.
+    /// GTK's "already exists" question is an untitled window; Return replaces.
+    pub async fn answer_save_dialog(&self, title: &str, path: &Path) {
+        let path = path.to_str().expect("a UTF-8 path");
+        self.native_keys(title, &["ctrl+a"]).await;
+        self.xdotool(&["type", "--delay", "10", path])
+            .await
+            .expect("xdotool could not type the path");
+        self.press_return_until_closed(title).await;
+    }
+
+    /// Opens `path` through a native open dialog (ctrl+L gives a location field).
+    pub async fn answer_open_dialog(&self, title: &str, path: &Path) {
+        let path = path.to_str().expect("a UTF-8 path");
+        self.native_keys(title, &["ctrl+l"]).await;
+        self.xdotool(&["type", "--delay", "10", path])
+            .await
+            .expect("xdotool could not type the path");
+        self.press_return_until_closed(title).await;
+    }
+
+    /// Presses Return; again while the dialog stays open: path completion can
+    /// swallow the first, and an "already exists" question (focused, untitled)
+    /// takes another.
+    async fn press_return_until_closed(&self, title: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        self.keys(&["Return"]).await;
+        loop {
+            sleep(Duration::from_millis(500)).await;
+            if self.try_native_window(title).await.is_none() {
+                return;
+            }
+            assert!(Instant::now() < deadline, "native dialog {title:?} does not close");
+            self.keys(&["Return"]).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn titles_match_exactly() {
+        assert_eq!(super::exact_title("Remove license?"), "^Remove license\\?$");
+    }
+}

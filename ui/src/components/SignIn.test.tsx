@@ -1,0 +1,34 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { BackendError, backend } from "../backend";
+import { SignIn } from "./SignIn";
+import { superAdmin } from "../test/fixtures";
+
+vi.mock("../backend", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../backend")>();
+  return { ...real, backend: { signIn: vi.fn() } };
+});
+
+describe("SignIn", () => {
+  it("signs in with the account and password typed", async () => {
+    vi.mocked(backend.signIn).mockResolvedValue(superAdmin);
+    const onSignedIn = vi.fn();
+    render(<SignIn notice={null} onSignedIn={onSignedIn} />);
+    await userEvent.type(screen.getByRole("textbox", { name: "Account" }), "dana.reyes");
+    await userEvent.type(screen.getByLabelText("Password"), "super-demo");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(backend.signIn).toHaveBeenCalledWith("dana.reyes", "super-demo");
+    expect(onSignedIn).toHaveBeenCalledWith(superAdmin);
+  });
+
+  it("shows a refusal in the alert and next to the field it names", async () => {
+    vi.mocked(backend.signIn).mockRejectedValue(
+      new BackendError({ code: "invalid_input", message: "Enter the account name.", field: "Account" }),
+    );
+    render(<SignIn notice={null} onSignedIn={vi.fn()} />);
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Enter the account name.");
+    expect(screen.getByRole("textbox", { name: "Account" })).toHaveAccessibleDescription("Enter the account name.");
+  });
+});

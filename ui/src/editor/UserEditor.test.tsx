@@ -1,0 +1,81 @@
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { BackendError, backend } from "../backend";
+import { UserEditor } from "./UserEditor";
+import { contactCenter, helpdesk, kofi, superAdmin, voicePro } from "../test/fixtures";
+
+vi.mock("../backend", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../backend")>();
+  return {
+    ...real,
+    backend: { getUser: vi.fn(), licenseInventory: vi.fn(), assignLicense: vi.fn() },
+  };
+});
+
+const mocked = vi.mocked(backend);
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  mocked.getUser.mockResolvedValue(kofi);
+  mocked.licenseInventory.mockResolvedValue([voicePro, contactCenter]);
+});
+
+async function openServices(session = superAdmin) {
+  const onSaved = vi.fn();
+  const onClose = vi.fn();
+  render(<UserEditor userId={kofi.id} name="Kofi Andersson" session={session} onSaved={onSaved} onClose={onClose} />);
+  const dialog = screen.getByRole("dialog", { name: "Edit Kofi Andersson" });
+  await userEvent.click(within(dialog).getByRole("tab", { name: "Services and Permissions" }));
+  const license = await within(dialog).findByRole("combobox", { name: "License" });
+  return { dialog, license, onSaved, onClose };
+}
+
+describe("UserEditor", () => {
+  it("offers every product with its free seats, zero included", async () => {
+    const { license } = await openServices();
+    const options = within(license)
+      .getAllByRole("option")
+      .map((o) => o.textContent);
+    expect(options).toEqual(["No license", "Voice Pro (2 available)", "Contact Center Agent (0 available)"]);
+  });
+
+  it("assigns the chosen license on Save and reports it", async () => {
+    const { license, onSaved } = await openServices();
+    mocked.assignLicense.mockResolvedValue({ ...kofi, version: 2 });
+    await userEvent.selectOptions(license, "Voice Pro (2 available)");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(mocked.assignLicense).toHaveBeenCalledWith({ user_id: 7, product_id: 2, expected_version: 1 });
+    expect(onSaved).toHaveBeenCalledWith({ ...kofi, version: 2 }, "Voice Pro assigned to Kofi Andersson.");
+  });
+
+  it("shows a refused save next to the License field and in the alert, and stays open", async () => {
+    const { dialog, license, onSaved } = await openServices();
+    const message = "No Contact Center Agent licenses are available. A new license must be purchased.";
+    mocked.assignLicense.mockRejectedValue(
+      new BackendError({ code: "no_license_available", message, field: "License" }),
+    );
+    await userEvent.selectOptions(license, "Contact Center Agent (0 available)");
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent(message);
+    expect(license).toHaveAccessibleDescription(expect.stringContaining(message));
+    expect(license).toHaveAttribute("aria-invalid", "true");
+    expect(onSaved).not.toHaveBeenCalled();
+  });
+
+  it("is read-only for a role without licenses.assign, and says why and who can", async () => {
+    const { license } = await openServices(helpdesk);
+    expect(license).toBeDisabled();
+    expect(license).toHaveAccessibleDescription(
+      expect.stringContaining("Your role Helpdesk does not include Assign and change licenses."),
+    );
+    expect(license).toHaveAccessibleDescription(expect.stringContaining("Dana Reyes"));
+  });
+
+  it("closes on Escape without saving", async () => {
+    const { onClose } = await openServices();
+    await userEvent.keyboard("{Escape}");
+    expect(onClose).toHaveBeenCalled();
+    expect(mocked.assignLicense).not.toHaveBeenCalled();
+  });
+});
