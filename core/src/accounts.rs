@@ -269,7 +269,13 @@ pub(crate) fn insert_account(
     conn.execute(
         "INSERT INTO accounts (login, display_name, role_id, password_hash, created_at)
          VALUES (?1, ?2, (SELECT id FROM roles WHERE name = ?3), ?4, ?5)",
-        params![login, display_name, role_name, hash_password(password)?, now],
+        params![
+            login,
+            display_name,
+            role_name,
+            hash_password(password)?,
+            now
+        ],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -348,7 +354,8 @@ mod tests {
             .find(|m| m.permission == crate::Permission::LicensesAssign)
             .unwrap();
         assert!(
-            m.message.contains("Your other account dana.reyes (Super Admin) has it"),
+            m.message
+                .contains("Your other account dana.reyes (Super Admin) has it"),
             "{}",
             m.message
         );

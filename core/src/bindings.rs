@@ -39,7 +39,8 @@ fn declarations() -> String {
 
 #[test]
 fn bindings_are_fresh() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/backend/bindings.ts");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/backend/bindings.ts");
     let fresh = declarations();
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::write(&path, &fresh).unwrap();

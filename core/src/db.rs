@@ -11,7 +11,10 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_init.sql")),
+    M::up(include_str!("migrations/0002_user_data.sql")),
+];
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {

@@ -134,18 +134,53 @@ const SITES: [(&str, &str, char); 3] = [
 ];
 
 const FIRST_NAMES: [&str; 40] = [
-    "Olivia", "Liam", "Amara", "Noah", "Sofia", "Mateo", "Chloe", "Ethan", "Aisha", "Lucas",
-    "Mia", "Kenji", "Zoë", "Diego", "Hannah", "Omar", "Grace", "Ravi", "Elena", "Jonas",
-    "Fatima", "Theo", "Ingrid", "Malik", "Nora", "José", "Leah", "Tomasz", "Yuki", "Caleb",
-    "Siobhán", "Arjun", "Beatriz", "Felix", "Imani", "Hugo", "Mei", "Samuel", "Anaïs", "Kofi",
+    "Olivia", "Liam", "Amara", "Noah", "Sofia", "Mateo", "Chloe", "Ethan", "Aisha", "Lucas", "Mia",
+    "Kenji", "Zoë", "Diego", "Hannah", "Omar", "Grace", "Ravi", "Elena", "Jonas", "Fatima", "Theo",
+    "Ingrid", "Malik", "Nora", "José", "Leah", "Tomasz", "Yuki", "Caleb", "Siobhán", "Arjun",
+    "Beatriz", "Felix", "Imani", "Hugo", "Mei", "Samuel", "Anaïs", "Kofi",
 ];
 
 const LAST_NAMES: [&str; 40] = [
-    "Johnson", "Nguyen", "García", "Okafor", "Müller", "Patel", "Kowalski", "Brennan",
-    "Haddad", "Silva", "Andersson", "Tanaka", "O'Connor", "Rossi", "Kim", "Mensah", "Dubois",
-    "Singh", "Novak", "Walsh", "Ibrahim", "Lindqvist", "Moreau", "Castillo", "Fischer",
-    "Ahmed", "Park", "Hughes", "Álvarez", "Bianchi", "Chen", "Eriksen", "Fontaine", "Gupta",
-    "Hoffmann", "Ivanova", "Jensen", "Kaur", "Lopez", "Whitfield-Montgomery",
+    "Johnson",
+    "Nguyen",
+    "García",
+    "Okafor",
+    "Müller",
+    "Patel",
+    "Kowalski",
+    "Brennan",
+    "Haddad",
+    "Silva",
+    "Andersson",
+    "Tanaka",
+    "O'Connor",
+    "Rossi",
+    "Kim",
+    "Mensah",
+    "Dubois",
+    "Singh",
+    "Novak",
+    "Walsh",
+    "Ibrahim",
+    "Lindqvist",
+    "Moreau",
+    "Castillo",
+    "Fischer",
+    "Ahmed",
+    "Park",
+    "Hughes",
+    "Álvarez",
+    "Bianchi",
+    "Chen",
+    "Eriksen",
+    "Fontaine",
+    "Gupta",
+    "Hoffmann",
+    "Ivanova",
+    "Jensen",
+    "Kaur",
+    "Lopez",
+    "Whitfield-Montgomery",
 ];
 
 const DEPARTMENTS: [&str; 6] = [
@@ -188,7 +223,10 @@ pub fn seed(org: &mut Org, spec: &DemoSpec) -> Result<()> {
     let product_ids = insert_products(&tx)?;
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     insert_users(&tx, &mut rng, spec, &site_ids, &product_ids)?;
-    let detail = format!("demo organization, seed {}, {} users", spec.seed, spec.users);
+    let detail = format!(
+        "demo organization, seed {}, {} users",
+        spec.seed, spec.users
+    );
     let mut entry = AuditEntry::new("organization.create");
     entry.detail = Some(&detail);
     audit::append(
@@ -323,6 +361,10 @@ fn insert_users(
             insert_number.execute(params![e164, site_ids[site], "assigned", user_id])?;
         }
         if let Some(i) = *product {
+            // Audio makes large organizations heavy; their first 200 users get data.
+            if n < 200 {
+                insert_user_data(tx, rng, user_id, PRODUCTS[i].features)?;
+            }
             insert_seat.execute(params![
                 product_ids[i],
                 "assigned",
@@ -351,6 +393,104 @@ fn insert_users(
             let e164 = phone_number(site, next_number[site]);
             next_number[site] += 1;
             insert_number.execute(params![e164, site_id, "available", None::<i64>])?;
+        }
+    }
+    Ok(())
+}
+
+fn random_number(rng: &mut ChaCha8Rng) -> String {
+    let area = ["512", "720", "503", "212", "415", "617"][rng.random_range(0..6)];
+    format!("+1{area}{:07}", rng.random_range(2_000_000..9_999_999))
+}
+
+/// A moment in the demo's two months of activity, before the demo's "today".
+fn activity_time(rng: &mut ChaCha8Rng) -> String {
+    let base = chrono::DateTime::parse_from_rfc3339("2026-09-20T08:00:00Z").expect("base date");
+    let at = base + chrono::Duration::minutes(rng.random_range(0..60 * 24 * 60));
+    crate::clock::timestamp(at.to_utc())
+}
+
+fn voice_clip(rng: &mut ChaCha8Rng, tones: usize) -> Result<Vec<u8>> {
+    let freqs: Vec<f32> = (0..tones).map(|_| rng.random_range(300.0..900.0)).collect();
+    crate::audio::tone_sequence(&freqs, 300)
+}
+
+/// Call history, forwarding, voicemail, devices and recordings, as the license allows.
+fn insert_user_data(
+    tx: &Transaction<'_>,
+    rng: &mut ChaCha8Rng,
+    user_id: i64,
+    features: &[Feature],
+) -> Result<()> {
+    if !features.contains(&Calling) {
+        return Ok(());
+    }
+    for _ in 0..rng.random_range(4..=24) {
+        let direction = ["inbound", "outbound", "missed"][rng.random_range(0..3)];
+        let duration = if direction == "missed" {
+            0
+        } else {
+            rng.random_range(15..900)
+        };
+        tx.execute(
+            "INSERT INTO call_history (user_id, started_at, direction, remote_number, duration_seconds)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![user_id, activity_time(rng), direction, random_number(rng), duration],
+        )?;
+    }
+    if features.contains(&CallForwarding) {
+        let rules: &[(&str, Option<i64>)] = match rng.random_range(0..3) {
+            0 => &[],
+            1 => &[("no_answer", Some(4))],
+            _ => &[("busy", None), ("unreachable", None)],
+        };
+        for (condition, rings) in rules {
+            tx.execute(
+                "INSERT INTO forwarding_rules (user_id, condition, destination, rings) VALUES (?1, ?2, ?3, ?4)",
+                params![user_id, condition, random_number(rng), rings],
+            )?;
+        }
+    }
+    if features.contains(&Voicemail) {
+        tx.execute(
+            "INSERT INTO voicemail_settings (user_id, enabled, email_notification) VALUES (?1, 1, ?2)",
+            params![user_id, rng.random_bool(0.5)],
+        )?;
+        for _ in 0..rng.random_range(0..=4) {
+            let audio = voice_clip(rng, 3)?;
+            tx.execute(
+                "INSERT INTO voicemails (user_id, received_at, caller_number, duration_seconds, heard, audio)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![user_id, activity_time(rng), random_number(rng), 1, rng.random_bool(0.6), audio],
+            )?;
+        }
+        if rng.random_bool(0.6) {
+            let audio = voice_clip(rng, 4)?;
+            tx.execute(
+                "INSERT INTO voicemail_greetings (user_id, kind, created_at, audio) VALUES (?1, 'standard', ?2, ?3)",
+                params![user_id, PURCHASED_AT, audio],
+            )?;
+        }
+    }
+    let devices = [
+        ("desk_phone", "Yealink T54W desk phone"),
+        ("desktop_app", "Desktop app on Windows laptop"),
+        ("mobile_app", "Mobile app on iPhone"),
+    ];
+    for (kind, label) in devices.iter().take(rng.random_range(1..=3)) {
+        tx.execute(
+            "INSERT INTO device_activations (user_id, device_type, label, activated_at) VALUES (?1, ?2, ?3, ?4)",
+            params![user_id, kind, label, PURCHASED_AT],
+        )?;
+    }
+    if features.contains(&CallRecording) {
+        for _ in 0..rng.random_range(0..=3) {
+            let audio = voice_clip(rng, 5)?;
+            tx.execute(
+                "INSERT INTO call_recordings (user_id, recorded_at, remote_number, duration_seconds, audio)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![user_id, activity_time(rng), random_number(rng), 2, audio],
+            )?;
         }
     }
     Ok(())
@@ -400,7 +540,9 @@ mod tests {
         assert_eq!(users, 40);
         let sites: i64 = org
             .conn
-            .query_row("SELECT count(DISTINCT site_id) FROM users", [], |r| r.get(0))
+            .query_row("SELECT count(DISTINCT site_id) FROM users", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(sites, 3);
         let inv = org.license_inventory(admin).unwrap();
@@ -409,7 +551,10 @@ mod tests {
         // The family most users hold, and one product elsewhere with no seat left.
         let main = LicenseFamily::Voice;
         let held = |f: LicenseFamily| -> i64 {
-            inv.iter().filter(|p| p.family == f).map(|p| p.assigned).sum()
+            inv.iter()
+                .filter(|p| p.family == f)
+                .map(|p| p.assigned)
+                .sum()
         };
         assert!(families.iter().all(|f| held(main) >= held(*f)));
         assert!(inv
@@ -432,7 +577,11 @@ mod tests {
         assert!(unlicensed >= 5);
         let leading_zero: i64 = org
             .conn
-            .query_row("SELECT count(*) FROM users WHERE extension LIKE '0%'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM users WHERE extension LIKE '0%'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert!(leading_zero > 0, "extensions with leading zeros are kept");
     }
@@ -461,11 +610,11 @@ mod tests {
     #[test]
     fn a_large_organization_keeps_its_rules() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(&dir.path().join("big.sqlite")).unwrap();
-        let mut org = Org {
-            conn,
-            clock: std::sync::Arc::new(crate::clock::SystemClock),
-        };
+        let mut org = Org::open_without_demo(
+            &dir.path().join("big.sqlite"),
+            std::sync::Arc::new(crate::clock::SystemClock),
+        )
+        .unwrap();
         seed(
             &mut org,
             &DemoSpec {

@@ -28,6 +28,9 @@ pub enum Error {
     #[error("{user} already holds a {product} license. A user holds at most one license.")]
     AlreadyLicensed { user: String, product: String },
 
+    #[error("{user} holds no license, so there is nothing to remove.")]
+    NotLicensed { user: String },
+
     #[error("{user} was changed by {changed_by} at {changed_at} since you opened it. Reload the user and make your change again.")]
     StaleVersion {
         user: String,
@@ -53,6 +56,9 @@ pub enum Error {
     #[error("The database schema could not be brought up to date: {0}")]
     Migration(String),
 
+    #[error("Could not write {path}: {cause}")]
+    Io { path: String, cause: String },
+
     #[error("Internal error: {0}")]
     Internal(String),
 }
@@ -66,6 +72,7 @@ impl Error {
             Error::InvalidInput { .. } => "invalid_input",
             Error::NotFound { .. } => "not_found",
             Error::AlreadyLicensed { .. } => "already_licensed",
+            Error::NotLicensed { .. } => "not_licensed",
             Error::StaleVersion { .. } => "stale_version",
             Error::InvalidCredentials => "invalid_credentials",
             Error::AccountDisabled { .. } => "account_disabled",
@@ -73,6 +80,7 @@ impl Error {
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
+            Error::Io { .. } => "io",
             Error::Internal(_) => "internal",
         }
     }

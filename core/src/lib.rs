@@ -2,7 +2,9 @@
 //! windows; the Tauri shell only translates.
 
 pub mod accounts;
+mod audio;
 pub mod audit;
+pub mod bundle;
 pub mod clock;
 pub mod db;
 pub mod demo;
@@ -10,7 +12,10 @@ pub mod error;
 pub mod licenses;
 pub mod org;
 pub mod permission;
+pub mod recordings;
+pub mod removal;
 mod settings;
+mod user_data;
 pub mod users;
 
 #[cfg(test)]
@@ -19,8 +24,13 @@ mod bindings;
 mod testing;
 
 pub use accounts::{MissingPermission, SessionInfo};
+pub use bundle::BundleReceipt;
 pub use error::{Error, ErrorPayload, Result};
 pub use licenses::{AssignLicense, Feature, LicenseFamily, ProductInventory};
 pub use org::{Actor, Org};
 pub use permission::Permission;
-pub use users::{HeldLicense, LicenseFilter, UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserStatus};
+pub use recordings::RecordingRow;
+pub use removal::{RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive};
+pub use users::{
+    HeldLicense, LicenseFilter, UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserStatus,
+};

@@ -116,9 +116,8 @@ pub struct AssignLicense {
 }
 
 pub(crate) fn product_features(conn: &Connection, product_id: i64) -> Result<Vec<Feature>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT feature FROM product_features WHERE product_id = ?1",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT feature FROM product_features WHERE product_id = ?1")?;
     let keys = stmt
         .query_map([product_id], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -380,8 +379,7 @@ mod tests {
     }
 
     #[test]
-    fn a_role_without_the_permission_is_refused_the_refusal_is_audited_and_nothing_else_changes()
-    {
+    fn a_role_without_the_permission_is_refused_the_refusal_is_audited_and_nothing_else_changes() {
         let (_dir, mut org) = demo_org();
         let helpdesk = sign_in(&mut org, "priya.nair");
         let user = unlicensed_user(&org);
@@ -462,7 +460,9 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(err.code(), "already_licensed");
-        assert!(err.to_string().contains("already holds a Voice Pro license"));
+        assert!(err
+            .to_string()
+            .contains("already holds a Voice Pro license"));
     }
 
     #[test]

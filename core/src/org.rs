@@ -1,6 +1,6 @@
 //! An open organization file and the guard every operation goes through.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -20,18 +20,37 @@ pub struct Actor {
 pub struct Org {
     pub(crate) conn: Connection,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Where safety archives go: beside the organization file, one folder per file.
+    pub(crate) archive_dir: PathBuf,
 }
 
 impl Org {
     /// Opens the file (creating and migrating it as needed); an empty file gets the demo
     /// organization.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        let conn = crate::db::open(path)?;
-        let mut org = Self { conn, clock };
+        let mut org = Self::open_without_demo(path, clock)?;
         if org.is_empty()? {
             crate::demo::seed(&mut org, &crate::demo::DemoSpec::default())?;
         }
+        org.purge_expired_archives()?;
         Ok(org)
+    }
+
+    /// Opens the file as it is; an empty file stays empty (for other generators).
+    pub fn open_without_demo(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        let conn = crate::db::open(path)?;
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "licensedesk".into(), |s| s.to_string_lossy());
+        let archive_dir = path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(format!("{stem}-safety-archives"));
+        Ok(Self {
+            conn,
+            clock,
+            archive_dir,
+        })
     }
 
     pub fn open_with_system_clock(path: &Path) -> Result<Self> {

@@ -51,3 +51,23 @@ pub fn unlicensed_users(org: &Org) -> Vec<UserDetail> {
 pub fn unlicensed_user(org: &Org) -> UserDetail {
     unlicensed_users(org).remove(0)
 }
+
+/// A licensed user who has at least one row of every kind a removal deletes, and recordings.
+pub fn user_with_all_data(org: &Org) -> UserDetail {
+    let id: i64 = org
+        .conn
+        .query_row(
+            "SELECT u.id FROM users u
+             WHERE EXISTS (SELECT 1 FROM call_history WHERE user_id = u.id)
+               AND EXISTS (SELECT 1 FROM forwarding_rules WHERE user_id = u.id)
+               AND EXISTS (SELECT 1 FROM voicemails WHERE user_id = u.id)
+               AND EXISTS (SELECT 1 FROM voicemail_greetings WHERE user_id = u.id)
+               AND EXISTS (SELECT 1 FROM device_activations WHERE user_id = u.id)
+               AND EXISTS (SELECT 1 FROM call_recordings WHERE user_id = u.id)
+             ORDER BY u.id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the demo has a user with every kind of data");
+    crate::users::user_detail(&org.conn, id).unwrap()
+}

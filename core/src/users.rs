@@ -343,7 +343,12 @@ mod tests {
                 "searching {term:?}"
             );
         }
-        assert_eq!(org.search_users(admin, &query("zzzz-nobody")).unwrap().total, 0);
+        assert_eq!(
+            org.search_users(admin, &query("zzzz-nobody"))
+                .unwrap()
+                .total,
+            0
+        );
     }
 
     #[test]

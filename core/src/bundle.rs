@@ -1,0 +1,186 @@
+//! The user data bundle: a ZIP with every row (CSV) and audio file that a license removal
+//! deletes, and a manifest with counts and SHA-256 checksums. Written to a temporary file and
+//! renamed into place only when complete, so a half-written bundle never looks finished.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use zip::write::SimpleFileOptions;
+
+use crate::error::{Error, Result};
+use crate::user_data::DELETED_TABLES;
+use crate::users::UserDetail;
+
+pub const MANIFEST: &str = "manifest.json";
+
+/// Where a bundle was written and what it holds.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BundleReceipt {
+    pub path: String,
+    #[ts(type = "number")]
+    pub files: i64,
+    #[ts(type = "number")]
+    pub bytes: i64,
+    pub sha256: String,
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
+        cause: e.to_string(),
+    }
+}
+
+struct Entry {
+    path: String,
+    bytes: Vec<u8>,
+}
+
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| Error::Internal(format!("CSV: {e}"));
+    w.write_record(header).map_err(fail)?;
+    for row in rows {
+        w.write_record(&row).map_err(fail)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::Internal(format!("CSV: {e}")))
+}
+
+fn entries(conn: &Connection, user: &UserDetail) -> Result<(Vec<Entry>, serde_json::Value)> {
+    let mut out = Vec::new();
+    let mut counts = serde_json::Map::new();
+    for t in &DELETED_TABLES {
+        let rows = t.rows(conn, user.id)?;
+        counts.insert(t.table.to_owned(), json!(rows.len()));
+        let mut header = t.columns.to_vec();
+        if t.audio.is_some() {
+            header.push("audio_file");
+        }
+        let mut audio_files = Vec::new();
+        let csv_rows = rows.into_iter().map(|row| {
+            let mut cells = row.cells;
+            if let Some(audio) = row.audio {
+                let path = format!("audio/{}-{}.wav", t.table, row.key);
+                cells.push(path.clone());
+                audio_files.push(Entry { path, bytes: audio });
+            }
+            cells
+        });
+        let csv = csv_bytes(&header, csv_rows)?;
+        out.push(Entry {
+            path: format!("{}.csv", t.table),
+            bytes: csv,
+        });
+        out.extend(audio_files);
+    }
+    Ok((out, serde_json::Value::Object(counts)))
+}
+
+/// Writes the bundle of `user`'s data to `dest`, atomically.
+pub(crate) fn write(
+    conn: &Connection,
+    user: &UserDetail,
+    generated_at: &str,
+    purpose: &str,
+    dest: &Path,
+) -> Result<BundleReceipt> {
+    let (files, counts) = entries(conn, user)?;
+    let listing: Vec<_> = files
+        .iter()
+        .map(|f| json!({ "path": f.path, "bytes": f.bytes.len(), "sha256": sha256_hex(&f.bytes) }))
+        .collect();
+    let manifest = json!({
+        "format": "licensedesk-user-data",
+        "format_version": 1,
+        "purpose": purpose,
+        "generated_at": generated_at,
+        "schema_version": crate::db::schema_version(),
+        "user": {
+            "id": user.id,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "license": user.license.as_ref().map(|l| l.product_name.clone()),
+            "extension": user.extension,
+            "phone_number": user.phone_number,
+        },
+        "counts": counts,
+        "files": listing,
+    });
+    let manifest = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| Error::Internal(format!("manifest: {e}")))?;
+
+    let dir = dest
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .ok_or_else(|| Error::invalid("path", "The export needs a file name."))?;
+    let partial: PathBuf = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let result = (|| {
+        let file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
+        let mut zip = zip::ZipWriter::new(file);
+        let opts =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for f in files.iter().chain(std::iter::once(&Entry {
+            path: MANIFEST.to_owned(),
+            bytes: manifest.clone(),
+        })) {
+            zip.start_file(f.path.as_str(), opts)
+                .map_err(|e| io_error(&partial, e))?;
+            zip.write_all(&f.bytes).map_err(|e| io_error(&partial, e))?;
+        }
+        let file = zip.finish().map_err(|e| io_error(&partial, e))?;
+        file.sync_all().map_err(|e| io_error(&partial, e))?;
+        std::fs::rename(&partial, dest).map_err(|e| io_error(dest, e))
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
+    }
+    let written = std::fs::read(dest).map_err(|e| io_error(dest, e))?;
+    Ok(BundleReceipt {
+        path: dest.display().to_string(),
+        files: files.len() as i64 + 1,
+        bytes: written.len() as i64,
+        sha256: sha256_hex(&written),
+    })
+}
+
+/// `<first>-<last>-export-<yyyy-mm-dd>.zip`, in lower case ASCII where possible.
+pub fn default_file_name(user: &UserDetail, today: &str) -> String {
+    let slug = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_alphanumeric() {
+                    c.to_lowercase().next().unwrap_or(c)
+                } else {
+                    '-'
+                }
+            })
+            .collect::<String>()
+            .trim_matches('-')
+            .to_owned()
+    };
+    format!(
+        "{}-{}-export-{}.zip",
+        slug(&user.first_name),
+        slug(&user.last_name),
+        &today[..10.min(today.len())]
+    )
+}

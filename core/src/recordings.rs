@@ -1,0 +1,116 @@
+//! Call recordings: kept when a license is removed, and available to admins with
+//! `recordings.view` whether or not the user still holds a license.
+
+use std::path::Path;
+
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit::AuditEntry;
+use crate::error::{Error, Result};
+use crate::org::{Actor, Org};
+use crate::permission::Permission;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RecordingRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number")]
+    pub user_id: i64,
+    pub user_name: String,
+    /// The user's license now; None for a user whose license was removed.
+    pub user_license: Option<String>,
+    pub recorded_at: String,
+    pub remote_number: String,
+    #[ts(type = "number")]
+    pub duration_seconds: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RecordingQuery {
+    /// Only this user's recordings.
+    #[ts(type = "number | null")]
+    pub user_id: Option<i64>,
+}
+
+impl Org {
+    pub fn recordings(&self, actor: Actor, query: &RecordingQuery) -> Result<Vec<RecordingRow>> {
+        self.read(actor, Permission::RecordingsView, |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT r.id, r.user_id, u.first_name || ' ' || u.last_name, p.name,
+                        r.recorded_at, r.remote_number, r.duration_seconds
+                 FROM call_recordings r
+                 JOIN users u ON u.id = r.user_id
+                 LEFT JOIN seats s ON s.user_id = u.id
+                 LEFT JOIN products p ON p.id = s.product_id
+                 WHERE ?1 IS NULL OR r.user_id = ?1
+                 ORDER BY r.recorded_at DESC, r.id DESC",
+            )?;
+            let rows = stmt
+                .query_map([query.user_id], |r| {
+                    Ok(RecordingRow {
+                        id: r.get(0)?,
+                        user_id: r.get(1)?,
+                        user_name: r.get(2)?,
+                        user_license: r.get(3)?,
+                        recorded_at: r.get(4)?,
+                        remote_number: r.get(5)?,
+                        duration_seconds: r.get(6)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// The recording's WAV audio, to play in the page.
+    pub fn recording_audio(&self, actor: Actor, recording_id: i64) -> Result<Vec<u8>> {
+        self.read(actor, Permission::RecordingsView, |conn| {
+            conn.query_row(
+                "SELECT audio FROM call_recordings WHERE id = ?1",
+                [recording_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(Error::NotFound {
+                what: "Recording",
+                id: recording_id,
+            })
+        })
+    }
+
+    /// Writes the recording's WAV file to `dest`; recorded in the audit log.
+    pub fn export_recording(&mut self, actor: Actor, recording_id: i64, dest: &Path) -> Result<()> {
+        let audio = self.recording_audio(actor, recording_id)?;
+        self.change(
+            actor,
+            Permission::RecordingsView,
+            "recording.export",
+            |tx, ctx| {
+                let partial = dest.with_extension("wav.partial");
+                std::fs::write(&partial, &audio)
+                    .and_then(|_| std::fs::rename(&partial, dest))
+                    .map_err(|e| Error::Io {
+                        path: dest.display().to_string(),
+                        cause: e.to_string(),
+                    })?;
+                let (user_id, label): (i64, String) = tx.query_row(
+                    "SELECT u.id, u.first_name || ' ' || u.last_name FROM call_recordings r
+                 JOIN users u ON u.id = r.user_id WHERE r.id = ?1",
+                    [recording_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let mut entry = AuditEntry::new("recording.export");
+                entry.target_user_id = Some(user_id);
+                entry.target_label = Some(&label);
+                entry.after = Some(
+                    json!({ "recording_id": recording_id, "path": dest.display().to_string() }),
+                );
+                ctx.audit(tx, &entry)
+            },
+        )?;
+        Ok(())
+    }
+}

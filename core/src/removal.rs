@@ -1,0 +1,630 @@
+//! Removing a license: the exact impact first, an export on request, a safety archive always,
+//! then one transaction that deletes, releases and returns the seat to the pool.
+
+use std::path::PathBuf;
+
+use chrono::Duration;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit::AuditEntry;
+use crate::bundle::{self, BundleReceipt};
+use crate::clock::timestamp;
+use crate::error::{Error, Result};
+use crate::org::{Actor, Org};
+use crate::permission::Permission;
+use crate::user_data::{recordings_count, DELETED_TABLES};
+use crate::users::{self, UserDetail};
+
+/// How long a safety archive is kept.
+pub const SAFETY_ARCHIVE_DAYS: i64 = 30;
+
+/// Exactly what removing a user's license deletes, releases and keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RemovalImpact {
+    #[ts(type = "number")]
+    pub user_id: i64,
+    pub user_name: String,
+    pub product_name: String,
+    #[ts(type = "number")]
+    pub call_history: i64,
+    #[ts(type = "number")]
+    pub forwarding_rules: i64,
+    #[ts(type = "number")]
+    pub voicemails: i64,
+    #[ts(type = "number")]
+    pub voicemail_greetings: i64,
+    #[ts(type = "number")]
+    pub device_activations: i64,
+    pub voicemail_settings: bool,
+    pub phone_number: Option<String>,
+    pub extension: Option<String>,
+    #[ts(type = "number")]
+    pub recordings_kept: i64,
+    /// The impact in one paragraph, for the native confirmation.
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RemoveLicense {
+    #[ts(type = "number")]
+    pub user_id: i64,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RemovalReceipt {
+    pub user: UserDetail,
+    pub impact: RemovalImpact,
+    pub safety_archive: BundleReceipt,
+    /// The seat is still paid for: what that costs and how to stop it.
+    pub billing_note: String,
+}
+
+/// A safety archive written before a removal.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SafetyArchive {
+    pub path: String,
+    pub created_at: String,
+    pub expires_at: String,
+    /// False once it has expired and been deleted (or was moved away).
+    pub present: bool,
+}
+
+fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpact> {
+    let license = user.license.as_ref().ok_or_else(|| Error::NotLicensed {
+        user: user.full_name(),
+    })?;
+    let count = |table: &str| -> Result<i64> {
+        DELETED_TABLES
+            .iter()
+            .find(|t| t.table == table)
+            .expect("known table")
+            .count(conn, user.id)
+    };
+    let mut i = RemovalImpact {
+        user_id: user.id,
+        user_name: user.full_name(),
+        product_name: license.product_name.clone(),
+        call_history: count("call_history")?,
+        forwarding_rules: count("forwarding_rules")?,
+        voicemails: count("voicemails")?,
+        voicemail_greetings: count("voicemail_greetings")?,
+        device_activations: count("device_activations")?,
+        voicemail_settings: count("voicemail_settings")? > 0,
+        phone_number: user.phone_number.clone(),
+        extension: user.extension.clone(),
+        recordings_kept: recordings_count(conn, user.id)?,
+        summary: String::new(),
+    };
+    let mut released = Vec::new();
+    if let Some(n) = &i.phone_number {
+        released.push(format!("phone number {n}"));
+    }
+    if let Some(e) = &i.extension {
+        released.push(format!("extension {e}"));
+    }
+    let released = if released.is_empty() {
+        String::new()
+    } else {
+        format!(", and releases {}", released.join(" and "))
+    };
+    i.summary = format!(
+        "Removing {}'s {} license deletes {}, {}, {}, {} and {}{}. {} kept for admins.",
+        i.user_name,
+        i.product_name,
+        plural(i.call_history, "call history entry", "call history entries"),
+        plural(
+            i.forwarding_rules,
+            "call forwarding rule",
+            "call forwarding rules"
+        ),
+        plural(i.voicemails, "voicemail", "voicemails"),
+        plural(
+            i.voicemail_greetings,
+            "voicemail greeting",
+            "voicemail greetings"
+        ),
+        plural(
+            i.device_activations,
+            "device activation",
+            "device activations"
+        ),
+        released,
+        plural(
+            i.recordings_kept,
+            "call recording is",
+            "call recordings are"
+        ),
+    );
+    Ok(i)
+}
+
+fn archive_file_name(user: &UserDetail, now: &str) -> String {
+    let stamp: String = now.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    bundle::default_file_name(user, now).replace(
+        &format!("-export-{}.zip", &now[..10]),
+        &format!("-removed-{stamp}.zip"),
+    )
+}
+
+fn cents(c: i64) -> String {
+    format!("${}.{:02}", c / 100, c % 100)
+}
+
+impl Org {
+    pub fn removal_impact(&self, actor: Actor, user_id: i64) -> Result<RemovalImpact> {
+        self.read(actor, Permission::LicensesRemove, |conn| {
+            impact(conn, &users::user_detail(conn, user_id)?)
+        })
+    }
+
+    /// Writes every row and audio file that a removal would delete to `dest` (a ZIP).
+    pub fn export_user_data(
+        &mut self,
+        actor: Actor,
+        user_id: i64,
+        dest: &std::path::Path,
+    ) -> Result<BundleReceipt> {
+        self.change(
+            actor,
+            Permission::LicensesRemove,
+            "user.export",
+            |tx, ctx| {
+                let user = users::user_detail(tx, user_id)?;
+                let receipt = bundle::write(tx, &user, ctx.now, "export", dest)?;
+                let label = user.full_name();
+                let mut entry = AuditEntry::new("user.export");
+                entry.target_user_id = Some(user.id);
+                entry.target_label = Some(&label);
+                entry.after = Some(json!({ "path": receipt.path, "sha256": receipt.sha256 }));
+                ctx.audit(tx, &entry)?;
+                Ok(receipt)
+            },
+        )
+    }
+
+    /// The suggested file name of an export made today.
+    pub fn export_file_name(&self, actor: Actor, user_id: i64) -> Result<String> {
+        let today = self.now();
+        self.read(actor, Permission::UsersView, |conn| {
+            Ok(bundle::default_file_name(
+                &users::user_detail(conn, user_id)?,
+                &today,
+            ))
+        })
+    }
+
+    /// Removes the user's license. A safety archive of everything deleted is written first;
+    /// if anything fails, nothing is deleted and the archive is discarded.
+    pub fn remove_license(&mut self, actor: Actor, req: &RemoveLicense) -> Result<RemovalReceipt> {
+        let archive_dir = self.archive_dir.clone();
+        let expires_at = timestamp(self.clock.now() + Duration::days(SAFETY_ARCHIVE_DAYS));
+        self.change(actor, Permission::LicensesRemove, "license.remove", |tx, ctx| {
+            let user = users::user_detail(tx, req.user_id)?;
+            users::check_version(&user, req.expected_version)?;
+            let impact = impact(tx, &user)?;
+            std::fs::create_dir_all(&archive_dir).map_err(|e| Error::Io {
+                path: archive_dir.display().to_string(),
+                cause: e.to_string(),
+            })?;
+            let path: PathBuf = archive_dir.join(archive_file_name(&user, ctx.now));
+            let archive = bundle::write(tx, &user, ctx.now, "safety archive", &path)?;
+            let applied = (|| {
+                tx.execute(
+                    "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![user.id, archive.path, archive.sha256, ctx.now, expires_at],
+                )?;
+                for t in &DELETED_TABLES {
+                    t.delete(tx, user.id)?;
+                }
+                tx.execute(
+                    "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
+                    [user.id],
+                )?;
+                tx.execute("UPDATE users SET extension = NULL WHERE id = ?1", [user.id])?;
+                let price: i64 = tx.query_row(
+                    "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
+                     WHERE user_id = ?1
+                     RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
+                    [user.id],
+                    |r| r.get(0),
+                )?;
+                users::bump_version(tx, user.id, ctx)?;
+                let label = user.full_name();
+                let mut entry = AuditEntry::new("license.remove");
+                entry.target_user_id = Some(user.id);
+                entry.target_label = Some(&label);
+                entry.before = Some(json!({
+                    "license": impact.product_name,
+                    "phone_number": impact.phone_number,
+                    "extension": impact.extension,
+                }));
+                entry.after = Some(json!({
+                    "license": null,
+                    "deleted": {
+                        "call_history": impact.call_history,
+                        "forwarding_rules": impact.forwarding_rules,
+                        "voicemails": impact.voicemails,
+                        "voicemail_greetings": impact.voicemail_greetings,
+                        "device_activations": impact.device_activations,
+                        "voicemail_settings": impact.voicemail_settings,
+                    },
+                    "recordings_kept": impact.recordings_kept,
+                    "safety_archive": archive.path,
+                }));
+                ctx.audit(tx, &entry)?;
+                Ok::<_, Error>(RemovalReceipt {
+                    user: users::user_detail(tx, user.id)?,
+                    billing_note: format!(
+                        "The {} license is back in the pool and is still billed ({}/month) until you request its cancellation.",
+                        impact.product_name,
+                        cents(price)
+                    ),
+                    impact: impact.clone(),
+                    safety_archive: archive.clone(),
+                })
+            })();
+            if applied.is_err() {
+                let _ = std::fs::remove_file(&path);
+            }
+            applied
+        })
+    }
+
+    pub fn safety_archives(&self, actor: Actor, user_id: i64) -> Result<Vec<SafetyArchive>> {
+        self.read(actor, Permission::UsersView, |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT path, created_at, expires_at FROM safety_archives WHERE user_id = ?1 ORDER BY id DESC",
+            )?;
+            let rows = stmt
+                .query_map([user_id], |r| {
+                    let path: String = r.get(0)?;
+                    Ok(SafetyArchive {
+                        present: std::path::Path::new(&path).exists(),
+                        path,
+                        created_at: r.get(1)?,
+                        expires_at: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// Deletes safety archives past their 30 days; their listing stays, marked absent.
+    pub(crate) fn purge_expired_archives(&self) -> Result<()> {
+        let now = self.now();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path FROM safety_archives WHERE expires_at < ?1")?;
+        let paths = stmt
+            .query_map([now], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for p in paths {
+            let _ = std::fs::remove_file(p);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::io::Read;
+
+    use super::*;
+    use crate::testing::{demo_org, sign_in, unlicensed_user, user_with_all_data};
+
+    fn read_zip(path: &std::path::Path) -> HashMap<String, Vec<u8>> {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).unwrap();
+                (f.name().unwrap().to_string(), bytes)
+            })
+            .collect()
+    }
+
+    /// Every row and blob of the user in the tables a removal deletes, and everything else.
+    fn fingerprint(org: &Org, user_id: i64, mine: bool) -> Vec<String> {
+        let op = if mine { "=" } else { "<>" };
+        let mut out = Vec::new();
+        for t in [
+            "call_history",
+            "forwarding_rules",
+            "voicemail_settings",
+            "voicemails",
+            "voicemail_greetings",
+            "device_activations",
+            "call_recordings",
+        ] {
+            let mut stmt = org
+                .conn
+                .prepare(&format!(
+                    "SELECT * FROM {t} WHERE user_id {op} ?1 ORDER BY rowid"
+                ))
+                .unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([user_id], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap();
+            out.extend(rows.map(|r| format!("{t}:{}", r.unwrap())));
+        }
+        out
+    }
+
+    fn seat_counts(org: &Org) -> Vec<(i64, String)> {
+        let mut stmt = org
+            .conn
+            .prepare("SELECT product_id, status FROM seats ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn export_then_remove_loses_nothing_and_keeps_recordings() {
+        let (dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let others_before = fingerprint(&org, user.id, false);
+        let recordings_before: Vec<_> = fingerprint(&org, user.id, true)
+            .into_iter()
+            .filter(|r| r.starts_with("call_recordings:"))
+            .collect();
+        let impact = org.removal_impact(admin, user.id).unwrap();
+        assert!(impact.call_history > 0 && impact.voicemails > 0 && impact.recordings_kept > 0);
+        assert!(impact
+            .summary
+            .contains(&format!("{} voicemail", impact.voicemails)));
+
+        let export = dir.path().join("export.zip");
+        org.export_user_data(admin, user.id, &export).unwrap();
+        let files = read_zip(&export);
+        let manifest: serde_json::Value = serde_json::from_slice(&files[bundle::MANIFEST]).unwrap();
+        for f in manifest["files"].as_array().unwrap() {
+            let bytes = &files[f["path"].as_str().unwrap()];
+            assert_eq!(f["sha256"].as_str().unwrap(), bundle::sha256_hex(bytes));
+        }
+        assert_eq!(manifest["counts"]["call_history"], impact.call_history);
+        assert_eq!(manifest["counts"]["voicemails"], impact.voicemails);
+        // Every voicemail's audio, byte for byte.
+        let mut stmt = org
+            .conn
+            .prepare("SELECT id, audio FROM voicemails WHERE user_id = ?1")
+            .unwrap();
+        let audio: Vec<(i64, Vec<u8>)> = stmt
+            .query_map([user.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        drop(stmt);
+        for (id, bytes) in &audio {
+            assert_eq!(&files[&format!("audio/voicemails-{id}.wav")], bytes);
+        }
+        let history_csv = String::from_utf8(files["call_history.csv"].clone()).unwrap();
+        assert_eq!(history_csv.lines().count() as i64, impact.call_history + 1);
+
+        let receipt = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap();
+        assert!(receipt.user.license.is_none());
+        assert!(receipt.user.extension.is_none() && receipt.user.phone_number.is_none());
+        assert!(receipt.billing_note.contains("still billed"));
+        let mine_after = fingerprint(&org, user.id, true);
+        assert_eq!(mine_after, recordings_before, "only recordings remain");
+        assert_eq!(fingerprint(&org, user.id, false), others_before);
+        // The seat is back in the pool, still purchased.
+        let seat = user.license.as_ref().unwrap().seat_id;
+        let status: String = org
+            .conn
+            .query_row("SELECT status FROM seats WHERE id = ?1", [seat], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(status, "available");
+        // The number is free again.
+        let number_status: String = org
+            .conn
+            .query_row(
+                "SELECT status FROM phone_numbers WHERE e164 = ?1",
+                [user.phone_number.clone().unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(number_status, "available");
+        // The safety archive holds the same data as the export, and is listed.
+        let archive = read_zip(std::path::Path::new(&receipt.safety_archive.path));
+        for (name, bytes) in &files {
+            if name != bundle::MANIFEST {
+                assert_eq!(&archive[name], bytes, "{name}");
+            }
+        }
+        let listed = org.safety_archives(admin, user.id).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].present);
+        // The audit entry lists the counts.
+        let after: String = org
+            .conn
+            .query_row(
+                "SELECT after_json FROM audit_log WHERE action = 'license.remove' AND target_user_id = ?1",
+                [user.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+        assert_eq!(after["deleted"]["voicemails"], impact.voicemails);
+        assert_eq!(after["recordings_kept"], impact.recordings_kept);
+        assert_eq!(crate::audit::first_broken_entry(&org.conn).unwrap(), None);
+        // Recordings stay listed for admins, under the unlicensed user's name.
+        let recs = org
+            .recordings(
+                admin,
+                &crate::recordings::RecordingQuery {
+                    user_id: Some(user.id),
+                },
+            )
+            .unwrap();
+        assert_eq!(recs.len() as i64, impact.recordings_kept);
+        assert!(recs.iter().all(|r| r.user_license.is_none()));
+        assert!(!org.recording_audio(admin, recs[0].id).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_failure_in_the_middle_changes_nothing_and_leaves_no_archive() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let before = fingerprint(&org, user.id, true);
+        let seats = seat_counts(&org);
+        org.conn
+            .execute_batch(
+                "CREATE TRIGGER fail_devices BEFORE DELETE ON device_activations
+                 BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;",
+            )
+            .unwrap();
+        let err = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "database");
+        assert_eq!(fingerprint(&org, user.id, true), before);
+        assert_eq!(seat_counts(&org), seats);
+        let now = crate::users::user_detail(&org.conn, user.id).unwrap();
+        assert_eq!(now.version, user.version);
+        assert_eq!(now.extension, user.extension);
+        assert!(org.safety_archives(admin, user.id).unwrap().is_empty());
+        let leftovers = std::fs::read_dir(&org.archive_dir)
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn without_licenses_remove_nothing_is_removed_or_exported() {
+        let (dir, mut org) = demo_org();
+        let helpdesk = sign_in(&mut org, "priya.nair");
+        let user = user_with_all_data(&org);
+        let before = fingerprint(&org, user.id, true);
+        let err = org
+            .remove_license(
+                helpdesk,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "permission_denied");
+        assert!(err.to_string().contains("Remove licenses"));
+        let dest = dir.path().join("x.zip");
+        let err = org.export_user_data(helpdesk, user.id, &dest).unwrap_err();
+        assert_eq!(err.code(), "permission_denied");
+        assert!(!dest.exists());
+        assert_eq!(fingerprint(&org, user.id, true), before);
+    }
+
+    #[test]
+    fn removing_from_an_unlicensed_user_or_a_stale_editor_is_refused() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let bare = unlicensed_user(&org);
+        let err = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: bare.id,
+                    expected_version: bare.version,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "not_licensed");
+        let user = user_with_all_data(&org);
+        let err = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version - 1,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "stale_version");
+    }
+
+    #[test]
+    fn safety_archives_are_deleted_after_thirty_days() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("org.sqlite");
+        let clock = crate::clock::ManualClock::new(chrono::Utc::now());
+        let mut org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let receipt = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap();
+        drop(org);
+        clock.advance(Duration::days(29));
+        let org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        assert!(std::path::Path::new(&receipt.safety_archive.path).exists());
+        drop(org);
+        clock.advance(Duration::days(2));
+        let org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        assert!(!std::path::Path::new(&receipt.safety_archive.path).exists());
+        let listed = org.safety_archives(admin, user.id).unwrap();
+        assert!(!listed[0].present);
+    }
+
+    #[test]
+    fn the_export_file_name_is_first_last_export_date() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let name = org.export_file_name(admin, user.id).unwrap();
+        let today = org.now();
+        assert_eq!(
+            name,
+            format!(
+                "{}-{}-export-{}.zip",
+                user.first_name.to_lowercase(),
+                user.last_name.to_lowercase(),
+                &today[..10]
+            )
+        );
+    }
+}
