@@ -6,6 +6,14 @@ const COMMANDS: &[&str] = &[
     "get_user",
     "license_inventory",
     "assign_license",
+    "removal_impact",
+    "export_user_data",
+    "confirm_license_removal",
+    "remove_license",
+    "safety_archives",
+    "recordings",
+    "recording_audio",
+    "export_recording",
 ];
 
 fn main() {

@@ -25,6 +25,13 @@ fn declarations() -> String {
         UserCursor::decl(&cfg),
         UserQuery::decl(&cfg),
         UserPage::decl(&cfg),
+        BundleReceipt::decl(&cfg),
+        RemovalImpact::decl(&cfg),
+        RemoveLicense::decl(&cfg),
+        RemovalReceipt::decl(&cfg),
+        SafetyArchive::decl(&cfg),
+        RecordingRow::decl(&cfg),
+        RecordingQuery::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

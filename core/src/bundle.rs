@@ -135,8 +135,9 @@ pub(crate) fn write(
     let result = (|| {
         let file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
         let mut zip = zip::ZipWriter::new(file);
-        let opts =
-            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let opts = SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip_time(generated_at));
         for f in files.iter().chain(std::iter::once(&Entry {
             path: MANIFEST.to_owned(),
             bytes: manifest.clone(),
@@ -160,6 +161,25 @@ pub(crate) fn write(
         bytes: written.len() as i64,
         sha256: sha256_hex(&written),
     })
+}
+
+/// The entries' modification time: when the bundle was generated (UTC).
+fn zip_time(rfc3339: &str) -> zip::DateTime {
+    use chrono::{Datelike, Timelike};
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .and_then(|t| {
+            zip::DateTime::from_date_and_time(
+                t.year() as u16,
+                t.month() as u8,
+                t.day() as u8,
+                t.hour() as u8,
+                t.minute() as u8,
+                t.second() as u8,
+            )
+            .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// `<first>-<last>-export-<yyyy-mm-dd>.zip`, in lower case ASCII where possible.

@@ -29,7 +29,7 @@ pub use error::{Error, ErrorPayload, Result};
 pub use licenses::{AssignLicense, Feature, LicenseFamily, ProductInventory};
 pub use org::{Actor, Org};
 pub use permission::Permission;
-pub use recordings::RecordingRow;
+pub use recordings::{RecordingQuery, RecordingRow};
 pub use removal::{RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive};
 pub use users::{
     HeldLicense, LicenseFilter, UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserStatus,

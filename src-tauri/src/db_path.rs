@@ -36,13 +36,22 @@ mod tests {
     use super::*;
 
     fn args(a: &[&str]) -> impl Iterator<Item = String> {
-        a.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter()
+        a.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     #[test]
     fn db_flag_in_both_spellings() {
-        assert_eq!(from_args(args(&["--db", "/x/a.sqlite"])), Some("/x/a.sqlite".into()));
-        assert_eq!(from_args(args(&["--db=/x/b.sqlite"])), Some("/x/b.sqlite".into()));
+        assert_eq!(
+            from_args(args(&["--db", "/x/a.sqlite"])),
+            Some("/x/a.sqlite".into())
+        );
+        assert_eq!(
+            from_args(args(&["--db=/x/b.sqlite"])),
+            Some("/x/b.sqlite".into())
+        );
         assert_eq!(from_args(args(&["--other"])), None);
         assert_eq!(from_args(args(&["--db"])), None);
     }

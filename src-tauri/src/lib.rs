@@ -3,6 +3,7 @@
 
 mod commands;
 mod db_path;
+mod dialogs;
 mod state;
 
 use tauri::Manager;
@@ -16,13 +17,21 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
-            commands::sign_in,
-            commands::sign_out,
-            commands::current_session,
-            commands::search_users,
-            commands::get_user,
-            commands::license_inventory,
-            commands::assign_license,
+            commands::licenses::sign_in,
+            commands::licenses::sign_out,
+            commands::licenses::current_session,
+            commands::licenses::search_users,
+            commands::licenses::get_user,
+            commands::licenses::license_inventory,
+            commands::licenses::assign_license,
+            commands::removal::removal_impact,
+            commands::removal::export_user_data,
+            commands::removal::confirm_license_removal,
+            commands::removal::remove_license,
+            commands::removal::safety_archives,
+            commands::recordings::recordings,
+            commands::recordings::recording_audio,
+            commands::recordings::export_recording,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");

@@ -42,7 +42,9 @@ impl App {
     /// (Without --onlyvisible, closed dialogs are found too.)
     pub async fn try_native_window(&self, title: &str) -> Option<String> {
         let re = exact_title(title);
-        let found = self.xdotool(&["search", "--onlyvisible", "--name", &re]).await?;
+        let found = self
+            .xdotool(&["search", "--onlyvisible", "--name", &re])
+            .await?;
         found.lines().last().map(str::to_string)
     }
 
@@ -53,7 +55,10 @@ impl App {
             if let Some(id) = self.try_native_window(title).await {
                 return id;
             }
-            assert!(Instant::now() < deadline, "no native window {title:?} after {TIMEOUT:?}");
+            assert!(
+                Instant::now() < deadline,
+                "no native window {title:?} after {TIMEOUT:?}"
+            );
             sleep(Duration::from_millis(200)).await;
         }
     }
@@ -62,7 +67,10 @@ impl App {
     pub async fn wait_native_window_closed(&self, title: &str) {
         let deadline = Instant::now() + TIMEOUT;
         while self.try_native_window(title).await.is_some() {
-            assert!(Instant::now() < deadline, "native window {title:?} still open");
+            assert!(
+                Instant::now() < deadline,
+                "native window {title:?} still open"
+            );
             sleep(Duration::from_millis(200)).await;
         }
     }
@@ -132,7 +140,10 @@ impl App {
             if self.try_native_window(title).await.is_none() {
                 return;
             }
-            assert!(Instant::now() < deadline, "native dialog {title:?} does not close");
+            assert!(
+                Instant::now() < deadline,
+                "native dialog {title:?} does not close"
+            );
             self.keys(&["Return"]).await;
         }
     }

@@ -6,7 +6,14 @@ use crate::page::Table;
 use crate::{App, START_TIMEOUT};
 
 /// Columns of the Users table.
-pub const USER_COLUMNS: [&str; 6] = ["Name", "Email", "Extension", "Phone number", "License", "Status"];
+pub const USER_COLUMNS: [&str; 6] = [
+    "Name",
+    "Email",
+    "Extension",
+    "Phone number",
+    "License",
+    "Status",
+];
 /// Columns of the Licenses table.
 pub const LICENSE_COLUMNS: [&str; 7] = [
     "Product",
@@ -31,12 +38,15 @@ impl App {
     /// Signs in on the sign-in screen (waiting for the first paint) and
     /// waits for the header to name the account.
     pub async fn sign_in(&self, account: &str, password: &str) {
-        let field = self.find_by_role_within("textbox", "Account", START_TIMEOUT).await;
+        let field = self
+            .find_by_role_within("textbox", "Account", START_TIMEOUT)
+            .await;
         self.type_into(&field, account).await;
         let field = self.find_by_role("password", "Password").await;
         self.type_into(&field, password).await;
         self.click_role("button", "Sign in").await;
-        self.wait_for_text(&format!("Signed in as {account} (")).await;
+        self.wait_for_text(&format!("Signed in as {account} ("))
+            .await;
     }
 
     /// Goes to a page through the main navigation.
@@ -50,7 +60,9 @@ impl App {
     pub async fn license_counts(&self, product: &str) -> LicenseCounts {
         self.open_page("Licenses").await;
         let table = self
-            .wait_for_table(&LICENSE_COLUMNS, |t| t.row_where("Product", product).is_some())
+            .wait_for_table(&LICENSE_COLUMNS, |t| {
+                t.row_where("Product", product).is_some()
+            })
             .await;
         let row = table.row_where("Product", product).expect("waited for it");
         let number = |column: &str| -> i64 {
@@ -76,9 +88,13 @@ impl App {
     pub async fn unlicensed_user(&self) -> String {
         self.open_page("Users").await;
         let table = self
-            .wait_for_table(&USER_COLUMNS, |t| t.row_where("License", "No license").is_some())
+            .wait_for_table(&USER_COLUMNS, |t| {
+                t.row_where("License", "No license").is_some()
+            })
             .await;
-        let row = table.row_where("License", "No license").expect("waited for it");
+        let row = table
+            .row_where("License", "No license")
+            .expect("waited for it");
         // The Name cell also shows department and site; the Edit button names the user alone.
         row.buttons
             .iter()

@@ -99,6 +99,7 @@ impl App {
 
     async fn try_start(db: &Path) -> Result<App, String> {
         let bin = app_binary();
+        process::become_subreaper();
         let dir = tempfile::Builder::new()
             .prefix("licensedesk-e2e-")
             .tempdir()
@@ -162,7 +163,10 @@ impl App {
         loop {
             let driver = self.driver.as_mut().expect("driver started");
             if let Ok(Some(status)) = driver.child().try_wait() {
-                return Err(format!("tauri-driver exited ({status})\n{}", self.log_tail()));
+                return Err(format!(
+                    "tauri-driver exited ({status})\n{}",
+                    self.log_tail()
+                ));
             }
             if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
                 return Ok(());
@@ -295,7 +299,8 @@ fn start_xvfb() -> Result<(process::Group, String), String> {
     .stdin(Stdio::null())
     .stdout(Stdio::piped())
     .stderr(Stdio::null());
-    let mut xvfb = process::Group::spawn("Xvfb", &mut cmd).map_err(|e| format!("spawn Xvfb: {e}"))?;
+    let mut xvfb =
+        process::Group::spawn("Xvfb", &mut cmd).map_err(|e| format!("spawn Xvfb: {e}"))?;
     let stdout = xvfb.child().stdout.take().expect("piped stdout");
     // Xvfb writes the display number once it accepts connections.
     let (tx, rx) = std::sync::mpsc::channel();

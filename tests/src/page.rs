@@ -41,14 +41,28 @@ impl Row {
             .unwrap_or_else(|| panic!("no column {column:?} in row {self:?}"))
     }
 
-    /// Whether any cell or button name contains `text`, ignoring case.
+    /// Whether any cell or button name contains `text`, ignoring case and
+    /// accents (a search for "García" may well find "Garcia").
     pub fn mentions(&self, text: &str) -> bool {
-        let text = text.to_lowercase();
+        let text = fold(text);
         self.cells
             .values()
             .chain(&self.buttons)
-            .any(|s| s.to_lowercase().contains(&text))
+            .any(|s| fold(s).contains(&text))
     }
+}
+
+/// Lower case without the accents of Latin letters.
+fn fold(s: &str) -> String {
+    const ACCENTED: &str = "àáâãäåāçćčèéêëēěìíîïīñńňòóôõöøōřśšùúûüūůýÿźžżł";
+    const PLAIN: &str = "aaaaaaaccceeeeeeiiiiinnnooooooorssuuuuuuyyzzzl";
+    s.to_lowercase()
+        .chars()
+        .map(|c| match ACCENTED.chars().position(|a| a == c) {
+            Some(i) => PLAIN.chars().nth(i).unwrap_or(c),
+            None => c,
+        })
+        .collect()
 }
 
 impl Table {
@@ -59,7 +73,9 @@ impl Table {
 
     /// The row with a button named `button`, e.g. "Edit Olivia Johnson".
     pub fn row_with_button(&self, button: &str) -> Option<&Row> {
-        self.rows.iter().find(|r| r.buttons.iter().any(|b| b == button))
+        self.rows
+            .iter()
+            .find(|r| r.buttons.iter().any(|b| b == button))
     }
 
     fn from_json(v: &Value) -> Table {
@@ -147,12 +163,23 @@ impl App {
             .into_iter()
             .flatten()
             .filter_map(|e| e.get(ELEMENT_KEY)?.as_str())
-            .map(|id| Element::from_element_id(self.client().clone(), ElementRef::from(id.to_string())))
+            .map(|id| {
+                Element::from_element_id(self.client().clone(), ElementRef::from(id.to_string()))
+            })
             .collect()
     }
 
-    async fn find_now(&self, role: &str, name: Option<&str>, scope: Option<&Element>) -> Vec<Element> {
-        let args = vec![json!(role), json!(name), scope.map(arg).unwrap_or(Value::Null)];
+    async fn find_now(
+        &self,
+        role: &str,
+        name: Option<&str>,
+        scope: Option<&Element>,
+    ) -> Vec<Element> {
+        let args = vec![
+            json!(role),
+            json!(name),
+            scope.map(arg).unwrap_or(Value::Null),
+        ];
         // A scope that re-rendered away is simply "not found yet".
         match self.try_js("find", args).await {
             Ok(found) => self.elements(found),
@@ -174,7 +201,9 @@ impl App {
             }
             if Instant::now() > deadline {
                 let seen = self.names_of_role(role).await;
-                panic!("no visible {role} named {name:?} after {within:?}; visible {role}s: {seen:?}");
+                panic!(
+                    "no visible {role} named {name:?} after {within:?}; visible {role}s: {seen:?}"
+                );
             }
             sleep(POLL).await;
         }
@@ -203,14 +232,20 @@ impl App {
 
     /// Without waiting: the visible element with `role` and `name`, if any.
     pub async fn try_find_by_role(&self, role: &str, name: &str) -> Option<Element> {
-        self.find_now(role, Some(name), None).await.into_iter().next()
+        self.find_now(role, Some(name), None)
+            .await
+            .into_iter()
+            .next()
     }
 
     /// Waits until no visible element has `role` and `name`.
     pub async fn wait_until_gone(&self, role: &str, name: &str) {
         let deadline = Instant::now() + TIMEOUT;
         while self.try_find_by_role(role, name).await.is_some() {
-            assert!(Instant::now() < deadline, "{role} {name:?} still shown after {TIMEOUT:?}");
+            assert!(
+                Instant::now() < deadline,
+                "{role} {name:?} still shown after {TIMEOUT:?}"
+            );
             sleep(POLL).await;
         }
     }
@@ -248,7 +283,11 @@ impl App {
 
     /// All the page's visible text, whitespace collapsed.
     pub async fn page_text(&self) -> String {
-        self.js("pageText", vec![]).await.as_str().unwrap_or_default().to_string()
+        self.js("pageText", vec![])
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Waits until the page shows `text` somewhere.
@@ -272,7 +311,10 @@ impl App {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let found = self.try_js("table", vec![json!(columns)]).await;
-            let table = found.ok().filter(|v| !v.is_null()).map(|v| Table::from_json(&v));
+            let table = found
+                .ok()
+                .filter(|v| !v.is_null())
+                .map(|v| Table::from_json(&v));
             if let Some(table) = table.as_ref().filter(|t| ready(t)) {
                 return table.clone();
             }
@@ -290,7 +332,9 @@ impl App {
 
     pub async fn accessible_name(&self, el: &Element) -> String {
         let name = self.try_js("name", vec![arg(el)]).await;
-        name.ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+        name.ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
     }
 
     /// Disabled by attribute, by a disabled fieldset, or by aria-disabled.
@@ -332,12 +376,10 @@ impl App {
     pub async fn type_into(&self, el: &Element, text: &str) {
         for _ in 0..2 {
             self.click(el).await;
-            self.call("select all", || el.send_keys(&(Key::Control + "a")))
-                .await;
-            self.call("backspace", || el.send_keys(&Key::Backspace.to_string()))
-                .await;
+            self.send_keys(el, &(Key::Control + "a")).await;
+            self.send_keys(el, &Key::Backspace.to_string()).await;
             if !text.is_empty() {
-                self.call("type", || el.send_keys(text)).await;
+                self.send_keys(el, text).await;
             }
             if self.value(el).await == text {
                 return;
@@ -349,8 +391,12 @@ impl App {
 
     /// Presses Enter in `el` (Send Keys drops "\n").
     pub async fn press_enter(&self, el: &Element) {
-        self.call("enter", || el.send_keys(&Key::Enter.to_string()))
-            .await;
+        self.send_keys(el, &Key::Enter.to_string()).await;
+    }
+
+    /// Sends keys to `el` (see [`Key`] for special keys).
+    pub async fn send_keys(&self, el: &Element, keys: &str) {
+        self.call("send keys", || el.send_keys(keys)).await;
     }
 
     /// The option texts of a native <select>.
@@ -381,7 +427,10 @@ impl App {
             sleep(POLL).await;
         };
         let name = self.accessible_name(select).await;
-        assert!(!self.is_disabled(select).await, "combobox {name:?} is disabled");
+        assert!(
+            !self.is_disabled(select).await,
+            "combobox {name:?} is disabled"
+        );
         self.call("click option", || option.click()).await;
         if self.selected_option(select).await != text {
             eprintln!("e2e: clicking option {text:?} did not select it; setting it by script");
@@ -395,5 +444,20 @@ impl App {
     pub async fn screenshot(&self, path: impl AsRef<std::path::Path>) {
         let png = self.call("screenshot", || self.client().screenshot()).await;
         std::fs::write(path.as_ref(), png).expect("write screenshot");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_mention_text_ignoring_case_and_accents() {
+        let row = Row {
+            cells: [("Name".to_string(), "Anaïs García Sales".to_string())].into(),
+            buttons: vec!["Edit Anaïs García".into()],
+        };
+        assert!(row.mentions("garcia") && row.mentions("García") && row.mentions("ANAIS"));
+        assert!(!row.mentions("Chen"));
     }
 }

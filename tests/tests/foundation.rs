@@ -23,6 +23,7 @@ async fn assigned_license_survives_a_restart() {
         .await;
     let before = app.license_counts(VOICE_PRO).await;
     let name = app.unlicensed_user().await;
+    eprintln!("e2e: assigning {VOICE_PRO} to {name}; before: {before:?}");
     let found = app.search_users(search_term(&name)).await;
     assert!(found.row_with_button(&format!("Edit {name}")).is_some());
 
@@ -66,8 +67,12 @@ async fn license_with_no_seat_left_is_refused() {
     let app = App::start(dir.path().join("org.sqlite")).await;
     app.sign_in("dana.reyes", "super-demo").await;
     let before = app.license_counts(CONTACT_CENTER).await;
-    assert_eq!(before.available, 0, "the demo has no {CONTACT_CENTER} seat left");
+    assert_eq!(
+        before.available, 0,
+        "the demo has no {CONTACT_CENTER} seat left"
+    );
     let name = app.unlicensed_user().await;
+    eprintln!("e2e: assigning {CONTACT_CENTER} to {name}");
 
     let editor = app.open_user_editor(&name).await;
     let license = app.find_by_role_in(&editor, "combobox", "License").await;
@@ -97,7 +102,8 @@ async fn helpdesk_sees_why_license_is_read_only() {
     let dir = tempfile::tempdir().unwrap();
     let app = App::start(dir.path().join("org.sqlite")).await;
     app.sign_in("priya.nair", "helpdesk-demo").await;
-    app.wait_for_text("Signed in as priya.nair (Helpdesk)").await;
+    app.wait_for_text("Signed in as priya.nair (Helpdesk)")
+        .await;
 
     let table = app.users_table().await;
     let name = table.rows[0]
@@ -108,7 +114,10 @@ async fn helpdesk_sees_why_license_is_read_only() {
         .to_string();
     let editor = app.open_user_editor(&name).await;
     let license = app.find_by_role_in(&editor, "combobox", "License").await;
-    assert!(app.is_disabled(&license).await, "Helpdesk can change License");
+    assert!(
+        app.is_disabled(&license).await,
+        "Helpdesk can change License"
+    );
     let why = app.description(&license).await;
     assert!(
         why.contains("Your role Helpdesk does not include Assign and change licenses."),

@@ -7,7 +7,7 @@ use serde_json::json;
 
 const FIXTURE: &str = r#"
 <nav aria-label="Main"><button>Users</button><button>Licenses</button></nav>
-<label>Account <input type="text"></label>
+<form id="signin"><label>Account <input type="text"></label></form>
 <label for="pw">Password</label><input id="pw" type="password">
 <input type="search" aria-label="Search users">
 <button disabled>Save</button>
@@ -38,6 +38,10 @@ const FIXTURE: &str = r#"
 // A change listener stands in for React's: it proves a change event fired.
 const INSTALL: &str = r#"
 document.body.innerHTML = arguments[0];
+document.getElementById('signin').addEventListener('submit', (e) => {
+  e.preventDefault();
+  document.getElementById('status').textContent = 'Submitted';
+});
 document.getElementById('lic').addEventListener('change', (e) => {
   document.getElementById('status').textContent = 'License now ' + e.target.value;
 });
@@ -61,6 +65,11 @@ async fn finds_types_selects_and_reads_tables() {
     app.type_into(&account, "dana.reyes").await;
     app.type_into(&account, "sam").await;
     assert_eq!(app.value(&account).await, "sam");
+    // xdotool types into the focused window, as it will answer native dialogs.
+    app.native_keys("LicenseDesk", &["x"]).await;
+    assert_eq!(app.value(&account).await, "samx");
+    app.press_enter(&account).await;
+    app.wait_for_message("status", "Submitted").await;
     let password = app.find_by_role("password", "Password").await;
     app.type_into(&password, "super-demo").await;
     app.find_by_role("searchbox", "Search users").await;
@@ -81,7 +90,10 @@ async fn finds_types_selects_and_reads_tables() {
     );
     app.select_option(&license, "Voice Pro (2 available)").await;
     app.wait_for_message("status", "License now 2").await;
-    assert_eq!(app.selected_option(&license).await, "Voice Pro (2 available)");
+    assert_eq!(
+        app.selected_option(&license).await,
+        "Voice Pro (2 available)"
+    );
 
     let table = app.table(&["Name", "License"]).await;
     assert_eq!(table.rows.len(), 1, "{table:?}");

@@ -51,3 +51,37 @@ export type UserQuery = {
 search: string, license: LicenseFilter, status: UserStatus | null, after: UserCursor | null, limit: number, };
 
 export type UserPage = { users: Array<UserRow>, next: UserCursor | null, total: number, };
+
+export type BundleReceipt = { path: string, files: number, bytes: number, sha256: string, };
+
+export type RemovalImpact = { user_id: number, user_name: string, product_name: string, call_history: number, forwarding_rules: number, voicemails: number, voicemail_greetings: number, device_activations: number, voicemail_settings: boolean, phone_number: string | null, extension: string | null, recordings_kept: number, 
+/**
+ * The impact in one paragraph, for the native confirmation.
+ */
+summary: string, };
+
+export type RemoveLicense = { user_id: number, expected_version: number, };
+
+export type RemovalReceipt = { user: UserDetail, impact: RemovalImpact, safety_archive: BundleReceipt, 
+/**
+ * The seat is still paid for: what that costs and how to stop it.
+ */
+billing_note: string, };
+
+export type SafetyArchive = { path: string, created_at: string, expires_at: string, 
+/**
+ * False once it has expired and been deleted (or was moved away).
+ */
+present: boolean, };
+
+export type RecordingRow = { id: number, user_id: number, user_name: string, 
+/**
+ * The user's license now; None for a user whose license was removed.
+ */
+user_license: string | null, recorded_at: string, remote_number: string, duration_seconds: number, };
+
+export type RecordingQuery = { 
+/**
+ * Only this user's recordings.
+ */
+user_id: number | null, };

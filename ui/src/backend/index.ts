@@ -3,8 +3,15 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   AssignLicense,
+  BundleReceipt,
   ErrorPayload,
   ProductInventory,
+  RecordingQuery,
+  RecordingRow,
+  RemovalImpact,
+  RemovalReceipt,
+  RemoveLicense,
+  SafetyArchive,
   SessionInfo,
   UserDetail,
   UserPage,
@@ -48,6 +55,18 @@ export const backend = {
   getUser: (userId: number) => call<UserDetail>("get_user", { userId }),
   licenseInventory: () => call<ProductInventory[]>("license_inventory"),
   assignLicense: (request: AssignLicense) => call<UserDetail>("assign_license", { request }),
+  removalImpact: (userId: number) => call<RemovalImpact>("removal_impact", { userId }),
+  /** Opens the native save dialog; null when the admin cancels it. */
+  exportUserData: (userId: number) => call<BundleReceipt | null>("export_user_data", { userId }),
+  /** The native "Remove license?" confirmation; true for Continue. */
+  confirmLicenseRemoval: (userId: number) => call<boolean>("confirm_license_removal", { userId }),
+  removeLicense: (request: RemoveLicense) => call<RemovalReceipt>("remove_license", { request }),
+  safetyArchives: (userId: number) => call<SafetyArchive[]>("safety_archives", { userId }),
+  recordings: (query: RecordingQuery) => call<RecordingRow[]>("recordings", { query }),
+  recordingAudio: (recordingId: number) => call<ArrayBuffer>("recording_audio", { recordingId }),
+  /** Opens the native save dialog; the path written, or null when cancelled. */
+  exportRecording: (recordingId: number, suggestedName: string) =>
+    call<string | null>("export_recording", { recordingId, suggestedName }),
 };
 
 export type Backend = typeof backend;

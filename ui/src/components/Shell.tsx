@@ -3,9 +3,10 @@ import { backend, type SessionInfo } from "../backend";
 import { MessageBar, useNotify } from "./Messages";
 import { UsersPage } from "../pages/UsersPage";
 import { LicensesPage } from "../pages/LicensesPage";
+import { RecordingsPage } from "../pages/RecordingsPage";
 
-type Page = "Users" | "Licenses";
-const PAGES: Page[] = ["Users", "Licenses"];
+type Page = "Users" | "Licenses" | "Recordings";
+const PAGES: Page[] = ["Users", "Licenses", "Recordings"];
 
 type Props = {
   session: SessionInfo;
@@ -71,6 +72,7 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
       <main className="page">
         {page === "Users" && <UsersPage session={session} />}
         {page === "Licenses" && <LicensesPage session={session} />}
+        {page === "Recordings" && <RecordingsPage session={session} />}
       </main>
     </div>
   );

@@ -1,8 +1,19 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
-import { backend, BackendError, type ProductInventory, type SessionInfo, type UserDetail } from "../backend";
+import {
+  backend,
+  BackendError,
+  type ProductInventory,
+  type RemovalImpact,
+  type SessionInfo,
+  type UserDetail,
+} from "../backend";
 import { FAMILY_LABELS, licenseOptionLabel } from "../format";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { currentChoice, describeFeatures, pendingChange, type LicenseChoice } from "./licenseChange";
+import { RemovalWarning } from "./RemovalWarning";
+
+/** A removal in progress: the warning is shown, then the native confirmation stages it. */
+type Removal = { impact: RemovalImpact; confirmed: boolean };
 
 type Tab = "Profile" | "Services and Permissions";
 const TABS: Tab[] = ["Profile", "Services and Permissions"];
@@ -21,10 +32,15 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
   const [choice, setChoice] = useState<LicenseChoice>("none");
   const [tab, setTab] = useState<Tab>("Profile");
   const [error, setError] = useState<BackendError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // A removal step (impact, export, native confirmation) is under way.
+  const [busy, setBusy] = useState(false);
+  const [removal, setRemoval] = useState<Removal | null>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
   const ids = useId();
   const lock = missingPermission(session, "licenses.assign");
+  const removeLock = missingPermission(session, "licenses.remove");
 
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
@@ -42,7 +58,46 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
       .catch((e: BackendError) => setError(e));
   }, [userId]);
 
-  const change = user ? pendingChange(user, choice, products) : { kind: "none" as const };
+  const change = user ? pendingChange(user, choice, products, removal?.confirmed) : { kind: "none" as const };
+
+  /** Runs a step that talks to the backend, showing its failure in the editor. */
+  async function step(work: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(e as BackendError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const startRemoval = () =>
+    step(async () => {
+      if (!user) return;
+      setRemoval({ impact: await backend.removalImpact(user.id), confirmed: false });
+      setChoice("none");
+    });
+
+  const exportData = () =>
+    step(async () => {
+      if (!user) return;
+      setNotice(null);
+      const receipt = await backend.exportUserData(user.id);
+      if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
+    });
+
+  const confirmRemoval = () =>
+    step(async () => {
+      if (!user || !removal) return;
+      if (await backend.confirmLicenseRemoval(user.id)) setRemoval({ ...removal, confirmed: true });
+    });
+
+  function keepLicense() {
+    setRemoval(null);
+    if (user) setChoice(currentChoice(user));
+  }
 
   async function save() {
     if (!user) return;
@@ -53,12 +108,17 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
     setSaving(true);
     setError(null);
     try {
-      const updated = await backend.assignLicense({
-        user_id: user.id,
-        product_id: change.product.product_id,
-        expected_version: user.version,
-      });
-      onSaved(updated, `${change.product.name} assigned to ${name}.`);
+      if (change.kind === "remove") {
+        const receipt = await backend.removeLicense({ user_id: user.id, expected_version: user.version });
+        onSaved(receipt.user, `${change.productName} license removed from ${name}. ${receipt.billing_note}`);
+      } else {
+        const updated = await backend.assignLicense({
+          user_id: user.id,
+          product_id: change.product.product_id,
+          expected_version: user.version,
+        });
+        onSaved(updated, `${change.product.name} assigned to ${name}.`);
+      }
     } catch (e) {
       setError(e as BackendError);
       // Seat counts may have moved (another window took the last seat): show them fresh.
@@ -124,14 +184,20 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
               <label className="field" htmlFor={`${ids}-license`}>
                 <span>License</span>
               </label>
+              <div className="license-row">
               <select
                 id={`${ids}-license`}
                 value={String(choice)}
-                disabled={lock !== null || saving}
+                disabled={lock !== null || saving || busy}
                 aria-describedby={describedBy}
                 aria-invalid={licenseError ? true : undefined}
                 onChange={(e) => {
                   setError(null);
+                  if (e.target.value === "none" && user.license) {
+                    void startRemoval();
+                    return;
+                  }
+                  setRemoval(null);
                   setChoice(e.target.value === "none" ? "none" : Number(e.target.value));
                 }}
               >
@@ -142,7 +208,24 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
                   </option>
                 ))}
               </select>
+              {user.license && (
+                <button
+                  type="button"
+                  className="remove-license"
+                  aria-label="Remove license"
+                  title="Remove license"
+                  disabled={removeLock !== null || saving || busy || removal !== null}
+                  aria-describedby={removeLock ? `${ids}-remove-lock` : undefined}
+                  onClick={() => void startRemoval()}
+                >
+                  ×
+                </button>
+              )}
+              </div>
               {lock && <ReadOnlyReason id={`${ids}-lock`} message={lock.message} />}
+              {user.license && removeLock && (
+                <ReadOnlyReason id={`${ids}-remove-lock`} message={removeLock.message} />
+              )}
               {licenseError && (
                 <p id={`${ids}-license-error`} className="field-error">
                   {licenseError}
@@ -153,6 +236,24 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
                   ? `Holds ${user.license.product_name} (${FAMILY_LABELS[user.license.family]}): ${describeFeatures(user.features)}.`
                   : "No license: this user cannot make or receive calls."}
               </p>
+              {removal && !removal.confirmed && (
+                <RemovalWarning
+                  impact={removal.impact}
+                  busy={busy || saving}
+                  onExport={() => void exportData()}
+                  onContinue={() => void confirmRemoval()}
+                  onKeep={keepLicense}
+                />
+              )}
+              {change.kind === "remove" && (
+                <div className="pending pending-remove">
+                  <strong>Pending change:</strong> remove {change.productName}. Press Save to delete the data listed
+                  before; the license goes back to the pool and stays billed until you cancel it.{" "}
+                  <button type="button" className="link" onClick={keepLicense}>
+                    Undo
+                  </button>
+                </div>
+              )}
               {change.kind === "assign" && (
                 <div className="pending">
                   <strong>Pending change:</strong> assign {change.product.name}, which adds{" "}
@@ -173,6 +274,9 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
           )}
         </div>
         <footer className="dialog-foot">
+          <div role="status" className={notice ? "message message-success" : "message-empty"}>
+            {notice ?? ""}
+          </div>
           <div role="alert" className={error ? "message message-failure" : "message-empty"}>
             {error?.message ?? ""}
           </div>
@@ -180,7 +284,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
             <button type="button" onClick={onClose}>
               Cancel
             </button>
-            <button type="button" className="primary" onClick={save} disabled={saving || !user}>
+            <button type="button" className="primary" onClick={save} disabled={saving || busy || !user}>
               {saving ? "Saving…" : "Save"}
             </button>
           </div>

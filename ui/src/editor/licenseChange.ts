@@ -10,14 +10,17 @@ export function currentChoice(user: UserDetail): LicenseChoice {
 
 export type PendingChange =
   | { kind: "none" }
-  | { kind: "assign"; product: ProductInventory; gains: Feature[] };
+  | { kind: "assign"; product: ProductInventory; gains: Feature[] }
+  | { kind: "remove"; productName: string };
 
-/** What Save would do, for the summary shown before it. */
+/** What Save would do, for the summary shown before it. A removal counts only once confirmed. */
 export function pendingChange(
   user: UserDetail,
   choice: LicenseChoice,
   products: ProductInventory[],
+  removalConfirmed = false,
 ): PendingChange {
+  if (removalConfirmed && user.license) return { kind: "remove", productName: user.license.product_name };
   if (choice === currentChoice(user) || choice === "none") return { kind: "none" };
   const product = products.find((p) => p.product_id === choice);
   if (!product) return { kind: "none" };

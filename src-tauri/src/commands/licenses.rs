@@ -1,14 +1,12 @@
-//! The commands the UI may call. Each takes the signed-in actor, calls core, maps the error.
+//! Signing in, finding users and assigning licenses.
 
 use licensedesk_core::{
-    Actor, AssignLicense, ErrorPayload, ProductInventory, SessionInfo, UserDetail, UserPage,
-    UserQuery,
+    Actor, AssignLicense, ProductInventory, SessionInfo, UserDetail, UserPage, UserQuery,
 };
 use tauri::State;
 
+use super::CommandResult;
 use crate::state::AppState;
-
-type CommandResult<T> = Result<T, ErrorPayload>;
 
 #[tauri::command]
 pub async fn sign_in(
@@ -37,14 +35,13 @@ pub async fn current_session(state: State<'_, AppState>) -> CommandResult<Option
     let Ok(actor) = state.actor() else {
         return Ok(None);
     };
-    state.with_org(move |org| org.session(actor).map(Some)).await
+    state
+        .with_org(move |org| org.session(actor).map(Some))
+        .await
 }
 
 #[tauri::command]
-pub async fn search_users(
-    state: State<'_, AppState>,
-    query: UserQuery,
-) -> CommandResult<UserPage> {
+pub async fn search_users(state: State<'_, AppState>, query: UserQuery) -> CommandResult<UserPage> {
     let actor = state.actor()?;
     state
         .with_org(move |org| org.search_users(actor, &query))
@@ -58,11 +55,11 @@ pub async fn get_user(state: State<'_, AppState>, user_id: i64) -> CommandResult
 }
 
 #[tauri::command]
-pub async fn license_inventory(
-    state: State<'_, AppState>,
-) -> CommandResult<Vec<ProductInventory>> {
+pub async fn license_inventory(state: State<'_, AppState>) -> CommandResult<Vec<ProductInventory>> {
     let actor = state.actor()?;
-    state.with_org(move |org| org.license_inventory(actor)).await
+    state
+        .with_org(move |org| org.license_inventory(actor))
+        .await
 }
 
 #[tauri::command]

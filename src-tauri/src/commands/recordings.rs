@@ -1,0 +1,58 @@
+//! Call recordings: list, play (raw WAV bytes), export (native save dialog).
+
+use licensedesk_core::{RecordingQuery, RecordingRow};
+use tauri::ipc::Response;
+use tauri::{AppHandle, State};
+
+use super::CommandResult;
+use crate::dialogs;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn recordings(
+    state: State<'_, AppState>,
+    query: RecordingQuery,
+) -> CommandResult<Vec<RecordingRow>> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.recordings(actor, &query))
+        .await
+}
+
+/// The WAV bytes, sent as a raw buffer rather than a JSON array of numbers.
+#[tauri::command]
+pub async fn recording_audio(
+    state: State<'_, AppState>,
+    recording_id: i64,
+) -> CommandResult<Response> {
+    let actor = state.actor()?;
+    let bytes = state
+        .with_org(move |org| org.recording_audio(actor, recording_id))
+        .await?;
+    Ok(Response::new(bytes))
+}
+
+/// Returns the path written, or None when the admin cancels the save dialog.
+#[tauri::command]
+pub async fn export_recording(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    recording_id: i64,
+    suggested_name: String,
+) -> CommandResult<Option<String>> {
+    let actor = state.actor()?;
+    let Some(dest) = dialogs::save_path(
+        &app,
+        "Export recording",
+        &suggested_name,
+        ("WAV audio", &["wav"]),
+    )?
+    else {
+        return Ok(None);
+    };
+    let shown = dest.display().to_string();
+    state
+        .with_org(move |org| org.export_recording(actor, recording_id, &dest))
+        .await?;
+    Ok(Some(shown))
+}

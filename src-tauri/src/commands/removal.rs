@@ -1,0 +1,87 @@
+//! Removing a license: impact, export (native save dialog), confirmation (native dialog), removal.
+
+use licensedesk_core::{
+    BundleReceipt, RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive,
+};
+use tauri::{AppHandle, State};
+
+use super::CommandResult;
+use crate::dialogs;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn removal_impact(
+    state: State<'_, AppState>,
+    user_id: i64,
+) -> CommandResult<RemovalImpact> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.removal_impact(actor, user_id))
+        .await
+}
+
+/// Asks where to save, then writes the bundle; None when the admin cancels the dialog.
+#[tauri::command]
+pub async fn export_user_data(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    user_id: i64,
+) -> CommandResult<Option<BundleReceipt>> {
+    let actor = state.actor()?;
+    let name = state
+        .with_org(move |org| org.export_file_name(actor, user_id))
+        .await?;
+    let Some(dest) =
+        dialogs::save_path(&app, "Export user data", &name, ("ZIP archive", &["zip"]))?
+    else {
+        return Ok(None);
+    };
+    state
+        .with_org(move |org| org.export_user_data(actor, user_id, &dest).map(Some))
+        .await
+}
+
+/// The native "Remove license?" confirmation with the exact impact; true for Continue.
+#[tauri::command]
+pub async fn confirm_license_removal(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    user_id: i64,
+) -> CommandResult<bool> {
+    let actor = state.actor()?;
+    let impact = state
+        .with_org(move |org| org.removal_impact(actor, user_id))
+        .await?;
+    let message = format!(
+        "{}\n\nNothing is deleted until you press Save.",
+        impact.summary
+    );
+    Ok(dialogs::confirm(
+        &app,
+        "Remove license?",
+        &message,
+        "Continue",
+    ))
+}
+
+#[tauri::command]
+pub async fn remove_license(
+    state: State<'_, AppState>,
+    request: RemoveLicense,
+) -> CommandResult<RemovalReceipt> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.remove_license(actor, &request))
+        .await
+}
+
+#[tauri::command]
+pub async fn safety_archives(
+    state: State<'_, AppState>,
+    user_id: i64,
+) -> CommandResult<Vec<SafetyArchive>> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.safety_archives(actor, user_id))
+        .await
+}

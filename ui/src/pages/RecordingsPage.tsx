@@ -1,0 +1,114 @@
+import { useEffect, useState } from "react";
+import { backend, BackendError, type RecordingRow, type SessionInfo } from "../backend";
+import { useNotify } from "../components/Messages";
+import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+function duration(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+function fileName(r: RecordingRow): string {
+  const who = r.user_name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-");
+  return `recording-${who}-${r.recorded_at.slice(0, 10)}-${r.id}.wav`;
+}
+
+type Playing = { id: number; url: string; label: string };
+
+export function RecordingsPage({ session }: { session: SessionInfo }) {
+  const notify = useNotify();
+  const locked = missingPermission(session, "recordings.view");
+  const [rows, setRows] = useState<RecordingRow[] | null>(null);
+  const [playing, setPlaying] = useState<Playing | null>(null);
+
+  useEffect(() => {
+    if (locked) return;
+    backend
+      .recordings({ user_id: null })
+      .then(setRows)
+      .catch((e: BackendError) => notify.failure(e.message));
+  }, [locked, notify]);
+
+  // Free the previous recording's audio when another one starts or the page closes.
+  useEffect(() => () => { if (playing) URL.revokeObjectURL(playing.url); }, [playing]);
+
+  if (locked) {
+    return (
+      <section aria-labelledby="recordings-heading">
+        <h1 id="recordings-heading">Recordings</h1>
+        <ReadOnlyReason id="recordings-locked" message={locked.message} />
+      </section>
+    );
+  }
+
+  async function play(r: RecordingRow) {
+    try {
+      const bytes = await backend.recordingAudio(r.id);
+      const url = URL.createObjectURL(new Blob([bytes], { type: "audio/wav" }));
+      setPlaying({ id: r.id, url, label: `${r.user_name}, ${when(r.recorded_at)}` });
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    }
+  }
+
+  async function exportOne(r: RecordingRow) {
+    try {
+      const path = await backend.exportRecording(r.id, fileName(r));
+      if (path) notify.success(`Recording exported to ${path}.`);
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    }
+  }
+
+  return (
+    <section aria-labelledby="recordings-heading">
+      <div className="page-head">
+        <h1 id="recordings-heading">Recordings</h1>
+        {rows && <p className="muted">{rows.length} call recordings, kept when a license is removed</p>}
+      </div>
+      {playing && (
+        <div className="player" aria-label="Player">
+          <span>Playing the recording of {playing.label}</span>
+          <audio controls autoPlay src={playing.url} aria-label={`Recording of ${playing.label}`} />
+        </div>
+      )}
+      {rows && rows.length === 0 && <div className="empty">No calls have been recorded yet.</div>}
+      {rows && rows.length > 0 && (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th scope="col">Recorded</th>
+              <th scope="col">User</th>
+              <th scope="col">License now</th>
+              <th scope="col">Other party</th>
+              <th scope="col" className="num">Length</th>
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} className={playing?.id === r.id ? "current" : undefined}>
+                <td className="nowrap">{when(r.recorded_at)}</td>
+                <th scope="row">{r.user_name}</th>
+                <td>{r.user_license ?? <span className="badge badge-removed">License removed</span>}</td>
+                <td className="mono">{r.remote_number}</td>
+                <td className="num">{duration(r.duration_seconds)}</td>
+                <td className="actions nowrap">
+                  <button type="button" aria-label={`Play recording of ${r.user_name} from ${when(r.recorded_at)}`} onClick={() => void play(r)}>
+                    Play
+                  </button>{" "}
+                  <button type="button" aria-label={`Export recording of ${r.user_name} from ${when(r.recorded_at)}`} onClick={() => void exportOne(r)}>
+                    Export
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
