@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_user_data.sql")),
+    M::up(include_str!("migrations/0003_billing.sql")),
 ];
 
 /// The schema version this build writes.

@@ -223,6 +223,7 @@ pub fn seed(org: &mut Org, spec: &DemoSpec) -> Result<()> {
     let product_ids = insert_products(&tx)?;
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     insert_users(&tx, &mut rng, spec, &site_ids, &product_ids)?;
+    insert_initial_orders(&tx)?;
     let detail = format!(
         "demo organization, seed {}, {} users",
         spec.seed, spec.users
@@ -395,6 +396,21 @@ fn insert_users(
             insert_number.execute(params![e164, site_id, "available", None::<i64>])?;
         }
     }
+    Ok(())
+}
+
+/// One order per product for the seats the demo starts with, so billing history has a start.
+fn insert_initial_orders(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO orders (product_id, quantity, unit_price_cents, ordered_at)
+         SELECT p.id, count(s.id), p.monthly_price_cents, ?1
+         FROM products p JOIN seats s ON s.product_id = p.id GROUP BY p.id ORDER BY p.id",
+        [PURCHASED_AT],
+    )?;
+    tx.execute(
+        "UPDATE seats SET order_id = (SELECT o.id FROM orders o WHERE o.product_id = seats.product_id)",
+        [],
+    )?;
     Ok(())
 }
 

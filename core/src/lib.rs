@@ -4,12 +4,14 @@
 pub mod accounts;
 mod audio;
 pub mod audit;
+pub mod billing;
 pub mod bundle;
 pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod licenses;
+pub mod money;
 pub mod org;
 pub mod permission;
 pub mod recordings;
@@ -24,6 +26,9 @@ mod bindings;
 mod testing;
 
 pub use accounts::{MissingPermission, SessionInfo};
+pub use billing::{
+    BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
+};
 pub use bundle::BundleReceipt;
 pub use error::{Error, ErrorPayload, Result};
 pub use licenses::{AssignLicense, Feature, LicenseFamily, ProductInventory};

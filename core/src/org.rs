@@ -33,6 +33,7 @@ impl Org {
             crate::demo::seed(&mut org, &crate::demo::DemoSpec::default())?;
         }
         org.purge_expired_archives()?;
+        org.settle_due_cancellations()?;
         Ok(org)
     }
 

@@ -155,10 +155,6 @@ fn archive_file_name(user: &UserDetail, now: &str) -> String {
     )
 }
 
-fn cents(c: i64) -> String {
-    format!("${}.{:02}", c / 100, c % 100)
-}
-
 impl Org {
     pub fn removal_impact(&self, actor: Actor, user_id: i64) -> Result<RemovalImpact> {
         self.read(actor, Permission::LicensesRemove, |conn| {
@@ -267,7 +263,7 @@ impl Org {
                     billing_note: format!(
                         "The {} license is back in the pool and is still billed ({}/month) until you request its cancellation.",
                         impact.product_name,
-                        cents(price)
+                        crate::money::format_cents(price)
                     ),
                     impact: impact.clone(),
                     safety_archive: archive.clone(),

@@ -23,3 +23,14 @@ pub(crate) fn organization_name(conn: &Connection) -> Result<String> {
         .optional()?
         .unwrap_or_else(|| "Unnamed organization".to_owned()))
 }
+
+pub(crate) fn integer(conn: &Connection, key: &str, default: i64) -> Result<i64> {
+    let value: Option<String> = conn
+        .query_row(
+            "SELECT value FROM org_settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(default))
+}

@@ -1,0 +1,30 @@
+//! Amounts are whole cents everywhere; this is the one place they become text.
+
+/// "$1,308.00", "-$32.00".
+pub fn format_cents(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let dollars = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in dollars.chars().enumerate() {
+        if i > 0 && (dollars.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}${grouped}.{:02}", abs % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_cents;
+
+    #[test]
+    fn formats_dollars_with_separators_and_sign() {
+        assert_eq!(format_cents(0), "$0.00");
+        assert_eq!(format_cents(3200), "$32.00");
+        assert_eq!(format_cents(130_800), "$1,308.00");
+        assert_eq!(format_cents(-3205), "-$32.05");
+        assert_eq!(format_cents(123_456_789), "$1,234,567.89");
+    }
+}
