@@ -14,6 +14,14 @@ const COMMANDS: &[&str] = &[
     "recordings",
     "recording_audio",
     "export_recording",
+    "purchase_preview",
+    "purchase_licenses",
+    "cancellation_preview",
+    "request_cancellation",
+    "withdraw_cancellation",
+    "billing_summary",
+    "billing_history",
+    "export_billing_history",
 ];
 
 fn main() {

@@ -446,6 +446,12 @@ impl Org {
         })
     }
 
+    /// Writes the history as CSV to `dest`.
+    pub fn export_billing_history(&mut self, actor: Actor, dest: &std::path::Path) -> Result<()> {
+        let csv = history_csv(&self.billing_history(actor)?)?;
+        crate::files::write_atomically(dest, &csv)
+    }
+
     /// Orders and cancellation requests, newest first.
     pub fn billing_history(&mut self, actor: Actor) -> Result<Vec<BillingEvent>> {
         self.settle_due_cancellations()?;
@@ -538,8 +544,7 @@ fn billing_history(conn: &Connection) -> Result<Vec<BillingEvent>> {
     Ok(events)
 }
 
-/// The history as CSV, for the native save dialog.
-pub fn history_csv(events: &[BillingEvent]) -> Result<Vec<u8>> {
+fn history_csv(events: &[BillingEvent]) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| Error::Internal(format!("CSV: {e}"));
     w.write_record([

@@ -32,6 +32,12 @@ fn declarations() -> String {
         SafetyArchive::decl(&cfg),
         RecordingRow::decl(&cfg),
         RecordingQuery::decl(&cfg),
+        SeatChange::decl(&cfg),
+        CostPreview::decl(&cfg),
+        CancellationStatus::decl(&cfg),
+        BillingEvent::decl(&cfg),
+        BillingLine::decl(&cfg),
+        BillingSummary::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

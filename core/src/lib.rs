@@ -10,6 +10,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+mod files;
 pub mod licenses;
 pub mod money;
 pub mod org;

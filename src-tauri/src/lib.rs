@@ -32,6 +32,14 @@ pub fn run() {
             commands::recordings::recordings,
             commands::recordings::recording_audio,
             commands::recordings::export_recording,
+            commands::billing::purchase_preview,
+            commands::billing::purchase_licenses,
+            commands::billing::cancellation_preview,
+            commands::billing::request_cancellation,
+            commands::billing::withdraw_cancellation,
+            commands::billing::billing_summary,
+            commands::billing::billing_history,
+            commands::billing::export_billing_history,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");

@@ -85,3 +85,31 @@ export type RecordingQuery = {
  * Only this user's recordings.
  */
 user_id: number | null, };
+
+export type SeatChange = { product_id: number, 
+/**
+ * As typed: validated here so that "", "abc", "-1" and "1e9" get a specific message.
+ */
+quantity: string, };
+
+export type CostPreview = { product_name: string, quantity: number, unit_price_cents: number, current_total_cents: number, new_total_cents: number, 
+/**
+ * When the new total applies: today for a purchase, the effective date for a cancellation.
+ */
+effective_on: string, };
+
+export type CancellationStatus = "pending" | "withdrawn" | "effective";
+
+export type BillingEvent = { "kind": "order", id: number, at: string, product_name: string, quantity: number, monthly_change_cents: number, by: string | null, } | { "kind": "cancellation", id: number, at: string, product_name: string, quantity: number, monthly_change_cents: number, by: string | null, effective_on: string, status: CancellationStatus, };
+
+export type BillingLine = { product_id: number, product_name: string, 
+/**
+ * Seats on the bill: assigned, available and pending cancellation.
+ */
+billed_seats: number, unassigned_seats: number, unit_price_cents: number, monthly_cents: number, };
+
+export type BillingSummary = { currency: string, lines: Array<BillingLine>, monthly_total_cents: number, next_billing_date: string, unassigned_seats: number, unassigned_monthly_cents: number, 
+/**
+ * The total once every pending cancellation has taken effect.
+ */
+total_after_pending_cents: number, billing_day: number, notice_period_days: number, };

@@ -3,6 +3,10 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   AssignLicense,
+  BillingEvent,
+  BillingSummary,
+  CostPreview,
+  SeatChange,
   BundleReceipt,
   ErrorPayload,
   ProductInventory,
@@ -67,6 +71,17 @@ export const backend = {
   /** Opens the native save dialog; the path written, or null when cancelled. */
   exportRecording: (recordingId: number, suggestedName: string) =>
     call<string | null>("export_recording", { recordingId, suggestedName }),
+  purchasePreview: (request: SeatChange) => call<CostPreview>("purchase_preview", { request }),
+  /** Asks in the native "Purchase licenses?" dialog first; null when cancelled there. */
+  purchaseLicenses: (request: SeatChange) => call<CostPreview | null>("purchase_licenses", { request }),
+  cancellationPreview: (request: SeatChange) => call<CostPreview>("cancellation_preview", { request }),
+  /** Asks in the native "Request cancellation?" dialog first; null when cancelled there. */
+  requestCancellation: (request: SeatChange) => call<CostPreview | null>("request_cancellation", { request }),
+  withdrawCancellation: (requestId: number) => call<void>("withdraw_cancellation", { requestId }),
+  billingSummary: () => call<BillingSummary>("billing_summary"),
+  billingHistory: () => call<BillingEvent[]>("billing_history"),
+  /** Opens the native save dialog; the path written, or null when cancelled. */
+  exportBillingHistory: (suggestedName: string) => call<string | null>("export_billing_history", { suggestedName }),
 };
 
 export type Backend = typeof backend;

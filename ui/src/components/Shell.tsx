@@ -4,9 +4,10 @@ import { MessageBar, useNotify } from "./Messages";
 import { UsersPage } from "../pages/UsersPage";
 import { LicensesPage } from "../pages/LicensesPage";
 import { RecordingsPage } from "../pages/RecordingsPage";
+import { BillingPage } from "../pages/BillingPage";
 
-type Page = "Users" | "Licenses" | "Recordings";
-const PAGES: Page[] = ["Users", "Licenses", "Recordings"];
+type Page = "Users" | "Licenses" | "Billing" | "Recordings";
+const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings"];
 
 type Props = {
   session: SessionInfo;
@@ -72,6 +73,7 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
       <main className="page">
         {page === "Users" && <UsersPage session={session} />}
         {page === "Licenses" && <LicensesPage session={session} />}
+        {page === "Billing" && <BillingPage session={session} />}
         {page === "Recordings" && <RecordingsPage session={session} />}
       </main>
     </div>

@@ -11,6 +11,7 @@ import { FAMILY_LABELS, licenseOptionLabel } from "../format";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { currentChoice, describeFeatures, pendingChange, type LicenseChoice } from "./licenseChange";
 import { RemovalWarning } from "./RemovalWarning";
+import { SeatChangeForm } from "../billing/SeatChangeForm";
 
 /** A removal in progress: the warning is shown, then the native confirmation stages it. */
 type Removal = { impact: RemovalImpact; confirmed: boolean };
@@ -41,6 +42,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
   const ids = useId();
   const lock = missingPermission(session, "licenses.assign");
   const removeLock = missingPermission(session, "licenses.remove");
+  const purchaseLock = missingPermission(session, "billing.manage");
+  const [purchasing, setPurchasing] = useState(false);
 
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
@@ -231,6 +234,16 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
                   {licenseError}
                 </p>
               )}
+              {error?.code === "no_license_available" &&
+                (purchaseLock ? (
+                  <ReadOnlyReason id={`${ids}-purchase-lock`} message={purchaseLock.message} />
+                ) : (
+                  <p className="next-step">
+                    <button type="button" onClick={() => setPurchasing(true)}>
+                      Purchase licenses
+                    </button>
+                  </p>
+                ))}
               <p id={`${ids}-license-help`} className="help">
                 {user.license
                   ? `Holds ${user.license.product_name} (${FAMILY_LABELS[user.license.family]}): ${describeFeatures(user.features)}.`
@@ -273,6 +286,20 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
             </div>
           )}
         </div>
+        {purchasing && (
+          <SeatChangeForm
+            mode="purchase"
+            products={products}
+            initialProductId={typeof choice === "number" ? choice : undefined}
+            onClose={() => setPurchasing(false)}
+            onDone={(_, message) => {
+              setPurchasing(false);
+              setError(null);
+              setNotice(`${message} Press Save to assign one.`);
+              backend.licenseInventory().then(setProducts).catch(() => undefined);
+            }}
+          />
+        )}
         <footer className="dialog-foot">
           <div role="status" className={notice ? "message message-success" : "message-empty"}>
             {notice ?? ""}

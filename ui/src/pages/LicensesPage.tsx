@@ -1,20 +1,48 @@
-import { useEffect, useState } from "react";
-import { backend, BackendError, type ProductInventory, type SessionInfo } from "../backend";
+import { useCallback, useEffect, useState } from "react";
+import {
+  backend,
+  BackendError,
+  type BillingEvent,
+  type LicenseFamily,
+  type ProductInventory,
+  type SessionInfo,
+} from "../backend";
 import { FAMILY_LABELS, FEATURE_LABELS, formatCents } from "../format";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { useNotify } from "../components/Messages";
+import { LicenseChart } from "../billing/LicenseChart";
+import { SeatChangeForm, type SeatChangeMode } from "../billing/SeatChangeForm";
+
+type PendingCancellation = Extract<BillingEvent, { kind: "cancellation" }>;
 
 export function LicensesPage({ session }: { session: SessionInfo }) {
+  const notify = useNotify();
   const [inventory, setInventory] = useState<ProductInventory[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState<PendingCancellation[]>([]);
+  const [family, setFamily] = useState<LicenseFamily | "all">("all");
+  const [form, setForm] = useState<SeatChangeMode | null>(null);
   const cannotView = missingPermission(session, "licenses.view");
+  const cannotManage = missingPermission(session, "billing.manage");
+  const canSeeBilling = !missingPermission(session, "billing.view");
 
-  useEffect(() => {
-    if (cannotView) return;
+  const load = useCallback(() => {
     backend
       .licenseInventory()
       .then(setInventory)
-      .catch((e: BackendError) => setError(e.message));
-  }, [cannotView]);
+      .catch((e: BackendError) => notify.failure(e.message));
+    if (canSeeBilling) {
+      backend
+        .billingHistory()
+        .then((h) =>
+          setPending(h.filter((e): e is PendingCancellation => e.kind === "cancellation" && e.status === "pending")),
+        )
+        .catch((e: BackendError) => notify.failure(e.message));
+    }
+  }, [notify, canSeeBilling]);
+
+  useEffect(() => {
+    if (!cannotView) load();
+  }, [cannotView, load]);
 
   if (cannotView) {
     return (
@@ -25,10 +53,22 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
     );
   }
 
-  const total = (pick: (p: ProductInventory) => number) =>
-    (inventory ?? []).reduce((sum, p) => sum + pick(p), 0);
+  async function withdraw(c: PendingCancellation) {
+    try {
+      await backend.withdrawCancellation(c.id);
+      notify.success(
+        `Cancellation of ${c.quantity} ${c.product_name} ${c.quantity === 1 ? "license" : "licenses"} withdrawn. ${c.quantity === 1 ? "It is" : "They are"} available again.`,
+      );
+      load();
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    }
+  }
+
+  const shown = (inventory ?? []).filter((p) => family === "all" || p.family === family);
+  const families = [...new Set((inventory ?? []).map((p) => p.family))];
+  const total = (pick: (p: ProductInventory) => number) => shown.reduce((sum, p) => sum + pick(p), 0);
   const unassigned = total((p) => p.available);
-  const unassignedCost = total((p) => p.available * p.monthly_price_cents);
 
   return (
     <section aria-labelledby="licenses-heading">
@@ -39,15 +79,54 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
             {total((p) => p.purchased)} licenses, {formatCents(total((p) => p.monthly_cost_cents))} per month
           </p>
         )}
+        <div className="page-actions">
+          <button
+            type="button"
+            disabled={cannotManage !== null}
+            aria-describedby={cannotManage ? "billing-locked" : undefined}
+            onClick={() => setForm("cancel")}
+          >
+            Request cancellation
+          </button>
+          <button
+            type="button"
+            className="primary"
+            disabled={cannotManage !== null}
+            aria-describedby={cannotManage ? "billing-locked" : undefined}
+            onClick={() => setForm("purchase")}
+          >
+            Purchase licenses
+          </button>
+        </div>
       </div>
-      {error && <p className="message message-failure" role="alert">{error}</p>}
+      {cannotManage && <ReadOnlyReason id="billing-locked" message={cannotManage.message} />}
       {inventory && unassigned > 0 && (
         <p className="notice">
-          You pay {formatCents(unassignedCost)}/month for {unassigned} unassigned{" "}
-          {unassigned === 1 ? "license" : "licenses"}. Unassigning a license does not stop its cost; only a
-          cancellation does.
+          <span>
+            You pay {formatCents(total((p) => p.available * p.monthly_price_cents))}/month for {unassigned} unassigned{" "}
+            {unassigned === 1 ? "license" : "licenses"}. Unassigning a license does not stop its cost; only a
+            cancellation does.
+          </span>
         </p>
       )}
+      <div className="toolbar">
+        <label className="inline-field">
+          <span>Family</span>
+          <select
+            aria-label="Filter by family"
+            value={family}
+            onChange={(e) => setFamily(e.target.value as LicenseFamily | "all")}
+          >
+            <option value="all">All families</option>
+            {families.map((f) => (
+              <option key={f} value={f}>
+                {FAMILY_LABELS[f]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {inventory && <LicenseChart products={shown} />}
       {inventory && (
         <table className="grid">
           <thead>
@@ -64,7 +143,7 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
             </tr>
           </thead>
           <tbody>
-            {inventory.map((p) => (
+            {shown.map((p) => (
               <tr key={p.product_id}>
                 <th scope="row">{p.name}</th>
                 <td>{FAMILY_LABELS[p.family]}</td>
@@ -92,6 +171,51 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
             </tr>
           </tfoot>
         </table>
+      )}
+      {pending.length > 0 && (
+        <>
+          <h2 className="section-title">Pending cancellations</h2>
+          <table className="grid" aria-label="Pending cancellations">
+            <thead>
+              <tr>
+                <th scope="col">Product</th>
+                <th scope="col" className="num">Quantity</th>
+                <th scope="col">Requested by</th>
+                <th scope="col">Effective on</th>
+                <th scope="col" className="num">Saving per month</th>
+                <th scope="col"><span className="visually-hidden">Actions</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {pending.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row">{c.product_name}</th>
+                  <td className="num">{c.quantity}</td>
+                  <td>{c.by ?? "LicenseDesk"}</td>
+                  <td>{c.effective_on}</td>
+                  <td className="num">{formatCents(-c.monthly_change_cents)}</td>
+                  <td className="actions">
+                    <button type="button" disabled={cannotManage !== null} onClick={() => void withdraw(c)}>
+                      Withdraw
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {form && inventory && (
+        <SeatChangeForm
+          mode={form}
+          products={inventory}
+          onClose={() => setForm(null)}
+          onDone={(_, message) => {
+            setForm(null);
+            notify.success(message);
+            load();
+          }}
+        />
       )}
     </section>
   );

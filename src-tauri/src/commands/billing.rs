@@ -1,0 +1,152 @@
+//! Purchases and partial cancellations, each confirmed in a native dialog; the billing page.
+
+use licensedesk_core::money::format_cents;
+use licensedesk_core::{BillingEvent, BillingSummary, CostPreview, SeatChange};
+use tauri::{AppHandle, State};
+
+use super::CommandResult;
+use crate::dialogs;
+use crate::state::AppState;
+
+fn licenses(n: i64) -> &'static str {
+    if n == 1 {
+        "license"
+    } else {
+        "licenses"
+    }
+}
+
+#[tauri::command]
+pub async fn purchase_preview(
+    state: State<'_, AppState>,
+    request: SeatChange,
+) -> CommandResult<CostPreview> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.purchase_preview(actor, &request))
+        .await
+}
+
+/// Shows "Purchase licenses?" with the cost; buys on Purchase. None when cancelled.
+#[tauri::command]
+pub async fn purchase_licenses(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: SeatChange,
+) -> CommandResult<Option<CostPreview>> {
+    let actor = state.actor()?;
+    let check = request.clone();
+    let p = state
+        .with_org(move |org| org.purchase_preview(actor, &check))
+        .await?;
+    let message = format!(
+        "Buy {} {} {} at {}/month each?\n\nYour monthly total goes from {} to {} from today.",
+        p.quantity,
+        p.product_name,
+        licenses(p.quantity),
+        format_cents(p.unit_price_cents),
+        format_cents(p.current_total_cents),
+        format_cents(p.new_total_cents),
+    );
+    if !dialogs::confirm(&app, "Purchase licenses?", &message, "Purchase") {
+        return Ok(None);
+    }
+    state
+        .with_org(move |org| org.purchase_licenses(actor, &request).map(Some))
+        .await
+}
+
+#[tauri::command]
+pub async fn cancellation_preview(
+    state: State<'_, AppState>,
+    request: SeatChange,
+) -> CommandResult<CostPreview> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.cancellation_preview(actor, &request))
+        .await
+}
+
+/// Shows "Request cancellation?" with the date and saving; requests on confirmation.
+#[tauri::command]
+pub async fn request_cancellation(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    request: SeatChange,
+) -> CommandResult<Option<CostPreview>> {
+    let actor = state.actor()?;
+    let check = request.clone();
+    let p = state
+        .with_org(move |org| org.cancellation_preview(actor, &check))
+        .await?;
+    let message = format!(
+        "Cancel {} unassigned {} {}?\n\nFrom now on {} cannot be assigned. {} billed until {}; from then your monthly total goes from {} to {} (saving {}/month). You can withdraw the request until then.",
+        p.quantity,
+        p.product_name,
+        licenses(p.quantity),
+        if p.quantity == 1 { "it" } else { "they" },
+        if p.quantity == 1 { "It stays" } else { "They stay" },
+        p.effective_on,
+        format_cents(p.current_total_cents),
+        format_cents(p.new_total_cents),
+        format_cents(p.current_total_cents - p.new_total_cents),
+    );
+    if !dialogs::confirm(
+        &app,
+        "Request cancellation?",
+        &message,
+        "Request cancellation",
+    ) {
+        return Ok(None);
+    }
+    state
+        .with_org(move |org| org.request_cancellation(actor, &request).map(Some))
+        .await
+}
+
+#[tauri::command]
+pub async fn withdraw_cancellation(
+    state: State<'_, AppState>,
+    request_id: i64,
+) -> CommandResult<()> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.withdraw_cancellation(actor, request_id))
+        .await
+}
+
+#[tauri::command]
+pub async fn billing_summary(state: State<'_, AppState>) -> CommandResult<BillingSummary> {
+    let actor = state.actor()?;
+    state.with_org(move |org| org.billing_summary(actor)).await
+}
+
+#[tauri::command]
+pub async fn billing_history(state: State<'_, AppState>) -> CommandResult<Vec<BillingEvent>> {
+    let actor = state.actor()?;
+    state.with_org(move |org| org.billing_history(actor)).await
+}
+
+/// Asks where to save the CSV; the path written, or None when cancelled.
+#[tauri::command]
+pub async fn export_billing_history(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    suggested_name: String,
+) -> CommandResult<Option<String>> {
+    let actor = state.actor()?;
+    let Some(dest) = dialogs::save_path(
+        &app,
+        "Export billing history",
+        &suggested_name,
+        ("CSV file", &["csv"]),
+    )?
+    else {
+        return Ok(None);
+    };
+    let shown = dest.display().to_string();
+    state
+        .with_org(move |org| org.export_billing_history(actor, &dest))
+        .await?;
+    Ok(Some(shown))
+}

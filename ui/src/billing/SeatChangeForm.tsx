@@ -1,0 +1,175 @@
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { backend, BackendError, type CostPreview, type ProductInventory } from "../backend";
+import { formatCents } from "../format";
+
+export type SeatChangeMode = "purchase" | "cancel";
+
+type Props = {
+  mode: SeatChangeMode;
+  products: ProductInventory[];
+  initialProductId?: number;
+  onClose: () => void;
+  onDone: (result: CostPreview, message: string) => void;
+};
+
+const TEXT = {
+  purchase: { title: "Purchase licenses", submit: "Purchase" },
+  cancel: { title: "Request cancellation", submit: "Request cancellation" },
+};
+
+function plural(n: number, what: string) {
+  return `${n} ${what} ${n === 1 ? "license" : "licenses"}`;
+}
+
+/** Buy seats, or request a partial cancellation of unassigned ones; both end in a native confirmation. */
+export function SeatChangeForm({ mode, products, initialProductId, onClose, onDone }: Props) {
+  const ids = useId();
+  const offered = mode === "cancel" ? products.filter((p) => p.available > 0) : products;
+  const [productId, setProductId] = useState<number>(initialProductId ?? offered[0]?.product_id ?? 0);
+  const [quantity, setQuantity] = useState("1");
+  const [preview, setPreview] = useState<CostPreview | null>(null);
+  const [error, setError] = useState<BackendError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const firstRef = useRef<HTMLSelectElement>(null);
+  const product = products.find((p) => p.product_id === productId);
+
+  useEffect(() => firstRef.current?.focus(), []);
+
+  // The preview follows what is typed; its errors are the same checks Save will make.
+  useEffect(() => {
+    if (!productId) return;
+    const request = { product_id: productId, quantity };
+    const ask = mode === "purchase" ? backend.purchasePreview(request) : backend.cancellationPreview(request);
+    let current = true;
+    ask
+      .then((p) => current && (setPreview(p), setError(null)))
+      .catch((e: BackendError) => current && (setPreview(null), setError(e)));
+    return () => {
+      current = false;
+    };
+  }, [mode, productId, quantity]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const request = { product_id: productId, quantity };
+      const done =
+        mode === "purchase" ? await backend.purchaseLicenses(request) : await backend.requestCancellation(request);
+      if (!done) return; // Cancelled in the native confirmation: the form stays as it was.
+      onDone(
+        done,
+        mode === "purchase"
+          ? `Purchased ${plural(done.quantity, done.product_name)}. Your monthly total is now ${formatCents(done.new_total_cents)}.`
+          : `Cancellation of ${plural(done.quantity, done.product_name)} requested. They stay billed until ${done.effective_on}; from then your monthly total is ${formatCents(done.new_total_cents)}.`,
+      );
+    } catch (err) {
+      setError(err as BackendError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent) {
+    if (e.key === "Escape") {
+      e.stopPropagation();
+      onClose();
+    }
+  }
+
+  const quantityError = error?.field === "Quantity" ? error.message : null;
+
+  return (
+    <div className="backdrop">
+      <form
+        className="dialog dialog-small"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${ids}-title`}
+        onSubmit={submit}
+        onKeyDown={onKeyDown}
+        noValidate
+      >
+        <header className="dialog-head">
+          <h2 id={`${ids}-title`}>{TEXT[mode].title}</h2>
+          <p className="muted">
+            {mode === "purchase"
+              ? "New licenses are billed from today and can be assigned at once."
+              : "Only unassigned licenses can be cancelled. They stop being assignable now and stop being billed on the effective date."}
+          </p>
+        </header>
+        <div className="dialog-body form-grid">
+          {offered.length === 0 ? (
+            <p>Every license is assigned: there is nothing to cancel. Remove a license from a user first.</p>
+          ) : (
+            <>
+              <label htmlFor={`${ids}-product`}>Product</label>
+              <select
+                id={`${ids}-product`}
+                ref={firstRef}
+                value={productId}
+                onChange={(e) => setProductId(Number(e.target.value))}
+              >
+                {offered.map((p) => (
+                  <option key={p.product_id} value={p.product_id}>
+                    {mode === "cancel"
+                      ? `${p.name} (${p.available} unassigned)`
+                      : `${p.name} (${formatCents(p.monthly_price_cents)}/month)`}
+                  </option>
+                ))}
+              </select>
+              <label htmlFor={`${ids}-quantity`}>Quantity</label>
+              <div>
+                <input
+                  id={`${ids}-quantity`}
+                  type="number"
+                  min={1}
+                  max={mode === "cancel" ? product?.available : 1000}
+                  step={1}
+                  inputMode="numeric"
+                  value={quantity}
+                  onChange={(e) => setQuantity(e.target.value)}
+                  aria-invalid={quantityError ? true : undefined}
+                  aria-describedby={quantityError ? `${ids}-quantity-error` : undefined}
+                />
+                {quantityError && (
+                  <p id={`${ids}-quantity-error`} className="field-error">
+                    {quantityError}
+                  </p>
+                )}
+              </div>
+            </>
+          )}
+          {preview && (
+            <div className="preview">
+              <div>
+                Monthly total now <strong>{formatCents(preview.current_total_cents)}</strong>
+              </div>
+              <div>
+                {mode === "purchase" ? "After the purchase" : `From ${preview.effective_on}`}{" "}
+                <strong>{formatCents(preview.new_total_cents)}</strong>{" "}
+                <span className={mode === "purchase" ? "delta-up" : "delta-down"}>
+                  ({mode === "purchase" ? "+" : "−"}
+                  {formatCents(Math.abs(preview.new_total_cents - preview.current_total_cents))}/month)
+                </span>
+              </div>
+            </div>
+          )}
+        </div>
+        <footer className="dialog-foot">
+          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
+            {error ? (error.field ? `${error.field}: ${error.message}` : error.message) : ""}
+          </div>
+          <div className="buttons">
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={busy || offered.length === 0 || preview === null}>
+              {TEXT[mode].submit}
+            </button>
+          </div>
+        </footer>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,196 @@
+import { useCallback, useEffect, useState } from "react";
+import {
+  backend,
+  BackendError,
+  type BillingEvent,
+  type BillingSummary,
+  type ProductInventory,
+  type SessionInfo,
+} from "../backend";
+import { formatCents } from "../format";
+import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { useNotify } from "../components/Messages";
+import { SeatChangeForm } from "../billing/SeatChangeForm";
+
+const STATUS_LABELS = { pending: "Pending", withdrawn: "Withdrawn", effective: "Effective" } as const;
+
+export function BillingPage({ session }: { session: SessionInfo }) {
+  const notify = useNotify();
+  const locked = missingPermission(session, "billing.view");
+  const cannotManage = missingPermission(session, "billing.manage");
+  const [summary, setSummary] = useState<BillingSummary | null>(null);
+  const [history, setHistory] = useState<BillingEvent[]>([]);
+  const [inventory, setInventory] = useState<ProductInventory[] | null>(null);
+  const [cancelling, setCancelling] = useState(false);
+
+  const load = useCallback(() => {
+    Promise.all([backend.billingSummary(), backend.billingHistory(), backend.licenseInventory()])
+      .then(([s, h, i]) => {
+        setSummary(s);
+        setHistory(h);
+        setInventory(i);
+      })
+      .catch((e: BackendError) => notify.failure(e.message));
+  }, [notify]);
+
+  useEffect(() => {
+    if (!locked) load();
+  }, [locked, load]);
+
+  if (locked) {
+    return (
+      <section aria-labelledby="billing-heading">
+        <h1 id="billing-heading">Billing</h1>
+        <ReadOnlyReason id="billing-view-locked" message={locked.message} />
+      </section>
+    );
+  }
+
+  async function exportHistory() {
+    try {
+      const today = new Date().toISOString().slice(0, 10);
+      const path = await backend.exportBillingHistory(`billing-history-${today}.csv`);
+      if (path) notify.success(`Billing history exported to ${path}.`);
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    }
+  }
+
+  return (
+    <section aria-labelledby="billing-heading">
+      <div className="page-head">
+        <h1 id="billing-heading">Billing</h1>
+        {summary && (
+          <p className="muted">
+            Billed monthly on day {summary.billing_day}; cancellations need {summary.notice_period_days} days' notice.
+          </p>
+        )}
+      </div>
+      {summary && (
+        <>
+          <div className="stats">
+            <div className="stat">
+              <div className="label">Monthly total</div>
+              <div className="value">{formatCents(summary.monthly_total_cents)}</div>
+            </div>
+            <div className="stat">
+              <div className="label">Next billing date</div>
+              <div className="value">{summary.next_billing_date}</div>
+            </div>
+            {summary.total_after_pending_cents !== summary.monthly_total_cents && (
+              <div className="stat">
+                <div className="label">After pending cancellations</div>
+                <div className="value">{formatCents(summary.total_after_pending_cents)}</div>
+              </div>
+            )}
+          </div>
+          {summary.unassigned_seats > 0 && (
+            <p className="notice">
+              <span>
+                You pay {formatCents(summary.unassigned_monthly_cents)}/month for {summary.unassigned_seats} unassigned{" "}
+                {summary.unassigned_seats === 1 ? "license" : "licenses"}.
+              </span>
+              <button
+                type="button"
+                disabled={cannotManage !== null}
+                aria-describedby={cannotManage ? "billing-manage-locked" : undefined}
+                onClick={() => setCancelling(true)}
+              >
+                Cancel unassigned licenses
+              </button>
+            </p>
+          )}
+          {cannotManage && <ReadOnlyReason id="billing-manage-locked" message={cannotManage.message} />}
+          <table className="grid" aria-label="Monthly total by product">
+            <thead>
+              <tr>
+                <th scope="col">Product</th>
+                <th scope="col" className="num">Billed licenses</th>
+                <th scope="col" className="num">Unassigned</th>
+                <th scope="col" className="num">Price</th>
+                <th scope="col" className="num">Per month</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.lines.map((l) => (
+                <tr key={l.product_id}>
+                  <th scope="row">{l.product_name}</th>
+                  <td className="num">{l.billed_seats}</td>
+                  <td className="num">{l.unassigned_seats}</td>
+                  <td className="num">{formatCents(l.unit_price_cents)}</td>
+                  <td className="num">{formatCents(l.monthly_cents)}</td>
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">Total</th>
+                <td className="num">{summary.lines.reduce((n, l) => n + l.billed_seats, 0)}</td>
+                <td className="num">{summary.unassigned_seats}</td>
+                <td />
+                <td className="num">{formatCents(summary.monthly_total_cents)}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </>
+      )}
+      <div className="page-head section-head">
+        <h2 className="section-title">Orders and cancellations</h2>
+        <div className="page-actions">
+          <button type="button" onClick={() => void exportHistory()} disabled={history.length === 0}>
+            Export CSV
+          </button>
+        </div>
+      </div>
+      {history.length === 0 ? (
+        <div className="empty">No orders or cancellations yet.</div>
+      ) : (
+        <table className="grid" aria-label="Orders and cancellations">
+          <thead>
+            <tr>
+              <th scope="col">Date</th>
+              <th scope="col">What</th>
+              <th scope="col">Product</th>
+              <th scope="col" className="num">Quantity</th>
+              <th scope="col" className="num">Monthly change</th>
+              <th scope="col">By</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.map((e) => (
+              <tr key={`${e.kind}-${e.id}`}>
+                <td className="nowrap">{e.at.slice(0, 10)}</td>
+                <td>{e.kind === "order" ? "Purchase" : "Cancellation"}</td>
+                <th scope="row">{e.product_name}</th>
+                <td className="num">{e.quantity}</td>
+                <td className="num">
+                  {e.monthly_change_cents > 0 ? "+" : ""}
+                  {formatCents(e.monthly_change_cents)}
+                </td>
+                <td>{e.by ?? "Initial setup"}</td>
+                <td>
+                  {e.kind === "order"
+                    ? "Done"
+                    : `${STATUS_LABELS[e.status]}${e.status === "withdrawn" ? "" : `, effective ${e.effective_on}`}`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cancelling && inventory && (
+        <SeatChangeForm
+          mode="cancel"
+          products={inventory}
+          onClose={() => setCancelling(false)}
+          onDone={(_, message) => {
+            setCancelling(false);
+            notify.success(message);
+            load();
+          }}
+        />
+      )}
+    </section>
+  );
+}
