@@ -203,7 +203,7 @@ fn terms(conn: &Connection) -> Result<Terms> {
 }
 
 impl Org {
-    fn today(&self) -> NaiveDate {
+    pub(crate) fn today(&self) -> NaiveDate {
         self.clock.now().date_naive()
     }
 
@@ -319,31 +319,12 @@ impl Org {
     pub fn request_cancellation(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.change(actor, Permission::BillingManage, "billing.cancellation_request", |tx, ctx| {
-            let plan = cancellation_plan(tx, today, req)?;
-            tx.execute(
-                "INSERT INTO cancellation_requests (product_id, quantity, requested_at, effective_on, status, account_id)
-                 VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-                params![req.product_id, plan.quantity, ctx.now, plan.effective_on, ctx.account.id],
-            )?;
-            let request_id = tx.last_insert_rowid();
-            // The newest seats go first; the oldest stay for assignment.
-            let moved = tx.execute(
-                "UPDATE seats SET status = 'pending_cancellation', cancel_effective_on = ?1,
-                        cancellation_request_id = ?2
-                 WHERE id IN (SELECT id FROM seats WHERE product_id = ?3 AND status = 'available'
-                              ORDER BY id DESC LIMIT ?4)",
-                params![plan.effective_on, request_id, req.product_id, plan.quantity],
-            )?;
-            debug_assert_eq!(moved as i64, plan.quantity);
-            let mut entry = AuditEntry::new("billing.cancellation_request");
-            entry.after = Some(json!({
-                "request_id": request_id, "product": plan.product_name, "quantity": plan.quantity,
-                "effective_on": plan.effective_on,
-            }));
-            ctx.audit(tx, &entry)?;
-            Ok(plan)
-        })
+        self.change(
+            actor,
+            Permission::BillingManage,
+            "billing.cancellation_request",
+            |tx, ctx| request_cancellation_in(tx, ctx, today, req),
+        )
     }
 
     /// Puts the seats of a pending request back into the pool, before it takes effect.
@@ -457,6 +438,39 @@ impl Org {
         self.settle_due_cancellations()?;
         self.read(actor, Permission::BillingView, billing_history)
     }
+}
+
+/// Moves unassigned seats of the product to pending cancellation, with the request and its
+/// audit entry.
+pub(crate) fn request_cancellation_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &crate::org::ChangeContext<'_>,
+    today: NaiveDate,
+    req: &SeatChange,
+) -> Result<CostPreview> {
+    let plan = cancellation_plan(tx, today, req)?;
+    tx.execute(
+        "INSERT INTO cancellation_requests (product_id, quantity, requested_at, effective_on, status, account_id)
+         VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+        params![req.product_id, plan.quantity, ctx.now, plan.effective_on, ctx.account.id],
+    )?;
+    let request_id = tx.last_insert_rowid();
+    // The newest seats go first; the oldest stay for assignment.
+    let moved = tx.execute(
+        "UPDATE seats SET status = 'pending_cancellation', cancel_effective_on = ?1,
+                cancellation_request_id = ?2
+         WHERE id IN (SELECT id FROM seats WHERE product_id = ?3 AND status = 'available'
+                      ORDER BY id DESC LIMIT ?4)",
+        params![plan.effective_on, request_id, req.product_id, plan.quantity],
+    )?;
+    debug_assert_eq!(moved as i64, plan.quantity);
+    let mut entry = AuditEntry::new("billing.cancellation_request");
+    entry.after = Some(json!({
+        "request_id": request_id, "product": plan.product_name, "quantity": plan.quantity,
+        "effective_on": plan.effective_on,
+    }));
+    ctx.audit(tx, &entry)?;
+    Ok(plan)
 }
 
 fn cancellation_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> Result<CostPreview> {

@@ -1,13 +1,13 @@
 //! License products, their seats, and assigning a seat to a user.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
 use crate::audit::AuditEntry;
 use crate::error::{Error, Result};
-use crate::org::{Actor, Org};
+use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::users::{self, UserDetail};
 
@@ -189,51 +189,73 @@ impl Org {
             |tx, ctx| {
                 let user = users::user_detail(tx, req.user_id)?;
                 users::check_version(&user, req.expected_version)?;
-                let product_name: String = tx
-                    .query_row(
-                        "SELECT name FROM products WHERE id = ?1",
-                        [req.product_id],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .ok_or(Error::NotFound {
-                        what: "Product",
-                        id: req.product_id,
-                    })?;
-                if let Some(held) = &user.license {
-                    return Err(Error::AlreadyLicensed {
-                        user: user.full_name(),
-                        product: held.product_name.clone(),
-                    });
-                }
-                let seat_id: i64 = tx
-                    .query_row(
-                        "SELECT id FROM seats WHERE product_id = ?1 AND status = 'available'
-                         ORDER BY id LIMIT 1",
-                        [req.product_id],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .ok_or_else(|| Error::NoLicenseAvailable {
-                        product: product_name.clone(),
-                    })?;
-                tx.execute(
-                    "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2
-                     WHERE id = ?3",
-                    params![user.id, ctx.now, seat_id],
-                )?;
+                assign_in(tx, ctx, &user, req.product_id)?;
                 users::bump_version(tx, user.id, ctx)?;
-                let label = user.full_name();
-                let mut entry = AuditEntry::new("license.assign");
-                entry.target_user_id = Some(user.id);
-                entry.target_label = Some(&label);
-                entry.before = Some(json!({ "license": null }));
-                entry.after = Some(json!({ "license": product_name, "seat_id": seat_id }));
-                ctx.audit(tx, &entry)?;
                 users::user_detail(tx, user.id)
             },
         )
     }
+}
+
+pub(crate) fn product_name(conn: &Connection, product_id: i64) -> Result<String> {
+    conn.query_row(
+        "SELECT name FROM products WHERE id = ?1",
+        [product_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(Error::NotFound {
+        what: "Product",
+        id: product_id,
+    })
+}
+
+/// The lowest-numbered free seat of the product, or the error that names the product.
+pub(crate) fn free_seat(conn: &Connection, product_id: i64) -> Result<i64> {
+    let name = product_name(conn, product_id)?;
+    conn.query_row(
+        "SELECT id FROM seats WHERE product_id = ?1 AND status = 'available' ORDER BY id LIMIT 1",
+        [product_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(Error::NoLicenseAvailable { product: name })
+}
+
+/// Assigns a free seat of the product to a user who holds none, with its audit entry.
+pub(crate) fn assign_in(
+    tx: &Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    product_id: i64,
+) -> Result<i64> {
+    let product = product_name(tx, product_id)?;
+    let held: Option<String> = tx
+        .query_row(
+            "SELECT p.name FROM seats s JOIN products p ON p.id = s.product_id WHERE s.user_id = ?1",
+            [user.id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(held) = held {
+        return Err(Error::AlreadyLicensed {
+            user: user.full_name(),
+            product: held,
+        });
+    }
+    let seat_id = free_seat(tx, product_id)?;
+    tx.execute(
+        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
+        params![user.id, ctx.now, seat_id],
+    )?;
+    let label = user.full_name();
+    let mut entry = AuditEntry::new("license.assign");
+    entry.target_user_id = Some(user.id);
+    entry.target_label = Some(&label);
+    entry.before = Some(json!({ "license": null }));
+    entry.after = Some(json!({ "license": product, "seat_id": seat_id }));
+    ctx.audit(tx, &entry)?;
+    Ok(seat_id)
 }
 
 #[cfg(test)]

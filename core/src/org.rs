@@ -8,7 +8,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::accounts::{self, ActingAccount};
 use crate::audit::{self, AuditActor, AuditEntry};
 use crate::clock::{timestamp, Clock, SystemClock};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::permission::Permission;
 
 /// The signed-in admin account on whose behalf an operation runs.
@@ -95,22 +95,38 @@ impl Org {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let account = accounts::acting_account(&tx, actor)?;
-        if let Err(refusal) = accounts::require(&tx, &account, permission) {
-            let detail = format!("missing permission {}", permission.key());
-            let mut entry = AuditEntry::new(action);
-            entry.refused = true;
-            entry.detail = Some(&detail);
-            audit::append(&tx, &now, &account.audit_actor(), &entry)?;
-            tx.commit()?;
-            return Err(refusal);
-        }
         let ctx = ChangeContext {
             now: &now,
             account: &account,
         };
-        let out = f(&tx, &ctx)?;
-        tx.commit()?;
-        Ok(out)
+        let outcome = ctx.require(&tx, permission).and_then(|()| f(&tx, &ctx));
+        match outcome {
+            Ok(out) => {
+                tx.commit()?;
+                Ok(out)
+            }
+            // A refusal rolls back whatever the change had begun, and is itself recorded.
+            Err(Error::PermissionDenied {
+                permission: missing,
+                message,
+            }) => {
+                tx.rollback()?;
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let detail = format!("missing permission {}", missing.key());
+                let mut entry = AuditEntry::new(action);
+                entry.refused = true;
+                entry.detail = Some(&detail);
+                audit::append(&tx, &now, &account.audit_actor(), &entry)?;
+                tx.commit()?;
+                Err(Error::PermissionDenied {
+                    permission: missing,
+                    message,
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -121,6 +137,11 @@ pub(crate) struct ChangeContext<'a> {
 }
 
 impl ChangeContext<'_> {
+    /// A further permission that this particular change needs.
+    pub fn require(&self, tx: &Transaction<'_>, permission: Permission) -> Result<()> {
+        accounts::require(tx, self.account, permission)
+    }
+
     pub fn audit(&self, tx: &Transaction<'_>, entry: &AuditEntry<'_>) -> Result<i64> {
         audit::append(tx, self.now, &self.account.audit_actor(), entry)
     }

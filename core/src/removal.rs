@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::Duration;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -13,7 +13,7 @@ use crate::audit::AuditEntry;
 use crate::bundle::{self, BundleReceipt};
 use crate::clock::timestamp;
 use crate::error::{Error, Result};
-use crate::org::{Actor, Org};
+use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::user_data::{recordings_count, DELETED_TABLES};
 use crate::users::{self, UserDetail};
@@ -147,6 +147,120 @@ fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpact> {
     Ok(i)
 }
 
+/// Where a removal's safety archive goes and until when it is kept.
+pub(crate) struct ArchivePlan {
+    dir: PathBuf,
+    expires_at: String,
+}
+
+/// A removal done inside a transaction that has not committed yet.
+pub(crate) struct Removed {
+    pub impact: RemovalImpact,
+    pub archive: BundleReceipt,
+    /// The old seat's product and price: it went back to the pool and is still billed.
+    pub product_id: i64,
+    pub price_cents: i64,
+}
+
+impl Removed {
+    pub fn billing_note(&self) -> String {
+        format!(
+            "The {} license is back in the pool and is still billed ({}/month) until you request its cancellation.",
+            self.impact.product_name,
+            crate::money::format_cents(self.price_cents)
+        )
+    }
+}
+
+/// The safety archive only stays if the change it belongs to goes through.
+pub(crate) fn discard_on_error<T>(removed: &Removed, result: Result<T>) -> Result<T> {
+    if result.is_err() {
+        let _ = std::fs::remove_file(&removed.archive.path);
+    }
+    result
+}
+
+/// Writes the safety archive, deletes the user's data, releases number and extension and
+/// returns the seat to the pool, with the audit entry. The caller bumps the user's version.
+pub(crate) fn remove_in(
+    tx: &Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    plan: &ArchivePlan,
+) -> Result<Removed> {
+    let impact = impact(tx, user)?;
+    std::fs::create_dir_all(&plan.dir).map_err(|e| Error::Io {
+        path: plan.dir.display().to_string(),
+        cause: e.to_string(),
+    })?;
+    let path: PathBuf = plan.dir.join(archive_file_name(user, ctx.now));
+    let archive = bundle::write(tx, user, ctx.now, "safety archive", &path)?;
+    let applied = (|| {
+        tx.execute(
+            "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                user.id,
+                archive.path,
+                archive.sha256,
+                ctx.now,
+                plan.expires_at
+            ],
+        )?;
+        for t in &DELETED_TABLES {
+            t.delete(tx, user.id)?;
+        }
+        tx.execute(
+            "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
+            [user.id],
+        )?;
+        tx.execute("UPDATE users SET extension = NULL WHERE id = ?1", [user.id])?;
+        let (product_id, price_cents): (i64, i64) = tx.query_row(
+            "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
+             WHERE user_id = ?1
+             RETURNING product_id, (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
+            [user.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let label = user.full_name();
+        let mut entry = AuditEntry::new("license.remove");
+        entry.target_user_id = Some(user.id);
+        entry.target_label = Some(&label);
+        entry.before = Some(json!({
+            "license": impact.product_name,
+            "phone_number": impact.phone_number,
+            "extension": impact.extension,
+        }));
+        entry.after = Some(json!({
+            "license": null,
+            "deleted": {
+                "call_history": impact.call_history,
+                "forwarding_rules": impact.forwarding_rules,
+                "voicemails": impact.voicemails,
+                "voicemail_greetings": impact.voicemail_greetings,
+                "device_activations": impact.device_activations,
+                "voicemail_settings": impact.voicemail_settings,
+            },
+            "recordings_kept": impact.recordings_kept,
+            "safety_archive": archive.path,
+        }));
+        ctx.audit(tx, &entry)?;
+        Ok::<_, Error>((product_id, price_cents))
+    })();
+    match applied {
+        Ok((product_id, price_cents)) => Ok(Removed {
+            impact,
+            archive,
+            product_id,
+            price_cents,
+        }),
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            Err(e)
+        }
+    }
+}
+
 fn archive_file_name(user: &UserDetail, now: &str) -> String {
     let stamp: String = now.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     bundle::default_file_name(user, now).replace(
@@ -201,79 +315,36 @@ impl Org {
     /// Removes the user's license. A safety archive of everything deleted is written first;
     /// if anything fails, nothing is deleted and the archive is discarded.
     pub fn remove_license(&mut self, actor: Actor, req: &RemoveLicense) -> Result<RemovalReceipt> {
-        let archive_dir = self.archive_dir.clone();
-        let expires_at = timestamp(self.clock.now() + Duration::days(SAFETY_ARCHIVE_DAYS));
-        self.change(actor, Permission::LicensesRemove, "license.remove", |tx, ctx| {
-            let user = users::user_detail(tx, req.user_id)?;
-            users::check_version(&user, req.expected_version)?;
-            let impact = impact(tx, &user)?;
-            std::fs::create_dir_all(&archive_dir).map_err(|e| Error::Io {
-                path: archive_dir.display().to_string(),
-                cause: e.to_string(),
-            })?;
-            let path: PathBuf = archive_dir.join(archive_file_name(&user, ctx.now));
-            let archive = bundle::write(tx, &user, ctx.now, "safety archive", &path)?;
-            let applied = (|| {
-                tx.execute(
-                    "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![user.id, archive.path, archive.sha256, ctx.now, expires_at],
-                )?;
-                for t in &DELETED_TABLES {
-                    t.delete(tx, user.id)?;
-                }
-                tx.execute(
-                    "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
-                    [user.id],
-                )?;
-                tx.execute("UPDATE users SET extension = NULL WHERE id = ?1", [user.id])?;
-                let price: i64 = tx.query_row(
-                    "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
-                     WHERE user_id = ?1
-                     RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
-                    [user.id],
-                    |r| r.get(0),
-                )?;
-                users::bump_version(tx, user.id, ctx)?;
-                let label = user.full_name();
-                let mut entry = AuditEntry::new("license.remove");
-                entry.target_user_id = Some(user.id);
-                entry.target_label = Some(&label);
-                entry.before = Some(json!({
-                    "license": impact.product_name,
-                    "phone_number": impact.phone_number,
-                    "extension": impact.extension,
-                }));
-                entry.after = Some(json!({
-                    "license": null,
-                    "deleted": {
-                        "call_history": impact.call_history,
-                        "forwarding_rules": impact.forwarding_rules,
-                        "voicemails": impact.voicemails,
-                        "voicemail_greetings": impact.voicemail_greetings,
-                        "device_activations": impact.device_activations,
-                        "voicemail_settings": impact.voicemail_settings,
-                    },
-                    "recordings_kept": impact.recordings_kept,
-                    "safety_archive": archive.path,
-                }));
-                ctx.audit(tx, &entry)?;
-                Ok::<_, Error>(RemovalReceipt {
-                    user: users::user_detail(tx, user.id)?,
-                    billing_note: format!(
-                        "The {} license is back in the pool and is still billed ({}/month) until you request its cancellation.",
-                        impact.product_name,
-                        crate::money::format_cents(price)
-                    ),
-                    impact: impact.clone(),
-                    safety_archive: archive.clone(),
-                })
-            })();
-            if applied.is_err() {
-                let _ = std::fs::remove_file(&path);
-            }
-            applied
-        })
+        let archive = self.archive_plan();
+        self.change(
+            actor,
+            Permission::LicensesRemove,
+            "license.remove",
+            |tx, ctx| {
+                let user = users::user_detail(tx, req.user_id)?;
+                users::check_version(&user, req.expected_version)?;
+                let removed = remove_in(tx, ctx, &user, &archive)?;
+                discard_on_error(
+                    &removed,
+                    (|| {
+                        users::bump_version(tx, user.id, ctx)?;
+                        Ok(RemovalReceipt {
+                            user: users::user_detail(tx, user.id)?,
+                            billing_note: removed.billing_note(),
+                            impact: removed.impact.clone(),
+                            safety_archive: removed.archive.clone(),
+                        })
+                    })(),
+                )
+            },
+        )
+    }
+
+    pub(crate) fn archive_plan(&self) -> ArchivePlan {
+        ArchivePlan {
+            dir: self.archive_dir.clone(),
+            expires_at: timestamp(self.clock.now() + Duration::days(SAFETY_ARCHIVE_DAYS)),
+        }
     }
 
     pub fn safety_archives(&self, actor: Actor, user_id: i64) -> Result<Vec<SafetyArchive>> {
