@@ -38,6 +38,10 @@ fn declarations() -> String {
         BillingEvent::decl(&cfg),
         BillingLine::decl(&cfg),
         BillingSummary::decl(&cfg),
+        ChangeKind::decl(&cfg),
+        ChangePreview::decl(&cfg),
+        ChangeLicense::decl(&cfg),
+        ChangeReceipt::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

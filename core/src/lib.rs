@@ -6,6 +6,7 @@ mod audio;
 pub mod audit;
 pub mod billing;
 pub mod bundle;
+pub mod change;
 pub mod clock;
 pub mod db;
 pub mod demo;
@@ -31,6 +32,7 @@ pub use billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
 };
 pub use bundle::BundleReceipt;
+pub use change::{ChangeKind, ChangeLicense, ChangePreview, ChangeReceipt};
 pub use error::{Error, ErrorPayload, Result};
 pub use licenses::{AssignLicense, Feature, LicenseFamily, ProductInventory};
 pub use org::{Actor, Org};

@@ -78,7 +78,7 @@ fn plural(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpact> {
+pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpact> {
     let license = user.license.as_ref().ok_or_else(|| Error::NotLicensed {
         user: user.full_name(),
     })?;
@@ -157,8 +157,7 @@ pub(crate) struct ArchivePlan {
 pub(crate) struct Removed {
     pub impact: RemovalImpact,
     pub archive: BundleReceipt,
-    /// The old seat's product and price: it went back to the pool and is still billed.
-    pub product_id: i64,
+    /// The old seat's price: it went back to the pool and is still billed.
     pub price_cents: i64,
 }
 
@@ -215,12 +214,12 @@ pub(crate) fn remove_in(
             [user.id],
         )?;
         tx.execute("UPDATE users SET extension = NULL WHERE id = ?1", [user.id])?;
-        let (product_id, price_cents): (i64, i64) = tx.query_row(
+        let price_cents: i64 = tx.query_row(
             "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
              WHERE user_id = ?1
-             RETURNING product_id, (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
+             RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
             [user.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| r.get(0),
         )?;
         let label = user.full_name();
         let mut entry = AuditEntry::new("license.remove");
@@ -245,13 +244,12 @@ pub(crate) fn remove_in(
             "safety_archive": archive.path,
         }));
         ctx.audit(tx, &entry)?;
-        Ok::<_, Error>((product_id, price_cents))
+        Ok::<_, Error>(price_cents)
     })();
     match applied {
-        Ok((product_id, price_cents)) => Ok(Removed {
+        Ok(price_cents) => Ok(Removed {
             impact,
             archive,
-            product_id,
             price_cents,
         }),
         Err(e) => {

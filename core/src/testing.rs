@@ -71,3 +71,20 @@ pub fn user_with_all_data(org: &Org) -> UserDetail {
         .expect("the demo has a user with every kind of data");
     crate::users::user_detail(&org.conn, id).unwrap()
 }
+
+/// A user holding `product` who has call history and voicemail data.
+pub fn user_on(org: &Org, product: &str) -> UserDetail {
+    let id: i64 = org
+        .conn
+        .query_row(
+            "SELECT u.id FROM users u JOIN seats s ON s.user_id = u.id JOIN products p ON p.id = s.product_id
+             WHERE p.name = ?1 AND u.extension IS NOT NULL
+               AND EXISTS (SELECT 1 FROM call_history WHERE user_id = u.id)
+               AND EXISTS (SELECT 1 FROM voicemail_settings WHERE user_id = u.id)
+             ORDER BY u.id LIMIT 1",
+            [product],
+            |r| r.get(0),
+        )
+        .expect("the demo has such a user");
+    crate::users::user_detail(&org.conn, id).unwrap()
+}

@@ -113,3 +113,19 @@ export type BillingSummary = { currency: string, lines: Array<BillingLine>, mont
  * The total once every pending cancellation has taken effect.
  */
 total_after_pending_cents: number, billing_day: number, notice_period_days: number, };
+
+export type ChangeKind = "same_family" | "other_family";
+
+export type ChangePreview = { kind: ChangeKind, from_product: string, to_product: string, to_available: number, gains: Array<Feature>, loses: Array<Feature>, 
+/**
+ * For a change of license type: exactly what the removal deletes.
+ */
+removal: RemovalImpact | null, };
+
+export type ChangeLicense = { user_id: number, product_id: number, expected_version: number, 
+/**
+ * Also request cancellation of the license given up (needs billing.manage).
+ */
+also_request_cancellation: boolean, };
+
+export type ChangeReceipt = { user: UserDetail, message: string, safety_archive: BundleReceipt | null, cancellation: CostPreview | null, };
