@@ -22,6 +22,9 @@ const COMMANDS: &[&str] = &[
     "billing_summary",
     "billing_history",
     "export_billing_history",
+    "change_preview",
+    "confirm_license_change",
+    "change_license",
 ];
 
 fn main() {

@@ -131,6 +131,10 @@ impl Org {
                 [product_id],
                 |r| r.get(0),
             )?;
+            // Nothing is offered, let alone removed, for a product with no free seat.
+            if to_available == 0 {
+                free_seat(conn, product_id)?;
+            }
             let removal = match p.kind {
                 ChangeKind::SameFamily => None,
                 ChangeKind::OtherFamily => Some(crate::removal::impact(conn, &user)?),
@@ -488,6 +492,9 @@ mod tests {
         assert_eq!(err.code(), "stale_version");
         assert!(err.to_string().contains("Sam Okafor"));
         let now = crate::users::user_detail(&org.conn, user.id).unwrap();
-        assert_eq!(now.license.as_ref().unwrap().product_name, "Voice Enterprise");
+        assert_eq!(
+            now.license.as_ref().unwrap().product_name,
+            "Voice Enterprise"
+        );
     }
 }

@@ -40,6 +40,9 @@ pub fn run() {
             commands::billing::billing_summary,
             commands::billing::billing_history,
             commands::billing::export_billing_history,
+            commands::change::change_preview,
+            commands::change::confirm_license_change,
+            commands::change::change_license,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");

@@ -3,6 +3,9 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   AssignLicense,
+  ChangeLicense,
+  ChangePreview,
+  ChangeReceipt,
   BillingEvent,
   BillingSummary,
   CostPreview,
@@ -64,6 +67,11 @@ export const backend = {
   exportUserData: (userId: number) => call<BundleReceipt | null>("export_user_data", { userId }),
   /** The native "Remove license?" confirmation; true for Continue. */
   confirmLicenseRemoval: (userId: number) => call<boolean>("confirm_license_removal", { userId }),
+  changePreview: (userId: number, productId: number) => call<ChangePreview>("change_preview", { userId, productId }),
+  /** The native "Change license type?" confirmation for a change that deletes data; true for Continue. */
+  confirmLicenseChange: (userId: number, productId: number) =>
+    call<boolean>("confirm_license_change", { userId, productId }),
+  changeLicense: (request: ChangeLicense) => call<ChangeReceipt>("change_license", { request }),
   removeLicense: (request: RemoveLicense) => call<RemovalReceipt>("remove_license", { request }),
   safetyArchives: (userId: number) => call<SafetyArchive[]>("safety_archives", { userId }),
   recordings: (query: RecordingQuery) => call<RecordingRow[]>("recordings", { query }),

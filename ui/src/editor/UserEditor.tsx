@@ -1,20 +1,17 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
-import {
-  backend,
-  BackendError,
-  type ProductInventory,
-  type RemovalImpact,
-  type SessionInfo,
-  type UserDetail,
-} from "../backend";
+import { backend, BackendError, type ProductInventory, type SessionInfo, type UserDetail } from "../backend";
 import { FAMILY_LABELS, licenseOptionLabel } from "../format";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { currentChoice, describeFeatures, pendingChange, type LicenseChoice } from "./licenseChange";
+import {
+  currentChoice,
+  describeFeatures,
+  pendingChange,
+  unconfirmedImpact,
+  type LicenseChoice,
+  type Staged,
+} from "./licenseChange";
 import { RemovalWarning } from "./RemovalWarning";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
-
-/** A removal in progress: the warning is shown, then the native confirmation stages it. */
-type Removal = { impact: RemovalImpact; confirmed: boolean };
 
 type Tab = "Profile" | "Services and Permissions";
 const TABS: Tab[] = ["Profile", "Services and Permissions"];
@@ -37,7 +34,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
   const [saving, setSaving] = useState(false);
   // A removal step (impact, export, native confirmation) is under way.
   const [busy, setBusy] = useState(false);
-  const [removal, setRemoval] = useState<Removal | null>(null);
+  const [staged, setStaged] = useState<Staged | null>(null);
+  const [cancelOld, setCancelOld] = useState(false);
   const dialogRef = useRef<HTMLDivElement>(null);
   const ids = useId();
   const lock = missingPermission(session, "licenses.assign");
@@ -61,7 +59,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
       .catch((e: BackendError) => setError(e));
   }, [userId]);
 
-  const change = user ? pendingChange(user, choice, products, removal?.confirmed) : { kind: "none" as const };
+  const change = user ? pendingChange(user, choice, products, staged) : { kind: "none" as const };
+  const warning = unconfirmedImpact(staged);
 
   /** Runs a step that talks to the backend, showing its failure in the editor. */
   async function step(work: () => Promise<void>) {
@@ -79,8 +78,18 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
   const startRemoval = () =>
     step(async () => {
       if (!user) return;
-      setRemoval({ impact: await backend.removalImpact(user.id), confirmed: false });
       setChoice("none");
+      setStaged({ kind: "removal", impact: await backend.removalImpact(user.id), confirmed: false });
+    });
+
+  // Core checks the target's free seats before any data-loss warning is shown.
+  const startChange = (productId: number) =>
+    step(async () => {
+      if (!user) return;
+      setChoice(productId);
+      setStaged(null);
+      setCancelOld(false);
+      setStaged({ kind: "change", preview: await backend.changePreview(user.id, productId), productId, confirmed: false });
     });
 
   const exportData = () =>
@@ -91,14 +100,20 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
       if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
     });
 
-  const confirmRemoval = () =>
+  const confirmDataLoss = () =>
     step(async () => {
-      if (!user || !removal) return;
-      if (await backend.confirmLicenseRemoval(user.id)) setRemoval({ ...removal, confirmed: true });
+      if (!user || !staged) return;
+      const confirmed =
+        staged.kind === "removal"
+          ? await backend.confirmLicenseRemoval(user.id)
+          : await backend.confirmLicenseChange(user.id, staged.productId);
+      if (confirmed) setStaged({ ...staged, confirmed: true });
     });
 
   function keepLicense() {
-    setRemoval(null);
+    setStaged(null);
+    setCancelOld(false);
+    setError(null);
     if (user) setChoice(currentChoice(user));
   }
 
@@ -111,7 +126,15 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
     setSaving(true);
     setError(null);
     try {
-      if (change.kind === "remove") {
+      if (change.kind === "change") {
+        const receipt = await backend.changeLicense({
+          user_id: user.id,
+          product_id: change.productId,
+          expected_version: user.version,
+          also_request_cancellation: cancelOld,
+        });
+        onSaved(receipt.user, receipt.message);
+      } else if (change.kind === "remove") {
         const receipt = await backend.removeLicense({ user_id: user.id, expected_version: user.version });
         onSaved(receipt.user, `${change.productName} license removed from ${name}. ${receipt.billing_note}`);
       } else {
@@ -196,12 +219,11 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
                 aria-invalid={licenseError ? true : undefined}
                 onChange={(e) => {
                   setError(null);
-                  if (e.target.value === "none" && user.license) {
-                    void startRemoval();
-                    return;
-                  }
-                  setRemoval(null);
-                  setChoice(e.target.value === "none" ? "none" : Number(e.target.value));
+                  const value: LicenseChoice = e.target.value === "none" ? "none" : Number(e.target.value);
+                  if (user.license && value === currentChoice(user)) keepLicense();
+                  else if (user.license && value === "none") void startRemoval();
+                  else if (user.license && value !== "none") void startChange(value);
+                  else setChoice(value);
                 }}
               >
                 <option value="none">No license</option>
@@ -217,7 +239,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
                   className="remove-license"
                   aria-label="Remove license"
                   title="Remove license"
-                  disabled={removeLock !== null || saving || busy || removal !== null}
+                  disabled={removeLock !== null || saving || busy || staged !== null}
                   aria-describedby={removeLock ? `${ids}-remove-lock` : undefined}
                   onClick={() => void startRemoval()}
                 >
@@ -249,14 +271,44 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
                   ? `Holds ${user.license.product_name} (${FAMILY_LABELS[user.license.family]}): ${describeFeatures(user.features)}.`
                   : "No license: this user cannot make or receive calls."}
               </p>
-              {removal && !removal.confirmed && (
+              {warning && (
                 <RemovalWarning
-                  impact={removal.impact}
+                  impact={warning}
                   busy={busy || saving}
                   onExport={() => void exportData()}
-                  onContinue={() => void confirmRemoval()}
+                  onContinue={() => void confirmDataLoss()}
                   onKeep={keepLicense}
                 />
+              )}
+              {change.kind === "change" && change.preview.kind === "same_family" && (
+                <div className="pending">
+                  <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, same
+                  license type. Number, extension, voicemail, forwarding, devices and history stay.
+                  <ul className="feature-diff">
+                    <li>Gains: {describeFeatures(change.preview.gains)}</li>
+                    <li>Loses: {describeFeatures(change.preview.loses)}{change.preview.loses.length > 0 && " (switched off; their data is kept)"}</li>
+                  </ul>
+                  Nothing is saved until you press Save.{" "}
+                  <button type="button" className="link" onClick={keepLicense}>
+                    Undo
+                  </button>
+                </div>
+              )}
+              {change.kind === "change" && change.preview.kind === "other_family" && (
+                <div className="pending pending-remove">
+                  <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, another
+                  license type. Save removes the {change.preview.from_product} license and the data listed before, then
+                  assigns {change.preview.to_product}; all of it or nothing.{" "}
+                  <button type="button" className="link" onClick={keepLicense}>
+                    Undo
+                  </button>
+                  {!purchaseLock && (
+                    <label className="check">
+                      <input type="checkbox" checked={cancelOld} onChange={(e) => setCancelOld(e.target.checked)} />
+                      Also request cancellation of the old license
+                    </label>
+                  )}
+                </div>
               )}
               {change.kind === "remove" && (
                 <div className="pending pending-remove">
