@@ -250,3 +250,246 @@ mod tests {
         assert_eq!(first_broken_entry(&conn).unwrap(), Some(2));
     }
 }
+
+/// One entry as the Audit log page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct AuditRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: String,
+    pub account: String,
+    pub role: String,
+    pub action: String,
+    pub refused: bool,
+    #[ts(type = "number | null")]
+    pub target_user_id: Option<i64>,
+    pub target: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Filters of the Audit log page; empty strings mean "any". Pages go backwards in time.
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+pub struct AuditQuery {
+    pub account: String,
+    pub action: String,
+    /// Matches the target user's name, anywhere.
+    pub user: String,
+    /// Inclusive bounds, as dates (yyyy-mm-dd) or timestamps.
+    pub from: String,
+    pub to: String,
+    #[ts(type = "number | null")]
+    pub before_id: Option<i64>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct AuditPage {
+    pub entries: Vec<AuditRow>,
+    #[ts(type = "number | null")]
+    pub next_before_id: Option<i64>,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct AuditVerification {
+    #[ts(type = "number")]
+    pub entries: i64,
+    #[ts(type = "number | null")]
+    pub first_broken: Option<i64>,
+    pub message: String,
+}
+
+fn like(s: &str) -> String {
+    let mut p = String::from("%");
+    for c in s.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// A date bound: "2026-11-27" as `to` means the whole of that day.
+fn upper_bound(to: &str) -> String {
+    let t = to.trim();
+    if t.len() == 10 {
+        format!("{t}T23:59:59Z")
+    } else {
+        t.to_owned()
+    }
+}
+
+pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
+    if q.limit == 0 || q.limit > 500 {
+        return Err(crate::Error::invalid(
+            "limit",
+            "A page holds 1 to 500 entries.",
+        ));
+    }
+    for (field, value) in [("From", &q.from), ("To", &q.to)] {
+        let v = value.trim();
+        if !v.is_empty()
+            && chrono::NaiveDate::parse_from_str(&v[..v.len().min(10)], "%Y-%m-%d").is_err()
+        {
+            return Err(crate::Error::invalid(
+                field,
+                format!("\"{v}\" is not a date. Use the form 2026-11-27."),
+            ));
+        }
+    }
+    let filter = "WHERE (?1 = '' OR account_login LIKE ?2 ESCAPE '\\')
+          AND (?3 = '' OR action LIKE ?4 ESCAPE '\\')
+          AND (?5 = '' OR target_label LIKE ?6 ESCAPE '\\')
+          AND (?7 = '' OR at >= ?7)
+          AND (?8 = '' OR at <= ?8)";
+    let to = if q.to.trim().is_empty() {
+        String::new()
+    } else {
+        upper_bound(&q.to)
+    };
+    let base = params![
+        q.account.trim(),
+        like(&q.account),
+        q.action.trim(),
+        like(&q.action),
+        q.user.trim(),
+        like(&q.user),
+        q.from.trim(),
+        to
+    ];
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM audit_log {filter}"),
+        base,
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, at, account_login, role_name, action, outcome, target_user_id, target_label,
+                before_json, after_json, detail
+         FROM audit_log {filter} AND (?9 IS NULL OR id < ?9) ORDER BY id DESC LIMIT ?10"
+    ))?;
+    let entries = stmt
+        .query_map(
+            params![
+                q.account.trim(),
+                like(&q.account),
+                q.action.trim(),
+                like(&q.action),
+                q.user.trim(),
+                like(&q.user),
+                q.from.trim(),
+                to,
+                q.before_id,
+                q.limit
+            ],
+            |r| {
+                Ok(AuditRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    account: r.get(2)?,
+                    role: r.get(3)?,
+                    action: r.get(4)?,
+                    refused: r.get::<_, String>(5)? == "refused",
+                    target_user_id: r.get(6)?,
+                    target: r.get(7)?,
+                    before: r.get(8)?,
+                    after: r.get(9)?,
+                    detail: r.get(10)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_before_id = if entries.len() == q.limit as usize {
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(AuditPage {
+        entries,
+        next_before_id,
+        total,
+    })
+}
+
+pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
+    let entries: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+    let first_broken = first_broken_entry(conn)?;
+    let message = match first_broken {
+        None => format!("All {entries} entries are intact: each one matches its hash and links to the one before."),
+        Some(id) => format!(
+            "Entry {id} does not match its hash or its link: it or an entry before it was changed or removed outside LicenseDesk. Entries before {id} are intact."
+        ),
+    };
+    Ok(AuditVerification {
+        entries,
+        first_broken,
+        message,
+    })
+}
+
+pub(crate) fn csv(rows: &[AuditRow]) -> Result<Vec<u8>> {
+    let fail = |e: csv::Error| crate::Error::Internal(format!("CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "id", "at", "account", "role", "action", "outcome", "target", "before", "after", "detail",
+    ])
+    .map_err(fail)?;
+    for r in rows {
+        w.write_record([
+            r.id.to_string(),
+            r.at.clone(),
+            r.account.clone(),
+            r.role.clone(),
+            r.action.clone(),
+            if r.refused { "refused" } else { "ok" }.to_owned(),
+            r.target.clone().unwrap_or_default(),
+            r.before.clone().unwrap_or_default(),
+            r.after.clone().unwrap_or_default(),
+            r.detail.clone().unwrap_or_default(),
+        ])
+        .map_err(fail)?;
+    }
+    w.into_inner()
+        .map_err(|e| crate::Error::Internal(format!("CSV: {e}")))
+}
+
+impl crate::Org {
+    pub fn audit_log(&self, actor: crate::Actor, q: &AuditQuery) -> Result<AuditPage> {
+        self.read(actor, crate::Permission::AuditView, |conn| query(conn, q))
+    }
+
+    pub fn verify_audit_log(&self, actor: crate::Actor) -> Result<AuditVerification> {
+        self.read(actor, crate::Permission::AuditView, verify)
+    }
+
+    /// Writes every entry matching the filters (all pages) as CSV to `dest`.
+    pub fn export_audit_log(
+        &self,
+        actor: crate::Actor,
+        q: &AuditQuery,
+        dest: &std::path::Path,
+    ) -> Result<i64> {
+        self.read(actor, crate::Permission::AuditView, |conn| {
+            let mut all = Vec::new();
+            let mut page = AuditQuery {
+                limit: 500,
+                before_id: None,
+                ..q.clone()
+            };
+            loop {
+                let p = query(conn, &page)?;
+                all.extend(p.entries);
+                match p.next_before_id {
+                    Some(id) => page.before_id = Some(id),
+                    None => break,
+                }
+            }
+            crate::files::write_atomically(dest, &csv(&all)?)?;
+            Ok(all.len() as i64)
+        })
+    }
+}

@@ -25,9 +25,12 @@ pub mod users;
 #[cfg(test)]
 mod bindings;
 #[cfg(test)]
+mod permission_matrix;
+#[cfg(test)]
 mod testing;
 
 pub use accounts::{MissingPermission, SessionInfo};
+pub use audit::{AuditPage, AuditQuery, AuditRow, AuditVerification};
 pub use billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
 };

@@ -54,12 +54,12 @@ describe("SeatChangeForm", () => {
 
   it("shows a bad quantity next to the field and in the alert, naming the field", async () => {
     mocked.purchasePreview.mockRejectedValue(
-      new BackendError({ code: "invalid_input", message: "Enter at least 1 license.", field: "Quantity" }),
+      new BackendError({ code: "invalid_input", message: "Quantity: Enter at least 1 license.", field: "Quantity" }),
     );
     render(<SeatChangeForm mode="purchase" products={[voicePro]} onClose={vi.fn()} onDone={vi.fn()} />);
     const quantity = screen.getByRole("spinbutton", { name: "Quantity" });
     expect(await screen.findByRole("alert")).toHaveTextContent("Quantity: Enter at least 1 license.");
-    expect(quantity).toHaveAccessibleDescription("Enter at least 1 license.");
+    expect(quantity).toHaveAccessibleDescription("Quantity: Enter at least 1 license.");
     expect(screen.getByRole("button", { name: "Purchase" })).toBeDisabled();
   });
 

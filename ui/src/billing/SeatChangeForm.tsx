@@ -158,7 +158,7 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
         </div>
         <footer className="dialog-foot">
           <div role="alert" className={error ? "message message-failure" : "message-empty"}>
-            {error ? (error.field ? `${error.field}: ${error.message}` : error.message) : ""}
+            {error?.message ?? ""}
           </div>
           <div className="buttons">
             <button type="button" onClick={onClose}>

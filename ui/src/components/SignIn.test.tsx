@@ -24,11 +24,11 @@ describe("SignIn", () => {
 
   it("shows a refusal in the alert and next to the field it names", async () => {
     vi.mocked(backend.signIn).mockRejectedValue(
-      new BackendError({ code: "invalid_input", message: "Enter the account name.", field: "Account" }),
+      new BackendError({ code: "invalid_input", message: "Account: Enter the account name.", field: "Account" }),
     );
     render(<SignIn notice={null} onSignedIn={vi.fn()} />);
     await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Enter the account name.");
-    expect(screen.getByRole("textbox", { name: "Account" })).toHaveAccessibleDescription("Enter the account name.");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Account: Enter the account name.");
+    expect(screen.getByRole("textbox", { name: "Account" })).toHaveAccessibleDescription("Account: Enter the account name.");
   });
 });

@@ -1,0 +1,185 @@
+//! Every operation with every built-in role: allowed exactly when DESIGN.md §4 says so, and a
+//! refusal changes nothing but the audit log.
+
+use crate::billing::SeatChange;
+use crate::permission::{Permission, BUILT_IN_ROLES};
+use crate::testing::{demo_org, product_id, sign_in, unlicensed_user, user_on};
+use crate::{Actor, AssignLicense, ChangeLicense, LicenseFilter, Org, RemoveLicense, UserQuery};
+
+type Operation = (
+    &'static str,
+    Permission,
+    fn(&mut Org, Actor, &std::path::Path) -> crate::Result<()>,
+);
+
+const OPERATIONS: &[Operation] = &[
+    ("search users", Permission::UsersView, |org, a, _| {
+        let q = UserQuery {
+            search: String::new(),
+            license: LicenseFilter::Any,
+            status: None,
+            after: None,
+            limit: 10,
+        };
+        org.search_users(a, &q).map(drop)
+    }),
+    (
+        "license inventory",
+        Permission::LicensesView,
+        |org, a, _| org.license_inventory(a).map(drop),
+    ),
+    ("assign", Permission::LicensesAssign, |org, a, _| {
+        let u = unlicensed_user(org);
+        let product_id = product_id(org, "Voice Pro");
+        org.assign_license(
+            a,
+            &AssignLicense {
+                user_id: u.id,
+                product_id,
+                expected_version: u.version,
+            },
+        )
+        .map(drop)
+    }),
+    (
+        "change within the family",
+        Permission::LicensesAssign,
+        |org, a, _| {
+            let u = user_on(org, "Voice Pro");
+            let product_id = product_id(org, "Voice Essentials");
+            let req = ChangeLicense {
+                user_id: u.id,
+                product_id,
+                expected_version: u.version,
+                also_request_cancellation: false,
+            };
+            org.change_license(a, &req).map(drop)
+        },
+    ),
+    ("removal impact", Permission::LicensesRemove, |org, a, _| {
+        let u = user_on(org, "Voice Pro");
+        org.removal_impact(a, u.id).map(drop)
+    }),
+    (
+        "export user data",
+        Permission::LicensesRemove,
+        |org, a, dir| {
+            let u = user_on(org, "Voice Pro");
+            org.export_user_data(a, u.id, &dir.join("export.zip"))
+                .map(drop)
+        },
+    ),
+    ("remove", Permission::LicensesRemove, |org, a, _| {
+        let u = user_on(org, "Voice Pro");
+        org.remove_license(
+            a,
+            &RemoveLicense {
+                user_id: u.id,
+                expected_version: u.version,
+            },
+        )
+        .map(drop)
+    }),
+    ("billing summary", Permission::BillingView, |org, a, _| {
+        org.billing_summary(a).map(drop)
+    }),
+    ("purchase", Permission::BillingManage, |org, a, _| {
+        let req = SeatChange {
+            product_id: product_id(org, "Voice Pro"),
+            quantity: "1".into(),
+        };
+        org.purchase_licenses(a, &req).map(drop)
+    }),
+    (
+        "request cancellation",
+        Permission::BillingManage,
+        |org, a, _| {
+            let req = SeatChange {
+                product_id: product_id(org, "Voice Pro"),
+                quantity: "1".into(),
+            };
+            org.request_cancellation(a, &req).map(drop)
+        },
+    ),
+    ("recordings", Permission::RecordingsView, |org, a, _| {
+        org.recordings(a, &crate::RecordingQuery { user_id: None })
+            .map(drop)
+    }),
+    ("audit log", Permission::AuditView, |org, a, _| {
+        org.audit_log(
+            a,
+            &crate::audit::AuditQuery {
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .map(drop)
+    }),
+];
+
+/// Everything but the audit log, as text.
+fn state(org: &Org) -> String {
+    let mut out = String::new();
+    for table in [
+        "users",
+        "seats",
+        "phone_numbers",
+        "orders",
+        "cancellation_requests",
+        "call_history",
+        "voicemails",
+    ] {
+        let mut stmt = org
+            .conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        for row in rows {
+            out.push_str(&row.unwrap());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn every_operation_with_every_role_follows_the_design() {
+    let accounts = [
+        ("dana.reyes", "Super Admin"),
+        ("sam.okafor", "IT Admin"),
+        ("lee.chen", "Billing Admin"),
+        ("priya.nair", "Helpdesk"),
+        ("max.weber", "Auditor"),
+    ];
+    for (login, role_name) in accounts {
+        let role = BUILT_IN_ROLES.iter().find(|r| r.name == role_name).unwrap();
+        for (name, permission, run) in OPERATIONS {
+            let (dir, mut org) = demo_org();
+            let actor = sign_in(&mut org, login);
+            let before = state(&org);
+            let result = run(&mut org, actor, dir.path());
+            let allowed = role.permissions.contains(permission);
+            match result {
+                Ok(()) => assert!(allowed, "{role_name} may not {name}, yet it succeeded"),
+                Err(e) => {
+                    assert!(!allowed, "{role_name} may {name}, yet: {e}");
+                    assert_eq!(e.code(), "permission_denied", "{role_name} {name}");
+                    assert!(e.to_string().contains(permission.label()), "{e}");
+                    assert_eq!(
+                        state(&org),
+                        before,
+                        "{role_name} {name}: a refusal changed something"
+                    );
+                }
+            }
+        }
+    }
+}
