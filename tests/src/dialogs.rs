@@ -119,6 +119,18 @@ impl App {
         self.press_return_until_closed(title).await;
     }
 
+    /// Saves through a native save dialog under the file name it proposes,
+    /// into `dir`: types the folder in front of that name. The path saved
+    /// to is then known only from the app (e.g. its message).
+    pub async fn answer_save_dialog_in(&self, title: &str, dir: &Path) {
+        let dir = dir.to_str().expect("a UTF-8 path");
+        self.native_keys(title, &["Home"]).await;
+        self.xdotool(&["type", "--delay", "10", &format!("{dir}/")])
+            .await
+            .expect("xdotool could not type the folder");
+        self.press_return_until_closed(title).await;
+    }
+
     /// Opens `path` through a native open dialog (ctrl+L gives a location field).
     pub async fn answer_open_dialog(&self, title: &str, path: &Path) {
         let path = path.to_str().expect("a UTF-8 path");

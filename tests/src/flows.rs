@@ -1,9 +1,13 @@
 //! LicenseDesk's own steps, in the words of its UI (DESIGN.md §5).
 
-use fantoccini::elements::Element;
+use std::time::Duration;
 
-use crate::page::Table;
-use crate::{App, START_TIMEOUT};
+use fantoccini::elements::Element;
+use serde_json::json;
+use tokio::time::{sleep, Instant};
+
+use crate::page::{Row, Table};
+use crate::{App, START_TIMEOUT, TIMEOUT};
 
 /// Columns of the Users table.
 pub const USER_COLUMNS: [&str; 6] = [
@@ -24,6 +28,10 @@ pub const LICENSE_COLUMNS: [&str; 7] = [
     "Pending cancellation",
     "Monthly cost",
 ];
+
+/// Columns of the Recordings table (its last, unnamed one holds the buttons).
+pub const RECORDING_COLUMNS: [&str; 5] =
+    ["Recorded", "User", "License now", "Other party", "Length"];
 
 /// One product's row of the Licenses page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,10 +127,160 @@ impl App {
     pub async fn open_user_editor(&self, name: &str) -> Element {
         self.click_role("button", &format!("Edit {name}")).await;
         let dialog = self.find_by_role("dialog", &format!("Edit {name}")).await;
-        let tab = self
-            .find_by_role_in(&dialog, "tab", "Services and Permissions")
-            .await;
-        self.click(&tab).await;
+        self.select_tab(&dialog, "Services and Permissions").await;
         dialog
+    }
+
+    /// Clicks the tab `name` in `scope` until it is selected: on a loaded
+    /// machine a click has been seen to leave the tab unselected, with no error.
+    pub async fn select_tab(&self, scope: &Element, name: &str) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let tab = self.find_by_role_in(scope, "tab", name).await;
+            self.click(&tab).await;
+            let wait = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < wait {
+                if let Ok(Some(selected)) = tab.attr("aria-selected").await {
+                    if selected == "true" {
+                        return;
+                    }
+                }
+                sleep(Duration::from_millis(150)).await;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "tab {name:?} is not selected after clicks for {TIMEOUT:?}"
+            );
+            eprintln!("e2e: tab {name:?} not selected after a click; clicking it again");
+        }
+    }
+
+    /// The texts of the visible elements with `role` inside `scope`.
+    pub async fn texts_in(&self, scope: &Element, role: &str) -> Vec<String> {
+        let scope = serde_json::to_value(scope).expect("an element serializes");
+        let texts = self.try_js("texts", vec![json!(role), scope]).await;
+        texts
+            .ok()
+            .and_then(|t| serde_json::from_value(t).ok())
+            .unwrap_or_default()
+    }
+
+    /// Opens the Recordings page and returns its table once it has rows.
+    pub async fn recordings_table(&self) -> Table {
+        self.open_page("Recordings").await;
+        self.table(&RECORDING_COLUMNS).await
+    }
+
+    /// Searches the Users page for `name` ("First Last") and returns the
+    /// rows that are that user (their button is "Edit <name>").
+    pub async fn users_named(&self, name: &str) -> Vec<Row> {
+        let found = self.search_users(name).await;
+        let edit = format!("Edit {name}");
+        found
+            .rows
+            .into_iter()
+            .filter(|r| r.buttons.contains(&edit))
+            .collect()
+    }
+
+    /// Searches the Users page for `name` and returns the one row of that
+    /// user; fails if no user or several users have that name.
+    pub async fn user_row(&self, name: &str) -> Row {
+        let mut rows = self.users_named(name).await;
+        assert_eq!(rows.len(), 1, "expected one user named {name}: {rows:#?}");
+        rows.remove(0)
+    }
+
+    /// A user with data to lose and call recordings to keep: someone the
+    /// Recordings page lists with a license, and whose name no other user
+    /// has. Returns their name and their row of the Users page.
+    pub async fn licensed_user_with_recordings(&self) -> (String, Row) {
+        let recordings = self.recordings_table().await;
+        let mut candidates: Vec<(String, String)> = vec![];
+        for row in &recordings.rows {
+            let (user, license) = (row.cell("User"), row.cell("License now"));
+            if license != "License removed" && !candidates.iter().any(|(n, _)| n == user) {
+                candidates.push((user.to_string(), license.to_string()));
+            }
+        }
+        self.open_page("Users").await;
+        for (name, license) in candidates.iter().take(10) {
+            let rows = self.users_named(name).await;
+            if let [row] = rows.as_slice() {
+                if row.cell("License") == license {
+                    return (name.clone(), row.clone());
+                }
+            }
+            eprintln!("e2e: {name} is not one user licensed with {license}: {rows:?}");
+        }
+        panic!("no user with recordings and a license of their own among {candidates:?}");
+    }
+
+    /// Clicks "Remove license" in the user editor and returns the warning
+    /// that shows what the removal would delete.
+    pub async fn start_removal(&self, editor: &Element) -> RemovalWarning {
+        let remove = self
+            .find_by_role_in(editor, "button", "Remove license")
+            .await;
+        self.click(&remove).await;
+        self.removal_warning(editor).await
+    }
+
+    /// The "Warning: data loss" section of the user editor, as shown now.
+    pub async fn removal_warning(&self, editor: &Element) -> RemovalWarning {
+        let region = self
+            .find_by_role_in(editor, "region", "Warning: data loss")
+            .await;
+        let items = self.texts_in(&region, "listitem").await;
+        let text = self.texts_in(editor, "region").await.join(" ");
+        RemovalWarning {
+            region,
+            items,
+            text,
+        }
+    }
+}
+
+/// The data-loss warning shown before a license removal.
+#[derive(Debug, Clone)]
+pub struct RemovalWarning {
+    pub region: Element,
+    /// The list of what is deleted, e.g. "17 call history entries".
+    pub items: Vec<String>,
+    /// All of the warning's text.
+    pub text: String,
+}
+
+impl RemovalWarning {
+    /// The number the warning states for `what`, e.g. 17 for "call history"
+    /// in "17 call history entries" (the number right before `what`).
+    pub fn count(&self, what: &str) -> i64 {
+        number_before(&self.text, what)
+            .unwrap_or_else(|| panic!("the warning states no number of {what:?}: {:?}", self.text))
+    }
+}
+
+/// The number written right before the first `phrase` in `text`.
+fn number_before(text: &str, phrase: &str) -> Option<i64> {
+    let at = text.find(phrase)?;
+    text[..at].split_whitespace().last()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_before;
+
+    #[test]
+    fn reads_the_number_before_a_phrase() {
+        let text = "17 call history entries 1 call forwarding rule \
+                    0 voicemails and 1 voicemail greeting, and the voicemail settings \
+                    Kept: 5 call recordings stay";
+        assert_eq!(number_before(text, "call history"), Some(17));
+        assert_eq!(number_before(text, "call forwarding"), Some(1));
+        assert_eq!(number_before(text, "voicemail"), Some(0));
+        assert_eq!(number_before(text, "voicemail greeting"), Some(1));
+        assert_eq!(number_before(text, "call recording"), Some(5));
+        assert_eq!(number_before(text, "device activation"), None);
+        assert_eq!(number_before(text, "voicemail settings"), None);
     }
 }

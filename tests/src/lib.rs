@@ -24,7 +24,7 @@ use tokio::time::{sleep, timeout, Instant};
 
 pub use fantoccini::elements::Element;
 pub use fantoccini::key::Key;
-pub use flows::{LicenseCounts, LICENSE_COLUMNS, USER_COLUMNS};
+pub use flows::{LicenseCounts, RemovalWarning, LICENSE_COLUMNS, RECORDING_COLUMNS, USER_COLUMNS};
 pub use page::{Row, Table};
 pub use process::group_members;
 
