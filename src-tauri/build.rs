@@ -25,6 +25,15 @@ const COMMANDS: &[&str] = &[
     "change_preview",
     "confirm_license_change",
     "change_license",
+    "account_choices",
+    "audit_log",
+    "verify_audit_log",
+    "export_audit_log",
+    "accounts",
+    "roles",
+    "create_account",
+    "update_account",
+    "reset_password",
 ];
 
 fn main() {

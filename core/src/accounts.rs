@@ -183,8 +183,60 @@ fn join_or(items: &[String]) -> String {
     }
 }
 
+/// Failed sign-ins allowed before LicenseDesk makes the next one wait.
+const FREE_ATTEMPTS: i64 = 3;
+
+/// After the free attempts each failure doubles the wait: 5 s, 10 s, 20 s … up to 5 minutes.
+pub(crate) fn sign_in_wait_seconds(failures: i64) -> i64 {
+    if failures < FREE_ATTEMPTS {
+        return 0;
+    }
+    (5_i64 << (failures - FREE_ATTEMPTS).min(6)).min(300)
+}
+
+/// Failed sign-ins for the login since its last success, and when the last one was.
+fn recent_failures(conn: &Connection, login: &str) -> Result<(i64, Option<String>)> {
+    Ok(conn.query_row(
+        "SELECT count(*), max(at) FROM audit_log
+         WHERE action = 'account.sign_in' AND outcome = 'refused' AND detail IS NULL
+           AND account_login = ?1 COLLATE NOCASE
+           AND id > coalesce((SELECT max(id) FROM audit_log WHERE action = 'account.sign_in'
+                              AND outcome = 'ok' AND account_login = ?1 COLLATE NOCASE), 0)",
+        [login],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// An account offered by the sign-in screen's account picker.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AccountChoice {
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+}
+
 impl Org {
-    /// Checks the login and password; records both outcomes in the audit log.
+    /// The active accounts, for "Switch account". A desktop app's sign-in screen shows who
+    /// may sign in on this computer, as an operating system's does.
+    pub fn account_choices(&self) -> Result<Vec<AccountChoice>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.login, a.display_name, r.name FROM accounts a JOIN roles r ON r.id = a.role_id
+             WHERE a.status = 'active' ORDER BY a.display_name, r.id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(AccountChoice {
+                    login: r.get(0)?,
+                    display_name: r.get(1)?,
+                    role: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Checks the login and password; records both outcomes in the audit log. Repeated
+    /// failures make the next attempt wait, doubling each time.
     pub fn sign_in(&mut self, login: &str, password: &str) -> Result<SessionInfo> {
         let login = login.trim();
         if login.is_empty() {
@@ -203,6 +255,33 @@ impl Org {
             )
             .optional()?;
         let now = self.now();
+        let (failures, last_failure) = recent_failures(&self.conn, login)?;
+        let wait = sign_in_wait_seconds(failures);
+        if let Some(last) = last_failure.filter(|_| wait > 0) {
+            let last = chrono::DateTime::parse_from_rfc3339(&last)
+                .map_err(|e| Error::Internal(format!("audit time {last}: {e}")))?;
+            let waited = (self.clock.now() - last.to_utc()).num_seconds();
+            if waited < wait {
+                let mut entry = AuditEntry::new("account.sign_in");
+                entry.refused = true;
+                entry.detail = Some("throttled");
+                let role = found.as_ref().map_or("", |f| f.2.as_str());
+                audit::append(
+                    &self.conn,
+                    &now,
+                    &AuditActor {
+                        account_id: found.as_ref().map(|f| f.0),
+                        login,
+                        role_name: role,
+                    },
+                    &entry,
+                )?;
+                return Err(Error::SignInThrottled {
+                    login: login.to_owned(),
+                    seconds: wait - waited,
+                });
+            }
+        }
         let verdict = match &found {
             Some((_, hash, _, _)) if password_matches(password, hash) => Ok(()),
             _ => Err(Error::InvalidCredentials),
@@ -211,6 +290,7 @@ impl Org {
             Some((id, _, role, _)) => (Some(*id), role.as_str()),
             None => (None, ""),
         };
+        // Unknown logins are recorded as typed, so that guessing them is throttled too.
         let recorded_login = found.as_ref().map_or(login, |f| f.3.as_str());
         let mut entry = AuditEntry::new("account.sign_in");
         entry.refused = verdict.is_err();

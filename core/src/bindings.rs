@@ -42,6 +42,14 @@ fn declarations() -> String {
         ChangePreview::decl(&cfg),
         ChangeLicense::decl(&cfg),
         ChangeReceipt::decl(&cfg),
+        AuditRow::decl(&cfg),
+        AuditQuery::decl(&cfg),
+        AuditPage::decl(&cfg),
+        AuditVerification::decl(&cfg),
+        AccountChoice::decl(&cfg),
+        AccountRow::decl(&cfg),
+        NewAccount::decl(&cfg),
+        AccountUpdate::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

@@ -182,7 +182,7 @@ fn zip_time(rfc3339: &str) -> zip::DateTime {
         .unwrap_or_default()
 }
 
-/// `<first>-<last>-export-<yyyy-mm-dd>.zip`, in lower case ASCII where possible.
+/// `<first>-<last>-export-<yyyy-mm-dd>.zip`: letters kept (any script), lower-cased; the rest become hyphens.
 pub fn default_file_name(user: &UserDetail, today: &str) -> String {
     let slug = |s: &str| -> String {
         s.chars()

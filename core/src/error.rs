@@ -44,6 +44,9 @@ pub enum Error {
     #[error("The account {login} is disabled. Ask a Super Admin to enable it.")]
     AccountDisabled { login: String },
 
+    #[error("Too many failed sign-ins for {login}. Try again in {seconds} seconds.")]
+    SignInThrottled { login: String, seconds: i64 },
+
     #[error("You are not signed in.")]
     NotSignedIn,
 
@@ -76,6 +79,7 @@ impl Error {
             Error::StaleVersion { .. } => "stale_version",
             Error::InvalidCredentials => "invalid_credentials",
             Error::AccountDisabled { .. } => "account_disabled",
+            Error::SignInThrottled { .. } => "sign_in_throttled",
             Error::NotSignedIn => "not_signed_in",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::Database(_) => "database",

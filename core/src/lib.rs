@@ -2,6 +2,7 @@
 //! windows; the Tauri shell only translates.
 
 pub mod accounts;
+pub mod admin_accounts;
 mod audio;
 pub mod audit;
 pub mod billing;
@@ -29,7 +30,8 @@ mod permission_matrix;
 #[cfg(test)]
 mod testing;
 
-pub use accounts::{MissingPermission, SessionInfo};
+pub use accounts::{AccountChoice, MissingPermission, SessionInfo};
+pub use admin_accounts::{AccountRow, AccountUpdate, NewAccount};
 pub use audit::{AuditPage, AuditQuery, AuditRow, AuditVerification};
 pub use billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,

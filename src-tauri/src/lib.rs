@@ -43,6 +43,15 @@ pub fn run() {
             commands::change::change_preview,
             commands::change::confirm_license_change,
             commands::change::change_license,
+            commands::admin::account_choices,
+            commands::admin::audit_log,
+            commands::admin::verify_audit_log,
+            commands::admin::export_audit_log,
+            commands::admin::accounts,
+            commands::admin::roles,
+            commands::admin::create_account,
+            commands::admin::update_account,
+            commands::admin::reset_password,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");

@@ -1,6 +1,7 @@
 //! The commands the UI may call. Each takes the signed-in actor, calls core on the blocking
 //! pool, and maps the error; native dialogs are shown here and only here.
 
+pub mod admin;
 pub mod billing;
 pub mod change;
 pub mod licenses;

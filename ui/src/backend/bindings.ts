@@ -129,3 +129,27 @@ export type ChangeLicense = { user_id: number, product_id: number, expected_vers
 also_request_cancellation: boolean, };
 
 export type ChangeReceipt = { user: UserDetail, message: string, safety_archive: BundleReceipt | null, cancellation: CostPreview | null, };
+
+export type AuditRow = { id: number, at: string, account: string, role: string, action: string, refused: boolean, target_user_id: number | null, target: string | null, before: string | null, after: string | null, detail: string | null, };
+
+export type AuditQuery = { account: string, action: string, 
+/**
+ * Matches the target user's name, anywhere.
+ */
+user: string, 
+/**
+ * Inclusive bounds, as dates (yyyy-mm-dd) or timestamps.
+ */
+from: string, to: string, before_id: number | null, limit: number, };
+
+export type AuditPage = { entries: Array<AuditRow>, next_before_id: number | null, total: number, };
+
+export type AuditVerification = { entries: number, first_broken: number | null, message: string, };
+
+export type AccountChoice = { login: string, display_name: string, role: string, };
+
+export type AccountRow = { id: number, login: string, display_name: string, role: string, active: boolean, };
+
+export type NewAccount = { login: string, display_name: string, role: string, password: string, };
+
+export type AccountUpdate = { account_id: number, role: string, active: boolean, };

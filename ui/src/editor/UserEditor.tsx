@@ -363,7 +363,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
             <button type="button" onClick={onClose}>
               Cancel
             </button>
-            <button type="button" className="primary" onClick={save} disabled={saving || busy || !user}>
+            {/* A data-loss warning is answered with Continue or Keep license, not with Save. */}
+            <button type="button" className="primary" onClick={save} disabled={saving || busy || !user || warning !== null}>
               {saving ? "Saving…" : "Save"}
             </button>
           </div>

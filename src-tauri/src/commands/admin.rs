@@ -1,0 +1,101 @@
+//! Admin accounts, the account picker, and the audit log.
+
+use licensedesk_core::{
+    AccountChoice, AccountRow, AccountUpdate, AuditPage, AuditQuery, AuditVerification, NewAccount,
+};
+use tauri::{AppHandle, State};
+
+use super::CommandResult;
+use crate::dialogs;
+use crate::state::AppState;
+
+/// The accounts "Switch account" offers; needs no sign-in, like an OS login screen.
+#[tauri::command]
+pub async fn account_choices(state: State<'_, AppState>) -> CommandResult<Vec<AccountChoice>> {
+    state.with_org(|org| org.account_choices()).await
+}
+
+#[tauri::command]
+pub async fn audit_log(state: State<'_, AppState>, query: AuditQuery) -> CommandResult<AuditPage> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.audit_log(actor, &query))
+        .await
+}
+
+#[tauri::command]
+pub async fn verify_audit_log(state: State<'_, AppState>) -> CommandResult<AuditVerification> {
+    let actor = state.actor()?;
+    state.with_org(move |org| org.verify_audit_log(actor)).await
+}
+
+/// Asks where to save; returns the path and how many entries were written, or None.
+#[tauri::command]
+pub async fn export_audit_log(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    query: AuditQuery,
+    suggested_name: String,
+) -> CommandResult<Option<(String, i64)>> {
+    let actor = state.actor()?;
+    let Some(dest) = dialogs::save_path(
+        &app,
+        "Export audit log",
+        &suggested_name,
+        ("CSV file", &["csv"]),
+    )?
+    else {
+        return Ok(None);
+    };
+    let shown = dest.display().to_string();
+    let n = state
+        .with_org(move |org| org.export_audit_log(actor, &query, &dest))
+        .await?;
+    Ok(Some((shown, n)))
+}
+
+#[tauri::command]
+pub async fn accounts(state: State<'_, AppState>) -> CommandResult<Vec<AccountRow>> {
+    let actor = state.actor()?;
+    state.with_org(move |org| org.accounts(actor)).await
+}
+
+#[tauri::command]
+pub async fn roles(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
+    let actor = state.actor()?;
+    state.with_org(move |org| org.roles(actor)).await
+}
+
+#[tauri::command]
+pub async fn create_account(
+    state: State<'_, AppState>,
+    account: NewAccount,
+) -> CommandResult<AccountRow> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.create_account(actor, &account))
+        .await
+}
+
+#[tauri::command]
+pub async fn update_account(
+    state: State<'_, AppState>,
+    update: AccountUpdate,
+) -> CommandResult<AccountRow> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.update_account(actor, &update))
+        .await
+}
+
+#[tauri::command]
+pub async fn reset_password(
+    state: State<'_, AppState>,
+    account_id: i64,
+    password: String,
+) -> CommandResult<()> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.reset_password(actor, account_id, &password))
+        .await
+}
