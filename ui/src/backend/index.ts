@@ -2,6 +2,13 @@
 // never `invoke` directly; argument and result types come from the generated bindings.
 import { invoke } from "@tauri-apps/api/core";
 import type {
+  AccountChoice,
+  AccountRow,
+  AccountUpdate,
+  AuditPage,
+  AuditQuery,
+  AuditVerification,
+  NewAccount,
   AssignLicense,
   ChangeLicense,
   ChangePreview,
@@ -90,6 +97,17 @@ export const backend = {
   billingHistory: () => call<BillingEvent[]>("billing_history"),
   /** Opens the native save dialog; the path written, or null when cancelled. */
   exportBillingHistory: (suggestedName: string) => call<string | null>("export_billing_history", { suggestedName }),
+  accountChoices: () => call<AccountChoice[]>("account_choices"),
+  auditLog: (query: AuditQuery) => call<AuditPage>("audit_log", { query }),
+  verifyAuditLog: () => call<AuditVerification>("verify_audit_log"),
+  /** Opens the native save dialog; [path, entries written], or null when cancelled. */
+  exportAuditLog: (query: AuditQuery, suggestedName: string) =>
+    call<[string, number] | null>("export_audit_log", { query, suggestedName }),
+  accounts: () => call<AccountRow[]>("accounts"),
+  roles: () => call<string[]>("roles"),
+  createAccount: (account: NewAccount) => call<AccountRow>("create_account", { account }),
+  updateAccount: (update: AccountUpdate) => call<AccountRow>("update_account", { update }),
+  resetPassword: (accountId: number, password: string) => call<void>("reset_password", { accountId, password }),
 };
 
 export type Backend = typeof backend;

@@ -5,9 +5,11 @@ import { UsersPage } from "../pages/UsersPage";
 import { LicensesPage } from "../pages/LicensesPage";
 import { RecordingsPage } from "../pages/RecordingsPage";
 import { BillingPage } from "../pages/BillingPage";
+import { AuditLogPage } from "../pages/AuditLogPage";
+import { AccountsPage } from "../pages/AccountsPage";
 
-type Page = "Users" | "Licenses" | "Billing" | "Recordings";
-const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings"];
+type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts";
+const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings", "Audit log", "Admin accounts"];
 
 type Props = {
   session: SessionInfo;
@@ -75,6 +77,8 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
         {page === "Licenses" && <LicensesPage session={session} />}
         {page === "Billing" && <BillingPage session={session} />}
         {page === "Recordings" && <RecordingsPage session={session} />}
+        {page === "Audit log" && <AuditLogPage session={session} />}
+        {page === "Admin accounts" && <AccountsPage session={session} />}
       </main>
     </div>
   );

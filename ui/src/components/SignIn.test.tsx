@@ -7,10 +7,23 @@ import { superAdmin } from "../test/fixtures";
 
 vi.mock("../backend", async (importOriginal) => {
   const real = await importOriginal<typeof import("../backend")>();
-  return { ...real, backend: { signIn: vi.fn() } };
+  return {
+    ...real,
+    backend: {
+      signIn: vi.fn(),
+      accountChoices: vi.fn().mockResolvedValue([{ login: "dana.reyes", display_name: "Dana Reyes", role: "Super Admin" }]),
+    },
+  };
 });
 
 describe("SignIn", () => {
+  it("fills the account from the picker and moves to the password", async () => {
+    render(<SignIn notice={null} onSignedIn={vi.fn()} />);
+    await userEvent.click(await screen.findByRole("button", { name: "Use account dana.reyes" }));
+    expect(screen.getByRole("textbox", { name: "Account" })).toHaveValue("dana.reyes");
+    expect(screen.getByLabelText("Password")).toHaveFocus();
+  });
+
   it("signs in with the account and password typed", async () => {
     vi.mocked(backend.signIn).mockResolvedValue(superAdmin);
     const onSignedIn = vi.fn();

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { backend, BackendError, type SessionInfo } from "../backend";
+import { backend, BackendError, type AccountChoice, type SessionInfo } from "../backend";
 
 type Props = { notice: string | null; onSignedIn: (s: SessionInfo) => void };
 
@@ -8,9 +8,24 @@ export function SignIn({ notice, onSignedIn }: Props) {
   const [password, setPassword] = useState("");
   const [error, setError] = useState<BackendError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [choices, setChoices] = useState<AccountChoice[]>([]);
   const accountRef = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => accountRef.current?.focus(), []);
+  useEffect(() => {
+    backend
+      .accountChoices()
+      .then(setChoices)
+      .catch(() => setChoices([]));
+  }, []);
+
+  function choose(c: AccountChoice) {
+    setLogin(c.login);
+    setPassword("");
+    setError(null);
+    passwordRef.current?.focus();
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -60,6 +75,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
           <label htmlFor="signin-password">Password</label>
           <input
             id="signin-password"
+            ref={passwordRef}
             type="password"
             autoComplete="current-password"
             value={password}
@@ -75,6 +91,23 @@ export function SignIn({ notice, onSignedIn }: Props) {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
+        {choices.length > 0 && (
+          <div className="picker">
+            <h2 id="picker-title">Accounts on this computer</h2>
+            <ul aria-labelledby="picker-title">
+              {choices.map((c) => (
+                <li key={c.login}>
+                  <button type="button" aria-label={`Use account ${c.login}`} onClick={() => choose(c)}>
+                    <span className="picker-name">{c.display_name}</span>
+                    <span className="picker-sub">
+                      {c.login} · {c.role}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </form>
     </main>
   );

@@ -1,0 +1,219 @@
+import { useCallback, useEffect, useId, useState, type FormEvent, type KeyboardEvent } from "react";
+import { backend, BackendError, type AccountRow, type SessionInfo } from "../backend";
+import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { useNotify } from "../components/Messages";
+
+type Editing = { kind: "new" } | { kind: "edit"; account: AccountRow };
+
+export function AccountsPage({ session }: { session: SessionInfo }) {
+  const notify = useNotify();
+  const locked = missingPermission(session, "admins.manage");
+  const [accounts, setAccounts] = useState<AccountRow[] | null>(null);
+  const [roles, setRoles] = useState<string[]>([]);
+  const [editing, setEditing] = useState<Editing | null>(null);
+
+  const load = useCallback(() => {
+    Promise.all([backend.accounts(), backend.roles()])
+      .then(([a, r]) => {
+        setAccounts(a);
+        setRoles(r);
+      })
+      .catch((e: BackendError) => notify.failure(e.message));
+  }, [notify]);
+
+  useEffect(() => {
+    if (!locked) load();
+  }, [locked, load]);
+
+  if (locked) {
+    return (
+      <section aria-labelledby="accounts-heading">
+        <h1 id="accounts-heading">Admin accounts</h1>
+        <ReadOnlyReason id="accounts-locked" message={locked.message} />
+      </section>
+    );
+  }
+
+  return (
+    <section aria-labelledby="accounts-heading">
+      <div className="page-head">
+        <h1 id="accounts-heading">Admin accounts</h1>
+        <p className="muted">Who may sign in to LicenseDesk, and with which role</p>
+        <div className="page-actions">
+          <button type="button" className="primary" onClick={() => setEditing({ kind: "new" })}>
+            Add account
+          </button>
+        </div>
+      </div>
+      {accounts && (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Account</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {accounts.map((a) => (
+              <tr key={a.id}>
+                <th scope="row">{a.display_name}</th>
+                <td className="mono">{a.login}</td>
+                <td>{a.role}</td>
+                <td>
+                  <span className={a.active ? "badge badge-active" : "badge badge-suspended"}>
+                    {a.active ? "Active" : "Disabled"}
+                  </span>
+                </td>
+                <td className="actions">
+                  <button type="button" aria-label={`Edit ${a.login}`} onClick={() => setEditing({ kind: "edit", account: a })}>
+                    Edit
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {editing && (
+        <AccountForm
+          editing={editing}
+          roles={roles}
+          onClose={() => setEditing(null)}
+          onSaved={(message) => {
+            setEditing(null);
+            notify.success(message);
+            load();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+type FormProps = { editing: Editing; roles: string[]; onClose: () => void; onSaved: (message: string) => void };
+
+function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
+  const ids = useId();
+  const existing = editing.kind === "edit" ? editing.account : null;
+  const [login, setLogin] = useState(existing?.login ?? "");
+  const [name, setName] = useState(existing?.display_name ?? "");
+  const [role, setRole] = useState(existing?.role ?? roles[roles.length - 1] ?? "");
+  const [active, setActive] = useState(existing?.active ?? true);
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<BackendError | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      if (!existing) {
+        const row = await backend.createAccount({ login, display_name: name, role, password });
+        onSaved(`Account ${row.login} created with the role ${row.role}.`);
+        return;
+      }
+      if (password) await backend.resetPassword(existing.id, password);
+      const row = await backend.updateAccount({ account_id: existing.id, role, active });
+      onSaved(`Account ${row.login} saved: ${row.role}, ${row.active ? "active" : "disabled"}${password ? ", new password set" : ""}.`);
+    } catch (err) {
+      setError(err as BackendError);
+    }
+  }
+
+  const fieldError = (field: string) =>
+    error?.field === field ? (
+      <p id={`${ids}-${field}-error`} className="field-error">
+        {error.message}
+      </p>
+    ) : null;
+  const describe = (field: string) => (error?.field === field ? `${ids}-${field}-error` : undefined);
+
+  return (
+    <div className="backdrop">
+      <form
+        className="dialog dialog-small"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${ids}-title`}
+        onSubmit={submit}
+        onKeyDown={(e: KeyboardEvent) => e.key === "Escape" && onClose()}
+        noValidate
+      >
+        <header className="dialog-head">
+          <h2 id={`${ids}-title`}>{existing ? `Edit ${existing.login}` : "Add account"}</h2>
+        </header>
+        <div className="dialog-body form-grid">
+          <label htmlFor={`${ids}-login`}>Account</label>
+          <div>
+            <input
+              id={`${ids}-login`}
+              value={login}
+              disabled={existing !== null}
+              autoFocus={!existing}
+              onChange={(e) => setLogin(e.target.value)}
+              aria-describedby={describe("Account")}
+            />
+            {fieldError("Account")}
+          </div>
+          <label htmlFor={`${ids}-name`}>Name</label>
+          <div>
+            <input
+              id={`${ids}-name`}
+              value={name}
+              disabled={existing !== null}
+              onChange={(e) => setName(e.target.value)}
+              aria-describedby={describe("Name")}
+            />
+            {fieldError("Name")}
+          </div>
+          <label htmlFor={`${ids}-role`}>Role</label>
+          <div>
+            <select id={`${ids}-role`} value={role} onChange={(e) => setRole(e.target.value)} aria-describedby={describe("Role")}>
+              {roles.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+            {fieldError("Role")}
+          </div>
+          {existing && (
+            <>
+              <span />
+              <label className="check">
+                <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
+                Active (may sign in)
+              </label>
+            </>
+          )}
+          <label htmlFor={`${ids}-password`}>{existing ? "New password" : "Password"}</label>
+          <div>
+            <input
+              id={`${ids}-password`}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              placeholder={existing ? "Leave empty to keep the current one" : "At least 10 characters"}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-describedby={describe("Password")}
+            />
+            {fieldError("Password")}
+          </div>
+        </div>
+        <footer className="dialog-foot">
+          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
+            {error?.message ?? ""}
+          </div>
+          <div className="buttons">
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary">
+              Save
+            </button>
+          </div>
+        </footer>
+      </form>
+    </div>
+  );
+}

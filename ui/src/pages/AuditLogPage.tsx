@@ -1,0 +1,169 @@
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { backend, BackendError, type AuditQuery, type AuditRow, type SessionInfo } from "../backend";
+import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { useNotify } from "../components/Messages";
+
+const PAGE = 50;
+const EMPTY: AuditQuery = { account: "", action: "", user: "", from: "", to: "", before_id: null, limit: PAGE };
+
+/** "license.assign" reads "License assign"; refusals say so. */
+function actionLabel(r: AuditRow): string {
+  const words = r.action.replace(/[._]/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function details(r: AuditRow): string {
+  const parts = [r.before && `before ${r.before}`, r.after && `after ${r.after}`, r.detail].filter(Boolean);
+  return parts.join("; ");
+}
+
+export function AuditLogPage({ session }: { session: SessionInfo }) {
+  const notify = useNotify();
+  const locked = missingPermission(session, "audit.view");
+  const [draft, setDraft] = useState<AuditQuery>(EMPTY);
+  const [query, setQuery] = useState<AuditQuery>(EMPTY);
+  const [rows, setRows] = useState<AuditRow[]>([]);
+  const [total, setTotal] = useState<number | null>(null);
+  const [next, setNext] = useState<number | null>(null);
+
+  const load = useCallback(
+    async (q: AuditQuery, append: boolean) => {
+      try {
+        const page = await backend.auditLog(q);
+        setRows((old) => (append ? [...old, ...page.entries] : page.entries));
+        setTotal(page.total);
+        setNext(page.next_before_id);
+      } catch (e) {
+        notify.failure((e as BackendError).message);
+      }
+    },
+    [notify],
+  );
+
+  useEffect(() => {
+    if (!locked) void load(query, false);
+  }, [locked, query, load]);
+
+  if (locked) {
+    return (
+      <section aria-labelledby="audit-heading">
+        <h1 id="audit-heading">Audit log</h1>
+        <ReadOnlyReason id="audit-locked" message={locked.message} />
+      </section>
+    );
+  }
+
+  function apply(e: FormEvent) {
+    e.preventDefault();
+    setQuery({ ...draft, before_id: null });
+  }
+
+  async function verify() {
+    try {
+      const v = await backend.verifyAuditLog();
+      if (v.first_broken === null) notify.success(v.message);
+      else notify.failure(v.message);
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    }
+  }
+
+  async function exportCsv() {
+    try {
+      const today = new Date().toISOString().slice(0, 10);
+      const written = await backend.exportAuditLog(query, `audit-log-${today}.csv`);
+      if (written) notify.success(`${written[1]} audit entries exported to ${written[0]}.`);
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    }
+  }
+
+  const field = (key: "account" | "action" | "user" | "from" | "to", label: string, placeholder: string) => (
+    <label className="filter">
+      <span>{label}</span>
+      <input
+        type={key === "from" || key === "to" ? "date" : "text"}
+        value={draft[key]}
+        placeholder={placeholder}
+        onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+      />
+    </label>
+  );
+
+  return (
+    <section aria-labelledby="audit-heading">
+      <div className="page-head">
+        <h1 id="audit-heading">Audit log</h1>
+        {total !== null && <p className="muted">{total} entries, append-only and hash-chained</p>}
+        <div className="page-actions">
+          <button type="button" onClick={() => void verify()}>
+            Verify integrity
+          </button>
+          <button type="button" onClick={() => void exportCsv()}>
+            Export CSV
+          </button>
+        </div>
+      </div>
+      <form className="filters" onSubmit={apply} aria-label="Filter the audit log">
+        {field("account", "Account", "e.g. dana.reyes")}
+        {field("action", "Action", "e.g. license")}
+        {field("user", "User", "name of the user")}
+        {field("from", "From", "")}
+        {field("to", "To", "")}
+        <button type="submit" className="primary">
+          Filter
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setDraft(EMPTY);
+            setQuery(EMPTY);
+          }}
+        >
+          Clear
+        </button>
+      </form>
+      {total === 0 ? (
+        <div className="empty">No audit entries match these filters.</div>
+      ) : (
+        <table className="grid audit">
+          <thead>
+            <tr>
+              <th scope="col">When (UTC)</th>
+              <th scope="col">Account</th>
+              <th scope="col">Action</th>
+              <th scope="col">User</th>
+              <th scope="col">Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} className={r.refused ? "refused" : undefined}>
+                <td className="nowrap mono">{r.at.replace("T", " ").replace("Z", "")}</td>
+                <td>
+                  <div className="cell-title">{r.account}</div>
+                  <div className="cell-sub">{r.role}</div>
+                </td>
+                <td>
+                  {actionLabel(r)}
+                  {r.refused && <span className="badge badge-refused">Refused</span>}
+                </td>
+                <td>{r.target ?? <span className="dim">—</span>}</td>
+                <td className="details" title={details(r)}>
+                  {details(r)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {next !== null && (
+        <div className="more">
+          <button type="button" onClick={() => void load({ ...query, before_id: next }, true)}>
+            Older entries ({rows.length} of {total} shown)
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
