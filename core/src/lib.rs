@@ -26,6 +26,8 @@ pub mod users;
 #[cfg(test)]
 mod bindings;
 #[cfg(test)]
+mod invariants;
+#[cfg(test)]
 mod permission_matrix;
 #[cfg(test)]
 mod testing;

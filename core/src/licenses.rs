@@ -127,19 +127,21 @@ pub(crate) fn product_features(conn: &Connection, product_id: i64) -> Result<Vec
         .collect())
 }
 
-fn inventory(conn: &Connection) -> Result<Vec<ProductInventory>> {
+/// Counts as of `today`: a cancellation whose date has come no longer counts, even before
+/// the seats are marked cancelled.
+fn inventory(conn: &Connection, today: &str) -> Result<Vec<ProductInventory>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.sku, p.name, p.family, p.monthly_price_cents,
                 count(s.id) FILTER (WHERE s.status = 'assigned'),
                 count(s.id) FILTER (WHERE s.status = 'available'),
-                count(s.id) FILTER (WHERE s.status = 'pending_cancellation')
+                count(s.id) FILTER (WHERE s.status = 'pending_cancellation' AND s.cancel_effective_on > ?1)
          FROM products p LEFT JOIN seats s ON s.product_id = p.id
          GROUP BY p.id
          ORDER BY CASE p.family WHEN 'voice' THEN 0 WHEN 'contact_center' THEN 1 ELSE 2 END,
                   p.monthly_price_cents, p.name",
     )?;
     let rows = stmt
-        .query_map([], |r| {
+        .query_map([today], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -176,7 +178,10 @@ fn inventory(conn: &Connection) -> Result<Vec<ProductInventory>> {
 
 impl Org {
     pub fn license_inventory(&self, actor: Actor) -> Result<Vec<ProductInventory>> {
-        self.read(actor, Permission::LicensesView, inventory)
+        let today = self.clock.now().date_naive().to_string();
+        self.read(actor, Permission::LicensesView, |conn| {
+            inventory(conn, &today)
+        })
     }
 
     /// Gives the user the lowest-numbered available seat of the product, in one transaction

@@ -1,0 +1,287 @@
+//! Random sequences of every operation by random accounts; after each step the rules that
+//! keep an organization's records whole must still hold.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use proptest::prelude::*;
+
+use crate::billing::SeatChange;
+use crate::clock::ManualClock;
+use crate::demo::DEMO_ACCOUNTS;
+use crate::{AccountUpdate, Actor, AssignLicense, ChangeLicense, Org, RemoveLicense};
+
+#[derive(Debug, Clone)]
+enum Op {
+    Assign {
+        user: usize,
+        product: usize,
+    },
+    Change {
+        user: usize,
+        product: usize,
+        cancel_old: bool,
+    },
+    Remove {
+        user: usize,
+    },
+    Purchase {
+        product: usize,
+        quantity: u8,
+    },
+    Cancel {
+        product: usize,
+        quantity: u8,
+    },
+    Withdraw {
+        request: usize,
+    },
+    Advance {
+        days: u8,
+    },
+    SetRole {
+        account: usize,
+        role: usize,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (0..40usize, 0..5usize).prop_map(|(user, product)| Op::Assign { user, product }),
+        3 => (0..40usize, 0..5usize, any::<bool>()).prop_map(|(user, product, cancel_old)| Op::Change { user, product, cancel_old }),
+        2 => (0..40usize).prop_map(|user| Op::Remove { user }),
+        2 => (0..5usize, 0..4u8).prop_map(|(product, quantity)| Op::Purchase { product, quantity }),
+        2 => (0..5usize, 0..3u8).prop_map(|(product, quantity)| Op::Cancel { product, quantity }),
+        1 => (0..4usize).prop_map(|request| Op::Withdraw { request }),
+        1 => (0..40u8).prop_map(|days| Op::Advance { days }),
+        1 => (0..6usize, 0..5usize).prop_map(|(account, role)| Op::SetRole { account, role }),
+    ]
+}
+
+/// Everything but the audit log.
+fn state(org: &Org) -> String {
+    let mut out = String::new();
+    for table in [
+        "users",
+        "seats",
+        "phone_numbers",
+        "orders",
+        "cancellation_requests",
+        "call_history",
+        "voicemails",
+        "device_activations",
+        "accounts",
+        "safety_archives",
+    ] {
+        let mut stmt = org
+            .conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        for row in rows {
+            out.push_str(&row.unwrap());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn scalar(org: &Org, sql: &str) -> i64 {
+    org.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn check_invariants(org: &mut Org, admin: Actor) {
+    assert_eq!(
+        scalar(org, "SELECT count(*) FROM (SELECT user_id FROM seats WHERE user_id IS NOT NULL GROUP BY user_id HAVING count(*) > 1)"),
+        0,
+        "a user holds two seats"
+    );
+    // Seats of every status add up to what was ordered.
+    assert_eq!(
+        scalar(org, "SELECT count(*) FROM products p WHERE (SELECT count(*) FROM seats s WHERE s.product_id = p.id)
+                     <> (SELECT coalesce(sum(quantity), 0) FROM orders o WHERE o.product_id = p.id)"),
+        0,
+        "seats and orders disagree"
+    );
+    // Billing settles cancellations that have come due; the inventory must agree at once.
+    let summary = org.billing_summary(admin).unwrap();
+    let inventory = org.license_inventory(admin).unwrap();
+    for p in &inventory {
+        assert_eq!(
+            p.purchased,
+            p.assigned + p.available + p.pending_cancellation,
+            "{}",
+            p.name
+        );
+        assert!(p.available >= 0 && p.assigned >= 0);
+    }
+    let billed: i64 = scalar(org, "SELECT coalesce(sum(p.monthly_price_cents), 0) FROM seats s JOIN products p ON p.id = s.product_id WHERE s.status <> 'cancelled'");
+    assert_eq!(summary.monthly_total_cents, billed);
+    assert_eq!(
+        inventory.iter().map(|p| p.monthly_cost_cents).sum::<i64>(),
+        billed
+    );
+    // A user without a license holds no number; every held number has a licensed holder.
+    assert_eq!(
+        scalar(
+            org,
+            "SELECT count(*) FROM phone_numbers n WHERE n.user_id IS NOT NULL
+                            AND NOT EXISTS (SELECT 1 FROM seats s WHERE s.user_id = n.user_id)"
+        ),
+        0
+    );
+    assert_eq!(crate::audit::first_broken_entry(&org.conn).unwrap(), None);
+    assert_eq!(
+        scalar(org, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0,
+        "dangling reference"
+    );
+}
+
+fn user_id(org: &Org, n: usize) -> crate::UserDetail {
+    let id: i64 = org
+        .conn
+        .query_row(
+            "SELECT id FROM users ORDER BY id LIMIT 1 OFFSET ?1",
+            [n as i64],
+            |r| r.get(0),
+        )
+        .unwrap();
+    crate::users::user_detail(&org.conn, id).unwrap()
+}
+
+fn product(org: &Org, n: usize) -> i64 {
+    org.conn
+        .query_row(
+            "SELECT id FROM products ORDER BY id LIMIT 1 OFFSET ?1",
+            [n as i64],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Result<Option<String>> {
+    let roles = [
+        "Super Admin",
+        "IT Admin",
+        "Billing Admin",
+        "Helpdesk",
+        "Auditor",
+    ];
+    match op {
+        Op::Assign { user, product: p } => {
+            let u = user_id(org, *user);
+            let req = AssignLicense {
+                user_id: u.id,
+                product_id: product(org, *p),
+                expected_version: u.version,
+            };
+            org.assign_license(actor, &req).map(|_| None)
+        }
+        Op::Change {
+            user,
+            product: p,
+            cancel_old,
+        } => {
+            let u = user_id(org, *user);
+            let req = ChangeLicense {
+                user_id: u.id,
+                product_id: product(org, *p),
+                expected_version: u.version,
+                also_request_cancellation: *cancel_old,
+            };
+            org.change_license(actor, &req)
+                .map(|r| r.safety_archive.map(|a| a.path))
+        }
+        Op::Remove { user } => {
+            let u = user_id(org, *user);
+            org.remove_license(
+                actor,
+                &RemoveLicense {
+                    user_id: u.id,
+                    expected_version: u.version,
+                },
+            )
+            .map(|r| Some(r.safety_archive.path))
+        }
+        Op::Purchase {
+            product: p,
+            quantity,
+        } => {
+            let req = SeatChange {
+                product_id: product(org, *p),
+                quantity: quantity.to_string(),
+            };
+            org.purchase_licenses(actor, &req).map(|_| None)
+        }
+        Op::Cancel {
+            product: p,
+            quantity,
+        } => {
+            let req = SeatChange {
+                product_id: product(org, *p),
+                quantity: quantity.to_string(),
+            };
+            org.request_cancellation(actor, &req).map(|_| None)
+        }
+        Op::Withdraw { request } => org
+            .withdraw_cancellation(actor, *request as i64 + 1)
+            .map(|_| None),
+        Op::Advance { days } => {
+            clock.advance(Duration::days(i64::from(*days)));
+            Ok(None)
+        }
+        Op::SetRole { account, role } => {
+            let update = AccountUpdate {
+                account_id: *account as i64 + 1,
+                role: roles[*role].into(),
+                active: true,
+            };
+            org.update_account(actor, &update).map(|_| None)
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, max_shrink_iters: 50, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_operations_by_random_accounts_keep_every_rule(
+        steps in proptest::collection::vec((0..6usize, op()), 1..30)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(chrono::Utc::now());
+        let mut org = Org::open(&dir.path().join("org.sqlite"), Arc::new(clock.clone())).unwrap();
+        let actors: Vec<Actor> = DEMO_ACCOUNTS
+            .iter()
+            .map(|(login, _, _, pw)| Actor { account_id: org.sign_in(login, pw).unwrap().account_id })
+            .collect();
+        // A reader whose role never changes underneath: the organization's own system view.
+        let observer = actors[0];
+        for (who, op) in &steps {
+            let before = state(&org);
+            match run(&mut org, &clock, actors[*who], op) {
+                Ok(Some(archive)) => {
+                    // The data just deleted is in its safety archive.
+                    let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
+                    prop_assert!(zip.by_name(crate::bundle::MANIFEST).is_ok());
+                }
+                Ok(None) => {}
+                Err(e) => prop_assert_eq!(state(&org), before.clone(), "refused {:?} ({}) changed something", op, e),
+            }
+            // Keep one Super Admin able to read everything, whatever roles were shuffled.
+            if !org.session(observer).map(|s| s.missing.is_empty()).unwrap_or(false) {
+                org.conn.execute("UPDATE accounts SET role_id = 1, status = 'active' WHERE id = ?1", [observer.account_id]).unwrap();
+            }
+            check_invariants(&mut org, observer);
+        }
+    }
+}
