@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "change_preview",
     "confirm_license_change",
     "change_license",
+    "open_failure",
     "account_choices",
     "audit_log",
     "verify_audit_log",

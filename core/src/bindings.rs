@@ -50,6 +50,7 @@ fn declarations() -> String {
         AccountRow::decl(&cfg),
         NewAccount::decl(&cfg),
         AccountUpdate::decl(&cfg),
+        OpenFailure::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

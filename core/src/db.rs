@@ -107,3 +107,87 @@ mod tests {
         drop(open(&path).unwrap());
     }
 }
+
+/// Why an organization file could not be opened, and what the admin can do about it.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct OpenFailure {
+    pub path: String,
+    pub error: crate::ErrorPayload,
+    pub advice: String,
+}
+
+impl OpenFailure {
+    pub fn new(path: &Path, error: &Error) -> Self {
+        let start = "start LicenseDesk with: licensedesk --db /path/to/other.sqlite";
+        let other = format!("To work with another organization, {start}.");
+        let advice = match error {
+            Error::DatabaseTooNew { .. } => format!(
+                "Open this file with the newer version of LicenseDesk. LicenseDesk did not change it. {other}"
+            ),
+            Error::Database(e) if e.to_string().contains("not a database") => format!(
+                "This file is not a LicenseDesk organization, or it is damaged. LicenseDesk did not change it. Restore a backup copy of the file, or, to work with another organization, {start}."
+            ),
+            Error::Database(e) if e.to_string().contains("readonly") || e.to_string().contains("read-only") => format!(
+                "The file or its folder cannot be written to. Check its permissions (LicenseDesk needs to write beside it). {other}"
+            ),
+            Error::Database(e) if e.to_string().contains("locked") || e.to_string().contains("busy") => format!(
+                "Another program is holding this file. Close the other LicenseDesk window or program, then start LicenseDesk again. {other}"
+            ),
+            _ => format!("LicenseDesk did not change the file. {other}"),
+        };
+        Self {
+            path: path.display().to_string(),
+            error: error.payload(),
+            advice,
+        }
+    }
+}
+
+#[cfg(test)]
+mod damaged_file_tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_refused_and_left_byte_for_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.sqlite");
+        let text = b"These are meeting notes, not an organization. ".repeat(200);
+        std::fs::write(&path, &text).unwrap();
+        let err = crate::Org::open_with_system_clock(&path).err().unwrap();
+        let failure = OpenFailure::new(&path, &err);
+        assert!(
+            failure.advice.contains("not a LicenseDesk organization"),
+            "{}",
+            failure.advice
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), text);
+    }
+
+    #[test]
+    fn a_truncated_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("org.sqlite");
+        drop(crate::Org::open_with_system_clock(&path).unwrap());
+        let bytes = std::fs::read(&path).unwrap();
+        let cut = dir.path().join("cut.sqlite");
+        std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+        let before = std::fs::read(&cut).unwrap();
+        assert!(crate::Org::open_with_system_clock(&cut).is_err());
+        assert_eq!(std::fs::read(&cut).unwrap(), before);
+    }
+
+    #[test]
+    fn a_newer_file_gets_advice_to_use_the_newer_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("org.sqlite");
+        drop(open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", schema_version() + 5)
+            .unwrap();
+        let err = crate::Org::open_with_system_clock(&path).err().unwrap();
+        assert!(OpenFailure::new(&path, &err)
+            .advice
+            .contains("newer version"));
+    }
+}

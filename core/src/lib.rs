@@ -40,6 +40,7 @@ pub use billing::{
 };
 pub use bundle::BundleReceipt;
 pub use change::{ChangeKind, ChangeLicense, ChangePreview, ChangeReceipt};
+pub use db::OpenFailure;
 pub use error::{Error, ErrorPayload, Result};
 pub use licenses::{AssignLicense, Feature, LicenseFamily, ProductInventory};
 pub use org::{Actor, Org};

@@ -43,6 +43,7 @@ pub fn run() {
             commands::change::change_preview,
             commands::change::confirm_license_change,
             commands::change::change_license,
+            commands::admin::open_failure,
             commands::admin::account_choices,
             commands::admin::audit_log,
             commands::admin::verify_audit_log,

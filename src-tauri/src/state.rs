@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use licensedesk_core::{Actor, Error, ErrorPayload, Org};
+use licensedesk_core::{Actor, Error, ErrorPayload, OpenFailure, Org};
 
 pub struct AppState {
-    /// The organization, or why it could not be opened (shown at sign-in, never a crash).
-    org: Result<Arc<Mutex<Org>>, ErrorPayload>,
+    /// The organization, or why it could not be opened (shown on a screen of its own, never
+    /// a crash; the file is left as it was).
+    org: Result<Arc<Mutex<Org>>, OpenFailure>,
     actor: Mutex<Option<Actor>>,
 }
 
@@ -17,12 +18,16 @@ impl AppState {
             .map(|org| Arc::new(Mutex::new(org)))
             .map_err(|e| {
                 eprintln!("licensedesk: cannot open {}: {e}", path.display());
-                e.payload()
+                OpenFailure::new(&path, &e)
             });
         Self {
             org,
             actor: Mutex::new(None),
         }
+    }
+
+    pub fn open_failure(&self) -> Option<OpenFailure> {
+        self.org.as_ref().err().cloned()
     }
 
     pub fn actor(&self) -> Result<Actor, ErrorPayload> {
@@ -43,7 +48,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Org) -> licensedesk_core::Result<T> + Send + 'static,
     {
-        let org = self.org.clone()?;
+        let org = self.org.clone().map_err(|failure| failure.error)?;
         tauri::async_runtime::spawn_blocking(move || {
             let mut org = org.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             f(&mut org).map_err(|e| e.payload())

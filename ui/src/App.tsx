@@ -1,15 +1,21 @@
 import { useCallback, useEffect, useState } from "react";
-import { backend, type SessionInfo } from "./backend";
+import { backend, type OpenFailure, type SessionInfo } from "./backend";
 import { SignIn } from "./components/SignIn";
 import { Shell } from "./components/Shell";
 import { MessagesProvider } from "./components/Messages";
+import { OpenFailureScreen } from "./components/OpenFailureScreen";
 
 export function App() {
   // undefined while we ask the shell whether someone is still signed in (a reload keeps it).
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [signInNotice, setSignInNotice] = useState<string | null>(null);
+  const [failure, setFailure] = useState<OpenFailure | null>(null);
 
   useEffect(() => {
+    backend
+      .openFailure()
+      .then(setFailure)
+      .catch(() => setFailure(null));
     backend
       .currentSession()
       .then(setSession)
@@ -22,6 +28,7 @@ export function App() {
     setSession(null);
   }, []);
 
+  if (failure) return <OpenFailureScreen failure={failure} />;
   if (session === undefined) return null;
   return (
     <MessagesProvider>

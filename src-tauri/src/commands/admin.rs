@@ -2,12 +2,19 @@
 
 use licensedesk_core::{
     AccountChoice, AccountRow, AccountUpdate, AuditPage, AuditQuery, AuditVerification, NewAccount,
+    OpenFailure,
 };
 use tauri::{AppHandle, State};
 
 use super::CommandResult;
 use crate::dialogs;
 use crate::state::AppState;
+
+/// Why the organization file could not be opened, if it could not.
+#[tauri::command]
+pub async fn open_failure(state: State<'_, AppState>) -> CommandResult<Option<OpenFailure>> {
+    Ok(state.open_failure())
+}
 
 /// The accounts "Switch account" offers; needs no sign-in, like an OS login screen.
 #[tauri::command]

@@ -153,3 +153,5 @@ export type AccountRow = { id: number, login: string, display_name: string, role
 export type NewAccount = { login: string, display_name: string, role: string, password: string, };
 
 export type AccountUpdate = { account_id: number, role: string, active: boolean, };
+
+export type OpenFailure = { path: string, error: ErrorPayload, advice: string, };

@@ -9,6 +9,7 @@ import type {
   AuditQuery,
   AuditVerification,
   NewAccount,
+  OpenFailure,
   AssignLicense,
   ChangeLicense,
   ChangePreview,
@@ -97,6 +98,7 @@ export const backend = {
   billingHistory: () => call<BillingEvent[]>("billing_history"),
   /** Opens the native save dialog; the path written, or null when cancelled. */
   exportBillingHistory: (suggestedName: string) => call<string | null>("export_billing_history", { suggestedName }),
+  openFailure: () => call<OpenFailure | null>("open_failure"),
   accountChoices: () => call<AccountChoice[]>("account_choices"),
   auditLog: (query: AuditQuery) => call<AuditPage>("audit_log", { query }),
   verifyAuditLog: () => call<AuditVerification>("verify_audit_log"),
