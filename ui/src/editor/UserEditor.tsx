@@ -61,6 +61,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
 
   const change = user ? pendingChange(user, choice, products, staged) : { kind: "none" as const };
   const warning = unconfirmedImpact(staged);
+  // A choice that could not become a change (no free seat): Save would do nothing.
+  const unresolved = user !== null && choice !== currentChoice(user) && change.kind === "none";
 
   /** Runs a step that talks to the backend, showing its failure in the editor. */
   async function step(work: () => Promise<void>) {
@@ -364,7 +366,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
               Cancel
             </button>
             {/* A data-loss warning is answered with Continue or Keep license, not with Save. */}
-            <button type="button" className="primary" onClick={save} disabled={saving || busy || !user || warning !== null}>
+            <button type="button" className="primary" onClick={save} disabled={saving || busy || !user || warning !== null || unresolved}>
               {saving ? "Saving…" : "Save"}
             </button>
           </div>
