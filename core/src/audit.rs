@@ -16,6 +16,15 @@ pub(crate) struct AuditActor<'a> {
     pub role_name: &'a str,
 }
 
+impl AuditActor<'static> {
+    /// LicenseDesk itself: the demo generator, cancellations that come due.
+    pub const SYSTEM: Self = Self {
+        account_id: None,
+        login: "LicenseDesk",
+        role_name: "system",
+    };
+}
+
 pub(crate) struct AuditEntry<'a> {
     pub action: &'a str,
     pub refused: bool,

@@ -236,16 +236,7 @@ impl Org {
             let mut entry = AuditEntry::new("billing.cancellation_effective");
             entry.after = Some(json!({ "request_id": id, "seats": seats }));
             entry.detail = Some(&detail);
-            audit::append(
-                &tx,
-                &now,
-                &AuditActor {
-                    account_id: None,
-                    login: "LicenseDesk",
-                    role_name: "system",
-                },
-                &entry,
-            )?;
+            audit::append(&tx, &now, &AuditActor::SYSTEM, &entry)?;
         }
         tx.commit()?;
         Ok(())

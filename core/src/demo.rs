@@ -230,16 +230,7 @@ pub fn seed(org: &mut Org, spec: &DemoSpec) -> Result<()> {
     );
     let mut entry = AuditEntry::new("organization.create");
     entry.detail = Some(&detail);
-    audit::append(
-        &tx,
-        &now,
-        &AuditActor {
-            account_id: None,
-            login: "LicenseDesk",
-            role_name: "system",
-        },
-        &entry,
-    )?;
+    audit::append(&tx, &now, &AuditActor::SYSTEM, &entry)?;
     tx.commit()?;
     Ok(())
 }

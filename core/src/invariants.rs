@@ -60,38 +60,21 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// Everything but the audit log.
 fn state(org: &Org) -> String {
-    let mut out = String::new();
-    for table in [
-        "users",
-        "seats",
-        "phone_numbers",
-        "orders",
-        "cancellation_requests",
-        "call_history",
-        "voicemails",
-        "device_activations",
-        "accounts",
-        "safety_archives",
-    ] {
-        let mut stmt = org
-            .conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
-            .unwrap();
-        let n = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((0..n)
-                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                    .collect::<Vec<_>>()
-                    .join("|"))
-            })
-            .unwrap();
-        for row in rows {
-            out.push_str(&row.unwrap());
-            out.push('\n');
-        }
-    }
-    out
+    crate::testing::snapshot(
+        org,
+        &[
+            "users",
+            "seats",
+            "phone_numbers",
+            "orders",
+            "cancellation_requests",
+            "call_history",
+            "voicemails",
+            "device_activations",
+            "accounts",
+            "safety_archives",
+        ],
+    )
 }
 
 fn scalar(org: &Org, sql: &str) -> i64 {

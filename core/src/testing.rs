@@ -88,3 +88,28 @@ pub fn user_on(org: &Org, product: &str) -> UserDetail {
         .expect("the demo has such a user");
     crate::users::user_detail(&org.conn, id).unwrap()
 }
+
+/// The rows of the given tables as text, to compare before and after.
+pub fn snapshot(org: &Org, tables: &[&str]) -> String {
+    let mut out = String::new();
+    for table in tables {
+        let mut stmt = org
+            .conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        for row in rows {
+            out.push_str(&row.unwrap());
+            out.push('\n');
+        }
+    }
+    out
+}
