@@ -15,7 +15,8 @@ run: deps app
 	$(BIN)
 
 test: deps-e2e ui-test app
-	LICENSEDESK_BIN=$(BIN) cargo test --workspace
+	# Two at a time: each end-to-end test runs a whole WebKit app, and this machine has two cores.
+	LICENSEDESK_BIN=$(BIN) RUST_TEST_THREADS=2 cargo test --workspace
 
 deps:
 	@bash .ci/deps.sh

@@ -288,6 +288,9 @@ pub struct AuditQuery {
     /// Inclusive bounds, as dates (yyyy-mm-dd) or timestamps.
     pub from: String,
     pub to: String,
+    /// Only entries about this user (the user editor's History).
+    #[ts(type = "number | null")]
+    pub target_user_id: Option<i64>,
     #[ts(type = "number | null")]
     pub before_id: Option<i64>,
     pub limit: u32,
@@ -355,7 +358,8 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
           AND (?3 = '' OR action LIKE ?4 ESCAPE '\\')
           AND (?5 = '' OR target_label LIKE ?6 ESCAPE '\\')
           AND (?7 = '' OR at >= ?7)
-          AND (?8 = '' OR at <= ?8)";
+          AND (?8 = '' OR at <= ?8)
+          AND (?9 IS NULL OR target_user_id = ?9)";
     let to = if q.to.trim().is_empty() {
         String::new()
     } else {
@@ -369,7 +373,8 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
         q.user.trim(),
         like(&q.user),
         q.from.trim(),
-        to
+        to,
+        q.target_user_id
     ];
     let total: i64 = conn.query_row(
         &format!("SELECT count(*) FROM audit_log {filter}"),
@@ -379,7 +384,7 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
     let mut stmt = conn.prepare(&format!(
         "SELECT id, at, account_login, role_name, action, outcome, target_user_id, target_label,
                 before_json, after_json, detail
-         FROM audit_log {filter} AND (?9 IS NULL OR id < ?9) ORDER BY id DESC LIMIT ?10"
+         FROM audit_log {filter} AND (?10 IS NULL OR id < ?10) ORDER BY id DESC LIMIT ?11"
     ))?;
     let entries = stmt
         .query_map(
@@ -392,6 +397,7 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
                 like(&q.user),
                 q.from.trim(),
                 to,
+                q.target_user_id,
                 q.before_id,
                 q.limit
             ],
@@ -475,30 +481,118 @@ impl crate::Org {
         self.read(actor, crate::Permission::AuditView, verify)
     }
 
-    /// Writes every entry matching the filters (all pages) as CSV to `dest`.
+    /// Writes every entry matching the filters (all pages) as CSV to `dest`; the export is
+    /// itself recorded.
     pub fn export_audit_log(
-        &self,
+        &mut self,
         actor: crate::Actor,
         q: &AuditQuery,
         dest: &std::path::Path,
     ) -> Result<i64> {
-        self.read(actor, crate::Permission::AuditView, |conn| {
-            let mut all = Vec::new();
-            let mut page = AuditQuery {
-                limit: 500,
-                before_id: None,
-                ..q.clone()
-            };
-            loop {
-                let p = query(conn, &page)?;
-                all.extend(p.entries);
-                match p.next_before_id {
-                    Some(id) => page.before_id = Some(id),
-                    None => break,
+        self.change(
+            actor,
+            crate::Permission::AuditView,
+            "audit.export",
+            |tx, ctx| {
+                let mut all = Vec::new();
+                let mut page = AuditQuery {
+                    limit: 500,
+                    before_id: None,
+                    ..q.clone()
+                };
+                loop {
+                    let p = query(tx, &page)?;
+                    all.extend(p.entries);
+                    match p.next_before_id {
+                        Some(id) => page.before_id = Some(id),
+                        None => break,
+                    }
                 }
-            }
-            crate::files::write_atomically(dest, &csv(&all)?)?;
-            Ok(all.len() as i64)
-        })
+                crate::files::write_atomically(dest, &csv(&all)?)?;
+                let mut entry = AuditEntry::new("audit.export");
+                entry.after = Some(
+                    serde_json::json!({ "path": dest.display().to_string(), "entries": all.len() }),
+                );
+                ctx.audit(tx, &entry)?;
+                Ok(all.len() as i64)
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod verify_tests {
+    use crate::testing::{demo_org, sign_in};
+
+    #[test]
+    fn verify_integrity_reports_a_row_edited_with_raw_sql() {
+        let (_dir, mut org) = demo_org();
+        let auditor = sign_in(&mut org, "max.weber");
+        let ok = org.verify_audit_log(auditor).unwrap();
+        assert_eq!(ok.first_broken, None);
+        assert!(ok
+            .message
+            .starts_with(&format!("All {} entries are intact", ok.entries)));
+        // Someone with the file and the sqlite3 shell hides a sign-in.
+        org.conn
+            .execute_batch(
+                "DROP TRIGGER audit_log_no_update;
+                 UPDATE audit_log SET account_login = 'nobody' WHERE id = 2;",
+            )
+            .unwrap();
+        let broken = org.verify_audit_log(auditor).unwrap();
+        assert_eq!(broken.first_broken, Some(2));
+        assert!(
+            broken.message.contains("Entry 2 does not match"),
+            "{}",
+            broken.message
+        );
+        // Verification is for those who may read the log.
+        let helpdesk = sign_in(&mut org, "priya.nair");
+        assert_eq!(
+            org.verify_audit_log(helpdesk).unwrap_err().code(),
+            "permission_denied"
+        );
+    }
+
+    #[test]
+    fn filters_narrow_the_log_and_pages_go_back_in_time() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        for _ in 0..3 {
+            let _ = org.sign_in("sam.okafor", "wrong");
+        }
+        let q = |account: &str, limit: u32| super::AuditQuery {
+            account: account.into(),
+            limit,
+            ..Default::default()
+        };
+        let sam = org.audit_log(admin, &q("sam.okafor", 2)).unwrap();
+        assert_eq!(sam.total, 3);
+        assert!(sam
+            .entries
+            .iter()
+            .all(|e| e.account == "sam.okafor" && e.refused));
+        let older = org
+            .audit_log(
+                admin,
+                &super::AuditQuery {
+                    before_id: sam.next_before_id,
+                    ..q("sam.okafor", 2)
+                },
+            )
+            .unwrap();
+        assert_eq!(older.entries.len(), 1);
+        assert!(older.entries[0].id < sam.entries[1].id);
+        let bad = org
+            .audit_log(
+                admin,
+                &super::AuditQuery {
+                    from: "yesterday".into(),
+                    ..q("", 10)
+                },
+            )
+            .unwrap_err();
+        assert_eq!(bad.payload().field.as_deref(), Some("From"));
     }
 }

@@ -112,6 +112,7 @@ impl App {
     /// GTK's "already exists" question is an untitled window; Return replaces.
     pub async fn answer_save_dialog(&self, title: &str, path: &Path) {
         let path = path.to_str().expect("a UTF-8 path");
+        self.let_file_chooser_settle(title).await;
         self.native_keys(title, &["ctrl+a"]).await;
         self.xdotool(&["type", "--delay", "10", path])
             .await
@@ -124,6 +125,7 @@ impl App {
     /// to is then known only from the app (e.g. its message).
     pub async fn answer_save_dialog_in(&self, title: &str, dir: &Path) {
         let dir = dir.to_str().expect("a UTF-8 path");
+        self.let_file_chooser_settle(title).await;
         self.native_keys(title, &["Home"]).await;
         self.xdotool(&["type", "--delay", "10", &format!("{dir}/")])
             .await
@@ -134,11 +136,19 @@ impl App {
     /// Opens `path` through a native open dialog (ctrl+L gives a location field).
     pub async fn answer_open_dialog(&self, title: &str, path: &Path) {
         let path = path.to_str().expect("a UTF-8 path");
+        self.let_file_chooser_settle(title).await;
         self.native_keys(title, &["ctrl+l"]).await;
         self.xdotool(&["type", "--delay", "10", path])
             .await
             .expect("xdotool could not type the path");
         self.press_return_until_closed(title).await;
+    }
+
+    /// A GTK file chooser is mapped before its name field takes keys; typed too early, the
+    /// keys are lost and the proposed name is saved instead.
+    async fn let_file_chooser_settle(&self, title: &str) {
+        self.native_window(title).await;
+        sleep(Duration::from_secs(1)).await;
     }
 
     /// Presses Return; again while the dialog stays open: path completion can

@@ -439,7 +439,8 @@ async fn auditor_verifies_and_exports_the_log_but_changes_nothing() {
     app.wait_for_message(
         "status",
         &format!(
-            "{shown_total} audit entries exported to {}.",
+            "{shown_total} audit {} exported to {}.",
+            if shown_total == 1 { "entry" } else { "entries" },
             path.display()
         ),
     )
@@ -494,7 +495,7 @@ async fn auditor_verifies_and_exports_the_log_but_changes_nothing() {
         .await
         .is_none());
 
-    // Reading, verifying and exporting changed nothing: the log is as long as before.
+    // Reading and verifying changed nothing; the export itself is recorded, by the Auditor.
     app.open_page("Audit log").await;
     app.click_role("button", "Clear").await;
     app.wait_for_table(&AUDIT_COLUMNS, |t| {
@@ -503,7 +504,13 @@ async fn auditor_verifies_and_exports_the_log_but_changes_nothing() {
             .any(|r| Entry::from_row(r).login != "max.weber")
     })
     .await;
-    assert_eq!(audit_total(&app).await, total);
+    assert_eq!(audit_total(&app).await, total + 1);
+    let newest = Entry::from_row(&app.table(&AUDIT_COLUMNS).await.rows[0]);
+    assert_eq!(
+        (newest.login.as_str(), newest.action.as_str()),
+        ("max.weber", "Audit export"),
+        "{newest:?}"
+    );
     app.quit().await;
 }
 

@@ -140,7 +140,11 @@ user: string,
 /**
  * Inclusive bounds, as dates (yyyy-mm-dd) or timestamps.
  */
-from: string, to: string, before_id: number | null, limit: number, };
+from: string, to: string, 
+/**
+ * Only entries about this user (the user editor's History).
+ */
+target_user_id: number | null, before_id: number | null, limit: number, };
 
 export type AuditPage = { entries: Array<AuditRow>, next_before_id: number | null, total: number, };
 

@@ -7,12 +7,36 @@ export function missingPermission(session: SessionInfo, permission: Permission) 
 
 export function ReadOnlyReason({ id, message }: { id: string; message: string }) {
   return (
-    <p id={id} className="readonly-reason">
+    <div className="readonly">
+      <p id={id} className="readonly-reason">
       <svg className="lock" aria-hidden="true" width="16" height="16" viewBox="0 0 16 16">
         <rect x="3" y="7" width="10" height="7" rx="1.5" fill="currentColor" />
         <path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" strokeWidth="1.6" />
       </svg>
       <span>{message}</span>
-    </p>
+      </p>
+      <HowToResolve />
+    </div>
+  );
+}
+
+/** The usual ways out of a missing permission, for a desktop app with local accounts. */
+export function HowToResolve() {
+  return (
+    <details className="how-to">
+      <summary>How to resolve</summary>
+      <ol>
+        <li>Check the header: it shows which account you are signed in with and its role.</li>
+        <li>
+          If you have another account with more rights (an alternate admin account), use Switch account and sign in
+          with it.
+        </li>
+        <li>
+          Otherwise ask a Super Admin to give your account a role that includes the permission, on the Admin accounts
+          page. A changed role applies at once; you need not sign in again.
+        </li>
+        <li>If the role should not do this, ask someone who holds the permission to make the change.</li>
+      </ol>
+    </details>
   );
 }

@@ -11,10 +11,11 @@ import {
   type Staged,
 } from "./licenseChange";
 import { RemovalWarning } from "./RemovalWarning";
+import { UserHistory } from "./UserHistory";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
 
-type Tab = "Profile" | "Services and Permissions";
-const TABS: Tab[] = ["Profile", "Services and Permissions"];
+type Tab = "Profile" | "Services and Permissions" | "History";
+const TABS: Tab[] = ["Profile", "Services and Permissions", "History"];
 
 type Props = {
   userId: number;
@@ -207,6 +208,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
         <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`} className="dialog-body">
           {!user && !error && <p className="muted">Loading…</p>}
           {user && tab === "Profile" && <Profile user={user} />}
+          {user && tab === "History" && <UserHistory userId={user.id} session={session} />}
           {user && tab === "Services and Permissions" && (
             <div className="services">
               <label className="field" htmlFor={`${ids}-license`}>

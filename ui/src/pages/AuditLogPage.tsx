@@ -4,12 +4,25 @@ import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason"
 import { useNotify } from "../components/Messages";
 
 const PAGE = 50;
-const EMPTY: AuditQuery = { account: "", action: "", user: "", from: "", to: "", before_id: null, limit: PAGE };
+const EMPTY: AuditQuery = {
+  account: "",
+  action: "",
+  user: "",
+  from: "",
+  to: "",
+  target_user_id: null,
+  before_id: null,
+  limit: PAGE,
+};
 
 /** "license.assign" reads "License assign"; refusals say so. */
 function actionLabel(r: AuditRow): string {
   const words = r.action.replace(/[._]/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+function entries(n: number): string {
+  return n === 1 ? "1 entry" : `${n} entries`;
 }
 
 function details(r: AuditRow): string {
@@ -72,7 +85,7 @@ export function AuditLogPage({ session }: { session: SessionInfo }) {
     try {
       const today = new Date().toISOString().slice(0, 10);
       const written = await backend.exportAuditLog(query, `audit-log-${today}.csv`);
-      if (written) notify.success(`${written[1]} audit entries exported to ${written[0]}.`);
+      if (written) notify.success(`${written[1]} audit ${written[1] === 1 ? "entry" : "entries"} exported to ${written[0]}.`);
     } catch (e) {
       notify.failure((e as BackendError).message);
     }
@@ -94,7 +107,7 @@ export function AuditLogPage({ session }: { session: SessionInfo }) {
     <section aria-labelledby="audit-heading">
       <div className="page-head">
         <h1 id="audit-heading">Audit log</h1>
-        {total !== null && <p className="muted">{total} entries, append-only and hash-chained</p>}
+        {total !== null && <p className="muted">{entries(total)}, append-only and hash-chained</p>}
         <div className="page-actions">
           <button type="button" onClick={() => void verify()}>
             Verify integrity
@@ -146,7 +159,7 @@ export function AuditLogPage({ session }: { session: SessionInfo }) {
                 </td>
                 <td>
                   {actionLabel(r)}
-                  {r.refused && <span className="badge badge-refused">Refused</span>}
+                  {r.refused && <> <span className="badge badge-refused">Refused</span></>}
                 </td>
                 <td>{r.target ?? <span className="dim">—</span>}</td>
                 <td className="details" title={details(r)}>

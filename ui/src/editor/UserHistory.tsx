@@ -1,0 +1,64 @@
+import { useEffect, useState } from "react";
+import { backend, BackendError, type AuditRow, type SafetyArchive, type SessionInfo } from "../backend";
+import { missingPermission } from "../components/ReadOnlyReason";
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+/** The user's safety archives (kept 30 days after a removal) and, for auditors, their changes. */
+export function UserHistory({ userId, session }: { userId: number; session: SessionInfo }) {
+  const [archives, setArchives] = useState<SafetyArchive[] | null>(null);
+  const [changes, setChanges] = useState<AuditRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const noAudit = missingPermission(session, "audit.view");
+
+  useEffect(() => {
+    backend
+      .safetyArchives(userId)
+      .then(setArchives)
+      .catch((e: BackendError) => setError(e.message));
+    if (!noAudit) {
+      backend
+        .auditLog({ account: "", action: "", user: "", from: "", to: "", target_user_id: userId, before_id: null, limit: 20 })
+        .then((p) => setChanges(p.entries))
+        .catch((e: BackendError) => setError(e.message));
+    }
+  }, [userId, noAudit]);
+
+  return (
+    <div className="history">
+      {error && <p className="field-error">{error}</p>}
+      <h3>Safety archives</h3>
+      {archives?.length === 0 && <p className="muted">No license has been removed from this user.</p>}
+      {archives && archives.length > 0 && (
+        <ul className="archives">
+          {archives.map((a) => (
+            <li key={a.path}>
+              <div className="mono path">{a.path}</div>
+              <div className="muted">
+                Written {when(a.created_at)} ·{" "}
+                {a.present ? `kept until ${when(a.expires_at)}` : "deleted after 30 days"}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Recent changes</h3>
+      {noAudit ? (
+        <p className="muted">{noAudit.message}</p>
+      ) : changes?.length === 0 ? (
+        <p className="muted">No changes recorded for this user yet.</p>
+      ) : (
+        <ul className="changes">
+          {changes?.map((c) => (
+            <li key={c.id}>
+              <span className="mono">{c.at.slice(0, 16).replace("T", " ")}</span> {c.action.replace(/[._]/g, " ")} by{" "}
+              {c.account} ({c.role}){c.refused ? ", refused" : ""}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
