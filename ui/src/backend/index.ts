@@ -46,6 +46,12 @@ export class BackendError extends Error {
     this.code = payload.code;
     this.field = payload.field;
   }
+
+  /** The message without the field's name in front, for showing next to that field. */
+  get reason(): string {
+    const prefix = `${this.field}: `;
+    return this.field && this.message.startsWith(prefix) ? this.message.slice(prefix.length) : this.message;
+  }
 }
 
 function isPayload(e: unknown): e is ErrorPayload {

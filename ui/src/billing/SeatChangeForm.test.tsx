@@ -59,7 +59,7 @@ describe("SeatChangeForm", () => {
     render(<SeatChangeForm mode="purchase" products={[voicePro]} onClose={vi.fn()} onDone={vi.fn()} />);
     const quantity = screen.getByRole("spinbutton", { name: "Quantity" });
     expect(await screen.findByRole("alert")).toHaveTextContent("Quantity: Enter at least 1 license.");
-    expect(quantity).toHaveAccessibleDescription("Quantity: Enter at least 1 license.");
+    expect(quantity).toHaveAccessibleDescription("Enter at least 1 license.");
     expect(screen.getByRole("button", { name: "Purchase" })).toBeDisabled();
   });
 

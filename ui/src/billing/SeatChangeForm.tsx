@@ -77,7 +77,7 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
     }
   }
 
-  const quantityError = error?.field === "Quantity" ? error.message : null;
+  const quantityError = error?.field === "Quantity" ? error.reason : null;
 
   return (
     <div className="backdrop">

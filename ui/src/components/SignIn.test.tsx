@@ -42,6 +42,6 @@ describe("SignIn", () => {
     render(<SignIn notice={null} onSignedIn={vi.fn()} />);
     await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Account: Enter the account name.");
-    expect(screen.getByRole("textbox", { name: "Account" })).toHaveAccessibleDescription("Account: Enter the account name.");
+    expect(screen.getByRole("textbox", { name: "Account" })).toHaveAccessibleDescription("Enter the account name.");
   });
 });

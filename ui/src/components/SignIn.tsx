@@ -41,7 +41,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
     }
   }
 
-  const fieldError = (field: string) => (error?.field === field ? error.message : null);
+  const fieldError = (field: string) => (error?.field === field ? error.reason : null);
   const accountError = fieldError("Account");
   const passwordError = fieldError("Password");
 

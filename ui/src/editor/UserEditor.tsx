@@ -164,7 +164,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
     }
   }
 
-  const licenseError = error?.field === "License" ? error.message : null;
+  const licenseError = error?.field === "License" ? error.reason : null;
   const describedBy = [lock && `${ids}-lock`, licenseError && `${ids}-license-error`, `${ids}-license-help`]
     .filter(Boolean)
     .join(" ");

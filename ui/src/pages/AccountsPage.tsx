@@ -125,7 +125,7 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
   const fieldError = (field: string) =>
     error?.field === field ? (
       <p id={`${ids}-${field}-error`} className="field-error">
-        {error.message}
+        {error.reason}
       </p>
     ) : null;
   const describe = (field: string) => (error?.field === field ? `${ids}-${field}-error` : undefined);
