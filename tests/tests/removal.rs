@@ -392,10 +392,9 @@ async fn cancelling_the_confirmation_changes_nothing() {
     app.click(&go_on).await;
     app.cancel_native_dialog(REMOVE_CONFIRMATION).await;
 
-    // Once the confirmation is answered the editor is usable again, nothing
-    // is staged, and the warning is shown as it was.
-    let save = app.find_by_role_in(&editor, "button", "Save").await;
-    wait_enabled(&app, &save).await;
+    // Once the confirmation is answered the warning is usable again, nothing
+    // is staged, the warning is shown as it was, and Save waits for an answer to it.
+    wait_enabled(&app, &go_on).await;
     assert!(
         !app.page_text().await.contains("Pending change"),
         "a removal was staged although the confirmation was cancelled"
@@ -403,10 +402,11 @@ async fn cancelling_the_confirmation_changes_nothing() {
     assert!(app.try_find_by_role("button", "Undo").await.is_none());
     let again = app.removal_warning(&editor).await;
     assert_eq!(again.text, warning.text);
-    let go_on = app
-        .find_by_role_in(&again.region, "button", "Continue")
-        .await;
-    assert!(!app.is_disabled(&go_on).await, "Continue stays disabled");
+    let save = app.find_by_role_in(&editor, "button", "Save").await;
+    assert!(
+        app.is_disabled(&save).await,
+        "Save is offered while the data-loss warning is unanswered"
+    );
 
     let cancel = app.find_by_role_in(&editor, "button", "Cancel").await;
     app.click(&cancel).await;
