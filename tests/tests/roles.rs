@@ -179,12 +179,14 @@ async fn filter_audit(
     (shown, total)
 }
 
-/// The number of entries the Audit log page states ("<n> entries, …").
+/// The number of entries the Audit log page states ("<n> entries, …", "1 entry, …").
 async fn audit_total(app: &App) -> i64 {
-    let phrase = "entries, append-only and hash-chained";
+    let phrase = "append-only and hash-chained";
     app.wait_for_text(phrase).await;
     let page = app.page_text().await;
-    number_before(&page, phrase).unwrap_or_else(|| panic!("no count before {phrase:?}: {page}"))
+    number_before(&page, &format!("entries, {phrase}"))
+        .or_else(|| number_before(&page, &format!("entry, {phrase}")))
+        .unwrap_or_else(|| panic!("no count before {phrase:?}: {page}"))
 }
 
 /// Saves to `path` through the native save dialog `title`. The chooser has
