@@ -166,6 +166,26 @@ impl App {
     }
 
     /// Opens the Recordings page and returns its table once it has rows.
+    /// The rows of the Recordings page that are `name`'s.
+    pub async fn recordings_of(&self, name: &str) -> Vec<Row> {
+        self.recordings_table()
+            .await
+            .rows
+            .into_iter()
+            .filter(|r| r.cell("User") == name)
+            .collect()
+    }
+
+    /// Waits until `el` can be used again (e.g. once a native dialog is answered).
+    pub async fn wait_enabled(&self, el: &Element) {
+        let deadline = Instant::now() + TIMEOUT;
+        while self.is_disabled(el).await {
+            let name = self.accessible_name(el).await;
+            assert!(Instant::now() < deadline, "{name:?} stays disabled");
+            sleep(Duration::from_millis(150)).await;
+        }
+    }
+
     pub async fn recordings_table(&self) -> Table {
         self.open_page("Recordings").await;
         self.table(&RECORDING_COLUMNS).await

@@ -98,26 +98,6 @@ fn license_and_number(row: &Row) -> (String, String, String) {
     )
 }
 
-/// The rows of the Recordings page that are `name`'s.
-async fn recordings_of(app: &App, name: &str) -> Vec<Row> {
-    let table = app.recordings_table().await;
-    table
-        .rows
-        .into_iter()
-        .filter(|r| r.cell("User") == name)
-        .collect()
-}
-
-/// Waits until `el` can be used again (e.g. once a native dialog is answered).
-async fn wait_enabled(app: &App, el: &Element) {
-    let deadline = Instant::now() + TIMEOUT;
-    while app.is_disabled(el).await {
-        let name = app.accessible_name(el).await;
-        assert!(Instant::now() < deadline, "{name:?} stays disabled");
-        sleep(Duration::from_millis(150)).await;
-    }
-}
-
 /// Waits until the License combobox shows an option starting with `product`.
 async fn wait_license_shows(app: &App, license: &Element, product: &str) {
     let deadline = Instant::now() + TIMEOUT;
@@ -418,7 +398,7 @@ async fn change_of_type_exports_confirms_and_cancels_the_old_license() {
     assert!(pro_before.available > 0, "{pro_before:?}");
     let holder = voice_pro_holders(&app, 1).await.remove(0);
     let name = holder.name.clone();
-    let recordings = recordings_of(&app, &name).await;
+    let recordings = app.recordings_of(&name).await;
     assert!(!recordings.is_empty());
     eprintln!(
         "e2e: {name} ({VOICE_PRO}, {} recordings) changes to {MEETINGS_PLUS}",
@@ -578,7 +558,7 @@ async fn change_of_type_exports_confirms_and_cancels_the_old_license() {
     cancel_editor(&app, &editor, &name).await;
 
     // The recordings stay, now of a Meetings Plus user; the export stays too.
-    let kept = recordings_of(&app, &name).await;
+    let kept = app.recordings_of(&name).await;
     let when = |rows: &[Row]| -> Vec<String> {
         rows.iter()
             .map(|r| r.cell("Recorded").to_string())
@@ -628,7 +608,7 @@ async fn cancelling_the_change_of_type_confirmation_stages_nothing() {
     let go_on = app
         .find_by_role_in(&again.region, "button", "Continue")
         .await;
-    wait_enabled(&app, &go_on).await;
+    app.wait_enabled(&go_on).await;
     assert_eq!(again.text, warning.text);
     let page = app.page_text().await;
     assert!(
@@ -651,7 +631,7 @@ async fn cancelling_the_change_of_type_confirmation_stages_nothing() {
     app.wait_until_gone("region", WARNING).await;
     wait_license_shows(&app, &license, VOICE_PRO).await;
     assert_eq!(app.description(&license).await, help);
-    wait_enabled(&app, &save).await;
+    app.wait_enabled(&save).await;
     assert!(!app.page_text().await.contains("Pending change"));
 
     cancel_editor(&app, &editor, &name).await;

@@ -6,12 +6,10 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use licensedesk_e2e::{App, Element, Row, TIMEOUT};
+use licensedesk_e2e::{App, Row};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use tokio::time::{sleep, Instant};
 
 const REMOVE_CONFIRMATION: &str = "Remove license?";
 const EXPORT_DIALOG: &str = "Export user data";
@@ -23,26 +21,6 @@ async fn start_as_super_admin(db: &Path) -> App {
     app.wait_for_text("Signed in as dana.reyes (Super Admin)")
         .await;
     app
-}
-
-/// The rows of the Recordings page that are `name`'s.
-async fn recordings_of(app: &App, name: &str) -> Vec<Row> {
-    let table = app.recordings_table().await;
-    table
-        .rows
-        .into_iter()
-        .filter(|r| r.cell("User") == name)
-        .collect()
-}
-
-/// Waits until `el` can be used again (e.g. once a native dialog is answered).
-async fn wait_enabled(app: &App, el: &Element) {
-    let deadline = Instant::now() + TIMEOUT;
-    while app.is_disabled(el).await {
-        let name = app.accessible_name(el).await;
-        assert!(Instant::now() < deadline, "{name:?} stays disabled");
-        sleep(Duration::from_millis(150)).await;
-    }
 }
 
 /// The file name the export proposes for `name`: `<first>-<last>-export-`
@@ -196,7 +174,7 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
         "{name} has no number: {row:?}"
     );
     let before = app.license_counts(&product).await;
-    let recordings = recordings_of(&app, &name).await;
+    let recordings = app.recordings_of(&name).await;
     assert!(!recordings.is_empty());
     for r in &recordings {
         assert_eq!(r.cell("License now"), product, "{r:?}");
@@ -348,7 +326,7 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
     );
 
     // The recordings stay, now of a user without a license.
-    let kept = recordings_of(&app, &name).await;
+    let kept = app.recordings_of(&name).await;
     let when = |rows: &[Row]| -> Vec<String> {
         rows.iter()
             .map(|r| r.cell("Recorded").to_string())
@@ -394,7 +372,7 @@ async fn cancelling_the_confirmation_changes_nothing() {
 
     // Once the confirmation is answered the warning is usable again, nothing
     // is staged, the warning is shown as it was, and Save waits for an answer to it.
-    wait_enabled(&app, &go_on).await;
+    app.wait_enabled(&go_on).await;
     assert!(
         !app.page_text().await.contains("Pending change"),
         "a removal was staged although the confirmation was cancelled"
