@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { BackendError, backend } from "../backend";
@@ -58,7 +58,7 @@ describe("SeatChangeForm", () => {
     );
     render(<SeatChangeForm mode="purchase" products={[voicePro]} onClose={vi.fn()} onDone={vi.fn()} />);
     const quantity = screen.getByRole("spinbutton", { name: "Quantity" });
-    expect(await screen.findByRole("alert")).toHaveTextContent("Quantity: Enter at least 1 license.");
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("Quantity: Enter at least 1 license."));
     expect(quantity).toHaveAccessibleDescription("Enter at least 1 license.");
     expect(screen.getByRole("button", { name: "Purchase" })).toBeDisabled();
   });

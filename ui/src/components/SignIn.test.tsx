@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { BackendError, backend } from "../backend";
@@ -41,7 +41,7 @@ describe("SignIn", () => {
     );
     render(<SignIn notice={null} onSignedIn={vi.fn()} />);
     await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("Account: Enter the account name.");
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("Account: Enter the account name."));
     expect(screen.getByRole("textbox", { name: "Account" })).toHaveAccessibleDescription("Enter the account name.");
   });
 });

@@ -1,4 +1,4 @@
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { BackendError, backend } from "../backend";
@@ -57,7 +57,7 @@ describe("UserEditor", () => {
     );
     await userEvent.selectOptions(license, "Contact Center Agent (0 available)");
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
-    expect(await within(dialog).findByRole("alert")).toHaveTextContent(message);
+    await waitFor(() => expect(within(dialog).getByRole("alert")).toHaveTextContent(message));
     expect(license).toHaveAccessibleDescription(expect.stringContaining(message));
     expect(license).toHaveAttribute("aria-invalid", "true");
     expect(onSaved).not.toHaveBeenCalled();
