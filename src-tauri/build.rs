@@ -35,6 +35,22 @@ const COMMANDS: &[&str] = &[
     "create_account",
     "update_account",
     "reset_password",
+    "sites",
+    "add_user",
+    "user_setup",
+    "suggest_extension",
+    "set_numbers",
+    "set_voicemail",
+    "upload_greeting",
+    "use_default_greeting",
+    "greeting_audio",
+    "set_forwarding_rule",
+    "delete_forwarding_rule",
+    "set_app_access",
+    "activate_device",
+    "deactivate_device",
+    "confirm_offboarding",
+    "offboard_user",
 ];
 
 fn main() {

@@ -15,6 +15,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_user_data.sql")),
     M::up(include_str!("migrations/0003_billing.sql")),
+    M::up(include_str!("migrations/0004_user_setup.sql")),
 ];
 
 /// The schema version this build writes.

@@ -38,6 +38,22 @@ pub enum Error {
         changed_at: String,
     },
 
+    #[error("{field}: {value} is already used by {holder}.")]
+    AlreadyTaken {
+        field: &'static str,
+        value: String,
+        holder: String,
+    },
+
+    #[error("{field}: {message}")]
+    FeatureNotIncluded {
+        field: &'static str,
+        message: String,
+    },
+
+    #[error("Forward to: this rule would send calls in a loop: {path}.")]
+    ForwardingLoop { path: String },
+
     #[error("The account or password is not correct.")]
     InvalidCredentials,
 
@@ -77,6 +93,9 @@ impl Error {
             Error::AlreadyLicensed { .. } => "already_licensed",
             Error::NotLicensed { .. } => "not_licensed",
             Error::StaleVersion { .. } => "stale_version",
+            Error::AlreadyTaken { .. } => "already_taken",
+            Error::FeatureNotIncluded { .. } => "feature_not_included",
+            Error::ForwardingLoop { .. } => "forwarding_loop",
             Error::InvalidCredentials => "invalid_credentials",
             Error::AccountDisabled { .. } => "account_disabled",
             Error::SignInThrottled { .. } => "sign_in_throttled",
@@ -102,6 +121,10 @@ impl Error {
             message: self.to_string(),
             field: match self {
                 Error::InvalidInput { field, .. } => Some(field.clone()),
+                Error::AlreadyTaken { field, .. } | Error::FeatureNotIncluded { field, .. } => {
+                    Some((*field).to_owned())
+                }
+                Error::ForwardingLoop { .. } => Some("Forward to".to_owned()),
                 // Shown next to the License combobox, not only in the alert.
                 Error::NoLicenseAvailable { .. } | Error::AlreadyLicensed { .. } => {
                     Some("License".to_owned())

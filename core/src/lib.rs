@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin_accounts;
+pub mod app_access;
 mod audio;
 pub mod audit;
 pub mod billing;
@@ -11,17 +12,25 @@ pub mod change;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod devices;
 pub mod error;
 mod files;
+pub mod forwarding;
 pub mod licenses;
 pub mod money;
+pub mod new_user;
+pub mod numbers;
+pub mod offboarding;
 pub mod org;
 pub mod permission;
 pub mod recordings;
 pub mod removal;
 mod settings;
+pub mod setup;
 mod user_data;
 pub mod users;
+pub mod validate;
+pub mod voicemail;
 
 #[cfg(test)]
 mod bindings;
@@ -34,6 +43,7 @@ mod testing;
 
 pub use accounts::{AccountChoice, MissingPermission, SessionInfo};
 pub use admin_accounts::{AccountRow, AccountUpdate, NewAccount};
+pub use app_access::{App, AppAccessRow, AppAccessUpdate};
 pub use audit::{AuditPage, AuditQuery, AuditRow, AuditVerification};
 pub use billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
@@ -41,12 +51,19 @@ pub use billing::{
 pub use bundle::BundleReceipt;
 pub use change::{ChangeKind, ChangeLicense, ChangePreview, ChangeReceipt};
 pub use db::OpenFailure;
+pub use devices::{ActivateDevice, DeviceRow, DeviceType};
 pub use error::{Error, ErrorPayload, Result};
+pub use forwarding::{ForwardCondition, ForwardingRuleInput, ForwardingRuleRow};
 pub use licenses::{AssignLicense, Feature, LicenseFamily, ProductInventory};
+pub use new_user::{NewUser, Site};
+pub use numbers::SetNumbers;
+pub use offboarding::{OffboardReceipt, OffboardUser};
 pub use org::{Actor, Org};
 pub use permission::Permission;
 pub use recordings::{RecordingQuery, RecordingRow};
 pub use removal::{RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive};
+pub use setup::{ChecklistItem, SetupState, UserSetup};
 pub use users::{
     HeldLicense, LicenseFilter, UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserStatus,
 };
+pub use voicemail::{CustomGreeting, VoicemailSetup, VoicemailUpdate};

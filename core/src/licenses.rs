@@ -52,6 +52,21 @@ pub enum Feature {
 }
 
 impl Feature {
+    /// How an administrator reads it in a sentence.
+    pub fn label(self) -> &'static str {
+        match self {
+            Feature::Calling => "calling",
+            Feature::Voicemail => "voicemail",
+            Feature::CallForwarding => "call forwarding",
+            Feature::CallRecording => "call recording",
+            Feature::DesktopApp => "the desktop app",
+            Feature::MobileApp => "the mobile app",
+            Feature::VideoMeetings => "video meetings",
+            Feature::ContactCenter => "contact center",
+            Feature::Analytics => "analytics",
+        }
+    }
+
     pub const ALL: [Feature; 9] = [
         Feature::Calling,
         Feature::Voicemail,

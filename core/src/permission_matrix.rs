@@ -105,6 +105,88 @@ const OPERATIONS: &[Operation] = &[
         org.recordings(a, &crate::RecordingQuery { user_id: None })
             .map(drop)
     }),
+    ("add user", Permission::UsersEdit, |org, a, _| {
+        let site_id: i64 = org
+            .conn
+            .query_row("SELECT min(id) FROM sites", [], |r| r.get(0))?;
+        let new = crate::NewUser {
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            email: "ada.lovelace@example.com".into(),
+            department: String::new(),
+            site_id: Some(site_id),
+        };
+        org.add_user(a, &new).map(drop)
+    }),
+    (
+        "set number and extension",
+        Permission::NumbersManage,
+        |org, a, _| {
+            let u = user_on(org, "Voice Pro");
+            let req = crate::SetNumbers {
+                user_id: u.id,
+                expected_version: u.version,
+                extension: None,
+                phone_number: None,
+            };
+            org.set_numbers(a, &req).map(drop)
+        },
+    ),
+    ("voicemail", Permission::SettingsManage, |org, a, _| {
+        let u = user_on(org, "Voice Pro");
+        let req = crate::VoicemailUpdate {
+            user_id: u.id,
+            enabled: true,
+            email_notification: false,
+            pin: "480916".into(),
+        };
+        org.set_voicemail(a, &req).map(drop)
+    }),
+    (
+        "call forwarding",
+        Permission::SettingsManage,
+        |org, a, _| {
+            let u = user_on(org, "Voice Pro");
+            let req = crate::ForwardingRuleInput {
+                user_id: u.id,
+                condition: crate::ForwardCondition::Busy,
+                destination: "+15125550199".into(),
+                rings: None,
+            };
+            org.set_forwarding_rule(a, &req).map(drop)
+        },
+    ),
+    ("app access", Permission::SettingsManage, |org, a, _| {
+        let u = user_on(org, "Voice Pro");
+        let req = crate::AppAccessUpdate {
+            user_id: u.id,
+            enabled: vec![crate::App::WebApp],
+        };
+        org.set_app_access(a, &req).map(drop)
+    }),
+    (
+        "activate device",
+        Permission::SettingsManage,
+        |org, a, _| {
+            let u = user_on(org, "Voice Pro");
+            let req = crate::ActivateDevice {
+                user_id: u.id,
+                device_type: crate::DeviceType::DeskPhone,
+                model: "Yealink T54W".into(),
+                mac_address: "80:5E:C0:12:34:56".into(),
+            };
+            org.activate_device(a, &req).map(drop)
+        },
+    ),
+    // Needs licenses.remove and numbers.manage too; the roles with users.edit have both.
+    ("offboard", Permission::UsersEdit, |org, a, _| {
+        let u = user_on(org, "Voice Pro");
+        let req = crate::OffboardUser {
+            user_id: u.id,
+            expected_version: u.version,
+        };
+        org.offboard_user(a, &req).map(drop)
+    }),
     ("audit log", Permission::AuditView, |org, a, _| {
         org.audit_log(
             a,
@@ -129,6 +211,10 @@ fn state(org: &Org) -> String {
             "cancellation_requests",
             "call_history",
             "voicemails",
+            "voicemail_settings",
+            "forwarding_rules",
+            "app_access",
+            "device_activations",
         ],
     )
 }

@@ -38,6 +38,8 @@ pub struct RemovalImpact {
     pub voicemail_greetings: i64,
     #[ts(type = "number")]
     pub device_activations: i64,
+    #[ts(type = "number")]
+    pub app_access: i64,
     pub voicemail_settings: bool,
     pub phone_number: Option<String>,
     pub extension: Option<String>,
@@ -98,6 +100,7 @@ pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpa
         voicemails: count("voicemails")?,
         voicemail_greetings: count("voicemail_greetings")?,
         device_activations: count("device_activations")?,
+        app_access: count("app_access")?,
         voicemail_settings: count("voicemail_settings")? > 0,
         phone_number: user.phone_number.clone(),
         extension: user.extension.clone(),
@@ -417,7 +420,7 @@ mod tests {
             let mut stmt = org
                 .conn
                 .prepare(&format!(
-                    "SELECT * FROM {t} WHERE user_id {op} ?1 ORDER BY rowid"
+                    "SELECT * FROM {t} WHERE user_id {op} ?1 ORDER BY 1, 2"
                 ))
                 .unwrap();
             let n = stmt.column_count();

@@ -95,7 +95,7 @@ pub fn snapshot(org: &Org, tables: &[&str]) -> String {
     for table in tables {
         let mut stmt = org
             .conn
-            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
             .unwrap();
         let n = stmt.column_count();
         let rows = stmt

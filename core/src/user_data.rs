@@ -15,7 +15,7 @@ pub(crate) struct DeletedTable {
     pub audio: Option<&'static str>,
 }
 
-pub(crate) const DELETED_TABLES: [DeletedTable; 6] = [
+pub(crate) const DELETED_TABLES: [DeletedTable; 7] = [
     DeletedTable {
         table: "call_history",
         columns: &[
@@ -55,7 +55,19 @@ pub(crate) const DELETED_TABLES: [DeletedTable; 6] = [
     },
     DeletedTable {
         table: "device_activations",
-        columns: &["id", "device_type", "label", "activated_at"],
+        columns: &[
+            "id",
+            "device_type",
+            "label",
+            "activated_at",
+            "model",
+            "mac_address",
+        ],
+        audio: None,
+    },
+    DeletedTable {
+        table: "app_access",
+        columns: &["app", "enabled"],
         audio: None,
     },
 ];
@@ -82,7 +94,7 @@ impl DeletedTable {
             cols.push(audio);
         }
         let mut stmt = conn.prepare(&format!(
-            "SELECT {} FROM {} WHERE user_id = ?1 ORDER BY rowid",
+            "SELECT {} FROM {} WHERE user_id = ?1 ORDER BY 1",
             cols.join(", "),
             self.table
         ))?;

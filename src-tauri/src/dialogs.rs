@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use licensedesk_core::{Error, ErrorPayload};
 use tauri::{AppHandle, Manager, Runtime};
-use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+use tauri_plugin_dialog::{
+    DialogExt, FileDialogBuilder, FilePath, MessageDialogButtons, MessageDialogKind,
+};
 
 /// A warning with custom buttons, the affirmative first; true when it was chosen.
 pub fn confirm<R: Runtime>(
@@ -29,20 +31,18 @@ pub fn confirm<R: Runtime>(
     dialog.blocking_show()
 }
 
-/// The native save dialog; None when the admin cancels it.
-pub fn save_path<R: Runtime>(
+/// A file dialog over the main window, starting where people keep files rather than in
+/// whatever folder the app was started from.
+fn file_dialog<R: Runtime>(
     app: &AppHandle<R>,
     title: &str,
-    file_name: &str,
     filter: (&str, &[&str]),
-) -> Result<Option<PathBuf>, ErrorPayload> {
+) -> FileDialogBuilder<R> {
     let mut dialog = app
         .dialog()
         .file()
         .set_title(title)
-        .set_file_name(file_name)
         .add_filter(filter.0, filter.1);
-    // Start where people keep files, not in whatever folder the app was started from.
     if let Ok(dir) = app.path().document_dir().or_else(|_| app.path().home_dir()) {
         if dir.is_dir() {
             dialog = dialog.set_directory(dir);
@@ -51,11 +51,38 @@ pub fn save_path<R: Runtime>(
     if let Some(window) = app.get_webview_window("main") {
         dialog = dialog.set_parent(&window);
     }
-    match dialog.blocking_save_file() {
+    dialog
+}
+
+fn chosen(path: Option<FilePath>) -> Result<Option<PathBuf>, ErrorPayload> {
+    match path {
         None => Ok(None),
         Some(path) => path
             .into_path()
             .map(Some)
             .map_err(|e| Error::Internal(format!("the chosen path is not usable: {e}")).payload()),
     }
+}
+
+/// The native save dialog; None when the admin cancels it.
+pub fn save_path<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    file_name: &str,
+    filter: (&str, &[&str]),
+) -> Result<Option<PathBuf>, ErrorPayload> {
+    chosen(
+        file_dialog(app, title, filter)
+            .set_file_name(file_name)
+            .blocking_save_file(),
+    )
+}
+
+/// The native open dialog for one file; None when the admin cancels it.
+pub fn open_path<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    filter: (&str, &[&str]),
+) -> Result<Option<PathBuf>, ErrorPayload> {
+    chosen(file_dialog(app, title, filter).blocking_pick_file())
 }

@@ -53,6 +53,22 @@ pub fn run() {
             commands::admin::create_account,
             commands::admin::update_account,
             commands::admin::reset_password,
+            commands::setup::sites,
+            commands::setup::add_user,
+            commands::setup::user_setup,
+            commands::setup::suggest_extension,
+            commands::setup::set_numbers,
+            commands::setup::set_voicemail,
+            commands::setup::upload_greeting,
+            commands::setup::use_default_greeting,
+            commands::setup::greeting_audio,
+            commands::setup::set_forwarding_rule,
+            commands::setup::delete_forwarding_rule,
+            commands::setup::set_app_access,
+            commands::setup::activate_device,
+            commands::setup::deactivate_device,
+            commands::setup::confirm_offboarding,
+            commands::setup::offboard_user,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");

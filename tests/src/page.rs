@@ -362,6 +362,7 @@ impl App {
             assert!(Instant::now() < deadline, "{name:?} stays disabled");
             sleep(POLL).await;
         }
+        self.js("reveal", vec![arg(el)]).await;
         self.call("click", || el.click()).await;
     }
 

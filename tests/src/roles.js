@@ -158,6 +158,8 @@ const OPS = {
   setSelect: (el, text) => setSelectByText(el, text),
   pageText: () => norm(document.body ? document.body.innerText : ""),
   ready: () => document.readyState,
+  // A control at the edge of a scrolling dialog body can sit under its footer: centre it.
+  reveal: (el) => el.scrollIntoView({ block: "center", inline: "nearest" }),
 };
 
 const [op, ...args] = arguments;

@@ -7,6 +7,7 @@ pub mod change;
 pub mod licenses;
 pub mod recordings;
 pub mod removal;
+pub mod setup;
 
 use licensedesk_core::ErrorPayload;
 

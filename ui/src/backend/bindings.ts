@@ -54,7 +54,7 @@ export type UserPage = { users: Array<UserRow>, next: UserCursor | null, total: 
 
 export type BundleReceipt = { path: string, files: number, bytes: number, sha256: string, };
 
-export type RemovalImpact = { user_id: number, user_name: string, product_name: string, call_history: number, forwarding_rules: number, voicemails: number, voicemail_greetings: number, device_activations: number, voicemail_settings: boolean, phone_number: string | null, extension: string | null, recordings_kept: number, 
+export type RemovalImpact = { user_id: number, user_name: string, product_name: string, call_history: number, forwarding_rules: number, voicemails: number, voicemail_greetings: number, device_activations: number, app_access: number, voicemail_settings: boolean, phone_number: string | null, extension: string | null, recordings_kept: number, 
 /**
  * The impact in one paragraph, for the native confirmation.
  */
@@ -159,3 +159,99 @@ export type NewAccount = { login: string, display_name: string, role: string, pa
 export type AccountUpdate = { account_id: number, role: string, active: boolean, };
 
 export type OpenFailure = { path: string, error: ErrorPayload, advice: string, };
+
+export type Site = { id: number, name: string, };
+
+export type NewUser = { first_name: string, last_name: string, email: string, department: string, site_id: number | null, };
+
+export type SetNumbers = { user_id: number, expected_version: number, extension: string | null, phone_number: string | null, };
+
+export type CustomGreeting = { created_at: string, seconds: number, };
+
+export type VoicemailSetup = { 
+/**
+ * Settings were saved at least once.
+ */
+configured: boolean, enabled: boolean, email_notification: boolean, pin_set: boolean, 
+/**
+ * None: callers hear LicenseDesk's recorded default greeting.
+ */
+custom_greeting: CustomGreeting | null, };
+
+export type VoicemailUpdate = { user_id: number, enabled: boolean, email_notification: boolean, pin: string, };
+
+export type ForwardCondition = "always" | "busy" | "no_answer" | "unreachable";
+
+export type ForwardingRuleRow = { condition: ForwardCondition, 
+/**
+ * An extension or an E.164 number.
+ */
+destination: string, 
+/**
+ * The user the destination reaches, when it is one of ours.
+ */
+destination_user: string | null, rings: number | null, enabled: boolean, };
+
+export type ForwardingRuleInput = { user_id: number, condition: ForwardCondition, destination: string, 
+/**
+ * Only for "on no answer": after how many rings, 1 to 10.
+ */
+rings: number | null, };
+
+export type App = "desktop_app" | "mobile_app" | "web_app" | "video_meetings";
+
+export type AppAccessRow = { app: App, label: string, 
+/**
+ * The user's product includes it.
+ */
+available: boolean, 
+/**
+ * Switched on (and available: a product change that drops it switches it off).
+ */
+enabled: boolean, 
+/**
+ * An admin has decided on it at least once.
+ */
+configured: boolean, 
+/**
+ * The products that include it, for the ones not available.
+ */
+included_in: Array<string>, };
+
+export type AppAccessUpdate = { user_id: number, 
+/**
+ * The apps switched on; every other one is switched off.
+ */
+enabled: Array<App>, };
+
+export type DeviceType = "desk_phone" | "desktop_app" | "mobile_app";
+
+export type DeviceRow = { id: number, device_type: DeviceType, label: string, model: string | null, mac_address: string | null, activated_at: string, };
+
+export type ActivateDevice = { user_id: number, device_type: DeviceType, 
+/**
+ * "Yealink T54W" for a desk phone, "iPhone" or "Windows laptop" for an app.
+ */
+model: string, 
+/**
+ * Desk phones only.
+ */
+mac_address: string, };
+
+export type SetupState = "done" | "to_do" | "not_included";
+
+export type ChecklistItem = { item: string, state: SetupState, detail: string, };
+
+export type UserSetup = { user_id: number, version: number, licensed: boolean, features: Array<Feature>, site: string, extension: string | null, phone_number: string | null, 
+/**
+ * Free numbers of the user's site, in order.
+ */
+available_numbers: Array<string>, voicemail: VoicemailSetup, forwarding: Array<ForwardingRuleRow>, apps: Array<AppAccessRow>, devices: Array<DeviceRow>, checklist: Array<ChecklistItem>, };
+
+export type OffboardUser = { user_id: number, expected_version: number, };
+
+export type OffboardReceipt = { user: UserDetail, 
+/**
+ * What was done, in order, as sentences.
+ */
+steps: Array<string>, safety_archive: BundleReceipt | null, };

@@ -31,6 +31,17 @@ import type {
   UserDetail,
   UserPage,
   UserQuery,
+  ActivateDevice,
+  AppAccessUpdate,
+  ForwardCondition,
+  ForwardingRuleInput,
+  NewUser,
+  OffboardReceipt,
+  OffboardUser,
+  SetNumbers,
+  Site,
+  UserSetup,
+  VoicemailUpdate,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -116,6 +127,25 @@ export const backend = {
   createAccount: (account: NewAccount) => call<AccountRow>("create_account", { account }),
   updateAccount: (update: AccountUpdate) => call<AccountRow>("update_account", { update }),
   resetPassword: (accountId: number, password: string) => call<void>("reset_password", { accountId, password }),
+  sites: () => call<Site[]>("sites"),
+  addUser: (user: NewUser) => call<UserDetail>("add_user", { user }),
+  userSetup: (userId: number) => call<UserSetup>("user_setup", { userId }),
+  suggestExtension: (userId: number) => call<string>("suggest_extension", { userId }),
+  setNumbers: (req: SetNumbers) => call<UserDetail>("set_numbers", { req }),
+  setVoicemail: (req: VoicemailUpdate) => call<UserSetup>("set_voicemail", { req }),
+  /** Opens the native open dialog for a WAV file; null when the admin cancels it. */
+  uploadGreeting: (userId: number) => call<UserSetup | null>("upload_greeting", { userId }),
+  useDefaultGreeting: (userId: number) => call<UserSetup>("use_default_greeting", { userId }),
+  greetingAudio: (userId: number) => call<ArrayBuffer>("greeting_audio", { userId }),
+  setForwardingRule: (rule: ForwardingRuleInput) => call<UserSetup>("set_forwarding_rule", { rule }),
+  deleteForwardingRule: (userId: number, condition: ForwardCondition) =>
+    call<UserSetup>("delete_forwarding_rule", { userId, condition }),
+  setAppAccess: (req: AppAccessUpdate) => call<UserSetup>("set_app_access", { req }),
+  activateDevice: (req: ActivateDevice) => call<UserSetup>("activate_device", { req }),
+  deactivateDevice: (deviceId: number) => call<UserSetup>("deactivate_device", { deviceId }),
+  /** The native "Offboard <name>?" confirmation; true for Offboard. */
+  confirmOffboarding: (userId: number) => call<boolean>("confirm_offboarding", { userId }),
+  offboardUser: (req: OffboardUser) => call<OffboardReceipt>("offboard_user", { req }),
 };
 
 export type Backend = typeof backend;

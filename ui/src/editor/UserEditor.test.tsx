@@ -23,12 +23,22 @@ beforeEach(() => {
 
 async function openServices(session = superAdmin) {
   const onSaved = vi.fn();
+  const onChanged = vi.fn();
   const onClose = vi.fn();
-  render(<UserEditor userId={kofi.id} name="Kofi Andersson" session={session} onSaved={onSaved} onClose={onClose} />);
+  render(
+    <UserEditor
+      userId={kofi.id}
+      name="Kofi Andersson"
+      session={session}
+      onSaved={onSaved}
+      onChanged={onChanged}
+      onClose={onClose}
+    />,
+  );
   const dialog = screen.getByRole("dialog", { name: "Edit Kofi Andersson" });
   await userEvent.click(within(dialog).getByRole("tab", { name: "Services and Permissions" }));
   const license = await within(dialog).findByRole("combobox", { name: "License" });
-  return { dialog, license, onSaved, onClose };
+  return { dialog, license, onSaved, onChanged, onClose };
 }
 
 describe("UserEditor", () => {
@@ -40,13 +50,17 @@ describe("UserEditor", () => {
     expect(options).toEqual(["No license", "Voice Pro (2 available)", "Contact Center Agent (0 available)"]);
   });
 
-  it("assigns the chosen license on Save and reports it", async () => {
-    const { license, onSaved } = await openServices();
+  it("assigns the chosen license on Save and stays open for the setup checklist", async () => {
+    const { dialog, license, onSaved, onChanged } = await openServices();
     mocked.assignLicense.mockResolvedValue({ ...kofi, version: 2 });
     await userEvent.selectOptions(license, "Voice Pro (2 available)");
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(mocked.assignLicense).toHaveBeenCalledWith({ user_id: 7, product_id: 2, expected_version: 1 });
-    expect(onSaved).toHaveBeenCalledWith({ ...kofi, version: 2 }, "Voice Pro assigned to Kofi Andersson.");
+    await waitFor(() =>
+      expect(within(dialog).getByRole("status")).toHaveTextContent("Voice Pro assigned to Kofi Andersson."),
+    );
+    expect(onChanged).toHaveBeenCalledWith({ ...kofi, version: 2 });
+    expect(onSaved).not.toHaveBeenCalled();
   });
 
   it("shows a refused save next to the License field and in the alert, and stays open", async () => {

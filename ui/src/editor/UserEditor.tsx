@@ -13,6 +13,8 @@ import {
 import { RemovalWarning } from "./RemovalWarning";
 import { UserHistory } from "./UserHistory";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
+import { UserSetupPanel } from "./setup/UserSetupPanel";
+import { Offboarding } from "./Offboarding";
 
 type Tab = "Profile" | "Services and Permissions" | "History";
 const TABS: Tab[] = ["Profile", "Services and Permissions", "History"];
@@ -22,14 +24,18 @@ type Props = {
   name: string;
   session: SessionInfo;
   onClose: () => void;
+  /** A change that closes the editor. */
   onSaved: (user: UserDetail, message: string) => void;
+  /** A change made while the editor stays open (a new license, number, extension). */
+  onChanged: (user: UserDetail) => void;
+  initialTab?: Tab;
 };
 
-export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
+export function UserEditor({ userId, name, session, onClose, onSaved, onChanged, initialTab }: Props) {
   const [user, setUser] = useState<UserDetail | null>(null);
   const [products, setProducts] = useState<ProductInventory[]>([]);
   const [choice, setChoice] = useState<LicenseChoice>("none");
-  const [tab, setTab] = useState<Tab>("Profile");
+  const [tab, setTab] = useState<Tab>(initialTab ?? "Profile");
   const [error, setError] = useState<BackendError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -113,6 +119,24 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
       if (confirmed) setStaged({ ...staged, confirmed: true });
     });
 
+  /** A setup step: its message goes to the status, its failure to the alert and its field. */
+  async function runSetup(work: () => Promise<string | null>) {
+    setError(null);
+    setNotice(null);
+    try {
+      const message = await work();
+      if (message) setNotice(message);
+    } catch (e) {
+      setError(e as BackendError);
+    }
+  }
+
+  function userChanged(updated: UserDetail) {
+    setUser(updated);
+    setChoice(currentChoice(updated));
+    onChanged(updated);
+  }
+
   function keepLicense() {
     setStaged(null);
     setCancelOld(false);
@@ -146,7 +170,10 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
           product_id: change.product.product_id,
           expected_version: user.version,
         });
-        onSaved(updated, `${change.product.name} assigned to ${name}.`);
+        // The editor stays open on the setup checklist: number, voicemail, forwarding, apps.
+        userChanged(updated);
+        setNotice(`${change.product.name} assigned to ${name}. Next: the setup checklist below.`);
+        backend.licenseInventory().then(setProducts).catch(() => undefined);
       }
     } catch (e) {
       setError(e as BackendError);
@@ -207,7 +234,12 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
         </div>
         <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`} className="dialog-body">
           {!user && !error && <p className="muted">Loading…</p>}
-          {user && tab === "Profile" && <Profile user={user} />}
+          {user && tab === "Profile" && (
+            <>
+              <Profile user={user} />
+              <Offboarding user={user} session={session} onDone={onSaved} />
+            </>
+          )}
           {user && tab === "History" && <UserHistory userId={user.id} session={session} />}
           {user && tab === "Services and Permissions" && (
             <div className="services">
@@ -333,12 +365,9 @@ export function UserEditor({ userId, name, session, onClose, onSaved }: Props) {
                   Nothing is saved until you press Save.
                 </div>
               )}
-              <dl className="facts">
-                <dt>Extension</dt>
-                <dd className="mono">{user.extension ?? "None"}</dd>
-                <dt>Phone number</dt>
-                <dd className="mono">{user.phone_number ?? "None"}</dd>
-              </dl>
+              {user.license && change.kind === "none" && (
+                <UserSetupPanel user={user} session={session} error={error} run={runSetup} onUser={userChanged} />
+              )}
             </div>
           )}
         </div>

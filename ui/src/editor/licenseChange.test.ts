@@ -17,6 +17,7 @@ const impact: RemovalImpact = {
   voicemails: 2,
   voicemail_greetings: 1,
   device_activations: 2,
+  app_access: 0,
   voicemail_settings: true,
   phone_number: "+15125550101",
   extension: "2001",

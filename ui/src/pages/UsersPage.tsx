@@ -13,6 +13,7 @@ import { fullName } from "../format";
 import { useNotify } from "../components/Messages";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { UserEditor } from "../editor/UserEditor";
+import { AddUserForm } from "./AddUserForm";
 
 const PAGE_SIZE = 100;
 const DEBOUNCE_MS = 120;
@@ -34,7 +35,9 @@ export function UsersPage({ session }: { session: SessionInfo }) {
   const [hasMore, setHasMore] = useState(false);
   const cursorRef = useRef<{ sort_name: string; id: number } | null>(null);
   const [products, setProducts] = useState<ProductInventory[]>([]);
-  const [editing, setEditing] = useState<UserRow | null>(null);
+  const [editing, setEditing] = useState<{ user: UserRow; tab?: "Services and Permissions" } | null>(null);
+  const [adding, setAdding] = useState(false);
+  const addLock = missingPermission(session, "users.edit");
   const searchRef = useRef<HTMLInputElement>(null);
   // Answers can arrive out of order while typing: only the newest query's answer counts.
   const generation = useRef(0);
@@ -97,6 +100,18 @@ export function UsersPage({ session }: { session: SessionInfo }) {
     <section aria-labelledby="users-heading">
       <div className="page-head">
         <h1 id="users-heading">Users</h1>
+        <div className="page-actions">
+          <button
+            type="button"
+            className="primary"
+            disabled={addLock !== null}
+            aria-describedby={addLock ? "add-user-lock" : undefined}
+            onClick={() => setAdding(true)}
+          >
+            Add user
+          </button>
+          {addLock && <ReadOnlyReason id="add-user-lock" message={addLock.message} />}
+        </div>
         {total !== null && (
           <p className="muted" aria-live="polite">
             {filtering ? `${total} of the organization's users match` : `${total} users`}
@@ -169,7 +184,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
                 <span className={`badge badge-${u.status}`}>{u.status === "active" ? "Active" : "Suspended"}</span>
               </td>
               <td className="actions">
-                <button type="button" aria-label={`Edit ${fullName(u)}`} onClick={() => setEditing(u)}>
+                <button type="button" aria-label={`Edit ${fullName(u)}`} onClick={() => setEditing({ user: u })}>
                   Edit
                 </button>
               </td>
@@ -194,13 +209,26 @@ export function UsersPage({ session }: { session: SessionInfo }) {
           </button>
         </div>
       )}
+      {adding && (
+        <AddUserForm
+          onClose={() => setAdding(false)}
+          onAdded={(user) => {
+            setAdding(false);
+            notify.success(`${fullName(user)} added. Choose a license in "Services and Permissions".`);
+            void load(filters, false);
+            setEditing({ user, tab: "Services and Permissions" });
+          }}
+        />
+      )}
       {editing && (
         <UserEditor
-          userId={editing.id}
-          name={fullName(editing)}
+          userId={editing.user.id}
+          name={fullName(editing.user)}
+          initialTab={editing.tab}
           session={session}
           onClose={() => setEditing(null)}
           onSaved={saved}
+          onChanged={(user) => setRows((old) => old.map((r) => (r.id === user.id ? user : r)))}
         />
       )}
     </section>

@@ -1,0 +1,209 @@
+//! Adding users and what follows a license: number and extension, voicemail (greeting upload
+//! through the native open dialog), call forwarding, app access, devices, and offboarding.
+
+use licensedesk_core::{
+    ActivateDevice, AppAccessUpdate, Error, ForwardCondition, ForwardingRuleInput, NewUser,
+    OffboardReceipt, OffboardUser, SetNumbers, Site, UserDetail, UserSetup, VoicemailUpdate,
+};
+use tauri::ipc::Response;
+use tauri::{AppHandle, State};
+
+use super::CommandResult;
+use crate::dialogs;
+use crate::state::AppState;
+
+#[tauri::command]
+pub async fn sites(state: State<'_, AppState>) -> CommandResult<Vec<Site>> {
+    let actor = state.actor()?;
+    state.with_org(move |org| org.sites(actor)).await
+}
+
+#[tauri::command]
+pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> CommandResult<UserDetail> {
+    let actor = state.actor()?;
+    state.with_org(move |org| org.add_user(actor, &user)).await
+}
+
+#[tauri::command]
+pub async fn user_setup(state: State<'_, AppState>, user_id: i64) -> CommandResult<UserSetup> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.user_setup(actor, user_id))
+        .await
+}
+
+#[tauri::command]
+pub async fn suggest_extension(state: State<'_, AppState>, user_id: i64) -> CommandResult<String> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.suggest_extension(actor, user_id))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_numbers(state: State<'_, AppState>, req: SetNumbers) -> CommandResult<UserDetail> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.set_numbers(actor, &req))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_voicemail(
+    state: State<'_, AppState>,
+    req: VoicemailUpdate,
+) -> CommandResult<UserSetup> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.set_voicemail(actor, &req))
+        .await
+}
+
+/// Asks for a WAV file in the native open dialog; None when the admin cancels it.
+#[tauri::command]
+pub async fn upload_greeting(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    user_id: i64,
+) -> CommandResult<Option<UserSetup>> {
+    let actor = state.actor()?;
+    let Some(path) =
+        dialogs::open_path(&app, "Upload voicemail greeting", ("WAV audio", &["wav"]))?
+    else {
+        return Ok(None);
+    };
+    let audio = std::fs::read(&path).map_err(|e| {
+        Error::invalid(
+            "Greeting",
+            format!("{} could not be read: {e}.", path.display()),
+        )
+        .payload()
+    })?;
+    state
+        .with_org(move |org| org.set_greeting(actor, user_id, &audio).map(Some))
+        .await
+}
+
+#[tauri::command]
+pub async fn use_default_greeting(
+    state: State<'_, AppState>,
+    user_id: i64,
+) -> CommandResult<UserSetup> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.use_default_greeting(actor, user_id))
+        .await
+}
+
+/// The WAV bytes, sent as a raw buffer rather than a JSON array of numbers.
+#[tauri::command]
+pub async fn greeting_audio(state: State<'_, AppState>, user_id: i64) -> CommandResult<Response> {
+    let actor = state.actor()?;
+    let bytes = state
+        .with_org(move |org| org.greeting_audio(actor, user_id))
+        .await?;
+    Ok(Response::new(bytes))
+}
+
+#[tauri::command]
+pub async fn set_forwarding_rule(
+    state: State<'_, AppState>,
+    rule: ForwardingRuleInput,
+) -> CommandResult<UserSetup> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.set_forwarding_rule(actor, &rule))
+        .await
+}
+
+#[tauri::command]
+pub async fn delete_forwarding_rule(
+    state: State<'_, AppState>,
+    user_id: i64,
+    condition: ForwardCondition,
+) -> CommandResult<UserSetup> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.delete_forwarding_rule(actor, user_id, condition))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_app_access(
+    state: State<'_, AppState>,
+    req: AppAccessUpdate,
+) -> CommandResult<UserSetup> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.set_app_access(actor, &req))
+        .await
+}
+
+#[tauri::command]
+pub async fn activate_device(
+    state: State<'_, AppState>,
+    req: ActivateDevice,
+) -> CommandResult<UserSetup> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.activate_device(actor, &req))
+        .await
+}
+
+#[tauri::command]
+pub async fn deactivate_device(
+    state: State<'_, AppState>,
+    device_id: i64,
+) -> CommandResult<UserSetup> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.deactivate_device(actor, device_id))
+        .await
+}
+
+/// The native "Offboard <name>?" confirmation listing the steps; true for Offboard.
+#[tauri::command]
+pub async fn confirm_offboarding(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    user_id: i64,
+) -> CommandResult<bool> {
+    let actor = state.actor()?;
+    let (user, impact) = state
+        .with_org(move |org| {
+            let user = org.user(actor, user_id)?;
+            let impact = match user.license {
+                Some(_) => Some(org.removal_impact(actor, user_id)?),
+                None => None,
+            };
+            Ok((user, impact))
+        })
+        .await?;
+    let name = user.full_name();
+    let mut message = String::new();
+    if let Some(impact) = impact {
+        message.push_str(&impact.summary);
+        message.push_str("\n\n");
+    }
+    message.push_str(&format!(
+        "{name}'s data goes to a safety archive kept 30 days, then the license is removed, the \
+         number and extension are released, and {name} is deactivated."
+    ));
+    Ok(dialogs::confirm(
+        &app,
+        &format!("Offboard {name}?"),
+        &message,
+        "Offboard",
+    ))
+}
+
+#[tauri::command]
+pub async fn offboard_user(
+    state: State<'_, AppState>,
+    req: OffboardUser,
+) -> CommandResult<OffboardReceipt> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.offboard_user(actor, &req))
+        .await
+}

@@ -1,0 +1,112 @@
+import { useId, useState } from "react";
+import { backend, BackendError, type RemovalImpact, type SessionInfo, type UserDetail } from "../backend";
+import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { RemovalWarning } from "./RemovalWarning";
+
+type Props = {
+  user: UserDetail;
+  session: SessionInfo;
+  onDone: (user: UserDetail, message: string) => void;
+};
+
+const STEPS = [
+  "Export the user's data (a safety archive is always kept 30 days)",
+  "Remove the license",
+  "Release the phone number and extension",
+  "Deactivate the user",
+];
+
+/** The guided offboarding of a user who leaves, through the removal's warning and dialogs. */
+export function Offboarding({ user, session, onDone }: Props) {
+  const id = useId();
+  const lock =
+    missingPermission(session, "users.edit") ??
+    (user.license ? missingPermission(session, "licenses.remove") : null) ??
+    (user.phone_number || user.extension ? missingPermission(session, "numbers.manage") : null);
+  const [impact, setImpact] = useState<RemovalImpact | null>(null);
+  const [started, setStarted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<BackendError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const name = `${user.first_name} ${user.last_name}`;
+  const done = user.status === "suspended" && !user.license && !user.phone_number && !user.extension;
+
+  async function step(work: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(e as BackendError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const start = () =>
+    step(async () => {
+      setStarted(true);
+      if (user.license) setImpact(await backend.removalImpact(user.id));
+    });
+  const exportData = () =>
+    step(async () => {
+      const receipt = await backend.exportUserData(user.id);
+      if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
+    });
+  const finish = () =>
+    step(async () => {
+      if (!(await backend.confirmOffboarding(user.id))) return;
+      const receipt = await backend.offboardUser({ user_id: user.id, expected_version: user.version });
+      onDone(receipt.user, `${name} offboarded. ${receipt.steps.join(" ")}`);
+    });
+  const cancel = () => {
+    setStarted(false);
+    setImpact(null);
+    setError(null);
+  };
+
+  return (
+    <section className="offboarding" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Offboarding</h3>
+      {done ? (
+        <p className="muted">{name} is deactivated and holds no license, number or extension.</p>
+      ) : !started ? (
+        <>
+          <p className="help">For a user who leaves: in this order, in one step that can be cancelled until the end.</p>
+          <ol className="steps">
+            {STEPS.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
+          </ol>
+          {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+          <button type="button" disabled={lock !== null || busy} onClick={() => void start()}>
+            Offboard user
+          </button>
+        </>
+      ) : impact ? (
+        <RemovalWarning
+          impact={impact}
+          busy={busy}
+          onExport={() => void exportData()}
+          onContinue={() => void finish()}
+          onKeep={cancel}
+        />
+      ) : (
+        <div className="buttons">
+          <button type="button" onClick={cancel} disabled={busy}>
+            Keep user
+          </button>
+          <button type="button" className="danger" onClick={() => void finish()} disabled={busy}>
+            Continue
+          </button>
+        </div>
+      )}
+      <div role="status" className={notice ? "message message-success" : "message-empty"}>
+        {notice ?? ""}
+      </div>
+      <div role="alert" className={error ? "message message-failure" : "message-empty"}>
+        {error?.message ?? ""}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+import { useEffect, useId, useState } from "react";
+import { backend, type App } from "../../backend";
+import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { FieldError, type SectionProps } from "./common";
+
+function listProducts(names: string[]): string {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/** The apps the user may sign in to; those the product lacks say which product has them. */
+export function AppAccessSection({ setup, user, session, error, run, onSetup }: SectionProps) {
+  const id = useId();
+  const lock = missingPermission(session, "settings.manage");
+  const [on, setOn] = useState<App[]>([]);
+  useEffect(() => setOn(setup.apps.filter((a) => a.enabled).map((a) => a.app)), [setup.apps]);
+  const disabled = lock !== null || !setup.licensed;
+
+  const save = () =>
+    run(async () => {
+      onSetup(await backend.setAppAccess({ user_id: user.id, enabled: on }));
+      return `App access of ${user.first_name} ${user.last_name} saved.`;
+    });
+
+  return (
+    <section className="setup-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>App access</h3>
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+      <ul className="apps">
+        {setup.apps.map((a) => (
+          <li key={a.app}>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={on.includes(a.app)}
+                disabled={disabled || !a.available}
+                aria-describedby={a.available ? undefined : `${id}-${a.app}-why`}
+                onChange={(e) => setOn(e.target.checked ? [...on, a.app] : on.filter((x) => x !== a.app))}
+              />
+              {a.label}
+            </label>
+            {!a.available && (
+              <span id={`${id}-${a.app}-why`} className="help">
+                {a.included_in.length > 0
+                  ? `Not in this license; included in ${listProducts(a.included_in)}.`
+                  : "Not included in any product you own."}
+              </span>
+            )}
+            <FieldError id={`${id}-${a.app}-error`} error={error} field={a.label} />
+          </li>
+        ))}
+      </ul>
+      <div className="section-actions">
+        <button type="button" disabled={disabled} onClick={() => void save()}>
+          Save app access
+        </button>
+      </div>
+    </section>
+  );
+}

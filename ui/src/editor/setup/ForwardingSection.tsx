@@ -1,0 +1,120 @@
+import { useId, useState } from "react";
+import { backend, type ForwardCondition } from "../../backend";
+import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { describedBy, FieldError, type SectionProps } from "./common";
+
+const CONDITIONS: [ForwardCondition, string][] = [
+  ["always", "Always"],
+  ["busy", "When busy"],
+  ["no_answer", "On no answer"],
+  ["unreachable", "When unreachable"],
+];
+const LABEL = Object.fromEntries(CONDITIONS) as Record<ForwardCondition, string>;
+
+/** Forwarding rules, one per condition; a rule that would loop is refused by core. */
+export function ForwardingSection({ setup, user, session, error, run, onSetup }: SectionProps) {
+  const id = useId();
+  const lock = missingPermission(session, "settings.manage");
+  const [condition, setCondition] = useState<ForwardCondition>("no_answer");
+  const [destination, setDestination] = useState("");
+  const [rings, setRings] = useState("4");
+  const included = setup.features.includes("call_forwarding");
+  const disabled = lock !== null || !included;
+
+  const add = () =>
+    run(async () => {
+      onSetup(
+        await backend.setForwardingRule({
+          user_id: user.id,
+          condition,
+          destination,
+          rings: condition === "no_answer" ? Number(rings) : null,
+        }),
+      );
+      setDestination("");
+      return `Forwarding rule "${LABEL[condition]}" saved.`;
+    });
+  const remove = (c: ForwardCondition) =>
+    run(async () => {
+      onSetup(await backend.deleteForwardingRule(user.id, c));
+      return `Forwarding rule "${LABEL[c]}" deleted.`;
+    });
+
+  return (
+    <section className="setup-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Call forwarding</h3>
+      {!included && <p className="help">The license does not include call forwarding.</p>}
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+      {setup.forwarding.length === 0 ? (
+        <p className="muted">No forwarding rules: calls ring this user only.</p>
+      ) : (
+        <ul className="rules">
+          {setup.forwarding.map((r) => (
+            <li key={r.condition}>
+              <span>
+                <strong>{LABEL[r.condition]}</strong>
+                {r.condition === "no_answer" && ` (after ${r.rings} rings)`} to{" "}
+                <span className="mono">{r.destination}</span>
+                {r.destination_user && ` (${r.destination_user})`}
+                {!r.enabled && " (off)"}
+              </span>
+              <button type="button" className="link" disabled={disabled} onClick={() => void remove(r.condition)}>
+                Delete rule: {LABEL[r.condition]}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="form-grid">
+        <label htmlFor={`${id}-when`}>Forward when</label>
+        <select
+          id={`${id}-when`}
+          value={condition}
+          disabled={disabled}
+          onChange={(e) => setCondition(e.target.value as ForwardCondition)}
+        >
+          {CONDITIONS.map(([c, label]) => (
+            <option key={c} value={c}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {condition === "no_answer" && (
+          <>
+            <label htmlFor={`${id}-rings`}>Rings</label>
+            <input
+              id={`${id}-rings`}
+              type="number"
+              className="narrow"
+              min={1}
+              max={10}
+              value={rings}
+              disabled={disabled}
+              aria-invalid={error?.field === "Rings" || undefined}
+              aria-describedby={describedBy(error?.field === "Rings" && `${id}-rings-error`)}
+              onChange={(e) => setRings(e.target.value)}
+            />
+            <FieldError id={`${id}-rings-error`} error={error} field="Rings" />
+          </>
+        )}
+        <label htmlFor={`${id}-to`}>Forward to</label>
+        <input
+          id={`${id}-to`}
+          className="mono"
+          value={destination}
+          disabled={disabled}
+          placeholder="Extension or +15125550100"
+          aria-invalid={error?.field === "Forward to" || undefined}
+          aria-describedby={describedBy(error?.field === "Forward to" && `${id}-to-error`)}
+          onChange={(e) => setDestination(e.target.value)}
+        />
+        <FieldError id={`${id}-to-error`} error={error} field="Forward to" />
+      </div>
+      <div className="section-actions">
+        <button type="button" disabled={disabled} onClick={() => void add()}>
+          Add forwarding rule
+        </button>
+      </div>
+    </section>
+  );
+}

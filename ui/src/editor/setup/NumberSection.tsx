@@ -1,0 +1,94 @@
+import { useEffect, useId, useState } from "react";
+import { backend } from "../../backend";
+import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { describedBy, FieldError, type SectionProps } from "./common";
+
+type Props = SectionProps & { onUser: (user: import("../../backend").UserDetail) => void };
+
+/** Extension (typed or suggested) and a phone number from the site's pool. */
+export function NumberSection({ setup, user, session, error, run, onUser }: Props) {
+  const id = useId();
+  const lock = missingPermission(session, "numbers.manage");
+  const [extension, setExtension] = useState(setup.extension ?? "");
+  const [number, setNumber] = useState(setup.phone_number ?? "");
+  useEffect(() => {
+    setExtension(setup.extension ?? "");
+    setNumber(setup.phone_number ?? "");
+  }, [setup.extension, setup.phone_number]);
+  const calling = setup.features.includes("calling");
+  const options = [...(setup.phone_number ? [setup.phone_number] : []), ...setup.available_numbers];
+  const disabled = lock !== null || !calling;
+
+  const suggest = () =>
+    run(async () => {
+      setExtension(await backend.suggestExtension(user.id));
+      return null;
+    });
+  const save = () =>
+    run(async () => {
+      const saved = await backend.setNumbers({
+        user_id: user.id,
+        expected_version: user.version,
+        extension: extension.trim() || null,
+        phone_number: number || null,
+      });
+      onUser(saved);
+      return `Number and extension of ${saved.first_name} ${saved.last_name} saved.`;
+    });
+
+  return (
+    <section className="setup-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Number and extension</h3>
+      {!calling && <p className="help">The license does not include calling, so no number or extension.</p>}
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+      <div className="form-grid">
+        <label htmlFor={`${id}-ext`}>Extension</label>
+        <div className="inline-controls">
+          <input
+            id={`${id}-ext`}
+            className="mono narrow"
+            inputMode="numeric"
+            value={extension}
+            disabled={disabled}
+            aria-invalid={error?.field === "Extension" || undefined}
+            aria-describedby={describedBy(error?.field === "Extension" && `${id}-ext-error`, lock && `${id}-lock`, `${id}-ext-help`)}
+            onChange={(e) => setExtension(e.target.value)}
+          />
+          <button type="button" disabled={disabled} onClick={() => void suggest()}>
+            Suggest
+          </button>
+        </div>
+        <FieldError id={`${id}-ext-error`} error={error} field="Extension" />
+        <p id={`${id}-ext-help`} className="help span-2">
+          3 to 6 digits; leading zeros are kept. Never an emergency number (911, 999, 112).
+        </p>
+        <label htmlFor={`${id}-number`}>Phone number</label>
+        <select
+          id={`${id}-number`}
+          value={number}
+          disabled={disabled}
+          aria-invalid={error?.field === "Phone number" || undefined}
+          aria-describedby={describedBy(error?.field === "Phone number" && `${id}-number-error`)}
+          onChange={(e) => setNumber(e.target.value)}
+        >
+          <option value="">No number</option>
+          {options.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+        <FieldError id={`${id}-number-error`} error={error} field="Phone number" />
+        <p className="help span-2">
+          {setup.available_numbers.length} free number{setup.available_numbers.length === 1 ? "" : "s"} at{" "}
+          {setup.site}.
+        </p>
+      </div>
+      <div className="section-actions">
+        <button type="button" disabled={disabled} onClick={() => void save()}>
+          Save number and extension
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,118 @@
+import { useEffect, useId, useRef, useState } from "react";
+import { backend } from "../../backend";
+import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { describedBy, FieldError, type SectionProps } from "./common";
+
+/** Voicemail on or off, its PIN, email notification and the greeting callers hear. */
+export function VoicemailSection({ setup, user, session, error, run, onSetup }: SectionProps) {
+  const id = useId();
+  const lock = missingPermission(session, "settings.manage");
+  const v = setup.voicemail;
+  const [enabled, setEnabled] = useState(v.enabled);
+  const [email, setEmail] = useState(v.email_notification);
+  const [pin, setPin] = useState("");
+  const [audioUrl, setAudioUrl] = useState<string | null>(null);
+  const audioRef = useRef<HTMLAudioElement>(null);
+  useEffect(() => {
+    setEnabled(v.enabled);
+    setEmail(v.email_notification);
+  }, [v.enabled, v.email_notification]);
+  useEffect(() => () => {
+    if (audioUrl) URL.revokeObjectURL(audioUrl);
+  }, [audioUrl]);
+  const included = setup.features.includes("voicemail");
+  const disabled = lock !== null || !included;
+
+  const save = () =>
+    run(async () => {
+      onSetup(await backend.setVoicemail({ user_id: user.id, enabled, email_notification: email, pin }));
+      setPin("");
+      return `Voicemail of ${user.first_name} ${user.last_name} saved${pin ? " with the new PIN" : ""}.`;
+    });
+  const upload = () =>
+    run(async () => {
+      const updated = await backend.uploadGreeting(user.id);
+      if (!updated) return null;
+      onSetup(updated);
+      return "Greeting uploaded.";
+    });
+  const useDefault = () =>
+    run(async () => {
+      onSetup(await backend.useDefaultGreeting(user.id));
+      return "The default greeting plays again.";
+    });
+  const play = () =>
+    run(async () => {
+      const bytes = await backend.greetingAudio(user.id);
+      setAudioUrl(URL.createObjectURL(new Blob([bytes], { type: "audio/wav" })));
+      return null;
+    });
+  useEffect(() => {
+    if (audioUrl) void audioRef.current?.play().catch(() => undefined);
+  }, [audioUrl]);
+
+  const greeting = v.custom_greeting
+    ? `Custom greeting, ${v.custom_greeting.seconds} s, uploaded ${new Date(v.custom_greeting.created_at).toLocaleDateString()}`
+    : "Default greeting";
+
+  return (
+    <section className="setup-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Voicemail</h3>
+      {!included && <p className="help">The license does not include voicemail.</p>}
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+      <div className="form-grid">
+        <span />
+        <div className="inline-controls">
+          <label className="check">
+            <input type="checkbox" checked={enabled} disabled={disabled} onChange={(e) => setEnabled(e.target.checked)} />
+            Voicemail
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={email} disabled={disabled} onChange={(e) => setEmail(e.target.checked)} />
+            Email notification
+          </label>
+        </div>
+        <label htmlFor={`${id}-pin`}>Voicemail PIN</label>
+        <input
+          id={`${id}-pin`}
+          type="password"
+          className="mono narrow"
+          inputMode="numeric"
+          autoComplete="new-password"
+          value={pin}
+          disabled={disabled}
+          placeholder={v.pin_set ? "Set; type to change" : "4 to 8 digits"}
+          aria-invalid={error?.field === "Voicemail PIN" || undefined}
+          aria-describedby={describedBy(error?.field === "Voicemail PIN" && `${id}-pin-error`, `${id}-pin-help`)}
+          onChange={(e) => setPin(e.target.value)}
+        />
+        <FieldError id={`${id}-pin-error`} error={error} field="Voicemail PIN" />
+        <p id={`${id}-pin-help`} className="help span-2">
+          4 to 8 digits; not one digit repeated, not a run like 1234, not the extension.
+        </p>
+        <span className="label">Greeting</span>
+        <div className="inline-controls">
+          <span>{greeting}</span>
+          <button type="button" disabled={!included} onClick={() => void play()}>
+            Play greeting
+          </button>
+          <button type="button" disabled={disabled} onClick={() => void upload()}>
+            Upload greeting
+          </button>
+          {v.custom_greeting && (
+            <button type="button" disabled={disabled} onClick={() => void useDefault()}>
+              Use default greeting
+            </button>
+          )}
+        </div>
+        <FieldError id={`${id}-greeting-error`} error={error} field="Greeting" />
+        {audioUrl && <audio ref={audioRef} className="span-2" controls src={audioUrl} aria-label="Greeting audio" />}
+      </div>
+      <div className="section-actions">
+        <button type="button" disabled={disabled} onClick={() => void save()}>
+          Save voicemail
+        </button>
+      </div>
+    </section>
+  );
+}
