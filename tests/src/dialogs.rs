@@ -133,12 +133,13 @@ impl App {
         self.press_return_until_closed(title).await;
     }
 
-    /// Opens `path` through a native open dialog (ctrl+L gives a location field).
+    /// Opens `path` (absolute) through a native open dialog.
     pub async fn answer_open_dialog(&self, title: &str, path: &Path) {
         let path = path.to_str().expect("a UTF-8 path");
         self.let_file_chooser_settle(title).await;
-        self.native_keys(title, &["ctrl+l"]).await;
-        self.xdotool(&["type", "--delay", "10", path])
+        // Typing a path that starts with "/" opens GTK's location field with it.
+        self.native_keys(title, &["slash"]).await;
+        self.xdotool(&["type", "--delay", "10", &path[1..]])
             .await
             .expect("xdotool could not type the path");
         self.press_return_until_closed(title).await;
@@ -162,10 +163,16 @@ impl App {
             if self.try_native_window(title).await.is_none() {
                 return;
             }
-            assert!(
-                Instant::now() < deadline,
-                "native dialog {title:?} does not close"
-            );
+            if Instant::now() > deadline {
+                // What the dialog shows, for whoever reads the failure.
+                let shot = format!("/tmp/licensedesk-e2e-native-{}.png", std::process::id());
+                let _ = Command::new("import")
+                    .args(["-window", "root", &shot])
+                    .env("DISPLAY", self.display())
+                    .output()
+                    .await;
+                panic!("native dialog {title:?} does not close; the screen is in {shot}");
+            }
             self.keys(&["Return"]).await;
         }
     }

@@ -195,3 +195,70 @@ async fn a_new_user_is_set_up_and_all_of_it_is_kept_after_a_restart() {
     );
     app.quit().await;
 }
+
+/// A 2-second 8 kHz mono PCM WAV: a plain 440 Hz tone.
+fn greeting_wav() -> Vec<u8> {
+    let samples: Vec<i16> = (0..16_000)
+        .map(|i| ((i as f32 * 440.0 * std::f32::consts::TAU / 8000.0).sin() * 8000.0) as i16)
+        .collect();
+    let data_len = (samples.len() * 2) as u32;
+    let mut wav = Vec::new();
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data_len).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    for v in [16u32, 0x0001_0001, 8000, 16_000, 0x0010_0002] {
+        wav.extend_from_slice(&v.to_le_bytes());
+    }
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&data_len.to_le_bytes());
+    for s in samples {
+        wav.extend_from_slice(&s.to_le_bytes());
+    }
+    wav
+}
+
+#[tokio::test]
+async fn a_greeting_is_uploaded_and_a_leaving_user_is_offboarded() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("org.sqlite")).await;
+    let (name, row) = app.licensed_user_with_recordings().await;
+    assert_ne!(row.cell("Extension"), "None", "{row:?}");
+    let editor = app.open_user_editor(&name).await;
+
+    // A greeting through the native open dialog: a file that is not WAV is refused.
+    let junk = dir.path().join("greeting.wav");
+    std::fs::write(&junk, "not audio").unwrap();
+    let upload = field(&app, &editor, "button", "Upload greeting").await;
+    app.click(&upload).await;
+    app.answer_open_dialog("Upload voicemail greeting", &junk)
+        .await;
+    app.wait_for_message("alert", "Greeting: is not a WAV file")
+        .await;
+    let wav = dir.path().join("welcome.wav");
+    std::fs::write(&wav, greeting_wav()).unwrap();
+    app.click(&upload).await;
+    app.answer_open_dialog("Upload voicemail greeting", &wav)
+        .await;
+    app.wait_for_message("status", "Greeting uploaded.").await;
+    app.wait_for_text("Custom greeting, 2 s").await;
+
+    // Offboarding: the removal's warning, then the native confirmation.
+    app.select_tab(&editor, "Profile").await;
+    let offboard = field(&app, &editor, "button", "Offboard user").await;
+    app.click(&offboard).await;
+    app.wait_for_text("Warning: data loss").await;
+    shot(&app, "offboarding").await;
+    let go_on = field(&app, &editor, "button", "Continue").await;
+    app.click(&go_on).await;
+    app.confirm_native_dialog(&format!("Offboard {name}?"))
+        .await;
+    app.wait_for_message("status", &format!("{name} offboarded."))
+        .await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    let row = app.user_row(&name).await;
+    assert_eq!(row.cell("License"), "No license");
+    assert_eq!(row.cell("Extension"), "None");
+    assert_eq!(row.cell("Phone number"), "None");
+    assert_eq!(row.cell("Status"), "Suspended");
+    app.quit().await;
+}
