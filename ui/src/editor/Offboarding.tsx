@@ -1,7 +1,8 @@
 import { useId, useState } from "react";
-import { backend, BackendError, type RemovalImpact, type SessionInfo, type UserDetail } from "../backend";
+import { backend, type RemovalImpact, type SessionInfo, type UserDetail } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { RemovalWarning } from "./RemovalWarning";
+import { useStep } from "./useStep";
 
 type Props = {
   user: UserDetail;
@@ -25,23 +26,10 @@ export function Offboarding({ user, session, onDone }: Props) {
     (user.phone_number || user.extension ? missingPermission(session, "numbers.manage") : null);
   const [impact, setImpact] = useState<RemovalImpact | null>(null);
   const [started, setStarted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BackendError | null>(null);
+  const { busy, error, setError, step } = useStep();
   const [notice, setNotice] = useState<string | null>(null);
   const name = `${user.first_name} ${user.last_name}`;
   const done = user.status === "suspended" && !user.license && !user.phone_number && !user.extension;
-
-  async function step(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(e as BackendError);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const start = () =>
     step(async () => {

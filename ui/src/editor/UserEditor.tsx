@@ -12,6 +12,7 @@ import {
 } from "./licenseChange";
 import { RemovalWarning } from "./RemovalWarning";
 import { UserHistory } from "./UserHistory";
+import { useStep } from "./useStep";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
 import { UserSetupPanel } from "./setup/UserSetupPanel";
 import { Offboarding } from "./Offboarding";
@@ -36,11 +37,10 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   const [products, setProducts] = useState<ProductInventory[]>([]);
   const [choice, setChoice] = useState<LicenseChoice>("none");
   const [tab, setTab] = useState<Tab>(initialTab ?? "Profile");
-  const [error, setError] = useState<BackendError | null>(null);
+  // A removal step (impact, export, native confirmation) is under way while busy.
+  const { busy, error, setError, step } = useStep();
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  // A removal step (impact, export, native confirmation) is under way.
-  const [busy, setBusy] = useState(false);
   const [staged, setStaged] = useState<Staged | null>(null);
   const [cancelOld, setCancelOld] = useState(false);
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -70,19 +70,6 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   const warning = unconfirmedImpact(staged);
   // A choice that could not become a change (no free seat): Save would do nothing.
   const unresolved = user !== null && choice !== currentChoice(user) && change.kind === "none";
-
-  /** Runs a step that talks to the backend, showing its failure in the editor. */
-  async function step(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(e as BackendError);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const startRemoval = () =>
     step(async () => {
