@@ -71,6 +71,16 @@ fn declarations() -> String {
         UserSetup::decl(&cfg),
         OffboardUser::decl(&cfg),
         OffboardReceipt::decl(&cfg),
+        ImportIssue::decl(&cfg),
+        ImportLine::decl(&cfg),
+        SeatNeed::decl(&cfg),
+        ImportPreview::decl(&cfg),
+        ImportReceipt::decl(&cfg),
+        BulkAction::decl(&cfg),
+        BulkRequest::decl(&cfg),
+        BulkLine::decl(&cfg),
+        BulkPreview::decl(&cfg),
+        BulkReceipt::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

@@ -90,15 +90,15 @@ fn entries(conn: &Connection, user: &UserDetail) -> Result<(Vec<Entry>, serde_js
     Ok((out, serde_json::Value::Object(counts)))
 }
 
-/// Writes the bundle of `user`'s data to `dest`, atomically.
-pub(crate) fn write(
+/// A user's files and manifest, under `folder` ("" for a bundle of one user).
+fn user_entries(
     conn: &Connection,
     user: &UserDetail,
     generated_at: &str,
     purpose: &str,
-    dest: &Path,
-) -> Result<BundleReceipt> {
-    let (files, counts) = entries(conn, user)?;
+    folder: &str,
+) -> Result<Vec<Entry>> {
+    let (mut files, counts) = entries(conn, user)?;
     let listing: Vec<_> = files
         .iter()
         .map(|f| json!({ "path": f.path, "bytes": f.bytes.len(), "sha256": sha256_hex(&f.bytes) }))
@@ -123,7 +123,49 @@ pub(crate) fn write(
     });
     let manifest = serde_json::to_vec_pretty(&manifest)
         .map_err(|e| Error::Internal(format!("manifest: {e}")))?;
+    files.push(Entry {
+        path: MANIFEST.to_owned(),
+        bytes: manifest,
+    });
+    for f in &mut files {
+        f.path = format!("{folder}{}", f.path);
+    }
+    Ok(files)
+}
 
+/// Writes the bundle of `user`'s data to `dest`, atomically.
+pub(crate) fn write(
+    conn: &Connection,
+    user: &UserDetail,
+    generated_at: &str,
+    purpose: &str,
+    dest: &Path,
+) -> Result<BundleReceipt> {
+    write_zip(
+        &user_entries(conn, user, generated_at, purpose, "")?,
+        generated_at,
+        dest,
+    )
+}
+
+/// One ZIP for several users: a folder each, `<first>-<last>-<id>/`, with its own manifest.
+pub(crate) fn write_many(
+    conn: &Connection,
+    users: &[UserDetail],
+    generated_at: &str,
+    purpose: &str,
+    dest: &Path,
+) -> Result<BundleReceipt> {
+    let mut files = Vec::new();
+    for user in users {
+        let folder = format!("{}-{}/", slug_of(user), user.id);
+        files.extend(user_entries(conn, user, generated_at, purpose, &folder)?);
+    }
+    write_zip(&files, generated_at, dest)
+}
+
+/// Writes `files` into a ZIP at `dest`: to a hidden partial file first, renamed when whole.
+fn write_zip(files: &[Entry], generated_at: &str, dest: &Path) -> Result<BundleReceipt> {
     let dir = dest
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -138,10 +180,7 @@ pub(crate) fn write(
         let opts = SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip_time(generated_at));
-        for f in files.iter().chain(std::iter::once(&Entry {
-            path: MANIFEST.to_owned(),
-            bytes: manifest.clone(),
-        })) {
+        for f in files {
             zip.start_file(f.path.as_str(), opts)
                 .map_err(|e| io_error(&partial, e))?;
             zip.write_all(&f.bytes).map_err(|e| io_error(&partial, e))?;
@@ -157,7 +196,7 @@ pub(crate) fn write(
     let written = std::fs::read(dest).map_err(|e| io_error(dest, e))?;
     Ok(BundleReceipt {
         path: dest.display().to_string(),
-        files: files.len() as i64 + 1,
+        files: files.len() as i64,
         bytes: written.len() as i64,
         sha256: sha256_hex(&written),
     })
@@ -184,6 +223,15 @@ fn zip_time(rfc3339: &str) -> zip::DateTime {
 
 /// `<first>-<last>-export-<yyyy-mm-dd>.zip`: letters kept (any script), lower-cased; the rest become hyphens.
 pub fn default_file_name(user: &UserDetail, today: &str) -> String {
+    format!(
+        "{}-export-{}.zip",
+        slug_of(user),
+        &today[..10.min(today.len())]
+    )
+}
+
+/// `<first>-<last>`: letters kept (any script), lower-cased; the rest become hyphens.
+fn slug_of(user: &UserDetail) -> String {
     let slug = |s: &str| -> String {
         s.chars()
             .map(|c| {
@@ -197,10 +245,5 @@ pub fn default_file_name(user: &UserDetail, today: &str) -> String {
             .trim_matches('-')
             .to_owned()
     };
-    format!(
-        "{}-{}-export-{}.zip",
-        slug(&user.first_name),
-        slug(&user.last_name),
-        &today[..10.min(today.len())]
-    )
+    format!("{}-{}", slug(&user.first_name), slug(&user.last_name))
 }

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::licenses::{
     assign_in, free_seat, product_features, product_name, Feature, LicenseFamily,
 };
-use crate::org::{Actor, Org};
+use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::removal::{discard_on_error, remove_in, RemovalImpact};
 use crate::users::{self, UserDetail};
@@ -63,8 +63,8 @@ pub struct ChangeReceipt {
     pub cancellation: Option<CostPreview>,
 }
 
-struct Plan {
-    kind: ChangeKind,
+pub(crate) struct Plan {
+    pub kind: ChangeKind,
     from_id: i64,
     from: String,
     to: String,
@@ -81,7 +81,7 @@ fn family(conn: &rusqlite::Connection, product_id: i64) -> Result<LicenseFamily>
     LicenseFamily::from_key(&key)
 }
 
-fn plan(conn: &rusqlite::Connection, user: &UserDetail, to_id: i64) -> Result<Plan> {
+pub(crate) fn plan(conn: &rusqlite::Connection, user: &UserDetail, to_id: i64) -> Result<Plan> {
     let held = user.license.as_ref().ok_or_else(|| Error::NotLicensed {
         user: user.full_name(),
     })?;
@@ -114,6 +114,49 @@ fn plan(conn: &rusqlite::Connection, user: &UserDetail, to_id: i64) -> Result<Pl
             .copied()
             .collect(),
     })
+}
+
+/// Moves the user to a free seat of another product of the same family, with its audit
+/// entry. Features the new product lacks are switched off; their data stays for a later
+/// upgrade. The caller bumps the user's version.
+pub(crate) fn move_within_family_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    p: &Plan,
+    to_id: i64,
+) -> Result<()> {
+    let new_seat = free_seat(tx, to_id)?;
+    tx.execute(
+        "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL WHERE user_id = ?1",
+        [user.id],
+    )?;
+    tx.execute(
+        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
+        params![user.id, ctx.now, new_seat],
+    )?;
+    if p.loses.contains(&Feature::Voicemail) {
+        tx.execute(
+            "UPDATE voicemail_settings SET enabled = 0 WHERE user_id = ?1",
+            [user.id],
+        )?;
+    }
+    if p.loses.contains(&Feature::CallForwarding) {
+        tx.execute(
+            "UPDATE forwarding_rules SET enabled = 0 WHERE user_id = ?1",
+            [user.id],
+        )?;
+    }
+    let label = user.full_name();
+    let mut entry = AuditEntry::new("license.change");
+    entry.target_user_id = Some(user.id);
+    entry.target_label = Some(&label);
+    entry.before = Some(json!({ "license": p.from }));
+    entry.after = Some(json!({
+        "license": p.to, "seat_id": new_seat, "gains": p.gains, "loses": p.loses,
+    }));
+    ctx.audit(tx, &entry)?;
+    Ok(())
 }
 
 impl Org {
@@ -175,32 +218,8 @@ impl Org {
             };
             match p.kind {
                 ChangeKind::SameFamily => {
-                    let new_seat = free_seat(tx, req.product_id)?;
-                    tx.execute(
-                        "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL WHERE user_id = ?1",
-                        [user.id],
-                    )?;
-                    tx.execute(
-                        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
-                        params![user.id, ctx.now, new_seat],
-                    )?;
-                    // Lost features are switched off; their data stays for a later upgrade.
-                    if p.loses.contains(&Feature::Voicemail) {
-                        tx.execute("UPDATE voicemail_settings SET enabled = 0 WHERE user_id = ?1", [user.id])?;
-                    }
-                    if p.loses.contains(&Feature::CallForwarding) {
-                        tx.execute("UPDATE forwarding_rules SET enabled = 0 WHERE user_id = ?1", [user.id])?;
-                    }
+                    move_within_family_in(tx, ctx, &user, &p, req.product_id)?;
                     let cancellation = cancel_old(tx)?;
-                    let label = user.full_name();
-                    let mut entry = AuditEntry::new("license.change");
-                    entry.target_user_id = Some(user.id);
-                    entry.target_label = Some(&label);
-                    entry.before = Some(json!({ "license": p.from }));
-                    entry.after = Some(json!({
-                        "license": p.to, "seat_id": new_seat, "gains": p.gains, "loses": p.loses,
-                    }));
-                    ctx.audit(tx, &entry)?;
                     users::bump_version(tx, user.id, ctx)?;
                     Ok(ChangeReceipt {
                         user: users::user_detail(tx, user.id)?,

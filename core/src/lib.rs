@@ -7,6 +7,7 @@ pub mod app_access;
 mod audio;
 pub mod audit;
 pub mod billing;
+pub mod bulk;
 pub mod bundle;
 pub mod change;
 pub mod clock;
@@ -27,6 +28,7 @@ pub mod recordings;
 pub mod removal;
 mod settings;
 pub mod setup;
+pub mod user_csv;
 mod user_data;
 pub mod users;
 pub mod validate;
@@ -48,6 +50,7 @@ pub use audit::{AuditPage, AuditQuery, AuditRow, AuditVerification};
 pub use billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
 };
+pub use bulk::{BulkAction, BulkLine, BulkPreview, BulkReceipt, BulkRequest};
 pub use bundle::BundleReceipt;
 pub use change::{ChangeKind, ChangeLicense, ChangePreview, ChangeReceipt};
 pub use db::OpenFailure;
@@ -63,6 +66,7 @@ pub use permission::Permission;
 pub use recordings::{RecordingQuery, RecordingRow};
 pub use removal::{RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive};
 pub use setup::{ChecklistItem, SetupState, UserSetup};
+pub use user_csv::{ImportIssue, ImportLine, ImportPreview, ImportReceipt, SeatNeed};
 pub use users::{
     HeldLicense, LicenseFilter, UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserStatus,
 };

@@ -255,3 +255,59 @@ export type OffboardReceipt = { user: UserDetail,
  * What was done, in order, as sentences.
  */
 steps: Array<string>, safety_archive: BundleReceipt | null, };
+
+export type ImportIssue = { row: number, column: string, message: string, };
+
+export type ImportLine = { row: number, name: string, email: string, 
+/**
+ * What happens, e.g. "Extension: 2041 → 2042", "License: Voice Pro".
+ */
+changes: Array<string>, };
+
+export type SeatNeed = { product: string, needed: number, available: number, monthly_price_cents: number, };
+
+export type ImportPreview = { rows: number, issues: Array<ImportIssue>, new_users: Array<ImportLine>, changed_users: Array<ImportLine>, unchanged: number, seats: Array<SeatNeed>, 
+/**
+ * What buying the missing seats would add to the monthly bill.
+ */
+missing_seats_monthly_cents: number, 
+/**
+ * Nothing stands in the way: apply will do exactly this.
+ */
+ready: boolean, };
+
+export type ImportReceipt = { added: number, updated: number, unchanged: number, };
+
+export type BulkAction = { "kind": "assign", product_id: number, } | { "kind": "change", product_id: number, } | { "kind": "remove" };
+
+export type BulkRequest = { user_ids: number[], action: BulkAction, };
+
+export type BulkLine = { user_id: number, name: string, 
+/**
+ * What happens to this user, or why nothing does.
+ */
+outcome: string, applies: boolean, 
+/**
+ * The user's call history, voicemails, forwarding and devices are deleted.
+ */
+deletes_data: boolean, };
+
+export type BulkPreview = { lines: Array<BulkLine>, applies: number, seats_needed: number, seats_available: number, 
+/**
+ * Why nothing can be applied: too few seats.
+ */
+shortfall: string | null, 
+/**
+ * Users whose data would be deleted (removal, or a change of license type).
+ */
+deleting: number, 
+/**
+ * Totals of what would be deleted, in one sentence.
+ */
+data_loss: string | null, };
+
+export type BulkReceipt = { applied: number, skipped: number, 
+/**
+ * One safety archive per user whose data was deleted.
+ */
+safety_archives: number, message: string, };

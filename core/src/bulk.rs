@@ -1,0 +1,321 @@
+//! Bulk license work on users picked in the list: assign, change or remove, for any number
+//! of users, in one transaction. The preview says per user what happens; with too few seats
+//! nothing is applied and the shortfall is named.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::audit::AuditEntry;
+use crate::bundle::{self, BundleReceipt};
+use crate::change::{move_within_family_in, plan as change_plan, ChangeKind};
+use crate::error::{Error, Result};
+use crate::licenses::{assign_in, product_name};
+use crate::org::{Actor, Org};
+use crate::permission::Permission;
+use crate::removal::{impact, remove_in, Removed};
+use crate::users::{self, UserDetail};
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BulkAction {
+    Assign {
+        #[ts(type = "number")]
+        product_id: i64,
+    },
+    Change {
+        #[ts(type = "number")]
+        product_id: i64,
+    },
+    Remove,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct BulkRequest {
+    #[ts(type = "number[]")]
+    pub user_ids: Vec<i64>,
+    pub action: BulkAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BulkLine {
+    #[ts(type = "number")]
+    pub user_id: i64,
+    pub name: String,
+    /// What happens to this user, or why nothing does.
+    pub outcome: String,
+    pub applies: bool,
+    /// The user's call history, voicemails, forwarding and devices are deleted.
+    pub deletes_data: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BulkPreview {
+    pub lines: Vec<BulkLine>,
+    #[ts(type = "number")]
+    pub applies: i64,
+    #[ts(type = "number")]
+    pub seats_needed: i64,
+    #[ts(type = "number")]
+    pub seats_available: i64,
+    /// Why nothing can be applied: too few seats.
+    pub shortfall: Option<String>,
+    /// Users whose data would be deleted (removal, or a change of license type).
+    #[ts(type = "number")]
+    pub deleting: i64,
+    /// Totals of what would be deleted, in one sentence.
+    pub data_loss: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct BulkReceipt {
+    #[ts(type = "number")]
+    pub applied: i64,
+    #[ts(type = "number")]
+    pub skipped: i64,
+    /// One safety archive per user whose data was deleted.
+    #[ts(type = "number")]
+    pub safety_archives: i64,
+    pub message: String,
+}
+
+enum Step {
+    Skip(String),
+    Assign(i64),
+    Move(i64),
+    Replace(i64),
+    Remove,
+}
+
+fn step(conn: &rusqlite::Connection, user: &UserDetail, action: &BulkAction) -> Result<Step> {
+    let held = user.license.as_ref().map(|l| l.product_name.clone());
+    Ok(match (action, held) {
+        (BulkAction::Assign { product_id }, None) => Step::Assign(*product_id),
+        (BulkAction::Assign { .. }, Some(held)) => Step::Skip(format!("already holds {held}")),
+        (BulkAction::Change { .. } | BulkAction::Remove, None) => {
+            Step::Skip("holds no license".to_owned())
+        }
+        (BulkAction::Change { product_id }, Some(held)) => {
+            if user
+                .license
+                .as_ref()
+                .is_some_and(|l| l.product_id == *product_id)
+            {
+                Step::Skip(format!("already holds {held}"))
+            } else if change_plan(conn, user, *product_id)?.kind == ChangeKind::SameFamily {
+                Step::Move(*product_id)
+            } else {
+                Step::Replace(*product_id)
+            }
+        }
+        (BulkAction::Remove, Some(_)) => Step::Remove,
+    })
+}
+
+fn target(action: &BulkAction) -> Option<i64> {
+    match action {
+        BulkAction::Assign { product_id } | BulkAction::Change { product_id } => Some(*product_id),
+        BulkAction::Remove => None,
+    }
+}
+
+fn load_users(conn: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<UserDetail>> {
+    if ids.is_empty() {
+        return Err(Error::invalid("Users", "select at least one user."));
+    }
+    let mut seen = std::collections::HashSet::new();
+    ids.iter()
+        .filter(|id| seen.insert(**id))
+        .map(|&id| users::user_detail(conn, id))
+        .collect()
+}
+
+fn preview(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<BulkPreview> {
+    let users = load_users(conn, &req.user_ids)?;
+    let product = target(&req.action)
+        .map(|p| product_name(conn, p))
+        .transpose()?;
+    let to = product.clone().unwrap_or_default();
+    let mut lines = Vec::with_capacity(users.len());
+    let (mut totals, mut deleting) = ([0i64; 4], 0);
+    for user in &users {
+        let s = step(conn, user, &req.action)?;
+        let from = user
+            .license
+            .as_ref()
+            .map(|l| l.product_name.clone())
+            .unwrap_or_default();
+        let deletes = matches!(s, Step::Replace(_) | Step::Remove);
+        if deletes {
+            let i = impact(conn, user)?;
+            for (t, n) in totals.iter_mut().zip([
+                i.call_history,
+                i.voicemails,
+                i.forwarding_rules,
+                i.device_activations,
+            ]) {
+                *t += n;
+            }
+            deleting += 1;
+        }
+        let outcome = match &s {
+            Step::Skip(why) => format!("Skipped: {why}."),
+            Step::Assign(_) => format!("Gets {to}."),
+            Step::Move(_) => {
+                format!("Moves from {from} to {to}; keeps number, voicemail and history.")
+            }
+            Step::Replace(_) => {
+                format!("Changes from {from} to {to}, another license type: its data is deleted.")
+            }
+            Step::Remove => {
+                format!("Loses {from}: its data is deleted, number and extension released.")
+            }
+        };
+        lines.push(BulkLine {
+            user_id: user.id,
+            name: user.full_name(),
+            outcome,
+            applies: !matches!(s, Step::Skip(_)),
+            deletes_data: deletes,
+        });
+    }
+    let applies = lines.iter().filter(|l| l.applies).count() as i64;
+    let (seats_needed, seats_available) = match target(&req.action) {
+        Some(p) => {
+            let free: i64 = conn.query_row(
+                "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
+                [p],
+                |r| r.get(0),
+            )?;
+            (applies, free)
+        }
+        None => (0, 0),
+    };
+    let shortfall = (seats_needed > seats_available).then(|| {
+        format!(
+            "{seats_needed} {to} licenses are needed and {seats_available} are free: purchase {} more, or select fewer users.",
+            seats_needed - seats_available
+        )
+    });
+    let data_loss = (deleting > 0).then(|| {
+        format!(
+            "Deletes the data of {deleting} user{}: {} call history entries, {} voicemails, {} forwarding rules and {} device activations. Call recordings are kept; a safety archive of each user is kept 30 days.",
+            if deleting == 1 { "" } else { "s" },
+            totals[0], totals[1], totals[2], totals[3]
+        )
+    });
+    Ok(BulkPreview {
+        lines,
+        applies,
+        seats_needed,
+        seats_available,
+        shortfall,
+        deleting,
+        data_loss,
+    })
+}
+
+impl Org {
+    pub fn bulk_preview(&self, actor: Actor, req: &BulkRequest) -> Result<BulkPreview> {
+        let permission = match req.action {
+            BulkAction::Remove => Permission::LicensesRemove,
+            _ => Permission::LicensesAssign,
+        };
+        self.read(actor, permission, |conn| preview(conn, req))
+    }
+
+    /// One ZIP with a folder per selected user who holds a license: the export before a bulk
+    /// removal.
+    pub fn export_users_data(
+        &mut self,
+        actor: Actor,
+        user_ids: &[i64],
+        dest: &std::path::Path,
+    ) -> Result<BundleReceipt> {
+        self.change(
+            actor,
+            Permission::LicensesRemove,
+            "user.export",
+            |tx, ctx| {
+                let users: Vec<UserDetail> = load_users(tx, user_ids)?
+                    .into_iter()
+                    .filter(|u| u.license.is_some())
+                    .collect();
+                let receipt = bundle::write_many(tx, &users, ctx.now, "export", dest)?;
+                let mut entry = AuditEntry::new("user.export");
+                entry.after = Some(json!({ "path": receipt.path, "sha256": receipt.sha256,
+                "users": users.iter().map(|u| u.id).collect::<Vec<_>>() }));
+                ctx.audit(tx, &entry)?;
+                Ok(receipt)
+            },
+        )
+    }
+
+    /// Applies the action to every user it applies to, in one transaction, or to none.
+    pub fn bulk_apply(&mut self, actor: Actor, req: &BulkRequest) -> Result<BulkReceipt> {
+        let archive = self.archive_plan();
+        let permission = match req.action {
+            BulkAction::Remove => Permission::LicensesRemove,
+            _ => Permission::LicensesAssign,
+        };
+        let mut removed: Vec<Removed> = Vec::new();
+        let result = self.change(actor, permission, "license.bulk", |tx, ctx| {
+            let p = preview(tx, req)?;
+            if let Some(short) = p.shortfall {
+                return Err(Error::invalid("License", short));
+            }
+            if p.deleting > 0 {
+                ctx.require(tx, Permission::LicensesRemove)?;
+            }
+            let users = load_users(tx, &req.user_ids)?;
+            for user in &users {
+                match step(tx, user, &req.action)? {
+                    Step::Skip(_) => continue,
+                    Step::Assign(product) => {
+                        assign_in(tx, ctx, user, product)?;
+                    }
+                    Step::Move(product) => {
+                        let cp = change_plan(tx, user, product)?;
+                        move_within_family_in(tx, ctx, user, &cp, product)?;
+                    }
+                    Step::Replace(product) => {
+                        removed.push(remove_in(tx, ctx, user, &archive)?);
+                        assign_in(tx, ctx, &users::user_detail(tx, user.id)?, product)?;
+                    }
+                    Step::Remove => removed.push(remove_in(tx, ctx, user, &archive)?),
+                }
+                users::bump_version(tx, user.id, ctx)?;
+            }
+            let mut entry = AuditEntry::new("license.bulk");
+            entry.after = Some(json!({ "action": req.action, "applied": p.applies,
+                "skipped": p.lines.len() as i64 - p.applies }));
+            ctx.audit(tx, &entry)?;
+            let skipped = p.lines.len() as i64 - p.applies;
+            Ok(BulkReceipt {
+                applied: p.applies,
+                skipped,
+                safety_archives: removed.len() as i64,
+                message: format!(
+                    "Done for {} user{}{}.",
+                    p.applies,
+                    if p.applies == 1 { "" } else { "s" },
+                    if skipped > 0 {
+                        format!("; {skipped} skipped")
+                    } else {
+                        String::new()
+                    }
+                ),
+            })
+        });
+        // The safety archives only stay if the change they belong to went through.
+        if result.is_err() {
+            for r in &removed {
+                let _ = std::fs::remove_file(&r.archive.path);
+            }
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests;

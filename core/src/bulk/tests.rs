@@ -1,0 +1,150 @@
+use super::*;
+use crate::billing::SeatChange;
+use crate::testing::{demo_org, product_id, sign_in, snapshot, unlicensed_users};
+
+const TABLES: &[&str] = &[
+    "users",
+    "seats",
+    "phone_numbers",
+    "call_history",
+    "voicemails",
+];
+
+fn holders(org: &Org, product: &str, n: usize) -> Vec<i64> {
+    let mut stmt = org
+        .conn
+        .prepare(
+            "SELECT s.user_id FROM seats s JOIN products p ON p.id = s.product_id
+             WHERE p.name = ?1 AND s.status = 'assigned' ORDER BY s.user_id LIMIT ?2",
+        )
+        .unwrap();
+    stmt.query_map(rusqlite::params![product, n as i64], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn too_few_seats_applies_nothing_and_names_the_shortfall_then_all_are_assigned_at_once() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let mut ids: Vec<i64> = unlicensed_users(&org).iter().map(|u| u.id).collect();
+    let licensed = holders(&org, "Voice Pro", 1)[0];
+    ids.push(licensed);
+    let pro = product_id(&org, "Voice Pro");
+    let req = BulkRequest {
+        user_ids: ids.clone(),
+        action: BulkAction::Assign { product_id: pro },
+    };
+    let p = org.bulk_preview(admin, &req).unwrap();
+    let want = ids.len() as i64 - 1;
+    assert_eq!(p.applies, want);
+    assert!(p
+        .lines
+        .iter()
+        .any(|l| l.user_id == licensed && l.outcome.starts_with("Skipped: already holds")));
+    let short = p.shortfall.clone().unwrap();
+    assert!(
+        short.starts_with(&format!(
+            "{want} Voice Pro licenses are needed and {} are free",
+            p.seats_available
+        )),
+        "{short}"
+    );
+    let before = snapshot(&org, TABLES);
+    let e = org.bulk_apply(admin, &req).unwrap_err();
+    assert_eq!(e.payload().field.as_deref(), Some("License"));
+    assert_eq!(snapshot(&org, TABLES), before);
+
+    let missing = want - p.seats_available;
+    org.purchase_licenses(
+        admin,
+        &SeatChange {
+            product_id: pro,
+            quantity: missing.to_string(),
+        },
+    )
+    .unwrap();
+    let receipt = org.bulk_apply(admin, &req).unwrap();
+    assert_eq!((receipt.applied, receipt.skipped), (want, 1));
+    let still_unlicensed = unlicensed_users(&org).len();
+    assert_eq!(still_unlicensed, 0);
+}
+
+#[test]
+fn a_bulk_removal_exports_one_zip_with_a_folder_per_user_and_keeps_safety_archives() {
+    let (dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "sam.okafor");
+    let ids = holders(&org, "Voice Pro", 3);
+    let req = BulkRequest {
+        user_ids: ids.clone(),
+        action: BulkAction::Remove,
+    };
+    let p = org.bulk_preview(admin, &req).unwrap();
+    assert_eq!(p.deleting, 3);
+    assert!(p
+        .data_loss
+        .unwrap()
+        .starts_with("Deletes the data of 3 users:"));
+    let dest = dir.path().join("three.zip");
+    let export = org.export_users_data(admin, &ids, &dest).unwrap();
+    let zip = zip::ZipArchive::new(std::fs::File::open(&dest).unwrap()).unwrap();
+    let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
+    let folders: std::collections::BTreeSet<&str> =
+        names.iter().map(|n| n.split('/').next().unwrap()).collect();
+    assert_eq!(folders.len(), 3, "{folders:?}");
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.ends_with("/manifest.json"))
+            .count(),
+        3
+    );
+    assert!(export.files > 3);
+    let receipt = org.bulk_apply(admin, &req).unwrap();
+    assert_eq!((receipt.applied, receipt.safety_archives), (3, 3));
+    for id in ids {
+        let u = users::user_detail(&org.conn, id).unwrap();
+        assert!(u.license.is_none() && u.extension.is_none());
+        assert_eq!(org.safety_archives(admin, id).unwrap().len(), 1);
+    }
+}
+
+#[test]
+fn a_change_within_the_family_keeps_data_and_roles_are_checked() {
+    let (_dir, mut org) = demo_org();
+    let ids = holders(&org, "Voice Pro", 2);
+    let ent = product_id(&org, "Voice Enterprise");
+    let req = BulkRequest {
+        user_ids: ids.clone(),
+        action: BulkAction::Change { product_id: ent },
+    };
+    let helpdesk = sign_in(&mut org, "priya.nair");
+    assert_eq!(
+        org.bulk_apply(helpdesk, &req).unwrap_err().code(),
+        "permission_denied"
+    );
+    let admin = sign_in(&mut org, "sam.okafor");
+    let p = org.bulk_preview(admin, &req).unwrap();
+    assert_eq!(p.deleting, 0);
+    assert!(p.lines.iter().all(|l| l
+        .outcome
+        .starts_with("Moves from Voice Pro to Voice Enterprise")));
+    let calls_before = snapshot(&org, &["call_history"]);
+    org.bulk_apply(admin, &req).unwrap();
+    assert_eq!(snapshot(&org, &["call_history"]), calls_before);
+    for id in ids {
+        let u = users::user_detail(&org.conn, id).unwrap();
+        assert_eq!(u.license.as_ref().unwrap().product_name, "Voice Enterprise");
+    }
+    let e = org
+        .bulk_preview(
+            admin,
+            &BulkRequest {
+                user_ids: vec![],
+                action: BulkAction::Remove,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.payload().field.as_deref(), Some("Users"));
+}
