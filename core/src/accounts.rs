@@ -22,6 +22,8 @@ pub struct SessionInfo {
     pub display_name: String,
     pub role: String,
     pub organization: String,
+    /// ISO code of the organization's currency, for showing amounts.
+    pub currency: String,
     pub permissions: Vec<Permission>,
     /// One explanation for each permission the role lacks.
     pub missing: Vec<MissingPermission>,
@@ -328,6 +330,7 @@ impl Org {
         Ok(SessionInfo {
             account_id: account.id,
             organization: crate::settings::organization_name(&self.conn)?,
+            currency: crate::settings::currency(&self.conn)?,
             permissions: account.permissions.iter().copied().collect(),
             login: account.login,
             display_name: account.display_name,

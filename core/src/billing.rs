@@ -394,14 +394,7 @@ impl Org {
             let total: i64 = lines.iter().map(|l| l.monthly_cents).sum();
             let pending_cents: i64 = rows.iter().map(|r| r.5 * r.2).sum();
             Ok(BillingSummary {
-                currency: conn
-                    .query_row(
-                        "SELECT value FROM org_settings WHERE key = 'currency'",
-                        [],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .unwrap_or_else(|| "USD".to_owned()),
+                currency: crate::settings::currency(conn)?,
                 unassigned_seats: lines.iter().map(|l| l.unassigned_seats).sum(),
                 unassigned_monthly_cents: lines
                     .iter()
@@ -420,7 +413,8 @@ impl Org {
 
     /// Writes the history as CSV to `dest`.
     pub fn export_billing_history(&mut self, actor: Actor, dest: &std::path::Path) -> Result<()> {
-        let csv = history_csv(&self.billing_history(actor)?)?;
+        let currency = crate::settings::currency(&self.conn)?;
+        let csv = history_csv(&self.billing_history(actor)?, &currency)?;
         crate::files::write_atomically(dest, &csv)
     }
 
@@ -549,7 +543,7 @@ fn billing_history(conn: &Connection) -> Result<Vec<BillingEvent>> {
     Ok(events)
 }
 
-fn history_csv(events: &[BillingEvent]) -> Result<Vec<u8>> {
+fn history_csv(events: &[BillingEvent], currency: &str) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let fail = |e: csv::Error| Error::Internal(format!("CSV: {e}"));
     w.write_record([
@@ -577,7 +571,7 @@ fn history_csv(events: &[BillingEvent]) -> Result<Vec<u8>> {
                 "purchase".into(),
                 product_name.clone(),
                 quantity.to_string(),
-                crate::money::format_cents(*monthly_change_cents),
+                crate::money::format_money(*monthly_change_cents, currency),
                 by.clone().unwrap_or_default(),
                 String::new(),
                 "done".into(),
@@ -596,7 +590,7 @@ fn history_csv(events: &[BillingEvent]) -> Result<Vec<u8>> {
                 "cancellation".into(),
                 product_name.clone(),
                 quantity.to_string(),
-                crate::money::format_cents(*monthly_change_cents),
+                crate::money::format_money(*monthly_change_cents, currency),
                 by.clone().unwrap_or_default(),
                 effective_on.clone(),
                 match status {
@@ -867,8 +861,9 @@ mod tests {
         let billing = sign_in(&mut org, "lee.chen");
         org.request_cancellation(billing, &change(&org, "Meetings Plus", "1"))
             .unwrap();
-        let csv = String::from_utf8(history_csv(&org.billing_history(billing).unwrap()).unwrap())
-            .unwrap();
+        let csv =
+            String::from_utf8(history_csv(&org.billing_history(billing).unwrap(), "USD").unwrap())
+                .unwrap();
         let mut lines = csv.lines();
         assert_eq!(
             lines.next().unwrap(),

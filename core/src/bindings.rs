@@ -81,6 +81,8 @@ fn declarations() -> String {
         BulkLine::decl(&cfg),
         BulkPreview::decl(&cfg),
         BulkReceipt::decl(&cfg),
+        ProductSetup::decl(&cfg),
+        OrgSetup::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

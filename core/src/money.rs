@@ -1,7 +1,26 @@
 //! Amounts are whole cents everywhere; this is the one place they become text.
 
-/// "$1,308.00", "-$32.00".
+/// The currencies an organization can be billed in: ISO code and symbol.
+pub const CURRENCIES: [(&str, &str); 6] = [
+    ("USD", "$"),
+    ("CAD", "CA$"),
+    ("AUD", "A$"),
+    ("EUR", "€"),
+    ("GBP", "£"),
+    ("CHF", "CHF "),
+];
+
+/// "$1,308.00", "-$32.00" in US dollars.
 pub fn format_cents(cents: i64) -> String {
+    format_money(cents, "USD")
+}
+
+/// "€1,308.00": the amount in the organization's currency.
+pub fn format_money(cents: i64, currency: &str) -> String {
+    let symbol = CURRENCIES
+        .iter()
+        .find(|(code, _)| *code == currency)
+        .map_or("$", |(_, s)| s);
     let sign = if cents < 0 { "-" } else { "" };
     let abs = cents.unsigned_abs();
     let dollars = (abs / 100).to_string();
@@ -12,7 +31,7 @@ pub fn format_cents(cents: i64) -> String {
         }
         grouped.push(c);
     }
-    format!("{sign}${grouped}.{:02}", abs % 100)
+    format!("{sign}{symbol}{grouped}.{:02}", abs % 100)
 }
 
 #[cfg(test)]
@@ -26,5 +45,7 @@ mod tests {
         assert_eq!(format_cents(130_800), "$1,308.00");
         assert_eq!(format_cents(-3205), "-$32.05");
         assert_eq!(format_cents(123_456_789), "$1,234,567.89");
+        assert_eq!(super::format_money(-3205, "EUR"), "-€32.05");
+        assert_eq!(super::format_money(100, "CHF"), "CHF 1.00");
     }
 }

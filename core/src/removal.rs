@@ -162,6 +162,7 @@ pub(crate) struct Removed {
     pub archive: BundleReceipt,
     /// The old seat's price: it went back to the pool and is still billed.
     pub price_cents: i64,
+    pub currency: String,
 }
 
 impl Removed {
@@ -169,7 +170,7 @@ impl Removed {
         format!(
             "The {} license is back in the pool and is still billed ({}/month) until you request its cancellation.",
             self.impact.product_name,
-            crate::money::format_cents(self.price_cents)
+            crate::money::format_money(self.price_cents, &self.currency)
         )
     }
 }
@@ -254,6 +255,7 @@ pub(crate) fn remove_in(
             impact,
             archive,
             price_cents,
+            currency: crate::settings::currency(tx)?,
         }),
         Err(e) => {
             let _ = std::fs::remove_file(&path);

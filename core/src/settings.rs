@@ -1,4 +1,4 @@
-//! Organization-wide settings (name, and later billing day and notice period).
+//! Organization-wide settings: name, currency, billing day and notice period.
 
 use rusqlite::{Connection, OptionalExtension};
 
@@ -33,4 +33,16 @@ pub(crate) fn integer(conn: &Connection, key: &str, default: i64) -> Result<i64>
         )
         .optional()?;
     Ok(value.and_then(|v| v.parse().ok()).unwrap_or(default))
+}
+
+/// The ISO code of the currency the organization is billed in.
+pub(crate) fn currency(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM org_settings WHERE key = 'currency'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| "USD".to_owned()))
 }

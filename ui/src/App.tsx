@@ -4,6 +4,7 @@ import { SignIn } from "./components/SignIn";
 import { Shell } from "./components/Shell";
 import { MessagesProvider } from "./components/Messages";
 import { OpenFailureScreen } from "./components/OpenFailureScreen";
+import { setCurrency } from "./format";
 
 export function App() {
   // undefined while we ask the shell whether someone is still signed in (a reload keeps it).
@@ -28,6 +29,7 @@ export function App() {
     setSession(null);
   }, []);
 
+  if (session) setCurrency(session.currency);
   if (failure) return <OpenFailureScreen failure={failure} />;
   if (session === undefined) return null;
   return (

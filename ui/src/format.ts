@@ -1,6 +1,11 @@
 import type { Feature, LicenseFamily, ProductInventory } from "./backend";
 
-const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+let money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
+/** Amounts follow the organization's currency (an ISO code from the session). */
+export function setCurrency(code: string) {
+  money = new Intl.NumberFormat("en-US", { style: "currency", currency: code });
+}
 
 export function formatCents(cents: number): string {
   return money.format(cents / 100);

@@ -6,7 +6,11 @@ export type Permission = "users.view" | "users.edit" | "licenses.view" | "licens
 
 export type MissingPermission = { permission: Permission, label: string, message: string, };
 
-export type SessionInfo = { account_id: number, login: string, display_name: string, role: string, organization: string, permissions: Array<Permission>, 
+export type SessionInfo = { account_id: number, login: string, display_name: string, role: string, organization: string, 
+/**
+ * ISO code of the organization's currency, for showing amounts.
+ */
+currency: string, permissions: Array<Permission>, 
 /**
  * One explanation for each permission the role lacks.
  */
@@ -311,3 +315,15 @@ export type BulkReceipt = { applied: number, skipped: number,
  * One safety archive per user whose data was deleted.
  */
 safety_archives: number, message: string, };
+
+export type ProductSetup = { name: string, family: LicenseFamily, features: Array<Feature>, 
+/**
+ * As typed: "32.00", "32", "1,200.50".
+ */
+monthly_price: string, 
+/**
+ * Seats already owned.
+ */
+seats: string, };
+
+export type OrgSetup = { organization_name: string, currency: string, billing_day: string, notice_period_days: string, sites: Array<string>, admin_login: string, admin_name: string, admin_password: string, products: Array<ProductSetup>, };

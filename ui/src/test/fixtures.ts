@@ -6,6 +6,7 @@ export const superAdmin: SessionInfo = {
   display_name: "Dana Reyes",
   role: "Super Admin",
   organization: "Maple Street Dental",
+  currency: "USD",
   permissions: ["users.view", "licenses.view", "licenses.assign"],
   missing: [],
 };
