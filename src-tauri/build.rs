@@ -51,6 +51,15 @@ const COMMANDS: &[&str] = &[
     "deactivate_device",
     "confirm_offboarding",
     "offboard_user",
+    "save_import_template",
+    "choose_import_file",
+    "recheck_import",
+    "apply_import",
+    "export_users",
+    "bulk_preview",
+    "export_selected_user_data",
+    "confirm_bulk",
+    "bulk_apply",
 ];
 
 fn main() {

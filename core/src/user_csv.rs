@@ -954,6 +954,19 @@ impl Org {
     pub fn export_users_csv(&self, actor: Actor) -> Result<Vec<u8>> {
         self.read(actor, Permission::UsersView, export)
     }
+
+    /// Writes the users to `dest` as CSV (atomically), recorded in the audit log.
+    pub fn export_users_to(&mut self, actor: Actor, dest: &std::path::Path) -> Result<u32> {
+        self.change(actor, Permission::UsersView, "users.export", |tx, ctx| {
+            let csv = export(tx)?;
+            crate::files::write_atomically(dest, &csv)?;
+            let rows: u32 = tx.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+            let mut entry = crate::audit::AuditEntry::new("users.export");
+            entry.after = Some(json!({ "path": dest.display().to_string(), "rows": rows }));
+            ctx.audit(tx, &entry)?;
+            Ok(rows)
+        })
+    }
 }
 
 #[cfg(test)]

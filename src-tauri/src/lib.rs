@@ -69,6 +69,15 @@ pub fn run() {
             commands::setup::deactivate_device,
             commands::setup::confirm_offboarding,
             commands::setup::offboard_user,
+            commands::users_io::save_import_template,
+            commands::users_io::choose_import_file,
+            commands::users_io::recheck_import,
+            commands::users_io::apply_import,
+            commands::users_io::export_users,
+            commands::users_io::bulk_preview,
+            commands::users_io::export_selected_user_data,
+            commands::users_io::confirm_bulk,
+            commands::users_io::bulk_apply,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");

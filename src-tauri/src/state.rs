@@ -10,6 +10,8 @@ pub struct AppState {
     /// a crash; the file is left as it was).
     org: Result<Arc<Mutex<Org>>, OpenFailure>,
     actor: Mutex<Option<Actor>>,
+    /// The CSV chosen for import and its bytes as last checked: apply imports exactly those.
+    pending_import: Mutex<Option<(PathBuf, Vec<u8>)>>,
 }
 
 impl AppState {
@@ -23,6 +25,7 @@ impl AppState {
         Self {
             org,
             actor: Mutex::new(None),
+            pending_import: Mutex::new(None),
         }
     }
 
@@ -39,6 +42,18 @@ impl AppState {
 
     pub fn set_actor(&self, actor: Option<Actor>) {
         *self.actor.lock().expect("session lock") = actor;
+    }
+
+    pub fn set_pending_import(&self, file: Option<(PathBuf, Vec<u8>)>) {
+        *self.pending_import.lock().expect("import lock") = file;
+    }
+
+    pub fn pending_import(&self) -> Result<(PathBuf, Vec<u8>), ErrorPayload> {
+        self.pending_import
+            .lock()
+            .expect("import lock")
+            .clone()
+            .ok_or_else(|| Error::invalid("File", "choose a CSV file to import first.").payload())
     }
 
     /// Runs a core operation on tokio's blocking pool: SQLite and argon2 must not stall the

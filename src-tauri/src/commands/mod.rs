@@ -8,6 +8,7 @@ pub mod licenses;
 pub mod recordings;
 pub mod removal;
 pub mod setup;
+pub mod users_io;
 
 use licensedesk_core::ErrorPayload;
 

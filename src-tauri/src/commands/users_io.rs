@@ -1,0 +1,176 @@
+//! Users in and out in bulk: the CSV template, export and import (native open and save
+//! dialogs), and bulk license work with its export and native confirmation.
+
+use licensedesk_core::{
+    BulkAction, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, Error, ImportPreview,
+    ImportReceipt,
+};
+use tauri::{AppHandle, State};
+
+use super::CommandResult;
+use crate::dialogs;
+use crate::state::AppState;
+
+/// Saves the CSV template; the path written, or None when cancelled.
+#[tauri::command]
+pub async fn save_import_template(app: AppHandle) -> CommandResult<Option<String>> {
+    let Some(dest) = dialogs::save_path(
+        &app,
+        "Save CSV template",
+        "licensedesk-users-template.csv",
+        ("CSV", &["csv"]),
+    )?
+    else {
+        return Ok(None);
+    };
+    std::fs::write(&dest, licensedesk_core::user_csv::template()).map_err(|e| {
+        Error::Io {
+            path: dest.display().to_string(),
+            cause: e.to_string(),
+        }
+        .payload()
+    })?;
+    Ok(Some(dest.display().to_string()))
+}
+
+fn read(path: &std::path::Path) -> CommandResult<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        Error::invalid(
+            "File",
+            format!("{} could not be read: {e}.", path.display()),
+        )
+        .payload()
+    })
+}
+
+/// Picks a CSV in the native open dialog and checks it: [file name, preview], or None.
+#[tauri::command]
+pub async fn choose_import_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CommandResult<Option<(String, ImportPreview)>> {
+    let actor = state.actor()?;
+    let Some(path) = dialogs::open_path(&app, "Import users", ("CSV", &["csv", "txt"]))? else {
+        return Ok(None);
+    };
+    let bytes = read(&path)?;
+    let name = path.display().to_string();
+    state.set_pending_import(Some((path, bytes.clone())));
+    let preview = state
+        .with_org(move |org| org.import_preview(actor, &bytes))
+        .await?;
+    Ok(Some((name, preview)))
+}
+
+/// Reads the chosen file again (after it was fixed in the spreadsheet) and checks it.
+#[tauri::command]
+pub async fn recheck_import(state: State<'_, AppState>) -> CommandResult<ImportPreview> {
+    let actor = state.actor()?;
+    let (path, _) = state.pending_import()?;
+    let bytes = read(&path)?;
+    state.set_pending_import(Some((path, bytes.clone())));
+    state
+        .with_org(move |org| org.import_preview(actor, &bytes))
+        .await
+}
+
+/// Imports the file exactly as last checked: if it changed since, nothing is imported.
+#[tauri::command]
+pub async fn apply_import(state: State<'_, AppState>) -> CommandResult<ImportReceipt> {
+    let actor = state.actor()?;
+    let (path, checked) = state.pending_import()?;
+    let bytes = read(&path)?;
+    if bytes != checked {
+        return Err(Error::invalid(
+            "File",
+            "it changed since it was checked; press Check again to see what it would do now.",
+        )
+        .payload());
+    }
+    let receipt = state
+        .with_org(move |org| org.import_users(actor, &bytes))
+        .await?;
+    state.set_pending_import(None);
+    Ok(receipt)
+}
+
+/// Exports every user as CSV; [path, rows], or None when cancelled.
+#[tauri::command]
+pub async fn export_users(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    suggested_name: String,
+) -> CommandResult<Option<(String, u32)>> {
+    let actor = state.actor()?;
+    let Some(dest) = dialogs::save_path(&app, "Export users", &suggested_name, ("CSV", &["csv"]))?
+    else {
+        return Ok(None);
+    };
+    let shown = dest.display().to_string();
+    let rows = state
+        .with_org(move |org| org.export_users_to(actor, &dest))
+        .await?;
+    Ok(Some((shown, rows)))
+}
+
+#[tauri::command]
+pub async fn bulk_preview(
+    state: State<'_, AppState>,
+    req: BulkRequest,
+) -> CommandResult<BulkPreview> {
+    let actor = state.actor()?;
+    state
+        .with_org(move |org| org.bulk_preview(actor, &req))
+        .await
+}
+
+/// One ZIP with a folder per selected user; None when the save dialog is cancelled.
+#[tauri::command]
+pub async fn export_selected_user_data(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    user_ids: Vec<i64>,
+    suggested_name: String,
+) -> CommandResult<Option<BundleReceipt>> {
+    let actor = state.actor()?;
+    let Some(dest) = dialogs::save_path(
+        &app,
+        "Export user data",
+        &suggested_name,
+        ("ZIP archive", &["zip"]),
+    )?
+    else {
+        return Ok(None);
+    };
+    state
+        .with_org(move |org| org.export_users_data(actor, &user_ids, &dest).map(Some))
+        .await
+}
+
+/// The native confirmation of a bulk change that deletes data; true for Continue.
+#[tauri::command]
+pub async fn confirm_bulk(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    req: BulkRequest,
+) -> CommandResult<bool> {
+    let actor = state.actor()?;
+    let title = match req.action {
+        BulkAction::Remove => "Remove licenses?",
+        _ => "Change license type?",
+    };
+    let preview = state
+        .with_org(move |org| org.bulk_preview(actor, &req))
+        .await?;
+    let message = preview.data_loss.unwrap_or_default();
+    Ok(dialogs::confirm(&app, title, &message, "Continue"))
+}
+
+#[tauri::command]
+pub async fn bulk_apply(
+    state: State<'_, AppState>,
+    req: BulkRequest,
+) -> CommandResult<BulkReceipt> {
+    let actor = state.actor()?;
+    state.with_org(move |org| org.bulk_apply(actor, &req)).await
+}
