@@ -42,6 +42,11 @@ import type {
   Site,
   UserSetup,
   VoicemailUpdate,
+  BulkPreview,
+  BulkReceipt,
+  BulkRequest,
+  ImportPreview,
+  ImportReceipt,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -146,6 +151,21 @@ export const backend = {
   /** The native "Offboard <name>?" confirmation; true for Offboard. */
   confirmOffboarding: (userId: number) => call<boolean>("confirm_offboarding", { userId }),
   offboardUser: (req: OffboardUser) => call<OffboardReceipt>("offboard_user", { req }),
+  /** Opens the native save dialog; the path written, or null when cancelled. */
+  saveImportTemplate: () => call<string | null>("save_import_template"),
+  /** Opens the native open dialog; [path, preview], or null when cancelled. */
+  chooseImportFile: () => call<[string, ImportPreview] | null>("choose_import_file"),
+  recheckImport: () => call<ImportPreview>("recheck_import"),
+  applyImport: () => call<ImportReceipt>("apply_import"),
+  /** Opens the native save dialog; [path, users written], or null when cancelled. */
+  exportUsers: (suggestedName: string) => call<[string, number] | null>("export_users", { suggestedName }),
+  bulkPreview: (req: BulkRequest) => call<BulkPreview>("bulk_preview", { req }),
+  /** Opens the native save dialog; null when cancelled. */
+  exportSelectedUserData: (userIds: number[], suggestedName: string) =>
+    call<BundleReceipt | null>("export_selected_user_data", { userIds, suggestedName }),
+  /** The native "Remove licenses?" / "Change license type?" confirmation; true for Continue. */
+  confirmBulk: (req: BulkRequest) => call<boolean>("confirm_bulk", { req }),
+  bulkApply: (req: BulkRequest) => call<BulkReceipt>("bulk_apply", { req }),
 };
 
 export type Backend = typeof backend;

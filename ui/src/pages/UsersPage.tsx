@@ -14,6 +14,7 @@ import { useNotify } from "../components/Messages";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { UserEditor } from "../editor/UserEditor";
 import { AddUserForm } from "./AddUserForm";
+import { ImportUsersDialog } from "./ImportUsersDialog";
 
 const PAGE_SIZE = 100;
 const DEBOUNCE_MS = 120;
@@ -37,6 +38,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
   const [products, setProducts] = useState<ProductInventory[]>([]);
   const [editing, setEditing] = useState<{ user: UserRow; tab?: "Services and Permissions" } | null>(null);
   const [adding, setAdding] = useState(false);
+  const [importing, setImporting] = useState(false);
   const addLock = missingPermission(session, "users.edit");
   const searchRef = useRef<HTMLInputElement>(null);
   // Answers can arrive out of order while typing: only the newest query's answer counts.
@@ -94,6 +96,16 @@ export function UsersPage({ session }: { session: SessionInfo }) {
     backend.licenseInventory().then(setProducts).catch(() => undefined);
   }
 
+  async function exportUsers() {
+    try {
+      const today = new Date().toISOString().slice(0, 10);
+      const done = await backend.exportUsers(`users-${today}.csv`);
+      if (done) notify.success(`${done[1]} users exported to ${done[0]}.`);
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    }
+  }
+
   const filtering = filters.search.trim() !== "" || filters.license !== "any" || filters.status !== "any";
 
   return (
@@ -109,6 +121,17 @@ export function UsersPage({ session }: { session: SessionInfo }) {
             onClick={() => setAdding(true)}
           >
             Add user
+          </button>
+          <button
+            type="button"
+            disabled={addLock !== null}
+            aria-describedby={addLock ? "add-user-lock" : undefined}
+            onClick={() => setImporting(true)}
+          >
+            Import users
+          </button>
+          <button type="button" onClick={() => void exportUsers()}>
+            Export users
           </button>
           {addLock && <ReadOnlyReason id="add-user-lock" message={addLock.message} />}
         </div>
@@ -208,6 +231,17 @@ export function UsersPage({ session }: { session: SessionInfo }) {
             Show more users ({rows.length} of {total} shown)
           </button>
         </div>
+      )}
+      {importing && (
+        <ImportUsersDialog
+          onClose={() => setImporting(false)}
+          onImported={(message) => {
+            setImporting(false);
+            notify.success(message);
+            void load(filters, false);
+            backend.licenseInventory().then(setProducts).catch(() => undefined);
+          }}
+        />
       )}
       {adding && (
         <AddUserForm

@@ -1,0 +1,166 @@
+import { useEffect, useId, useState, type KeyboardEvent } from "react";
+import { backend, BackendError, type BulkAction, type BulkPreview, type ProductInventory } from "../backend";
+
+type Kind = BulkAction["kind"];
+
+type Props = {
+  userIds: number[];
+  products: ProductInventory[];
+  onClose: () => void;
+  onDone: (message: string) => void;
+};
+
+const KINDS: [Kind, string][] = [
+  ["assign", "Assign license"],
+  ["change", "Change license"],
+  ["remove", "Remove license"],
+];
+
+/** Assign, change or remove the license of every selected user, after a per-user preview. */
+export function BulkDialog({ userIds, products, onClose, onDone }: Props) {
+  const id = useId();
+  const [kind, setKind] = useState<Kind>("assign");
+  const [productId, setProductId] = useState<string>(products[0] ? String(products[0].product_id) : "");
+  const [preview, setPreview] = useState<BulkPreview | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<BackendError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const action: BulkAction = kind === "remove" ? { kind } : { kind, product_id: Number(productId) };
+  const request = { user_ids: userIds, action };
+
+  async function run(work: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(e as BackendError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  // The preview follows the chosen action at once: what happens per user, and the seats.
+  useEffect(() => {
+    setPreview(null);
+    setNotice(null);
+    if (kind !== "remove" && !productId) return;
+    void run(async () => setPreview(await backend.bulkPreview(request)));
+  }, [kind, productId]);
+
+  const exportData = () =>
+    run(async () => {
+      const today = new Date().toISOString().slice(0, 10);
+      const receipt = await backend.exportSelectedUserData(userIds, `users-export-${today}.zip`);
+      if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
+    });
+  const apply = () =>
+    run(async () => {
+      if (preview && preview.deleting > 0 && !(await backend.confirmBulk(request))) return;
+      const receipt = await backend.bulkApply(request);
+      onDone(receipt.message);
+    });
+
+  function onKeyDown(e: KeyboardEvent) {
+    if (e.key === "Escape" && !busy) {
+      e.stopPropagation();
+      onClose();
+    }
+  }
+
+  return (
+    <div className="backdrop">
+      <div className="dialog dialog-wide" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onKeyDown={onKeyDown}>
+        <header className="dialog-head">
+          <h2 id={`${id}-title`}>
+            Change licenses of {userIds.length} user{userIds.length === 1 ? "" : "s"}
+          </h2>
+          <p className="muted">One step for all of them: it applies to every user it can, or to none.</p>
+        </header>
+        <div className="dialog-body">
+          <div className="form-grid">
+            <label htmlFor={`${id}-kind`}>Bulk action</label>
+            <select id={`${id}-kind`} value={kind} disabled={busy} onChange={(e) => setKind(e.target.value as Kind)}>
+              {KINDS.map(([k, label]) => (
+                <option key={k} value={k}>
+                  {label}
+                </option>
+              ))}
+            </select>
+            {kind !== "remove" && (
+              <>
+                <label htmlFor={`${id}-product`}>Product</label>
+                <select id={`${id}-product`} value={productId} disabled={busy} onChange={(e) => setProductId(e.target.value)}>
+                  {products.map((p) => (
+                    <option key={p.product_id} value={String(p.product_id)}>
+                      {p.name} ({p.available} available)
+                    </option>
+                  ))}
+                </select>
+              </>
+            )}
+          </div>
+          {busy && !preview && <progress className="busy" aria-label="Checking" />}
+          {preview && (
+            <>
+              {kind !== "remove" && (
+                <p className={preview.shortfall ? "field-error" : "help"}>
+                  {preview.shortfall ??
+                    `${preview.seats_needed} licenses needed, ${preview.seats_available} free: uses licenses already paid for.`}
+                </p>
+              )}
+              {preview.data_loss && (
+                <section className="removal-warning" aria-labelledby={`${id}-loss`}>
+                  <h3 id={`${id}-loss`}>Warning: data loss</h3>
+                  <p>{preview.data_loss}</p>
+                  <div className="buttons">
+                    <button type="button" onClick={() => void exportData()} disabled={busy}>
+                      Export user data
+                    </button>
+                  </div>
+                </section>
+              )}
+              <table className="grid compact">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">What happens</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {preview.lines.map((l) => (
+                    <tr key={l.user_id} className={l.applies ? undefined : "skipped"}>
+                      <th scope="row">{l.name}</th>
+                      <td>{l.outcome}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+        </div>
+        <footer className="dialog-foot">
+          <div role="status" className={notice ? "message message-success" : "message-empty"}>
+            {notice ?? ""}
+          </div>
+          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
+            {error?.message ?? ""}
+          </div>
+          <div className="buttons">
+            <button type="button" onClick={onClose} disabled={busy}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className={preview?.deleting ? "danger" : "primary"}
+              disabled={busy || !preview || preview.applies === 0 || preview.shortfall !== null}
+              onClick={() => void apply()}
+            >
+              Apply to {preview?.applies ?? 0} user{preview?.applies === 1 ? "" : "s"}
+            </button>
+          </div>
+        </footer>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,222 @@
+import { useId, useState, type KeyboardEvent } from "react";
+import { backend, BackendError, type ImportLine, type ImportPreview } from "../backend";
+import { formatCents } from "../format";
+
+type Props = {
+  onClose: () => void;
+  onImported: (message: string) => void;
+};
+
+const SHOWN = 200;
+
+function plural(n: number, one: string, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function Lines({ title, lines }: { title: string; lines: ImportLine[] }) {
+  const id = useId();
+  if (lines.length === 0) return null;
+  return (
+    <section aria-labelledby={id}>
+      <h3 id={id} className="section-title">
+        {title} ({lines.length})
+      </h3>
+      <table className="grid compact">
+        <thead>
+          <tr>
+            <th scope="col">Row</th>
+            <th scope="col">Name</th>
+            <th scope="col">What happens</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.slice(0, SHOWN).map((l) => (
+            <tr key={l.row}>
+              <td className="mono">{l.row}</td>
+              <th scope="row">
+                <div className="cell-title">{l.name}</div>
+                <div className="cell-sub">{l.email}</div>
+              </th>
+              <td>{l.changes.join("; ")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {lines.length > SHOWN && <p className="muted">And {lines.length - SHOWN} more.</p>}
+    </section>
+  );
+}
+
+/** Import users from CSV: choose, check (every row with the editor's rules), preview, apply. */
+export function ImportUsersDialog({ onClose, onImported }: Props) {
+  const id = useId();
+  const [file, setFile] = useState<string | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<BackendError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function run(label: string, work: () => Promise<void>) {
+    setBusy(label);
+    setError(null);
+    setNotice(null);
+    try {
+      await work();
+    } catch (e) {
+      setError(e as BackendError);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const choose = () =>
+    run("Checking the file…", async () => {
+      const chosen = await backend.chooseImportFile();
+      if (!chosen) return;
+      setFile(chosen[0]);
+      setPreview(chosen[1]);
+    });
+  const recheck = () => run("Checking the file…", async () => setPreview(await backend.recheckImport()));
+  const template = () =>
+    run("Saving…", async () => {
+      const path = await backend.saveImportTemplate();
+      if (path) setNotice(`Template saved to ${path}.`);
+    });
+  const apply = () =>
+    run("Importing…", async () => {
+      const r = await backend.applyImport();
+      onImported(
+        `Imported: ${plural(r.added, "user")} added, ${plural(r.updated, "user")} updated, ${r.unchanged} unchanged.`,
+      );
+    });
+
+  function onKeyDown(e: KeyboardEvent) {
+    if (e.key === "Escape" && !busy) {
+      e.stopPropagation();
+      onClose();
+    }
+  }
+
+  const shortfall = preview?.seats.filter((s) => s.needed > s.available) ?? [];
+  const changes = preview ? preview.new_users.length + preview.changed_users.length : 0;
+
+  return (
+    <div className="backdrop">
+      <div className="dialog dialog-wide" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onKeyDown={onKeyDown}>
+        <header className="dialog-head">
+          <h2 id={`${id}-title`}>Import users</h2>
+          <p className="muted">
+            Columns: First name, Last name, Email, Department, Site, Extension, Phone number, License. Users are
+            matched by email and updated; an import never removes a license, a number or data.
+          </p>
+        </header>
+        <div className="dialog-body">
+          <div className="inline-controls">
+            <button type="button" className={preview ? undefined : "primary"} disabled={busy !== null} onClick={() => void choose()}>
+              {preview ? "Choose another file" : "Choose CSV file"}
+            </button>
+            <button type="button" disabled={busy !== null} onClick={() => void template()}>
+              Save CSV template
+            </button>
+          </div>
+          <p className="help">
+            In a spreadsheet, format the Extension and Phone number columns as Text before typing: spreadsheets drop
+            the leading zeros of extensions (0204 becomes 204) and the + of numbers. Save as "CSV UTF-8".
+          </p>
+          {busy && <progress className="busy" aria-label={busy} />}
+          {file && preview && (
+            <div className="import-preview">
+              <p>
+                <span className="mono">{file}</span>: {plural(preview.rows, "row")}, {preview.new_users.length} new,{" "}
+                {preview.changed_users.length} changed, {preview.unchanged} unchanged.
+              </p>
+              {preview.issues.length > 0 && (
+                <section aria-labelledby={`${id}-issues`} className="import-issues">
+                  <h3 id={`${id}-issues`} className="section-title">
+                    {plural(preview.issues.length, "problem")} to fix in the file, then Check again
+                  </h3>
+                  <table className="grid compact">
+                    <thead>
+                      <tr>
+                        <th scope="col">Row</th>
+                        <th scope="col">Column</th>
+                        <th scope="col">Problem</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {preview.issues.slice(0, SHOWN).map((i, n) => (
+                        <tr key={n}>
+                          <td className="mono">{i.row || "–"}</td>
+                          <td>{i.column}</td>
+                          <td>{i.message}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </section>
+              )}
+              {preview.seats.length > 0 && (
+                <section aria-labelledby={`${id}-seats`}>
+                  <h3 id={`${id}-seats`} className="section-title">
+                    Licenses needed
+                  </h3>
+                  <table className="grid compact">
+                    <thead>
+                      <tr>
+                        <th scope="col">Product</th>
+                        <th scope="col">Needed</th>
+                        <th scope="col">Free</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {preview.seats.map((s) => (
+                        <tr key={s.product} className={s.needed > s.available ? "short" : undefined}>
+                          <th scope="row">{s.product}</th>
+                          <td>{s.needed}</td>
+                          <td>{s.available}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                  <p className="help">
+                    {shortfall.length > 0
+                      ? `Too few free licenses: ${shortfall.map((s) => `${s.needed - s.available} more ${s.product}`).join(", ")} must be purchased first (${formatCents(preview.missing_seats_monthly_cents)}/month more).`
+                      : "Uses licenses already paid for: the monthly bill does not change."}
+                  </p>
+                </section>
+              )}
+              <Lines title="New users" lines={preview.new_users} />
+              <Lines title="Changed users" lines={preview.changed_users} />
+            </div>
+          )}
+        </div>
+        <footer className="dialog-foot">
+          <div role="status" className={notice ? "message message-success" : "message-empty"}>
+            {notice ?? ""}
+          </div>
+          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
+            {error?.message ?? ""}
+          </div>
+          <div className="buttons">
+            <button type="button" onClick={onClose} disabled={busy !== null}>
+              Cancel
+            </button>
+            {preview && (
+              <button type="button" onClick={() => void recheck()} disabled={busy !== null}>
+                Check again
+              </button>
+            )}
+            <button
+              type="button"
+              className="primary"
+              disabled={busy !== null || !preview?.ready || changes === 0}
+              onClick={() => void apply()}
+            >
+              {preview && changes > 0 ? `Import ${plural(changes, "user")}` : "Import"}
+            </button>
+          </div>
+        </footer>
+      </div>
+    </div>
+  );
+}
