@@ -12,7 +12,7 @@ run: deps app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
 	  echo "No display found. To run LicenseDesk without one:  xvfb-run -a $(BIN)"; exit 1; \
 	fi
-	$(BIN)
+	$(BIN) --demo
 
 test: deps-e2e ui-test app
 	# Two at a time: each end-to-end test runs a whole WebKit app, and this machine has two cores.

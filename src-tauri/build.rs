@@ -60,6 +60,9 @@ const COMMANDS: &[&str] = &[
     "export_selected_user_data",
     "confirm_bulk",
     "bulk_apply",
+    "organization_unset",
+    "create_demo_organization",
+    "setup_organization",
 ];
 
 fn main() {

@@ -37,6 +37,15 @@ impl Org {
         Ok(org)
     }
 
+    /// Opens the file as it is: an empty file stays empty, for the first-run choice between
+    /// the demo and the admin's own organization.
+    pub fn open_as_is(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        let mut org = Self::open_without_demo(path, clock)?;
+        org.purge_expired_archives()?;
+        org.settle_due_cancellations()?;
+        Ok(org)
+    }
+
     /// Opens the file as it is; an empty file stays empty (for other generators).
     pub fn open_without_demo(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
         let conn = crate::db::open(path)?;

@@ -84,15 +84,17 @@ impl Org {
         Ok(accounts == 0)
     }
 
-    /// Fills an empty file with the demo organization.
-    pub fn create_demo(&mut self) -> Result<()> {
+    /// Fills an empty file with the demo organization and signs its Super Admin in.
+    pub fn create_demo(&mut self) -> Result<SessionInfo> {
         if !self.is_unset()? {
             return Err(Error::invalid(
                 "Organization",
                 "this file already holds an organization.",
             ));
         }
-        crate::demo::seed(self, &crate::demo::DemoSpec::default())
+        crate::demo::seed(self, &crate::demo::DemoSpec::default())?;
+        let (login, _, _, password) = crate::demo::DEMO_ACCOUNTS[0];
+        self.sign_in(login, password)
     }
 
     /// Sets up the admin's organization in an empty file and signs its first Super Admin in.
@@ -353,6 +355,15 @@ mod tests {
             .query_row("SELECT count(*) FROM products", [], |r| r.get(0))
             .unwrap();
         assert_eq!(products, 0);
+    }
+
+    #[test]
+    fn the_demo_path_fills_an_empty_file_and_signs_the_super_admin_in() {
+        let (_dir, mut org) = empty();
+        let session = org.create_demo().unwrap();
+        assert_eq!(session.role, "Super Admin");
+        assert!(!org.is_unset().unwrap());
+        assert!(org.create_demo().is_err(), "only into an empty file");
     }
 
     #[test]

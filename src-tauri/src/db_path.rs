@@ -19,6 +19,13 @@ pub fn resolve(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(dir.join(FILE_NAME))
 }
 
+/// `--demo` or `LICENSEDESK_DEMO=1`: an empty file gets the demo organization without asking
+/// (for `make run`, demos and the end-to-end tests).
+pub fn demo_if_empty() -> bool {
+    std::env::args().skip(1).any(|a| a == "--demo")
+        || std::env::var("LICENSEDESK_DEMO").is_ok_and(|v| v == "1")
+}
+
 fn from_args(mut args: impl Iterator<Item = String>) -> Option<PathBuf> {
     while let Some(arg) = args.next() {
         if arg == "--db" {

@@ -13,7 +13,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let path = db_path::resolve(app.handle())?;
-            app.manage(state::AppState::open(path));
+            app.manage(state::AppState::open(path, db_path::demo_if_empty()));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -78,6 +78,9 @@ pub fn run() {
             commands::users_io::export_selected_user_data,
             commands::users_io::confirm_bulk,
             commands::users_io::bulk_apply,
+            commands::organization::organization_unset,
+            commands::organization::create_demo_organization,
+            commands::organization::setup_organization,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");

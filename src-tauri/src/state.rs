@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use licensedesk_core::clock::SystemClock;
 use licensedesk_core::{Actor, Error, ErrorPayload, OpenFailure, Org};
 
 pub struct AppState {
@@ -15,13 +16,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn open(path: PathBuf) -> Self {
-        let org = Org::open_with_system_clock(&path)
-            .map(|org| Arc::new(Mutex::new(org)))
-            .map_err(|e| {
-                eprintln!("licensedesk: cannot open {}: {e}", path.display());
-                OpenFailure::new(&path, &e)
-            });
+    /// Opens the file; an empty one stays empty for the first-run choice, unless `demo_if_empty`.
+    pub fn open(path: PathBuf, demo_if_empty: bool) -> Self {
+        let clock = Arc::new(SystemClock);
+        let opened = if demo_if_empty {
+            Org::open(&path, clock)
+        } else {
+            Org::open_as_is(&path, clock)
+        };
+        let org = opened.map(|org| Arc::new(Mutex::new(org))).map_err(|e| {
+            eprintln!("licensedesk: cannot open {}: {e}", path.display());
+            OpenFailure::new(&path, &e)
+        });
         Self {
             org,
             actor: Mutex::new(None),

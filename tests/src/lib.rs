@@ -83,10 +83,20 @@ impl App {
     /// Starts the app on the database file `db` (created with the demo
     /// organization if it does not exist) and waits for its page to load.
     /// Tries twice: a start can fail on a loaded machine.
+    /// Starts the app on `db`; an empty file gets the demo organization (`LICENSEDESK_DEMO=1`).
     pub async fn start(db: impl AsRef<Path>) -> App {
+        Self::start_with(db.as_ref(), true).await
+    }
+
+    /// Starts the app on an empty `db` as a first start: the demo-or-own-organization choice.
+    pub async fn start_first_run(db: impl AsRef<Path>) -> App {
+        Self::start_with(db.as_ref(), false).await
+    }
+
+    async fn start_with(db: &Path, demo: bool) -> App {
         let mut error = String::new();
         for attempt in 1..=2 {
-            match Self::try_start(db.as_ref()).await {
+            match Self::try_start(db, demo).await {
                 Ok(app) => return app,
                 Err(e) => {
                     eprintln!("e2e: starting the app failed (attempt {attempt}): {e}");
@@ -97,7 +107,7 @@ impl App {
         panic!("could not start LicenseDesk: {error}");
     }
 
-    async fn try_start(db: &Path) -> Result<App, String> {
+    async fn try_start(db: &Path, demo: bool) -> Result<App, String> {
         let bin = app_binary();
         process::become_subreaper();
         let dir = tempfile::Builder::new()
@@ -124,6 +134,7 @@ impl App {
             .arg(native_port.to_string())
             .env("DISPLAY", &app.display)
             .env("LICENSEDESK_DB", db)
+            .env("LICENSEDESK_DEMO", if demo { "1" } else { "0" })
             // WebKit keeps storage and caches here: nothing shared between sessions.
             .env("XDG_DATA_HOME", data.join("data"))
             .env("XDG_CACHE_HOME", data.join("cache"))

@@ -5,12 +5,15 @@ import { Shell } from "./components/Shell";
 import { MessagesProvider } from "./components/Messages";
 import { OpenFailureScreen } from "./components/OpenFailureScreen";
 import { setCurrency } from "./format";
+import { FirstRun } from "./components/FirstRun";
 
 export function App() {
   // undefined while we ask the shell whether someone is still signed in (a reload keeps it).
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
   const [signInNotice, setSignInNotice] = useState<string | null>(null);
   const [failure, setFailure] = useState<OpenFailure | null>(null);
+  // An empty file: the first-run choice between the demo and the admin's own organization.
+  const [unset, setUnset] = useState(false);
 
   useEffect(() => {
     backend
@@ -18,7 +21,10 @@ export function App() {
       .then(setFailure)
       .catch(() => setFailure(null));
     backend
-      .currentSession()
+      .organizationUnset()
+      .then(setUnset)
+      .catch(() => setUnset(false))
+      .then(() => backend.currentSession())
       .then(setSession)
       .catch(() => setSession(null));
   }, []);
@@ -34,7 +40,14 @@ export function App() {
   if (session === undefined) return null;
   return (
     <MessagesProvider>
-      {session ? (
+      {unset && !session ? (
+        <FirstRun
+          onSignedIn={(s) => {
+            setUnset(false);
+            setSession(s);
+          }}
+        />
+      ) : session ? (
         <Shell session={session} onSessionChange={setSession} onSignOut={signOut} />
       ) : (
         <SignIn notice={signInNotice} onSignedIn={setSession} />

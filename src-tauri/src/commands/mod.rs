@@ -5,6 +5,7 @@ pub mod admin;
 pub mod billing;
 pub mod change;
 pub mod licenses;
+pub mod organization;
 pub mod recordings;
 pub mod removal;
 pub mod setup;

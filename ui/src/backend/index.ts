@@ -47,6 +47,7 @@ import type {
   BulkRequest,
   ImportPreview,
   ImportReceipt,
+  OrgSetup,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -166,6 +167,10 @@ export const backend = {
   /** The native "Remove licenses?" / "Change license type?" confirmation; true for Continue. */
   confirmBulk: (req: BulkRequest) => call<boolean>("confirm_bulk", { req }),
   bulkApply: (req: BulkRequest) => call<BulkReceipt>("bulk_apply", { req }),
+  /** True when the open file holds no organization yet: the first-run choice. */
+  organizationUnset: () => call<boolean>("organization_unset"),
+  createDemoOrganization: () => call<SessionInfo>("create_demo_organization"),
+  setupOrganization: (setup: OrgSetup) => call<SessionInfo>("setup_organization", { setup }),
 };
 
 export type Backend = typeof backend;

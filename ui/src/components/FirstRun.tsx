@@ -1,0 +1,236 @@
+import { useId, useState, type FormEvent } from "react";
+import { backend, BackendError, type Feature, type LicenseFamily, type SessionInfo } from "../backend";
+import { FAMILY_LABELS } from "../format";
+
+const FEATURES: [Feature, string][] = [
+  ["calling", "Calling"],
+  ["voicemail", "Voicemail"],
+  ["call_forwarding", "Call forwarding"],
+  ["call_recording", "Call recording"],
+  ["desktop_app", "Desktop app"],
+  ["mobile_app", "Mobile app"],
+  ["video_meetings", "Video meetings"],
+  ["contact_center", "Contact center"],
+  ["analytics", "Analytics"],
+];
+const CURRENCIES = ["USD", "CAD", "AUD", "EUR", "GBP", "CHF"];
+
+type ProductDraft = { name: string; family: LicenseFamily; features: Feature[]; monthly_price: string; seats: string };
+const NEW_PRODUCT: ProductDraft = {
+  name: "",
+  family: "voice",
+  features: ["calling", "voicemail", "call_forwarding", "mobile_app"],
+  monthly_price: "",
+  seats: "",
+};
+
+/** First start on an empty file: the demo, or the admin's own organization. */
+export function FirstRun({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
+  const [settingUp, setSettingUp] = useState(false);
+  const [error, setError] = useState<BackendError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function demo() {
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await backend.createDemoOrganization());
+    } catch (e) {
+      setError(e as BackendError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (settingUp) return <SetupForm onSignedIn={onSignedIn} onBack={() => setSettingUp(false)} />;
+  return (
+    <main className="first-run">
+      <h1>Welcome to LicenseDesk</h1>
+      <p className="muted">This organization file is empty. What would you like to do?</p>
+      <div className="choices">
+        <section className="choice">
+          <h2>Explore the demo</h2>
+          <p>Maple Street Dental: 40 users on 3 sites, 5 license products, with voicemails, recordings and bills to try things on.</p>
+          <button type="button" className="primary" disabled={busy} onClick={() => void demo()}>
+            Explore the demo organization
+          </button>
+        </section>
+        <section className="choice">
+          <h2>Your own organization</h2>
+          <p>Name, billing terms, sites, your Super Admin account and the licenses you own. Users come next, by hand or from CSV.</p>
+          <button type="button" disabled={busy} onClick={() => setSettingUp(true)}>
+            Set up my organization
+          </button>
+        </section>
+      </div>
+      <div role="alert" className={error ? "message message-failure" : "message-empty"}>
+        {error?.message ?? ""}
+      </div>
+    </main>
+  );
+}
+
+function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => void; onBack: () => void }) {
+  const id = useId();
+  const [org, setOrg] = useState({ organization_name: "", currency: "USD", billing_day: "1", notice_period_days: "30" });
+  const [sites, setSites] = useState("Main office");
+  const [admin, setAdmin] = useState({ admin_name: "", admin_login: "", admin_password: "" });
+  const [products, setProducts] = useState<ProductDraft[]>([{ ...NEW_PRODUCT }]);
+  const [error, setError] = useState<BackendError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(
+        await backend.setupOrganization({
+          ...org,
+          ...admin,
+          sites: sites.split("\n"),
+          products,
+        }),
+      );
+    } catch (err) {
+      setError(err as BackendError);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const key = (field: string) => `${id}-${field.replace(/\W+/g, "-")}`;
+  const invalid = (field: string) => error?.field === field || undefined;
+  const described = (field: string) => (error?.field === field ? `${key(field)}-error` : undefined);
+  const fieldError = (field: string) =>
+    error?.field === field ? (
+      <p id={`${key(field)}-error`} className="field-error">
+        {error.reason}
+      </p>
+    ) : null;
+  const text = (field: string, value: string, set: (v: string) => void, type = "text") => (
+    <div className="form-row">
+      <label htmlFor={key(field)}>{field}</label>
+      <input
+        id={key(field)}
+        type={type}
+        value={value}
+        aria-invalid={invalid(field)}
+        aria-describedby={described(field)}
+        onChange={(e) => set(e.target.value)}
+      />
+      {fieldError(field)}
+    </div>
+  );
+  const setProduct = (i: number, change: Partial<ProductDraft>) =>
+    setProducts(products.map((p, n) => (n === i ? { ...p, ...change } : p)));
+
+  return (
+    <main className="first-run">
+      <form onSubmit={submit} noValidate className="setup-form">
+        <h1>Set up your organization</h1>
+        <fieldset>
+          <legend>Organization</legend>
+          {text("Organization name", org.organization_name, (v) => setOrg({ ...org, organization_name: v }))}
+          <div className="form-row">
+            <label htmlFor={key("Currency")}>Currency</label>
+            <select id={key("Currency")} value={org.currency} onChange={(e) => setOrg({ ...org, currency: e.target.value })}>
+              {CURRENCIES.map((c) => (
+                <option key={c}>{c}</option>
+              ))}
+            </select>
+          </div>
+          {text("Billing day", org.billing_day, (v) => setOrg({ ...org, billing_day: v }), "number")}
+          {text("Notice period", org.notice_period_days, (v) => setOrg({ ...org, notice_period_days: v }), "number")}
+          <p className="help">Billing day: 1 to 28 of each month. Notice period: days before a cancellation can take effect.</p>
+          <div className="form-row">
+            <label htmlFor={key("Sites")}>Sites</label>
+            <textarea
+              id={key("Sites")}
+              rows={3}
+              value={sites}
+              aria-invalid={invalid("Sites")}
+              aria-describedby={described("Sites") ?? `${key("Sites")}-help`}
+              onChange={(e) => setSites(e.target.value)}
+            />
+            <p id={`${key("Sites")}-help`} className="help">One site per line, e.g. each office.</p>
+            {fieldError("Sites")}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Your Super Admin account</legend>
+          {text("Your name", admin.admin_name, (v) => setAdmin({ ...admin, admin_name: v }))}
+          {text("Account", admin.admin_login, (v) => setAdmin({ ...admin, admin_login: v }))}
+          {text("Password", admin.admin_password, (v) => setAdmin({ ...admin, admin_password: v }), "password")}
+          <p className="help">At least 10 characters, letters mixed with digits or symbols, not the account name.</p>
+        </fieldset>
+        <fieldset>
+          <legend>License products you own</legend>
+          {fieldError("Products")}
+          {products.map((p, i) => {
+            const n = `Product ${i + 1}`;
+            return (
+              <div key={i} className="product-draft">
+                {text(`${n} name`, p.name, (v) => setProduct(i, { name: v }))}
+                <div className="form-row">
+                  <label htmlFor={key(`${n} license type`)}>{`${n} license type`}</label>
+                  <select
+                    id={key(`${n} license type`)}
+                    value={p.family}
+                    onChange={(e) => setProduct(i, { family: e.target.value as LicenseFamily })}
+                  >
+                    {Object.entries(FAMILY_LABELS).map(([f, label]) => (
+                      <option key={f} value={f}>
+                        {label}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                <fieldset className="features" aria-invalid={invalid(`${n} features`)} aria-describedby={described(`${n} features`)}>
+                  <legend>{`${n} features`}</legend>
+                  {FEATURES.map(([f, label]) => (
+                    <label key={f} className="check">
+                      <input
+                        type="checkbox"
+                        checked={p.features.includes(f)}
+                        onChange={(e) =>
+                          setProduct(i, {
+                            features: e.target.checked ? [...p.features, f] : p.features.filter((x) => x !== f),
+                          })
+                        }
+                      />
+                      {label}
+                    </label>
+                  ))}
+                  {fieldError(`${n} features`)}
+                </fieldset>
+                {text(`${n} price`, p.monthly_price, (v) => setProduct(i, { monthly_price: v }))}
+                {text(`${n} seats`, p.seats, (v) => setProduct(i, { seats: v }), "number")}
+                {products.length > 1 && (
+                  <button type="button" className="link" onClick={() => setProducts(products.filter((_, k) => k !== i))}>
+                    Remove {n}
+                  </button>
+                )}
+              </div>
+            );
+          })}
+          <button type="button" onClick={() => setProducts([...products, { ...NEW_PRODUCT }])}>
+            Add product
+          </button>
+          <p className="help">Price: per seat and month. Seats: how many you already own (0 is fine).</p>
+        </fieldset>
+        <div role="alert" className={error ? "message message-failure" : "message-empty"}>
+          {error?.message ?? ""}
+        </div>
+        <div className="buttons">
+          <button type="button" onClick={onBack} disabled={busy}>
+            Back
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? "Creating…" : "Create organization"}
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}
