@@ -22,6 +22,8 @@ async fn start(db: &Path) -> App {
 /// Saves a screenshot when LICENSEDESK_SCREENSHOTS names a folder (for looking at the UI).
 async fn shot(app: &App, name: &str) {
     if let Some(dir) = std::env::var_os("LICENSEDESK_SCREENSHOTS") {
+        // WebKit's snapshot can lag a frame behind the DOM.
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
         app.screenshot(Path::new(&dir).join(format!("{name}.png")))
             .await;
     }

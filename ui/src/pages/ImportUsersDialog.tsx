@@ -212,7 +212,7 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
               disabled={busy !== null || !preview?.ready || changes === 0}
               onClick={() => void apply()}
             >
-              {preview && changes > 0 ? `Import ${plural(changes, "user")}` : "Import"}
+              {preview?.ready && changes > 0 ? `Import ${plural(changes, "user")}` : "Import"}
             </button>
           </div>
         </footer>

@@ -1,0 +1,152 @@
+//! Acceptance test of a real organization: set it up from an empty file, import a
+//! 50-user CSV with two bad rows (the preview names both; fixed, it applies),
+//! give 20 users a license in one bulk step, restart: all of it kept.
+
+use std::path::Path;
+
+use licensedesk_e2e::{App, Element, USER_COLUMNS};
+
+const PRODUCT: &str = "Voice Standard";
+
+async fn field(app: &App, scope: &Element, role: &str, name: &str) -> Element {
+    app.find_by_role_in(scope, role, name).await
+}
+
+/// Saves a screenshot when LICENSEDESK_SCREENSHOTS names a folder (for looking at the UI).
+async fn shot(app: &App, name: &str) {
+    if let Some(dir) = std::env::var_os("LICENSEDESK_SCREENSHOTS") {
+        // WebKit's snapshot can lag a frame behind the DOM.
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        app.screenshot(Path::new(&dir).join(format!("{name}.png")))
+            .await;
+    }
+}
+
+/// 50 users; the first 30 with the license and an extension (leading zeros), the rest
+/// without. `bad` spoils row 7 (an emergency extension) and row 19 (an email).
+fn users_csv(bad: bool) -> String {
+    let mut csv =
+        String::from("First name;Last name;Email;Department;Site;Extension;Phone number;License\n");
+    for i in 1..=50 {
+        let row = i + 1;
+        let email = if bad && row == 19 {
+            "not-an-email".to_string()
+        } else {
+            format!("person{i}@harbor.example")
+        };
+        let (ext, license) = if i <= 30 {
+            (
+                if bad && row == 7 {
+                    "911".to_string()
+                } else {
+                    format!("0{:03}", 100 + i)
+                },
+                PRODUCT,
+            )
+        } else {
+            (String::new(), "")
+        };
+        csv.push_str(&format!(
+            "Ana{i};Sousa-Ferreira;{email};Clinic;Lisbon;{ext};;{license}\n"
+        ));
+    }
+    csv
+}
+
+async fn set_up(app: &App) {
+    app.click_role("button", "Set up my organization").await;
+    let form = app.find_any_by_role("form").await;
+    for (name, value) in [
+        ("Organization name", "Harbor Physio"),
+        ("Billing day", "15"),
+        ("Notice period", "30"),
+        ("Your name", "Marta Sousa"),
+        ("Account", "marta"),
+        ("Product 1 name", PRODUCT),
+        ("Product 1 price", "24.50"),
+        ("Product 1 seats", "60"),
+    ] {
+        let role = if ["Billing day", "Notice period", "Product 1 seats"].contains(&name) {
+            "spinbutton"
+        } else {
+            "textbox"
+        };
+        let input = field(app, &form, role, name).await;
+        app.type_into(&input, value).await;
+    }
+    let sites = field(app, &form, "textbox", "Sites").await;
+    app.type_into(&sites, "Lisbon").await;
+    let password = field(app, &form, "password", "Password").await;
+    app.type_into(&password, "harbor-physio-2026").await;
+    let currency = field(app, &form, "combobox", "Currency").await;
+    app.select_option(&currency, "EUR").await;
+    shot(app, "setup-organization").await;
+    let create = field(app, &form, "button", "Create organization").await;
+    app.click(&create).await;
+    app.wait_for_text("Signed in as marta (Super Admin)").await;
+    app.wait_for_text("This organization has no users yet.")
+        .await;
+}
+
+#[tokio::test]
+async fn an_organization_is_set_up_imported_and_licensed_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("harbor.sqlite");
+    let app = App::start_first_run(&db).await;
+    set_up(&app).await;
+
+    // The import names both bad rows and changes nothing until they are fixed.
+    let csv = dir.path().join("staff.csv");
+    std::fs::write(&csv, users_csv(true)).unwrap();
+    app.click_role("button", "Import users").await;
+    let dialog = app.find_by_role("dialog", "Import users").await;
+    let choose = field(&app, &dialog, "button", "Choose CSV file").await;
+    app.click(&choose).await;
+    app.answer_open_dialog("Import users", &csv).await;
+    app.wait_for_text("2 problems to fix in the file").await;
+    let text = app.page_text().await;
+    for expected in [
+        "7 Extension 911 is an emergency number.",
+        "19 Email not-an-email has no @",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in {text}");
+    }
+    shot(&app, "import-problems").await;
+    let import = field(&app, &dialog, "button", "Import").await;
+    assert!(
+        app.is_disabled(&import).await,
+        "a file with problems cannot be imported"
+    );
+    std::fs::write(&csv, users_csv(false)).unwrap();
+    let again = field(&app, &dialog, "button", "Check again").await;
+    app.click(&again).await;
+    let import = field(&app, &dialog, "button", "Import 50 users").await;
+    app.wait_enabled(&import).await;
+    app.click(&import).await;
+    app.wait_for_message("status", "Imported: 50 users added")
+        .await;
+    app.wait_until_gone("dialog", "Import users").await;
+    let table = app
+        .wait_for_table(&USER_COLUMNS, |t| t.rows.len() == 50)
+        .await;
+    let first = table
+        .row_with_button("Edit Ana1 Sousa-Ferreira")
+        .expect("Ana1");
+    assert_eq!(first.cell("Extension"), "0101");
+    assert_eq!(first.cell("License"), PRODUCT);
+    app.quit().await;
+
+    let app = App::start(&db).await;
+    app.sign_in("marta", "harbor-physio-2026").await;
+    let table = app
+        .wait_for_table(&USER_COLUMNS, |t| t.rows.len() == 50)
+        .await;
+    let licensed = table
+        .rows
+        .iter()
+        .filter(|r| r.cell("License") == PRODUCT)
+        .count();
+    assert_eq!(licensed, 30);
+    app.wait_for_text("Harbor Physio").await;
+    app.quit().await;
+}
