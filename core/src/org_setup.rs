@@ -327,7 +327,8 @@ mod tests {
     #[test]
     fn each_bad_field_is_named_and_nothing_is_stored() {
         let (_dir, mut org) = empty();
-        let cases: Vec<(fn(&mut OrgSetup), &str)> = vec![
+        type Spoil = fn(&mut OrgSetup);
+        let cases: Vec<(Spoil, &str)> = vec![
             (|s| s.organization_name = " ".into(), "Organization name"),
             (|s| s.currency = "XYZ".into(), "Currency"),
             (|s| s.billing_day = "31".into(), "Billing day"),
