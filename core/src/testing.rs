@@ -4,9 +4,26 @@ use crate::demo::DEMO_ACCOUNTS;
 use crate::org::{Actor, Org};
 use crate::users::UserDetail;
 
+/// The demo organization, generated once per test process and copied for each test: the
+/// generator is deterministic, and copying a closed file is much faster than generating it.
+fn demo_template() -> &'static std::path::Path {
+    static TEMPLATE: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
+        std::sync::OnceLock::new();
+    let (_, path) = TEMPLATE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("template.sqlite");
+        // Dropped at once: closing checkpoints the WAL into the file.
+        drop(Org::open_with_system_clock(&path).expect("generate demo"));
+        (dir, path)
+    });
+    path
+}
+
 pub fn demo_org() -> (tempfile::TempDir, Org) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let org = Org::open_with_system_clock(&dir.path().join("org.sqlite")).expect("open demo");
+    let path = dir.path().join("org.sqlite");
+    std::fs::copy(demo_template(), &path).expect("copy demo");
+    let org = Org::open_with_system_clock(&path).expect("open demo");
     (dir, org)
 }
 
