@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "create_account",
     "update_account",
     "reset_password",
+    "app_info",
 ];
 
 fn main() {

@@ -51,6 +51,8 @@ fn declarations() -> String {
         NewAccount::decl(&cfg),
         AccountUpdate::decl(&cfg),
         OpenFailure::decl(&cfg),
+        AppInfo::decl(&cfg),
+        MenuCommand::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

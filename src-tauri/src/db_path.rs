@@ -1,5 +1,6 @@
-//! Which organization file to open: `--db PATH`, else `LICENSEDESK_DB`, else the platform's
-//! app data folder (on Linux `~/.local/share/com.licensedesk.app/licensedesk.sqlite`).
+//! Which organization file to open: `--db PATH` (parsed by `cli`), else `LICENSEDESK_DB`,
+//! else the platform's app data folder (on Linux
+//! `~/.local/share/com.licensedesk.app/licensedesk.sqlite`).
 
 use std::path::PathBuf;
 
@@ -19,16 +20,12 @@ pub fn resolve(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(dir.join(FILE_NAME))
 }
 
-fn from_args(mut args: impl Iterator<Item = String>) -> Option<PathBuf> {
-    while let Some(arg) = args.next() {
-        if arg == "--db" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(path) = arg.strip_prefix("--db=") {
-            return Some(PathBuf::from(path));
-        }
+/// The `--db` path of the command line (main has already refused a malformed one).
+fn from_args(args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    match crate::cli::parse(args) {
+        crate::cli::Cli::Run { db } => db,
+        _ => None,
     }
-    None
 }
 
 #[cfg(test)]

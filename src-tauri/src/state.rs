@@ -9,6 +9,7 @@ pub struct AppState {
     /// The organization, or why it could not be opened (shown on a screen of its own, never
     /// a crash; the file is left as it was).
     org: Result<Arc<Mutex<Org>>, OpenFailure>,
+    path: PathBuf,
     actor: Mutex<Option<Actor>>,
 }
 
@@ -22,8 +23,14 @@ impl AppState {
             });
         Self {
             org,
+            path,
             actor: Mutex::new(None),
         }
+    }
+
+    /// The organization file this window works on.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
     }
 
     pub fn open_failure(&self) -> Option<OpenFailure> {

@@ -159,3 +159,15 @@ export type NewAccount = { login: string, display_name: string, role: string, pa
 export type AccountUpdate = { account_id: number, role: string, active: boolean, };
 
 export type OpenFailure = { path: string, error: ErrorPayload, advice: string, };
+
+export type AppInfo = { version: string, 
+/**
+ * The organization file this window works on.
+ */
+database_path: string, 
+/**
+ * The schema version this build writes (see `db::schema_version`).
+ */
+schema_version: bigint, };
+
+export type MenuCommand = "view_users" | "view_licenses" | "view_billing" | "view_recordings" | "view_audit_log" | "help_about" | "help_shortcuts";

@@ -25,7 +25,13 @@ function licenseFilter(value: string): LicenseFilter {
   return { kind: "product", product_id: Number(value) };
 }
 
-export function UsersPage({ session }: { session: SessionInfo }) {
+type Props = {
+  session: SessionInfo;
+  /** Changes each time Ctrl+F asks for the search box. */
+  searchRequest?: number;
+};
+
+export function UsersPage({ session, searchRequest = 0 }: Props) {
   const notify = useNotify();
   const cannotView = missingPermission(session, "users.view");
   const [filters, setFilters] = useState<Filters>({ search: "", license: "any", status: "any" });
@@ -73,7 +79,17 @@ export function UsersPage({ session }: { session: SessionInfo }) {
     backend.licenseInventory().then(setProducts).catch(() => setProducts([]));
   }, [cannotView, session]);
 
-  useEffect(() => searchRef.current?.focus(), []);
+  useEffect(() => {
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  }, [searchRequest]);
+
+  /** The user `step` rows after (1) or before (-1) the one being edited, if any. */
+  function neighbour(step: 1 | -1): UserRow | null {
+    if (!editing) return null;
+    const at = rows.findIndex((r) => r.id === editing.id);
+    return at < 0 ? null : (rows[at + step] ?? null);
+  }
 
   if (cannotView) {
     return (
@@ -196,11 +212,14 @@ export function UsersPage({ session }: { session: SessionInfo }) {
       )}
       {editing && (
         <UserEditor
+          key={editing.id}
           userId={editing.id}
           name={fullName(editing)}
           session={session}
           onClose={() => setEditing(null)}
           onSaved={saved}
+          onNext={neighbour(1) ? () => setEditing(neighbour(1)) : undefined}
+          onPrevious={neighbour(-1) ? () => setEditing(neighbour(-1)) : undefined}
         />
       )}
     </section>
