@@ -8,6 +8,7 @@
 
 mod dialogs;
 mod flows;
+mod keyboard;
 mod page;
 mod process;
 
@@ -25,6 +26,7 @@ use tokio::time::{sleep, timeout, Instant};
 pub use fantoccini::elements::Element;
 pub use fantoccini::key::Key;
 pub use flows::{LicenseCounts, RemovalWarning, LICENSE_COLUMNS, RECORDING_COLUMNS, USER_COLUMNS};
+pub use keyboard::Focused;
 pub use page::{Row, Table};
 pub use process::group_members;
 
@@ -84,9 +86,15 @@ impl App {
     /// organization if it does not exist) and waits for its page to load.
     /// Tries twice: a start can fail on a loaded machine.
     pub async fn start(db: impl AsRef<Path>) -> App {
+        Self::start_with_env(db, &[]).await
+    }
+
+    /// Like [`App::start`], with extra environment variables for the app (e.g.
+    /// `GTK_THEME=Adwaita:dark`).
+    pub async fn start_with_env(db: impl AsRef<Path>, env: &[(&str, &str)]) -> App {
         let mut error = String::new();
         for attempt in 1..=2 {
-            match Self::try_start(db.as_ref()).await {
+            match Self::try_start(db.as_ref(), env).await {
                 Ok(app) => return app,
                 Err(e) => {
                     eprintln!("e2e: starting the app failed (attempt {attempt}): {e}");
@@ -97,7 +105,7 @@ impl App {
         panic!("could not start LicenseDesk: {error}");
     }
 
-    async fn try_start(db: &Path) -> Result<App, String> {
+    async fn try_start(db: &Path, env: &[(&str, &str)]) -> Result<App, String> {
         let bin = app_binary();
         process::become_subreaper();
         let dir = tempfile::Builder::new()
@@ -129,6 +137,7 @@ impl App {
             .env("XDG_CACHE_HOME", data.join("cache"))
             .env("XDG_CONFIG_HOME", data.join("config"))
             .env("GSETTINGS_BACKEND", "memory")
+            .envs(env.iter().copied())
             // Never cargo's pipes: a process that outlives the test would hold them open.
             .stdin(Stdio::null())
             .stdout(log)
@@ -196,6 +205,32 @@ impl App {
     /// The WebDriver client, for anything the helpers do not cover.
     pub fn client(&self) -> &Client {
         self.client.as_ref().expect("the app was quit")
+    }
+
+    /// A PNG of the whole app window as the screen shows it (menu bar included), through
+    /// ImageMagick's `import`.
+    pub fn window_screenshot(&self, path: impl AsRef<Path>) {
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", "^LicenseDesk$"])
+            .env("DISPLAY", &self.display)
+            .output()
+            .expect("xdotool");
+        let window = String::from_utf8_lossy(&found.stdout)
+            .lines()
+            .last()
+            .unwrap_or("root")
+            .to_string();
+        let import = if Path::new("/usr/bin/import").exists() {
+            "/usr/bin/import"
+        } else {
+            "import"
+        };
+        let ok = Command::new(import)
+            .args(["-display", &self.display, "-window", &window])
+            .arg(path.as_ref())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "import could not take {}", path.as_ref().display());
     }
 
     /// The X display the app runs on, e.g. ":12".

@@ -158,6 +158,14 @@ const OPS = {
   setSelect: (el, text) => setSelectByText(el, text),
   pageText: () => norm(document.body ? document.body.innerText : ""),
   ready: () => document.readyState,
+  // The focused element's role and name, and whether it shows a focus ring.
+  focused: () => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const ring = el.matches(":focus-visible") && style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+    return { role: roleOf(el), name: nameOf(el), ring };
+  },
 };
 
 const [op, ...args] = arguments;
