@@ -207,32 +207,6 @@ impl App {
         self.client.as_ref().expect("the app was quit")
     }
 
-    /// A PNG of the whole app window as the screen shows it (menu bar included), through
-    /// ImageMagick's `import`.
-    pub fn window_screenshot(&self, path: impl AsRef<Path>) {
-        let found = Command::new("xdotool")
-            .args(["search", "--onlyvisible", "--name", "^LicenseDesk$"])
-            .env("DISPLAY", &self.display)
-            .output()
-            .expect("xdotool");
-        let window = String::from_utf8_lossy(&found.stdout)
-            .lines()
-            .last()
-            .unwrap_or("root")
-            .to_string();
-        let import = if Path::new("/usr/bin/import").exists() {
-            "/usr/bin/import"
-        } else {
-            "import"
-        };
-        let ok = Command::new(import)
-            .args(["-display", &self.display, "-window", &window])
-            .arg(path.as_ref())
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "import could not take {}", path.as_ref().display());
-    }
-
     /// The X display the app runs on, e.g. ":12".
     pub fn display(&self) -> &str {
         &self.display

@@ -17,6 +17,11 @@ fn out(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Fonts and the first layout (WebDriver's screenshot is of the page, without the menu bar).
+async fn settle() {
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+}
+
 async fn shots(theme: &str, env: &[(&str, &str)]) {
     let dir = tempfile::tempdir().unwrap();
     let app = App::start_with_env(dir.path().join("org.sqlite"), env).await;
@@ -25,7 +30,8 @@ async fn shots(theme: &str, env: &[(&str, &str)]) {
         .await;
     // Settle: fonts and the first layout.
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    app.window_screenshot(out(&format!("users-{theme}.png")));
+    settle().await;
+    app.screenshot(out(&format!("users-{theme}.png"))).await;
 
     let table = app.users_table().await;
     let name = table
@@ -47,7 +53,8 @@ async fn shots(theme: &str, env: &[(&str, &str)]) {
     app.wait_for_text("Pending change: Voice Pro to Voice Essentials")
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    app.window_screenshot(out(&format!("editor-{theme}.png")));
+    settle().await;
+    app.screenshot(out(&format!("editor-{theme}.png"))).await;
     app.click_role("button", "Cancel").await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;
 
@@ -55,7 +62,8 @@ async fn shots(theme: &str, env: &[(&str, &str)]) {
     app.wait_for_table(&["Product", "Available"], |t| !t.rows.is_empty())
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
-    app.window_screenshot(out(&format!("licenses-{theme}.png")));
+    settle().await;
+    app.screenshot(out(&format!("licenses-{theme}.png"))).await;
     app.quit().await;
 }
 
