@@ -4,9 +4,10 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 BIN := $(CURDIR)/target/debug/licensedesk
+TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
 UI_SOURCES := $(shell find ui/src -type f) ui/index.html ui/vite.config.ts ui/tsconfig.json
 
-.PHONY: run test deps deps-e2e ui app ui-test bindings lint clean
+.PHONY: run test deps deps-e2e ui app ui-test bindings lint clean package package-debug icons licenses
 
 run: deps app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -14,9 +15,10 @@ run: deps app
 	fi
 	$(BIN) --demo
 
-test: deps-e2e ui-test app
+test: deps-e2e ui-test app package-debug
 	# Two at a time: each end-to-end test runs a whole WebKit app, and this machine has two cores.
-	LICENSEDESK_BIN=$(BIN) RUST_TEST_THREADS=2 cargo test --workspace
+	LICENSEDESK_BIN=$(BIN) LICENSEDESK_DEB=$$(ls -t $(CURDIR)/target/debug/bundle/deb/*.deb | head -1) \
+	  RUST_TEST_THREADS=2 cargo test --workspace
 
 deps:
 	@bash .ci/deps.sh
@@ -35,6 +37,28 @@ ui: ui/dist/index.html
 # The UI is embedded into the binary at compile time, so it is built first.
 app: ui
 	cargo build -p licensedesk
+
+# The .deb to install (`apt install ./target/release/bundle/deb/licensedesk_*.deb`): an optimised
+# release build bundled by the Tauri CLI. Its version is the one of Cargo.toml.
+package: deps ui
+	$(TAURI) build --bundles deb
+	@ls -l target/release/bundle/deb/*.deb
+
+# The same package around the debug build that the tests use: `make test` checks the package
+# without a second, release-sized compile.
+package-debug: app
+	$(TAURI) bundle --debug --bundles deb
+
+# Regenerates every icon size the bundler uses from the one drawing.
+icons: ui/node_modules/.package-lock.json
+	rm -rf target/icons
+	cd ui && npx tauri icon ../src-tauri/icons/source/licensedesk.svg -o ../target/icons >/dev/null
+	cp target/icons/{32x32,64x64,128x128,128x128@2x,icon}.png src-tauri/icons/
+
+# Regenerates ui/src/about/licenses.json (the About dialog's list of open-source components)
+# from the dependency manifests; a UI test fails while it is stale.
+licenses: ui/node_modules/.package-lock.json
+	cd ui && node scripts/licenses.mjs
 
 ui-test: ui/node_modules/.package-lock.json
 	cd ui && npm test

@@ -63,6 +63,7 @@ const COMMANDS: &[&str] = &[
     "organization_unset",
     "create_demo_organization",
     "setup_organization",
+    "app_info",
 ];
 
 fn main() {

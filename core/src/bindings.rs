@@ -83,6 +83,8 @@ fn declarations() -> String {
         BulkReceipt::decl(&cfg),
         ProductSetup::decl(&cfg),
         OrgSetup::decl(&cfg),
+        AppInfo::decl(&cfg),
+        MenuCommand::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

@@ -1,6 +1,7 @@
 //! licensedesk-core: every rule and all storage of LicenseDesk. Nothing here knows about
 //! windows; the Tauri shell only translates.
 
+pub mod about;
 pub mod accounts;
 pub mod admin_accounts;
 pub mod app_access;
@@ -44,6 +45,7 @@ mod permission_matrix;
 #[cfg(test)]
 mod testing;
 
+pub use about::{AppInfo, MenuCommand};
 pub use accounts::{AccountChoice, MissingPermission, SessionInfo};
 pub use admin_accounts::{AccountRow, AccountUpdate, NewAccount};
 pub use app_access::{App, AppAccessRow, AppAccessUpdate};

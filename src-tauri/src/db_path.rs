@@ -1,5 +1,6 @@
-//! Which organization file to open: `--db PATH`, else `LICENSEDESK_DB`, else the platform's
-//! app data folder (on Linux `~/.local/share/com.licensedesk.app/licensedesk.sqlite`).
+//! Which organization file to open: `--db PATH` (parsed by `cli`), else `LICENSEDESK_DB`,
+//! else the platform's app data folder (on Linux
+//! `~/.local/share/com.licensedesk.app/licensedesk.sqlite`).
 
 use std::path::PathBuf;
 
@@ -22,20 +23,18 @@ pub fn resolve(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
 /// `--demo` or `LICENSEDESK_DEMO=1`: an empty file gets the demo organization without asking
 /// (for `make run`, demos and the end-to-end tests).
 pub fn demo_if_empty() -> bool {
-    std::env::args().skip(1).any(|a| a == "--demo")
-        || std::env::var("LICENSEDESK_DEMO").is_ok_and(|v| v == "1")
+    matches!(
+        crate::cli::parse(std::env::args().skip(1)),
+        crate::cli::Cli::Run { demo: true, .. }
+    ) || std::env::var("LICENSEDESK_DEMO").is_ok_and(|v| v == "1")
 }
 
-fn from_args(mut args: impl Iterator<Item = String>) -> Option<PathBuf> {
-    while let Some(arg) = args.next() {
-        if arg == "--db" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(path) = arg.strip_prefix("--db=") {
-            return Some(PathBuf::from(path));
-        }
+/// The `--db` path of the command line (main has already refused a malformed one).
+fn from_args(args: impl Iterator<Item = String>) -> Option<PathBuf> {
+    match crate::cli::parse(args) {
+        crate::cli::Cli::Run { db, .. } => db,
+        _ => None,
     }
-    None
 }
 
 #[cfg(test)]

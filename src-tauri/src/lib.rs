@@ -1,21 +1,33 @@
 //! The Tauri shell: opens the organization file, keeps who is signed in, and translates
 //! commands into calls on `licensedesk_core`. No rule lives here.
 
+pub mod cli;
 mod commands;
 mod db_path;
 mod dialogs;
+mod menu;
 mod state;
 
 use tauri::Manager;
+use tauri_plugin_window_state::StateFlags;
 
 pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        // Size, position and maximized state, restored at start and saved on close, in the
+        // app config folder. Nothing of it is callable from the UI.
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+                .build(),
+        )
         .setup(|app| {
             let path = db_path::resolve(app.handle())?;
             app.manage(state::AppState::open(path, db_path::demo_if_empty()));
             Ok(())
         })
+        .menu(menu::build)
+        .on_menu_event(menu::on_event)
         .invoke_handler(tauri::generate_handler![
             commands::licenses::sign_in,
             commands::licenses::sign_out,
@@ -81,6 +93,7 @@ pub fn run() {
             commands::organization::organization_unset,
             commands::organization::create_demo_organization,
             commands::organization::setup_organization,
+            commands::app::app_info,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");

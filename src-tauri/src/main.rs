@@ -1,6 +1,17 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+use licensedesk::cli::{self, Cli};
+
 fn main() {
-    licensedesk::run();
+    // Before Tauri starts: `--version` and `--help` print and exit without opening a window.
+    match cli::parse(std::env::args().skip(1)) {
+        Cli::Run { .. } => licensedesk::run(),
+        Cli::Version => print!("{}", cli::version()),
+        Cli::Help => print!("{}", cli::help()),
+        Cli::Invalid(why) => {
+            eprintln!("licensedesk: {why}\nTry 'licensedesk --help' for the options.");
+            std::process::exit(2);
+        }
+    }
 }

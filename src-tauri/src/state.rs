@@ -10,6 +10,7 @@ pub struct AppState {
     /// The organization, or why it could not be opened (shown on a screen of its own, never
     /// a crash; the file is left as it was).
     org: Result<Arc<Mutex<Org>>, OpenFailure>,
+    path: PathBuf,
     actor: Mutex<Option<Actor>>,
     /// The CSV chosen for import and its bytes as last checked: apply imports exactly those.
     pending_import: Mutex<Option<(PathBuf, Vec<u8>)>>,
@@ -30,9 +31,15 @@ impl AppState {
         });
         Self {
             org,
+            path,
             actor: Mutex::new(None),
             pending_import: Mutex::new(None),
         }
+    }
+
+    /// The organization file this window works on.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
     }
 
     pub fn open_failure(&self) -> Option<OpenFailure> {

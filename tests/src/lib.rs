@@ -8,6 +8,7 @@
 
 mod dialogs;
 mod flows;
+mod keyboard;
 mod page;
 mod process;
 
@@ -25,6 +26,7 @@ use tokio::time::{sleep, timeout, Instant};
 pub use fantoccini::elements::Element;
 pub use fantoccini::key::Key;
 pub use flows::{LicenseCounts, RemovalWarning, LICENSE_COLUMNS, RECORDING_COLUMNS, USER_COLUMNS};
+pub use keyboard::Focused;
 pub use page::{Row, Table};
 pub use process::group_members;
 
@@ -83,20 +85,21 @@ impl App {
     /// Starts the app on the database file `db` (created with the demo
     /// organization if it does not exist) and waits for its page to load.
     /// Tries twice: a start can fail on a loaded machine.
-    /// Starts the app on `db`; an empty file gets the demo organization (`LICENSEDESK_DEMO=1`).
     pub async fn start(db: impl AsRef<Path>) -> App {
-        Self::start_with(db.as_ref(), true).await
+        Self::start_with_env(db, &[("LICENSEDESK_DEMO", "1")]).await
     }
 
     /// Starts the app on an empty `db` as a first start: the demo-or-own-organization choice.
     pub async fn start_first_run(db: impl AsRef<Path>) -> App {
-        Self::start_with(db.as_ref(), false).await
+        Self::start_with_env(db, &[("LICENSEDESK_DEMO", "0")]).await
     }
 
-    async fn start_with(db: &Path, demo: bool) -> App {
+    /// Like [`App::start`], with extra environment variables for the app (e.g.
+    /// `GTK_THEME=Adwaita:dark`).
+    pub async fn start_with_env(db: impl AsRef<Path>, env: &[(&str, &str)]) -> App {
         let mut error = String::new();
         for attempt in 1..=2 {
-            match Self::try_start(db, demo).await {
+            match Self::try_start(db.as_ref(), env).await {
                 Ok(app) => return app,
                 Err(e) => {
                     eprintln!("e2e: starting the app failed (attempt {attempt}): {e}");
@@ -107,7 +110,7 @@ impl App {
         panic!("could not start LicenseDesk: {error}");
     }
 
-    async fn try_start(db: &Path, demo: bool) -> Result<App, String> {
+    async fn try_start(db: &Path, env: &[(&str, &str)]) -> Result<App, String> {
         let bin = app_binary();
         process::become_subreaper();
         let dir = tempfile::Builder::new()
@@ -134,12 +137,12 @@ impl App {
             .arg(native_port.to_string())
             .env("DISPLAY", &app.display)
             .env("LICENSEDESK_DB", db)
-            .env("LICENSEDESK_DEMO", if demo { "1" } else { "0" })
             // WebKit keeps storage and caches here: nothing shared between sessions.
             .env("XDG_DATA_HOME", data.join("data"))
             .env("XDG_CACHE_HOME", data.join("cache"))
             .env("XDG_CONFIG_HOME", data.join("config"))
             .env("GSETTINGS_BACKEND", "memory")
+            .envs(env.iter().copied())
             // Never cargo's pipes: a process that outlives the test would hold them open.
             .stdin(Stdio::null())
             .stdout(log)

@@ -160,6 +160,14 @@ const OPS = {
   ready: () => document.readyState,
   // A control at the edge of a scrolling dialog body can sit under its footer: centre it.
   reveal: (el) => el.scrollIntoView({ block: "center", inline: "nearest" }),
+  // The focused element's role and name, and whether it shows a focus ring.
+  focused: () => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const style = getComputedStyle(el);
+    const ring = el.matches(":focus-visible") && style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+    return { role: roleOf(el), name: nameOf(el), ring };
+  },
 };
 
 const [op, ...args] = arguments;

@@ -327,3 +327,15 @@ monthly_price: string,
 seats: string, };
 
 export type OrgSetup = { organization_name: string, currency: string, billing_day: string, notice_period_days: string, sites: Array<string>, admin_login: string, admin_name: string, admin_password: string, products: Array<ProductSetup>, };
+
+export type AppInfo = { version: string, 
+/**
+ * The organization file this window works on.
+ */
+database_path: string, 
+/**
+ * The schema version this build writes (see `db::schema_version`).
+ */
+schema_version: bigint, };
+
+export type MenuCommand = "view_users" | "view_licenses" | "view_billing" | "view_recordings" | "view_audit_log" | "help_about" | "help_shortcuts";

@@ -1,7 +1,10 @@
 // The one module that talks to the Rust side. Components call these typed functions and
 // never `invoke` directly; argument and result types come from the generated bindings.
 import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  AppInfo,
+  MenuCommand,
   AccountChoice,
   AccountRow,
   AccountUpdate,
@@ -85,7 +88,29 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/**
+ * Calls `handler` for each application-menu command (View, Help) until the returned
+ * function is called. Outside the app (unit tests) there is no menu and nothing happens.
+ */
+function onMenu(handler: (command: MenuCommand) => void): () => void {
+  let unlisten: UnlistenFn | null = null;
+  let stopped = false;
+  listen<MenuCommand>("menu", (event) => handler(event.payload))
+    .then((u) => {
+      if (stopped) u();
+      else unlisten = u;
+    })
+    .catch(() => undefined);
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}
+
 export const backend = {
+  /** Version, organization file and schema version, for Help > About. */
+  appInfo: () => call<AppInfo>("app_info"),
+  onMenu,
   signIn: (login: string, password: string) => call<SessionInfo>("sign_in", { login, password }),
   signOut: () => call<void>("sign_out"),
   currentSession: () => call<SessionInfo | null>("current_session"),

@@ -1,4 +1,5 @@
 import type { OpenFailure } from "../backend";
+import { BrandMark } from "./BrandMark";
 
 /** Shown instead of the sign-in when the organization file cannot be opened. */
 export function OpenFailureScreen({ failure }: { failure: OpenFailure }) {
@@ -6,7 +7,7 @@ export function OpenFailureScreen({ failure }: { failure: OpenFailure }) {
     <main className="signin">
       <section className="signin-card failure" aria-labelledby="failure-title">
         <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true">LD</span>
+          <BrandMark size={36} />
           <span>LicenseDesk</span>
         </div>
         <h1 id="failure-title">This organization file cannot be opened</h1>

@@ -1,5 +1,8 @@
-import { useEffect, useState } from "react";
-import { backend, type SessionInfo } from "../backend";
+import { useCallback, useEffect, useState } from "react";
+import { backend, type MenuCommand, type SessionInfo } from "../backend";
+import { shortcutOf, type ShortcutId } from "../shortcuts";
+import { AboutDialog, ShortcutsDialog } from "./HelpDialogs";
+import { BrandMark } from "./BrandMark";
 import { MessageBar, useNotify } from "./Messages";
 import { UsersPage } from "../pages/UsersPage";
 import { LicensesPage } from "../pages/LicensesPage";
@@ -11,6 +14,25 @@ import { AccountsPage } from "../pages/AccountsPage";
 type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts";
 const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings", "Audit log", "Admin accounts"];
 
+/** Where each View command of the menu (or its shortcut) goes. */
+const VIEWS: Partial<Record<MenuCommand | ShortcutId, Page>> = {
+  view_users: "Users",
+  view_licenses: "Licenses",
+  view_billing: "Billing",
+  view_recordings: "Recordings",
+  view_audit_log: "Audit log",
+  viewUsers: "Users",
+  viewLicenses: "Licenses",
+  viewBilling: "Billing",
+  viewRecordings: "Recordings",
+  viewAuditLog: "Audit log",
+};
+
+/** An open modal dialog (the user editor, a form) keeps the page under it. */
+function modalOpen(): boolean {
+  return document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
+}
+
 type Props = {
   session: SessionInfo;
   onSessionChange: (s: SessionInfo | null) => void;
@@ -19,6 +41,9 @@ type Props = {
 
 export function Shell({ session, onSessionChange, onSignOut }: Props) {
   const [page, setPage] = useState<Page>("Users");
+  const [help, setHelp] = useState<"about" | "shortcuts" | null>(null);
+  // Bumped by Ctrl+F: the Users page focuses its search box each time it changes.
+  const [searchRequest, setSearchRequest] = useState(0);
   const notify = useNotify();
 
   // A role changed in another window applies at once: re-read the session on each page.
@@ -29,16 +54,53 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
       .catch(() => undefined);
   }, [page, onSessionChange]);
 
-  function go(next: Page) {
-    notify.clear();
-    setPage(next);
-  }
+  const go = useCallback(
+    (next: Page) => {
+      setPage((current) => {
+        if (current !== next) notify.clear();
+        return next;
+      });
+    },
+    [notify],
+  );
+
+  // The application menu and the shortcuts: both lead to the same few actions.
+  const act = useCallback(
+    (what: MenuCommand | ShortcutId): boolean => {
+      if (what === "help_about") setHelp("about");
+      else if (what === "help_shortcuts" || what === "help") setHelp("shortcuts");
+      else if (modalOpen()) return false;
+      else if (what === "focusSearch") {
+        go("Users");
+        setSearchRequest((n) => n + 1);
+      } else {
+        const view = VIEWS[what];
+        if (!view) return false;
+        go(view);
+      }
+      return true;
+    },
+    [go],
+  );
+
+  useEffect(() => backend.onMenu(act), [act]);
+
+  useEffect(() => {
+    function onKeyDown(e: KeyboardEvent) {
+      const id = shortcutOf(e);
+      // Save, Cancel and next/previous user belong to the editor, which handles them.
+      if (!id || id === "save" || id === "cancel" || id === "nextUser" || id === "previousUser") return;
+      if (act(id)) e.preventDefault();
+    }
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [act]);
 
   return (
     <div className="app">
       <header className="topbar">
         <div className="brand">
-          <span className="brand-mark" aria-hidden="true">LD</span>
+          <BrandMark />
           <span>LicenseDesk</span>
           <span className="org-name">{session.organization}</span>
         </div>
@@ -73,13 +135,15 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
       </nav>
       <MessageBar />
       <main className="page">
-        {page === "Users" && <UsersPage session={session} />}
+        {page === "Users" && <UsersPage session={session} searchRequest={searchRequest} />}
         {page === "Licenses" && <LicensesPage session={session} />}
         {page === "Billing" && <BillingPage session={session} />}
         {page === "Recordings" && <RecordingsPage session={session} />}
         {page === "Audit log" && <AuditLogPage session={session} />}
         {page === "Admin accounts" && <AccountsPage session={session} />}
       </main>
+      {help === "about" && <AboutDialog onClose={() => setHelp(null)} />}
+      {help === "shortcuts" && <ShortcutsDialog onClose={() => setHelp(null)} />}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { BrandMark } from "./BrandMark";
 import { backend, BackendError, type AccountChoice, type SessionInfo } from "../backend";
 
 type Props = { notice: string | null; onSignedIn: (s: SessionInfo) => void };
@@ -49,7 +50,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
     <main className="signin">
       <form className="signin-card" onSubmit={submit} noValidate>
         <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true">LD</span>
+          <BrandMark size={36} />
           <span>LicenseDesk</span>
         </div>
         <h1>Sign in</h1>

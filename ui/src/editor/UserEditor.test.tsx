@@ -92,4 +92,41 @@ describe("UserEditor", () => {
     expect(onClose).toHaveBeenCalled();
     expect(mocked.assignLicense).not.toHaveBeenCalled();
   });
+
+  it("saves with Ctrl+S, moves to the next user with Ctrl+Page Down, and closes with Esc", async () => {
+    const onNext = vi.fn();
+    const onSaved = vi.fn();
+    const onChanged = vi.fn();
+    const onClose = vi.fn();
+    render(
+      <UserEditor
+        userId={kofi.id}
+        name="Kofi Andersson"
+        session={superAdmin}
+        onSaved={onSaved}
+        onChanged={onChanged}
+        onClose={onClose}
+        onNext={onNext}
+      />,
+    );
+    const dialog = screen.getByRole("dialog", { name: "Edit Kofi Andersson" });
+    await userEvent.click(within(dialog).getByRole("tab", { name: "Services and Permissions" }));
+    const license = await within(dialog).findByRole("combobox", { name: "License" });
+
+    await userEvent.keyboard("{Control>}{PageDown}{/Control}");
+    expect(onNext).toHaveBeenCalledTimes(1);
+
+    // With a change pending, moving on is refused: the change would be lost.
+    await userEvent.selectOptions(license, "Voice Pro (2 available)");
+    await userEvent.keyboard("{Control>}{PageDown}{/Control}");
+    expect(onNext).toHaveBeenCalledTimes(1);
+    expect(within(dialog).getByRole("alert")).toHaveTextContent("Save or undo the pending change");
+
+    mocked.assignLicense.mockResolvedValue({ ...kofi, version: 2 });
+    await userEvent.keyboard("{Control>}s{/Control}");
+    await waitFor(() => expect(onChanged).toHaveBeenCalledWith({ ...kofi, version: 2 }));
+
+    await userEvent.keyboard("{Escape}");
+    expect(onClose).toHaveBeenCalled();
+  });
 });

@@ -16,6 +16,7 @@ import { useStep } from "./useStep";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
 import { UserSetupPanel } from "./setup/UserSetupPanel";
 import { Offboarding } from "./Offboarding";
+import { shortcutOf } from "../shortcuts";
 
 type Tab = "Profile" | "Services and Permissions" | "History";
 const TABS: Tab[] = ["Profile", "Services and Permissions", "History"];
@@ -30,9 +31,12 @@ type Props = {
   /** A change made while the editor stays open (a new license, number, extension). */
   onChanged: (user: UserDetail) => void;
   initialTab?: Tab;
+  /** Opens the next or previous user of the list (Ctrl+Page Down / Up), if there is one. */
+  onNext?: () => void;
+  onPrevious?: () => void;
 };
 
-export function UserEditor({ userId, name, session, onClose, onSaved, onChanged, initialTab }: Props) {
+export function UserEditor({ userId, name, session, onClose, onSaved, onChanged, initialTab, onNext, onPrevious }: Props) {
   const [user, setUser] = useState<UserDetail | null>(null);
   const [products, setProducts] = useState<ProductInventory[]>([]);
   const [choice, setChoice] = useState<LicenseChoice>("none");
@@ -44,6 +48,9 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   const [staged, setStaged] = useState<Staged | null>(null);
   const [cancelOld, setCancelOld] = useState(false);
   const dialogRef = useRef<HTMLDivElement>(null);
+  const licenseRef = useRef<HTMLSelectElement>(null);
+  // License is disabled while a change is checked; a keyboard user must not lose their place.
+  const licenseHadFocus = useRef(false);
   const ids = useId();
   const lock = missingPermission(session, "licenses.assign");
   const removeLock = missingPermission(session, "licenses.remove");
@@ -65,6 +72,13 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
       })
       .catch((e: BackendError) => setError(e));
   }, [userId]);
+
+  useEffect(() => {
+    if (busy || saving || !licenseHadFocus.current) return;
+    licenseHadFocus.current = false;
+    const active = document.activeElement;
+    if (!active || active === document.body || active === licenseRef.current) licenseRef.current?.focus();
+  }, [busy, saving]);
 
   const change = user ? pendingChange(user, choice, products, staged) : { kind: "none" as const };
   const warning = unconfirmedImpact(staged);
@@ -171,10 +185,39 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
     }
   }
 
+  const saveDisabled = saving || busy || !user || warning !== null || unresolved;
+
+  function move(to: (() => void) | undefined, which: string) {
+    if (!to) {
+      setNotice(`${name} is the ${which} user in the list.`);
+    } else if (change.kind !== "none" || staged !== null) {
+      setError(
+        new BackendError({
+          code: "pending_change",
+          message: "Save or undo the pending change before moving to another user.",
+        }),
+      );
+    } else {
+      to();
+    }
+  }
+
   function onKeyDown(e: KeyboardEvent) {
-    if (e.key === "Escape") {
+    // A form opened from the editor (Purchase licenses) handles its own keys.
+    if (purchasing) return;
+    const shortcut = shortcutOf(e);
+    if (shortcut === "cancel") {
       e.stopPropagation();
       onClose();
+    } else if (shortcut === "save") {
+      e.preventDefault();
+      e.stopPropagation();
+      if (!saveDisabled) void save();
+    } else if (shortcut === "nextUser" || shortcut === "previousUser") {
+      e.preventDefault();
+      e.stopPropagation();
+      if (shortcut === "nextUser") move(onNext, "last");
+      else move(onPrevious, "first");
     }
   }
 
@@ -235,12 +278,14 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
               </label>
               <div className="license-row">
               <select
+                ref={licenseRef}
                 id={`${ids}-license`}
                 value={String(choice)}
                 disabled={lock !== null || saving || busy}
                 aria-describedby={describedBy}
                 aria-invalid={licenseError ? true : undefined}
                 onChange={(e) => {
+                  licenseHadFocus.current = document.activeElement === e.target;
                   setError(null);
                   const value: LicenseChoice = e.target.value === "none" ? "none" : Number(e.target.value);
                   if (user.license && value === currentChoice(user)) keepLicense();
@@ -384,7 +429,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
               Cancel
             </button>
             {/* A data-loss warning is answered with Continue or Keep license, not with Save. */}
-            <button type="button" className="primary" onClick={save} disabled={saving || busy || !user || warning !== null || unresolved}>
+            <button type="button" className="primary" onClick={save} disabled={saveDisabled}>
               {saving ? "Saving…" : "Save"}
             </button>
           </div>

@@ -27,7 +27,13 @@ function licenseFilter(value: string): LicenseFilter {
   return { kind: "product", product_id: Number(value) };
 }
 
-export function UsersPage({ session }: { session: SessionInfo }) {
+type Props = {
+  session: SessionInfo;
+  /** Changes each time Ctrl+F asks for the search box. */
+  searchRequest?: number;
+};
+
+export function UsersPage({ session, searchRequest = 0 }: Props) {
   const notify = useNotify();
   const cannotView = missingPermission(session, "users.view");
   const [filters, setFilters] = useState<Filters>({ search: "", license: "any", status: "any" });
@@ -78,7 +84,18 @@ export function UsersPage({ session }: { session: SessionInfo }) {
     backend.licenseInventory().then(setProducts).catch(() => setProducts([]));
   }, [cannotView, session]);
 
-  useEffect(() => searchRef.current?.focus(), []);
+  useEffect(() => {
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  }, [searchRequest]);
+
+  /** The user `step` rows after (1) or before (-1) the one being edited, if any. */
+  function neighbour(step: 1 | -1): UserRow | null {
+    if (!editing) return null;
+    const at = rows.findIndex((r) => r.id === editing.user.id);
+    return at < 0 ? null : (rows[at + step] ?? null);
+  }
+  const [next, previous] = [neighbour(1), neighbour(-1)];
 
   if (cannotView) {
     return (
@@ -256,6 +273,7 @@ export function UsersPage({ session }: { session: SessionInfo }) {
       )}
       {editing && (
         <UserEditor
+          key={editing.user.id}
           userId={editing.user.id}
           name={fullName(editing.user)}
           initialTab={editing.tab}
@@ -263,6 +281,8 @@ export function UsersPage({ session }: { session: SessionInfo }) {
           onClose={() => setEditing(null)}
           onSaved={saved}
           onChanged={(user) => setRows((old) => old.map((r) => (r.id === user.id ? user : r)))}
+          onNext={next ? () => setEditing({ user: next }) : undefined}
+          onPrevious={previous ? () => setEditing({ user: previous }) : undefined}
         />
       )}
     </section>

@@ -1,0 +1,150 @@
+//! The command line: `--db PATH` (also `--db=PATH`), `--demo`, `--version`, `--help`. Read in `main`
+//! before any window exists, so `--version` and `--help` print and exit without one.
+
+use std::path::PathBuf;
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Cli {
+    /// Open the window on the organization file given with `--db`, if any; with `--demo`
+    /// an empty file gets the demo organization without asking.
+    Run {
+        db: Option<PathBuf>,
+        demo: bool,
+    },
+    Version,
+    Help,
+    /// A mistake on the command line, with the message to show.
+    Invalid(String),
+}
+
+pub fn parse(args: impl IntoIterator<Item = String>) -> Cli {
+    let mut db = None;
+    let mut demo = false;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--version" | "-V" => return Cli::Version,
+            "--help" | "-h" => return Cli::Help,
+            "--demo" => demo = true,
+            "--db" => match args.next() {
+                Some(path) if !path.is_empty() => db = Some(PathBuf::from(path)),
+                _ => return Cli::Invalid("--db needs the path of an organization file".into()),
+            },
+            _ => match arg.strip_prefix("--db=") {
+                Some("") => {
+                    return Cli::Invalid("--db needs the path of an organization file".into())
+                }
+                Some(path) => db = Some(PathBuf::from(path)),
+                None => return Cli::Invalid(format!("unknown argument {arg:?}")),
+            },
+        }
+    }
+    Cli::Run { db, demo }
+}
+
+pub fn version() -> String {
+    format!(
+        "licensedesk {} (LicenseDesk, database schema {})\n",
+        env!("CARGO_PKG_VERSION"),
+        licensedesk_core::db::schema_version()
+    )
+}
+
+pub fn help() -> String {
+    format!(
+        "LicenseDesk {version}: offline license administration for a small business's cloud phone system.
+
+Usage: licensedesk [--db PATH] [--demo]
+
+Options:
+  --db PATH      Open the organization file PATH (created if it does not exist; an empty
+                 file offers the demo or your own organization). Also --db=PATH. Without
+                 it: $LICENSEDESK_DB, else
+                 ~/.local/share/com.licensedesk.app/licensedesk.sqlite
+  --demo         Put the demo organization into an empty file without asking
+  -V, --version  Print the version and exit
+  -h, --help     Print this help and exit
+
+Environment:
+  LICENSEDESK_DB    The organization file, when --db is not given
+  LICENSEDESK_DEMO  1: as --demo
+",
+        version = env!("CARGO_PKG_VERSION")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_strs(a: &[&str]) -> Cli {
+        parse(a.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn db_flag_in_both_spellings() {
+        assert_eq!(
+            parse_strs(&["--db", "/x/a.sqlite"]),
+            Cli::Run {
+                db: Some("/x/a.sqlite".into()),
+                demo: false
+            }
+        );
+        assert_eq!(
+            parse_strs(&["--db=/x/b.sqlite"]),
+            Cli::Run {
+                db: Some("/x/b.sqlite".into()),
+                demo: false
+            }
+        );
+        assert_eq!(
+            parse_strs(&[]),
+            Cli::Run {
+                db: None,
+                demo: false
+            }
+        );
+        assert_eq!(
+            parse_strs(&["--demo"]),
+            Cli::Run {
+                db: None,
+                demo: true
+            }
+        );
+        assert!(matches!(parse_strs(&["--db"]), Cli::Invalid(_)));
+        assert!(matches!(parse_strs(&["--db="]), Cli::Invalid(_)));
+    }
+
+    #[test]
+    fn version_and_help_win_wherever_they_are() {
+        assert_eq!(parse_strs(&["--version"]), Cli::Version);
+        assert_eq!(parse_strs(&["-V"]), Cli::Version);
+        assert_eq!(parse_strs(&["--db", "/x.sqlite", "--help"]), Cli::Help);
+        assert_eq!(parse_strs(&["-h"]), Cli::Help);
+    }
+
+    #[test]
+    fn unknown_arguments_are_refused() {
+        assert_eq!(
+            parse_strs(&["--other"]),
+            Cli::Invalid("unknown argument \"--other\"".into())
+        );
+    }
+
+    #[test]
+    fn help_lists_every_flag() {
+        let help = help();
+        for flag in [
+            "--db",
+            "--demo",
+            "--version",
+            "--help",
+            "LICENSEDESK_DB",
+            "LICENSEDESK_DEMO",
+        ] {
+            assert!(help.contains(flag), "--help does not mention {flag}");
+        }
+        assert!(version().starts_with(&format!("licensedesk {}", env!("CARGO_PKG_VERSION"))));
+    }
+}

@@ -1,0 +1,174 @@
+//! The .deb an administrator installs: unpacked into a fresh folder with `dpkg -x` (as
+//! `apt install` would lay it out), it has a desktop entry in the Office menu, the icon in
+//! every size, depends only on the WebKitGTK runtime, and its binary answers `--version` and
+//! `--help` without a window.
+//!
+//! The package comes from `LICENSEDESK_DEB` (set by `make test`, which bundles the debug
+//! build; `make package` makes the release one).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The icon sizes the bundler installs, by hicolor folder: (folder, width in pixels).
+const ICONS: [(&str, u32); 5] = [
+    ("32x32", 32),
+    ("64x64", 64),
+    ("128x128", 128),
+    ("256x256@2", 256),
+    ("512x512", 512),
+];
+
+fn deb() -> PathBuf {
+    let deb = std::env::var_os("LICENSEDESK_DEB").unwrap_or_else(|| {
+        panic!(
+            "LICENSEDESK_DEB is not set: build the package (make package, or make package-debug) \
+             and set it to the absolute path of the .deb, as `make test` does"
+        )
+    });
+    let deb = PathBuf::from(deb);
+    assert!(
+        deb.is_file(),
+        "LICENSEDESK_DEB={} is no file",
+        deb.display()
+    );
+    deb
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn field(deb: &Path, name: &str) -> String {
+    let out = run(Command::new("dpkg-deb").arg("-f").arg(deb).arg(name));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(path: &Path) -> (u32, u32) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(
+        &bytes[..8],
+        b"\x89PNG\r\n\x1a\n",
+        "{} is no PNG",
+        path.display()
+    );
+    let be = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+/// Runs the installed binary with no display at all: it must answer and exit by itself.
+fn run_installed(bin: &Path, arg: &str) -> String {
+    let start = Instant::now();
+    let mut child = Command::new(bin)
+        .arg(arg)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("licensedesk {arg} did not exit within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "licensedesk {arg} exited with {}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn deb_installs_a_desktop_app() {
+    let deb = deb();
+    let root = tempfile::tempdir().unwrap();
+    run(Command::new("dpkg").arg("-x").arg(&deb).arg(root.path()));
+
+    // Control fields: the version of Cargo.toml, a description, and only WebKitGTK's runtime.
+    assert_eq!(field(&deb, "Package"), "licensedesk");
+    assert_eq!(field(&deb, "Version"), VERSION);
+    let description = field(&deb, "Description");
+    assert!(
+        description.contains("license"),
+        "Description reads {description:?}"
+    );
+    let depends = field(&deb, "Depends");
+    let depends: Vec<&str> = depends.split(',').map(str::trim).collect();
+    assert!(
+        depends.contains(&"libwebkit2gtk-4.1-0"),
+        "Depends: {depends:?}"
+    );
+    for d in &depends {
+        assert!(
+            ["libwebkit2gtk-4.1-0", "libgtk-3-0"].contains(d),
+            "Depends has {d:?}, more than the WebKitGTK runtime: {depends:?}"
+        );
+    }
+
+    // The desktop entry puts LicenseDesk in the Office menu and starts the binary on PATH.
+    let apps = root.path().join("usr/share/applications");
+    let entries: Vec<PathBuf> = std::fs::read_dir(&apps)
+        .unwrap_or_else(|e| panic!("{}: {e}", apps.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "desktop"))
+        .collect();
+    assert_eq!(entries.len(), 1, "desktop entries: {entries:?}");
+    let entry = std::fs::read_to_string(&entries[0]).unwrap();
+    for line in [
+        "[Desktop Entry]",
+        "Type=Application",
+        "Name=LicenseDesk",
+        "Exec=licensedesk",
+        "Icon=licensedesk",
+        "Categories=Office;",
+    ] {
+        assert!(
+            entry.lines().any(|l| l.trim() == line),
+            "the desktop entry has no line {line:?}:\n{entry}"
+        );
+    }
+    assert!(
+        entry
+            .lines()
+            .any(|l| l.starts_with("Comment=") && l.len() > 20),
+        "the desktop entry has no Comment:\n{entry}"
+    );
+
+    // The icon in every size, each really that size.
+    for (folder, px) in ICONS {
+        let icon = root.path().join(format!(
+            "usr/share/icons/hicolor/{folder}/apps/licensedesk.png"
+        ));
+        assert!(icon.is_file(), "no icon {}", icon.display());
+        assert_eq!(png_size(&icon), (px, px), "{}", icon.display());
+    }
+
+    // The installed binary answers without a window.
+    let bin = root.path().join("usr/bin/licensedesk");
+    let version = run_installed(&bin, "--version");
+    assert!(
+        version.starts_with(&format!("licensedesk {VERSION} ")),
+        "--version printed {version:?}"
+    );
+    let help = run_installed(&bin, "--help");
+    for flag in ["--db", "--version", "--help"] {
+        assert!(help.contains(flag), "--help does not list {flag}:\n{help}");
+    }
+}
