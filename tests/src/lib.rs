@@ -86,7 +86,7 @@ impl App {
     /// organization if it does not exist) and waits for its page to load.
     /// Tries twice: a start can fail on a loaded machine.
     pub async fn start(db: impl AsRef<Path>) -> App {
-        Self::start_with_env(db, &[("LICENSEDESK_DEMO", "1")]).await
+        Self::start_with_env(db, &[]).await
     }
 
     /// Starts the app on an empty `db` as a first start: the demo-or-own-organization choice.
@@ -95,7 +95,7 @@ impl App {
     }
 
     /// Like [`App::start`], with extra environment variables for the app (e.g.
-    /// `GTK_THEME=Adwaita:dark`).
+    /// `GTK_THEME=Adwaita:dark`). An empty file gets the demo unless `LICENSEDESK_DEMO=0`.
     pub async fn start_with_env(db: impl AsRef<Path>, env: &[(&str, &str)]) -> App {
         let mut error = String::new();
         for attempt in 1..=2 {
@@ -142,6 +142,7 @@ impl App {
             .env("XDG_CACHE_HOME", data.join("cache"))
             .env("XDG_CONFIG_HOME", data.join("config"))
             .env("GSETTINGS_BACKEND", "memory")
+            .env("LICENSEDESK_DEMO", "1")
             .envs(env.iter().copied())
             // Never cargo's pipes: a process that outlives the test would hold them open.
             .stdin(Stdio::null())
