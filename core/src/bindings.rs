@@ -51,6 +51,10 @@ fn declarations() -> String {
         NewAccount::decl(&cfg),
         AccountUpdate::decl(&cfg),
         OpenFailure::decl(&cfg),
+        BackupReason::decl(&cfg),
+        BackupInfo::decl(&cfg),
+        BackupOverview::decl(&cfg),
+        RestoreReceipt::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin_accounts;
 mod audio;
 pub mod audit;
+pub mod backup;
 pub mod billing;
 pub mod bundle;
 pub mod change;
@@ -13,6 +14,8 @@ pub mod db;
 pub mod demo;
 pub mod error;
 mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod licenses;
 pub mod money;
 pub mod org;
@@ -26,7 +29,11 @@ pub mod users;
 #[cfg(test)]
 mod bindings;
 #[cfg(test)]
+mod hostile_input;
+#[cfg(test)]
 mod invariants;
+#[cfg(test)]
+mod migration_tests;
 #[cfg(test)]
 mod permission_matrix;
 #[cfg(test)]
@@ -35,6 +42,7 @@ mod testing;
 pub use accounts::{AccountChoice, MissingPermission, SessionInfo};
 pub use admin_accounts::{AccountRow, AccountUpdate, NewAccount};
 pub use audit::{AuditPage, AuditQuery, AuditRow, AuditVerification};
+pub use backup::{BackupInfo, BackupOverview, BackupReason, RestoreReceipt};
 pub use billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
 };
