@@ -35,6 +35,9 @@ const COMMANDS: &[&str] = &[
     "create_account",
     "update_account",
     "reset_password",
+    "backups",
+    "back_up_now",
+    "restore_backup",
 ];
 
 fn main() {

@@ -4,12 +4,22 @@
 mod commands;
 mod db_path;
 mod dialogs;
+#[cfg(test)]
+mod lockdown;
 mod state;
 
-use tauri::Manager;
+use tauri::{AppHandle, Manager};
 
 pub fn run() {
     tauri::Builder::default()
+        // First, so that a second start on the same file hands over and exits before
+        // anything else runs.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(db_path::instance_id(&db_path::from_command_line()))
+                .callback(|app, _args, _cwd| focus_main_window(app))
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let path = db_path::resolve(app.handle())?;
@@ -53,7 +63,19 @@ pub fn run() {
             commands::admin::create_account,
             commands::admin::update_account,
             commands::admin::reset_password,
+            commands::backups::backups,
+            commands::backups::back_up_now,
+            commands::backups::restore_backup,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");
+}
+
+/// A second start on the same organization file lands here: the running window comes forward.
+fn focus_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
 }

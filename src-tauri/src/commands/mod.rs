@@ -2,6 +2,7 @@
 //! pool, and maps the error; native dialogs are shown here and only here.
 
 pub mod admin;
+pub mod backups;
 pub mod billing;
 pub mod change;
 pub mod licenses;

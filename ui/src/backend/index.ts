@@ -8,6 +8,9 @@ import type {
   AuditPage,
   AuditQuery,
   AuditVerification,
+  BackupInfo,
+  BackupOverview,
+  RestoreReceipt,
   NewAccount,
   OpenFailure,
   AssignLicense,
@@ -116,6 +119,10 @@ export const backend = {
   createAccount: (account: NewAccount) => call<AccountRow>("create_account", { account }),
   updateAccount: (update: AccountUpdate) => call<AccountRow>("update_account", { update }),
   resetPassword: (accountId: number, password: string) => call<void>("reset_password", { accountId, password }),
+  backups: () => call<BackupOverview>("backups"),
+  backUpNow: () => call<BackupInfo>("back_up_now"),
+  /** Asks in the native "Restore backup?" dialog first; null when cancelled there. */
+  restoreBackup: (fileName: string) => call<RestoreReceipt | null>("restore_backup", { fileName }),
 };
 
 export type Backend = typeof backend;
