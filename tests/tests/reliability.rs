@@ -115,11 +115,6 @@ async fn settings_lists_backups_and_restores_one_after_native_confirmation() {
         .join("org-backups")
         .join(manual.cell("File"))
         .is_file());
-    app.screenshot(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/screenshots/settings.png"
-    ))
-    .await;
 
     // A change made after the backup.
     invoke(

@@ -79,7 +79,7 @@ export function SettingsPage({ session, onRestored }: Props) {
   }
 
   return (
-    <section aria-labelledby="settings-heading">
+    <section className="settings" aria-labelledby="settings-heading">
       <div className="page-head">
         <h1 id="settings-heading">Settings</h1>
         <p className="muted">Where this organization is kept, and its backups</p>
