@@ -7,7 +7,7 @@ BIN := $(CURDIR)/target/debug/licensedesk
 TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
 UI_SOURCES := $(shell find ui/src -type f) ui/index.html ui/vite.config.ts ui/tsconfig.json
 
-.PHONY: run test deps deps-e2e ui app ui-test bindings lint clean package package-debug icons licenses
+.PHONY: run test deps deps-e2e ui app ui-test bindings lint clean package package-debug icons licenses fuzz
 
 run: deps app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -66,6 +66,16 @@ ui-test: ui/node_modules/.package-lock.json
 # Regenerates ui/src/backend/bindings.ts from the Rust types.
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p licensedesk-core bindings_are_fresh
+
+# The real fuzzer (libFuzzer through cargo fuzz) on the user search and every input validator,
+# FUZZ_SECONDS per target (default 60). `make test` runs the same checks as property tests.
+# cargo fuzz needs nightly compiler features; RUSTC_BOOTSTRAP=1 unlocks them on stable.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd fuzz && for t in search validators; do \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 || exit 1; \
+	done
 
 lint: ui/node_modules/.package-lock.json
 	cargo fmt --all --check

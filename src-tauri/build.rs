@@ -64,6 +64,9 @@ const COMMANDS: &[&str] = &[
     "create_demo_organization",
     "setup_organization",
     "app_info",
+    "backups",
+    "back_up_now",
+    "restore_backup",
 ];
 
 fn main() {

@@ -41,7 +41,7 @@ pub struct AccountUpdate {
 
 const SUPER_ADMIN: &str = "Super Admin";
 
-fn validate_login(login: &str) -> Result<String> {
+pub(crate) fn validate_login(login: &str) -> Result<String> {
     let l = login.trim().to_lowercase();
     let ok_chars = l
         .chars()
@@ -58,7 +58,7 @@ fn validate_login(login: &str) -> Result<String> {
     Ok(l)
 }
 
-fn validate_display_name(name: &str) -> Result<String> {
+pub(crate) fn validate_display_name(name: &str) -> Result<String> {
     let n = name.trim();
     if n.is_empty() {
         return Err(Error::invalid("Name", "Enter the person's name."));

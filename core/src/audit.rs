@@ -336,6 +336,22 @@ fn upper_bound(to: &str) -> String {
     }
 }
 
+/// A date bound: empty, a date (2026-11-27) or a whole RFC 3339 timestamp; nothing else
+/// reaches the query.
+pub(crate) fn validate_bound(field: &str, value: &str) -> Result<()> {
+    let v = value.trim();
+    let is_date = v.len() == 10 && chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok();
+    if v.is_empty() || is_date || chrono::DateTime::parse_from_rfc3339(v).is_ok() {
+        return Ok(());
+    }
+    // Long or invisible input is not repeated back whole.
+    let shown: String = v.chars().take(40).filter(|c| !c.is_control()).collect();
+    Err(crate::Error::invalid(
+        field,
+        format!("\"{shown}\" is not a date. Use the form 2026-11-27."),
+    ))
+}
+
 pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
     if q.limit == 0 || q.limit > 500 {
         return Err(crate::Error::invalid(
@@ -343,17 +359,8 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
             "A page holds 1 to 500 entries.",
         ));
     }
-    for (field, value) in [("From", &q.from), ("To", &q.to)] {
-        let v = value.trim();
-        if !v.is_empty()
-            && chrono::NaiveDate::parse_from_str(&v[..v.len().min(10)], "%Y-%m-%d").is_err()
-        {
-            return Err(crate::Error::invalid(
-                field,
-                format!("\"{v}\" is not a date. Use the form 2026-11-27."),
-            ));
-        }
-    }
+    validate_bound("From", &q.from)?;
+    validate_bound("To", &q.to)?;
     let filter = "WHERE (?1 = '' OR account_login LIKE ?2 ESCAPE '\\')
           AND (?3 = '' OR action LIKE ?4 ESCAPE '\\')
           AND (?5 = '' OR target_label LIKE ?6 ESCAPE '\\')

@@ -85,6 +85,10 @@ fn declarations() -> String {
         OrgSetup::decl(&cfg),
         AppInfo::decl(&cfg),
         MenuCommand::decl(&cfg),
+        BackupReason::decl(&cfg),
+        BackupInfo::decl(&cfg),
+        BackupOverview::decl(&cfg),
+        RestoreReceipt::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types in core/ by `make bindings`. Do not edit.\n",

@@ -24,11 +24,22 @@ pub fn schema_version() -> i64 {
 }
 
 /// Opens (creating if needed) the organization file at `path` and brings its schema up to date.
+///
+/// An existing file that has something to migrate is backed up first (see [`crate::backup`]);
+/// if that backup fails, the file is not migrated.
 pub fn open(path: &Path) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
     configure(&conn)?;
+    let found = user_version(&conn)?;
+    if found > 0 && found < schema_version() {
+        crate::backup::before_migration(&conn, path)?;
+    }
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+fn user_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -41,8 +52,8 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
-    let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found = user_version(conn)?;
     if found > schema_version() {
         return Err(Error::DatabaseTooNew {
             found,
@@ -51,6 +62,16 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     }
     Migrations::from_slice(MIGRATIONS)
         .to_latest(conn)
+        .map_err(|e| Error::Migration(e.to_string()))
+}
+
+/// Brings a connection to schema `version` exactly (as an older LicenseDesk left it), for
+/// the migration tests; covers every migration in [`MIGRATIONS`], later ones included.
+#[cfg(test)]
+pub(crate) fn migrate_to(conn: &mut Connection, version: usize) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Migrations::from_slice(MIGRATIONS)
+        .to_version(conn, version)
         .map_err(|e| Error::Migration(e.to_string()))
 }
 

@@ -69,6 +69,9 @@ pub enum Error {
     #[error("This database was written by a newer version of LicenseDesk (schema {found}; this version knows up to {supported}). Open it with the newer version, or open another file.")]
     DatabaseTooNew { found: i64, supported: i64 },
 
+    #[error("The backup {file} cannot be restored: {reason}. Nothing was changed; choose another backup.")]
+    BackupUnusable { file: String, reason: String },
+
     #[error("The database could not be read or written: {0}")]
     Database(#[from] rusqlite::Error),
 
@@ -101,6 +104,7 @@ impl Error {
             Error::SignInThrottled { .. } => "sign_in_throttled",
             Error::NotSignedIn => "not_signed_in",
             Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::BackupUnusable { .. } => "backup_unusable",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
             Error::Io { .. } => "io",

@@ -7,6 +7,7 @@ pub mod admin_accounts;
 pub mod app_access;
 mod audio;
 pub mod audit;
+pub mod backup;
 pub mod billing;
 pub mod bulk;
 pub mod bundle;
@@ -18,6 +19,8 @@ pub mod devices;
 pub mod error;
 mod files;
 pub mod forwarding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod licenses;
 pub mod money;
 pub mod new_user;
@@ -39,7 +42,11 @@ pub mod voicemail;
 #[cfg(test)]
 mod bindings;
 #[cfg(test)]
+mod hostile_input;
+#[cfg(test)]
 mod invariants;
+#[cfg(test)]
+mod migration_tests;
 #[cfg(test)]
 mod permission_matrix;
 #[cfg(test)]
@@ -50,6 +57,7 @@ pub use accounts::{AccountChoice, MissingPermission, SessionInfo};
 pub use admin_accounts::{AccountRow, AccountUpdate, NewAccount};
 pub use app_access::{App, AppAccessRow, AppAccessUpdate};
 pub use audit::{AuditPage, AuditQuery, AuditRow, AuditVerification};
+pub use backup::{BackupInfo, BackupOverview, BackupReason, RestoreReceipt};
 pub use billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
 };

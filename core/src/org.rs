@@ -22,6 +22,10 @@ pub struct Org {
     pub(crate) clock: Arc<dyn Clock>,
     /// Where safety archives go: beside the organization file, one folder per file.
     pub(crate) archive_dir: PathBuf,
+    /// The organization file itself (backups go beside it).
+    pub(crate) path: PathBuf,
+    /// Why the automatic backup at open failed, if it did.
+    pub(crate) backup_warning: Option<String>,
 }
 
 impl Org {
@@ -34,6 +38,7 @@ impl Org {
         }
         org.purge_expired_archives()?;
         org.settle_due_cancellations()?;
+        org.daily_backup_if_due();
         Ok(org)
     }
 
@@ -60,6 +65,8 @@ impl Org {
             conn,
             clock,
             archive_dir,
+            path: path.to_path_buf(),
+            backup_warning: None,
         })
     }
 

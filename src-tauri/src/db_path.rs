@@ -9,11 +9,8 @@ use tauri::{AppHandle, Manager};
 pub const FILE_NAME: &str = "licensedesk.sqlite";
 
 pub fn resolve(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
-    if let Some(path) = from_args(std::env::args().skip(1)) {
+    if let Some(path) = from_command_line() {
         return Ok(path);
-    }
-    if let Some(path) = std::env::var_os("LICENSEDESK_DB").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(path));
     }
     let dir = app.path().app_data_dir()?;
     std::fs::create_dir_all(&dir)?;
@@ -35,6 +32,37 @@ fn from_args(args: impl Iterator<Item = String>) -> Option<PathBuf> {
         crate::cli::Cli::Run { db, .. } => db,
         _ => None,
     }
+}
+
+/// The file named by `--db` or `LICENSEDESK_DB`, if any (the default needs the app's paths).
+pub fn from_command_line() -> Option<PathBuf> {
+    from_args(std::env::args().skip(1)).or_else(|| {
+        std::env::var_os("LICENSEDESK_DB")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    })
+}
+
+/// The single-instance name: one running LicenseDesk per organization file. The default file
+/// shares one name; a named file gets a name of its own (a D-Bus name: letters, digits, dots).
+pub fn instance_id(file: &Option<PathBuf>) -> String {
+    use std::hash::{Hash, Hasher};
+    const BASE: &str = "com.licensedesk.app";
+    let Some(file) = file else {
+        return BASE.to_owned();
+    };
+    // The same file however it was spelled: absolute, with its folder's links resolved.
+    let absolute = std::path::absolute(file).unwrap_or_else(|_| file.clone());
+    let canonical = match (absolute.parent(), absolute.file_name()) {
+        (Some(dir), Some(name)) => dir
+            .canonicalize()
+            .map(|d| d.join(name))
+            .unwrap_or(absolute.clone()),
+        _ => absolute,
+    };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    canonical.hash(&mut h);
+    format!("{BASE}.f{:016x}", h.finish())
 }
 
 #[cfg(test)]
@@ -60,5 +88,26 @@ mod tests {
         );
         assert_eq!(from_args(args(&["--other"])), None);
         assert_eq!(from_args(args(&["--db"])), None);
+    }
+
+    #[test]
+    fn one_instance_name_per_file_however_it_is_spelled() {
+        let dir = std::env::temp_dir();
+        let a = Some(dir.join("a.sqlite"));
+        let a_again = Some(dir.join(".").join("a.sqlite"));
+        let b = Some(dir.join("b.sqlite"));
+        assert_eq!(instance_id(&a), instance_id(&a_again));
+        assert_ne!(instance_id(&a), instance_id(&b));
+        assert_eq!(instance_id(&None), "com.licensedesk.app");
+        for id in [instance_id(&a), instance_id(&b)] {
+            // A valid D-Bus well-known name: elements of [A-Za-z0-9_-], none starting with a digit.
+            assert!(id.len() < 255);
+            for element in id.split('.') {
+                assert!(!element.is_empty() && !element.starts_with(|c: char| c.is_ascii_digit()));
+                assert!(element
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            }
+        }
     }
 }

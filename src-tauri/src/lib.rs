@@ -5,14 +5,24 @@ pub mod cli;
 mod commands;
 mod db_path;
 mod dialogs;
+#[cfg(test)]
+mod lockdown;
 mod menu;
 mod state;
 
-use tauri::Manager;
+use tauri::{AppHandle, Manager};
 use tauri_plugin_window_state::StateFlags;
 
 pub fn run() {
     tauri::Builder::default()
+        // First, so that a second start on the same file hands over and exits before
+        // anything else runs.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(db_path::instance_id(&db_path::from_command_line()))
+                .callback(|app, _args, _cwd| focus_main_window(app))
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
         // Size, position and maximized state, restored at start and saved on close, in the
         // app config folder. Nothing of it is callable from the UI.
@@ -94,7 +104,19 @@ pub fn run() {
             commands::organization::create_demo_organization,
             commands::organization::setup_organization,
             commands::app::app_info,
+            commands::backups::backups,
+            commands::backups::back_up_now,
+            commands::backups::restore_backup,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");
+}
+
+/// A second start on the same organization file lands here: the running window comes forward.
+fn focus_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
 }

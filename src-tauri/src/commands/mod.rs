@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod backups;
 pub mod billing;
 pub mod change;
 pub mod licenses;

@@ -339,3 +339,39 @@ database_path: string,
 schema_version: bigint, };
 
 export type MenuCommand = "view_users" | "view_licenses" | "view_billing" | "view_recordings" | "view_audit_log" | "help_about" | "help_shortcuts";
+
+export type BackupReason = "daily" | "before_migration" | "manual" | "before_restore";
+
+export type BackupInfo = { 
+/**
+ * The file name inside the backup folder; what restore takes.
+ */
+file_name: string, 
+/**
+ * When it was taken, RFC 3339 UTC.
+ */
+created_at: string, reason: BackupReason, size_bytes: number, 
+/**
+ * The schema version inside, None when the file cannot be read.
+ */
+schema_version: number | null, };
+
+export type BackupOverview = { database_path: string, backup_folder: string, 
+/**
+ * Newest first.
+ */
+backups: Array<BackupInfo>, keep: number, 
+/**
+ * Set when the automatic backup at open failed (the app still works).
+ */
+warning: string | null, };
+
+export type RestoreReceipt = { restored: BackupInfo, 
+/**
+ * The state just before the restore, so that the restore itself can be undone.
+ */
+before_restore: BackupInfo, 
+/**
+ * False when the signed-in account does not exist (or is disabled) in the restored file.
+ */
+still_signed_in: boolean, };

@@ -11,6 +11,9 @@ import type {
   AuditPage,
   AuditQuery,
   AuditVerification,
+  BackupInfo,
+  BackupOverview,
+  RestoreReceipt,
   NewAccount,
   OpenFailure,
   AssignLicense,
@@ -196,6 +199,10 @@ export const backend = {
   organizationUnset: () => call<boolean>("organization_unset"),
   createDemoOrganization: () => call<SessionInfo>("create_demo_organization"),
   setupOrganization: (setup: OrgSetup) => call<SessionInfo>("setup_organization", { setup }),
+  backups: () => call<BackupOverview>("backups"),
+  backUpNow: () => call<BackupInfo>("back_up_now"),
+  /** Asks in the native "Restore backup?" dialog first; null when cancelled there. */
+  restoreBackup: (fileName: string) => call<RestoreReceipt | null>("restore_backup", { fileName }),
 };
 
 export type Backend = typeof backend;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { backend, type MenuCommand, type SessionInfo } from "../backend";
+import { backend, type MenuCommand, type RestoreReceipt, type SessionInfo } from "../backend";
 import { shortcutOf, type ShortcutId } from "../shortcuts";
 import { AboutDialog, ShortcutsDialog } from "./HelpDialogs";
 import { BrandMark } from "./BrandMark";
@@ -10,9 +10,10 @@ import { RecordingsPage } from "../pages/RecordingsPage";
 import { BillingPage } from "../pages/BillingPage";
 import { AuditLogPage } from "../pages/AuditLogPage";
 import { AccountsPage } from "../pages/AccountsPage";
+import { SettingsPage, backupDate } from "../pages/SettingsPage";
 
-type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts";
-const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings", "Audit log", "Admin accounts"];
+type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts" | "Settings";
+const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings", "Audit log", "Admin accounts", "Settings"];
 
 /** Where each View command of the menu (or its shortcut) goes. */
 const VIEWS: Partial<Record<MenuCommand | ShortcutId, Page>> = {
@@ -44,6 +45,8 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
   const [help, setHelp] = useState<"about" | "shortcuts" | null>(null);
   // Bumped by Ctrl+F: the Users page focuses its search box each time it changes.
   const [searchRequest, setSearchRequest] = useState(0);
+  // Bumped after a restore: every page is mounted afresh and reads the restored data.
+  const [generation, setGeneration] = useState(0);
   const notify = useNotify();
 
   // A role changed in another window applies at once: re-read the session on each page.
@@ -96,6 +99,18 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
     return () => window.removeEventListener("keydown", onKeyDown);
   }, [act]);
 
+  async function restored(receipt: RestoreReceipt) {
+    const what = `Restored the backup taken ${backupDate(receipt.restored.created_at)}. The state before the restore was saved as ${receipt.before_restore.file_name}.`;
+    const s = receipt.still_signed_in ? await backend.currentSession().catch(() => null) : null;
+    if (!s) {
+      await onSignOut(`${what} Your account does not exist in the restored organization: sign in again.`);
+      return;
+    }
+    onSessionChange(s);
+    setGeneration((g) => g + 1);
+    notify.success(what);
+  }
+
   return (
     <div className="app">
       <header className="topbar">
@@ -134,13 +149,14 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
         ))}
       </nav>
       <MessageBar />
-      <main className="page">
+      <main className="page" key={generation}>
         {page === "Users" && <UsersPage session={session} searchRequest={searchRequest} />}
         {page === "Licenses" && <LicensesPage session={session} />}
         {page === "Billing" && <BillingPage session={session} />}
         {page === "Recordings" && <RecordingsPage session={session} />}
         {page === "Audit log" && <AuditLogPage session={session} />}
         {page === "Admin accounts" && <AccountsPage session={session} />}
+        {page === "Settings" && <SettingsPage session={session} onRestored={(r) => void restored(r)} />}
       </main>
       {help === "about" && <AboutDialog onClose={() => setHelp(null)} />}
       {help === "shortcuts" && <ShortcutsDialog onClose={() => setHelp(null)} />}

@@ -1,0 +1,150 @@
+import { useCallback, useEffect, useState } from "react";
+import { backend, BackendError, type BackupInfo, type BackupOverview, type RestoreReceipt, type SessionInfo } from "../backend";
+import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { useNotify } from "../components/Messages";
+
+const REASONS: Record<BackupInfo["reason"], string> = {
+  daily: "Daily",
+  before_migration: "Before an update",
+  manual: "Backed up by hand",
+  before_restore: "Before a restore",
+};
+
+/** "2026-11-27T03:40:00Z" reads "2026-11-27 03:40:00 UTC". */
+export function backupDate(at: string): string {
+  return `${at.replace("T", " ").replace(/Z$/, "")} UTC`;
+}
+
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+type Props = {
+  session: SessionInfo;
+  /** After a restore: the whole app reads its state again. */
+  onRestored: (receipt: RestoreReceipt) => void;
+};
+
+export function SettingsPage({ session, onRestored }: Props) {
+  const notify = useNotify();
+  const locked = missingPermission(session, "admins.manage");
+  const [overview, setOverview] = useState<BackupOverview | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const load = useCallback(() => {
+    backend
+      .backups()
+      .then(setOverview)
+      .catch((e: BackendError) => notify.failure(e.message));
+  }, [notify]);
+
+  useEffect(() => {
+    if (!locked) load();
+  }, [locked, load]);
+
+  if (locked) {
+    return (
+      <section aria-labelledby="settings-heading">
+        <h1 id="settings-heading">Settings</h1>
+        <ReadOnlyReason id="settings-locked" message={locked.message} />
+      </section>
+    );
+  }
+
+  async function backUpNow() {
+    setBusy(true);
+    try {
+      const b = await backend.backUpNow();
+      notify.success(`Backup ${b.file_name} taken (${fileSize(b.size_bytes)}).`);
+      load();
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function restore(b: BackupInfo) {
+    setBusy(true);
+    try {
+      const receipt = await backend.restoreBackup(b.file_name);
+      if (receipt) onRestored(receipt);
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="settings" aria-labelledby="settings-heading">
+      <div className="page-head">
+        <h1 id="settings-heading">Settings</h1>
+        <p className="muted">Where this organization is kept, and its backups</p>
+      </div>
+      {overview && (
+        <>
+          <h2>Database file</h2>
+          <p className="mono" aria-label="Database file">
+            {overview.database_path}
+          </p>
+          <h2 id="backups-heading">Backups</h2>
+          <p className="muted">
+            A copy is taken automatically once a day and before an update changes the file; the newest{" "}
+            {overview.keep} are kept in <span className="mono">{overview.backup_folder}</span>. Restoring one replaces
+            the whole organization; the current state is backed up first.
+          </p>
+          {overview.warning && (
+            <p className="field-error" role="note">
+              {overview.warning}
+            </p>
+          )}
+          <div className="page-actions">
+            <button type="button" className="primary" disabled={busy} onClick={() => void backUpNow()}>
+              Back up now
+            </button>
+          </div>
+          {overview.backups.length === 0 ? (
+            <p>There are no backups yet.</p>
+          ) : (
+            <table className="grid" aria-labelledby="backups-heading">
+              <thead>
+                <tr>
+                  <th scope="col">Taken</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">File</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {overview.backups.map((b) => (
+                  <tr key={b.file_name}>
+                    <th scope="row">{backupDate(b.created_at)}</th>
+                    <td>{REASONS[b.reason]}</td>
+                    <td>{fileSize(b.size_bytes)}</td>
+                    <td className="mono">{b.file_name}</td>
+                    <td className="actions">
+                      <button
+                        type="button"
+                        disabled={busy}
+                        aria-label={`Restore backup ${backupDate(b.created_at)}`}
+                        onClick={() => void restore(b)}
+                      >
+                        Restore backup
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
