@@ -16,12 +16,27 @@ pub fn validators() -> Vec<(&'static str, Validator)> {
     let password: Validator = |s| crate::admin_accounts::check_password_strength(s, "dana.reyes");
     let date: Validator = |s| crate::audit::validate_bound("From", s);
     let quantity: Validator = |s| crate::billing::parse_quantity(s).map(drop);
+    let first_name: Validator = |s| crate::validate::person_name("First name", s).map(drop);
+    let department: Validator =
+        |s| crate::validate::text("Department", s, crate::validate::MAX_NAME, false).map(drop);
+    let email: Validator = |s| crate::validate::email(s).map(drop);
+    let extension: Validator = |s| crate::validate::extension(s).map(drop);
+    let number: Validator = |s| crate::validate::e164("Forward to", s).map(drop);
+    let pin: Validator = |s| crate::validate::voicemail_pin(s, Some("2041")).map(drop);
+    let mac: Validator = |s| crate::validate::mac_address(s).map(drop);
     vec![
         ("Account", login),
         ("Name", name),
         ("Password", password),
         ("From", date),
         ("Quantity", quantity),
+        ("First name", first_name),
+        ("Department", department),
+        ("Email", email),
+        ("Extension", extension),
+        ("Forward to", number),
+        ("Voicemail PIN", pin),
+        ("MAC address", mac),
     ]
 }
 

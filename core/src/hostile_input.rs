@@ -412,3 +412,69 @@ fn quantities_are_refused_by_field_or_bought_exactly() {
         }
     }
 }
+
+#[test]
+fn new_users_are_refused_by_field_or_stored_as_given() {
+    let (_dir, mut org, admin, _) = org();
+    let site_id: i64 = org
+        .conn
+        .query_row("SELECT min(id) FROM sites", [], |r| r.get(0))
+        .unwrap();
+    let good = |n: usize| crate::NewUser {
+        first_name: "Ada".into(),
+        last_name: "Hostile".into(),
+        email: format!("hostile{n}@example.com"),
+        department: String::new(),
+        site_id: Some(site_id),
+    };
+    let mut n = 0;
+    for (label, value) in corpus() {
+        for field in ["First name", "Department", "Email"] {
+            n += 1;
+            let mut req = good(n);
+            match field {
+                "First name" => req.first_name = value.clone(),
+                "Department" => req.department = value.clone(),
+                _ => req.email = value.clone(),
+            }
+            match org.add_user(admin, &req) {
+                Ok(user) => {
+                    let stored = match field {
+                        "First name" => &user.first_name,
+                        "Department" => &user.department,
+                        _ => &user.email,
+                    };
+                    assert_eq!(stored, value.trim(), "{field} with {label}");
+                }
+                Err(e) => specific(label, field, &e, &[field], &["already_taken"]),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_csv_of_hostile_cells_is_checked_row_by_row_and_never_panics() {
+    let (_dir, org, admin, _) = org();
+    let mut csv =
+        String::from("First name,Last name,Email,Department,Site,Extension,Phone number,License\n");
+    let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for (i, (_, value)) in corpus().into_iter().enumerate() {
+        let v = quote(&value);
+        csv.push_str(&format!(
+            "{v},{v},h{i}@example.com,{v},Austin,{v},{v},{v}\n"
+        ));
+    }
+    let preview = org.import_preview(admin, csv.as_bytes()).unwrap();
+    assert!(
+        !preview.ready,
+        "hostile extensions and numbers cannot all be fine"
+    );
+    for issue in &preview.issues {
+        assert!(issue.row >= 2, "{issue}");
+        assert!(!issue.message.is_empty());
+    }
+    // Whatever bytes arrive, the import answers with a preview.
+    for bytes in [&b"\xff\xfe\x00"[..], b"\"unterminated", b",,,,", b"\n\n\n"] {
+        org.import_preview(admin, bytes).unwrap();
+    }
+}
