@@ -15,6 +15,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_user_data.sql")),
     M::up(include_str!("migrations/0003_billing.sql")),
+    // 0004 is the lead's user setup; this branch does not depend on it.
+    M::up(include_str!("migrations/0005_search.sql")),
 ];
 
 /// The schema version this build writes.
