@@ -202,6 +202,70 @@ impl Org {
     }
 }
 
+/// The most users one bulk assignment may take.
+pub const MAX_BULK: usize = 5_000;
+
+impl Org {
+    /// Gives each of the users a seat of the product, all in one transaction with one audit
+    /// entry per user, or none of them: a user who already holds a license, an unknown user,
+    /// or too few free seats refuses the whole request and changes nothing.
+    pub fn assign_many(
+        &mut self,
+        actor: Actor,
+        product_id: i64,
+        user_ids: &[i64],
+    ) -> Result<Vec<i64>> {
+        self.change(
+            actor,
+            Permission::LicensesAssign,
+            "license.assign",
+            |tx, ctx| {
+                if user_ids.is_empty() || user_ids.len() > MAX_BULK {
+                    return Err(Error::invalid(
+                        "user_ids",
+                        format!("Select 1 to {MAX_BULK} users to assign a license to."),
+                    ));
+                }
+                let mut distinct = std::collections::HashSet::with_capacity(user_ids.len());
+                if let Some(twice) = user_ids.iter().find(|id| !distinct.insert(**id)) {
+                    return Err(Error::invalid(
+                        "user_ids",
+                        format!("User {twice} is selected twice."),
+                    ));
+                }
+                let product = product_name(tx, product_id)?;
+                let free: i64 = tx.query_row(
+                    "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
+                    [product_id],
+                    |r| r.get(0),
+                )?;
+                let wanted = user_ids.len() as i64;
+                if free == 0 {
+                    return Err(Error::NoLicenseAvailable { product });
+                }
+                if free < wanted {
+                    return Err(Error::invalid(
+                        "user_ids",
+                        format!(
+                            "Only {free} {product} licenses are available for {wanted} users. Purchase {} more, or select fewer users.",
+                            wanted - free
+                        ),
+                    ));
+                }
+                user_ids
+                    .iter()
+                    .map(|&id| {
+                        let user = users::user_detail(tx, id)?;
+                        let seat = assign_in(tx, ctx, &user, product_id)?;
+                        users::bump_version(tx, id, ctx)?;
+                        Ok(seat)
+                    })
+                    .collect()
+            },
+        )
+    }
+}
+
 pub(crate) fn product_name(conn: &Connection, product_id: i64) -> Result<String> {
     conn.query_row(
         "SELECT name FROM products WHERE id = ?1",
@@ -619,5 +683,118 @@ mod tests {
                 )
                 .unwrap();
         }
+    }
+
+    fn seat_holders(org: &Org) -> Vec<(i64, Option<i64>, String)> {
+        let mut stmt = org
+            .conn
+            .prepare("SELECT id, user_id, status FROM seats ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn bulk_assignment_gives_every_user_a_seat_with_an_audit_entry_each() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let pid = product_id(&org, "Voice Essentials");
+        let users: Vec<_> = crate::testing::unlicensed_users(&org)
+            .into_iter()
+            .take(2)
+            .collect();
+        let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+        let before = counts(&org, admin, "Voice Essentials");
+        let audit_before = audit_count(&org);
+        let seats = org.assign_many(admin, pid, &ids).unwrap();
+        assert_eq!(seats.len(), 2);
+        assert_eq!(
+            counts(&org, admin, "Voice Essentials"),
+            (before.0, before.1 + 2, before.2 - 2)
+        );
+        assert_eq!(audit_count(&org), audit_before + 2);
+        for (user, seat) in users.iter().zip(&seats) {
+            let now = crate::users::user_detail(&org.conn, user.id).unwrap();
+            assert_eq!(now.license.as_ref().unwrap().seat_id, *seat);
+            assert_eq!(now.version, user.version + 1);
+            let audited: i64 = org
+                .conn
+                .query_row(
+                    "SELECT count(*) FROM audit_log WHERE action = 'license.assign'
+                     AND outcome = 'ok' AND target_user_id = ?1",
+                    [user.id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(audited, 1);
+        }
+        assert_eq!(crate::audit::first_broken_entry(&org.conn).unwrap(), None);
+    }
+
+    #[test]
+    fn bulk_assignment_is_all_or_nothing() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let pid = product_id(&org, "Voice Pro");
+        let free = counts(&org, admin, "Voice Pro").2 as usize;
+        let unlicensed: Vec<i64> = crate::testing::unlicensed_users(&org)
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        let licensed = crate::testing::user_on(&org, "Voice Essentials").id;
+        let seats = seat_holders(&org);
+        let audit_before = audit_count(&org);
+        // One user already licensed: refused, naming them, and nobody gets a seat.
+        let mixed = [unlicensed[0], licensed];
+        let err = org.assign_many(admin, pid, &mixed).unwrap_err();
+        assert_eq!(err.code(), "already_licensed");
+        // More users than free seats.
+        assert!(
+            unlicensed.len() > free,
+            "the demo has more unlicensed users than free seats"
+        );
+        let err = org.assign_many(admin, pid, &unlicensed).unwrap_err();
+        assert!(err.to_string().contains("Only"), "{err}");
+        // No seat at all, a user twice, nobody, an unknown user.
+        let cc = product_id(&org, "Contact Center Agent");
+        assert_eq!(
+            org.assign_many(admin, cc, &unlicensed[..1])
+                .unwrap_err()
+                .code(),
+            "no_license_available"
+        );
+        let twice = [unlicensed[0], unlicensed[0]];
+        assert_eq!(
+            org.assign_many(admin, pid, &twice).unwrap_err().code(),
+            "invalid_input"
+        );
+        assert_eq!(
+            org.assign_many(admin, pid, &[]).unwrap_err().code(),
+            "invalid_input"
+        );
+        assert_eq!(
+            org.assign_many(admin, pid, &[unlicensed[0], 999_999])
+                .unwrap_err()
+                .code(),
+            "not_found"
+        );
+        assert_eq!(seat_holders(&org), seats);
+        assert_eq!(audit_count(&org), audit_before);
+    }
+
+    #[test]
+    fn bulk_assignment_needs_the_assign_permission_and_the_refusal_is_audited() {
+        let (_dir, mut org) = demo_org();
+        let helpdesk = sign_in(&mut org, "priya.nair");
+        let pid = product_id(&org, "Voice Pro");
+        let user = unlicensed_user(&org);
+        let seats = seat_holders(&org);
+        let audit_before = audit_count(&org);
+        let err = org.assign_many(helpdesk, pid, &[user.id]).unwrap_err();
+        assert_eq!(err.code(), "permission_denied");
+        assert_eq!(seat_holders(&org), seats);
+        assert_eq!(audit_count(&org), audit_before + 1);
     }
 }
