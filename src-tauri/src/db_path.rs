@@ -19,6 +19,36 @@ pub fn resolve(app: &AppHandle) -> Result<PathBuf, Box<dyn std::error::Error>> {
     Ok(dir.join(FILE_NAME))
 }
 
+/// `--demo-users N` (or `--demo-users=N`): build a demo organization of N users first.
+pub fn demo_users(mut args: impl Iterator<Item = String>) -> Result<Option<usize>, String> {
+    while let Some(arg) = args.next() {
+        let value = if arg == "--demo-users" {
+            args.next()
+        } else if let Some(v) = arg.strip_prefix("--demo-users=") {
+            Some(v.to_owned())
+        } else {
+            continue;
+        };
+        return match value
+            .as_deref()
+            .map(|v| v.replace('_', "").parse::<usize>())
+        {
+            Some(Ok(n)) if n > 0 => Ok(Some(n)),
+            _ => Err("--demo-users needs a number of users, e.g. --demo-users 100000".into()),
+        };
+    }
+    Ok(None)
+}
+
+/// The file named by `--db` or `LICENSEDESK_DB`, if any (before the app exists).
+pub fn explicit() -> Option<PathBuf> {
+    from_args(std::env::args().skip(1)).or_else(|| {
+        std::env::var_os("LICENSEDESK_DB")
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+    })
+}
+
 fn from_args(mut args: impl Iterator<Item = String>) -> Option<PathBuf> {
     while let Some(arg) = args.next() {
         if arg == "--db" {
@@ -54,5 +84,21 @@ mod tests {
         );
         assert_eq!(from_args(args(&["--other"])), None);
         assert_eq!(from_args(args(&["--db"])), None);
+    }
+
+    #[test]
+    fn demo_users_flag() {
+        assert_eq!(
+            demo_users(args(&["--db", "x", "--demo-users", "100000"])),
+            Ok(Some(100_000))
+        );
+        assert_eq!(
+            demo_users(args(&["--demo-users=100_000"])),
+            Ok(Some(100_000))
+        );
+        assert_eq!(demo_users(args(&["--db", "x"])), Ok(None));
+        assert!(demo_users(args(&["--demo-users"])).is_err());
+        assert!(demo_users(args(&["--demo-users", "many"])).is_err());
+        assert!(demo_users(args(&["--demo-users", "0"])).is_err());
     }
 }

@@ -9,6 +9,10 @@ mod state;
 use tauri::Manager;
 
 pub fn run() {
+    if let Err(message) = generate_demo_if_asked() {
+        eprintln!("licensedesk: {message}");
+        std::process::exit(2);
+    }
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
@@ -56,4 +60,52 @@ pub fn run() {
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");
+}
+
+/// `--demo-users N`: builds a demo organization of N users in the `--db` file, with a
+/// progress indicator on the terminal, before the window opens on it.
+fn generate_demo_if_asked() -> Result<(), String> {
+    use std::io::{IsTerminal, Write};
+
+    let Some(users) = db_path::demo_users(std::env::args().skip(1))? else {
+        return Ok(());
+    };
+    let path = db_path::explicit().ok_or(
+        "--demo-users needs the file to create: licensedesk --db /path/to/new.sqlite --demo-users 100000",
+    )?;
+    let started = std::time::Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let mut last_tenth = 0;
+    let spec = licensedesk_core::demo::DemoSpec {
+        users,
+        ..Default::default()
+    };
+    licensedesk_core::demo::create(&path, &spec, &mut |done, total| {
+        let percent = done * 100 / total.max(1);
+        let mut err = std::io::stderr().lock();
+        if tty {
+            let bar = "#".repeat(percent / 5) + &".".repeat(20 - percent / 5);
+            let _ = write!(
+                err,
+                "\rGenerating demo organization [{bar}] {done}/{total} users ({percent}%)"
+            );
+            let _ = err.flush();
+        } else if percent / 10 > last_tenth || done == total {
+            last_tenth = percent / 10;
+            let _ = writeln!(
+                err,
+                "Generating demo organization: {done}/{total} users ({percent}%)"
+            );
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if tty {
+        eprintln!();
+    }
+    eprintln!(
+        "Created {} with {users} users in {:.1} s; opening it.",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
