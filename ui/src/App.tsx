@@ -5,6 +5,13 @@ import { Shell } from "./components/Shell";
 import { MessagesProvider } from "./components/Messages";
 import { OpenFailureScreen } from "./components/OpenFailureScreen";
 
+function signedIn(set: (s: SessionInfo) => void) {
+  return (s: SessionInfo) => {
+    performance.mark("ld:signed-in");
+    set(s);
+  };
+}
+
 export function App() {
   // undefined while we ask the shell whether someone is still signed in (a reload keeps it).
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -35,7 +42,7 @@ export function App() {
       {session ? (
         <Shell session={session} onSessionChange={setSession} onSignOut={signOut} />
       ) : (
-        <SignIn notice={signInNotice} onSignedIn={setSession} />
+        <SignIn notice={signInNotice} onSignedIn={signedIn(setSession)} />
       )}
     </MessagesProvider>
   );

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { backend, BackendError, type AccountChoice, type SessionInfo } from "../backend";
+import { markPainted } from "../perf";
 
 type Props = { notice: string | null; onSignedIn: (s: SessionInfo) => void };
 
@@ -12,7 +13,10 @@ export function SignIn({ notice, onSignedIn }: Props) {
   const accountRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => accountRef.current?.focus(), []);
+  useEffect(() => {
+    accountRef.current?.focus();
+    markPainted("ld:sign-in-ready");
+  }, []);
   useEffect(() => {
     backend
       .accountChoices()
