@@ -328,17 +328,36 @@ fn search(conn: &Connection, q: &UserQuery) -> Result<UserPage> {
         filter.push_str(&format!(" AND u.status = ?{}", args.len()));
     }
     // Counted with the first page only: later pages are asked for while scrolling, and
-    // counting 100,000 rows on each would cost more than the page.
-    let total = if q.after.is_some() {
-        None
-    } else {
-        let sql = match (&ids, plain) {
-            (None, true) => "SELECT count(*) FROM users".to_owned(),
-            (Some(ids), true) => format!("SELECT count(*) FROM ({ids})"),
-            _ => format!("SELECT count(*) {USER_JOINS}{filter}"),
+    // counting 100,000 rows on each would cost more than the page. A search is counted on
+    // every page, because how many match decides how its page is found (below).
+    let matched: Option<i64> = if plain && (ids.is_some() || q.after.is_none()) {
+        let sql = match &ids {
+            None => "SELECT count(*) FROM users".to_owned(),
+            Some(ids) => format!("SELECT count(*) FROM ({ids})"),
         };
         let mut stmt = conn.prepare_cached(&sql)?;
         Some(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
+    } else {
+        None
+    };
+    let total = if q.after.is_some() {
+        None
+    } else if plain {
+        matched
+    } else {
+        let sql = format!("SELECT count(*) {USER_JOINS}{filter}");
+        let mut stmt = conn.prepare_cached(&sql)?;
+        Some(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
+    };
+    // Few matches: sort them. Many (more than 1 in 50 users): walk the name index and keep
+    // the matches, which finds a page after about 50 / share rows instead of sorting all.
+    let walk = match (&ids, matched) {
+        (Some(_), Some(m)) => {
+            let users: i64 =
+                conn.query_row("SELECT coalesce(max(id), 0) FROM users", [], |r| r.get(0))?;
+            m * 50 > users
+        }
+        _ => false,
     };
     let mut page_filter = filter;
     if let Some(after) = &q.after {
@@ -353,8 +372,13 @@ fn search(conn: &Connection, q: &UserQuery) -> Result<UserPage> {
         // Pick the page's ids by sort key alone (an index, or the matches' rows), then
         // join the page's 100 rows only, not every match.
         let pick = &page_filter;
+        let users = if walk {
+            "users u INDEXED BY users_by_sort_name"
+        } else {
+            "users u"
+        };
         format!(
-            "SELECT {USER_COLUMNS} FROM (SELECT u.id FROM users u{pick}
+            "SELECT {USER_COLUMNS} FROM (SELECT u.id FROM {users}{pick}
                  ORDER BY u.sort_name, u.id LIMIT ?{limit}) pick
              JOIN users u ON u.id = pick.id
              JOIN sites st ON st.id = u.site_id
