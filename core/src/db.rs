@@ -16,6 +16,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_user_data.sql")),
     M::up(include_str!("migrations/0003_billing.sql")),
     M::up(include_str!("migrations/0004_user_setup.sql")),
+    M::up(include_str!("migrations/0005_search.sql")),
 ];
 
 /// The schema version this build writes.

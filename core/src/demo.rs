@@ -210,8 +210,51 @@ fn ascii_slug(s: &str) -> String {
         .collect()
 }
 
+/// The largest organization the generator builds (extensions have 5 digits per site).
+pub const MAX_USERS: usize = 250_000;
+
+/// Creates the demo organization with `spec.users` users in a new or empty file, calling
+/// `progress(done, total)` as it goes. A file that already holds an organization is refused
+/// and left as it was.
+pub fn create(
+    path: &std::path::Path,
+    spec: &DemoSpec,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<()> {
+    let mut org = Org::open_without_demo(path, std::sync::Arc::new(crate::clock::SystemClock))?;
+    if !org.is_empty()? {
+        return Err(crate::error::Error::invalid(
+            "db",
+            format!(
+                "{} already holds an organization; LicenseDesk did not change it. Name a new file for the demo organization.",
+                path.display()
+            ),
+        ));
+    }
+    // One transaction of 100,000 users and their index entries: keep it in memory.
+    org.conn.pragma_update(None, "cache_size", -256_000)?;
+    let seeded = seed_with_progress(&mut org, spec, progress);
+    org.conn.pragma_update(None, "cache_size", -2_000)?;
+    seeded
+}
+
 /// Fills an empty organization file with the demo organization, in one transaction.
 pub fn seed(org: &mut Org, spec: &DemoSpec) -> Result<()> {
+    seed_with_progress(org, spec, &mut |_, _| {})
+}
+
+/// As `seed`, calling `progress(done, total)` every 1,000 users and at the end.
+pub fn seed_with_progress(
+    org: &mut Org,
+    spec: &DemoSpec,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<()> {
+    if spec.users > MAX_USERS {
+        return Err(crate::error::Error::invalid(
+            "users",
+            format!("The demo generator builds at most {MAX_USERS} users."),
+        ));
+    }
     let now = org.now();
     let tx = org.conn.transaction()?;
     crate::settings::set(&tx, "organization_name", ORGANIZATION_NAME)?;
@@ -222,7 +265,7 @@ pub fn seed(org: &mut Org, spec: &DemoSpec) -> Result<()> {
     let site_ids = insert_sites(&tx)?;
     let product_ids = insert_products(&tx)?;
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    insert_users(&tx, &mut rng, spec, &site_ids, &product_ids)?;
+    insert_users(&tx, &mut rng, spec, &site_ids, &product_ids, progress)?;
     insert_initial_orders(&tx)?;
     let detail = format!(
         "demo organization, seed {}, {} users",
@@ -295,6 +338,7 @@ fn insert_users(
     spec: &DemoSpec,
     site_ids: &[i64],
     product_ids: &[i64],
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<()> {
     let mut plan = license_plan(spec.users);
     // Shuffle so that licences are spread over names and sites, deterministically.
@@ -304,7 +348,9 @@ fn insert_users(
     let ext_width = if spec.users <= 900 { 3 } else { 5 };
     let mut next_ext = [1usize; SITES.len()];
     let mut next_number = [0usize; SITES.len()];
-    let mut used_emails = std::collections::HashSet::new();
+    // How many users already have each email's name part: the next gets "name<k>".
+    let mut used_emails: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
     let mut seats_in_use = vec![0usize; PRODUCTS.len()];
     let mut insert_user = tx.prepare(
         "INSERT INTO users (first_name, last_name, email, department, site_id, status, extension, updated_at)
@@ -322,12 +368,12 @@ fn insert_users(
         let site = rng.random_range(0..SITES.len());
         let department = *DEPARTMENTS.choose(rng).expect("departments");
         let base = format!("{}.{}", ascii_slug(first), ascii_slug(last));
-        let mut email = format!("{base}@maplestreetdental.com");
-        let mut k = 2;
-        while !used_emails.insert(email.clone()) {
-            email = format!("{base}{k}@maplestreetdental.com");
-            k += 1;
-        }
+        let taken = used_emails.entry(base.clone()).or_insert(0);
+        *taken += 1;
+        let email = match *taken {
+            1 => format!("{base}@maplestreetdental.com"),
+            k => format!("{base}{k}@maplestreetdental.com"),
+        };
         let calling = product.is_some_and(|i| PRODUCTS[i].features.contains(&Calling));
         let extension = calling.then(|| {
             let e = format!("{}{:0ext_width$}", SITES[site].2, next_ext[site]);
@@ -366,6 +412,12 @@ fn insert_users(
             ])?;
             seats_in_use[i] += 1;
         }
+        if (n + 1).is_multiple_of(1_000) {
+            progress(n + 1, spec.users);
+        }
+    }
+    if !spec.users.is_multiple_of(1_000) {
+        progress(spec.users, spec.users);
     }
     // Spare seats, and free numbers in every site's pool.
     for (i, p) in PRODUCTS.iter().enumerate() {
@@ -635,5 +687,29 @@ mod tests {
             .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
             .unwrap();
         assert_eq!(users, 2_000);
+    }
+
+    #[test]
+    fn create_reports_progress_and_refuses_a_file_that_holds_an_organization() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.sqlite");
+        let spec = DemoSpec {
+            seed: 3,
+            users: 2_500,
+        };
+        let mut seen = Vec::new();
+        create(&path, &spec, &mut |done, total| seen.push((done, total))).unwrap();
+        assert_eq!(seen, vec![(1_000, 2_500), (2_000, 2_500), (2_500, 2_500)]);
+        let before = std::fs::read(&path).unwrap();
+        let err = create(&path, &spec, &mut |_, _| {}).unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert!(err.to_string().contains("already holds an organization"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        let too_many = DemoSpec {
+            seed: 3,
+            users: MAX_USERS + 1,
+        };
+        let other = dir.path().join("other.sqlite");
+        assert!(create(&other, &too_many, &mut |_, _| {}).is_err());
     }
 }

@@ -143,15 +143,16 @@ pub(crate) fn product_features(conn: &Connection, product_id: i64) -> Result<Vec
 }
 
 /// Counts as of `today`: a cancellation whose date has come no longer counts, even before
-/// the seats are marked cancelled.
+/// the seats are marked cancelled. Assigned and available come from `seat_tallies`, which
+/// triggers keep equal to the seat rows (migration 0005; tested below).
 fn inventory(conn: &Connection, today: &str) -> Result<Vec<ProductInventory>> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.sku, p.name, p.family, p.monthly_price_cents,
-                count(s.id) FILTER (WHERE s.status = 'assigned'),
-                count(s.id) FILTER (WHERE s.status = 'available'),
-                count(s.id) FILTER (WHERE s.status = 'pending_cancellation' AND s.cancel_effective_on > ?1)
-         FROM products p LEFT JOIN seats s ON s.product_id = p.id
-         GROUP BY p.id
+                coalesce((SELECT n FROM seat_tallies t WHERE t.product_id = p.id AND t.status = 'assigned'), 0),
+                coalesce((SELECT n FROM seat_tallies t WHERE t.product_id = p.id AND t.status = 'available'), 0),
+                (SELECT count(*) FROM seats s WHERE s.product_id = p.id
+                    AND s.status = 'pending_cancellation' AND s.cancel_effective_on > ?1)
+         FROM products p
          ORDER BY CASE p.family WHEN 'voice' THEN 0 WHEN 'contact_center' THEN 1 ELSE 2 END,
                   p.monthly_price_cents, p.name",
     )?;
@@ -634,5 +635,73 @@ mod tests {
                 )
                 .unwrap();
         }
+    }
+
+    /// The tallies the inventory reads, against a count of the seat rows themselves.
+    fn tallies_match_the_seats(org: &Org) {
+        let read = |sql: &str| -> Vec<(i64, String, i64)> {
+            let mut stmt = org.conn.prepare(sql).unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        };
+        assert_eq!(
+            read("SELECT product_id, status, n FROM seat_tallies WHERE n > 0 ORDER BY 1, 2"),
+            read("SELECT product_id, status, count(*) FROM seats GROUP BY 1, 2 ORDER BY 1, 2")
+        );
+    }
+
+    #[test]
+    fn seat_tallies_follow_assignments_removals_and_raw_seat_changes() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        tallies_match_the_seats(&org);
+        let pid = product_id(&org, "Voice Pro");
+        let ids: Vec<i64> = crate::testing::unlicensed_users(&org)
+            .iter()
+            .take(2)
+            .map(|u| u.id)
+            .collect();
+        let req = crate::BulkRequest {
+            user_ids: ids,
+            action: crate::BulkAction::Assign { product_id: pid },
+        };
+        org.bulk_apply(admin, &req).unwrap();
+        tallies_match_the_seats(&org);
+        let user = crate::testing::user_with_all_data(&org);
+        org.remove_license(
+            admin,
+            &crate::removal::RemoveLicense {
+                user_id: user.id,
+                expected_version: user.version,
+            },
+        )
+        .unwrap();
+        tallies_match_the_seats(&org);
+        // Raw changes too: a new seat, a seat moved to another product, a deleted seat.
+        org.conn
+            .execute_batch(
+                "INSERT INTO seats (product_id, status, purchased_at) VALUES (1, 'available', '2026-01-01');
+                 UPDATE seats SET product_id = 2 WHERE id = (SELECT max(id) FROM seats);
+                 UPDATE seats SET status = 'pending_cancellation', cancel_effective_on = '2099-01-01'
+                    WHERE id = (SELECT max(id) FROM seats);
+                 DELETE FROM seats WHERE id = (SELECT max(id) FROM seats);",
+            )
+            .unwrap();
+        tallies_match_the_seats(&org);
+        let inv = org.license_inventory(admin).unwrap();
+        let counted: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM seats WHERE status IN ('assigned', 'available')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            inv.iter().map(|p| p.assigned + p.available).sum::<i64>(),
+            counted
+        );
     }
 }

@@ -74,7 +74,7 @@ impl Org {
         Self::open(path, Arc::new(SystemClock))
     }
 
-    fn is_empty(&self) -> Result<bool> {
+    pub(crate) fn is_empty(&self) -> Result<bool> {
         let accounts: i64 = self
             .conn
             .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;

@@ -91,7 +91,8 @@ pub struct UserCursor {
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct UserQuery {
-    /// Matches name, email, extension or phone number, anywhere, ignoring case.
+    /// 3 or more characters: anywhere in name, email, extension or phone number, ignoring
+    /// case. 1 or 2 characters: the start of the first name, last name, email or extension.
     pub search: String,
     pub license: LicenseFilter,
     pub status: Option<UserStatus>,
@@ -103,8 +104,9 @@ pub struct UserQuery {
 pub struct UserPage {
     pub users: Vec<UserRow>,
     pub next: Option<UserCursor>,
-    #[ts(type = "number")]
-    pub total: i64,
+    /// How many users match in all; counted with the first page only (`after` is null).
+    #[ts(type = "number | null")]
+    pub total: Option<i64>,
 }
 
 pub const MAX_PAGE: u32 = 500;
@@ -205,17 +207,91 @@ pub(crate) fn bump_version(conn: &Connection, user_id: i64, ctx: &ChangeContext<
     Ok(())
 }
 
-/// `%` and `_` typed by the admin are matched literally.
-fn like_pattern(search: &str) -> String {
-    let mut p = String::from("%");
-    for c in search.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
+/// What the search box asks for, and how it is found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Needle {
+    /// Nothing typed: every user.
+    All,
+    /// One or two characters: the start of the first name, last name, email or extension
+    /// (an index range each; a substring of one letter would match almost everyone).
+    /// Case is ignored for ASCII letters, as SQLite's `lower()` and NOCASE do.
+    Prefix(String),
+    /// Three or more characters: anywhere in "First Last", email, extension or phone
+    /// number, ignoring case, through the trigram index.
+    Substring(String),
+}
+
+impl Needle {
+    pub(crate) fn of(search: &str) -> Self {
+        let search = search.trim();
+        match search.chars().count() {
+            0 => Needle::All,
+            1 | 2 => Needle::Prefix(search.to_ascii_lowercase()),
+            _ => Needle::Substring(search.to_owned()),
         }
-        p.push(c);
     }
-    p.push('%');
-    p
+
+    /// Whether a user with these texts is found: the rule the indexes implement, written
+    /// out plainly (the tests compare the two over the whole organization).
+    #[cfg(test)]
+    pub fn matches(&self, first: &str, last: &str, email: &str, ext: &str, number: &str) -> bool {
+        match self {
+            Needle::All => true,
+            Needle::Prefix(p) => [first, last, email, ext]
+                .iter()
+                .any(|t| t.to_ascii_lowercase().starts_with(p.as_str())),
+            Needle::Substring(s) => {
+                let s = s.to_lowercase();
+                let name = format!("{first} {last}");
+                [name.as_str(), email, ext, number]
+                    .iter()
+                    .any(|t| t.to_lowercase().contains(&s))
+            }
+        }
+    }
+}
+
+/// An FTS5 query that matches `text` literally: one phrase in double quotes, quotes doubled,
+/// so that `"`, `*`, `:`, `^`, `(`, `-`, AND, OR, NEAR typed by the admin are plain text.
+pub(crate) fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// The smallest string greater than every string that starts with `prefix`.
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = (last as u32 + 1..=char::MAX as u32).find_map(char::from_u32) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    char::MAX.to_string()
+}
+
+/// The ids of the users whose texts the needle matches, as SQL (`None` for every user).
+fn needle_ids(needle: &Needle, args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
+    match needle {
+        Needle::All => None,
+        Needle::Prefix(p) => {
+            args.push(p.clone().into());
+            args.push(prefix_end(p).into());
+            let (lo, hi) = (args.len() - 1, args.len());
+            Some(format!(
+                "SELECT id FROM users WHERE sort_name >= ?{lo} AND sort_name < ?{hi}
+                 UNION SELECT id FROM users WHERE lower(first_name) >= ?{lo} AND lower(first_name) < ?{hi}
+                 UNION SELECT id FROM users WHERE email >= ?{lo} AND email < ?{hi}
+                 UNION SELECT id FROM users WHERE extension >= ?{lo} AND extension < ?{hi}"
+            ))
+        }
+        Needle::Substring(s) => {
+            args.push(fts_phrase(s).into());
+            Some(format!(
+                "SELECT rowid FROM user_search WHERE user_search MATCH ?{}",
+                args.len()
+            ))
+        }
+    }
 }
 
 fn search(conn: &Connection, q: &UserQuery) -> Result<UserPage> {
@@ -225,19 +301,13 @@ fn search(conn: &Connection, q: &UserQuery) -> Result<UserPage> {
             format!("A page holds 1 to {MAX_PAGE} users."),
         ));
     }
-    let search = q.search.trim();
-    let mut filter = String::from(" WHERE 1 = 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
-    if !search.is_empty() {
-        args.push(like_pattern(search).into());
-        let n = args.len();
-        filter.push_str(&format!(
-            " AND (u.first_name || ' ' || u.last_name LIKE ?{n} ESCAPE '\\'
-                OR u.email LIKE ?{n} ESCAPE '\\'
-                OR u.extension LIKE ?{n} ESCAPE '\\'
-                OR n.e164 LIKE ?{n} ESCAPE '\\')"
-        ));
+    let ids = needle_ids(&Needle::of(&q.search), &mut args);
+    let mut filter = String::from(" WHERE 1 = 1");
+    if let Some(ids) = &ids {
+        filter.push_str(&format!(" AND u.id IN ({ids})"));
     }
+    let plain = matches!(q.license, LicenseFilter::Any) && q.status.is_none();
     match &q.license {
         LicenseFilter::Any => {}
         LicenseFilter::Unlicensed => filter.push_str(" AND s.id IS NULL"),
@@ -257,11 +327,38 @@ fn search(conn: &Connection, q: &UserQuery) -> Result<UserPage> {
         );
         filter.push_str(&format!(" AND u.status = ?{}", args.len()));
     }
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) {USER_JOINS}{filter}"),
-        rusqlite::params_from_iter(&args),
-        |r| r.get(0),
-    )?;
+    // Counted with the first page only: later pages are asked for while scrolling, and
+    // counting 100,000 rows on each would cost more than the page. A search is counted on
+    // every page, because how many match decides how its page is found (below).
+    let matched: Option<i64> = if plain && (ids.is_some() || q.after.is_none()) {
+        let sql = match &ids {
+            None => "SELECT count(*) FROM users".to_owned(),
+            Some(ids) => format!("SELECT count(*) FROM ({ids})"),
+        };
+        let mut stmt = conn.prepare_cached(&sql)?;
+        Some(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
+    } else {
+        None
+    };
+    let total = if q.after.is_some() {
+        None
+    } else if plain {
+        matched
+    } else {
+        let sql = format!("SELECT count(*) {USER_JOINS}{filter}");
+        let mut stmt = conn.prepare_cached(&sql)?;
+        Some(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
+    };
+    // Few matches: sort them. Many (more than 1 in 50 users): walk the name index and keep
+    // the matches, which finds a page after about 50 / share rows instead of sorting all.
+    let walk = match (&ids, matched) {
+        (Some(_), Some(m)) => {
+            let users: i64 =
+                conn.query_row("SELECT coalesce(max(id), 0) FROM users", [], |r| r.get(0))?;
+            m * 50 > users
+        }
+        _ => false,
+    };
     let mut page_filter = filter;
     if let Some(after) = &q.after {
         args.push(after.sort_name.clone().into());
@@ -270,10 +367,31 @@ fn search(conn: &Connection, q: &UserQuery) -> Result<UserPage> {
         page_filter.push_str(&format!(" AND (u.sort_name, u.id) > (?{}, ?{n})", n - 1));
     }
     args.push(i64::from(q.limit).into());
-    let sql = format!(
-        "SELECT {USER_COLUMNS} {USER_JOINS}{page_filter} ORDER BY u.sort_name, u.id LIMIT ?{}",
-        args.len()
-    );
+    let limit = args.len();
+    let sql = if plain {
+        // Pick the page's ids by sort key alone (an index, or the matches' rows), then
+        // join the page's 100 rows only, not every match.
+        let pick = &page_filter;
+        let users = if walk {
+            "users u INDEXED BY users_by_sort_name"
+        } else {
+            "users u"
+        };
+        format!(
+            "SELECT {USER_COLUMNS} FROM (SELECT u.id FROM {users}{pick}
+                 ORDER BY u.sort_name, u.id LIMIT ?{limit}) pick
+             JOIN users u ON u.id = pick.id
+             JOIN sites st ON st.id = u.site_id
+             LEFT JOIN phone_numbers n ON n.user_id = u.id
+             LEFT JOIN seats s ON s.user_id = u.id
+             LEFT JOIN products p ON p.id = s.product_id
+             ORDER BY u.sort_name, u.id"
+        )
+    } else {
+        format!(
+            "SELECT {USER_COLUMNS} {USER_JOINS}{page_filter} ORDER BY u.sort_name, u.id LIMIT ?{limit}"
+        )
+    };
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(&args), user_row)?
@@ -347,7 +465,7 @@ mod tests {
             org.search_users(admin, &query("zzzz-nobody"))
                 .unwrap()
                 .total,
-            0
+            Some(0)
         );
     }
 
@@ -355,8 +473,13 @@ mod tests {
     fn wildcards_typed_by_the_admin_are_literal() {
         let (_dir, mut org) = demo_org();
         let admin = sign_in(&mut org, "dana.reyes");
-        assert_eq!(org.search_users(admin, &query("%")).unwrap().total, 0);
-        assert_eq!(org.search_users(admin, &query("_")).unwrap().total, 0);
+        for wild in ["%", "_", "%%%", "___", "a%b", "\\%"] {
+            assert_eq!(
+                org.search_users(admin, &query(wild)).unwrap().total,
+                Some(0),
+                "{wild:?}"
+            );
+        }
     }
 
     #[test]
@@ -369,7 +492,8 @@ mod tests {
         let mut seen = Vec::new();
         loop {
             let page = org.search_users(admin, &q).unwrap();
-            assert_eq!(page.total, whole.total);
+            let first = q.after.is_none();
+            assert_eq!(page.total, if first { whole.total } else { None });
             seen.extend(page.users.iter().map(|u| u.id));
             match page.next {
                 Some(next) => q.after = Some(next),
@@ -387,12 +511,12 @@ mod tests {
         let mut q = query("");
         q.license = LicenseFilter::Unlicensed;
         let unlicensed = org.search_users(admin, &q).unwrap();
-        assert!(unlicensed.total >= 5);
+        assert!(unlicensed.total.unwrap() >= 5);
         assert!(unlicensed.users.iter().all(|u| u.license.is_none()));
         let pid = crate::testing::product_id(&org, "Voice Pro");
         q.license = LicenseFilter::Product { product_id: pid };
         let pro = org.search_users(admin, &q).unwrap();
-        assert!(pro.total > 0);
+        assert!(pro.total.unwrap() > 0);
         assert!(pro
             .users
             .iter()
@@ -423,5 +547,224 @@ mod tests {
             .search_users(Actor { account_id: 999 }, &query(""))
             .unwrap_err();
         assert_eq!(e.code(), "not_signed_in");
+    }
+
+    /// A 2,000-user organization with the demo's names (accents, apostrophes, hyphens).
+    fn large_org() -> (tempfile::TempDir, Org, Actor) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut org = Org::open_without_demo(
+            &dir.path().join("big.sqlite"),
+            std::sync::Arc::new(crate::clock::SystemClock),
+        )
+        .unwrap();
+        crate::demo::seed(
+            &mut org,
+            &crate::demo::DemoSpec {
+                seed: 11,
+                users: 2_000,
+            },
+        )
+        .unwrap();
+        let admin = sign_in(&mut org, "dana.reyes");
+        (dir, org, admin)
+    }
+
+    /// Every user the search finds, page after page, checking that no id comes twice.
+    fn all_pages(org: &Org, admin: Actor, search: &str, limit: u32) -> (Vec<i64>, i64) {
+        let mut q = query(search);
+        q.limit = limit;
+        let mut seen = Vec::new();
+        let mut total = None;
+        loop {
+            let page = org.search_users(admin, &q).unwrap();
+            if q.after.is_none() {
+                total = page.total;
+            } else {
+                assert_eq!(page.total, None, "only the first page is counted");
+            }
+            seen.extend(page.users.iter().map(|u| u.id));
+            match page.next {
+                Some(next) => q.after = Some(next),
+                None => break,
+            }
+        }
+        let unique: std::collections::HashSet<_> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "{search:?}: a user came twice");
+        (seen, total.expect("first page counted"))
+    }
+
+    /// The users a needle matches, found by reading every user and applying the rule in
+    /// Rust, in the list's order (sort name, then id).
+    fn plain_scan(org: &Org, search: &str) -> Vec<i64> {
+        let needle = Needle::of(search);
+        let mut stmt = org
+            .conn
+            .prepare(
+                "SELECT u.id, u.sort_name, u.first_name, u.last_name, u.email,
+                        coalesce(u.extension, ''), coalesce(n.e164, '')
+                 FROM users u LEFT JOIN phone_numbers n ON n.user_id = u.id",
+            )
+            .unwrap();
+        let mut found: Vec<(String, i64)> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    [
+                        r.get::<_, String>(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                    ],
+                ))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .filter(|(_, _, t)| needle.matches(&t[0], &t[1], &t[2], &t[3], &t[4]))
+            .map(|(id, sort, _)| (sort, id))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, id)| id).collect()
+    }
+
+    const QUERIES: &[&str] = &[
+        "",
+        "   ",
+        "a",
+        "Z",
+        "jo",
+        "JO",
+        "o'",
+        "20",
+        "0",
+        "ö",
+        "Zo",
+        "son",
+        "SON",
+        "Olivia",
+        "olivia johnson",
+        "zoë",
+        "ZOË",
+        "MÜLLER",
+        "Álvarez",
+        "siobhán",
+        "O'Connor",
+        "o'c",
+        "whitfield-mont",
+        "-mont",
+        "@maple",
+        ".com",
+        "dental.com",
+        "+1512",
+        "555",
+        "5550",
+        "+15035550101",
+        "201",
+        "0001",
+        "\"",
+        "\"\"\"",
+        "\"son",
+        "son\"",
+        "a*",
+        "son*",
+        "jo:hn",
+        "name:son",
+        "^jo",
+        "(son)",
+        "son OR kim",
+        "NEAR(a b)",
+        "AND",
+        "not",
+        "a-b",
+        "{x}",
+        "%son",
+        "s_n",
+        "\\",
+        "é",
+        "zzzz-nobody",
+    ];
+
+    #[test]
+    fn fts_and_prefix_search_find_exactly_what_a_plain_scan_finds() {
+        let (_dir, org, admin) = large_org();
+        for &q in QUERIES {
+            let expected = plain_scan(&org, q);
+            let (found, total) = all_pages(&org, admin, q, 97);
+            assert_eq!(found, expected, "search {q:?}");
+            assert_eq!(total, expected.len() as i64, "count for {q:?}");
+        }
+        // The check is not vacuous: common searches find many, odd ones none.
+        assert!(plain_scan(&org, "son").len() > 50);
+        assert!(plain_scan(&org, "jo").len() > 10);
+        assert!(!plain_scan(&org, "ZOË").is_empty());
+        assert!(!plain_scan(&org, "o'c").is_empty());
+    }
+
+    #[test]
+    fn paging_visits_every_user_exactly_once() {
+        let (_dir, org, admin) = large_org();
+        let everyone: std::collections::HashSet<i64> = {
+            let mut stmt = org.conn.prepare("SELECT id FROM users").unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        };
+        for limit in [1, 100, 500] {
+            let (seen, total) = all_pages(&org, admin, "", limit);
+            assert_eq!(total, 2_000);
+            assert_eq!(seen.len(), 2_000, "page size {limit}");
+            assert_eq!(
+                seen.iter()
+                    .copied()
+                    .collect::<std::collections::HashSet<_>>(),
+                everyone
+            );
+        }
+    }
+
+    #[test]
+    fn the_search_index_follows_changes_to_users_and_numbers() {
+        let (_dir, mut org, admin) = large_org();
+        let user = crate::testing::user_with_all_data(&org);
+        let ext = user.extension.clone().unwrap();
+        let number = user.phone_number.clone().unwrap();
+        assert!(all_pages(&org, admin, &number, 50).0.contains(&user.id));
+        org.remove_license(
+            admin,
+            &crate::removal::RemoveLicense {
+                user_id: user.id,
+                expected_version: user.version,
+            },
+        )
+        .unwrap();
+        // Extension and number were released: searching them no longer finds the user.
+        assert!(!all_pages(&org, admin, &ext, 50).0.contains(&user.id));
+        assert!(!all_pages(&org, admin, &number, 50).0.contains(&user.id));
+        // A number given to someone else, a renamed user, a deleted user.
+        let other = crate::testing::unlicensed_user(&org);
+        org.conn
+            .execute(
+                "UPDATE phone_numbers SET status = 'assigned', user_id = ?1 WHERE e164 = ?2",
+                rusqlite::params![other.id, number],
+            )
+            .unwrap();
+        org.conn
+            .execute(
+                "UPDATE users SET first_name = 'Quetzalcoatl', version = version + 1 WHERE id = ?1",
+                [user.id],
+            )
+            .unwrap();
+        assert_eq!(all_pages(&org, admin, &number, 50).0, vec![other.id]);
+        assert_eq!(all_pages(&org, admin, "quetzal", 50).0, vec![user.id]);
+        assert_eq!(all_pages(&org, admin, "QU", 50).0, vec![user.id]);
+        for &q in QUERIES {
+            assert_eq!(
+                all_pages(&org, admin, q, 500).0,
+                plain_scan(&org, q),
+                "{q:?}"
+            );
+        }
     }
 }

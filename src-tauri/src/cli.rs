@@ -11,6 +11,8 @@ pub enum Cli {
     Run {
         db: Option<PathBuf>,
         demo: bool,
+        /// `--demo-users N`: first build a demo organization of N users in the `--db` file.
+        demo_users: Option<usize>,
     },
     Version,
     Help,
@@ -21,16 +23,27 @@ pub enum Cli {
 pub fn parse(args: impl IntoIterator<Item = String>) -> Cli {
     let mut db = None;
     let mut demo = false;
+    let mut demo_users = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--version" | "-V" => return Cli::Version,
             "--help" | "-h" => return Cli::Help,
             "--demo" => demo = true,
+            "--demo-users" => match users(args.next()) {
+                Some(n) => demo_users = Some(n),
+                None => return Cli::Invalid(DEMO_USERS.into()),
+            },
             "--db" => match args.next() {
                 Some(path) if !path.is_empty() => db = Some(PathBuf::from(path)),
                 _ => return Cli::Invalid("--db needs the path of an organization file".into()),
             },
+            _ if arg.starts_with("--demo-users=") => {
+                match users(arg.strip_prefix("--demo-users=").map(str::to_owned)) {
+                    Some(n) => demo_users = Some(n),
+                    None => return Cli::Invalid(DEMO_USERS.into()),
+                }
+            }
             _ => match arg.strip_prefix("--db=") {
                 Some("") => {
                     return Cli::Invalid("--db needs the path of an organization file".into())
@@ -40,7 +53,18 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Cli {
             },
         }
     }
-    Cli::Run { db, demo }
+    Cli::Run {
+        db,
+        demo,
+        demo_users,
+    }
+}
+
+const DEMO_USERS: &str = "--demo-users needs a number of users, e.g. --demo-users 100000";
+
+/// "100000" or "100_000", more than zero.
+fn users(value: Option<String>) -> Option<usize> {
+    value?.replace('_', "").parse().ok().filter(|n| *n > 0)
 }
 
 pub fn version() -> String {
@@ -55,7 +79,7 @@ pub fn help() -> String {
     format!(
         "LicenseDesk {version}: offline license administration for a small business's cloud phone system.
 
-Usage: licensedesk [--db PATH] [--demo]
+Usage: licensedesk [--db PATH] [--demo] [--demo-users N]
 
 Options:
   --db PATH      Open the organization file PATH (created if it does not exist; an empty
@@ -63,6 +87,8 @@ Options:
                  it: $LICENSEDESK_DB, else
                  ~/.local/share/com.licensedesk.app/licensedesk.sqlite
   --demo         Put the demo organization into an empty file without asking
+  --demo-users N Build a demo organization of N users (e.g. 100000, for trying speed at
+                 scale) in the new --db file, showing progress, then open it
   -V, --version  Print the version and exit
   -h, --help     Print this help and exit
 
@@ -88,30 +114,40 @@ mod tests {
             parse_strs(&["--db", "/x/a.sqlite"]),
             Cli::Run {
                 db: Some("/x/a.sqlite".into()),
-                demo: false
+                demo: false,
+                demo_users: None
             }
         );
         assert_eq!(
             parse_strs(&["--db=/x/b.sqlite"]),
             Cli::Run {
                 db: Some("/x/b.sqlite".into()),
-                demo: false
+                demo: false,
+                demo_users: None
             }
+        );
+        let run = |demo, demo_users| Cli::Run {
+            db: None,
+            demo,
+            demo_users,
+        };
+        assert_eq!(parse_strs(&[]), run(false, None));
+        assert_eq!(parse_strs(&["--demo"]), run(true, None));
+        assert_eq!(
+            parse_strs(&["--demo-users", "100000"]),
+            run(false, Some(100_000))
         );
         assert_eq!(
-            parse_strs(&[]),
-            Cli::Run {
-                db: None,
-                demo: false
-            }
+            parse_strs(&["--demo-users=100_000"]),
+            run(false, Some(100_000))
         );
-        assert_eq!(
-            parse_strs(&["--demo"]),
-            Cli::Run {
-                db: None,
-                demo: true
-            }
-        );
+        for bad in [
+            &["--demo-users"][..],
+            &["--demo-users", "many"],
+            &["--demo-users", "0"],
+        ] {
+            assert!(matches!(parse_strs(bad), Cli::Invalid(_)), "{bad:?}");
+        }
         assert!(matches!(parse_strs(&["--db"]), Cli::Invalid(_)));
         assert!(matches!(parse_strs(&["--db="]), Cli::Invalid(_)));
     }

@@ -34,6 +34,14 @@ fn from_args(args: impl Iterator<Item = String>) -> Option<PathBuf> {
     }
 }
 
+/// `--demo-users N`: build a demo organization of N users first.
+pub fn demo_users() -> Option<usize> {
+    match crate::cli::parse(std::env::args().skip(1)) {
+        crate::cli::Cli::Run { demo_users, .. } => demo_users,
+        _ => None,
+    }
+}
+
 /// The file named by `--db` or `LICENSEDESK_DB`, if any (the default needs the app's paths).
 pub fn from_command_line() -> Option<PathBuf> {
     from_args(std::env::args().skip(1)).or_else(|| {

@@ -14,6 +14,10 @@ use tauri::{AppHandle, Manager};
 use tauri_plugin_window_state::StateFlags;
 
 pub fn run() {
+    if let Err(message) = generate_demo_if_asked() {
+        eprintln!("licensedesk: {message}");
+        std::process::exit(2);
+    }
     tauri::Builder::default()
         // First, so that a second start on the same file hands over and exits before
         // anything else runs.
@@ -119,4 +123,52 @@ fn focus_main_window(app: &AppHandle) {
         let _ = window.show();
         let _ = window.set_focus();
     }
+}
+
+/// `--demo-users N`: builds a demo organization of N users in the `--db` file, with a
+/// progress indicator on the terminal, before the window opens on it.
+fn generate_demo_if_asked() -> Result<(), String> {
+    use std::io::{IsTerminal, Write};
+
+    let Some(users) = db_path::demo_users() else {
+        return Ok(());
+    };
+    let path = db_path::from_command_line().ok_or(
+        "--demo-users needs the file to create: licensedesk --db /path/to/new.sqlite --demo-users 100000",
+    )?;
+    let started = std::time::Instant::now();
+    let tty = std::io::stderr().is_terminal();
+    let mut last_tenth = 0;
+    let spec = licensedesk_core::demo::DemoSpec {
+        users,
+        ..Default::default()
+    };
+    licensedesk_core::demo::create(&path, &spec, &mut |done, total| {
+        let percent = done * 100 / total.max(1);
+        let mut err = std::io::stderr().lock();
+        if tty {
+            let bar = "#".repeat(percent / 5) + &".".repeat(20 - percent / 5);
+            let _ = write!(
+                err,
+                "\rGenerating demo organization [{bar}] {done}/{total} users ({percent}%)"
+            );
+            let _ = err.flush();
+        } else if percent / 10 > last_tenth || done == total {
+            last_tenth = percent / 10;
+            let _ = writeln!(
+                err,
+                "Generating demo organization: {done}/{total} users ({percent}%)"
+            );
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if tty {
+        eprintln!();
+    }
+    eprintln!(
+        "Created {} with {users} users in {:.1} s; opening it.",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }

@@ -126,27 +126,43 @@ async fn an_organization_is_set_up_imported_and_licensed_and_kept() {
     app.wait_for_message("status", "Imported: 50 users added")
         .await;
     app.wait_until_gone("dialog", "Import users").await;
-    let table = app
-        .wait_for_table(&USER_COLUMNS, |t| t.rows.len() == 50)
+    app.wait_for_text("50 users").await;
+    let ana = app.user_row("Ana1 Sousa-Ferreira").await;
+    assert_eq!(ana.cell("Extension"), "0101", "leading zeros kept");
+    assert_eq!(ana.cell("License"), PRODUCT);
+
+    // The 20 without a license get one in one bulk step.
+    let search = app.find_by_role("searchbox", "Search users").await;
+    app.type_into(&search, "").await;
+    let filter = app.find_by_role("combobox", "Filter by license").await;
+    app.select_option(&filter, "No license").await;
+    app.wait_for_text("20 of the organization's users match")
         .await;
-    let first = table
-        .row_with_button("Edit Ana1 Sousa-Ferreira")
-        .expect("Ana1");
-    assert_eq!(first.cell("Extension"), "0101");
-    assert_eq!(first.cell("License"), PRODUCT);
+    app.click_role("checkbox", "Select Ana31 Sousa-Ferreira")
+        .await;
+    app.click_role("button", "Select all 20 matching").await;
+    app.wait_for_text("20 selected").await;
+    app.click_role("button", "Assign license to selected").await;
+    let bulk = app
+        .find_by_role("dialog", "Change licenses of 20 users")
+        .await;
+    app.wait_for_text("20 licenses needed, 30 free").await;
+    shot(&app, "bulk-assign").await;
+    let apply = field(&app, &bulk, "button", "Apply to 20 users").await;
+    app.click(&apply).await;
+    app.wait_for_message("status", "Done for 20 users.").await;
+    app.wait_for_text("0 of the organization's users match")
+        .await;
     app.quit().await;
 
+    // Everything is kept: 50 users, every one licensed.
     let app = App::start(&db).await;
     app.sign_in("marta", "harbor-physio-2026").await;
-    let table = app
-        .wait_for_table(&USER_COLUMNS, |t| t.rows.len() == 50)
-        .await;
-    let licensed = table
-        .rows
-        .iter()
-        .filter(|r| r.cell("License") == PRODUCT)
-        .count();
-    assert_eq!(licensed, 30);
     app.wait_for_text("Harbor Physio").await;
+    app.wait_for_text("50 users").await;
+    let filter = app.find_by_role("combobox", "Filter by license").await;
+    app.select_option(&filter, PRODUCT).await;
+    app.wait_for_text("50 of the organization's users match")
+        .await;
     app.quit().await;
 }

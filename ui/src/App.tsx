@@ -7,6 +7,13 @@ import { OpenFailureScreen } from "./components/OpenFailureScreen";
 import { setCurrency } from "./format";
 import { FirstRun } from "./components/FirstRun";
 
+function signedIn(set: (s: SessionInfo) => void) {
+  return (s: SessionInfo) => {
+    performance.mark("ld:signed-in");
+    set(s);
+  };
+}
+
 export function App() {
   // undefined while we ask the shell whether someone is still signed in (a reload keeps it).
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -50,7 +57,7 @@ export function App() {
       ) : session ? (
         <Shell session={session} onSessionChange={setSession} onSignOut={signOut} />
       ) : (
-        <SignIn notice={signInNotice} onSignedIn={setSession} />
+        <SignIn notice={signInNotice} onSignedIn={signedIn(setSession)} />
       )}
     </MessagesProvider>
   );

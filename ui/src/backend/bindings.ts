@@ -50,11 +50,16 @@ export type UserCursor = { sort_name: string, id: number, };
 
 export type UserQuery = { 
 /**
- * Matches name, email, extension or phone number, anywhere, ignoring case.
+ * 3 or more characters: anywhere in name, email, extension or phone number, ignoring
+ * case. 1 or 2 characters: the start of the first name, last name, email or extension.
  */
 search: string, license: LicenseFilter, status: UserStatus | null, after: UserCursor | null, limit: number, };
 
-export type UserPage = { users: Array<UserRow>, next: UserCursor | null, total: number, };
+export type UserPage = { users: Array<UserRow>, next: UserCursor | null, 
+/**
+ * How many users match in all; counted with the first page only (`after` is null).
+ */
+total: number | null, };
 
 export type BundleReceipt = { path: string, files: number, bytes: number, sha256: string, };
 

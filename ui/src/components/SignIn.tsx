@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { BrandMark } from "./BrandMark";
 import { backend, BackendError, type AccountChoice, type SessionInfo } from "../backend";
+import { markPainted } from "../perf";
 
 type Props = { notice: string | null; onSignedIn: (s: SessionInfo) => void };
 
@@ -13,7 +14,10 @@ export function SignIn({ notice, onSignedIn }: Props) {
   const accountRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
 
-  useEffect(() => accountRef.current?.focus(), []);
+  useEffect(() => {
+    accountRef.current?.focus();
+    markPainted("ld:sign-in-ready");
+  }, []);
   useEffect(() => {
     backend
       .accountChoices()

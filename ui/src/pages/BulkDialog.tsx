@@ -3,7 +3,12 @@ import { backend, BackendError, type BulkAction, type BulkPreview, type ProductI
 
 type Kind = BulkAction["kind"];
 
+/** Lines shown of the preview: enough to check, not 100,000 rows in the page. */
+const SHOWN = 500;
+
 type Props = {
+  /** The action the admin picked in the bar; can still be changed here. */
+  initial: Kind;
   userIds: number[];
   products: ProductInventory[];
   onClose: () => void;
@@ -17,9 +22,9 @@ const KINDS: [Kind, string][] = [
 ];
 
 /** Assign, change or remove the license of every selected user, after a per-user preview. */
-export function BulkDialog({ userIds, products, onClose, onDone }: Props) {
+export function BulkDialog({ initial, userIds, products, onClose, onDone }: Props) {
   const id = useId();
-  const [kind, setKind] = useState<Kind>("assign");
+  const [kind, setKind] = useState<Kind>(initial);
   const [productId, setProductId] = useState<string>(products[0] ? String(products[0].product_id) : "");
   const [preview, setPreview] = useState<BulkPreview | null>(null);
   const [busy, setBusy] = useState(false);
@@ -128,7 +133,7 @@ export function BulkDialog({ userIds, products, onClose, onDone }: Props) {
                   </tr>
                 </thead>
                 <tbody>
-                  {preview.lines.map((l) => (
+                  {preview.lines.slice(0, SHOWN).map((l) => (
                     <tr key={l.user_id} className={l.applies ? undefined : "skipped"}>
                       <th scope="row">{l.name}</th>
                       <td>{l.outcome}</td>
@@ -136,6 +141,9 @@ export function BulkDialog({ userIds, products, onClose, onDone }: Props) {
                   ))}
                 </tbody>
               </table>
+              {preview.lines.length > SHOWN && (
+                <p className="muted">And {(preview.lines.length - SHOWN).toLocaleString("en-US")} more users.</p>
+              )}
             </>
           )}
         </div>

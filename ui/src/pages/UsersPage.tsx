@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useRef, useState } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
 import {
   backend,
   BackendError,
   type LicenseFilter,
   type ProductInventory,
   type SessionInfo,
+  type UserCursor,
   type UserDetail,
   type UserRow,
   type UserStatus,
@@ -13,11 +15,22 @@ import { fullName } from "../format";
 import { useNotify } from "../components/Messages";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { UserEditor } from "../editor/UserEditor";
+import { markPainted, measureToPaint } from "../perf";
 import { AddUserForm } from "./AddUserForm";
+import { BulkDialog } from "./BulkDialog";
 import { ImportUsersDialog } from "./ImportUsersDialog";
+import { useSelection } from "./selection";
 
-const PAGE_SIZE = 100;
+// Pages come from Rust (keyset paging); only the rows in view, plus OVERSCAN on each side,
+// are in the DOM, however many are loaded.
+const PAGE_SIZE = 200;
 const DEBOUNCE_MS = 120;
+const ROW_HEIGHT = 57;
+const OVERSCAN = 30;
+/** Load the next page when the view comes this close to the last loaded row. */
+const PREFETCH_ROWS = 60;
+/** "Select all N matching" reads the ids in pages of this size (the most Rust serves). */
+const ID_PAGE = 500;
 
 type Filters = { search: string; license: string; status: string };
 
@@ -27,11 +40,56 @@ function licenseFilter(value: string): LicenseFilter {
   return { kind: "product", product_id: Number(value) };
 }
 
+/** One row of the Users table. */
+const UserTableRow = memo(function UserTableRow({
+  user: u,
+  selected,
+  onEdit,
+  onSelect,
+}: {
+  user: UserRow;
+  selected: boolean;
+  onEdit: (u: UserRow) => void;
+  onSelect: (u: UserRow, shift: boolean) => void;
+}) {
+  return (
+    <tr style={{ height: ROW_HEIGHT }} className={selected ? "selected" : undefined}>
+      <td className="select">
+        <input
+          type="checkbox"
+          aria-label={`Select ${fullName(u)}`}
+          checked={selected}
+          onChange={() => undefined}
+          onClick={(e) => onSelect(u, e.shiftKey)}
+        />
+      </td>
+      <th scope="row">
+        <div className="cell-title" title={fullName(u)}>{fullName(u)}</div>
+        <div className="cell-sub">{[u.department, u.site].filter(Boolean).join(" · ")}</div>
+      </th>
+      <td className="truncate" title={u.email}>{u.email}</td>
+      <td className="mono">{u.extension ?? <span className="dim">None</span>}</td>
+      <td className="mono">{u.phone_number ?? <span className="dim">None</span>}</td>
+      <td>{u.license ? u.license.product_name : <span className="dim">No license</span>}</td>
+      <td>
+        <span className={`badge badge-${u.status}`}>{u.status === "active" ? "Active" : "Suspended"}</span>
+      </td>
+      <td className="actions">
+        <button type="button" aria-label={`Edit ${fullName(u)}`} onClick={() => onEdit(u)}>
+          Edit
+        </button>
+      </td>
+    </tr>
+  );
+});
+
 type Props = {
   session: SessionInfo;
-  /** Changes each time Ctrl+F asks for the search box. */
+  /** Bumped by Ctrl+F: focus the search box. */
   searchRequest?: number;
 };
+
+type Bulk = "assign" | "change" | "remove";
 
 export function UsersPage({ session, searchRequest = 0 }: Props) {
   const notify = useNotify();
@@ -39,35 +97,55 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
   const [filters, setFilters] = useState<Filters>({ search: "", license: "any", status: "any" });
   const [rows, setRows] = useState<UserRow[]>([]);
   const [total, setTotal] = useState<number | null>(null);
-  const [hasMore, setHasMore] = useState(false);
-  const cursorRef = useRef<{ sort_name: string; id: number } | null>(null);
+  const [next, setNext] = useState<UserCursor | null>(null);
   const [products, setProducts] = useState<ProductInventory[]>([]);
   const [editing, setEditing] = useState<{ user: UserRow; tab?: "Services and Permissions" } | null>(null);
   const [adding, setAdding] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [bulk, setBulk] = useState<Bulk | null>(null);
+  const selection = useSelection();
   const addLock = missingPermission(session, "users.edit");
   const searchRef = useRef<HTMLInputElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
   // Answers can arrive out of order while typing: only the newest query's answer counts.
   const generation = useRef(0);
+  const loadingMore = useRef(false);
+  const keystrokeAt = useRef<number | null>(null);
+  const firstPainted = useRef(false);
 
   const load = useCallback(
-    async (f: Filters, append: boolean) => {
-      const mine = ++generation.current;
+    async (f: Filters, after: UserCursor | null) => {
+      const mine = after ? generation.current : ++generation.current;
+      const typedAt = after ? null : keystrokeAt.current;
       try {
         const page = await backend.searchUsers({
           search: f.search,
           license: licenseFilter(f.license),
           status: f.status === "any" ? null : (f.status as UserStatus),
-          after: append ? cursorRef.current : null,
+          after,
           limit: PAGE_SIZE,
         });
         if (mine !== generation.current) return;
-        setRows((old) => (append ? [...old, ...page.users] : page.users));
-        setTotal(page.total);
-        cursorRef.current = page.next;
-        setHasMore(page.next !== null);
+        if (after) {
+          setRows((old) => [...old, ...page.users]);
+        } else {
+          setRows(page.users);
+          setTotal(page.total);
+          if (scrollRef.current) scrollRef.current.scrollTop = 0;
+          if (!firstPainted.current && page.users.length > 0) {
+            firstPainted.current = true;
+            markPainted("ld:users-painted");
+          }
+          if (typedAt !== null) {
+            if (keystrokeAt.current === typedAt) keystrokeAt.current = null;
+            measureToPaint("ld:search", typedAt, { search: f.search, debounceMs: DEBOUNCE_MS });
+          }
+        }
+        setNext(page.next);
       } catch (e) {
         notify.failure((e as BackendError).message);
+      } finally {
+        if (after) loadingMore.current = false;
       }
     },
     [notify],
@@ -75,7 +153,7 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
 
   useEffect(() => {
     if (cannotView) return;
-    const t = setTimeout(() => load(filters, false), filters.search ? DEBOUNCE_MS : 0);
+    const t = setTimeout(() => load(filters, null), filters.search ? DEBOUNCE_MS : 0);
     return () => clearTimeout(t);
   }, [filters, load, cannotView]);
 
@@ -89,13 +167,44 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
     searchRef.current?.select();
   }, [searchRequest]);
 
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstItem = items[0];
+  const lastItem = items[items.length - 1];
+  const lastIndex = lastItem ? lastItem.index : -1;
+
+  // Scrolling near the end of what is loaded asks Rust for the next page.
+  useEffect(() => {
+    if (next && !loadingMore.current && lastIndex >= rows.length - PREFETCH_ROWS) {
+      loadingMore.current = true;
+      void load(filters, next);
+    }
+  }, [lastIndex, rows.length, next, filters, load]);
+
+  const edit = useCallback((u: UserRow) => setEditing({ user: u }), []);
+  const { toggle } = selection;
+  const select = useCallback(
+    (u: UserRow, shift: boolean) =>
+      toggle(
+        u.id,
+        shift,
+        rows.map((r) => r.id),
+      ),
+    [toggle, rows],
+  );
+
   /** The user `step` rows after (1) or before (-1) the one being edited, if any. */
   function neighbour(step: 1 | -1): UserRow | null {
     if (!editing) return null;
     const at = rows.findIndex((r) => r.id === editing.user.id);
     return at < 0 ? null : (rows[at + step] ?? null);
   }
-  const [next, previous] = [neighbour(1), neighbour(-1)];
+  const [nextUser, previousUser] = [neighbour(1), neighbour(-1)];
 
   if (cannotView) {
     return (
@@ -113,6 +222,13 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
     backend.licenseInventory().then(setProducts).catch(() => undefined);
   }
 
+  /** After work on many users: the list and the seat counts are read again. */
+  function reload(message: string) {
+    notify.success(message);
+    void load(filters, null);
+    backend.licenseInventory().then(setProducts).catch(() => undefined);
+  }
+
   async function exportUsers() {
     try {
       const today = new Date().toISOString().slice(0, 10);
@@ -123,12 +239,43 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
     }
   }
 
+  /** Every user the search and filters match, however many: read from Rust page by page. */
+  async function selectAllMatching() {
+    try {
+      const ids: number[] = [];
+      let after: UserCursor | null = null;
+      do {
+        const page = await backend.searchUsers({
+          search: filters.search,
+          license: licenseFilter(filters.license),
+          status: filters.status === "any" ? null : (filters.status as UserStatus),
+          after,
+          limit: ID_PAGE,
+        });
+        ids.push(...page.users.map((u) => u.id));
+        after = page.next;
+      } while (after);
+      selection.set(ids);
+    } catch (e) {
+      notify.failure((e as BackendError).message);
+    }
+  }
+
   const filtering = filters.search.trim() !== "" || filters.license !== "any" || filters.status !== "any";
+  const padTop = firstItem ? firstItem.start : 0;
+  const padBottom = lastItem ? virtualizer.getTotalSize() - lastItem.end : 0;
 
   return (
-    <section aria-labelledby="users-heading">
+    <section aria-labelledby="users-heading" className="users-page">
       <div className="page-head">
         <h1 id="users-heading">Users</h1>
+        {total !== null && (
+          <p className="muted" aria-live="polite">
+            {filtering
+              ? `${total.toLocaleString("en-US")} of the organization's users match`
+              : `${total.toLocaleString("en-US")} users`}
+          </p>
+        )}
         <div className="page-actions">
           <button
             type="button"
@@ -152,11 +299,6 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
           </button>
           {addLock && <ReadOnlyReason id="add-user-lock" message={addLock.message} />}
         </div>
-        {total !== null && (
-          <p className="muted" aria-live="polite">
-            {filtering ? `${total} of the organization's users match` : `${total} users`}
-          </p>
-        )}
       </div>
       <div className="toolbar">
         <input
@@ -166,7 +308,10 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
           aria-label="Search users"
           placeholder="Search by name, email, extension or number"
           value={filters.search}
-          onChange={(e) => setFilters({ ...filters, search: e.target.value })}
+          onChange={(e) => {
+            keystrokeAt.current = e.timeStamp || performance.now();
+            setFilters({ ...filters, search: e.target.value });
+          }}
         />
         <label className="inline-field">
           <span>License</span>
@@ -197,66 +342,102 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
           </select>
         </label>
       </div>
-      <table className="grid users">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Extension</th>
-            <th scope="col">Phone number</th>
-            <th scope="col">License</th>
-            <th scope="col">Status</th>
-            <th scope="col"><span className="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((u) => (
-            <tr key={u.id}>
-              <th scope="row">
-                <div className="cell-title" title={fullName(u)}>{fullName(u)}</div>
-                <div className="cell-sub">{[u.department, u.site].filter(Boolean).join(" · ")}</div>
-              </th>
-              <td className="truncate" title={u.email}>{u.email}</td>
-              <td className="mono">{u.extension ?? <span className="dim">None</span>}</td>
-              <td className="mono">{u.phone_number ?? <span className="dim">None</span>}</td>
-              <td>{u.license ? u.license.product_name : <span className="dim">No license</span>}</td>
-              <td>
-                <span className={`badge badge-${u.status}`}>{u.status === "active" ? "Active" : "Suspended"}</span>
-              </td>
-              <td className="actions">
-                <button type="button" aria-label={`Edit ${fullName(u)}`} onClick={() => setEditing({ user: u })}>
-                  Edit
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {total === 0 && (
-        <div className="empty">
-          <p>{filtering ? "No users match your search and filters." : "This organization has no users yet."}</p>
-          {filtering && (
-            <button type="button" onClick={() => setFilters({ search: "", license: "any", status: "any" })}>
-              Clear search and filters
+      {selection.selected.size > 0 && (
+        <div className="bulk-bar" role="region" aria-label="Selected users">
+          <strong>{selection.selected.size.toLocaleString("en-US")} selected</strong>
+          {total !== null && total > selection.selected.size && (
+            <button type="button" className="link" onClick={() => void selectAllMatching()}>
+              Select all {total.toLocaleString("en-US")} {filtering ? "matching" : "users"}
             </button>
           )}
-        </div>
-      )}
-      {hasMore && (
-        <div className="more">
-          <button type="button" onClick={() => load(filters, true)}>
-            Show more users ({rows.length} of {total} shown)
+          <button type="button" className="link" onClick={selection.clear}>
+            Clear selection
+          </button>
+          <span className="spacer" />
+          <button type="button" onClick={() => setBulk("assign")}>
+            Assign license to selected
+          </button>
+          <button type="button" onClick={() => setBulk("change")}>
+            Change license of selected
+          </button>
+          <button type="button" onClick={() => setBulk("remove")}>
+            Remove license of selected
           </button>
         </div>
       )}
+      <div className="users-scroll" ref={scrollRef} data-testid="users-scroll">
+        <table className="grid users" aria-rowcount={total !== null ? total + 1 : undefined}>
+          <thead>
+            <tr>
+              <th scope="col" className="select">
+                <span className="visually-hidden">Selected</span>
+              </th>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Extension</th>
+              <th scope="col">Phone number</th>
+              <th scope="col">License</th>
+              <th scope="col">Status</th>
+              <th scope="col"><span className="visually-hidden">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {padTop > 0 && (
+              <tr aria-hidden="true" className="spacer">
+                <td colSpan={8} style={{ height: padTop }} />
+              </tr>
+            )}
+            {items.map((item) => {
+              const user = rows[item.index];
+              return (
+                user && (
+                  <UserTableRow
+                    key={user.id}
+                    user={user}
+                    selected={selection.selected.has(user.id)}
+                    onEdit={edit}
+                    onSelect={select}
+                  />
+                )
+              );
+            })}
+            {padBottom > 0 && (
+              <tr aria-hidden="true" className="spacer">
+                <td colSpan={8} style={{ height: padBottom }} />
+              </tr>
+            )}
+          </tbody>
+        </table>
+        {total === 0 && (
+          <div className="empty">
+            <p>{filtering ? "No users match your search and filters." : "This organization has no users yet."}</p>
+            {filtering && (
+              <button type="button" onClick={() => setFilters({ search: "", license: "any", status: "any" })}>
+                Clear search and filters
+              </button>
+            )}
+          </div>
+        )}
+      </div>
       {importing && (
         <ImportUsersDialog
           onClose={() => setImporting(false)}
           onImported={(message) => {
             setImporting(false);
-            notify.success(message);
-            void load(filters, false);
-            backend.licenseInventory().then(setProducts).catch(() => undefined);
+            reload(message);
+          }}
+        />
+      )}
+      {bulk && (
+        <BulkDialog
+          initial={bulk}
+          userIds={[...selection.selected]}
+          products={products}
+          onClose={() => setBulk(null)}
+          onDone={(message) => {
+            setBulk(null);
+            selection.clear();
+            reload(message);
           }}
         />
       )}
@@ -266,7 +447,7 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
           onAdded={(user) => {
             setAdding(false);
             notify.success(`${fullName(user)} added. Choose a license in "Services and Permissions".`);
-            void load(filters, false);
+            void load(filters, null);
             setEditing({ user, tab: "Services and Permissions" });
           }}
         />
@@ -281,8 +462,8 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
           onClose={() => setEditing(null)}
           onSaved={saved}
           onChanged={(user) => setRows((old) => old.map((r) => (r.id === user.id ? user : r)))}
-          onNext={next ? () => setEditing({ user: next }) : undefined}
-          onPrevious={previous ? () => setEditing({ user: previous }) : undefined}
+          onNext={nextUser ? () => setEditing({ user: nextUser }) : undefined}
+          onPrevious={previousUser ? () => setEditing({ user: previousUser }) : undefined}
         />
       )}
     </section>

@@ -1,0 +1,501 @@
+//! Core at the scale of a 100,000-user organization (issue 8): `make bench`.
+//!
+//! The organization is built once by the demo generator (fixed seed) and cached under
+//! `target/bench-data/`; every run works on a fresh copy of it. Two passes:
+//!
+//! 1. A timing pass of our own that records every sample and prints p50/p95 and the table
+//!    target / measured / pass (criterion reports means, and the targets are p95).
+//! 2. The same operations as a criterion suite (means, regressions between runs).
+//!
+//! Mutating operations commit durably (`synchronous=FULL`, as the app opens files) and write
+//! their audit entries. What a sample uses up (a free seat, an unlicensed user) is put back
+//! with plain SQL outside the timed section.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use licensedesk_core::change::ChangeLicense;
+use licensedesk_core::demo::{self, DemoSpec};
+use licensedesk_core::removal::RemoveLicense;
+use licensedesk_core::{
+    Actor, AssignLicense, BulkAction, BulkRequest, LicenseFilter, Org, UserCursor, UserQuery,
+};
+use rusqlite::Connection;
+
+const USERS: usize = 100_000;
+const SEED: u64 = 2026;
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// The cached organization: built by the demo generator the first time, then reused.
+pub fn cached_org() -> PathBuf {
+    let dir = target_dir().join("bench-data");
+    std::fs::create_dir_all(&dir).expect("bench-data dir");
+    let path = dir.join(format!(
+        "org-{USERS}-seed{SEED}-schema{}.sqlite",
+        licensedesk_core::db::schema_version()
+    ));
+    if path.exists() {
+        return path;
+    }
+    let partial = dir.join("building.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+    }
+    let started = Instant::now();
+    let spec = DemoSpec {
+        seed: SEED,
+        users: USERS,
+    };
+    demo::create(&partial, &spec, &mut |done, total| {
+        if done % 20_000 == 0 || done == total {
+            eprintln!("bench: generating the organization, {done}/{total} users");
+        }
+    })
+    .expect("generate the organization");
+    eprintln!(
+        "bench: generated {USERS} users in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    std::fs::rename(&partial, &path).expect("cache the organization");
+    path
+}
+
+struct Bench {
+    _dir: tempfile::TempDir,
+    org: Org,
+    raw: Connection,
+    admin: Actor,
+    /// Unlicensed users, licensed users of each Voice product, cursor positions.
+    unlicensed: Vec<i64>,
+    voice_pro: Vec<i64>,
+    next_unlicensed: usize,
+    next_pro: usize,
+    pro: i64,
+    essentials: i64,
+    cursors: Vec<UserCursor>,
+}
+
+fn ids(conn: &Connection, sql: &str) -> Vec<i64> {
+    let mut stmt = conn.prepare(sql).unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+impl Bench {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let work = dir.path().join("org.sqlite");
+        std::fs::copy(cached_org(), &work).expect("copy the organization");
+        let mut org = Org::open_with_system_clock(&work).expect("open");
+        let session = org.sign_in("dana.reyes", "super-demo").expect("sign in");
+        let raw = Connection::open(&work).unwrap();
+        raw.busy_timeout(Duration::from_secs(5)).unwrap();
+        let product = |name: &str| -> i64 {
+            raw.query_row("SELECT id FROM products WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        let (pro, essentials) = (product("Voice Pro"), product("Voice Essentials"));
+        let unlicensed = ids(
+            &raw,
+            "SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM seats WHERE user_id IS NOT NULL)
+             ORDER BY (id * 7919) % 100003",
+        );
+        let voice_pro = ids(
+            &raw,
+            &format!(
+                "SELECT user_id FROM seats WHERE product_id = {pro} AND user_id > 200
+                 ORDER BY (user_id * 7919) % 100003"
+            ),
+        );
+        let mut stmt = raw
+            .prepare("SELECT sort_name, id FROM users ORDER BY (id * 104729) % 100003 LIMIT 2000")
+            .unwrap();
+        let cursors = stmt
+            .query_map([], |r| {
+                Ok(UserCursor {
+                    sort_name: r.get(0)?,
+                    id: r.get(1)?,
+                })
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        drop(stmt);
+        Bench {
+            _dir: dir,
+            org,
+            raw,
+            admin: Actor {
+                account_id: session.account_id,
+            },
+            unlicensed,
+            voice_pro,
+            next_unlicensed: 0,
+            next_pro: 0,
+            pro,
+            essentials,
+            cursors,
+        }
+    }
+
+    fn version(&self, user: i64) -> i64 {
+        self.raw
+            .query_row("SELECT version FROM users WHERE id = ?1", [user], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    }
+
+    fn unlicensed_user(&mut self) -> i64 {
+        let u = self.unlicensed[self.next_unlicensed % self.unlicensed.len()];
+        self.next_unlicensed += 1;
+        u
+    }
+
+    fn pro_user(&mut self) -> i64 {
+        let u = self.voice_pro[self.next_pro];
+        self.next_pro += 1;
+        u
+    }
+
+    /// Gives back the seats of `users` (bookkeeping between samples, not timed).
+    fn release(&self, users: &[i64]) {
+        self.raw.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let mut stmt = self
+            .raw
+            .prepare_cached(
+                "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
+                 WHERE user_id = ?1",
+            )
+            .unwrap();
+        for u in users {
+            stmt.execute([u]).unwrap();
+        }
+        self.raw.execute_batch("COMMIT").unwrap();
+    }
+
+    /// Assign a Voice Pro seat to an unlicensed user; returns the time taken.
+    fn assign(&mut self) -> Duration {
+        let user = self.unlicensed_user();
+        let req = AssignLicense {
+            user_id: user,
+            product_id: self.pro,
+            expected_version: self.version(user),
+        };
+        let t = Instant::now();
+        self.org.assign_license(self.admin, &req).expect("assign");
+        let took = t.elapsed();
+        self.release(&[user]);
+        took
+    }
+
+    /// Change a Voice Pro user to Voice Essentials (same family: keeps their data).
+    fn change(&mut self) -> Duration {
+        let user = self.pro_user();
+        let req = ChangeLicense {
+            user_id: user,
+            product_id: self.essentials,
+            expected_version: self.version(user),
+            also_request_cancellation: false,
+        };
+        let t = Instant::now();
+        self.org.change_license(self.admin, &req).expect("change");
+        t.elapsed()
+    }
+
+    /// Remove a Voice Pro user's license (safety archive, deletions, released number).
+    fn remove(&mut self) -> Duration {
+        let user = self.pro_user();
+        let req = RemoveLicense {
+            user_id: user,
+            expected_version: self.version(user),
+        };
+        let t = Instant::now();
+        self.org.remove_license(self.admin, &req).expect("remove");
+        t.elapsed()
+    }
+
+    fn bulk_assign(&mut self, n: usize) -> Duration {
+        let users: Vec<i64> = (0..n).map(|_| self.unlicensed_user()).collect();
+        let t = Instant::now();
+        let req = BulkRequest {
+            user_ids: users.clone(),
+            action: BulkAction::Assign {
+                product_id: self.pro,
+            },
+        };
+        self.org.bulk_apply(self.admin, &req).expect("bulk assign");
+        let took = t.elapsed();
+        self.release(&users);
+        took
+    }
+
+    fn query(search: &str, after: Option<UserCursor>, limit: u32) -> UserQuery {
+        UserQuery {
+            search: search.to_owned(),
+            license: LicenseFilter::Any,
+            status: None,
+            after,
+            limit,
+        }
+    }
+
+    fn search(&self, search: &str) -> Duration {
+        let q = Self::query(search, None, 50);
+        let t = Instant::now();
+        let page = self.org.search_users(self.admin, &q).expect("search");
+        let took = t.elapsed();
+        std::hint::black_box(page);
+        took
+    }
+
+    fn page(&self, i: usize) -> Duration {
+        let cursor = self.cursors[i % self.cursors.len()].clone();
+        let q = Self::query("", Some(cursor), 100);
+        let t = Instant::now();
+        let page = self.org.search_users(self.admin, &q).expect("page");
+        let took = t.elapsed();
+        assert!(!page.users.is_empty() || page.next.is_none());
+        took
+    }
+
+    fn first_page(&self) -> Duration {
+        let q = Self::query("", None, 100);
+        let t = Instant::now();
+        std::hint::black_box(self.org.search_users(self.admin, &q).expect("first page"));
+        t.elapsed()
+    }
+
+    fn inventory(&self) -> Duration {
+        let t = Instant::now();
+        std::hint::black_box(self.org.license_inventory(self.admin).expect("inventory"));
+        t.elapsed()
+    }
+}
+
+/// Searches as an admin types them: names, part of a name, email, extension, number, and
+/// one- and two-character starts.
+const SEARCHES: &[&str] = &[
+    "olivia johnson",
+    "kowalski",
+    "son",
+    "zoë",
+    "o'connor",
+    "amara.okafor1",
+    "+1512555",
+    "5550123",
+    "201234",
+    "jo",
+    "k",
+];
+
+struct Stats {
+    samples: usize,
+    mean: f64,
+    p50: f64,
+    p95: f64,
+    max: f64,
+}
+
+fn stats(mut ms: Vec<f64>) -> Stats {
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms[((ms.len() as f64 * q).ceil() as usize).clamp(1, ms.len()) - 1];
+    Stats {
+        samples: ms.len(),
+        mean: ms.iter().sum::<f64>() / ms.len() as f64,
+        p50: at(0.50),
+        p95: at(0.95),
+        max: ms[ms.len() - 1],
+    }
+}
+
+fn sample(n: usize, mut f: impl FnMut(usize) -> Duration) -> Stats {
+    for i in 0..(n / 10).max(2) {
+        f(i); // warm-up: caches, prepared statements
+    }
+    stats((0..n).map(|i| f(i).as_secs_f64() * 1e3).collect())
+}
+
+fn fmt_ms(ms: f64) -> String {
+    if ms < 1.0 {
+        format!("{:.3} ms", ms)
+    } else {
+        format!("{:.2} ms", ms)
+    }
+}
+
+/// The timing pass: one table, target / measured / pass.
+fn report() {
+    let mut b = Bench::new();
+    let mut rows: Vec<(String, String, f64, f64)> = Vec::new(); // (what, statistic, measured, target)
+    let mut detail: Vec<(String, Stats)> = Vec::new();
+
+    let s = sample(300, |_| b.assign());
+    rows.push((
+        "Assign a license (audit entry, durable commit)".into(),
+        "p95".into(),
+        s.p95,
+        10.0,
+    ));
+    detail.push(("assign".into(), s));
+    let s = sample(300, |_| b.change());
+    rows.push((
+        "Change license, same type (audit, durable commit)".into(),
+        "p95".into(),
+        s.p95,
+        10.0,
+    ));
+    detail.push(("change".into(), s));
+    let s = sample(300, |_| b.remove());
+    rows.push((
+        "Remove a license (safety archive, audit, durable commit)".into(),
+        "p95".into(),
+        s.p95,
+        10.0,
+    ));
+    detail.push(("remove".into(), s));
+
+    let mut all = Vec::new();
+    for q in SEARCHES {
+        let s = sample(200, |_| b.search(q));
+        all.push(s.p95);
+        detail.push((format!("search {q:?}, top 50"), s));
+    }
+    let mut mix = Vec::new();
+    for i in 0..(200 * SEARCHES.len()) {
+        mix.push(b.search(SEARCHES[i % SEARCHES.len()]).as_secs_f64() * 1e3);
+    }
+    let s = stats(mix);
+    rows.push((
+        format!("Search users, top 50 ({} kinds of search)", SEARCHES.len()),
+        "p95".into(),
+        s.p95,
+        2.0,
+    ));
+    detail.push(("search mix".into(), s));
+    let worst = all.iter().copied().fold(0.0, f64::max);
+    rows.push((
+        "Search users, top 50, slowest kind of search".into(),
+        "p95".into(),
+        worst,
+        2.0,
+    ));
+
+    let s = sample(2000, |i| b.page(i));
+    rows.push((
+        "Next page of 100 users (keyset)".into(),
+        "p95".into(),
+        s.p95,
+        1.0,
+    ));
+    detail.push(("page of 100 after a cursor".into(), s));
+    let s = sample(300, |_| b.first_page());
+    detail.push(("first page of 100 with the total count".into(), s));
+    let s = sample(500, |_| b.inventory());
+    rows.push((
+        "License inventory, all products".into(),
+        "p95".into(),
+        s.p95,
+        5.0,
+    ));
+    detail.push(("inventory".into(), s));
+    let s = sample(20, |_| b.bulk_assign(1_000));
+    rows.push((
+        "Bulk assign 1,000 users, one transaction".into(),
+        "p95".into(),
+        s.p95,
+        100.0,
+    ));
+    detail.push(("bulk assign 1,000".into(), s));
+
+    println!("\nCore on {USERS} users (seed {SEED}), every sample timed:\n");
+    println!("| Operation | samples | mean | p50 | p95 | max |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (what, s) in &detail {
+        println!(
+            "| {what} | {} | {} | {} | {} | {} |",
+            s.samples,
+            fmt_ms(s.mean),
+            fmt_ms(s.p50),
+            fmt_ms(s.p95),
+            fmt_ms(s.max)
+        );
+    }
+    let mut table = String::from("| Target | Measured | Result |\n|---|---:|---|\n");
+    let mut failed = 0;
+    for (what, stat, measured, target) in &rows {
+        let ok = measured <= target;
+        failed += usize::from(!ok);
+        table.push_str(&format!(
+            "| {what}: {stat} ≤ {} | {} | {} |\n",
+            fmt_ms(*target).replace(".00 ms", " ms"),
+            fmt_ms(*measured),
+            if ok { "pass" } else { "FAIL" }
+        ));
+    }
+    println!("\n{table}");
+    println!(
+        "{} of {} core targets met.\n",
+        rows.len() - failed,
+        rows.len()
+    );
+    // For `make bench`'s summary, with the window's table.
+    let _ = std::fs::write(target_dir().join("bench-data/core-table.md"), table);
+}
+
+fn criterion_suite(c: &mut Criterion) {
+    report();
+    if std::env::var_os("BENCH_TABLE_ONLY").is_some() {
+        return;
+    }
+    let mut b = Bench::new();
+    let mut g = c.benchmark_group("core-100k");
+    g.sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    g.bench_function("assign", |x| {
+        x.iter_custom(|n| (0..n).map(|_| b.assign()).sum())
+    });
+    g.bench_function("search top 50", |x| {
+        x.iter_custom(|n| {
+            (0..n as usize)
+                .map(|i| b.search(SEARCHES[i % SEARCHES.len()]))
+                .sum()
+        })
+    });
+    g.bench_function("page of 100", |x| {
+        x.iter_custom(|n| (0..n as usize).map(|i| b.page(i)).sum())
+    });
+    g.bench_function("inventory", |x| {
+        x.iter_custom(|n| (0..n).map(|_| b.inventory()).sum())
+    });
+    g.finish();
+    // Each of these uses up users, so fewer samples.
+    let mut g = c.benchmark_group("core-100k-mutating");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_millis(200))
+        .measurement_time(Duration::from_secs(2));
+    g.bench_function("change", |x| {
+        x.iter_custom(|n| (0..n).map(|_| b.change()).sum())
+    });
+    g.bench_function("remove", |x| {
+        x.iter_custom(|n| (0..n).map(|_| b.remove()).sum())
+    });
+    g.bench_function("bulk assign 1000", |x| {
+        x.iter_custom(|n| (0..n).map(|_| b.bulk_assign(1_000)).sum())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, criterion_suite);
+criterion_main!(benches);
