@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use licensedesk_e2e::{App, Element, USER_COLUMNS};
+use licensedesk_e2e::{App, Element};
 
 const PRODUCT: &str = "Voice Standard";
 
