@@ -254,6 +254,8 @@ impl Needle {
 /// An FTS5 query that matches `text` literally: one phrase in double quotes, quotes doubled,
 /// so that `"`, `*`, `:`, `^`, `(`, `-`, AND, OR, NEAR typed by the admin are plain text.
 pub(crate) fn fts_phrase(text: &str) -> String {
+    // FTS5 ends a query at a NUL ("unterminated string"); no stored name or number holds one.
+    let text = text.replace('\0', "");
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
