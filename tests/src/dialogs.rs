@@ -133,15 +133,26 @@ impl App {
         self.press_return_until_closed(title).await;
     }
 
-    /// Opens `path` (absolute) through a native open dialog.
+    /// Opens `path` (absolute) through a native open dialog. Typing "/" opens GTK's location
+    /// field; on a loaded machine that first key is sometimes lost, so while the dialog stays
+    /// open the path is typed again over whatever the field holds.
     pub async fn answer_open_dialog(&self, title: &str, path: &Path) {
         let path = path.to_str().expect("a UTF-8 path");
         self.let_file_chooser_settle(title).await;
-        // Typing a path that starts with "/" opens GTK's location field with it.
-        self.native_keys(title, &["slash"]).await;
-        self.xdotool(&["type", "--delay", "10", &path[1..]])
-            .await
-            .expect("xdotool could not type the path");
+        for attempt in 1..=4 {
+            self.native_keys(title, &["slash"]).await;
+            sleep(Duration::from_millis(300)).await;
+            self.native_keys(title, &["ctrl+a"]).await;
+            self.xdotool(&["type", "--delay", "10", path])
+                .await
+                .expect("xdotool could not type the path");
+            self.keys(&["Return"]).await;
+            sleep(Duration::from_secs(1)).await;
+            if self.try_native_window(title).await.is_none() {
+                return;
+            }
+            eprintln!("e2e: open dialog {title:?} still open after attempt {attempt}; typing the path again");
+        }
         self.press_return_until_closed(title).await;
     }
 
