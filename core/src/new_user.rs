@@ -6,7 +6,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::org::{Actor, Org};
+use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::setup::audit_setup;
 use crate::users::{self, UserDetail};
@@ -81,6 +81,33 @@ pub(crate) fn check(conn: &rusqlite::Connection, new: &NewUser) -> Result<Checke
     })
 }
 
+/// Checks and stores a new user with its "user.add" audit entry; `source` says where it came
+/// from (the editor, or an import's row).
+pub(crate) fn insert(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    new: &NewUser,
+    source: serde_json::Value,
+) -> Result<UserDetail> {
+    let u = check(tx, new)?;
+    tx.execute(
+        "INSERT INTO users (first_name, last_name, email, department, site_id, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![u.first_name, u.last_name, u.email, u.department, u.site_id, ctx.now, ctx.account.id],
+    )?;
+    let user = users::user_detail(tx, tx.last_insert_rowid())?;
+    audit_setup(
+        tx,
+        ctx,
+        "user.add",
+        &user,
+        json!(null),
+        json!({ "name": user.full_name(), "email": user.email,
+                "department": user.department, "site": user.site, "source": source }),
+    )?;
+    Ok(user)
+}
+
 impl Org {
     pub fn sites(&self, actor: Actor) -> Result<Vec<Site>> {
         self.read(actor, Permission::UsersView, |conn| {
@@ -99,23 +126,7 @@ impl Org {
 
     pub fn add_user(&mut self, actor: Actor, new: &NewUser) -> Result<UserDetail> {
         self.change(actor, Permission::UsersEdit, "user.add", |tx, ctx| {
-            let u = check(tx, new)?;
-            tx.execute(
-                "INSERT INTO users (first_name, last_name, email, department, site_id, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![u.first_name, u.last_name, u.email, u.department, u.site_id, ctx.now, ctx.account.id],
-            )?;
-            let user = users::user_detail(tx, tx.last_insert_rowid())?;
-            audit_setup(
-                tx,
-                ctx,
-                "user.add",
-                &user,
-                json!(null),
-                json!({ "name": user.full_name(), "email": user.email,
-                        "department": user.department, "site": user.site }),
-            )?;
-            Ok(user)
+            insert(tx, ctx, new, json!("editor"))
         })
     }
 }

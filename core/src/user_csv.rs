@@ -14,7 +14,7 @@ use ts_rs::TS;
 use crate::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::error::{Error, Result};
 use crate::licenses::assign_in;
-use crate::new_user::{check as check_new_user, NewUser};
+use crate::new_user::{insert as insert_new_user, NewUser};
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::setup::audit_setup;
@@ -770,24 +770,7 @@ fn preview_of(plan: &Plan) -> ImportPreview {
 
 fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPlan) -> Result<()> {
     let user_id = match p.existing {
-        None => {
-            let u = check_new_user(tx, &p.user)?;
-            tx.execute(
-                "INSERT INTO users (first_name, last_name, email, department, site_id, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![u.first_name, u.last_name, u.email, u.department, u.site_id, ctx.now, ctx.account.id],
-            )?;
-            let user = users::user_detail(tx, tx.last_insert_rowid())?;
-            audit_setup(
-                tx,
-                ctx,
-                "user.add",
-                &user,
-                json!(null),
-                json!({ "name": user.full_name(), "email": user.email, "source": "import", "row": p.row }),
-            )?;
-            user.id
-        }
+        None => insert_new_user(tx, ctx, &p.user, json!({ "import_row": p.row }))?.id,
         Some(id) => {
             let before = users::user_detail(tx, id)?;
             tx.execute(
