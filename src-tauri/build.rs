@@ -67,6 +67,7 @@ const COMMANDS: &[&str] = &[
     "backups",
     "back_up_now",
     "restore_backup",
+    "cancel_long_work",
 ];
 
 fn main() {

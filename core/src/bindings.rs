@@ -84,6 +84,7 @@ fn declarations() -> String {
         ProductSetup::decl(&cfg),
         OrgSetup::decl(&cfg),
         AppInfo::decl(&cfg),
+        ProgressEvent::decl(&cfg),
         MenuCommand::decl(&cfg),
         BackupReason::decl(&cfg),
         BackupInfo::decl(&cfg),

@@ -225,12 +225,13 @@ impl Org {
     }
 
     /// One ZIP with a folder per selected user who holds a license: the export before a bulk
-    /// removal.
+    /// removal. `progress` counts the users; cancelled, it leaves no file at `dest`.
     pub fn export_users_data(
         &mut self,
         actor: Actor,
         user_ids: &[i64],
         dest: &std::path::Path,
+        progress: &mut dyn crate::progress::Progress,
     ) -> Result<BundleReceipt> {
         self.change(
             actor,
@@ -241,7 +242,7 @@ impl Org {
                     .into_iter()
                     .filter(|u| u.license.is_some())
                     .collect();
-                let receipt = bundle::write_many(tx, &users, ctx.now, "export", dest)?;
+                let receipt = bundle::write_many(tx, &users, ctx.now, "export", dest, progress)?;
                 let mut entry = AuditEntry::new("user.export");
                 entry.after = Some(json!({ "path": receipt.path, "sha256": receipt.sha256,
                 "users": users.iter().map(|u| u.id).collect::<Vec<_>>() }));

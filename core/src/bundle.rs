@@ -14,6 +14,7 @@ use ts_rs::TS;
 use zip::write::SimpleFileOptions;
 
 use crate::error::{Error, Result};
+use crate::progress::{step, Progress};
 use crate::user_data::DELETED_TABLES;
 use crate::users::UserDetail;
 
@@ -133,39 +134,76 @@ fn user_entries(
     Ok(files)
 }
 
-/// Writes the bundle of `user`'s data to `dest`, atomically.
+/// Writes the bundle of `user`'s data to `dest`, atomically; `progress` counts the files.
 pub(crate) fn write(
     conn: &Connection,
     user: &UserDetail,
     generated_at: &str,
     purpose: &str,
     dest: &Path,
+    progress: &mut dyn Progress,
 ) -> Result<BundleReceipt> {
-    write_zip(
-        &user_entries(conn, user, generated_at, purpose, "")?,
-        generated_at,
-        dest,
-    )
+    let files = user_entries(conn, user, generated_at, purpose, "")?;
+    write_zip(generated_at, dest, |zip| {
+        for (done, f) in files.iter().enumerate() {
+            step(progress, done, files.len())?;
+            zip.add(f)?;
+        }
+        step(progress, files.len(), files.len())
+    })
 }
 
 /// One ZIP for several users: a folder each, `<first>-<last>-<id>/`, with its own manifest.
+/// Read and written one user at a time; `progress` counts the users.
 pub(crate) fn write_many(
     conn: &Connection,
     users: &[UserDetail],
     generated_at: &str,
     purpose: &str,
     dest: &Path,
+    progress: &mut dyn Progress,
 ) -> Result<BundleReceipt> {
-    let mut files = Vec::new();
-    for user in users {
-        let folder = format!("{}-{}/", slug_of(user), user.id);
-        files.extend(user_entries(conn, user, generated_at, purpose, &folder)?);
-    }
-    write_zip(&files, generated_at, dest)
+    write_zip(generated_at, dest, |zip| {
+        for (done, user) in users.iter().enumerate() {
+            step(progress, done, users.len())?;
+            let folder = format!("{}-{}/", slug_of(user), user.id);
+            for f in user_entries(conn, user, generated_at, purpose, &folder)? {
+                zip.add(&f)?;
+            }
+        }
+        step(progress, users.len(), users.len())
+    })
 }
 
-/// Writes `files` into a ZIP at `dest`: to a hidden partial file first, renamed when whole.
-fn write_zip(files: &[Entry], generated_at: &str, dest: &Path) -> Result<BundleReceipt> {
+/// The ZIP being written, and how many files it holds.
+struct ZipSink<'a> {
+    zip: zip::ZipWriter<File>,
+    opts: SimpleFileOptions,
+    partial: &'a Path,
+    files: i64,
+}
+
+impl ZipSink<'_> {
+    fn add(&mut self, f: &Entry) -> Result<()> {
+        self.zip
+            .start_file(f.path.as_str(), self.opts)
+            .map_err(|e| io_error(self.partial, e))?;
+        self.zip
+            .write_all(&f.bytes)
+            .map_err(|e| io_error(self.partial, e))?;
+        self.files += 1;
+        Ok(())
+    }
+}
+
+/// Writes a ZIP at `dest` with what `fill` adds: to a hidden partial file first, renamed
+/// when whole. When `fill` fails or is cancelled, the partial file is removed and nothing
+/// is at `dest`.
+fn write_zip(
+    generated_at: &str,
+    dest: &Path,
+    fill: impl FnOnce(&mut ZipSink<'_>) -> Result<()>,
+) -> Result<BundleReceipt> {
     let dir = dest
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -176,27 +214,31 @@ fn write_zip(files: &[Entry], generated_at: &str, dest: &Path) -> Result<BundleR
     let partial: PathBuf = dir.join(format!(".{}.partial", name.to_string_lossy()));
     let result = (|| {
         let file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
-        let mut zip = zip::ZipWriter::new(file);
-        let opts = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .last_modified_time(zip_time(generated_at));
-        for f in files {
-            zip.start_file(f.path.as_str(), opts)
-                .map_err(|e| io_error(&partial, e))?;
-            zip.write_all(&f.bytes).map_err(|e| io_error(&partial, e))?;
-        }
-        let file = zip.finish().map_err(|e| io_error(&partial, e))?;
+        let mut sink = ZipSink {
+            zip: zip::ZipWriter::new(file),
+            opts: SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated)
+                .last_modified_time(zip_time(generated_at)),
+            partial: &partial,
+            files: 0,
+        };
+        fill(&mut sink)?;
+        let file = sink.zip.finish().map_err(|e| io_error(&partial, e))?;
         file.sync_all().map_err(|e| io_error(&partial, e))?;
-        std::fs::rename(&partial, dest).map_err(|e| io_error(dest, e))
+        std::fs::rename(&partial, dest).map_err(|e| io_error(dest, e))?;
+        Ok(sink.files)
     })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
+    let files = match result {
+        Ok(files) => files,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
     let written = std::fs::read(dest).map_err(|e| io_error(dest, e))?;
     Ok(BundleReceipt {
         path: dest.display().to_string(),
-        files: files.len() as i64,
+        files,
         bytes: written.len() as i64,
         sha256: sha256_hex(&written),
     })

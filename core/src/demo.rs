@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::licenses::{Feature, LicenseFamily};
 use crate::org::Org;
 use crate::permission::BUILT_IN_ROLES;
+use crate::progress::{step, Progress, Unwatched};
 
 #[derive(Debug, Clone)]
 pub struct DemoSpec {
@@ -213,41 +214,64 @@ fn ascii_slug(s: &str) -> String {
 /// The largest organization the generator builds (extensions have 5 digits per site).
 pub const MAX_USERS: usize = 250_000;
 
-/// Creates the demo organization with `spec.users` users in a new or empty file, calling
-/// `progress(done, total)` as it goes. A file that already holds an organization is refused
-/// and left as it was.
+/// As [`generate`], never asked to stop: `progress(done, total)` counts the users (the
+/// benchmarks build their organizations with it).
 pub fn create(
     path: &std::path::Path,
     spec: &DemoSpec,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<()> {
-    let mut org = Org::open_without_demo(path, std::sync::Arc::new(crate::clock::SystemClock))?;
-    if !org.is_empty()? {
-        return Err(crate::error::Error::invalid(
-            "db",
-            format!(
-                "{} already holds an organization; LicenseDesk did not change it. Name a new file for the demo organization.",
-                path.display()
-            ),
-        ));
+    generate(path, spec, &mut |done: u64, total: u64| {
+        progress(done as usize, total as usize);
+        true
+    })
+}
+
+/// Creates the demo organization with `spec.users` users in a new or empty file; `progress`
+/// counts the users (every 1,000 and at the end). A file that already holds an organization
+/// is refused and left as it was. Cancelled or failed, nothing is committed, and a file this
+/// call created is removed again: never half an organization.
+pub fn generate(
+    path: &std::path::Path,
+    spec: &DemoSpec,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let existed = path.exists();
+    let result = (|| {
+        let mut org = Org::open_without_demo(path, std::sync::Arc::new(crate::clock::SystemClock))?;
+        if !org.is_empty()? {
+            return Err(crate::error::Error::invalid(
+                "db",
+                format!(
+                    "{} already holds an organization; LicenseDesk did not change it. Name a new file for the demo organization.",
+                    path.display()
+                ),
+            ));
+        }
+        // One transaction of 100,000 users and their index entries: keep it in memory.
+        org.conn.pragma_update(None, "cache_size", -256_000)?;
+        let seeded = seed_with_progress(&mut org, spec, progress);
+        org.conn.pragma_update(None, "cache_size", -2_000)?;
+        seeded
+    })();
+    if result.is_err() && !existed {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
-    // One transaction of 100,000 users and their index entries: keep it in memory.
-    org.conn.pragma_update(None, "cache_size", -256_000)?;
-    let seeded = seed_with_progress(&mut org, spec, progress);
-    org.conn.pragma_update(None, "cache_size", -2_000)?;
-    seeded
+    result
 }
 
 /// Fills an empty organization file with the demo organization, in one transaction.
 pub fn seed(org: &mut Org, spec: &DemoSpec) -> Result<()> {
-    seed_with_progress(org, spec, &mut |_, _| {})
+    seed_with_progress(org, spec, &mut Unwatched)
 }
 
-/// As `seed`, calling `progress(done, total)` every 1,000 users and at the end.
+/// As `seed`, reporting every 1,000 users and at the end; stopped, nothing is committed.
 pub fn seed_with_progress(
     org: &mut Org,
     spec: &DemoSpec,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn Progress,
 ) -> Result<()> {
     if spec.users > MAX_USERS {
         return Err(crate::error::Error::invalid(
@@ -338,7 +362,7 @@ fn insert_users(
     spec: &DemoSpec,
     site_ids: &[i64],
     product_ids: &[i64],
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn Progress,
 ) -> Result<()> {
     let mut plan = license_plan(spec.users);
     // Shuffle so that licences are spread over names and sites, deterministically.
@@ -413,11 +437,11 @@ fn insert_users(
             seats_in_use[i] += 1;
         }
         if (n + 1).is_multiple_of(1_000) {
-            progress(n + 1, spec.users);
+            step(progress, n + 1, spec.users)?;
         }
     }
     if !spec.users.is_multiple_of(1_000) {
-        progress(spec.users, spec.users);
+        step(progress, spec.users, spec.users)?;
     }
     // Spare seats, and free numbers in every site's pool.
     for (i, p) in PRODUCTS.iter().enumerate() {

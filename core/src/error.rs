@@ -81,6 +81,9 @@ pub enum Error {
     #[error("Could not write {path}: {cause}")]
     Io { path: String, cause: String },
 
+    #[error("Cancelled: nothing was changed.")]
+    Cancelled,
+
     #[error("Internal error: {0}")]
     Internal(String),
 }
@@ -108,6 +111,7 @@ impl Error {
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
             Error::Io { .. } => "io",
+            Error::Cancelled => "cancelled",
             Error::Internal(_) => "internal",
         }
     }

@@ -10,7 +10,9 @@ use crate::clock::ManualClock;
 use crate::error::Error;
 use crate::org::{Actor, Org};
 use crate::testing::sign_in;
-use crate::{AccountUpdate, AuditQuery, LicenseFilter, NewAccount, SeatChange, UserQuery};
+use crate::{
+    AccountUpdate, AuditQuery, LicenseFilter, NewAccount, SeatChange, Unwatched, UserQuery,
+};
 
 /// At least 60 values that have broken software before, each with a short label.
 pub(crate) fn corpus() -> Vec<(&'static str, String)> {
@@ -464,7 +466,9 @@ fn a_csv_of_hostile_cells_is_checked_row_by_row_and_never_panics() {
             "{v},{v},h{i}@example.com,{v},Austin,{v},{v},{v}\n"
         ));
     }
-    let preview = org.import_preview(admin, csv.as_bytes()).unwrap();
+    let preview = org
+        .import_preview(admin, csv.as_bytes(), &mut Unwatched)
+        .unwrap();
     assert!(
         !preview.ready,
         "hostile extensions and numbers cannot all be fine"
@@ -475,6 +479,6 @@ fn a_csv_of_hostile_cells_is_checked_row_by_row_and_never_panics() {
     }
     // Whatever bytes arrive, the import answers with a preview.
     for bytes in [&b"\xff\xfe\x00"[..], b"\"unterminated", b",,,,", b"\n\n\n"] {
-        org.import_preview(admin, bytes).unwrap();
+        org.import_preview(admin, bytes, &mut Unwatched).unwrap();
     }
 }

@@ -65,7 +65,7 @@ const OPERATIONS: &[Operation] = &[
         Permission::LicensesRemove,
         |org, a, dir| {
             let u = user_on(org, "Voice Pro");
-            org.export_user_data(a, u.id, &dir.join("export.zip"))
+            org.export_user_data(a, u.id, &dir.join("export.zip"), &mut crate::Unwatched)
                 .map(drop)
         },
     ),

@@ -197,7 +197,14 @@ pub(crate) fn remove_in(
         cause: e.to_string(),
     })?;
     let path: PathBuf = plan.dir.join(archive_file_name(user, ctx.now));
-    let archive = bundle::write(tx, user, ctx.now, "safety archive", &path)?;
+    let archive = bundle::write(
+        tx,
+        user,
+        ctx.now,
+        "safety archive",
+        &path,
+        &mut crate::progress::Unwatched,
+    )?;
     let applied = (|| {
         tx.execute(
             "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at)
@@ -279,12 +286,14 @@ impl Org {
         })
     }
 
-    /// Writes every row and audio file that a removal would delete to `dest` (a ZIP).
+    /// Writes every row and audio file that a removal would delete to `dest` (a ZIP);
+    /// `progress` counts the files. Cancelled, it leaves no file at `dest`.
     pub fn export_user_data(
         &mut self,
         actor: Actor,
         user_id: i64,
         dest: &std::path::Path,
+        progress: &mut dyn crate::progress::Progress,
     ) -> Result<BundleReceipt> {
         self.change(
             actor,
@@ -292,7 +301,7 @@ impl Org {
             "user.export",
             |tx, ctx| {
                 let user = users::user_detail(tx, user_id)?;
-                let receipt = bundle::write(tx, &user, ctx.now, "export", dest)?;
+                let receipt = bundle::write(tx, &user, ctx.now, "export", dest, progress)?;
                 let label = user.full_name();
                 let mut entry = AuditEntry::new("user.export");
                 entry.target_user_id = Some(user.id);
@@ -467,7 +476,8 @@ mod tests {
             .contains(&format!("{} voicemail", impact.voicemails)));
 
         let export = dir.path().join("export.zip");
-        org.export_user_data(admin, user.id, &export).unwrap();
+        org.export_user_data(admin, user.id, &export, &mut crate::Unwatched)
+            .unwrap();
         let files = read_zip(&export);
         let manifest: serde_json::Value = serde_json::from_slice(&files[bundle::MANIFEST]).unwrap();
         for f in manifest["files"].as_array().unwrap() {
@@ -617,7 +627,9 @@ mod tests {
         assert_eq!(err.code(), "permission_denied");
         assert!(err.to_string().contains("Remove licenses"));
         let dest = dir.path().join("x.zip");
-        let err = org.export_user_data(helpdesk, user.id, &dest).unwrap_err();
+        let err = org
+            .export_user_data(helpdesk, user.id, &dest, &mut crate::Unwatched)
+            .unwrap_err();
         assert_eq!(err.code(), "permission_denied");
         assert!(!dest.exists());
         assert_eq!(fingerprint(&org, user.id, true), before);

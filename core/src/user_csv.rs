@@ -17,6 +17,7 @@ use crate::licenses::assign_in;
 use crate::new_user::{insert as insert_new_user, NewUser};
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
+use crate::progress::{step, Progress, Unwatched};
 use crate::setup::audit_setup;
 use crate::users;
 use crate::validate;
@@ -375,7 +376,8 @@ struct Plan {
     seats: Vec<SeatNeed>,
 }
 
-fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan> {
+/// Checks every row; `progress` counts the rows checked.
+fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<Plan> {
     let records = match parse(bytes) {
         Ok(r) => r,
         Err(i) => {
@@ -399,7 +401,8 @@ fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan> {
     let only_site = (snap.sites.len() == 1)
         .then(|| snap.sites.values().next().map(|s| s.0))
         .flatten();
-    for rec in &records {
+    for (done, rec) in records.iter().enumerate() {
+        step(progress, done, records.len())?;
         let before = issues.len();
         let mut bad =
             |column: Column, e: Error| issues.push(issue(rec.row, column.label(), reason(&e)));
@@ -697,6 +700,7 @@ fn plan(conn: &Connection, bytes: &[u8]) -> Result<Plan> {
             changes,
         });
     }
+    step(progress, records.len(), records.len())?;
     let seats = snap
         .products
         .iter()
@@ -881,17 +885,29 @@ pub const TEMPLATE_ADVICE: &str =
 spreadsheets drop the leading zeros of extensions (0204 becomes 204) and the + of numbers.";
 
 impl Org {
-    /// Checks every row with the editor's rules and says what applying would do.
-    pub fn import_preview(&self, actor: Actor, csv: &[u8]) -> Result<ImportPreview> {
+    /// Checks every row with the editor's rules and says what applying would do; `progress`
+    /// counts the rows checked.
+    pub fn import_preview(
+        &self,
+        actor: Actor,
+        csv: &[u8],
+        progress: &mut dyn Progress,
+    ) -> Result<ImportPreview> {
         self.read(actor, Permission::UsersEdit, |conn| {
-            Ok(preview_of(&plan(conn, csv)?))
+            Ok(preview_of(&plan(conn, csv, progress)?))
         })
     }
 
-    /// Applies the file in one transaction, with an audit entry per change, or nothing at all.
-    pub fn import_users(&mut self, actor: Actor, csv: &[u8]) -> Result<ImportReceipt> {
+    /// Applies the file in one transaction, with an audit entry per change, or nothing at all
+    /// (also when cancelled); `progress` counts the users added or updated.
+    pub fn import_users(
+        &mut self,
+        actor: Actor,
+        csv: &[u8],
+        progress: &mut dyn Progress,
+    ) -> Result<ImportReceipt> {
         self.change(actor, Permission::UsersEdit, "users.import", |tx, ctx| {
-            let plan = plan(tx, csv)?;
+            let plan = plan(tx, csv, &mut Unwatched)?;
             if let Some(first) = plan.issues.first() {
                 let more = match plan.issues.len() {
                     1 => String::new(),
@@ -918,9 +934,11 @@ impl Org {
             {
                 ctx.require(tx, Permission::NumbersManage)?;
             }
-            for p in &plan.plans {
+            for (done, p) in plan.plans.iter().enumerate() {
+                step(progress, done, plan.plans.len())?;
                 apply_row(tx, ctx, p)?;
             }
+            step(progress, plan.plans.len(), plan.plans.len())?;
             let receipt = ImportReceipt {
                 added: plan.plans.iter().filter(|p| p.existing.is_none()).count() as u32,
                 updated: plan.plans.iter().filter(|p| p.existing.is_some()).count() as u32,

@@ -8,6 +8,7 @@ mod dialogs;
 #[cfg(test)]
 mod lockdown;
 mod menu;
+mod progress;
 mod state;
 
 use tauri::{AppHandle, Manager};
@@ -111,6 +112,7 @@ pub fn run() {
             commands::backups::backups,
             commands::backups::back_up_now,
             commands::backups::restore_backup,
+            commands::long_work::cancel_long_work,
         ])
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");
@@ -126,7 +128,8 @@ fn focus_main_window(app: &AppHandle) {
 }
 
 /// `--demo-users N`: builds a demo organization of N users in the `--db` file, with a
-/// progress indicator on the terminal, before the window opens on it.
+/// progress indicator on the terminal, before the window opens on it. Ctrl+C stops it at the
+/// next thousand users: nothing is committed and the new file is removed again.
 fn generate_demo_if_asked() -> Result<(), String> {
     use std::io::{IsTerminal, Write};
 
@@ -143,11 +146,12 @@ fn generate_demo_if_asked() -> Result<(), String> {
         users,
         ..Default::default()
     };
-    licensedesk_core::demo::create(&path, &spec, &mut |done, total| {
+    interrupt::catch();
+    let generated = licensedesk_core::demo::generate(&path, &spec, &mut |done: u64, total: u64| {
         let percent = done * 100 / total.max(1);
         let mut err = std::io::stderr().lock();
         if tty {
-            let bar = "#".repeat(percent / 5) + &".".repeat(20 - percent / 5);
+            let bar = "#".repeat(percent as usize / 5) + &".".repeat(20 - percent as usize / 5);
             let _ = write!(
                 err,
                 "\rGenerating demo organization [{bar}] {done}/{total} users ({percent}%)"
@@ -160,10 +164,19 @@ fn generate_demo_if_asked() -> Result<(), String> {
                 "Generating demo organization: {done}/{total} users ({percent}%)"
             );
         }
-    })
-    .map_err(|e| e.to_string())?;
+        !interrupt::happened()
+    });
+    interrupt::release();
     if tty {
         eprintln!();
+    }
+    match generated {
+        Err(licensedesk_core::Error::Cancelled) => {
+            eprintln!("Stopped: no organization was created.");
+            std::process::exit(130);
+        }
+        Err(e) => return Err(e.to_string()),
+        Ok(()) => {}
     }
     eprintln!(
         "Created {} with {users} users in {:.1} s; opening it.",
@@ -171,4 +184,40 @@ fn generate_demo_if_asked() -> Result<(), String> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Ctrl+C while the demo is generated asks the generator to stop instead of killing the
+/// process, so that it can roll back and remove the file it began.
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static HAPPENED: AtomicBool = AtomicBool::new(false);
+
+    #[cfg(unix)]
+    extern "C" fn on_sigint(_: libc::c_int) {
+        // Only an atomic store: all a signal handler may safely do.
+        HAPPENED.store(true, Ordering::SeqCst);
+    }
+
+    pub fn catch() {
+        #[cfg(unix)]
+        // SAFETY: the handler only stores to an atomic.
+        unsafe {
+            let handler: extern "C" fn(libc::c_int) = on_sigint;
+            libc::signal(libc::SIGINT, handler as libc::sighandler_t);
+        }
+    }
+
+    /// Ctrl+C kills again, as everywhere else.
+    pub fn release() {
+        #[cfg(unix)]
+        // SAFETY: restores the default disposition.
+        unsafe {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+        }
+    }
+
+    pub fn happened() -> bool {
+        HAPPENED.load(Ordering::SeqCst)
+    }
 }

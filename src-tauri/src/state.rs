@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 use licensedesk_core::clock::SystemClock;
 use licensedesk_core::{Actor, Error, ErrorPayload, OpenFailure, Org};
 
+use crate::progress::CancelFlag;
+
 pub struct AppState {
     /// The organization, or why it could not be opened (shown on a screen of its own, never
     /// a crash; the file is left as it was).
@@ -14,6 +16,8 @@ pub struct AppState {
     actor: Mutex<Option<Actor>>,
     /// The CSV chosen for import and its bytes as last checked: apply imports exactly those.
     pending_import: Mutex<Option<(PathBuf, Vec<u8>)>>,
+    /// Set by the window's Cancel while long work runs.
+    cancel: CancelFlag,
 }
 
 impl AppState {
@@ -34,6 +38,7 @@ impl AppState {
             path,
             actor: Mutex::new(None),
             pending_import: Mutex::new(None),
+            cancel: CancelFlag::default(),
         }
     }
 
@@ -55,6 +60,10 @@ impl AppState {
 
     pub fn set_actor(&self, actor: Option<Actor>) {
         *self.actor.lock().expect("session lock") = actor;
+    }
+
+    pub fn cancel_flag(&self) -> &CancelFlag {
+        &self.cancel
     }
 
     pub fn set_pending_import(&self, file: Option<(PathBuf, Vec<u8>)>) {

@@ -87,7 +87,9 @@ fn a_bulk_removal_exports_one_zip_with_a_folder_per_user_and_keeps_safety_archiv
         .unwrap()
         .starts_with("Deletes the data of 3 users:"));
     let dest = dir.path().join("three.zip");
-    let export = org.export_users_data(admin, &ids, &dest).unwrap();
+    let export = org
+        .export_users_data(admin, &ids, &dest, &mut crate::Unwatched)
+        .unwrap();
     let zip = zip::ZipArchive::new(std::fs::File::open(&dest).unwrap()).unwrap();
     let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
     let folders: std::collections::BTreeSet<&str> =

@@ -75,7 +75,9 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
          Fay,Orr,fay@example.com,Austin,2345,,\n\
          Gus,Poe,{existing},,,+1 555,\n"
     );
-    let preview = org.import_preview(admin, file.as_bytes()).unwrap();
+    let preview = org
+        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap();
     let shown: Vec<String> = preview.issues.iter().map(ToString::to_string).collect();
     for expected in [
         "row 2, Extension: 911 is an emergency number.",
@@ -94,7 +96,9 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
     }
     assert!(!preview.ready);
     let before = snapshot(&org, TABLES);
-    let e = org.import_users(admin, file.as_bytes()).unwrap_err();
+    let e = org
+        .import_users(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap_err();
     assert_eq!(e.payload().field.as_deref(), Some("File"));
     assert!(e.to_string().contains("row 2, Extension: 911"), "{e}");
     assert_eq!(snapshot(&org, TABLES), before, "all or nothing");
@@ -120,7 +124,9 @@ fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
          {first},Renamed,{},,,,,\n",
         email.to_uppercase()
     );
-    let preview = org.import_preview(admin, file.as_bytes()).unwrap();
+    let preview = org
+        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap();
     assert!(preview.ready, "{:?}", preview.issues);
     assert_eq!(preview.new_users.len(), 1);
     assert_eq!(preview.changed_users.len(), 1);
@@ -130,7 +136,9 @@ fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
         .any(|c| c.ends_with("→ Renamed")));
     assert_eq!(preview.seats[0].product, "Voice Pro");
     assert_eq!(preview.seats[0].needed, 1);
-    let receipt = org.import_users(admin, file.as_bytes()).unwrap();
+    let receipt = org
+        .import_users(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap();
     assert_eq!((receipt.added, receipt.updated), (1, 1));
     let (ext_saved, number_saved, product): (String, String, String) = org
         .conn
@@ -179,7 +187,7 @@ fn an_export_imported_again_changes_nothing() {
         text.contains(",0"),
         "leading zeros of Portland's extensions are written"
     );
-    let preview = org.import_preview(admin, &csv).unwrap();
+    let preview = org.import_preview(admin, &csv, &mut Unwatched).unwrap();
     assert!(preview.ready, "{:?}", preview.issues);
     assert!(
         preview.new_users.is_empty() && preview.changed_users.is_empty(),
@@ -187,7 +195,7 @@ fn an_export_imported_again_changes_nothing() {
     );
     assert_eq!(preview.unchanged, preview.rows);
     let before = snapshot(&org, TABLES);
-    org.import_users(admin, &csv).unwrap();
+    org.import_users(admin, &csv, &mut Unwatched).unwrap();
     assert_eq!(snapshot(&org, TABLES), before);
 }
 
@@ -201,12 +209,16 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
             "New,Agent{i},agent{i}@example.com,Austin,Contact Center Agent\n"
         ));
     }
-    let preview = org.import_preview(admin, file.as_bytes()).unwrap();
+    let preview = org
+        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap();
     assert!(preview.issues.is_empty() && !preview.ready);
     assert_eq!(preview.seats[0].needed, 3);
     assert_eq!(preview.missing_seats_monthly_cents, 3 * 9500);
     let before = snapshot(&org, TABLES);
-    let e = org.import_users(admin, file.as_bytes()).unwrap_err();
+    let e = org
+        .import_users(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap_err();
     assert!(
         e.to_string().contains(
             "3 Contact Center Agent licenses are needed and 0 are free: purchase 3 more."
@@ -220,7 +232,9 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
         "First name,Last name,Email,License\n{},{},{},Meetings Plus\n",
         pro.first_name, pro.last_name, pro.email
     );
-    let preview = org.import_preview(admin, change.as_bytes()).unwrap();
+    let preview = org
+        .import_preview(admin, change.as_bytes(), &mut Unwatched)
+        .unwrap();
     assert!(
         preview.issues[0].message.contains("change of license type"),
         "{:?}",
@@ -228,7 +242,7 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
     );
     let helpdesk = sign_in(&mut org, "priya.nair");
     assert_eq!(
-        org.import_preview(helpdesk, file.as_bytes())
+        org.import_preview(helpdesk, file.as_bytes(), &mut Unwatched)
             .unwrap_err()
             .code(),
         "permission_denied"

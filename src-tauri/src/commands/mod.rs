@@ -7,6 +7,7 @@ pub mod backups;
 pub mod billing;
 pub mod change;
 pub mod licenses;
+pub mod long_work;
 pub mod organization;
 pub mod recordings;
 pub mod removal;

@@ -1,8 +1,9 @@
 //! Removing a license: impact, export (native save dialog), confirmation (native dialog), removal.
 
 use licensedesk_core::{
-    BundleReceipt, RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive,
+    BundleReceipt, ProgressEvent, RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive,
 };
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use super::CommandResult;
@@ -21,11 +22,13 @@ pub async fn removal_impact(
 }
 
 /// Asks where to save, then writes the bundle; None when the admin cancels the dialog.
+/// `on_progress` counts the files; Cancel leaves no file.
 #[tauri::command]
 pub async fn export_user_data(
     app: AppHandle,
     state: State<'_, AppState>,
     user_id: i64,
+    on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<Option<BundleReceipt>> {
     let actor = state.actor()?;
     let name = state
@@ -36,8 +39,12 @@ pub async fn export_user_data(
     else {
         return Ok(None);
     };
+    let mut progress = state.cancel_flag().watch(on_progress);
     state
-        .with_org(move |org| org.export_user_data(actor, user_id, &dest).map(Some))
+        .with_org(move |org| {
+            org.export_user_data(actor, user_id, &dest, &mut progress)
+                .map(Some)
+        })
         .await
 }
 

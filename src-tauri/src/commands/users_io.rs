@@ -3,8 +3,9 @@
 
 use licensedesk_core::{
     BulkAction, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, Error, ImportPreview,
-    ImportReceipt,
+    ImportReceipt, ProgressEvent,
 };
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use super::CommandResult;
@@ -44,39 +45,59 @@ fn read(path: &std::path::Path) -> CommandResult<Vec<u8>> {
 }
 
 /// Picks a CSV in the native open dialog and checks it: [file name, preview], or None.
+/// `on_progress` counts the rows checked.
 #[tauri::command]
 pub async fn choose_import_file(
     app: AppHandle,
     state: State<'_, AppState>,
+    on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<Option<(String, ImportPreview)>> {
-    let actor = state.actor()?;
+    // Signed in, before a dialog is shown.
+    state.actor()?;
     let Some(path) = dialogs::open_path(&app, "Import users", ("CSV", &["csv", "txt"]))? else {
         return Ok(None);
     };
     let bytes = read(&path)?;
     let name = path.display().to_string();
-    state.set_pending_import(Some((path, bytes.clone())));
-    let preview = state
-        .with_org(move |org| org.import_preview(actor, &bytes))
-        .await?;
+    let preview = preview(&state, bytes.clone(), on_progress).await?;
+    state.set_pending_import(Some((path, bytes)));
     Ok(Some((name, preview)))
 }
 
 /// Reads the chosen file again (after it was fixed in the spreadsheet) and checks it.
 #[tauri::command]
-pub async fn recheck_import(state: State<'_, AppState>) -> CommandResult<ImportPreview> {
-    let actor = state.actor()?;
+pub async fn recheck_import(
+    state: State<'_, AppState>,
+    on_progress: Channel<ProgressEvent>,
+) -> CommandResult<ImportPreview> {
     let (path, _) = state.pending_import()?;
     let bytes = read(&path)?;
-    state.set_pending_import(Some((path, bytes.clone())));
+    let preview = preview(&state, bytes.clone(), on_progress).await?;
+    state.set_pending_import(Some((path, bytes)));
+    Ok(preview)
+}
+
+/// Checks `bytes`. Only a finished check becomes the one apply holds the file to: after a
+/// cancelled or failed one, the preview on screen still describes what apply would do.
+async fn preview(
+    state: &AppState,
+    bytes: Vec<u8>,
+    on_progress: Channel<ProgressEvent>,
+) -> CommandResult<ImportPreview> {
+    let actor = state.actor()?;
+    let mut progress = state.cancel_flag().watch(on_progress);
     state
-        .with_org(move |org| org.import_preview(actor, &bytes))
+        .with_org(move |org| org.import_preview(actor, &bytes, &mut progress))
         .await
 }
 
 /// Imports the file exactly as last checked: if it changed since, nothing is imported.
+/// `on_progress` counts the users added or updated; Cancel imports nothing.
 #[tauri::command]
-pub async fn apply_import(state: State<'_, AppState>) -> CommandResult<ImportReceipt> {
+pub async fn apply_import(
+    state: State<'_, AppState>,
+    on_progress: Channel<ProgressEvent>,
+) -> CommandResult<ImportReceipt> {
     let actor = state.actor()?;
     let (path, checked) = state.pending_import()?;
     let bytes = read(&path)?;
@@ -87,8 +108,9 @@ pub async fn apply_import(state: State<'_, AppState>) -> CommandResult<ImportRec
         )
         .payload());
     }
+    let mut progress = state.cancel_flag().watch(on_progress);
     let receipt = state
-        .with_org(move |org| org.import_users(actor, &bytes))
+        .with_org(move |org| org.import_users(actor, &bytes, &mut progress))
         .await?;
     state.set_pending_import(None);
     Ok(receipt)
@@ -125,12 +147,14 @@ pub async fn bulk_preview(
 }
 
 /// One ZIP with a folder per selected user; None when the save dialog is cancelled.
+/// `on_progress` counts the users; Cancel leaves no file.
 #[tauri::command]
 pub async fn export_selected_user_data(
     app: AppHandle,
     state: State<'_, AppState>,
     user_ids: Vec<i64>,
     suggested_name: String,
+    on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<Option<BundleReceipt>> {
     let actor = state.actor()?;
     let Some(dest) = dialogs::save_path(
@@ -142,8 +166,12 @@ pub async fn export_selected_user_data(
     else {
         return Ok(None);
     };
+    let mut progress = state.cancel_flag().watch(on_progress);
     state
-        .with_org(move |org| org.export_users_data(actor, &user_ids, &dest).map(Some))
+        .with_org(move |org| {
+            org.export_users_data(actor, &user_ids, &dest, &mut progress)
+                .map(Some)
+        })
         .await
 }
 

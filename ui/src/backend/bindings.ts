@@ -343,6 +343,8 @@ database_path: string,
  */
 schema_version: bigint, };
 
+export type ProgressEvent = { done: number, total: number, };
+
 export type MenuCommand = "view_users" | "view_licenses" | "view_billing" | "view_recordings" | "view_audit_log" | "help_about" | "help_shortcuts";
 
 export type BackupReason = "daily" | "before_migration" | "manual" | "before_restore";
