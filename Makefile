@@ -27,8 +27,9 @@ test: deps-e2e ui-test app package-debug
 BENCH_DATA := $(CURDIR)/target/bench-data
 bench: deps-e2e ui
 	mkdir -p $(BENCH_DATA)
-	rm -f $(BENCH_DATA)/core-table.md $(BENCH_DATA)/window-table.md
+	rm -f $(BENCH_DATA)/core-table.md $(BENCH_DATA)/window-table.md $(BENCH_DATA)/import-table.md
 	cargo bench -p licensedesk-core --bench scale
+	cargo bench -p licensedesk-core --bench import
 	cargo build --release -p licensedesk --features custom-protocol
 	LICENSEDESK_BIN=$(CURDIR)/target/release/licensedesk \
 	LICENSEDESK_BENCH_DB=$$(ls -t $(BENCH_DATA)/org-100000-*.sqlite | head -1) \
@@ -36,6 +37,7 @@ bench: deps-e2e ui
 	  cargo test -p licensedesk-e2e --test bench_window -- --ignored --nocapture
 	@echo; echo "== LicenseDesk at 100,000 users (this machine, $$(nproc) cores) =="; echo
 	@echo "Core:"; echo; cat $(BENCH_DATA)/core-table.md; echo
+	@echo "CSV import (issue 10):"; echo; cat $(BENCH_DATA)/import-table.md; echo
 	@echo "Window:"; echo; cat $(BENCH_DATA)/window-table.md
 
 deps:

@@ -219,26 +219,22 @@ impl Org {
 }
 
 pub(crate) fn product_name(conn: &Connection, product_id: i64) -> Result<String> {
-    conn.query_row(
-        "SELECT name FROM products WHERE id = ?1",
-        [product_id],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or(Error::NotFound {
-        what: "Product",
-        id: product_id,
-    })
+    conn.prepare_cached("SELECT name FROM products WHERE id = ?1")?
+        .query_row([product_id], |r| r.get(0))
+        .optional()?
+        .ok_or(Error::NotFound {
+            what: "Product",
+            id: product_id,
+        })
 }
 
 /// The lowest-numbered free seat of the product, or the error that names the product.
 pub(crate) fn free_seat(conn: &Connection, product_id: i64) -> Result<i64> {
     let name = product_name(conn, product_id)?;
-    conn.query_row(
+    conn.prepare_cached(
         "SELECT id FROM seats WHERE product_id = ?1 AND status = 'available' ORDER BY id LIMIT 1",
-        [product_id],
-        |r| r.get(0),
-    )
+    )?
+    .query_row([product_id], |r| r.get(0))
     .optional()?
     .ok_or(Error::NoLicenseAvailable { product: name })
 }
@@ -252,11 +248,10 @@ pub(crate) fn assign_in(
 ) -> Result<i64> {
     let product = product_name(tx, product_id)?;
     let held: Option<String> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT p.name FROM seats s JOIN products p ON p.id = s.product_id WHERE s.user_id = ?1",
-            [user.id],
-            |r| r.get(0),
-        )
+        )?
+        .query_row([user.id], |r| r.get(0))
         .optional()?;
     if let Some(held) = held {
         return Err(Error::AlreadyLicensed {
@@ -265,10 +260,10 @@ pub(crate) fn assign_in(
         });
     }
     let seat_id = free_seat(tx, product_id)?;
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
-        params![user.id, ctx.now, seat_id],
-    )?;
+    )?
+    .execute(params![user.id, ctx.now, seat_id])?;
     let label = user.full_name();
     let mut entry = AuditEntry::new("license.assign");
     entry.target_user_id = Some(user.id);

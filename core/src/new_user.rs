@@ -46,11 +46,9 @@ pub(crate) fn check(conn: &rusqlite::Connection, new: &NewUser) -> Result<Checke
     let site_id = new
         .site_id
         .ok_or_else(|| Error::invalid("Site", "choose the site the user works at."))?;
-    let site_exists: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1)",
-        [site_id],
-        |r| r.get(0),
-    )?;
+    let site_exists: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1)")?
+        .query_row([site_id], |r| r.get(0))?;
     if !site_exists {
         return Err(Error::invalid(
             "Site",
@@ -59,11 +57,8 @@ pub(crate) fn check(conn: &rusqlite::Connection, new: &NewUser) -> Result<Checke
     }
     // Emails are unique ignoring case: Ana@x.com and ana@x.com reach the same mailbox.
     let holder: Option<String> = conn
-        .query_row(
-            "SELECT first_name || ' ' || last_name FROM users WHERE email = ?1",
-            [&email],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT first_name || ' ' || last_name FROM users WHERE email = ?1")?
+        .query_row([&email], |r| r.get(0))
         .optional()?;
     if let Some(holder) = holder {
         return Err(Error::AlreadyTaken {
@@ -90,11 +85,11 @@ pub(crate) fn insert(
     source: serde_json::Value,
 ) -> Result<UserDetail> {
     let u = check(tx, new)?;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO users (first_name, last_name, email, department, site_id, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![u.first_name, u.last_name, u.email, u.department, u.site_id, ctx.now, ctx.account.id],
-    )?;
+    )?
+    .execute(params![u.first_name, u.last_name, u.email, u.department, u.site_id, ctx.now, ctx.account.id])?;
     let user = users::user_detail(tx, tx.last_insert_rowid())?;
     audit_setup(
         tx,

@@ -773,8 +773,8 @@ fn preview_of(plan: &Plan) -> ImportPreview {
 }
 
 fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPlan) -> Result<()> {
-    let user_id = match p.existing {
-        None => insert_new_user(tx, ctx, &p.user, json!({ "import_row": p.row }))?.id,
+    let user = match p.existing {
+        None => insert_new_user(tx, ctx, &p.user, json!({ "import_row": p.row }))?,
         Some(id) => {
             let before = users::user_detail(tx, id)?;
             tx.execute(
@@ -798,10 +798,10 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
                 json!({ "source": "import", "row": p.row }),
                 json!({ "changes": p.changes }),
             )?;
-            id
+            users::user_detail(tx, id)?
         }
     };
-    let user = users::user_detail(tx, user_id)?;
+    let user_id = user.id;
     match &p.license {
         None => {}
         Some(LicenseStep::Assign(product)) => {
@@ -814,20 +814,18 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
     }
     if p.extension.is_some() || p.number.is_some() {
         if let Some(ext) = &p.extension {
-            tx.execute(
-                "UPDATE users SET extension = ?1 WHERE id = ?2",
-                params![ext, user_id],
-            )?;
+            tx.prepare_cached("UPDATE users SET extension = ?1 WHERE id = ?2")?
+                .execute(params![ext, user_id])?;
         }
         if let Some(n) = &p.number {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
-                [user_id],
-            )?;
-            tx.execute(
+            )?
+            .execute([user_id])?;
+            tx.prepare_cached(
                 "UPDATE phone_numbers SET status = 'assigned', user_id = ?1 WHERE e164 = ?2",
-                params![user_id, n],
-            )?;
+            )?
+            .execute(params![user_id, n])?;
         }
         audit_setup(
             tx,

@@ -164,7 +164,8 @@ pub(crate) fn user_detail(conn: &Connection, user_id: i64) -> Result<UserDetail>
          LEFT JOIN accounts a ON a.id = u.updated_by WHERE u.id = ?1"
     );
     let found = conn
-        .query_row(&sql, [user_id], |r| {
+        .prepare_cached(&sql)?
+        .query_row([user_id], |r| {
             Ok((user_row(r)?.0, r.get::<_, String>(15)?, r.get(16)?))
         })
         .optional()?;
