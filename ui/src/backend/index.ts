@@ -1,6 +1,6 @@
 // The one module that talks to the Rust side. Components call these typed functions and
 // never `invoke` directly; argument and result types come from the generated bindings.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AppInfo,
@@ -54,6 +54,7 @@ import type {
   ImportPreview,
   ImportReceipt,
   OrgSetup,
+  ProgressEvent,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -91,6 +92,16 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+/** Receives how far long work is (an import, an export bundle). */
+export type OnProgress = (progress: ProgressEvent) => void;
+
+/** The channel a long command reports its progress through. */
+function progressChannel(onProgress: OnProgress): Channel<ProgressEvent> {
+  const channel = new Channel<ProgressEvent>();
+  channel.onmessage = onProgress;
+  return channel;
+}
+
 /**
  * Calls `handler` for each application-menu command (View, Help) until the returned
  * function is called. Outside the app (unit tests) there is no menu and nothing happens.
@@ -123,7 +134,8 @@ export const backend = {
   assignLicense: (request: AssignLicense) => call<UserDetail>("assign_license", { request }),
   removalImpact: (userId: number) => call<RemovalImpact>("removal_impact", { userId }),
   /** Opens the native save dialog; null when the admin cancels it. */
-  exportUserData: (userId: number) => call<BundleReceipt | null>("export_user_data", { userId }),
+  exportUserData: (userId: number, onProgress: OnProgress) =>
+    call<BundleReceipt | null>("export_user_data", { userId, onProgress: progressChannel(onProgress) }),
   /** The native "Remove license?" confirmation; true for Continue. */
   confirmLicenseRemoval: (userId: number) => call<boolean>("confirm_license_removal", { userId }),
   changePreview: (userId: number, productId: number) => call<ChangePreview>("change_preview", { userId, productId }),
@@ -183,15 +195,24 @@ export const backend = {
   /** Opens the native save dialog; the path written, or null when cancelled. */
   saveImportTemplate: () => call<string | null>("save_import_template"),
   /** Opens the native open dialog; [path, preview], or null when cancelled. */
-  chooseImportFile: () => call<[string, ImportPreview] | null>("choose_import_file"),
-  recheckImport: () => call<ImportPreview>("recheck_import"),
-  applyImport: () => call<ImportReceipt>("apply_import"),
+  chooseImportFile: (onProgress: OnProgress) =>
+    call<[string, ImportPreview] | null>("choose_import_file", { onProgress: progressChannel(onProgress) }),
+  recheckImport: (onProgress: OnProgress) =>
+    call<ImportPreview>("recheck_import", { onProgress: progressChannel(onProgress) }),
+  applyImport: (onProgress: OnProgress) =>
+    call<ImportReceipt>("apply_import", { onProgress: progressChannel(onProgress) }),
   /** Opens the native save dialog; [path, users written], or null when cancelled. */
   exportUsers: (suggestedName: string) => call<[string, number] | null>("export_users", { suggestedName }),
   bulkPreview: (req: BulkRequest) => call<BulkPreview>("bulk_preview", { req }),
   /** Opens the native save dialog; null when cancelled. */
-  exportSelectedUserData: (userIds: number[], suggestedName: string) =>
-    call<BundleReceipt | null>("export_selected_user_data", { userIds, suggestedName }),
+  exportSelectedUserData: (userIds: number[], suggestedName: string, onProgress: OnProgress) =>
+    call<BundleReceipt | null>("export_selected_user_data", {
+      userIds,
+      suggestedName,
+      onProgress: progressChannel(onProgress),
+    }),
+  /** Asks the long work in progress to stop; it undoes what it began. */
+  cancelLongWork: () => call<void>("cancel_long_work"),
   /** The native "Remove licenses?" / "Change license type?" confirmation; true for Continue. */
   confirmBulk: (req: BulkRequest) => call<boolean>("confirm_bulk", { req }),
   bulkApply: (req: BulkRequest) => call<BulkReceipt>("bulk_apply", { req }),

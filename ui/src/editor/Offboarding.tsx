@@ -3,6 +3,7 @@ import { backend, type RemovalImpact, type SessionInfo, type UserDetail } from "
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { RemovalWarning } from "./RemovalWarning";
 import { useStep } from "./useStep";
+import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
 
 type Props = {
   user: UserDetail;
@@ -28,6 +29,7 @@ export function Offboarding({ user, session, onDone }: Props) {
   const [started, setStarted] = useState(false);
   const { busy, error, setError, step } = useStep();
   const [notice, setNotice] = useState<string | null>(null);
+  const exporting = useLongWork();
   const name = `${user.first_name} ${user.last_name}`;
   const done = user.status === "suspended" && !user.license && !user.phone_number && !user.extension;
 
@@ -38,8 +40,9 @@ export function Offboarding({ user, session, onDone }: Props) {
     });
   const exportData = () =>
     step(async () => {
-      const receipt = await backend.exportUserData(user.id);
-      if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
+      const receipt = await exporting.watch((onProgress) => backend.exportUserData(user.id, onProgress));
+      if (receipt === CANCELLED) setNotice("Export cancelled: no file was written.");
+      else if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
     });
   const finish = () =>
     step(async () => {
@@ -78,7 +81,9 @@ export function Offboarding({ user, session, onDone }: Props) {
           onExport={() => void exportData()}
           onContinue={() => void finish()}
           onKeep={cancel}
-        />
+        >
+          <ProgressView title="Exporting user data" label="Export progress" unit="files" work={exporting} />
+        </RemovalWarning>
       ) : (
         <div className="buttons">
           <button type="button" onClick={cancel} disabled={busy}>

@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useId, type ReactNode } from "react";
 import type { RemovalImpact } from "../backend";
 
 type Props = {
@@ -7,6 +7,8 @@ type Props = {
   onExport: () => void;
   onContinue: () => void;
   onKeep: () => void;
+  /** The export's progress, while it runs. */
+  children?: ReactNode;
 };
 
 function count(n: number, one: string, many: string) {
@@ -14,7 +16,7 @@ function count(n: number, one: string, many: string) {
 }
 
 /** The exact impact of a removal, shown before anything is deleted. */
-export function RemovalWarning({ impact, busy, onExport, onContinue, onKeep }: Props) {
+export function RemovalWarning({ impact, busy, onExport, onContinue, onKeep, children }: Props) {
   const id = useId();
   const released = [
     impact.phone_number && `phone number ${impact.phone_number}`,
@@ -52,6 +54,7 @@ export function RemovalWarning({ impact, busy, onExport, onContinue, onKeep }: P
           Continue
         </button>
       </div>
+      {children}
     </section>
   );
 }

@@ -17,6 +17,7 @@ import { SeatChangeForm } from "../billing/SeatChangeForm";
 import { UserSetupPanel } from "./setup/UserSetupPanel";
 import { Offboarding } from "./Offboarding";
 import { shortcutOf } from "../shortcuts";
+import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
 
 type Tab = "Profile" | "Services and Permissions" | "History";
 const TABS: Tab[] = ["Profile", "Services and Permissions", "History"];
@@ -43,6 +44,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   const [tab, setTab] = useState<Tab>(initialTab ?? "Profile");
   // A removal step (impact, export, native confirmation) is under way while busy.
   const { busy, error, setError, step } = useStep();
+  const exporting = useLongWork();
   const [notice, setNotice] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const [staged, setStaged] = useState<Staged | null>(null);
@@ -106,8 +108,9 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
     step(async () => {
       if (!user) return;
       setNotice(null);
-      const receipt = await backend.exportUserData(user.id);
-      if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
+      const receipt = await exporting.watch((onProgress) => backend.exportUserData(user.id, onProgress));
+      if (receipt === CANCELLED) setNotice("Export cancelled: no file was written.");
+      else if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
     });
 
   const confirmDataLoss = () =>
@@ -346,7 +349,9 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
                   onExport={() => void exportData()}
                   onContinue={() => void confirmDataLoss()}
                   onKeep={keepLicense}
-                />
+                >
+                  <ProgressView title="Exporting user data" label="Export progress" unit="files" work={exporting} />
+                </RemovalWarning>
               )}
               {change.kind === "change" && change.preview.kind === "same_family" && (
                 <div className="pending">

@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type KeyboardEvent } from "react";
 import { backend, BackendError, type BulkAction, type BulkPreview, type ProductInventory } from "../backend";
+import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
 
 type Kind = BulkAction["kind"];
 
@@ -30,6 +31,7 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<BackendError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const exporting = useLongWork();
   const action: BulkAction = kind === "remove" ? { kind } : { kind, product_id: Number(productId) };
   const request = { user_ids: userIds, action };
 
@@ -56,8 +58,12 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
   const exportData = () =>
     run(async () => {
       const today = new Date().toISOString().slice(0, 10);
-      const receipt = await backend.exportSelectedUserData(userIds, `users-export-${today}.zip`);
-      if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
+      setNotice(null);
+      const receipt = await exporting.watch((onProgress) =>
+        backend.exportSelectedUserData(userIds, `users-export-${today}.zip`, onProgress),
+      );
+      if (receipt === CANCELLED) setNotice("Export cancelled: no file was written.");
+      else if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
     });
   const apply = () =>
     run(async () => {
@@ -67,7 +73,10 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
     });
 
   function onKeyDown(e: KeyboardEvent) {
-    if (e.key === "Escape" && !busy) {
+    if (e.key === "Escape" && exporting.shown) {
+      e.stopPropagation();
+      exporting.cancel();
+    } else if (e.key === "Escape" && !busy) {
       e.stopPropagation();
       onClose();
     }
@@ -123,6 +132,7 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
                       Export user data
                     </button>
                   </div>
+                  <ProgressView title="Exporting user data" label="Export progress" unit="users" work={exporting} />
                 </section>
               )}
               <table className="grid compact">

@@ -1,6 +1,7 @@
 import { useId, useState, type KeyboardEvent } from "react";
 import { backend, BackendError, type ImportLine, type ImportPreview } from "../backend";
 import { formatCents } from "../format";
+import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
 
 type Props = {
   onClose: () => void;
@@ -9,8 +10,10 @@ type Props = {
 
 const SHOWN = 200;
 
+const count = (n: number) => n.toLocaleString("en-US");
+
 function plural(n: number, one: string, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${count(n)} ${n === 1 ? one : many}`;
 }
 
 function Lines({ title, lines }: { title: string; lines: ImportLine[] }) {
@@ -19,7 +22,7 @@ function Lines({ title, lines }: { title: string; lines: ImportLine[] }) {
   return (
     <section aria-labelledby={id}>
       <h3 id={id} className="section-title">
-        {title} ({lines.length})
+        {title} ({count(lines.length)})
       </h3>
       <table className="grid compact">
         <thead>
@@ -42,7 +45,7 @@ function Lines({ title, lines }: { title: string; lines: ImportLine[] }) {
           ))}
         </tbody>
       </table>
-      {lines.length > SHOWN && <p className="muted">And {lines.length - SHOWN} more.</p>}
+      {lines.length > SHOWN && <p className="muted">And {count(lines.length - SHOWN)} more.</p>}
     </section>
   );
 }
@@ -55,6 +58,9 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<BackendError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const work = useLongWork();
+  // What the long work is doing: checking rows, or importing users.
+  const [stage, setStage] = useState<"check" | "import">("check");
 
   async function run(label: string, work: () => Promise<void>) {
     setBusy(label);
@@ -71,12 +77,20 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
 
   const choose = () =>
     run("Checking the file…", async () => {
-      const chosen = await backend.chooseImportFile();
+      setStage("check");
+      const chosen = await work.watch((onProgress) => backend.chooseImportFile(onProgress));
+      if (chosen === CANCELLED) return setNotice("Check cancelled: choose the file again to check it.");
       if (!chosen) return;
       setFile(chosen[0]);
       setPreview(chosen[1]);
     });
-  const recheck = () => run("Checking the file…", async () => setPreview(await backend.recheckImport()));
+  const recheck = () =>
+    run("Checking the file…", async () => {
+      setStage("check");
+      const checked = await work.watch((onProgress) => backend.recheckImport(onProgress));
+      if (checked === CANCELLED) return setNotice("Check cancelled: press Check again to finish it.");
+      setPreview(checked);
+    });
   const template = () =>
     run("Saving…", async () => {
       const path = await backend.saveImportTemplate();
@@ -84,14 +98,19 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
     });
   const apply = () =>
     run("Importing…", async () => {
-      const r = await backend.applyImport();
+      setStage("import");
+      const r = await work.watch((onProgress) => backend.applyImport(onProgress));
+      if (r === CANCELLED) return setNotice("Import cancelled: nothing was imported.");
       onImported(
-        `Imported: ${plural(r.added, "user")} added, ${plural(r.updated, "user")} updated, ${r.unchanged} unchanged.`,
+        `Imported: ${plural(r.added, "user")} added, ${plural(r.updated, "user")} updated, ${count(r.unchanged)} unchanged.`,
       );
     });
 
   function onKeyDown(e: KeyboardEvent) {
-    if (e.key === "Escape" && !busy) {
+    if (e.key === "Escape" && work.shown) {
+      e.stopPropagation();
+      work.cancel();
+    } else if (e.key === "Escape" && !busy) {
       e.stopPropagation();
       onClose();
     }
@@ -123,12 +142,18 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
             In a spreadsheet, format the Extension and Phone number columns as Text before typing: spreadsheets drop
             the leading zeros of extensions (0204 becomes 204) and the + of numbers. Save as "CSV UTF-8".
           </p>
-          {busy && <progress className="busy" aria-label={busy} />}
+          {busy && !work.shown && <progress className="busy" aria-label={busy} />}
+          <ProgressView
+            title={stage === "check" ? "Checking the file" : "Importing users"}
+            label="Import progress"
+            unit={stage === "check" ? "rows" : "users"}
+            work={work}
+          />
           {file && preview && (
             <div className="import-preview">
               <p>
-                <span className="mono">{file}</span>: {plural(preview.rows, "row")}, {preview.new_users.length} new,{" "}
-                {preview.changed_users.length} changed, {preview.unchanged} unchanged.
+                <span className="mono">{file}</span>: {plural(preview.rows, "row")}, {count(preview.new_users.length)} new,{" "}
+                {count(preview.changed_users.length)} changed, {count(preview.unchanged)} unchanged.
               </p>
               {preview.issues.length > 0 && (
                 <section aria-labelledby={`${id}-issues`} className="import-issues">

@@ -1,0 +1,96 @@
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { BackendError, backend, type ImportPreview, type OnProgress } from "../backend";
+import { ImportUsersDialog } from "./ImportUsersDialog";
+import { SHOW_AFTER_MS } from "../components/LongWork";
+
+vi.mock("../backend", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../backend")>();
+  return {
+    ...real,
+    backend: { chooseImportFile: vi.fn(), recheckImport: vi.fn(), applyImport: vi.fn(), cancelLongWork: vi.fn() },
+  };
+});
+
+const mocked = vi.mocked(backend);
+
+const preview: ImportPreview = {
+  rows: 2,
+  issues: [],
+  new_users: [
+    { row: 2, name: "Ana Ruiz", email: "ana@example.com", changes: ["Site: Austin"] },
+    { row: 3, name: "Ben Okoro", email: "ben@example.com", changes: ["Site: Austin"] },
+  ],
+  changed_users: [],
+  unchanged: 0,
+  seats: [],
+  missing_seats_monthly_cents: 0,
+  ready: true,
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The bar waits SHOW_AFTER_MS before it shows; leave room for a busy machine.
+const SHOWN = { timeout: 5000 };
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  mocked.cancelLongWork.mockResolvedValue();
+});
+
+describe("ImportUsersDialog progress", () => {
+  it("shows the rows checked of a long check, and Cancel stops it with nothing imported", async () => {
+    let fail: (e: unknown) => void = () => undefined;
+    mocked.chooseImportFile.mockImplementation((onProgress: OnProgress) => {
+      onProgress({ done: 3200, total: 10000 });
+      return new Promise((_, reject) => (fail = reject));
+    });
+    render(<ImportUsersDialog onClose={vi.fn()} onImported={vi.fn()} />);
+    await userEvent.click(screen.getByRole("button", { name: "Choose CSV file" }));
+    const bar = await screen.findByRole("progressbar", { name: "Import progress" }, SHOWN);
+    expect(bar).toHaveAttribute("value", "3200");
+    expect(bar).toHaveAttribute("max", "10000");
+    const view = screen.getByRole("group", { name: "Checking the file" });
+    expect(view).toHaveTextContent("3,200 of 10,000 rows");
+    await userEvent.click(within(view).getByRole("button", { name: "Cancel" }));
+    expect(mocked.cancelLongWork).toHaveBeenCalledTimes(1);
+    fail(new BackendError({ code: "cancelled", message: "Cancelled: nothing was changed." }));
+    expect(await screen.findByRole("status")).toHaveTextContent("Check cancelled");
+    expect(screen.queryByRole("progressbar", { name: "Import progress" })).toBeNull();
+    expect(screen.getByRole("alert")).toHaveTextContent("");
+  });
+
+  it("does not flash a bar for a small file", async () => {
+    mocked.chooseImportFile.mockImplementation(async (onProgress: OnProgress) => {
+      onProgress({ done: 0, total: 2 });
+      onProgress({ done: 2, total: 2 });
+      return ["/tmp/two.csv", preview];
+    });
+    render(<ImportUsersDialog onClose={vi.fn()} onImported={vi.fn()} />);
+    await userEvent.click(screen.getByRole("button", { name: "Choose CSV file" }));
+    expect(await screen.findByRole("button", { name: "Import 2 users" })).toBeEnabled();
+    await sleep(SHOW_AFTER_MS + 100);
+    expect(screen.queryByRole("progressbar", { name: "Import progress" })).toBeNull();
+  });
+
+  it("counts the users imported, and a cancelled import says nothing was imported", async () => {
+    mocked.chooseImportFile.mockResolvedValue(["/tmp/two.csv", preview]);
+    let fail: (e: unknown) => void = () => undefined;
+    mocked.applyImport.mockImplementation((onProgress: OnProgress) => {
+      onProgress({ done: 1, total: 2 });
+      return new Promise((_, reject) => (fail = reject));
+    });
+    const onImported = vi.fn();
+    render(<ImportUsersDialog onClose={vi.fn()} onImported={onImported} />);
+    await userEvent.click(screen.getByRole("button", { name: "Choose CSV file" }));
+    await userEvent.click(await screen.findByRole("button", { name: "Import 2 users" }));
+    const view = await screen.findByRole("group", { name: "Importing users" }, SHOWN);
+    expect(within(view).getByRole("button", { name: "Cancel" })).toHaveFocus();
+    expect(view).toHaveTextContent("1 of 2 users");
+    await userEvent.keyboard("{Escape}");
+    expect(mocked.cancelLongWork).toHaveBeenCalledTimes(1);
+    fail(new BackendError({ code: "cancelled", message: "Cancelled: nothing was changed." }));
+    await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent("Import cancelled: nothing was imported."));
+    expect(onImported).not.toHaveBeenCalled();
+  });
+});
