@@ -16,6 +16,7 @@ use licensedesk_core::{Actor, Org, Unwatched};
 use rusqlite::Connection;
 
 const ROWS: usize = 10_000;
+const ROWS_SHOWN: &str = "10,000";
 /// The target for the whole import, check and apply: p95 ≤ 5 s.
 const TARGET_MS: f64 = 5_000.0;
 
@@ -169,7 +170,7 @@ fn report(template: &Path, dir: &Path, file: &[u8]) {
         apply.push(ms(a));
         whole.push(ms(c) + ms(a));
     }
-    println!("\nImport of {ROWS} CSV rows, every sample on a fresh copy:\n");
+    println!("\nImport of {ROWS_SHOWN} CSV rows, every sample on a fresh copy:\n");
     println!("| Step | samples | mean | p50 | p95 | max |");
     println!("|---|---:|---:|---:|---:|---:|");
     let whole = stats(whole);
@@ -189,8 +190,8 @@ fn report(template: &Path, dir: &Path, file: &[u8]) {
     }
     let table = format!(
         "| Target | Measured | Result |\n|---|---:|---|\n\
-         | Import {ROWS} CSV rows, check and apply: p95 ≤ {} | {} | {} |\n",
-        fmt_ms(TARGET_MS),
+         | Import {ROWS_SHOWN} CSV rows, check and apply: p95 ≤ {} s | {} | {} |\n",
+        TARGET_MS / 1e3,
         fmt_ms(whole.p95),
         if whole.p95 <= TARGET_MS {
             "pass"
