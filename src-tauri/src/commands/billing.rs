@@ -1,20 +1,11 @@
 //! Purchases and partial cancellations, each confirmed in a native dialog; the billing page.
 
-use licensedesk_core::money::format_cents;
 use licensedesk_core::{BillingEvent, BillingSummary, CostPreview, SeatChange};
 use tauri::{AppHandle, State};
 
 use super::CommandResult;
 use crate::dialogs;
 use crate::state::AppState;
-
-fn licenses(n: i64) -> &'static str {
-    if n == 1 {
-        "license"
-    } else {
-        "licenses"
-    }
-}
 
 #[tauri::command]
 pub async fn purchase_preview(
@@ -39,16 +30,12 @@ pub async fn purchase_licenses(
     let p = state
         .with_org(move |org| org.purchase_preview(actor, &check))
         .await?;
-    let message = format!(
-        "Buy {} {} {} at {}/month each?\n\nYour monthly total goes from {} to {} from today.",
-        p.quantity,
-        p.product_name,
-        licenses(p.quantity),
-        format_cents(p.unit_price_cents),
-        format_cents(p.current_total_cents),
-        format_cents(p.new_total_cents),
-    );
-    if !dialogs::confirm(&app, "Purchase licenses?", &message, "Purchase") {
+    if !dialogs::confirm(
+        &app,
+        "Purchase licenses?",
+        &p.purchase_question(),
+        "Purchase",
+    ) {
         return Ok(None);
     }
     state
@@ -79,22 +66,10 @@ pub async fn request_cancellation(
     let p = state
         .with_org(move |org| org.cancellation_preview(actor, &check))
         .await?;
-    let message = format!(
-        "Cancel {} unassigned {} {}?\n\nFrom now on {} cannot be assigned. {} billed until {}; from then your monthly total goes from {} to {} (saving {}/month). You can withdraw the request until then.",
-        p.quantity,
-        p.product_name,
-        licenses(p.quantity),
-        if p.quantity == 1 { "it" } else { "they" },
-        if p.quantity == 1 { "It stays" } else { "They stay" },
-        p.effective_on,
-        format_cents(p.current_total_cents),
-        format_cents(p.new_total_cents),
-        format_cents(p.current_total_cents - p.new_total_cents),
-    );
     if !dialogs::confirm(
         &app,
         "Request cancellation?",
-        &message,
+        &p.cancellation_question(),
         "Request cancellation",
     ) {
         return Ok(None);

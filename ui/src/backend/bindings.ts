@@ -105,7 +105,11 @@ export type CostPreview = { product_name: string, quantity: number, unit_price_c
 /**
  * When the new total applies: today for a purchase, the effective date for a cancellation.
  */
-effective_on: string, };
+effective_on: string, 
+/**
+ * The organization's currency (ISO 4217), in which every amount above is.
+ */
+currency: string, };
 
 export type CancellationStatus = "pending" | "withdrawn" | "effective";
 
