@@ -77,8 +77,8 @@ impl OpenFailure {
         let advice = match kind {
             FailureKind::Damaged if backups.is_empty() => format!(
                 "This file is not a LicenseDesk organization, or it is damaged. {unchanged} No \
-                 backups of it were found in {}. If you keep a copy elsewhere, open it with Open \
-                 another file…, or create a new organization.",
+                 backups of it were found in {}. If you keep a copy elsewhere, open that copy, or \
+                 create a new organization.",
                 backup::dir_for(path).display()
             ),
             FailureKind::Damaged => format!(

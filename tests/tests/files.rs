@@ -65,6 +65,15 @@ async fn new_and_open_switch_the_window_between_organization_files() {
     app.wait_window_title("Maple Street Dental — LicenseDesk (maple.sqlite)")
         .await;
 
+    // File > Export users…, by keyboard: F10 opens File, Up goes to Quit, then Export users.
+    let csv = dir.path().join("maple-users.csv");
+    for key in ["F10", "Up", "Up", "Return"] {
+        app.main_window_key(key).await;
+    }
+    app.answer_save_dialog("Export users", &csv).await;
+    app.wait_for_message("status", "40 users exported to").await;
+    assert!(std::fs::read_to_string(&csv).unwrap().lines().count() > 40);
+
     // Ctrl+N: a new, empty file and the first-run choice; Dana's session is over.
     app.main_window_key("ctrl+n").await;
     app.answer_save_dialog("New organization", &acme).await;
