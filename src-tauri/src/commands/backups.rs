@@ -53,7 +53,8 @@ pub async fn restore_backup(
         .with_org(move |org| org.restore_backup(actor, &file_name))
         .await?;
     if !receipt.still_signed_in {
-        state.set_actor(None);
+        state.sign_out();
     }
+    super::files::refresh_title(&app, &state).await;
     Ok(Some(receipt))
 }

@@ -1,7 +1,7 @@
 //! Signing in, finding users and assigning licenses.
 
 use licensedesk_core::{
-    Actor, AssignLicense, ProductInventory, SessionInfo, UserDetail, UserPage, UserQuery,
+    AssignLicense, ProductInventory, SessionInfo, UserDetail, UserPage, UserQuery,
 };
 use tauri::State;
 
@@ -14,18 +14,14 @@ pub async fn sign_in(
     login: String,
     password: String,
 ) -> CommandResult<SessionInfo> {
-    let session = state
-        .with_org(move |org| org.sign_in(&login, &password))
-        .await?;
-    state.set_actor(Some(Actor {
-        account_id: session.account_id,
-    }));
-    Ok(session)
+    state
+        .sign_in_with(move |org| org.sign_in(&login, &password))
+        .await
 }
 
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>) -> CommandResult<()> {
-    state.set_actor(None);
+    state.sign_out();
     Ok(())
 }
 
