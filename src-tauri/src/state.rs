@@ -45,6 +45,23 @@ impl OpenFile {
     }
 }
 
+/// A signed-in account and the file it is signed in to.
+pub struct Session {
+    file: Arc<OpenFile>,
+    pub actor: Actor,
+}
+
+impl Session {
+    /// Runs a core operation on the session's own organization, on the blocking pool.
+    pub async fn with_org<T, F>(&self, f: F) -> Result<T, ErrorPayload>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Org) -> licensedesk_core::Result<T> + Send + 'static,
+    {
+        AppState::run(&self.file, f).await
+    }
+}
+
 pub struct AppState {
     file: RwLock<Arc<OpenFile>>,
     /// Told whether someone is signed in after every change (the menu's Export users).
@@ -97,11 +114,20 @@ impl AppState {
     }
 
     pub fn actor(&self) -> Result<Actor, ErrorPayload> {
-        self.current()
+        Ok(self.session()?.actor)
+    }
+
+    /// Who is signed in, bound to the file they signed in to: a command acts through it, so
+    /// a File > Open that lands while the command runs cannot pair this account with the
+    /// newly opened organization.
+    pub fn session(&self) -> Result<Session, ErrorPayload> {
+        let file = self.current();
+        let actor = file
             .actor
             .lock()
             .expect("session lock")
-            .ok_or_else(|| Error::NotSignedIn.payload())
+            .ok_or_else(|| Error::NotSignedIn.payload())?;
+        Ok(Session { file, actor })
     }
 
     pub fn sign_out(&self) {
@@ -213,9 +239,14 @@ mod tests {
         .unwrap();
         assert_eq!(state.actor().unwrap().account_id, session.account_id);
         state.set_pending_import(Some((dir.join("users.csv"), b"x".to_vec())));
+        let running = state.session().unwrap();
 
         let second = dir.join("second.sqlite");
         state.switch_to(OpenFile::open(second.clone(), false));
+        // A command that started before the switch still acts on the first file only.
+        let acted_on =
+            tauri::async_runtime::block_on(running.with_org(|org| org.organization_name()));
+        assert_eq!(acted_on, Ok(Some("Maple Street Dental".to_string())));
         assert_eq!(state.path(), second);
         assert_eq!(state.actor().unwrap_err().code, "not_signed_in");
         assert!(state.pending_import().is_err());

@@ -12,8 +12,9 @@ pub async fn purchase_preview(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<CostPreview> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.purchase_preview(actor, &request))
         .await
 }
@@ -25,9 +26,10 @@ pub async fn purchase_licenses(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<Option<CostPreview>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let check = request.clone();
-    let p = state
+    let p = session
         .with_org(move |org| org.purchase_preview(actor, &check))
         .await?;
     if !dialogs::confirm(
@@ -38,7 +40,7 @@ pub async fn purchase_licenses(
     ) {
         return Ok(None);
     }
-    state
+    session
         .with_org(move |org| org.purchase_licenses(actor, &request).map(Some))
         .await
 }
@@ -48,8 +50,9 @@ pub async fn cancellation_preview(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<CostPreview> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.cancellation_preview(actor, &request))
         .await
 }
@@ -61,9 +64,10 @@ pub async fn request_cancellation(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<Option<CostPreview>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let check = request.clone();
-    let p = state
+    let p = session
         .with_org(move |org| org.cancellation_preview(actor, &check))
         .await?;
     if !dialogs::confirm(
@@ -74,7 +78,7 @@ pub async fn request_cancellation(
     ) {
         return Ok(None);
     }
-    state
+    session
         .with_org(move |org| org.request_cancellation(actor, &request).map(Some))
         .await
 }
@@ -84,22 +88,29 @@ pub async fn withdraw_cancellation(
     state: State<'_, AppState>,
     request_id: i64,
 ) -> CommandResult<()> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.withdraw_cancellation(actor, request_id))
         .await
 }
 
 #[tauri::command]
 pub async fn billing_summary(state: State<'_, AppState>) -> CommandResult<BillingSummary> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.billing_summary(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session
+        .with_org(move |org| org.billing_summary(actor))
+        .await
 }
 
 #[tauri::command]
 pub async fn billing_history(state: State<'_, AppState>) -> CommandResult<Vec<BillingEvent>> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.billing_history(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session
+        .with_org(move |org| org.billing_history(actor))
+        .await
 }
 
 /// Asks where to save the CSV; the path written, or None when cancelled.
@@ -109,7 +120,8 @@ pub async fn export_billing_history(
     state: State<'_, AppState>,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let Some(dest) = dialogs::save_path(
         &app,
         "Export billing history",
@@ -120,7 +132,7 @@ pub async fn export_billing_history(
         return Ok(None);
     };
     let shown = dest.display().to_string();
-    state
+    session
         .with_org(move |org| org.export_billing_history(actor, &dest))
         .await?;
     Ok(Some(shown))
