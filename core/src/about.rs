@@ -23,11 +23,15 @@ impl AppInfo {
     }
 }
 
-/// An application-menu item the UI acts on (the shell handles Quit and Edit itself).
+/// An application-menu item the UI acts on (the shell handles Quit and Edit itself). File > New
+/// and Open go through the UI too, so that every screen reloads from the new file.
 /// Serialized as the menu item's id, e.g. `"view_users"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum MenuCommand {
+    FileNew,
+    FileOpen,
+    FileExportUsers,
     ViewUsers,
     ViewLicenses,
     ViewBilling,
@@ -38,7 +42,10 @@ pub enum MenuCommand {
 }
 
 impl MenuCommand {
-    pub const ALL: [MenuCommand; 7] = [
+    pub const ALL: [MenuCommand; 10] = [
+        MenuCommand::FileNew,
+        MenuCommand::FileOpen,
+        MenuCommand::FileExportUsers,
         MenuCommand::ViewUsers,
         MenuCommand::ViewLicenses,
         MenuCommand::ViewBilling,
@@ -51,6 +58,9 @@ impl MenuCommand {
     /// The menu item's id: the same string the UI receives.
     pub fn id(self) -> &'static str {
         match self {
+            MenuCommand::FileNew => "file_new",
+            MenuCommand::FileOpen => "file_open",
+            MenuCommand::FileExportUsers => "file_export_users",
             MenuCommand::ViewUsers => "view_users",
             MenuCommand::ViewLicenses => "view_licenses",
             MenuCommand::ViewBilling => "view_billing",

@@ -107,7 +107,7 @@ pub fn dir_for(db_path: &Path) -> PathBuf {
         .join(format!("{stem}-backups"))
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+pub(crate) fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::Io {
         path: path.display().to_string(),
         cause: e.to_string(),
@@ -146,7 +146,7 @@ pub(crate) fn create(
     describe(dir, &name)?.ok_or_else(|| Error::Internal(format!("backup {name} vanished")))
 }
 
-fn copy_into_new_file(src: &Connection, dest: &Path) -> Result<()> {
+pub(crate) fn copy_into_new_file(src: &Connection, dest: &Path) -> Result<()> {
     let _ = std::fs::remove_file(dest);
     let mut out = Connection::open(dest)?;
     copy(src, &mut out)?;
@@ -177,7 +177,7 @@ fn copy(src: &Connection, dest: &mut Connection) -> Result<()> {
     ))
 }
 
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     #[cfg(unix)]
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
@@ -218,7 +218,7 @@ fn describe(dir: &Path, name: &str) -> Result<Option<BackupInfo>> {
     }))
 }
 
-fn open_read_only(path: &Path) -> Result<Connection> {
+pub(crate) fn open_read_only(path: &Path) -> Result<Connection> {
     Ok(Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -284,7 +284,7 @@ fn newest_at(dir: &Path) -> Result<Option<DateTime<Utc>>> {
 
 /// Checks that a backup can be restored: it opens, passes `integrity_check`, is a LicenseDesk
 /// organization, and is not from a newer LicenseDesk. Returns its schema version.
-fn verify(path: &Path, file_name: &str) -> Result<i64> {
+pub(crate) fn verify(path: &Path, file_name: &str) -> Result<i64> {
     let unusable = |reason: String| Error::BackupUnusable {
         file: file_name.to_owned(),
         reason,
@@ -525,6 +525,22 @@ mod tests {
         ] {
             assert_eq!(parse_name(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn opening_as_is_backs_up_an_organization_but_not_an_empty_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(start());
+        let path = tmp.path().join("org.sqlite");
+        let dir = tmp.path().join("org-backups");
+        let mut org = Org::open_as_is(&path, Arc::new(clock.clone())).unwrap();
+        assert!(list(&dir).unwrap().is_empty());
+        org.create_demo().unwrap();
+        drop(org);
+        drop(Org::open_as_is(&path, Arc::new(clock.clone())).unwrap());
+        let backups = list(&dir).unwrap();
+        assert_eq!(backups.len(), 1);
+        assert_eq!(backups[0].reason, BackupReason::Daily);
     }
 
     #[test]

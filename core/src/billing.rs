@@ -39,6 +39,52 @@ pub struct CostPreview {
     pub new_total_cents: i64,
     /// When the new total applies: today for a purchase, the effective date for a cancellation.
     pub effective_on: String,
+    /// The organization's currency (ISO 4217), in which every amount above is.
+    pub currency: String,
+}
+
+impl CostPreview {
+    fn money(&self, cents: i64) -> String {
+        crate::money::format_money(cents, &self.currency)
+    }
+
+    fn noun(&self) -> &'static str {
+        if self.quantity == 1 {
+            "license"
+        } else {
+            "licenses"
+        }
+    }
+
+    /// The question the native confirmation of a purchase asks.
+    pub fn purchase_question(&self) -> String {
+        format!(
+            "Buy {} {} {} at {}/month each?\n\nYour monthly total goes from {} to {} from today.",
+            self.quantity,
+            self.product_name,
+            self.noun(),
+            self.money(self.unit_price_cents),
+            self.money(self.current_total_cents),
+            self.money(self.new_total_cents),
+        )
+    }
+
+    /// The question the native confirmation of a cancellation request asks.
+    pub fn cancellation_question(&self) -> String {
+        let one = self.quantity == 1;
+        format!(
+            "Cancel {} unassigned {} {}?\n\nFrom now on {} cannot be assigned. {} billed until {}; from then your monthly total goes from {} to {} (saving {}/month). You can withdraw the request until then.",
+            self.quantity,
+            self.product_name,
+            self.noun(),
+            if one { "it" } else { "they" },
+            if one { "It stays" } else { "They stay" },
+            self.effective_on,
+            self.money(self.current_total_cents),
+            self.money(self.new_total_cents),
+            self.money(self.current_total_cents - self.new_total_cents),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -244,30 +290,19 @@ impl Org {
 
     pub fn purchase_preview(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
         self.settle_due_cancellations()?;
-        let today = self.today().to_string();
+        let today = self.today();
         self.read(actor, Permission::BillingView, |conn| {
-            let quantity = parse_quantity(&req.quantity)?;
-            let (name, price) = product(conn, req.product_id)?;
-            let current = monthly_total(conn)?;
-            Ok(CostPreview {
-                product_name: name,
-                quantity,
-                unit_price_cents: price,
-                current_total_cents: current,
-                new_total_cents: current + quantity * price,
-                effective_on: today,
-            })
+            purchase_plan(conn, today, req)
         })
     }
 
     /// Adds seats, in one transaction with the order and its audit entry.
     pub fn purchase_licenses(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
         self.settle_due_cancellations()?;
-        let today = self.today().to_string();
+        let today = self.today();
         self.change(actor, Permission::BillingManage, "billing.purchase", |tx, ctx| {
-            let quantity = parse_quantity(&req.quantity)?;
-            let (name, price) = product(tx, req.product_id)?;
-            let current = monthly_total(tx)?;
+            let plan = purchase_plan(tx, today, req)?;
+            let (quantity, price) = (plan.quantity, plan.unit_price_cents);
             tx.execute(
                 "INSERT INTO orders (product_id, quantity, unit_price_cents, ordered_at, account_id)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -282,18 +317,11 @@ impl Org {
             }
             let mut entry = AuditEntry::new("billing.purchase");
             entry.after = Some(json!({
-                "order_id": order_id, "product": name, "quantity": quantity,
-                "monthly_total_cents": current + quantity * price,
+                "order_id": order_id, "product": plan.product_name, "quantity": quantity,
+                "monthly_total_cents": plan.new_total_cents,
             }));
             ctx.audit(tx, &entry)?;
-            Ok(CostPreview {
-                product_name: name,
-                quantity,
-                unit_price_cents: price,
-                current_total_cents: current,
-                new_total_cents: current + quantity * price,
-                effective_on: today,
-            })
+            Ok(plan)
         })
     }
 
@@ -490,6 +518,23 @@ fn cancellation_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> R
         current_total_cents: current,
         new_total_cents: current - quantity * price,
         effective_on: cancellation_effective_on(today, t.notice_days, t.billing_day).to_string(),
+        currency: crate::settings::currency(conn)?,
+    })
+}
+
+/// What buying `req.quantity` seats costs, from today.
+fn purchase_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> Result<CostPreview> {
+    let quantity = parse_quantity(&req.quantity)?;
+    let (name, price) = product(conn, req.product_id)?;
+    let current = monthly_total(conn)?;
+    Ok(CostPreview {
+        product_name: name,
+        quantity,
+        unit_price_cents: price,
+        current_total_cents: current,
+        new_total_cents: current + quantity * price,
+        effective_on: today.to_string(),
+        currency: crate::settings::currency(conn)?,
     })
 }
 
@@ -712,6 +757,42 @@ mod tests {
         let history = org.billing_history(billing).unwrap();
         assert!(
             matches!(&history[0], BillingEvent::Order { quantity: 2, by: Some(b), .. } if b == "Lee Chen")
+        );
+    }
+
+    #[test]
+    fn confirmations_state_the_amounts_in_the_organizations_currency() {
+        let (_dir, mut org, _clock) = org_at("2026-11-27");
+        let billing = sign_in(&mut org, "lee.chen");
+        let req = change(&org, "Meetings Plus", "1");
+        let usd = org.purchase_preview(billing, &req).unwrap();
+        assert!(
+            usd.purchase_question()
+                .starts_with("Buy 1 Meetings Plus license at $12.00/month each?"),
+            "{}",
+            usd.purchase_question()
+        );
+        crate::settings::set(&org.conn, "currency", "EUR").unwrap();
+        let eur = org
+            .purchase_preview(billing, &change(&org, "Meetings Plus", "3"))
+            .unwrap();
+        assert_eq!(eur.currency, "EUR");
+        let question = eur.purchase_question();
+        assert!(
+            question.starts_with("Buy 3 Meetings Plus licenses at €12.00/month each?"),
+            "{question}"
+        );
+        assert!(!question.contains('$'), "{question}");
+        let cancel = org.cancellation_preview(billing, &req).unwrap();
+        let question = cancel.cancellation_question();
+        assert!(
+            question.starts_with("Cancel 1 unassigned Meetings Plus license?"),
+            "{question}"
+        );
+        assert!(question.contains("(saving €12.00/month)"), "{question}");
+        assert!(
+            question.contains("It stays billed until 2027-01-01"),
+            "{question}"
         );
     }
 

@@ -30,8 +30,27 @@ pub fn schema_version() -> i64 {
 /// if that backup fails, the file is not migrated.
 pub fn open(path: &Path) -> Result<Connection> {
     let mut conn = Connection::open(path)?;
-    configure(&conn)?;
+    // Another window or process may hold the write lock for a moment: wait, don't fail.
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // Read-only checks first: a file that is refused is left exactly as it was (switching it
+    // to WAL would already rewrite its header).
+    // SQLite quietly opens a file it may not write read-only; every change would then fail.
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Err(Error::ReadOnlyFile {
+            path: path.display().to_string(),
+        });
+    }
     let found = user_version(&conn)?;
+    if found == 0 {
+        refuse_foreign_tables(&conn)?;
+    }
+    if found > schema_version() {
+        return Err(Error::DatabaseTooNew {
+            found,
+            supported: schema_version(),
+        });
+    }
+    configure(&conn)?;
     if found > 0 && found < schema_version() {
         crate::backup::before_migration(&conn, path)?;
     }
@@ -43,9 +62,23 @@ fn user_version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
 }
 
+/// A file without a LicenseDesk schema version must be empty: tables there belong to another
+/// program (a browser's places.sqlite chosen in File > Open), and migrating would write into it.
+fn refuse_foreign_tables(conn: &Connection) -> Result<()> {
+    let mut stmt =
+        conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name LIMIT 4")?;
+    let tables: Vec<String> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if tables.is_empty() {
+        return Ok(());
+    }
+    Err(Error::NotAnOrganization {
+        tables: format!("tables {}", tables.join(", ")),
+    })
+}
+
 fn configure(conn: &Connection) -> Result<()> {
-    // Another window or process may hold the write lock for a moment: wait, don't fail.
-    conn.busy_timeout(Duration::from_secs(5))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // Durable commits: an assignment that was confirmed survives a power cut.
@@ -131,89 +164,5 @@ mod tests {
         let path = dir.path().join("org.sqlite");
         drop(open(&path).unwrap());
         drop(open(&path).unwrap());
-    }
-}
-
-/// Why an organization file could not be opened, and what the admin can do about it.
-#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
-pub struct OpenFailure {
-    pub path: String,
-    pub error: crate::ErrorPayload,
-    pub advice: String,
-}
-
-impl OpenFailure {
-    pub fn new(path: &Path, error: &Error) -> Self {
-        let start = "start LicenseDesk with: licensedesk --db /path/to/other.sqlite";
-        let other = format!("To work with another organization, {start}.");
-        let advice = match error {
-            Error::DatabaseTooNew { .. } => format!(
-                "Open this file with the newer version of LicenseDesk. LicenseDesk did not change it. {other}"
-            ),
-            Error::Database(e) if e.to_string().contains("not a database") => format!(
-                "This file is not a LicenseDesk organization, or it is damaged. LicenseDesk did not change it. Restore a backup copy of the file, or, to work with another organization, {start}."
-            ),
-            Error::Database(e) if e.to_string().contains("readonly") || e.to_string().contains("read-only") => format!(
-                "The file or its folder cannot be written to. Check its permissions (LicenseDesk needs to write beside it). {other}"
-            ),
-            Error::Database(e) if e.to_string().contains("locked") || e.to_string().contains("busy") => format!(
-                "Another program is holding this file. Close the other LicenseDesk window or program, then start LicenseDesk again. {other}"
-            ),
-            _ => format!("LicenseDesk did not change the file. {other}"),
-        };
-        Self {
-            path: path.display().to_string(),
-            error: error.payload(),
-            advice,
-        }
-    }
-}
-
-#[cfg(test)]
-mod damaged_file_tests {
-    use super::*;
-
-    #[test]
-    fn a_file_that_is_not_a_database_is_refused_and_left_byte_for_byte() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("notes.sqlite");
-        let text = b"These are meeting notes, not an organization. ".repeat(200);
-        std::fs::write(&path, &text).unwrap();
-        let err = crate::Org::open_with_system_clock(&path).err().unwrap();
-        let failure = OpenFailure::new(&path, &err);
-        assert!(
-            failure.advice.contains("not a LicenseDesk organization"),
-            "{}",
-            failure.advice
-        );
-        assert_eq!(std::fs::read(&path).unwrap(), text);
-    }
-
-    #[test]
-    fn a_truncated_database_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("org.sqlite");
-        drop(crate::Org::open_with_system_clock(&path).unwrap());
-        let bytes = std::fs::read(&path).unwrap();
-        let cut = dir.path().join("cut.sqlite");
-        std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
-        let before = std::fs::read(&cut).unwrap();
-        assert!(crate::Org::open_with_system_clock(&cut).is_err());
-        assert_eq!(std::fs::read(&cut).unwrap(), before);
-    }
-
-    #[test]
-    fn a_newer_file_gets_advice_to_use_the_newer_version() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("org.sqlite");
-        drop(open(&path).unwrap());
-        Connection::open(&path)
-            .unwrap()
-            .pragma_update(None, "user_version", schema_version() + 5)
-            .unwrap();
-        let err = crate::Org::open_with_system_clock(&path).err().unwrap();
-        assert!(OpenFailure::new(&path, &err)
-            .advice
-            .contains("newer version"));
     }
 }

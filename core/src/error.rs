@@ -69,6 +69,14 @@ pub enum Error {
     #[error("This database was written by a newer version of LicenseDesk (schema {found}; this version knows up to {supported}). Open it with the newer version, or open another file.")]
     DatabaseTooNew { found: i64, supported: i64 },
 
+    #[error("This file is a database of another program ({tables}), not a LicenseDesk organization. LicenseDesk did not change it.")]
+    NotAnOrganization { tables: String },
+
+    #[error(
+        "LicenseDesk cannot write to {path}: the file is read-only. LicenseDesk did not change it."
+    )]
+    ReadOnlyFile { path: String },
+
     #[error("The backup {file} cannot be restored: {reason}. Nothing was changed; choose another backup.")]
     BackupUnusable { file: String, reason: String },
 
@@ -107,6 +115,8 @@ impl Error {
             Error::SignInThrottled { .. } => "sign_in_throttled",
             Error::NotSignedIn => "not_signed_in",
             Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::NotAnOrganization { .. } => "not_an_organization",
+            Error::ReadOnlyFile { .. } => "read_only_file",
             Error::BackupUnusable { .. } => "backup_unusable",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",

@@ -10,12 +10,7 @@ pub const CURRENCIES: [(&str, &str); 6] = [
     ("CHF", "CHF "),
 ];
 
-/// "$1,308.00", "-$32.00" in US dollars.
-pub fn format_cents(cents: i64) -> String {
-    format_money(cents, "USD")
-}
-
-/// "€1,308.00": the amount in the organization's currency.
+/// "$1,308.00", "-€32.05": the amount in the organization's currency.
 pub fn format_money(cents: i64, currency: &str) -> String {
     let symbol = CURRENCIES
         .iter()
@@ -36,7 +31,11 @@ pub fn format_money(cents: i64, currency: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::format_cents;
+    use super::format_money;
+
+    fn format_cents(cents: i64) -> String {
+        format_money(cents, "USD")
+    }
 
     #[test]
     fn formats_dollars_with_separators_and_sign() {
@@ -45,7 +44,7 @@ mod tests {
         assert_eq!(format_cents(130_800), "$1,308.00");
         assert_eq!(format_cents(-3205), "-$32.05");
         assert_eq!(format_cents(123_456_789), "$1,234,567.89");
-        assert_eq!(super::format_money(-3205, "EUR"), "-€32.05");
-        assert_eq!(super::format_money(100, "CHF"), "CHF 1.00");
+        assert_eq!(format_money(-3205, "EUR"), "-€32.05");
+        assert_eq!(format_money(100, "CHF"), "CHF 1.00");
     }
 }

@@ -43,11 +43,14 @@ impl Org {
     }
 
     /// Opens the file as it is: an empty file stays empty, for the first-run choice between
-    /// the demo and the admin's own organization.
+    /// the demo and the admin's own organization. An organization gets its daily backup.
     pub fn open_as_is(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
         let mut org = Self::open_without_demo(path, clock)?;
         org.purge_expired_archives()?;
         org.settle_due_cancellations()?;
+        if !org.is_unset()? {
+            org.daily_backup_if_due();
+        }
         Ok(org)
     }
 

@@ -84,6 +84,14 @@ impl Org {
         Ok(accounts == 0)
     }
 
+    /// The organization's name, None while the file holds none (for the window title).
+    pub fn organization_name(&self) -> Result<Option<String>> {
+        if self.is_unset()? {
+            return Ok(None);
+        }
+        crate::settings::organization_name(&self.conn).map(Some)
+    }
+
     /// Fills an empty file with the demo organization and signs its Super Admin in.
     pub fn create_demo(&mut self) -> Result<SessionInfo> {
         if !self.is_unset()? {

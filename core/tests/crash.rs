@@ -1,6 +1,6 @@
 //! Crash safety: a worker process changes an organization file without pause and is killed
 //! with SIGKILL at random moments, 50 times. After each kill the file passes SQLite's
-//! integrity check and every operation is found whole or not at all.
+//! integrity check and every operation, bulk ones included, is found whole or not at all.
 
 use std::path::Path;
 use std::process::Command;
@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use licensedesk_core::billing::SeatChange;
 use licensedesk_core::{
-    Actor, AssignLicense, LicenseFilter, Org, RemoveLicense, UserQuery, UserStatus,
+    Actor, AssignLicense, BulkAction, BulkRequest, LicenseFilter, Org, RemoveLicense, UserQuery,
+    UserStatus,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -23,7 +24,8 @@ fn admin(org: &mut Org) -> Actor {
     }
 }
 
-/// Runs operations (bulk purchases among them) until it is killed.
+/// Runs operations (bulk purchases, bulk assignments and bulk removals among them) until it
+/// is killed.
 fn work(path: &Path) -> ! {
     let mut org = Org::open_with_system_clock(path).unwrap();
     let actor = admin(&mut org);
@@ -44,7 +46,7 @@ fn work(path: &Path) -> ! {
             limit: 500,
         };
         // Refusals (no seat left, nothing to cancel) are part of the mix.
-        let _ = match rng.random_range(0..4) {
+        let _ = match rng.random_range(0..6) {
             0 => org
                 .purchase_licenses(
                     actor,
@@ -92,6 +94,24 @@ fn work(path: &Path) -> ! {
                     None => Ok(()),
                 }
             }
+            // Bulk: up to 40 users at once, all of them or none.
+            3 | 4 => {
+                let (filter, action) = if rng.random_bool(0.5) {
+                    (LicenseFilter::Unlicensed, BulkAction::Assign { product_id })
+                } else {
+                    (LicenseFilter::Any, BulkAction::Remove)
+                };
+                let users = org.search_users(actor, &query(filter)).unwrap().users;
+                let take = rng.random_range(1..=40);
+                let user_ids = users
+                    .iter()
+                    .filter(|u| action != BulkAction::Remove || u.license.is_some())
+                    .take(take)
+                    .map(|u| u.id)
+                    .collect();
+                org.bulk_apply(actor, &BulkRequest { user_ids, action })
+                    .map(drop)
+            }
             _ => org
                 .request_cancellation(
                     actor,
@@ -138,6 +158,14 @@ fn check(path: &Path, round: usize) {
         ("a removal without its safety archive, or the reverse",
          "SELECT (SELECT count(*) FROM audit_log WHERE action = 'license.remove' AND outcome = 'ok')
                - (SELECT count(*) FROM safety_archives)"),
+        ("a bulk step whose per-user entries are not all right before it (a half-done bulk)",
+         "SELECT count(*) FROM audit_log b WHERE b.action = 'license.bulk' AND b.outcome = 'ok'
+             AND json_extract(b.after_json, '$.applied') <> (
+                 SELECT count(*) FROM audit_log a
+                 WHERE a.id < b.id AND a.id >= b.id - json_extract(b.after_json, '$.applied')
+                   AND a.outcome = 'ok'
+                   AND a.action = CASE json_extract(b.after_json, '$.action.kind')
+                                  WHEN 'assign' THEN 'license.assign' ELSE 'license.remove' END)"),
         ("a dangling reference", "SELECT count(*) FROM pragma_foreign_key_check"),
     ] {
         assert_eq!(count(&conn, sql), 0, "round {round}: {what}");
@@ -178,13 +206,17 @@ fn killed_at_random_moments_the_file_stays_whole() {
     }
     let conn = Connection::open(&path).unwrap();
     let purchases = count(&conn, "SELECT count(*) FROM orders") - 5;
+    let bulk = count(
+        &conn,
+        "SELECT count(*) FROM audit_log WHERE action = 'license.bulk' AND outcome = 'ok'",
+    );
     let removals = count(
         &conn,
         "SELECT count(*) FROM audit_log WHERE action = 'license.remove' AND outcome = 'ok'",
     );
-    eprintln!("crash test: 50 kills survived; {purchases} purchases and {removals} removals were committed in between");
+    eprintln!("crash test: 50 kills survived; {purchases} purchases, {removals} removals and {bulk} bulk steps were committed in between");
     assert!(
-        purchases > 0 && removals > 0,
+        purchases > 0 && removals > 0 && bulk > 0,
         "the worker must have got work done between kills"
     );
 }

@@ -38,7 +38,15 @@ pub fn run() {
         )
         .setup(|app| {
             let path = db_path::resolve(app.handle())?;
-            app.manage(state::AppState::open(path, db_path::demo_if_empty()));
+            let state = state::AppState::new(state::OpenFile::open(path, db_path::demo_if_empty()));
+            let handle = app.handle().clone();
+            state.on_session_change(move |signed_in| menu::set_signed_in(&handle, signed_in));
+            app.manage(state);
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                let state = handle.state::<state::AppState>();
+                commands::files::refresh_title(&handle, &state).await;
+            });
             Ok(())
         })
         .menu(menu::build)
@@ -108,6 +116,10 @@ pub fn run() {
             commands::organization::organization_unset,
             commands::organization::create_demo_organization,
             commands::organization::setup_organization,
+            commands::files::new_organization_file,
+            commands::files::open_organization_file,
+            commands::files::reopen_organization_file,
+            commands::files::restore_damaged_file,
             commands::app::app_info,
             commands::backups::backups,
             commands::backups::back_up_now,

@@ -2,17 +2,19 @@
 //! item is sent to the UI as a `menu` event carrying a `MenuCommand`, which the UI's
 //! backend module listens to.
 //!
-//! File has only Quit: New, Open and Export users belong to organization files and CSV
-//! export (issue #10), which are not built yet, and a menu offers nothing that does nothing.
-//! Undo and Redo are left out of Edit: on Linux they can only be shown disabled.
+//! Undo and Redo are the predefined items; on Linux they are always shown disabled (muda
+//! implements them on macOS and Windows only).
 
 use licensedesk_core::MenuCommand;
-use tauri::menu::{Menu, MenuBuilder, MenuEvent, MenuItem, MenuItemBuilder, SubmenuBuilder};
+use tauri::menu::{
+    Menu, MenuBuilder, MenuEvent, MenuItem, MenuItemBuilder, MenuItemKind, SubmenuBuilder,
+};
 use tauri::{AppHandle, Emitter, Runtime};
 
 /// The event the UI receives for a menu command.
 pub const EVENT: &str = "menu";
 const QUIT: &str = "quit";
+const FILE: &str = "file";
 
 fn item<R: Runtime>(
     app: &AppHandle<R>,
@@ -29,8 +31,23 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let quit = MenuItemBuilder::with_id(QUIT, "&Quit")
         .accelerator("CmdOrCtrl+Q")
         .build(app)?;
-    let file = SubmenuBuilder::new(app, "&File").item(&quit).build()?;
+    let file = SubmenuBuilder::with_id(app, FILE, "&File")
+        .item(&item(app, MenuCommand::FileNew, "&New…", "CmdOrCtrl+N")?)
+        .item(&item(app, MenuCommand::FileOpen, "&Open…", "CmdOrCtrl+O")?)
+        .separator()
+        // Enabled while someone is signed in (see `set_signed_in`).
+        .item(
+            &MenuItemBuilder::with_id(MenuCommand::FileExportUsers.id(), "&Export users…")
+                .enabled(false)
+                .build(app)?,
+        )
+        .separator()
+        .item(&quit)
+        .build()?;
     let edit = SubmenuBuilder::new(app, "&Edit")
+        .undo()
+        .redo()
+        .separator()
         .cut()
         .copy()
         .paste()
@@ -80,6 +97,22 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     MenuBuilder::new(app)
         .items(&[&file, &edit, &view, &help])
         .build()
+}
+
+/// File > Export users works only for a signed-in account (core still checks its permission).
+pub fn set_signed_in<R: Runtime>(app: &AppHandle<R>, signed_in: bool) {
+    let export = app
+        .menu()
+        .and_then(|menu| menu.get(FILE))
+        .and_then(|file| match file {
+            MenuItemKind::Submenu(file) => file.get(MenuCommand::FileExportUsers.id()),
+            _ => None,
+        });
+    if let Some(MenuItemKind::MenuItem(export)) = export {
+        if let Err(e) = export.set_enabled(signed_in) {
+            eprintln!("licensedesk: menu: {e}");
+        }
+    }
 }
 
 pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {

@@ -1,27 +1,28 @@
-//! What the shell keeps between commands: the open organization and who is signed in.
+//! What the shell keeps between commands: the open organization file and who is signed in.
+//! File > New and File > Open replace the open file whole, session and pending import included.
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use licensedesk_core::clock::SystemClock;
-use licensedesk_core::{Actor, Error, ErrorPayload, OpenFailure, Org};
+use licensedesk_core::{Actor, Error, ErrorPayload, OpenFailure, Org, SessionInfo};
 
 use crate::progress::CancelFlag;
 
-pub struct AppState {
+/// One organization file as this window has it open.
+pub struct OpenFile {
+    path: PathBuf,
     /// The organization, or why it could not be opened (shown on a screen of its own, never
     /// a crash; the file is left as it was).
     org: Result<Arc<Mutex<Org>>, OpenFailure>,
-    path: PathBuf,
     actor: Mutex<Option<Actor>>,
     /// The CSV chosen for import and its bytes as last checked: apply imports exactly those.
     pending_import: Mutex<Option<(PathBuf, Vec<u8>)>>,
-    /// Set by the window's Cancel while long work runs.
-    cancel: CancelFlag,
 }
 
-impl AppState {
+impl OpenFile {
     /// Opens the file; an empty one stays empty for the first-run choice, unless `demo_if_empty`.
+    /// Blocking (migrations, the daily backup): call it on the blocking pool once running.
     pub fn open(path: PathBuf, demo_if_empty: bool) -> Self {
         let clock = Arc::new(SystemClock);
         let opened = if demo_if_empty {
@@ -34,32 +35,125 @@ impl AppState {
             OpenFailure::new(&path, &e)
         });
         Self {
-            org,
             path,
+            org,
             actor: Mutex::new(None),
             pending_import: Mutex::new(None),
+        }
+    }
+
+    pub fn failure(&self) -> Option<OpenFailure> {
+        self.org.as_ref().err().cloned()
+    }
+}
+
+/// A signed-in account and the file it is signed in to.
+pub struct Session {
+    file: Arc<OpenFile>,
+    pub actor: Actor,
+}
+
+impl Session {
+    /// Runs a core operation on the session's own organization, on the blocking pool.
+    pub async fn with_org<T, F>(&self, f: F) -> Result<T, ErrorPayload>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Org) -> licensedesk_core::Result<T> + Send + 'static,
+    {
+        AppState::run(&self.file, f).await
+    }
+}
+
+pub struct AppState {
+    file: RwLock<Arc<OpenFile>>,
+    /// Told whether someone is signed in after every change (the menu's Export users).
+    on_session: OnceLock<Box<dyn Fn(bool) + Send + Sync>>,
+    /// Set by the window's Cancel while long work runs.
+    cancel: CancelFlag,
+}
+
+impl AppState {
+    pub fn new(file: OpenFile) -> Self {
+        Self {
+            file: RwLock::new(Arc::new(file)),
+            on_session: OnceLock::new(),
             cancel: CancelFlag::default(),
         }
     }
 
+    fn current(&self) -> Arc<OpenFile> {
+        self.file
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Closes the open file and puts `file` in its place: whoever was signed in is signed
+    /// out, and an import checked against the old organization is forgotten with it.
+    pub fn switch_to(&self, file: OpenFile) {
+        *self
+            .file
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(file);
+        self.session_changed();
+    }
+
+    pub fn on_session_change(&self, f: impl Fn(bool) + Send + Sync + 'static) {
+        let _ = self.on_session.set(Box::new(f));
+        self.session_changed();
+    }
+
+    fn session_changed(&self) {
+        if let Some(f) = self.on_session.get() {
+            f(self.actor().is_ok());
+        }
+    }
+
     /// The organization file this window works on.
-    pub fn path(&self) -> &std::path::Path {
-        &self.path
+    pub fn path(&self) -> PathBuf {
+        self.current().path.clone()
     }
 
     pub fn open_failure(&self) -> Option<OpenFailure> {
-        self.org.as_ref().err().cloned()
+        self.current().failure()
     }
 
     pub fn actor(&self) -> Result<Actor, ErrorPayload> {
-        self.actor
-            .lock()
-            .expect("session lock")
-            .ok_or_else(|| Error::NotSignedIn.payload())
+        Ok(self.session()?.actor)
     }
 
-    pub fn set_actor(&self, actor: Option<Actor>) {
-        *self.actor.lock().expect("session lock") = actor;
+    /// Who is signed in, bound to the file they signed in to: a command acts through it, so
+    /// a File > Open that lands while the command runs cannot pair this account with the
+    /// newly opened organization.
+    pub fn session(&self) -> Result<Session, ErrorPayload> {
+        let file = self.current();
+        let actor = file
+            .actor
+            .lock()
+            .expect("session lock")
+            .ok_or_else(|| Error::NotSignedIn.payload())?;
+        Ok(Session { file, actor })
+    }
+
+    pub fn sign_out(&self) {
+        *self.current().actor.lock().expect("session lock") = None;
+        self.session_changed();
+    }
+
+    /// Runs a sign-in (or a first-run setup that signs in) and keeps its account as the
+    /// session of the file it ran on: if that file was closed meanwhile, nobody is signed in
+    /// to the one open now.
+    pub async fn sign_in_with<F>(&self, f: F) -> Result<SessionInfo, ErrorPayload>
+    where
+        F: FnOnce(&mut Org) -> licensedesk_core::Result<SessionInfo> + Send + 'static,
+    {
+        let file = self.current();
+        let session = Self::run(&file, f).await?;
+        *file.actor.lock().expect("session lock") = Some(Actor {
+            account_id: session.account_id,
+        });
+        self.session_changed();
+        Ok(session)
     }
 
     pub fn cancel_flag(&self) -> &CancelFlag {
@@ -67,11 +161,12 @@ impl AppState {
     }
 
     pub fn set_pending_import(&self, file: Option<(PathBuf, Vec<u8>)>) {
-        *self.pending_import.lock().expect("import lock") = file;
+        *self.current().pending_import.lock().expect("import lock") = file;
     }
 
     pub fn pending_import(&self) -> Result<(PathBuf, Vec<u8>), ErrorPayload> {
-        self.pending_import
+        self.current()
+            .pending_import
             .lock()
             .expect("import lock")
             .clone()
@@ -85,12 +180,91 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut Org) -> licensedesk_core::Result<T> + Send + 'static,
     {
-        let org = self.org.clone().map_err(|failure| failure.error)?;
+        Self::run(&self.current(), f).await
+    }
+
+    async fn run<T, F>(file: &OpenFile, f: F) -> Result<T, ErrorPayload>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Org) -> licensedesk_core::Result<T> + Send + 'static,
+    {
+        let org = file.org.clone().map_err(|failure| failure.error)?;
         tauri::async_runtime::spawn_blocking(move || {
             let mut org = org.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             f(&mut org).map_err(|e| e.payload())
         })
         .await
         .map_err(|e| Error::Internal(e.to_string()).payload())?
+    }
+
+    /// "Acme Dental — LicenseDesk (acme.sqlite)": which organization and which file.
+    pub async fn window_title(&self) -> String {
+        let name = self
+            .with_org(|org| org.organization_name())
+            .await
+            .ok()
+            .flatten();
+        title(&self.path(), name.as_deref())
+    }
+}
+
+fn title(path: &Path, organization: Option<&str>) -> String {
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    match organization {
+        Some(name) => format!("{name} — LicenseDesk ({file})"),
+        None => format!("LicenseDesk ({file})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_title_names_the_organization_and_the_file() {
+        let path = Path::new("/home/pat/Documents/acme.sqlite");
+        assert_eq!(
+            title(path, Some("Acme Dental")),
+            "Acme Dental — LicenseDesk (acme.sqlite)"
+        );
+        assert_eq!(title(path, None), "LicenseDesk (acme.sqlite)");
+    }
+
+    #[test]
+    fn a_switch_ends_the_session_and_forgets_the_pending_import() {
+        let dir = std::env::temp_dir().join(format!("licensedesk-switch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let first = dir.join("first.sqlite");
+        let state = AppState::new(OpenFile::open(first.clone(), true));
+        let signed_in = Arc::new(Mutex::new(Vec::new()));
+        let seen = signed_in.clone();
+        state.on_session_change(move |s| seen.lock().unwrap().push(s));
+        let session = tauri::async_runtime::block_on(
+            state.sign_in_with(|org| org.sign_in("dana.reyes", "super-demo")),
+        )
+        .unwrap();
+        assert_eq!(state.actor().unwrap().account_id, session.account_id);
+        state.set_pending_import(Some((dir.join("users.csv"), b"x".to_vec())));
+        let running = state.session().unwrap();
+
+        let second = dir.join("second.sqlite");
+        state.switch_to(OpenFile::open(second.clone(), false));
+        // A command that started before the switch still acts on the first file only.
+        let acted_on =
+            tauri::async_runtime::block_on(running.with_org(|org| org.organization_name()));
+        assert_eq!(acted_on, Ok(Some("Maple Street Dental".to_string())));
+        assert_eq!(state.path(), second);
+        assert_eq!(state.actor().unwrap_err().code, "not_signed_in");
+        assert!(state.pending_import().is_err());
+        assert_eq!(*signed_in.lock().unwrap(), [false, true, false]);
+        assert_eq!(
+            tauri::async_runtime::block_on(state.with_org(|org| org.is_unset())),
+            Ok(true)
+        );
+        drop(state);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -25,7 +25,7 @@ fn exact_title(title: &str) -> String {
 }
 
 impl App {
-    async fn xdotool(&self, args: &[&str]) -> Option<String> {
+    pub(crate) async fn xdotool(&self, args: &[&str]) -> Option<String> {
         let out = Command::new("xdotool")
             .args(args)
             .env("DISPLAY", self.display())

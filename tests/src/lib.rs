@@ -11,6 +11,7 @@ mod flows;
 mod keyboard;
 mod page;
 mod process;
+mod window;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};

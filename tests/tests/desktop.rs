@@ -3,42 +3,10 @@
 //! organization file and the schema, and the window opens again where and as large as it was.
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use licensedesk_e2e::{App, LICENSE_COLUMNS};
 use tokio::time::sleep;
-
-/// Sends `keys` (xdotool syntax, e.g. "ctrl+2") to the LicenseDesk window on `app`'s display.
-fn xdotool_key(app: &App, keys: &str) {
-    let found = Command::new("xdotool")
-        .args([
-            "search",
-            "--sync",
-            "--onlyvisible",
-            "--name",
-            "^LicenseDesk$",
-        ])
-        .env("DISPLAY", app.display())
-        .output()
-        .expect("xdotool");
-    let window = String::from_utf8_lossy(&found.stdout)
-        .lines()
-        .last()
-        .expect("the LicenseDesk window")
-        .to_string();
-    for args in [
-        vec!["windowfocus", "--sync", window.as_str()],
-        vec!["key", "--clearmodifiers", keys],
-    ] {
-        let ok = Command::new("xdotool")
-            .args(&args)
-            .env("DISPLAY", app.display())
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "xdotool {args:?} failed");
-    }
-}
 
 #[tokio::test]
 async fn menu_accelerators_and_about() {
@@ -49,29 +17,29 @@ async fn menu_accelerators_and_about() {
     app.find_by_role("searchbox", "Search users").await;
 
     // View > Licenses is Ctrl+2.
-    xdotool_key(&app, "ctrl+2");
+    app.main_window_key("ctrl+2").await;
     app.wait_for_table(&LICENSE_COLUMNS, |t| !t.rows.is_empty())
         .await;
 
     // Help > Keyboard shortcuts is F1; it lists the shortcuts and closes with Esc.
-    xdotool_key(&app, "F1");
+    app.main_window_key("F1").await;
     let dialog = app.find_by_role("dialog", "Keyboard shortcuts").await;
     let text = app.texts_in(&dialog, "row").await.join(" | ");
     for listed in ["Ctrl+F", "Ctrl+S", "Esc", "Ctrl+Page Down", "Ctrl+Page Up"] {
         assert!(text.contains(listed), "{listed} is not listed: {text}");
     }
-    xdotool_key(&app, "Escape");
+    app.main_window_key("Escape").await;
     app.wait_until_gone("dialog", "Keyboard shortcuts").await;
 
     // Help > About through the menu bar: F10 opens File; Left wraps round to Help, whose last
     // item is About.
-    xdotool_key(&app, "F10");
+    app.main_window_key("F10").await;
     sleep(Duration::from_millis(300)).await;
-    xdotool_key(&app, "Left");
+    app.main_window_key("Left").await;
     sleep(Duration::from_millis(300)).await;
-    xdotool_key(&app, "Up");
+    app.main_window_key("Up").await;
     sleep(Duration::from_millis(200)).await;
-    xdotool_key(&app, "Return");
+    app.main_window_key("Return").await;
     let about = app.find_by_role("dialog", "About LicenseDesk").await;
     app.wait_for_text(&db.display().to_string()).await;
     let text = app.texts_in(&about, "definition").await;
@@ -106,7 +74,7 @@ async fn window_opens_where_it_was_closed() {
     eprintln!("e2e: window placed at {placed:?}");
     // Quit as a person does (File > Quit, Ctrl+Q): the app saves where its window is.
     let saved = Path::new(config).join("com.licensedesk.app/.window-state.json");
-    xdotool_key(&app, "ctrl+q");
+    app.main_window_key("ctrl+q").await;
     for _ in 0..100 {
         if saved.is_file() {
             break;

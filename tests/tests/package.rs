@@ -1,7 +1,7 @@
 //! The .deb an administrator installs: unpacked into a fresh folder with `dpkg -x` (as
 //! `apt install` would lay it out), it has a desktop entry in the Office menu, the icon in
 //! every size, depends only on the WebKitGTK runtime, and its binary answers `--version` and
-//! `--help` without a window.
+//! `--help` without a window; `apt install ./licensedesk_*.deb`, simulated, resolves.
 //!
 //! The package comes from `LICENSEDESK_DEB` (set by `make test`, which bundles the debug
 //! build; `make package` makes the release one).
@@ -171,4 +171,26 @@ fn deb_installs_a_desktop_app() {
     for flag in ["--db", "--version", "--help"] {
         assert!(help.contains(flag), "--help does not list {flag}:\n{help}");
     }
+}
+
+/// `apt install ./licensedesk_*.deb`, simulated: apt accepts the file and finds every
+/// dependency in this Debian's archive (what a fresh Debian 12 would fetch), without changing
+/// the system.
+#[test]
+fn apt_accepts_the_deb_and_resolves_its_dependencies() {
+    let deb = deb();
+    let out = run(Command::new("apt-get")
+        .args(["install", "--simulate", "--no-install-recommends"])
+        .arg(&deb)
+        .env("LC_ALL", "C"));
+    let plan = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        plan.lines()
+            .any(|l| l.starts_with(&format!("Inst licensedesk ({VERSION} "))),
+        "apt would not install licensedesk {VERSION}:\n{plan}"
+    );
+    assert!(
+        !plan.contains("Remv "),
+        "installing LicenseDesk would remove packages:\n{plan}"
+    );
 }

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
-import { backend, type OpenFailure, type SessionInfo } from "./backend";
+import { backend, BackendError, type OpenFailure, type SessionInfo } from "./backend";
 import { SignIn } from "./components/SignIn";
 import { Shell } from "./components/Shell";
 import { MessagesProvider } from "./components/Messages";
@@ -14,6 +14,13 @@ function signedIn(set: (s: SessionInfo) => void) {
   };
 }
 
+export type FileAction = "new" | "open";
+
+/** An open modal dialog (the user editor, a form) may hold unsaved work. */
+function modalOpen(): boolean {
+  return document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
+}
+
 export function App() {
   // undefined while we ask the shell whether someone is still signed in (a reload keeps it).
   const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
@@ -21,8 +28,12 @@ export function App() {
   const [failure, setFailure] = useState<OpenFailure | null>(null);
   // An empty file: the first-run choice between the demo and the admin's own organization.
   const [unset, setUnset] = useState(false);
+  // Bumped when another file is opened: every screen starts afresh on it.
+  const [generation, setGeneration] = useState(0);
+  // Why File > New or Open did not happen (shown over whichever screen is up).
+  const [fileError, setFileError] = useState<string | null>(null);
 
-  useEffect(() => {
+  const load = useCallback(() => {
     backend
       .openFailure()
       .then(setFailure)
@@ -36,6 +47,46 @@ export function App() {
       .catch(() => setSession(null));
   }, []);
 
+  useEffect(load, [load]);
+
+  /** After a switch: the new file's screen, with nothing of the old one left over. */
+  const reload = useCallback(
+    (notice: string | null) => {
+      setFileError(null);
+      setSignInNotice(notice);
+      setSession(undefined);
+      setGeneration((g) => g + 1);
+      load();
+    },
+    [load],
+  );
+
+  const switchFile = useCallback(
+    async (action: FileAction) => {
+      if (modalOpen()) {
+        setFileError("Close the open dialog first (save or cancel it), then choose File > New or Open again.");
+        return;
+      }
+      try {
+        const path =
+          action === "new" ? await backend.newOrganizationFile() : await backend.openOrganizationFile();
+        if (path !== null) reload(`Opened ${path}. Sign in to work on it.`);
+      } catch (e) {
+        setFileError((e as BackendError).reason);
+      }
+    },
+    [reload],
+  );
+
+  useEffect(
+    () =>
+      backend.onMenu((command) => {
+        if (command === "file_new") void switchFile("new");
+        else if (command === "file_open") void switchFile("open");
+      }),
+    [switchFile],
+  );
+
   const signOut = useCallback(async (notice: string) => {
     await backend.signOut();
     setSignInNotice(notice);
@@ -43,10 +94,25 @@ export function App() {
   }, []);
 
   if (session) setCurrency(session.currency);
-  if (failure) return <OpenFailureScreen failure={failure} />;
+  const banner = fileError && (
+    <div className="file-error" role="alert">
+      <span>{fileError}</span>
+      <button type="button" onClick={() => setFileError(null)}>
+        Dismiss
+      </button>
+    </div>
+  );
+  if (failure)
+    return (
+      <>
+        {banner}
+        <OpenFailureScreen key={generation} failure={failure} onFile={switchFile} onReopened={reload} />
+      </>
+    );
   if (session === undefined) return null;
   return (
-    <MessagesProvider>
+    <MessagesProvider key={generation}>
+      {banner}
       {unset && !session ? (
         <FirstRun
           onSignedIn={(s) => {

@@ -38,6 +38,8 @@ export const GENERAL_KEYS: { label: string; action: string }[] = [
   { label: "Tab, Shift+Tab", action: "Move to the next or previous control" },
   { label: "Enter, Space", action: "Press the focused button" },
   { label: "Arrow keys", action: "Choose in a list such as License" },
+  { label: "Ctrl+N", action: "New organization file (File > New…)" },
+  { label: "Ctrl+O", action: "Open an organization file (File > Open…)" },
   { label: "F10", action: "Open the menu bar" },
   { label: "Ctrl+Q", action: "Quit LicenseDesk" },
 ];

@@ -24,16 +24,20 @@ pub async fn account_choices(state: State<'_, AppState>) -> CommandResult<Vec<Ac
 
 #[tauri::command]
 pub async fn audit_log(state: State<'_, AppState>, query: AuditQuery) -> CommandResult<AuditPage> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.audit_log(actor, &query))
         .await
 }
 
 #[tauri::command]
 pub async fn verify_audit_log(state: State<'_, AppState>) -> CommandResult<AuditVerification> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.verify_audit_log(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session
+        .with_org(move |org| org.verify_audit_log(actor))
+        .await
 }
 
 /// Asks where to save; returns the path and how many entries were written, or None.
@@ -44,7 +48,8 @@ pub async fn export_audit_log(
     query: AuditQuery,
     suggested_name: String,
 ) -> CommandResult<Option<(String, i64)>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let Some(dest) = dialogs::save_path(
         &app,
         "Export audit log",
@@ -55,7 +60,7 @@ pub async fn export_audit_log(
         return Ok(None);
     };
     let shown = dest.display().to_string();
-    let n = state
+    let n = session
         .with_org(move |org| org.export_audit_log(actor, &query, &dest))
         .await?;
     Ok(Some((shown, n)))
@@ -63,14 +68,16 @@ pub async fn export_audit_log(
 
 #[tauri::command]
 pub async fn accounts(state: State<'_, AppState>) -> CommandResult<Vec<AccountRow>> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.accounts(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session.with_org(move |org| org.accounts(actor)).await
 }
 
 #[tauri::command]
 pub async fn roles(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.roles(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session.with_org(move |org| org.roles(actor)).await
 }
 
 #[tauri::command]
@@ -78,8 +85,9 @@ pub async fn create_account(
     state: State<'_, AppState>,
     account: NewAccount,
 ) -> CommandResult<AccountRow> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.create_account(actor, &account))
         .await
 }
@@ -89,8 +97,9 @@ pub async fn update_account(
     state: State<'_, AppState>,
     update: AccountUpdate,
 ) -> CommandResult<AccountRow> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.update_account(actor, &update))
         .await
 }
@@ -101,8 +110,9 @@ pub async fn reset_password(
     account_id: i64,
     password: String,
 ) -> CommandResult<()> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.reset_password(actor, account_id, &password))
         .await
 }

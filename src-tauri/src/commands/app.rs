@@ -9,5 +9,5 @@ use crate::state::AppState;
 /// Version, organization file and schema version. Needs no sign-in, like Help > About.
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
-    Ok(AppInfo::new(env!("CARGO_PKG_VERSION"), state.path()))
+    Ok(AppInfo::new(env!("CARGO_PKG_VERSION"), &state.path()))
 }

@@ -9,14 +9,16 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn backups(state: State<'_, AppState>) -> CommandResult<BackupOverview> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.backups(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session.with_org(move |org| org.backups(actor)).await
 }
 
 #[tauri::command]
 pub async fn back_up_now(state: State<'_, AppState>) -> CommandResult<BackupInfo> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.back_up_now(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session.with_org(move |org| org.back_up_now(actor)).await
 }
 
 /// Asks in the native "Restore backup?" dialog, then restores; None when cancelled there.
@@ -27,9 +29,10 @@ pub async fn restore_backup(
     state: State<'_, AppState>,
     file_name: String,
 ) -> CommandResult<Option<RestoreReceipt>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     // The permission and the name are checked before anything is asked.
-    let overview = state.with_org(move |org| org.backups(actor)).await?;
+    let overview = session.with_org(move |org| org.backups(actor)).await?;
     let Some(chosen) = overview
         .backups
         .iter()
@@ -49,11 +52,12 @@ pub async fn restore_backup(
     if !dialogs::confirm(&app, "Restore backup?", &message, "Restore") {
         return Ok(None);
     }
-    let receipt = state
+    let receipt = session
         .with_org(move |org| org.restore_backup(actor, &file_name))
         .await?;
     if !receipt.still_signed_in {
-        state.set_actor(None);
+        state.sign_out();
     }
+    super::files::refresh_title(&app, &state).await;
     Ok(Some(receipt))
 }

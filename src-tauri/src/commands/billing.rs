@@ -1,6 +1,5 @@
 //! Purchases and partial cancellations, each confirmed in a native dialog; the billing page.
 
-use licensedesk_core::money::format_cents;
 use licensedesk_core::{BillingEvent, BillingSummary, CostPreview, SeatChange};
 use tauri::{AppHandle, State};
 
@@ -8,21 +7,14 @@ use super::CommandResult;
 use crate::dialogs;
 use crate::state::AppState;
 
-fn licenses(n: i64) -> &'static str {
-    if n == 1 {
-        "license"
-    } else {
-        "licenses"
-    }
-}
-
 #[tauri::command]
 pub async fn purchase_preview(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<CostPreview> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.purchase_preview(actor, &request))
         .await
 }
@@ -34,24 +26,21 @@ pub async fn purchase_licenses(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<Option<CostPreview>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let check = request.clone();
-    let p = state
+    let p = session
         .with_org(move |org| org.purchase_preview(actor, &check))
         .await?;
-    let message = format!(
-        "Buy {} {} {} at {}/month each?\n\nYour monthly total goes from {} to {} from today.",
-        p.quantity,
-        p.product_name,
-        licenses(p.quantity),
-        format_cents(p.unit_price_cents),
-        format_cents(p.current_total_cents),
-        format_cents(p.new_total_cents),
-    );
-    if !dialogs::confirm(&app, "Purchase licenses?", &message, "Purchase") {
+    if !dialogs::confirm(
+        &app,
+        "Purchase licenses?",
+        &p.purchase_question(),
+        "Purchase",
+    ) {
         return Ok(None);
     }
-    state
+    session
         .with_org(move |org| org.purchase_licenses(actor, &request).map(Some))
         .await
 }
@@ -61,8 +50,9 @@ pub async fn cancellation_preview(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<CostPreview> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.cancellation_preview(actor, &request))
         .await
 }
@@ -74,32 +64,21 @@ pub async fn request_cancellation(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<Option<CostPreview>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let check = request.clone();
-    let p = state
+    let p = session
         .with_org(move |org| org.cancellation_preview(actor, &check))
         .await?;
-    let message = format!(
-        "Cancel {} unassigned {} {}?\n\nFrom now on {} cannot be assigned. {} billed until {}; from then your monthly total goes from {} to {} (saving {}/month). You can withdraw the request until then.",
-        p.quantity,
-        p.product_name,
-        licenses(p.quantity),
-        if p.quantity == 1 { "it" } else { "they" },
-        if p.quantity == 1 { "It stays" } else { "They stay" },
-        p.effective_on,
-        format_cents(p.current_total_cents),
-        format_cents(p.new_total_cents),
-        format_cents(p.current_total_cents - p.new_total_cents),
-    );
     if !dialogs::confirm(
         &app,
         "Request cancellation?",
-        &message,
+        &p.cancellation_question(),
         "Request cancellation",
     ) {
         return Ok(None);
     }
-    state
+    session
         .with_org(move |org| org.request_cancellation(actor, &request).map(Some))
         .await
 }
@@ -109,22 +88,29 @@ pub async fn withdraw_cancellation(
     state: State<'_, AppState>,
     request_id: i64,
 ) -> CommandResult<()> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.withdraw_cancellation(actor, request_id))
         .await
 }
 
 #[tauri::command]
 pub async fn billing_summary(state: State<'_, AppState>) -> CommandResult<BillingSummary> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.billing_summary(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session
+        .with_org(move |org| org.billing_summary(actor))
+        .await
 }
 
 #[tauri::command]
 pub async fn billing_history(state: State<'_, AppState>) -> CommandResult<Vec<BillingEvent>> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.billing_history(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session
+        .with_org(move |org| org.billing_history(actor))
+        .await
 }
 
 /// Asks where to save the CSV; the path written, or None when cancelled.
@@ -134,7 +120,8 @@ pub async fn export_billing_history(
     state: State<'_, AppState>,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let Some(dest) = dialogs::save_path(
         &app,
         "Export billing history",
@@ -145,7 +132,7 @@ pub async fn export_billing_history(
         return Ok(None);
     };
     let shown = dest.display().to_string();
-    state
+    session
         .with_org(move |org| org.export_billing_history(actor, &dest))
         .await?;
     Ok(Some(shown))

@@ -13,8 +13,9 @@ pub async fn change_preview(
     user_id: i64,
     product_id: i64,
 ) -> CommandResult<ChangePreview> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.change_preview(actor, user_id, product_id))
         .await
 }
@@ -27,8 +28,9 @@ pub async fn confirm_license_change(
     user_id: i64,
     product_id: i64,
 ) -> CommandResult<bool> {
-    let actor = state.actor()?;
-    let preview = state
+    let session = state.session()?;
+    let actor = session.actor;
+    let preview = session
         .with_org(move |org| org.change_preview(actor, user_id, product_id))
         .await?;
     let Some(removal) = preview
@@ -54,8 +56,9 @@ pub async fn change_license(
     state: State<'_, AppState>,
     request: ChangeLicense,
 ) -> CommandResult<ChangeReceipt> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.change_license(actor, &request))
         .await
 }

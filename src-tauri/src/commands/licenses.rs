@@ -1,7 +1,7 @@
 //! Signing in, finding users and assigning licenses.
 
 use licensedesk_core::{
-    Actor, AssignLicense, ProductInventory, SessionInfo, UserDetail, UserPage, UserQuery,
+    AssignLicense, ProductInventory, SessionInfo, UserDetail, UserPage, UserQuery,
 };
 use tauri::State;
 
@@ -14,50 +14,50 @@ pub async fn sign_in(
     login: String,
     password: String,
 ) -> CommandResult<SessionInfo> {
-    let session = state
-        .with_org(move |org| org.sign_in(&login, &password))
-        .await?;
-    state.set_actor(Some(Actor {
-        account_id: session.account_id,
-    }));
-    Ok(session)
+    state
+        .sign_in_with(move |org| org.sign_in(&login, &password))
+        .await
 }
 
 #[tauri::command]
 pub async fn sign_out(state: State<'_, AppState>) -> CommandResult<()> {
-    state.set_actor(None);
+    state.sign_out();
     Ok(())
 }
 
 /// The signed-in account as it is now, or nothing when no one is signed in.
 #[tauri::command]
 pub async fn current_session(state: State<'_, AppState>) -> CommandResult<Option<SessionInfo>> {
-    let Ok(actor) = state.actor() else {
+    let Ok(session) = state.session() else {
         return Ok(None);
     };
-    state
+    let actor = session.actor;
+    session
         .with_org(move |org| org.session(actor).map(Some))
         .await
 }
 
 #[tauri::command]
 pub async fn search_users(state: State<'_, AppState>, query: UserQuery) -> CommandResult<UserPage> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.search_users(actor, &query))
         .await
 }
 
 #[tauri::command]
 pub async fn get_user(state: State<'_, AppState>, user_id: i64) -> CommandResult<UserDetail> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.user(actor, user_id)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session.with_org(move |org| org.user(actor, user_id)).await
 }
 
 #[tauri::command]
 pub async fn license_inventory(state: State<'_, AppState>) -> CommandResult<Vec<ProductInventory>> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.license_inventory(actor))
         .await
 }
@@ -67,8 +67,9 @@ pub async fn assign_license(
     state: State<'_, AppState>,
     request: AssignLicense,
 ) -> CommandResult<UserDetail> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.assign_license(actor, &request))
         .await
 }

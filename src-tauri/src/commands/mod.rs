@@ -6,6 +6,7 @@ pub mod app;
 pub mod backups;
 pub mod billing;
 pub mod change;
+pub mod files;
 pub mod licenses;
 pub mod long_work;
 pub mod organization;

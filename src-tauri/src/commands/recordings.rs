@@ -13,8 +13,9 @@ pub async fn recordings(
     state: State<'_, AppState>,
     query: RecordingQuery,
 ) -> CommandResult<Vec<RecordingRow>> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.recordings(actor, &query))
         .await
 }
@@ -25,8 +26,9 @@ pub async fn recording_audio(
     state: State<'_, AppState>,
     recording_id: i64,
 ) -> CommandResult<Response> {
-    let actor = state.actor()?;
-    let bytes = state
+    let session = state.session()?;
+    let actor = session.actor;
+    let bytes = session
         .with_org(move |org| org.recording_audio(actor, recording_id))
         .await?;
     Ok(Response::new(bytes))
@@ -40,7 +42,8 @@ pub async fn export_recording(
     recording_id: i64,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let Some(dest) = dialogs::save_path(
         &app,
         "Export recording",
@@ -51,7 +54,7 @@ pub async fn export_recording(
         return Ok(None);
     };
     let shown = dest.display().to_string();
-    state
+    session
         .with_org(move |org| org.export_recording(actor, recording_id, &dest))
         .await?;
     Ok(Some(shown))

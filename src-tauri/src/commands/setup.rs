@@ -14,36 +14,43 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub async fn sites(state: State<'_, AppState>) -> CommandResult<Vec<Site>> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.sites(actor)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session.with_org(move |org| org.sites(actor)).await
 }
 
 #[tauri::command]
 pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> CommandResult<UserDetail> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.add_user(actor, &user)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session
+        .with_org(move |org| org.add_user(actor, &user))
+        .await
 }
 
 #[tauri::command]
 pub async fn user_setup(state: State<'_, AppState>, user_id: i64) -> CommandResult<UserSetup> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.user_setup(actor, user_id))
         .await
 }
 
 #[tauri::command]
 pub async fn suggest_extension(state: State<'_, AppState>, user_id: i64) -> CommandResult<String> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.suggest_extension(actor, user_id))
         .await
 }
 
 #[tauri::command]
 pub async fn set_numbers(state: State<'_, AppState>, req: SetNumbers) -> CommandResult<UserDetail> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.set_numbers(actor, &req))
         .await
 }
@@ -53,8 +60,9 @@ pub async fn set_voicemail(
     state: State<'_, AppState>,
     req: VoicemailUpdate,
 ) -> CommandResult<UserSetup> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.set_voicemail(actor, &req))
         .await
 }
@@ -66,7 +74,8 @@ pub async fn upload_greeting(
     state: State<'_, AppState>,
     user_id: i64,
 ) -> CommandResult<Option<UserSetup>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let Some(path) =
         dialogs::open_path(&app, "Upload voicemail greeting", ("WAV audio", &["wav"]))?
     else {
@@ -79,7 +88,7 @@ pub async fn upload_greeting(
         )
         .payload()
     })?;
-    state
+    session
         .with_org(move |org| org.set_greeting(actor, user_id, &audio).map(Some))
         .await
 }
@@ -89,8 +98,9 @@ pub async fn use_default_greeting(
     state: State<'_, AppState>,
     user_id: i64,
 ) -> CommandResult<UserSetup> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.use_default_greeting(actor, user_id))
         .await
 }
@@ -98,8 +108,9 @@ pub async fn use_default_greeting(
 /// The WAV bytes, sent as a raw buffer rather than a JSON array of numbers.
 #[tauri::command]
 pub async fn greeting_audio(state: State<'_, AppState>, user_id: i64) -> CommandResult<Response> {
-    let actor = state.actor()?;
-    let bytes = state
+    let session = state.session()?;
+    let actor = session.actor;
+    let bytes = session
         .with_org(move |org| org.greeting_audio(actor, user_id))
         .await?;
     Ok(Response::new(bytes))
@@ -110,8 +121,9 @@ pub async fn set_forwarding_rule(
     state: State<'_, AppState>,
     rule: ForwardingRuleInput,
 ) -> CommandResult<UserSetup> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.set_forwarding_rule(actor, &rule))
         .await
 }
@@ -122,8 +134,9 @@ pub async fn delete_forwarding_rule(
     user_id: i64,
     condition: ForwardCondition,
 ) -> CommandResult<UserSetup> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.delete_forwarding_rule(actor, user_id, condition))
         .await
 }
@@ -133,8 +146,9 @@ pub async fn set_app_access(
     state: State<'_, AppState>,
     req: AppAccessUpdate,
 ) -> CommandResult<UserSetup> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.set_app_access(actor, &req))
         .await
 }
@@ -144,8 +158,9 @@ pub async fn activate_device(
     state: State<'_, AppState>,
     req: ActivateDevice,
 ) -> CommandResult<UserSetup> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.activate_device(actor, &req))
         .await
 }
@@ -155,8 +170,9 @@ pub async fn deactivate_device(
     state: State<'_, AppState>,
     device_id: i64,
 ) -> CommandResult<UserSetup> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.deactivate_device(actor, device_id))
         .await
 }
@@ -168,8 +184,9 @@ pub async fn confirm_offboarding(
     state: State<'_, AppState>,
     user_id: i64,
 ) -> CommandResult<bool> {
-    let actor = state.actor()?;
-    let (user, impact) = state
+    let session = state.session()?;
+    let actor = session.actor;
+    let (user, impact) = session
         .with_org(move |org| {
             let user = org.user(actor, user_id)?;
             let impact = match user.license {
@@ -202,8 +219,9 @@ pub async fn offboard_user(
     state: State<'_, AppState>,
     req: OffboardUser,
 ) -> CommandResult<OffboardReceipt> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.offboard_user(actor, &req))
         .await
 }

@@ -105,7 +105,11 @@ export type CostPreview = { product_name: string, quantity: number, unit_price_c
 /**
  * When the new total applies: today for a purchase, the effective date for a cancellation.
  */
-effective_on: string, };
+effective_on: string, 
+/**
+ * The organization's currency (ISO 4217), in which every amount above is.
+ */
+currency: string, };
 
 export type CancellationStatus = "pending" | "withdrawn" | "effective";
 
@@ -167,7 +171,19 @@ export type NewAccount = { login: string, display_name: string, role: string, pa
 
 export type AccountUpdate = { account_id: number, role: string, active: boolean, };
 
-export type OpenFailure = { path: string, error: ErrorPayload, advice: string, };
+export type FailureKind = "damaged" | "not_an_organization" | "too_new" | "read_only" | "locked" | "missing_folder" | "other";
+
+export type OpenFailure = { path: string, kind: FailureKind, error: ErrorPayload, advice: string, 
+/**
+ * Backups that can replace the file, newest first; empty unless the file is damaged.
+ */
+backups: Array<BackupInfo>, };
+
+export type DamagedRestoreReceipt = { restored: BackupInfo, 
+/**
+ * Where the damaged file now is, byte for byte as it was.
+ */
+kept_as: string, };
 
 export type Site = { id: number, name: string, };
 
@@ -345,7 +361,7 @@ schema_version: bigint, };
 
 export type ProgressEvent = { done: number, total: number, };
 
-export type MenuCommand = "view_users" | "view_licenses" | "view_billing" | "view_recordings" | "view_audit_log" | "help_about" | "help_shortcuts";
+export type MenuCommand = "file_new" | "file_open" | "file_export_users" | "view_users" | "view_licenses" | "view_billing" | "view_recordings" | "view_audit_log" | "help_about" | "help_shortcuts";
 
 export type BackupReason = "daily" | "before_migration" | "manual" | "before_restore";
 

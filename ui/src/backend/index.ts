@@ -54,6 +54,7 @@ import type {
   ImportPreview,
   ImportReceipt,
   OrgSetup,
+  DamagedRestoreReceipt,
   ProgressEvent,
 } from "./bindings";
 
@@ -103,7 +104,7 @@ function progressChannel(onProgress: OnProgress): Channel<ProgressEvent> {
 }
 
 /**
- * Calls `handler` for each application-menu command (View, Help) until the returned
+ * Calls `handler` for each application-menu command (File, View, Help) until the returned
  * function is called. Outside the app (unit tests) there is no menu and nothing happens.
  */
 function onMenu(handler: (command: MenuCommand) => void): () => void {
@@ -220,6 +221,14 @@ export const backend = {
   organizationUnset: () => call<boolean>("organization_unset"),
   createDemoOrganization: () => call<SessionInfo>("create_demo_organization"),
   setupOrganization: (setup: OrgSetup) => call<SessionInfo>("setup_organization", { setup }),
+  /** File > New: the native save dialog, then the new empty file is open; its path, or null when cancelled. */
+  newOrganizationFile: () => call<string | null>("new_organization_file"),
+  /** File > Open: the native open dialog, then that file is open (or failed); its path, or null. */
+  openOrganizationFile: () => call<string | null>("open_organization_file"),
+  /** Opens the file that could not be opened once more. */
+  reopenOrganizationFile: () => call<string>("reopen_organization_file"),
+  /** Asks in the native "Restore backup?" dialog, then replaces the damaged file; null when cancelled. */
+  restoreDamagedFile: (fileName: string) => call<DamagedRestoreReceipt | null>("restore_damaged_file", { fileName }),
   backups: () => call<BackupOverview>("backups"),
   backUpNow: () => call<BackupInfo>("back_up_now"),
   /** Asks in the native "Restore backup?" dialog first; null when cancelled there. */

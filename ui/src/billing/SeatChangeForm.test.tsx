@@ -21,6 +21,7 @@ const preview = {
   current_total_cents: 130800,
   new_total_cents: 137200,
   effective_on: "2026-11-27",
+  currency: "USD",
 };
 
 beforeEach(() => {

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { backend, BackendError, type Feature, type LicenseFamily, type SessionInfo } from "../backend";
 import { FAMILY_LABELS } from "../format";
 
@@ -29,6 +29,14 @@ export function FirstRun({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void 
   const [settingUp, setSettingUp] = useState(false);
   const [error, setError] = useState<BackendError | null>(null);
   const [busy, setBusy] = useState(false);
+  // Which file: an admin may keep several organizations (File > New).
+  const [path, setPath] = useState<string | null>(null);
+  useEffect(() => {
+    backend
+      .appInfo()
+      .then((info) => setPath(info.database_path))
+      .catch(() => setPath(null));
+  }, []);
 
   async function demo() {
     setBusy(true);
@@ -46,7 +54,9 @@ export function FirstRun({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void 
   return (
     <main className="first-run">
       <h1>Welcome to LicenseDesk</h1>
-      <p className="muted">This organization file is empty. What would you like to do?</p>
+      <p className="muted">
+        {path ? <span className="mono">{path}</span> : "This organization file"} is empty. What would you like to do?
+      </p>
       <div className="choices">
         <section className="choice">
           <h2>Explore the demo</h2>

@@ -1,8 +1,51 @@
-import type { OpenFailure } from "../backend";
+import { useState } from "react";
+import { backend, type BackendError, type OpenFailure } from "../backend";
+import { backupDate, REASONS } from "../pages/SettingsPage";
+import type { FileAction } from "../App";
 import { BrandMark } from "./BrandMark";
 
+type Props = {
+  failure: OpenFailure;
+  onFile: (action: FileAction) => Promise<void>;
+  /** The file was opened again (or restored): show what it is now, with this notice. */
+  onReopened: (notice: string | null) => void;
+};
+
 /** Shown instead of the sign-in when the organization file cannot be opened. */
-export function OpenFailureScreen({ failure }: { failure: OpenFailure }) {
+export function OpenFailureScreen({ failure, onFile, onReopened }: Props) {
+  const [choosing, setChoosing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // A lock released, a drive connected, permissions fixed: worth one more try.
+  const retry = ["locked", "read_only", "missing_folder", "other"].includes(failure.kind);
+
+  async function run(work: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+    } catch (e) {
+      setError((e as BackendError).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const tryAgain = () =>
+    run(async () => {
+      await backend.reopenOrganizationFile();
+      onReopened(null);
+    });
+
+  const restore = (fileName: string) =>
+    run(async () => {
+      const receipt = await backend.restoreDamagedFile(fileName);
+      if (receipt)
+        onReopened(
+          `Restored the backup taken ${backupDate(receipt.restored.created_at)}. The damaged file is kept unchanged as ${receipt.kept_as}. Sign in to go on.`,
+        );
+    });
+
   return (
     <main className="signin">
       <section className="signin-card failure" aria-labelledby="failure-title">
@@ -17,6 +60,67 @@ export function OpenFailureScreen({ failure }: { failure: OpenFailure }) {
         </p>
         <h2>What to do</h2>
         <p>{failure.advice}</p>
+        <div className="failure-actions">
+          {failure.backups.length > 0 && (
+            <button
+              type="button"
+              className="primary"
+              aria-expanded={choosing}
+              disabled={busy}
+              onClick={() => setChoosing((c) => !c)}
+            >
+              Restore a backup…
+            </button>
+          )}
+          {retry && (
+            <button type="button" disabled={busy} onClick={() => void tryAgain()}>
+              Try again
+            </button>
+          )}
+          <button type="button" disabled={busy} onClick={() => void run(() => onFile("open"))}>
+            Open another file…
+          </button>
+          <button type="button" disabled={busy} onClick={() => void run(() => onFile("new"))}>
+            Create a new organization…
+          </button>
+        </div>
+        {choosing && (
+          <table className="grid backup-choices">
+            <caption>Backups of this file, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Taken</th>
+                <th scope="col">Why</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {failure.backups.map((b) => (
+                <tr key={b.file_name}>
+                  <td>{backupDate(b.created_at)}</td>
+                  <td>{REASONS[b.reason]}</td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      disabled={busy}
+                      aria-label={`Restore the backup taken ${backupDate(b.created_at)}`}
+                      onClick={() => void restore(b.file_name)}
+                    >
+                      Restore
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {error && (
+          <p role="alert" className="message message-failure">
+            {error}
+          </p>
+        )}
       </section>
     </main>
   );

@@ -11,6 +11,7 @@ import { BillingPage } from "../pages/BillingPage";
 import { AuditLogPage } from "../pages/AuditLogPage";
 import { AccountsPage } from "../pages/AccountsPage";
 import { SettingsPage, backupDate } from "../pages/SettingsPage";
+import { exportUsers } from "../pages/exportUsers";
 
 type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts" | "Settings";
 const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings", "Audit log", "Admin accounts", "Settings"];
@@ -72,6 +73,7 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
     (what: MenuCommand | ShortcutId): boolean => {
       if (what === "help_about") setHelp("about");
       else if (what === "help_shortcuts" || what === "help") setHelp("shortcuts");
+      else if (what === "file_export_users") void exportUsers(notify);
       else if (modalOpen()) return false;
       else if (what === "focusSearch") {
         go("Users");
@@ -83,7 +85,7 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
       }
       return true;
     },
-    [go],
+    [go, notify],
   );
 
   useEffect(() => backend.onMenu(act), [act]);

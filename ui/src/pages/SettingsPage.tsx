@@ -3,7 +3,7 @@ import { backend, BackendError, type BackupInfo, type BackupOverview, type Resto
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { useNotify } from "../components/Messages";
 
-const REASONS: Record<BackupInfo["reason"], string> = {
+export const REASONS: Record<BackupInfo["reason"], string> = {
   daily: "Daily",
   before_migration: "Before an update",
   manual: "Backed up by hand",

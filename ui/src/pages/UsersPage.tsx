@@ -1,5 +1,6 @@
 import { memo, useCallback, useEffect, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { exportUsers } from "./exportUsers";
 import {
   backend,
   BackendError,
@@ -229,16 +230,6 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
     backend.licenseInventory().then(setProducts).catch(() => undefined);
   }
 
-  async function exportUsers() {
-    try {
-      const today = new Date().toISOString().slice(0, 10);
-      const done = await backend.exportUsers(`users-${today}.csv`);
-      if (done) notify.success(`${done[1]} users exported to ${done[0]}.`);
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    }
-  }
-
   /** Every user the search and filters match, however many: read from Rust page by page. */
   async function selectAllMatching() {
     try {
@@ -294,7 +285,7 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
           >
             Import users
           </button>
-          <button type="button" onClick={() => void exportUsers()}>
+          <button type="button" onClick={() => void exportUsers(notify)}>
             Export users
           </button>
           {addLock && <ReadOnlyReason id="add-user-lock" message={addLock.message} />}
