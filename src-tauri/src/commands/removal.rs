@@ -15,8 +15,9 @@ pub async fn removal_impact(
     state: State<'_, AppState>,
     user_id: i64,
 ) -> CommandResult<RemovalImpact> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.removal_impact(actor, user_id))
         .await
 }
@@ -30,8 +31,9 @@ pub async fn export_user_data(
     user_id: i64,
     on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<Option<BundleReceipt>> {
-    let actor = state.actor()?;
-    let name = state
+    let session = state.session()?;
+    let actor = session.actor;
+    let name = session
         .with_org(move |org| org.export_file_name(actor, user_id))
         .await?;
     let Some(dest) =
@@ -40,7 +42,7 @@ pub async fn export_user_data(
         return Ok(None);
     };
     let mut progress = state.cancel_flag().watch(on_progress);
-    state
+    session
         .with_org(move |org| {
             org.export_user_data(actor, user_id, &dest, &mut progress)
                 .map(Some)
@@ -55,8 +57,9 @@ pub async fn confirm_license_removal(
     state: State<'_, AppState>,
     user_id: i64,
 ) -> CommandResult<bool> {
-    let actor = state.actor()?;
-    let impact = state
+    let session = state.session()?;
+    let actor = session.actor;
+    let impact = session
         .with_org(move |org| org.removal_impact(actor, user_id))
         .await?;
     let message = format!(
@@ -76,8 +79,9 @@ pub async fn remove_license(
     state: State<'_, AppState>,
     request: RemoveLicense,
 ) -> CommandResult<RemovalReceipt> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.remove_license(actor, &request))
         .await
 }
@@ -87,8 +91,9 @@ pub async fn safety_archives(
     state: State<'_, AppState>,
     user_id: i64,
 ) -> CommandResult<Vec<SafetyArchive>> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.safety_archives(actor, user_id))
         .await
 }

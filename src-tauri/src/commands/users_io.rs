@@ -84,9 +84,10 @@ async fn preview(
     bytes: Vec<u8>,
     on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<ImportPreview> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let mut progress = state.cancel_flag().watch(on_progress);
-    state
+    session
         .with_org(move |org| org.import_preview(actor, &bytes, &mut progress))
         .await
 }
@@ -98,7 +99,8 @@ pub async fn apply_import(
     state: State<'_, AppState>,
     on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<ImportReceipt> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let (path, checked) = state.pending_import()?;
     let bytes = read(&path)?;
     if bytes != checked {
@@ -109,7 +111,7 @@ pub async fn apply_import(
         .payload());
     }
     let mut progress = state.cancel_flag().watch(on_progress);
-    let receipt = state
+    let receipt = session
         .with_org(move |org| org.import_users(actor, &bytes, &mut progress))
         .await?;
     state.set_pending_import(None);
@@ -123,13 +125,14 @@ pub async fn export_users(
     state: State<'_, AppState>,
     suggested_name: String,
 ) -> CommandResult<Option<(String, u32)>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let Some(dest) = dialogs::save_path(&app, "Export users", &suggested_name, ("CSV", &["csv"]))?
     else {
         return Ok(None);
     };
     let shown = dest.display().to_string();
-    let rows = state
+    let rows = session
         .with_org(move |org| org.export_users_to(actor, &dest))
         .await?;
     Ok(Some((shown, rows)))
@@ -140,8 +143,9 @@ pub async fn bulk_preview(
     state: State<'_, AppState>,
     req: BulkRequest,
 ) -> CommandResult<BulkPreview> {
-    let actor = state.actor()?;
-    state
+    let session = state.session()?;
+    let actor = session.actor;
+    session
         .with_org(move |org| org.bulk_preview(actor, &req))
         .await
 }
@@ -156,7 +160,8 @@ pub async fn export_selected_user_data(
     suggested_name: String,
     on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<Option<BundleReceipt>> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let Some(dest) = dialogs::save_path(
         &app,
         "Export user data",
@@ -167,7 +172,7 @@ pub async fn export_selected_user_data(
         return Ok(None);
     };
     let mut progress = state.cancel_flag().watch(on_progress);
-    state
+    session
         .with_org(move |org| {
             org.export_users_data(actor, &user_ids, &dest, &mut progress)
                 .map(Some)
@@ -182,12 +187,13 @@ pub async fn confirm_bulk(
     state: State<'_, AppState>,
     req: BulkRequest,
 ) -> CommandResult<bool> {
-    let actor = state.actor()?;
+    let session = state.session()?;
+    let actor = session.actor;
     let title = match req.action {
         BulkAction::Remove => "Remove licenses?",
         _ => "Change license type?",
     };
-    let preview = state
+    let preview = session
         .with_org(move |org| org.bulk_preview(actor, &req))
         .await?;
     let message = preview.data_loss.unwrap_or_default();
@@ -199,6 +205,9 @@ pub async fn bulk_apply(
     state: State<'_, AppState>,
     req: BulkRequest,
 ) -> CommandResult<BulkReceipt> {
-    let actor = state.actor()?;
-    state.with_org(move |org| org.bulk_apply(actor, &req)).await
+    let session = state.session()?;
+    let actor = session.actor;
+    session
+        .with_org(move |org| org.bulk_apply(actor, &req))
+        .await
 }
