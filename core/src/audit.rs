@@ -57,11 +57,8 @@ pub(crate) fn append(
     entry: &AuditEntry<'_>,
 ) -> Result<i64> {
     let prev_hash: String = conn
-        .query_row(
-            "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or_else(|| GENESIS_HASH.to_owned());
     let outcome = if entry.refused { "refused" } else { "ok" };
@@ -81,26 +78,26 @@ pub(crate) fn append(
         detail: entry.detail,
     };
     let hash = row.hash(&prev_hash);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (at, account_id, account_login, role_name, action, outcome,
              target_user_id, target_label, before_json, after_json, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
-            at,
-            actor.account_id,
-            actor.login,
-            actor.role_name,
-            entry.action,
-            outcome,
-            entry.target_user_id,
-            entry.target_label,
-            before,
-            after,
-            entry.detail,
-            prev_hash,
-            hash
-        ],
-    )?;
+    )?
+    .execute(params![
+        at,
+        actor.account_id,
+        actor.login,
+        actor.role_name,
+        entry.action,
+        outcome,
+        entry.target_user_id,
+        entry.target_label,
+        before,
+        after,
+        entry.detail,
+        prev_hash,
+        hash
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 

@@ -133,7 +133,7 @@ fn user_entries(
     Ok(files)
 }
 
-/// Writes the bundle of `user`'s data to `dest`, atomically.
+/// Writes the bundle of `user`'s data to `dest`, atomically and durably.
 pub(crate) fn write(
     conn: &Connection,
     user: &UserDetail,
@@ -141,11 +141,27 @@ pub(crate) fn write(
     purpose: &str,
     dest: &Path,
 ) -> Result<BundleReceipt> {
-    write_zip(
+    let bytes = zip_bytes(
         &user_entries(conn, user, generated_at, purpose, "")?,
         generated_at,
-        dest,
-    )
+    )?;
+    write_file(&bytes.0, dest, true)?;
+    Ok(receipt(dest, &bytes))
+}
+
+/// The bundle of `user`'s data as a safety archive: its bytes (which the caller stores in
+/// the database, durably with the removal) and a copy at `dest`, not synced to disk
+/// separately (the database holds what a power cut could lose).
+pub(crate) fn archive(
+    conn: &Connection,
+    user: &UserDetail,
+    generated_at: &str,
+    dest: &Path,
+) -> Result<(BundleReceipt, Vec<u8>)> {
+    let files = user_entries(conn, user, generated_at, "safety archive", "")?;
+    let bytes = zip_bytes(&files, generated_at)?;
+    write_file(&bytes.0, dest, false)?;
+    Ok((receipt(dest, &bytes), bytes.0))
 }
 
 /// One ZIP for several users: a folder each, `<first>-<last>-<id>/`, with its own manifest.
@@ -161,11 +177,38 @@ pub(crate) fn write_many(
         let folder = format!("{}-{}/", slug_of(user), user.id);
         files.extend(user_entries(conn, user, generated_at, purpose, &folder)?);
     }
-    write_zip(&files, generated_at, dest)
+    let bytes = zip_bytes(&files, generated_at)?;
+    write_file(&bytes.0, dest, true)?;
+    Ok(receipt(dest, &bytes))
 }
 
-/// Writes `files` into a ZIP at `dest`: to a hidden partial file first, renamed when whole.
-fn write_zip(files: &[Entry], generated_at: &str, dest: &Path) -> Result<BundleReceipt> {
+fn receipt(dest: &Path, (bytes, files): &(Vec<u8>, usize)) -> BundleReceipt {
+    BundleReceipt {
+        path: dest.display().to_string(),
+        files: *files as i64,
+        bytes: bytes.len() as i64,
+        sha256: sha256_hex(bytes),
+    }
+}
+
+/// `files` as a ZIP, built in memory (a user's data is small), and how many files it holds.
+fn zip_bytes(files: &[Entry], generated_at: &str) -> Result<(Vec<u8>, usize)> {
+    let zip_error = |e: zip::result::ZipError| Error::Internal(format!("ZIP: {e}"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip_time(generated_at));
+    for f in files {
+        zip.start_file(f.path.as_str(), opts).map_err(zip_error)?;
+        zip.write_all(&f.bytes)
+            .map_err(|e| Error::Internal(format!("ZIP: {e}")))?;
+    }
+    Ok((zip.finish().map_err(zip_error)?.into_inner(), files.len()))
+}
+
+/// Writes `bytes` to `dest`: to a hidden partial file first, renamed when whole (after
+/// syncing it to disk when `durable`).
+pub(crate) fn write_file(bytes: &[u8], dest: &Path, durable: bool) -> Result<()> {
     let dir = dest
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -175,31 +218,17 @@ fn write_zip(files: &[Entry], generated_at: &str, dest: &Path) -> Result<BundleR
         .ok_or_else(|| Error::invalid("path", "The export needs a file name."))?;
     let partial: PathBuf = dir.join(format!(".{}.partial", name.to_string_lossy()));
     let result = (|| {
-        let file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
-        let mut zip = zip::ZipWriter::new(file);
-        let opts = SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .last_modified_time(zip_time(generated_at));
-        for f in files {
-            zip.start_file(f.path.as_str(), opts)
-                .map_err(|e| io_error(&partial, e))?;
-            zip.write_all(&f.bytes).map_err(|e| io_error(&partial, e))?;
+        let mut file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
+        file.write_all(bytes).map_err(|e| io_error(&partial, e))?;
+        if durable {
+            file.sync_all().map_err(|e| io_error(&partial, e))?;
         }
-        let file = zip.finish().map_err(|e| io_error(&partial, e))?;
-        file.sync_all().map_err(|e| io_error(&partial, e))?;
         std::fs::rename(&partial, dest).map_err(|e| io_error(dest, e))
     })();
-    if let Err(e) = result {
+    if result.is_err() {
         let _ = std::fs::remove_file(&partial);
-        return Err(e);
     }
-    let written = std::fs::read(dest).map_err(|e| io_error(dest, e))?;
-    Ok(BundleReceipt {
-        path: dest.display().to_string(),
-        files: files.len() as i64,
-        bytes: written.len() as i64,
-        sha256: sha256_hex(&written),
-    })
+    result
 }
 
 /// The entries' modification time: when the bundle was generated (UTC).
