@@ -474,11 +474,14 @@ fn walk(
 }
 
 /// The ids of the page's users, in list order.
-fn page_ids(
-    conn: &Connection,
-    order: &RefCell<Option<ListOrder>>,
-    q: &UserQuery,
-) -> Result<Vec<i64>> {
+/// How a page's users are picked: by a query the rows' statement runs as its subquery
+/// (an index range), or as ids found in Rust.
+enum Pick {
+    Sql(&'static str, Vec<Value>),
+    Ids(Vec<i64>),
+}
+
+fn page_ids(conn: &Connection, order: &RefCell<Option<ListOrder>>, q: &UserQuery) -> Result<Pick> {
     let needle = Needle::of(&q.search);
     let after = q.after.as_ref();
     let (from_name, from_id) = start(after);
@@ -486,21 +489,17 @@ fn page_ids(
     let mut args: Vec<Value> = Vec::new();
     let Some(filter) = filters(q, &mut args) else {
         // The search alone: an index range, or the substring search above.
-        return match &needle {
-            Needle::All => ids(
-                &mut conn.prepare_cached(
-                    "SELECT id FROM users WHERE (sort_name, id) > (?1, ?2)
-                     ORDER BY sort_name, id LIMIT ?3",
-                )?,
-                &[from_name.into(), from_id.into(), limit.into()],
+        return Ok(match &needle {
+            Needle::All => Pick::Sql(
+                "SELECT id FROM users WHERE (sort_name, id) > (?1, ?2)
+                 ORDER BY sort_name, id LIMIT ?3",
+                vec![from_name.into(), from_id.into(), limit.into()],
             ),
-            Needle::Prefix(p) => ids(
-                &mut conn.prepare_cached(
-                    "SELECT user_id FROM user_prefixes
-                     WHERE prefix = ?1 AND (sort_name, user_id) > (?2, ?3)
-                     ORDER BY sort_name, user_id LIMIT ?4",
-                )?,
-                &[
+            Needle::Prefix(p) => Pick::Sql(
+                "SELECT user_id FROM user_prefixes
+                 WHERE prefix = ?1 AND (sort_name, user_id) > (?2, ?3)
+                 ORDER BY sort_name, user_id LIMIT ?4",
+                vec![
                     p.clone().into(),
                     from_name.into(),
                     from_id.into(),
@@ -511,9 +510,9 @@ fn page_ids(
                 let mut order = order.borrow_mut();
                 ListOrder::current(conn, &mut order)?;
                 let order = order.as_ref().expect("just read");
-                substring_page(conn, order, s, after, q.limit)
+                Pick::Ids(substring_page(conn, order, s, after, q.limit)?)
             }
-        };
+        });
     };
     let search = needle_ids(&needle, &mut args)
         .map(|ids| format!(" AND u.id IN ({ids})"))
@@ -527,7 +526,7 @@ fn page_ids(
         n - 2,
         n - 1
     );
-    ids(&mut conn.prepare_cached(&sql)?, &args)
+    Ok(Pick::Ids(ids(&mut conn.prepare_cached(&sql)?, &args)?))
 }
 
 fn search(
@@ -541,14 +540,20 @@ fn search(
             format!("A page holds 1 to {MAX_PAGE} users."),
         ));
     }
-    let ids = page_ids(conn, order, q)?;
+    let (pick, args) = match page_ids(conn, order, q)? {
+        Pick::Sql(sql, args) => (sql, args),
+        Pick::Ids(ids) => (
+            "SELECT value FROM json_each(?1)",
+            vec![id_list(&ids).into()],
+        ),
+    };
     // The page's rows only, joined in one statement.
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {USER_COLUMNS} {USER_JOINS}
-         WHERE u.id IN (SELECT value FROM json_each(?1)) ORDER BY u.sort_name, u.id"
+         WHERE u.id IN ({pick}) ORDER BY u.sort_name, u.id"
     ))?;
     let rows = stmt
-        .query_map([id_list(&ids)], user_row)?
+        .query_map(rusqlite::params_from_iter(&args), user_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let next = if rows.len() == q.limit as usize {
         rows.last().map(|(row, sort_name)| UserCursor {
