@@ -378,38 +378,45 @@ impl Org {
     pub(crate) fn tend_archives(&self) -> Result<()> {
         let now = self.now();
         let mut stmt = self.conn.prepare(
-            "SELECT path, expires_at < ?1, zip FROM safety_archives
+            "SELECT id, path, expires_at < ?1, zip IS NOT NULL FROM safety_archives
              WHERE expires_at < ?1 OR zip IS NOT NULL",
         )?;
         let archives = stmt
             .query_map([&now], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, bool>(1)?,
-                    r.get::<_, Option<Vec<u8>>>(2)?,
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                    r.get::<_, bool>(3)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (path, expired, zip) in archives {
+        let mut expired_copies = false;
+        for (id, path, expired, stored) in archives {
             let path = std::path::Path::new(&path);
-            match zip {
-                _ if expired => {
-                    let _ = std::fs::remove_file(path);
+            if expired {
+                let _ = std::fs::remove_file(path);
+                expired_copies |= stored;
+            } else if !path.exists() {
+                // Only a missing file's stored copy is read: the start stays quick.
+                let zip: Vec<u8> = self.conn.query_row(
+                    "SELECT zip FROM safety_archives WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if let Some(dir) = path.parent() {
+                    let _ = std::fs::create_dir_all(dir);
                 }
-                Some(zip) if !path.exists() => {
-                    if let Some(dir) = path.parent() {
-                        let _ = std::fs::create_dir_all(dir);
-                    }
-                    // Best effort: the stored copy stays either way.
-                    let _ = bundle::write_file(&zip, path, true);
-                }
-                _ => {}
+                // Best effort: the stored copy stays either way.
+                let _ = bundle::write_file(&zip, path, true);
             }
         }
-        self.conn.execute(
-            "UPDATE safety_archives SET zip = NULL WHERE expires_at < ?1 AND zip IS NOT NULL",
-            [&now],
-        )?;
+        if expired_copies {
+            self.conn.execute(
+                "UPDATE safety_archives SET zip = NULL WHERE expires_at < ?1 AND zip IS NOT NULL",
+                [&now],
+            )?;
+        }
         Ok(())
     }
 }
