@@ -3,6 +3,7 @@ const COMMANDS: &[&str] = &[
     "sign_out",
     "current_session",
     "search_users",
+    "count_users",
     "get_user",
     "license_inventory",
     "assign_license",

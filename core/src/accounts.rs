@@ -67,20 +67,19 @@ fn password_matches(password: &str, stored: &str) -> bool {
 /// Loads the acting account and its role's permissions as they are in the database now.
 pub(crate) fn acting_account(conn: &Connection, actor: Actor) -> Result<ActingAccount> {
     let row = conn
-        .query_row(
+        .prepare_cached(
             "SELECT a.login, a.display_name, r.name, a.status, a.role_id
              FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
-            [actor.account_id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?,
-                ))
-            },
-        )
+        )?
+        .query_row([actor.account_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })
         .optional()?
         .ok_or(Error::NotSignedIn)?;
     let (login, display_name, role_name, status, role_id) = row;

@@ -10,7 +10,7 @@ use crate::audit::AuditEntry;
 use crate::bundle::{self, BundleReceipt};
 use crate::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::error::{Error, Result};
-use crate::licenses::{assign_in, product_name};
+use crate::licenses::{assign_in, free_seats, give_seat, product_name};
 use crate::org::{Actor, Org};
 use crate::permission::Permission;
 use crate::removal::{impact, remove_in, Removed};
@@ -81,7 +81,7 @@ pub struct BulkReceipt {
 
 enum Step {
     Skip(String),
-    Assign(i64),
+    Assign,
     Move(i64),
     Replace(i64),
     Remove,
@@ -90,7 +90,7 @@ enum Step {
 fn step(conn: &rusqlite::Connection, user: &UserDetail, action: &BulkAction) -> Result<Step> {
     let held = user.license.as_ref().map(|l| l.product_name.clone());
     Ok(match (action, held) {
-        (BulkAction::Assign { product_id }, None) => Step::Assign(*product_id),
+        (BulkAction::Assign { .. }, None) => Step::Assign,
         (BulkAction::Assign { .. }, Some(held)) => Step::Skip(format!("already holds {held}")),
         (BulkAction::Change { .. } | BulkAction::Remove, None) => {
             Step::Skip("holds no license".to_owned())
@@ -119,24 +119,33 @@ fn target(action: &BulkAction) -> Option<i64> {
     }
 }
 
+/// The selected users, each once, read in one statement.
 fn load_users(conn: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<UserDetail>> {
     if ids.is_empty() {
         return Err(Error::invalid("Users", "select at least one user."));
     }
-    let mut seen = std::collections::HashSet::new();
-    ids.iter()
-        .filter(|id| seen.insert(**id))
-        .map(|&id| users::user_detail(conn, id))
-        .collect()
+    users::user_details(conn, ids)
+}
+
+/// The preview, and the users and steps it was made of (what applying does).
+struct Plan {
+    preview: BulkPreview,
+    users: Vec<UserDetail>,
+    steps: Vec<Step>,
 }
 
 fn preview(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<BulkPreview> {
+    Ok(plan(conn, req)?.preview)
+}
+
+fn plan(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<Plan> {
     let users = load_users(conn, &req.user_ids)?;
     let product = target(&req.action)
         .map(|p| product_name(conn, p))
         .transpose()?;
     let to = product.clone().unwrap_or_default();
     let mut lines = Vec::with_capacity(users.len());
+    let mut steps = Vec::with_capacity(users.len());
     let (mut totals, mut deleting) = ([0i64; 4], 0);
     for user in &users {
         let s = step(conn, user, &req.action)?;
@@ -160,7 +169,7 @@ fn preview(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<BulkPreview
         }
         let outcome = match &s {
             Step::Skip(why) => format!("Skipped: {why}."),
-            Step::Assign(_) => format!("Gets {to}."),
+            Step::Assign => format!("Gets {to}."),
             Step::Move(_) => {
                 format!("Moves from {from} to {to}; keeps number, voicemail and history.")
             }
@@ -178,15 +187,17 @@ fn preview(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<BulkPreview
             applies: !matches!(s, Step::Skip(_)),
             deletes_data: deletes,
         });
+        steps.push(s);
     }
     let applies = lines.iter().filter(|l| l.applies).count() as i64;
     let (seats_needed, seats_available) = match target(&req.action) {
         Some(p) => {
-            let free: i64 = conn.query_row(
-                "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
-                [p],
-                |r| r.get(0),
-            )?;
+            let free: i64 = conn
+                .prepare_cached(
+                    "SELECT coalesce((SELECT n FROM seat_tallies
+                                      WHERE product_id = ?1 AND status = 'available'), 0)",
+                )?
+                .query_row([p], |r| r.get(0))?;
             (applies, free)
         }
         None => (0, 0),
@@ -204,14 +215,18 @@ fn preview(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<BulkPreview
             totals[0], totals[1], totals[2], totals[3]
         )
     });
-    Ok(BulkPreview {
-        lines,
-        applies,
-        seats_needed,
-        seats_available,
-        shortfall,
-        deleting,
-        data_loss,
+    Ok(Plan {
+        preview: BulkPreview {
+            lines,
+            applies,
+            seats_needed,
+            seats_available,
+            shortfall,
+            deleting,
+            data_loss,
+        },
+        users,
+        steps,
     })
 }
 
@@ -261,19 +276,33 @@ impl Org {
         };
         let mut removed: Vec<Removed> = Vec::new();
         let result = self.change(actor, permission, "license.bulk", |tx, ctx| {
-            let p = preview(tx, req)?;
+            let Plan {
+                preview: p,
+                users,
+                steps,
+            } = plan(tx, req)?;
             if let Some(short) = p.shortfall {
                 return Err(Error::invalid("License", short));
             }
             if p.deleting > 0 {
                 ctx.require(tx, Permission::LicensesRemove)?;
             }
-            let users = load_users(tx, &req.user_ids)?;
-            for user in &users {
-                match step(tx, user, &req.action)? {
+            // Assignments take the lowest free seats, read at once (enough: no shortfall).
+            let (to, mut seats) = match req.action {
+                BulkAction::Assign { product_id } => (
+                    product_name(tx, product_id)?,
+                    free_seats(tx, product_id, p.applies as usize)?.into_iter(),
+                ),
+                _ => (String::new(), Vec::new().into_iter()),
+            };
+            for (user, step) in users.iter().zip(steps) {
+                match step {
                     Step::Skip(_) => continue,
-                    Step::Assign(product) => {
-                        assign_in(tx, ctx, user, product)?;
+                    Step::Assign => {
+                        let seat = seats.next().ok_or_else(|| {
+                            Error::Internal("fewer free seats than counted".to_owned())
+                        })?;
+                        give_seat(tx, ctx, user, &to, seat)?;
                     }
                     Step::Move(product) => {
                         let cp = change_plan(tx, user, product)?;

@@ -244,6 +244,70 @@ fn write_zip(
     })
 }
 
+/// The bundle of `user`'s data as a safety archive: its bytes (which the caller stores in
+/// the database, durably with the removal) and a copy at `dest`, not synced to disk
+/// separately (the database holds what a power cut could lose).
+pub(crate) fn archive(
+    conn: &Connection,
+    user: &UserDetail,
+    generated_at: &str,
+    dest: &Path,
+) -> Result<(BundleReceipt, Vec<u8>)> {
+    let files = user_entries(conn, user, generated_at, "safety archive", "")?;
+    let bytes = zip_bytes(&files, generated_at)?;
+    write_file(&bytes.0, dest, false)?;
+    Ok((receipt(dest, &bytes), bytes.0))
+}
+
+fn receipt(dest: &Path, (bytes, files): &(Vec<u8>, usize)) -> BundleReceipt {
+    BundleReceipt {
+        path: dest.display().to_string(),
+        files: *files as i64,
+        bytes: bytes.len() as i64,
+        sha256: sha256_hex(bytes),
+    }
+}
+
+/// `files` as a ZIP, built in memory (a user's data is small), and how many files it holds.
+fn zip_bytes(files: &[Entry], generated_at: &str) -> Result<(Vec<u8>, usize)> {
+    let zip_error = |e: zip::result::ZipError| Error::Internal(format!("ZIP: {e}"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip_time(generated_at));
+    for f in files {
+        zip.start_file(f.path.as_str(), opts).map_err(zip_error)?;
+        zip.write_all(&f.bytes)
+            .map_err(|e| Error::Internal(format!("ZIP: {e}")))?;
+    }
+    Ok((zip.finish().map_err(zip_error)?.into_inner(), files.len()))
+}
+
+/// Writes `bytes` to `dest`: to a hidden partial file first, renamed when whole (after
+/// syncing it to disk when `durable`).
+pub(crate) fn write_file(bytes: &[u8], dest: &Path, durable: bool) -> Result<()> {
+    let dir = dest
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .ok_or_else(|| Error::invalid("path", "The export needs a file name."))?;
+    let partial: PathBuf = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let result = (|| {
+        let mut file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
+        file.write_all(bytes).map_err(|e| io_error(&partial, e))?;
+        if durable {
+            file.sync_all().map_err(|e| io_error(&partial, e))?;
+        }
+        std::fs::rename(&partial, dest).map_err(|e| io_error(dest, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
 /// The entries' modification time: when the bundle was generated (UTC).
 fn zip_time(rfc3339: &str) -> zip::DateTime {
     use chrono::{Datelike, Timelike};

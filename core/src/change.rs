@@ -73,11 +73,9 @@ pub(crate) struct Plan {
 }
 
 fn family(conn: &rusqlite::Connection, product_id: i64) -> Result<LicenseFamily> {
-    let key: String = conn.query_row(
-        "SELECT family FROM products WHERE id = ?1",
-        [product_id],
-        |r| r.get(0),
-    )?;
+    let key: String = conn
+        .prepare_cached("SELECT family FROM products WHERE id = ?1")?
+        .query_row([product_id], |r| r.get(0))?;
     LicenseFamily::from_key(&key)
 }
 
@@ -127,14 +125,14 @@ pub(crate) fn move_within_family_in(
     to_id: i64,
 ) -> Result<()> {
     let new_seat = free_seat(tx, to_id)?;
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL WHERE user_id = ?1",
-        [user.id],
-    )?;
-    tx.execute(
+    )?
+    .execute([user.id])?;
+    tx.prepare_cached(
         "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
-        params![user.id, ctx.now, new_seat],
-    )?;
+    )?
+    .execute(params![user.id, ctx.now, new_seat])?;
     if p.loses.contains(&Feature::Voicemail) {
         tx.execute(
             "UPDATE voicemail_settings SET enabled = 0 WHERE user_id = ?1",

@@ -23,6 +23,7 @@ pub mod forwarding;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod licenses;
+mod list_order;
 pub mod money;
 pub mod new_user;
 pub mod numbers;

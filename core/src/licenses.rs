@@ -228,15 +228,24 @@ pub(crate) fn product_name(conn: &Connection, product_id: i64) -> Result<String>
         })
 }
 
+/// The `n` lowest-numbered free seats of the product (fewer if there are fewer).
+pub(crate) fn free_seats(conn: &Connection, product_id: i64, n: usize) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM seats WHERE product_id = ?1 AND status = 'available' ORDER BY id LIMIT ?2",
+    )?;
+    let seats = stmt
+        .query_map(params![product_id, n as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(seats)
+}
+
 /// The lowest-numbered free seat of the product, or the error that names the product.
 pub(crate) fn free_seat(conn: &Connection, product_id: i64) -> Result<i64> {
     let name = product_name(conn, product_id)?;
-    conn.prepare_cached(
-        "SELECT id FROM seats WHERE product_id = ?1 AND status = 'available' ORDER BY id LIMIT 1",
-    )?
-    .query_row([product_id], |r| r.get(0))
-    .optional()?
-    .ok_or(Error::NoLicenseAvailable { product: name })
+    free_seats(conn, product_id, 1)?
+        .first()
+        .copied()
+        .ok_or(Error::NoLicenseAvailable { product: name })
 }
 
 /// Assigns a free seat of the product to a user who holds none, with its audit entry.
@@ -260,6 +269,18 @@ pub(crate) fn assign_in(
         });
     }
     let seat_id = free_seat(tx, product_id)?;
+    give_seat(tx, ctx, user, &product, seat_id)?;
+    Ok(seat_id)
+}
+
+/// Gives a free seat to a user known to hold none, with the audit entry.
+pub(crate) fn give_seat(
+    tx: &Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    product: &str,
+    seat_id: i64,
+) -> Result<()> {
     tx.prepare_cached(
         "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
     )?
@@ -271,7 +292,7 @@ pub(crate) fn assign_in(
     entry.before = Some(json!({ "license": null }));
     entry.after = Some(json!({ "license": product, "seat_id": seat_id }));
     ctx.audit(tx, &entry)?;
-    Ok(seat_id)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ pub struct Org {
     pub(crate) path: PathBuf,
     /// Why the automatic backup at open failed, if it did.
     pub(crate) backup_warning: Option<String>,
+    /// The Users list's order, for searches (read again when it changes).
+    pub(crate) list_order: std::cell::RefCell<Option<crate::list_order::ListOrder>>,
 }
 
 impl Org {
@@ -36,7 +38,7 @@ impl Org {
         if org.is_empty()? {
             crate::demo::seed(&mut org, &crate::demo::DemoSpec::default())?;
         }
-        org.purge_expired_archives()?;
+        org.tend_archives()?;
         org.settle_due_cancellations()?;
         org.daily_backup_if_due();
         Ok(org)
@@ -46,7 +48,7 @@ impl Org {
     /// the demo and the admin's own organization. An organization gets its daily backup.
     pub fn open_as_is(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
         let mut org = Self::open_without_demo(path, clock)?;
-        org.purge_expired_archives()?;
+        org.tend_archives()?;
         org.settle_due_cancellations()?;
         if !org.is_unset()? {
             org.daily_backup_if_due();
@@ -70,6 +72,7 @@ impl Org {
             archive_dir,
             path: path.to_path_buf(),
             backup_warning: None,
+            list_order: std::cell::RefCell::new(None),
         })
     }
 

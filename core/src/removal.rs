@@ -72,7 +72,7 @@ pub struct SafetyArchive {
     pub path: String,
     pub created_at: String,
     pub expires_at: String,
-    /// False once it has expired and been deleted (or was moved away).
+    /// False once it has expired and been deleted.
     pub present: bool,
 }
 
@@ -197,41 +197,36 @@ pub(crate) fn remove_in(
         cause: e.to_string(),
     })?;
     let path: PathBuf = plan.dir.join(archive_file_name(user, ctx.now));
-    let archive = bundle::write(
-        tx,
-        user,
-        ctx.now,
-        "safety archive",
-        &path,
-        &mut crate::progress::Unwatched,
-    )?;
+    let (archive, zip) = bundle::archive(tx, user, ctx.now, &path)?;
     let applied = (|| {
-        tx.execute(
-            "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                user.id,
-                archive.path,
-                archive.sha256,
-                ctx.now,
-                plan.expires_at
-            ],
-        )?;
+        tx.prepare_cached(
+            "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at, zip)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            user.id,
+            archive.path,
+            archive.sha256,
+            ctx.now,
+            plan.expires_at,
+            zip
+        ])?;
         for t in &DELETED_TABLES {
             t.delete(tx, user.id)?;
         }
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
-            [user.id],
-        )?;
-        tx.execute("UPDATE users SET extension = NULL WHERE id = ?1", [user.id])?;
-        let price_cents: i64 = tx.query_row(
-            "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
-             WHERE user_id = ?1
-             RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
-            [user.id],
-            |r| r.get(0),
-        )?;
+        )?
+        .execute([user.id])?;
+        tx.prepare_cached("UPDATE users SET extension = NULL WHERE id = ?1")?
+            .execute([user.id])?;
+        let price_cents: i64 = tx
+            .prepare_cached(
+                "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
+                 WHERE user_id = ?1
+                 RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
+            )?
+            .query_row([user.id], |r| r.get(0))?;
         let label = user.full_name();
         let mut entry = AuditEntry::new("license.remove");
         entry.target_user_id = Some(user.id);
@@ -379,17 +374,50 @@ impl Org {
         })
     }
 
-    /// Deletes safety archives past their 30 days; their listing stays, marked absent.
-    pub(crate) fn purge_expired_archives(&self) -> Result<()> {
+    /// Deletes safety archives past their 30 days (file and stored copy); their listing
+    /// stays, marked absent. An archive within its 30 days whose file is missing (lost in
+    /// a power cut, deleted by hand) is written again from the stored copy.
+    pub(crate) fn tend_archives(&self) -> Result<()> {
         let now = self.now();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT path FROM safety_archives WHERE expires_at < ?1")?;
-        let paths = stmt
-            .query_map([now], |r| r.get::<_, String>(0))?
+        let mut stmt = self.conn.prepare(
+            "SELECT id, path, expires_at < ?1, zip IS NOT NULL FROM safety_archives
+             WHERE expires_at < ?1 OR zip IS NOT NULL",
+        )?;
+        let archives = stmt
+            .query_map([&now], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                    r.get::<_, bool>(3)?,
+                ))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        for p in paths {
-            let _ = std::fs::remove_file(p);
+        let mut expired_copies = false;
+        for (id, path, expired, stored) in archives {
+            let path = std::path::Path::new(&path);
+            if expired {
+                let _ = std::fs::remove_file(path);
+                expired_copies |= stored;
+            } else if !path.exists() {
+                // Only a missing file's stored copy is read: the start stays quick.
+                let zip: Vec<u8> = self.conn.query_row(
+                    "SELECT zip FROM safety_archives WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if let Some(dir) = path.parent() {
+                    let _ = std::fs::create_dir_all(dir);
+                }
+                // Best effort: the stored copy stays either way.
+                let _ = bundle::write_file(&zip, path, true);
+            }
+        }
+        if expired_copies {
+            self.conn.execute(
+                "UPDATE safety_archives SET zip = NULL WHERE expires_at < ?1 AND zip IS NOT NULL",
+                [&now],
+            )?;
         }
         Ok(())
     }
@@ -681,15 +709,25 @@ mod tests {
             )
             .unwrap();
         drop(org);
+        // A file lost (a power cut before it reached the disk, or deleted by hand) is
+        // written again, byte for byte, from the copy the removal stored in its transaction.
+        let archive = std::path::Path::new(&receipt.safety_archive.path);
+        std::fs::remove_file(archive).unwrap();
         clock.advance(Duration::days(29));
         let org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
-        assert!(std::path::Path::new(&receipt.safety_archive.path).exists());
+        let restored = std::fs::read(archive).unwrap();
+        assert_eq!(bundle::sha256_hex(&restored), receipt.safety_archive.sha256);
         drop(org);
         clock.advance(Duration::days(2));
         let org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
-        assert!(!std::path::Path::new(&receipt.safety_archive.path).exists());
+        assert!(!archive.exists());
         let listed = org.safety_archives(admin, user.id).unwrap();
         assert!(!listed[0].present);
+        let stored: i64 = org
+            .conn
+            .query_row("SELECT count(zip) FROM safety_archives", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, 0, "the stored copy is deleted with the file");
     }
 
     #[test]

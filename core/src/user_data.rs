@@ -81,11 +81,12 @@ pub(crate) struct ExportedRow {
 
 impl DeletedTable {
     pub fn count(&self, conn: &Connection, user_id: i64) -> Result<i64> {
-        Ok(conn.query_row(
-            &format!("SELECT count(*) FROM {} WHERE user_id = ?1", self.table),
-            [user_id],
-            |r| r.get(0),
-        )?)
+        Ok(conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM {} WHERE user_id = ?1",
+                self.table
+            ))?
+            .query_row([user_id], |r| r.get(0))?)
     }
 
     pub fn rows(&self, conn: &Connection, user_id: i64) -> Result<Vec<ExportedRow>> {
@@ -93,7 +94,7 @@ impl DeletedTable {
         if let Some(audio) = self.audio {
             cols.push(audio);
         }
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT {} FROM {} WHERE user_id = ?1 ORDER BY 1",
             cols.join(", "),
             self.table
@@ -119,10 +120,9 @@ impl DeletedTable {
     }
 
     pub fn delete(&self, conn: &Connection, user_id: i64) -> Result<usize> {
-        Ok(conn.execute(
-            &format!("DELETE FROM {} WHERE user_id = ?1", self.table),
-            [user_id],
-        )?)
+        Ok(conn
+            .prepare_cached(&format!("DELETE FROM {} WHERE user_id = ?1", self.table))?
+            .execute([user_id])?)
     }
 }
 

@@ -1,11 +1,15 @@
 //! Users of the phone system: finding them, reading one, and the version that guards edits.
 
+use std::cell::RefCell;
+
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::licenses::{product_features, Feature, LicenseFamily};
+use crate::list_order::ListOrder;
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 
@@ -104,9 +108,6 @@ pub struct UserQuery {
 pub struct UserPage {
     pub users: Vec<UserRow>,
     pub next: Option<UserCursor>,
-    /// How many users match in all; counted with the first page only (`after` is null).
-    #[ts(type = "number | null")]
-    pub total: Option<i64>,
 }
 
 pub const MAX_PAGE: u32 = 500;
@@ -158,21 +159,16 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<(UserRow, String)> {
     ))
 }
 
-pub(crate) fn user_detail(conn: &Connection, user_id: i64) -> Result<UserDetail> {
-    let sql = format!(
-        "SELECT {USER_COLUMNS}, u.updated_at, a.display_name {USER_JOINS}
-         LEFT JOIN accounts a ON a.id = u.updated_by WHERE u.id = ?1"
-    );
-    let found = conn
-        .prepare_cached(&sql)?
-        .query_row([user_id], |r| {
-            Ok((user_row(r)?.0, r.get::<_, String>(15)?, r.get(16)?))
-        })
-        .optional()?;
-    let (row, updated_at, updated_by) = found.ok_or(Error::NotFound {
-        what: "User",
-        id: user_id,
-    })?;
+const DETAIL_COLUMNS: &str = "u.updated_at, a.display_name";
+
+fn detail_row(r: &Row<'_>) -> rusqlite::Result<(UserRow, String, Option<String>)> {
+    Ok((user_row(r)?.0, r.get(15)?, r.get(16)?))
+}
+
+fn with_features(
+    conn: &Connection,
+    (row, updated_at, updated_by): (UserRow, String, Option<String>),
+) -> Result<UserDetail> {
     let features = match &row.license {
         Some(l) => product_features(conn, l.product_id)?,
         None => Vec::new(),
@@ -183,6 +179,55 @@ pub(crate) fn user_detail(conn: &Connection, user_id: i64) -> Result<UserDetail>
         updated_at,
         updated_by,
     })
+}
+
+pub(crate) fn user_detail(conn: &Connection, user_id: i64) -> Result<UserDetail> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
+         LEFT JOIN accounts a ON a.id = u.updated_by WHERE u.id = ?1"
+    ))?;
+    let found = stmt.query_row([user_id], detail_row).optional()?;
+    with_features(
+        conn,
+        found.ok_or(Error::NotFound {
+            what: "User",
+            id: user_id,
+        })?,
+    )
+}
+
+/// Several users read at once, in the order of `ids` (each once); the first id that is no
+/// user is the error.
+pub(crate) fn user_details(conn: &Connection, ids: &[i64]) -> Result<Vec<UserDetail>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
+         LEFT JOIN accounts a ON a.id = u.updated_by
+         WHERE u.id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let mut found: std::collections::HashMap<i64, _> = stmt
+        .query_map([id_list(ids)], detail_row)?
+        .map(|r| r.map(|d| (d.0.id, d)))
+        .collect::<rusqlite::Result<_>>()?;
+    let mut users = Vec::with_capacity(found.len());
+    let mut seen = std::collections::HashSet::new();
+    for &id in ids {
+        if !seen.insert(id) {
+            continue;
+        }
+        let d = found
+            .remove(&id)
+            .ok_or(Error::NotFound { what: "User", id })?;
+        users.push(with_features(conn, d)?);
+    }
+    Ok(users)
+}
+
+/// Ids as a JSON array, for `json_each` (one statement for any number of ids).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    )
 }
 
 /// Refuses an edit made against an older version of the user, naming who changed it.
@@ -201,10 +246,10 @@ pub(crate) fn check_version(user: &UserDetail, expected: i64) -> Result<()> {
 }
 
 pub(crate) fn bump_version(conn: &Connection, user_id: i64, ctx: &ChangeContext<'_>) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE users SET version = version + 1, updated_at = ?1, updated_by = ?2 WHERE id = ?3",
-        params![ctx.now, ctx.account.id, user_id],
-    )?;
+    )?
+    .execute(params![ctx.now, ctx.account.id, user_id])?;
     Ok(())
 }
 
@@ -214,16 +259,18 @@ pub(crate) enum Needle {
     /// Nothing typed: every user.
     All,
     /// One or two characters: the start of the first name, last name, email or extension
-    /// (an index range each; a substring of one letter would match almost everyone).
-    /// Case is ignored for ASCII letters, as SQLite's `lower()` and NOCASE do.
+    /// (`user_prefixes`; a substring of one letter would match almost everyone).
+    /// Case is ignored for ASCII letters, as SQLite's `lower()` does.
     Prefix(String),
     /// Three or more characters: anywhere in "First Last", email, extension or phone
-    /// number, ignoring case, through the trigram index.
+    /// number, ignoring case as [`fold`] does.
     Substring(String),
 }
 
 impl Needle {
     pub(crate) fn of(search: &str) -> Self {
+        // No stored name or number holds a NUL (and FTS5 would end the query there).
+        let search = search.replace('\0', "");
         let search = search.trim();
         match search.chars().count() {
             0 => Needle::All,
@@ -241,50 +288,67 @@ impl Needle {
             Needle::Prefix(p) => [first, last, email, ext]
                 .iter()
                 .any(|t| t.to_ascii_lowercase().starts_with(p.as_str())),
-            Needle::Substring(s) => {
-                let s = s.to_lowercase();
-                let name = format!("{first} {last}");
-                [name.as_str(), email, ext, number]
-                    .iter()
-                    .any(|t| t.to_lowercase().contains(&s))
-            }
+            Needle::Substring(s) => contains_folded(
+                &mut String::new(),
+                &fold(s),
+                [first, last, email, ext, number],
+            ),
         }
     }
+}
+
+/// Lower case as the trigram index folds it: character by character; a character whose
+/// lower case is more than one character (like "İ") stays as it is.
+pub(crate) fn fold(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Whether the folded needle is in "First Last", email, extension or number (folded into
+/// `buf`, which is reused from user to user).
+fn contains_folded(
+    buf: &mut String,
+    needle: &str,
+    [first, last, email, ext, number]: [&str; 5],
+) -> bool {
+    let mut found = |texts: &[&str]| {
+        buf.clear();
+        for (i, t) in texts.iter().enumerate() {
+            if i > 0 {
+                buf.push(' ');
+            }
+            buf.extend(t.chars().map(fold_char));
+        }
+        buf.contains(needle)
+    };
+    found(&[first, last]) || found(&[email]) || found(&[ext]) || found(&[number])
 }
 
 /// An FTS5 query that matches `text` literally: one phrase in double quotes, quotes doubled,
 /// so that `"`, `*`, `:`, `^`, `(`, `-`, AND, OR, NEAR typed by the admin are plain text.
 pub(crate) fn fts_phrase(text: &str) -> String {
-    // FTS5 ends a query at a NUL ("unterminated string"); no stored name or number holds one.
-    let text = text.replace('\0', "");
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
-/// The smallest string greater than every string that starts with `prefix`.
-fn prefix_end(prefix: &str) -> String {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    while let Some(last) = chars.pop() {
-        if let Some(next) = (last as u32 + 1..=char::MAX as u32).find_map(char::from_u32) {
-            chars.push(next);
-            return chars.into_iter().collect();
-        }
-    }
-    char::MAX.to_string()
-}
-
 /// The ids of the users whose texts the needle matches, as SQL (`None` for every user).
-fn needle_ids(needle: &Needle, args: &mut Vec<rusqlite::types::Value>) -> Option<String> {
+fn needle_ids(needle: &Needle, args: &mut Vec<Value>) -> Option<String> {
     match needle {
         Needle::All => None,
         Needle::Prefix(p) => {
             args.push(p.clone().into());
-            args.push(prefix_end(p).into());
-            let (lo, hi) = (args.len() - 1, args.len());
             Some(format!(
-                "SELECT id FROM users WHERE sort_name >= ?{lo} AND sort_name < ?{hi}
-                 UNION SELECT id FROM users WHERE lower(first_name) >= ?{lo} AND lower(first_name) < ?{hi}
-                 UNION SELECT id FROM users WHERE email >= ?{lo} AND email < ?{hi}
-                 UNION SELECT id FROM users WHERE extension >= ?{lo} AND extension < ?{hi}"
+                "SELECT user_id FROM user_prefixes WHERE prefix = ?{}",
+                args.len()
             ))
         }
         Needle::Substring(s) => {
@@ -297,105 +361,197 @@ fn needle_ids(needle: &Needle, args: &mut Vec<rusqlite::types::Value>) -> Option
     }
 }
 
-fn search(conn: &Connection, q: &UserQuery) -> Result<UserPage> {
+/// The search and the license and status filters as SQL conditions on `u` (users) and `s`
+/// (their seat); `None` when nothing but the search narrows the list.
+fn filters(q: &UserQuery, args: &mut Vec<Value>) -> Option<String> {
+    let mut filter = String::new();
+    match &q.license {
+        LicenseFilter::Any => {}
+        LicenseFilter::Unlicensed => filter.push_str(" AND s.id IS NULL"),
+        LicenseFilter::Product { product_id } => {
+            args.push((*product_id).into());
+            filter.push_str(&format!(" AND s.product_id = ?{}", args.len()));
+        }
+    }
+    if let Some(status) = q.status {
+        let status = match status {
+            UserStatus::Active => "active",
+            UserStatus::Suspended => "suspended",
+        };
+        args.push(status.to_owned().into());
+        filter.push_str(&format!(" AND u.status = ?{}", args.len()));
+    }
+    (!filter.is_empty()).then_some(filter)
+}
+
+/// Where a page starts: after the cursor, or before every user (sort names are never empty).
+fn start(after: Option<&UserCursor>) -> (String, i64) {
+    after.map_or((String::new(), i64::MIN), |c| (c.sort_name.clone(), c.id))
+}
+
+fn ids(stmt: &mut rusqlite::CachedStatement<'_>, args: &[Value]) -> Result<Vec<i64>> {
+    Ok(stmt
+        .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A walk down the list is taken when it is expected to fill the page within this many
+/// rows (a text that about 1 user in 10 or more holds, for a page of 50).
+const WALK_ROWS: usize = 500;
+
+/// The next `limit` users (in list order) whose texts contain `text`.
+///
+/// A rare text, or one whose users sit together far down the list ("kowalski"), is found
+/// through the trigram index, and its matches are ranked by the list order in memory. A
+/// common one (an area code: 10,000 users share "+1512555") costs the index far more than
+/// the page needs: it is found by walking down the list and testing each user. The index,
+/// asked about the first users by id only, tells the two apart.
+fn substring_page(
+    conn: &Connection,
+    order: &ListOrder,
+    text: &str,
+    after: Option<&UserCursor>,
+    limit: u32,
+) -> Result<Vec<i64>> {
+    let phrase = fts_phrase(text);
+    let (sample_end, sampled) = order.sample();
+    let in_sample: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM user_search WHERE user_search MATCH ?1 AND rowid < ?2",
+        )?
+        .query_row(params![phrase, sample_end], |r| r.get(0))?;
+    let expected_walk = (limit as usize * sampled).checked_div(in_sample as usize);
+    if let Some(expected) = expected_walk.filter(|&rows| rows <= WALK_ROWS) {
+        // The sample is of ids, not of the list: allow for a text less common down the list.
+        let rows = (expected * 3).max(limit as usize * 10);
+        if let Some(found) = walk(conn, &fold(text), after, limit, rows)? {
+            return Ok(found);
+        }
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT rowid FROM user_search WHERE user_search MATCH ?1")?;
+    let ids = stmt
+        .query_map([phrase], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(order.first(ids.into_iter(), order.start(after), limit as usize))
+}
+
+/// Walks down the list from the cursor testing each user: the page, if `rows` rows were
+/// enough to fill it (or to reach the end of the list).
+fn walk(
+    conn: &Connection,
+    needle: &str,
+    after: Option<&UserCursor>,
+    limit: u32,
+    rows: usize,
+) -> Result<Option<Vec<i64>>> {
+    let (from_name, from_id) = start(after);
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.first_name, u.last_name, u.email, coalesce(u.extension, ''),
+                coalesce(n.e164, '')
+         FROM users u LEFT JOIN phone_numbers n ON n.user_id = u.id
+         WHERE (u.sort_name, u.id) > (?1, ?2)
+         ORDER BY u.sort_name, u.id LIMIT ?3",
+    )?;
+    let mut found_rows = stmt.query(params![from_name, from_id, rows as i64])?;
+    let (mut found, mut read, mut buf) = (Vec::new(), 0, String::new());
+    while let Some(r) = found_rows.next()? {
+        read += 1;
+        let text = |i| -> rusqlite::Result<&str> {
+            r.get_ref(i)?.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+            })
+        };
+        let texts = [text(1)?, text(2)?, text(3)?, text(4)?, text(5)?];
+        if contains_folded(&mut buf, needle, texts) {
+            found.push(r.get(0)?);
+            if found.len() == limit as usize {
+                return Ok(Some(found));
+            }
+        }
+    }
+    Ok((read < rows).then_some(found))
+}
+
+/// The ids of the page's users, in list order.
+/// How a page's users are picked: by a query the rows' statement runs as its subquery
+/// (an index range), or as ids found in Rust.
+enum Pick {
+    Sql(&'static str, Vec<Value>),
+    Ids(Vec<i64>),
+}
+
+fn page_ids(conn: &Connection, order: &RefCell<Option<ListOrder>>, q: &UserQuery) -> Result<Pick> {
+    let needle = Needle::of(&q.search);
+    let after = q.after.as_ref();
+    let (from_name, from_id) = start(after);
+    let limit = i64::from(q.limit);
+    let mut args: Vec<Value> = Vec::new();
+    let Some(filter) = filters(q, &mut args) else {
+        // The search alone: an index range, or the substring search above.
+        return Ok(match &needle {
+            Needle::All => Pick::Sql(
+                "SELECT id FROM users WHERE (sort_name, id) > (?1, ?2)
+                 ORDER BY sort_name, id LIMIT ?3",
+                vec![from_name.into(), from_id.into(), limit.into()],
+            ),
+            Needle::Prefix(p) => Pick::Sql(
+                "SELECT user_id FROM user_prefixes
+                 WHERE prefix = ?1 AND (sort_name, user_id) > (?2, ?3)
+                 ORDER BY sort_name, user_id LIMIT ?4",
+                vec![
+                    p.clone().into(),
+                    from_name.into(),
+                    from_id.into(),
+                    limit.into(),
+                ],
+            ),
+            Needle::Substring(s) => {
+                let mut order = order.borrow_mut();
+                ListOrder::current(conn, &mut order)?;
+                let order = order.as_ref().expect("just read");
+                Pick::Ids(substring_page(conn, order, s, after, q.limit)?)
+            }
+        });
+    };
+    let search = needle_ids(&needle, &mut args)
+        .map(|ids| format!(" AND u.id IN ({ids})"))
+        .unwrap_or_default();
+    args.extend([from_name.into(), from_id.into(), limit.into()]);
+    let n = args.len();
+    let sql = format!(
+        "SELECT u.id FROM users u LEFT JOIN seats s ON s.user_id = u.id
+         WHERE (u.sort_name, u.id) > (?{}, ?{}){search}{filter}
+         ORDER BY u.sort_name, u.id LIMIT ?{n}",
+        n - 2,
+        n - 1
+    );
+    Ok(Pick::Ids(ids(&mut conn.prepare_cached(&sql)?, &args)?))
+}
+
+fn search(
+    conn: &Connection,
+    order: &RefCell<Option<ListOrder>>,
+    q: &UserQuery,
+) -> Result<UserPage> {
     if q.limit == 0 || q.limit > MAX_PAGE {
         return Err(Error::invalid(
             "limit",
             format!("A page holds 1 to {MAX_PAGE} users."),
         ));
     }
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
-    let ids = needle_ids(&Needle::of(&q.search), &mut args);
-    let mut filter = String::from(" WHERE 1 = 1");
-    if let Some(ids) = &ids {
-        filter.push_str(&format!(" AND u.id IN ({ids})"));
-    }
-    let plain = matches!(q.license, LicenseFilter::Any) && q.status.is_none();
-    match &q.license {
-        LicenseFilter::Any => {}
-        LicenseFilter::Unlicensed => filter.push_str(" AND s.id IS NULL"),
-        LicenseFilter::Product { product_id } => {
-            args.push((*product_id).into());
-            filter.push_str(&format!(" AND p.id = ?{}", args.len()));
-        }
-    }
-    if let Some(status) = q.status {
-        args.push(
-            match status {
-                UserStatus::Active => "active",
-                UserStatus::Suspended => "suspended",
-            }
-            .to_owned()
-            .into(),
-        );
-        filter.push_str(&format!(" AND u.status = ?{}", args.len()));
-    }
-    // Counted with the first page only: later pages are asked for while scrolling, and
-    // counting 100,000 rows on each would cost more than the page. A search is counted on
-    // every page, because how many match decides how its page is found (below).
-    let matched: Option<i64> = if plain && (ids.is_some() || q.after.is_none()) {
-        let sql = match &ids {
-            None => "SELECT count(*) FROM users".to_owned(),
-            Some(ids) => format!("SELECT count(*) FROM ({ids})"),
-        };
-        let mut stmt = conn.prepare_cached(&sql)?;
-        Some(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
-    } else {
-        None
+    let (pick, args) = match page_ids(conn, order, q)? {
+        Pick::Sql(sql, args) => (sql, args),
+        Pick::Ids(ids) => (
+            "SELECT value FROM json_each(?1)",
+            vec![id_list(&ids).into()],
+        ),
     };
-    let total = if q.after.is_some() {
-        None
-    } else if plain {
-        matched
-    } else {
-        let sql = format!("SELECT count(*) {USER_JOINS}{filter}");
-        let mut stmt = conn.prepare_cached(&sql)?;
-        Some(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
-    };
-    // Few matches: sort them. Many (more than 1 in 50 users): walk the name index and keep
-    // the matches, which finds a page after about 50 / share rows instead of sorting all.
-    let walk = match (&ids, matched) {
-        (Some(_), Some(m)) => {
-            let users: i64 =
-                conn.query_row("SELECT coalesce(max(id), 0) FROM users", [], |r| r.get(0))?;
-            m * 50 > users
-        }
-        _ => false,
-    };
-    let mut page_filter = filter;
-    if let Some(after) = &q.after {
-        args.push(after.sort_name.clone().into());
-        args.push(after.id.into());
-        let n = args.len();
-        page_filter.push_str(&format!(" AND (u.sort_name, u.id) > (?{}, ?{n})", n - 1));
-    }
-    args.push(i64::from(q.limit).into());
-    let limit = args.len();
-    let sql = if plain {
-        // Pick the page's ids by sort key alone (an index, or the matches' rows), then
-        // join the page's 100 rows only, not every match.
-        let pick = &page_filter;
-        let users = if walk {
-            "users u INDEXED BY users_by_sort_name"
-        } else {
-            "users u"
-        };
-        format!(
-            "SELECT {USER_COLUMNS} FROM (SELECT u.id FROM {users}{pick}
-                 ORDER BY u.sort_name, u.id LIMIT ?{limit}) pick
-             JOIN users u ON u.id = pick.id
-             JOIN sites st ON st.id = u.site_id
-             LEFT JOIN phone_numbers n ON n.user_id = u.id
-             LEFT JOIN seats s ON s.user_id = u.id
-             LEFT JOIN products p ON p.id = s.product_id
-             ORDER BY u.sort_name, u.id"
-        )
-    } else {
-        format!(
-            "SELECT {USER_COLUMNS} {USER_JOINS}{page_filter} ORDER BY u.sort_name, u.id LIMIT ?{limit}"
-        )
-    };
-    let mut stmt = conn.prepare_cached(&sql)?;
+    // The page's rows only, joined in one statement.
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS} {USER_JOINS}
+         WHERE u.id IN ({pick}) ORDER BY u.sort_name, u.id"
+    ))?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(&args), user_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -410,13 +566,43 @@ fn search(conn: &Connection, q: &UserQuery) -> Result<UserPage> {
     Ok(UserPage {
         users: rows.into_iter().map(|(row, _)| row).collect(),
         next,
-        total,
     })
 }
 
+/// How many users the search and filters match (the cursor and page size are ignored).
+fn count(conn: &Connection, q: &UserQuery) -> Result<i64> {
+    let needle = Needle::of(&q.search);
+    let mut args: Vec<Value> = Vec::new();
+    let ids = needle_ids(&needle, &mut args);
+    let sql = match (filters(q, &mut args), ids) {
+        (None, None) => "SELECT count(*) FROM users".to_owned(),
+        (None, Some(ids)) => format!("SELECT count(*) FROM ({ids})"),
+        (Some(filter), ids) => {
+            let search = ids
+                .map(|ids| format!(" AND u.id IN ({ids})"))
+                .unwrap_or_default();
+            format!(
+                "SELECT count(*) FROM users u LEFT JOIN seats s ON s.user_id = u.id
+                 WHERE 1 = 1{search}{filter}"
+            )
+        }
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
+}
+
 impl Org {
+    /// A page of the Users list. The count of all matches is [`Org::count_users`]: the
+    /// list paints its first rows without waiting for it.
     pub fn search_users(&self, actor: Actor, query: &UserQuery) -> Result<UserPage> {
-        self.read(actor, Permission::UsersView, |conn| search(conn, query))
+        self.read(actor, Permission::UsersView, |conn| {
+            search(conn, &self.list_order, query)
+        })
+    }
+
+    /// How many users the query's search and filters match, over all pages.
+    pub fn count_users(&self, actor: Actor, query: &UserQuery) -> Result<i64> {
+        self.read(actor, Permission::UsersView, |conn| count(conn, query))
     }
 
     pub fn user(&self, actor: Actor, user_id: i64) -> Result<UserDetail> {
@@ -464,12 +650,7 @@ mod tests {
                 "searching {term:?}"
             );
         }
-        assert_eq!(
-            org.search_users(admin, &query("zzzz-nobody"))
-                .unwrap()
-                .total,
-            Some(0)
-        );
+        assert_eq!(org.count_users(admin, &query("zzzz-nobody")).unwrap(), 0);
     }
 
     #[test]
@@ -477,11 +658,12 @@ mod tests {
         let (_dir, mut org) = demo_org();
         let admin = sign_in(&mut org, "dana.reyes");
         for wild in ["%", "_", "%%%", "___", "a%b", "\\%"] {
-            assert_eq!(
-                org.search_users(admin, &query(wild)).unwrap().total,
-                Some(0),
-                "{wild:?}"
-            );
+            assert_eq!(org.count_users(admin, &query(wild)).unwrap(), 0, "{wild:?}");
+            assert!(org
+                .search_users(admin, &query(wild))
+                .unwrap()
+                .users
+                .is_empty());
         }
     }
 
@@ -495,8 +677,6 @@ mod tests {
         let mut seen = Vec::new();
         loop {
             let page = org.search_users(admin, &q).unwrap();
-            let first = q.after.is_none();
-            assert_eq!(page.total, if first { whole.total } else { None });
             seen.extend(page.users.iter().map(|u| u.id));
             match page.next {
                 Some(next) => q.after = Some(next),
@@ -505,6 +685,7 @@ mod tests {
         }
         let expected: Vec<i64> = whole.users.iter().map(|u| u.id).collect();
         assert_eq!(seen, expected);
+        assert_eq!(org.count_users(admin, &q).unwrap(), expected.len() as i64);
     }
 
     #[test]
@@ -514,12 +695,17 @@ mod tests {
         let mut q = query("");
         q.license = LicenseFilter::Unlicensed;
         let unlicensed = org.search_users(admin, &q).unwrap();
-        assert!(unlicensed.total.unwrap() >= 5);
+        assert!(unlicensed.users.len() >= 5);
+        assert_eq!(
+            org.count_users(admin, &q).unwrap(),
+            unlicensed.users.len() as i64
+        );
         assert!(unlicensed.users.iter().all(|u| u.license.is_none()));
         let pid = crate::testing::product_id(&org, "Voice Pro");
         q.license = LicenseFilter::Product { product_id: pid };
         let pro = org.search_users(admin, &q).unwrap();
-        assert!(pro.total.unwrap() > 0);
+        assert!(!pro.users.is_empty());
+        assert_eq!(org.count_users(admin, &q).unwrap(), pro.users.len() as i64);
         assert!(pro
             .users
             .iter()
@@ -531,6 +717,34 @@ mod tests {
             .users
             .iter()
             .all(|u| u.status == UserStatus::Suspended));
+        // A search within a filter: the filtered list's users whose texts match.
+        q.status = None;
+        q.license = LicenseFilter::Product { product_id: pid };
+        for search in ["o", "son", "@"] {
+            q.search = search.to_owned();
+            let needle = Needle::of(search);
+            let expected: Vec<i64> = pro
+                .users
+                .iter()
+                .filter(|u| {
+                    needle.matches(
+                        &u.first_name,
+                        &u.last_name,
+                        &u.email,
+                        u.extension.as_deref().unwrap_or(""),
+                        u.phone_number.as_deref().unwrap_or(""),
+                    )
+                })
+                .map(|u| u.id)
+                .collect();
+            let found = org.search_users(admin, &q).unwrap();
+            assert_eq!(
+                found.users.iter().map(|u| u.id).collect::<Vec<_>>(),
+                expected,
+                "{search:?}"
+            );
+            assert_eq!(org.count_users(admin, &q).unwrap(), expected.len() as i64);
+        }
     }
 
     #[test]
@@ -577,14 +791,9 @@ mod tests {
         let mut q = query(search);
         q.limit = limit;
         let mut seen = Vec::new();
-        let mut total = None;
+        let total = org.count_users(admin, &q).unwrap();
         loop {
             let page = org.search_users(admin, &q).unwrap();
-            if q.after.is_none() {
-                total = page.total;
-            } else {
-                assert_eq!(page.total, None, "only the first page is counted");
-            }
             seen.extend(page.users.iter().map(|u| u.id));
             match page.next {
                 Some(next) => q.after = Some(next),
@@ -593,7 +802,7 @@ mod tests {
         }
         let unique: std::collections::HashSet<_> = seen.iter().collect();
         assert_eq!(unique.len(), seen.len(), "{search:?}: a user came twice");
-        (seen, total.expect("first page counted"))
+        (seen, total)
     }
 
     /// The users a needle matches, found by reading every user and applying the rule in

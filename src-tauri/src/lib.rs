@@ -56,6 +56,7 @@ pub fn run() {
             commands::licenses::sign_out,
             commands::licenses::current_session,
             commands::licenses::search_users,
+            commands::licenses::count_users,
             commands::licenses::get_user,
             commands::licenses::license_inventory,
             commands::licenses::assign_license,

@@ -46,6 +46,16 @@ pub async fn search_users(state: State<'_, AppState>, query: UserQuery) -> Comma
         .await
 }
 
+/// How many users the search and filters match; asked for after the first rows are painted.
+#[tauri::command]
+pub async fn count_users(state: State<'_, AppState>, query: UserQuery) -> CommandResult<i64> {
+    let session = state.session()?;
+    let actor = session.actor;
+    session
+        .with_org(move |org| org.count_users(actor, &query))
+        .await
+}
+
 #[tauri::command]
 pub async fn get_user(state: State<'_, AppState>, user_id: i64) -> CommandResult<UserDetail> {
     let session = state.session()?;

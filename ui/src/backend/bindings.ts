@@ -55,11 +55,7 @@ export type UserQuery = {
  */
 search: string, license: LicenseFilter, status: UserStatus | null, after: UserCursor | null, limit: number, };
 
-export type UserPage = { users: Array<UserRow>, next: UserCursor | null, 
-/**
- * How many users match in all; counted with the first page only (`after` is null).
- */
-total: number | null, };
+export type UserPage = { users: Array<UserRow>, next: UserCursor | null, };
 
 export type BundleReceipt = { path: string, files: number, bytes: number, sha256: string, };
 
@@ -79,7 +75,7 @@ billing_note: string, };
 
 export type SafetyArchive = { path: string, created_at: string, expires_at: string, 
 /**
- * False once it has expired and been deleted (or was moved away).
+ * False once it has expired and been deleted.
  */
 present: boolean, };
 

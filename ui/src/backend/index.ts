@@ -130,6 +130,7 @@ export const backend = {
   signOut: () => call<void>("sign_out"),
   currentSession: () => call<SessionInfo | null>("current_session"),
   searchUsers: (query: UserQuery) => call<UserPage>("search_users", { query }),
+  countUsers: (query: UserQuery) => call<number>("count_users", { query }),
   getUser: (userId: number) => call<UserDetail>("get_user", { userId }),
   licenseInventory: () => call<ProductInventory[]>("license_inventory"),
   assignLicense: (request: AssignLicense) => call<UserDetail>("assign_license", { request }),

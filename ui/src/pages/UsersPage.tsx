@@ -119,19 +119,26 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
       const mine = after ? generation.current : ++generation.current;
       const typedAt = after ? null : keystrokeAt.current;
       try {
-        const page = await backend.searchUsers({
+        const query = {
           search: f.search,
           license: licenseFilter(f.license),
           status: f.status === "any" ? null : (f.status as UserStatus),
           after,
           limit: PAGE_SIZE,
-        });
+        };
+        const page = await backend.searchUsers(query);
         if (mine !== generation.current) return;
         if (after) {
           setRows((old) => [...old, ...page.users]);
         } else {
           setRows(page.users);
-          setTotal(page.total);
+          // Counting every match costs more than the page: it comes after the rows.
+          backend
+            .countUsers(query)
+            .then((n) => {
+              if (mine === generation.current) setTotal(n);
+            })
+            .catch((e) => notify.failure((e as BackendError).message));
           if (scrollRef.current) scrollRef.current.scrollTop = 0;
           if (!firstPainted.current && page.users.length > 0) {
             firstPainted.current = true;
