@@ -246,7 +246,16 @@ async fn window_targets() {
     let search_p95 = p95(keystroke.clone());
     app.wait_for_text("100,000 users").await;
 
-    // Scroll deep into the list, counting rows in the DOM and frame times.
+    // Scroll deep into the list, counting rows in the DOM and frame times. The script runs
+    // for up to its 120 s budget: WebDriver's default script timeout (30 s) would end it.
+    app.client()
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(Duration::from_secs(150)),
+            Some(Duration::from_secs(300)),
+            Some(Duration::ZERO),
+        ))
+        .await
+        .expect("script timeout");
     let scroll = app
         .client()
         .execute_async(SCROLL_JS, vec![json!(SCROLL_ROWS), json!(120_000)])
