@@ -8,6 +8,9 @@
 //! the check (the preview) and the apply (one transaction, an audit entry per change,
 //! durable commit) as the window runs them. Prints p50/p95 and target / measured / pass.
 
+mod common;
+
+use common::stats;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -123,27 +126,6 @@ fn import(org: &mut Org, admin: Actor, file: &[u8]) -> (Duration, Duration) {
     let applied = started.elapsed();
     assert_eq!((receipt.added + receipt.updated) as usize, ROWS);
     (checked, applied)
-}
-
-#[derive(Clone, Copy)]
-struct Stats {
-    samples: usize,
-    mean: f64,
-    p50: f64,
-    p95: f64,
-    max: f64,
-}
-
-fn stats(mut ms: Vec<f64>) -> Stats {
-    ms.sort_by(f64::total_cmp);
-    let at = |q: f64| ms[((ms.len() as f64 * q).ceil() as usize).clamp(1, ms.len()) - 1];
-    Stats {
-        samples: ms.len(),
-        mean: ms.iter().sum::<f64>() / ms.len() as f64,
-        p50: at(0.50),
-        p95: at(0.95),
-        max: ms[ms.len() - 1],
-    }
 }
 
 fn fmt_ms(ms: f64) -> String {

@@ -11,6 +11,9 @@
 //! their audit entries. What a sample uses up (a free seat, an unlicensed user) is put back
 //! with plain SQL outside the timed section.
 
+mod common;
+
+use common::{stats, Stats};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -300,26 +303,6 @@ const SEARCHES: &[&str] = &[
     "jo",
     "k",
 ];
-
-struct Stats {
-    samples: usize,
-    mean: f64,
-    p50: f64,
-    p95: f64,
-    max: f64,
-}
-
-fn stats(mut ms: Vec<f64>) -> Stats {
-    ms.sort_by(f64::total_cmp);
-    let at = |q: f64| ms[((ms.len() as f64 * q).ceil() as usize).clamp(1, ms.len()) - 1];
-    Stats {
-        samples: ms.len(),
-        mean: ms.iter().sum::<f64>() / ms.len() as f64,
-        p50: at(0.50),
-        p95: at(0.95),
-        max: ms[ms.len() - 1],
-    }
-}
 
 fn sample(n: usize, mut f: impl FnMut(usize) -> Duration) -> Stats {
     for i in 0..(n / 10).max(2) {

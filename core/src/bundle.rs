@@ -204,14 +204,7 @@ fn write_zip(
     dest: &Path,
     fill: impl FnOnce(&mut ZipSink<'_>) -> Result<()>,
 ) -> Result<BundleReceipt> {
-    let dir = dest
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dest
-        .file_name()
-        .ok_or_else(|| Error::invalid("path", "The export needs a file name."))?;
-    let partial: PathBuf = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let partial = partial_path(dest)?;
     let result = (|| {
         let file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
         let mut sink = ZipSink {
@@ -286,14 +279,7 @@ fn zip_bytes(files: &[Entry], generated_at: &str) -> Result<(Vec<u8>, usize)> {
 /// Writes `bytes` to `dest`: to a hidden partial file first, renamed when whole (after
 /// syncing it to disk when `durable`).
 pub(crate) fn write_file(bytes: &[u8], dest: &Path, durable: bool) -> Result<()> {
-    let dir = dest
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dest
-        .file_name()
-        .ok_or_else(|| Error::invalid("path", "The export needs a file name."))?;
-    let partial: PathBuf = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let partial = partial_path(dest)?;
     let result = (|| {
         let mut file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
         file.write_all(bytes).map_err(|e| io_error(&partial, e))?;
@@ -306,6 +292,18 @@ pub(crate) fn write_file(bytes: &[u8], dest: &Path, durable: bool) -> Result<()>
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// The hidden file beside `dest` that a write goes to until it is whole.
+fn partial_path(dest: &Path) -> Result<PathBuf> {
+    let dir = dest
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dest
+        .file_name()
+        .ok_or_else(|| Error::invalid("path", "The export needs a file name."))?;
+    Ok(dir.join(format!(".{}.partial", name.to_string_lossy())))
 }
 
 /// The entries' modification time: when the bundle was generated (UTC).
