@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -52,6 +52,19 @@ pub(crate) fn hash_password(password: &str) -> Result<String> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+}
+
+/// A sign-in attempt is not part of a change: its entry gets a transaction of its own.
+fn record_sign_in(
+    conn: &mut Connection,
+    at: &str,
+    actor: &AuditActor<'_>,
+    entry: &AuditEntry<'_>,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    audit::append(&tx, at, actor, entry)?;
+    tx.commit()?;
+    Ok(())
 }
 
 fn password_matches(password: &str, stored: &str) -> bool {
@@ -267,8 +280,8 @@ impl Org {
                 entry.refused = true;
                 entry.detail = Some("throttled");
                 let role = found.as_ref().map_or("", |f| f.2.as_str());
-                audit::append(
-                    &self.conn,
+                record_sign_in(
+                    &mut self.conn,
                     &now,
                     &AuditActor {
                         account_id: found.as_ref().map(|f| f.0),
@@ -295,8 +308,8 @@ impl Org {
         let recorded_login = found.as_ref().map_or(login, |f| f.3.as_str());
         let mut entry = AuditEntry::new("account.sign_in");
         entry.refused = verdict.is_err();
-        audit::append(
-            &self.conn,
+        record_sign_in(
+            &mut self.conn,
             &now,
             &AuditActor {
                 account_id,
@@ -364,6 +377,13 @@ pub(crate) fn insert_account(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use rusqlite::TransactionBehavior;
+
+    use crate::audit::{self, AuditActor, AuditEntry};
     use crate::testing::{demo_org, sign_in};
 
     #[test]
@@ -441,5 +461,56 @@ mod tests {
             "{}",
             m.message
         );
+    }
+
+    static SIGN_IN_WAITED: AtomicBool = AtomicBool::new(false);
+
+    /// The busy handler of the window that signs in: notes that it waits for the write lock.
+    fn note_wait(attempt: i32) -> bool {
+        SIGN_IN_WAITED.store(true, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(1));
+        attempt < 100_000
+    }
+
+    /// Two windows on one file: one signs in while the other is in the middle of a change
+    /// (write lock held, its entry written but not committed). The sign-in's entry must link
+    /// to the other window's entry; one that read the head of the log before waiting for the
+    /// lock would link to the entry before it, and fork the chain.
+    #[test]
+    fn a_sign_in_while_another_window_writes_links_after_its_entry() {
+        let (_dir, mut org) = demo_org();
+        let mut other = crate::Org::open(&org.path, Arc::new(crate::clock::SystemClock)).unwrap();
+        let tx = org
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let entry = AuditEntry::new("test.other_window");
+        audit::append(
+            &tx,
+            &crate::clock::timestamp(chrono::Utc::now()),
+            &AuditActor::SYSTEM,
+            &entry,
+        )
+        .unwrap();
+        let signing_in = std::thread::spawn(move || {
+            other.conn.busy_handler(Some(note_wait)).unwrap();
+            sign_in(&mut other, "sam.okafor");
+        });
+        // (A sign-in that failed before waiting ends the thread: its panic is reported below.)
+        while !SIGN_IN_WAITED.load(Ordering::SeqCst) && !signing_in.is_finished() {
+            std::thread::yield_now();
+        }
+        tx.commit().unwrap();
+        signing_in.join().unwrap();
+        let last: Vec<String> = org
+            .conn
+            .prepare("SELECT action FROM audit_log ORDER BY id DESC LIMIT 2")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(last, ["account.sign_in", "test.other_window"]);
+        assert_eq!(audit::first_broken_entry(&org.conn).unwrap(), None);
     }
 }

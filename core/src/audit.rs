@@ -1,7 +1,7 @@
 //! The append-only audit log: every change and refusal, each entry chained to the one before
 //! by a SHA-256 hash so that an edit made outside LicenseDesk shows.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -49,9 +49,12 @@ impl<'a> AuditEntry<'a> {
     }
 }
 
-/// Appends one entry; call it inside the transaction of the change it records.
+/// Appends one entry, inside the transaction of the change it records. The chain's head is
+/// read and the entry linked to it in that one transaction: in autocommit, another window or
+/// process on the same file could append between the two, and both entries would then link
+/// to the same predecessor (a broken chain, in the file and in every backup of it).
 pub(crate) fn append(
-    conn: &Connection,
+    conn: &Transaction<'_>,
     at: &str,
     actor: &AuditActor<'_>,
     entry: &AuditEntry<'_>,
@@ -210,25 +213,23 @@ mod tests {
 
     #[test]
     fn entries_chain_and_verify() {
-        let (_dir, conn) = db();
+        let (_dir, mut conn) = db();
+        let tx = conn.transaction().unwrap();
         for i in 0..3 {
             let mut e = AuditEntry::new("test.action");
             e.after = Some(json!({ "i": i }));
-            append(&conn, "2026-01-01T00:00:00Z", &actor(), &e).unwrap();
+            append(&tx, "2026-01-01T00:00:00Z", &actor(), &e).unwrap();
         }
+        tx.commit().unwrap();
         assert_eq!(first_broken_entry(&conn).unwrap(), None);
     }
 
     #[test]
     fn the_log_refuses_update_and_delete() {
-        let (_dir, conn) = db();
-        append(
-            &conn,
-            "2026-01-01T00:00:00Z",
-            &actor(),
-            &AuditEntry::new("x"),
-        )
-        .unwrap();
+        let (_dir, mut conn) = db();
+        let tx = conn.transaction().unwrap();
+        append(&tx, "2026-01-01T00:00:00Z", &actor(), &AuditEntry::new("x")).unwrap();
+        tx.commit().unwrap();
         let upd = conn.execute("UPDATE audit_log SET action = 'y'", []);
         assert!(upd.unwrap_err().to_string().contains("append-only"));
         let del = conn.execute("DELETE FROM audit_log", []);
@@ -237,16 +238,12 @@ mod tests {
 
     #[test]
     fn a_tampered_entry_is_found() {
-        let (_dir, conn) = db();
+        let (_dir, mut conn) = db();
+        let tx = conn.transaction().unwrap();
         for _ in 0..3 {
-            append(
-                &conn,
-                "2026-01-01T00:00:00Z",
-                &actor(),
-                &AuditEntry::new("x"),
-            )
-            .unwrap();
+            append(&tx, "2026-01-01T00:00:00Z", &actor(), &AuditEntry::new("x")).unwrap();
         }
+        tx.commit().unwrap();
         // Someone with the file and sqlite3 drops the trigger and edits entry 2.
         conn.execute_batch(
             "DROP TRIGGER audit_log_no_update;

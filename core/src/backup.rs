@@ -844,7 +844,8 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(seats, ordered, "{}", b.file_name);
-            assert_eq!(audit::first_broken_entry(&conn).unwrap(), None);
+            let broken = audit::first_broken_entry(&conn).unwrap();
+            assert_eq!(broken, None, "audit chain of {}", b.file_name);
         }
     }
 }

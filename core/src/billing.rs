@@ -3,7 +3,7 @@
 //! period, then the next billing day). Every total is counted from the seat rows.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -258,7 +258,11 @@ impl Org {
     pub(crate) fn settle_due_cancellations(&mut self) -> Result<()> {
         let today = self.today().to_string();
         let now = self.now();
-        let tx = self.conn.transaction()?;
+        // Immediate: a deferred read that turns into a write fails (SQLITE_BUSY_SNAPSHOT)
+        // when another window committed in between; the busy timeout does not cover that.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let due: Vec<(i64, String)> = {
             let mut stmt = tx.prepare(
                 "SELECT c.id, p.name FROM cancellation_requests c JOIN products p ON p.id = c.product_id

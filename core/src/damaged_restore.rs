@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use rusqlite::TransactionBehavior;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -150,7 +151,7 @@ pub fn restore_over_damaged(
     backup::sync_dir(folder);
 
     // 4. Recorded in the restored log (brought up to date if the backup is older).
-    let conn = crate::db::open(path)?;
+    let mut conn = crate::db::open(path)?;
     let detail = format!(
         "Restored backup {} taken {} over a damaged file that could not be opened; the damaged \
          file is kept as {}",
@@ -165,7 +166,9 @@ pub fn restore_over_damaged(
         login: "not signed in",
         role_name: "",
     };
-    audit::append(&conn, &crate::clock::timestamp(now), &actor, &entry)?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    audit::append(&tx, &crate::clock::timestamp(now), &actor, &entry)?;
+    tx.commit()?;
     Ok(DamagedRestoreReceipt {
         restored: chosen,
         kept_as: kept_as.display().to_string(),

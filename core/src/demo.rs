@@ -281,7 +281,9 @@ pub fn seed_with_progress(
         ));
     }
     let now = org.now();
-    let tx = org.conn.transaction()?;
+    let tx = org
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     crate::settings::set(&tx, "organization_name", ORGANIZATION_NAME)?;
     insert_roles(&tx)?;
     for (login, name, role, password) in DEMO_ACCOUNTS {

@@ -44,8 +44,9 @@ fn seed_1(conn: &Connection) {
     entry.target_user_id = Some(1);
     entry.target_label = Some("Zoë O'Brien");
     entry.after = Some(serde_json::json!({"product": "Voice Standard"}));
+    let tx = conn.unchecked_transaction().unwrap();
     audit::append(
-        conn,
+        &tx,
         "2025-01-02T09:00:00Z",
         &AuditActor {
             account_id: Some(1),
@@ -55,6 +56,7 @@ fn seed_1(conn: &Connection) {
         &entry,
     )
     .unwrap();
+    tx.commit().unwrap();
 }
 
 const SEED_1: &str = "
