@@ -18,7 +18,7 @@ run: deps app
 test: deps-e2e ui-test app package-debug
 	# Two at a time: each end-to-end test runs a whole WebKit app, and this machine has two cores.
 	LICENSEDESK_BIN=$(BIN) LICENSEDESK_DEB=$$(ls -t $(CURDIR)/target/debug/bundle/deb/*.deb | head -1) \
-	  RUST_TEST_THREADS=2 cargo test --workspace
+	  RUST_TEST_THREADS=2 cargo test --workspace --no-fail-fast
 
 # Issue 8's targets on a 100,000-user organization (built once by the demo generator and
 # cached in target/bench-data/). Core: criterion suite plus a p95 table. Window: the

@@ -47,6 +47,8 @@ document.getElementById('lic').addEventListener('change', (e) => {
 });
 "#;
 
+const WINDOW_TITLE: &str = "Maple Street Dental — LicenseDesk (org.sqlite)";
+
 fn gone(groups: &[i32]) -> bool {
     groups.iter().all(|&g| group_members(g).is_empty())
 }
@@ -55,7 +57,8 @@ fn gone(groups: &[i32]) -> bool {
 async fn finds_types_selects_and_reads_tables() {
     let dir = tempfile::tempdir().unwrap();
     let app = App::start(dir.path().join("org.sqlite")).await;
-    assert!(app.try_native_window("LicenseDesk").await.is_some());
+    // The window names the organization and its file.
+    app.native_window(WINDOW_TITLE).await;
     app.client()
         .execute(INSTALL, vec![json!(FIXTURE)])
         .await
@@ -66,7 +69,7 @@ async fn finds_types_selects_and_reads_tables() {
     app.type_into(&account, "sam").await;
     assert_eq!(app.value(&account).await, "sam");
     // xdotool types into the focused window, as it will answer native dialogs.
-    app.native_keys("LicenseDesk", &["x"]).await;
+    app.native_keys(WINDOW_TITLE, &["x"]).await;
     assert_eq!(app.value(&account).await, "samx");
     app.press_enter(&account).await;
     app.wait_for_message("status", "Submitted").await;
