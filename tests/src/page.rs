@@ -446,6 +446,17 @@ impl App {
         let png = self.call("screenshot", || self.client().screenshot()).await;
         std::fs::write(path.as_ref(), png).expect("write screenshot");
     }
+
+    /// Saves `<name>.png` into the folder LICENSEDESK_SCREENSHOTS names, if it names one: how a
+    /// developer looks at the screens a test walks through.
+    pub async fn screenshot_if_asked(&self, name: &str) {
+        if let Some(dir) = std::env::var_os("LICENSEDESK_SCREENSHOTS") {
+            // WebKit's snapshot can lag a frame behind the DOM.
+            tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+            self.screenshot(std::path::Path::new(&dir).join(format!("{name}.png")))
+                .await;
+        }
+    }
 }
 
 #[cfg(test)]

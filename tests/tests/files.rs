@@ -6,21 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use licensedesk_e2e::{App, Element};
-
-/// Saves a screenshot when LICENSEDESK_SCREENSHOTS names a folder (for looking at the UI).
-async fn shot(app: &App, name: &str) {
-    if let Some(dir) = std::env::var_os("LICENSEDESK_SCREENSHOTS") {
-        // WebKit's snapshot can lag a frame behind the DOM.
-        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-        app.screenshot(Path::new(&dir).join(format!("{name}.png")))
-            .await;
-    }
-}
-
-async fn field(app: &App, scope: &Element, role: &str, name: &str) -> Element {
-    app.find_by_role_in(scope, role, name).await
-}
+use licensedesk_e2e::App;
 
 async fn set_up_acme(app: &App) {
     app.click_role("button", "Set up my organization").await;
@@ -37,10 +23,12 @@ async fn set_up_acme(app: &App) {
         ("textbox", "Product 1 price", "20.00"),
         ("spinbutton", "Product 1 seats", "10"),
     ] {
-        let input = field(app, &form, role, name).await;
+        let input = app.find_by_role_in(&form, role, name).await;
         app.type_into(&input, value).await;
     }
-    let create = field(app, &form, "button", "Create organization").await;
+    let create = app
+        .find_by_role_in(&form, "button", "Create organization")
+        .await;
     app.click(&create).await;
     app.wait_for_text("Signed in as pat (Super Admin)").await;
 }
@@ -82,7 +70,7 @@ async fn new_and_open_switch_the_window_between_organization_files() {
         .await;
     app.wait_window_title("LicenseDesk (acme.sqlite)").await;
     assert!(acme.is_file());
-    shot(&app, "file-new-light").await;
+    app.screenshot_if_asked("file-new-light").await;
     set_up_acme(&app).await;
     app.wait_window_title("Acme Dental — LicenseDesk (acme.sqlite)")
         .await;
@@ -111,7 +99,7 @@ async fn new_and_open_switch_the_window_between_organization_files() {
     app.answer_save_dialog("New organization", &acme).await;
     app.wait_for_message("alert", "acme.sqlite already exists")
         .await;
-    shot(&app, "file-exists-light").await;
+    app.screenshot_if_asked("file-exists-light").await;
     app.wait_window_title("Maple Street Dental — LicenseDesk (maple.sqlite)")
         .await;
     assert!(app.page_text().await.contains("Signed in as dana.reyes"));
@@ -128,7 +116,7 @@ async fn new_and_open_switch_the_window_between_organization_files() {
         .try_find_by_role("button", "Restore a backup…")
         .await
         .is_none());
-    shot(&app, "file-failure-light").await;
+    app.screenshot_if_asked("file-failure-light").await;
     assert_eq!(std::fs::read(&notes).unwrap(), text);
 
     // "Open another file…" on that screen leads back.
@@ -178,7 +166,7 @@ async fn a_damaged_file_is_restored_from_its_backup_and_kept_aside_unchanged() {
     app.answer_open_dialog("Open organization", &clinic).await;
     failure_screen(&app, &clinic).await;
     app.wait_window_title("LicenseDesk (clinic.sqlite)").await;
-    shot(&app, "file-failure-dark").await;
+    app.screenshot_if_asked("file-failure-dark").await;
     app.click_role("button", "Restore a backup…").await;
     let choices = app
         .find_by_role("table", "Backups of this file, newest first")
@@ -190,7 +178,7 @@ async fn a_damaged_file_is_restored_from_its_backup_and_kept_aside_unchanged() {
         .find(|n| n.starts_with("Restore the backup taken"))
         .expect("a Restore button per backup");
     let restore = app.find_by_role_in(&choices, "button", &name).await;
-    shot(&app, "file-restore-choices-dark").await;
+    app.screenshot_if_asked("file-restore-choices-dark").await;
 
     // Cancelled in the native confirmation: nothing changes.
     app.click(&restore).await;

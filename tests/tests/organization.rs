@@ -2,25 +2,9 @@
 //! 50-user CSV with two bad rows (the preview names both; fixed, it applies),
 //! give 20 users a license in one bulk step, restart: all of it kept.
 
-use std::path::Path;
-
-use licensedesk_e2e::{App, Element};
+use licensedesk_e2e::App;
 
 const PRODUCT: &str = "Voice Standard";
-
-async fn field(app: &App, scope: &Element, role: &str, name: &str) -> Element {
-    app.find_by_role_in(scope, role, name).await
-}
-
-/// Saves a screenshot when LICENSEDESK_SCREENSHOTS names a folder (for looking at the UI).
-async fn shot(app: &App, name: &str) {
-    if let Some(dir) = std::env::var_os("LICENSEDESK_SCREENSHOTS") {
-        // WebKit's snapshot can lag a frame behind the DOM.
-        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-        app.screenshot(Path::new(&dir).join(format!("{name}.png")))
-            .await;
-    }
-}
 
 /// 50 users; the first 30 with the license and an extension (leading zeros), the rest
 /// without. `bad` spoils row 7 (an emergency extension) and row 19 (an email).
@@ -71,17 +55,19 @@ async fn set_up(app: &App) {
         } else {
             "textbox"
         };
-        let input = field(app, &form, role, name).await;
+        let input = app.find_by_role_in(&form, role, name).await;
         app.type_into(&input, value).await;
     }
-    let sites = field(app, &form, "textbox", "Sites").await;
+    let sites = app.find_by_role_in(&form, "textbox", "Sites").await;
     app.type_into(&sites, "Lisbon").await;
-    let password = field(app, &form, "password", "Password").await;
+    let password = app.find_by_role_in(&form, "password", "Password").await;
     app.type_into(&password, "harbor-physio-2026").await;
-    let currency = field(app, &form, "combobox", "Currency").await;
+    let currency = app.find_by_role_in(&form, "combobox", "Currency").await;
     app.select_option(&currency, "EUR").await;
-    shot(app, "setup-organization").await;
-    let create = field(app, &form, "button", "Create organization").await;
+    app.screenshot_if_asked("setup-organization").await;
+    let create = app
+        .find_by_role_in(&form, "button", "Create organization")
+        .await;
     app.click(&create).await;
     app.wait_for_text("Signed in as marta (Super Admin)").await;
     app.wait_for_text("This organization has no users yet.")
@@ -100,7 +86,9 @@ async fn an_organization_is_set_up_imported_and_licensed_and_kept() {
     std::fs::write(&csv, users_csv(true)).unwrap();
     app.click_role("button", "Import users").await;
     let dialog = app.find_by_role("dialog", "Import users").await;
-    let choose = field(&app, &dialog, "button", "Choose CSV file").await;
+    let choose = app
+        .find_by_role_in(&dialog, "button", "Choose CSV file")
+        .await;
     app.click(&choose).await;
     app.answer_open_dialog("Import users", &csv).await;
     app.wait_for_text("2 problems to fix in the file").await;
@@ -111,16 +99,18 @@ async fn an_organization_is_set_up_imported_and_licensed_and_kept() {
     ] {
         assert!(text.contains(expected), "{expected:?} not in {text}");
     }
-    shot(&app, "import-problems").await;
-    let import = field(&app, &dialog, "button", "Import").await;
+    app.screenshot_if_asked("import-problems").await;
+    let import = app.find_by_role_in(&dialog, "button", "Import").await;
     assert!(
         app.is_disabled(&import).await,
         "a file with problems cannot be imported"
     );
     std::fs::write(&csv, users_csv(false)).unwrap();
-    let again = field(&app, &dialog, "button", "Check again").await;
+    let again = app.find_by_role_in(&dialog, "button", "Check again").await;
     app.click(&again).await;
-    let import = field(&app, &dialog, "button", "Import 50 users").await;
+    let import = app
+        .find_by_role_in(&dialog, "button", "Import 50 users")
+        .await;
     app.wait_enabled(&import).await;
     app.click(&import).await;
     app.wait_for_message("status", "Imported: 50 users added")
@@ -147,8 +137,10 @@ async fn an_organization_is_set_up_imported_and_licensed_and_kept() {
         .find_by_role("dialog", "Change licenses of 20 users")
         .await;
     app.wait_for_text("20 licenses needed, 30 free").await;
-    shot(&app, "bulk-assign").await;
-    let apply = field(&app, &bulk, "button", "Apply to 20 users").await;
+    app.screenshot_if_asked("bulk-assign").await;
+    let apply = app
+        .find_by_role_in(&bulk, "button", "Apply to 20 users")
+        .await;
     app.click(&apply).await;
     app.wait_for_message("status", "Done for 20 users.").await;
     app.wait_for_text("0 of the organization's users match")

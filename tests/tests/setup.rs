@@ -19,20 +19,6 @@ async fn start(db: &Path) -> App {
     app
 }
 
-/// Saves a screenshot when LICENSEDESK_SCREENSHOTS names a folder (for looking at the UI).
-async fn shot(app: &App, name: &str) {
-    if let Some(dir) = std::env::var_os("LICENSEDESK_SCREENSHOTS") {
-        // WebKit's snapshot can lag a frame behind the DOM.
-        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
-        app.screenshot(Path::new(&dir).join(format!("{name}.png")))
-            .await;
-    }
-}
-
-async fn field(app: &App, scope: &Element, role: &str, name: &str) -> Element {
-    app.find_by_role_in(scope, role, name).await
-}
-
 /// Another user's extension and name, from the Users table.
 async fn someone_elses_extension(app: &App) -> (String, String) {
     let table = app.users_table().await;
@@ -58,13 +44,13 @@ async fn add_user(app: &App) -> Element {
         ("Email", "zoe.kowalczyk@maplestreetdental.com"),
         ("Department", "Front desk"),
     ] {
-        let input = field(app, &form, "textbox", label).await;
+        let input = app.find_by_role_in(&form, "textbox", label).await;
         app.type_into(&input, value).await;
     }
-    let site = field(app, &form, "combobox", "Site").await;
+    let site = app.find_by_role_in(&form, "combobox", "Site").await;
     app.select_option(&site, "Denver").await;
-    shot(app, "add-user").await;
-    let create = field(app, &form, "button", "Create user").await;
+    app.screenshot_if_asked("add-user").await;
+    let create = app.find_by_role_in(&form, "button", "Create user").await;
     app.click(&create).await;
     app.wait_for_message("status", &format!("{NAME} added."))
         .await;
@@ -72,7 +58,7 @@ async fn add_user(app: &App) -> Element {
 }
 
 async fn assign_voice_pro(app: &App, editor: &Element) {
-    let license = field(app, editor, "combobox", "License").await;
+    let license = app.find_by_role_in(editor, "combobox", "License").await;
     let option = app
         .options(&license)
         .await
@@ -80,7 +66,7 @@ async fn assign_voice_pro(app: &App, editor: &Element) {
         .find(|o| o.starts_with(&format!("{VOICE_PRO} (")))
         .expect("a Voice Pro option");
     app.select_option(&license, &option).await;
-    let save = field(app, editor, "button", "Save").await;
+    let save = app.find_by_role_in(editor, "button", "Save").await;
     app.click(&save).await;
     app.wait_for_message("status", &format!("{VOICE_PRO} assigned to {NAME}."))
         .await;
@@ -98,9 +84,9 @@ async fn a_new_user_is_set_up_and_all_of_it_is_kept_after_a_restart() {
     app.wait_for_text("Setup checklist").await;
 
     // Extension: suggested; number: the first free one of the site.
-    let suggest = field(&app, &editor, "button", "Suggest").await;
+    let suggest = app.find_by_role_in(&editor, "button", "Suggest").await;
     app.click(&suggest).await;
-    let extension = field(&app, &editor, "textbox", "Extension").await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
     let mut suggested = String::new();
     for _ in 0..50 {
         suggested = app.value(&extension).await;
@@ -113,16 +99,20 @@ async fn a_new_user_is_set_up_and_all_of_it_is_kept_after_a_restart() {
         suggested.len() >= 3 && suggested.chars().all(|c| c.is_ascii_digit()),
         "suggested {suggested:?}"
     );
-    let number_box = field(&app, &editor, "combobox", "Phone number").await;
+    let number_box = app
+        .find_by_role_in(&editor, "combobox", "Phone number")
+        .await;
     let number = app.options(&number_box).await[1].clone();
     app.select_option(&number_box, &number).await;
-    let save_numbers = field(&app, &editor, "button", "Save number and extension").await;
+    let save_numbers = app
+        .find_by_role_in(&editor, "button", "Save number and extension")
+        .await;
     app.click(&save_numbers).await;
     app.wait_for_message("status", &format!("Number and extension of {NAME} saved."))
         .await;
 
     // A taken extension is refused by its field, naming who holds it.
-    let extension = field(&app, &editor, "textbox", "Extension").await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
     app.type_into(&extension, &taken).await;
     app.click(&save_numbers).await;
     let alert = app
@@ -140,17 +130,21 @@ async fn a_new_user_is_set_up_and_all_of_it_is_kept_after_a_restart() {
     app.type_into(&extension, &suggested).await;
 
     // Voicemail: a guessable PIN is refused by its field, a good one is kept.
-    let voicemail = field(&app, &editor, "checkbox", "Voicemail").await;
+    let voicemail = app.find_by_role_in(&editor, "checkbox", "Voicemail").await;
     app.click(&voicemail).await;
-    let pin = field(&app, &editor, "password", "Voicemail PIN").await;
+    let pin = app
+        .find_by_role_in(&editor, "password", "Voicemail PIN")
+        .await;
     app.type_into(&pin, "1234").await;
-    let save_voicemail = field(&app, &editor, "button", "Save voicemail").await;
+    let save_voicemail = app
+        .find_by_role_in(&editor, "button", "Save voicemail")
+        .await;
     app.click(&save_voicemail).await;
     app.wait_for_message("alert", "Voicemail PIN: is a run of consecutive digits")
         .await;
     let described = app.description(&pin).await;
     assert!(described.contains("consecutive digits"), "{described}");
-    shot(&app, "voicemail-pin-error").await;
+    app.screenshot_if_asked("voicemail-pin-error").await;
     app.type_into(&pin, "480916").await;
     app.click(&save_voicemail).await;
     app.wait_for_message(
@@ -160,17 +154,21 @@ async fn a_new_user_is_set_up_and_all_of_it_is_kept_after_a_restart() {
     .await;
 
     // Forward on no answer after 3 rings.
-    let when = field(&app, &editor, "combobox", "Forward when").await;
+    let when = app
+        .find_by_role_in(&editor, "combobox", "Forward when")
+        .await;
     app.select_option(&when, "On no answer").await;
-    let rings = field(&app, &editor, "spinbutton", "Rings").await;
+    let rings = app.find_by_role_in(&editor, "spinbutton", "Rings").await;
     app.type_into(&rings, "3").await;
-    let to = field(&app, &editor, "textbox", "Forward to").await;
+    let to = app.find_by_role_in(&editor, "textbox", "Forward to").await;
     app.type_into(&to, FORWARD_TO).await;
-    let add = field(&app, &editor, "button", "Add forwarding rule").await;
+    let add = app
+        .find_by_role_in(&editor, "button", "Add forwarding rule")
+        .await;
     app.click(&add).await;
     app.wait_for_message("status", "Forwarding rule \"On no answer\" saved.")
         .await;
-    shot(&app, "setup-checklist").await;
+    app.screenshot_if_asked("setup-checklist").await;
     app.quit().await;
 
     // Everything is still there after a restart, and the refusals changed nothing.
@@ -178,9 +176,11 @@ async fn a_new_user_is_set_up_and_all_of_it_is_kept_after_a_restart() {
     app.search_users(NAME).await;
     let editor = app.open_user_editor(NAME).await;
     app.wait_for_text("Setup checklist").await;
-    let extension = field(&app, &editor, "textbox", "Extension").await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
     assert_eq!(app.value(&extension).await, suggested);
-    let number_box = field(&app, &editor, "combobox", "Phone number").await;
+    let number_box = app
+        .find_by_role_in(&editor, "combobox", "Phone number")
+        .await;
     assert_eq!(app.selected_option(&number_box).await, number);
     let text = app.page_text().await;
     for expected in [
@@ -190,7 +190,7 @@ async fn a_new_user_is_set_up_and_all_of_it_is_kept_after_a_restart() {
     ] {
         assert!(text.contains(&expected), "{expected:?} not in {text}");
     }
-    let voicemail = field(&app, &editor, "checkbox", "Voicemail").await;
+    let voicemail = app.find_by_role_in(&editor, "checkbox", "Voicemail").await;
     assert_eq!(
         voicemail.prop("checked").await.unwrap().as_deref(),
         Some("true")
@@ -230,7 +230,9 @@ async fn a_greeting_is_uploaded_and_a_leaving_user_is_offboarded() {
     // A greeting through the native open dialog: a file that is not WAV is refused.
     let junk = dir.path().join("greeting.wav");
     std::fs::write(&junk, "not audio").unwrap();
-    let upload = field(&app, &editor, "button", "Upload greeting").await;
+    let upload = app
+        .find_by_role_in(&editor, "button", "Upload greeting")
+        .await;
     app.click(&upload).await;
     app.answer_open_dialog("Upload voicemail greeting", &junk)
         .await;
@@ -246,11 +248,13 @@ async fn a_greeting_is_uploaded_and_a_leaving_user_is_offboarded() {
 
     // Offboarding: the removal's warning, then the native confirmation.
     app.select_tab(&editor, "Profile").await;
-    let offboard = field(&app, &editor, "button", "Offboard user").await;
+    let offboard = app
+        .find_by_role_in(&editor, "button", "Offboard user")
+        .await;
     app.click(&offboard).await;
     app.wait_for_text("Warning: data loss").await;
-    shot(&app, "offboarding").await;
-    let go_on = field(&app, &editor, "button", "Continue").await;
+    app.screenshot_if_asked("offboarding").await;
+    let go_on = app.find_by_role_in(&editor, "button", "Continue").await;
     app.click(&go_on).await;
     app.confirm_native_dialog(&format!("Offboard {name}?"))
         .await;
