@@ -69,6 +69,7 @@ const COMMANDS: &[&str] = &[
     "reopen_organization_file",
     "restore_damaged_file",
     "app_info",
+    "window_ready",
     "backups",
     "back_up_now",
     "restore_backup",

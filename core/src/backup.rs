@@ -318,6 +318,36 @@ pub(crate) fn verify(path: &Path, file_name: &str) -> Result<i64> {
     Ok(version)
 }
 
+/// The automatic backup of an organization file, once a day. It reads the file through a
+/// connection of its own (one consistent snapshot, while the app goes on using its own), so
+/// it can run on any thread.
+pub struct DailyBackup {
+    path: PathBuf,
+    dir: PathBuf,
+    now: DateTime<Utc>,
+}
+
+impl DailyBackup {
+    /// Takes the backup when the newest one is older than [`DAILY`], keeping the newest
+    /// [`KEEP`]. The error is the warning for the Settings page.
+    pub fn take_if_due(&self) -> std::result::Result<(), String> {
+        newest_at(&self.dir)
+            .and_then(|newest| {
+                if newest.is_some_and(|at| self.now - at < DAILY) {
+                    return Ok(());
+                }
+                create(
+                    &open_read_only(&self.path)?,
+                    &self.dir,
+                    self.now,
+                    BackupReason::Daily,
+                )?;
+                prune(&self.dir, KEEP)
+            })
+            .map_err(|e| format!("The automatic daily backup failed: {e}"))
+    }
+}
+
 /// Called by `db::open` before migrating an existing file.
 pub(crate) fn before_migration(conn: &Connection, db_path: &Path) -> Result<()> {
     let dir = dir_for(db_path);
@@ -330,21 +360,25 @@ impl Org {
         dir_for(&self.path)
     }
 
-    /// Takes the daily backup when the newest one is older than [`DAILY`]. A failure does
-    /// not stop the app; it is shown on the Settings page.
-    pub(crate) fn daily_backup_if_due(&mut self) {
-        let dir = self.backup_dir();
-        let now = self.clock.now();
-        let result = newest_at(&dir).and_then(|newest| {
-            if newest.is_some_and(|at| now - at < DAILY) {
-                return Ok(());
-            }
-            create(&self.conn, &dir, now, BackupReason::Daily)?;
-            prune(&dir, KEEP)
-        });
-        self.backup_warning = result
-            .err()
-            .map(|e| format!("The automatic daily backup failed: {e}"));
+    /// The daily backup of this file, to take now or on another thread.
+    pub fn daily_backup(&self) -> DailyBackup {
+        DailyBackup {
+            path: self.path.clone(),
+            dir: self.backup_dir(),
+            now: self.clock.now(),
+        }
+    }
+
+    /// Keeps how a daily backup went: a failure does not stop the app; it is shown on the
+    /// Settings page.
+    pub fn note_daily_backup(&mut self, outcome: std::result::Result<(), String>) {
+        self.backup_warning = outcome.err();
+    }
+
+    pub(crate) fn take_daily_backup(&mut self, backup: Option<DailyBackup>) {
+        if let Some(backup) = backup {
+            self.note_daily_backup(backup.take_if_due());
+        }
     }
 
     /// The backup folder and its backups, newest first.
@@ -541,6 +575,53 @@ mod tests {
         let backups = list(&dir).unwrap();
         assert_eq!(backups.len(), 1);
         assert_eq!(backups[0].reason, BackupReason::Daily);
+    }
+
+    #[test]
+    fn a_window_takes_the_daily_backup_on_another_thread_while_it_signs_in() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(start());
+        let path = tmp.path().join("org.sqlite");
+        let dir = tmp.path().join("org-backups");
+        let (mut org, backup) = Org::open_for_window(&path, Arc::new(clock.clone()), true).unwrap();
+        assert!(
+            list(&dir).unwrap().is_empty(),
+            "nothing is copied before it is asked for"
+        );
+        let backup = backup.expect("an organization gets its daily backup");
+        let taking = std::thread::spawn(move || backup.take_if_due());
+        let admin = sign_in(&mut org, "dana.reyes");
+        org.note_daily_backup(taking.join().unwrap());
+
+        let backups = list(&dir).unwrap();
+        assert_eq!(backups.len(), 1);
+        assert_eq!(backups[0].reason, BackupReason::Daily);
+        verify(&dir.join(&backups[0].file_name), &backups[0].file_name).unwrap();
+        assert_eq!(org.backups(admin).unwrap().warning, None);
+
+        // Due only once a day; a failure is kept for the Settings page.
+        org.daily_backup().take_if_due().unwrap();
+        assert_eq!(list(&dir).unwrap().len(), 1);
+        clock.advance(chrono::Duration::days(1));
+        std::fs::remove_dir_all(&dir).unwrap();
+        std::fs::write(&dir, b"a file where the folder was").unwrap();
+        let outcome = org.daily_backup().take_if_due();
+        org.note_daily_backup(outcome);
+        std::fs::remove_file(&dir).unwrap();
+        let warning = org.backups(admin).map(|b| b.warning);
+        assert!(
+            matches!(&warning, Ok(Some(w)) if w.starts_with("The automatic daily backup failed")),
+            "{warning:?}"
+        );
+    }
+
+    #[test]
+    fn a_file_without_an_organization_has_no_daily_backup() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("org.sqlite");
+        let clock = Arc::new(ManualClock::new(start()));
+        let (_org, backup) = Org::open_for_window(&path, clock, false).unwrap();
+        assert!(backup.is_none());
     }
 
     #[test]

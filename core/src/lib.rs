@@ -61,7 +61,7 @@ pub use accounts::{AccountChoice, MissingPermission, SessionInfo};
 pub use admin_accounts::{AccountRow, AccountUpdate, NewAccount};
 pub use app_access::{App, AppAccessRow, AppAccessUpdate};
 pub use audit::{AuditPage, AuditQuery, AuditRow, AuditVerification};
-pub use backup::{BackupInfo, BackupOverview, BackupReason, RestoreReceipt};
+pub use backup::{BackupInfo, BackupOverview, BackupReason, DailyBackup, RestoreReceipt};
 pub use billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
 };

@@ -122,6 +122,7 @@ pub fn run() {
             commands::files::reopen_organization_file,
             commands::files::restore_damaged_file,
             commands::app::app_info,
+            commands::app::window_ready,
             commands::backups::backups,
             commands::backups::back_up_now,
             commands::backups::restore_backup,

@@ -6,6 +6,7 @@
 //! Makefile). Each [`App`] has its own X display, ports, temporary data
 //! directories and process group; dropping it (or [`App::quit`]) ends them all.
 
+mod cold_start;
 mod dialogs;
 mod flows;
 mod keyboard;
@@ -24,6 +25,7 @@ use fantoccini::{Client, ClientBuilder};
 use tempfile::TempDir;
 use tokio::time::{sleep, timeout, Instant};
 
+pub use cold_start::time_cold_start;
 pub use fantoccini::elements::Element;
 pub use fantoccini::key::Key;
 pub use flows::{LicenseCounts, RemovalWarning, LICENSE_COLUMNS, RECORDING_COLUMNS, USER_COLUMNS};
@@ -301,7 +303,7 @@ impl Drop for App {
 }
 
 /// Starts Xvfb on a free display it picks itself and returns that display.
-fn start_xvfb() -> Result<(process::Group, String), String> {
+pub(crate) fn start_xvfb() -> Result<(process::Group, String), String> {
     let mut cmd = Command::new("Xvfb");
     cmd.args([
         "-displayfd",

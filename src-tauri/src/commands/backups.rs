@@ -10,6 +10,7 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn backups(state: State<'_, AppState>) -> CommandResult<BackupOverview> {
     let session = state.session()?;
+    session.settle_daily_backup().await;
     let actor = session.actor;
     session.with_org(move |org| org.backups(actor)).await
 }
@@ -17,6 +18,7 @@ pub async fn backups(state: State<'_, AppState>) -> CommandResult<BackupOverview
 #[tauri::command]
 pub async fn back_up_now(state: State<'_, AppState>) -> CommandResult<BackupInfo> {
     let session = state.session()?;
+    session.settle_daily_backup().await;
     let actor = session.actor;
     session.with_org(move |org| org.back_up_now(actor)).await
 }
@@ -31,6 +33,7 @@ pub async fn restore_backup(
 ) -> CommandResult<Option<RestoreReceipt>> {
     let session = state.session()?;
     let actor = session.actor;
+    session.settle_daily_backup().await;
     // The permission and the name are checked before anything is asked.
     let overview = session.with_org(move |org| org.backups(actor)).await?;
     let Some(chosen) = overview

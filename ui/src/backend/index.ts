@@ -125,6 +125,8 @@ function onMenu(handler: (command: MenuCommand) => void): () => void {
 export const backend = {
   /** Version, organization file and schema version, for Help > About. */
   appInfo: () => call<AppInfo>("app_info"),
+  /** The first screen is painted and takes input: work that waited for the window starts. */
+  windowReady: (screen: string) => call<void>("window_ready", { screen }),
   onMenu,
   signIn: (login: string, password: string) => call<SessionInfo>("sign_in", { login, password }),
   signOut: () => call<void>("sign_out"),

@@ -11,12 +11,20 @@ vi.mock("../backend", async (importOriginal) => {
     ...real,
     backend: {
       signIn: vi.fn(),
+      windowReady: vi.fn().mockResolvedValue(undefined),
       accountChoices: vi.fn().mockResolvedValue([{ login: "dana.reyes", display_name: "Dana Reyes", role: "Super Admin" }]),
     },
   };
 });
 
 describe("SignIn", () => {
+  it("tells the backend once it is painted with the account field focused", async () => {
+    render(<SignIn notice={null} onSignedIn={vi.fn()} />);
+    expect(screen.getByRole("textbox", { name: "Account" })).toHaveFocus();
+    await waitFor(() => expect(backend.windowReady).toHaveBeenCalledWith("sign-in"));
+    expect(performance.getEntriesByName("ld:sign-in-ready")).toHaveLength(1);
+  });
+
   it("fills the account from the picker and moves to the password", async () => {
     render(<SignIn notice={null} onSignedIn={vi.fn()} />);
     await userEvent.click(await screen.findByRole("button", { name: "Use account dana.reyes" }));

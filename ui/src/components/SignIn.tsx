@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { BrandMark } from "./BrandMark";
 import { backend, BackendError, type AccountChoice, type SessionInfo } from "../backend";
-import { markPainted } from "../perf";
+import { markReady } from "../perf";
 
 type Props = { notice: string | null; onSignedIn: (s: SessionInfo) => void };
 
@@ -16,7 +16,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
 
   useEffect(() => {
     accountRef.current?.focus();
-    markPainted("ld:sign-in-ready");
+    markReady("sign-in");
   }, []);
   useEffect(() => {
     backend
