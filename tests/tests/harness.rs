@@ -2,7 +2,7 @@
 //! start and end cleanly, also in parallel, and the role finder, typing,
 //! selects and tables work on a page of known controls put into the window.
 
-use licensedesk_e2e::{group_members, App};
+use licensedesk_e2e::{group_members, time_cold_start, App};
 use serde_json::json;
 
 const FIXTURE: &str = r#"
@@ -126,4 +126,16 @@ async fn parallel_sessions_end_without_leftovers() {
     a.quit().await;
     drop(b); // the path a failing test takes
     assert!(gone(&groups), "processes left behind");
+}
+
+/// `make bench` times cold starts this way; here it has to work at all (no time is judged).
+#[tokio::test]
+async fn a_cold_start_is_timed_to_the_sign_in_screen_the_ui_reports_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let ms = tokio::task::spawn_blocking(move || time_cold_start(&db))
+        .await
+        .unwrap()
+        .expect("the app reports its sign-in screen ready");
+    assert!(ms.is_finite() && ms > 0.0, "{ms}");
 }
