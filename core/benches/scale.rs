@@ -7,6 +7,8 @@
 //!    target / measured / pass (criterion reports means, and the targets are p95).
 //! 2. The same operations as a criterion suite (means, regressions between runs).
 //!
+//! `BENCH_SEARCH_ONLY=1` runs only the timing pass's searches (for work on the search).
+//!
 //! Mutating operations commit durably (`synchronous=FULL`, as the app opens files) and write
 //! their audit entries. What a sample uses up (a free seat, an unlicensed user) is put back
 //! with plain SQL outside the timed section.
@@ -319,11 +321,18 @@ fn fmt_ms(ms: f64) -> String {
     }
 }
 
+/// A target row: what, statistic, measured, target (ms).
+type Row = (String, String, f64, f64);
+
 /// The timing pass: one table, target / measured / pass.
 fn report() {
     let mut b = Bench::new();
-    let mut rows: Vec<(String, String, f64, f64)> = Vec::new(); // (what, statistic, measured, target)
+    let mut rows: Vec<Row> = Vec::new();
     let mut detail: Vec<(String, Stats)> = Vec::new();
+    if std::env::var_os("BENCH_SEARCH_ONLY").is_some() {
+        search_rows(&b, &mut rows, &mut detail);
+        return print_report(&rows, &detail);
+    }
 
     let s = sample(300, |_| b.assign());
     rows.push((
@@ -350,31 +359,7 @@ fn report() {
     ));
     detail.push(("remove".into(), s));
 
-    let mut all = Vec::new();
-    for q in SEARCHES {
-        let s = sample(200, |_| b.search(q));
-        all.push(s.p95);
-        detail.push((format!("search {q:?}, top 50"), s));
-    }
-    let mut mix = Vec::new();
-    for i in 0..(200 * SEARCHES.len()) {
-        mix.push(b.search(SEARCHES[i % SEARCHES.len()]).as_secs_f64() * 1e3);
-    }
-    let s = stats(mix);
-    rows.push((
-        format!("Search users, top 50 ({} kinds of search)", SEARCHES.len()),
-        "p95".into(),
-        s.p95,
-        2.0,
-    ));
-    detail.push(("search mix".into(), s));
-    let worst = all.iter().copied().fold(0.0, f64::max);
-    rows.push((
-        "Search users, top 50, slowest kind of search".into(),
-        "p95".into(),
-        worst,
-        2.0,
-    ));
+    search_rows(&b, &mut rows, &mut detail);
 
     let s = sample(2000, |i| b.page(i));
     rows.push((
@@ -405,22 +390,56 @@ fn report() {
     ));
     detail.push(("bulk assign 1,000".into(), s));
 
-    println!("\nCore on {USERS} users (seed {SEED}), every sample timed:\n");
-    println!("| Operation | samples | mean | p50 | p95 | max |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for (what, s) in &detail {
-        println!(
-            "| {what} | {} | {} | {} | {} | {} |",
-            s.samples,
-            fmt_ms(s.mean),
-            fmt_ms(s.p50),
-            fmt_ms(s.p95),
-            fmt_ms(s.max)
-        );
+    print_report(&rows, &detail);
+    // For `make bench`'s summary, with the window's table.
+    let _ = std::fs::write(
+        target_dir().join("bench-data/core-table.md"),
+        table(&rows).0,
+    );
+}
+
+/// The search rows: each kind of search alone, then the mix. `BENCH_SEARCH_ONLY` set to one
+/// search text (not `1`) times that kind alone, for profiling.
+fn search_rows(b: &Bench, rows: &mut Vec<Row>, detail: &mut Vec<(String, Stats)>) {
+    let only = std::env::var("BENCH_SEARCH_ONLY").ok().filter(|v| v != "1");
+    let kinds: Vec<&str> = match &only {
+        Some(text) => vec![text.as_str()],
+        None => SEARCHES.to_vec(),
+    };
+    let mut all = Vec::new();
+    for q in &kinds {
+        let s = sample(200, |_| b.search(q));
+        all.push(s.p95);
+        detail.push((format!("search {q:?}, top 50"), s));
     }
+    if only.is_none() {
+        let mut mix = Vec::new();
+        for i in 0..(200 * SEARCHES.len()) {
+            mix.push(b.search(SEARCHES[i % SEARCHES.len()]).as_secs_f64() * 1e3);
+        }
+        let s = stats(mix);
+        rows.push((
+            format!("Search users, top 50 ({} kinds of search)", SEARCHES.len()),
+            "p95".into(),
+            s.p95,
+            2.0,
+        ));
+        detail.push(("search mix".into(), s));
+    }
+    let worst = all.iter().copied().fold(0.0, f64::max);
+    rows.push((
+        "Search users, top 50, slowest kind of search".into(),
+        "p95".into(),
+        worst,
+        2.0,
+    ));
+}
+
+/// The target table, and how many targets it fails.
+fn table(rows: &[Row]) -> (String, usize) {
     let mut table = String::from("| Target | Measured | Result |\n|---|---:|---|\n");
     let mut failed = 0;
-    for (what, stat, measured, target) in &rows {
+    for (what, stat, measured, target) in rows {
         let ok = measured <= target;
         failed += usize::from(!ok);
         table.push_str(&format!(
@@ -430,19 +449,37 @@ fn report() {
             if ok { "pass" } else { "FAIL" }
         ));
     }
+    (table, failed)
+}
+
+fn print_report(rows: &[Row], detail: &[(String, Stats)]) {
+    println!("\nCore on {USERS} users (seed {SEED}), every sample timed:\n");
+    println!("| Operation | samples | mean | p50 | p95 | max |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (what, s) in detail {
+        println!(
+            "| {what} | {} | {} | {} | {} | {} |",
+            s.samples,
+            fmt_ms(s.mean),
+            fmt_ms(s.p50),
+            fmt_ms(s.p95),
+            fmt_ms(s.max)
+        );
+    }
+    let (table, failed) = table(rows);
     println!("\n{table}");
     println!(
         "{} of {} core targets met.\n",
         rows.len() - failed,
         rows.len()
     );
-    // For `make bench`'s summary, with the window's table.
-    let _ = std::fs::write(target_dir().join("bench-data/core-table.md"), table);
 }
 
 fn criterion_suite(c: &mut Criterion) {
     report();
-    if std::env::var_os("BENCH_TABLE_ONLY").is_some() {
+    if std::env::var_os("BENCH_TABLE_ONLY").is_some()
+        || std::env::var_os("BENCH_SEARCH_ONLY").is_some()
+    {
         return;
     }
     let mut b = Bench::new();

@@ -121,6 +121,11 @@ fn check_invariants(org: &mut Org, admin: Actor) {
         ),
         0
     );
+    assert_eq!(
+        crate::users::stale_user_texts(&org.conn).unwrap(),
+        0,
+        "the search's texts in list order disagree with the users"
+    );
     assert_eq!(crate::audit::first_broken_entry(&org.conn).unwrap(), None);
     assert_eq!(
         scalar(org, "SELECT count(*) FROM pragma_foreign_key_check"),

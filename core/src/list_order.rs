@@ -1,13 +1,11 @@
 //! The Users list's order (sort name, then id), kept in memory for searches.
 //!
-//! A search of 3 or more characters finds its matches through the trigram index in id
-//! order; its page is the first matches in list order. Reading each match's sort name from
-//! the users table costs a random read per match (2,500 for "kowalski" at 100,000 users);
-//! the order in memory ranks them without touching the table. It is read again (about
+//! A search of 3 or more characters finds its candidates through the trigram index in id
+//! order; its page is the first candidates in list order that hold the text. Reading each
+//! candidate's sort name from the users table costs a random read per candidate (2,500 for
+//! "kowalski" at 100,000 users); the order in memory ranks them without touching the table. It is read again (about
 //! 20 ms at 100,000 users) when a user is added, removed or renamed: triggers then give
 //! `list_order_token` a new random value (migration 0006).
-
-use std::collections::HashMap;
 
 use rusqlite::Connection;
 
@@ -23,8 +21,10 @@ pub(crate) struct ListOrder {
     sample_end: i64,
     /// Every user's (sort name, id), in list order.
     order: Vec<(String, i64)>,
-    /// Each user's place in `order`.
-    place: HashMap<i64, usize>,
+    /// Every user's id, ascending, and (at the same index) the user's place in `order`
+    /// (smaller than a map, and a lookup is one read while ids have no gaps).
+    ids: Vec<i64>,
+    places: Vec<u32>,
 }
 
 impl ListOrder {
@@ -41,22 +41,23 @@ impl ListOrder {
         let order = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let place = order
-            .iter()
-            .enumerate()
-            .map(|(i, (_, id))| (*id, i))
+        let mut by_id: Vec<(i64, u32)> = (0..)
+            .zip(&order)
+            .map(|(place, (_, id))| (*id, place))
             .collect();
-        let mut ids: Vec<i64> = order.iter().map(|(_, id)| *id).collect();
+        by_id.sort_unstable();
+        let (ids, places): (Vec<i64>, Vec<u32>) = by_id.into_iter().unzip();
         let sample_end = match ids.len() {
             0 => 0,
             n if n <= SAMPLE => i64::MAX,
-            _ => *ids.select_nth_unstable(SAMPLE).1,
+            _ => ids[SAMPLE],
         };
         *cached = Some(ListOrder {
             token,
             sample_end,
             order,
-            place,
+            ids,
+            places,
         });
         Ok(())
     }
@@ -74,17 +75,45 @@ impl ListOrder {
         })
     }
 
-    /// The `limit` users of `ids` that come first in the list, from place `from` on.
-    pub fn first(&self, ids: impl Iterator<Item = i64>, from: usize, limit: usize) -> Vec<i64> {
-        let mut places: Vec<usize> = ids
-            .filter_map(|id| self.place.get(&id).copied())
-            .filter(|&p| p >= from)
+    /// The users of `ids` that are in the list from place `from` on, to be read in list order.
+    pub fn ranked(&self, ids: impl Iterator<Item = i64>, from: usize) -> Ranked {
+        let first = self.ids.first().copied().unwrap_or(0);
+        let candidates = ids
+            .filter_map(|id| {
+                // Ids are mostly consecutive: where the id would be without gaps, else a search.
+                let at = usize::try_from(id.wrapping_sub(first))
+                    .ok()
+                    .filter(|&at| self.ids.get(at) == Some(&id))
+                    .unwrap_or_else(|| self.ids.partition_point(|&i| i < id));
+                (self.ids.get(at) == Some(&id)).then(|| (self.places[at], id))
+            })
+            .filter(|&(place, _)| place as usize >= from)
             .collect();
-        if places.len() > limit {
-            places.select_nth_unstable(limit - 1);
-            places.truncate(limit);
+        Ranked {
+            candidates,
+            read: 0,
         }
-        places.sort_unstable();
-        places.into_iter().map(|p| self.order[p].1).collect()
+    }
+}
+
+/// Users to be read in list order, sorted only as far as they are read: a page needs the
+/// first few of thousands.
+pub(crate) struct Ranked {
+    /// (place in the list, id); those before `read` are sorted and were read.
+    candidates: Vec<(u32, i64)>,
+    read: usize,
+}
+
+impl Ranked {
+    /// The ids of the next `n` users in list order (fewer at the end).
+    pub fn next(&mut self, n: usize) -> Vec<i64> {
+        let rest = &mut self.candidates[self.read..];
+        let n = n.min(rest.len());
+        if n > 0 && n < rest.len() {
+            rest.select_nth_unstable(n - 1);
+        }
+        rest[..n].sort_unstable();
+        self.read += n;
+        rest[..n].iter().map(|&(_, id)| id).collect()
     }
 }

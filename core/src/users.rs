@@ -9,7 +9,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::licenses::{product_features, Feature, LicenseFamily};
-use crate::list_order::ListOrder;
+use crate::list_order::{ListOrder, Ranked};
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 
@@ -291,7 +291,7 @@ impl Needle {
             Needle::Substring(s) => contains_folded(
                 &mut String::new(),
                 &fold(s),
-                [first, last, email, ext, number],
+                [&format!("{first} {last}"), email, ext, number],
             ),
         }
     }
@@ -314,30 +314,40 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// Whether the folded needle is in "First Last", email, extension or number (folded into
-/// `buf`, which is reused from user to user).
-fn contains_folded(
-    buf: &mut String,
-    needle: &str,
-    [first, last, email, ext, number]: [&str; 5],
-) -> bool {
-    let mut found = |texts: &[&str]| {
+/// Whether the folded needle is in one of the texts ("First Last", email, extension,
+/// number), each folded into `buf` (reused from user to user).
+fn contains_folded(buf: &mut String, needle: &str, texts: [&str; 4]) -> bool {
+    texts.iter().any(|t| {
         buf.clear();
-        for (i, t) in texts.iter().enumerate() {
-            if i > 0 {
-                buf.push(' ');
-            }
+        if t.is_ascii() {
+            // Most texts: lower-cased byte by byte, without decoding characters.
+            buf.push_str(t);
+            buf.make_ascii_lowercase();
+        } else {
             buf.extend(t.chars().map(fold_char));
         }
         buf.contains(needle)
-    };
-    found(&[first, last]) || found(&[email]) || found(&[ext]) || found(&[number])
+    })
 }
 
 /// An FTS5 query that matches `text` literally: one phrase in double quotes, quotes doubled,
 /// so that `"`, `*`, `:`, `^`, `(`, `-`, AND, OR, NEAR typed by the admin are plain text.
 pub(crate) fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// An FTS5 query for trigrams of `text` that cover every character of it (the 1st, 4th,
+/// 7th... and the last), each as its own term: every user whose texts contain `text` holds
+/// them all. It finds a few users more than the phrase would (the trigrams apart, or in
+/// other texts), which are told apart by testing their texts ([`contains_folded`]); it costs
+/// the index far less than the phrase, which follows every trigram and checks positions.
+pub(crate) fn fts_cover(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let trigram = |at: usize| fts_phrase(&chars[at..at + 3].iter().collect::<String>());
+    let last = chars.len().saturating_sub(3);
+    let mut terms: Vec<String> = (0..last).step_by(3).map(trigram).collect();
+    terms.push(trigram(last));
+    terms.join(" AND ")
 }
 
 /// The ids of the users whose texts the needle matches, as SQL (`None` for every user).
@@ -399,10 +409,11 @@ fn ids(stmt: &mut rusqlite::CachedStatement<'_>, args: &[Value]) -> Result<Vec<i
 /// rows (a text that about 1 user in 10 or more holds, for a page of 50).
 const WALK_ROWS: usize = 500;
 
-/// The next `limit` users (in list order) whose texts contain `text`.
+/// The users (in list order) whose texts contain `text`, after the cursor: the page, or
+/// candidates for it.
 ///
 /// A rare text, or one whose users sit together far down the list ("kowalski"), is found
-/// through the trigram index, and its matches are ranked by the list order in memory. A
+/// through the trigram index, and its candidates are ranked by the list order in memory. A
 /// common one (an area code: 10,000 users share "+1512555") costs the index far more than
 /// the page needs: it is found by walking down the list and testing each user. The index,
 /// asked about the first users by id only, tells the two apart.
@@ -412,28 +423,31 @@ fn substring_page(
     text: &str,
     after: Option<&UserCursor>,
     limit: u32,
-) -> Result<Vec<i64>> {
-    let phrase = fts_phrase(text);
+) -> Result<Pick> {
+    let cover = fts_cover(text);
     let (sample_end, sampled) = order.sample();
     let in_sample: i64 = conn
         .prepare_cached(
             "SELECT count(*) FROM user_search WHERE user_search MATCH ?1 AND rowid < ?2",
         )?
-        .query_row(params![phrase, sample_end], |r| r.get(0))?;
+        .query_row(params![cover, sample_end], |r| r.get(0))?;
     let expected_walk = (limit as usize * sampled).checked_div(in_sample as usize);
     if let Some(expected) = expected_walk.filter(|&rows| rows <= WALK_ROWS) {
         // The sample is of ids, not of the list: allow for a text less common down the list.
         let rows = (expected * 3).max(limit as usize * 10);
         if let Some(found) = walk(conn, &fold(text), after, limit, rows)? {
-            return Ok(found);
+            return Ok(Pick::Ids(found));
         }
     }
     let mut stmt =
         conn.prepare_cached("SELECT rowid FROM user_search WHERE user_search MATCH ?1")?;
     let ids = stmt
-        .query_map([phrase], |r| r.get::<_, i64>(0))?
+        .query_map([cover], |r| r.get::<_, i64>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(order.first(ids.into_iter(), order.start(after), limit as usize))
+    Ok(Pick::Candidates {
+        needle: fold(text),
+        ranked: order.ranked(ids.into_iter(), order.start(after)),
+    })
 }
 
 /// Walks down the list from the cursor testing each user: the page, if `rows` rows were
@@ -447,11 +461,9 @@ fn walk(
 ) -> Result<Option<Vec<i64>>> {
     let (from_name, from_id) = start(after);
     let mut stmt = conn.prepare_cached(
-        "SELECT u.id, u.first_name, u.last_name, u.email, coalesce(u.extension, ''),
-                coalesce(n.e164, '')
-         FROM users u LEFT JOIN phone_numbers n ON n.user_id = u.id
-         WHERE (u.sort_name, u.id) > (?1, ?2)
-         ORDER BY u.sort_name, u.id LIMIT ?3",
+        "SELECT user_id, name, email, extension, number FROM user_texts
+         WHERE (sort_name, user_id) > (?1, ?2)
+         ORDER BY sort_name, user_id LIMIT ?3",
     )?;
     let mut found_rows = stmt.query(params![from_name, from_id, rows as i64])?;
     let (mut found, mut read, mut buf) = (Vec::new(), 0, String::new());
@@ -462,8 +474,7 @@ fn walk(
                 rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
             })
         };
-        let texts = [text(1)?, text(2)?, text(3)?, text(4)?, text(5)?];
-        if contains_folded(&mut buf, needle, texts) {
+        if contains_folded(&mut buf, needle, [text(1)?, text(2)?, text(3)?, text(4)?]) {
             found.push(r.get(0)?);
             if found.len() == limit as usize {
                 return Ok(Some(found));
@@ -473,12 +484,30 @@ fn walk(
     Ok((read < rows).then_some(found))
 }
 
-/// The ids of the page's users, in list order.
+/// How many users' rows in `user_texts` differ from their texts in users and
+/// phone_numbers, or are missing or left over (0 while the triggers keep it in step).
+#[cfg(test)]
+pub(crate) fn stale_user_texts(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "WITH current AS (
+             SELECT u.sort_name, u.id AS user_id, u.first_name || ' ' || u.last_name AS name,
+                    u.email, coalesce(u.extension, '') AS extension,
+                    coalesce(n.e164, '') AS number
+             FROM users u LEFT JOIN phone_numbers n ON n.user_id = u.id)
+         SELECT (SELECT count(*) FROM (SELECT * FROM current EXCEPT SELECT * FROM user_texts))
+              + (SELECT count(*) FROM (SELECT * FROM user_texts EXCEPT SELECT * FROM current))",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// How a page's users are picked: by a query the rows' statement runs as its subquery
-/// (an index range), or as ids found in Rust.
+/// (an index range), as ids found in Rust, or as candidates in list order whose texts are
+/// tested against the folded needle as their rows are read.
 enum Pick {
     Sql(&'static str, Vec<Value>),
     Ids(Vec<i64>),
+    Candidates { needle: String, ranked: Ranked },
 }
 
 fn page_ids(conn: &Connection, order: &RefCell<Option<ListOrder>>, q: &UserQuery) -> Result<Pick> {
@@ -510,7 +539,7 @@ fn page_ids(conn: &Connection, order: &RefCell<Option<ListOrder>>, q: &UserQuery
                 let mut order = order.borrow_mut();
                 ListOrder::current(conn, &mut order)?;
                 let order = order.as_ref().expect("just read");
-                Pick::Ids(substring_page(conn, order, s, after, q.limit)?)
+                substring_page(conn, order, s, after, q.limit)?
             }
         });
     };
@@ -529,6 +558,59 @@ fn page_ids(conn: &Connection, order: &RefCell<Option<ListOrder>>, q: &UserQuery
     Ok(Pick::Ids(ids(&mut conn.prepare_cached(&sql)?, &args)?))
 }
 
+/// The ids given as a JSON array, as the rows' subquery.
+const IDS: &str = "SELECT value FROM json_each(?1)";
+
+/// The rows of the users `pick` selects, joined in one statement, in list order (with each
+/// one's sort name).
+fn rows_of(conn: &Connection, pick: &str, args: &[Value]) -> Result<Vec<(UserRow, String)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS} {USER_JOINS}
+         WHERE u.id IN ({pick}) ORDER BY u.sort_name, u.id"
+    ))?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), user_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The first `limit` rows of the candidates (in list order) whose texts contain the folded
+/// needle, read a page's worth of candidates at a time.
+fn matching_rows(
+    conn: &Connection,
+    needle: &str,
+    mut ranked: Ranked,
+    limit: u32,
+) -> Result<Vec<(UserRow, String)>> {
+    let limit = limit as usize;
+    let (mut rows, mut buf, mut batch_size) = (Vec::with_capacity(limit), String::new(), limit);
+    loop {
+        let batch = ranked.next(batch_size);
+        // Candidates that do not hold the text are few; many would be read in fewer batches.
+        batch_size *= 2;
+        if batch.is_empty() {
+            break;
+        }
+        for (row, sort_name) in rows_of(conn, IDS, &[id_list(&batch).into()])? {
+            let name = row.full_name();
+            let texts = [
+                name.as_str(),
+                &row.email,
+                row.extension.as_deref().unwrap_or(""),
+                row.phone_number.as_deref().unwrap_or(""),
+            ];
+            if contains_folded(&mut buf, needle, texts) {
+                rows.push((row, sort_name));
+            }
+        }
+        if rows.len() >= limit {
+            rows.truncate(limit);
+            break;
+        }
+    }
+    Ok(rows)
+}
+
 fn search(
     conn: &Connection,
     order: &RefCell<Option<ListOrder>>,
@@ -540,21 +622,11 @@ fn search(
             format!("A page holds 1 to {MAX_PAGE} users."),
         ));
     }
-    let (pick, args) = match page_ids(conn, order, q)? {
-        Pick::Sql(sql, args) => (sql, args),
-        Pick::Ids(ids) => (
-            "SELECT value FROM json_each(?1)",
-            vec![id_list(&ids).into()],
-        ),
+    let rows = match page_ids(conn, order, q)? {
+        Pick::Sql(pick, args) => rows_of(conn, pick, &args)?,
+        Pick::Ids(ids) => rows_of(conn, IDS, &[id_list(&ids).into()])?,
+        Pick::Candidates { needle, ranked } => matching_rows(conn, &needle, ranked, q.limit)?,
     };
-    // The page's rows only, joined in one statement.
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS} {USER_JOINS}
-         WHERE u.id IN ({pick}) ORDER BY u.sort_name, u.id"
-    ))?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(&args), user_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     let next = if rows.len() == q.limit as usize {
         rows.last().map(|(row, sort_name)| UserCursor {
             sort_name: sort_name.clone(),
@@ -745,6 +817,51 @@ mod tests {
             );
             assert_eq!(org.count_users(admin, &q).unwrap(), expected.len() as i64);
         }
+    }
+
+    #[test]
+    fn the_trigrams_of_a_text_apart_are_not_a_match() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let someone = crate::testing::unlicensed_user(&org);
+        // "Skiwo Kowals" holds every trigram the index is asked for "kowalski" (kow, als,
+        // ski), but not the text.
+        org.conn
+            .execute(
+                "UPDATE users SET first_name = 'Skiwo', last_name = 'Kowals' WHERE id = ?1",
+                [someone.id],
+            )
+            .unwrap();
+        assert_eq!(fts_cover("kowalski"), "\"kow\" AND \"als\" AND \"ski\"");
+        let candidates: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM user_search WHERE user_search MATCH ?1 AND rowid = ?2",
+                params![fts_cover("kowalski"), someone.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(candidates, 1);
+        let found = org.search_users(admin, &query("kowalski")).unwrap();
+        assert!(found.users.iter().all(|u| u.id != someone.id));
+        assert_eq!(
+            found.users.len() as i64,
+            org.count_users(admin, &query("kowalski")).unwrap()
+        );
+        let found = org.search_users(admin, &query("o kowals")).unwrap();
+        assert_eq!(
+            found.users.iter().map(|u| u.id).collect::<Vec<_>>(),
+            vec![someone.id]
+        );
+    }
+
+    #[test]
+    fn a_cover_is_every_character_of_the_text_in_trigrams() {
+        assert_eq!(fts_cover("son"), "\"son\"");
+        assert_eq!(fts_cover("sons"), "\"son\" AND \"ons\"");
+        assert_eq!(fts_cover("zoë m"), "\"zoë\" AND \"ë m\"");
+        assert_eq!(fts_cover("o\"conn"), "\"o\"\"c\" AND \"onn\"");
+        assert_eq!(fts_cover("+1512555"), "\"+15\" AND \"125\" AND \"555\"");
     }
 
     #[test]
@@ -971,6 +1088,37 @@ mod tests {
         assert_eq!(all_pages(&org, admin, &number, 50).0, vec![other.id]);
         assert_eq!(all_pages(&org, admin, "quetzal", 50).0, vec![user.id]);
         assert_eq!(all_pages(&org, admin, "QU", 50).0, vec![user.id]);
+        // A new user (its id far from the others': the list order finds it by a search),
+        // a changed email and extension, a deleted user.
+        let added = crate::testing::unlicensed_user(&org);
+        org.conn
+            .execute_batch(&format!(
+                "INSERT INTO users (id, first_name, last_name, email, site_id, extension,
+                                    updated_at)
+                 SELECT 5000000, 'Zyx', 'Quorra', 'zyx.quorra@example.com', site_id, '98765',
+                        updated_at
+                 FROM users WHERE id = {id};
+                 UPDATE users SET email = 'moved.away@example.com', extension = '97531'
+                 WHERE id = {id};",
+                id = added.id
+            ))
+            .unwrap();
+        let deletable: i64 = org
+            .conn
+            .query_row(
+                "SELECT id FROM users WHERE first_name = 'Zyx' AND last_name = 'Quorra'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(all_pages(&org, admin, "98765", 50).0, vec![deletable]);
+        assert_eq!(all_pages(&org, admin, "97531", 50).0, vec![added.id]);
+        assert_eq!(stale_user_texts(&org.conn).unwrap(), 0);
+        org.conn
+            .execute("DELETE FROM users WHERE id = ?1", [deletable])
+            .unwrap();
+        assert!(all_pages(&org, admin, "98765", 50).0.is_empty());
+        assert_eq!(stale_user_texts(&org.conn).unwrap(), 0);
         for &q in QUERIES {
             assert_eq!(
                 all_pages(&org, admin, q, 500).0,
