@@ -12,6 +12,7 @@ pub mod billing;
 pub mod bulk;
 pub mod bundle;
 pub mod change;
+mod checkpoint;
 pub mod clock;
 pub mod damaged_restore;
 pub mod db;

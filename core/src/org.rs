@@ -28,6 +28,8 @@ pub struct Org {
     pub(crate) backup_warning: Option<String>,
     /// The Users list's order, for searches (read again when it changes).
     pub(crate) list_order: std::cell::RefCell<Option<crate::list_order::ListOrder>>,
+    /// Copies the write-ahead log into the file in the background.
+    pub(crate) checkpointer: crate::checkpoint::Checkpointer,
 }
 
 impl Org {
@@ -75,6 +77,7 @@ impl Org {
     /// Opens the file as it is; an empty file stays empty (for other generators).
     pub fn open_without_demo(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
         let conn = crate::db::open(path)?;
+        let checkpointer = crate::checkpoint::Checkpointer::start(path, &conn)?;
         let stem = path
             .file_stem()
             .map_or_else(|| "licensedesk".into(), |s| s.to_string_lossy());
@@ -89,6 +92,7 @@ impl Org {
             path: path.to_path_buf(),
             backup_warning: None,
             list_order: std::cell::RefCell::new(None),
+            checkpointer,
         })
     }
 
@@ -141,6 +145,7 @@ impl Org {
         match outcome {
             Ok(out) => {
                 tx.commit()?;
+                self.checkpointer.after_commit();
                 Ok(out)
             }
             // A refusal rolls back whatever the change had begun, and is itself recorded.
