@@ -22,8 +22,9 @@ test: deps-e2e ui-test app package-debug
 
 # Issue 8's targets on a 100,000-user organization (built once by the demo generator and
 # cached in target/bench-data/). Core: criterion suite plus a p95 table. Window: the
-# stripped release build under Xvfb, driven through tauri-driver. Prints target / measured /
-# pass for both. Takes about 10 minutes after the builds; nothing else should run meanwhile.
+# stripped release build under Xvfb (cold starts run directly, the rest through
+# tauri-driver). Prints target / measured / pass for each. With BENCH_TABLE_ONLY=1 (no
+# criterion suite) about 5 minutes after the builds; nothing else should run meanwhile.
 BENCH_DATA := $(CURDIR)/target/bench-data
 bench: deps-e2e ui
 	mkdir -p $(BENCH_DATA)
