@@ -161,14 +161,7 @@ fn report(template: &Path, dir: &Path, file: &[u8]) {
         ("apply (one transaction)", stats(apply)),
         ("check + apply", whole),
     ] {
-        println!(
-            "| {what} | {} | {} | {} | {} | {} |",
-            s.samples,
-            fmt_ms(s.mean),
-            fmt_ms(s.p50),
-            fmt_ms(s.p95),
-            fmt_ms(s.max)
-        );
+        println!("{}", s.table_row(what, fmt_ms));
     }
     let table = format!(
         "| Target | Measured | Result |\n|---|---:|---|\n\

@@ -457,14 +457,7 @@ fn print_report(rows: &[Row], detail: &[(String, Stats)]) {
     println!("| Operation | samples | mean | p50 | p95 | max |");
     println!("|---|---:|---:|---:|---:|---:|");
     for (what, s) in detail {
-        println!(
-            "| {what} | {} | {} | {} | {} | {} |",
-            s.samples,
-            fmt_ms(s.mean),
-            fmt_ms(s.p50),
-            fmt_ms(s.p95),
-            fmt_ms(s.max)
-        );
+        println!("{}", s.table_row(what, fmt_ms));
     }
     let (table, failed) = table(rows);
     println!("\n{table}");

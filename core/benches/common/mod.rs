@@ -10,6 +10,21 @@ pub struct Stats {
     pub max: f64,
 }
 
+impl Stats {
+    /// The line of the detail table for `what`: samples, mean, p50, p95 and max, each
+    /// written by `ms` (the benches round differently).
+    pub fn table_row(&self, what: &str, ms: fn(f64) -> String) -> String {
+        format!(
+            "| {what} | {} | {} | {} | {} | {} |",
+            self.samples,
+            ms(self.mean),
+            ms(self.p50),
+            ms(self.p95),
+            ms(self.max)
+        )
+    }
+}
+
 pub fn stats(mut ms: Vec<f64>) -> Stats {
     ms.sort_by(f64::total_cmp);
     let at = |q: f64| ms[((ms.len() as f64 * q).ceil() as usize).clamp(1, ms.len()) - 1];
