@@ -81,7 +81,7 @@ icons: ui/node_modules/.package-lock.json
 licenses: ui/node_modules/.package-lock.json
 	cd ui && node scripts/licenses.mjs
 
-ui-test: ui/node_modules/.package-lock.json
+ui-test: deps ui/node_modules/.package-lock.json
 	cd ui && npm test
 
 # Regenerates ui/src/backend/bindings.ts from the Rust types.

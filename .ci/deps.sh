@@ -25,6 +25,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Every crate of the lock file, for every platform and dev-dependencies too: later steps
+# (the About dialog's licence check, the package's copyright file) read them offline.
+cargo fetch --locked --quiet
+
 if [ -n "$want_e2e" ] && ! command -v tauri-driver >/dev/null; then
   echo "deps: installing tauri-driver"
   cargo install tauri-driver --locked --version 2.1.0
