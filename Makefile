@@ -7,7 +7,7 @@ BIN := $(CURDIR)/target/debug/licensedesk
 TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
 UI_SOURCES := $(shell find ui/src -type f) ui/index.html ui/vite.config.ts ui/tsconfig.json
 
-.PHONY: run test bench deps deps-e2e ui app ui-test bindings lint clean package package-debug icons licenses fuzz
+.PHONY: run test bench deps deps-e2e fresh-caches ui app ui-test bindings lint clean package package-debug icons licenses fuzz
 
 run: deps app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -15,7 +15,7 @@ run: deps app
 	fi
 	$(BIN) --demo
 
-test: deps-e2e ui-test app package-debug
+test: deps-e2e fresh-caches ui-test app package-debug
 	# Two at a time: each end-to-end test runs a whole WebKit app, and this machine has two cores.
 	LICENSEDESK_BIN=$(BIN) LICENSEDESK_DEB=$$(ls -t $(CURDIR)/target/debug/bundle/deb/*.deb | head -1) \
 	  RUST_TEST_THREADS=2 cargo test --workspace --no-fail-fast
@@ -43,6 +43,11 @@ bench: deps-e2e ui
 
 deps:
 	@bash .ci/deps.sh
+
+# The deps step and the licence check in a copy of this checkout with empty cargo and npm
+# caches, as on a fresh machine (about 25 s, 850 MB of crates fetched into a temporary folder).
+fresh-caches:
+	@bash .ci/fresh-caches.sh
 
 deps-e2e:
 	@bash .ci/deps.sh e2e
