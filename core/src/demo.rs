@@ -1,4 +1,4 @@
-//! The deterministic demo organization (DESIGN.md §6): same seed, same data. The same
+//! The deterministic demo organization: same seed, same data. The same
 //! generator builds the 100k-user organizations of the benchmarks.
 
 use rand::seq::IndexedRandom;

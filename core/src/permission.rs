@@ -1,4 +1,4 @@
-//! Permissions and the built-in roles of DESIGN.md §4.
+//! Permissions and the built-in roles: what each permission allows and which roles hold it.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -1,4 +1,4 @@
-//! Every operation with every built-in role: allowed exactly when DESIGN.md §4 says so, and a
+//! Every operation with every built-in role: allowed exactly when the role table in permission.rs says so, and a
 //! refusal changes nothing but the audit log.
 
 use crate::billing::SeatChange;

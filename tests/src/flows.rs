@@ -1,4 +1,4 @@
-//! LicenseDesk's own steps, in the words of its UI (DESIGN.md §5).
+//! LicenseDesk's own steps, in the words of its UI.
 
 use std::time::Duration;
 
