@@ -448,14 +448,12 @@ pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
 }
 
 pub(crate) fn csv(rows: &[AuditRow]) -> Result<Vec<u8>> {
-    let fail = |e: csv::Error| crate::Error::Internal(format!("CSV: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut w = crate::csv_cell::CsvWriter::new();
+    w.row([
         "id", "at", "account", "role", "action", "outcome", "target", "before", "after", "detail",
-    ])
-    .map_err(fail)?;
+    ])?;
     for r in rows {
-        w.write_record([
+        w.row([
             r.id.to_string(),
             r.at.clone(),
             r.account.clone(),
@@ -466,11 +464,9 @@ pub(crate) fn csv(rows: &[AuditRow]) -> Result<Vec<u8>> {
             r.before.clone().unwrap_or_default(),
             r.after.clone().unwrap_or_default(),
             r.detail.clone().unwrap_or_default(),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    w.into_inner()
-        .map_err(|e| crate::Error::Internal(format!("CSV: {e}")))
+    w.finish()
 }
 
 impl crate::Org {

@@ -51,14 +51,12 @@ struct Entry {
 }
 
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::Internal(format!("CSV: {e}"));
-    w.write_record(header).map_err(fail)?;
+    let mut w = crate::csv_cell::CsvWriter::new();
+    w.row(header)?;
     for row in rows {
-        w.write_record(&row).map_err(fail)?;
+        w.row(&row)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Internal(format!("CSV: {e}")))
+    w.finish()
 }
 
 fn entries(conn: &Connection, user: &UserDetail) -> Result<(Vec<Entry>, serde_json::Value)> {

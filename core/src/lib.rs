@@ -14,6 +14,7 @@ pub mod bundle;
 pub mod change;
 mod checkpoint;
 pub mod clock;
+mod csv_cell;
 pub mod damaged_restore;
 pub mod db;
 pub mod demo;

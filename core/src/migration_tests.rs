@@ -274,7 +274,7 @@ fn every_earlier_schema_version_migrates_on_a_real_file_keeping_every_row() {
             org.sign_in("old.help", "old-password-1")
                 .unwrap_err()
                 .code(),
-            "account_disabled"
+            "invalid_credentials"
         );
 
         // A backup of the file as it was, taken before migrating, restorable.

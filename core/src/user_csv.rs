@@ -247,7 +247,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
         let cells = columns
             .iter()
             .zip(row.iter())
-            .filter_map(|(c, v)| c.map(|c| (c, v.to_owned())))
+            .filter_map(|(c, v)| c.map(|c| (c, crate::csv_cell::restore(v).to_owned())))
             .collect();
         records.push(Record { row: row_no, cells });
     }
@@ -849,18 +849,16 @@ fn export(conn: &Connection) -> Result<Vec<u8>> {
          LEFT JOIN seats s ON s.user_id = u.id LEFT JOIN products p ON p.id = s.product_id
          ORDER BY u.sort_name, u.id",
     )?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::Internal(format!("CSV: {e}"));
-    w.write_record(COLUMNS).map_err(fail)?;
+    let mut w = crate::csv_cell::CsvWriter::new();
+    w.row(COLUMNS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let cells: Vec<String> = (0..8)
             .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
             .collect::<rusqlite::Result<_>>()?;
-        w.write_record(&cells).map_err(fail)?;
+        w.row(&cells)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Internal(format!("CSV: {e}")))
+    w.finish()
 }
 
 /// The template: the header, two example rows, and why spreadsheets must keep cells as text.
