@@ -48,6 +48,8 @@ pub mod voicemail;
 #[cfg(test)]
 mod bindings;
 #[cfg(test)]
+mod export_safety;
+#[cfg(test)]
 mod hostile_input;
 #[cfg(test)]
 mod invariants;

@@ -180,6 +180,14 @@ fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
 fn an_export_imported_again_changes_nothing() {
     let (_dir, mut org) = demo_org();
     let admin = sign_in(&mut org, "dana.reyes");
+    // Formula payloads in names and departments, and a name that really starts with '.
+    org.conn
+        .execute_batch(
+            "UPDATE users SET department = '=1+1' WHERE id = 1;
+             UPDATE users SET first_name = '@SUM(A1)', department = '-2' WHERE id = 2;
+             UPDATE users SET last_name = '''+1' WHERE id = 3;",
+        )
+        .unwrap();
     let csv = org.export_users_csv(admin).unwrap();
     let text = String::from_utf8(csv.clone()).unwrap();
     assert!(text.starts_with(&COLUMNS.join(",")));
@@ -187,6 +195,9 @@ fn an_export_imported_again_changes_nothing() {
         text.contains(",0"),
         "leading zeros of Portland's extensions are written"
     );
+    for written in [",'=1+1,", "'@SUM(A1),", ",'-2,", ",''+1,", ",'+1512"] {
+        assert!(text.contains(written), "{written}");
+    }
     let preview = org.import_preview(admin, &csv, &mut Unwatched).unwrap();
     assert!(preview.ready, "{:?}", preview.issues);
     assert!(
