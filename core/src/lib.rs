@@ -24,6 +24,7 @@ mod files;
 pub mod forwarding;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod input_file;
 pub mod licenses;
 mod list_order;
 pub mod money;

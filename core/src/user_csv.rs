@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use crate::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::error::{Error, Result};
+use crate::input_file::{MAX_CSV_BYTES, MAX_CSV_ROWS};
 use crate::licenses::assign_in;
 use crate::new_user::{insert as insert_new_user, NewUser};
 use crate::org::{Actor, ChangeContext, Org};
@@ -171,6 +172,17 @@ fn issue(row: u32, column: &str, message: impl Into<String>) -> ImportIssue {
 
 /// Reads the file: UTF-8 with or without BOM, comma or semicolon, quoted fields with newlines.
 fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
+    if bytes.len() as u64 > MAX_CSV_BYTES {
+        return Err(issue(
+            0,
+            "File",
+            format!(
+                "is {} MB; at most {} MB are allowed. Split it into smaller files.",
+                bytes.len() as u64 / (1024 * 1024),
+                MAX_CSV_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         issue(
@@ -232,6 +244,17 @@ fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
         let row = row.map_err(|e| issue(row_no, "File", format!("cannot be read: {e}")))?;
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
+        }
+        // Counted while reading: the rows after the limit are never parsed.
+        if records.len() as u32 == MAX_CSV_ROWS {
+            return Err(issue(
+                row_no,
+                "File",
+                format!(
+                    "has more than {MAX_CSV_ROWS} rows; split it into files of at most \
+                     {MAX_CSV_ROWS} rows."
+                ),
+            ));
         }
         if row.len() > columns.len() {
             return Err(issue(

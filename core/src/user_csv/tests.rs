@@ -259,3 +259,32 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
         "permission_denied"
     );
 }
+
+#[test]
+fn a_file_over_the_row_limit_is_refused_while_it_is_read() {
+    let header = "First name,Last name,Email\n";
+    let row = "Ann,Lee,ann@example.com\n";
+    let rows = MAX_CSV_ROWS as usize;
+    let mut file = String::with_capacity(header.len() + row.len() * (rows + 2));
+    file.push_str(header);
+    for _ in 0..rows {
+        file.push_str(row);
+    }
+    assert_eq!(parse(file.as_bytes()).unwrap().len(), rows);
+    file.push_str(row);
+    let e = parse(file.as_bytes()).unwrap_err();
+    assert_eq!((e.row, e.column.as_str()), (MAX_CSV_ROWS + 2, "File"));
+    assert!(e.message.contains("more than 200000 rows"), "{e:?}");
+}
+
+#[test]
+fn bytes_over_the_size_limit_are_refused_before_parsing() {
+    let (_dir, org) = demo_org();
+    let mut org = org;
+    let admin = sign_in(&mut org, "dana.reyes");
+    let huge = vec![b'a'; MAX_CSV_BYTES as usize + 1];
+    let preview = org.import_preview(admin, &huge, &mut Unwatched).unwrap();
+    assert!(!preview.ready);
+    assert_eq!(preview.issues[0].column, "File");
+    assert!(preview.issues[0].message.contains("at most 50 MB"));
+}
