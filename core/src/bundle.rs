@@ -119,6 +119,9 @@ fn user_entries(
         },
         "counts": counts,
         "files": listing,
+        // The audit log's end when this was written: "Verify integrity" can check that the
+        // log still extends it.
+        "audit_head": crate::audit_chain::head(conn)?,
     });
     let manifest = serde_json::to_vec_pretty(&manifest)
         .map_err(|e| Error::Internal(format!("manifest: {e}")))?;

@@ -7,6 +7,7 @@ pub mod admin_accounts;
 pub mod app_access;
 mod audio;
 pub mod audit;
+mod audit_chain;
 pub mod backup;
 pub mod billing;
 pub mod bulk;
