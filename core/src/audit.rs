@@ -364,6 +364,9 @@ pub struct AuditVerification {
     pub message: String,
 }
 
+/// The longest text a filter of the log searches for.
+const MAX_FILTER_CHARS: usize = 1_000;
+
 fn like(s: &str) -> String {
     let mut p = String::from("%");
     for c in s.trim().chars() {
@@ -411,6 +414,19 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
     }
     validate_bound("From", &q.from)?;
     validate_bound("To", &q.to)?;
+    // SQLite refuses LIKE patterns over 50,000 bytes; no stored name comes near this.
+    for (field, text) in [
+        ("Account", &q.account),
+        ("Action", &q.action),
+        ("User", &q.user),
+    ] {
+        if text.trim().chars().count() > MAX_FILTER_CHARS {
+            return Err(crate::Error::invalid(
+                field,
+                format!("Search for at most {MAX_FILTER_CHARS} characters."),
+            ));
+        }
+    }
     let filter = "WHERE (?1 = '' OR account_login LIKE ?2 ESCAPE '\\')
           AND (?3 = '' OR action LIKE ?4 ESCAPE '\\')
           AND (?5 = '' OR target_label LIKE ?6 ESCAPE '\\')

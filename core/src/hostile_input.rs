@@ -14,7 +14,7 @@ use crate::{
     AccountUpdate, AuditQuery, LicenseFilter, NewAccount, SeatChange, Unwatched, UserQuery,
 };
 
-/// At least 60 values that have broken software before, each with a short label.
+/// At least 150 values that have broken software before, each with a short label.
 pub(crate) fn corpus() -> Vec<(&'static str, String)> {
     let mut v: Vec<(&'static str, String)> = vec![
         // Empty and blank
@@ -124,13 +124,16 @@ pub(crate) fn corpus() -> Vec<(&'static str, String)> {
     v.push(("10,000 emoji", "😀".repeat(10_000)));
     v.push(("10,000 percent signs", "%".repeat(10_000)));
     v.push(("10,000 nested parens", "(".repeat(10_000)));
+    v.extend(more::values());
     v
 }
+
+mod more;
 
 #[test]
 fn the_corpus_is_big_enough_and_labels_are_unique() {
     let c = corpus();
-    assert!(c.len() >= 60, "{}", c.len());
+    assert!(c.len() >= 150, "{}", c.len());
     let labels: std::collections::BTreeSet<_> = c.iter().map(|(l, _)| *l).collect();
     assert_eq!(labels.len(), c.len());
 }
@@ -204,9 +207,15 @@ fn audit_filters_accept_any_text_and_refuse_bad_dates_by_field() {
                 "action" => q.action = value.clone(),
                 _ => q.user = value.clone(),
             }
-            let page = org
-                .audit_log(admin, &q)
-                .unwrap_or_else(|e| panic!("audit {field} filter with {label}: {e}"));
+            let page = match org.audit_log(admin, &q) {
+                Ok(page) => page,
+                Err(e) => {
+                    // Only text too long to be in any entry is refused, by its field.
+                    assert!(value.trim().chars().count() > 1_000, "{label}: {e}");
+                    specific(label, field, &e, &["Account", "Action", "User"], &[]);
+                    continue;
+                }
+            };
             // A wildcard is a character: "%" is in no entry ("_" is in actions like sign_in).
             if label == "like wildcards" || (label == "underscore" && field != "action") {
                 assert_eq!(page.total, 0, "{field} {label}");
