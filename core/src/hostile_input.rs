@@ -494,3 +494,86 @@ fn a_csv_of_hostile_cells_is_checked_row_by_row_and_never_panics() {
         org.import_preview(admin, bytes, &mut Unwatched).unwrap();
     }
 }
+
+/// The user editor's setup commands: the extension, a forwarding destination, the voicemail
+/// PIN and a desk phone's model each store the text exactly (after the trim) or refuse it by
+/// its field.
+#[test]
+fn setup_commands_store_exactly_or_refuse_by_field() {
+    let (_dir, mut org, admin, _) = org();
+    let user = crate::testing::user_on(&org, "Voice Pro");
+    for (i, (label, value)) in corpus().into_iter().enumerate() {
+        let version = org.user(admin, user.id).unwrap().version;
+        match org.set_numbers(
+            admin,
+            &crate::numbers::SetNumbers {
+                user_id: user.id,
+                expected_version: version,
+                extension: Some(value.clone()),
+                phone_number: user.phone_number.clone(),
+            },
+        ) {
+            // A blank extension clears it.
+            Ok(u) => assert_eq!(
+                u.extension.as_deref(),
+                Some(value.trim()).filter(|v| !v.is_empty()),
+                "{label}"
+            ),
+            Err(e) => specific(label, "extension", &e, &["Extension"], &["already_taken"]),
+        }
+        let rule = crate::forwarding::ForwardingRuleInput {
+            user_id: user.id,
+            condition: crate::forwarding::ForwardCondition::Always,
+            destination: value.clone(),
+            rings: None,
+        };
+        match org.set_forwarding_rule(admin, &rule) {
+            Ok(_) => {
+                let stored: String = org
+                    .conn
+                    .query_row(
+                        "SELECT destination FROM forwarding_rules
+                         WHERE user_id = ?1 AND condition = 'always'",
+                        [user.id],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                // A number is stored without the spaces it was typed with.
+                let typed: String = value.split_whitespace().collect();
+                assert_eq!(stored, typed, "{label}");
+            }
+            Err(e) => specific(
+                label,
+                "forward to",
+                &e,
+                &["Forward to"],
+                &["forwarding_loop"],
+            ),
+        }
+        let pin = crate::voicemail::VoicemailUpdate {
+            user_id: user.id,
+            enabled: true,
+            email_notification: false,
+            pin: value.clone(),
+        };
+        if let Err(e) = org.set_voicemail(admin, &pin) {
+            specific(label, "voicemail PIN", &e, &["Voicemail PIN"], &[]);
+        }
+        let device = crate::devices::ActivateDevice {
+            user_id: user.id,
+            device_type: crate::devices::DeviceType::DeskPhone,
+            model: value.clone(),
+            mac_address: format!("02:00:00:00:{:02x}:{:02x}", i / 256, i % 256),
+        };
+        match org.activate_device(admin, &device) {
+            Ok(setup) => assert!(
+                setup
+                    .devices
+                    .iter()
+                    .any(|d| d.model.as_deref() == Some(value.trim())),
+                "{label}"
+            ),
+            Err(e) => specific(label, "device model", &e, &["Model"], &[]),
+        }
+    }
+}
