@@ -884,17 +884,38 @@ fn export(conn: &Connection) -> Result<Vec<u8>> {
     w.finish()
 }
 
-/// The template: the header, two example rows, and why spreadsheets must keep cells as text.
+/// The template: the header and two example rows, written as every export is (the number's
+/// `+` kept as text), with a BOM so that spreadsheets open it as UTF-8 (names keep accents).
 pub fn template() -> Vec<u8> {
-    let text = format!(
-        "{}\n\
-         Ana,Ruiz,ana.ruiz@example.com,Front desk,Austin,0204,+15125550100,Voice Pro\n\
-         Ben,Okoro,ben.okoro@example.com,Billing,Denver,,,\n",
-        COLUMNS.join(",")
-    );
-    // A BOM, so that spreadsheets open the file as UTF-8 (names keep their accents).
+    let mut w = crate::csv_cell::CsvWriter::new();
+    let rows: [&[&str]; 3] = [
+        &COLUMNS,
+        &[
+            "Ana",
+            "Ruiz",
+            "ana.ruiz@example.com",
+            "Front desk",
+            "Austin",
+            "0204",
+            "+15125550100",
+            "Voice Pro",
+        ],
+        &[
+            "Ben",
+            "Okoro",
+            "ben.okoro@example.com",
+            "Billing",
+            "Denver",
+            "",
+            "",
+            "",
+        ],
+    ];
     let mut out = b"\xEF\xBB\xBF".to_vec();
-    out.extend_from_slice(text.as_bytes());
+    for row in rows {
+        w.row(row).expect("writing to memory");
+    }
+    out.extend(w.finish().expect("writing to memory"));
     out
 }
 

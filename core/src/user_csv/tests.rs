@@ -36,7 +36,12 @@ fn spreadsheet_exports_parse_with_bom_semicolons_quoted_newlines_and_any_header_
     assert_eq!(records[0].get(Column::Last), Some("Nguyễn; Jr."));
     assert_eq!(records[0].get(Column::Department), Some("Front\ndesk"));
     assert_eq!(records[1].row, 4, "rows count as a spreadsheet shows them");
-    assert_eq!(parse(&template()).unwrap().len(), 2);
+    let example = parse(&template()).unwrap();
+    assert_eq!(example.len(), 2);
+    assert_eq!(example[0].get(Column::Number), Some("+15125550100"));
+    assert!(String::from_utf8(template())
+        .unwrap()
+        .contains(",'+15125550100,"));
     let missing = parse(b"First name,Email\nAna,ana@example.com\n").unwrap_err();
     assert_eq!(
         missing.to_string(),
