@@ -67,7 +67,34 @@ fn record_sign_in(
     Ok(())
 }
 
-fn password_matches(password: &str, stored: &str) -> bool {
+/// A hash no password matches, made with the same parameters as the stored ones: an unknown
+/// account is checked against it, so that it takes as long to refuse as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let secret = SaltString::generate(&mut OsRng);
+        hash_password(secret.as_str()).expect("hashing a random secret")
+    });
+    &DUMMY
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Verifications against the dummy hash on this thread (tests run one per thread).
+    static DUMMY_VERIFICATIONS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Checks the password against the account's hash, or against the dummy hash when there is no
+/// such account; either way one argon2 verification is done.
+fn password_matches(password: &str, account_hash: Option<&str>) -> bool {
+    let stored = account_hash.unwrap_or_else(|| {
+        #[cfg(test)]
+        DUMMY_VERIFICATIONS.with(|n| n.set(n.get() + 1));
+        dummy_hash()
+    });
+    hash_matches(password, stored) && account_hash.is_some()
+}
+
+fn hash_matches(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
         .map(|h| {
             Argon2::default()
@@ -208,6 +235,26 @@ pub(crate) fn sign_in_wait_seconds(failures: i64) -> i64 {
     (5_i64 << (failures - FREE_ATTEMPTS).min(6)).min(300)
 }
 
+/// Failed sign-ins of all logins together in the last quarter hour allowed before every
+/// sign-in waits: one who tries many account names is slowed down as one who tries many
+/// passwords.
+const ALL_LOGINS_FREE_ATTEMPTS: i64 = 10;
+const ALL_LOGINS_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// The longest account name; a longer one is refused before it reaches the audit log.
+pub const MAX_LOGIN_CHARS: usize = 64;
+
+/// Failed sign-ins of every login since `since`, and when the last one was.
+fn recent_failures_of_all(conn: &Connection, since: &str) -> Result<(i64, Option<String>)> {
+    Ok(conn.query_row(
+        "SELECT count(*), max(at) FROM audit_log
+         WHERE action = 'account.sign_in' AND outcome = 'refused' AND detail IS NULL
+           AND at >= ?1",
+        [since],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 /// Failed sign-ins for the login since its last success, and when the last one was.
 fn recent_failures(conn: &Connection, login: &str) -> Result<(i64, Option<String>)> {
     Ok(conn.query_row(
@@ -250,79 +297,92 @@ impl Org {
     }
 
     /// Checks the login and password; records both outcomes in the audit log. Repeated
-    /// failures make the next attempt wait, doubling each time.
+    /// failures, for one login or for all of them together, make the next attempt wait,
+    /// doubling each time. An unknown account, a wrong password and a disabled account get
+    /// the same refusal after the same work, so that none of them tells which accounts exist.
     pub fn sign_in(&mut self, login: &str, password: &str) -> Result<SessionInfo> {
         let login = login.trim();
         if login.is_empty() {
             return Err(Error::invalid("Account", "Enter the account name."));
         }
+        if login.chars().count() > MAX_LOGIN_CHARS {
+            return Err(Error::invalid(
+                "Account",
+                format!("Use at most {MAX_LOGIN_CHARS} characters."),
+            ));
+        }
         if password.is_empty() {
             return Err(Error::invalid("Password", "Enter the password."));
         }
-        let found: Option<(i64, String, String, String)> = self
+        let found: Option<(i64, String, String, String, String)> = self
             .conn
             .query_row(
-                "SELECT a.id, a.password_hash, r.name, a.login
+                "SELECT a.id, a.password_hash, r.name, a.login, a.status
                  FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.login = ?1",
                 [login],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .optional()?;
         let now = self.now();
-        let (failures, last_failure) = recent_failures(&self.conn, login)?;
-        let wait = sign_in_wait_seconds(failures);
-        if let Some(last) = last_failure.filter(|_| wait > 0) {
-            let last = chrono::DateTime::parse_from_rfc3339(&last)
-                .map_err(|e| Error::Internal(format!("audit time {last}: {e}")))?;
-            let waited = (self.clock.now() - last.to_utc()).num_seconds();
-            if waited < wait {
-                let mut entry = AuditEntry::new("account.sign_in");
-                entry.refused = true;
-                entry.detail = Some("throttled");
-                let role = found.as_ref().map_or("", |f| f.2.as_str());
-                record_sign_in(
-                    &mut self.conn,
-                    &now,
-                    &AuditActor {
-                        account_id: found.as_ref().map(|f| f.0),
-                        login,
-                        role_name: role,
-                    },
-                    &entry,
-                )?;
-                return Err(Error::SignInThrottled {
-                    login: login.to_owned(),
-                    seconds: wait - waited,
-                });
-            }
-        }
-        let verdict = match &found {
-            Some((_, hash, _, _)) if password_matches(password, hash) => Ok(()),
-            _ => Err(Error::InvalidCredentials),
-        };
         let (account_id, role) = match &found {
-            Some((id, _, role, _)) => (Some(*id), role.as_str()),
+            Some((id, _, role, _, _)) => (Some(*id), role.as_str()),
             None => (None, ""),
         };
         // Unknown logins are recorded as typed, so that guessing them is throttled too.
         let recorded_login = found.as_ref().map_or(login, |f| f.3.as_str());
-        let mut entry = AuditEntry::new("account.sign_in");
-        entry.refused = verdict.is_err();
-        record_sign_in(
-            &mut self.conn,
-            &now,
-            &AuditActor {
-                account_id,
-                login: recorded_login,
-                role_name: role,
-            },
-            &entry,
-        )?;
-        verdict?;
-        let actor = Actor {
-            account_id: account_id.expect("verified account has an id"),
+        let actor = AuditActor {
+            account_id,
+            login: recorded_login,
+            role_name: role,
         };
-        self.session(actor)
+        if let Some(throttled) = self.sign_in_throttle(login)? {
+            let mut entry = AuditEntry::new("account.sign_in");
+            entry.refused = true;
+            entry.detail = Some("throttled");
+            record_sign_in(&mut self.conn, &now, &actor, &entry)?;
+            return Err(throttled);
+        }
+        let matches = password_matches(password, found.as_ref().map(|f| f.1.as_str()));
+        let active = found.as_ref().is_some_and(|f| f.4 == "active");
+        let mut entry = AuditEntry::new("account.sign_in");
+        entry.refused = !(matches && active);
+        record_sign_in(&mut self.conn, &now, &actor, &entry)?;
+        if entry.refused {
+            return Err(Error::InvalidCredentials);
+        }
+        self.session(Actor {
+            account_id: account_id.expect("verified account has an id"),
+        })
+    }
+
+    /// The refusal to give when the login, or the file as a whole, has failed too often lately.
+    fn sign_in_throttle(&self, login: &str) -> Result<Option<Error>> {
+        let (failures, last) = recent_failures(&self.conn, login)?;
+        if let Some(seconds) = self.still_to_wait(sign_in_wait_seconds(failures), last)? {
+            return Ok(Some(Error::SignInThrottled {
+                login: login.to_owned(),
+                seconds,
+            }));
+        }
+        let since = crate::clock::timestamp(
+            self.clock.now() - chrono::Duration::seconds(ALL_LOGINS_WINDOW_SECONDS),
+        );
+        let (failures, last) = recent_failures_of_all(&self.conn, &since)?;
+        let wait = sign_in_wait_seconds(failures - (ALL_LOGINS_FREE_ATTEMPTS - FREE_ATTEMPTS));
+        Ok(self
+            .still_to_wait(wait, last)?
+            .map(|seconds| Error::SignInThrottledForAll { seconds }))
+    }
+
+    /// The seconds left of `wait` after the failure at `last`, None when it has passed.
+    fn still_to_wait(&self, wait: i64, last: Option<String>) -> Result<Option<i64>> {
+        let Some(last) = last.filter(|_| wait > 0) else {
+            return Ok(None);
+        };
+        let last = chrono::DateTime::parse_from_rfc3339(&last)
+            .map_err(|e| Error::Internal(format!("audit time {last}: {e}")))?;
+        let waited = (self.clock.now() - last.to_utc()).num_seconds();
+        Ok((waited < wait).then_some(wait - waited))
     }
 
     /// The account as it is now (its role may have changed since sign-in).
@@ -411,6 +471,124 @@ mod tests {
             )
             .unwrap();
         assert_eq!(refused, 2);
+    }
+
+    fn org_with_clock() -> (tempfile::TempDir, crate::Org, crate::clock::ManualClock) {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = crate::clock::ManualClock::new(chrono::Utc::now());
+        let org =
+            crate::Org::open(&dir.path().join("org.sqlite"), Arc::new(clock.clone())).unwrap();
+        (dir, org, clock)
+    }
+
+    fn dummy_verifications() -> u32 {
+        super::DUMMY_VERIFICATIONS.with(|n| n.get())
+    }
+
+    #[test]
+    fn an_unknown_account_is_checked_against_the_dummy_hash_and_a_known_one_is_not() {
+        let (_dir, mut org) = demo_org();
+        let before = dummy_verifications();
+        org.sign_in("dana.reyes", "wrong").unwrap_err();
+        sign_in(&mut org, "sam.okafor");
+        assert_eq!(dummy_verifications(), before);
+        let wrong = org.sign_in("dana.reyse", "super-demo").unwrap_err();
+        assert_eq!(dummy_verifications(), before + 1);
+        // A password that is the dummy's own secret would still not sign in: there is none to
+        // type, and an unknown account is refused whatever the hash says.
+        assert_eq!(
+            wrong.to_string(),
+            super::Error::InvalidCredentials.to_string()
+        );
+        assert!(super::dummy_hash().starts_with("$argon2id$"));
+    }
+
+    #[test]
+    fn a_disabled_account_with_its_password_is_refused_and_throttled_like_a_wrong_password() {
+        let (_dir, mut org) = demo_org();
+        org.conn
+            .execute(
+                "UPDATE accounts SET status = 'disabled' WHERE login = 'sam.okafor'",
+                [],
+            )
+            .unwrap();
+        let wrong = org.sign_in("dana.reyes", "wrong").unwrap_err();
+        let mut refusals = Vec::new();
+        for _ in 0..super::FREE_ATTEMPTS {
+            refusals.push(org.sign_in("sam.okafor", "it-demo").unwrap_err());
+        }
+        for e in &refusals {
+            assert_eq!((e.code(), e.to_string()), (wrong.code(), wrong.to_string()));
+        }
+        // Refused attempts count as failures: the next one waits, as after wrong passwords.
+        let throttled = org.sign_in("sam.okafor", "it-demo").unwrap_err();
+        assert_eq!(throttled.code(), "sign_in_throttled");
+        assert!(
+            throttled.to_string().contains("for sam.okafor"),
+            "{throttled}"
+        );
+        let recorded: Vec<(String, Option<String>)> = org
+            .conn
+            .prepare(
+                "SELECT outcome, detail FROM audit_log WHERE account_login = 'sam.okafor'
+                 AND action = 'account.sign_in' ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(recorded.iter().all(|(outcome, _)| outcome == "refused"));
+        assert_eq!(recorded.last().unwrap().1.as_deref(), Some("throttled"));
+    }
+
+    #[test]
+    fn many_failures_across_logins_throttle_every_login_for_a_while() {
+        let (_dir, mut org, clock) = org_with_clock();
+        // Each name tried fewer times than its own throttle allows.
+        for i in 0..super::ALL_LOGINS_FREE_ATTEMPTS {
+            let e = org.sign_in(&format!("guess{i}"), "password").unwrap_err();
+            assert_eq!(e.code(), "invalid_credentials");
+        }
+        for login in ["dana.reyes", "someone.new"] {
+            let e = org.sign_in(login, "super-demo").unwrap_err();
+            assert_eq!(e.code(), "sign_in_throttled", "{login}");
+            assert!(e.to_string().contains("on this organization file"), "{e}");
+        }
+        // The wait passes, and the real account signs in.
+        clock.advance(chrono::Duration::seconds(super::sign_in_wait_seconds(
+            super::FREE_ATTEMPTS,
+        )));
+        assert!(org.sign_in("dana.reyes", "super-demo").is_ok());
+        // Failures older than the window no longer count.
+        clock.advance(chrono::Duration::seconds(super::ALL_LOGINS_WINDOW_SECONDS));
+        assert_eq!(
+            org.sign_in("guess-late", "password").unwrap_err().code(),
+            "invalid_credentials"
+        );
+    }
+
+    #[test]
+    fn an_account_name_over_64_characters_is_refused_by_field_and_never_logged() {
+        let (_dir, mut org) = demo_org();
+        let entries = |org: &crate::Org| -> i64 {
+            org.conn
+                .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = entries(&org);
+        let long = "a".repeat(super::MAX_LOGIN_CHARS + 1);
+        let e = org.sign_in(&long, "password").unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("Account"));
+        assert!(e.to_string().contains("at most 64 characters"), "{e}");
+        assert_eq!(entries(&org), before);
+        // 64 characters (of any width) reach the check, and the log, as typed.
+        let longest = "é".repeat(super::MAX_LOGIN_CHARS);
+        assert_eq!(
+            org.sign_in(&longest, "password").unwrap_err().code(),
+            "invalid_credentials"
+        );
+        assert_eq!(entries(&org), before + 1);
     }
 
     #[test]

@@ -315,11 +315,12 @@ mod tests {
             },
         )
         .unwrap();
+        // The same refusal as a wrong password: a disabled account's existence is not told.
         assert_eq!(
             org.sign_in("priya.nair", "New-Helpdesk-7")
                 .unwrap_err()
-                .code(),
-            "account_disabled"
+                .to_string(),
+            crate::Error::InvalidCredentials.to_string()
         );
     }
 

@@ -192,6 +192,56 @@ pub fn first_broken_entry(conn: &Connection) -> Result<Option<i64>> {
     Ok(None)
 }
 
+/// Hashes every entry again from the first, as someone who knows the algorithm could with
+/// the sqlite3 shell (the update trigger must be dropped first).
+#[cfg(test)]
+pub(crate) fn rehash_all(conn: &Connection) {
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut prev = GENESIS_HASH.to_owned();
+    for id in ids {
+        let hash = conn
+            .query_row(
+                "SELECT at, account_id, account_login, role_name, action, outcome,
+                        target_user_id, target_label, before_json, after_json, detail
+                 FROM audit_log WHERE id = ?1",
+                [id],
+                |r| {
+                    let text = |i: usize| r.get::<_, Option<String>>(i);
+                    let (at, login, role, action, outcome) =
+                        (text(0)?, text(2)?, text(3)?, text(4)?, text(5)?);
+                    let (label, before, after, detail) = (text(7)?, text(8)?, text(9)?, text(10)?);
+                    Ok(HashedFields {
+                        at: at.as_deref().unwrap_or_default(),
+                        account_id: r.get(1)?,
+                        account_login: login.as_deref().unwrap_or_default(),
+                        role_name: role.as_deref().unwrap_or_default(),
+                        action: action.as_deref().unwrap_or_default(),
+                        outcome: outcome.as_deref().unwrap_or_default(),
+                        target_user_id: r.get(6)?,
+                        target_label: label.as_deref(),
+                        before: before.as_deref(),
+                        after: after.as_deref(),
+                        detail: detail.as_deref(),
+                    }
+                    .hash(&prev))
+                },
+            )
+            .unwrap();
+        conn.execute(
+            "UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE id = ?3",
+            params![prev, hash, id],
+        )
+        .unwrap();
+        prev = hash;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,12 +351,21 @@ pub struct AuditPage {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct AuditVerification {
+    /// Every entry matches its hash and link, the append-only triggers are in place, and the
+    /// log extends every recorded head found.
+    pub intact: bool,
     #[ts(type = "number")]
     pub entries: i64,
     #[ts(type = "number | null")]
     pub first_broken: Option<i64>,
+    /// Heads checked: one per backup beside the file and per export named.
+    #[ts(type = "number")]
+    pub heads_checked: i64,
     pub message: String,
 }
+
+/// The longest text a filter of the log searches for.
+const MAX_FILTER_CHARS: usize = 1_000;
 
 fn like(s: &str) -> String {
     let mut p = String::from("%");
@@ -355,6 +414,19 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
     }
     validate_bound("From", &q.from)?;
     validate_bound("To", &q.to)?;
+    // SQLite refuses LIKE patterns over 50,000 bytes; no stored name comes near this.
+    for (field, text) in [
+        ("Account", &q.account),
+        ("Action", &q.action),
+        ("User", &q.user),
+    ] {
+        if text.trim().chars().count() > MAX_FILTER_CHARS {
+            return Err(crate::Error::invalid(
+                field,
+                format!("Search for at most {MAX_FILTER_CHARS} characters."),
+            ));
+        }
+    }
     let filter = "WHERE (?1 = '' OR account_login LIKE ?2 ESCAPE '\\')
           AND (?3 = '' OR action LIKE ?4 ESCAPE '\\')
           AND (?5 = '' OR target_label LIKE ?6 ESCAPE '\\')
@@ -431,31 +503,60 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
     })
 }
 
-pub(crate) fn verify(conn: &Connection) -> Result<AuditVerification> {
+/// The chain, the append-only triggers, and the heads recorded in the backups in
+/// `backup_dir` and in the `exports` named.
+pub(crate) fn verify(
+    conn: &Connection,
+    backup_dir: &std::path::Path,
+    exports: &[std::path::PathBuf],
+) -> Result<AuditVerification> {
     let entries: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
     let first_broken = first_broken_entry(conn)?;
-    let message = match first_broken {
+    let missing = crate::audit_chain::missing_triggers(conn)?;
+    let heads = crate::audit_chain::check_heads(conn, backup_dir, exports)?;
+    let mut sentences = vec![match first_broken {
         None => format!("All {entries} entries are intact: each one matches its hash and links to the one before."),
         Some(id) => format!(
             "Entry {id} does not match its hash or its link: it or an entry before it was changed or removed outside LicenseDesk. Entries before {id} are intact."
         ),
-    };
+    }];
+    if !missing.is_empty() {
+        sentences.push(format!(
+            "The append-only protection of the log is missing ({}): it was removed outside LicenseDesk.",
+            missing.join(", ")
+        ));
+    }
+    sentences.extend(heads.problems.iter().cloned());
+    let intact = first_broken.is_none() && missing.is_empty() && heads.problems.is_empty();
+    if intact {
+        sentences.push(match heads.checked {
+            0 => "No backup or export was found to check the end of the log against.".into(),
+            n => format!("The log extends the end of the log recorded in {n} backups and exports."),
+        });
+    }
+    if !heads.unreadable.is_empty() {
+        sentences.push(format!(
+            "Not checked (could not be read): {}.",
+            heads.unreadable.join("; ")
+        ));
+    }
     Ok(AuditVerification {
+        intact,
         entries,
         first_broken,
-        message,
+        heads_checked: heads.checked,
+        message: sentences.join(" "),
     })
 }
 
-pub(crate) fn csv(rows: &[AuditRow]) -> Result<Vec<u8>> {
-    let fail = |e: csv::Error| crate::Error::Internal(format!("CSV: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+/// The rows, then a last line with the chain's head (see [`crate::audit_chain`]).
+pub(crate) fn csv(rows: &[AuditRow], head: &crate::audit_chain::ChainHead) -> Result<Vec<u8>> {
+    let mut w = crate::csv_cell::CsvWriter::new();
+    w.row([
         "id", "at", "account", "role", "action", "outcome", "target", "before", "after", "detail",
-    ])
-    .map_err(fail)?;
+    ])?;
     for r in rows {
-        w.write_record([
+        w.row([
             r.id.to_string(),
             r.at.clone(),
             r.account.clone(),
@@ -466,11 +567,11 @@ pub(crate) fn csv(rows: &[AuditRow]) -> Result<Vec<u8>> {
             r.before.clone().unwrap_or_default(),
             r.after.clone().unwrap_or_default(),
             r.detail.clone().unwrap_or_default(),
-        ])
-        .map_err(fail)?;
+        ])?;
     }
-    w.into_inner()
-        .map_err(|e| crate::Error::Internal(format!("CSV: {e}")))
+    let mut bytes = w.finish()?;
+    bytes.extend_from_slice(crate::audit_chain::csv_line(head).as_bytes());
+    Ok(bytes)
 }
 
 impl crate::Org {
@@ -478,8 +579,22 @@ impl crate::Org {
         self.read(actor, crate::Permission::AuditView, |conn| query(conn, q))
     }
 
+    /// Verifies the log against itself and against the backups beside the file.
     pub fn verify_audit_log(&self, actor: crate::Actor) -> Result<AuditVerification> {
-        self.read(actor, crate::Permission::AuditView, verify)
+        self.verify_audit_log_against(actor, &[])
+    }
+
+    /// As [`Self::verify_audit_log`], also against the heads recorded in `exports` (audit CSV
+    /// exports and user-data ZIPs).
+    pub fn verify_audit_log_against(
+        &self,
+        actor: crate::Actor,
+        exports: &[std::path::PathBuf],
+    ) -> Result<AuditVerification> {
+        let backup_dir = self.backup_dir();
+        self.read(actor, crate::Permission::AuditView, |conn| {
+            verify(conn, &backup_dir, exports)
+        })
     }
 
     /// Writes every entry matching the filters (all pages) as CSV to `dest`; the export is
@@ -509,7 +624,8 @@ impl crate::Org {
                         None => break,
                     }
                 }
-                crate::files::write_atomically(dest, &csv(&all)?)?;
+                let head = crate::audit_chain::head(tx)?;
+                crate::files::write_atomically(dest, &csv(&all, &head)?)?;
                 let mut entry = AuditEntry::new("audit.export");
                 entry.after = Some(
                     serde_json::json!({ "path": dest.display().to_string(), "entries": all.len() }),

@@ -250,9 +250,14 @@ pub fn list(dir: &Path) -> Result<Vec<BackupInfo>> {
     Ok(out)
 }
 
-/// Deletes all but the newest `keep` backups (and old leftovers of interrupted ones).
+/// Deletes all but the newest `keep` backups (and old leftovers of interrupted ones). Backups
+/// taken before a restore are never deleted: they hold the log the restore replaced, which
+/// "Verify integrity" checks older backups against.
 pub(crate) fn prune(dir: &Path, keep: usize) -> Result<()> {
-    for old in list(dir)?.into_iter().skip(keep) {
+    let prunable = list(dir)?
+        .into_iter()
+        .filter(|b| b.reason != BackupReason::BeforeRestore);
+    for old in prunable.skip(keep) {
         let path = dir.join(&old.file_name);
         std::fs::remove_file(&path).map_err(io(&path))?;
     }
@@ -482,6 +487,11 @@ impl Org {
         );
         let mut entry = AuditEntry::new("backup.restore");
         entry.detail = Some(&detail);
+        // Verify integrity checks the backups taken before this restore against that one.
+        entry.after = Some(serde_json::json!({
+            "restored": chosen.file_name,
+            "before_restore": before_restore.file_name,
+        }));
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;

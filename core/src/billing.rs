@@ -593,9 +593,8 @@ fn billing_history(conn: &Connection) -> Result<Vec<BillingEvent>> {
 }
 
 fn history_csv(events: &[BillingEvent], currency: &str) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::Internal(format!("CSV: {e}"));
-    w.write_record([
+    let mut w = crate::csv_cell::CsvWriter::new();
+    w.row([
         "date",
         "kind",
         "product",
@@ -604,8 +603,7 @@ fn history_csv(events: &[BillingEvent], currency: &str) -> Result<Vec<u8>> {
         "by",
         "effective_on",
         "status",
-    ])
-    .map_err(fail)?;
+    ])?;
     for e in events {
         let row = match e {
             BillingEvent::Order {
@@ -650,10 +648,9 @@ fn history_csv(events: &[BillingEvent], currency: &str) -> Result<Vec<u8>> {
                 .into(),
             ],
         };
-        w.write_record(&row).map_err(fail)?;
+        w.row(&row)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Internal(format!("CSV: {e}")))
+    w.finish()
 }
 
 #[cfg(test)]
@@ -957,7 +954,7 @@ mod tests {
         assert!(lines
             .next()
             .unwrap()
-            .contains("cancellation,Meetings Plus,1,-$12.00,Lee Chen,2027-01-01,pending"));
+            .contains("cancellation,Meetings Plus,1,'-$12.00,Lee Chen,2027-01-01,pending"));
         assert_eq!(csv.lines().count(), 1 + 1 + 5);
     }
 }

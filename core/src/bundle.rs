@@ -51,14 +51,12 @@ struct Entry {
 }
 
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::Internal(format!("CSV: {e}"));
-    w.write_record(header).map_err(fail)?;
+    let mut w = crate::csv_cell::CsvWriter::new();
+    w.row(header)?;
     for row in rows {
-        w.write_record(&row).map_err(fail)?;
+        w.row(&row)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Internal(format!("CSV: {e}")))
+    w.finish()
 }
 
 fn entries(conn: &Connection, user: &UserDetail) -> Result<(Vec<Entry>, serde_json::Value)> {
@@ -121,6 +119,9 @@ fn user_entries(
         },
         "counts": counts,
         "files": listing,
+        // The audit log's end when this was written: "Verify integrity" can check that the
+        // log still extends it.
+        "audit_head": crate::audit_chain::head(conn)?,
     });
     let manifest = serde_json::to_vec_pretty(&manifest)
         .map_err(|e| Error::Internal(format!("manifest: {e}")))?;

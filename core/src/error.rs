@@ -63,6 +63,9 @@ pub enum Error {
     #[error("Too many failed sign-ins for {login}. Try again in {seconds} seconds.")]
     SignInThrottled { login: String, seconds: i64 },
 
+    #[error("Too many failed sign-ins on this organization file. Try again in {seconds} seconds.")]
+    SignInThrottledForAll { seconds: i64 },
+
     #[error("You are not signed in.")]
     NotSignedIn,
 
@@ -112,7 +115,9 @@ impl Error {
             Error::ForwardingLoop { .. } => "forwarding_loop",
             Error::InvalidCredentials => "invalid_credentials",
             Error::AccountDisabled { .. } => "account_disabled",
-            Error::SignInThrottled { .. } => "sign_in_throttled",
+            Error::SignInThrottled { .. } | Error::SignInThrottledForAll { .. } => {
+                "sign_in_throttled"
+            }
             Error::NotSignedIn => "not_signed_in",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::NotAnOrganization { .. } => "not_an_organization",

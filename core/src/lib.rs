@@ -7,6 +7,7 @@ pub mod admin_accounts;
 pub mod app_access;
 mod audio;
 pub mod audit;
+mod audit_chain;
 pub mod backup;
 pub mod billing;
 pub mod bulk;
@@ -14,6 +15,7 @@ pub mod bundle;
 pub mod change;
 mod checkpoint;
 pub mod clock;
+mod csv_cell;
 pub mod damaged_restore;
 pub mod db;
 pub mod demo;
@@ -23,6 +25,7 @@ mod files;
 pub mod forwarding;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod input_file;
 pub mod licenses;
 mod list_order;
 pub mod money;
@@ -46,6 +49,8 @@ pub mod voicemail;
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod export_safety;
 #[cfg(test)]
 mod hostile_input;
 #[cfg(test)]

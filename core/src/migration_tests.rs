@@ -274,7 +274,7 @@ fn every_earlier_schema_version_migrates_on_a_real_file_keeping_every_row() {
             org.sign_in("old.help", "old-password-1")
                 .unwrap_err()
                 .code(),
-            "account_disabled"
+            "invalid_credentials"
         );
 
         // A backup of the file as it was, taken before migrating, restorable.
@@ -331,4 +331,34 @@ fn a_file_whose_backup_cannot_be_written_is_not_migrated() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, 1);
+}
+
+/// Migration 8 rebuilds the audit log with AUTOINCREMENT: rows, hashes and triggers kept, and
+/// an id freed by deleting the last entries is not given out again.
+#[test]
+fn an_older_audit_log_is_rebuilt_with_ids_that_are_never_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("harbor.sqlite");
+    file_at_version(&path, 7);
+    let mut org = Org::open(&path, Arc::new(SystemClock)).unwrap();
+    org.sign_in("old.admin", "old-password-1").unwrap();
+    assert_eq!(crate::audit::first_broken_entry(&org.conn).unwrap(), None);
+    assert!(crate::audit_chain::missing_triggers(&org.conn)
+        .unwrap()
+        .is_empty());
+    let last: i64 = org
+        .conn
+        .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    org.conn
+        .execute_batch(&format!(
+            "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = {last};"
+        ))
+        .unwrap();
+    org.sign_in("old.admin", "old-password-1").unwrap();
+    let next: i64 = org
+        .conn
+        .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(next, last + 1);
 }

@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use crate::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::error::{Error, Result};
+use crate::input_file::{MAX_CSV_BYTES, MAX_CSV_ROWS};
 use crate::licenses::assign_in;
 use crate::new_user::{insert as insert_new_user, NewUser};
 use crate::org::{Actor, ChangeContext, Org};
@@ -171,6 +172,17 @@ fn issue(row: u32, column: &str, message: impl Into<String>) -> ImportIssue {
 
 /// Reads the file: UTF-8 with or without BOM, comma or semicolon, quoted fields with newlines.
 fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
+    if bytes.len() as u64 > MAX_CSV_BYTES {
+        return Err(issue(
+            0,
+            "File",
+            format!(
+                "is {} MB; at most {} MB are allowed. Split it into smaller files.",
+                bytes.len() as u64 / (1024 * 1024),
+                MAX_CSV_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         issue(
@@ -233,6 +245,17 @@ fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
+        // Counted while reading: the rows after the limit are never parsed.
+        if records.len() as u32 == MAX_CSV_ROWS {
+            return Err(issue(
+                row_no,
+                "File",
+                format!(
+                    "has more than {MAX_CSV_ROWS} rows; split it into files of at most \
+                     {MAX_CSV_ROWS} rows."
+                ),
+            ));
+        }
         if row.len() > columns.len() {
             return Err(issue(
                 row_no,
@@ -247,7 +270,7 @@ fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
         let cells = columns
             .iter()
             .zip(row.iter())
-            .filter_map(|(c, v)| c.map(|c| (c, v.to_owned())))
+            .filter_map(|(c, v)| c.map(|c| (c, crate::csv_cell::restore(v).to_owned())))
             .collect();
         records.push(Record { row: row_no, cells });
     }
@@ -849,31 +872,50 @@ fn export(conn: &Connection) -> Result<Vec<u8>> {
          LEFT JOIN seats s ON s.user_id = u.id LEFT JOIN products p ON p.id = s.product_id
          ORDER BY u.sort_name, u.id",
     )?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| Error::Internal(format!("CSV: {e}"));
-    w.write_record(COLUMNS).map_err(fail)?;
+    let mut w = crate::csv_cell::CsvWriter::new();
+    w.row(COLUMNS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let cells: Vec<String> = (0..8)
             .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
             .collect::<rusqlite::Result<_>>()?;
-        w.write_record(&cells).map_err(fail)?;
+        w.row(&cells)?;
     }
-    w.into_inner()
-        .map_err(|e| Error::Internal(format!("CSV: {e}")))
+    w.finish()
 }
 
-/// The template: the header, two example rows, and why spreadsheets must keep cells as text.
+/// The template: the header and two example rows, written as every export is (the number's
+/// `+` kept as text), with a BOM so that spreadsheets open it as UTF-8 (names keep accents).
 pub fn template() -> Vec<u8> {
-    let text = format!(
-        "{}\n\
-         Ana,Ruiz,ana.ruiz@example.com,Front desk,Austin,0204,+15125550100,Voice Pro\n\
-         Ben,Okoro,ben.okoro@example.com,Billing,Denver,,,\n",
-        COLUMNS.join(",")
-    );
-    // A BOM, so that spreadsheets open the file as UTF-8 (names keep their accents).
+    let mut w = crate::csv_cell::CsvWriter::new();
+    let rows: [&[&str]; 3] = [
+        &COLUMNS,
+        &[
+            "Ana",
+            "Ruiz",
+            "ana.ruiz@example.com",
+            "Front desk",
+            "Austin",
+            "0204",
+            "+15125550100",
+            "Voice Pro",
+        ],
+        &[
+            "Ben",
+            "Okoro",
+            "ben.okoro@example.com",
+            "Billing",
+            "Denver",
+            "",
+            "",
+            "",
+        ],
+    ];
     let mut out = b"\xEF\xBB\xBF".to_vec();
-    out.extend_from_slice(text.as_bytes());
+    for row in rows {
+        w.row(row).expect("writing to memory");
+    }
+    out.extend(w.finish().expect("writing to memory"));
     out
 }
 

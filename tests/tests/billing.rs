@@ -853,9 +853,11 @@ async fn billing_history_exports_as_csv() {
         "one line per history row: {csv}"
     );
     let newest = lines[1];
+    // The negative amount starts with "-": written as text ('-$32.00) so that a spreadsheet
+    // never reads a cell as a formula.
     assert!(
         newest.contains(&format!(
-            "cancellation,{VOICE_PRO},1,-$32.00,Lee Chen,{effective_on},pending"
+            "cancellation,{VOICE_PRO},1,'-$32.00,Lee Chen,{effective_on},pending"
         )),
         "the newest line reads {newest:?}"
     );

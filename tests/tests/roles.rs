@@ -452,6 +452,12 @@ async fn auditor_verifies_and_exports_the_log_but_changes_nothing() {
     let csv = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{} not written: {e}", path.display()));
     let lines: Vec<&str> = csv.lines().collect();
+    // The last line records the end of the whole log, for "Verify integrity" to check later.
+    let (chain_head, lines) = lines.split_last().unwrap();
+    assert!(
+        chain_head.starts_with("# audit chain head: last_id="),
+        "{csv}"
+    );
     assert_eq!(lines.first().copied(), Some(AUDIT_CSV_HEADER), "{csv}");
     assert_eq!(lines.len() as i64, 1 + shown_total, "{csv}");
     assert_eq!(mine.len() as i64, shown_total);

@@ -36,7 +36,12 @@ fn spreadsheet_exports_parse_with_bom_semicolons_quoted_newlines_and_any_header_
     assert_eq!(records[0].get(Column::Last), Some("Nguyễn; Jr."));
     assert_eq!(records[0].get(Column::Department), Some("Front\ndesk"));
     assert_eq!(records[1].row, 4, "rows count as a spreadsheet shows them");
-    assert_eq!(parse(&template()).unwrap().len(), 2);
+    let example = parse(&template()).unwrap();
+    assert_eq!(example.len(), 2);
+    assert_eq!(example[0].get(Column::Number), Some("+15125550100"));
+    assert!(String::from_utf8(template())
+        .unwrap()
+        .contains(",'+15125550100,"));
     let missing = parse(b"First name,Email\nAna,ana@example.com\n").unwrap_err();
     assert_eq!(
         missing.to_string(),
@@ -180,6 +185,14 @@ fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
 fn an_export_imported_again_changes_nothing() {
     let (_dir, mut org) = demo_org();
     let admin = sign_in(&mut org, "dana.reyes");
+    // Formula payloads in names and departments, and a name that really starts with '.
+    org.conn
+        .execute_batch(
+            "UPDATE users SET department = '=1+1' WHERE id = 1;
+             UPDATE users SET first_name = '@SUM(A1)', department = '-2' WHERE id = 2;
+             UPDATE users SET last_name = '''+1' WHERE id = 3;",
+        )
+        .unwrap();
     let csv = org.export_users_csv(admin).unwrap();
     let text = String::from_utf8(csv.clone()).unwrap();
     assert!(text.starts_with(&COLUMNS.join(",")));
@@ -187,6 +200,9 @@ fn an_export_imported_again_changes_nothing() {
         text.contains(",0"),
         "leading zeros of Portland's extensions are written"
     );
+    for written in [",'=1+1,", "'@SUM(A1),", ",'-2,", ",''+1,", ",'+1512"] {
+        assert!(text.contains(written), "{written}");
+    }
     let preview = org.import_preview(admin, &csv, &mut Unwatched).unwrap();
     assert!(preview.ready, "{:?}", preview.issues);
     assert!(
@@ -247,4 +263,33 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
             .code(),
         "permission_denied"
     );
+}
+
+#[test]
+fn a_file_over_the_row_limit_is_refused_while_it_is_read() {
+    let header = "First name,Last name,Email\n";
+    let row = "Ann,Lee,ann@example.com\n";
+    let rows = MAX_CSV_ROWS as usize;
+    let mut file = String::with_capacity(header.len() + row.len() * (rows + 2));
+    file.push_str(header);
+    for _ in 0..rows {
+        file.push_str(row);
+    }
+    assert_eq!(parse(file.as_bytes()).unwrap().len(), rows);
+    file.push_str(row);
+    let e = parse(file.as_bytes()).unwrap_err();
+    assert_eq!((e.row, e.column.as_str()), (MAX_CSV_ROWS + 2, "File"));
+    assert!(e.message.contains("more than 200000 rows"), "{e:?}");
+}
+
+#[test]
+fn bytes_over_the_size_limit_are_refused_before_parsing() {
+    let (_dir, org) = demo_org();
+    let mut org = org;
+    let admin = sign_in(&mut org, "dana.reyes");
+    let huge = vec![b'a'; MAX_CSV_BYTES as usize + 1];
+    let preview = org.import_preview(admin, &huge, &mut Unwatched).unwrap();
+    assert!(!preview.ready);
+    assert_eq!(preview.issues[0].column, "File");
+    assert!(preview.issues[0].message.contains("at most 50 MB"));
 }

@@ -2,7 +2,7 @@
 //! through the native open dialog), call forwarding, app access, devices, and offboarding.
 
 use licensedesk_core::{
-    ActivateDevice, AppAccessUpdate, Error, ForwardCondition, ForwardingRuleInput, NewUser,
+    ActivateDevice, AppAccessUpdate, ForwardCondition, ForwardingRuleInput, NewUser,
     OffboardReceipt, OffboardUser, SetNumbers, Site, UserDetail, UserSetup, VoicemailUpdate,
 };
 use tauri::ipc::Response;
@@ -81,13 +81,8 @@ pub async fn upload_greeting(
     else {
         return Ok(None);
     };
-    let audio = std::fs::read(&path).map_err(|e| {
-        Error::invalid(
-            "Greeting",
-            format!("{} could not be read: {e}.", path.display()),
-        )
-        .payload()
-    })?;
+    // Refused by its size before it is read when it is too large.
+    let audio = licensedesk_core::input_file::read_wav(&path).map_err(|e| e.payload())?;
     session
         .with_org(move |org| org.set_greeting(actor, user_id, &audio).map(Some))
         .await

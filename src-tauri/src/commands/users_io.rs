@@ -34,14 +34,9 @@ pub async fn save_import_template(app: AppHandle) -> CommandResult<Option<String
     Ok(Some(dest.display().to_string()))
 }
 
+/// The chosen CSV, refused by its size before it is read when it is too large.
 fn read(path: &std::path::Path) -> CommandResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        Error::invalid(
-            "File",
-            format!("{} could not be read: {e}.", path.display()),
-        )
-        .payload()
-    })
+    licensedesk_core::input_file::read_csv(path).map_err(|e| e.payload())
 }
 
 /// Picks a CSV in the native open dialog and checks it: [file name, preview], or None.

@@ -157,7 +157,16 @@ target_user_id: number | null, before_id: number | null, limit: number, };
 
 export type AuditPage = { entries: Array<AuditRow>, next_before_id: number | null, total: number, };
 
-export type AuditVerification = { entries: number, first_broken: number | null, message: string, };
+export type AuditVerification = { 
+/**
+ * Every entry matches its hash and link, the append-only triggers are in place, and the
+ * log extends every recorded head found.
+ */
+intact: boolean, entries: number, first_broken: number | null, 
+/**
+ * Heads checked: one per backup beside the file and per export named.
+ */
+heads_checked: number, message: string, };
 
 export type AccountChoice = { login: string, display_name: string, role: string, };
 

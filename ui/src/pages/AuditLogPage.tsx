@@ -74,7 +74,7 @@ export function AuditLogPage({ session }: { session: SessionInfo }) {
   async function verify() {
     try {
       const v = await backend.verifyAuditLog();
-      if (v.first_broken === null) notify.success(v.message);
+      if (v.intact) notify.success(v.message);
       else notify.failure(v.message);
     } catch (e) {
       notify.failure((e as BackendError).message);
