@@ -322,6 +322,8 @@ impl Org {
         let actor = Actor {
             account_id: account_id.expect("verified account has an id"),
         };
+        // Files outside the organization file are touched only once someone has signed in.
+        self.tend_archives()?;
         self.session(actor)
     }
 

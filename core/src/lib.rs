@@ -36,6 +36,8 @@ pub mod permission;
 pub mod progress;
 pub mod recordings;
 pub mod removal;
+mod safety_archive;
+mod schema_check;
 mod settings;
 pub mod setup;
 pub mod user_csv;
