@@ -49,6 +49,8 @@ pub mod voicemail;
 #[cfg(test)]
 mod bindings;
 #[cfg(test)]
+mod hostile_files;
+#[cfg(test)]
 mod hostile_input;
 #[cfg(test)]
 mod invariants;
