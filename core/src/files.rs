@@ -180,4 +180,35 @@ mod tests {
         assert_ne!(a, b, "temporary names are unpredictable");
         assert_eq!(mode(&a), 0o600);
     }
+
+    #[test]
+    fn the_organization_its_log_backups_and_archives_are_the_users_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("org.sqlite");
+        let mut org = crate::Org::open_with_system_clock(&path).unwrap();
+        let admin = crate::testing::sign_in(&mut org, "dana.reyes");
+        let backup = org.back_up_now(admin).unwrap();
+        let user = crate::testing::user_with_all_data(&org);
+        let receipt = org
+            .remove_license(
+                admin,
+                &crate::removal::RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap();
+        let archive = PathBuf::from(&receipt.safety_archive.path);
+        for file in [
+            path.clone(),
+            dir.path().join("org.sqlite-wal"),
+            dir.path().join("org.sqlite-shm"),
+            crate::backup::dir_for(&path).join(&backup.file_name),
+            archive.clone(),
+        ] {
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+        }
+        assert_eq!(mode(&crate::backup::dir_for(&path)), 0o700);
+        assert_eq!(mode(archive.parent().unwrap()), 0o700);
+    }
 }
