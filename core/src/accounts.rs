@@ -350,6 +350,8 @@ impl Org {
         if entry.refused {
             return Err(Error::InvalidCredentials);
         }
+        // Files outside the organization file are touched only once someone has signed in.
+        self.tend_archives()?;
         self.session(Actor {
             account_id: account_id.expect("verified account has an id"),
         })

@@ -114,15 +114,15 @@ pub(crate) fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Copies `src` (as committed) into a new file in `dir`; written beside as `.partial` and
-/// renamed, so a backup file is whole or absent. Does not prune.
+/// Copies `src` (as committed) into a new file in `dir`; written beside under a temporary
+/// name and linked into place, so a backup file is whole or absent and never replaces one. Does not prune.
 pub(crate) fn create(
     src: &Connection,
     dir: &Path,
     at: DateTime<Utc>,
     reason: BackupReason,
 ) -> Result<BackupInfo> {
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    crate::files::create_dir_private(dir)?;
     // Two backups in one millisecond get distinct names, still in order.
     let mut at = at;
     let (name, dest) = loop {
@@ -133,12 +133,8 @@ pub(crate) fn create(
         }
         at += chrono::Duration::milliseconds(1);
     };
-    let partial = dir.join(format!(".{name}.partial"));
-    let result = copy_into_new_file(src, &partial).and_then(|()| {
-        std::fs::rename(&partial, &dest).map_err(io(&dest))?;
-        sync_dir(dir);
-        Ok(())
-    });
+    let partial = copy_into_temp_beside(src, &dest)?;
+    let result = crate::files::finish_new(&partial, &dest);
     if result.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
@@ -146,16 +142,28 @@ pub(crate) fn create(
     describe(dir, &name)?.ok_or_else(|| Error::Internal(format!("backup {name} vanished")))
 }
 
-pub(crate) fn copy_into_new_file(src: &Connection, dest: &Path) -> Result<()> {
-    let _ = std::fs::remove_file(dest);
-    let mut out = Connection::open(dest)?;
-    copy(src, &mut out)?;
-    // A self-contained file: no -wal or -shm beside it.
-    out.pragma_update(None, "journal_mode", "DELETE")?;
-    drop(out);
-    std::fs::File::open(dest)
-        .and_then(|f| f.sync_all())
-        .map_err(io(dest))
+/// Copies `src` into a new temporary file beside `dest` (created exclusively, readable by
+/// the user only), synced to disk; returns its path. On failure nothing is left.
+pub(crate) fn copy_into_temp_beside(src: &Connection, dest: &Path) -> Result<PathBuf> {
+    let (file, partial) = crate::files::temp_beside(dest)?;
+    drop(file);
+    let result = (|| {
+        let mut out = crate::db::open_hardened(&partial)?;
+        copy(src, &mut out)?;
+        // A self-contained file: no -wal or -shm beside it.
+        out.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(out);
+        std::fs::File::open(&partial)
+            .and_then(|f| f.sync_all())
+            .map_err(io(&partial))
+    })();
+    match result {
+        Ok(()) => Ok(partial),
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            Err(e)
+        }
+    }
 }
 
 /// The whole of `src` into `dest`, in one step (one transaction on `dest`).
@@ -175,15 +183,6 @@ fn copy(src: &Connection, dest: &mut Connection) -> Result<()> {
     Err(Error::Internal(
         "the backup could not finish: the file stayed busy for 5 seconds".into(),
     ))
-}
-
-pub(crate) fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 fn parse_name(name: &str) -> Option<(DateTime<Utc>, BackupReason)> {
@@ -219,7 +218,7 @@ fn describe(dir: &Path, name: &str) -> Result<Option<BackupInfo>> {
 }
 
 pub(crate) fn open_read_only(path: &Path) -> Result<Connection> {
-    Ok(Connection::open_with_flags(
+    crate::db::harden(Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?)

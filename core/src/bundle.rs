@@ -205,9 +205,8 @@ fn write_zip(
     dest: &Path,
     fill: impl FnOnce(&mut ZipSink<'_>) -> Result<()>,
 ) -> Result<BundleReceipt> {
-    let partial = partial_path(dest)?;
+    let (file, partial) = crate::files::temp_beside(dest)?;
     let result = (|| {
-        let file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
         let mut sink = ZipSink {
             zip: zip::ZipWriter::new(file),
             opts: SimpleFileOptions::default()
@@ -219,7 +218,7 @@ fn write_zip(
         fill(&mut sink)?;
         let file = sink.zip.finish().map_err(|e| io_error(&partial, e))?;
         file.sync_all().map_err(|e| io_error(&partial, e))?;
-        std::fs::rename(&partial, dest).map_err(|e| io_error(dest, e))?;
+        crate::files::finish(&partial, dest)?;
         Ok(sink.files)
     })();
     let files = match result {
@@ -239,18 +238,21 @@ fn write_zip(
 }
 
 /// The bundle of `user`'s data as a safety archive: its bytes (which the caller stores in
-/// the database, durably with the removal) and a copy at `dest`, not synced to disk
-/// separately (the database holds what a power cut could lose).
+/// the database, durably with the removal) and a new file at the path `place` gives once it
+/// has recorded them, created exclusively and not synced to disk separately (the database
+/// holds what a power cut could lose).
 pub(crate) fn archive(
     conn: &Connection,
     user: &UserDetail,
     generated_at: &str,
-    dest: &Path,
+    place: impl FnOnce(&[u8], &str) -> Result<PathBuf>,
 ) -> Result<(BundleReceipt, Vec<u8>)> {
     let files = user_entries(conn, user, generated_at, "safety archive", "")?;
     let bytes = zip_bytes(&files, generated_at)?;
-    write_file(&bytes.0, dest, false)?;
-    Ok((receipt(dest, &bytes), bytes.0))
+    let receipt_sha = sha256_hex(&bytes.0);
+    let dest = place(&bytes.0, &receipt_sha)?;
+    crate::files::write_through_temp(&dest, &bytes.0, crate::files::Finish::New)?;
+    Ok((receipt(&dest, &bytes), bytes.0))
 }
 
 fn receipt(dest: &Path, (bytes, files): &(Vec<u8>, usize)) -> BundleReceipt {
@@ -275,36 +277,6 @@ fn zip_bytes(files: &[Entry], generated_at: &str) -> Result<(Vec<u8>, usize)> {
             .map_err(|e| Error::Internal(format!("ZIP: {e}")))?;
     }
     Ok((zip.finish().map_err(zip_error)?.into_inner(), files.len()))
-}
-
-/// Writes `bytes` to `dest`: to a hidden partial file first, renamed when whole (after
-/// syncing it to disk when `durable`).
-pub(crate) fn write_file(bytes: &[u8], dest: &Path, durable: bool) -> Result<()> {
-    let partial = partial_path(dest)?;
-    let result = (|| {
-        let mut file = File::create(&partial).map_err(|e| io_error(&partial, e))?;
-        file.write_all(bytes).map_err(|e| io_error(&partial, e))?;
-        if durable {
-            file.sync_all().map_err(|e| io_error(&partial, e))?;
-        }
-        std::fs::rename(&partial, dest).map_err(|e| io_error(dest, e))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    result
-}
-
-/// The hidden file beside `dest` that a write goes to until it is whole.
-fn partial_path(dest: &Path) -> Result<PathBuf> {
-    let dir = dest
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dest
-        .file_name()
-        .ok_or_else(|| Error::invalid("path", "The export needs a file name."))?;
-    Ok(dir.join(format!(".{}.partial", name.to_string_lossy())))
 }
 
 /// The entries' modification time: when the bundle was generated (UTC).
@@ -336,7 +308,7 @@ pub fn default_file_name(user: &UserDetail, today: &str) -> String {
 }
 
 /// `<first>-<last>`: letters kept (any script), lower-cased; the rest become hyphens.
-fn slug_of(user: &UserDetail) -> String {
+pub(crate) fn slug_of(user: &UserDetail) -> String {
     let slug = |s: &str| -> String {
         s.chars()
             .map(|c| {

@@ -41,7 +41,7 @@ pub(crate) struct Checkpointer {
 impl Checkpointer {
     /// Takes over the checkpoints of `conn` (the organization's connection to `path`).
     pub fn start(path: &Path, conn: &Connection) -> Result<Self> {
-        let own = Connection::open(path)?;
+        let own = crate::db::open_hardened(path)?;
         own.busy_timeout(Duration::from_secs(5))?;
         own.pragma_update(None, "synchronous", "FULL")?;
         // Replaces SQLite's automatic checkpoint on this connection.

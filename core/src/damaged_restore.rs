@@ -126,15 +126,8 @@ pub fn restore_over_damaged(
 
     // 1. The backup, whole, into a hidden file beside the damaged one.
     let folder = path.parent().unwrap_or(Path::new("."));
-    let partial = folder.join(format!(
-        ".{}.restoring",
-        path.file_name().map_or("".into(), |n| n.to_string_lossy())
-    ));
     let src = backup::open_read_only(&dir.join(file_name))?;
-    if let Err(e) = backup::copy_into_new_file(&src, &partial) {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
+    let partial = backup::copy_into_temp_beside(&src, path)?;
     drop(src);
 
     // 2. The damaged file aside, unchanged; 3. the copy into its place.
@@ -148,7 +141,7 @@ pub fn restore_over_damaged(
         let _ = std::fs::remove_file(&partial);
         return Err(backup::io(path)(e));
     }
-    backup::sync_dir(folder);
+    crate::files::sync_dir(folder);
 
     // 4. Recorded in the restored log (brought up to date if the backup is older).
     let mut conn = crate::db::open(path)?;

@@ -36,7 +36,10 @@ pub fn schema_version() -> i64 {
 /// An existing file that has something to migrate is backed up first (see [`crate::backup`]);
 /// if that backup fails, the file is not migrated.
 pub fn open(path: &Path) -> Result<Connection> {
-    let mut conn = Connection::open(path)?;
+    // A new file is the user's only (SQLite gives its -wal and -shm the same mode). When
+    // this fails (a missing folder, a file already there), SQLite's own open says why.
+    let _ = crate::files::create_new(path);
+    let mut conn = open_hardened(path)?;
     // Another window or process may hold the write lock for a moment: wait, don't fail.
     conn.busy_timeout(Duration::from_secs(5))?;
     // Read-only checks first: a file that is refused is left exactly as it was (switching it
@@ -57,11 +60,29 @@ pub fn open(path: &Path) -> Result<Connection> {
             supported: schema_version(),
         });
     }
+    if found > 0 {
+        crate::schema_check::check(&conn, found)?;
+    }
     configure(&conn)?;
     if found > 0 && found < schema_version() {
         crate::backup::before_migration(&conn, path)?;
     }
     migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens a connection to a file LicenseDesk did not necessarily write: its schema can carry
+/// no SQL function call (a trigger or view calling `load_extension`, or `writefile` should
+/// one ever be registered, is not run) and SQL cannot corrupt the file through pragmas or
+/// direct writes to its schema table.
+pub(crate) fn open_hardened(path: &Path) -> Result<Connection> {
+    harden(Connection::open(path)?)
+}
+
+/// See [`open_hardened`]; for a connection opened with flags of its own.
+pub(crate) fn harden(conn: Connection) -> Result<Connection> {
+    conn.pragma_update(None, "trusted_schema", "OFF")?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
     Ok(conn)
 }
 
@@ -117,9 +138,8 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
         .map_err(|e| Error::Migration(e.to_string()))
 }
 
-/// Brings a connection to schema `version` exactly (as an older LicenseDesk left it), for
-/// the migration tests; covers every migration in [`MIGRATIONS`], later ones included.
-#[cfg(test)]
+/// Brings a connection to schema `version` exactly (as an older LicenseDesk left it): the
+/// schema a file of that version must have, and the migration tests' starting points.
 pub(crate) fn migrate_to(conn: &mut Connection, version: usize) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     Migrations::from_slice(MIGRATIONS)

@@ -75,6 +75,9 @@ pub enum Error {
     #[error("This file is a database of another program ({tables}), not a LicenseDesk organization. LicenseDesk did not change it.")]
     NotAnOrganization { tables: String },
 
+    #[error("This organization file was changed outside LicenseDesk: {differences}. LicenseDesk did not open or change it.")]
+    SchemaTampered { differences: String },
+
     #[error(
         "LicenseDesk cannot write to {path}: the file is read-only. LicenseDesk did not change it."
     )]
@@ -122,6 +125,7 @@ impl Error {
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::NotAnOrganization { .. } => "not_an_organization",
             Error::ReadOnlyFile { .. } => "read_only_file",
+            Error::SchemaTampered { .. } => "schema_tampered",
             Error::BackupUnusable { .. } => "backup_unusable",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",

@@ -1,27 +1,214 @@
-//! Writing files the admin asked for: all or nothing, never a half-written file in place.
+//! Writing files: readable by the user only, all or nothing, never through a name another
+//! program prepared (a file or symlink already at the temporary name is not followed).
 
+use std::fs::{File, OpenOptions};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
 
 use crate::error::{Error, Result};
 
-pub(crate) fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |e: std::io::Error| Error::Io {
-        path: dest.display().to_string(),
+/// Files LicenseDesk creates: the organization file, backups, archives, exports.
+#[cfg(unix)]
+pub(crate) const FILE_MODE: u32 = 0o600;
+/// Folders LicenseDesk creates.
+#[cfg(unix)]
+pub(crate) const DIR_MODE: u32 = 0o700;
+
+pub(crate) fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Io {
+        path: path.display().to_string(),
         cause: e.to_string(),
-    };
+    }
+}
+
+/// Creates `path` for writing, failing if anything (a file, a symlink) is there already.
+pub(crate) fn create_new(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, FILE_MODE);
+    options.open(path)
+}
+
+/// Creates `dir` and its missing parents, each readable by the user only.
+pub(crate) fn create_dir_private(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, DIR_MODE);
+    builder.create(dir).map_err(|e| io_error(dir, e))
+}
+
+/// A new, empty, hidden file beside `dest` under an unpredictable name, created exclusively:
+/// the file a write goes to until it is whole.
+pub(crate) fn temp_beside(dest: &Path) -> Result<(File, PathBuf)> {
+    let dir = dest
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = dest
         .file_name()
         .ok_or_else(|| Error::invalid("path", "Choose a file name."))?;
-    let partial = dest.with_file_name(format!(".{}.partial", name.to_string_lossy()));
-    let result = std::fs::File::create(&partial)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
+    let mut last = None;
+    for _ in 0..8 {
+        let partial = dir.join(format!(
+            ".{}.{:016x}.partial",
+            name.to_string_lossy(),
+            OsRng.next_u64()
+        ));
+        match create_new(&partial) {
+            Ok(file) => return Ok((file, partial)),
+            Err(e) => last = Some((partial, e)),
+        }
+    }
+    let (partial, e) = last.expect("eight attempts");
+    Err(io_error(&partial, e))
+}
+
+/// Puts the whole `partial` at `dest` and makes the rename itself durable.
+pub(crate) fn finish(partial: &Path, dest: &Path) -> Result<()> {
+    std::fs::rename(partial, dest).map_err(|e| io_error(dest, e))?;
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+pub(crate) fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Puts the whole `partial` at `dest` only if nothing is there yet (a hard link cannot
+/// replace a file), then removes the temporary name.
+pub(crate) fn finish_new(partial: &Path, dest: &Path) -> Result<()> {
+    std::fs::hard_link(partial, dest).map_err(|e| io_error(dest, e))?;
+    let _ = std::fs::remove_file(partial);
+    if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `dest` through a temporary file beside it, synced to disk; an older
+/// file at `dest` stays as it was until the new one is whole.
+pub(crate) fn write_atomically(dest: &Path, bytes: &[u8]) -> Result<()> {
+    write_through_temp(dest, bytes, Finish::Replace { durable: true })
+}
+
+/// How a whole temporary file takes its place.
+#[derive(Clone, Copy)]
+pub(crate) enum Finish {
+    /// Replaces what is at the destination (synced to disk first when `durable`).
+    Replace { durable: bool },
+    /// Only where nothing is yet: a file already there is an error and stays as it was.
+    New,
+}
+
+pub(crate) fn write_through_temp(dest: &Path, bytes: &[u8], how: Finish) -> Result<()> {
+    let (mut file, partial) = temp_beside(dest)?;
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| match how {
+            Finish::Replace { durable: false } => Ok(()),
+            _ => file.sync_all(),
         })
-        .and_then(|_| std::fs::rename(&partial, dest));
+        .map_err(|e| io_error(&partial, e))
+        .and_then(|()| match how {
+            Finish::Replace { .. } => finish(&partial, dest),
+            Finish::New => finish_new(&partial, dest),
+        });
     if result.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
-    result.map_err(io)
+    result
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn written_files_and_created_folders_are_the_users_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("a/b");
+        create_dir_private(&folder).unwrap();
+        assert_eq!(mode(&dir.path().join("a")), 0o700);
+        assert_eq!(mode(&folder), 0o700);
+        let dest = folder.join("out.csv");
+        write_atomically(&dest, b"x").unwrap();
+        assert_eq!(mode(&dest), 0o600);
+        assert_eq!(std::fs::read(&dest).unwrap(), b"x");
+        // Nothing but the file is left in the folder.
+        assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_file_or_symlink_at_a_temporary_name_is_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"keep").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        assert_eq!(
+            create_new(&link).unwrap_err().kind(),
+            std::io::ErrorKind::AlreadyExists
+        );
+        // The old fixed name a symlink could have been planted at is no longer used.
+        let dest = dir.path().join("out.csv");
+        std::os::unix::fs::symlink(&victim, dir.path().join(".out.csv.partial")).unwrap();
+        write_atomically(&dest, b"new").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+        assert_eq!(std::fs::read(&dest).unwrap(), b"new");
+        assert!(write_through_temp(&dest, b"other", Finish::New).is_err());
+        assert_eq!(std::fs::read(&dest).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
+        let (_, a) = temp_beside(&dest).unwrap();
+        let (_, b) = temp_beside(&dest).unwrap();
+        assert_ne!(a, b, "temporary names are unpredictable");
+        assert_eq!(mode(&a), 0o600);
+    }
+
+    #[test]
+    fn the_organization_its_log_backups_and_archives_are_the_users_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("org.sqlite");
+        let mut org = crate::Org::open_with_system_clock(&path).unwrap();
+        let admin = crate::testing::sign_in(&mut org, "dana.reyes");
+        let backup = org.back_up_now(admin).unwrap();
+        let user = crate::testing::user_with_all_data(&org);
+        let receipt = org
+            .remove_license(
+                admin,
+                &crate::removal::RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap();
+        let archive = PathBuf::from(&receipt.safety_archive.path);
+        for file in [
+            path.clone(),
+            dir.path().join("org.sqlite-wal"),
+            dir.path().join("org.sqlite-shm"),
+            crate::backup::dir_for(&path).join(&backup.file_name),
+            archive.clone(),
+        ] {
+            assert_eq!(mode(&file), 0o600, "{}", file.display());
+        }
+        assert_eq!(mode(&crate::backup::dir_for(&path)), 0o700);
+        assert_eq!(mode(archive.parent().unwrap()), 0o700);
+    }
 }

@@ -39,6 +39,8 @@ pub mod permission;
 pub mod progress;
 pub mod recordings;
 pub mod removal;
+mod safety_archive;
+mod schema_check;
 mod settings;
 pub mod setup;
 pub mod user_csv;
@@ -51,6 +53,8 @@ pub mod voicemail;
 mod bindings;
 #[cfg(test)]
 mod export_safety;
+#[cfg(test)]
+mod hostile_files;
 #[cfg(test)]
 mod hostile_input;
 #[cfg(test)]

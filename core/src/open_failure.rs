@@ -17,6 +17,8 @@ pub enum FailureKind {
     NotAnOrganization,
     /// Written by a newer LicenseDesk.
     TooNew,
+    /// Its tables, indexes, triggers or views were changed by another program.
+    Tampered,
     /// The file or its folder cannot be written.
     ReadOnly,
     /// Another program holds it locked.
@@ -48,6 +50,7 @@ fn kind_of(path: &Path, error: &Error) -> FailureKind {
         Error::DatabaseTooNew { .. } => FailureKind::TooNew,
         Error::NotAnOrganization { .. } => FailureKind::NotAnOrganization,
         Error::ReadOnlyFile { .. } => FailureKind::ReadOnly,
+        Error::SchemaTampered { .. } => FailureKind::Tampered,
         Error::Database(_) if text.contains("not a database") || text.contains("malformed") => {
             FailureKind::Damaged
         }
@@ -91,6 +94,12 @@ impl OpenFailure {
             ),
             FailureKind::TooNew => format!(
                 "Open this file with the newer version of LicenseDesk. {unchanged} {elsewhere}"
+            ),
+            FailureKind::Tampered => format!(
+                "Its structure no longer matches what LicenseDesk creates, so its records (the \
+                 audit log among them) cannot be trusted. Open the original file or a backup \
+                 taken before the change, or ask whoever sent it for a fresh copy. {unchanged} \
+                 {elsewhere}"
             ),
             FailureKind::ReadOnly => format!(
                 "LicenseDesk cannot write to this file or its folder ({folder}). Check their \

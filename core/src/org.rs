@@ -24,6 +24,8 @@ pub struct Org {
     pub(crate) archive_dir: PathBuf,
     /// The organization file itself (backups go beside it).
     pub(crate) path: PathBuf,
+    /// Safety archives recorded with a path that was refused, found after the sign-in.
+    pub(crate) archive_problems: Vec<String>,
     /// Why the automatic backup at open failed, if it did.
     pub(crate) backup_warning: Option<String>,
     /// The Users list's order, for searches (read again when it changes).
@@ -62,7 +64,6 @@ impl Org {
         if demo_if_empty && org.is_empty()? {
             crate::demo::seed(&mut org, &crate::demo::DemoSpec::default())?;
         }
-        org.tend_archives()?;
         org.settle_due_cancellations()?;
         let backup = (!org.is_unset()?).then(|| org.daily_backup());
         Ok((org, backup))
@@ -90,6 +91,7 @@ impl Org {
             clock,
             archive_dir,
             path: path.to_path_buf(),
+            archive_problems: Vec::new(),
             backup_warning: None,
             list_order: std::cell::RefCell::new(None),
             checkpointer,

@@ -74,6 +74,9 @@ pub struct SafetyArchive {
     pub expires_at: String,
     /// False once it has expired and been deleted.
     pub present: bool,
+    /// Why the recorded archive was not followed (a path outside the archive folder, a
+    /// symbolic link), if it was not.
+    pub problem: Option<String>,
 }
 
 fn plural(n: i64, one: &str, many: &str) -> String {
@@ -192,25 +195,22 @@ pub(crate) fn remove_in(
     plan: &ArchivePlan,
 ) -> Result<Removed> {
     let impact = impact(tx, user)?;
-    std::fs::create_dir_all(&plan.dir).map_err(|e| Error::Io {
-        path: plan.dir.display().to_string(),
-        cause: e.to_string(),
-    })?;
-    let path: PathBuf = plan.dir.join(archive_file_name(user, ctx.now));
-    let (archive, zip) = bundle::archive(tx, user, ctx.now, &path)?;
-    let applied = (|| {
+    crate::safety_archive::prepare_folder(&plan.dir)?;
+    // The row first: its id names the file, which is then created exclusively.
+    let (archive, _) = bundle::archive(tx, user, ctx.now, |zip, sha256| {
         tx.prepare_cached(
             "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at, zip)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             VALUES (?1, '', ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![
-            user.id,
-            archive.path,
-            archive.sha256,
-            ctx.now,
-            plan.expires_at,
-            zip
-        ])?;
+        .execute(params![user.id, sha256, ctx.now, plan.expires_at, zip])?;
+        let id = tx.last_insert_rowid();
+        let name = crate::safety_archive::file_name(user, id, ctx.now);
+        tx.prepare_cached("UPDATE safety_archives SET path = ?2 WHERE id = ?1")?
+            .execute(params![id, name])?;
+        Ok(plan.dir.join(name))
+    })?;
+    let path = PathBuf::from(&archive.path);
+    let applied = (|| {
         for t in &DELETED_TABLES {
             t.delete(tx, user.id)?;
         }
@@ -264,14 +264,6 @@ pub(crate) fn remove_in(
             Err(e)
         }
     }
-}
-
-fn archive_file_name(user: &UserDetail, now: &str) -> String {
-    let stamp: String = now.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    bundle::default_file_name(user, now).replace(
-        &format!("-export-{}.zip", &now[..10]),
-        &format!("-removed-{stamp}.zip"),
-    )
 }
 
 impl Org {
@@ -355,16 +347,21 @@ impl Org {
     }
 
     pub fn safety_archives(&self, actor: Actor, user_id: i64) -> Result<Vec<SafetyArchive>> {
+        let archive_dir = self.archive_dir.clone();
         self.read(actor, Permission::UsersView, |conn| {
             let mut stmt = conn.prepare(
                 "SELECT path, created_at, expires_at FROM safety_archives WHERE user_id = ?1 ORDER BY id DESC",
             )?;
             let rows = stmt
                 .query_map([user_id], |r| {
-                    let path: String = r.get(0)?;
+                    let stored: String = r.get(0)?;
+                    let resolved = crate::safety_archive::resolve(&archive_dir, &stored);
                     Ok(SafetyArchive {
-                        present: std::path::Path::new(&path).exists(),
-                        path,
+                        present: resolved.as_ref().is_ok_and(|p| p.is_file()),
+                        path: resolved
+                            .as_ref()
+                            .map_or(stored, |p| p.display().to_string()),
+                        problem: resolved.err(),
                         created_at: r.get(1)?,
                         expires_at: r.get(2)?,
                     })
@@ -372,54 +369,6 @@ impl Org {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
-    }
-
-    /// Deletes safety archives past their 30 days (file and stored copy); their listing
-    /// stays, marked absent. An archive within its 30 days whose file is missing (lost in
-    /// a power cut, deleted by hand) is written again from the stored copy.
-    pub(crate) fn tend_archives(&self) -> Result<()> {
-        let now = self.now();
-        let mut stmt = self.conn.prepare(
-            "SELECT id, path, expires_at < ?1, zip IS NOT NULL FROM safety_archives
-             WHERE expires_at < ?1 OR zip IS NOT NULL",
-        )?;
-        let archives = stmt
-            .query_map([&now], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, bool>(3)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut expired_copies = false;
-        for (id, path, expired, stored) in archives {
-            let path = std::path::Path::new(&path);
-            if expired {
-                let _ = std::fs::remove_file(path);
-                expired_copies |= stored;
-            } else if !path.exists() {
-                // Only a missing file's stored copy is read: the start stays quick.
-                let zip: Vec<u8> = self.conn.query_row(
-                    "SELECT zip FROM safety_archives WHERE id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                if let Some(dir) = path.parent() {
-                    let _ = std::fs::create_dir_all(dir);
-                }
-                // Best effort: the stored copy stays either way.
-                let _ = bundle::write_file(&zip, path, true);
-            }
-        }
-        if expired_copies {
-            self.conn.execute(
-                "UPDATE safety_archives SET zip = NULL WHERE expires_at < ?1 AND zip IS NOT NULL",
-                [&now],
-            )?;
-        }
-        Ok(())
     }
 }
 
@@ -714,12 +663,22 @@ mod tests {
         let archive = std::path::Path::new(&receipt.safety_archive.path);
         std::fs::remove_file(archive).unwrap();
         clock.advance(Duration::days(29));
-        let org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        let mut org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        assert!(
+            !archive.exists(),
+            "opening alone touches no file outside the database"
+        );
+        sign_in(&mut org, "dana.reyes");
         let restored = std::fs::read(archive).unwrap();
         assert_eq!(bundle::sha256_hex(&restored), receipt.safety_archive.sha256);
         drop(org);
         clock.advance(Duration::days(2));
-        let org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        let mut org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        assert!(
+            archive.exists(),
+            "opening alone touches no file outside the database"
+        );
+        sign_in(&mut org, "dana.reyes");
         assert!(!archive.exists());
         let listed = org.safety_archives(admin, user.id).unwrap();
         assert!(!listed[0].present);

@@ -28,7 +28,7 @@ pub struct OpenFile {
 impl OpenFile {
     /// Opens the file; an empty one stays empty for the first-run choice, unless `demo_if_empty`.
     /// Blocking (migrations): call it on the blocking pool once running. The daily backup
-    /// waits for [`OpenFile::start_background_work`].
+    /// waits for a sign-in: opening a file writes nothing outside it.
     pub fn open(path: PathBuf, demo_if_empty: bool) -> Self {
         let opened = Org::open_for_window(&path, Arc::new(SystemClock), demo_if_empty);
         let (org, daily_backup) = match opened {
@@ -48,9 +48,8 @@ impl OpenFile {
         }
     }
 
-    /// Once the window shows its first screen: reads what the first search needs, then takes
-    /// the daily backup, on a thread of their own. Before that they would compete with the
-    /// window's start for the CPU (the backup copies the whole file: 0.3 s at 100,000 users).
+    /// Once the window shows its first screen: reads what the first search needs, on a
+    /// thread of its own. Before that it would compete with the window's start for the CPU.
     pub fn start_background_work(self: &Arc<Self>) {
         if self.background_started.swap(true, Ordering::SeqCst) {
             return;
@@ -63,6 +62,16 @@ impl OpenFile {
                     eprintln!("licensedesk: preparing the search: {e}");
                 }
             }
+            release_freed_memory();
+        });
+    }
+
+    /// After a sign-in: takes the daily backup on a thread of its own (it copies the whole
+    /// file: 0.3 s at 100,000 users). Not before, so that a file nobody could sign in to
+    /// writes nothing beside it.
+    fn start_daily_backup(self: &Arc<Self>) {
+        let file = Arc::clone(self);
+        std::thread::spawn(move || {
             file.settle_daily_backup();
             release_freed_memory();
         });
@@ -211,6 +220,7 @@ impl AppState {
         *file.actor.lock().expect("session lock") = Some(Actor {
             account_id: session.account_id,
         });
+        file.start_daily_backup();
         self.session_changed();
         Ok(session)
     }

@@ -150,3 +150,44 @@ fn a_change_within_the_family_keeps_data_and_roles_are_checked() {
         .unwrap_err();
     assert_eq!(e.payload().field.as_deref(), Some("Users"));
 }
+
+#[test]
+fn two_users_of_the_same_name_removed_together_get_an_archive_each_with_their_own_data() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "sam.okafor");
+    let ids = holders(&org, "Voice Pro", 2);
+    org.conn
+        .execute(
+            "UPDATE users SET first_name = 'Pat', last_name = 'Lee' WHERE id IN (?1, ?2)",
+            rusqlite::params![ids[0], ids[1]],
+        )
+        .unwrap();
+    // One transaction, one moment: both archives are written in the same second.
+    let receipt = org
+        .bulk_apply(
+            admin,
+            &BulkRequest {
+                user_ids: ids.clone(),
+                action: BulkAction::Remove,
+            },
+        )
+        .unwrap();
+    assert_eq!(receipt.safety_archives, 2);
+    let mut paths = Vec::new();
+    for id in &ids {
+        let listed = org.safety_archives(admin, *id).unwrap();
+        assert_eq!(listed.len(), 1);
+        let path = std::path::PathBuf::from(&listed[0].path);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.contains(&format!("user{id}-archive")), "{name}");
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let manifest: serde_json::Value =
+            serde_json::from_reader(zip.by_name("manifest.json").unwrap()).unwrap();
+        assert_eq!(
+            manifest["user"]["id"], *id,
+            "{name} holds its own user's data"
+        );
+        paths.push(path);
+    }
+    assert_ne!(paths[0], paths[1]);
+}

@@ -77,7 +77,12 @@ export type SafetyArchive = { path: string, created_at: string, expires_at: stri
 /**
  * False once it has expired and been deleted.
  */
-present: boolean, };
+present: boolean, 
+/**
+ * Why the recorded archive was not followed (a path outside the archive folder, a
+ * symbolic link), if it was not.
+ */
+problem: string | null, };
 
 export type RecordingRow = { id: number, user_id: number, user_name: string, 
 /**
@@ -176,7 +181,7 @@ export type NewAccount = { login: string, display_name: string, role: string, pa
 
 export type AccountUpdate = { account_id: number, role: string, active: boolean, };
 
-export type FailureKind = "damaged" | "not_an_organization" | "too_new" | "read_only" | "locked" | "missing_folder" | "other";
+export type FailureKind = "damaged" | "not_an_organization" | "too_new" | "tampered" | "read_only" | "locked" | "missing_folder" | "other";
 
 export type OpenFailure = { path: string, kind: FailureKind, error: ErrorPayload, advice: string, 
 /**

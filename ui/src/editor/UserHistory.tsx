@@ -36,6 +36,7 @@ export function UserHistory({ userId, session }: { userId: number; session: Sess
           {archives.map((a) => (
             <li key={a.path}>
               <div className="mono path">{a.path}</div>
+              {a.problem && <p className="field-error">{a.problem}</p>}
               <div className="muted">
                 Written {when(a.created_at)} ·{" "}
                 {a.present ? `kept until ${when(a.expires_at)}` : "deleted after 30 days"}
