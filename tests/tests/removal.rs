@@ -200,7 +200,6 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
         "{:?}",
         warning.text
     );
-    assert_eq!(warning.items.len(), 4, "{:?}", warning.items);
     let call_history = warning.count("call history");
     let devices = warning.count("device activation");
     assert!(
@@ -208,16 +207,21 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
         "{name} has no data to lose: {:?}",
         warning.items
     );
-    let settings = i64::from(warning.text.contains(", and the voicemail settings"));
     let expected: BTreeMap<&str, i64> = [
         ("call_history", call_history),
         ("forwarding_rules", warning.count("call forwarding rule")),
-        ("voicemail_settings", settings),
-        ("voicemails", warning.count("voicemail")),
+        (
+            "voicemail_settings",
+            warning.count("voicemail settings record"),
+        ),
+        ("voicemails", warning.count("voicemail message")),
         ("voicemail_greetings", warning.count("voicemail greeting")),
         ("device_activations", devices),
+        ("app_access", warning.count("app access grant")),
     ]
     .into();
+    // One line per kind of data deleted, app access included.
+    assert_eq!(warning.items.len(), expected.len(), "{:?}", warning.items);
     assert!(
         warning.text.contains(&format!(
             "It releases phone number {number} and extension {extension} for someone else."
