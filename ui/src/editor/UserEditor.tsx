@@ -111,7 +111,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   const warning = unconfirmedImpact(staged);
   // A choice that could not become a change (no free seat): Save would do nothing.
   const unresolved = user !== null && choice !== currentChoice(user) && change.kind === "none";
-  const unsaved = unsavedSections(change, staged !== null || unresolved, drafts, setup);
+  // An unanswered data-loss warning is not an edit yet: leaving it drops nothing.
+  const unsaved = unsavedSections(change, unresolved && warning === null, drafts, setup);
   const unsavedKey = unsaved.join("|");
   useEffect(() => reportUnsaved(unsaved.length ? { name, sections: unsaved } : null), [name, unsavedKey]);
   useEffect(() => () => reportUnsaved(null), []);
