@@ -302,6 +302,23 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
     assert_eq!(row.cell("Extension"), "None");
     assert_eq!(row.cell("Phone number"), "None");
 
+    // The message offers to stop paying for the freed seat: the form comes prefilled.
+    app.click_role("button", "Request cancellation of this seat")
+        .await;
+    let form = app.find_by_role("dialog", "Request cancellation").await;
+    let chosen = app.find_by_role_in(&form, "combobox", "Product").await;
+    let selected = app.selected_option(&chosen).await;
+    assert!(
+        selected.starts_with(&product),
+        "the form offers {selected:?}"
+    );
+    let quantity = app.find_by_role_in(&form, "spinbutton", "Quantity").await;
+    assert_eq!(app.value(&quantity).await, "1");
+    app.screenshot_if_asked("removal-cancel-seat-offer").await;
+    let close = app.find_by_role_in(&form, "button", "Cancel").await;
+    app.click(&close).await;
+    app.wait_until_gone("dialog", "Request cancellation").await;
+
     // The seat is back in the pool, still purchased.
     let after = app.license_counts(&product).await;
     assert_eq!(after.purchased, before.purchased, "{before:?} -> {after:?}");

@@ -36,8 +36,8 @@ type Props = {
   name: string;
   session: SessionInfo;
   onClose: () => void;
-  /** A change that closes the editor. */
-  onSaved: (user: UserDetail, message: string) => void;
+  /** A change that closes the editor; `freedSeat` is the product whose seat a removal left billed. */
+  onSaved: (user: UserDetail, message: string, freedSeat?: number) => void;
   /** A change made while the editor stays open (a new license, number, extension). */
   onChanged: (user: UserDetail) => void;
   initialTab?: Tab;
@@ -258,7 +258,11 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
     } else {
       const receipt = await backend.removeLicense({ user_id: user.id, expected_version: user.version });
       reportUnsaved(null);
-      onSaved(receipt.user, `${pending.productName} license removed from ${name}. ${receipt.billing_note}`);
+      onSaved(
+        receipt.user,
+        `${pending.productName} license removed from ${name}. ${receipt.billing_note}`,
+        user.license?.product_id,
+      );
     }
   }
 
@@ -455,7 +459,9 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
                   <button type="button" className="link" onClick={keepLicense}>
                     Undo
                   </button>
-                  {!purchaseLock && (
+                  {purchaseLock ? (
+                    <ReadOnlyReason id={`${ids}-cancel-lock`} message={purchaseLock.message} />
+                  ) : (
                     <label className="check">
                       <input type="checkbox" checked={cancelOld} onChange={(e) => setCancelOld(e.target.checked)} />
                       Also request cancellation of the old license
