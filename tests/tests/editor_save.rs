@@ -133,6 +133,17 @@ async fn leaving_with_unsaved_edits_asks_natively_first() {
         "Keep editing kept it"
     );
 
+    // File > Open (Ctrl+O, the native menu's accelerator) asks too; Keep editing opens no file.
+    app.main_window_key("ctrl+o").await;
+    app.native_keys(&question, &["Tab", "Return"]).await;
+    app.wait_native_window_closed(&question).await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
+    assert_eq!(
+        app.value(&extension).await,
+        suggested,
+        "File > Open kept it"
+    );
+
     // Cancel asks again; Discard closes the editor and stores nothing.
     let cancel = app.find_by_role_in(&editor, "button", "Cancel").await;
     app.click(&cancel).await;

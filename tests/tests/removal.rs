@@ -193,6 +193,7 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
     assert!(selected.starts_with(&product), "License shows {selected:?}");
     let warning = app.start_removal(&editor).await;
     eprintln!("e2e: the warning reads {:?}", warning.text);
+    app.screenshot_if_asked("removal-warning").await;
     assert!(
         warning.text.contains(&format!(
             "Removing the {product} license from {name} permanently deletes"
@@ -303,6 +304,7 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
     assert_eq!(row.cell("Phone number"), "None");
 
     // The message offers to stop paying for the freed seat: the form comes prefilled.
+    app.screenshot_if_asked("removal-status-offer").await;
     app.click_role("button", "Request cancellation of this seat")
         .await;
     let form = app.find_by_role("dialog", "Request cancellation").await;

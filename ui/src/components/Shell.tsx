@@ -12,7 +12,6 @@ import { AuditLogPage } from "../pages/AuditLogPage";
 import { AccountsPage } from "../pages/AccountsPage";
 import { SettingsPage, backupDate } from "../pages/SettingsPage";
 import { exportUsers } from "../pages/exportUsers";
-import { mayLeaveEditor } from "../editor/leaveGuard";
 
 type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts" | "Settings";
 const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings", "Audit log", "Admin accounts", "Settings"];
@@ -32,11 +31,6 @@ const VIEWS: Partial<Record<MenuCommand | ShortcutId, Page>> = {
 };
 
 /** An open modal dialog (the user editor, a form) keeps the page under it. */
-/** Runs `then` unless the user editor holds unsaved edits the admin chooses to keep. */
-async function leaveThen(then: () => Promise<void>) {
-  if (await mayLeaveEditor()) await then();
-}
-
 function modalOpen(): boolean {
   return document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
 }
@@ -149,13 +143,11 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
           <button
             type="button"
             className="ghost"
-            onClick={() =>
-              void leaveThen(() => onSignOut(`Signed out of ${session.login}. Sign in with the account you want to use.`))
-            }
+            onClick={() => onSignOut(`Signed out of ${session.login}. Sign in with the account you want to use.`)}
           >
             Switch account
           </button>
-          <button type="button" className="ghost" onClick={() => void leaveThen(() => onSignOut("You are signed out."))}>
+          <button type="button" className="ghost" onClick={() => onSignOut("You are signed out.")}>
             Sign out
           </button>
         </div>
