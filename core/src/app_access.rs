@@ -7,7 +7,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::licenses::Feature;
-use crate::org::{Actor, Org};
+use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::setup::{audit_setup, products_with, require_feature, user_setup, UserSetup};
 use crate::users::{self, UserDetail};
@@ -108,6 +108,50 @@ pub(crate) fn apps(conn: &Connection, user: &UserDetail) -> Result<Vec<AppAccess
         .collect()
 }
 
+/// Applies the app access section inside the caller's transaction, with its audit entry.
+/// The caller checked the permission.
+pub(crate) fn set_app_access_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    req: &AppAccessUpdate,
+) -> Result<()> {
+    if user.license.is_none() {
+        return Err(Error::invalid(
+            "App access",
+            format!("{} holds no license; apps come with one.", user.full_name()),
+        ));
+    }
+    for app in &req.enabled {
+        require_feature(tx, user, app.feature(), app.label())?;
+    }
+    let before: Vec<App> = apps(tx, user)?
+        .into_iter()
+        .filter(|a| a.enabled)
+        .map(|a| a.app)
+        .collect();
+    // Apps the product does not include keep their stored choice.
+    for app in App::ALL
+        .into_iter()
+        .filter(|a| user.features.contains(&a.feature()))
+    {
+        tx.execute(
+            "INSERT INTO app_access (user_id, app, enabled) VALUES (?1, ?2, ?3)
+         ON CONFLICT (user_id, app) DO UPDATE SET enabled = ?3",
+            params![user.id, app.key(), req.enabled.contains(&app)],
+        )?;
+    }
+    audit_setup(
+        tx,
+        ctx,
+        "apps.update",
+        user,
+        json!({ "apps": before }),
+        json!({ "apps": req.enabled }),
+    )?;
+    Ok(())
+}
+
 impl Org {
     pub fn set_app_access(&mut self, actor: Actor, req: &AppAccessUpdate) -> Result<UserSetup> {
         self.change(
@@ -116,39 +160,7 @@ impl Org {
             "apps.update",
             |tx, ctx| {
                 let user = users::user_detail(tx, req.user_id)?;
-                if user.license.is_none() {
-                    return Err(Error::invalid(
-                        "App access",
-                        format!("{} holds no license; apps come with one.", user.full_name()),
-                    ));
-                }
-                for app in &req.enabled {
-                    require_feature(tx, &user, app.feature(), app.label())?;
-                }
-                let before: Vec<App> = apps(tx, &user)?
-                    .into_iter()
-                    .filter(|a| a.enabled)
-                    .map(|a| a.app)
-                    .collect();
-                // Apps the product does not include keep their stored choice.
-                for app in App::ALL
-                    .into_iter()
-                    .filter(|a| user.features.contains(&a.feature()))
-                {
-                    tx.execute(
-                        "INSERT INTO app_access (user_id, app, enabled) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (user_id, app) DO UPDATE SET enabled = ?3",
-                        params![user.id, app.key(), req.enabled.contains(&app)],
-                    )?;
-                }
-                audit_setup(
-                    tx,
-                    ctx,
-                    "apps.update",
-                    &user,
-                    json!({ "apps": before }),
-                    json!({ "apps": req.enabled }),
-                )?;
+                set_app_access_in(tx, ctx, &user, req)?;
                 user_setup(tx, user.id)
             },
         )

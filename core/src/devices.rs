@@ -7,10 +7,10 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::licenses::Feature;
-use crate::org::{Actor, Org};
+use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::setup::{audit_setup, require_feature, user_setup, UserSetup};
-use crate::users;
+use crate::users::{self, UserDetail};
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -89,40 +89,67 @@ pub(crate) fn devices(conn: &Connection, user_id: i64) -> Result<Vec<DeviceRow>>
     Ok(rows)
 }
 
+/// Activates the device inside the caller's transaction, with its audit entry.
+/// The caller checked the permission.
+pub(crate) fn activate_device_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    req: &ActivateDevice,
+) -> Result<()> {
+    require_feature(tx, user, req.device_type.feature(), "Device type")?;
+    let model = validate::text("Model", &req.model, validate::MAX_MODEL, true)?;
+    let (label, mac) = match req.device_type {
+        DeviceType::DeskPhone => {
+            let mac = validate::mac_address(&req.mac_address)?;
+            let holder: Option<String> = tx
+                .query_row(
+                    "SELECT u.first_name || ' ' || u.last_name FROM device_activations d
+                     JOIN users u ON u.id = d.user_id WHERE d.mac_address = ?1",
+                    [&mac],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(holder) = holder {
+                return Err(Error::AlreadyTaken {
+                    field: "MAC address",
+                    value: mac,
+                    holder,
+                });
+            }
+            (format!("{model} desk phone"), Some(mac))
+        }
+        DeviceType::DesktopApp => (format!("Desktop app on {model}"), None),
+        DeviceType::MobileApp => (format!("Mobile app on {model}"), None),
+    };
+    tx.execute(
+        "INSERT INTO device_activations (user_id, device_type, label, activated_at, model, mac_address)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![user.id, req.device_type.key(), label, ctx.now, model, mac],
+    )?;
+    audit_setup(
+        tx,
+        ctx,
+        "device.activate",
+        user,
+        json!({ "device": null }),
+        json!({ "device": { "label": label, "mac_address": mac } }),
+    )?;
+    Ok(())
+}
+
 impl Org {
     pub fn activate_device(&mut self, actor: Actor, req: &ActivateDevice) -> Result<UserSetup> {
-        self.change(actor, Permission::SettingsManage, "device.activate", |tx, ctx| {
-            let user = users::user_detail(tx, req.user_id)?;
-            require_feature(tx, &user, req.device_type.feature(), "Device type")?;
-            let model = validate::text("Model", &req.model, validate::MAX_MODEL, true)?;
-            let (label, mac) = match req.device_type {
-                DeviceType::DeskPhone => {
-                    let mac = validate::mac_address(&req.mac_address)?;
-                    let holder: Option<String> = tx
-                        .query_row(
-                            "SELECT u.first_name || ' ' || u.last_name FROM device_activations d
-                             JOIN users u ON u.id = d.user_id WHERE d.mac_address = ?1",
-                            [&mac],
-                            |r| r.get(0),
-                        )
-                        .optional()?;
-                    if let Some(holder) = holder {
-                        return Err(Error::AlreadyTaken { field: "MAC address", value: mac, holder });
-                    }
-                    (format!("{model} desk phone"), Some(mac))
-                }
-                DeviceType::DesktopApp => (format!("Desktop app on {model}"), None),
-                DeviceType::MobileApp => (format!("Mobile app on {model}"), None),
-            };
-            tx.execute(
-                "INSERT INTO device_activations (user_id, device_type, label, activated_at, model, mac_address)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![user.id, req.device_type.key(), label, ctx.now, model, mac],
-            )?;
-            audit_setup(tx, ctx, "device.activate", &user, json!({ "device": null }),
-                json!({ "device": { "label": label, "mac_address": mac } }))?;
-            user_setup(tx, user.id)
-        })
+        self.change(
+            actor,
+            Permission::SettingsManage,
+            "device.activate",
+            |tx, ctx| {
+                let user = users::user_detail(tx, req.user_id)?;
+                activate_device_in(tx, ctx, &user, req)?;
+                user_setup(tx, user.id)
+            },
+        )
     }
 
     pub fn deactivate_device(&mut self, actor: Actor, device_id: i64) -> Result<UserSetup> {

@@ -10,10 +10,10 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::licenses::Feature;
 use crate::numbers::{extension_holder, number_holder};
-use crate::org::{Actor, Org};
+use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::setup::{audit_setup, require_feature, user_setup, UserSetup};
-use crate::users;
+use crate::users::{self, UserDetail};
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -166,6 +166,68 @@ fn destination(conn: &Connection, value: &str) -> Result<String> {
     Ok(value.to_owned())
 }
 
+/// Adds or replaces the rule inside the caller's transaction, with its audit entry.
+/// The caller checked the permission.
+pub(crate) fn set_forwarding_rule_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    req: &ForwardingRuleInput,
+) -> Result<()> {
+    require_feature(tx, user, Feature::CallForwarding, "Forward to")?;
+    let rings = match (req.condition, req.rings) {
+        (ForwardCondition::NoAnswer, Some(n)) if (1..=10).contains(&n) => Some(n),
+        (ForwardCondition::NoAnswer, Some(n)) => {
+            return Err(Error::invalid(
+                "Rings",
+                format!("{n} is out of range; forward after 1 to 10 rings."),
+            ))
+        }
+        (ForwardCondition::NoAnswer, None) => {
+            return Err(Error::invalid(
+                "Rings",
+                "say after how many rings (1 to 10).",
+            ))
+        }
+        (_, _) => None,
+    };
+    let destination = destination(tx, &req.destination)?;
+    if let Some((target, _)) = resolve(tx, &destination)? {
+        let path = if target == user.id {
+            Some(vec![user.id, user.id])
+        } else {
+            loop_back(tx, user.id, target)?
+        };
+        if let Some(path) = path {
+            let names = path
+                .iter()
+                .map(|&id| label(tx, id))
+                .collect::<Result<Vec<_>>>()?;
+            return Err(Error::ForwardingLoop {
+                path: names.join(" → "),
+            });
+        }
+    }
+    let before = rules(tx, user.id)?
+        .into_iter()
+        .find(|r| r.condition == req.condition);
+    tx.execute(
+        "INSERT INTO forwarding_rules (user_id, condition, destination, rings, enabled)
+         VALUES (?1, ?2, ?3, ?4, 1)
+         ON CONFLICT (user_id, condition) DO UPDATE SET destination = ?3, rings = ?4, enabled = 1",
+        params![user.id, req.condition.key(), destination, rings],
+    )?;
+    audit_setup(
+        tx,
+        ctx,
+        "forwarding.set",
+        user,
+        json!({ "rule": before.map(|r| json!({ "condition": r.condition, "destination": r.destination, "rings": r.rings })) }),
+        json!({ "rule": { "condition": req.condition, "destination": destination, "rings": rings } }),
+    )?;
+    Ok(())
+}
+
 impl Org {
     /// Adds the rule for its condition, or replaces the one there.
     pub fn set_forwarding_rule(
@@ -173,53 +235,16 @@ impl Org {
         actor: Actor,
         req: &ForwardingRuleInput,
     ) -> Result<UserSetup> {
-        self.change(actor, Permission::SettingsManage, "forwarding.set", |tx, ctx| {
-            let user = users::user_detail(tx, req.user_id)?;
-            require_feature(tx, &user, Feature::CallForwarding, "Forward to")?;
-            let rings = match (req.condition, req.rings) {
-                (ForwardCondition::NoAnswer, Some(n)) if (1..=10).contains(&n) => Some(n),
-                (ForwardCondition::NoAnswer, Some(n)) => {
-                    return Err(Error::invalid("Rings", format!("{n} is out of range; forward after 1 to 10 rings.")))
-                }
-                (ForwardCondition::NoAnswer, None) => {
-                    return Err(Error::invalid("Rings", "say after how many rings (1 to 10)."))
-                }
-                (_, _) => None,
-            };
-            let destination = destination(tx, &req.destination)?;
-            if let Some((target, _)) = resolve(tx, &destination)? {
-                let path = if target == user.id {
-                    Some(vec![user.id, user.id])
-                } else {
-                    loop_back(tx, user.id, target)?
-                };
-                if let Some(path) = path {
-                    let names = path
-                        .iter()
-                        .map(|&id| label(tx, id))
-                        .collect::<Result<Vec<_>>>()?;
-                    return Err(Error::ForwardingLoop { path: names.join(" → ") });
-                }
-            }
-            let before = rules(tx, user.id)?
-                .into_iter()
-                .find(|r| r.condition == req.condition);
-            tx.execute(
-                "INSERT INTO forwarding_rules (user_id, condition, destination, rings, enabled)
-                 VALUES (?1, ?2, ?3, ?4, 1)
-                 ON CONFLICT (user_id, condition) DO UPDATE SET destination = ?3, rings = ?4, enabled = 1",
-                params![user.id, req.condition.key(), destination, rings],
-            )?;
-            audit_setup(
-                tx,
-                ctx,
-                "forwarding.set",
-                &user,
-                json!({ "rule": before.map(|r| json!({ "condition": r.condition, "destination": r.destination, "rings": r.rings })) }),
-                json!({ "rule": { "condition": req.condition, "destination": destination, "rings": rings } }),
-            )?;
-            user_setup(tx, user.id)
-        })
+        self.change(
+            actor,
+            Permission::SettingsManage,
+            "forwarding.set",
+            |tx, ctx| {
+                let user = users::user_detail(tx, req.user_id)?;
+                set_forwarding_rule_in(tx, ctx, &user, req)?;
+                user_setup(tx, user.id)
+            },
+        )
     }
 
     pub fn delete_forwarding_rule(

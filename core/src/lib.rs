@@ -45,6 +45,7 @@ mod settings;
 pub mod setup;
 pub mod user_csv;
 mod user_data;
+pub mod user_edits;
 pub mod users;
 pub mod validate;
 pub mod voicemail;
@@ -92,9 +93,10 @@ pub use org_setup::{OrgSetup, ProductSetup};
 pub use permission::Permission;
 pub use progress::{Progress, ProgressEvent, Unwatched};
 pub use recordings::{RecordingQuery, RecordingRow};
-pub use removal::{RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive};
+pub use removal::{DeletedKind, RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive};
 pub use setup::{ChecklistItem, SetupState, UserSetup};
 pub use user_csv::{ImportIssue, ImportLine, ImportPreview, ImportReceipt, SeatNeed};
+pub use user_edits::{SavedUserEdits, UserEdits};
 pub use users::{
     HeldLicense, LicenseFilter, UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserStatus,
 };

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::licenses::Feature;
-use crate::org::{Actor, Org};
+use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::setup::{audit_setup, require_feature};
 use crate::users::{self, UserDetail};
@@ -191,23 +191,36 @@ impl Org {
             |tx, ctx| {
                 let user = users::user_detail(tx, req.user_id)?;
                 users::check_version(&user, req.expected_version)?;
-                let (extension, number) = set_numbers(tx, &user, req)?;
-                if extension == user.extension && number == user.phone_number {
-                    return Ok(user);
+                if set_numbers_in(tx, ctx, &user, req)? {
+                    users::bump_version(tx, user.id, ctx)?;
                 }
-                audit_setup(
-                    tx,
-                    ctx,
-                    "user.numbers",
-                    &user,
-                    json!({ "extension": user.extension, "phone_number": user.phone_number }),
-                    json!({ "extension": extension, "phone_number": number }),
-                )?;
-                users::bump_version(tx, user.id, ctx)?;
                 users::user_detail(tx, user.id)
             },
         )
     }
+}
+
+/// Applies the section inside the caller's transaction, with its audit entry; true when
+/// something changed. The caller checked the permission and the user's version.
+pub(crate) fn set_numbers_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    req: &SetNumbers,
+) -> Result<bool> {
+    let (extension, number) = set_numbers(tx, user, req)?;
+    if extension == user.extension && number == user.phone_number {
+        return Ok(false);
+    }
+    audit_setup(
+        tx,
+        ctx,
+        "user.numbers",
+        user,
+        json!({ "extension": user.extension, "phone_number": user.phone_number }),
+        json!({ "extension": extension, "phone_number": number }),
+    )?;
+    Ok(true)
 }
 
 #[cfg(test)]

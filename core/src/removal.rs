@@ -45,8 +45,20 @@ pub struct RemovalImpact {
     pub extension: Option<String>,
     #[ts(type = "number")]
     pub recordings_kept: i64,
+    /// Every kind of data the removal deletes, in the order of the deletion, with its count:
+    /// the warning and the summary are built from this list, so nothing is deleted unmentioned.
+    pub deleted: Vec<DeletedKind>,
     /// The impact in one paragraph, for the native confirmation.
     pub summary: String,
+}
+
+/// One kind of data a removal deletes: "call_history", "3 call history entries", 3.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DeletedKind {
+    pub kind: String,
+    pub label: String,
+    #[ts(type = "number")]
+    pub count: i64,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -87,34 +99,29 @@ pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpa
     let license = user.license.as_ref().ok_or_else(|| Error::NotLicensed {
         user: user.full_name(),
     })?;
-    let count = |table: &str| -> Result<i64> {
-        DELETED_TABLES
+    let deleted = DELETED_TABLES
+        .iter()
+        .map(|t| {
+            let count = t.count(conn, user.id)?;
+            Ok(DeletedKind {
+                kind: t.table.to_owned(),
+                label: t.describe(count),
+                count,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let count = |table: &str| {
+        deleted
             .iter()
-            .find(|t| t.table == table)
-            .expect("known table")
-            .count(conn, user.id)
-    };
-    let mut i = RemovalImpact {
-        user_id: user.id,
-        user_name: user.full_name(),
-        product_name: license.product_name.clone(),
-        call_history: count("call_history")?,
-        forwarding_rules: count("forwarding_rules")?,
-        voicemails: count("voicemails")?,
-        voicemail_greetings: count("voicemail_greetings")?,
-        device_activations: count("device_activations")?,
-        app_access: count("app_access")?,
-        voicemail_settings: count("voicemail_settings")? > 0,
-        phone_number: user.phone_number.clone(),
-        extension: user.extension.clone(),
-        recordings_kept: recordings_count(conn, user.id)?,
-        summary: String::new(),
+            .find(|d| d.kind == table)
+            .expect("every deleted table is counted")
+            .count
     };
     let mut released = Vec::new();
-    if let Some(n) = &i.phone_number {
+    if let Some(n) = &user.phone_number {
         released.push(format!("phone number {n}"));
     }
-    if let Some(e) = &i.extension {
+    if let Some(e) = &user.extension {
         released.push(format!("extension {e}"));
     }
     let released = if released.is_empty() {
@@ -122,34 +129,33 @@ pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpa
     } else {
         format!(", and releases {}", released.join(" and "))
     };
-    i.summary = format!(
-        "Removing {}'s {} license deletes {}, {}, {}, {} and {}{}. {} kept for admins.",
-        i.user_name,
-        i.product_name,
-        plural(i.call_history, "call history entry", "call history entries"),
-        plural(
-            i.forwarding_rules,
-            "call forwarding rule",
-            "call forwarding rules"
-        ),
-        plural(i.voicemails, "voicemail", "voicemails"),
-        plural(
-            i.voicemail_greetings,
-            "voicemail greeting",
-            "voicemail greetings"
-        ),
-        plural(
-            i.device_activations,
-            "device activation",
-            "device activations"
-        ),
-        released,
-        plural(
-            i.recordings_kept,
-            "call recording is",
-            "call recordings are"
-        ),
+    let recordings_kept = recordings_count(conn, user.id)?;
+    let labels: Vec<&str> = deleted.iter().map(|d| d.label.as_str()).collect();
+    let (last, rest) = labels.split_last().expect("a removal deletes something");
+    let summary = format!(
+        "Removing {}'s {} license deletes {} and {last}{released}. {} kept for admins.",
+        user.full_name(),
+        license.product_name,
+        rest.join(", "),
+        plural(recordings_kept, "call recording is", "call recordings are"),
     );
+    let i = RemovalImpact {
+        user_id: user.id,
+        user_name: user.full_name(),
+        product_name: license.product_name.clone(),
+        call_history: count("call_history"),
+        forwarding_rules: count("forwarding_rules"),
+        voicemails: count("voicemails"),
+        voicemail_greetings: count("voicemail_greetings"),
+        device_activations: count("device_activations"),
+        app_access: count("app_access"),
+        voicemail_settings: count("voicemail_settings") > 0,
+        phone_number: user.phone_number.clone(),
+        extension: user.extension.clone(),
+        recordings_kept,
+        deleted,
+        summary,
+    };
     Ok(i)
 }
 
@@ -238,14 +244,11 @@ pub(crate) fn remove_in(
         }));
         entry.after = Some(json!({
             "license": null,
-            "deleted": {
-                "call_history": impact.call_history,
-                "forwarding_rules": impact.forwarding_rules,
-                "voicemails": impact.voicemails,
-                "voicemail_greetings": impact.voicemail_greetings,
-                "device_activations": impact.device_activations,
-                "voicemail_settings": impact.voicemail_settings,
-            },
+            "deleted": impact
+                .deleted
+                .iter()
+                .map(|d| (d.kind.clone(), json!(d.count)))
+                .collect::<serde_json::Map<_, _>>(),
             "recordings_kept": impact.recordings_kept,
             "safety_archive": archive.path,
         }));
@@ -638,6 +641,54 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(err.code(), "stale_version");
+    }
+
+    #[test]
+    fn every_kind_of_deleted_data_has_a_line_with_its_count() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let apps: Vec<_> = org
+            .user_setup(admin, user.id)
+            .unwrap()
+            .apps
+            .into_iter()
+            .filter(|a| a.available)
+            .map(|a| a.app)
+            .collect();
+        let update = crate::app_access::AppAccessUpdate {
+            user_id: user.id,
+            enabled: apps,
+        };
+        org.set_app_access(admin, &update).unwrap();
+        let grants: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM app_access WHERE user_id = ?1",
+                [user.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(grants > 0, "{} has no app access", user.full_name());
+        let impact = org.removal_impact(admin, user.id).unwrap();
+        let kinds: Vec<&str> = impact.deleted.iter().map(|d| d.kind.as_str()).collect();
+        let tables: Vec<&str> = DELETED_TABLES.iter().map(|t| t.table).collect();
+        assert_eq!(kinds, tables, "the warning lists exactly what is deleted");
+        for (d, t) in impact.deleted.iter().zip(&DELETED_TABLES) {
+            assert_eq!(d.count, t.count(&org.conn, user.id).unwrap(), "{}", d.kind);
+            assert!(d.label.starts_with(&format!("{} ", d.count)), "{d:?}");
+            assert!(
+                impact.summary.contains(&d.label),
+                "{d:?} not in {}",
+                impact.summary
+            );
+        }
+        let apps = impact
+            .deleted
+            .iter()
+            .find(|d| d.kind == "app_access")
+            .unwrap();
+        assert_eq!(apps.count, grants);
     }
 
     #[test]

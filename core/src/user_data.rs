@@ -9,6 +9,9 @@ use crate::error::Result;
 /// A table of per-user data that a license removal deletes.
 pub(crate) struct DeletedTable {
     pub table: &'static str,
+    /// What one row is called in the removal warning and summary, and what several are.
+    pub one: &'static str,
+    pub many: &'static str,
     /// Columns exported to CSV, in order.
     pub columns: &'static [&'static str],
     /// A BLOB column exported as a file of its own.
@@ -18,6 +21,8 @@ pub(crate) struct DeletedTable {
 pub(crate) const DELETED_TABLES: [DeletedTable; 7] = [
     DeletedTable {
         table: "call_history",
+        one: "call history entry",
+        many: "call history entries",
         columns: &[
             "id",
             "started_at",
@@ -29,16 +34,22 @@ pub(crate) const DELETED_TABLES: [DeletedTable; 7] = [
     },
     DeletedTable {
         table: "forwarding_rules",
+        one: "call forwarding rule",
+        many: "call forwarding rules",
         columns: &["id", "condition", "destination", "rings", "enabled"],
         audio: None,
     },
     DeletedTable {
         table: "voicemail_settings",
+        one: "voicemail settings record",
+        many: "voicemail settings records",
         columns: &["user_id", "enabled", "email_notification"],
         audio: None,
     },
     DeletedTable {
         table: "voicemails",
+        one: "voicemail message",
+        many: "voicemail messages",
         columns: &[
             "id",
             "received_at",
@@ -50,11 +61,15 @@ pub(crate) const DELETED_TABLES: [DeletedTable; 7] = [
     },
     DeletedTable {
         table: "voicemail_greetings",
+        one: "voicemail greeting",
+        many: "voicemail greetings",
         columns: &["id", "kind", "created_at"],
         audio: Some("audio"),
     },
     DeletedTable {
         table: "device_activations",
+        one: "device activation",
+        many: "device activations",
         columns: &[
             "id",
             "device_type",
@@ -67,6 +82,8 @@ pub(crate) const DELETED_TABLES: [DeletedTable; 7] = [
     },
     DeletedTable {
         table: "app_access",
+        one: "app access grant",
+        many: "app access grants",
         columns: &["app", "enabled"],
         audio: None,
     },
@@ -80,6 +97,11 @@ pub(crate) struct ExportedRow {
 }
 
 impl DeletedTable {
+    /// "3 call history entries", "1 app access grant".
+    pub fn describe(&self, count: i64) -> String {
+        format!("{count} {}", if count == 1 { self.one } else { self.many })
+    }
+
     pub fn count(&self, conn: &Connection, user_id: i64) -> Result<i64> {
         Ok(conn
             .prepare_cached(&format!(

@@ -9,10 +9,10 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::licenses::Feature;
-use crate::org::{Actor, Org};
+use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::setup::{audit_setup, require_feature, user_setup, UserSetup};
-use crate::users;
+use crate::users::{self, UserDetail};
 use crate::validate;
 
 /// Greetings longer than this are refused: callers hang up long before.
@@ -129,43 +129,60 @@ fn default_greeting() -> Result<Vec<u8>> {
     crate::audio::tone_sequence(&[523.0, 659.0, 784.0, 659.0], 400)
 }
 
+/// Applies the voicemail section inside the caller's transaction, with its audit entry.
+/// The caller checked the permission.
+pub(crate) fn set_voicemail_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    req: &VoicemailUpdate,
+) -> Result<()> {
+    require_feature(tx, user, Feature::Voicemail, "Voicemail")?;
+    let before = voicemail_setup(tx, user.id)?;
+    let pin_hash = if req.pin.is_empty() {
+        None
+    } else {
+        let pin = validate::voicemail_pin(&req.pin, user.extension.as_deref())?;
+        Some(crate::accounts::hash_password(&pin)?)
+    };
+    if req.enabled && pin_hash.is_none() && !before.pin_set {
+        return Err(Error::invalid(
+            "Voicemail PIN",
+            "must be set before voicemail is switched on.",
+        ));
+    }
+    tx.execute(
+        "INSERT INTO voicemail_settings (user_id, enabled, email_notification, pin_hash)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (user_id) DO UPDATE SET enabled = ?2, email_notification = ?3,
+             pin_hash = coalesce(?4, pin_hash)",
+        params![user.id, req.enabled, req.email_notification, pin_hash],
+    )?;
+    // The PIN itself never reaches the audit log, only that it changed.
+    audit_setup(
+        tx,
+        ctx,
+        "voicemail.update",
+        user,
+        json!({ "enabled": before.enabled, "email_notification": before.email_notification }),
+        json!({ "enabled": req.enabled, "email_notification": req.email_notification,
+                "pin_changed": pin_hash.is_some() }),
+    )?;
+    Ok(())
+}
+
 impl Org {
     pub fn set_voicemail(&mut self, actor: Actor, req: &VoicemailUpdate) -> Result<UserSetup> {
-        self.change(actor, Permission::SettingsManage, "voicemail.update", |tx, ctx| {
-            let user = users::user_detail(tx, req.user_id)?;
-            require_feature(tx, &user, Feature::Voicemail, "Voicemail")?;
-            let before = voicemail_setup(tx, user.id)?;
-            let pin_hash = if req.pin.is_empty() {
-                None
-            } else {
-                let pin = validate::voicemail_pin(&req.pin, user.extension.as_deref())?;
-                Some(crate::accounts::hash_password(&pin)?)
-            };
-            if req.enabled && pin_hash.is_none() && !before.pin_set {
-                return Err(Error::invalid(
-                    "Voicemail PIN",
-                    "must be set before voicemail is switched on.",
-                ));
-            }
-            tx.execute(
-                "INSERT INTO voicemail_settings (user_id, enabled, email_notification, pin_hash)
-                 VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (user_id) DO UPDATE SET enabled = ?2, email_notification = ?3,
-                     pin_hash = coalesce(?4, pin_hash)",
-                params![user.id, req.enabled, req.email_notification, pin_hash],
-            )?;
-            // The PIN itself never reaches the audit log, only that it changed.
-            audit_setup(
-                tx,
-                ctx,
-                "voicemail.update",
-                &user,
-                json!({ "enabled": before.enabled, "email_notification": before.email_notification }),
-                json!({ "enabled": req.enabled, "email_notification": req.email_notification,
-                        "pin_changed": pin_hash.is_some() }),
-            )?;
-            user_setup(tx, user.id)
-        })
+        self.change(
+            actor,
+            Permission::SettingsManage,
+            "voicemail.update",
+            |tx, ctx| {
+                let user = users::user_detail(tx, req.user_id)?;
+                set_voicemail_in(tx, ctx, &user, req)?;
+                user_setup(tx, user.id)
+            },
+        )
     }
 
     /// Stores an uploaded WAV as the user's greeting.

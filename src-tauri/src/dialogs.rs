@@ -9,12 +9,38 @@ use tauri_plugin_dialog::{
     DialogExt, FileDialogBuilder, FilePath, MessageDialogButtons, MessageDialogKind,
 };
 
-/// A warning with custom buttons, the affirmative first; true when it was chosen.
+/// A warning with custom buttons "<affirmative>" and "Cancel"; true when the first was chosen.
 pub fn confirm<R: Runtime>(
     app: &AppHandle<R>,
     title: &str,
     message: &str,
     affirmative: &str,
+) -> bool {
+    ask(app, title, message, affirmative, "Cancel")
+}
+
+/// The question asked before unsaved edits in the user editor are dropped; true for Discard.
+pub fn discard_edits<R: Runtime>(app: &AppHandle<R>, name: &str, sections: &[String]) -> bool {
+    let message = format!(
+        "Unsaved edits in: {}.\n\nDiscard them, or keep editing and press Save.",
+        sections.join(", ")
+    );
+    ask(
+        app,
+        &format!("Discard changes to {name}?"),
+        &message,
+        "Discard",
+        "Keep editing",
+    )
+}
+
+/// A warning with two custom buttons, the affirmative first; true when it was chosen.
+fn ask<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    message: &str,
+    affirmative: &str,
+    negative: &str,
 ) -> bool {
     let mut dialog = app
         .dialog()
@@ -23,7 +49,7 @@ pub fn confirm<R: Runtime>(
         .kind(MessageDialogKind::Warning)
         .buttons(MessageDialogButtons::OkCancelCustom(
             affirmative.to_owned(),
-            "Cancel".to_owned(),
+            negative.to_owned(),
         ));
     if let Some(window) = app.get_webview_window("main") {
         dialog = dialog.parent(&window);

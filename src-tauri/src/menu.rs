@@ -9,7 +9,7 @@ use licensedesk_core::MenuCommand;
 use tauri::menu::{
     Menu, MenuBuilder, MenuEvent, MenuItem, MenuItemBuilder, MenuItemKind, SubmenuBuilder,
 };
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 /// The event the UI receives for a menu command.
 pub const EVENT: &str = "menu";
@@ -118,10 +118,28 @@ pub fn set_signed_in<R: Runtime>(app: &AppHandle<R>, signed_in: bool) {
 pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
     let id = event.id().as_ref();
     if id == QUIT {
-        app.exit(0);
+        quit(app);
     } else if let Some(command) = MenuCommand::from_id(id) {
         if let Err(e) = app.emit(EVENT, command) {
             eprintln!("licensedesk: menu {id}: {e}");
         }
     }
+}
+
+/// Quits, after asking whether to drop the user editor's unsaved edits if the window reported
+/// some. The native question blocks, so it is asked off the main thread.
+fn quit<R: Runtime>(app: &AppHandle<R>) {
+    let unsaved = app
+        .try_state::<crate::state::AppState>()
+        .and_then(|state| state.unsaved_edits());
+    let Some(edits) = unsaved else {
+        app.exit(0);
+        return;
+    };
+    let app = app.clone();
+    std::thread::spawn(move || {
+        if crate::dialogs::discard_edits(&app, &edits.name, &edits.sections) {
+            app.exit(0);
+        }
+    });
 }

@@ -133,6 +133,15 @@ pub struct AppState {
     on_session: OnceLock<Box<dyn Fn(bool) + Send + Sync>>,
     /// Set by the window's Cancel while long work runs.
     cancel: CancelFlag,
+    /// The user editor's unsaved edits, as the window last reported them: Quit asks first.
+    unsaved: Mutex<Option<UnsavedEdits>>,
+}
+
+/// Whose edits are unsaved, and in which sections of the editor.
+#[derive(Debug, Clone)]
+pub struct UnsavedEdits {
+    pub name: String,
+    pub sections: Vec<String>,
 }
 
 impl AppState {
@@ -141,7 +150,19 @@ impl AppState {
             file: RwLock::new(Arc::new(file)),
             on_session: OnceLock::new(),
             cancel: CancelFlag::default(),
+            unsaved: Mutex::new(None),
         }
+    }
+
+    pub fn set_unsaved_edits(&self, edits: Option<UnsavedEdits>) {
+        *self.unsaved.lock().unwrap_or_else(|p| p.into_inner()) = edits;
+    }
+
+    pub fn unsaved_edits(&self) -> Option<UnsavedEdits> {
+        self.unsaved
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn current(&self) -> Arc<OpenFile> {

@@ -38,6 +38,24 @@ impl App {
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
+    /// With LICENSEDESK_SCREENSHOTS set, a picture of the whole display, native dialogs
+    /// included (WebDriver's screenshot shows the web page only).
+    pub async fn screen_shot_if_asked(&self, name: &str) {
+        let Some(dir) = std::env::var_os("LICENSEDESK_SCREENSHOTS") else {
+            return;
+        };
+        // A dialog that just mapped paints in the next frame or two.
+        sleep(Duration::from_millis(700)).await;
+        let shot = Path::new(&dir).join(format!("{name}.png"));
+        let ok = Command::new("/usr/bin/import")
+            .args(["-display", self.display(), "-window", "root"])
+            .arg(&shot)
+            .status()
+            .await
+            .is_ok_and(|s| s.success());
+        assert!(ok, "could not take {}", shot.display());
+    }
+
     /// The id of the visible native window titled exactly `title`, if any.
     /// (Without --onlyvisible, closed dialogs are found too.)
     pub async fn try_native_window(&self, title: &str) -> Option<String> {

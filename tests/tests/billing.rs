@@ -510,9 +510,9 @@ async fn cancellation_lowers_the_future_total_until_withdrawn() {
         event.cell("Status"),
         format!("Pending, effective {effective_on}")
     );
+    assert_eq!(event.buttons, ["Withdraw"], "{event:?}");
 
-    app.open_page("Licenses").await;
-    app.table(&PENDING_COLUMNS).await;
+    // Withdrawn from its row in the order history (the Licenses page has the same button).
     app.click_role("button", "Withdraw").await;
     let message = app.wait_for_message("status", "withdrawn").await;
     assert_eq!(
@@ -696,8 +696,11 @@ async fn it_admin_sees_why_licenses_cannot_be_bought() {
             .is_none(),
         "the editor offers a purchase to an IT Admin"
     );
+    // The chosen license is an unsaved edit: Cancel asks before dropping it.
     let cancel = app.find_by_role_in(&editor, "button", "Cancel").await;
     app.click(&cancel).await;
+    app.confirm_native_dialog(&format!("Discard changes to {name}?"))
+        .await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;
     assert_eq!(app.license_counts(CONTACT_CENTER).await, before);
     app.quit().await;

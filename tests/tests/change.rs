@@ -370,7 +370,12 @@ async fn change_to_a_type_without_free_seats_removes_nothing() {
         "the change of type was confirmed although no seat is free"
     );
 
-    cancel_editor(&app, &editor, &name).await;
+    // The refused choice is still an unsaved edit: Cancel asks before dropping it.
+    let cancel = app.find_by_role_in(&editor, "button", "Cancel").await;
+    app.click(&cancel).await;
+    app.confirm_native_dialog(&format!("Discard changes to {name}?"))
+        .await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
     let now = shown_row(&app, &name).await;
     assert_eq!(license_and_number(&now), license_and_number(&row));
     assert_eq!(app.license_counts(VOICE_PRO).await, pro_before);

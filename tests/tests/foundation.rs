@@ -85,9 +85,11 @@ async fn license_with_no_seat_left_is_refused() {
         .wait_for_message("alert", "A new license must be purchased")
         .await;
     assert!(alert.contains(CONTACT_CENTER), "alert reads {alert:?}");
-    // Refused: the editor stays open with the choice, until cancelled.
+    // Refused: the editor stays open with the choice, until cancelled and the choice discarded.
     app.find_by_role("dialog", &format!("Edit {name}")).await;
     app.click_role("button", "Cancel").await;
+    app.confirm_native_dialog(&format!("Discard changes to {name}?"))
+        .await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;
 
     let table = app.users_table().await;

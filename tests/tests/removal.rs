@@ -193,6 +193,7 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
     assert!(selected.starts_with(&product), "License shows {selected:?}");
     let warning = app.start_removal(&editor).await;
     eprintln!("e2e: the warning reads {:?}", warning.text);
+    app.screenshot_if_asked("removal-warning").await;
     assert!(
         warning.text.contains(&format!(
             "Removing the {product} license from {name} permanently deletes"
@@ -200,7 +201,6 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
         "{:?}",
         warning.text
     );
-    assert_eq!(warning.items.len(), 4, "{:?}", warning.items);
     let call_history = warning.count("call history");
     let devices = warning.count("device activation");
     assert!(
@@ -208,16 +208,21 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
         "{name} has no data to lose: {:?}",
         warning.items
     );
-    let settings = i64::from(warning.text.contains(", and the voicemail settings"));
     let expected: BTreeMap<&str, i64> = [
         ("call_history", call_history),
         ("forwarding_rules", warning.count("call forwarding rule")),
-        ("voicemail_settings", settings),
-        ("voicemails", warning.count("voicemail")),
+        (
+            "voicemail_settings",
+            warning.count("voicemail settings record"),
+        ),
+        ("voicemails", warning.count("voicemail message")),
         ("voicemail_greetings", warning.count("voicemail greeting")),
         ("device_activations", devices),
+        ("app_access", warning.count("app access grant")),
     ]
     .into();
+    // One line per kind of data deleted, app access included.
+    assert_eq!(warning.items.len(), expected.len(), "{:?}", warning.items);
     assert!(
         warning.text.contains(&format!(
             "It releases phone number {number} and extension {extension} for someone else."
@@ -297,6 +302,24 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
     assert_eq!(row.cell("License"), "No license");
     assert_eq!(row.cell("Extension"), "None");
     assert_eq!(row.cell("Phone number"), "None");
+
+    // The message offers to stop paying for the freed seat: the form comes prefilled.
+    app.screenshot_if_asked("removal-status-offer").await;
+    app.click_role("button", "Request cancellation of this seat")
+        .await;
+    let form = app.find_by_role("dialog", "Request cancellation").await;
+    let chosen = app.find_by_role_in(&form, "combobox", "Product").await;
+    let selected = app.selected_option(&chosen).await;
+    assert!(
+        selected.starts_with(&product),
+        "the form offers {selected:?}"
+    );
+    let quantity = app.find_by_role_in(&form, "spinbutton", "Quantity").await;
+    assert_eq!(app.value(&quantity).await, "1");
+    app.screenshot_if_asked("removal-cancel-seat-offer").await;
+    let close = app.find_by_role_in(&form, "button", "Cancel").await;
+    app.click(&close).await;
+    app.wait_until_gone("dialog", "Request cancellation").await;
 
     // The seat is back in the pool, still purchased.
     let after = app.license_counts(&product).await;

@@ -6,6 +6,7 @@ import { MessagesProvider } from "./components/Messages";
 import { OpenFailureScreen } from "./components/OpenFailureScreen";
 import { setCurrency } from "./format";
 import { FirstRun } from "./components/FirstRun";
+import { hasUnsavedEdits, mayLeaveEditor } from "./editor/leaveGuard";
 
 function signedIn(set: (s: SessionInfo) => void) {
   return (s: SessionInfo) => {
@@ -63,7 +64,10 @@ export function App() {
 
   const switchFile = useCallback(
     async (action: FileAction) => {
-      if (modalOpen()) {
+      // Unsaved edits in the user editor: the native question decides; Discard opens the file.
+      if (hasUnsavedEdits()) {
+        if (!(await mayLeaveEditor())) return;
+      } else if (modalOpen()) {
         setFileError("Close the open dialog first (save or cancel it), then choose File > New or Open again.");
         return;
       }

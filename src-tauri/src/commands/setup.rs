@@ -3,14 +3,15 @@
 
 use licensedesk_core::{
     ActivateDevice, AppAccessUpdate, ForwardCondition, ForwardingRuleInput, NewUser,
-    OffboardReceipt, OffboardUser, SetNumbers, Site, UserDetail, UserSetup, VoicemailUpdate,
+    OffboardReceipt, OffboardUser, SavedUserEdits, SetNumbers, Site, UserDetail, UserEdits,
+    UserSetup, VoicemailUpdate,
 };
 use tauri::ipc::Response;
 use tauri::{AppHandle, State};
 
 use super::CommandResult;
 use crate::dialogs;
-use crate::state::AppState;
+use crate::state::{AppState, UnsavedEdits};
 
 #[tauri::command]
 pub async fn sites(state: State<'_, AppState>) -> CommandResult<Vec<Site>> {
@@ -53,6 +54,32 @@ pub async fn set_numbers(state: State<'_, AppState>, req: SetNumbers) -> Command
     session
         .with_org(move |org| org.set_numbers(actor, &req))
         .await
+}
+
+/// The editor's one Save: every changed section, all of it or nothing.
+#[tauri::command]
+pub async fn save_user_edits(
+    state: State<'_, AppState>,
+    edits: UserEdits,
+) -> CommandResult<SavedUserEdits> {
+    let session = state.session()?;
+    let actor = session.actor;
+    session
+        .with_org(move |org| org.save_user_edits(actor, &edits))
+        .await
+}
+
+/// The window reports the user editor's unsaved edits (None once there are none), so that
+/// Quit can ask before dropping them.
+#[tauri::command]
+pub fn set_unsaved_edits(state: State<'_, AppState>, name: Option<String>, sections: Vec<String>) {
+    state.set_unsaved_edits(name.map(|name| UnsavedEdits { name, sections }));
+}
+
+/// "Discard changes to <First Last>?" with Discard and Keep editing; true for Discard.
+#[tauri::command]
+pub async fn confirm_discard(app: AppHandle, name: String, sections: Vec<String>) -> bool {
+    dialogs::discard_edits(&app, &name, &sections)
 }
 
 #[tauri::command]

@@ -61,9 +61,36 @@ export type BundleReceipt = { path: string, files: number, bytes: number, sha256
 
 export type RemovalImpact = { user_id: number, user_name: string, product_name: string, call_history: number, forwarding_rules: number, voicemails: number, voicemail_greetings: number, device_activations: number, app_access: number, voicemail_settings: boolean, phone_number: string | null, extension: string | null, recordings_kept: number, 
 /**
+ * Every kind of data the removal deletes, in the order of the deletion, with its count:
+ * the warning and the summary are built from this list, so nothing is deleted unmentioned.
+ */
+deleted: Array<DeletedKind>, 
+/**
  * The impact in one paragraph, for the native confirmation.
  */
 summary: string, };
+
+export type UserEdits = { user_id: number, 
+/**
+ * The user's version as the editor showed it.
+ */
+expected_version: number, 
+/**
+ * A license for a user who holds none.
+ */
+assign_product_id: number | null, numbers: SetNumbers | null, voicemail: VoicemailUpdate | null, forwarding: ForwardingRuleInput | null, apps: AppAccessUpdate | null, device: ActivateDevice | null, };
+
+export type SavedUserEdits = { user: UserDetail, setup: UserSetup, 
+/**
+ * The sections saved, in the order they were applied ("License", "Voicemail", …).
+ */
+saved: Array<string>, 
+/**
+ * One sentence for the status message.
+ */
+message: string, };
+
+export type DeletedKind = { kind: string, label: string, count: number, };
 
 export type RemoveLicense = { user_id: number, expected_version: number, };
 

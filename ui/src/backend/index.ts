@@ -30,6 +30,8 @@ import type {
   RecordingQuery,
   RecordingRow,
   RemovalImpact,
+  SavedUserEdits,
+  UserEdits,
   RemovalReceipt,
   RemoveLicense,
   SafetyArchive,
@@ -183,6 +185,12 @@ export const backend = {
   suggestExtension: (userId: number) => call<string>("suggest_extension", { userId }),
   setNumbers: (req: SetNumbers) => call<UserDetail>("set_numbers", { req }),
   setVoicemail: (req: VoicemailUpdate) => call<UserSetup>("set_voicemail", { req }),
+  /** The editor's one Save: every changed section, all of it or nothing. */
+  saveUserEdits: (edits: UserEdits) => call<SavedUserEdits>("save_user_edits", { edits }),
+  /** Tells the shell about the editor's unsaved edits (null name: none), so that Quit asks first. */
+  setUnsavedEdits: (name: string | null, sections: string[]) => call<void>("set_unsaved_edits", { name, sections }),
+  /** The native "Discard changes to <name>?"; true for Discard, false for Keep editing. */
+  confirmDiscard: (name: string, sections: string[]) => call<boolean>("confirm_discard", { name, sections }),
   /** Opens the native open dialog for a WAV file; null when the admin cancels it. */
   uploadGreeting: (userId: number) => call<UserSetup | null>("upload_greeting", { userId }),
   useDefaultGreeting: (userId: number) => call<UserSetup>("use_default_greeting", { userId }),

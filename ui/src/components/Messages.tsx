@@ -1,8 +1,16 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { ReadOnlyReason } from "./ReadOnlyReason";
 
-type Message = { kind: "success" | "failure"; text: string; id: number };
+/** What a success message offers next: a button, or why the role cannot do it. */
+export type FollowUp = { label: string; run: () => void } | { lockedId: string; reason: string };
 
-type Notify = { success: (text: string) => void; failure: (text: string) => void; clear: () => void };
+type Message = { kind: "success" | "failure"; text: string; id: number; followUp?: FollowUp };
+
+type Notify = {
+  success: (text: string, followUp?: FollowUp) => void;
+  failure: (text: string) => void;
+  clear: () => void;
+};
 
 const NotifyContext = createContext<Notify | null>(null);
 const MessageContext = createContext<Message | null>(null);
@@ -11,12 +19,12 @@ const MessageContext = createContext<Message | null>(null);
 export function MessagesProvider({ children }: { children: ReactNode }) {
   const [message, setMessage] = useState<Message | null>(null);
   const push = useCallback(
-    (kind: Message["kind"], text: string) => setMessage({ kind, text, id: Date.now() }),
+    (kind: Message["kind"], text: string, followUp?: FollowUp) => setMessage({ kind, text, id: Date.now(), followUp }),
     [],
   );
   const notify = useMemo<Notify>(
     () => ({
-      success: (t) => push("success", t),
+      success: (t, followUp) => push("success", t, followUp),
       failure: (t) => push("failure", t),
       clear: () => setMessage(null),
     }),
@@ -45,6 +53,7 @@ export function MessageBar() {
     <div className="message-bar">
       <div role="status" className={success ? "message message-success" : "message-empty"}>
         {success}
+        {success && message?.followUp && <FollowUpControl followUp={message.followUp} />}
       </div>
       <div role="alert" className={failure ? "message message-failure" : "message-empty"}>
         {failure}
@@ -55,5 +64,14 @@ export function MessageBar() {
         </button>
       )}
     </div>
+  );
+}
+
+function FollowUpControl({ followUp }: { followUp: FollowUp }) {
+  if ("reason" in followUp) return <ReadOnlyReason id={followUp.lockedId} message={followUp.reason} />;
+  return (
+    <button type="button" className="message-follow-up" onClick={followUp.run}>
+      {followUp.label}
+    </button>
   );
 }

@@ -35,6 +35,20 @@ function modalOpen(): boolean {
   return document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
 }
 
+/**
+ * Whether a modal dialog is open: it covers the header and the navigation, which then are
+ * inert and look it, instead of looking clickable while swallowing the click.
+ */
+function useModalOpen(): boolean {
+  const [open, setOpen] = useState(modalOpen);
+  useEffect(() => {
+    const observer = new MutationObserver(() => setOpen(modalOpen()));
+    observer.observe(document.body, { childList: true, subtree: true, attributeFilter: ["aria-modal"] });
+    return () => observer.disconnect();
+  }, []);
+  return open;
+}
+
 type Props = {
   session: SessionInfo;
   onSessionChange: (s: SessionInfo | null) => void;
@@ -49,6 +63,7 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
   // Bumped after a restore: every page is mounted afresh and reads the restored data.
   const [generation, setGeneration] = useState(0);
   const notify = useNotify();
+  const covered = useModalOpen();
 
   // A role changed in another window applies at once: re-read the session on each page.
   useEffect(() => {
@@ -115,7 +130,7 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
 
   return (
     <div className="app">
-      <header className="topbar">
+      <header className="topbar" inert={covered}>
         <div className="brand">
           <BrandMark />
           <span>LicenseDesk</span>
@@ -137,7 +152,7 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
           </button>
         </div>
       </header>
-      <nav className="tabs" aria-label="Main">
+      <nav className="tabs" aria-label="Main" inert={covered}>
         {PAGES.map((p) => (
           <button
             key={p}

@@ -28,15 +28,11 @@ export function RemovalWarning({ impact, busy, onExport, onContinue, onKeep, chi
       <p>
         Removing the {impact.product_name} license from {impact.user_name} permanently deletes:
       </p>
+      {/* Built by core from the same list as the deletion: every kind deleted has its line. */}
       <ul className="impact">
-        <li>{count(impact.call_history, "call history entry", "call history entries")}</li>
-        <li>{count(impact.forwarding_rules, "call forwarding rule", "call forwarding rules")}</li>
-        <li>
-          {count(impact.voicemails, "voicemail", "voicemails")} and{" "}
-          {count(impact.voicemail_greetings, "voicemail greeting", "voicemail greetings")}
-          {impact.voicemail_settings ? ", and the voicemail settings" : ""}
-        </li>
-        <li>{count(impact.device_activations, "device activation", "device activations")}</li>
+        {impact.deleted.map((d) => (
+          <li key={d.kind}>{d.label}</li>
+        ))}
       </ul>
       {released.length > 0 && <p>It releases {released.join(" and ")} for someone else.</p>}
       <p>

@@ -1,15 +1,22 @@
 import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { BackendError, backend } from "../backend";
+import { BackendError, backend, type SavedUserEdits } from "../backend";
 import { UserEditor } from "./UserEditor";
-import { contactCenter, helpdesk, kofi, superAdmin, voicePro } from "../test/fixtures";
+import { contactCenter, helpdesk, kofi, kofiSetup, superAdmin, voicePro } from "../test/fixtures";
 
 vi.mock("../backend", async (importOriginal) => {
   const real = await importOriginal<typeof import("../backend")>();
   return {
     ...real,
-    backend: { getUser: vi.fn(), licenseInventory: vi.fn(), assignLicense: vi.fn() },
+    backend: {
+      getUser: vi.fn(),
+      licenseInventory: vi.fn(),
+      userSetup: vi.fn(),
+      saveUserEdits: vi.fn(),
+      setUnsavedEdits: vi.fn(),
+      confirmDiscard: vi.fn(),
+    },
   };
 });
 
@@ -19,7 +26,18 @@ beforeEach(() => {
   vi.resetAllMocks();
   mocked.getUser.mockResolvedValue(kofi);
   mocked.licenseInventory.mockResolvedValue([voicePro, contactCenter]);
+  mocked.setUnsavedEdits.mockResolvedValue(undefined);
 });
+
+/** What core answers to a Save that assigned Voice Pro. */
+function assigned(): SavedUserEdits {
+  return {
+    user: { ...kofi, version: 2 },
+    setup: kofiSetup,
+    saved: ["License"],
+    message: "Saved for Kofi Andersson: License.",
+  };
+}
 
 async function openServices(session = superAdmin) {
   const onSaved = vi.fn();
@@ -52,10 +70,12 @@ describe("UserEditor", () => {
 
   it("assigns the chosen license on Save and stays open for the setup checklist", async () => {
     const { dialog, license, onSaved, onChanged } = await openServices();
-    mocked.assignLicense.mockResolvedValue({ ...kofi, version: 2 });
+    mocked.saveUserEdits.mockResolvedValue(assigned());
     await userEvent.selectOptions(license, "Voice Pro (2 available)");
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
-    expect(mocked.assignLicense).toHaveBeenCalledWith({ user_id: 7, product_id: 2, expected_version: 1 });
+    expect(mocked.saveUserEdits).toHaveBeenCalledWith(
+      expect.objectContaining({ user_id: 7, assign_product_id: 2, expected_version: 1, voicemail: null }),
+    );
     await waitFor(() =>
       expect(within(dialog).getByRole("status")).toHaveTextContent("Voice Pro assigned to Kofi Andersson."),
     );
@@ -66,7 +86,7 @@ describe("UserEditor", () => {
   it("shows a refused save next to the License field and in the alert, and stays open", async () => {
     const { dialog, license, onSaved } = await openServices();
     const message = "No Contact Center Agent licenses are available. A new license must be purchased.";
-    mocked.assignLicense.mockRejectedValue(
+    mocked.saveUserEdits.mockRejectedValue(
       new BackendError({ code: "no_license_available", message, field: "License" }),
     );
     await userEvent.selectOptions(license, "Contact Center Agent (0 available)");
@@ -90,7 +110,8 @@ describe("UserEditor", () => {
     const { onClose } = await openServices();
     await userEvent.keyboard("{Escape}");
     expect(onClose).toHaveBeenCalled();
-    expect(mocked.assignLicense).not.toHaveBeenCalled();
+    expect(mocked.saveUserEdits).not.toHaveBeenCalled();
+    expect(mocked.confirmDiscard).not.toHaveBeenCalled();
   });
 
   it("saves with Ctrl+S, moves to the next user with Ctrl+Page Down, and closes with Esc", async () => {
@@ -116,13 +137,17 @@ describe("UserEditor", () => {
     await userEvent.keyboard("{Control>}{PageDown}{/Control}");
     expect(onNext).toHaveBeenCalledTimes(1);
 
-    // With a change pending, moving on is refused: the change would be lost.
+    // With a change pending, moving on asks first; Keep editing stays on the user.
     await userEvent.selectOptions(license, "Voice Pro (2 available)");
+    mocked.confirmDiscard.mockResolvedValue(false);
     await userEvent.keyboard("{Control>}{PageDown}{/Control}");
+    await waitFor(() => expect(mocked.confirmDiscard).toHaveBeenCalledWith("Kofi Andersson", ["License"]));
     expect(onNext).toHaveBeenCalledTimes(1);
-    expect(within(dialog).getByRole("alert")).toHaveTextContent("Save or undo the pending change");
+    await userEvent.keyboard("{Escape}");
+    await waitFor(() => expect(mocked.confirmDiscard).toHaveBeenCalledTimes(2));
+    expect(onClose).not.toHaveBeenCalled();
 
-    mocked.assignLicense.mockResolvedValue({ ...kofi, version: 2 });
+    mocked.saveUserEdits.mockResolvedValue(assigned());
     await userEvent.keyboard("{Control>}s{/Control}");
     await waitFor(() => expect(onChanged).toHaveBeenCalledWith({ ...kofi, version: 2 }));
 

@@ -1,5 +1,12 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
-import { backend, BackendError, type ProductInventory, type SessionInfo, type UserDetail } from "../backend";
+import {
+  backend,
+  BackendError,
+  type ProductInventory,
+  type SessionInfo,
+  type UserDetail,
+  type UserSetup,
+} from "../backend";
 import { FAMILY_LABELS, licenseOptionLabel } from "../format";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import {
@@ -11,6 +18,8 @@ import {
   type Staged,
 } from "./licenseChange";
 import { RemovalWarning } from "./RemovalWarning";
+import { savedDrafts, unsavedSections, userEdits, type Drafts } from "./drafts";
+import { reportUnsaved } from "./leaveGuard";
 import { UserHistory } from "./UserHistory";
 import { useStep } from "./useStep";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
@@ -27,8 +36,8 @@ type Props = {
   name: string;
   session: SessionInfo;
   onClose: () => void;
-  /** A change that closes the editor. */
-  onSaved: (user: UserDetail, message: string) => void;
+  /** A change that closes the editor; `freedSeat` is the product whose seat a removal left billed. */
+  onSaved: (user: UserDetail, message: string, freedSeat?: number) => void;
   /** A change made while the editor stays open (a new license, number, extension). */
   onChanged: (user: UserDetail) => void;
   initialTab?: Tab;
@@ -49,6 +58,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   const [saving, setSaving] = useState(false);
   const [staged, setStaged] = useState<Staged | null>(null);
   const [cancelOld, setCancelOld] = useState(false);
+  const [setup, setSetup] = useState<UserSetup | null>(null);
+  const [drafts, setDrafts] = useState<Drafts | null>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
   const licenseRef = useRef<HTMLSelectElement>(null);
   // License is disabled while a change is checked; a keyboard user must not lose their place.
@@ -75,6 +86,20 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
       .catch((e: BackendError) => setError(e));
   }, [userId]);
 
+  // The setup sections follow the license; reloaded whenever the user changes. What the admin
+  // typed stays: only a section saved on its own button is reset to what is stored.
+  const licensed = user?.license != null;
+  useEffect(() => {
+    if (!licensed) return;
+    backend
+      .userSetup(userId)
+      .then((loaded) => {
+        setSetup(loaded);
+        setDrafts((typed) => typed ?? savedDrafts(loaded));
+      })
+      .catch(() => setSetup(null));
+  }, [userId, user?.version, licensed]);
+
   useEffect(() => {
     if (busy || saving || !licenseHadFocus.current) return;
     licenseHadFocus.current = false;
@@ -86,6 +111,28 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   const warning = unconfirmedImpact(staged);
   // A choice that could not become a change (no free seat): Save would do nothing.
   const unresolved = user !== null && choice !== currentChoice(user) && change.kind === "none";
+  // An unanswered data-loss warning is not an edit yet: leaving it drops nothing.
+  const unsaved = unsavedSections(change, unresolved && warning === null, drafts, setup);
+  const unsavedKey = unsaved.join("|");
+  useEffect(() => reportUnsaved(unsaved.length ? { name, sections: unsaved } : null), [name, unsavedKey]);
+  useEffect(() => () => reportUnsaved(null), []);
+
+  /** Leaves the editor (or the user) after asking natively whether to drop unsaved edits. */
+  async function leave(then: () => void) {
+    if (unsaved.length === 0 || (await backend.confirmDiscard(name, unsaved))) {
+      reportUnsaved(null);
+      then();
+    }
+  }
+
+  function onSetup(updated: UserSetup, saved?: keyof Drafts) {
+    setSetup(updated);
+    if (saved) setDrafts((typed) => typed && { ...typed, [saved]: savedDrafts(updated)[saved] });
+  }
+
+  function edit<K extends keyof Drafts>(section: K, value: Drafts[K]) {
+    setDrafts((typed) => typed && { ...typed, [section]: value });
+  }
 
   const startRemoval = () =>
     step(async () => {
@@ -150,37 +197,38 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
 
   async function save() {
     if (!user) return;
-    if (change.kind === "none") {
+    if (unsaved.length === 0) {
       onClose();
       return;
     }
     setSaving(true);
     setError(null);
+    setNotice(null);
     try {
-      if (change.kind === "change") {
-        const receipt = await backend.changeLicense({
-          user_id: user.id,
-          product_id: change.productId,
-          expected_version: user.version,
-          also_request_cancellation: cancelOld,
-        });
-        onSaved(receipt.user, receipt.message);
-      } else if (change.kind === "remove") {
-        const receipt = await backend.removeLicense({ user_id: user.id, expected_version: user.version });
-        onSaved(receipt.user, `${change.productName} license removed from ${name}. ${receipt.billing_note}`);
-      } else {
-        const updated = await backend.assignLicense({
-          user_id: user.id,
-          product_id: change.product.product_id,
-          expected_version: user.version,
-        });
+      if (change.kind === "change" || change.kind === "remove") {
+        await saveLicenseChange(change);
+        return;
+      }
+      const saved = await backend.saveUserEdits(userEdits(user, change, drafts, setup));
+      setSetup(saved.setup);
+      setDrafts(savedDrafts(saved.setup));
+      reportUnsaved(null);
+      if (change.kind === "assign") {
         // The editor stays open on the setup checklist: number, voicemail, forwarding, apps.
-        userChanged(updated);
-        setNotice(`${change.product.name} assigned to ${name}. Next: the setup checklist below.`);
+        userChanged(saved.user);
+        const assignedOnly = saved.saved.length === 1;
+        setNotice(
+          `${assignedOnly ? `${change.product.name} assigned to ${name}.` : saved.message} Next: the setup checklist below.`,
+        );
         backend.licenseInventory().then(setProducts).catch(() => undefined);
+      } else {
+        onSaved(saved.user, saved.message);
       }
     } catch (e) {
-      setError(e as BackendError);
+      const failure = e as BackendError;
+      setError(failure);
+      // The refused field is shown next to itself, on its tab.
+      if (failure.field && failure.field !== "License") setTab("Services and Permissions");
       // Seat counts may have moved (another window took the last seat): show them fresh.
       backend.licenseInventory().then(setProducts).catch(() => undefined);
     } finally {
@@ -188,20 +236,56 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
     }
   }
 
+  /** A removal or a change of license type: confirmed natively before, saved on its own. */
+  async function saveLicenseChange(pending: Extract<typeof change, { kind: "change" | "remove" }>) {
+    if (!user) return;
+    const others = unsaved.filter((s) => s !== "License");
+    if (others.length > 0) {
+      throw new BackendError({
+        code: "pending_change",
+        message: `Undo the license change and save ${others.join(", ")} first: a license change is saved on its own.`,
+      });
+    }
+    if (pending.kind === "change") {
+      const receipt = await backend.changeLicense({
+        user_id: user.id,
+        product_id: pending.productId,
+        expected_version: user.version,
+        also_request_cancellation: cancelOld,
+      });
+      reportUnsaved(null);
+      onSaved(receipt.user, receipt.message);
+    } else {
+      const receipt = await backend.removeLicense({ user_id: user.id, expected_version: user.version });
+      reportUnsaved(null);
+      onSaved(
+        receipt.user,
+        `${pending.productName} license removed from ${name}. ${receipt.billing_note}`,
+        user.license?.product_id,
+      );
+    }
+  }
+
+  /** After "changed since": the user as stored now, with everything typed kept on screen. */
+  function reload() {
+    setError(null);
+    backend
+      .getUser(userId)
+      .then((u) => {
+        setUser(u);
+        setNotice(`Reloaded ${name} as saved now; your edits are still here. Press Save to apply them.`);
+      })
+      .catch((e: BackendError) => setError(e));
+  }
+
   const saveDisabled = saving || busy || !user || warning !== null || unresolved;
+  const close = () => void leave(onClose);
 
   function move(to: (() => void) | undefined, which: string) {
     if (!to) {
       setNotice(`${name} is the ${which} user in the list.`);
-    } else if (change.kind !== "none" || staged !== null) {
-      setError(
-        new BackendError({
-          code: "pending_change",
-          message: "Save or undo the pending change before moving to another user.",
-        }),
-      );
     } else {
-      to();
+      void leave(to);
     }
   }
 
@@ -211,7 +295,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
     const shortcut = shortcutOf(e);
     if (shortcut === "cancel") {
       e.stopPropagation();
-      onClose();
+      close();
     } else if (shortcut === "save") {
       e.preventDefault();
       e.stopPropagation();
@@ -375,7 +459,9 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
                   <button type="button" className="link" onClick={keepLicense}>
                     Undo
                   </button>
-                  {!purchaseLock && (
+                  {purchaseLock ? (
+                    <ReadOnlyReason id={`${ids}-cancel-lock`} message={purchaseLock.message} />
+                  ) : (
                     <label className="check">
                       <input type="checkbox" checked={cancelOld} onChange={(e) => setCancelOld(e.target.checked)} />
                       Also request cancellation of the old license
@@ -402,8 +488,18 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
                   Nothing is saved until you press Save.
                 </div>
               )}
-              {user.license && change.kind === "none" && (
-                <UserSetupPanel user={user} session={session} error={error} run={runSetup} onUser={userChanged} />
+              {user.license && change.kind === "none" && setup && drafts && (
+                <UserSetupPanel
+                  user={user}
+                  session={session}
+                  error={error}
+                  run={runSetup}
+                  onUser={userChanged}
+                  setup={setup}
+                  onSetup={onSetup}
+                  drafts={drafts}
+                  edit={edit}
+                />
               )}
             </div>
           )}
@@ -428,9 +524,14 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
           </div>
           <div role="alert" className={error ? "message message-failure" : "message-empty"}>
             {error?.message ?? ""}
+            {error?.code === "stale_version" && (
+              <button type="button" className="link" onClick={reload}>
+                Reload {name}
+              </button>
+            )}
           </div>
           <div className="buttons">
-            <button type="button" onClick={onClose}>
+            <button type="button" onClick={close}>
               Cancel
             </button>
             {/* A data-loss warning is answered with Continue or Keep license, not with Save. */}

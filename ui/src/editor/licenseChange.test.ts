@@ -19,6 +19,7 @@ const impact: RemovalImpact = {
   device_activations: 2,
   app_access: 0,
   voicemail_settings: true,
+  deleted: [],
   phone_number: "+15125550101",
   extension: "2001",
   recordings_kept: 1,

@@ -11,6 +11,7 @@ import { formatCents } from "../format";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { useNotify } from "../components/Messages";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
+import { withdrawCancellation } from "../billing/withdraw";
 
 const STATUS_LABELS = { pending: "Pending", withdrawn: "Withdrawn", effective: "Effective" } as const;
 
@@ -46,7 +47,16 @@ export function BillingPage({ session }: { session: SessionInfo }) {
     );
   }
 
-  async function exportHistory() {
+  async function withdraw(e: Extract<BillingEvent, { kind: "cancellation" }>) {
+    try {
+      notify.success(await withdrawCancellation(e.id, e.quantity, e.product_name));
+      load();
+    } catch (err) {
+      notify.failure((err as BackendError).message);
+    }
+  }
+
+    async function exportHistory() {
     try {
       const today = new Date().toISOString().slice(0, 10);
       const path = await backend.exportBillingHistory(`billing-history-${today}.csv`);
@@ -155,6 +165,9 @@ export function BillingPage({ session }: { session: SessionInfo }) {
               <th scope="col" className="num">Monthly change</th>
               <th scope="col">By</th>
               <th scope="col">Status</th>
+              <th scope="col">
+                <span className="visually-hidden">Action</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -173,6 +186,18 @@ export function BillingPage({ session }: { session: SessionInfo }) {
                   {e.kind === "order"
                     ? "Done"
                     : `${STATUS_LABELS[e.status]}${e.status === "withdrawn" ? "" : `, effective ${e.effective_on}`}`}
+                </td>
+                <td>
+                  {e.kind === "cancellation" && e.status === "pending" && (
+                    <button
+                      type="button"
+                      disabled={cannotManage !== null}
+                      aria-describedby={cannotManage ? "billing-manage-locked" : undefined}
+                      onClick={() => void withdraw(e)}
+                    >
+                      Withdraw
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

@@ -12,6 +12,7 @@ import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason"
 import { useNotify } from "../components/Messages";
 import { LicenseChart } from "../billing/LicenseChart";
 import { SeatChangeForm, type SeatChangeMode } from "../billing/SeatChangeForm";
+import { withdrawCancellation } from "../billing/withdraw";
 
 type PendingCancellation = Extract<BillingEvent, { kind: "cancellation" }>;
 
@@ -55,10 +56,7 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
 
   async function withdraw(c: PendingCancellation) {
     try {
-      await backend.withdrawCancellation(c.id);
-      notify.success(
-        `Cancellation of ${c.quantity} ${c.product_name} ${c.quantity === 1 ? "license" : "licenses"} withdrawn. ${c.quantity === 1 ? "It is" : "They are"} available again.`,
-      );
+      notify.success(await withdrawCancellation(c.id, c.quantity, c.product_name));
       load();
     } catch (e) {
       notify.failure((e as BackendError).message);

@@ -13,7 +13,8 @@ import {
   type UserStatus,
 } from "../backend";
 import { fullName } from "../format";
-import { useNotify } from "../components/Messages";
+import { useNotify, type FollowUp } from "../components/Messages";
+import { SeatChangeForm } from "../billing/SeatChangeForm";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { UserEditor } from "../editor/UserEditor";
 import { markPainted, measureToPaint } from "../perf";
@@ -106,6 +107,9 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
   const [bulk, setBulk] = useState<Bulk | null>(null);
   const selection = useSelection();
   const addLock = missingPermission(session, "users.edit");
+  const billingLock = missingPermission(session, "billing.manage");
+  // The product whose freed seat the cancellation form is open for.
+  const [cancellingSeat, setCancellingSeat] = useState<number | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   // Answers can arrive out of order while typing: only the newest query's answer counts.
@@ -223,11 +227,17 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
     );
   }
 
-  function saved(user: UserDetail, message: string) {
+  function saved(user: UserDetail, message: string, freedSeat?: number) {
     setRows((old) => old.map((r) => (r.id === user.id ? user : r)));
     setEditing(null);
-    notify.success(message);
+    notify.success(message, freedSeat === undefined ? undefined : cancelSeatOffer(freedSeat));
     backend.licenseInventory().then(setProducts).catch(() => undefined);
+  }
+
+  /** A seat a removal left in the pool is still billed: offer its cancellation, or say who can. */
+  function cancelSeatOffer(productId: number): FollowUp {
+    if (billingLock) return { lockedId: "cancel-seat-locked", reason: billingLock.message };
+    return { label: "Request cancellation of this seat", run: () => setCancellingSeat(productId) };
   }
 
   /** After work on many users: the list and the seat counts are read again. */
@@ -447,6 +457,19 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
             notify.success(`${fullName(user)} added. Choose a license in "Services and Permissions".`);
             void load(filters, null);
             setEditing({ user, tab: "Services and Permissions" });
+          }}
+        />
+      )}
+      {cancellingSeat !== null && (
+        <SeatChangeForm
+          mode="cancel"
+          products={products}
+          initialProductId={cancellingSeat}
+          onClose={() => setCancellingSeat(null)}
+          onDone={(_, message) => {
+            setCancellingSeat(null);
+            notify.success(message);
+            backend.licenseInventory().then(setProducts).catch(() => undefined);
           }}
         />
       )}

@@ -1,4 +1,4 @@
-import type { ProductInventory, SessionInfo, UserDetail } from "../backend";
+import type { ProductInventory, SessionInfo, UserDetail, UserSetup } from "../backend";
 
 export const superAdmin: SessionInfo = {
   account_id: 1,
@@ -70,4 +70,24 @@ export const kofi: UserDetail = {
   features: [],
   updated_at: "2026-01-05T09:00:00Z",
   updated_by: null,
+};
+
+/** Kofi's setup sections once he holds Voice Pro. */
+export const kofiSetup: UserSetup = {
+  user_id: kofi.id,
+  version: kofi.version,
+  licensed: true,
+  features: ["calling", "voicemail", "call_forwarding"],
+  site: "Austin",
+  extension: "2001",
+  phone_number: null,
+  available_numbers: ["+15125550150"],
+  voicemail: { configured: false, enabled: false, email_notification: false, pin_set: false, custom_greeting: null },
+  forwarding: [],
+  apps: [
+    { app: "desktop_app", label: "Desktop app", available: true, enabled: true, configured: true, included_in: [] },
+    { app: "mobile_app", label: "Mobile app", available: true, enabled: false, configured: false, included_in: [] },
+  ],
+  devices: [],
+  checklist: [],
 };

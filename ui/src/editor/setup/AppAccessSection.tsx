@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useId } from "react";
 import { backend, type App } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { FieldError, type SectionProps } from "./common";
@@ -9,16 +9,16 @@ function listProducts(names: string[]): string {
 }
 
 /** The apps the user may sign in to; those the product lacks say which product has them. */
-export function AppAccessSection({ setup, user, session, error, run, onSetup }: SectionProps) {
+export function AppAccessSection({ setup, user, session, error, run, onSetup, drafts, edit }: SectionProps) {
   const id = useId();
   const lock = missingPermission(session, "settings.manage");
-  const [on, setOn] = useState<App[]>([]);
-  useEffect(() => setOn(setup.apps.filter((a) => a.enabled).map((a) => a.app)), [setup.apps]);
+  const on = drafts.apps;
+  const setOn = (apps: App[]) => edit("apps", apps);
   const disabled = lock !== null || !setup.licensed;
 
   const save = () =>
     run(async () => {
-      onSetup(await backend.setAppAccess({ user_id: user.id, enabled: on }));
+      onSetup(await backend.setAppAccess({ user_id: user.id, enabled: on }), "apps");
       return `App access of ${user.first_name} ${user.last_name} saved.`;
     });
 

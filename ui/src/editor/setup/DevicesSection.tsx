@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useId } from "react";
 import { backend, type DeviceType } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
@@ -10,19 +10,18 @@ const TYPES: [DeviceType, string][] = [
 ];
 
 /** The user's device activations: activate a desk phone by model and MAC, or deactivate. */
-export function DevicesSection({ setup, user, session, error, run, onSetup }: SectionProps) {
+export function DevicesSection({ setup, user, session, error, run, onSetup, drafts, edit }: SectionProps) {
   const id = useId();
   const lock = missingPermission(session, "settings.manage");
-  const [type, setType] = useState<DeviceType>("desk_phone");
-  const [model, setModel] = useState("");
-  const [mac, setMac] = useState("");
+  const { device_type: type, model, mac_address: mac } = drafts.device;
+  const setType = (value: DeviceType) => edit("device", { ...drafts.device, device_type: value });
+  const setModel = (value: string) => edit("device", { ...drafts.device, model: value });
+  const setMac = (value: string) => edit("device", { ...drafts.device, mac_address: value });
   const disabled = lock !== null || !setup.licensed;
 
   const activate = () =>
     run(async () => {
-      onSetup(await backend.activateDevice({ user_id: user.id, device_type: type, model, mac_address: mac }));
-      setModel("");
-      setMac("");
+      onSetup(await backend.activateDevice({ user_id: user.id, device_type: type, model, mac_address: mac }), "device");
       return "Device activated.";
     });
   const deactivate = (deviceId: number, label: string) =>

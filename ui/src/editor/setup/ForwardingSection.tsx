@@ -1,4 +1,4 @@
-import { useId, useState } from "react";
+import { useId } from "react";
 import { backend, type ForwardCondition } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
@@ -12,12 +12,13 @@ const CONDITIONS: [ForwardCondition, string][] = [
 const LABEL = Object.fromEntries(CONDITIONS) as Record<ForwardCondition, string>;
 
 /** Forwarding rules, one per condition; a rule that would loop is refused by core. */
-export function ForwardingSection({ setup, user, session, error, run, onSetup }: SectionProps) {
+export function ForwardingSection({ setup, user, session, error, run, onSetup, drafts, edit }: SectionProps) {
   const id = useId();
   const lock = missingPermission(session, "settings.manage");
-  const [condition, setCondition] = useState<ForwardCondition>("no_answer");
-  const [destination, setDestination] = useState("");
-  const [rings, setRings] = useState("4");
+  const { condition, destination, rings } = drafts.forwarding;
+  const setCondition = (value: ForwardCondition) => edit("forwarding", { ...drafts.forwarding, condition: value });
+  const setDestination = (value: string) => edit("forwarding", { ...drafts.forwarding, destination: value });
+  const setRings = (value: string) => edit("forwarding", { ...drafts.forwarding, rings: value });
   const included = setup.features.includes("call_forwarding");
   const disabled = lock !== null || !included;
 
@@ -30,8 +31,8 @@ export function ForwardingSection({ setup, user, session, error, run, onSetup }:
           destination,
           rings: condition === "no_answer" ? Number(rings) : null,
         }),
+        "forwarding",
       );
-      setDestination("");
       return `Forwarding rule "${LABEL[condition]}" saved.`;
     });
   const remove = (c: ForwardCondition) =>

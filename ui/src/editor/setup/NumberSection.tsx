@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from "react";
+import { useId } from "react";
 import { backend } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
@@ -6,15 +6,12 @@ import { describedBy, FieldError, type SectionProps } from "./common";
 type Props = SectionProps & { onUser: (user: import("../../backend").UserDetail) => void };
 
 /** Extension (typed or suggested) and a phone number from the site's pool. */
-export function NumberSection({ setup, user, session, error, run, onUser }: Props) {
+export function NumberSection({ setup, user, session, error, run, onUser, drafts, edit }: Props) {
   const id = useId();
   const lock = missingPermission(session, "numbers.manage");
-  const [extension, setExtension] = useState(setup.extension ?? "");
-  const [number, setNumber] = useState(setup.phone_number ?? "");
-  useEffect(() => {
-    setExtension(setup.extension ?? "");
-    setNumber(setup.phone_number ?? "");
-  }, [setup.extension, setup.phone_number]);
+  const { extension, phone_number: number } = drafts.numbers;
+  const setExtension = (value: string) => edit("numbers", { ...drafts.numbers, extension: value });
+  const setNumber = (value: string) => edit("numbers", { ...drafts.numbers, phone_number: value });
   const calling = setup.features.includes("calling");
   const options = [...(setup.phone_number ? [setup.phone_number] : []), ...setup.available_numbers];
   const disabled = lock !== null || !calling;
@@ -33,6 +30,7 @@ export function NumberSection({ setup, user, session, error, run, onUser }: Prop
         phone_number: number || null,
       });
       onUser(saved);
+      edit("numbers", { extension: saved.extension ?? "", phone_number: saved.phone_number ?? "" });
       return `Number and extension of ${saved.first_name} ${saved.last_name} saved.`;
     });
 

@@ -4,19 +4,16 @@ import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReas
 import { describedBy, FieldError, type SectionProps } from "./common";
 
 /** Voicemail on or off, its PIN, email notification and the greeting callers hear. */
-export function VoicemailSection({ setup, user, session, error, run, onSetup }: SectionProps) {
+export function VoicemailSection({ setup, user, session, error, run, onSetup, drafts, edit }: SectionProps) {
   const id = useId();
   const lock = missingPermission(session, "settings.manage");
   const v = setup.voicemail;
-  const [enabled, setEnabled] = useState(v.enabled);
-  const [email, setEmail] = useState(v.email_notification);
-  const [pin, setPin] = useState("");
+  const { enabled, email_notification: email, pin } = drafts.voicemail;
+  const setEnabled = (value: boolean) => edit("voicemail", { ...drafts.voicemail, enabled: value });
+  const setEmail = (value: boolean) => edit("voicemail", { ...drafts.voicemail, email_notification: value });
+  const setPin = (value: string) => edit("voicemail", { ...drafts.voicemail, pin: value });
   const [audioUrl, setAudioUrl] = useState<string | null>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
-  useEffect(() => {
-    setEnabled(v.enabled);
-    setEmail(v.email_notification);
-  }, [v.enabled, v.email_notification]);
   useEffect(() => () => {
     if (audioUrl) URL.revokeObjectURL(audioUrl);
   }, [audioUrl]);
@@ -25,8 +22,7 @@ export function VoicemailSection({ setup, user, session, error, run, onSetup }: 
 
   const save = () =>
     run(async () => {
-      onSetup(await backend.setVoicemail({ user_id: user.id, enabled, email_notification: email, pin }));
-      setPin("");
+      onSetup(await backend.setVoicemail({ user_id: user.id, enabled, email_notification: email, pin }), "voicemail");
       return `Voicemail of ${user.first_name} ${user.last_name} saved${pin ? " with the new PIN" : ""}.`;
     });
   const upload = () =>

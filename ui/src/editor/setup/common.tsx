@@ -1,4 +1,5 @@
 import type { BackendError, SessionInfo, UserDetail, UserSetup } from "../../backend";
+import type { Drafts } from "../drafts";
 
 /** What every setup section gets from the editor. */
 export type SectionProps = {
@@ -8,7 +9,11 @@ export type SectionProps = {
   error: BackendError | null;
   /** Runs a backend step; its failure lands in the editor's alert, its message in the status. */
   run: (work: () => Promise<string | null>) => Promise<void>;
-  onSetup: (setup: UserSetup) => void;
+  /** After a section's own button saved it: the new setup, and the section now matches it. */
+  onSetup: (setup: UserSetup, saved?: keyof Drafts) => void;
+  /** What is typed in every section; the editor's Save sends what differs from `setup`. */
+  drafts: Drafts;
+  edit: <K extends keyof Drafts>(section: K, value: Drafts[K]) => void;
 };
 
 /** The error of one field, shown next to it and referenced by its aria-describedby. */

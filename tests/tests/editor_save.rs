@@ -1,0 +1,161 @@
+//! The user editor's one Save and the question before unsaved edits are dropped, from the
+//! admin's steps: type into the setup sections, press the editor's Save (not the sections'
+//! own buttons), restart and find the values; type, press Esc, answer the native question.
+
+use std::path::Path;
+
+use licensedesk_e2e::{App, Element};
+
+const VOICE_PRO: &str = "Voice Pro";
+
+async fn start(db: &Path) -> App {
+    let app = App::start(db).await;
+    app.sign_in("dana.reyes", "super-demo").await;
+    app
+}
+
+/// Assigns Voice Pro with the editor's Save; the editor stays open on the setup checklist.
+async fn assign_voice_pro(app: &App, editor: &Element, name: &str) {
+    let license = app.find_by_role_in(editor, "combobox", "License").await;
+    let option = app
+        .options(&license)
+        .await
+        .into_iter()
+        .find(|o| o.starts_with(&format!("{VOICE_PRO} (")))
+        .expect("a Voice Pro option");
+    app.select_option(&license, &option).await;
+    press_save(app, editor).await;
+    app.wait_for_message("status", &format!("{VOICE_PRO} assigned to {name}."))
+        .await;
+    app.wait_for_text("Setup checklist").await;
+}
+
+async fn press_save(app: &App, editor: &Element) {
+    let save = app.find_by_role_in(editor, "button", "Save").await;
+    app.click(&save).await;
+}
+
+/// Presses Suggest and returns the extension it typed into "Extension".
+async fn suggest_extension(app: &App, editor: &Element) -> String {
+    let suggest = app.find_by_role_in(editor, "button", "Suggest").await;
+    app.click(&suggest).await;
+    let extension = app.find_by_role_in(editor, "textbox", "Extension").await;
+    for _ in 0..100 {
+        let value = app.value(&extension).await;
+        if !value.is_empty() {
+            return value;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("Suggest typed no extension");
+}
+
+#[tokio::test]
+async fn the_editors_save_keeps_every_section_typed_and_a_refusal_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start(&db).await;
+    let name = app.unlicensed_user().await;
+    let editor = app.open_user_editor(&name).await;
+    assign_voice_pro(&app, &editor, &name).await;
+
+    // Extension suggested, voicemail on with a guessable PIN: the editor's Save refuses the
+    // PIN by its field, saves nothing, and keeps everything typed on screen.
+    let suggested = suggest_extension(&app, &editor).await;
+    let voicemail = app.find_by_role_in(&editor, "checkbox", "Voicemail").await;
+    app.click(&voicemail).await;
+    let pin = app
+        .find_by_role_in(&editor, "password", "Voicemail PIN")
+        .await;
+    app.type_into(&pin, "1234").await;
+    press_save(&app, &editor).await;
+    app.wait_for_message("alert", "Voicemail PIN: is a run of consecutive digits")
+        .await;
+    let described = app.description(&pin).await;
+    assert!(described.contains("consecutive digits"), "{described}");
+    app.screenshot_if_asked("editor-refused-save").await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
+    assert_eq!(
+        app.value(&extension).await,
+        suggested,
+        "the typed extension stays"
+    );
+
+    // A good PIN: one Save applies both sections and says so in one message.
+    app.type_into(&pin, "480916").await;
+    press_save(&app, &editor).await;
+    app.wait_for_message(
+        "status",
+        &format!("Saved for {name}: Number and extension, Voicemail."),
+    )
+    .await;
+    app.quit().await;
+
+    // After a restart the user has the extension and the voicemail with its PIN.
+    let app = start(&db).await;
+    app.search_users(&name).await;
+    let editor = app.open_user_editor(&name).await;
+    app.wait_for_text("Setup checklist").await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
+    assert_eq!(app.value(&extension).await, suggested);
+    let text = app.page_text().await;
+    assert!(
+        text.contains("On, PIN set, default greeting"),
+        "voicemail not kept: {text}"
+    );
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn leaving_with_unsaved_edits_asks_natively_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start(&db).await;
+    let name = app.unlicensed_user().await;
+    let editor = app.open_user_editor(&name).await;
+    assign_voice_pro(&app, &editor, &name).await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
+    let stored = app.value(&extension).await;
+    let suggested = suggest_extension(&app, &editor).await;
+    assert_ne!(stored, suggested);
+
+    // Esc asks; "Keep editing" (the second button) keeps the editor and what was typed.
+    let question = format!("Discard changes to {name}?");
+    app.send_keys(&extension, "\u{e00c}").await;
+    app.native_window(&question).await;
+    app.screen_shot_if_asked("editor-discard-question").await;
+    app.native_keys(&question, &["Tab", "Return"]).await;
+    app.wait_native_window_closed(&question).await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
+    assert_eq!(
+        app.value(&extension).await,
+        suggested,
+        "Keep editing kept it"
+    );
+
+    // File > Open (Ctrl+O, the native menu's accelerator) asks too; Keep editing opens no file.
+    app.main_window_key("ctrl+o").await;
+    app.native_keys(&question, &["Tab", "Return"]).await;
+    app.wait_native_window_closed(&question).await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
+    assert_eq!(
+        app.value(&extension).await,
+        suggested,
+        "File > Open kept it"
+    );
+
+    // Cancel asks again; Discard closes the editor and stores nothing.
+    let cancel = app.find_by_role_in(&editor, "button", "Cancel").await;
+    app.click(&cancel).await;
+    app.confirm_native_dialog(&question).await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    let editor = app.open_user_editor(&name).await;
+    app.wait_for_text("Setup checklist").await;
+    let extension = app.find_by_role_in(&editor, "textbox", "Extension").await;
+    assert_eq!(
+        app.value(&extension).await,
+        stored,
+        "Discard stored nothing"
+    );
+    app.quit().await;
+}
