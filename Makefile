@@ -65,15 +65,20 @@ app: ui
 	cargo build -p licensedesk
 
 # The .deb to install (`apt install ./target/release/bundle/deb/licensedesk_*.deb`): an optimised
-# release build bundled by the Tauri CLI. Its version is the one of Cargo.toml.
+# release build bundled by the Tauri CLI, with the copyright file, changelog, manual page and
+# library dependencies Debian's package checker asks for (.ci/deb-extras.sh). Its version is
+# the one of Cargo.toml.
 package: deps ui
-	$(TAURI) build --bundles deb
+	$(TAURI) build --no-bundle
+	bash .ci/deb-extras.sh target/release/licensedesk
+	$(TAURI) bundle --bundles deb --config target/package/release/deb.json
 	@ls -l target/release/bundle/deb/*.deb
 
 # The same package around the debug build that the tests use: `make test` checks the package
-# without a second, release-sized compile.
+# (lintian included) without a second, release-sized compile.
 package-debug: app
-	$(TAURI) bundle --debug --bundles deb
+	bash .ci/deb-extras.sh $(BIN)
+	$(TAURI) bundle --debug --bundles deb --config target/package/debug/deb.json
 
 # Regenerates every icon size the bundler uses from the one drawing.
 icons: ui/node_modules/.package-lock.json

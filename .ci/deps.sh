@@ -8,7 +8,9 @@ want_e2e=${1:-}
 pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev
       libayatana-appindicator3-dev librsvg2-dev libxdo-dev
       xvfb xauth xdotool webkit2gtk-driver imagemagick fonts-dejavu-core
-      nodejs npm)
+      help2man nodejs npm)
+# The tests also check the .deb with Debian's own package checker.
+if [ -n "$want_e2e" ]; then pkgs+=(lintian); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -82,15 +82,15 @@ pub fn help() -> String {
 Usage: licensedesk [--db PATH] [--demo] [--demo-users N]
 
 Options:
-  --db PATH      Open the organization file PATH (created if it does not exist; an empty
-                 file offers the demo or your own organization). Also --db=PATH. Without
-                 it: $LICENSEDESK_DB, else
-                 ~/.local/share/com.licensedesk.app/licensedesk.sqlite
-  --demo         Put the demo organization into an empty file without asking
-  --demo-users N Build a demo organization of N users (e.g. 100000, for trying speed at
-                 scale) in the new --db file, showing progress, then open it
-  -V, --version  Print the version and exit
-  -h, --help     Print this help and exit
+  --db PATH       Open the organization file PATH (created if it does not exist; an
+                  empty file offers the demo or your own organization). Also --db=PATH.
+                  Without it: $LICENSEDESK_DB, else
+                  ~/.local/share/com.licensedesk.app/licensedesk.sqlite
+  --demo          Put the demo organization into an empty file without asking
+  --demo-users N  Build a demo organization of N users (e.g. 100000, for trying speed at
+                  scale) in the new --db file, showing progress, then open it
+  -V, --version   Print the version and exit
+  -h, --help      Print this help and exit
 
 Environment:
   LICENSEDESK_DB    The organization file, when --db is not given

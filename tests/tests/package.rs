@@ -1,7 +1,8 @@
 //! The .deb an administrator installs: unpacked into a fresh folder with `dpkg -x` (as
 //! `apt install` would lay it out), it has a desktop entry in the Office menu, the icon in
-//! every size, depends only on the WebKitGTK runtime, and its binary answers `--version` and
-//! `--help` without a window; `apt install ./licensedesk_*.deb`, simulated, resolves.
+//! every size, depends only on the shared libraries its binary links, carries the copyright,
+//! changelog and manual page, and its binary answers `--version` and `--help` without a
+//! window; `apt install ./licensedesk_*.deb`, simulated, resolves; lintian reports nothing.
 //!
 //! The package comes from `LICENSEDESK_DEB` (set by `make test`, which bundles the debug
 //! build; `make package` makes the release one).
@@ -67,6 +68,11 @@ fn png_size(path: &Path) -> (u32, u32) {
     (be(16), be(20))
 }
 
+fn gunzip(path: &Path) -> String {
+    let out = run(Command::new("gzip").arg("-dc").arg(path));
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// Runs the installed binary with no display at all: it must answer and exit by itself.
 fn run_installed(bin: &Path, arg: &str) -> String {
     let start = Instant::now();
@@ -109,17 +115,52 @@ fn deb_installs_a_desktop_app() {
         description.contains("license"),
         "Description reads {description:?}"
     );
+    // Depends: the shared libraries the binary links (as dpkg-shlibdeps finds them), each
+    // named once, WebKitGTK's runtime and the C library among them, nothing but libraries.
     let depends = field(&deb, "Depends");
-    let depends: Vec<&str> = depends.split(',').map(str::trim).collect();
-    assert!(
-        depends.contains(&"libwebkit2gtk-4.1-0"),
-        "Depends: {depends:?}"
-    );
-    for d in &depends {
+    let names: Vec<&str> = depends
+        .split(',')
+        .map(|d| d.split_whitespace().next().unwrap_or_default())
+        .collect();
+    for needed in ["libwebkit2gtk-4.1-0", "libgtk-3-0", "libc6"] {
         assert!(
-            ["libwebkit2gtk-4.1-0", "libgtk-3-0"].contains(d),
-            "Depends has {d:?}, more than the WebKitGTK runtime: {depends:?}"
+            names.contains(&needed),
+            "Depends has no {needed}: {depends}"
         );
+    }
+    for (i, name) in names.iter().enumerate() {
+        assert!(
+            name.starts_with("lib"),
+            "Depends has {name:?}, no library: {depends}"
+        );
+        assert!(
+            !names[..i].contains(name),
+            "Depends names {name} twice: {depends}"
+        );
+    }
+
+    // What Debian asks of every package: the copyright of every component, the changelog of
+    // this version, a manual page listing the options.
+    let doc = root.path().join("usr/share/doc/licensedesk");
+    let copyright = std::fs::read_to_string(doc.join("copyright")).unwrap();
+    for line in [
+        "Upstream-Name: LicenseDesk",
+        "License: MIT",
+        "Rust crate rusqlite ",
+    ] {
+        assert!(
+            copyright.contains(line),
+            "the copyright file has no {line:?}"
+        );
+    }
+    let changelog = gunzip(&doc.join("changelog.gz"));
+    assert!(
+        changelog.starts_with(&format!("licensedesk ({VERSION}) ")),
+        "the changelog does not start with this version:\n{changelog}"
+    );
+    let manual = gunzip(&root.path().join("usr/share/man/man1/licensedesk.1.gz"));
+    for flag in ["\\-\\-db", "\\-\\-demo", "\\-\\-version", "\\-\\-help"] {
+        assert!(manual.contains(flag), "the manual page has no {flag}");
     }
 
     // The desktop entry puts LicenseDesk in the Office menu and starts the binary on PATH.
@@ -192,5 +233,30 @@ fn apt_accepts_the_deb_and_resolves_its_dependencies() {
     assert!(
         !plan.contains("Remv "),
         "installing LicenseDesk would remove packages:\n{plan}"
+    );
+}
+
+/// Debian's own package checker reports no error and no warning. The debug package that
+/// `make test` builds keeps its symbols on purpose (a release package is stripped), so only
+/// there that one tag is let through.
+#[test]
+fn lintian_finds_nothing_to_report() {
+    let deb = deb();
+    let mut lintian = Command::new("lintian");
+    lintian.args(["--fail-on", "error,warning", "--no-tag-display-limit"]);
+    if deb.components().any(|c| c.as_os_str() == "debug") {
+        lintian.args(["--suppress-tags", "unstripped-binary-or-object"]);
+    }
+    let out = lintian
+        .arg(&deb)
+        .env("LC_ALL", "C")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run lintian ({e}): `make deps-e2e` installs it"));
+    assert!(
+        out.status.success(),
+        "lintian reports on {}:\n{}{}",
+        deb.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
 }
