@@ -103,6 +103,10 @@ pub(crate) fn open_and_use(file: &Crafted) -> Outcome {
                         account_id: session.account_id,
                     };
                     problems.extend(org.archive_problems().iter().cloned());
+                    match org.record_problems(actor) {
+                        Ok(found) => problems.extend(found),
+                        Err(e) => problems.push(e.to_string()),
+                    }
                     let reads: Vec<crate::Result<()>> = vec![
                         org.export_users_csv(actor).map(drop),
                         org.license_inventory(actor).map(drop),
@@ -322,6 +326,47 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn rows_that_break_a_rule_are_named_with_the_rule() {
+        let cases = [
+            (
+                "negative quantities",
+                "an order's quantity must be more than 0",
+                "order ",
+            ),
+            (
+                "a seat held by a user who does not exist",
+                "refer only to rows that exist",
+                "seats row ",
+            ),
+            ("garbage dates", "a seat's dates must be dates", "seat "),
+            (
+                "garbage archive date",
+                "a safety archive's dates must be dates",
+                "safety archive ",
+            ),
+        ];
+        let rows = broken_rows();
+        for (case, rule, row) in cases {
+            let sql = rows
+                .iter()
+                .find(|(n, _)| *n == case)
+                .expect("a listed case")
+                .1;
+            let file = crafted(|c, _| c.execute_batch(sql).unwrap());
+            let Outcome::Opened(problems) = open_and_use(&file) else {
+                panic!("{case}: refused");
+            };
+            assert!(
+                problems.iter().any(|p| p.contains(rule) && p.contains(row)),
+                "{case}: {rule:?} with its rows is not named in {problems:?}"
+            );
+        }
+        // The demo itself keeps every rule.
+        let file = crafted(|_, _| {});
+        assert!(matches!(open_and_use(&file), Outcome::Opened(p) if p.is_empty()));
     }
 
     #[test]

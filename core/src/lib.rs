@@ -37,6 +37,7 @@ pub mod org;
 pub mod org_setup;
 pub mod permission;
 pub mod progress;
+mod record_check;
 pub mod recordings;
 pub mod removal;
 mod safety_archive;

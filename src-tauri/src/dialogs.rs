@@ -19,6 +19,22 @@ pub fn confirm<R: Runtime>(
     ask(app, title, message, affirmative, "Cancel")
 }
 
+/// The confirmation a destructive command asks before it changes anything: Ok when the admin
+/// chose `affirmative`, otherwise the `cancelled` error, so that the command stops there
+/// whoever called it (the window's own buttons or a script in the page).
+pub fn confirm_or_cancel<R: Runtime>(
+    app: &AppHandle<R>,
+    title: &str,
+    message: &str,
+    affirmative: &str,
+) -> Result<(), ErrorPayload> {
+    if confirm(app, title, message, affirmative) {
+        Ok(())
+    } else {
+        Err(Error::Cancelled.payload())
+    }
+}
+
 /// The question asked before unsaved edits in the user editor are dropped; true for Discard.
 pub fn discard_edits<R: Runtime>(app: &AppHandle<R>, name: &str, sections: &[String]) -> bool {
     let message = format!(

@@ -9,6 +9,7 @@
 mod cold_start;
 mod dialogs;
 mod flows;
+mod ipc;
 mod keyboard;
 mod page;
 mod process;
@@ -29,6 +30,7 @@ pub use cold_start::time_cold_start;
 pub use fantoccini::elements::Element;
 pub use fantoccini::key::Key;
 pub use flows::{LicenseCounts, RemovalWarning, LICENSE_COLUMNS, RECORDING_COLUMNS, USER_COLUMNS};
+pub use ipc::PendingCall;
 pub use keyboard::Focused;
 pub use page::{Row, Table};
 pub use process::group_members;

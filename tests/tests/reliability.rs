@@ -3,25 +3,7 @@
 //! hostile name is shown as text, never run.
 
 use licensedesk_e2e::App;
-use serde_json::{json, Value};
-
-/// Calls a Tauri command from the page, as a script that got into the window would;
-/// Ok(result) or Err(the error payload).
-async fn invoke(app: &App, command: &str, args: Value) -> Result<Value, Value> {
-    let script = "const [command, args, done] = arguments;
-        window.__TAURI_INTERNALS__.invoke(command, args).then(
-            (ok) => done({ ok: ok === undefined ? null : ok }),
-            (err) => done({ err }));";
-    let answer = app
-        .client()
-        .execute_async(script, vec![json!(command), args])
-        .await
-        .unwrap_or_else(|e| panic!("invoke {command}: {e}"));
-    match answer.get("err") {
-        Some(err) => Err(err.clone()),
-        None => Ok(answer["ok"].clone()),
-    }
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn mutating_commands_before_sign_in_are_refused_and_a_hostile_name_is_text() {
@@ -54,7 +36,8 @@ async fn mutating_commands_before_sign_in_are_refused_and_a_hostile_name_is_text
         ("restore_backup", json!({ "fileName": "x.sqlite" })),
     ];
     for (command, args) in attempts {
-        let err = invoke(&app, command, args)
+        let err = app
+            .invoke(command, args)
             .await
             .expect_err(&format!("{command} ran before sign-in"));
         assert_eq!(err["code"], "not_signed_in", "{command}: {err}");
@@ -62,18 +45,18 @@ async fn mutating_commands_before_sign_in_are_refused_and_a_hostile_name_is_text
 
     app.sign_in("dana.reyes", "super-demo").await;
     // Nothing of the attempts happened: no intruder account.
-    let accounts = invoke(&app, "accounts", json!({})).await.unwrap();
+    let accounts = app.invoke("accounts", json!({})).await.unwrap();
     assert!(!accounts.to_string().contains("intruder"), "{accounts}");
 
     // Signed in, the same name is stored as given and shown as text.
-    let created = invoke(
-        &app,
-        "create_account",
-        json!({ "account": { "login": "odd.name", "display_name": hostile,
+    let created = app
+        .invoke(
+            "create_account",
+            json!({ "account": { "login": "odd.name", "display_name": hostile,
                              "role": "Auditor", "password": "Odd-name-2026!" } }),
-    )
-    .await
-    .unwrap();
+        )
+        .await
+        .unwrap();
     assert_eq!(created["display_name"], hostile);
     app.open_page("Admin accounts").await;
     app.wait_for_text(hostile).await;
@@ -118,8 +101,7 @@ async fn settings_lists_backups_and_restores_one_after_native_confirmation() {
         .is_file());
 
     // A change made after the backup.
-    invoke(
-        &app,
+    app.invoke(
         "create_account",
         json!({ "account": { "login": "after.backup", "display_name": "After Backup",
                              "role": "Auditor", "password": "After-backup-2026" } }),
@@ -131,7 +113,7 @@ async fn settings_lists_backups_and_restores_one_after_native_confirmation() {
     // Cancelled in the native dialog: nothing changes.
     app.click_role("button", &restore).await;
     app.cancel_native_dialog("Restore backup?").await;
-    let accounts = invoke(&app, "accounts", json!({})).await.unwrap();
+    let accounts = app.invoke("accounts", json!({})).await.unwrap();
     assert!(accounts.to_string().contains("after.backup"));
 
     // Confirmed: the organization is as it was at the backup, and the page says so.
@@ -139,7 +121,7 @@ async fn settings_lists_backups_and_restores_one_after_native_confirmation() {
     app.confirm_native_dialog("Restore backup?").await;
     app.wait_for_message("status", "Restored the backup taken")
         .await;
-    let accounts = invoke(&app, "accounts", json!({})).await.unwrap();
+    let accounts = app.invoke("accounts", json!({})).await.unwrap();
     assert!(!accounts.to_string().contains("after.backup"), "{accounts}");
     // The state before the restore was itself backed up.
     let table = app.wait_for_table(&columns, |t| t.rows.len() == 3).await;

@@ -1,4 +1,4 @@
-//! Changing a license to another product; a change of type is confirmed in a native dialog.
+//! Changing a license to another product; a change of type asks its own native confirmation.
 
 use licensedesk_core::{ChangeKind, ChangeLicense, ChangePreview, ChangeReceipt};
 use tauri::{AppHandle, State};
@@ -20,44 +20,31 @@ pub async fn change_preview(
         .await
 }
 
-/// "Change license type?" with what the removal deletes; true for Continue.
-#[tauri::command]
-pub async fn confirm_license_change(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    user_id: i64,
-    product_id: i64,
-) -> CommandResult<bool> {
-    let session = state.session()?;
-    let actor = session.actor;
-    let preview = session
-        .with_org(move |org| org.change_preview(actor, user_id, product_id))
-        .await?;
-    let Some(removal) = preview
-        .removal
-        .filter(|_| preview.kind == ChangeKind::OtherFamily)
-    else {
-        return Ok(true);
-    };
-    let message = format!(
-        "Changing from {} to {} is a change of license type: the {} license is removed first.\n\n{}\n\nNothing is deleted until you press Save.",
-        preview.from_product, preview.to_product, preview.from_product, removal.summary
-    );
-    Ok(dialogs::confirm(
-        &app,
-        "Change license type?",
-        &message,
-        "Continue",
-    ))
-}
-
+/// A change of license type asks in the native "Change license type?" dialog first, with what
+/// core computes now that the removal deletes; the `cancelled` error when the admin does not
+/// go on. A change within the type deletes nothing and asks nothing.
 #[tauri::command]
 pub async fn change_license(
+    app: AppHandle,
     state: State<'_, AppState>,
     request: ChangeLicense,
 ) -> CommandResult<ChangeReceipt> {
     let session = state.session()?;
     let actor = session.actor;
+    let (user_id, product_id) = (request.user_id, request.product_id);
+    let preview = session
+        .with_org(move |org| org.change_preview(actor, user_id, product_id))
+        .await?;
+    if let Some(removal) = preview
+        .removal
+        .filter(|_| preview.kind == ChangeKind::OtherFamily)
+    {
+        let message = format!(
+            "Changing from {} to {} is a change of license type: the {} license is removed first.\n\n{}\n\nContinue deletes it now; a safety archive of it is kept 30 days.",
+            preview.from_product, preview.to_product, preview.from_product, removal.summary
+        );
+        dialogs::confirm_or_cancel(&app, "Change license type?", &message, "Continue")?;
+    }
     session
         .with_org(move |org| org.change_license(actor, &request))
         .await

@@ -1,4 +1,5 @@
-//! Removing a license: impact, export (native save dialog), confirmation (native dialog), removal.
+//! Removing a license: impact, export (native save dialog), and the removal, which asks its own
+//! native confirmation.
 
 use licensedesk_core::{
     BundleReceipt, ProgressEvent, RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive,
@@ -50,37 +51,25 @@ pub async fn export_user_data(
         .await
 }
 
-/// The native "Remove license?" confirmation with the exact impact; true for Continue.
-#[tauri::command]
-pub async fn confirm_license_removal(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    user_id: i64,
-) -> CommandResult<bool> {
-    let session = state.session()?;
-    let actor = session.actor;
-    let impact = session
-        .with_org(move |org| org.removal_impact(actor, user_id))
-        .await?;
-    let message = format!(
-        "{}\n\nNothing is deleted until you press Save.",
-        impact.summary
-    );
-    Ok(dialogs::confirm(
-        &app,
-        "Remove license?",
-        &message,
-        "Continue",
-    ))
-}
-
+/// Asks in the native "Remove license?" dialog, with the impact core computes now, then
+/// removes; the `cancelled` error when the admin does not go on.
 #[tauri::command]
 pub async fn remove_license(
+    app: AppHandle,
     state: State<'_, AppState>,
     request: RemoveLicense,
 ) -> CommandResult<RemovalReceipt> {
     let session = state.session()?;
     let actor = session.actor;
+    let user_id = request.user_id;
+    let impact = session
+        .with_org(move |org| org.removal_impact(actor, user_id))
+        .await?;
+    let message = format!(
+        "{}\n\nContinue deletes it now; a safety archive of it is kept 30 days.",
+        impact.summary
+    );
+    dialogs::confirm_or_cancel(&app, "Remove license?", &message, "Continue")?;
     session
         .with_org(move |org| org.remove_license(actor, &request))
         .await

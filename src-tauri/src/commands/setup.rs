@@ -199,15 +199,18 @@ pub async fn deactivate_device(
         .await
 }
 
-/// The native "Offboard <name>?" confirmation listing the steps; true for Offboard.
+/// Asks in the native "Offboard <name>?" dialog, listing the steps and what the removal
+/// deletes as core computes it now, then offboards; the `cancelled` error when the admin
+/// does not go on.
 #[tauri::command]
-pub async fn confirm_offboarding(
+pub async fn offboard_user(
     app: AppHandle,
     state: State<'_, AppState>,
-    user_id: i64,
-) -> CommandResult<bool> {
+    req: OffboardUser,
+) -> CommandResult<OffboardReceipt> {
     let session = state.session()?;
     let actor = session.actor;
+    let user_id = req.user_id;
     let (user, impact) = session
         .with_org(move |org| {
             let user = org.user(actor, user_id)?;
@@ -228,21 +231,7 @@ pub async fn confirm_offboarding(
         "{name}'s data goes to a safety archive kept 30 days, then the license is removed, the \
          number and extension are released, and {name} is deactivated."
     ));
-    Ok(dialogs::confirm(
-        &app,
-        &format!("Offboard {name}?"),
-        &message,
-        "Offboard",
-    ))
-}
-
-#[tauri::command]
-pub async fn offboard_user(
-    state: State<'_, AppState>,
-    req: OffboardUser,
-) -> CommandResult<OffboardReceipt> {
-    let session = state.session()?;
-    let actor = session.actor;
+    dialogs::confirm_or_cancel(&app, &format!("Offboard {name}?"), &message, "Offboard")?;
     session
         .with_org(move |org| org.offboard_user(actor, &req))
         .await

@@ -175,33 +175,28 @@ pub async fn export_selected_user_data(
         .await
 }
 
-/// The native confirmation of a bulk change that deletes data; true for Continue.
-#[tauri::command]
-pub async fn confirm_bulk(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    req: BulkRequest,
-) -> CommandResult<bool> {
-    let session = state.session()?;
-    let actor = session.actor;
-    let title = match req.action {
-        BulkAction::Remove => "Remove licenses?",
-        _ => "Change license type?",
-    };
-    let preview = session
-        .with_org(move |org| org.bulk_preview(actor, &req))
-        .await?;
-    let message = preview.data_loss.unwrap_or_default();
-    Ok(dialogs::confirm(&app, title, &message, "Continue"))
-}
-
+/// A bulk change that deletes data asks in the native "Remove licenses?" (or "Change license
+/// type?") dialog first, with what core computes now; the `cancelled` error when the admin
+/// does not go on.
 #[tauri::command]
 pub async fn bulk_apply(
+    app: AppHandle,
     state: State<'_, AppState>,
     req: BulkRequest,
 ) -> CommandResult<BulkReceipt> {
     let session = state.session()?;
     let actor = session.actor;
+    let check = req.clone();
+    let preview = session
+        .with_org(move |org| org.bulk_preview(actor, &check))
+        .await?;
+    if let Some(message) = preview.data_loss {
+        let title = match req.action {
+            BulkAction::Remove => "Remove licenses?",
+            _ => "Change license type?",
+        };
+        dialogs::confirm_or_cancel(&app, title, &message, "Continue")?;
+    }
     session
         .with_org(move |org| org.bulk_apply(actor, &req))
         .await

@@ -81,6 +81,11 @@ export class BackendError extends Error {
   }
 }
 
+/** The admin said no in a native confirmation (or stopped long work): nothing happened. */
+export function isCancelled(e: unknown): boolean {
+  return e instanceof BackendError && e.code === "cancelled";
+}
+
 function isPayload(e: unknown): e is ErrorPayload {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
@@ -142,13 +147,10 @@ export const backend = {
   /** Opens the native save dialog; null when the admin cancels it. */
   exportUserData: (userId: number, onProgress: OnProgress) =>
     call<BundleReceipt | null>("export_user_data", { userId, onProgress: progressChannel(onProgress) }),
-  /** The native "Remove license?" confirmation; true for Continue. */
-  confirmLicenseRemoval: (userId: number) => call<boolean>("confirm_license_removal", { userId }),
   changePreview: (userId: number, productId: number) => call<ChangePreview>("change_preview", { userId, productId }),
-  /** The native "Change license type?" confirmation for a change that deletes data; true for Continue. */
-  confirmLicenseChange: (userId: number, productId: number) =>
-    call<boolean>("confirm_license_change", { userId, productId }),
+  /** A change of license type asks in the native "Change license type?" first; `cancelled` when cancelled there. */
   changeLicense: (request: ChangeLicense) => call<ChangeReceipt>("change_license", { request }),
+  /** Asks in the native "Remove license?" first; fails with code `cancelled` when cancelled there. */
   removeLicense: (request: RemoveLicense) => call<RemovalReceipt>("remove_license", { request }),
   safetyArchives: (userId: number) => call<SafetyArchive[]>("safety_archives", { userId }),
   recordings: (query: RecordingQuery) => call<RecordingRow[]>("recordings", { query }),
@@ -201,8 +203,7 @@ export const backend = {
   setAppAccess: (req: AppAccessUpdate) => call<UserSetup>("set_app_access", { req }),
   activateDevice: (req: ActivateDevice) => call<UserSetup>("activate_device", { req }),
   deactivateDevice: (deviceId: number) => call<UserSetup>("deactivate_device", { deviceId }),
-  /** The native "Offboard <name>?" confirmation; true for Offboard. */
-  confirmOffboarding: (userId: number) => call<boolean>("confirm_offboarding", { userId }),
+  /** Asks in the native "Offboard <name>?" first; fails with code `cancelled` when cancelled there. */
   offboardUser: (req: OffboardUser) => call<OffboardReceipt>("offboard_user", { req }),
   /** Opens the native save dialog; the path written, or null when cancelled. */
   saveImportTemplate: () => call<string | null>("save_import_template"),
@@ -225,8 +226,7 @@ export const backend = {
     }),
   /** Asks the long work in progress to stop; it undoes what it began. */
   cancelLongWork: () => call<void>("cancel_long_work"),
-  /** The native "Remove licenses?" / "Change license type?" confirmation; true for Continue. */
-  confirmBulk: (req: BulkRequest) => call<boolean>("confirm_bulk", { req }),
+  /** Data loss is asked in the native "Remove licenses?" / "Change license type?" first; `cancelled` when cancelled there. */
   bulkApply: (req: BulkRequest) => call<BulkReceipt>("bulk_apply", { req }),
   /** True when the open file holds no organization yet: the first-run choice. */
   organizationUnset: () => call<boolean>("organization_unset"),

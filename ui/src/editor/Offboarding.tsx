@@ -46,7 +46,6 @@ export function Offboarding({ user, session, onDone }: Props) {
     });
   const finish = () =>
     step(async () => {
-      if (!(await backend.confirmOffboarding(user.id))) return;
       const receipt = await backend.offboardUser({ user_id: user.id, expected_version: user.version });
       onDone(receipt.user, `${name} offboarded. ${receipt.steps.join(" ")}`);
     });

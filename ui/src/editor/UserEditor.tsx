@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import {
   backend,
   BackendError,
+  isCancelled,
   type ProductInventory,
   type SessionInfo,
   type UserDetail,
@@ -160,15 +161,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
       else if (receipt) setNotice(`User data exported to ${receipt.path} (${receipt.files} files).`);
     });
 
-  const confirmDataLoss = () =>
-    step(async () => {
-      if (!user || !staged) return;
-      const confirmed =
-        staged.kind === "removal"
-          ? await backend.confirmLicenseRemoval(user.id)
-          : await backend.confirmLicenseChange(user.id, staged.productId);
-      if (confirmed) setStaged({ ...staged, confirmed: true });
-    });
+  // The warning is answered; Save asks the native confirmation before anything is deleted.
+  const confirmDataLoss = () => staged && setStaged({ ...staged, confirmed: true });
 
   /** A setup step: its message goes to the status, its failure to the alert and its field. */
   async function runSetup(work: () => Promise<string | null>) {
@@ -225,6 +219,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
         onSaved(saved.user, saved.message);
       }
     } catch (e) {
+      // Cancel in the native confirmation: nothing was saved, the pending change stays.
+      if (isCancelled(e)) return;
       const failure = e as BackendError;
       setError(failure);
       // The refused field is shown next to itself, on its tab.
@@ -236,7 +232,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
     }
   }
 
-  /** A removal or a change of license type: confirmed natively before, saved on its own. */
+  /** A removal or a change of license type: saved on its own, after the native confirmation. */
   async function saveLicenseChange(pending: Extract<typeof change, { kind: "change" | "remove" }>) {
     if (!user) return;
     const others = unsaved.filter((s) => s !== "License");
@@ -431,7 +427,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
                   impact={warning}
                   busy={busy || saving}
                   onExport={() => void exportData()}
-                  onContinue={() => void confirmDataLoss()}
+                  onContinue={confirmDataLoss}
                   onKeep={keepLicense}
                 >
                   <ProgressView title="Exporting user data" label="Export progress" unit="files" work={exporting} />

@@ -1,7 +1,7 @@
 import { useState } from "react";
-import type { BackendError } from "../backend";
+import { isCancelled, type BackendError } from "../backend";
 
-/** A step that talks to the backend: busy while it runs, its failure kept to be shown. */
+/** A step that talks to the backend: busy while it runs, its failure (not a cancel) kept to be shown. */
 export function useStep() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<BackendError | null>(null);
@@ -11,7 +11,8 @@ export function useStep() {
     try {
       await work();
     } catch (e) {
-      setError(e as BackendError);
+      // A native confirmation answered with Cancel: nothing happened, nothing to report.
+      if (!isCancelled(e)) setError(e as BackendError);
     } finally {
       setBusy(false);
     }

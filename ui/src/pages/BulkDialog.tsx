@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type KeyboardEvent } from "react";
-import { backend, BackendError, type BulkAction, type BulkPreview, type ProductInventory } from "../backend";
+import { backend, BackendError, isCancelled, type BulkAction, type BulkPreview, type ProductInventory } from "../backend";
 import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
 
 type Kind = BulkAction["kind"];
@@ -41,7 +41,8 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
     try {
       await work();
     } catch (e) {
-      setError(e as BackendError);
+      // Cancel in the native confirmation: nothing happened.
+      if (!isCancelled(e)) setError(e as BackendError);
     } finally {
       setBusy(false);
     }
@@ -67,7 +68,6 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
     });
   const apply = () =>
     run(async () => {
-      if (preview && preview.deleting > 0 && !(await backend.confirmBulk(request))) return;
       const receipt = await backend.bulkApply(request);
       onDone(receipt.message);
     });
