@@ -76,19 +76,35 @@ export type UserEdits = { user_id: number,
  */
 expected_version: number, 
 /**
- * A license for a user who holds none.
+ * The Profile tab: name, email, department and site.
  */
-assign_product_id: number | null, numbers: SetNumbers | null, voicemail: VoicemailUpdate | null, forwarding: ForwardingRuleInput | null, apps: AppAccessUpdate | null, device: ActivateDevice | null, };
+profile: NewUser | null, license: LicenseEdit | null, numbers: SetNumbers | null, voicemail: VoicemailUpdate | null, 
+/**
+ * The recorded default greeting instead of the user's own.
+ */
+default_greeting: boolean, forwarding: ForwardingRuleInput | null, 
+/**
+ * The forwarding rule of this condition deleted.
+ */
+forwarding_deleted: ForwardCondition | null, apps: AppAccessUpdate | null, device: ActivateDevice | null, 
+/**
+ * The id of one of the user's devices to deactivate.
+ */
+device_deactivated: number | null, };
 
 export type SavedUserEdits = { user: UserDetail, setup: UserSetup, 
 /**
- * The sections saved, in the order they were applied ("License", "Voicemail", …).
+ * The parts saved, in the order they were applied ("Profile", "License", "Voicemail", …).
  */
 saved: Array<string>, 
 /**
  * One sentence for the status message.
  */
-message: string, };
+message: string, 
+/**
+ * The product whose seat a removal returned to the pool, still billed.
+ */
+freed_product_id: number | null, };
 
 export type DeletedKind = { kind: string, label: string, count: number, };
 
