@@ -4,7 +4,12 @@ export type ErrorPayload = { code: string, message: string, field?: string, };
 
 export type Permission = "users.view" | "users.edit" | "licenses.view" | "licenses.assign" | "licenses.remove" | "billing.view" | "billing.manage" | "numbers.manage" | "settings.manage" | "recordings.view" | "audit.view" | "admins.manage";
 
-export type MissingPermission = { permission: Permission, label: string, message: string, };
+export type MissingPermission = { permission: Permission, label: string, message: string, 
+/**
+ * Whether the message suggests switching to an account that has the permission (the
+ * window then offers "Switch account…" next to it).
+ */
+switch_suggested: boolean, };
 
 export type SessionInfo = { account_id: number, login: string, display_name: string, role: string, organization: string, 
 /**
@@ -69,6 +74,12 @@ deleted: Array<DeletedKind>,
  * The impact in one paragraph, for the native confirmation.
  */
 summary: string, };
+
+export type LicenseEdit = { "kind": "assign", product_id: number, } | { "kind": "change", product_id: number, 
+/**
+ * Also request cancellation of the license given up (needs billing.manage).
+ */
+also_request_cancellation: boolean, } | { "kind": "remove" };
 
 export type UserEdits = { user_id: number, 
 /**
