@@ -195,8 +195,9 @@ fn apply(
             ctx.require(tx, Permission::LicensesRemove)?;
             let removed = remove_in(tx, ctx, &user, archive)?;
             applied.notes.push(format!(
-                "{} license removed. {}",
+                "{} license removed from {}. {}",
                 removed.impact.product_name,
+                user.full_name(),
                 removed.billing_note()
             ));
             applied.freed_product_id = user.license.as_ref().map(|l| l.product_id);
@@ -266,10 +267,12 @@ fn apply(
         users::bump_version(tx, user.id, ctx)?;
     }
     let user = users::user_detail(tx, user.id)?;
-    let message = match (saved.is_empty(), applied.notes.is_empty()) {
-        (true, _) => format!("Nothing to save for {}.", user.full_name()),
-        (false, true) => format!("Saved for {}: {}.", user.full_name(), saved.join(", ")),
-        (false, false) => format!(
+    let message = match (saved.as_slice(), applied.notes.is_empty()) {
+        ([], _) => format!("Nothing to save for {}.", user.full_name()),
+        (_, true) => format!("Saved for {}: {}.", user.full_name(), saved.join(", ")),
+        // A license change alone says what it did, as the removal and the change always have.
+        (["License"], false) => applied.notes.join(" "),
+        (_, false) => format!(
             "Saved for {}: {}. {}",
             user.full_name(),
             saved.join(", "),

@@ -159,3 +159,71 @@ async fn leaving_with_unsaved_edits_asks_natively_first() {
     );
     app.quit().await;
 }
+
+#[tokio::test]
+async fn the_profile_and_the_license_are_one_save_that_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start(&db).await;
+    let name = app.unlicensed_user().await;
+    let editor = app.open_user_editor(&name).await;
+
+    // Department typed on the Profile tab, a license chosen on the next: one Save.
+    app.select_tab(&editor, "Profile").await;
+    let department = app.find_by_role_in(&editor, "textbox", "Department").await;
+    app.type_into(&department, "Front desk (e2e)").await;
+    app.select_tab(&editor, "Services and Permissions").await;
+    let license = app.find_by_role_in(&editor, "combobox", "License").await;
+    let option = app
+        .options(&license)
+        .await
+        .into_iter()
+        .find(|o| o.starts_with(&format!("{VOICE_PRO} (")))
+        .expect("a Voice Pro option");
+    app.select_option(&license, &option).await;
+    press_save(&app, &editor).await;
+    app.wait_for_message("status", &format!("Saved for {name}: Profile, License."))
+        .await;
+    app.wait_for_text("Setup checklist").await;
+    app.quit().await;
+
+    let app = start(&db).await;
+    app.search_users(&name).await;
+    let editor = app.open_user_editor(&name).await;
+    app.wait_for_text(&format!("Holds {VOICE_PRO}")).await;
+    app.select_tab(&editor, "Profile").await;
+    let department = app.find_by_role_in(&editor, "textbox", "Department").await;
+    assert_eq!(app.value(&department).await, "Front desk (e2e)");
+    app.screenshot_if_asked("editor-profile").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_read_only_reason_offers_switch_account_and_the_editor_opens_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = App::start(&db).await;
+    // Dana's Helpdesk account: her Super Admin account has the permission.
+    app.sign_in("dana.support", "support-demo").await;
+    let name = app.unlicensed_user().await;
+    let editor = app.open_user_editor(&name).await;
+    let switch = app
+        .find_by_role_in(&editor, "button", "Switch account…")
+        .await;
+    let why = app.description(&switch).await;
+    assert!(why.contains("dana.reyes (Super Admin) has it"), "{why}");
+    app.screenshot_if_asked("editor-switch-account").await;
+    app.click(&switch).await;
+
+    app.wait_for_text(&format!("the editor of {name} opens again"))
+        .await;
+    app.sign_in("dana.reyes", "super-demo").await;
+    let editor = app.find_by_role("dialog", &format!("Edit {name}")).await;
+    // The same tab, now with the permission.
+    let license = app.find_by_role_in(&editor, "combobox", "License").await;
+    assert!(
+        !app.is_disabled(&license).await,
+        "License is still read-only"
+    );
+    app.quit().await;
+}

@@ -135,8 +135,8 @@ export function App() {
           reopen={reopen}
           onReopened={() => setReopen(null)}
           onSwitchAccount={(r, notice) => {
-            setReopen(r);
-            void signOut(notice);
+            // Kept for the next Shell only: this one must not reopen it before the sign-out.
+            void signOut(notice).then(() => setReopen(r));
           }}
         />
       ) : (
