@@ -227,3 +227,66 @@ async fn a_read_only_reason_offers_switch_account_and_the_editor_opens_again() {
     );
     app.quit().await;
 }
+
+/// Two windows (two app processes) on one file edit the same user: the later Save is refused
+/// with who changed what and when, offers to reload, and overwrites nothing.
+#[tokio::test]
+async fn a_save_on_a_user_changed_in_another_window_is_refused_and_overwrites_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let first = start(&db).await;
+    let name = first.unlicensed_user().await;
+    let second = App::start(&db).await;
+    second.sign_in("sam.okafor", "it-demo").await;
+    second.search_users(&name).await;
+
+    let mine = first.open_user_editor(&name).await;
+    let theirs = second.open_user_editor(&name).await;
+    for (app, editor, department) in [
+        (&second, &theirs, "Typed in window two"),
+        (&first, &mine, "Typed in window one"),
+    ] {
+        app.select_tab(editor, "Profile").await;
+        let field = app.find_by_role_in(editor, "textbox", "Department").await;
+        app.type_into(&field, department).await;
+    }
+    press_save(&second, &theirs).await;
+    second
+        .wait_for_message("status", &format!("Saved for {name}: Profile."))
+        .await;
+
+    press_save(&first, &mine).await;
+    let refusal = first
+        .wait_for_message("alert", &format!("{name} was changed since you opened it"))
+        .await;
+    assert!(
+        refusal.contains("Sam Okafor changed the profile at"),
+        "{refusal}"
+    );
+    let reload = first
+        .find_by_role_in(&mine, "button", &format!("Reload {name}"))
+        .await;
+    first.click(&reload).await;
+    first.wait_for_message("status", "your edits are still here").await;
+    let field = first.find_by_role_in(&mine, "textbox", "Department").await;
+    assert_eq!(first.value(&field).await, "Typed in window one");
+    let cancel = first.find_by_role_in(&mine, "button", "Cancel").await;
+    first.click(&cancel).await;
+    first
+        .confirm_native_dialog(&format!("Discard changes to {name}?"))
+        .await;
+    first.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    first.quit().await;
+
+    // What window two saved is what is stored.
+    second
+        .wait_until_gone("dialog", &format!("Edit {name}"))
+        .await;
+    let theirs = second.open_user_editor(&name).await;
+    second.select_tab(&theirs, "Profile").await;
+    let field = second
+        .find_by_role_in(&theirs, "textbox", "Department")
+        .await;
+    assert_eq!(second.value(&field).await, "Typed in window two");
+    second.quit().await;
+}
