@@ -4,7 +4,7 @@
 //! offered, let alone removed; to another type with a free seat the data-loss
 //! warning, the export through the native save dialog, the native "Change
 //! license type?" confirmation and the cancellation of the old license; and
-//! cancelling that confirmation stages nothing.
+//! cancelling that confirmation (asked at Save) changes nothing.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -475,12 +475,11 @@ async fn change_of_type_exports_confirms_and_cancels_the_old_license() {
         "Save is enabled after the export, before the warning is answered"
     );
 
-    // Continue, then Continue in the native confirmation: staged, not done.
+    // Continue stages the change; Save asks the native confirmation, then changes.
     let go_on = app
         .find_by_role_in(&warning.region, "button", "Continue")
         .await;
     app.click(&go_on).await;
-    app.confirm_native_dialog(CHANGE_CONFIRMATION).await;
     app.wait_for_text(&format!(
         "Pending change: {VOICE_PRO} to {MEETINGS_PLUS}, another license type."
     ))
@@ -497,6 +496,7 @@ async fn change_of_type_exports_confirms_and_cancels_the_old_license() {
     }
     let save = app.find_by_role_in(&editor, "button", "Save").await;
     app.click(&save).await;
+    app.confirm_native_dialog(CHANGE_CONFIRMATION).await;
     let done = app
         .wait_for_message("status", &format!("{name} changed from "))
         .await;
@@ -582,7 +582,7 @@ async fn change_of_type_exports_confirms_and_cancels_the_old_license() {
 }
 
 #[tokio::test]
-async fn cancelling_the_change_of_type_confirmation_stages_nothing() {
+async fn cancelling_the_change_of_type_confirmation_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let app = start_as_super_admin(&dir.path().join("org.sqlite")).await;
     let pro_before = app.license_counts(VOICE_PRO).await;
@@ -604,40 +604,35 @@ async fn cancelling_the_change_of_type_confirmation_stages_nothing() {
         .find_by_role_in(&warning.region, "button", "Continue")
         .await;
     app.click(&go_on).await;
+    let pending = format!("Pending change: {VOICE_PRO} to {MEETINGS_PLUS}, another license type.");
+    app.wait_for_text(&pending).await;
+    let save = app.find_by_role_in(&editor, "button", "Save").await;
+    app.click(&save).await;
     app.native_window(CHANGE_CONFIRMATION).await;
     app.cancel_native_dialog(CHANGE_CONFIRMATION).await;
 
-    // Once the confirmation is answered the warning is usable again, still
-    // unanswered: nothing staged, and Save still waits.
-    let again = app.removal_warning(&editor).await;
-    let go_on = app
-        .find_by_role_in(&again.region, "button", "Continue")
-        .await;
-    app.wait_enabled(&go_on).await;
-    assert_eq!(again.text, warning.text);
+    // Once the confirmation is cancelled the change is still only pending, Save is
+    // offered again, and no failure is reported: nothing happened.
+    app.wait_enabled(&save).await;
     let page = app.page_text().await;
     assert!(
-        !page.contains("Pending change"),
-        "a change was staged although the confirmation was cancelled: {page}"
+        page.contains(&pending),
+        "the pending change went away: {page}"
     );
-    assert!(app.try_find_by_role("button", "Undo").await.is_none());
-    assert!(app.try_find_by_role("checkbox", CANCEL_OLD).await.is_none());
-    let save = app.find_by_role_in(&editor, "button", "Save").await;
+    let alerts = app.texts_in(&editor, "alert").await;
     assert!(
-        app.is_disabled(&save).await,
-        "Save is enabled while the warning is unanswered"
+        alerts.iter().all(|a| a.is_empty()),
+        "a cancel is reported as a failure: {alerts:?}"
     );
 
-    // Keep license puts the editor back as it was.
-    let keep = app
-        .find_by_role_in(&again.region, "button", "Keep license")
-        .await;
-    app.click(&keep).await;
-    app.wait_until_gone("region", WARNING).await;
+    // Undo puts the editor back as it was.
+    let undo = app.find_by_role_in(&editor, "button", "Undo").await;
+    app.click(&undo).await;
     wait_license_shows(&app, &license, VOICE_PRO).await;
     assert_eq!(app.description(&license).await, help);
     app.wait_enabled(&save).await;
     assert!(!app.page_text().await.contains("Pending change"));
+    assert!(app.try_find_by_role("region", WARNING).await.is_none());
 
     cancel_editor(&app, &editor, &name).await;
     let now = shown_row(&app, &name).await;

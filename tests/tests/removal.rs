@@ -1,6 +1,6 @@
 //! Acceptance tests of license removal: the data-loss warning with exact
 //! counts, the export of the user's data through the native save dialog, the
-//! native "Remove license?" confirmation, Save, and what stays (recordings)
+//! Save with its native "Remove license?" confirmation, and what stays (recordings)
 //! and moves (seat counts); cancelling; and why a Helpdesk account cannot.
 
 use std::collections::BTreeMap;
@@ -273,18 +273,18 @@ async fn removal_exports_data_then_deletes_it_and_keeps_recordings() {
         "{message:?} but the ZIP holds {listed} files and the manifest"
     );
 
-    // Continue, and Continue in the native confirmation: staged, not done.
+    // Continue stages the removal; Save asks the native confirmation, then removes.
     let go_on = app
         .find_by_role_in(&warning.region, "button", "Continue")
         .await;
     app.click(&go_on).await;
-    app.confirm_native_dialog(REMOVE_CONFIRMATION).await;
     app.wait_for_text(&format!("Pending change: remove {product}."))
         .await;
     app.find_by_role_in(&editor, "button", "Undo").await;
     app.wait_until_gone("region", WARNING).await;
 
     app.click_role("button", "Save").await;
+    app.confirm_native_dialog(REMOVE_CONFIRMATION).await;
     let done = app
         .wait_for_message("status", &format!("{product} license removed from {name}."))
         .await;
@@ -391,26 +391,32 @@ async fn cancelling_the_confirmation_changes_nothing() {
         .find_by_role_in(&warning.region, "button", "Continue")
         .await;
     app.click(&go_on).await;
+    app.wait_for_text(&format!("Pending change: remove {product}."))
+        .await;
+    let save = app.find_by_role_in(&editor, "button", "Save").await;
+    app.click(&save).await;
     app.cancel_native_dialog(REMOVE_CONFIRMATION).await;
 
-    // Once the confirmation is answered the warning is usable again, nothing
-    // is staged, the warning is shown as it was, and Save waits for an answer to it.
-    app.wait_enabled(&go_on).await;
+    // Once the confirmation is cancelled the removal is still only pending, Save is
+    // offered again, and no failure is reported: nothing happened.
+    app.wait_enabled(&save).await;
     assert!(
-        !app.page_text().await.contains("Pending change"),
-        "a removal was staged although the confirmation was cancelled"
+        app.page_text()
+            .await
+            .contains(&format!("Pending change: remove {product}.")),
+        "the pending removal went away"
     );
-    assert!(app.try_find_by_role("button", "Undo").await.is_none());
-    let again = app.removal_warning(&editor).await;
-    assert_eq!(again.text, warning.text);
-    let save = app.find_by_role_in(&editor, "button", "Save").await;
+    let alerts = app.texts_in(&editor, "alert").await;
     assert!(
-        app.is_disabled(&save).await,
-        "Save is offered while the data-loss warning is unanswered"
+        alerts.iter().all(|a| a.is_empty()),
+        "a cancel is reported as a failure: {alerts:?}"
     );
 
+    // Leaving drops the pending removal after the native question.
     let cancel = app.find_by_role_in(&editor, "button", "Cancel").await;
     app.click(&cancel).await;
+    app.confirm_native_dialog(&format!("Discard changes to {name}?"))
+        .await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;
     let table = app.users_table().await;
     let now = table
