@@ -267,7 +267,9 @@ async fn a_save_on_a_user_changed_in_another_window_is_refused_and_overwrites_no
         .find_by_role_in(&mine, "button", &format!("Reload {name}"))
         .await;
     first.click(&reload).await;
-    first.wait_for_message("status", "your edits are still here").await;
+    first
+        .wait_for_message("status", "your edits are still here")
+        .await;
     let field = first.find_by_role_in(&mine, "textbox", "Department").await;
     assert_eq!(first.value(&field).await, "Typed in window one");
     let cancel = first.find_by_role_in(&mine, "button", "Cancel").await;
@@ -275,7 +277,9 @@ async fn a_save_on_a_user_changed_in_another_window_is_refused_and_overwrites_no
     first
         .confirm_native_dialog(&format!("Discard changes to {name}?"))
         .await;
-    first.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    first
+        .wait_until_gone("dialog", &format!("Edit {name}"))
+        .await;
     first.quit().await;
 
     // What window two saved is what is stored.
@@ -289,4 +293,34 @@ async fn a_save_on_a_user_changed_in_another_window_is_refused_and_overwrites_no
         .await;
     assert_eq!(second.value(&field).await, "Typed in window two");
     second.quit().await;
+}
+
+/// A role without billing.manage is told why instead of being offered the seat's cancellation.
+#[tokio::test]
+async fn without_billing_the_freed_seat_offer_says_why_and_who_may() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = App::start(&db).await;
+    app.sign_in("sam.okafor", "it-demo").await;
+    let (name, _) = app.licensed_user_with_recordings().await;
+    app.open_page("Users").await;
+    app.search_users(&name).await;
+    let editor = app.open_user_editor(&name).await;
+    let warning = app.start_removal(&editor).await;
+    let go_on = app
+        .find_by_role_in(&warning.region, "button", "Continue")
+        .await;
+    app.click(&go_on).await;
+    app.wait_for_text("Pending change: remove").await;
+    press_save(&app, &editor).await;
+    app.confirm_native_dialog("Remove license?").await;
+    app.wait_for_message("status", &format!("license removed from {name}."))
+        .await;
+    app.wait_for_text("Your role IT Admin does not include Manage billing.")
+        .await;
+    assert!(app
+        .try_find_by_role("button", "Request cancellation of this seat")
+        .await
+        .is_none());
+    app.quit().await;
 }
