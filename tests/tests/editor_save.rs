@@ -324,3 +324,31 @@ async fn without_billing_the_freed_seat_offer_says_why_and_who_may() {
         .is_none());
     app.quit().await;
 }
+
+#[tokio::test]
+async fn quit_with_an_unsaved_profile_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start(&db).await;
+    let name = app.unlicensed_user().await;
+    let editor = app.open_user_editor(&name).await;
+    app.select_tab(&editor, "Profile").await;
+    let department = app.find_by_role_in(&editor, "textbox", "Department").await;
+    app.type_into(&department, "Typed, not saved").await;
+
+    // Quit (Ctrl+Q) asks; Keep editing keeps the window and what was typed.
+    let question = format!("Discard changes to {name}?");
+    let title = app.window_title().await;
+    assert!(app.try_native_window(&title).await.is_some(), "{title}");
+    app.main_window_key("ctrl+q").await;
+    app.native_keys(&question, &["Tab", "Return"]).await;
+    app.wait_native_window_closed(&question).await;
+    let department = app.find_by_role_in(&editor, "textbox", "Department").await;
+    assert_eq!(app.value(&department).await, "Typed, not saved");
+
+    // Asked again, Discard quits.
+    app.main_window_key("ctrl+q").await;
+    app.confirm_native_dialog(&question).await;
+    app.wait_native_window_closed(&title).await;
+    app.quit().await;
+}
