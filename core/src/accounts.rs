@@ -35,6 +35,9 @@ pub struct MissingPermission {
     pub permission: Permission,
     pub label: String,
     pub message: String,
+    /// Whether the message suggests switching to an account that has the permission (the
+    /// window then offers "Switch account…" next to it).
+    pub switch_suggested: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -158,17 +161,17 @@ pub(crate) fn require(
     }
     Err(Error::PermissionDenied {
         permission,
-        message: explain_missing(conn, account, permission)?,
+        message: explain_missing(conn, account, permission)?.0,
     })
 }
 
 /// "Your role Helpdesk does not include Assign and change licenses. Ask Dana Reyes (Super
-/// Admin), or switch to an account that has it."
+/// Admin), or switch to an account that has it.", and whether it suggests switching.
 fn explain_missing(
     conn: &Connection,
     account: &ActingAccount,
     permission: Permission,
-) -> Result<String> {
+) -> Result<(String, bool)> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.login, a.display_name, r.name
          FROM accounts a
@@ -199,7 +202,7 @@ fn explain_missing(
         message.push_str(&format!(
             " Your other account {login} ({role}) has it: use Switch account."
         ));
-        return Ok(message);
+        return Ok((message, true));
     }
     let names: Vec<String> = holders
         .iter()
@@ -213,7 +216,7 @@ fn explain_missing(
             join_or(&names)
         )),
     }
-    Ok(message)
+    Ok((message, !holders.is_empty()))
 }
 
 fn join_or(items: &[String]) -> String {
@@ -394,10 +397,12 @@ impl Org {
             .into_iter()
             .filter(|p| !account.permissions.contains(p))
             .map(|p| {
+                let (message, switch_suggested) = explain_missing(&self.conn, &account, p)?;
                 Ok(MissingPermission {
                     permission: p,
                     label: p.label().to_owned(),
-                    message: explain_missing(&self.conn, &account, p)?,
+                    message,
+                    switch_suggested,
                 })
             })
             .collect::<Result<Vec<_>>>()?;

@@ -27,6 +27,7 @@ fn declarations() -> String {
         UserPage::decl(&cfg),
         BundleReceipt::decl(&cfg),
         RemovalImpact::decl(&cfg),
+        LicenseEdit::decl(&cfg),
         UserEdits::decl(&cfg),
         SavedUserEdits::decl(&cfg),
         DeletedKind::decl(&cfg),

@@ -17,7 +17,7 @@ use crate::licenses::{
 };
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
-use crate::removal::{discard_on_error, remove_in, RemovalImpact};
+use crate::removal::{discard_on_error, remove_in, ArchivePlan, RemovalImpact, Removed};
 use crate::users::{self, UserDetail};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -195,71 +195,136 @@ impl Org {
     pub fn change_license(&mut self, actor: Actor, req: &ChangeLicense) -> Result<ChangeReceipt> {
         let archive = self.archive_plan();
         let today = self.today();
-        self.change(actor, Permission::LicensesAssign, "license.change", |tx, ctx| {
-            let user = users::user_detail(tx, req.user_id)?;
-            users::check_version(&user, req.expected_version)?;
-            let p = plan(tx, &user, req.product_id)?;
-            if req.also_request_cancellation {
-                ctx.require(tx, Permission::BillingManage)?;
-            }
-            // The target must have a free seat before anything is given up.
-            free_seat(tx, req.product_id)?;
-            let cancel_old = |tx: &rusqlite::Transaction<'_>| -> Result<Option<CostPreview>> {
-                if !req.also_request_cancellation {
-                    return Ok(None);
-                }
-                let request = SeatChange {
-                    product_id: p.from_id,
-                    quantity: "1".to_owned(),
-                };
-                request_cancellation_in(tx, ctx, today, &request).map(Some)
-            };
-            match p.kind {
-                ChangeKind::SameFamily => {
-                    move_within_family_in(tx, ctx, &user, &p, req.product_id)?;
-                    let cancellation = cancel_old(tx)?;
+        self.change(
+            actor,
+            Permission::LicensesAssign,
+            "license.change",
+            |tx, ctx| {
+                let user = users::user_detail(tx, req.user_id)?;
+                users::check_version(tx, &user, req.expected_version)?;
+                let changed = change_in(tx, ctx, &user, req, &archive, today)?;
+                changed.discard_on_error((|| {
                     users::bump_version(tx, user.id, ctx)?;
                     Ok(ChangeReceipt {
                         user: users::user_detail(tx, user.id)?,
-                        message: format!(
-                            "{} moved from {} to {}; number, extension, voicemail, forwarding, devices and history are kept.",
-                            user.full_name(),
-                            p.from,
-                            p.to
-                        ),
-                        safety_archive: None,
-                        cancellation,
+                        message: changed.message(&user),
+                        safety_archive: changed.removed.as_ref().map(|r| r.archive.clone()),
+                        cancellation: changed.cancellation.clone(),
                     })
-                }
-                ChangeKind::OtherFamily => {
-                    ctx.require(tx, Permission::LicensesRemove)?;
-                    let removed = remove_in(tx, ctx, &user, &archive)?;
-                    discard_on_error(&removed, (|| {
-                        let cancellation = cancel_old(tx)?;
-                        assign_in(tx, ctx, &user, req.product_id)?;
-                        users::bump_version(tx, user.id, ctx)?;
-                        let billing = match &cancellation {
-                            Some(c) => format!(
-                                " Cancellation of the {} license requested: billed until {}.",
-                                p.from, c.effective_on
-                            ),
-                            None => format!(" {}", removed.billing_note()),
-                        };
-                        Ok(ChangeReceipt {
-                            user: users::user_detail(tx, user.id)?,
-                            message: format!(
-                                "{} changed from {} to {}.{billing}",
-                                user.full_name(),
-                                p.from,
-                                p.to
-                            ),
-                            safety_archive: Some(removed.archive.clone()),
-                            cancellation,
-                        })
-                    })())
-                }
-            }
-        })
+                })())
+            },
+        )
+    }
+}
+
+/// A change of license applied inside a transaction that has not committed yet.
+pub(crate) struct Changed {
+    plan: Plan,
+    /// Across license types: the removal of the old license, with its safety archive.
+    pub removed: Option<Removed>,
+    pub cancellation: Option<CostPreview>,
+}
+
+impl Changed {
+    /// The sentence for the status message.
+    pub fn message(&self, user: &UserDetail) -> String {
+        let p = &self.plan;
+        let Some(removed) = &self.removed else {
+            return format!(
+                "{} moved from {} to {}; number, extension, voicemail, forwarding, devices and history are kept.",
+                user.full_name(),
+                p.from,
+                p.to
+            );
+        };
+        let billing = match &self.cancellation {
+            Some(c) => format!(
+                "Cancellation of the {} license requested: billed until {}.",
+                p.from, c.effective_on
+            ),
+            None => removed.billing_note(),
+        };
+        format!(
+            "{} changed from {} to {}. {billing}",
+            user.full_name(),
+            p.from,
+            p.to
+        )
+    }
+
+    /// The product whose seat went back to the pool still billed, if any.
+    pub fn freed_product_id(&self) -> Option<i64> {
+        match (&self.removed, &self.cancellation) {
+            (Some(_), None) => Some(self.plan.from_id),
+            _ => None,
+        }
+    }
+
+    /// The safety archive only stays if the rest of the step goes through.
+    pub fn discard_on_error<T>(&self, result: Result<T>) -> Result<T> {
+        match &self.removed {
+            Some(removed) => discard_on_error(removed, result),
+            None => result,
+        }
+    }
+}
+
+/// Changes the user's license to `req.product_id` with its permissions and audit entries:
+/// within a family a move, across families a removal (safety archive, data deleted) and an
+/// assignment, with the optional cancellation of the old license. The caller checked the
+/// user's version and bumps it.
+pub(crate) fn change_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    req: &ChangeLicense,
+    archive: &ArchivePlan,
+    today: chrono::NaiveDate,
+) -> Result<Changed> {
+    ctx.require(tx, Permission::LicensesAssign)?;
+    let p = plan(tx, user, req.product_id)?;
+    if req.also_request_cancellation {
+        ctx.require(tx, Permission::BillingManage)?;
+    }
+    // The target must have a free seat before anything is given up.
+    free_seat(tx, req.product_id)?;
+    let cancel_old = |tx: &rusqlite::Transaction<'_>| -> Result<Option<CostPreview>> {
+        if !req.also_request_cancellation {
+            return Ok(None);
+        }
+        let request = SeatChange {
+            product_id: p.from_id,
+            quantity: "1".to_owned(),
+        };
+        request_cancellation_in(tx, ctx, today, &request).map(Some)
+    };
+    match p.kind {
+        ChangeKind::SameFamily => {
+            move_within_family_in(tx, ctx, user, &p, req.product_id)?;
+            let cancellation = cancel_old(tx)?;
+            Ok(Changed {
+                plan: p,
+                removed: None,
+                cancellation,
+            })
+        }
+        ChangeKind::OtherFamily => {
+            ctx.require(tx, Permission::LicensesRemove)?;
+            let removed = remove_in(tx, ctx, user, archive)?;
+            let cancellation = discard_on_error(
+                &removed,
+                (|| {
+                    let cancellation = cancel_old(tx)?;
+                    assign_in(tx, ctx, user, req.product_id)?;
+                    Ok(cancellation)
+                })(),
+            )?;
+            Ok(Changed {
+                plan: p,
+                removed: Some(removed),
+                cancellation,
+            })
+        }
     }
 }
 

@@ -138,6 +138,31 @@ pub(crate) fn activate_device_in(
     Ok(())
 }
 
+/// Deactivates one of the user's devices, with its audit entry.
+pub(crate) fn deactivate_device_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    device_id: i64,
+) -> Result<()> {
+    let (label, mac): (String, Option<String>) = tx
+        .query_row(
+            "DELETE FROM device_activations WHERE id = ?1 AND user_id = ?2 RETURNING label, mac_address",
+            params![device_id, user.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or(Error::NotFound { what: "Device activation", id: device_id })?;
+    audit_setup(
+        tx,
+        ctx,
+        "device.deactivate",
+        user,
+        json!({ "device": { "label": label, "mac_address": mac } }),
+        json!({ "device": null }),
+    )
+}
+
 impl Org {
     pub fn activate_device(&mut self, actor: Actor, req: &ActivateDevice) -> Result<UserSetup> {
         self.change(
@@ -153,20 +178,27 @@ impl Org {
     }
 
     pub fn deactivate_device(&mut self, actor: Actor, device_id: i64) -> Result<UserSetup> {
-        self.change(actor, Permission::SettingsManage, "device.deactivate", |tx, ctx| {
-            let (user_id, label, mac): (i64, String, Option<String>) = tx
-                .query_row(
-                    "DELETE FROM device_activations WHERE id = ?1 RETURNING user_id, label, mac_address",
-                    [device_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?
-                .ok_or(Error::NotFound { what: "Device activation", id: device_id })?;
-            let user = users::user_detail(tx, user_id)?;
-            audit_setup(tx, ctx, "device.deactivate", &user,
-                json!({ "device": { "label": label, "mac_address": mac } }), json!({ "device": null }))?;
-            user_setup(tx, user.id)
-        })
+        self.change(
+            actor,
+            Permission::SettingsManage,
+            "device.deactivate",
+            |tx, ctx| {
+                let user_id: i64 = tx
+                    .query_row(
+                        "SELECT user_id FROM device_activations WHERE id = ?1",
+                        [device_id],
+                        |r| r.get(0),
+                    )
+                    .optional()?
+                    .ok_or(Error::NotFound {
+                        what: "Device activation",
+                        id: device_id,
+                    })?;
+                let user = users::user_detail(tx, user_id)?;
+                deactivate_device_in(tx, ctx, &user, device_id)?;
+                user_setup(tx, user.id)
+            },
+        )
     }
 }
 

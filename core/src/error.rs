@@ -31,10 +31,12 @@ pub enum Error {
     #[error("{user} holds no license, so there is nothing to remove.")]
     NotLicensed { user: String },
 
-    #[error("{user} was changed by {changed_by} at {changed_at} since you opened it. Reload the user and make your change again.")]
+    #[error("{user} was changed since you opened it: {changed_by} changed {what} at {changed_at}. Nothing of yours was saved; reload the user and make your change again.")]
     StaleVersion {
         user: String,
         changed_by: String,
+        /// The parts changed by that last save ("voicemail and call forwarding").
+        what: String,
         changed_at: String,
     },
 

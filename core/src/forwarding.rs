@@ -228,6 +228,33 @@ pub(crate) fn set_forwarding_rule_in(
     Ok(())
 }
 
+/// Deletes the user's rule for `condition` (with an audit entry when there was one).
+pub(crate) fn delete_forwarding_rule_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    condition: ForwardCondition,
+) -> Result<()> {
+    let destination: Option<String> = tx
+        .query_row(
+            "DELETE FROM forwarding_rules WHERE user_id = ?1 AND condition = ?2 RETURNING destination",
+            params![user.id, condition.key()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(destination) = destination {
+        audit_setup(
+            tx,
+            ctx,
+            "forwarding.delete",
+            user,
+            json!({ "rule": { "condition": condition, "destination": destination } }),
+            json!({ "rule": null }),
+        )?;
+    }
+    Ok(())
+}
+
 impl Org {
     /// Adds the rule for its condition, or replaces the one there.
     pub fn set_forwarding_rule(
@@ -253,27 +280,16 @@ impl Org {
         user_id: i64,
         condition: ForwardCondition,
     ) -> Result<UserSetup> {
-        self.change(actor, Permission::SettingsManage, "forwarding.delete", |tx, ctx| {
-            let user = users::user_detail(tx, user_id)?;
-            let destination: Option<String> = tx
-                .query_row(
-                    "DELETE FROM forwarding_rules WHERE user_id = ?1 AND condition = ?2 RETURNING destination",
-                    params![user.id, condition.key()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(destination) = destination {
-                audit_setup(
-                    tx,
-                    ctx,
-                    "forwarding.delete",
-                    &user,
-                    json!({ "rule": { "condition": condition, "destination": destination } }),
-                    json!({ "rule": null }),
-                )?;
-            }
-            user_setup(tx, user.id)
-        })
+        self.change(
+            actor,
+            Permission::SettingsManage,
+            "forwarding.delete",
+            |tx, ctx| {
+                let user = users::user_detail(tx, user_id)?;
+                delete_forwarding_rule_in(tx, ctx, &user, condition)?;
+                user_setup(tx, user.id)
+            },
+        )
     }
 }
 

@@ -97,7 +97,7 @@ pub use recordings::{RecordingQuery, RecordingRow};
 pub use removal::{DeletedKind, RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive};
 pub use setup::{ChecklistItem, SetupState, UserSetup};
 pub use user_csv::{ImportIssue, ImportLine, ImportPreview, ImportReceipt, SeatNeed};
-pub use user_edits::{SavedUserEdits, UserEdits};
+pub use user_edits::{LicenseEdit, SavedUserEdits, UserEdits};
 pub use users::{
     HeldLicense, LicenseFilter, UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserStatus,
 };

@@ -209,7 +209,7 @@ impl Org {
             "license.assign",
             |tx, ctx| {
                 let user = users::user_detail(tx, req.user_id)?;
-                users::check_version(&user, req.expected_version)?;
+                users::check_version(tx, &user, req.expected_version)?;
                 assign_in(tx, ctx, &user, req.product_id)?;
                 users::bump_version(tx, user.id, ctx)?;
                 users::user_detail(tx, user.id)

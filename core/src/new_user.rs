@@ -38,7 +38,12 @@ pub(crate) struct CheckedUser {
     pub site_id: i64,
 }
 
-pub(crate) fn check(conn: &rusqlite::Connection, new: &NewUser) -> Result<CheckedUser> {
+/// `editing` is the user whose profile this is, whose own email is no clash.
+pub(crate) fn check(
+    conn: &rusqlite::Connection,
+    new: &NewUser,
+    editing: Option<i64>,
+) -> Result<CheckedUser> {
     let first_name = validate::person_name("First name", &new.first_name)?;
     let last_name = validate::person_name("Last name", &new.last_name)?;
     let email = validate::email(&new.email)?;
@@ -57,8 +62,10 @@ pub(crate) fn check(conn: &rusqlite::Connection, new: &NewUser) -> Result<Checke
     }
     // Emails are unique ignoring case: Ana@x.com and ana@x.com reach the same mailbox.
     let holder: Option<String> = conn
-        .prepare_cached("SELECT first_name || ' ' || last_name FROM users WHERE email = ?1")?
-        .query_row([&email], |r| r.get(0))
+        .prepare_cached(
+            "SELECT first_name || ' ' || last_name FROM users WHERE email = ?1 AND id IS NOT ?2",
+        )?
+        .query_row(params![&email, editing], |r| r.get(0))
         .optional()?;
     if let Some(holder) = holder {
         return Err(Error::AlreadyTaken {
@@ -84,7 +91,7 @@ pub(crate) fn insert(
     new: &NewUser,
     source: serde_json::Value,
 ) -> Result<UserDetail> {
-    let u = check(tx, new)?;
+    let u = check(tx, new, None)?;
     tx.prepare_cached(
         "INSERT INTO users (first_name, last_name, email, department, site_id, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

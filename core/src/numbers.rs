@@ -190,7 +190,7 @@ impl Org {
             "user.numbers",
             |tx, ctx| {
                 let user = users::user_detail(tx, req.user_id)?;
-                users::check_version(&user, req.expected_version)?;
+                users::check_version(tx, &user, req.expected_version)?;
                 if set_numbers_in(tx, ctx, &user, req)? {
                     users::bump_version(tx, user.id, ctx)?;
                 }

@@ -35,7 +35,7 @@ impl Org {
         let plan = self.archive_plan();
         self.change(actor, Permission::UsersEdit, "user.offboard", |tx, ctx| {
             let user = users::user_detail(tx, req.user_id)?;
-            users::check_version(&user, req.expected_version)?;
+            users::check_version(tx, &user, req.expected_version)?;
             let holds_number = user.phone_number.is_some() || user.extension.is_some();
             if user.status == UserStatus::Suspended && user.license.is_none() && !holds_number {
                 return Err(Error::invalid(

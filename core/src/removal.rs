@@ -324,7 +324,7 @@ impl Org {
             "license.remove",
             |tx, ctx| {
                 let user = users::user_detail(tx, req.user_id)?;
-                users::check_version(&user, req.expected_version)?;
+                users::check_version(tx, &user, req.expected_version)?;
                 let removed = remove_in(tx, ctx, &user, &archive)?;
                 discard_on_error(
                     &removed,

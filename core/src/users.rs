@@ -230,8 +230,8 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
     )
 }
 
-/// Refuses an edit made against an older version of the user, naming who changed it.
-pub(crate) fn check_version(user: &UserDetail, expected: i64) -> Result<()> {
+/// Refuses an edit made against an older version of the user, naming who changed what and when.
+pub(crate) fn check_version(conn: &Connection, user: &UserDetail, expected: i64) -> Result<()> {
     if user.version == expected {
         return Ok(());
     }
@@ -241,8 +241,43 @@ pub(crate) fn check_version(user: &UserDetail, expected: i64) -> Result<()> {
             .updated_by
             .clone()
             .unwrap_or_else(|| "LicenseDesk".to_owned()),
+        what: last_change(conn, user)?,
         changed_at: user.updated_at.clone(),
     })
+}
+
+/// What the user's last save changed, from its audit entries (one save may write several).
+fn last_change(conn: &Connection, user: &UserDetail) -> Result<String> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT action FROM audit_log
+         WHERE target_user_id = ?1 AND at = ?2 AND outcome = 'ok' ORDER BY id",
+    )?;
+    let parts = stmt
+        .query_map(params![user.id, user.updated_at], |r| r.get::<_, String>(0))?
+        .map(|a| a.map(|a| change_label(&a)))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut parts: Vec<&str> = parts.into_iter().collect();
+    parts.dedup();
+    Ok(match parts.as_slice() {
+        [] => "the user".to_owned(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    })
+}
+
+/// An audit action on a user, as the part of the user it changed.
+fn change_label(action: &str) -> &'static str {
+    match action {
+        "license.assign" | "license.change" | "license.remove" | "license.bulk" => "the license",
+        "user.numbers" => "the number and extension",
+        "voicemail.update" | "voicemail.greeting" => "voicemail",
+        "forwarding.set" | "forwarding.delete" => "call forwarding",
+        "apps.update" => "app access",
+        "device.activate" | "device.deactivate" => "devices",
+        "user.update" | "user.add" => "the profile",
+        "user.offboard" | "user.deactivate" => "the status (offboarded)",
+        _ => "the user",
+    }
 }
 
 pub(crate) fn bump_version(conn: &Connection, user_id: i64, ctx: &ChangeContext<'_>) -> Result<()> {

@@ -171,6 +171,56 @@ pub(crate) fn set_voicemail_in(
     Ok(())
 }
 
+/// Stores `audio` (a checked WAV) as the user's greeting, with its audit entry.
+pub(crate) fn set_greeting_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    audio: &[u8],
+) -> Result<()> {
+    require_feature(tx, user, Feature::Voicemail, "Greeting")?;
+    check_greeting(audio)?;
+    let before = voicemail_setup(tx, user.id)?.custom_greeting;
+    tx.execute(
+        "INSERT INTO voicemail_greetings (user_id, kind, created_at, audio)
+         VALUES (?1, 'standard', ?2, ?3)
+         ON CONFLICT (user_id, kind) DO UPDATE SET created_at = ?2, audio = ?3",
+        params![user.id, ctx.now, audio],
+    )?;
+    audit_setup(
+        tx,
+        ctx,
+        "voicemail.greeting",
+        user,
+        json!({ "custom_greeting": before.is_some() }),
+        json!({ "custom_greeting": true, "bytes": audio.len(),
+            "sha256": crate::bundle::sha256_hex(audio) }),
+    )
+}
+
+/// Drops the user's own greeting (with an audit entry when there was one); true if there was.
+pub(crate) fn use_default_greeting_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+) -> Result<bool> {
+    let removed = tx.execute(
+        "DELETE FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
+        [user.id],
+    )?;
+    if removed > 0 {
+        audit_setup(
+            tx,
+            ctx,
+            "voicemail.greeting",
+            user,
+            json!({ "custom_greeting": true }),
+            json!({ "custom_greeting": false }),
+        )?;
+    }
+    Ok(removed > 0)
+}
+
 impl Org {
     pub fn set_voicemail(&mut self, actor: Actor, req: &VoicemailUpdate) -> Result<UserSetup> {
         self.change(
@@ -193,24 +243,7 @@ impl Org {
             "voicemail.greeting",
             |tx, ctx| {
                 let user = users::user_detail(tx, user_id)?;
-                require_feature(tx, &user, Feature::Voicemail, "Greeting")?;
-                check_greeting(audio)?;
-                let before = voicemail_setup(tx, user.id)?.custom_greeting;
-                tx.execute(
-                    "INSERT INTO voicemail_greetings (user_id, kind, created_at, audio)
-                 VALUES (?1, 'standard', ?2, ?3)
-                 ON CONFLICT (user_id, kind) DO UPDATE SET created_at = ?2, audio = ?3",
-                    params![user.id, ctx.now, audio],
-                )?;
-                audit_setup(
-                    tx,
-                    ctx,
-                    "voicemail.greeting",
-                    &user,
-                    json!({ "custom_greeting": before.is_some() }),
-                    json!({ "custom_greeting": true, "bytes": audio.len(),
-                        "sha256": crate::bundle::sha256_hex(audio) }),
-                )?;
+                set_greeting_in(tx, ctx, &user, audio)?;
                 user_setup(tx, user.id)
             },
         )
@@ -224,20 +257,7 @@ impl Org {
             "voicemail.greeting",
             |tx, ctx| {
                 let user = users::user_detail(tx, user_id)?;
-                let removed = tx.execute(
-                    "DELETE FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
-                    [user.id],
-                )?;
-                if removed > 0 {
-                    audit_setup(
-                        tx,
-                        ctx,
-                        "voicemail.greeting",
-                        &user,
-                        json!({ "custom_greeting": true }),
-                        json!({ "custom_greeting": false }),
-                    )?;
-                }
+                use_default_greeting_in(tx, ctx, &user)?;
                 user_setup(tx, user.id)
             },
         )

@@ -159,3 +159,196 @@ async fn leaving_with_unsaved_edits_asks_natively_first() {
     );
     app.quit().await;
 }
+
+#[tokio::test]
+async fn the_profile_and_the_license_are_one_save_that_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start(&db).await;
+    let name = app.unlicensed_user().await;
+    let editor = app.open_user_editor(&name).await;
+
+    // Department typed on the Profile tab, a license chosen on the next: one Save.
+    app.select_tab(&editor, "Profile").await;
+    let department = app.find_by_role_in(&editor, "textbox", "Department").await;
+    app.type_into(&department, "Front desk (e2e)").await;
+    app.select_tab(&editor, "Services and Permissions").await;
+    let license = app.find_by_role_in(&editor, "combobox", "License").await;
+    let option = app
+        .options(&license)
+        .await
+        .into_iter()
+        .find(|o| o.starts_with(&format!("{VOICE_PRO} (")))
+        .expect("a Voice Pro option");
+    app.select_option(&license, &option).await;
+    press_save(&app, &editor).await;
+    app.wait_for_message("status", &format!("Saved for {name}: Profile, License."))
+        .await;
+    app.wait_for_text("Setup checklist").await;
+    app.quit().await;
+
+    let app = start(&db).await;
+    app.search_users(&name).await;
+    let editor = app.open_user_editor(&name).await;
+    app.wait_for_text(&format!("Holds {VOICE_PRO}")).await;
+    app.select_tab(&editor, "Profile").await;
+    let department = app.find_by_role_in(&editor, "textbox", "Department").await;
+    assert_eq!(app.value(&department).await, "Front desk (e2e)");
+    app.screenshot_if_asked("editor-profile").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_read_only_reason_offers_switch_account_and_the_editor_opens_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = App::start(&db).await;
+    // Dana's Helpdesk account: her Super Admin account has the permission.
+    app.sign_in("dana.support", "support-demo").await;
+    let name = app.unlicensed_user().await;
+    let editor = app.open_user_editor(&name).await;
+    let switch = app
+        .find_by_role_in(&editor, "button", "Switch account…")
+        .await;
+    let why = app.description(&switch).await;
+    assert!(why.contains("dana.reyes (Super Admin) has it"), "{why}");
+    app.screenshot_if_asked("editor-switch-account").await;
+    app.click(&switch).await;
+
+    app.wait_for_text(&format!("the editor of {name} opens again"))
+        .await;
+    app.sign_in("dana.reyes", "super-demo").await;
+    let editor = app.find_by_role("dialog", &format!("Edit {name}")).await;
+    // The same tab, now with the permission.
+    let license = app.find_by_role_in(&editor, "combobox", "License").await;
+    assert!(
+        !app.is_disabled(&license).await,
+        "License is still read-only"
+    );
+    app.quit().await;
+}
+
+/// Two windows (two app processes) on one file edit the same user: the later Save is refused
+/// with who changed what and when, offers to reload, and overwrites nothing.
+#[tokio::test]
+async fn a_save_on_a_user_changed_in_another_window_is_refused_and_overwrites_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let first = start(&db).await;
+    let name = first.unlicensed_user().await;
+    let second = App::start(&db).await;
+    second.sign_in("sam.okafor", "it-demo").await;
+    second.search_users(&name).await;
+
+    let mine = first.open_user_editor(&name).await;
+    let theirs = second.open_user_editor(&name).await;
+    for (app, editor, department) in [
+        (&second, &theirs, "Typed in window two"),
+        (&first, &mine, "Typed in window one"),
+    ] {
+        app.select_tab(editor, "Profile").await;
+        let field = app.find_by_role_in(editor, "textbox", "Department").await;
+        app.type_into(&field, department).await;
+    }
+    press_save(&second, &theirs).await;
+    second
+        .wait_for_message("status", &format!("Saved for {name}: Profile."))
+        .await;
+
+    press_save(&first, &mine).await;
+    let refusal = first
+        .wait_for_message("alert", &format!("{name} was changed since you opened it"))
+        .await;
+    assert!(
+        refusal.contains("Sam Okafor changed the profile at"),
+        "{refusal}"
+    );
+    let reload = first
+        .find_by_role_in(&mine, "button", &format!("Reload {name}"))
+        .await;
+    first.click(&reload).await;
+    first
+        .wait_for_message("status", "your edits are still here")
+        .await;
+    let field = first.find_by_role_in(&mine, "textbox", "Department").await;
+    assert_eq!(first.value(&field).await, "Typed in window one");
+    let cancel = first.find_by_role_in(&mine, "button", "Cancel").await;
+    first.click(&cancel).await;
+    first
+        .confirm_native_dialog(&format!("Discard changes to {name}?"))
+        .await;
+    first
+        .wait_until_gone("dialog", &format!("Edit {name}"))
+        .await;
+    first.quit().await;
+
+    // What window two saved is what is stored.
+    second
+        .wait_until_gone("dialog", &format!("Edit {name}"))
+        .await;
+    let theirs = second.open_user_editor(&name).await;
+    second.select_tab(&theirs, "Profile").await;
+    let field = second
+        .find_by_role_in(&theirs, "textbox", "Department")
+        .await;
+    assert_eq!(second.value(&field).await, "Typed in window two");
+    second.quit().await;
+}
+
+/// A role without billing.manage is told why instead of being offered the seat's cancellation.
+#[tokio::test]
+async fn without_billing_the_freed_seat_offer_says_why_and_who_may() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = App::start(&db).await;
+    app.sign_in("sam.okafor", "it-demo").await;
+    let (name, _) = app.licensed_user_with_recordings().await;
+    app.open_page("Users").await;
+    app.search_users(&name).await;
+    let editor = app.open_user_editor(&name).await;
+    let warning = app.start_removal(&editor).await;
+    let go_on = app
+        .find_by_role_in(&warning.region, "button", "Continue")
+        .await;
+    app.click(&go_on).await;
+    app.wait_for_text("Pending change: remove").await;
+    press_save(&app, &editor).await;
+    app.confirm_native_dialog("Remove license?").await;
+    app.wait_for_message("status", &format!("license removed from {name}."))
+        .await;
+    app.wait_for_text("Your role IT Admin does not include Manage billing.")
+        .await;
+    assert!(app
+        .try_find_by_role("button", "Request cancellation of this seat")
+        .await
+        .is_none());
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn quit_with_an_unsaved_profile_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start(&db).await;
+    let name = app.unlicensed_user().await;
+    let editor = app.open_user_editor(&name).await;
+    app.select_tab(&editor, "Profile").await;
+    let department = app.find_by_role_in(&editor, "textbox", "Department").await;
+    app.type_into(&department, "Typed, not saved").await;
+
+    // Quit (Ctrl+Q) asks; Keep editing keeps the window and what was typed.
+    let question = format!("Discard changes to {name}?");
+    let title = app.window_title().await;
+    assert!(app.try_native_window(&title).await.is_some(), "{title}");
+    app.main_window_key("ctrl+q").await;
+    app.native_keys(&question, &["Tab", "Return"]).await;
+    app.wait_native_window_closed(&question).await;
+    let department = app.find_by_role_in(&editor, "textbox", "Department").await;
+    assert_eq!(app.value(&department).await, "Typed, not saved");
+
+    // Asked again, Discard quits.
+    app.main_window_key("ctrl+q").await;
+    app.confirm_native_dialog(&question).await;
+    app.wait_native_window_closed(&title).await;
+    app.quit().await;
+}

@@ -120,9 +120,10 @@ async fn change_a_license_without_a_click() {
         .await
         .starts_with(&format!("{VOICE_ESSENTIALS} (")));
 
-    // Focus stays on License while the change is previewed; Tab on to Save, Enter.
+    // Focus stays on License while the change is previewed; Tab on to Save (past the setup
+    // sections, which stay editable during a change), Enter.
     app.wait_focused("combobox", "License").await;
-    app.tab_to("button", "Save", 8).await;
+    app.tab_to("button", "Save", 60).await;
     app.press(&[], Key::Enter).await;
 
     let done = app

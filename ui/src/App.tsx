@@ -6,7 +6,7 @@ import { MessagesProvider } from "./components/Messages";
 import { OpenFailureScreen } from "./components/OpenFailureScreen";
 import { setCurrency } from "./format";
 import { FirstRun } from "./components/FirstRun";
-import { hasUnsavedEdits, mayLeaveEditor } from "./editor/leaveGuard";
+import { hasUnsavedEdits, mayLeaveEditor, type ReopenEditor } from "./editor/leaveGuard";
 
 function signedIn(set: (s: SessionInfo) => void) {
   return (s: SessionInfo) => {
@@ -33,6 +33,8 @@ export function App() {
   const [generation, setGeneration] = useState(0);
   // Why File > New or Open did not happen (shown over whichever screen is up).
   const [fileError, setFileError] = useState<string | null>(null);
+  // "Switch account…" in an editor: after the next sign-in, that editor opens again.
+  const [reopen, setReopen] = useState<ReopenEditor | null>(null);
 
   const load = useCallback(() => {
     backend
@@ -54,6 +56,7 @@ export function App() {
   const reload = useCallback(
     (notice: string | null) => {
       setFileError(null);
+      setReopen(null);
       setSignInNotice(notice);
       setSession(undefined);
       setGeneration((g) => g + 1);
@@ -125,7 +128,17 @@ export function App() {
           }}
         />
       ) : session ? (
-        <Shell session={session} onSessionChange={setSession} onSignOut={signOut} />
+        <Shell
+          session={session}
+          onSessionChange={setSession}
+          onSignOut={signOut}
+          reopen={reopen}
+          onReopened={() => setReopen(null)}
+          onSwitchAccount={(r, notice) => {
+            // Kept for the next Shell only: this one must not reopen it before the sign-out.
+            void signOut(notice).then(() => setReopen(r));
+          }}
+        />
       ) : (
         <SignIn notice={signInNotice} onSignedIn={signedIn(setSession)} />
       )}

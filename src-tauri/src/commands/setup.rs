@@ -2,9 +2,8 @@
 //! through the native open dialog), call forwarding, app access, devices, and offboarding.
 
 use licensedesk_core::{
-    ActivateDevice, AppAccessUpdate, ForwardCondition, ForwardingRuleInput, NewUser,
-    OffboardReceipt, OffboardUser, SavedUserEdits, SetNumbers, Site, UserDetail, UserEdits,
-    UserSetup, VoicemailUpdate,
+    Actor, Error, LicenseEdit, NewUser, OffboardReceipt, OffboardUser, Org, SavedUserEdits, Site,
+    UserDetail, UserEdits, UserSetup,
 };
 use tauri::ipc::Response;
 use tauri::{AppHandle, State};
@@ -47,26 +46,60 @@ pub async fn suggest_extension(state: State<'_, AppState>, user_id: i64) -> Comm
         .await
 }
 
-#[tauri::command]
-pub async fn set_numbers(state: State<'_, AppState>, req: SetNumbers) -> CommandResult<UserDetail> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.set_numbers(actor, &req))
-        .await
-}
-
-/// The editor's one Save: every changed section, all of it or nothing.
+/// The editor's one Save: every changed part, all of it or nothing. A Save that deletes data
+/// (a removal, a change of license type) first asks the same native confirmation as the
+/// removal does, with what core computes now; the `cancelled` error when the admin does not go on.
 #[tauri::command]
 pub async fn save_user_edits(
+    app: AppHandle,
     state: State<'_, AppState>,
     edits: UserEdits,
 ) -> CommandResult<SavedUserEdits> {
     let session = state.session()?;
     let actor = session.actor;
+    if let Some(license) = edits.license.clone() {
+        let user_id = edits.user_id;
+        let question = session
+            .with_org(move |org| data_loss_question(org, actor, user_id, &license))
+            .await?;
+        if let Some((title, message)) = question {
+            if !dialogs::confirm(&app, title, &message, "Continue") {
+                return Err(Error::Cancelled.payload());
+            }
+        }
+    }
     session
         .with_org(move |org| org.save_user_edits(actor, &edits))
         .await
+}
+
+/// The native question for a license edit that deletes data: its title and message.
+fn data_loss_question(
+    org: &mut Org,
+    actor: Actor,
+    user_id: i64,
+    license: &LicenseEdit,
+) -> licensedesk_core::Result<Option<(&'static str, String)>> {
+    let saved = "Continue deletes it now and saves your other edits; a safety archive of it is kept 30 days.";
+    Ok(match license {
+        LicenseEdit::Assign { .. } => None,
+        LicenseEdit::Remove => {
+            let impact = org.removal_impact(actor, user_id)?;
+            Some(("Remove license?", format!("{}\n\n{saved}", impact.summary)))
+        }
+        LicenseEdit::Change { product_id, .. } => {
+            let preview = org.change_preview(actor, user_id, *product_id)?;
+            preview.removal.map(|removal| {
+                (
+                    "Change license type?",
+                    format!(
+                        "Changing from {} to {} is a change of license type: the {} license is removed first.\n\n{}\n\n{saved}",
+                        preview.from_product, preview.to_product, preview.from_product, removal.summary
+                    ),
+                )
+            })
+        }
+    })
 }
 
 /// The window reports the user editor's unsaved edits (None once there are none), so that
@@ -82,25 +115,15 @@ pub async fn confirm_discard(app: AppHandle, name: String, sections: Vec<String>
     dialogs::discard_edits(&app, &name, &sections)
 }
 
-#[tauri::command]
-pub async fn set_voicemail(
-    state: State<'_, AppState>,
-    req: VoicemailUpdate,
-) -> CommandResult<UserSetup> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.set_voicemail(actor, &req))
-        .await
-}
-
-/// Asks for a WAV file in the native open dialog; None when the admin cancels it.
+/// Asks for a WAV file in the native open dialog and saves it as the user's greeting against the
+/// version the editor showed; None when the admin cancels the dialog.
 #[tauri::command]
 pub async fn upload_greeting(
     app: AppHandle,
     state: State<'_, AppState>,
     user_id: i64,
-) -> CommandResult<Option<UserSetup>> {
+    expected_version: i64,
+) -> CommandResult<Option<SavedUserEdits>> {
     let session = state.session()?;
     let actor = session.actor;
     let Some(path) =
@@ -110,20 +133,14 @@ pub async fn upload_greeting(
     };
     // Refused by its size before it is read when it is too large.
     let audio = licensedesk_core::input_file::read_wav(&path).map_err(|e| e.payload())?;
+    let edits = UserEdits {
+        user_id,
+        expected_version,
+        greeting: Some(audio),
+        ..UserEdits::default()
+    };
     session
-        .with_org(move |org| org.set_greeting(actor, user_id, &audio).map(Some))
-        .await
-}
-
-#[tauri::command]
-pub async fn use_default_greeting(
-    state: State<'_, AppState>,
-    user_id: i64,
-) -> CommandResult<UserSetup> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.use_default_greeting(actor, user_id))
+        .with_org(move |org| org.save_user_edits(actor, &edits).map(Some))
         .await
 }
 
@@ -136,67 +153,6 @@ pub async fn greeting_audio(state: State<'_, AppState>, user_id: i64) -> Command
         .with_org(move |org| org.greeting_audio(actor, user_id))
         .await?;
     Ok(Response::new(bytes))
-}
-
-#[tauri::command]
-pub async fn set_forwarding_rule(
-    state: State<'_, AppState>,
-    rule: ForwardingRuleInput,
-) -> CommandResult<UserSetup> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.set_forwarding_rule(actor, &rule))
-        .await
-}
-
-#[tauri::command]
-pub async fn delete_forwarding_rule(
-    state: State<'_, AppState>,
-    user_id: i64,
-    condition: ForwardCondition,
-) -> CommandResult<UserSetup> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.delete_forwarding_rule(actor, user_id, condition))
-        .await
-}
-
-#[tauri::command]
-pub async fn set_app_access(
-    state: State<'_, AppState>,
-    req: AppAccessUpdate,
-) -> CommandResult<UserSetup> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.set_app_access(actor, &req))
-        .await
-}
-
-#[tauri::command]
-pub async fn activate_device(
-    state: State<'_, AppState>,
-    req: ActivateDevice,
-) -> CommandResult<UserSetup> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.activate_device(actor, &req))
-        .await
-}
-
-#[tauri::command]
-pub async fn deactivate_device(
-    state: State<'_, AppState>,
-    device_id: i64,
-) -> CommandResult<UserSetup> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.deactivate_device(actor, device_id))
-        .await
 }
 
 /// Asks in the native "Offboard <name>?" dialog, listing the steps and what the removal

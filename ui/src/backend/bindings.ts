@@ -4,7 +4,12 @@ export type ErrorPayload = { code: string, message: string, field?: string, };
 
 export type Permission = "users.view" | "users.edit" | "licenses.view" | "licenses.assign" | "licenses.remove" | "billing.view" | "billing.manage" | "numbers.manage" | "settings.manage" | "recordings.view" | "audit.view" | "admins.manage";
 
-export type MissingPermission = { permission: Permission, label: string, message: string, };
+export type MissingPermission = { permission: Permission, label: string, message: string, 
+/**
+ * Whether the message suggests switching to an account that has the permission (the
+ * window then offers "Switch account…" next to it).
+ */
+switch_suggested: boolean, };
 
 export type SessionInfo = { account_id: number, login: string, display_name: string, role: string, organization: string, 
 /**
@@ -70,25 +75,47 @@ deleted: Array<DeletedKind>,
  */
 summary: string, };
 
+export type LicenseEdit = { "kind": "assign", product_id: number, } | { "kind": "change", product_id: number, 
+/**
+ * Also request cancellation of the license given up (needs billing.manage).
+ */
+also_request_cancellation: boolean, } | { "kind": "remove" };
+
 export type UserEdits = { user_id: number, 
 /**
  * The user's version as the editor showed it.
  */
 expected_version: number, 
 /**
- * A license for a user who holds none.
+ * The Profile tab: name, email, department and site.
  */
-assign_product_id: number | null, numbers: SetNumbers | null, voicemail: VoicemailUpdate | null, forwarding: ForwardingRuleInput | null, apps: AppAccessUpdate | null, device: ActivateDevice | null, };
+profile: NewUser | null, license: LicenseEdit | null, numbers: SetNumbers | null, voicemail: VoicemailUpdate | null, 
+/**
+ * The recorded default greeting instead of the user's own.
+ */
+default_greeting: boolean, forwarding: ForwardingRuleInput | null, 
+/**
+ * The forwarding rule of this condition deleted.
+ */
+forwarding_deleted: ForwardCondition | null, apps: AppAccessUpdate | null, device: ActivateDevice | null, 
+/**
+ * The id of one of the user's devices to deactivate.
+ */
+device_deactivated: number | null, };
 
 export type SavedUserEdits = { user: UserDetail, setup: UserSetup, 
 /**
- * The sections saved, in the order they were applied ("License", "Voicemail", …).
+ * The parts saved, in the order they were applied ("Profile", "License", "Voicemail", …).
  */
 saved: Array<string>, 
 /**
  * One sentence for the status message.
  */
-message: string, };
+message: string, 
+/**
+ * The product whose seat a removal returned to the pool, still billed.
+ */
+freed_product_id: number | null, };
 
 export type DeletedKind = { kind: string, label: string, count: number, };
 

@@ -39,17 +39,11 @@ import type {
   UserDetail,
   UserPage,
   UserQuery,
-  ActivateDevice,
-  AppAccessUpdate,
-  ForwardCondition,
-  ForwardingRuleInput,
   NewUser,
   OffboardReceipt,
   OffboardUser,
-  SetNumbers,
   Site,
   UserSetup,
-  VoicemailUpdate,
   BulkPreview,
   BulkReceipt,
   BulkRequest,
@@ -185,24 +179,19 @@ export const backend = {
   addUser: (user: NewUser) => call<UserDetail>("add_user", { user }),
   userSetup: (userId: number) => call<UserSetup>("user_setup", { userId }),
   suggestExtension: (userId: number) => call<string>("suggest_extension", { userId }),
-  setNumbers: (req: SetNumbers) => call<UserDetail>("set_numbers", { req }),
-  setVoicemail: (req: VoicemailUpdate) => call<UserSetup>("set_voicemail", { req }),
-  /** The editor's one Save: every changed section, all of it or nothing. */
+  /**
+   * The editor's one Save: every changed part, all of it or nothing. One that removes the
+   * license or changes its type asks the native confirmation first; `cancelled` when cancelled there.
+   */
   saveUserEdits: (edits: UserEdits) => call<SavedUserEdits>("save_user_edits", { edits }),
   /** Tells the shell about the editor's unsaved edits (null name: none), so that Quit asks first. */
   setUnsavedEdits: (name: string | null, sections: string[]) => call<void>("set_unsaved_edits", { name, sections }),
   /** The native "Discard changes to <name>?"; true for Discard, false for Keep editing. */
   confirmDiscard: (name: string, sections: string[]) => call<boolean>("confirm_discard", { name, sections }),
-  /** Opens the native open dialog for a WAV file; null when the admin cancels it. */
-  uploadGreeting: (userId: number) => call<UserSetup | null>("upload_greeting", { userId }),
-  useDefaultGreeting: (userId: number) => call<UserSetup>("use_default_greeting", { userId }),
+  /** Opens the native open dialog for a WAV file and saves it against `expectedVersion`; null when cancelled. */
+  uploadGreeting: (userId: number, expectedVersion: number) =>
+    call<SavedUserEdits | null>("upload_greeting", { userId, expectedVersion }),
   greetingAudio: (userId: number) => call<ArrayBuffer>("greeting_audio", { userId }),
-  setForwardingRule: (rule: ForwardingRuleInput) => call<UserSetup>("set_forwarding_rule", { rule }),
-  deleteForwardingRule: (userId: number, condition: ForwardCondition) =>
-    call<UserSetup>("delete_forwarding_rule", { userId, condition }),
-  setAppAccess: (req: AppAccessUpdate) => call<UserSetup>("set_app_access", { req }),
-  activateDevice: (req: ActivateDevice) => call<UserSetup>("activate_device", { req }),
-  deactivateDevice: (deviceId: number) => call<UserSetup>("deactivate_device", { deviceId }),
   /** Asks in the native "Offboard <name>?" first; fails with code `cancelled` when cancelled there. */
   offboardUser: (req: OffboardUser) => call<OffboardReceipt>("offboard_user", { req }),
   /** Opens the native save dialog; the path written, or null when cancelled. */

@@ -1,11 +1,26 @@
+import { createContext, useContext } from "react";
 import type { Permission, SessionInfo } from "../backend";
+
+/**
+ * Where "Switch account…" leads from a read-only reason: provided by the user editor, which
+ * asks about unsaved edits first and opens again on the same tab after the sign-in.
+ */
+export const SwitchAccount = createContext<(() => void) | null>(null);
 
 /** Why a control is read-only and who can change it; null when the role has the permission. */
 export function missingPermission(session: SessionInfo, permission: Permission) {
   return session.missing.find((m) => m.permission === permission) ?? null;
 }
 
-export function ReadOnlyReason({ id, message }: { id: string; message: string }) {
+type Props = {
+  id: string;
+  message: string;
+  /** The message suggests switching to an account that has the permission. */
+  switchable?: boolean;
+};
+
+export function ReadOnlyReason({ id, message, switchable = false }: Props) {
+  const switchAccount = useContext(SwitchAccount);
   return (
     <div className="readonly">
       <p id={id} className="readonly-reason">
@@ -15,6 +30,11 @@ export function ReadOnlyReason({ id, message }: { id: string; message: string })
       </svg>
       <span>{message}</span>
       </p>
+      {switchable && switchAccount && (
+        <button type="button" className="link switch-account" aria-describedby={id} onClick={switchAccount}>
+          Switch account…
+        </button>
+      )}
       <HowToResolve />
     </div>
   );

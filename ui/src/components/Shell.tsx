@@ -12,6 +12,7 @@ import { AuditLogPage } from "../pages/AuditLogPage";
 import { AccountsPage } from "../pages/AccountsPage";
 import { SettingsPage, backupDate } from "../pages/SettingsPage";
 import { exportUsers } from "../pages/exportUsers";
+import type { ReopenEditor } from "../editor/leaveGuard";
 
 type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts" | "Settings";
 const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings", "Audit log", "Admin accounts", "Settings"];
@@ -53,9 +54,13 @@ type Props = {
   session: SessionInfo;
   onSessionChange: (s: SessionInfo | null) => void;
   onSignOut: (notice: string) => Promise<void>;
+  /** An editor to open again after "Switch account…", and its handling. */
+  reopen: ReopenEditor | null;
+  onReopened: () => void;
+  onSwitchAccount: (reopen: ReopenEditor, notice: string) => void;
 };
 
-export function Shell({ session, onSessionChange, onSignOut }: Props) {
+export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened, onSwitchAccount }: Props) {
   const [page, setPage] = useState<Page>("Users");
   const [help, setHelp] = useState<"about" | "shortcuts" | null>(null);
   // Bumped by Ctrl+F: the Users page focuses its search box each time it changes.
@@ -167,7 +172,20 @@ export function Shell({ session, onSessionChange, onSignOut }: Props) {
       </nav>
       <MessageBar />
       <main className="page" key={generation}>
-        {page === "Users" && <UsersPage session={session} searchRequest={searchRequest} />}
+        {page === "Users" && (
+          <UsersPage
+            session={session}
+            searchRequest={searchRequest}
+            reopen={reopen}
+            onReopened={onReopened}
+            onSwitchAccount={(r) =>
+              onSwitchAccount(
+                r,
+                `Signed out of ${session.login}. Sign in with the account that has the permission: the editor of ${r.name} opens again.`,
+              )
+            }
+          />
+        )}
         {page === "Licenses" && <LicensesPage session={session} />}
         {page === "Billing" && <BillingPage session={session} />}
         {page === "Recordings" && <RecordingsPage session={session} />}

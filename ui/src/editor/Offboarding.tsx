@@ -68,7 +68,7 @@ export function Offboarding({ user, session, onDone }: Props) {
               <li key={s}>{s}</li>
             ))}
           </ol>
-          {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+          {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
           <button type="button" disabled={lock !== null || busy} onClick={() => void start()}>
             Offboard user
           </button>

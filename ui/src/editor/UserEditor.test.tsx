@@ -5,6 +5,11 @@ import { BackendError, backend, type SavedUserEdits } from "../backend";
 import { UserEditor } from "./UserEditor";
 import { contactCenter, helpdesk, kofi, kofiSetup, superAdmin, voicePro } from "../test/fixtures";
 
+const sites = [
+  { id: 1, name: kofi.site },
+  { id: 2, name: "Portland" },
+];
+
 vi.mock("../backend", async (importOriginal) => {
   const real = await importOriginal<typeof import("../backend")>();
   return {
@@ -12,6 +17,7 @@ vi.mock("../backend", async (importOriginal) => {
     backend: {
       getUser: vi.fn(),
       licenseInventory: vi.fn(),
+      sites: vi.fn(),
       userSetup: vi.fn(),
       saveUserEdits: vi.fn(),
       setUnsavedEdits: vi.fn(),
@@ -26,6 +32,7 @@ beforeEach(() => {
   vi.resetAllMocks();
   mocked.getUser.mockResolvedValue(kofi);
   mocked.licenseInventory.mockResolvedValue([voicePro, contactCenter]);
+  mocked.sites.mockResolvedValue(sites);
   mocked.setUnsavedEdits.mockResolvedValue(undefined);
 });
 
@@ -36,6 +43,7 @@ function assigned(): SavedUserEdits {
     setup: kofiSetup,
     saved: ["License"],
     message: "Saved for Kofi Andersson: License.",
+    freed_product_id: null,
   };
 }
 
@@ -74,7 +82,13 @@ describe("UserEditor", () => {
     await userEvent.selectOptions(license, "Voice Pro (2 available)");
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     expect(mocked.saveUserEdits).toHaveBeenCalledWith(
-      expect.objectContaining({ user_id: 7, assign_product_id: 2, expected_version: 1, voicemail: null }),
+      expect.objectContaining({
+        user_id: 7,
+        license: { kind: "assign", product_id: 2 },
+        expected_version: 1,
+        profile: null,
+        voicemail: null,
+      }),
     );
     await waitFor(() =>
       expect(within(dialog).getByRole("status")).toHaveTextContent("Voice Pro assigned to Kofi Andersson."),
@@ -153,5 +167,73 @@ describe("UserEditor", () => {
 
     await userEvent.keyboard("{Escape}");
     expect(onClose).toHaveBeenCalled();
+  });
+
+  it("counts a typed profile as unsaved: Esc asks, Save sends it with everything else", async () => {
+    const onSaved = vi.fn();
+    const onClose = vi.fn();
+    render(
+      <UserEditor userId={kofi.id} name="Kofi Andersson" session={superAdmin} onSaved={onSaved} onChanged={vi.fn()} onClose={onClose} />,
+    );
+    const department = await screen.findByRole("textbox", { name: "Department" });
+    await userEvent.clear(department);
+    await userEvent.type(department, "Front desk");
+    mocked.confirmDiscard.mockResolvedValue(false);
+    await userEvent.keyboard("{Escape}");
+    await waitFor(() => expect(mocked.confirmDiscard).toHaveBeenCalledWith("Kofi Andersson", ["Profile"]));
+    expect(onClose).not.toHaveBeenCalled();
+    expect(department).toHaveValue("Front desk");
+
+    mocked.saveUserEdits.mockResolvedValue({
+      ...assigned(),
+      user: { ...kofi, department: "Front desk", version: 2 },
+      saved: ["Profile"],
+      message: "Saved for Kofi Andersson: Profile.",
+    });
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(mocked.saveUserEdits).toHaveBeenCalledWith(
+      expect.objectContaining({
+        expected_version: 1,
+        license: null,
+        profile: { first_name: "Kofi", last_name: "Andersson", email: kofi.email, department: "Front desk", site_id: 1 },
+      }),
+    );
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ department: "Front desk" }), "Saved for Kofi Andersson: Profile.", undefined));
+  });
+
+  it("keeps everything typed when the native confirmation of the Save is cancelled", async () => {
+    const onSaved = vi.fn();
+    render(
+      <UserEditor userId={kofi.id} name="Kofi Andersson" session={superAdmin} onSaved={onSaved} onChanged={vi.fn()} onClose={vi.fn()} />,
+    );
+    const first = await screen.findByRole("textbox", { name: "First name" });
+    await userEvent.type(first, "s");
+    mocked.saveUserEdits.mockRejectedValue(new BackendError({ code: "cancelled", message: "Cancelled: nothing was changed." }));
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Save" })).toBeEnabled());
+    expect(first).toHaveValue("Kofis");
+    expect(screen.getAllByRole("alert").map((a) => a.textContent)).toEqual(["", ""]);
+    expect(onSaved).not.toHaveBeenCalled();
+  });
+
+  it("offers Switch account… in a read-only reason, asking about unsaved edits first", async () => {
+    const onSwitchAccount = vi.fn();
+    render(
+      <UserEditor
+        userId={kofi.id}
+        name="Kofi Andersson"
+        session={helpdesk}
+        onSaved={vi.fn()}
+        onChanged={vi.fn()}
+        onClose={vi.fn()}
+        onSwitchAccount={onSwitchAccount}
+      />,
+    );
+    await userEvent.click(screen.getByRole("tab", { name: "Services and Permissions" }));
+    const switchButton = await screen.findByRole("button", { name: "Switch account…" });
+    expect(switchButton).toHaveAccessibleDescription(expect.stringContaining("Dana Reyes"));
+    await userEvent.click(switchButton);
+    expect(mocked.confirmDiscard).not.toHaveBeenCalled();
+    expect(onSwitchAccount).toHaveBeenCalledWith("Services and Permissions");
   });
 });

@@ -4,12 +4,15 @@ import {
   BackendError,
   isCancelled,
   type ProductInventory,
+  type SavedUserEdits,
   type SessionInfo,
+  type Site,
   type UserDetail,
+  type UserEdits,
   type UserSetup,
 } from "../backend";
 import { FAMILY_LABELS, licenseOptionLabel } from "../format";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason, SwitchAccount } from "../components/ReadOnlyReason";
 import {
   currentChoice,
   describeFeatures,
@@ -19,7 +22,18 @@ import {
   type Staged,
 } from "./licenseChange";
 import { RemovalWarning } from "./RemovalWarning";
-import { savedDrafts, unsavedSections, userEdits, type Drafts } from "./drafts";
+import {
+  noEdits,
+  profileEdited,
+  savedDrafts,
+  savedProfile,
+  unsavedSections,
+  unsavedSetup,
+  userEdits,
+  type Drafts,
+  type ProfileDraft,
+} from "./drafts";
+import { PROFILE_FIELDS, ProfileForm } from "./ProfileForm";
 import { reportUnsaved } from "./leaveGuard";
 import { UserHistory } from "./UserHistory";
 import { useStep } from "./useStep";
@@ -29,7 +43,7 @@ import { Offboarding } from "./Offboarding";
 import { shortcutOf } from "../shortcuts";
 import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
 
-type Tab = "Profile" | "Services and Permissions" | "History";
+export type Tab = "Profile" | "Services and Permissions" | "History";
 const TABS: Tab[] = ["Profile", "Services and Permissions", "History"];
 
 type Props = {
@@ -45,9 +59,22 @@ type Props = {
   /** Opens the next or previous user of the list (Ctrl+Page Down / Up), if there is one. */
   onNext?: () => void;
   onPrevious?: () => void;
+  /** "Switch account…" from a read-only reason: sign in again, then this editor on `tab`. */
+  onSwitchAccount?: (tab: Tab) => void;
 };
 
-export function UserEditor({ userId, name, session, onClose, onSaved, onChanged, initialTab, onNext, onPrevious }: Props) {
+export function UserEditor({
+  userId,
+  name,
+  session,
+  onClose,
+  onSaved,
+  onChanged,
+  initialTab,
+  onNext,
+  onPrevious,
+  onSwitchAccount,
+}: Props) {
   const [user, setUser] = useState<UserDetail | null>(null);
   const [products, setProducts] = useState<ProductInventory[]>([]);
   const [choice, setChoice] = useState<LicenseChoice>("none");
@@ -61,6 +88,8 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   const [cancelOld, setCancelOld] = useState(false);
   const [setup, setSetup] = useState<UserSetup | null>(null);
   const [drafts, setDrafts] = useState<Drafts | null>(null);
+  const [sites, setSites] = useState<Site[]>([]);
+  const [profile, setProfile] = useState<ProfileDraft | null>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
   const licenseRef = useRef<HTMLSelectElement>(null);
   // License is disabled while a change is checked; a keyboard user must not lose their place.
@@ -78,11 +107,13 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   }, []);
 
   useEffect(() => {
-    Promise.all([backend.getUser(userId), backend.licenseInventory()])
-      .then(([u, inv]) => {
+    Promise.all([backend.getUser(userId), backend.licenseInventory(), backend.sites()])
+      .then(([u, inv, s]) => {
         setUser(u);
         setChoice(currentChoice(u));
         setProducts(inv);
+        setSites(s);
+        setProfile(savedProfile(u, s));
       })
       .catch((e: BackendError) => setError(e));
   }, [userId]);
@@ -113,7 +144,10 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
   // A choice that could not become a change (no free seat): Save would do nothing.
   const unresolved = user !== null && choice !== currentChoice(user) && change.kind === "none";
   // An unanswered data-loss warning is not an edit yet: leaving it drops nothing.
-  const unsaved = unsavedSections(change, unresolved && warning === null, drafts, setup);
+  const profileTyped = user !== null && profileEdited(profile, user, sites);
+  const unsaved = unsavedSections(change, unresolved && warning === null, drafts, setup, profileTyped);
+  // A removal deletes the setup sections: edits typed in them cannot be saved with it.
+  const setupTyped = unsavedSetup(drafts, setup);
   const unsavedKey = unsaved.join("|");
   useEffect(() => reportUnsaved(unsaved.length ? { name, sections: unsaved } : null), [name, unsavedKey]);
   useEffect(() => () => reportUnsaved(null), []);
@@ -126,10 +160,23 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
     }
   }
 
-  function onSetup(updated: UserSetup, saved?: keyof Drafts) {
-    setSetup(updated);
-    if (saved) setDrafts((typed) => typed && { ...typed, [saved]: savedDrafts(updated)[saved] });
+  /** After a section's own save: the user and setup as stored; that section matches them. */
+  function sectionSaved(saved: SavedUserEdits, section?: keyof Drafts) {
+    setSetup(saved.setup);
+    if (section) setDrafts((typed) => typed && { ...typed, [section]: savedDrafts(saved.setup)[section] });
+    userChanged(saved.user);
   }
+
+  /** A section's own button: that part alone, against the version the editor showed. */
+  async function saveSection(part: Partial<UserEdits>, section?: keyof Drafts): Promise<SavedUserEdits> {
+    if (!user) throw new BackendError({ code: "not_loaded", message: `${name} is still loading.` });
+    const saved = await backend.saveUserEdits({ ...noEdits(user), ...part });
+    sectionSaved(saved, section);
+    return saved;
+  }
+
+  /** "Switch account…": after the discard question, sign in again and come back here. */
+  const switchAccount = onSwitchAccount ? () => void leave(() => onSwitchAccount(tab)) : null;
 
   function edit<K extends keyof Drafts>(section: K, value: Drafts[K]) {
     setDrafts((typed) => typed && { ...typed, [section]: value });
@@ -199,16 +246,18 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
     setError(null);
     setNotice(null);
     try {
-      if (change.kind === "change" || change.kind === "remove") {
-        await saveLicenseChange(change);
-        return;
-      }
-      const saved = await backend.saveUserEdits(userEdits(user, change, drafts, setup));
+      const edits = userEdits(user, change, drafts, setup, {
+        profile: profileTyped ? profile : null,
+        alsoRequestCancellation: cancelOld,
+      });
+      const saved = await backend.saveUserEdits(edits);
       setSetup(saved.setup);
       setDrafts(savedDrafts(saved.setup));
+      setProfile(savedProfile(saved.user, sites));
       reportUnsaved(null);
       if (change.kind === "assign") {
         // The editor stays open on the setup checklist: number, voicemail, forwarding, apps.
+        setStaged(null);
         userChanged(saved.user);
         const assignedOnly = saved.saved.length === 1;
         setNotice(
@@ -216,49 +265,20 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
         );
         backend.licenseInventory().then(setProducts).catch(() => undefined);
       } else {
-        onSaved(saved.user, saved.message);
+        onSaved(saved.user, saved.message, saved.freed_product_id ?? undefined);
       }
     } catch (e) {
-      // Cancel in the native confirmation: nothing was saved, the pending change stays.
+      // Cancel in the native confirmation: nothing was saved, everything typed stays.
       if (isCancelled(e)) return;
       const failure = e as BackendError;
       setError(failure);
       // The refused field is shown next to itself, on its tab.
-      if (failure.field && failure.field !== "License") setTab("Services and Permissions");
+      if (failure.field && PROFILE_FIELDS.includes(failure.field)) setTab("Profile");
+      else if (failure.field && failure.field !== "License") setTab("Services and Permissions");
       // Seat counts may have moved (another window took the last seat): show them fresh.
       backend.licenseInventory().then(setProducts).catch(() => undefined);
     } finally {
       setSaving(false);
-    }
-  }
-
-  /** A removal or a change of license type: saved on its own, after the native confirmation. */
-  async function saveLicenseChange(pending: Extract<typeof change, { kind: "change" | "remove" }>) {
-    if (!user) return;
-    const others = unsaved.filter((s) => s !== "License");
-    if (others.length > 0) {
-      throw new BackendError({
-        code: "pending_change",
-        message: `Undo the license change and save ${others.join(", ")} first: a license change is saved on its own.`,
-      });
-    }
-    if (pending.kind === "change") {
-      const receipt = await backend.changeLicense({
-        user_id: user.id,
-        product_id: pending.productId,
-        expected_version: user.version,
-        also_request_cancellation: cancelOld,
-      });
-      reportUnsaved(null);
-      onSaved(receipt.user, receipt.message);
-    } else {
-      const receipt = await backend.removeLicense({ user_id: user.id, expected_version: user.version });
-      reportUnsaved(null);
-      onSaved(
-        receipt.user,
-        `${pending.productName} license removed from ${name}. ${receipt.billing_note}`,
-        user.license?.product_id,
-      );
     }
   }
 
@@ -310,6 +330,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
     .join(" ");
 
   return (
+    <SwitchAccount.Provider value={switchAccount}>
     <div className="backdrop">
       <div
         ref={dialogRef}
@@ -347,9 +368,9 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
         </div>
         <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`} className="dialog-body">
           {!user && !error && <p className="muted">Loading…</p>}
-          {user && tab === "Profile" && (
+          {user && tab === "Profile" && profile && (
             <>
-              <Profile user={user} />
+              <ProfileForm user={user} session={session} sites={sites} draft={profile} onEdit={setProfile} error={error} />
               <Offboarding user={user} session={session} onDone={onSaved} />
             </>
           )}
@@ -398,9 +419,9 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
                 </button>
               )}
               </div>
-              {lock && <ReadOnlyReason id={`${ids}-lock`} message={lock.message} />}
+              {lock && <ReadOnlyReason id={`${ids}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
               {user.license && removeLock && (
-                <ReadOnlyReason id={`${ids}-remove-lock`} message={removeLock.message} />
+                <ReadOnlyReason id={`${ids}-remove-lock`} message={removeLock.message} switchable={removeLock.switch_suggested} />
               )}
               {licenseError && (
                 <p id={`${ids}-license-error`} className="field-error">
@@ -409,7 +430,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
               )}
               {error?.code === "no_license_available" &&
                 (purchaseLock ? (
-                  <ReadOnlyReason id={`${ids}-purchase-lock`} message={purchaseLock.message} />
+                  <ReadOnlyReason id={`${ids}-purchase-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
                 ) : (
                   <p className="next-step">
                     <button type="button" onClick={() => setPurchasing(true)}>
@@ -456,7 +477,7 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
                     Undo
                   </button>
                   {purchaseLock ? (
-                    <ReadOnlyReason id={`${ids}-cancel-lock`} message={purchaseLock.message} />
+                    <ReadOnlyReason id={`${ids}-cancel-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
                   ) : (
                     <label className="check">
                       <input type="checkbox" checked={cancelOld} onChange={(e) => setCancelOld(e.target.checked)} />
@@ -472,6 +493,15 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
                   <button type="button" className="link" onClick={keepLicense}>
                     Undo
                   </button>
+                  {setupTyped.length > 0 && setup && (
+                    <p className="field-error">
+                      Also typed: {setupTyped.join(", ")}. The removal deletes these sections, so those edits cannot be
+                      saved with it.{" "}
+                      <button type="button" className="link" onClick={() => setDrafts(savedDrafts(setup))}>
+                        Drop those edits
+                      </button>
+                    </p>
+                  )}
                 </div>
               )}
               {change.kind === "assign" && (
@@ -484,15 +514,16 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
                   Nothing is saved until you press Save.
                 </div>
               )}
-              {user.license && change.kind === "none" && setup && drafts && (
+              {/* Within a change the sections stay editable: Save applies them to the new license. */}
+              {user.license && change.kind !== "remove" && change.kind !== "assign" && !warning && setup && drafts && (
                 <UserSetupPanel
                   user={user}
                   session={session}
                   error={error}
                   run={runSetup}
-                  onUser={userChanged}
                   setup={setup}
-                  onSetup={onSetup}
+                  saveSection={saveSection}
+                  onSaved={(saved) => sectionSaved(saved)}
                   drafts={drafts}
                   edit={edit}
                 />
@@ -538,29 +569,6 @@ export function UserEditor({ userId, name, session, onClose, onSaved, onChanged,
         </footer>
       </div>
     </div>
-  );
-}
-
-function Profile({ user }: { user: UserDetail }) {
-  return (
-    <dl className="facts">
-      <dt>Name</dt>
-      <dd>
-        {user.first_name} {user.last_name}
-      </dd>
-      <dt>Email</dt>
-      <dd>{user.email}</dd>
-      <dt>Department</dt>
-      <dd>{user.department || "None"}</dd>
-      <dt>Site</dt>
-      <dd>{user.site}</dd>
-      <dt>Status</dt>
-      <dd>{user.status === "active" ? "Active" : "Suspended"}</dd>
-      <dt>Last changed</dt>
-      <dd>
-        {new Date(user.updated_at).toLocaleString()}
-        {user.updated_by ? ` by ${user.updated_by}` : ""}
-      </dd>
-    </dl>
+    </SwitchAccount.Provider>
   );
 }

@@ -1,4 +1,4 @@
-import type { App, DeviceType, ForwardCondition, UserDetail, UserEdits, UserSetup } from "../backend";
+import type { App, DeviceType, ForwardCondition, LicenseEdit, NewUser, Site, UserDetail, UserEdits, UserSetup } from "../backend";
 import type { PendingChange } from "./licenseChange";
 
 /** What the admin typed into each setup section of the editor and has not saved yet. */
@@ -21,8 +21,31 @@ export function savedDrafts(setup: UserSetup): Drafts {
   };
 }
 
+/** The Profile tab as typed: name, email, department and site. */
+export type ProfileDraft = NewUser;
+
+/** The profile as stored, with the site by its id. */
+export function savedProfile(user: UserDetail, sites: Site[]): ProfileDraft {
+  return {
+    first_name: user.first_name,
+    last_name: user.last_name,
+    email: user.email,
+    department: user.department,
+    site_id: sites.find((s) => s.name === user.site)?.id ?? null,
+  };
+}
+
+/** Whether the typed profile differs from the stored one (spaces around a value do not count). */
+export function profileEdited(draft: ProfileDraft | null, user: UserDetail, sites: Site[]): boolean {
+  if (!draft) return false;
+  const saved = savedProfile(user, sites);
+  const text = ["first_name", "last_name", "email", "department"] as const;
+  return text.some((k) => draft[k].trim() !== saved[k]) || draft.site_id !== saved.site_id;
+}
+
 /** The names of the editor's sections, as the editor and its questions show them. */
 export const SECTION = {
+  profile: "Profile",
   license: "License",
   numbers: "Number and extension",
   voicemail: "Voicemail",
@@ -31,7 +54,7 @@ export const SECTION = {
   device: "Devices",
 } as const;
 
-type SetupSection = Exclude<keyof typeof SECTION, "license">;
+type SetupSection = Exclude<keyof typeof SECTION, "license" | "profile">;
 
 function changedSetup(drafts: Drafts, setup: UserSetup): SetupSection[] {
   const saved = savedDrafts(setup);
@@ -48,30 +71,78 @@ function changedSetup(drafts: Drafts, setup: UserSetup): SetupSection[] {
   return changed;
 }
 
+/** The setup sections with unsaved edits, by the names the editor shows. */
+export function unsavedSetup(drafts: Drafts | null, setup: UserSetup | null): string[] {
+  return drafts && setup ? changedSetup(drafts, setup).map((s) => SECTION[s]) : [];
+}
+
 /**
- * The sections with unsaved edits, in the editor's order: a pending license change, then
- * every setup section whose typed values differ from the stored ones.
+ * The sections with unsaved edits, in the editor's order: the profile, a pending license
+ * change, then every setup section whose typed values differ from the stored ones.
  */
 export function unsavedSections(
   change: PendingChange,
   licenseStarted: boolean,
   drafts: Drafts | null,
   setup: UserSetup | null,
+  profile = false,
 ): string[] {
-  const sections: string[] = change.kind !== "none" || licenseStarted ? [SECTION.license] : [];
-  if (drafts && setup) sections.push(...changedSetup(drafts, setup).map((s) => SECTION[s]));
-  return sections;
+  const sections: string[] = profile ? [SECTION.profile] : [];
+  if (change.kind !== "none" || licenseStarted) sections.push(SECTION.license);
+  return [...sections, ...unsavedSetup(drafts, setup)];
 }
 
-/** The request of the editor's Save: the pending license (an assignment) and every changed section. */
-export function userEdits(user: UserDetail, change: PendingChange, drafts: Drafts | null, setup: UserSetup | null): UserEdits {
+/** A Save request that changes nothing yet: the parts are added to it. */
+export function noEdits(user: UserDetail): UserEdits {
+  return {
+    user_id: user.id,
+    expected_version: user.version,
+    profile: null,
+    license: null,
+    numbers: null,
+    voicemail: null,
+    default_greeting: false,
+    forwarding: null,
+    forwarding_deleted: null,
+    apps: null,
+    device: null,
+    device_deactivated: null,
+  };
+}
+
+/** What Save does to the license, from the pending change. */
+export function licenseEdit(change: PendingChange, alsoRequestCancellation: boolean): LicenseEdit | null {
+  switch (change.kind) {
+    case "none":
+      return null;
+    case "assign":
+      return { kind: "assign", product_id: change.product.product_id };
+    case "remove":
+      return { kind: "remove" };
+    case "change":
+      return { kind: "change", product_id: change.productId, also_request_cancellation: alsoRequestCancellation };
+  }
+}
+
+/** The parts of the Save beyond the license and the setup sections: the profile only when edited. */
+export type MoreEdits = { profile?: ProfileDraft | null; alsoRequestCancellation?: boolean };
+
+/** The request of the editor's Save: the typed profile, the pending license change and every changed section. */
+export function userEdits(
+  user: UserDetail,
+  change: PendingChange,
+  drafts: Drafts | null,
+  setup: UserSetup | null,
+  more: MoreEdits = {},
+): UserEdits {
   const changed = new Set(drafts && setup ? changedSetup(drafts, setup) : []);
   const part = <T>(section: SetupSection, build: (d: Drafts) => T): T | null =>
     drafts && changed.has(section) ? build(drafts) : null;
   return {
-    user_id: user.id,
-    expected_version: user.version,
-    assign_product_id: change.kind === "assign" ? change.product.product_id : null,
+    ...noEdits(user),
+    // Core trims what was typed and checks every field.
+    profile: more.profile ?? null,
+    license: licenseEdit(change, more.alsoRequestCancellation ?? false),
     numbers: part("numbers", (d) => ({
       user_id: user.id,
       expected_version: user.version,

@@ -1,4 +1,8 @@
 import { backend } from "../backend";
+import type { Tab } from "./UserEditor";
+
+/** After "Switch account…" in an editor: that user's editor opens again on that tab. */
+export type ReopenEditor = { userId: number; name: string; tab: Tab };
 
 /** The open editor's unsaved edits: whose, and in which sections. */
 export type Unsaved = { name: string; sections: string[] };

@@ -16,7 +16,8 @@ import { fullName } from "../format";
 import { useNotify, type FollowUp } from "../components/Messages";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { UserEditor } from "../editor/UserEditor";
+import { UserEditor, type Tab } from "../editor/UserEditor";
+import type { ReopenEditor } from "../editor/leaveGuard";
 import { markPainted, measureToPaint } from "../perf";
 import { AddUserForm } from "./AddUserForm";
 import { BulkDialog } from "./BulkDialog";
@@ -89,11 +90,16 @@ type Props = {
   session: SessionInfo;
   /** Bumped by Ctrl+F: focus the search box. */
   searchRequest?: number;
+  /** An editor to open again after "Switch account…"; `onReopened` once it is handled. */
+  reopen?: ReopenEditor | null;
+  onReopened?: () => void;
+  /** "Switch account…" from a read-only reason in the editor. */
+  onSwitchAccount?: (reopen: ReopenEditor) => void;
 };
 
 type Bulk = "assign" | "change" | "remove";
 
-export function UsersPage({ session, searchRequest = 0 }: Props) {
+export function UsersPage({ session, searchRequest = 0, reopen = null, onReopened, onSwitchAccount }: Props) {
   const notify = useNotify();
   const cannotView = missingPermission(session, "users.view");
   const [filters, setFilters] = useState<Filters>({ search: "", license: "any", status: "any" });
@@ -101,7 +107,7 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
   const [total, setTotal] = useState<number | null>(null);
   const [next, setNext] = useState<UserCursor | null>(null);
   const [products, setProducts] = useState<ProductInventory[]>([]);
-  const [editing, setEditing] = useState<{ user: UserRow; tab?: "Services and Permissions" } | null>(null);
+  const [editing, setEditing] = useState<{ user: UserRow; tab?: Tab } | null>(null);
   const [adding, setAdding] = useState(false);
   const [importing, setImporting] = useState(false);
   const [bulk, setBulk] = useState<Bulk | null>(null);
@@ -117,6 +123,17 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
   const loadingMore = useRef(false);
   const keystrokeAt = useRef<number | null>(null);
   const firstPainted = useRef(false);
+
+  // Signed in again after "Switch account…": the same user's editor, on the same tab.
+  useEffect(() => {
+    if (!reopen) return;
+    onReopened?.();
+    if (cannotView) return;
+    backend
+      .getUser(reopen.userId)
+      .then((user) => setEditing({ user, tab: reopen.tab }))
+      .catch((e: BackendError) => notify.failure(`${reopen.name} could not be opened again: ${e.message}`));
+  }, [reopen]);
 
   const load = useCallback(
     async (f: Filters, after: UserCursor | null) => {
@@ -494,6 +511,10 @@ export function UsersPage({ session, searchRequest = 0 }: Props) {
           onChanged={(user) => setRows((old) => old.map((r) => (r.id === user.id ? user : r)))}
           onNext={nextUser ? () => setEditing({ user: nextUser }) : undefined}
           onPrevious={previousUser ? () => setEditing({ user: previousUser }) : undefined}
+          onSwitchAccount={
+            onSwitchAccount &&
+            ((tab) => onSwitchAccount({ userId: editing.user.id, name: fullName(editing.user), tab }))
+          }
         />
       )}
     </section>

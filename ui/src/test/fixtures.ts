@@ -24,6 +24,7 @@ export const helpdesk: SessionInfo = {
       label: "Assign and change licenses",
       message:
         "Your role Helpdesk does not include Assign and change licenses. Ask Dana Reyes (Super Admin), or switch to an account that has it.",
+      switch_suggested: true,
     },
   ],
 };

@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { backend, type App } from "../../backend";
+import type { App } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { FieldError, type SectionProps } from "./common";
 
@@ -9,7 +9,7 @@ function listProducts(names: string[]): string {
 }
 
 /** The apps the user may sign in to; those the product lacks say which product has them. */
-export function AppAccessSection({ setup, user, session, error, run, onSetup, drafts, edit }: SectionProps) {
+export function AppAccessSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
   const lock = missingPermission(session, "settings.manage");
   const on = drafts.apps;
@@ -18,14 +18,14 @@ export function AppAccessSection({ setup, user, session, error, run, onSetup, dr
 
   const save = () =>
     run(async () => {
-      onSetup(await backend.setAppAccess({ user_id: user.id, enabled: on }), "apps");
+      await saveSection({ apps: { user_id: user.id, enabled: on } }, "apps");
       return `App access of ${user.first_name} ${user.last_name} saved.`;
     });
 
   return (
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>App access</h3>
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
       <ul className="apps">
         {setup.apps.map((a) => (
           <li key={a.app}>

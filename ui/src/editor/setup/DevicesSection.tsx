@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { backend, type DeviceType } from "../../backend";
+import type { DeviceType } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
 
@@ -10,7 +10,7 @@ const TYPES: [DeviceType, string][] = [
 ];
 
 /** The user's device activations: activate a desk phone by model and MAC, or deactivate. */
-export function DevicesSection({ setup, user, session, error, run, onSetup, drafts, edit }: SectionProps) {
+export function DevicesSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
   const lock = missingPermission(session, "settings.manage");
   const { device_type: type, model, mac_address: mac } = drafts.device;
@@ -21,19 +21,19 @@ export function DevicesSection({ setup, user, session, error, run, onSetup, draf
 
   const activate = () =>
     run(async () => {
-      onSetup(await backend.activateDevice({ user_id: user.id, device_type: type, model, mac_address: mac }), "device");
+      await saveSection({ device: { user_id: user.id, device_type: type, model, mac_address: mac } }, "device");
       return "Device activated.";
     });
   const deactivate = (deviceId: number, label: string) =>
     run(async () => {
-      onSetup(await backend.deactivateDevice(deviceId));
+      await saveSection({ device_deactivated: deviceId });
       return `${label} deactivated.`;
     });
 
   return (
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Devices</h3>
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
       {setup.devices.length === 0 ? (
         <p className="muted">No devices activated.</p>
       ) : (

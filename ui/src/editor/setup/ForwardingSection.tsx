@@ -1,5 +1,5 @@
 import { useId } from "react";
-import { backend, type ForwardCondition } from "../../backend";
+import type { ForwardCondition } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
 
@@ -12,7 +12,7 @@ const CONDITIONS: [ForwardCondition, string][] = [
 const LABEL = Object.fromEntries(CONDITIONS) as Record<ForwardCondition, string>;
 
 /** Forwarding rules, one per condition; a rule that would loop is refused by core. */
-export function ForwardingSection({ setup, user, session, error, run, onSetup, drafts, edit }: SectionProps) {
+export function ForwardingSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
   const lock = missingPermission(session, "settings.manage");
   const { condition, destination, rings } = drafts.forwarding;
@@ -24,20 +24,22 @@ export function ForwardingSection({ setup, user, session, error, run, onSetup, d
 
   const add = () =>
     run(async () => {
-      onSetup(
-        await backend.setForwardingRule({
-          user_id: user.id,
-          condition,
-          destination,
-          rings: condition === "no_answer" ? Number(rings) : null,
-        }),
+      await saveSection(
+        {
+          forwarding: {
+            user_id: user.id,
+            condition,
+            destination,
+            rings: condition === "no_answer" ? Number(rings) : null,
+          },
+        },
         "forwarding",
       );
       return `Forwarding rule "${LABEL[condition]}" saved.`;
     });
   const remove = (c: ForwardCondition) =>
     run(async () => {
-      onSetup(await backend.deleteForwardingRule(user.id, c));
+      await saveSection({ forwarding_deleted: c });
       return `Forwarding rule "${LABEL[c]}" deleted.`;
     });
 
@@ -45,7 +47,7 @@ export function ForwardingSection({ setup, user, session, error, run, onSetup, d
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Call forwarding</h3>
       {!included && <p className="help">The license does not include call forwarding.</p>}
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
       {setup.forwarding.length === 0 ? (
         <p className="muted">No forwarding rules: calls ring this user only.</p>
       ) : (

@@ -3,10 +3,8 @@ import { backend } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
 
-type Props = SectionProps & { onUser: (user: import("../../backend").UserDetail) => void };
-
 /** Extension (typed or suggested) and a phone number from the site's pool. */
-export function NumberSection({ setup, user, session, error, run, onUser, drafts, edit }: Props) {
+export function NumberSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
   const lock = missingPermission(session, "numbers.manage");
   const { extension, phone_number: number } = drafts.numbers;
@@ -23,22 +21,25 @@ export function NumberSection({ setup, user, session, error, run, onUser, drafts
     });
   const save = () =>
     run(async () => {
-      const saved = await backend.setNumbers({
-        user_id: user.id,
-        expected_version: user.version,
-        extension: extension.trim() || null,
-        phone_number: number || null,
-      });
-      onUser(saved);
-      edit("numbers", { extension: saved.extension ?? "", phone_number: saved.phone_number ?? "" });
-      return `Number and extension of ${saved.first_name} ${saved.last_name} saved.`;
+      const saved = await saveSection(
+        {
+          numbers: {
+            user_id: user.id,
+            expected_version: user.version,
+            extension: extension.trim() || null,
+            phone_number: number || null,
+          },
+        },
+        "numbers",
+      );
+      return `Number and extension of ${saved.user.first_name} ${saved.user.last_name} saved.`;
     });
 
   return (
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Number and extension</h3>
       {!calling && <p className="help">The license does not include calling, so no number or extension.</p>}
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
       <div className="form-grid">
         <label htmlFor={`${id}-ext`}>Extension</label>
         <div className="inline-controls">

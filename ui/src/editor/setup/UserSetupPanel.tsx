@@ -1,4 +1,3 @@
-import type { UserDetail } from "../../backend";
 import { AppAccessSection } from "./AppAccessSection";
 import { Checklist } from "./Checklist";
 import type { SectionProps } from "./common";
@@ -7,14 +6,12 @@ import { ForwardingSection } from "./ForwardingSection";
 import { NumberSection } from "./NumberSection";
 import { VoicemailSection } from "./VoicemailSection";
 
-type Props = SectionProps & { onUser: (user: UserDetail) => void };
-
 /** Everything that follows a license, below it in "Services and Permissions". */
-export function UserSetupPanel({ onUser, ...props }: Props) {
+export function UserSetupPanel(props: SectionProps) {
   return (
     <div className="user-setup">
       <Checklist items={props.setup.checklist} />
-      <NumberSection {...props} onUser={onUser} />
+      <NumberSection {...props} />
       <VoicemailSection {...props} />
       <ForwardingSection {...props} />
       <AppAccessSection {...props} />

@@ -4,7 +4,7 @@ import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReas
 import { describedBy, FieldError, type SectionProps } from "./common";
 
 /** Voicemail on or off, its PIN, email notification and the greeting callers hear. */
-export function VoicemailSection({ setup, user, session, error, run, onSetup, drafts, edit }: SectionProps) {
+export function VoicemailSection({ setup, user, session, error, run, saveSection, onSaved, drafts, edit }: SectionProps) {
   const id = useId();
   const lock = missingPermission(session, "settings.manage");
   const v = setup.voicemail;
@@ -22,19 +22,19 @@ export function VoicemailSection({ setup, user, session, error, run, onSetup, dr
 
   const save = () =>
     run(async () => {
-      onSetup(await backend.setVoicemail({ user_id: user.id, enabled, email_notification: email, pin }), "voicemail");
+      await saveSection({ voicemail: { user_id: user.id, enabled, email_notification: email, pin } }, "voicemail");
       return `Voicemail of ${user.first_name} ${user.last_name} saved${pin ? " with the new PIN" : ""}.`;
     });
   const upload = () =>
     run(async () => {
-      const updated = await backend.uploadGreeting(user.id);
-      if (!updated) return null;
-      onSetup(updated);
+      const saved = await backend.uploadGreeting(user.id, user.version);
+      if (!saved) return null;
+      onSaved(saved);
       return "Greeting uploaded.";
     });
   const useDefault = () =>
     run(async () => {
-      onSetup(await backend.useDefaultGreeting(user.id));
+      await saveSection({ default_greeting: true });
       return "The default greeting plays again.";
     });
   const play = () =>
@@ -55,7 +55,7 @@ export function VoicemailSection({ setup, user, session, error, run, onSetup, dr
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Voicemail</h3>
       {!included && <p className="help">The license does not include voicemail.</p>}
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
       <div className="form-grid">
         <span />
         <div className="inline-controls">

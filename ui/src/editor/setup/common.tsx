@@ -1,4 +1,4 @@
-import type { BackendError, SessionInfo, UserDetail, UserSetup } from "../../backend";
+import type { BackendError, SavedUserEdits, SessionInfo, UserDetail, UserEdits, UserSetup } from "../../backend";
 import type { Drafts } from "../drafts";
 
 /** What every setup section gets from the editor. */
@@ -9,8 +9,13 @@ export type SectionProps = {
   error: BackendError | null;
   /** Runs a backend step; its failure lands in the editor's alert, its message in the status. */
   run: (work: () => Promise<string | null>) => Promise<void>;
-  /** After a section's own button saved it: the new setup, and the section now matches it. */
-  onSetup: (setup: UserSetup, saved?: keyof Drafts) => void;
+  /**
+   * A section's own button: saves `part` alone through the editor's Save, against the version
+   * of the user the editor showed; `section` then matches what is stored.
+   */
+  saveSection: (part: Partial<UserEdits>, section?: keyof Drafts) => Promise<SavedUserEdits>;
+  /** After a save made by another command (a greeting upload): the user and setup as stored. */
+  onSaved: (saved: SavedUserEdits) => void;
   /** What is typed in every section; the editor's Save sends what differs from `setup`. */
   drafts: Drafts;
   edit: <K extends keyof Drafts>(section: K, value: Drafts[K]) => void;

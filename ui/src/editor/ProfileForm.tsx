@@ -1,0 +1,85 @@
+import { useId } from "react";
+import type { BackendError, SessionInfo, Site, UserDetail } from "../backend";
+import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { describedBy, FieldError } from "./setup/common";
+import type { ProfileDraft } from "./drafts";
+
+const FIELDS = [
+  ["first_name", "First name", "given-name"],
+  ["last_name", "Last name", "family-name"],
+  ["email", "Email", "email"],
+  ["department", "Department", "organization-title"],
+] as const;
+
+type Props = {
+  user: UserDetail;
+  session: SessionInfo;
+  sites: Site[];
+  draft: ProfileDraft;
+  onEdit: (draft: ProfileDraft) => void;
+  error: BackendError | null;
+};
+
+/** The Profile tab's fields: saved with everything else by the editor's Save. */
+export function ProfileForm({ user, session, sites, draft, onEdit, error }: Props) {
+  const id = useId();
+  const lock = missingPermission(session, "users.edit");
+  const disabled = lock !== null;
+  return (
+    <section className="setup-section" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>Profile</h3>
+      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+      <div className="form-grid">
+        {FIELDS.map(([key, label, autoComplete]) => (
+          <div key={key} className="span-2 form-row">
+            <label htmlFor={`${id}-${key}`}>{label}</label>
+            <input
+              id={`${id}-${key}`}
+              autoComplete={autoComplete}
+              value={draft[key]}
+              disabled={disabled}
+              aria-invalid={error?.field === label || undefined}
+              aria-describedby={describedBy(error?.field === label && `${id}-${key}-error`, lock && `${id}-lock`)}
+              onChange={(e) => onEdit({ ...draft, [key]: e.target.value })}
+            />
+            <FieldError id={`${id}-${key}-error`} error={error} field={label} />
+          </div>
+        ))}
+        <div className="span-2 form-row">
+          <label htmlFor={`${id}-site`}>Site</label>
+          <select
+            id={`${id}-site`}
+            value={draft.site_id ?? ""}
+            disabled={disabled}
+            aria-invalid={error?.field === "Site" || undefined}
+            aria-describedby={describedBy(error?.field === "Site" && `${id}-site-error`, `${id}-site-help`)}
+            onChange={(e) => onEdit({ ...draft, site_id: e.target.value ? Number(e.target.value) : null })}
+          >
+            {sites.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+          <FieldError id={`${id}-site-error`} error={error} field="Site" />
+          <p id={`${id}-site-help`} className="help">
+            A phone number comes from its site's pool: moving {user.first_name} to another site needs a number of that
+            site (or none), chosen under Number and extension in the same Save.
+          </p>
+        </div>
+      </div>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>{user.status === "active" ? "Active" : "Suspended"}</dd>
+        <dt>Last changed</dt>
+        <dd>
+          {new Date(user.updated_at).toLocaleString()}
+          {user.updated_by ? ` by ${user.updated_by}` : ""}
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
+/** The profile fields core names in its errors: such an error is shown on the Profile tab. */
+export const PROFILE_FIELDS: string[] = [...FIELDS.map(([, label]) => label), "Site"];
