@@ -736,6 +736,52 @@ mod tests {
     }
 
     #[test]
+    fn a_restore_that_cannot_record_itself_restores_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(start());
+        let mut org = demo_at(tmp.path(), &clock);
+        let admin = sign_in(&mut org, "dana.reyes");
+        let backup = org.back_up_now(admin).unwrap();
+        // A backup whose log refuses new entries: the restore's own record cannot be written
+        // (as when a crash comes between the content and its record).
+        crate::db::open_hardened(&org.backup_dir().join(&backup.file_name))
+            .unwrap()
+            .execute_batch(
+                "CREATE TRIGGER refuse_entries BEFORE INSERT ON audit_log
+                 BEGIN SELECT RAISE(ABORT, 'no new entries'); END;",
+            )
+            .unwrap();
+        let user = crate::testing::user_with_all_data(&org);
+        org.remove_license(
+            admin,
+            &crate::RemoveLicense {
+                user_id: user.row.id,
+                expected_version: user.row.version,
+            },
+        )
+        .unwrap();
+        let before = snapshot(&org, DATA);
+        assert!(org.restore_backup(admin, &backup.file_name).is_err());
+        // Never the backup's content without its record: the live data is as it was.
+        assert_eq!(snapshot(&org, DATA), before);
+        let triggers: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'refuse_entries'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(triggers, 0);
+        // Nothing staged is left beside the backups.
+        assert!(std::fs::read_dir(org.backup_dir()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".partial")));
+    }
+
+    #[test]
     fn restore_brings_back_the_data_records_itself_in_the_restored_log_and_can_be_undone() {
         let tmp = tempfile::tempdir().unwrap();
         let clock = ManualClock::new(start());
