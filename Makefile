@@ -7,7 +7,7 @@ BIN := $(CURDIR)/target/debug/licensedesk
 TAURI := $(CURDIR)/ui/node_modules/.bin/tauri
 UI_SOURCES := $(shell find ui/src -type f) ui/index.html ui/vite.config.ts ui/tsconfig.json
 
-.PHONY: run test bench deps deps-e2e fresh-caches ui app ui-test bindings lint clean package package-debug icons licenses fuzz
+.PHONY: run test bench deps deps-e2e fresh-caches ui app ui-test bindings lint clean package package-debug icons licenses fuzz soak
 
 run: deps app
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
@@ -19,6 +19,22 @@ test: deps-e2e fresh-caches ui-test app package-debug
 	# Two at a time: each end-to-end test runs a whole WebKit app, and this machine has two cores.
 	LICENSEDESK_BIN=$(BIN) LICENSEDESK_DEB=$$(ls -t $(CURDIR)/target/debug/bundle/deb/*.deb | head -1) \
 	  RUST_TEST_THREADS=2 cargo test --workspace --no-fail-fast
+
+# The fault tests at length (not in CI): 5,000 kills of the crash worker and 10,000 property
+# cases, then their figures as a table. Hours on a 2-core machine.
+SOAK_KILLS ?= 5000
+SOAK_CASES ?= 10000
+soak:
+	@mkdir -p target/soak
+	LICENSEDESK_KILLS=$(SOAK_KILLS) cargo test -p licensedesk-core --test crash -- --nocapture 2>&1 \
+	  | tee target/soak/crash.log | grep -E "^crash test|panicked|test result"
+	@start=$$(date +%s); LICENSEDESK_PROPTEST_CASES=$(SOAK_CASES) cargo test -p licensedesk-core --lib invariants 2>&1 \
+	  | tee target/soak/properties.log | grep -E "panicked|test result"; \
+	  echo $$(( $$(date +%s) - start )) > target/soak/properties.seconds
+	@echo; echo "| Check | Count | Result |"; echo "|---|---|---|"
+	@echo "| Worker killed with SIGKILL at random moments | $(SOAK_KILLS) | $$(grep -q 'kills survived' target/soak/crash.log && echo pass || echo FAIL) |"
+	@echo "| Random operation sequences (property cases) | $(SOAK_CASES) | $$(grep -q '1 passed' target/soak/properties.log && echo pass || echo FAIL) in $$(cat target/soak/properties.seconds) s |"
+	@echo; grep "^crash test" target/soak/crash.log || true
 
 # Issue 8's targets on a 100,000-user organization (built once by the demo generator and
 # cached in target/bench-data/). Core: criterion suite plus a p95 table. Window: the

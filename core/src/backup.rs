@@ -467,40 +467,47 @@ impl Org {
         //    so that the chosen backup cannot be the one deleted to make room.
         let before_restore = create(&self.conn, &dir, now, BackupReason::BeforeRestore)?;
 
-        // 3. The backup's content into the live connection, in one step, then its schema
-        //    brought up to date (a backup may be older than this LicenseDesk).
+        // 3. The restored state prepared whole in a temporary copy of the backup: its schema
+        //    brought up to date (a backup may be older than this LicenseDesk) and the restore
+        //    recorded in its log, which is the one that lives on. 4. That copy into the live
+        //    connection in one step: a crash leaves the state before or the restored state
+        //    with its record, never the backup's content without it.
         let src = open_read_only(&chosen_path)?;
-        copy(&src, &mut self.conn)?;
+        let staged = copy_into_temp_beside(&src, &chosen_path)?;
         drop(src);
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        crate::db::migrate(&mut self.conn)?;
-
-        // 4. The restore recorded in the restored log, which is the one that lives on.
-        let restored_account = crate::accounts::acting_account(&self.conn, actor).ok();
-        let still_signed_in = restored_account
-            .as_ref()
-            .is_some_and(|a| a.login == account.login);
-        let detail = format!(
-            "Restored backup {} taken {}; the state just before is in backup {}",
-            chosen.file_name, chosen.created_at, before_restore.file_name
-        );
-        let mut entry = AuditEntry::new("backup.restore");
-        entry.detail = Some(&detail);
-        // Verify integrity checks the backups taken before this restore against that one.
-        entry.after = Some(serde_json::json!({
-            "restored": chosen.file_name,
-            "before_restore": before_restore.file_name,
-        }));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let recorded_as = AuditActor {
-            account_id: still_signed_in.then_some(account.id),
-            login: &account.login,
-            role_name: &account.role_name,
-        };
-        audit::append(&tx, &crate::clock::timestamp(now), &recorded_as, &entry)?;
-        tx.commit()?;
+        let result = (|| -> Result<bool> {
+            let mut staged_conn = crate::db::open_hardened(&staged)?;
+            staged_conn.pragma_update(None, "foreign_keys", "ON")?;
+            crate::db::migrate(&mut staged_conn)?;
+            let restored_account = crate::accounts::acting_account(&staged_conn, actor).ok();
+            let still_signed_in = restored_account
+                .as_ref()
+                .is_some_and(|a| a.login == account.login);
+            let detail = format!(
+                "Restored backup {} taken {}; the state just before is in backup {}",
+                chosen.file_name, chosen.created_at, before_restore.file_name
+            );
+            let mut entry = AuditEntry::new("backup.restore");
+            entry.detail = Some(&detail);
+            // Verify integrity checks the backups taken before this restore against that one.
+            entry.after = Some(serde_json::json!({
+                "restored": chosen.file_name,
+                "before_restore": before_restore.file_name,
+            }));
+            let tx = staged_conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let recorded_as = AuditActor {
+                account_id: still_signed_in.then_some(account.id),
+                login: &account.login,
+                role_name: &account.role_name,
+            };
+            audit::append(&tx, &crate::clock::timestamp(now), &recorded_as, &entry)?;
+            tx.commit()?;
+            copy(&staged_conn, &mut self.conn)?;
+            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+            Ok(still_signed_in)
+        })();
+        let _ = std::fs::remove_file(&staged);
+        let still_signed_in = result?;
 
         prune(&dir, KEEP)?;
         Ok(RestoreReceipt {
@@ -726,6 +733,52 @@ mod tests {
                 ("backup.restore", "refused")
             );
         }
+    }
+
+    #[test]
+    fn a_restore_that_cannot_record_itself_restores_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(start());
+        let mut org = demo_at(tmp.path(), &clock);
+        let admin = sign_in(&mut org, "dana.reyes");
+        let backup = org.back_up_now(admin).unwrap();
+        // A backup whose log refuses new entries: the restore's own record cannot be written
+        // (as when a crash comes between the content and its record).
+        crate::db::open_hardened(&org.backup_dir().join(&backup.file_name))
+            .unwrap()
+            .execute_batch(
+                "CREATE TRIGGER refuse_entries BEFORE INSERT ON audit_log
+                 BEGIN SELECT RAISE(ABORT, 'no new entries'); END;",
+            )
+            .unwrap();
+        let user = crate::testing::user_with_all_data(&org);
+        org.remove_license(
+            admin,
+            &crate::RemoveLicense {
+                user_id: user.row.id,
+                expected_version: user.row.version,
+            },
+        )
+        .unwrap();
+        let before = snapshot(&org, DATA);
+        assert!(org.restore_backup(admin, &backup.file_name).is_err());
+        // Never the backup's content without its record: the live data is as it was.
+        assert_eq!(snapshot(&org, DATA), before);
+        let triggers: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE name = 'refuse_entries'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(triggers, 0);
+        // Nothing staged is left beside the backups.
+        assert!(std::fs::read_dir(org.backup_dir()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".partial")));
     }
 
     #[test]

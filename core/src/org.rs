@@ -30,8 +30,9 @@ pub struct Org {
     pub(crate) backup_warning: Option<String>,
     /// The Users list's order, for searches (read again when it changes).
     pub(crate) list_order: std::cell::RefCell<Option<crate::list_order::ListOrder>>,
-    /// Copies the write-ahead log into the file in the background.
-    pub(crate) checkpointer: crate::checkpoint::Checkpointer,
+    /// Copies the write-ahead log into the file in the background; held for its lifetime
+    /// (declared after `conn`, which must close first).
+    _checkpointer: crate::checkpoint::Checkpointer,
 }
 
 impl Org {
@@ -94,7 +95,7 @@ impl Org {
             archive_problems: Vec::new(),
             backup_warning: None,
             list_order: std::cell::RefCell::new(None),
-            checkpointer,
+            _checkpointer: checkpointer,
         })
     }
 
@@ -147,7 +148,6 @@ impl Org {
         match outcome {
             Ok(out) => {
                 tx.commit()?;
-                self.checkpointer.after_commit();
                 Ok(out)
             }
             // A refusal rolls back whatever the change had begun, and is itself recorded.

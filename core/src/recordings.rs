@@ -89,13 +89,9 @@ impl Org {
             Permission::RecordingsView,
             "recording.export",
             |tx, ctx| {
-                let partial = dest.with_extension("wav.partial");
-                std::fs::write(&partial, &audio)
-                    .and_then(|_| std::fs::rename(&partial, dest))
-                    .map_err(|e| Error::Io {
-                        path: dest.display().to_string(),
-                        cause: e.to_string(),
-                    })?;
+                // Synced before it takes its name, under an unpredictable temporary name: after a
+                // power cut the file is the old one or the new one, never a mix.
+                crate::files::write_atomically(dest, &audio)?;
                 let (user_id, label): (i64, String) = tx.query_row(
                     "SELECT u.id, u.first_name || ' ' || u.last_name FROM call_recordings r
                  JOIN users u ON u.id = r.user_id WHERE r.id = ?1",
@@ -112,5 +108,35 @@ impl Org {
             },
         )?;
         Ok(())
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use crate::testing::{demo_org, sign_in};
+
+    #[test]
+    fn an_exported_recording_is_written_whole_and_never_through_a_planted_name() {
+        let (dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let id: i64 = org
+            .conn
+            .query_row("SELECT min(id) FROM call_recordings", [], |r| r.get(0))
+            .unwrap();
+        let out = dir.path().join("exports");
+        std::fs::create_dir(&out).unwrap();
+        let dest = out.join("call.wav");
+        // The temporary name the export used to write through, planted as a symlink.
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, b"keep").unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("call.wav.partial")).unwrap();
+        org.export_recording(admin, id, &dest).unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
+        assert_eq!(
+            std::fs::read(&dest).unwrap(),
+            org.recording_audio(admin, id).unwrap()
+        );
+        // The export and the planted link only: no temporary file left.
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 2);
     }
 }

@@ -6,7 +6,7 @@ use crate::users::UserDetail;
 
 /// The demo organization, generated once per test process and copied for each test: the
 /// generator is deterministic, and copying a closed file is much faster than generating it.
-fn demo_template() -> &'static std::path::Path {
+pub fn demo_template() -> &'static std::path::Path {
     static TEMPLATE: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> =
         std::sync::OnceLock::new();
     let (_, path) = TEMPLATE.get_or_init(|| {

@@ -224,8 +224,11 @@ impl AppState {
         Ok(Session { file, actor })
     }
 
+    /// Ends the session; an import checked by that account is forgotten with it.
     pub fn sign_out(&self) {
-        *self.current().actor.lock().expect("session lock") = None;
+        let file = self.current();
+        *file.actor.lock().expect("session lock") = None;
+        *file.pending_import.lock().expect("import lock") = None;
         self.session_changed();
     }
 
@@ -238,6 +241,8 @@ impl AppState {
     {
         let file = self.current();
         let session = Self::run(&file, f).await?;
+        // A new session (Switch account included) starts without the previous one's import.
+        *file.pending_import.lock().expect("import lock") = None;
         *file.actor.lock().expect("session lock") = Some(Actor {
             account_id: session.account_id,
         });
@@ -321,6 +326,32 @@ mod tests {
             "Acme Dental — LicenseDesk (acme.sqlite)"
         );
         assert_eq!(title(path, None), "LicenseDesk (acme.sqlite)");
+    }
+
+    #[test]
+    fn sign_out_and_switch_account_forget_the_checked_import() {
+        let dir = std::env::temp_dir().join(format!("licensedesk-import-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let state = AppState::new(OpenFile::open(dir.join("org.sqlite"), true));
+        let sign_in = |login: &'static str, password: &'static str| {
+            tauri::async_runtime::block_on(
+                state.sign_in_with(move |org| org.sign_in(login, password)),
+            )
+            .unwrap()
+        };
+        sign_in("dana.reyes", "super-demo");
+        state.set_pending_import(Some((dir.join("users.csv"), b"x".to_vec())));
+        state.sign_out();
+        assert!(state.pending_import().is_err(), "kept after sign-out");
+
+        sign_in("dana.reyes", "super-demo");
+        state.set_pending_import(Some((dir.join("users.csv"), b"x".to_vec())));
+        // Switch account: another sign-in on the same file, without signing out first.
+        let (login, _, _, password) = licensedesk_core::demo::DEMO_ACCOUNTS[1];
+        sign_in(login, password);
+        assert!(state.pending_import().is_err(), "kept after Switch account");
+        drop(state);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
