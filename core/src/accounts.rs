@@ -355,6 +355,7 @@ impl Org {
         }
         // Files outside the organization file are touched only once someone has signed in.
         self.tend_archives()?;
+        self.write_pre_migration_copy();
         self.session(Actor {
             account_id: account_id.expect("verified account has an id"),
         })

@@ -257,7 +257,7 @@ mod tests {
 
     fn db() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
-        let conn = crate::db::open(&dir.path().join("a.sqlite")).unwrap();
+        let (conn, _) = crate::db::open(&dir.path().join("a.sqlite")).unwrap();
         (dir, conn)
     }
 
@@ -503,8 +503,8 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
     })
 }
 
-/// The chain, the append-only triggers, and the heads recorded in the backups in
-/// `backup_dir` and in the `exports` named.
+/// The chain, the append-only triggers, the heads recorded in the backups in `backup_dir` and
+/// in the `exports` named, and the rules the rows must keep.
 pub(crate) fn verify(
     conn: &Connection,
     backup_dir: &std::path::Path,
@@ -527,7 +527,13 @@ pub(crate) fn verify(
         ));
     }
     sentences.extend(heads.problems.iter().cloned());
-    let intact = first_broken.is_none() && missing.is_empty() && heads.problems.is_empty();
+    // Rows changed outside LicenseDesk without touching the log (0.1–0.2 s at 100,000 users).
+    let broken_rows = crate::record_check::problems(conn)?;
+    sentences.extend(broken_rows.iter().cloned());
+    let intact = first_broken.is_none()
+        && missing.is_empty()
+        && heads.problems.is_empty()
+        && broken_rows.is_empty();
     if intact {
         sentences.push(match heads.checked {
             0 => "No backup or export was found to check the end of the log against.".into(),

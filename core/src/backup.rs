@@ -167,7 +167,7 @@ pub(crate) fn copy_into_temp_beside(src: &Connection, dest: &Path) -> Result<Pat
 }
 
 /// The whole of `src` into `dest`, in one step (one transaction on `dest`).
-fn copy(src: &Connection, dest: &mut Connection) -> Result<()> {
+pub(crate) fn copy(src: &Connection, dest: &mut Connection) -> Result<()> {
     let backup = Backup::new(src, dest)?;
     // Another process may hold the write lock for a moment; the busy timeout does not apply
     // to backup steps, so wait here (bounded).
@@ -350,13 +350,6 @@ impl DailyBackup {
             })
             .map_err(|e| format!("The automatic daily backup failed: {e}"))
     }
-}
-
-/// Called by `db::open` before migrating an existing file.
-pub(crate) fn before_migration(conn: &Connection, db_path: &Path) -> Result<()> {
-    let dir = dir_for(db_path);
-    create(conn, &dir, Utc::now(), BackupReason::BeforeMigration)?;
-    prune(&dir, KEEP)
 }
 
 impl Org {

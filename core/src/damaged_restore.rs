@@ -144,7 +144,8 @@ pub fn restore_over_damaged(
     crate::files::sync_dir(folder);
 
     // 4. Recorded in the restored log (brought up to date if the backup is older).
-    let mut conn = crate::db::open(path)?;
+    // The chosen backup is itself the copy of the file as it was: none is kept of it again.
+    let (mut conn, _) = crate::db::open(path)?;
     let detail = format!(
         "Restored backup {} taken {} over a damaged file that could not be opened; the damaged \
          file is kept as {}",

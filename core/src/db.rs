@@ -10,6 +10,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
+use crate::pre_migration_copy::PreMigrationCopy;
 
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
@@ -33,9 +34,9 @@ pub fn schema_version() -> i64 {
 
 /// Opens (creating if needed) the organization file at `path` and brings its schema up to date.
 ///
-/// An existing file that has something to migrate is backed up first (see [`crate::backup`]);
-/// if that backup fails, the file is not migrated.
-pub fn open(path: &Path) -> Result<Connection> {
+/// An existing file that has something to migrate is copied first (see
+/// [`PreMigrationCopy`]): the copy is returned, to be written at the sign-in.
+pub(crate) fn open(path: &Path) -> Result<(Connection, Option<PreMigrationCopy>)> {
     // A new file is the user's only (SQLite gives its -wal and -shm the same mode). When
     // this fails (a missing folder, a file already there), SQLite's own open says why.
     let _ = crate::files::create_new(path);
@@ -64,11 +65,13 @@ pub fn open(path: &Path) -> Result<Connection> {
         crate::schema_check::check(&conn, found)?;
     }
     configure(&conn)?;
-    if found > 0 && found < schema_version() {
-        crate::backup::before_migration(&conn, path)?;
-    }
+    let copy = if found > 0 && found < schema_version() {
+        Some(PreMigrationCopy::take(&conn, path)?)
+    } else {
+        None
+    };
     migrate(&mut conn)?;
-    Ok(conn)
+    Ok((conn, copy))
 }
 
 /// Opens a connection to a file LicenseDesk did not necessarily write: its schema can carry
@@ -154,7 +157,7 @@ mod tests {
     #[test]
     fn a_new_file_gets_the_current_schema_with_foreign_keys_and_wal() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(&dir.path().join("org.sqlite")).unwrap();
+        let (conn, _) = open(&dir.path().join("org.sqlite")).unwrap();
         let version: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -184,7 +187,7 @@ mod tests {
             .unwrap()
             .pragma_update(None, "user_version", newer)
             .unwrap();
-        let err = open(&path).unwrap_err();
+        let err = open(&path).err().expect("refused");
         assert_eq!(err.code(), "database_too_new");
         let after: i64 = Connection::open(&path)
             .unwrap()

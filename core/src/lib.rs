@@ -36,6 +36,7 @@ pub mod open_failure;
 pub mod org;
 pub mod org_setup;
 pub mod permission;
+mod pre_migration_copy;
 pub mod progress;
 mod record_check;
 pub mod recordings;

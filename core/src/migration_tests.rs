@@ -260,6 +260,15 @@ fn every_earlier_schema_version_migrates_on_a_real_file_keeping_every_row() {
             .unwrap();
         assert_eq!(users, 3, "v{version}");
 
+        // The copy of the old file waits for a sign-in.
+        let before_sign_in = backup::list(&backup::dir_for(&path)).unwrap();
+        assert!(
+            before_sign_in
+                .iter()
+                .all(|b| b.reason != BackupReason::BeforeMigration),
+            "v{version}: {before_sign_in:?}"
+        );
+
         // The old account still signs in and works with the old data.
         let session = org.sign_in("old.admin", "old-password-1").unwrap();
         let actor = crate::Actor {
@@ -312,8 +321,8 @@ fn every_earlier_schema_version_migrates_on_a_real_file_keeping_every_row() {
 fn a_new_or_current_file_gets_no_before_migration_backup() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("org.sqlite");
-    drop(db::open(&path).unwrap());
-    drop(db::open(&path).unwrap());
+    assert!(db::open(&path).unwrap().1.is_none());
+    assert!(db::open(&path).unwrap().1.is_none());
     assert!(backup::list(&backup::dir_for(&path)).unwrap().is_empty());
 }
 
@@ -324,7 +333,7 @@ fn a_file_whose_backup_cannot_be_written_is_not_migrated() {
     file_at_version(&path, 1);
     // A plain file where the backup folder should be: the backup fails.
     std::fs::write(backup::dir_for(&path), b"in the way").unwrap();
-    let err = db::open(&path).unwrap_err();
+    let err = db::open(&path).err().expect("refused");
     assert_eq!(err.code(), "io", "{err}");
     let version: i64 = Connection::open(&path)
         .unwrap()
@@ -361,4 +370,76 @@ fn an_older_audit_log_is_rebuilt_with_ids_that_are_never_reused() {
         .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
         .unwrap();
     assert_eq!(next, last + 1);
+}
+
+/// Opening an older file in a window writes nothing beside it: the copy of the file as it
+/// was is written by the first successful sign-in, not by a refused one.
+#[test]
+fn the_copy_before_migrating_is_written_at_the_first_successful_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("harbor.sqlite");
+    let before = file_at_version(&path, 5);
+    let files = || {
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let beside_the_file = files();
+
+    let (mut org, _daily) = Org::open_for_window(&path, Arc::new(SystemClock), false).unwrap();
+    let refused = org.sign_in("old.admin", "wrong-password-1").unwrap_err();
+    assert_eq!(refused.code(), "invalid_credentials");
+    let without_wal: Vec<_> = files()
+        .into_iter()
+        .filter(|n| !n.ends_with("-wal") && !n.ends_with("-shm"))
+        .collect();
+    assert_eq!(
+        without_wal, beside_the_file,
+        "nothing beside the file before a sign-in"
+    );
+
+    org.sign_in("old.admin", "old-password-1").unwrap();
+    let backups = backup::list(&backup::dir_for(&path)).unwrap();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(backups[0].reason, BackupReason::BeforeMigration);
+    assert_eq!(backups[0].schema_version, Some(5));
+    let copy = Connection::open(backup::dir_for(&path).join(&backups[0].file_name)).unwrap();
+    assert_eq!(rows(&copy), before, "the backup is the old file");
+
+    // Written once: a second sign-in adds nothing.
+    org.sign_in("old.admin", "old-password-1").unwrap();
+    assert_eq!(backup::list(&backup::dir_for(&path)).unwrap().len(), 1);
+}
+
+/// A copy that cannot be written at the sign-in is named on the Backups page and written at
+/// a later sign-in.
+#[test]
+fn a_copy_that_cannot_be_written_at_the_sign_in_is_kept_for_the_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("harbor.sqlite");
+    file_at_version(&path, 6);
+    let (mut org, _daily) = Org::open_for_window(&path, Arc::new(SystemClock), false).unwrap();
+    // The folder becomes a plain file after the open: the write at the sign-in fails.
+    std::fs::write(backup::dir_for(&path), b"in the way").unwrap();
+    let session = org.sign_in("old.admin", "old-password-1").unwrap();
+    let actor = crate::Actor {
+        account_id: session.account_id,
+    };
+    std::fs::remove_file(backup::dir_for(&path)).unwrap();
+    let overview = org.backups(actor).unwrap();
+    assert!(overview.backups.is_empty());
+    let warning = overview.warning.expect("the failure is shown");
+    assert!(
+        warning.contains("before this version updated it"),
+        "{warning}"
+    );
+
+    org.sign_in("old.admin", "old-password-1").unwrap();
+    let overview = org.backups(actor).unwrap();
+    assert_eq!(overview.backups.len(), 1);
+    assert_eq!(overview.backups[0].reason, BackupReason::BeforeMigration);
+    assert_eq!(overview.warning, None);
 }

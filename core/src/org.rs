@@ -28,6 +28,8 @@ pub struct Org {
     pub(crate) archive_problems: Vec<String>,
     /// Why the automatic backup at open failed, if it did.
     pub(crate) backup_warning: Option<String>,
+    /// The file as it was before this open migrated it, until a sign-in writes it.
+    pub(crate) pre_migration_copy: Option<crate::pre_migration_copy::PreMigrationCopy>,
     /// The Users list's order, for searches (read again when it changes).
     pub(crate) list_order: std::cell::RefCell<Option<crate::list_order::ListOrder>>,
     /// Copies the write-ahead log into the file in the background; held for its lifetime
@@ -78,7 +80,7 @@ impl Org {
 
     /// Opens the file as it is; an empty file stays empty (for other generators).
     pub fn open_without_demo(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        let conn = crate::db::open(path)?;
+        let (conn, pre_migration_copy) = crate::db::open(path)?;
         let checkpointer = crate::checkpoint::Checkpointer::start(path, &conn)?;
         let stem = path
             .file_stem()
@@ -94,6 +96,7 @@ impl Org {
             path: path.to_path_buf(),
             archive_problems: Vec::new(),
             backup_warning: None,
+            pre_migration_copy,
             list_order: std::cell::RefCell::new(None),
             _checkpointer: checkpointer,
         })

@@ -2,13 +2,11 @@
 //! every change LicenseDesk makes, but a file edited by another program (constraints switched
 //! off) can break them; the check names which rows break which rule instead of a page that
 //! fails for no stated reason. It reads every seat and every reference (about 0.15 s at
-//! 100,000 users), so it runs when asked, not at every sign-in.
+//! 100,000 users), so it runs when asked (Verify integrity), not at every sign-in.
 
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::org::{Actor, Org};
-use crate::permission::Permission;
 
 /// Timestamps LicenseDesk writes begin with a date (a range test: cheaper than GLOB).
 const NOT_A_DATE: &str = "NOT BETWEEN '0000-00-00' AND '9999-99-99~'";
@@ -58,15 +56,9 @@ fn rules() -> Vec<(&'static str, String)> {
 /// The most rows named per rule: enough to find them, not a page of ids.
 const NAMED: usize = 5;
 
-impl Org {
-    /// One sentence per rule this file's rows break, naming the rows; empty when every rule
-    /// holds. For whoever may view the audit log.
-    pub fn record_problems(&self, actor: Actor) -> Result<Vec<String>> {
-        self.read(actor, Permission::AuditView, problems)
-    }
-}
-
-fn problems(conn: &Connection) -> Result<Vec<String>> {
+/// One sentence per rule the rows break, naming the rows; empty when every rule holds. Shown
+/// by History's "Verify integrity" ([`crate::Org::verify_audit_log`]).
+pub(crate) fn problems(conn: &Connection) -> Result<Vec<String>> {
     let mut found = Vec::new();
     for (rule, sql) in rules() {
         let mut stmt = conn.prepare(&sql)?;

@@ -90,7 +90,7 @@ mod tests {
             .unwrap()
             .execute_batch(sql)
             .unwrap();
-        let err = crate::db::open(&path).unwrap_err();
+        let err = crate::db::open(&path).err().expect("refused");
         assert_eq!(err.code(), "schema_tampered");
         drop(dir);
         err.to_string()
