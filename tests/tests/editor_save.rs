@@ -7,6 +7,8 @@ use std::path::Path;
 use licensedesk_e2e::{App, Element};
 
 const VOICE_PRO: &str = "Voice Pro";
+const MEETINGS_PLUS: &str = "Meetings Plus";
+const CANCEL_OLD: &str = "Also request cancellation of the old license";
 
 async fn start(db: &Path) -> App {
     let app = App::start(db).await;
@@ -350,5 +352,50 @@ async fn quit_with_an_unsaved_profile_asks_first() {
     app.main_window_key("ctrl+q").await;
     app.confirm_native_dialog(&question).await;
     app.wait_native_window_closed(&title).await;
+    app.quit().await;
+}
+
+/// Without billing.manage, the change of type's "Also request cancellation of the old license"
+/// gives way to the reason (which permission, who has it); Save changes the type and cancels
+/// nothing.
+#[tokio::test]
+async fn without_billing_the_change_of_type_says_why_it_cannot_cancel_the_old_license() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = App::start(&db).await;
+    app.sign_in("sam.okafor", "it-demo").await;
+    let (name, row) = app.licensed_user_with_recordings().await;
+    assert_ne!(row.cell("License"), MEETINGS_PLUS, "{name}");
+    app.open_page("Users").await;
+    app.search_users(&name).await;
+    let editor = app.open_user_editor(&name).await;
+    let license = app.find_by_role_in(&editor, "combobox", "License").await;
+    let option = app
+        .options(&license)
+        .await
+        .into_iter()
+        .find(|o| o.starts_with(&format!("{MEETINGS_PLUS} (")))
+        .expect("a Meetings Plus option");
+    app.select_option(&license, &option).await;
+    let warning = app.removal_warning(&editor).await;
+    let go_on = app
+        .find_by_role_in(&warning.region, "button", "Continue")
+        .await;
+    app.click(&go_on).await;
+    app.wait_for_text(&format!("to {MEETINGS_PLUS}, another license type."))
+        .await;
+    app.wait_for_text("Your role IT Admin does not include Manage billing.")
+        .await;
+    assert!(app.try_find_by_role("checkbox", CANCEL_OLD).await.is_none());
+
+    press_save(&app, &editor).await;
+    app.confirm_native_dialog("Change license type?").await;
+    let done = app
+        .wait_for_message("status", &format!("{name} changed from "))
+        .await;
+    assert!(
+        done.contains(&format!("to {MEETINGS_PLUS}. ")) && !done.contains("Cancellation of the"),
+        "no cancellation was asked for, yet the message reads {done:?}"
+    );
     app.quit().await;
 }
