@@ -1,5 +1,6 @@
 //! One error type for every operation, with a stable `code` for the UI and a message that
-//! names the cause. It crosses IPC as `{code, message, field?}` (see [`ErrorPayload`]).
+//! names the cause. It crosses IPC as `{code, message, field?}` (see [`ErrorPayload`] and
+//! docs/ARCHITECTURE.md §Errors).
 
 use serde::Serialize;
 use ts_rs::TS;

@@ -1,4 +1,5 @@
-//! An open organization file and the guard every operation goes through.
+//! An open organization file and the guard every operation goes through
+//! (docs/ARCHITECTURE.md §Core).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,4 +1,5 @@
-//! Permissions and the built-in roles: what each permission allows and which roles hold it.
+//! Permissions and the built-in roles: what each permission allows and which roles hold it
+//! (docs/ARCHITECTURE.md §Roles).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -1,5 +1,6 @@
-//! Every operation with every built-in role: allowed exactly when the role table in permission.rs says so, and a
-//! refusal changes nothing but the audit log.
+//! Every operation with every built-in role: allowed exactly when the role table in
+//! permission.rs (docs/ARCHITECTURE.md §Roles) says so, and a refusal changes nothing but the
+//! audit log.
 
 use crate::billing::SeatChange;
 use crate::permission::{Permission, BUILT_IN_ROLES};

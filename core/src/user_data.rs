@@ -1,5 +1,5 @@
 //! The data a user accumulates under a license: what a removal deletes (and so what an export
-//! or safety archive must hold), and what it keeps.
+//! or safety archive must hold), and what it keeps (docs/ARCHITECTURE.md §Data model).
 
 use rusqlite::types::ValueRef;
 use rusqlite::Connection;

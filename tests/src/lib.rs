@@ -1,6 +1,7 @@
 //! End-to-end harness: runs the real LicenseDesk binary in its own Xvfb
 //! through tauri-driver and drives its window as a person would, finding
-//! controls by ARIA role and accessible name.
+//! controls by ARIA role and accessible name (the names are listed in
+//! docs/ARCHITECTURE.md §Accessible names).
 //!
 //! The binary comes from `LICENSEDESK_BIN` (an absolute path, set by the
 //! Makefile). Each [`App`] has its own X display, ports, temporary data
