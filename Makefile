@@ -124,7 +124,8 @@ fuzz:
 	  RUSTC_BOOTSTRAP=1 cargo fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 || exit 1; \
 	done
 
-lint: ui/node_modules/.package-lock.json
+# The shell's crate embeds the built UI, so clippy needs it (ui/dist).
+lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cd ui && npx tsc --noEmit
