@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 use crate::licenses::{assign_in, free_seats, give_seat, product_name};
 use crate::org::{Actor, Org};
 use crate::permission::Permission;
-use crate::removal::{impact, remove_in, Removed};
+use crate::removal::{impact, remove_in, Removed, SAFETY_ARCHIVE_DAYS};
+use crate::user_data::DELETED_TABLES;
 use crate::users::{self, UserDetail};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -146,7 +147,7 @@ fn plan(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<Plan> {
     let to = product.clone().unwrap_or_default();
     let mut lines = Vec::with_capacity(users.len());
     let mut steps = Vec::with_capacity(users.len());
-    let (mut totals, mut deleting) = ([0i64; 4], 0);
+    let (mut totals, mut deleting) = ([0i64; DELETED_TABLES.len()], 0);
     for user in &users {
         let s = step(conn, user, &req.action)?;
         let from = user
@@ -156,14 +157,9 @@ fn plan(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<Plan> {
             .unwrap_or_default();
         let deletes = matches!(s, Step::Replace(_) | Step::Remove);
         if deletes {
-            let i = impact(conn, user)?;
-            for (t, n) in totals.iter_mut().zip([
-                i.call_history,
-                i.voicemails,
-                i.forwarding_rules,
-                i.device_activations,
-            ]) {
-                *t += n;
+            // In DELETED_TABLES' order, as the impact lists them.
+            for (t, kind) in totals.iter_mut().zip(impact(conn, user)?.deleted) {
+                *t += kind.count;
             }
             deleting += 1;
         }
@@ -209,10 +205,17 @@ fn plan(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<Plan> {
         )
     });
     let data_loss = (deleting > 0).then(|| {
+        // Built from the deletion's own table list, so no kind is deleted unmentioned.
+        let labels: Vec<String> = DELETED_TABLES
+            .iter()
+            .zip(totals)
+            .map(|(t, n)| t.describe(n))
+            .collect();
+        let (last, rest) = labels.split_last().expect("a removal deletes something");
         format!(
-            "Deletes the data of {deleting} user{}: {} call history entries, {} voicemails, {} forwarding rules and {} device activations. Call recordings are kept; a safety archive of each user is kept 30 days.",
+            "Deletes the data of {deleting} user{}: {} and {last}. Call recordings are kept; a safety archive of each user is kept {SAFETY_ARCHIVE_DAYS} days.",
             if deleting == 1 { "" } else { "s" },
-            totals[0], totals[1], totals[2], totals[3]
+            rest.join(", "),
         )
     });
     Ok(Plan {

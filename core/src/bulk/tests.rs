@@ -82,10 +82,20 @@ fn a_bulk_removal_exports_one_zip_with_a_folder_per_user_and_keeps_safety_archiv
     };
     let p = org.bulk_preview(admin, &req).unwrap();
     assert_eq!(p.deleting, 3);
-    assert!(p
-        .data_loss
-        .unwrap()
-        .starts_with("Deletes the data of 3 users:"));
+    let data_loss = p.data_loss.unwrap();
+    assert!(data_loss.starts_with("Deletes the data of 3 users:"));
+    // Every kind the removal deletes is named with the three users' total.
+    for table in crate::user_data::DELETED_TABLES {
+        let total: i64 = ids
+            .iter()
+            .map(|&id| table.count(&org.conn, id).unwrap())
+            .sum();
+        assert!(
+            data_loss.contains(&table.describe(total)),
+            "{} is not named: {data_loss}",
+            table.table
+        );
+    }
     let dest = dir.path().join("three.zip");
     let export = org
         .export_users_data(admin, &ids, &dest, &mut crate::Unwatched)
