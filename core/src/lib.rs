@@ -45,6 +45,7 @@ mod safety_archive;
 mod schema_check;
 mod settings;
 pub mod setup;
+mod setup_guard;
 pub mod user_csv;
 mod user_data;
 pub mod user_edits;
