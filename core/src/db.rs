@@ -12,6 +12,8 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::{Error, Result};
 use crate::pre_migration_copy::PreMigrationCopy;
 
+mod schema_check;
+
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_user_data.sql")),
@@ -62,7 +64,7 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<PreMigrationCopy>)
         });
     }
     if found > 0 {
-        crate::schema_check::check(&conn, found)?;
+        schema_check::check(&conn, found)?;
     }
     configure(&conn)?;
     let copy = if found > 0 && found < schema_version() {

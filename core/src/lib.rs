@@ -42,7 +42,6 @@ mod record_check;
 pub mod recordings;
 pub mod removal;
 mod safety_archive;
-mod schema_check;
 mod settings;
 pub mod setup;
 mod setup_guard;
