@@ -21,6 +21,7 @@ pub mod db;
 pub mod demo;
 pub mod devices;
 pub mod error;
+mod features;
 mod files;
 pub mod forwarding;
 #[doc(hidden)]
