@@ -257,7 +257,7 @@ mod tests {
 
     fn db() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
-        let (conn, _) = crate::db::open(&dir.path().join("a.sqlite")).unwrap();
+        let (conn, _) = crate::pre_migration_copy::open(&dir.path().join("a.sqlite")).unwrap();
         (dir, conn)
     }
 

@@ -80,7 +80,7 @@ impl Org {
 
     /// Opens the file as it is; an empty file stays empty (for other generators).
     pub fn open_without_demo(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        let (conn, pre_migration_copy) = crate::db::open(path)?;
+        let (conn, pre_migration_copy) = crate::pre_migration_copy::open(path)?;
         let checkpointer = crate::checkpoint::Checkpointer::start(path, &conn)?;
         let stem = path
             .file_stem()

@@ -11,6 +11,11 @@ use crate::backup::{self, BackupReason};
 use crate::error::{Error, Result};
 use crate::org::Org;
 
+/// Opens the file with `db::open`, copying it when it is about to be migrated.
+pub(crate) fn open(path: &Path) -> Result<(Connection, Option<PreMigrationCopy>)> {
+    crate::db::open(path, |conn| PreMigrationCopy::take(conn, path))
+}
+
 pub(crate) struct PreMigrationCopy {
     copy: Connection,
     taken_at: DateTime<Utc>,
