@@ -1,4 +1,5 @@
-//! An open organization file and the guard every operation goes through.
+//! An open organization file and the guard every operation goes through (opening one for
+//! use, with the demo and the daily backup, is `org_open`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -7,7 +8,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::accounts::{self, ActingAccount};
 use crate::audit::{self, AuditActor, AuditEntry};
-use crate::clock::{timestamp, Clock, SystemClock};
+use crate::clock::{timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::permission::Permission;
 
@@ -38,40 +39,6 @@ pub struct Org {
 }
 
 impl Org {
-    /// Opens the file (creating and migrating it as needed); an empty file gets the demo
-    /// organization.
-    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        let (mut org, backup) = Self::open_for_window(path, clock, true)?;
-        org.take_daily_backup(backup);
-        Ok(org)
-    }
-
-    /// Opens the file as it is: an empty file stays empty, for the first-run choice between
-    /// the demo and the admin's own organization. An organization gets its daily backup.
-    pub fn open_as_is(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        let (mut org, backup) = Self::open_for_window(path, clock, false)?;
-        org.take_daily_backup(backup);
-        Ok(org)
-    }
-
-    /// Opens the file as [`Org::open`] (`demo_if_empty`) or [`Org::open_as_is`] do, but hands
-    /// the daily backup to the caller: it copies the whole file (0.3 s at 100,000 users), so
-    /// a window takes it beside its sign-in screen rather than before it. `None` for a file
-    /// that holds no organization yet.
-    pub fn open_for_window(
-        path: &Path,
-        clock: Arc<dyn Clock>,
-        demo_if_empty: bool,
-    ) -> Result<(Self, Option<crate::backup::DailyBackup>)> {
-        let mut org = Self::open_without_demo(path, clock)?;
-        if demo_if_empty && org.is_empty()? {
-            crate::demo::seed(&mut org, &crate::demo::DemoSpec::default())?;
-        }
-        org.settle_due_cancellations()?;
-        let backup = (!org.is_unset()?).then(|| org.daily_backup());
-        Ok((org, backup))
-    }
-
     /// Reads what the first search needs (the list order: 20 ms at 100,000 users), so that
     /// the admin's first keystroke in "Search users" does not pay for it.
     pub fn prepare_search(&self) -> Result<()> {
@@ -100,10 +67,6 @@ impl Org {
             list_order: std::cell::RefCell::new(None),
             _checkpointer: checkpointer,
         })
-    }
-
-    pub fn open_with_system_clock(path: &Path) -> Result<Self> {
-        Self::open(path, Arc::new(SystemClock))
     }
 
     pub(crate) fn is_empty(&self) -> Result<bool> {
