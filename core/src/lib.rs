@@ -35,6 +35,7 @@ pub mod numbers;
 pub mod offboarding;
 pub mod open_failure;
 pub mod org;
+mod org_audit;
 mod org_backups;
 mod org_open;
 pub mod org_setup;
