@@ -6,17 +6,12 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use crate::accounts::{self, ActingAccount};
+pub use crate::acting_account::Actor;
+use crate::acting_account::{self, ActingAccount};
 use crate::audit::{self, AuditActor, AuditEntry};
 use crate::clock::{timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::permission::Permission;
-
-/// The signed-in admin account on whose behalf an operation runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Actor {
-    pub account_id: i64,
-}
 
 pub struct Org {
     pub(crate) conn: Connection,
@@ -87,8 +82,8 @@ impl Org {
         permission: Permission,
         f: impl FnOnce(&Connection) -> Result<T>,
     ) -> Result<T> {
-        let account = accounts::acting_account(&self.conn, actor)?;
-        accounts::require(&self.conn, &account, permission)?;
+        let account = acting_account::acting_account(&self.conn, actor)?;
+        acting_account::require(&self.conn, &account, permission)?;
         f(&self.conn)
     }
 
@@ -105,7 +100,7 @@ impl Org {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let account = accounts::acting_account(&tx, actor)?;
+        let account = acting_account::acting_account(&tx, actor)?;
         let ctx = ChangeContext {
             now: &now,
             account: &account,
@@ -150,7 +145,7 @@ pub(crate) struct ChangeContext<'a> {
 impl ChangeContext<'_> {
     /// A further permission that this particular change needs.
     pub fn require(&self, tx: &Transaction<'_>, permission: Permission) -> Result<()> {
-        accounts::require(tx, self.account, permission)
+        acting_account::require(tx, self.account, permission)
     }
 
     pub fn audit(&self, tx: &Transaction<'_>, entry: &AuditEntry<'_>) -> Result<i64> {

@@ -135,7 +135,7 @@ impl Org {
             let mut staged_conn = crate::db::open_hardened(&staged)?;
             staged_conn.pragma_update(None, "foreign_keys", "ON")?;
             crate::db::migrate(&mut staged_conn)?;
-            let restored_account = crate::accounts::acting_account(&staged_conn, actor).ok();
+            let restored_account = crate::acting_account::acting_account(&staged_conn, actor).ok();
             let still_signed_in = restored_account
                 .as_ref()
                 .is_some_and(|a| a.login == account.login);
