@@ -127,6 +127,7 @@ fuzz:
 lint: ui/node_modules/.package-lock.json
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test -p licensedesk-core --test module_cycles
 	cd ui && npx tsc --noEmit
 
 clean:
