@@ -1,6 +1,7 @@
 //! The file as it was before this version migrated it: copied into memory at open, written
-//! to the backup folder at the first successful sign-in. Opening a file writes nothing
-//! outside it (docs/ARCHITECTURE.md), so the copy waits for someone who may use the file.
+//! to the backup folder at the first successful sign-in (`org_backups`). Opening a file writes
+//! nothing outside it (docs/ARCHITECTURE.md), so the copy waits for someone who may use the
+//! file.
 
 use std::path::Path;
 
