@@ -128,6 +128,7 @@ fuzz:
 lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test -p licensedesk-core --test module_cycles
 	cd ui && npx tsc --noEmit
 
 clean:

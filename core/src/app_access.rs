@@ -7,10 +7,9 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::licenses::Feature;
-use crate::org::{Actor, ChangeContext, Org};
-use crate::permission::Permission;
-use crate::setup::{audit_setup, products_with, require_feature, user_setup, UserSetup};
-use crate::users::{self, UserDetail};
+use crate::org::ChangeContext;
+use crate::setup_guard::{audit_setup, products_with, require_feature};
+use crate::users::UserDetail;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -150,21 +149,6 @@ pub(crate) fn set_app_access_in(
         json!({ "apps": req.enabled }),
     )?;
     Ok(())
-}
-
-impl Org {
-    pub fn set_app_access(&mut self, actor: Actor, req: &AppAccessUpdate) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "apps.update",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                set_app_access_in(tx, ctx, &user, req)?;
-                user_setup(tx, user.id)
-            },
-        )
-    }
 }
 
 #[cfg(test)]

@@ -257,7 +257,7 @@ mod tests {
 
     fn db() -> (tempfile::TempDir, Connection) {
         let dir = tempfile::tempdir().unwrap();
-        let (conn, _) = crate::db::open(&dir.path().join("a.sqlite")).unwrap();
+        let (conn, _) = crate::pre_migration_copy::open(&dir.path().join("a.sqlite")).unwrap();
         (dir, conn)
     }
 
@@ -578,69 +578,6 @@ pub(crate) fn csv(rows: &[AuditRow], head: &crate::audit_chain::ChainHead) -> Re
     let mut bytes = w.finish()?;
     bytes.extend_from_slice(crate::audit_chain::csv_line(head).as_bytes());
     Ok(bytes)
-}
-
-impl crate::Org {
-    pub fn audit_log(&self, actor: crate::Actor, q: &AuditQuery) -> Result<AuditPage> {
-        self.read(actor, crate::Permission::AuditView, |conn| query(conn, q))
-    }
-
-    /// Verifies the log against itself and against the backups beside the file.
-    pub fn verify_audit_log(&self, actor: crate::Actor) -> Result<AuditVerification> {
-        self.verify_audit_log_against(actor, &[])
-    }
-
-    /// As [`Self::verify_audit_log`], also against the heads recorded in `exports` (audit CSV
-    /// exports and user-data ZIPs).
-    pub fn verify_audit_log_against(
-        &self,
-        actor: crate::Actor,
-        exports: &[std::path::PathBuf],
-    ) -> Result<AuditVerification> {
-        let backup_dir = self.backup_dir();
-        self.read(actor, crate::Permission::AuditView, |conn| {
-            verify(conn, &backup_dir, exports)
-        })
-    }
-
-    /// Writes every entry matching the filters (all pages) as CSV to `dest`; the export is
-    /// itself recorded.
-    pub fn export_audit_log(
-        &mut self,
-        actor: crate::Actor,
-        q: &AuditQuery,
-        dest: &std::path::Path,
-    ) -> Result<i64> {
-        self.change(
-            actor,
-            crate::Permission::AuditView,
-            "audit.export",
-            |tx, ctx| {
-                let mut all = Vec::new();
-                let mut page = AuditQuery {
-                    limit: 500,
-                    before_id: None,
-                    ..q.clone()
-                };
-                loop {
-                    let p = query(tx, &page)?;
-                    all.extend(p.entries);
-                    match p.next_before_id {
-                        Some(id) => page.before_id = Some(id),
-                        None => break,
-                    }
-                }
-                let head = crate::audit_chain::head(tx)?;
-                crate::files::write_atomically(dest, &csv(&all, &head)?)?;
-                let mut entry = AuditEntry::new("audit.export");
-                entry.after = Some(
-                    serde_json::json!({ "path": dest.display().to_string(), "entries": all.len() }),
-                );
-                ctx.audit(tx, &entry)?;
-                Ok(all.len() as i64)
-            },
-        )
-    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,10 @@ use serde::{Deserialize, Serialize};
 use crate::backup::{self, BackupReason};
 use crate::error::Result;
 
+/// The manifest of every ZIP the app writes (`bundle`): it names the audit head, which
+/// "Verify integrity" reads back from it.
+pub const MANIFEST: &str = "manifest.json";
+
 /// The end of the log at one moment. An empty log has `last_id` 0 and `count` 0.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainHead {
@@ -111,7 +115,7 @@ pub(crate) fn heads_in_export(path: &Path) -> std::result::Result<Vec<ChainHead>
         for i in 0..zip.len() {
             let entry = zip.by_index(i).map_err(|e| e.to_string())?;
             let name = entry.name().map_err(|e| e.to_string())?;
-            if name.rsplit('/').next() != Some(crate::bundle::MANIFEST) {
+            if name.rsplit('/').next() != Some(MANIFEST) {
                 continue;
             }
             let mut text = String::new();

@@ -18,7 +18,7 @@ use crate::progress::{step, Progress};
 use crate::user_data::DELETED_TABLES;
 use crate::users::UserDetail;
 
-pub const MANIFEST: &str = "manifest.json";
+pub use crate::audit_chain::MANIFEST;
 
 /// Where a bundle was written and what it holds.
 #[derive(Debug, Clone, Serialize, TS)]

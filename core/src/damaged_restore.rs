@@ -145,7 +145,7 @@ pub fn restore_over_damaged(
 
     // 4. Recorded in the restored log (brought up to date if the backup is older).
     // The chosen backup is itself the copy of the file as it was: none is kept of it again.
-    let (mut conn, _) = crate::db::open(path)?;
+    let (mut conn, _) = crate::pre_migration_copy::open(path)?;
     let detail = format!(
         "Restored backup {} taken {} over a damaged file that could not be opened; the damaged \
          file is kept as {}",

@@ -10,7 +10,8 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
-use crate::pre_migration_copy::PreMigrationCopy;
+
+mod schema_check;
 
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
@@ -34,9 +35,13 @@ pub fn schema_version() -> i64 {
 
 /// Opens (creating if needed) the organization file at `path` and brings its schema up to date.
 ///
-/// An existing file that has something to migrate is copied first (see
-/// [`PreMigrationCopy`]): the copy is returned, to be written at the sign-in.
-pub(crate) fn open(path: &Path) -> Result<(Connection, Option<PreMigrationCopy>)> {
+/// An existing file that has something to migrate is first handed to `before_migrating`
+/// (`pre_migration_copy` copies it there): its answer is returned, and its failure leaves the
+/// file as it was.
+pub(crate) fn open<T>(
+    path: &Path,
+    before_migrating: impl FnOnce(&Connection) -> Result<T>,
+) -> Result<(Connection, Option<T>)> {
     // A new file is the user's only (SQLite gives its -wal and -shm the same mode). When
     // this fails (a missing folder, a file already there), SQLite's own open says why.
     let _ = crate::files::create_new(path);
@@ -62,11 +67,11 @@ pub(crate) fn open(path: &Path) -> Result<(Connection, Option<PreMigrationCopy>)
         });
     }
     if found > 0 {
-        crate::schema_check::check(&conn, found)?;
+        schema_check::check(&conn, found)?;
     }
     configure(&conn)?;
     let copy = if found > 0 && found < schema_version() {
-        Some(PreMigrationCopy::take(&conn, path)?)
+        Some(before_migrating(&conn)?)
     } else {
         None
     };
@@ -153,6 +158,7 @@ pub(crate) fn migrate_to(conn: &mut Connection, version: usize) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pre_migration_copy::open;
 
     #[test]
     fn a_new_file_gets_the_current_schema_with_foreign_keys_and_wal() {

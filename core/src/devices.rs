@@ -7,10 +7,9 @@ use ts_rs::TS;
 
 use crate::error::{Error, Result};
 use crate::licenses::Feature;
-use crate::org::{Actor, ChangeContext, Org};
-use crate::permission::Permission;
-use crate::setup::{audit_setup, require_feature, user_setup, UserSetup};
-use crate::users::{self, UserDetail};
+use crate::org::ChangeContext;
+use crate::setup_guard::{audit_setup, require_feature};
+use crate::users::UserDetail;
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -161,45 +160,6 @@ pub(crate) fn deactivate_device_in(
         json!({ "device": { "label": label, "mac_address": mac } }),
         json!({ "device": null }),
     )
-}
-
-impl Org {
-    pub fn activate_device(&mut self, actor: Actor, req: &ActivateDevice) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "device.activate",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                activate_device_in(tx, ctx, &user, req)?;
-                user_setup(tx, user.id)
-            },
-        )
-    }
-
-    pub fn deactivate_device(&mut self, actor: Actor, device_id: i64) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "device.deactivate",
-            |tx, ctx| {
-                let user_id: i64 = tx
-                    .query_row(
-                        "SELECT user_id FROM device_activations WHERE id = ?1",
-                        [device_id],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .ok_or(Error::NotFound {
-                        what: "Device activation",
-                        id: device_id,
-                    })?;
-                let user = users::user_detail(tx, user_id)?;
-                deactivate_device_in(tx, ctx, &user, device_id)?;
-                user_setup(tx, user.id)
-            },
-        )
-    }
 }
 
 #[cfg(test)]

@@ -10,10 +10,9 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::licenses::Feature;
 use crate::numbers::{extension_holder, number_holder};
-use crate::org::{Actor, ChangeContext, Org};
-use crate::permission::Permission;
-use crate::setup::{audit_setup, require_feature, user_setup, UserSetup};
-use crate::users::{self, UserDetail};
+use crate::org::ChangeContext;
+use crate::setup_guard::{audit_setup, require_feature};
+use crate::users::UserDetail;
 use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -255,48 +254,11 @@ pub(crate) fn delete_forwarding_rule_in(
     Ok(())
 }
 
-impl Org {
-    /// Adds the rule for its condition, or replaces the one there.
-    pub fn set_forwarding_rule(
-        &mut self,
-        actor: Actor,
-        req: &ForwardingRuleInput,
-    ) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "forwarding.set",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                set_forwarding_rule_in(tx, ctx, &user, req)?;
-                user_setup(tx, user.id)
-            },
-        )
-    }
-
-    pub fn delete_forwarding_rule(
-        &mut self,
-        actor: Actor,
-        user_id: i64,
-        condition: ForwardCondition,
-    ) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "forwarding.delete",
-            |tx, ctx| {
-                let user = users::user_detail(tx, user_id)?;
-                delete_forwarding_rule_in(tx, ctx, &user, condition)?;
-                user_setup(tx, user.id)
-            },
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::{demo_org, sign_in, snapshot, unlicensed_user};
+    use crate::Org;
     use ForwardCondition::*;
 
     /// Three users with forwarding and extensions, their old rules cleared.

@@ -3,6 +3,7 @@
 
 pub mod about;
 pub mod accounts;
+mod acting_account;
 pub mod admin_accounts;
 pub mod app_access;
 mod audio;
@@ -21,6 +22,7 @@ pub mod db;
 pub mod demo;
 pub mod devices;
 pub mod error;
+mod features;
 mod files;
 pub mod forwarding;
 #[doc(hidden)]
@@ -34,6 +36,9 @@ pub mod numbers;
 pub mod offboarding;
 pub mod open_failure;
 pub mod org;
+mod org_audit;
+mod org_backups;
+mod org_open;
 pub mod org_setup;
 pub mod permission;
 mod pre_migration_copy;
@@ -42,9 +47,9 @@ mod record_check;
 pub mod recordings;
 pub mod removal;
 mod safety_archive;
-mod schema_check;
 mod settings;
 pub mod setup;
+mod setup_guard;
 pub mod user_csv;
 mod user_data;
 pub mod user_edits;

@@ -8,9 +8,18 @@
 //! `list_order_token` a new random value (migration 0006).
 
 use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::Result;
-use crate::users::UserCursor;
+
+/// Where the next page starts: the sort key and id of the last row shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UserCursor {
+    pub sort_name: String,
+    #[ts(type = "number")]
+    pub id: i64,
+}
 
 /// How many users (the first by id) a search samples to tell a common text from a rare one.
 pub(crate) const SAMPLE: usize = 2_000;

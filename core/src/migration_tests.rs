@@ -16,6 +16,7 @@ use crate::audit::{self, AuditActor, AuditEntry};
 use crate::backup::{self, BackupReason};
 use crate::clock::SystemClock;
 use crate::db::{self, schema_version};
+use crate::pre_migration_copy;
 use crate::Org;
 
 /// Rows an organization of schema `version` could hold (only the tables that version added).
@@ -321,8 +322,8 @@ fn every_earlier_schema_version_migrates_on_a_real_file_keeping_every_row() {
 fn a_new_or_current_file_gets_no_before_migration_backup() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("org.sqlite");
-    assert!(db::open(&path).unwrap().1.is_none());
-    assert!(db::open(&path).unwrap().1.is_none());
+    assert!(pre_migration_copy::open(&path).unwrap().1.is_none());
+    assert!(pre_migration_copy::open(&path).unwrap().1.is_none());
     assert!(backup::list(&backup::dir_for(&path)).unwrap().is_empty());
 }
 
@@ -333,7 +334,7 @@ fn a_file_whose_backup_cannot_be_written_is_not_migrated() {
     file_at_version(&path, 1);
     // A plain file where the backup folder should be: the backup fails.
     std::fs::write(backup::dir_for(&path), b"in the way").unwrap();
-    let err = db::open(&path).err().expect("refused");
+    let err = pre_migration_copy::open(&path).err().expect("refused");
     assert_eq!(err.code(), "io", "{err}");
     let version: i64 = Connection::open(&path)
         .unwrap()

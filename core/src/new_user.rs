@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::error::{Error, Result};
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
-use crate::setup::audit_setup;
+use crate::setup_guard::audit_setup;
 use crate::users::{self, UserDetail};
 use crate::validate;
 

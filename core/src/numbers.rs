@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::licenses::Feature;
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
-use crate::setup::{audit_setup, require_feature};
+use crate::setup_guard::{audit_setup, require_feature};
 use crate::users::{self, UserDetail};
 use crate::validate;
 

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::org::{Actor, Org};
 use crate::permission::Permission;
 use crate::removal::{discard_on_error, remove_in};
-use crate::setup::audit_setup;
+use crate::setup_guard::audit_setup;
 use crate::users::{self, UserDetail, UserStatus};
 
 #[derive(Debug, Clone, Deserialize, TS)]

@@ -132,7 +132,8 @@ mod tests {
     use rusqlite::Connection;
 
     use super::*;
-    use crate::db::{open, schema_version};
+    use crate::db::schema_version;
+    use crate::pre_migration_copy::open;
 
     fn failure(path: &Path) -> OpenFailure {
         let err = crate::Org::open_with_system_clock(path).err().unwrap();

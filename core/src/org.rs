@@ -1,22 +1,18 @@
 //! An open organization file and the guard every operation goes through
-//! (docs/ARCHITECTURE.md §Core).
+//! (docs/ARCHITECTURE.md §Core); opening one for use, with the demo and the daily backup, is
+//! `org_open`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use crate::accounts::{self, ActingAccount};
+pub use crate::acting_account::Actor;
+use crate::acting_account::{self, ActingAccount};
 use crate::audit::{self, AuditActor, AuditEntry};
-use crate::clock::{timestamp, Clock, SystemClock};
+use crate::clock::{timestamp, Clock};
 use crate::error::{Error, Result};
 use crate::permission::Permission;
-
-/// The signed-in admin account on whose behalf an operation runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Actor {
-    pub account_id: i64,
-}
 
 pub struct Org {
     pub(crate) conn: Connection,
@@ -39,40 +35,6 @@ pub struct Org {
 }
 
 impl Org {
-    /// Opens the file (creating and migrating it as needed); an empty file gets the demo
-    /// organization.
-    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        let (mut org, backup) = Self::open_for_window(path, clock, true)?;
-        org.take_daily_backup(backup);
-        Ok(org)
-    }
-
-    /// Opens the file as it is: an empty file stays empty, for the first-run choice between
-    /// the demo and the admin's own organization. An organization gets its daily backup.
-    pub fn open_as_is(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        let (mut org, backup) = Self::open_for_window(path, clock, false)?;
-        org.take_daily_backup(backup);
-        Ok(org)
-    }
-
-    /// Opens the file as [`Org::open`] (`demo_if_empty`) or [`Org::open_as_is`] do, but hands
-    /// the daily backup to the caller: it copies the whole file (0.3 s at 100,000 users), so
-    /// a window takes it beside its sign-in screen rather than before it. `None` for a file
-    /// that holds no organization yet.
-    pub fn open_for_window(
-        path: &Path,
-        clock: Arc<dyn Clock>,
-        demo_if_empty: bool,
-    ) -> Result<(Self, Option<crate::backup::DailyBackup>)> {
-        let mut org = Self::open_without_demo(path, clock)?;
-        if demo_if_empty && org.is_empty()? {
-            crate::demo::seed(&mut org, &crate::demo::DemoSpec::default())?;
-        }
-        org.settle_due_cancellations()?;
-        let backup = (!org.is_unset()?).then(|| org.daily_backup());
-        Ok((org, backup))
-    }
-
     /// Reads what the first search needs (the list order: 20 ms at 100,000 users), so that
     /// the admin's first keystroke in "Search users" does not pay for it.
     pub fn prepare_search(&self) -> Result<()> {
@@ -81,7 +43,7 @@ impl Org {
 
     /// Opens the file as it is; an empty file stays empty (for other generators).
     pub fn open_without_demo(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        let (conn, pre_migration_copy) = crate::db::open(path)?;
+        let (conn, pre_migration_copy) = crate::pre_migration_copy::open(path)?;
         let checkpointer = crate::checkpoint::Checkpointer::start(path, &conn)?;
         let stem = path
             .file_stem()
@@ -103,10 +65,6 @@ impl Org {
         })
     }
 
-    pub fn open_with_system_clock(path: &Path) -> Result<Self> {
-        Self::open(path, Arc::new(SystemClock))
-    }
-
     pub(crate) fn is_empty(&self) -> Result<bool> {
         let accounts: i64 = self
             .conn
@@ -125,8 +83,8 @@ impl Org {
         permission: Permission,
         f: impl FnOnce(&Connection) -> Result<T>,
     ) -> Result<T> {
-        let account = accounts::acting_account(&self.conn, actor)?;
-        accounts::require(&self.conn, &account, permission)?;
+        let account = acting_account::acting_account(&self.conn, actor)?;
+        acting_account::require(&self.conn, &account, permission)?;
         f(&self.conn)
     }
 
@@ -143,7 +101,7 @@ impl Org {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let account = accounts::acting_account(&tx, actor)?;
+        let account = acting_account::acting_account(&tx, actor)?;
         let ctx = ChangeContext {
             now: &now,
             account: &account,
@@ -188,7 +146,7 @@ pub(crate) struct ChangeContext<'a> {
 impl ChangeContext<'_> {
     /// A further permission that this particular change needs.
     pub fn require(&self, tx: &Transaction<'_>, permission: Permission) -> Result<()> {
-        accounts::require(tx, self.account, permission)
+        acting_account::require(tx, self.account, permission)
     }
 
     pub fn audit(&self, tx: &Transaction<'_>, entry: &AuditEntry<'_>) -> Result<i64> {

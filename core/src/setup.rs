@@ -1,21 +1,23 @@
 //! What follows a license: the setup checklist of one user (number and extension, voicemail,
-//! call forwarding, app access, devices), and the guard its editors share.
+//! call forwarding, app access, devices), and the editors' commands that answer with it
+//! (the guard the editors share is in `setup_guard`, below them).
 
 use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::app_access::{self, AppAccessRow};
-use crate::audit::AuditEntry;
 use crate::devices::{self, DeviceRow};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::forwarding::{self, ForwardingRuleRow};
 use crate::licenses::Feature;
 use crate::numbers;
-use crate::org::{Actor, ChangeContext, Org};
+use crate::org::{Actor, Org};
 use crate::permission::Permission;
-use crate::users::{self, UserDetail};
+use crate::users;
 use crate::voicemail::{self, VoicemailSetup};
+
+mod editors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -52,71 +54,6 @@ pub struct UserSetup {
     pub apps: Vec<AppAccessRow>,
     pub devices: Vec<DeviceRow>,
     pub checklist: Vec<ChecklistItem>,
-}
-
-/// Refuses a setting the user's license does not include, naming the products that would.
-pub(crate) fn require_feature(
-    conn: &Connection,
-    user: &UserDetail,
-    feature: Feature,
-    field: &'static str,
-) -> Result<()> {
-    if user.features.contains(&feature) {
-        return Ok(());
-    }
-    let subject = match &user.license {
-        Some(l) => format!(
-            "{}'s {} license does not include {}.",
-            user.full_name(),
-            l.product_name,
-            feature.label()
-        ),
-        None => format!(
-            "{} holds no license, and {} comes with one.",
-            user.full_name(),
-            feature.label()
-        ),
-    };
-    let products = products_with(conn, feature)?;
-    let offer = match products.as_slice() {
-        [] => String::new(),
-        [one] => format!(" It is included in {one}."),
-        [init @ .., last] => format!(" It is included in {} and {last}.", init.join(", ")),
-    };
-    Err(Error::FeatureNotIncluded {
-        field,
-        message: format!("{subject}{offer}"),
-    })
-}
-
-pub(crate) fn products_with(conn: &Connection, feature: Feature) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.name FROM products p JOIN product_features f ON f.product_id = p.id
-         WHERE f.feature = ?1 ORDER BY p.monthly_price_cents, p.name",
-    )?;
-    let names = stmt
-        .query_map([feature.key()], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(names)
-}
-
-/// The audit entry of a setup change: who, which user, what it was and became.
-pub(crate) fn audit_setup(
-    tx: &rusqlite::Transaction<'_>,
-    ctx: &ChangeContext<'_>,
-    action: &str,
-    user: &UserDetail,
-    before: serde_json::Value,
-    after: serde_json::Value,
-) -> Result<()> {
-    let label = user.full_name();
-    let mut entry = AuditEntry::new(action);
-    entry.target_user_id = Some(user.id);
-    entry.target_label = Some(&label);
-    entry.before = Some(before);
-    entry.after = Some(after);
-    ctx.audit(tx, &entry)?;
-    Ok(())
 }
 
 fn item(item: &str, state: SetupState, detail: impl Into<String>) -> ChecklistItem {

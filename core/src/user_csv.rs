@@ -19,7 +19,7 @@ use crate::new_user::{insert as insert_new_user, NewUser};
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
 use crate::progress::{step, Progress, Unwatched};
-use crate::setup::audit_setup;
+use crate::setup_guard::audit_setup;
 use crate::users;
 use crate::validate;
 

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::licenses::{product_features, Feature, LicenseFamily};
+use crate::features::{product_features, Feature, LicenseFamily};
+pub use crate::list_order::UserCursor;
 use crate::list_order::{ListOrder, Ranked};
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
@@ -83,14 +84,6 @@ pub enum LicenseFilter {
         #[ts(type = "number")]
         product_id: i64,
     },
-}
-
-/// Where the next page starts: the sort key and id of the last row shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct UserCursor {
-    pub sort_name: String,
-    #[ts(type = "number")]
-    pub id: i64,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]

@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 use crate::licenses::Feature;
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
-use crate::setup::{audit_setup, require_feature, user_setup, UserSetup};
-use crate::users::{self, UserDetail};
+use crate::setup_guard::{audit_setup, require_feature};
+use crate::users::UserDetail;
 use crate::validate;
 
 /// Greetings longer than this are refused: callers hang up long before.
@@ -222,47 +222,6 @@ pub(crate) fn use_default_greeting_in(
 }
 
 impl Org {
-    pub fn set_voicemail(&mut self, actor: Actor, req: &VoicemailUpdate) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "voicemail.update",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                set_voicemail_in(tx, ctx, &user, req)?;
-                user_setup(tx, user.id)
-            },
-        )
-    }
-
-    /// Stores an uploaded WAV as the user's greeting.
-    pub fn set_greeting(&mut self, actor: Actor, user_id: i64, audio: &[u8]) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "voicemail.greeting",
-            |tx, ctx| {
-                let user = users::user_detail(tx, user_id)?;
-                set_greeting_in(tx, ctx, &user, audio)?;
-                user_setup(tx, user.id)
-            },
-        )
-    }
-
-    /// Goes back to the recorded default greeting.
-    pub fn use_default_greeting(&mut self, actor: Actor, user_id: i64) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "voicemail.greeting",
-            |tx, ctx| {
-                let user = users::user_detail(tx, user_id)?;
-                use_default_greeting_in(tx, ctx, &user)?;
-                user_setup(tx, user.id)
-            },
-        )
-    }
-
     /// The WAV callers hear: the user's own greeting, or the default one.
     pub fn greeting_audio(&self, actor: Actor, user_id: i64) -> Result<Vec<u8>> {
         self.read(actor, Permission::UsersView, |conn| {

@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::error::{Error, Result};
 use crate::new_user::{self, NewUser};
 use crate::org::ChangeContext;
-use crate::setup::audit_setup;
+use crate::setup_guard::audit_setup;
 use crate::users::UserDetail;
 
 /// Stores the checked profile with its "user.update" audit entry; false when nothing differs.

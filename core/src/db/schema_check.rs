@@ -90,7 +90,9 @@ mod tests {
             .unwrap()
             .execute_batch(sql)
             .unwrap();
-        let err = crate::db::open(&path).err().expect("refused");
+        let err = crate::pre_migration_copy::open(&path)
+            .err()
+            .expect("refused");
         assert_eq!(err.code(), "schema_tampered");
         drop(dir);
         err.to_string()
