@@ -300,7 +300,36 @@ fn check_all_or_nothing(conn: &Connection, round: usize) {
 
 /// Every operation the worker reported as committed is in the log.
 fn check_reported(conn: &Connection, reported: &[String], round: usize) {
-    for hash in reported {
+    let missing: Vec<usize> = reported
+        .iter()
+        .enumerate()
+        .filter(|(_, ack)| {
+            let hash = ack.split_once(' ').expect("kind and hash").1;
+            conn.query_row(
+                "SELECT count(*) FROM audit_log WHERE hash = ?1",
+                [hash],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+                != 1
+        })
+        .map(|(at, _)| at)
+        .collect();
+    if !missing.is_empty() {
+        let tail: Vec<(i64, String, String)> = conn
+            .prepare("SELECT id, action, at FROM audit_log ORDER BY id DESC LIMIT 12")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        eprintln!(
+            "round {round}: missing acks {missing:?} of {}; log tail {tail:?}",
+            reported.len()
+        );
+    }
+    for (at, ack) in reported.iter().enumerate() {
+        let (kind, hash) = ack.split_once(' ').expect("kind and hash");
         let found: i64 = conn
             .query_row(
                 "SELECT count(*) FROM audit_log WHERE hash = ?1",
@@ -310,7 +339,7 @@ fn check_reported(conn: &Connection, reported: &[String], round: usize) {
             .unwrap();
         assert_eq!(
             found, 1,
-            "round {round}: an operation reported as committed is lost"
+            "round {round}: an operation reported as committed is lost: ack {at} (kind {kind}) of {reported:?}"
         );
     }
 }
@@ -369,15 +398,16 @@ fn reported(out: &str, acks: &mut Vec<String>, kinds: &mut [usize; 15]) {
     for line in out.lines() {
         let words: Vec<&str> = line.split(' ').collect();
         match words.as_slice() {
-            ["begin", kind] => in_restore = *kind == "9",
-            ["ack", kind, hash] => {
+            // The first line also carries the test harness's "test … ... " before it.
+            [.., "begin", kind] => in_restore = *kind == "9",
+            [.., "ack", kind, hash] => {
                 let kind: usize = kind.parse().unwrap();
                 kinds[kind] += 1;
                 // A restore rewinds: what was reported before it may be gone, rightly.
                 if kind == 9 {
                     acks.clear();
                 }
-                acks.push((*hash).to_owned());
+                acks.push(format!("{kind} {hash}"));
                 in_restore = false;
             }
             _ => {}
@@ -422,6 +452,9 @@ fn killed_at_random_moments_the_file_stays_whole() {
             .read_to_string(&mut out)
             .unwrap();
         child.wait().unwrap();
+        if std::env::var_os("LICENSEDESK_CRASH_TRACE").is_some() {
+            eprintln!("round {round}: {}", out.replace('\n', " | "));
+        }
         reported(&out, &mut acks, &mut kinds);
         check(&path, round, &acks);
     }
