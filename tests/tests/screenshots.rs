@@ -55,7 +55,10 @@ async fn shots(theme: &str, env: &[(&str, &str)]) {
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     settle().await;
     app.screenshot(out(&format!("editor-{theme}.png"))).await;
+    // The pending change is unsaved: Cancel asks first.
     app.click_role("button", "Cancel").await;
+    app.confirm_native_dialog(&format!("Discard changes to {name}?"))
+        .await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;
 
     app.open_page("Licenses").await;
