@@ -387,7 +387,8 @@ async fn without_billing_the_change_of_type_says_why_it_cannot_cancel_the_old_li
     app.wait_for_text("Your role IT Admin does not include Manage billing.")
         .await;
     assert!(app.try_find_by_role("checkbox", CANCEL_OLD).await.is_none());
-    app.screen_shot_if_asked("change-type-without-billing").await;
+    app.screen_shot_if_asked("change-type-without-billing")
+        .await;
 
     press_save(&app, &editor).await;
     app.confirm_native_dialog("Change license type?").await;
