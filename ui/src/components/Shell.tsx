@@ -3,6 +3,7 @@ import { backend, type MenuCommand, type RestoreReceipt, type SessionInfo } from
 import { shortcutOf, type ShortcutId } from "../shortcuts";
 import { AboutDialog, ShortcutsDialog } from "./HelpDialogs";
 import { BrandMark } from "./BrandMark";
+import { FileProblems } from "./FileProblems";
 import { MessageBar, useNotify } from "./Messages";
 import { UsersPage } from "../pages/UsersPage";
 import { LicensesPage } from "../pages/LicensesPage";
@@ -171,6 +172,7 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
         ))}
       </nav>
       <MessageBar />
+      <FileProblems />
       <main className="page" key={generation}>
         {page === "Users" && (
           <UsersPage
