@@ -7,7 +7,8 @@
 //!    target / measured / pass (criterion reports means, and the targets are p95).
 //! 2. The same operations as a criterion suite (means, regressions between runs).
 //!
-//! `BENCH_SEARCH_ONLY=1` runs only the timing pass's searches (for work on the search).
+//! `BENCH_SEARCH_ONLY=1` runs only the timing pass's searches (for work on the search),
+//! `BENCH_HEAVY_ONLY=1` only offboarding, the operations on 1,000 users and the backup.
 //!
 //! Mutating operations commit durably (`synchronous=FULL`, as the app opens files) and write
 //! their audit entries. What a sample uses up (a free seat, an unlicensed user) is put back
@@ -482,36 +483,10 @@ fn report() {
         return print_report(&rows, &detail, &floors);
     }
 
-    let s = sample(300, |_| b.assign());
-    timed(
-        &mut rows,
-        &mut detail,
-        "Assign a license (audit entry, durable commit)",
-        10.0,
-        Floor::Commit,
-        s,
-        "assign",
-    );
-    let s = sample(300, |_| b.change());
-    timed(
-        &mut rows,
-        &mut detail,
-        "Change license, same type (audit, durable commit)",
-        10.0,
-        Floor::Commit,
-        s,
-        "change",
-    );
-    let s = sample(300, |_| b.remove());
-    timed(
-        &mut rows,
-        &mut detail,
-        "Remove a license (safety archive, audit, durable commit)",
-        10.0,
-        Floor::Commit,
-        s,
-        "remove",
-    );
+    let heavy_only = std::env::var_os("BENCH_HEAVY_ONLY").is_some();
+    if !heavy_only {
+        light_rows(&mut b, &mut rows, &mut detail);
+    }
     let s = sample(100, |_| b.offboard());
     timed(
         &mut rows,
@@ -522,43 +497,9 @@ fn report() {
         s,
         "offboard",
     );
-
-    search_rows(&b, &mut rows, &mut detail);
-
-    let s = sample(2000, |i| b.page(i));
-    timed(
-        &mut rows,
-        &mut detail,
-        "Next page of 100 users (keyset)",
-        1.0,
-        Floor::Lookup,
-        s,
-        "page of 100 after a cursor",
-    );
-    for q in ["", "kowalski", "+1512555", "k"] {
-        let s = sample(100, |_| b.count(q));
-        detail.push((format!("count of users matching {q:?} (no target)"), s));
+    if !heavy_only {
+        lookup_rows(&mut b, &mut rows, &mut detail);
     }
-    let s = sample(500, |_| b.inventory());
-    timed(
-        &mut rows,
-        &mut detail,
-        "License inventory, all products",
-        5.0,
-        Floor::Lookup,
-        s,
-        "inventory",
-    );
-    let s = sample(20, |_| b.bulk_assign(1_000));
-    timed(
-        &mut rows,
-        &mut detail,
-        "Bulk assign 1,000 users, one transaction",
-        100.0,
-        Floor::Commit,
-        s,
-        "bulk assign 1,000",
-    );
     let s = sample(10, |_| b.bulk_remove(1_000));
     timed(
         &mut rows,
@@ -601,10 +542,87 @@ fn report() {
     );
 
     print_report(&rows, &detail, &floors);
+    if heavy_only {
+        return;
+    }
     // For `make bench`'s summary, with the window's table.
     let _ = std::fs::write(
         target_dir().join("bench-data/core-table.md"),
         table(&rows, &floors).0,
+    );
+}
+
+/// Single-user operations against the durable-commit floor.
+fn light_rows(b: &mut Bench, rows: &mut Vec<Row>, detail: &mut Vec<(String, Stats)>) {
+    let s = sample(300, |_| b.assign());
+    timed(
+        rows,
+        detail,
+        "Assign a license (audit entry, durable commit)",
+        10.0,
+        Floor::Commit,
+        s,
+        "assign",
+    );
+    let s = sample(300, |_| b.change());
+    timed(
+        rows,
+        detail,
+        "Change license, same type (audit, durable commit)",
+        10.0,
+        Floor::Commit,
+        s,
+        "change",
+    );
+    let s = sample(300, |_| b.remove());
+    timed(
+        rows,
+        detail,
+        "Remove a license (safety archive, audit, durable commit)",
+        10.0,
+        Floor::Commit,
+        s,
+        "remove",
+    );
+}
+
+/// Searches, pages, counts, the inventory and the bulk assignment.
+fn lookup_rows(b: &mut Bench, rows: &mut Vec<Row>, detail: &mut Vec<(String, Stats)>) {
+    search_rows(b, rows, detail);
+
+    let s = sample(2000, |i| b.page(i));
+    timed(
+        rows,
+        detail,
+        "Next page of 100 users (keyset)",
+        1.0,
+        Floor::Lookup,
+        s,
+        "page of 100 after a cursor",
+    );
+    for q in ["", "kowalski", "+1512555", "k"] {
+        let s = sample(100, |_| b.count(q));
+        detail.push((format!("count of users matching {q:?} (no target)"), s));
+    }
+    let s = sample(500, |_| b.inventory());
+    timed(
+        rows,
+        detail,
+        "License inventory, all products",
+        5.0,
+        Floor::Lookup,
+        s,
+        "inventory",
+    );
+    let s = sample(20, |_| b.bulk_assign(1_000));
+    timed(
+        rows,
+        detail,
+        "Bulk assign 1,000 users, one transaction",
+        100.0,
+        Floor::Commit,
+        s,
+        "bulk assign 1,000",
     );
 }
 
@@ -689,8 +707,9 @@ fn print_report(rows: &[Row], detail: &[(String, Stats)], floors: &Floors) {
 
 fn criterion_suite(c: &mut Criterion) {
     report();
-    if std::env::var_os("BENCH_TABLE_ONLY").is_some()
-        || std::env::var_os("BENCH_SEARCH_ONLY").is_some()
+    if ["BENCH_TABLE_ONLY", "BENCH_SEARCH_ONLY", "BENCH_HEAVY_ONLY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some())
     {
         return;
     }

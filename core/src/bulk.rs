@@ -272,7 +272,7 @@ impl Org {
 
     /// Applies the action to every user it applies to, in one transaction, or to none.
     pub fn bulk_apply(&mut self, actor: Actor, req: &BulkRequest) -> Result<BulkReceipt> {
-        let archive = self.archive_plan();
+        let mut archive = self.archive_plan();
         let permission = match req.action {
             BulkAction::Remove => Permission::LicensesRemove,
             _ => Permission::LicensesAssign,
@@ -312,13 +312,14 @@ impl Org {
                         move_within_family_in(tx, ctx, user, &cp, product)?;
                     }
                     Step::Replace(product) => {
-                        removed.push(remove_in(tx, ctx, user, &archive)?);
+                        removed.push(remove_in(tx, ctx, user, &mut archive)?);
                         assign_in(tx, ctx, &users::user_detail(tx, user.id)?, product)?;
                     }
-                    Step::Remove => removed.push(remove_in(tx, ctx, user, &archive)?),
+                    Step::Remove => removed.push(remove_in(tx, ctx, user, &mut archive)?),
                 }
                 users::bump_version(tx, user.id, ctx)?;
             }
+            archive.place()?;
             let mut entry = AuditEntry::new("license.bulk");
             entry.after = Some(json!({ "action": req.action, "applied": p.applies,
                 "skipped": p.lines.len() as i64 - p.applies }));
@@ -342,9 +343,7 @@ impl Org {
         });
         // The safety archives only stay if the change they belong to went through.
         if result.is_err() {
-            for r in &removed {
-                let _ = std::fs::remove_file(&r.archive.path);
-            }
+            archive.discard();
         }
         result
     }

@@ -239,19 +239,19 @@ fn write_zip(
 
 /// The bundle of `user`'s data as a safety archive: its bytes (which the caller stores in
 /// the database, durably with the removal) and a new file at the path `place` gives once it
-/// has recorded them, created exclusively and not synced to disk separately (the database
-/// holds what a power cut could lose).
+/// has recorded them, added to `written` (created exclusively when the caller places them).
 pub(crate) fn archive(
     conn: &Connection,
     user: &UserDetail,
     generated_at: &str,
+    written: &mut crate::files::NewFiles,
     place: impl FnOnce(&[u8], &str) -> Result<PathBuf>,
 ) -> Result<(BundleReceipt, Vec<u8>)> {
     let files = user_entries(conn, user, generated_at, "safety archive", "")?;
     let bytes = zip_bytes(&files, generated_at)?;
     let receipt_sha = sha256_hex(&bytes.0);
     let dest = place(&bytes.0, &receipt_sha)?;
-    crate::files::write_through_temp(&dest, &bytes.0, crate::files::Finish::New)?;
+    written.add(&dest, &bytes.0)?;
     Ok((receipt(&dest, &bytes), bytes.0))
 }
 

@@ -193,7 +193,7 @@ impl Org {
     }
 
     pub fn change_license(&mut self, actor: Actor, req: &ChangeLicense) -> Result<ChangeReceipt> {
-        let archive = self.archive_plan();
+        let mut archive = self.archive_plan();
         let today = self.today();
         self.change(
             actor,
@@ -202,7 +202,7 @@ impl Org {
             |tx, ctx| {
                 let user = users::user_detail(tx, req.user_id)?;
                 users::check_version(tx, &user, req.expected_version)?;
-                let changed = change_in(tx, ctx, &user, req, &archive, today)?;
+                let changed = change_in(tx, ctx, &user, req, &mut archive, today)?;
                 changed.discard_on_error((|| {
                     users::bump_version(tx, user.id, ctx)?;
                     Ok(ChangeReceipt {
@@ -278,7 +278,7 @@ pub(crate) fn change_in(
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     req: &ChangeLicense,
-    archive: &ArchivePlan,
+    archive: &mut ArchivePlan,
     today: chrono::NaiveDate,
 ) -> Result<Changed> {
     ctx.require(tx, Permission::LicensesAssign)?;
@@ -311,6 +311,7 @@ pub(crate) fn change_in(
         ChangeKind::OtherFamily => {
             ctx.require(tx, Permission::LicensesRemove)?;
             let removed = remove_in(tx, ctx, user, archive)?;
+            archive.place()?;
             let cancellation = discard_on_error(
                 &removed,
                 (|| {

@@ -344,11 +344,11 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
     }
 }
 
-/// 64 in `make test` (256 would add about 4 minutes on a 2-core machine); `make soak` sets
+/// 256 in `make test` (about a minute and a half on a busy 2-core machine); `make soak` sets
 /// LICENSEDESK_PROPTEST_CASES=10000.
 fn cases() -> u32 {
     std::env::var("LICENSEDESK_PROPTEST_CASES")
-        .map_or(64, |n| n.parse().expect("a number of cases"))
+        .map_or(256, |n| n.parse().expect("a number of cases"))
 }
 
 proptest! {

@@ -32,7 +32,7 @@ pub struct OffboardReceipt {
 
 impl Org {
     pub fn offboard_user(&mut self, actor: Actor, req: &OffboardUser) -> Result<OffboardReceipt> {
-        let plan = self.archive_plan();
+        let mut plan = self.archive_plan();
         self.change(actor, Permission::UsersEdit, "user.offboard", |tx, ctx| {
             let user = users::user_detail(tx, req.user_id)?;
             users::check_version(tx, &user, req.expected_version)?;
@@ -50,7 +50,8 @@ impl Org {
             let mut archive = None;
             if user.license.is_some() {
                 ctx.require(tx, Permission::LicensesRemove)?;
-                let removed = remove_in(tx, ctx, &user, &plan)?;
+                let removed = remove_in(tx, ctx, &user, &mut plan)?;
+                plan.place()?;
                 steps.push(format!(
                     "Exported {}'s data to the safety archive {}.",
                     user.full_name(),

@@ -168,6 +168,20 @@ pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpa
 pub(crate) struct ArchivePlan {
     dir: PathBuf,
     expires_at: String,
+    /// The archive files written so far, put in place by [`ArchivePlan::place`].
+    files: crate::files::NewFiles,
+}
+
+impl ArchivePlan {
+    /// Puts the archives written so far at their names, with one sync for all of them.
+    pub(crate) fn place(&mut self) -> Result<()> {
+        self.files.place()
+    }
+
+    /// Removes the archives of a change that did not go through.
+    pub(crate) fn discard(&mut self) {
+        self.files.discard();
+    }
 }
 
 /// A removal done inside a transaction that has not committed yet.
@@ -198,17 +212,18 @@ pub(crate) fn discard_on_error<T>(removed: &Removed, result: Result<T>) -> Resul
 }
 
 /// Writes the safety archive, deletes the user's data, releases number and extension and
-/// returns the seat to the pool, with the audit entry. The caller bumps the user's version.
+/// returns the seat to the pool, with the audit entry. The caller bumps the user's version
+/// and puts the archive in place ([`ArchivePlan::place`]) before the change commits.
 pub(crate) fn remove_in(
     tx: &Transaction<'_>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
-    plan: &ArchivePlan,
+    plan: &mut ArchivePlan,
 ) -> Result<Removed> {
     let impact = impact(tx, user)?;
     crate::safety_archive::prepare_folder(&plan.dir)?;
     // The row first: its id names the file, which is then created exclusively.
-    let (archive, _) = bundle::archive(tx, user, ctx.now, |zip, sha256| {
+    let (archive, _) = bundle::archive(tx, user, ctx.now, &mut plan.files, |zip, sha256| {
         tx.prepare_cached(
             "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at, zip)
              VALUES (?1, '', ?2, ?3, ?4, ?5)",
@@ -220,7 +235,6 @@ pub(crate) fn remove_in(
             .execute(params![id, name])?;
         Ok(plan.dir.join(name))
     })?;
-    let path = PathBuf::from(&archive.path);
     let applied = (|| {
         for t in &DELETED_TABLES {
             t.delete(tx, user.id)?;
@@ -260,18 +274,13 @@ pub(crate) fn remove_in(
         ctx.audit(tx, &entry)?;
         Ok::<_, Error>(price_cents)
     })();
-    match applied {
-        Ok(price_cents) => Ok(Removed {
-            impact,
-            archive,
-            price_cents,
-            currency: crate::settings::currency(tx)?,
-        }),
-        Err(e) => {
-            let _ = std::fs::remove_file(&path);
-            Err(e)
-        }
-    }
+    // On an error the archive is not in place yet: the plan drops or discards it.
+    Ok(Removed {
+        impact,
+        archive,
+        price_cents: applied?,
+        currency: crate::settings::currency(tx)?,
+    })
 }
 
 impl Org {
@@ -322,7 +331,7 @@ impl Org {
     /// Removes the user's license. A safety archive of everything deleted is written first;
     /// if anything fails, nothing is deleted and the archive is discarded.
     pub fn remove_license(&mut self, actor: Actor, req: &RemoveLicense) -> Result<RemovalReceipt> {
-        let archive = self.archive_plan();
+        let mut archive = self.archive_plan();
         self.change(
             actor,
             Permission::LicensesRemove,
@@ -330,7 +339,8 @@ impl Org {
             |tx, ctx| {
                 let user = users::user_detail(tx, req.user_id)?;
                 users::check_version(tx, &user, req.expected_version)?;
-                let removed = remove_in(tx, ctx, &user, &archive)?;
+                let removed = remove_in(tx, ctx, &user, &mut archive)?;
+                archive.place()?;
                 discard_on_error(
                     &removed,
                     (|| {
@@ -351,6 +361,7 @@ impl Org {
         ArchivePlan {
             dir: self.archive_dir.clone(),
             expires_at: timestamp(self.clock.now() + Duration::days(SAFETY_ARCHIVE_DAYS)),
+            files: Default::default(),
         }
     }
 

@@ -115,13 +115,13 @@ impl Org {
     /// and audit entry; the first refusal rolls back all of them (and a removal's safety
     /// archive is deleted again).
     pub fn save_user_edits(&mut self, actor: Actor, edits: &UserEdits) -> Result<SavedUserEdits> {
-        let archive = self.archive_plan();
+        let mut archive = self.archive_plan();
         let today = self.today();
         self.change(actor, Permission::UsersView, "user.save", |tx, ctx| {
             let user = users::user_detail(tx, edits.user_id)?;
             users::check_version(tx, &user, edits.expected_version)?;
             let mut applied = Applied::default();
-            let result = apply(tx, ctx, user, edits, &archive, today, &mut applied);
+            let result = apply(tx, ctx, user, edits, &mut archive, today, &mut applied);
             match &applied.archive {
                 Some(removed) => discard_on_error(removed, result),
                 None => result,
@@ -143,7 +143,7 @@ fn apply(
     ctx: &ChangeContext<'_>,
     mut user: UserDetail,
     edits: &UserEdits,
-    archive: &ArchivePlan,
+    archive: &mut ArchivePlan,
     today: chrono::NaiveDate,
     applied: &mut Applied,
 ) -> Result<SavedUserEdits> {
@@ -194,6 +194,7 @@ fn apply(
             }
             ctx.require(tx, Permission::LicensesRemove)?;
             let removed = remove_in(tx, ctx, &user, archive)?;
+            archive.place()?;
             applied.notes.push(format!(
                 "{} license removed from {}. {}",
                 removed.impact.product_name,
