@@ -90,11 +90,7 @@ fn finish(
 ) -> Result<UserDetail> {
     if holds_number {
         ctx.require(tx, Permission::NumbersManage)?;
-        tx.execute(
-            "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
-            [user.id],
-        )?;
-        tx.execute("UPDATE users SET extension = NULL WHERE id = ?1", [user.id])?;
+        crate::numbers::release_number_and_extension(tx, user.id)?;
         let released: Vec<String> = [
             user.phone_number.as_ref().map(|n| format!("number {n}")),
             user.extension.as_ref().map(|e| format!("extension {e}")),

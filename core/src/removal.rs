@@ -239,12 +239,7 @@ pub(crate) fn remove_in(
         for t in &DELETED_TABLES {
             t.delete(tx, user.id)?;
         }
-        tx.prepare_cached(
-            "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
-        )?
-        .execute([user.id])?;
-        tx.prepare_cached("UPDATE users SET extension = NULL WHERE id = ?1")?
-            .execute([user.id])?;
+        crate::numbers::release_number_and_extension(tx, user.id)?;
         let price_cents: i64 = tx
             .prepare_cached(
                 "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL

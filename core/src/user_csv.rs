@@ -841,14 +841,7 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
                 .execute(params![ext, user_id])?;
         }
         if let Some(n) = &p.number {
-            tx.prepare_cached(
-                "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
-            )?
-            .execute([user_id])?;
-            tx.prepare_cached(
-                "UPDATE phone_numbers SET status = 'assigned', user_id = ?1 WHERE e164 = ?2",
-            )?
-            .execute(params![user_id, n])?;
+            crate::numbers::take_number(tx, user_id, n)?;
         }
         audit_setup(
             tx,
