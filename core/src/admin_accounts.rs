@@ -8,6 +8,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::accounts::{hash_password, insert_account};
+use crate::action::Action;
 use crate::audit::AuditEntry;
 use crate::error::{Error, Result};
 use crate::org::{Actor, ChangeContext, Org};
@@ -162,37 +163,32 @@ impl Org {
 
     pub fn create_account(&mut self, actor: Actor, new: &NewAccount) -> Result<AccountRow> {
         let now = self.now();
-        self.change(
-            actor,
-            Permission::AdminsManage,
-            "account.create",
-            |tx, ctx| {
-                let login = validate_login(&new.login)?;
-                let name = validate_display_name(&new.display_name)?;
-                role_id(tx, &new.role)?;
-                check_password_strength(&new.password, &login)?;
-                let taken: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM accounts WHERE login = ?1)",
-                    [&login],
-                    |r| r.get(0),
-                )?;
-                if taken {
-                    return Err(Error::invalid(
-                        "Account",
-                        format!("The account name {login} is taken."),
-                    ));
-                }
-                let id = insert_account(tx, &login, &name, &new.role, &new.password, &now)?;
-                let row = account(tx, id)?;
-                audit_account(tx, ctx, "account.create", None, &row)?;
-                Ok(row)
-            },
-        )
+        self.change(actor, Action::AccountCreate, |tx, ctx| {
+            let login = validate_login(&new.login)?;
+            let name = validate_display_name(&new.display_name)?;
+            role_id(tx, &new.role)?;
+            check_password_strength(&new.password, &login)?;
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM accounts WHERE login = ?1)",
+                [&login],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(Error::invalid(
+                    "Account",
+                    format!("The account name {login} is taken."),
+                ));
+            }
+            let id = insert_account(tx, &login, &name, &new.role, &new.password, &now)?;
+            let row = account(tx, id)?;
+            audit_account(tx, ctx, "account.create", None, &row)?;
+            Ok(row)
+        })
     }
 
     /// Changes an account's role and whether it may sign in.
     pub fn update_account(&mut self, actor: Actor, update: &AccountUpdate) -> Result<AccountRow> {
-        self.change(actor, Permission::AdminsManage, "account.update", |tx, ctx| {
+        self.change(actor, Action::AccountUpdate, |tx, ctx| {
             let before = account(tx, update.account_id)?;
             let role = role_id(tx, &update.role)?;
             let stays_super = update.active && update.role == SUPER_ADMIN;
@@ -221,20 +217,15 @@ impl Org {
     }
 
     pub fn reset_password(&mut self, actor: Actor, account_id: i64, password: &str) -> Result<()> {
-        self.change(
-            actor,
-            Permission::AdminsManage,
-            "account.reset_password",
-            |tx, ctx| {
-                let row = account(tx, account_id)?;
-                check_password_strength(password, &row.login)?;
-                tx.execute(
-                    "UPDATE accounts SET password_hash = ?1 WHERE id = ?2",
-                    params![hash_password(password)?, account_id],
-                )?;
-                audit_account(tx, ctx, "account.reset_password", Some(&row), &row)
-            },
-        )
+        self.change(actor, Action::AccountResetPassword, |tx, ctx| {
+            let row = account(tx, account_id)?;
+            check_password_strength(password, &row.login)?;
+            tx.execute(
+                "UPDATE accounts SET password_hash = ?1 WHERE id = ?2",
+                params![hash_password(password)?, account_id],
+            )?;
+            audit_account(tx, ctx, "account.reset_password", Some(&row), &row)
+        })
     }
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::audit::{self, AuditActor, AuditEntry};
 use crate::error::{Error, Result};
 use crate::org::{Actor, Org};
@@ -304,7 +305,7 @@ impl Org {
     pub fn purchase_licenses(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.change(actor, Permission::BillingManage, "billing.purchase", |tx, ctx| {
+        self.change(actor, Action::BillingPurchase, |tx, ctx| {
             let plan = purchase_plan(tx, today, req)?;
             let (quantity, price) = (plan.quantity, plan.unit_price_cents);
             tx.execute(
@@ -319,7 +320,7 @@ impl Org {
             for _ in 0..quantity {
                 insert.execute(params![req.product_id, ctx.now, order_id])?;
             }
-            let mut entry = AuditEntry::new("billing.purchase");
+            let mut entry = AuditEntry::new(Action::BillingPurchase.key());
             entry.after = Some(json!({
                 "order_id": order_id, "product": plan.product_name, "quantity": quantity,
                 "monthly_total_cents": plan.new_total_cents,
@@ -342,18 +343,15 @@ impl Org {
     pub fn request_cancellation(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.change(
-            actor,
-            Permission::BillingManage,
-            "billing.cancellation_request",
-            |tx, ctx| request_cancellation_in(tx, ctx, today, req),
-        )
+        self.change(actor, Action::BillingCancellationRequest, |tx, ctx| {
+            request_cancellation_in(tx, ctx, today, req)
+        })
     }
 
     /// Puts the seats of a pending request back into the pool, before it takes effect.
     pub fn withdraw_cancellation(&mut self, actor: Actor, request_id: i64) -> Result<()> {
         self.settle_due_cancellations()?;
-        self.change(actor, Permission::BillingManage, "billing.cancellation_withdraw", |tx, ctx| {
+        self.change(actor, Action::BillingCancellationWithdraw, |tx, ctx| {
             let status: String = tx
                 .query_row(
                     "SELECT status FROM cancellation_requests WHERE id = ?1",
@@ -380,7 +378,7 @@ impl Org {
                 "UPDATE cancellation_requests SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1",
                 params![request_id, ctx.now],
             )?;
-            let mut entry = AuditEntry::new("billing.cancellation_withdraw");
+            let mut entry = AuditEntry::new(Action::BillingCancellationWithdraw.key());
             entry.after = Some(json!({ "request_id": request_id }));
             ctx.audit(tx, &entry)?;
             Ok(())
@@ -481,7 +479,7 @@ pub(crate) fn request_cancellation_in(
         params![plan.effective_on, request_id, req.product_id, plan.quantity],
     )?;
     debug_assert_eq!(moved as i64, plan.quantity);
-    let mut entry = AuditEntry::new("billing.cancellation_request");
+    let mut entry = AuditEntry::new(Action::BillingCancellationRequest.key());
     entry.after = Some(json!({
         "request_id": request_id, "product": plan.product_name, "quantity": plan.quantity,
         "effective_on": plan.effective_on,

@@ -11,6 +11,8 @@ fn declarations() -> String {
     let decls = [
         ErrorPayload::decl(&cfg),
         Permission::decl(&cfg),
+        crate::action::Action::decl(&cfg),
+        crate::action::permissions_table(),
         MissingPermission::decl(&cfg),
         SessionInfo::decl(&cfg),
         LicenseFamily::decl(&cfg),

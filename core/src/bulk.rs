@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::audit::AuditEntry;
 use crate::bundle::{self, BundleReceipt};
 use crate::change::{move_within_family_in, plan as change_plan, ChangeKind};
@@ -233,13 +234,19 @@ fn plan(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<Plan> {
     })
 }
 
+/// A bulk removal needs the removal permission; assigning or changing, the assigning one.
+fn audit_action(req: &BulkRequest) -> Action {
+    match req.action {
+        BulkAction::Remove => Action::LicenseBulkRemove,
+        _ => Action::LicenseBulk,
+    }
+}
+
 impl Org {
     pub fn bulk_preview(&self, actor: Actor, req: &BulkRequest) -> Result<BulkPreview> {
-        let permission = match req.action {
-            BulkAction::Remove => Permission::LicensesRemove,
-            _ => Permission::LicensesAssign,
-        };
-        self.read(actor, permission, |conn| preview(conn, req))
+        self.read(actor, audit_action(req).permission(), |conn| {
+            preview(conn, req)
+        })
     }
 
     /// One ZIP with a folder per selected user who holds a license: the export before a bulk
@@ -251,34 +258,26 @@ impl Org {
         dest: &std::path::Path,
         progress: &mut dyn crate::progress::Progress,
     ) -> Result<BundleReceipt> {
-        self.change(
-            actor,
-            Permission::LicensesRemove,
-            "user.export",
-            |tx, ctx| {
-                let users: Vec<UserDetail> = load_users(tx, user_ids)?
-                    .into_iter()
-                    .filter(|u| u.license.is_some())
-                    .collect();
-                let receipt = bundle::write_many(tx, &users, ctx.now, "export", dest, progress)?;
-                let mut entry = AuditEntry::new("user.export");
-                entry.after = Some(json!({ "path": receipt.path, "sha256": receipt.sha256,
+        self.change(actor, Action::UserExport, |tx, ctx| {
+            let users: Vec<UserDetail> = load_users(tx, user_ids)?
+                .into_iter()
+                .filter(|u| u.license.is_some())
+                .collect();
+            let receipt = bundle::write_many(tx, &users, ctx.now, "export", dest, progress)?;
+            let mut entry = AuditEntry::new(Action::UserExport.key());
+            entry.after = Some(json!({ "path": receipt.path, "sha256": receipt.sha256,
                 "users": users.iter().map(|u| u.id).collect::<Vec<_>>() }));
-                ctx.audit(tx, &entry)?;
-                Ok(receipt)
-            },
-        )
+            ctx.audit(tx, &entry)?;
+            Ok(receipt)
+        })
     }
 
     /// Applies the action to every user it applies to, in one transaction, or to none.
     pub fn bulk_apply(&mut self, actor: Actor, req: &BulkRequest) -> Result<BulkReceipt> {
         let mut archive = self.archive_plan();
-        let permission = match req.action {
-            BulkAction::Remove => Permission::LicensesRemove,
-            _ => Permission::LicensesAssign,
-        };
+        let action = audit_action(req);
         let mut removed: Vec<Removed> = Vec::new();
-        let result = self.change(actor, permission, "license.bulk", |tx, ctx| {
+        let result = self.change(actor, action, |tx, ctx| {
             let Plan {
                 preview: p,
                 users,
@@ -320,7 +319,7 @@ impl Org {
                 users::bump_version(tx, user.id, ctx)?;
             }
             archive.place()?;
-            let mut entry = AuditEntry::new("license.bulk");
+            let mut entry = AuditEntry::new(action.key());
             entry.after = Some(json!({ "action": req.action, "applied": p.applies,
                 "skipped": p.lines.len() as i64 - p.applies }));
             ctx.audit(tx, &entry)?;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::audit::AuditEntry;
 use crate::billing::{request_cancellation_in, CostPreview, SeatChange};
 use crate::bundle::BundleReceipt;
@@ -146,7 +147,7 @@ pub(crate) fn move_within_family_in(
         )?;
     }
     let label = user.full_name();
-    let mut entry = AuditEntry::new("license.change");
+    let mut entry = AuditEntry::new(Action::LicenseChange.key());
     entry.target_user_id = Some(user.id);
     entry.target_label = Some(&label);
     entry.before = Some(json!({ "license": p.from }));
@@ -195,25 +196,20 @@ impl Org {
     pub fn change_license(&mut self, actor: Actor, req: &ChangeLicense) -> Result<ChangeReceipt> {
         let mut archive = self.archive_plan();
         let today = self.today();
-        self.change(
-            actor,
-            Permission::LicensesAssign,
-            "license.change",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                users::check_version(tx, &user, req.expected_version)?;
-                let changed = change_in(tx, ctx, &user, req, &mut archive, today)?;
-                changed.discard_on_error((|| {
-                    users::bump_version(tx, user.id, ctx)?;
-                    Ok(ChangeReceipt {
-                        user: users::user_detail(tx, user.id)?,
-                        message: changed.message(&user),
-                        safety_archive: changed.removed.as_ref().map(|r| r.archive.clone()),
-                        cancellation: changed.cancellation.clone(),
-                    })
-                })())
-            },
-        )
+        self.change(actor, Action::LicenseChange, |tx, ctx| {
+            let user = users::user_detail(tx, req.user_id)?;
+            users::check_version(tx, &user, req.expected_version)?;
+            let changed = change_in(tx, ctx, &user, req, &mut archive, today)?;
+            changed.discard_on_error((|| {
+                users::bump_version(tx, user.id, ctx)?;
+                Ok(ChangeReceipt {
+                    user: users::user_detail(tx, user.id)?,
+                    message: changed.message(&user),
+                    safety_archive: changed.removed.as_ref().map(|r| r.archive.clone()),
+                    cancellation: changed.cancellation.clone(),
+                })
+            })())
+        })
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod about;
 pub mod accounts;
 mod acting_account;
+pub mod action;
 pub mod admin_accounts;
 pub mod app_access;
 mod audio;

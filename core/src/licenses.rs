@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::audit::AuditEntry;
 use crate::error::{Error, Result};
 pub(crate) use crate::features::product_features;
@@ -110,18 +111,13 @@ impl Org {
     /// Gives the user the lowest-numbered available seat of the product, in one transaction
     /// with its audit entry.
     pub fn assign_license(&mut self, actor: Actor, req: &AssignLicense) -> Result<UserDetail> {
-        self.change(
-            actor,
-            Permission::LicensesAssign,
-            "license.assign",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                users::check_version(tx, &user, req.expected_version)?;
-                assign_in(tx, ctx, &user, req.product_id)?;
-                users::bump_version(tx, user.id, ctx)?;
-                users::user_detail(tx, user.id)
-            },
-        )
+        self.change(actor, Action::LicenseAssign, |tx, ctx| {
+            let user = users::user_detail(tx, req.user_id)?;
+            users::check_version(tx, &user, req.expected_version)?;
+            assign_in(tx, ctx, &user, req.product_id)?;
+            users::bump_version(tx, user.id, ctx)?;
+            users::user_detail(tx, user.id)
+        })
     }
 }
 
@@ -193,7 +189,7 @@ pub(crate) fn give_seat(
     )?
     .execute(params![user.id, ctx.now, seat_id])?;
     let label = user.full_name();
-    let mut entry = AuditEntry::new("license.assign");
+    let mut entry = AuditEntry::new(Action::LicenseAssign.key());
     entry.target_user_id = Some(user.id);
     entry.target_label = Some(&label);
     entry.before = Some(json!({ "license": null }));

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::error::{Error, Result};
 use crate::org::{Actor, ChangeContext, Org};
 use crate::permission::Permission;
@@ -127,7 +128,7 @@ impl Org {
     }
 
     pub fn add_user(&mut self, actor: Actor, new: &NewUser) -> Result<UserDetail> {
-        self.change(actor, Permission::UsersEdit, "user.add", |tx, ctx| {
+        self.change(actor, Action::UserAdd, |tx, ctx| {
             insert(tx, ctx, new, json!("editor"))
         })
     }

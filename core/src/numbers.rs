@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::error::{Error, Result};
 use crate::licenses::Feature;
 use crate::org::{Actor, ChangeContext, Org};
@@ -206,19 +207,14 @@ impl Org {
 
     /// Gives the user an extension and a number from the site's pool (or takes them away).
     pub fn set_numbers(&mut self, actor: Actor, req: &SetNumbers) -> Result<UserDetail> {
-        self.change(
-            actor,
-            Permission::NumbersManage,
-            "user.numbers",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                users::check_version(tx, &user, req.expected_version)?;
-                if set_numbers_in(tx, ctx, &user, req)? {
-                    users::bump_version(tx, user.id, ctx)?;
-                }
-                users::user_detail(tx, user.id)
-            },
-        )
+        self.change(actor, Action::UserNumbers, |tx, ctx| {
+            let user = users::user_detail(tx, req.user_id)?;
+            users::check_version(tx, &user, req.expected_version)?;
+            if set_numbers_in(tx, ctx, &user, req)? {
+                users::bump_version(tx, user.id, ctx)?;
+            }
+            users::user_detail(tx, user.id)
+        })
     }
 }
 

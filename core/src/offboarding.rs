@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::bundle::BundleReceipt;
 use crate::error::{Error, Result};
 use crate::org::{Actor, Org};
@@ -33,7 +34,7 @@ pub struct OffboardReceipt {
 impl Org {
     pub fn offboard_user(&mut self, actor: Actor, req: &OffboardUser) -> Result<OffboardReceipt> {
         let mut plan = self.archive_plan();
-        self.change(actor, Permission::UsersEdit, "user.offboard", |tx, ctx| {
+        self.change(actor, Action::UserOffboard, |tx, ctx| {
             let user = users::user_detail(tx, req.user_id)?;
             users::check_version(tx, &user, req.expected_version)?;
             let holds_number = user.phone_number.is_some() || user.extension.is_some();

@@ -9,6 +9,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use crate::acting_account::Actor;
 use crate::acting_account::{self, ActingAccount};
+use crate::action::Action;
 use crate::audit::{self, AuditActor, AuditEntry};
 use crate::clock::{timestamp, Clock};
 use crate::error::{Error, Result};
@@ -93,8 +94,7 @@ impl Org {
     pub(crate) fn change<T>(
         &mut self,
         actor: Actor,
-        permission: Permission,
-        action: &str,
+        action: Action,
         f: impl FnOnce(&Transaction<'_>, &ChangeContext<'_>) -> Result<T>,
     ) -> Result<T> {
         let now = self.now();
@@ -106,7 +106,9 @@ impl Org {
             now: &now,
             account: &account,
         };
-        let outcome = ctx.require(&tx, permission).and_then(|()| f(&tx, &ctx));
+        let outcome = ctx
+            .require(&tx, action.permission())
+            .and_then(|()| f(&tx, &ctx));
         match outcome {
             Ok(out) => {
                 tx.commit()?;
@@ -122,7 +124,7 @@ impl Org {
                     .conn
                     .transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let detail = format!("missing permission {}", missing.key());
-                let mut entry = AuditEntry::new(action);
+                let mut entry = AuditEntry::new(action.key());
                 entry.refused = true;
                 entry.detail = Some(&detail);
                 audit::append(&tx, &now, &account.audit_actor(), &entry)?;

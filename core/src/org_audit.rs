@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::acting_account;
+use crate::action::Action;
 use crate::audit::{csv, query, verify, AuditEntry, AuditPage, AuditQuery, AuditVerification};
 use crate::audit_chain;
 use crate::error::Result;
@@ -45,7 +46,7 @@ impl Org {
     /// Writes every entry matching the filters (all pages) as CSV to `dest`; the export is
     /// itself recorded.
     pub fn export_audit_log(&mut self, actor: Actor, q: &AuditQuery, dest: &Path) -> Result<i64> {
-        self.change(actor, Permission::AuditView, "audit.export", |tx, ctx| {
+        self.change(actor, Action::AuditExport, |tx, ctx| {
             let mut all = Vec::new();
             let mut page = AuditQuery {
                 limit: 500,
@@ -62,7 +63,7 @@ impl Org {
             }
             let head = audit_chain::head(tx)?;
             files::write_atomically(dest, &csv(&all, &head)?)?;
-            let mut entry = AuditEntry::new("audit.export");
+            let mut entry = AuditEntry::new(Action::AuditExport.key());
             entry.after = Some(
                 serde_json::json!({ "path": dest.display().to_string(), "entries": all.len() }),
             );

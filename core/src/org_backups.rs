@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use rusqlite::TransactionBehavior;
 
+use crate::action::Action;
 use crate::audit::{self, AuditActor, AuditEntry};
 use crate::backup::{
     copy, copy_into_temp_beside, create, dir_for, list, open_read_only, prune, verify, BackupInfo,
@@ -62,23 +63,18 @@ impl Org {
         let dir = self.backup_dir();
         let path = self.path.clone();
         let now = self.clock.now();
-        let info = self.change(
-            actor,
-            Permission::AdminsManage,
-            "backup.create",
-            |tx, ctx| {
-                let reader = open_read_only(&path)?;
-                let info = create(&reader, &dir, now, BackupReason::Manual)?;
-                let detail = format!("Backup {} ({} bytes)", info.file_name, info.size_bytes);
-                let mut entry = AuditEntry::new("backup.create");
-                entry.detail = Some(&detail);
-                if let Err(e) = ctx.audit(tx, &entry) {
-                    let _ = std::fs::remove_file(dir.join(&info.file_name));
-                    return Err(e);
-                }
-                Ok(info)
-            },
-        )?;
+        let info = self.change(actor, Action::BackupCreate, |tx, ctx| {
+            let reader = open_read_only(&path)?;
+            let info = create(&reader, &dir, now, BackupReason::Manual)?;
+            let detail = format!("Backup {} ({} bytes)", info.file_name, info.size_bytes);
+            let mut entry = AuditEntry::new(Action::BackupCreate.key());
+            entry.detail = Some(&detail);
+            if let Err(e) = ctx.audit(tx, &entry) {
+                let _ = std::fs::remove_file(dir.join(&info.file_name));
+                return Err(e);
+            }
+            Ok(info)
+        })?;
         prune(&dir, KEEP)?;
         Ok(info)
     }
@@ -92,31 +88,26 @@ impl Org {
         let now = self.clock.now();
 
         // 1. Permission, checks, and an entry in the current log saying what is about to happen.
-        let account = self.change(
-            actor,
-            Permission::AdminsManage,
-            "backup.restore",
-            |tx, ctx| {
-                let Some(chosen) = &chosen else {
-                    return Err(Error::invalid(
-                        "Backup",
-                        format!(
-                            "There is no backup named {file_name:?} in {}.",
-                            dir.display()
-                        ),
-                    ));
-                };
-                verify(&chosen_path, file_name)?;
-                let detail = format!(
-                    "Restoring backup {} taken {}; the current state is backed up first",
-                    chosen.file_name, chosen.created_at
-                );
-                let mut entry = AuditEntry::new("backup.restore");
-                entry.detail = Some(&detail);
-                ctx.audit(tx, &entry)?;
-                Ok(ctx.account.clone())
-            },
-        )?;
+        let account = self.change(actor, Action::BackupRestore, |tx, ctx| {
+            let Some(chosen) = &chosen else {
+                return Err(Error::invalid(
+                    "Backup",
+                    format!(
+                        "There is no backup named {file_name:?} in {}.",
+                        dir.display()
+                    ),
+                ));
+            };
+            verify(&chosen_path, file_name)?;
+            let detail = format!(
+                "Restoring backup {} taken {}; the current state is backed up first",
+                chosen.file_name, chosen.created_at
+            );
+            let mut entry = AuditEntry::new(Action::BackupRestore.key());
+            entry.detail = Some(&detail);
+            ctx.audit(tx, &entry)?;
+            Ok(ctx.account.clone())
+        })?;
         let chosen = chosen.expect("checked in the change");
 
         // 2. The current state, that entry included; not pruned until the restore is done,
@@ -143,7 +134,7 @@ impl Org {
                 "Restored backup {} taken {}; the state just before is in backup {}",
                 chosen.file_name, chosen.created_at, before_restore.file_name
             );
-            let mut entry = AuditEntry::new("backup.restore");
+            let mut entry = AuditEntry::new(Action::BackupRestore.key());
             entry.detail = Some(&detail);
             // Verify integrity checks the backups taken before this restore against that one.
             entry.after = Some(serde_json::json!({

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::audit::AuditEntry;
 use crate::error::{Error, Result};
 use crate::org::{Actor, Org};
@@ -84,29 +85,23 @@ impl Org {
     /// Writes the recording's WAV file to `dest`; recorded in the audit log.
     pub fn export_recording(&mut self, actor: Actor, recording_id: i64, dest: &Path) -> Result<()> {
         let audio = self.recording_audio(actor, recording_id)?;
-        self.change(
-            actor,
-            Permission::RecordingsView,
-            "recording.export",
-            |tx, ctx| {
-                // Synced before it takes its name, under an unpredictable temporary name: after a
-                // power cut the file is the old one or the new one, never a mix.
-                crate::files::write_atomically(dest, &audio)?;
-                let (user_id, label): (i64, String) = tx.query_row(
-                    "SELECT u.id, u.first_name || ' ' || u.last_name FROM call_recordings r
+        self.change(actor, Action::RecordingExport, |tx, ctx| {
+            // Synced before it takes its name, under an unpredictable temporary name: after a
+            // power cut the file is the old one or the new one, never a mix.
+            crate::files::write_atomically(dest, &audio)?;
+            let (user_id, label): (i64, String) = tx.query_row(
+                "SELECT u.id, u.first_name || ' ' || u.last_name FROM call_recordings r
                  JOIN users u ON u.id = r.user_id WHERE r.id = ?1",
-                    [recording_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?;
-                let mut entry = AuditEntry::new("recording.export");
-                entry.target_user_id = Some(user_id);
-                entry.target_label = Some(&label);
-                entry.after = Some(
-                    json!({ "recording_id": recording_id, "path": dest.display().to_string() }),
-                );
-                ctx.audit(tx, &entry)
-            },
-        )?;
+                [recording_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let mut entry = AuditEntry::new(Action::RecordingExport.key());
+            entry.target_user_id = Some(user_id);
+            entry.target_label = Some(&label);
+            entry.after =
+                Some(json!({ "recording_id": recording_id, "path": dest.display().to_string() }));
+            ctx.audit(tx, &entry)
+        })?;
         Ok(())
     }
 }

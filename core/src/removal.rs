@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::audit::AuditEntry;
 use crate::bundle::{self, BundleReceipt};
 use crate::clock::timestamp;
@@ -248,7 +249,7 @@ pub(crate) fn remove_in(
             )?
             .query_row([user.id], |r| r.get(0))?;
         let label = user.full_name();
-        let mut entry = AuditEntry::new("license.remove");
+        let mut entry = AuditEntry::new(Action::LicenseRemove.key());
         entry.target_user_id = Some(user.id);
         entry.target_label = Some(&label);
         entry.before = Some(json!({
@@ -294,22 +295,17 @@ impl Org {
         dest: &std::path::Path,
         progress: &mut dyn crate::progress::Progress,
     ) -> Result<BundleReceipt> {
-        self.change(
-            actor,
-            Permission::LicensesRemove,
-            "user.export",
-            |tx, ctx| {
-                let user = users::user_detail(tx, user_id)?;
-                let receipt = bundle::write(tx, &user, ctx.now, "export", dest, progress)?;
-                let label = user.full_name();
-                let mut entry = AuditEntry::new("user.export");
-                entry.target_user_id = Some(user.id);
-                entry.target_label = Some(&label);
-                entry.after = Some(json!({ "path": receipt.path, "sha256": receipt.sha256 }));
-                ctx.audit(tx, &entry)?;
-                Ok(receipt)
-            },
-        )
+        self.change(actor, Action::UserExport, |tx, ctx| {
+            let user = users::user_detail(tx, user_id)?;
+            let receipt = bundle::write(tx, &user, ctx.now, "export", dest, progress)?;
+            let label = user.full_name();
+            let mut entry = AuditEntry::new(Action::UserExport.key());
+            entry.target_user_id = Some(user.id);
+            entry.target_label = Some(&label);
+            entry.after = Some(json!({ "path": receipt.path, "sha256": receipt.sha256 }));
+            ctx.audit(tx, &entry)?;
+            Ok(receipt)
+        })
     }
 
     /// The suggested file name of an export made today.
@@ -327,29 +323,24 @@ impl Org {
     /// if anything fails, nothing is deleted and the archive is discarded.
     pub fn remove_license(&mut self, actor: Actor, req: &RemoveLicense) -> Result<RemovalReceipt> {
         let mut archive = self.archive_plan();
-        self.change(
-            actor,
-            Permission::LicensesRemove,
-            "license.remove",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                users::check_version(tx, &user, req.expected_version)?;
-                let removed = remove_in(tx, ctx, &user, &mut archive)?;
-                archive.place()?;
-                discard_on_error(
-                    &removed,
-                    (|| {
-                        users::bump_version(tx, user.id, ctx)?;
-                        Ok(RemovalReceipt {
-                            user: users::user_detail(tx, user.id)?,
-                            billing_note: removed.billing_note(),
-                            impact: removed.impact.clone(),
-                            safety_archive: removed.archive.clone(),
-                        })
-                    })(),
-                )
-            },
-        )
+        self.change(actor, Action::LicenseRemove, |tx, ctx| {
+            let user = users::user_detail(tx, req.user_id)?;
+            users::check_version(tx, &user, req.expected_version)?;
+            let removed = remove_in(tx, ctx, &user, &mut archive)?;
+            archive.place()?;
+            discard_on_error(
+                &removed,
+                (|| {
+                    users::bump_version(tx, user.id, ctx)?;
+                    Ok(RemovalReceipt {
+                        user: users::user_detail(tx, user.id)?,
+                        billing_note: removed.billing_note(),
+                        impact: removed.impact.clone(),
+                        safety_archive: removed.archive.clone(),
+                    })
+                })(),
+            )
+        })
     }
 
     pub(crate) fn archive_plan(&self) -> ArchivePlan {

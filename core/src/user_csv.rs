@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::error::{Error, Result};
 use crate::input_file::{MAX_CSV_BYTES, MAX_CSV_ROWS};
@@ -939,7 +940,7 @@ impl Org {
         csv: &[u8],
         progress: &mut dyn Progress,
     ) -> Result<ImportReceipt> {
-        self.change(actor, Permission::UsersEdit, "users.import", |tx, ctx| {
+        self.change(actor, Action::UsersImport, |tx, ctx| {
             let plan = plan(tx, csv, &mut Unwatched)?;
             if let Some(first) = plan.issues.first() {
                 let more = match plan.issues.len() {
@@ -977,7 +978,7 @@ impl Org {
                 updated: plan.plans.iter().filter(|p| p.existing.is_some()).count() as u32,
                 unchanged: plan.unchanged,
             };
-            let mut entry = crate::audit::AuditEntry::new("users.import");
+            let mut entry = crate::audit::AuditEntry::new(Action::UsersImport.key());
             entry.after = Some(json!({ "rows": plan.rows, "added": receipt.added,
                 "updated": receipt.updated, "unchanged": receipt.unchanged }));
             ctx.audit(tx, &entry)?;
@@ -991,11 +992,11 @@ impl Org {
 
     /// Writes the users to `dest` as CSV (atomically), recorded in the audit log.
     pub fn export_users_to(&mut self, actor: Actor, dest: &std::path::Path) -> Result<u32> {
-        self.change(actor, Permission::UsersView, "users.export", |tx, ctx| {
+        self.change(actor, Action::UsersExport, |tx, ctx| {
             let csv = export(tx)?;
             crate::files::write_atomically(dest, &csv)?;
             let rows: u32 = tx.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
-            let mut entry = crate::audit::AuditEntry::new("users.export");
+            let mut entry = crate::audit::AuditEntry::new(Action::UsersExport.key());
             entry.after = Some(json!({ "path": dest.display().to_string(), "rows": rows }));
             ctx.audit(tx, &entry)?;
             Ok(rows)

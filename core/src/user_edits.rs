@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::action::Action;
 use crate::app_access::{self, AppAccessUpdate};
 use crate::change::{change_in, ChangeLicense};
 use crate::devices::{self, ActivateDevice};
@@ -117,7 +118,7 @@ impl Org {
     pub fn save_user_edits(&mut self, actor: Actor, edits: &UserEdits) -> Result<SavedUserEdits> {
         let mut archive = self.archive_plan();
         let today = self.today();
-        self.change(actor, Permission::UsersView, "user.save", |tx, ctx| {
+        self.change(actor, Action::UserSave, |tx, ctx| {
             let user = users::user_detail(tx, edits.user_id)?;
             users::check_version(tx, &user, edits.expected_version)?;
             let mut applied = Applied::default();

@@ -261,7 +261,11 @@ fn last_change(conn: &Connection, user: &UserDetail) -> Result<String> {
 /// An audit action on a user, as the part of the user it changed.
 fn change_label(action: &str) -> &'static str {
     match action {
-        "license.assign" | "license.change" | "license.remove" | "license.bulk" => "the license",
+        "license.assign"
+        | "license.change"
+        | "license.remove"
+        | "license.bulk"
+        | "license.bulk_remove" => "the license",
         "user.numbers" => "the number and extension",
         "voicemail.update" | "voicemail.greeting" => "voicemail",
         "forwarding.set" | "forwarding.delete" => "call forwarding",

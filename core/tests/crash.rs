@@ -262,7 +262,7 @@ fn check_all_or_nothing(conn: &Connection, round: usize) {
         .prepare(
             "SELECT id, action, coalesce(json_extract(after_json, '$.applied'),
                     json_extract(after_json, '$.added') + json_extract(after_json, '$.updated'))
-             FROM audit_log WHERE action IN ('license.bulk', 'users.import') AND outcome = 'ok'",
+             FROM audit_log WHERE action IN ('license.bulk', 'license.bulk_remove', 'users.import') AND outcome = 'ok'",
         )
         .unwrap();
     let steps: Vec<(i64, String, i64)> = stmt

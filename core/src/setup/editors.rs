@@ -3,6 +3,7 @@
 
 use rusqlite::OptionalExtension;
 
+use crate::action::Action;
 use crate::app_access::{set_app_access_in, AppAccessUpdate};
 use crate::devices::{activate_device_in, deactivate_device_in, ActivateDevice};
 use crate::error::{Error, Result};
@@ -10,7 +11,6 @@ use crate::forwarding::{
     delete_forwarding_rule_in, set_forwarding_rule_in, ForwardCondition, ForwardingRuleInput,
 };
 use crate::org::{Actor, Org};
-use crate::permission::Permission;
 use crate::users;
 use crate::voicemail::{
     set_greeting_in, set_voicemail_in, use_default_greeting_in, VoicemailUpdate,
@@ -20,53 +20,38 @@ use super::{user_setup, UserSetup};
 
 impl Org {
     pub fn set_app_access(&mut self, actor: Actor, req: &AppAccessUpdate) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "apps.update",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                set_app_access_in(tx, ctx, &user, req)?;
-                user_setup(tx, user.id)
-            },
-        )
+        self.change(actor, Action::AppsUpdate, |tx, ctx| {
+            let user = users::user_detail(tx, req.user_id)?;
+            set_app_access_in(tx, ctx, &user, req)?;
+            user_setup(tx, user.id)
+        })
     }
 
     pub fn activate_device(&mut self, actor: Actor, req: &ActivateDevice) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "device.activate",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                activate_device_in(tx, ctx, &user, req)?;
-                user_setup(tx, user.id)
-            },
-        )
+        self.change(actor, Action::DeviceActivate, |tx, ctx| {
+            let user = users::user_detail(tx, req.user_id)?;
+            activate_device_in(tx, ctx, &user, req)?;
+            user_setup(tx, user.id)
+        })
     }
 
     pub fn deactivate_device(&mut self, actor: Actor, device_id: i64) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "device.deactivate",
-            |tx, ctx| {
-                let user_id: i64 = tx
-                    .query_row(
-                        "SELECT user_id FROM device_activations WHERE id = ?1",
-                        [device_id],
-                        |r| r.get(0),
-                    )
-                    .optional()?
-                    .ok_or(Error::NotFound {
-                        what: "Device activation",
-                        id: device_id,
-                    })?;
-                let user = users::user_detail(tx, user_id)?;
-                deactivate_device_in(tx, ctx, &user, device_id)?;
-                user_setup(tx, user.id)
-            },
-        )
+        self.change(actor, Action::DeviceDeactivate, |tx, ctx| {
+            let user_id: i64 = tx
+                .query_row(
+                    "SELECT user_id FROM device_activations WHERE id = ?1",
+                    [device_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(Error::NotFound {
+                    what: "Device activation",
+                    id: device_id,
+                })?;
+            let user = users::user_detail(tx, user_id)?;
+            deactivate_device_in(tx, ctx, &user, device_id)?;
+            user_setup(tx, user.id)
+        })
     }
 
     /// Adds the rule for its condition, or replaces the one there.
@@ -75,16 +60,11 @@ impl Org {
         actor: Actor,
         req: &ForwardingRuleInput,
     ) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "forwarding.set",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                set_forwarding_rule_in(tx, ctx, &user, req)?;
-                user_setup(tx, user.id)
-            },
-        )
+        self.change(actor, Action::ForwardingSet, |tx, ctx| {
+            let user = users::user_detail(tx, req.user_id)?;
+            set_forwarding_rule_in(tx, ctx, &user, req)?;
+            user_setup(tx, user.id)
+        })
     }
 
     pub fn delete_forwarding_rule(
@@ -93,56 +73,36 @@ impl Org {
         user_id: i64,
         condition: ForwardCondition,
     ) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "forwarding.delete",
-            |tx, ctx| {
-                let user = users::user_detail(tx, user_id)?;
-                delete_forwarding_rule_in(tx, ctx, &user, condition)?;
-                user_setup(tx, user.id)
-            },
-        )
+        self.change(actor, Action::ForwardingDelete, |tx, ctx| {
+            let user = users::user_detail(tx, user_id)?;
+            delete_forwarding_rule_in(tx, ctx, &user, condition)?;
+            user_setup(tx, user.id)
+        })
     }
 
     pub fn set_voicemail(&mut self, actor: Actor, req: &VoicemailUpdate) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "voicemail.update",
-            |tx, ctx| {
-                let user = users::user_detail(tx, req.user_id)?;
-                set_voicemail_in(tx, ctx, &user, req)?;
-                user_setup(tx, user.id)
-            },
-        )
+        self.change(actor, Action::VoicemailUpdate, |tx, ctx| {
+            let user = users::user_detail(tx, req.user_id)?;
+            set_voicemail_in(tx, ctx, &user, req)?;
+            user_setup(tx, user.id)
+        })
     }
 
     /// Stores an uploaded WAV as the user's greeting.
     pub fn set_greeting(&mut self, actor: Actor, user_id: i64, audio: &[u8]) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "voicemail.greeting",
-            |tx, ctx| {
-                let user = users::user_detail(tx, user_id)?;
-                set_greeting_in(tx, ctx, &user, audio)?;
-                user_setup(tx, user.id)
-            },
-        )
+        self.change(actor, Action::VoicemailGreeting, |tx, ctx| {
+            let user = users::user_detail(tx, user_id)?;
+            set_greeting_in(tx, ctx, &user, audio)?;
+            user_setup(tx, user.id)
+        })
     }
 
     /// Goes back to the recorded default greeting.
     pub fn use_default_greeting(&mut self, actor: Actor, user_id: i64) -> Result<UserSetup> {
-        self.change(
-            actor,
-            Permission::SettingsManage,
-            "voicemail.greeting",
-            |tx, ctx| {
-                let user = users::user_detail(tx, user_id)?;
-                use_default_greeting_in(tx, ctx, &user)?;
-                user_setup(tx, user.id)
-            },
-        )
+        self.change(actor, Action::VoicemailGreeting, |tx, ctx| {
+            let user = users::user_detail(tx, user_id)?;
+            use_default_greeting_in(tx, ctx, &user)?;
+            user_setup(tx, user.id)
+        })
     }
 }

@@ -4,6 +4,40 @@ export type ErrorPayload = { code: string, message: string, field?: string, };
 
 export type Permission = "users.view" | "users.edit" | "licenses.view" | "licenses.assign" | "licenses.remove" | "billing.view" | "billing.manage" | "numbers.manage" | "settings.manage" | "recordings.view" | "audit.view" | "admins.manage";
 
+export type Action = "license.assign" | "license.change" | "license.remove" | "license.bulk" | "license.bulk_remove" | "user.add" | "user.save" | "user.numbers" | "user.offboard" | "user.export" | "users.export" | "users.import" | "voicemail.update" | "voicemail.greeting" | "forwarding.set" | "forwarding.delete" | "device.activate" | "device.deactivate" | "apps.update" | "recording.export" | "billing.purchase" | "billing.cancellation_request" | "billing.cancellation_withdraw" | "backup.create" | "backup.restore" | "audit.export" | "account.create" | "account.update" | "account.reset_password";
+
+export const ACTION_PERMISSIONS: Record<Action, Permission> = {
+  "license.assign": "licenses.assign",
+  "license.change": "licenses.assign",
+  "license.remove": "licenses.remove",
+  "license.bulk": "licenses.assign",
+  "license.bulk_remove": "licenses.remove",
+  "user.add": "users.edit",
+  "user.save": "users.view",
+  "user.numbers": "numbers.manage",
+  "user.offboard": "users.edit",
+  "user.export": "licenses.remove",
+  "users.export": "users.view",
+  "users.import": "users.edit",
+  "voicemail.update": "settings.manage",
+  "voicemail.greeting": "settings.manage",
+  "forwarding.set": "settings.manage",
+  "forwarding.delete": "settings.manage",
+  "device.activate": "settings.manage",
+  "device.deactivate": "settings.manage",
+  "apps.update": "settings.manage",
+  "recording.export": "recordings.view",
+  "billing.purchase": "billing.manage",
+  "billing.cancellation_request": "billing.manage",
+  "billing.cancellation_withdraw": "billing.manage",
+  "backup.create": "admins.manage",
+  "backup.restore": "admins.manage",
+  "audit.export": "audit.view",
+  "account.create": "admins.manage",
+  "account.update": "admins.manage",
+  "account.reset_password": "admins.manage",
+};
+
 export type MissingPermission = { permission: Permission, label: string, message: string, 
 /**
  * Whether the message suggests switching to an account that has the permission (the
