@@ -111,8 +111,9 @@ ui-test: deps ui/node_modules/.package-lock.json
 	cd ui && npm test
 
 # Regenerates ui/src/backend/bindings.ts from the Rust types.
-bindings:
+bindings: ui
 	UPDATE_BINDINGS=1 cargo test -p licensedesk-core bindings_are_fresh
+	UPDATE_BINDINGS=1 cargo test -p licensedesk --lib command_type_is_fresh
 
 # The real fuzzer (libFuzzer through cargo fuzz) on the user search and every input validator,
 # FUZZ_SECONDS per target (default 60). `make test` runs the same checks as property tests.

@@ -1,72 +1,13 @@
-const COMMANDS: &[&str] = &[
-    "sign_in",
-    "sign_out",
-    "current_session",
-    "search_users",
-    "count_users",
-    "get_user",
-    "license_inventory",
-    "assign_license",
-    "removal_impact",
-    "export_user_data",
-    "remove_license",
-    "safety_archives",
-    "recordings",
-    "recording_audio",
-    "export_recording",
-    "purchase_preview",
-    "purchase_licenses",
-    "cancellation_preview",
-    "request_cancellation",
-    "withdraw_cancellation",
-    "billing_summary",
-    "billing_history",
-    "export_billing_history",
-    "change_preview",
-    "change_license",
-    "open_failure",
-    "account_choices",
-    "audit_log",
-    "verify_audit_log",
-    "file_problems",
-    "export_audit_log",
-    "accounts",
-    "roles",
-    "create_account",
-    "update_account",
-    "reset_password",
-    "sites",
-    "add_user",
-    "user_setup",
-    "suggest_extension",
-    "save_user_edits",
-    "set_unsaved_edits",
-    "confirm_discard",
-    "upload_greeting",
-    "greeting_audio",
-    "offboard_user",
-    "save_import_template",
-    "choose_import_file",
-    "recheck_import",
-    "apply_import",
-    "export_users",
-    "bulk_preview",
-    "export_selected_user_data",
-    "bulk_apply",
-    "organization_unset",
-    "create_demo_organization",
-    "setup_organization",
-    "new_organization_file",
-    "open_organization_file",
-    "reopen_organization_file",
-    "restore_damaged_file",
-    "app_info",
-    "window_ready",
-    "backups",
-    "back_up_now",
-    "restore_backup",
-    "cancel_long_work",
-];
+include!("src/commands/list.rs");
+
+/// The names of the commands in src/commands/list.rs.
+macro_rules! command_names {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
+const COMMANDS: &[&str] = app_commands!(command_names);
 
 fn main() {
     // Declaring the app's commands makes each one a permission of its own, so that the

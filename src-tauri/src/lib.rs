@@ -11,6 +11,15 @@ mod menu;
 mod progress;
 mod state;
 
+include!("commands/list.rs");
+
+/// Registers the commands of commands/list.rs.
+macro_rules! handler {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$module::$name),*]
+    };
+}
+
 use tauri::{AppHandle, Manager};
 use tauri_plugin_window_state::StateFlags;
 
@@ -51,75 +60,7 @@ pub fn run() {
         })
         .menu(menu::build)
         .on_menu_event(menu::on_event)
-        .invoke_handler(tauri::generate_handler![
-            commands::licenses::sign_in,
-            commands::licenses::sign_out,
-            commands::licenses::current_session,
-            commands::licenses::search_users,
-            commands::licenses::count_users,
-            commands::licenses::get_user,
-            commands::licenses::license_inventory,
-            commands::licenses::assign_license,
-            commands::removal::removal_impact,
-            commands::removal::export_user_data,
-            commands::removal::remove_license,
-            commands::removal::safety_archives,
-            commands::recordings::recordings,
-            commands::recordings::recording_audio,
-            commands::recordings::export_recording,
-            commands::billing::purchase_preview,
-            commands::billing::purchase_licenses,
-            commands::billing::cancellation_preview,
-            commands::billing::request_cancellation,
-            commands::billing::withdraw_cancellation,
-            commands::billing::billing_summary,
-            commands::billing::billing_history,
-            commands::billing::export_billing_history,
-            commands::change::change_preview,
-            commands::change::change_license,
-            commands::admin::open_failure,
-            commands::admin::account_choices,
-            commands::admin::audit_log,
-            commands::admin::verify_audit_log,
-            commands::admin::file_problems,
-            commands::admin::export_audit_log,
-            commands::admin::accounts,
-            commands::admin::roles,
-            commands::admin::create_account,
-            commands::admin::update_account,
-            commands::admin::reset_password,
-            commands::setup::sites,
-            commands::setup::add_user,
-            commands::setup::user_setup,
-            commands::setup::suggest_extension,
-            commands::setup::save_user_edits,
-            commands::setup::set_unsaved_edits,
-            commands::setup::confirm_discard,
-            commands::setup::upload_greeting,
-            commands::setup::greeting_audio,
-            commands::setup::offboard_user,
-            commands::users_io::save_import_template,
-            commands::users_io::choose_import_file,
-            commands::users_io::recheck_import,
-            commands::users_io::apply_import,
-            commands::users_io::export_users,
-            commands::users_io::bulk_preview,
-            commands::users_io::export_selected_user_data,
-            commands::users_io::bulk_apply,
-            commands::organization::organization_unset,
-            commands::organization::create_demo_organization,
-            commands::organization::setup_organization,
-            commands::files::new_organization_file,
-            commands::files::open_organization_file,
-            commands::files::reopen_organization_file,
-            commands::files::restore_damaged_file,
-            commands::app::app_info,
-            commands::app::window_ready,
-            commands::backups::backups,
-            commands::backups::back_up_now,
-            commands::backups::restore_backup,
-            commands::long_work::cancel_long_work,
-        ])
+        .invoke_handler(app_commands!(handler))
         .run(tauri::generate_context!())
         .expect("LicenseDesk could not start its window");
 }
@@ -225,5 +166,41 @@ mod interrupt {
 
     pub fn happened() -> bool {
         HAPPENED.load(Ordering::SeqCst)
+    }
+}
+
+/// `ui/src/backend/commands.ts`, the commands as the TypeScript type the window calls with,
+/// is checked in; this test fails when it is stale (`make bindings` writes it).
+#[cfg(test)]
+mod command_type {
+    macro_rules! command_names {
+        ($($module:ident :: $name:ident),* $(,)?) => {
+            &[$(stringify!($name)),*]
+        };
+    }
+
+    #[test]
+    fn command_type_is_fresh() {
+        let names: &[&str] = app_commands!(command_names);
+        let mut fresh = String::from(
+            "// Generated from src-tauri/src/commands/list.rs by `make bindings`. Do not edit.\n\nexport type Command =\n",
+        );
+        for name in names {
+            fresh.push_str(&format!("  | \"{name}\"\n"));
+        }
+        fresh.pop();
+        fresh.push_str(";\n");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/backend/commands.ts");
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+            return;
+        }
+        let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            checked_in == fresh,
+            "{} is stale: run `make bindings` and commit the result",
+            path.display()
+        );
     }
 }

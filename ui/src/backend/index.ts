@@ -2,6 +2,7 @@
 // never `invoke` directly; argument and result types come from the generated bindings.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Command } from "./commands";
 import type {
   AppInfo,
   MenuCommand,
@@ -84,7 +85,7 @@ function isPayload(e: unknown): e is ErrorPayload {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (e) {
