@@ -322,7 +322,7 @@ mod tests {
     use rusqlite::TransactionBehavior;
 
     use crate::audit::{self, AuditActor, AuditEntry};
-    use crate::testing::{demo_org, sign_in};
+    use crate::tests::testing::{demo_org, sign_in};
 
     #[test]
     fn the_right_password_signs_in_and_shows_the_role() {

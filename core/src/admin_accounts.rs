@@ -232,7 +232,7 @@ impl Org {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in};
+    use crate::tests::testing::{demo_org, sign_in};
 
     fn new(login: &str, role: &str, password: &str) -> NewAccount {
         NewAccount {

@@ -154,7 +154,7 @@ pub(crate) fn set_app_access_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in, snapshot, user_on};
+    use crate::tests::testing::{demo_org, sign_in, snapshot, user_on};
 
     #[test]
     fn only_included_apps_can_be_switched_on_and_the_others_name_their_products() {

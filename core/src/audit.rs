@@ -582,7 +582,7 @@ pub(crate) fn csv(rows: &[AuditRow], head: &crate::audit_chain::ChainHead) -> Re
 
 #[cfg(test)]
 mod verify_tests {
-    use crate::testing::{demo_org, sign_in};
+    use crate::tests::testing::{demo_org, sign_in};
 
     #[test]
     fn verify_integrity_reports_a_row_edited_with_raw_sql() {

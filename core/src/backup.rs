@@ -357,7 +357,7 @@ mod tests {
     use crate::audit;
     use crate::clock::{Clock, ManualClock};
     use crate::org::Org;
-    use crate::testing::{sign_in, snapshot};
+    use crate::tests::testing::{sign_in, snapshot};
 
     fn start() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
@@ -584,7 +584,7 @@ mod tests {
                  BEGIN SELECT RAISE(ABORT, 'no new entries'); END;",
             )
             .unwrap();
-        let user = crate::testing::user_with_all_data(&org);
+        let user = crate::tests::testing::user_with_all_data(&org);
         org.remove_license(
             admin,
             &crate::RemoveLicense {
@@ -625,7 +625,7 @@ mod tests {
 
         // Something regrettable happens after the backup.
         clock.advance(chrono::Duration::minutes(5));
-        let user = crate::testing::user_with_all_data(&org);
+        let user = crate::tests::testing::user_with_all_data(&org);
         org.remove_license(
             admin,
             &crate::RemoveLicense {
@@ -743,7 +743,7 @@ mod tests {
         {
             let mut old = Connection::open(&old_path).unwrap();
             crate::db::migrate_to(&mut old, 1).unwrap();
-            crate::migration_tests::seed_version(&old, 1);
+            crate::tests::migration_tests::seed_version(&old, 1);
             let dir = org.backup_dir();
             create(&old, &dir, start() - DAILY, BackupReason::Daily).unwrap();
         }
@@ -781,7 +781,7 @@ mod tests {
         let mut org = demo_at(tmp.path(), &clock);
         let admin = sign_in(&mut org, "dana.reyes");
         let path = tmp.path().join("org.sqlite");
-        let product_id = crate::testing::product_id(&org, "Voice Pro");
+        let product_id = crate::tests::testing::product_id(&org, "Voice Pro");
         let writer = std::thread::spawn(move || {
             let mut other = Org::open(&path, Arc::new(crate::clock::SystemClock)).unwrap();
             let admin = sign_in(&mut other, "dana.reyes");

@@ -657,7 +657,7 @@ mod tests {
 
     use super::*;
     use crate::clock::ManualClock;
-    use crate::testing::{product_id, sign_in};
+    use crate::tests::testing::{product_id, sign_in};
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -875,7 +875,7 @@ mod tests {
         );
         // Not assignable while pending: with one free seat left, the second assignment fails.
         let admin = sign_in(&mut org, "dana.reyes");
-        let users = crate::testing::unlicensed_users(&org);
+        let users = crate::tests::testing::unlicensed_users(&org);
         let pid = product_id(&org, "Voice Pro");
         for (i, u) in users.iter().take(2).enumerate() {
             let r = org.assign_license(

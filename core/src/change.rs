@@ -328,7 +328,7 @@ pub(crate) fn change_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, product_id, sign_in, user_on};
+    use crate::tests::testing::{demo_org, product_id, sign_in, user_on};
 
     fn counts(org: &Org, product: &str) -> (i64, i64, i64) {
         let admin = Actor { account_id: 1 };

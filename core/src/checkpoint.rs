@@ -100,7 +100,7 @@ impl Drop for Checkpointer {
 mod tests {
     use std::time::Instant;
 
-    use crate::testing::{demo_org, sign_in};
+    use crate::tests::testing::{demo_org, sign_in};
 
     /// Pages of the organization file itself (what a checkpoint writes into).
     fn file_pages(path: &std::path::Path) -> u64 {

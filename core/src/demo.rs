@@ -592,7 +592,7 @@ fn phone_number(site: usize, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in};
+    use crate::tests::testing::{demo_org, sign_in};
 
     fn snapshot(org: &Org) -> Vec<String> {
         let mut stmt = org

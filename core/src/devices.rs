@@ -165,7 +165,7 @@ pub(crate) fn deactivate_device_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in, snapshot, user_on};
+    use crate::tests::testing::{demo_org, sign_in, snapshot, user_on};
 
     fn phone(user_id: i64, mac: &str) -> ActivateDevice {
         ActivateDevice {

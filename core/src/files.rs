@@ -276,9 +276,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("org.sqlite");
         let mut org = crate::Org::open_with_system_clock(&path).unwrap();
-        let admin = crate::testing::sign_in(&mut org, "dana.reyes");
+        let admin = crate::tests::testing::sign_in(&mut org, "dana.reyes");
         let backup = org.back_up_now(admin).unwrap();
-        let user = crate::testing::user_with_all_data(&org);
+        let user = crate::tests::testing::user_with_all_data(&org);
         let receipt = org
             .remove_license(
                 admin,

@@ -257,7 +257,7 @@ pub(crate) fn delete_forwarding_rule_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in, snapshot, unlicensed_user};
+    use crate::tests::testing::{demo_org, sign_in, snapshot, unlicensed_user};
     use crate::Org;
     use ForwardCondition::*;
 

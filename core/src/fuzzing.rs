@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn the_hostile_corpus_through_every_validator() {
-        for (_, value) in crate::hostile_input::corpus() {
+        for (_, value) in crate::tests::hostile_input::corpus() {
             for (field, validator) in validators() {
                 check_validator(field, validator, &value);
             }

@@ -58,22 +58,9 @@ pub mod users;
 pub mod validate;
 pub mod voicemail;
 
+// Test-only code: fixtures, the hostile corpora, property and matrix tests, the bindings.
 #[cfg(test)]
-mod bindings;
-#[cfg(test)]
-mod export_safety;
-#[cfg(test)]
-mod hostile_files;
-#[cfg(test)]
-mod hostile_input;
-#[cfg(test)]
-mod invariants;
-#[cfg(test)]
-mod migration_tests;
-#[cfg(test)]
-mod permission_matrix;
-#[cfg(test)]
-mod testing;
+mod tests;
 
 pub use about::{AppInfo, MenuCommand};
 pub use accounts::{AccountChoice, MissingPermission, SessionInfo};

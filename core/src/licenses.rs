@@ -201,7 +201,7 @@ pub(crate) fn give_seat(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, product_id, sign_in, unlicensed_user};
+    use crate::tests::testing::{demo_org, product_id, sign_in, unlicensed_user};
 
     fn counts(org: &Org, actor: Actor, product: &str) -> (i64, i64, i64) {
         let inv = org.license_inventory(actor).unwrap();
@@ -432,7 +432,7 @@ mod tests {
         let (_dir, mut org) = demo_org();
         let admin = sign_in(&mut org, "dana.reyes");
         let it = sign_in(&mut org, "sam.okafor");
-        let users = crate::testing::unlicensed_users(&org);
+        let users = crate::tests::testing::unlicensed_users(&org);
         let (a, b) = (&users[0], &users[1]);
         org.assign_license(
             it,
@@ -512,7 +512,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(counts(&org, admin, "Voice Pro").2, 1);
-        let users = crate::testing::unlicensed_users(&org);
+        let users = crate::tests::testing::unlicensed_users(&org);
         let path = dir.path().join("org.sqlite");
         for round in 0..5 {
             let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
@@ -577,7 +577,7 @@ mod tests {
         let admin = sign_in(&mut org, "dana.reyes");
         tallies_match_the_seats(&org);
         let pid = product_id(&org, "Voice Pro");
-        let ids: Vec<i64> = crate::testing::unlicensed_users(&org)
+        let ids: Vec<i64> = crate::tests::testing::unlicensed_users(&org)
             .iter()
             .take(2)
             .map(|u| u.id)
@@ -588,7 +588,7 @@ mod tests {
         };
         org.bulk_apply(admin, &req).unwrap();
         tallies_match_the_seats(&org);
-        let user = crate::testing::user_with_all_data(&org);
+        let user = crate::tests::testing::user_with_all_data(&org);
         org.remove_license(
             admin,
             &crate::removal::RemoveLicense {

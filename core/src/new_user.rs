@@ -137,7 +137,7 @@ impl Org {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in, snapshot};
+    use crate::tests::testing::{demo_org, sign_in, snapshot};
 
     fn new_user(org: &Org, admin: Actor, first: &str, email: &str) -> NewUser {
         NewUser {

@@ -244,7 +244,7 @@ pub(crate) fn set_numbers_in(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in, snapshot, unlicensed_user, user_on};
+    use crate::tests::testing::{demo_org, sign_in, snapshot, unlicensed_user, user_on};
 
     const TABLES: &[&str] = &["users", "phone_numbers", "audit_log"];
 

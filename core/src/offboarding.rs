@@ -129,7 +129,7 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in, snapshot, user_with_all_data};
+    use crate::tests::testing::{demo_org, sign_in, snapshot, user_with_all_data};
 
     fn actions_since(org: &Org, id: i64) -> Vec<String> {
         let mut stmt = org

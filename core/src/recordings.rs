@@ -108,7 +108,7 @@ impl Org {
 
 #[cfg(all(test, unix))]
 mod tests {
-    use crate::testing::{demo_org, sign_in};
+    use crate::tests::testing::{demo_org, sign_in};
 
     #[test]
     fn an_exported_recording_is_written_whole_and_never_through_a_planted_name() {

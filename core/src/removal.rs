@@ -383,7 +383,7 @@ mod tests {
     use std::io::Read;
 
     use super::*;
-    use crate::testing::{demo_org, sign_in, unlicensed_user, user_with_all_data};
+    use crate::tests::testing::{demo_org, sign_in, unlicensed_user, user_with_all_data};
 
     fn read_zip(path: &std::path::Path) -> HashMap<String, Vec<u8>> {
         let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();

@@ -738,7 +738,7 @@ impl Org {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in};
+    use crate::tests::testing::{demo_org, sign_in};
 
     fn query(search: &str) -> UserQuery {
         UserQuery {
@@ -824,7 +824,7 @@ mod tests {
             unlicensed.users.len() as i64
         );
         assert!(unlicensed.users.iter().all(|u| u.license.is_none()));
-        let pid = crate::testing::product_id(&org, "Voice Pro");
+        let pid = crate::tests::testing::product_id(&org, "Voice Pro");
         q.license = LicenseFilter::Product { product_id: pid };
         let pro = org.search_users(admin, &q).unwrap();
         assert!(!pro.users.is_empty());
@@ -874,7 +874,7 @@ mod tests {
     fn the_trigrams_of_a_text_apart_are_not_a_match() {
         let (_dir, mut org) = demo_org();
         let admin = sign_in(&mut org, "dana.reyes");
-        let someone = crate::testing::unlicensed_user(&org);
+        let someone = crate::tests::testing::unlicensed_user(&org);
         // "Skiwo Kowals" holds every trigram the index is asked for "kowalski" (kow, als,
         // ski), but not the text.
         org.conn
@@ -1107,7 +1107,7 @@ mod tests {
     #[test]
     fn the_search_index_follows_changes_to_users_and_numbers() {
         let (_dir, mut org, admin) = large_org();
-        let user = crate::testing::user_with_all_data(&org);
+        let user = crate::tests::testing::user_with_all_data(&org);
         let ext = user.extension.clone().unwrap();
         let number = user.phone_number.clone().unwrap();
         assert!(all_pages(&org, admin, &number, 50).0.contains(&user.id));
@@ -1123,7 +1123,7 @@ mod tests {
         assert!(!all_pages(&org, admin, &ext, 50).0.contains(&user.id));
         assert!(!all_pages(&org, admin, &number, 50).0.contains(&user.id));
         // A number given to someone else, a renamed user, a deleted user.
-        let other = crate::testing::unlicensed_user(&org);
+        let other = crate::tests::testing::unlicensed_user(&org);
         org.conn
             .execute(
                 "UPDATE phone_numbers SET status = 'assigned', user_id = ?1 WHERE e164 = ?2",
@@ -1141,7 +1141,7 @@ mod tests {
         assert_eq!(all_pages(&org, admin, "QU", 50).0, vec![user.id]);
         // A new user (its id far from the others': the list order finds it by a search),
         // a changed email and extension, a deleted user.
-        let added = crate::testing::unlicensed_user(&org);
+        let added = crate::tests::testing::unlicensed_user(&org);
         org.conn
             .execute_batch(&format!(
                 "INSERT INTO users (id, first_name, last_name, email, site_id, extension,

@@ -240,7 +240,7 @@ impl Org {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{demo_org, sign_in, snapshot, unlicensed_user, user_on};
+    use crate::tests::testing::{demo_org, sign_in, snapshot, unlicensed_user, user_on};
 
     fn update(user_id: i64, pin: &str) -> VoicemailUpdate {
         VoicemailUpdate {

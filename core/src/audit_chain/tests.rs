@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::*;
 use crate::clock::ManualClock;
 use crate::org::{Actor, Org};
-use crate::testing::sign_in;
+use crate::tests::testing::sign_in;
 use crate::{AuditQuery, Unwatched};
 
 fn org_at(dir: &Path) -> (Org, ManualClock) {
@@ -175,9 +175,9 @@ fn audit_csv_exports_and_zip_manifests_record_the_head_and_catch_a_truncation() 
         last_line.starts_with("# audit chain head: last_id="),
         "{last_line}"
     );
-    crate::export_safety::assert_spreadsheet_safe("audit export", text.as_bytes());
+    crate::tests::export_safety::assert_spreadsheet_safe("audit export", text.as_bytes());
     let zip = dir.path().join("user.zip");
-    let user = crate::testing::user_with_all_data(&org);
+    let user = crate::tests::testing::user_with_all_data(&org);
     org.export_user_data(admin, user.id, &zip, &mut Unwatched)
         .unwrap();
     let exports: Vec<PathBuf> = vec![csv.clone(), zip.clone()];

@@ -1,6 +1,6 @@
 use super::*;
 use crate::billing::SeatChange;
-use crate::testing::{demo_org, product_id, sign_in, snapshot, unlicensed_users};
+use crate::tests::testing::{demo_org, product_id, sign_in, snapshot, unlicensed_users};
 
 const TABLES: &[&str] = &[
     "users",

@@ -80,7 +80,7 @@ pub(crate) fn check(conn: &Connection, version: i64) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::demo_org;
+    use crate::tests::testing::demo_org;
 
     fn tampered(sql: &str) -> String {
         let (dir, org) = demo_org();

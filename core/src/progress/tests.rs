@@ -2,7 +2,7 @@
 //! leaves no file; watched to the end, its reports only go up and end at the total.
 
 use super::testing::Recorder;
-use crate::testing::{demo_org, sign_in, snapshot, user_with_all_data};
+use crate::tests::testing::{demo_org, sign_in, snapshot, user_with_all_data};
 use crate::Error;
 
 const TABLES: &[&str] = &["users", "seats", "phone_numbers", "audit_log"];

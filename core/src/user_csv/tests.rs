@@ -1,5 +1,5 @@
 use super::*;
-use crate::testing::{demo_org, sign_in, snapshot};
+use crate::tests::testing::{demo_org, sign_in, snapshot};
 
 const TABLES: &[&str] = &["users", "seats", "phone_numbers"];
 
@@ -243,7 +243,7 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
     );
     assert_eq!(snapshot(&org, TABLES), before);
 
-    let pro = crate::testing::user_on(&org, "Voice Pro");
+    let pro = crate::tests::testing::user_on(&org, "Voice Pro");
     let change = format!(
         "First name,Last name,Email,License\n{},{},{},Meetings Plus\n",
         pro.first_name, pro.last_name, pro.email

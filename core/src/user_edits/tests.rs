@@ -1,6 +1,6 @@
 use super::*;
 use crate::app_access::App;
-use crate::testing::{
+use crate::tests::testing::{
     demo_org, product_id, sign_in, snapshot, unlicensed_user, user_on, user_with_all_data,
 };
 

@@ -90,7 +90,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// Everything but the audit log.
 fn state(org: &Org) -> String {
-    crate::testing::snapshot(
+    crate::tests::testing::snapshot(
         org,
         &[
             "users",
@@ -361,7 +361,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::new(chrono::Utc::now());
         let path = dir.path().join("org.sqlite");
-        std::fs::copy(crate::testing::demo_template(), &path).unwrap();
+        std::fs::copy(crate::tests::testing::demo_template(), &path).unwrap();
         let mut org = Org::open(&path, Arc::new(clock.clone())).unwrap();
         // The demo's accounts, in order (signing in is tested elsewhere; argon2 is slow here).
         let actors: Vec<Actor> = (1..=DEMO_ACCOUNTS.len() as i64)

@@ -30,7 +30,7 @@ impl Crafted {
 /// A copy of the demo organization in `org/org.sqlite`, with a sentinel tree beside it,
 /// changed by `craft` through a plain connection (as another program would).
 pub(crate) fn crafted(craft: impl FnOnce(&Connection, &Crafted)) -> Crafted {
-    let (tmp, org) = crate::testing::demo_org();
+    let (tmp, org) = crate::tests::testing::demo_org();
     let demo = org.path.clone();
     drop(org);
     let folder = tmp.path().join("org");

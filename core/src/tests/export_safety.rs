@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use crate::clock::ManualClock;
 use crate::csv_cell::is_live_formula;
-use crate::hostile_input::corpus;
 use crate::org::Org;
-use crate::testing::{demo_org, sign_in, user_with_all_data};
+use crate::tests::hostile_input::corpus;
+use crate::tests::testing::{demo_org, sign_in, user_with_all_data};
 use crate::{AuditQuery, SeatChange, Unwatched};
 
 /// Cells a spreadsheet executes or uses to reach the network, and a number that starts like one.
@@ -111,7 +111,7 @@ fn the_billing_export_neutralizes_product_and_account_names_from_the_file() {
     let (dir, mut org) = demo_org();
     let billing = sign_in(&mut org, "lee.chen");
     let product = "Meetings Plus";
-    let id = crate::testing::product_id(&org, product);
+    let id = crate::tests::testing::product_id(&org, product);
     org.purchase_licenses(
         billing,
         &SeatChange {
@@ -256,12 +256,12 @@ fn users_imported_with_formula_names_export_as_text_and_import_back_unchanged() 
     assert!(cells.contains(&"'=1+1".to_owned()));
     assert!(cells.iter().any(|c| c.starts_with("'+1")), "phone numbers");
     let tables = ["users", "seats", "phone_numbers"];
-    let before = crate::testing::snapshot(&org, &tables);
+    let before = crate::tests::testing::snapshot(&org, &tables);
     let again = org.import_preview(admin, &export, &mut Unwatched).unwrap();
     assert!(
         again.ready && again.new_users.is_empty() && again.changed_users.is_empty(),
         "{again:?}"
     );
     org.import_users(admin, &export, &mut Unwatched).unwrap();
-    assert_eq!(crate::testing::snapshot(&org, &tables), before);
+    assert_eq!(crate::tests::testing::snapshot(&org, &tables), before);
 }

@@ -4,7 +4,7 @@
 
 use crate::billing::SeatChange;
 use crate::permission::{Permission, BUILT_IN_ROLES};
-use crate::testing::{demo_org, product_id, sign_in, unlicensed_user, user_on};
+use crate::tests::testing::{demo_org, product_id, sign_in, unlicensed_user, user_on};
 use crate::{Actor, AssignLicense, ChangeLicense, LicenseFilter, Org, RemoveLicense, UserQuery};
 
 type Operation = (
@@ -202,7 +202,7 @@ const OPERATIONS: &[Operation] = &[
 
 /// Everything but the audit log, as text.
 fn state(org: &Org) -> String {
-    crate::testing::snapshot(
+    crate::tests::testing::snapshot(
         org,
         &[
             "users",

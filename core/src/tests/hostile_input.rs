@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::clock::ManualClock;
 use crate::error::Error;
 use crate::org::{Actor, Org};
-use crate::testing::sign_in;
+use crate::tests::testing::sign_in;
 use crate::{
     AccountUpdate, AuditQuery, LicenseFilter, NewAccount, SeatChange, Unwatched, UserQuery,
 };
@@ -385,7 +385,7 @@ fn a_backup_name_is_only_ever_one_of_the_listed_backups() {
 #[test]
 fn quantities_are_refused_by_field_or_bought_exactly() {
     let (_dir, mut org, admin, _) = org();
-    let product_id = crate::testing::product_id(&org, "Voice Pro");
+    let product_id = crate::tests::testing::product_id(&org, "Voice Pro");
     let seats = |org: &Org| -> i64 {
         org.conn
             .query_row(
@@ -501,7 +501,7 @@ fn a_csv_of_hostile_cells_is_checked_row_by_row_and_never_panics() {
 #[test]
 fn setup_commands_store_exactly_or_refuse_by_field() {
     let (_dir, mut org, admin, _) = org();
-    let user = crate::testing::user_on(&org, "Voice Pro");
+    let user = crate::tests::testing::user_on(&org, "Voice Pro");
     for (i, (label, value)) in corpus().into_iter().enumerate() {
         let version = org.user(admin, user.id).unwrap().version;
         match org.set_numbers(
