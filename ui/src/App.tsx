@@ -19,7 +19,7 @@ export type FileAction = "new" | "open";
 
 /** An open modal dialog (the user editor, a form) may hold unsaved work. */
 function modalOpen(): boolean {
-  return document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
+  return document.querySelector("dialog[open]") !== null;
 }
 
 export function App() {

@@ -1,4 +1,6 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { Dialog, DialogFooter } from "../ui/Dialog";
+import { Field } from "../ui/Field";
 import { backend, BackendError, type CostPreview, type ProductInventory } from "../backend";
 import { formatCents } from "../format";
 
@@ -70,26 +72,10 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
     }
   }
 
-  function onKeyDown(e: KeyboardEvent) {
-    if (e.key === "Escape") {
-      e.stopPropagation();
-      onClose();
-    }
-  }
-
   const quantityError = error?.field === "Quantity" ? error.reason : null;
 
   return (
-    <div className="backdrop">
-      <form
-        className="dialog dialog-small"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${ids}-title`}
-        onSubmit={submit}
-        onKeyDown={onKeyDown}
-        noValidate
-      >
+    <Dialog labelledBy={`${ids}-title`} className="dialog dialog-small" onCancel={onClose} onSubmit={submit}>
         <header className="dialog-head">
           <h2 id={`${ids}-title`}>{TEXT[mode].title}</h2>
           <p className="muted">
@@ -118,26 +104,20 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
                   </option>
                 ))}
               </select>
-              <label htmlFor={`${ids}-quantity`}>Quantity</label>
-              <div>
-                <input
-                  id={`${ids}-quantity`}
-                  type="number"
-                  min={1}
-                  max={mode === "cancel" ? product?.available : 1000}
-                  step={1}
-                  inputMode="numeric"
-                  value={quantity}
-                  onChange={(e) => setQuantity(e.target.value)}
-                  aria-invalid={quantityError ? true : undefined}
-                  aria-describedby={quantityError ? `${ids}-quantity-error` : undefined}
-                />
-                {quantityError && (
-                  <p id={`${ids}-quantity-error`} className="field-error">
-                    {quantityError}
-                  </p>
+              <Field id={`${ids}-quantity`} label="Quantity" error={quantityError}>
+                {(control) => (
+                  <input
+                    {...control}
+                    type="number"
+                    min={1}
+                    max={mode === "cancel" ? product?.available : 1000}
+                    step={1}
+                    inputMode="numeric"
+                    value={quantity}
+                    onChange={(e) => setQuantity(e.target.value)}
+                  />
                 )}
-              </div>
+              </Field>
             </>
           )}
           {preview && (
@@ -156,20 +136,14 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
             </div>
           )}
         </div>
-        <footer className="dialog-foot">
-          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
-            {error?.message ?? ""}
-          </div>
-          <div className="buttons">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={busy || offered.length === 0 || preview === null}>
-              {TEXT[mode].submit}
-            </button>
-          </div>
-        </footer>
-      </form>
-    </div>
+        <DialogFooter error={error?.message ?? null}>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy || offered.length === 0 || preview === null}>
+            {TEXT[mode].submit}
+          </button>
+        </DialogFooter>
+    </Dialog>
   );
 }

@@ -33,7 +33,7 @@ const VIEWS: Partial<Record<MenuCommand | ShortcutId, Page>> = {
 
 /** An open modal dialog (the user editor, a form) keeps the page under it. */
 function modalOpen(): boolean {
-  return document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
+  return document.querySelector("dialog[open]") !== null;
 }
 
 /**
@@ -44,7 +44,7 @@ function useModalOpen(): boolean {
   const [open, setOpen] = useState(modalOpen);
   useEffect(() => {
     const observer = new MutationObserver(() => setOpen(modalOpen()));
-    observer.observe(document.body, { childList: true, subtree: true, attributeFilter: ["aria-modal"] });
+    observer.observe(document.body, { childList: true, subtree: true, attributeFilter: ["open"] });
     return () => observer.disconnect();
   }, []);
   return open;

@@ -42,6 +42,7 @@ import { UserSetupPanel } from "./setup/UserSetupPanel";
 import { Offboarding } from "./Offboarding";
 import { shortcutOf } from "../shortcuts";
 import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
+import { Dialog } from "../ui/Dialog";
 
 export type Tab = "Profile" | "Services and Permissions" | "History";
 const TABS: Tab[] = ["Profile", "Services and Permissions", "History"];
@@ -90,7 +91,6 @@ export function UserEditor({
   const [drafts, setDrafts] = useState<Drafts | null>(null);
   const [sites, setSites] = useState<Site[]>([]);
   const [profile, setProfile] = useState<ProfileDraft | null>(null);
-  const dialogRef = useRef<HTMLDivElement>(null);
   const licenseRef = useRef<HTMLSelectElement>(null);
   // License is disabled while a change is checked; a keyboard user must not lose their place.
   const licenseHadFocus = useRef(false);
@@ -99,12 +99,6 @@ export function UserEditor({
   const removeLock = missingPermission(session, "licenses.remove");
   const purchaseLock = missingPermission(session, "billing.manage");
   const [purchasing, setPurchasing] = useState(false);
-
-  useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    dialogRef.current?.focus();
-    return () => opener?.focus();
-  }, []);
 
   useEffect(() => {
     Promise.all([backend.getUser(userId), backend.licenseInventory(), backend.sites()])
@@ -305,14 +299,12 @@ export function UserEditor({
     }
   }
 
+  // Esc (the dialog's cancel) is Cancel: it asks before dropping unsaved edits.
   function onKeyDown(e: KeyboardEvent) {
     // A form opened from the editor (Purchase licenses) handles its own keys.
     if (purchasing) return;
     const shortcut = shortcutOf(e);
-    if (shortcut === "cancel") {
-      e.stopPropagation();
-      close();
-    } else if (shortcut === "save") {
+    if (shortcut === "save") {
       e.preventDefault();
       e.stopPropagation();
       if (!saveDisabled) void save();
@@ -331,16 +323,7 @@ export function UserEditor({
 
   return (
     <SwitchAccount.Provider value={switchAccount}>
-    <div className="backdrop">
-      <div
-        ref={dialogRef}
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${ids}-title`}
-        tabIndex={-1}
-        onKeyDown={onKeyDown}
-      >
+    <Dialog labelledBy={`${ids}-title`} className="dialog" onCancel={close} onKeyDown={onKeyDown}>
         <header className="dialog-head">
           <h2 id={`${ids}-title`}>Edit {name}</h2>
           {user && (
@@ -567,8 +550,7 @@ export function UserEditor({
             </button>
           </div>
         </footer>
-      </div>
-    </div>
+    </Dialog>
     </SwitchAccount.Provider>
   );
 }

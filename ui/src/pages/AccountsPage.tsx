@@ -1,4 +1,6 @@
-import { useCallback, useEffect, useId, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
+import { Dialog, DialogFooter } from "../ui/Dialog";
+import { Field } from "../ui/Field";
 import { backend, BackendError, type AccountRow, type SessionInfo } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { useNotify } from "../components/Messages";
@@ -122,61 +124,39 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
     }
   }
 
-  const fieldError = (field: string) =>
-    error?.field === field ? (
-      <p id={`${ids}-${field}-error`} className="field-error">
-        {error.reason}
-      </p>
-    ) : null;
-  const describe = (field: string) => (error?.field === field ? `${ids}-${field}-error` : undefined);
+  const errorOf = (field: string) => (error?.field === field ? error.reason : null);
 
   return (
-    <div className="backdrop">
-      <form
-        className="dialog dialog-small"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${ids}-title`}
-        onSubmit={submit}
-        onKeyDown={(e: KeyboardEvent) => e.key === "Escape" && onClose()}
-        noValidate
-      >
+    <Dialog labelledBy={`${ids}-title`} className="dialog dialog-small" onCancel={onClose} onSubmit={submit}>
         <header className="dialog-head">
           <h2 id={`${ids}-title`}>{existing ? `Edit ${existing.login}` : "Add account"}</h2>
         </header>
         <div className="dialog-body form-grid">
-          <label htmlFor={`${ids}-login`}>Account</label>
-          <div>
-            <input
-              id={`${ids}-login`}
-              value={login}
-              disabled={existing !== null}
-              autoFocus={!existing}
-              onChange={(e) => setLogin(e.target.value)}
-              aria-describedby={describe("Account")}
-            />
-            {fieldError("Account")}
-          </div>
-          <label htmlFor={`${ids}-name`}>Name</label>
-          <div>
-            <input
-              id={`${ids}-name`}
-              value={name}
-              disabled={existing !== null}
-              onChange={(e) => setName(e.target.value)}
-              aria-describedby={describe("Name")}
-            />
-            {fieldError("Name")}
-          </div>
-          <label htmlFor={`${ids}-role`}>Role</label>
-          <div>
-            <select id={`${ids}-role`} value={role} onChange={(e) => setRole(e.target.value)} aria-describedby={describe("Role")}>
-              {roles.map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </select>
-            {fieldError("Role")}
-          </div>
+          <Field id={`${ids}-login`} label="Account" error={errorOf("Account")}>
+            {(control) => (
+              <input
+                {...control}
+                value={login}
+                disabled={existing !== null}
+                autoFocus={!existing}
+                onChange={(e) => setLogin(e.target.value)}
+              />
+            )}
+          </Field>
+          <Field id={`${ids}-name`} label="Name" error={errorOf("Name")}>
+            {(control) => (
+              <input {...control} value={name} disabled={existing !== null} onChange={(e) => setName(e.target.value)} />
+            )}
+          </Field>
+          <Field id={`${ids}-role`} label="Role" error={errorOf("Role")}>
+            {(control) => (
+              <select {...control} value={role} onChange={(e) => setRole(e.target.value)}>
+                {roles.map((r) => (
+                  <option key={r}>{r}</option>
+                ))}
+              </select>
+            )}
+          </Field>
           {existing && (
             <>
               <span />
@@ -186,34 +166,27 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
               </label>
             </>
           )}
-          <label htmlFor={`${ids}-password`}>{existing ? "New password" : "Password"}</label>
-          <div>
-            <input
-              id={`${ids}-password`}
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              placeholder={existing ? "Leave empty to keep the current one" : "At least 10 characters"}
-              onChange={(e) => setPassword(e.target.value)}
-              aria-describedby={describe("Password")}
-            />
-            {fieldError("Password")}
-          </div>
+          <Field id={`${ids}-password`} label={existing ? "New password" : "Password"} error={errorOf("Password")}>
+            {(control) => (
+              <input
+                {...control}
+                type="password"
+                autoComplete="new-password"
+                value={password}
+                placeholder={existing ? "Leave empty to keep the current one" : "At least 10 characters"}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            )}
+          </Field>
         </div>
-        <footer className="dialog-foot">
-          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
-            {error?.message ?? ""}
-          </div>
-          <div className="buttons">
+        <DialogFooter error={error?.message ?? null}>
             <button type="button" onClick={onClose}>
               Cancel
             </button>
             <button type="submit" className="primary">
               Save
             </button>
-          </div>
-        </footer>
-      </form>
-    </div>
+        </DialogFooter>
+    </Dialog>
   );
 }

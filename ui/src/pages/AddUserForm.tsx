@@ -1,4 +1,6 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { Dialog, DialogFooter } from "../ui/Dialog";
+import { Field } from "../ui/Field";
 import { backend, BackendError, type Site, type UserDetail } from "../backend";
 
 type Props = {
@@ -49,80 +51,50 @@ export function AddUserForm({ onClose, onAdded }: Props) {
     }
   }
 
-  function onKeyDown(e: KeyboardEvent) {
-    if (e.key === "Escape") {
-      e.stopPropagation();
-      onClose();
-    }
-  }
-
-  const invalid = (field: string) => error?.field === field;
-  const errorOf = (field: string, key: string) =>
-    invalid(field) ? (
-      <p id={`${id}-${key}-error`} className="field-error">
-        {error?.reason}
-      </p>
-    ) : null;
+  const errorOf = (field: string) => (error?.field === field ? error.reason : null);
 
   return (
-    <div className="backdrop">
-      <div className="dialog dialog-narrow" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onKeyDown={onKeyDown}>
-        <form onSubmit={submit} noValidate>
-          <header className="dialog-head">
-            <h2 id={`${id}-title`}>Add user</h2>
-            <p className="muted">A license, number and voicemail come next, in the user's editor.</p>
-          </header>
-          <div className="dialog-body form-grid">
-            {FIELDS.map(([key, label, autoComplete]) => (
-              <div key={key} className="span-2 form-row">
-                <label htmlFor={`${id}-${key}`}>{label}</label>
-                <input
-                  id={`${id}-${key}`}
-                  ref={key === "first_name" ? firstRef : undefined}
-                  type={key === "email" ? "email" : "text"}
-                  autoComplete={autoComplete}
-                  value={values[key]}
-                  aria-invalid={invalid(label) || undefined}
-                  aria-describedby={invalid(label) ? `${id}-${key}-error` : undefined}
-                  onChange={(e) => setValues({ ...values, [key]: e.target.value })}
-                />
-                {errorOf(label, key)}
-              </div>
-            ))}
-            <div className="span-2 form-row">
-              <label htmlFor={`${id}-site`}>Site</label>
-              <select
-                id={`${id}-site`}
-                value={siteId}
-                aria-invalid={invalid("Site") || undefined}
-                aria-describedby={invalid("Site") ? `${id}-site-error` : undefined}
-                onChange={(e) => setSiteId(e.target.value)}
-              >
-                <option value="">Choose a site</option>
-                {sites.map((s) => (
-                  <option key={s.id} value={String(s.id)}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-              {errorOf("Site", "site")}
-            </div>
-          </div>
-          <footer className="dialog-foot">
-            <div role="alert" className={error ? "message message-failure" : "message-empty"}>
-              {error?.message ?? ""}
-            </div>
-            <div className="buttons">
-              <button type="button" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="submit" className="primary" disabled={saving}>
-                {saving ? "Creating…" : "Create user"}
-              </button>
-            </div>
-          </footer>
-        </form>
+    <Dialog labelledBy={`${id}-title`} className="dialog dialog-narrow" onCancel={onClose} onSubmit={submit}>
+      <header className="dialog-head">
+        <h2 id={`${id}-title`}>Add user</h2>
+        <p className="muted">A license, number and voicemail come next, in the user's editor.</p>
+      </header>
+      <div className="dialog-body form-grid">
+        {FIELDS.map(([key, label, autoComplete]) => (
+          <Field key={key} id={`${id}-${key}`} label={label} error={errorOf(label)} layout="row">
+            {(control) => (
+              <input
+                {...control}
+                ref={key === "first_name" ? firstRef : undefined}
+                type={key === "email" ? "email" : "text"}
+                autoComplete={autoComplete}
+                value={values[key]}
+                onChange={(e) => setValues({ ...values, [key]: e.target.value })}
+              />
+            )}
+          </Field>
+        ))}
+        <Field id={`${id}-site`} label="Site" error={errorOf("Site")} layout="row">
+          {(control) => (
+            <select {...control} value={siteId} onChange={(e) => setSiteId(e.target.value)}>
+              <option value="">Choose a site</option>
+              {sites.map((s) => (
+                <option key={s.id} value={String(s.id)}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </div>
-    </div>
+      <DialogFooter error={error?.message ?? null}>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={saving}>
+          {saving ? "Creating…" : "Create user"}
+        </button>
+      </DialogFooter>
+    </Dialog>
   );
 }

@@ -1,4 +1,5 @@
-import { useEffect, useId, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useState } from "react";
+import { Dialog, DialogFooter } from "../ui/Dialog";
 import { backend, BackendError, isCancelled, type BulkAction, type BulkPreview, type ProductInventory } from "../backend";
 import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
 
@@ -72,19 +73,14 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
       onDone(receipt.message);
     });
 
-  function onKeyDown(e: KeyboardEvent) {
-    if (e.key === "Escape" && exporting.shown) {
-      e.stopPropagation();
-      exporting.cancel();
-    } else if (e.key === "Escape" && !busy) {
-      e.stopPropagation();
-      onClose();
-    }
+  // Esc stops the long work while it runs; otherwise it closes, unless a step is under way.
+  function onCancel() {
+    if (exporting.shown) exporting.cancel();
+    else if (!busy) onClose();
   }
 
   return (
-    <div className="backdrop">
-      <div className="dialog dialog-wide" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onKeyDown={onKeyDown}>
+    <Dialog labelledBy={`${id}-title`} className="dialog dialog-wide" onCancel={onCancel}>
         <header className="dialog-head">
           <h2 id={`${id}-title`}>
             Change licenses of {userIds.length} user{userIds.length === 1 ? "" : "s"}
@@ -157,14 +153,7 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
             </>
           )}
         </div>
-        <footer className="dialog-foot">
-          <div role="status" className={notice ? "message message-success" : "message-empty"}>
-            {notice ?? ""}
-          </div>
-          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
-            {error?.message ?? ""}
-          </div>
-          <div className="buttons">
+        <DialogFooter notice={notice} error={error?.message ?? null}>
             <button type="button" onClick={onClose} disabled={busy}>
               Cancel
             </button>
@@ -176,9 +165,7 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
             >
               Apply to {preview?.applies ?? 0} user{preview?.applies === 1 ? "" : "s"}
             </button>
-          </div>
-        </footer>
-      </div>
-    </div>
+        </DialogFooter>
+    </Dialog>
   );
 }

@@ -1,4 +1,5 @@
-import { useId, useState, type KeyboardEvent } from "react";
+import { useId, useState } from "react";
+import { Dialog, DialogFooter } from "../ui/Dialog";
 import { backend, BackendError, type ImportLine, type ImportPreview } from "../backend";
 import { formatCents } from "../format";
 import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
@@ -106,22 +107,17 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
       );
     });
 
-  function onKeyDown(e: KeyboardEvent) {
-    if (e.key === "Escape" && work.shown) {
-      e.stopPropagation();
-      work.cancel();
-    } else if (e.key === "Escape" && !busy) {
-      e.stopPropagation();
-      onClose();
-    }
+  // Esc stops the long work while it runs; otherwise it closes, unless a step is under way.
+  function onCancel() {
+    if (work.shown) work.cancel();
+    else if (!busy) onClose();
   }
 
   const shortfall = preview?.seats.filter((s) => s.needed > s.available) ?? [];
   const changes = preview ? preview.new_users.length + preview.changed_users.length : 0;
 
   return (
-    <div className="backdrop">
-      <div className="dialog dialog-wide" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} onKeyDown={onKeyDown}>
+    <Dialog labelledBy={`${id}-title`} className="dialog dialog-wide" onCancel={onCancel}>
         <header className="dialog-head">
           <h2 id={`${id}-title`}>Import users</h2>
           <p className="muted">
@@ -215,14 +211,7 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
             </div>
           )}
         </div>
-        <footer className="dialog-foot">
-          <div role="status" className={notice ? "message message-success" : "message-empty"}>
-            {notice ?? ""}
-          </div>
-          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
-            {error?.message ?? ""}
-          </div>
-          <div className="buttons">
+        <DialogFooter notice={notice} error={error?.message ?? null}>
             <button type="button" onClick={onClose} disabled={busy !== null}>
               Cancel
             </button>
@@ -239,9 +228,7 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
             >
               {preview?.ready && changes > 0 ? `Import ${plural(changes, "user")}` : "Import"}
             </button>
-          </div>
-        </footer>
-      </div>
-    </div>
+        </DialogFooter>
+    </Dialog>
   );
 }
