@@ -1,4 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { useInvalidate } from "../backend/queries";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { Field } from "../ui/Field";
 import { backend, BackendError, type CostPreview, type ProductInventory } from "../backend";
@@ -29,47 +31,44 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
   const offered = mode === "cancel" ? products.filter((p) => p.available > 0) : products;
   const [productId, setProductId] = useState<number>(initialProductId ?? offered[0]?.product_id ?? 0);
   const [quantity, setQuantity] = useState("1");
-  const [preview, setPreview] = useState<CostPreview | null>(null);
-  const [error, setError] = useState<BackendError | null>(null);
-  const [busy, setBusy] = useState(false);
   const firstRef = useRef<HTMLSelectElement>(null);
   const product = products.find((p) => p.product_id === productId);
+  const invalidate = useInvalidate();
 
   useEffect(() => firstRef.current?.focus(), []);
 
   // The preview follows what is typed; its errors are the same checks Save will make.
-  useEffect(() => {
-    if (!productId) return;
-    const request = { product_id: productId, quantity };
-    const ask = mode === "purchase" ? backend.purchasePreview(request) : backend.cancellationPreview(request);
-    let current = true;
-    ask
-      .then((p) => current && (setPreview(p), setError(null)))
-      .catch((e: BackendError) => current && (setPreview(null), setError(e)));
-    return () => {
-      current = false;
-    };
-  }, [mode, productId, quantity]);
+  const previewQuery = useQuery({
+    queryKey: ["seat-change-preview", mode, productId, quantity],
+    queryFn: () => {
+      const request = { product_id: productId, quantity };
+      return mode === "purchase" ? backend.purchasePreview(request) : backend.cancellationPreview(request);
+    },
+    enabled: productId !== 0,
+    placeholderData: keepPreviousData,
+  });
+  const preview = previewQuery.data ?? null;
+
+  const change = useMutation({
+    mutationFn: (request: { product_id: number; quantity: string }) =>
+      mode === "purchase" ? backend.purchaseLicenses(request) : backend.requestCancellation(request),
+    onSuccess: (done) => {
+      if (done) void invalidate.seats();
+    },
+  });
+  const busy = change.isPending;
+  const error = (change.error ?? previewQuery.error) as BackendError | null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    try {
-      const request = { product_id: productId, quantity };
-      const done =
-        mode === "purchase" ? await backend.purchaseLicenses(request) : await backend.requestCancellation(request);
-      if (!done) return; // Cancelled in the native confirmation: the form stays as it was.
-      onDone(
-        done,
-        mode === "purchase"
-          ? `Purchased ${plural(done.quantity, done.product_name)}. Your monthly total is now ${formatCents(done.new_total_cents)}.`
-          : `Cancellation of ${plural(done.quantity, done.product_name)} requested. They stay billed until ${done.effective_on}; from then your monthly total is ${formatCents(done.new_total_cents)}.`,
-      );
-    } catch (err) {
-      setError(err as BackendError);
-    } finally {
-      setBusy(false);
-    }
+    const done = await change.mutateAsync({ product_id: productId, quantity }).catch(() => null);
+    if (!done) return; // Cancelled in the native confirmation (or refused): the form stays as it was.
+    onDone(
+      done,
+      mode === "purchase"
+        ? `Purchased ${plural(done.quantity, done.product_name)}. Your monthly total is now ${formatCents(done.new_total_cents)}.`
+        : `Cancellation of ${plural(done.quantity, done.product_name)} requested. They stay billed until ${done.effective_on}; from then your monthly total is ${formatCents(done.new_total_cents)}.`,
+    );
   }
 
   const quantityError = error?.field === "Quantity" ? error.reason : null;
@@ -94,7 +93,10 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
                 id={`${ids}-product`}
                 ref={firstRef}
                 value={productId}
-                onChange={(e) => setProductId(Number(e.target.value))}
+                onChange={(e) => {
+                  change.reset();
+                  setProductId(Number(e.target.value));
+                }}
               >
                 {offered.map((p) => (
                   <option key={p.product_id} value={p.product_id}>
@@ -114,7 +116,10 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
                     step={1}
                     inputMode="numeric"
                     value={quantity}
-                    onChange={(e) => setQuantity(e.target.value)}
+                    onChange={(e) => {
+                      change.reset();
+                      setQuantity(e.target.value);
+                    }}
                   />
                 )}
               </Field>

@@ -1,6 +1,8 @@
-import { useEffect, useId, useState, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { keys } from "../backend/queries";
 import { Dialog, DialogFooter } from "../ui/Dialog";
-import { backend, type AppInfo, type BackendError } from "../backend";
+import { backend } from "../backend";
 import { GENERAL_KEYS, SHORTCUTS } from "../shortcuts";
 import licenses from "../about/licenses.json";
 import { BrandMark } from "./BrandMark";
@@ -100,14 +102,9 @@ function licenseSummary(components: Component[]): string {
 }
 
 export function AboutDialog({ onClose }: { onClose: () => void }) {
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    backend
-      .appInfo()
-      .then(setInfo)
-      .catch((e: BackendError) => setError(e.message));
-  }, []);
+  const appInfo = useQuery({ queryKey: keys.appInfo, queryFn: backend.appInfo });
+  const info = appInfo.data ?? null;
+  const error = appInfo.error?.message ?? null;
   const all = [...licenses.rust, ...licenses.npm];
   return (
     <Modal title="About LicenseDesk" onClose={onClose} wide>

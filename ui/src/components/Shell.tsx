@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { backend, type MenuCommand, type RestoreReceipt, type SessionInfo } from "../backend";
 import { shortcutOf, type ShortcutId } from "../shortcuts";
 import { AboutDialog, ShortcutsDialog } from "./HelpDialogs";
@@ -69,6 +70,7 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
   const [generation, setGeneration] = useState(0);
   const notify = useNotify();
   const covered = useModalOpen();
+  const queryClient = useQueryClient();
 
   // A role changed in another window applies at once: re-read the session on each page.
   useEffect(() => {
@@ -129,6 +131,8 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
       return;
     }
     onSessionChange(s);
+    // Nothing read before the restore is shown after it.
+    queryClient.clear();
     setGeneration((g) => g + 1);
     notify.success(what);
   }

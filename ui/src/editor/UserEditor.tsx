@@ -1,12 +1,12 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keys, useInvalidate, useInventory, useSites } from "../backend/queries";
 import {
   backend,
   BackendError,
   isCancelled,
-  type ProductInventory,
   type SavedUserEdits,
   type SessionInfo,
-  type Site,
   type UserDetail,
   type UserEdits,
   type UserSetup,
@@ -76,9 +76,21 @@ export function UserEditor({
   onPrevious,
   onSwitchAccount,
 }: Props) {
-  const [user, setUser] = useState<UserDetail | null>(null);
-  const [products, setProducts] = useState<ProductInventory[]>([]);
-  const [choice, setChoice] = useState<LicenseChoice>("none");
+  const client = useQueryClient();
+  const invalidate = useInvalidate();
+  const userQuery = useQuery({ queryKey: keys.user(userId), queryFn: () => backend.getUser(userId) });
+  const inventory = useInventory();
+  const sitesQuery = useSites();
+  // The user as this editor last saved or reloaded it; until then, as read.
+  const [edited, setUser] = useState<UserDetail | null>(null);
+  // Shown once the user, the seats and the sites are all read.
+  const loaded = userQuery.data !== undefined && inventory.data !== undefined && sitesQuery.data !== undefined;
+  const user = loaded ? (edited ?? userQuery.data ?? null) : null;
+  const products = useMemo(() => inventory.data ?? [], [inventory.data]);
+  const sites = useMemo(() => sitesQuery.data ?? [], [sitesQuery.data]);
+  // null: the user's current license.
+  const [chosen, setChoice] = useState<LicenseChoice | null>(null);
+  const choice: LicenseChoice = chosen ?? (user ? currentChoice(user) : "none");
   const [tab, setTab] = useState<Tab>(initialTab ?? "Profile");
   // A removal step (impact, export, native confirmation) is under way while busy.
   const { busy, error, setError, step } = useStep();
@@ -87,10 +99,9 @@ export function UserEditor({
   const [saving, setSaving] = useState(false);
   const [staged, setStaged] = useState<Staged | null>(null);
   const [cancelOld, setCancelOld] = useState(false);
-  const [setup, setSetup] = useState<UserSetup | null>(null);
-  const [drafts, setDrafts] = useState<Drafts | null>(null);
-  const [sites, setSites] = useState<Site[]>([]);
-  const [profile, setProfile] = useState<ProfileDraft | null>(null);
+  // What the admin typed; null: nothing yet, the form shows what is stored.
+  const [typedDrafts, setDrafts] = useState<Drafts | null>(null);
+  const [typedProfile, setProfile] = useState<ProfileDraft | null>(null);
   const licenseRef = useRef<HTMLSelectElement>(null);
   // License is disabled while a change is checked; a keyboard user must not lose their place.
   const licenseHadFocus = useRef(false);
@@ -100,31 +111,24 @@ export function UserEditor({
   const purchaseLock = missingPermission(session, "billing.manage");
   const [purchasing, setPurchasing] = useState(false);
 
-  useEffect(() => {
-    Promise.all([backend.getUser(userId), backend.licenseInventory(), backend.sites()])
-      .then(([u, inv, s]) => {
-        setUser(u);
-        setChoice(currentChoice(u));
-        setProducts(inv);
-        setSites(s);
-        setProfile(savedProfile(u, s));
-      })
-      .catch((e: BackendError) => setError(e));
-  }, [userId]);
-
-  // The setup sections follow the license; reloaded whenever the user changes. What the admin
+  // The setup sections follow the license; read again whenever the user changes. What the admin
   // typed stays: only a section saved on its own button is reset to what is stored.
   const licensed = user?.license != null;
-  useEffect(() => {
-    if (!licensed) return;
-    backend
-      .userSetup(userId)
-      .then((loaded) => {
-        setSetup(loaded);
-        setDrafts((typed) => typed ?? savedDrafts(loaded));
-      })
-      .catch(() => setSetup(null));
-  }, [userId, user?.version, licensed]);
+  const setupQuery = useQuery({
+    queryKey: keys.userSetup(userId, user?.version),
+    queryFn: () => backend.userSetup(userId),
+    enabled: licensed,
+    placeholderData: keepPreviousData,
+  });
+  const setup: UserSetup | null = setupQuery.data ?? null;
+  const storedDrafts = useMemo(() => (setup ? savedDrafts(setup) : null), [setup]);
+  const drafts = typedDrafts ?? storedDrafts;
+  const storedProfile = useMemo(() => (user ? savedProfile(user, sites) : null), [user, sites]);
+  const profile = typedProfile ?? storedProfile;
+  /** The setup as stored after a save (the read under the user's new version). */
+  const setSetup = (saved: SavedUserEdits) => client.setQueryData(keys.userSetup(userId, saved.user.version), saved.setup);
+  // A read that failed is shown like a refused step.
+  const loadError = (userQuery.error ?? inventory.error ?? sitesQuery.error ?? setupQuery.error) as BackendError | null;
 
   useEffect(() => {
     if (busy || saving || !licenseHadFocus.current) return;
@@ -156,7 +160,7 @@ export function UserEditor({
 
   /** After a section's own save: the user and setup as stored; that section matches them. */
   function sectionSaved(saved: SavedUserEdits, section?: keyof Drafts) {
-    setSetup(saved.setup);
+    setSetup(saved);
     if (section) setDrafts((typed) => typed && { ...typed, [section]: savedDrafts(saved.setup)[section] });
     userChanged(saved.user);
   }
@@ -173,7 +177,10 @@ export function UserEditor({
   const switchAccount = onSwitchAccount ? () => void leave(() => onSwitchAccount(tab)) : null;
 
   function edit<K extends keyof Drafts>(section: K, value: Drafts[K]) {
-    setDrafts((typed) => typed && { ...typed, [section]: value });
+    setDrafts((typed) => {
+      const base = typed ?? storedDrafts;
+      return base && { ...base, [section]: value };
+    });
   }
 
   const startRemoval = () =>
@@ -219,6 +226,7 @@ export function UserEditor({
 
   function userChanged(updated: UserDetail) {
     setUser(updated);
+    client.setQueryData(keys.user(userId), updated);
     setChoice(currentChoice(updated));
     onChanged(updated);
   }
@@ -245,7 +253,7 @@ export function UserEditor({
         alsoRequestCancellation: cancelOld,
       });
       const saved = await backend.saveUserEdits(edits);
-      setSetup(saved.setup);
+      setSetup(saved);
       setDrafts(savedDrafts(saved.setup));
       setProfile(savedProfile(saved.user, sites));
       reportUnsaved(null);
@@ -257,7 +265,7 @@ export function UserEditor({
         setNotice(
           `${assignedOnly ? `${change.product.name} assigned to ${name}.` : saved.message} Next: the setup checklist below.`,
         );
-        backend.licenseInventory().then(setProducts).catch(() => undefined);
+        void invalidate.seats();
       } else {
         onSaved(saved.user, saved.message, saved.freed_product_id ?? undefined);
       }
@@ -270,7 +278,7 @@ export function UserEditor({
       if (failure.field && PROFILE_FIELDS.includes(failure.field)) setTab("Profile");
       else if (failure.field && failure.field !== "License") setTab("Services and Permissions");
       // Seat counts may have moved (another window took the last seat): show them fresh.
-      backend.licenseInventory().then(setProducts).catch(() => undefined);
+      void invalidate.seats();
     } finally {
       setSaving(false);
     }
@@ -279,8 +287,8 @@ export function UserEditor({
   /** After "changed since": the user as stored now, with everything typed kept on screen. */
   function reload() {
     setError(null);
-    backend
-      .getUser(userId)
+    client
+      .fetchQuery({ queryKey: keys.user(userId), queryFn: () => backend.getUser(userId) })
       .then((u) => {
         setUser(u);
         setNotice(`Reloaded ${name} as saved now; your edits are still here. Press Save to apply them.`);
@@ -350,7 +358,7 @@ export function UserEditor({
           ))}
         </div>
         <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`} className="dialog-body">
-          {!user && !error && <p className="muted">Loading…</p>}
+          {!user && !error && !loadError && <p className="muted">Loading…</p>}
           {user && tab === "Profile" && profile && (
             <>
               <ProfileForm user={user} session={session} sites={sites} draft={profile} onEdit={setProfile} error={error} />
@@ -524,7 +532,6 @@ export function UserEditor({
               setPurchasing(false);
               setError(null);
               setNotice(`${message} Press Save to assign one.`);
-              backend.licenseInventory().then(setProducts).catch(() => undefined);
             }}
           />
         )}
@@ -532,8 +539,8 @@ export function UserEditor({
           <div role="status" className={notice ? "message message-success" : "message-empty"}>
             {notice ?? ""}
           </div>
-          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
-            {error?.message ?? ""}
+          <div role="alert" className={error || loadError ? "message message-failure" : "message-empty"}>
+            {(error ?? loadError)?.message ?? ""}
             {error?.code === "stale_version" && (
               <button type="button" className="link" onClick={reload}>
                 Reload {name}

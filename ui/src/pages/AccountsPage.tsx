@@ -1,4 +1,6 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { keys, useFailure, useInvalidate } from "../backend/queries";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { Field } from "../ui/Field";
 import { backend, BackendError, type AccountRow, type SessionInfo } from "../backend";
@@ -10,22 +12,13 @@ type Editing = { kind: "new" } | { kind: "edit"; account: AccountRow };
 export function AccountsPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
   const locked = missingPermission(session, "admins.manage");
-  const [accounts, setAccounts] = useState<AccountRow[] | null>(null);
-  const [roles, setRoles] = useState<string[]>([]);
   const [editing, setEditing] = useState<Editing | null>(null);
-
-  const load = useCallback(() => {
-    Promise.all([backend.accounts(), backend.roles()])
-      .then(([a, r]) => {
-        setAccounts(a);
-        setRoles(r);
-      })
-      .catch((e: BackendError) => notify.failure(e.message));
-  }, [notify]);
-
-  useEffect(() => {
-    if (!locked) load();
-  }, [locked, load]);
+  const accountsQuery = useQuery({ queryKey: keys.accounts, queryFn: backend.accounts, enabled: !locked });
+  const rolesQuery = useQuery({ queryKey: keys.roles, queryFn: backend.roles, enabled: !locked });
+  useFailure(accountsQuery.error ?? rolesQuery.error, notify.failure);
+  // Shown once both are read, as one page.
+  const accounts = accountsQuery.data && rolesQuery.data ? accountsQuery.data : null;
+  const roles = rolesQuery.data ?? [];
 
   if (locked) {
     return (
@@ -87,7 +80,6 @@ export function AccountsPage({ session }: { session: SessionInfo }) {
           onSaved={(message) => {
             setEditing(null);
             notify.success(message);
-            load();
           }}
         />
       )}
@@ -105,23 +97,25 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
   const [role, setRole] = useState(existing?.role ?? roles[roles.length - 1] ?? "");
   const [active, setActive] = useState(existing?.active ?? true);
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<BackendError | null>(null);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setError(null);
-    try {
+  const invalidate = useInvalidate();
+  const saveAccount = useMutation({
+    mutationFn: async (): Promise<string> => {
       if (!existing) {
         const row = await backend.createAccount({ login, display_name: name, role, password });
-        onSaved(`Account ${row.login} created with the role ${row.role}.`);
-        return;
+        return `Account ${row.login} created with the role ${row.role}.`;
       }
       if (password) await backend.resetPassword(existing.id, password);
       const row = await backend.updateAccount({ account_id: existing.id, role, active });
-      onSaved(`Account ${row.login} saved: ${row.role}, ${row.active ? "active" : "disabled"}${password ? ", new password set" : ""}.`);
-    } catch (err) {
-      setError(err as BackendError);
-    }
+      return `Account ${row.login} saved: ${row.role}, ${row.active ? "active" : "disabled"}${password ? ", new password set" : ""}.`;
+    },
+    onSettled: () => invalidate.accounts(),
+    onSuccess: onSaved,
+  });
+  const error = saveAccount.error as BackendError | null;
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    saveAccount.mutate();
   }
 
   const errorOf = (field: string) => (error?.field === field ? error.reason : null);
@@ -183,7 +177,7 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
             <button type="button" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="primary">
+            <button type="submit" className="primary" disabled={saveAccount.isPending}>
               Save
             </button>
         </DialogFooter>

@@ -1,7 +1,9 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { Field } from "../ui/Field";
-import { backend, BackendError, type Site, type UserDetail } from "../backend";
+import { useMutation } from "@tanstack/react-query";
+import { backend, BackendError, type UserDetail } from "../backend";
+import { useInvalidate, useSites } from "../backend/queries";
 
 type Props = {
   onClose: () => void;
@@ -21,34 +23,31 @@ type Values = Record<(typeof FIELDS)[number][0], string>;
 export function AddUserForm({ onClose, onAdded }: Props) {
   const id = useId();
   const [values, setValues] = useState<Values>({ first_name: "", last_name: "", email: "", department: "" });
-  const [sites, setSites] = useState<Site[]>([]);
-  const [siteId, setSiteId] = useState("");
-  const [error, setError] = useState<BackendError | null>(null);
-  const [saving, setSaving] = useState(false);
+  const sitesQuery = useSites();
+  const sites = sitesQuery.data ?? [];
+  // Nothing chosen yet: the only site, when there is one.
+  const [chosenSite, setSiteId] = useState<string | null>(null);
+  const onlySite = sites.length === 1 && sites[0] ? String(sites[0].id) : "";
+  const siteId = chosenSite ?? onlySite;
+  const invalidate = useInvalidate();
+  const add = useMutation({
+    mutationFn: backend.addUser,
+    onSuccess: (user) => {
+      void invalidate.users();
+      onAdded(user);
+    },
+  });
+  const saving = add.isPending;
+  const error = (add.error ?? sitesQuery.error) as BackendError | null;
   const firstRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     firstRef.current?.focus();
-    backend
-      .sites()
-      .then((s) => {
-        setSites(s);
-        if (s.length === 1 && s[0]) setSiteId(String(s[0].id));
-      })
-      .catch((e: BackendError) => setError(e));
   }, []);
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setSaving(true);
-    setError(null);
-    try {
-      onAdded(await backend.addUser({ ...values, site_id: siteId ? Number(siteId) : null }));
-    } catch (err) {
-      setError(err as BackendError);
-    } finally {
-      setSaving(false);
-    }
+    add.mutate({ ...values, site_id: siteId ? Number(siteId) : null });
   }
 
   const errorOf = (field: string) => (error?.field === field ? error.reason : null);

@@ -1,17 +1,16 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import {
   backend,
   BackendError,
   type BillingEvent,
-  type BillingSummary,
-  type ProductInventory,
   type SessionInfo,
 } from "../backend";
 import { formatCents } from "../format";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { useNotify } from "../components/Messages";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
-import { withdrawCancellation } from "../billing/withdraw";
+import { useWithdrawCancellation } from "../billing/withdraw";
+import { useBillingHistory, useBillingSummary, useFailure, useInventory } from "../backend/queries";
 
 const STATUS_LABELS = { pending: "Pending", withdrawn: "Withdrawn", effective: "Effective" } as const;
 
@@ -19,24 +18,17 @@ export function BillingPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
   const locked = missingPermission(session, "billing.view");
   const cannotManage = missingPermission(session, "billing.manage");
-  const [summary, setSummary] = useState<BillingSummary | null>(null);
-  const [history, setHistory] = useState<BillingEvent[]>([]);
-  const [inventory, setInventory] = useState<ProductInventory[] | null>(null);
   const [cancelling, setCancelling] = useState(false);
-
-  const load = useCallback(() => {
-    Promise.all([backend.billingSummary(), backend.billingHistory(), backend.licenseInventory()])
-      .then(([s, h, i]) => {
-        setSummary(s);
-        setHistory(h);
-        setInventory(i);
-      })
-      .catch((e: BackendError) => notify.failure(e.message));
-  }, [notify]);
-
-  useEffect(() => {
-    if (!locked) load();
-  }, [locked, load]);
+  const summaryQuery = useBillingSummary(!locked);
+  const historyQuery = useBillingHistory(!locked);
+  const inventoryQuery = useInventory(!locked);
+  useFailure(summaryQuery.error ?? historyQuery.error ?? inventoryQuery.error, notify.failure);
+  const withdrawal = useWithdrawCancellation();
+  // Shown together once all three are read, as one page.
+  const loaded = summaryQuery.data && historyQuery.data && inventoryQuery.data;
+  const summary = loaded ? summaryQuery.data : null;
+  const history = (loaded && historyQuery.data) || [];
+  const inventory = loaded ? inventoryQuery.data : null;
 
   if (locked) {
     return (
@@ -49,8 +41,7 @@ export function BillingPage({ session }: { session: SessionInfo }) {
 
   async function withdraw(e: Extract<BillingEvent, { kind: "cancellation" }>) {
     try {
-      notify.success(await withdrawCancellation(e.id, e.quantity, e.product_name));
-      load();
+      notify.success(await withdrawal.mutateAsync({ requestId: e.id, quantity: e.quantity, productName: e.product_name }));
     } catch (err) {
       notify.failure((err as BackendError).message);
     }
@@ -212,7 +203,6 @@ export function BillingPage({ session }: { session: SessionInfo }) {
           onDone={(_, message) => {
             setCancelling(false);
             notify.success(message);
-            load();
           }}
         />
       )}

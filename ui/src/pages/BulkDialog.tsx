@@ -1,4 +1,5 @@
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { backend, BackendError, isCancelled, type BulkAction, type BulkPreview, type ProductInventory } from "../backend";
 import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
@@ -28,9 +29,8 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
   const id = useId();
   const [kind, setKind] = useState<Kind>(initial);
   const [productId, setProductId] = useState<string>(products[0] ? String(products[0].product_id) : "");
-  const [preview, setPreview] = useState<BulkPreview | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<BackendError | null>(null);
+  const [working, setBusy] = useState(false);
+  const [failure, setError] = useState<BackendError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const exporting = useLongWork();
   const action: BulkAction = kind === "remove" ? { kind } : { kind, product_id: Number(productId) };
@@ -50,12 +50,14 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
   }
 
   // The preview follows the chosen action at once: what happens per user, and the seats.
-  useEffect(() => {
-    setPreview(null);
-    setNotice(null);
-    if (kind !== "remove" && !productId) return;
-    void run(async () => setPreview(await backend.bulkPreview(request)));
-  }, [kind, productId]);
+  const previewQuery = useQuery({
+    queryKey: ["bulk-preview", request],
+    queryFn: () => backend.bulkPreview(request),
+    enabled: kind === "remove" || productId !== "",
+  });
+  const preview: BulkPreview | null = previewQuery.data ?? null;
+  const busy = working || previewQuery.isFetching;
+  const error = failure ?? (previewQuery.error as BackendError | null);
 
   const exportData = () =>
     run(async () => {
@@ -90,7 +92,10 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
         <div className="dialog-body">
           <div className="form-grid">
             <label htmlFor={`${id}-kind`}>Bulk action</label>
-            <select id={`${id}-kind`} value={kind} disabled={busy} onChange={(e) => setKind(e.target.value as Kind)}>
+            <select id={`${id}-kind`} value={kind} disabled={busy} onChange={(e) => {
+                setNotice(null);
+                setKind(e.target.value as Kind);
+              }}>
               {KINDS.map(([k, label]) => (
                 <option key={k} value={k}>
                   {label}
@@ -100,7 +105,10 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
             {kind !== "remove" && (
               <>
                 <label htmlFor={`${id}-product`}>Product</label>
-                <select id={`${id}-product`} value={productId} disabled={busy} onChange={(e) => setProductId(e.target.value)}>
+                <select id={`${id}-product`} value={productId} disabled={busy} onChange={(e) => {
+                    setNotice(null);
+                    setProductId(e.target.value);
+                  }}>
                   {products.map((p) => (
                     <option key={p.product_id} value={String(p.product_id)}>
                       {p.name} ({p.available} available)

@@ -1,4 +1,6 @@
 import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { keys, useFailure } from "../backend/queries";
 import { backend, BackendError, type RecordingRow, type SessionInfo } from "../backend";
 import { useNotify } from "../components/Messages";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
@@ -21,16 +23,12 @@ type Playing = { id: number; url: string; label: string };
 export function RecordingsPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
   const locked = missingPermission(session, "recordings.view");
-  const [rows, setRows] = useState<RecordingRow[] | null>(null);
   const [playing, setPlaying] = useState<Playing | null>(null);
 
-  useEffect(() => {
-    if (locked) return;
-    backend
-      .recordings({ user_id: null })
-      .then(setRows)
-      .catch((e: BackendError) => notify.failure(e.message));
-  }, [locked, notify]);
+  const query = { user_id: null };
+  const recordings = useQuery({ queryKey: keys.recordings(query), queryFn: () => backend.recordings(query), enabled: !locked });
+  useFailure(recordings.error, notify.failure);
+  const rows = recordings.data ?? null;
 
   // Free the previous recording's audio when another one starts or the page closes.
   useEffect(() => () => { if (playing) URL.revokeObjectURL(playing.url); }, [playing]);

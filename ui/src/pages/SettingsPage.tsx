@@ -1,5 +1,7 @@
-import { useCallback, useEffect, useState } from "react";
-import { backend, BackendError, type BackupInfo, type BackupOverview, type RestoreReceipt, type SessionInfo } from "../backend";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { keys, useFailure, useInvalidate } from "../backend/queries";
+import { backend, BackendError, type BackupInfo, type RestoreReceipt, type SessionInfo } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { useNotify } from "../components/Messages";
 
@@ -30,19 +32,12 @@ type Props = {
 export function SettingsPage({ session, onRestored }: Props) {
   const notify = useNotify();
   const locked = missingPermission(session, "admins.manage");
-  const [overview, setOverview] = useState<BackupOverview | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const load = useCallback(() => {
-    backend
-      .backups()
-      .then(setOverview)
-      .catch((e: BackendError) => notify.failure(e.message));
-  }, [notify]);
-
-  useEffect(() => {
-    if (!locked) load();
-  }, [locked, load]);
+  const backups = useQuery({ queryKey: keys.backups, queryFn: backend.backups, enabled: !locked });
+  useFailure(backups.error, notify.failure);
+  const overview = backups.data ?? null;
+  const invalidate = useInvalidate();
 
   if (locked) {
     return (
@@ -58,7 +53,7 @@ export function SettingsPage({ session, onRestored }: Props) {
     try {
       const b = await backend.backUpNow();
       notify.success(`Backup ${b.file_name} taken (${fileSize(b.size_bytes)}).`);
-      load();
+      void invalidate.backups();
     } catch (e) {
       notify.failure((e as BackendError).message);
     } finally {
