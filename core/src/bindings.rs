@@ -8,7 +8,13 @@ use crate::*;
 
 fn declarations() -> String {
     let cfg = Config::default();
+    let codes = ERROR_CODES
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(" | ");
     let decls = [
+        format!("type ErrorCode = {codes};"),
         ErrorPayload::decl(&cfg),
         Permission::decl(&cfg),
         MissingPermission::decl(&cfg),

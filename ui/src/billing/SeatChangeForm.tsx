@@ -5,6 +5,7 @@ import { Dialog, DialogFooter } from "../ui/Dialog";
 import { Field } from "../ui/Field";
 import { backend, BackendError, type CostPreview, type ProductInventory } from "../backend";
 import { formatCents } from "../format";
+import { FIELDS } from "../backend/fields";
 
 export type SeatChangeMode = "purchase" | "cancel";
 
@@ -71,7 +72,7 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
     );
   }
 
-  const quantityError = error?.field === "Quantity" ? error.reason : null;
+  const quantityError = error?.field === FIELDS.quantity ? error.reason : null;
 
   return (
     <Dialog labelledBy={`${ids}-title`} className="dialog dialog-small" onCancel={onClose} onSubmit={submit}>

@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { keys, useInvalidate, useInventory, useSites } from "../backend/queries";
+import { FIELDS } from "../backend/fields";
 import {
   backend,
   BackendError,
@@ -167,7 +168,7 @@ export function UserEditor({
 
   /** A section's own button: that part alone, against the version the editor showed. */
   async function saveSection(part: Partial<UserEdits>, section?: keyof Drafts): Promise<SavedUserEdits> {
-    if (!user) throw new BackendError({ code: "not_loaded", message: `${name} is still loading.` });
+    if (!user) throw new BackendError({ code: "internal", message: `${name} is still loading.` });
     const saved = await backend.saveUserEdits({ ...noEdits(user), ...part });
     sectionSaved(saved, section);
     return saved;
@@ -276,7 +277,7 @@ export function UserEditor({
       setError(failure);
       // The refused field is shown next to itself, on its tab.
       if (failure.field && PROFILE_FIELDS.includes(failure.field)) setTab("Profile");
-      else if (failure.field && failure.field !== "License") setTab("Services and Permissions");
+      else if (failure.field && failure.field !== FIELDS.license) setTab("Services and Permissions");
       // Seat counts may have moved (another window took the last seat): show them fresh.
       void invalidate.seats();
     } finally {
@@ -324,7 +325,7 @@ export function UserEditor({
     }
   }
 
-  const licenseError = error?.field === "License" ? error.reason : null;
+  const licenseError = error?.field === FIELDS.license ? error.reason : null;
   const describedBy = [lock && `${ids}-lock`, licenseError && `${ids}-license-error`, `${ids}-license-help`]
     .filter(Boolean)
     .join(" ");

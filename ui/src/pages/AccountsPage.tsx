@@ -6,6 +6,7 @@ import { Field } from "../ui/Field";
 import { backend, BackendError, type AccountRow, type SessionInfo } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
 import { useNotify } from "../components/Messages";
+import { FIELDS, fieldReason, type FieldName } from "../backend/fields";
 
 type Editing = { kind: "new" } | { kind: "edit"; account: AccountRow };
 
@@ -118,7 +119,7 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
     saveAccount.mutate();
   }
 
-  const errorOf = (field: string) => (error?.field === field ? error.reason : null);
+  const errorOf = (field: FieldName) => fieldReason(error, field);
 
   return (
     <Dialog labelledBy={`${ids}-title`} className="dialog dialog-small" onCancel={onClose} onSubmit={submit}>
@@ -126,7 +127,7 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
           <h2 id={`${ids}-title`}>{existing ? `Edit ${existing.login}` : "Add account"}</h2>
         </header>
         <div className="dialog-body form-grid">
-          <Field id={`${ids}-login`} label="Account" error={errorOf("Account")}>
+          <Field id={`${ids}-login`} label="Account" error={errorOf(FIELDS.account)}>
             {(control) => (
               <input
                 {...control}
@@ -137,12 +138,12 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
               />
             )}
           </Field>
-          <Field id={`${ids}-name`} label="Name" error={errorOf("Name")}>
+          <Field id={`${ids}-name`} label="Name" error={errorOf(FIELDS.name)}>
             {(control) => (
               <input {...control} value={name} disabled={existing !== null} onChange={(e) => setName(e.target.value)} />
             )}
           </Field>
-          <Field id={`${ids}-role`} label="Role" error={errorOf("Role")}>
+          <Field id={`${ids}-role`} label="Role" error={errorOf(FIELDS.role)}>
             {(control) => (
               <select {...control} value={role} onChange={(e) => setRole(e.target.value)}>
                 {roles.map((r) => (
@@ -160,7 +161,7 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
               </label>
             </>
           )}
-          <Field id={`${ids}-password`} label={existing ? "New password" : "Password"} error={errorOf("Password")}>
+          <Field id={`${ids}-password`} label={existing ? "New password" : "Password"} error={errorOf(FIELDS.password)}>
             {(control) => (
               <input
                 {...control}

@@ -4,20 +4,21 @@ import { Field } from "../ui/Field";
 import { useMutation } from "@tanstack/react-query";
 import { backend, BackendError, type UserDetail } from "../backend";
 import { useInvalidate, useSites } from "../backend/queries";
+import { FIELDS, fieldReason, type FieldName } from "../backend/fields";
 
 type Props = {
   onClose: () => void;
   onAdded: (user: UserDetail) => void;
 };
 
-const FIELDS = [
-  ["first_name", "First name", "given-name"],
-  ["last_name", "Last name", "family-name"],
-  ["email", "Email", "email"],
-  ["department", "Department", "organization-title"],
+const INPUTS = [
+  ["first_name", FIELDS.firstName, "given-name"],
+  ["last_name", FIELDS.lastName, "family-name"],
+  ["email", FIELDS.email, "email"],
+  ["department", FIELDS.department, "organization-title"],
 ] as const;
 
-type Values = Record<(typeof FIELDS)[number][0], string>;
+type Values = Record<(typeof INPUTS)[number][0], string>;
 
 /** "Add user": who the new user is; the license comes next, in the editor. */
 export function AddUserForm({ onClose, onAdded }: Props) {
@@ -50,7 +51,7 @@ export function AddUserForm({ onClose, onAdded }: Props) {
     add.mutate({ ...values, site_id: siteId ? Number(siteId) : null });
   }
 
-  const errorOf = (field: string) => (error?.field === field ? error.reason : null);
+  const errorOf = (field: FieldName) => fieldReason(error, field);
 
   return (
     <Dialog labelledBy={`${id}-title`} className="dialog dialog-narrow" onCancel={onClose} onSubmit={submit}>
@@ -59,7 +60,7 @@ export function AddUserForm({ onClose, onAdded }: Props) {
         <p className="muted">A license, number and voicemail come next, in the user's editor.</p>
       </header>
       <div className="dialog-body form-grid">
-        {FIELDS.map(([key, label, autoComplete]) => (
+        {INPUTS.map(([key, label, autoComplete]) => (
           <Field key={key} id={`${id}-${key}`} label={label} error={errorOf(label)} layout="row">
             {(control) => (
               <input
@@ -73,7 +74,7 @@ export function AddUserForm({ onClose, onAdded }: Props) {
             )}
           </Field>
         ))}
-        <Field id={`${id}-site`} label="Site" error={errorOf("Site")} layout="row">
+        <Field id={`${id}-site`} label="Site" error={errorOf(FIELDS.site)} layout="row">
           {(control) => (
             <select {...control} value={siteId} onChange={(e) => setSiteId(e.target.value)}>
               <option value="">Choose a site</option>

@@ -2,6 +2,7 @@ import { useId } from "react";
 import type { DeviceType } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
+import { FIELDS } from "../../backend/fields";
 
 const TYPES: [DeviceType, string][] = [
   ["desk_phone", "Desk phone"],
@@ -61,18 +62,18 @@ export function DevicesSection({ setup, user, session, error, run, saveSection, 
             </option>
           ))}
         </select>
-        <FieldError id={`${id}-type-error`} error={error} field="Device type" />
+        <FieldError id={`${id}-type-error`} error={error} field={FIELDS.deviceType} />
         <label htmlFor={`${id}-model`}>Model</label>
         <input
           id={`${id}-model`}
           value={model}
           disabled={disabled}
           placeholder={type === "desk_phone" ? "Yealink T54W" : "Windows laptop"}
-          aria-invalid={error?.field === "Model" || undefined}
-          aria-describedby={describedBy(error?.field === "Model" && `${id}-model-error`)}
+          aria-invalid={error?.field === FIELDS.model || undefined}
+          aria-describedby={describedBy(error?.field === FIELDS.model && `${id}-model-error`)}
           onChange={(e) => setModel(e.target.value)}
         />
-        <FieldError id={`${id}-model-error`} error={error} field="Model" />
+        <FieldError id={`${id}-model-error`} error={error} field={FIELDS.model} />
         {type === "desk_phone" && (
           <>
             <label htmlFor={`${id}-mac`}>MAC address</label>
@@ -82,11 +83,11 @@ export function DevicesSection({ setup, user, session, error, run, saveSection, 
               value={mac}
               disabled={disabled}
               placeholder="80:5E:C0:12:34:56"
-              aria-invalid={error?.field === "MAC address" || undefined}
-              aria-describedby={describedBy(error?.field === "MAC address" && `${id}-mac-error`)}
+              aria-invalid={error?.field === FIELDS.macAddress || undefined}
+              aria-describedby={describedBy(error?.field === FIELDS.macAddress && `${id}-mac-error`)}
               onChange={(e) => setMac(e.target.value)}
             />
-            <FieldError id={`${id}-mac-error`} error={error} field="MAC address" />
+            <FieldError id={`${id}-mac-error`} error={error} field={FIELDS.macAddress} />
           </>
         )}
       </div>

@@ -2,6 +2,7 @@ import { useId } from "react";
 import type { ForwardCondition } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
+import { FIELDS } from "../../backend/fields";
 
 const CONDITIONS: [ForwardCondition, string][] = [
   ["always", "Always"],
@@ -93,11 +94,11 @@ export function ForwardingSection({ setup, user, session, error, run, saveSectio
               max={10}
               value={rings}
               disabled={disabled}
-              aria-invalid={error?.field === "Rings" || undefined}
-              aria-describedby={describedBy(error?.field === "Rings" && `${id}-rings-error`)}
+              aria-invalid={error?.field === FIELDS.rings || undefined}
+              aria-describedby={describedBy(error?.field === FIELDS.rings && `${id}-rings-error`)}
               onChange={(e) => setRings(e.target.value)}
             />
-            <FieldError id={`${id}-rings-error`} error={error} field="Rings" />
+            <FieldError id={`${id}-rings-error`} error={error} field={FIELDS.rings} />
           </>
         )}
         <label htmlFor={`${id}-to`}>Forward to</label>
@@ -107,11 +108,11 @@ export function ForwardingSection({ setup, user, session, error, run, saveSectio
           value={destination}
           disabled={disabled}
           placeholder="Extension or +15125550100"
-          aria-invalid={error?.field === "Forward to" || undefined}
-          aria-describedby={describedBy(error?.field === "Forward to" && `${id}-to-error`)}
+          aria-invalid={error?.field === FIELDS.forwardTo || undefined}
+          aria-describedby={describedBy(error?.field === FIELDS.forwardTo && `${id}-to-error`)}
           onChange={(e) => setDestination(e.target.value)}
         />
-        <FieldError id={`${id}-to-error`} error={error} field="Forward to" />
+        <FieldError id={`${id}-to-error`} error={error} field={FIELDS.forwardTo} />
       </div>
       <div className="section-actions">
         <button type="button" disabled={disabled} onClick={() => void add()}>

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { backend } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
+import { FIELDS } from "../../backend/fields";
 
 /** Voicemail on or off, its PIN, email notification and the greeting callers hear. */
 export function VoicemailSection({ setup, user, session, error, run, saveSection, onSaved, drafts, edit }: SectionProps) {
@@ -78,11 +79,11 @@ export function VoicemailSection({ setup, user, session, error, run, saveSection
           value={pin}
           disabled={disabled}
           placeholder={v.pin_set ? "Set; type to change" : "4 to 8 digits"}
-          aria-invalid={error?.field === "Voicemail PIN" || undefined}
-          aria-describedby={describedBy(error?.field === "Voicemail PIN" && `${id}-pin-error`, `${id}-pin-help`)}
+          aria-invalid={error?.field === FIELDS.voicemailPin || undefined}
+          aria-describedby={describedBy(error?.field === FIELDS.voicemailPin && `${id}-pin-error`, `${id}-pin-help`)}
           onChange={(e) => setPin(e.target.value)}
         />
-        <FieldError id={`${id}-pin-error`} error={error} field="Voicemail PIN" />
+        <FieldError id={`${id}-pin-error`} error={error} field={FIELDS.voicemailPin} />
         <p id={`${id}-pin-help`} className="help span-2">
           4 to 8 digits; not one digit repeated, not a run like 1234, not the extension.
         </p>
@@ -101,7 +102,7 @@ export function VoicemailSection({ setup, user, session, error, run, saveSection
             </button>
           )}
         </div>
-        <FieldError id={`${id}-greeting-error`} error={error} field="Greeting" />
+        <FieldError id={`${id}-greeting-error`} error={error} field={FIELDS.greeting} />
         {audioUrl && <audio ref={audioRef} className="span-2" controls src={audioUrl} aria-label="Greeting audio" />}
       </div>
       <div className="section-actions">
