@@ -468,3 +468,19 @@ before_restore: BackupInfo,
  * False when the signed-in account does not exist (or is disabled) in the restored file.
  */
 still_signed_in: boolean, };
+
+/** Every permission, by its name in core (`Permission::UsersView` is `PERMISSION.UsersView`). */
+export const PERMISSION = {
+  UsersView: "users.view",
+  UsersEdit: "users.edit",
+  LicensesView: "licenses.view",
+  LicensesAssign: "licenses.assign",
+  LicensesRemove: "licenses.remove",
+  BillingView: "billing.view",
+  BillingManage: "billing.manage",
+  NumbersManage: "numbers.manage",
+  SettingsManage: "settings.manage",
+  RecordingsView: "recordings.view",
+  AuditView: "audit.view",
+  AdminsManage: "admins.manage",
+} as const satisfies Record<string, Permission>;

@@ -56,6 +56,7 @@ import type {
 } from "./bindings";
 
 export type * from "./bindings";
+export { PERMISSION } from "./bindings";
 
 /**
  * A failed command: a stable code (one of core's, the union `ErrorCode`), a message naming the

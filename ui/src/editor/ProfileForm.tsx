@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { useId } from "react";
 import type { BackendError, SessionInfo, Site, UserDetail } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
@@ -24,7 +25,7 @@ type Props = {
 /** The Profile tab's fields: saved with everything else by the editor's Save. */
 export function ProfileForm({ user, session, sites, draft, onEdit, error }: Props) {
   const id = useId();
-  const lock = missingPermission(session, "users.edit");
+  const lock = missingPermission(session, PERMISSION.UsersEdit);
   const disabled = lock !== null;
   return (
     <section className="setup-section" aria-labelledby={`${id}-title`}>

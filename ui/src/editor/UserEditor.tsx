@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { keys, useInvalidate, useInventory, useSites } from "../backend/queries";
@@ -107,9 +108,9 @@ export function UserEditor({
   // License is disabled while a change is checked; a keyboard user must not lose their place.
   const licenseHadFocus = useRef(false);
   const ids = useId();
-  const lock = missingPermission(session, "licenses.assign");
-  const removeLock = missingPermission(session, "licenses.remove");
-  const purchaseLock = missingPermission(session, "billing.manage");
+  const lock = missingPermission(session, PERMISSION.LicensesAssign);
+  const removeLock = missingPermission(session, PERMISSION.LicensesRemove);
+  const purchaseLock = missingPermission(session, PERMISSION.BillingManage);
   const [purchasing, setPurchasing] = useState(false);
 
   // The setup sections follow the license; read again whenever the user changes. What the admin

@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { useQuery } from "@tanstack/react-query";
 import { backend, type SessionInfo } from "../backend";
 import { keys } from "../backend/queries";
@@ -9,7 +10,7 @@ function when(iso: string): string {
 
 /** The user's safety archives (kept 30 days after a removal) and, for auditors, their changes. */
 export function UserHistory({ userId, session }: { userId: number; session: SessionInfo }) {
-  const noAudit = missingPermission(session, "audit.view");
+  const noAudit = missingPermission(session, PERMISSION.AuditView);
   const archivesQuery = useQuery({ queryKey: keys.safetyArchives(userId), queryFn: () => backend.safetyArchives(userId) });
   const changesQuery = useQuery({
     queryKey: keys.audit({ account: "", action: "", user: "", from: "", to: "", target_user_id: userId, before_id: null, limit: 20 }),

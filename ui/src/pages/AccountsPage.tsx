@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { useId, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { keys, useFailure, useInvalidate } from "../backend/queries";
@@ -12,7 +13,7 @@ type Editing = { kind: "new" } | { kind: "edit"; account: AccountRow };
 
 export function AccountsPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
-  const locked = missingPermission(session, "admins.manage");
+  const locked = missingPermission(session, PERMISSION.AdminsManage);
   const [editing, setEditing] = useState<Editing | null>(null);
   const accountsQuery = useQuery({ queryKey: keys.accounts, queryFn: backend.accounts, enabled: !locked });
   const rolesQuery = useQuery({ queryKey: keys.roles, queryFn: backend.roles, enabled: !locked });

@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { useState, type FormEvent } from "react";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { keys, useFailure } from "../backend/queries";
@@ -34,7 +35,7 @@ function details(r: AuditRow): string {
 
 export function AuditLogPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
-  const locked = missingPermission(session, "audit.view");
+  const locked = missingPermission(session, PERMISSION.AuditView);
   const [draft, setDraft] = useState<AuditQuery>(EMPTY);
   const [query, setQuery] = useState<AuditQuery>(EMPTY);
   // "Show older entries" reads the next page of the same query.

@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { useState } from "react";
 import {
   backend,
@@ -16,8 +17,8 @@ const STATUS_LABELS = { pending: "Pending", withdrawn: "Withdrawn", effective: "
 
 export function BillingPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
-  const locked = missingPermission(session, "billing.view");
-  const cannotManage = missingPermission(session, "billing.manage");
+  const locked = missingPermission(session, PERMISSION.BillingView);
+  const cannotManage = missingPermission(session, PERMISSION.BillingManage);
   const [cancelling, setCancelling] = useState(false);
   const summaryQuery = useBillingSummary(!locked);
   const historyQuery = useBillingHistory(!locked);

@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { useState } from "react";
 import {
   BackendError,
@@ -20,9 +21,9 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
   const [family, setFamily] = useState<LicenseFamily | "all">("all");
   const [form, setForm] = useState<SeatChangeMode | null>(null);
-  const cannotView = missingPermission(session, "licenses.view");
-  const cannotManage = missingPermission(session, "billing.manage");
-  const canSeeBilling = !missingPermission(session, "billing.view");
+  const cannotView = missingPermission(session, PERMISSION.LicensesView);
+  const cannotManage = missingPermission(session, PERMISSION.BillingManage);
+  const canSeeBilling = !missingPermission(session, PERMISSION.BillingView);
   const inventoryQuery = useInventory(!cannotView);
   const historyQuery = useBillingHistory(!cannotView && canSeeBilling);
   useFailure(inventoryQuery.error ?? historyQuery.error, notify.failure);

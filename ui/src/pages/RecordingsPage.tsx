@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { keys, useFailure } from "../backend/queries";
@@ -22,7 +23,7 @@ type Playing = { id: number; url: string; label: string };
 
 export function RecordingsPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
-  const locked = missingPermission(session, "recordings.view");
+  const locked = missingPermission(session, PERMISSION.RecordingsView);
   const [playing, setPlaying] = useState<Playing | null>(null);
 
   const query = { user_id: null };

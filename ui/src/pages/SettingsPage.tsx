@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { keys, useFailure, useInvalidate } from "../backend/queries";
@@ -31,7 +32,7 @@ type Props = {
 
 export function SettingsPage({ session, onRestored }: Props) {
   const notify = useNotify();
-  const locked = missingPermission(session, "admins.manage");
+  const locked = missingPermission(session, PERMISSION.AdminsManage);
   const [busy, setBusy] = useState(false);
 
   const backups = useQuery({ queryKey: keys.backups, queryFn: backend.backups, enabled: !locked });

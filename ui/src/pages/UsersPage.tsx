@@ -1,3 +1,4 @@
+import { PERMISSION } from "../backend";
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
@@ -125,15 +126,15 @@ type Bulk = "assign" | "change" | "remove";
 
 export function UsersPage({ session, searchRequest = 0, reopen = null, onReopened, onSwitchAccount }: Props) {
   const notify = useNotify();
-  const cannotView = missingPermission(session, "users.view");
+  const cannotView = missingPermission(session, PERMISSION.UsersView);
   const [filters, setFilters] = useState<Filters>({ search: "", license: "any", status: "any" });
   const [editing, setEditing] = useState<{ user: UserRow; tab?: Tab } | null>(null);
   const [adding, setAdding] = useState(false);
   const [importing, setImporting] = useState(false);
   const [bulk, setBulk] = useState<Bulk | null>(null);
   const selection = useSelection();
-  const addLock = missingPermission(session, "users.edit");
-  const billingLock = missingPermission(session, "billing.manage");
+  const addLock = missingPermission(session, PERMISSION.UsersEdit);
+  const billingLock = missingPermission(session, PERMISSION.BillingManage);
   // The product whose freed seat the cancellation form is open for.
   const [cancellingSeat, setCancellingSeat] = useState<number | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -224,7 +225,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
       .catch((e: BackendError) => notify.failure(`${reopen.name} could not be opened again: ${e.message}`));
   }, [reopen]);
 
-  const inventory = useInventory(!cannotView && !missingPermission(session, "licenses.view"));
+  const inventory = useInventory(!cannotView && !missingPermission(session, PERMISSION.LicensesView));
   useFailure(inventory.error, notify.failure);
   const products = inventory.data ?? [];
 

@@ -1,3 +1,4 @@
+import { PERMISSION } from "../../backend";
 import { useId } from "react";
 import type { DeviceType } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
@@ -13,7 +14,7 @@ const TYPES: [DeviceType, string][] = [
 /** The user's device activations: activate a desk phone by model and MAC, or deactivate. */
 export function DevicesSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
-  const lock = missingPermission(session, "settings.manage");
+  const lock = missingPermission(session, PERMISSION.SettingsManage);
   const { device_type: type, model, mac_address: mac } = drafts.device;
   const setType = (value: DeviceType) => edit("device", { ...drafts.device, device_type: value });
   const setModel = (value: string) => edit("device", { ...drafts.device, model: value });

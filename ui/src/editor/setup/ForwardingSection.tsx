@@ -1,3 +1,4 @@
+import { PERMISSION } from "../../backend";
 import { useId } from "react";
 import type { ForwardCondition } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
@@ -15,7 +16,7 @@ const LABEL = Object.fromEntries(CONDITIONS) as Record<ForwardCondition, string>
 /** Forwarding rules, one per condition; a rule that would loop is refused by core. */
 export function ForwardingSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
-  const lock = missingPermission(session, "settings.manage");
+  const lock = missingPermission(session, PERMISSION.SettingsManage);
   const { condition, destination, rings } = drafts.forwarding;
   const setCondition = (value: ForwardCondition) => edit("forwarding", { ...drafts.forwarding, condition: value });
   const setDestination = (value: string) => edit("forwarding", { ...drafts.forwarding, destination: value });

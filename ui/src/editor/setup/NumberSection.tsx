@@ -1,3 +1,4 @@
+import { PERMISSION } from "../../backend";
 import { useId } from "react";
 import { backend } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
@@ -7,7 +8,7 @@ import { FIELDS } from "../../backend/fields";
 /** Extension (typed or suggested) and a phone number from the site's pool. */
 export function NumberSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
-  const lock = missingPermission(session, "numbers.manage");
+  const lock = missingPermission(session, PERMISSION.NumbersManage);
   const { extension, phone_number: number } = drafts.numbers;
   const setExtension = (value: string) => edit("numbers", { ...drafts.numbers, extension: value });
   const setNumber = (value: string) => edit("numbers", { ...drafts.numbers, phone_number: value });

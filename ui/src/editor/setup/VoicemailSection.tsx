@@ -1,3 +1,4 @@
+import { PERMISSION } from "../../backend";
 import { useEffect, useId, useRef, useState } from "react";
 import { backend } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
@@ -7,7 +8,7 @@ import { FIELDS } from "../../backend/fields";
 /** Voicemail on or off, its PIN, email notification and the greeting callers hear. */
 export function VoicemailSection({ setup, user, session, error, run, saveSection, onSaved, drafts, edit }: SectionProps) {
   const id = useId();
-  const lock = missingPermission(session, "settings.manage");
+  const lock = missingPermission(session, PERMISSION.SettingsManage);
   const v = setup.voicemail;
   const { enabled, email_notification: email, pin } = drafts.voicemail;
   const setEnabled = (value: boolean) => edit("voicemail", { ...drafts.voicemail, enabled: value });
