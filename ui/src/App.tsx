@@ -2,12 +2,12 @@ import { useCallback, useEffect, useState } from "react";
 import { QueryClientProvider } from "@tanstack/react-query";
 import { newQueryClient } from "./backend/queries";
 import { backend, BackendError, type OpenFailure, type SessionInfo } from "./backend";
-import { SignIn } from "./components/SignIn";
-import { Shell } from "./components/Shell";
-import { MessagesProvider } from "./components/Messages";
-import { OpenFailureScreen } from "./components/OpenFailureScreen";
-import { setCurrency } from "./format";
-import { FirstRun } from "./components/FirstRun";
+import { SignIn } from "./app/SignIn";
+import { Shell } from "./app/Shell";
+import { MessagesProvider } from "./ui/Messages";
+import { OpenFailureScreen } from "./app/OpenFailureScreen";
+import { setCurrency } from "./ui/format";
+import { FirstRun } from "./app/FirstRun";
 import { hasUnsavedEdits, mayLeaveEditor, type ReopenEditor } from "./editor/leaveGuard";
 
 function signedIn(set: (s: SessionInfo) => void) {

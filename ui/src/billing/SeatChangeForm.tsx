@@ -4,7 +4,7 @@ import { useInvalidate } from "../backend/queries";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { Field } from "../ui/Field";
 import { backend, BackendError, type CostPreview, type ProductInventory } from "../backend";
-import { formatCents } from "../format";
+import { formatCents } from "../ui/format";
 import { FIELDS } from "../backend/fields";
 
 export type SeatChangeMode = "purchase" | "cancel";

@@ -1,10 +1,10 @@
 import { PERMISSION } from "../backend";
 import { useId, useState } from "react";
 import { backend, type RemovalImpact, type SessionInfo, type UserDetail } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { RemovalWarning } from "./RemovalWarning";
 import { useStep } from "./useStep";
-import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
+import { CANCELLED, ProgressView, useLongWork } from "../ui/LongWork";
 
 type Props = {
   user: UserDetail;

@@ -1,7 +1,7 @@
 import { PERMISSION } from "../backend";
 import { useId } from "react";
 import type { BackendError, SessionInfo, Site, UserDetail } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { describedBy, FieldError } from "./setup/common";
 import type { ProfileDraft } from "./drafts";
 import { FIELDS } from "../backend/fields";

@@ -13,8 +13,8 @@ import {
   type UserEdits,
   type UserSetup,
 } from "../backend";
-import { FAMILY_LABELS, licenseOptionLabel } from "../format";
-import { missingPermission, ReadOnlyReason, SwitchAccount } from "../components/ReadOnlyReason";
+import { FAMILY_LABELS, licenseOptionLabel } from "../ui/format";
+import { missingPermission, ReadOnlyReason, SwitchAccount } from "../ui/ReadOnlyReason";
 import {
   currentChoice,
   describeFeatures,
@@ -42,8 +42,8 @@ import { useStep } from "./useStep";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
 import { UserSetupPanel } from "./setup/UserSetupPanel";
 import { Offboarding } from "./Offboarding";
-import { shortcutOf } from "../shortcuts";
-import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
+import { shortcutOf } from "../ui/shortcuts";
+import { CANCELLED, ProgressView, useLongWork } from "../ui/LongWork";
 import { Dialog } from "../ui/Dialog";
 
 export type Tab = "Profile" | "Services and Permissions" | "History";

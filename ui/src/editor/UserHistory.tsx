@@ -2,7 +2,7 @@ import { PERMISSION } from "../backend";
 import { useQuery } from "@tanstack/react-query";
 import { backend, type SessionInfo } from "../backend";
 import { keys } from "../backend/queries";
-import { missingPermission } from "../components/ReadOnlyReason";
+import { missingPermission } from "../ui/ReadOnlyReason";
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });

@@ -1,7 +1,7 @@
 import { PERMISSION } from "../../backend";
 import { useId } from "react";
 import type { App } from "../../backend";
-import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../../ui/ReadOnlyReason";
 import { FieldError, type SectionProps } from "./common";
 
 function listProducts(names: string[]): string {

@@ -1,7 +1,7 @@
 import { PERMISSION } from "../../backend";
 import { useId } from "react";
 import type { DeviceType } from "../../backend";
-import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../../ui/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
 import { FIELDS } from "../../backend/fields";
 

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { backend, BackendError, type Feature, type LicenseFamily, type SessionInfo } from "../backend";
-import { FAMILY_LABELS } from "../format";
+import { FAMILY_LABELS } from "../ui/format";
 import { FIELDS, productField, type FieldName } from "../backend/fields";
 
 const FEATURES: [Feature, string][] = [

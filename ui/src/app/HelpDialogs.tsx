@@ -3,9 +3,9 @@ import { useQuery } from "@tanstack/react-query";
 import { keys } from "../backend/queries";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { backend } from "../backend";
-import { GENERAL_KEYS, SHORTCUTS } from "../shortcuts";
+import { GENERAL_KEYS, SHORTCUTS } from "../ui/shortcuts";
 import licenses from "../about/licenses.json";
-import { BrandMark } from "./BrandMark";
+import { BrandMark } from "../ui/BrandMark";
 
 type ModalProps = { title: string; onClose: () => void; children: ReactNode; wide?: boolean };
 

@@ -3,8 +3,8 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { keys, useFailure, useInvalidate } from "../backend/queries";
 import { backend, BackendError, type BackupInfo, type RestoreReceipt, type SessionInfo } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { useNotify } from "../components/Messages";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
 
 export const REASONS: Record<BackupInfo["reason"], string> = {
   daily: "Daily",

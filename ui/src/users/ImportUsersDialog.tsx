@@ -1,8 +1,8 @@
 import { useId, useState } from "react";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { backend, BackendError, type ImportLine, type ImportPreview } from "../backend";
-import { formatCents } from "../format";
-import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
+import { formatCents } from "../ui/format";
+import { CANCELLED, ProgressView, useLongWork } from "../ui/LongWork";
 
 type Props = {
   onClose: () => void;

@@ -3,8 +3,8 @@ import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { keys, useFailure } from "../backend/queries";
 import { backend, BackendError, type RecordingRow, type SessionInfo } from "../backend";
-import { useNotify } from "../components/Messages";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });

@@ -2,7 +2,7 @@ import { useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { backend, BackendError, isCancelled, type BulkAction, type BulkPreview, type ProductInventory } from "../backend";
-import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
+import { CANCELLED, ProgressView, useLongWork } from "../ui/LongWork";
 
 type Kind = BulkAction["kind"];
 

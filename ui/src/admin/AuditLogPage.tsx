@@ -3,8 +3,8 @@ import { useState, type FormEvent } from "react";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { keys, useFailure } from "../backend/queries";
 import { backend, BackendError, type AuditQuery, type AuditRow, type SessionInfo } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { useNotify } from "../components/Messages";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
 
 const PAGE = 50;
 const EMPTY: AuditQuery = {

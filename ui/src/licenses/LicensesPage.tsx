@@ -7,10 +7,10 @@ import {
   type ProductInventory,
   type SessionInfo,
 } from "../backend";
-import { FAMILY_LABELS, FEATURE_LABELS, formatCents } from "../format";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { useNotify } from "../components/Messages";
-import { LicenseChart } from "../billing/LicenseChart";
+import { FAMILY_LABELS, FEATURE_LABELS, formatCents } from "../ui/format";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
+import { LicenseChart } from "./LicenseChart";
 import { SeatChangeForm, type SeatChangeMode } from "../billing/SeatChangeForm";
 import { useWithdrawCancellation } from "../billing/withdraw";
 import { useBillingHistory, useFailure, useInventory } from "../backend/queries";

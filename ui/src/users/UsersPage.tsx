@@ -15,10 +15,10 @@ import {
   type UserRow,
   type UserStatus,
 } from "../backend";
-import { fullName } from "../format";
-import { useNotify, type FollowUp } from "../components/Messages";
+import { fullName } from "../ui/format";
+import { useNotify, type FollowUp } from "../ui/Messages";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { UserEditor, type Tab } from "../editor/UserEditor";
 import type { ReopenEditor } from "../editor/leaveGuard";
 import { markPainted, measureToPaint } from "../perf";

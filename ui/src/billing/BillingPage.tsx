@@ -6,11 +6,11 @@ import {
   type BillingEvent,
   type SessionInfo,
 } from "../backend";
-import { formatCents } from "../format";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { useNotify } from "../components/Messages";
-import { SeatChangeForm } from "../billing/SeatChangeForm";
-import { useWithdrawCancellation } from "../billing/withdraw";
+import { formatCents } from "../ui/format";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
+import { SeatChangeForm } from "./SeatChangeForm";
+import { useWithdrawCancellation } from "./withdraw";
 import { useBillingHistory, useBillingSummary, useFailure, useInventory } from "../backend/queries";
 
 const STATUS_LABELS = { pending: "Pending", withdrawn: "Withdrawn", effective: "Effective" } as const;

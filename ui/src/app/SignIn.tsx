@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { BrandMark } from "./BrandMark";
+import { BrandMark } from "../ui/BrandMark";
 import { backend, BackendError, type AccountChoice, type SessionInfo } from "../backend";
 import { markReady } from "../perf";
 import { FIELDS } from "../backend/fields";

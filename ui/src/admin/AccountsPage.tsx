@@ -5,8 +5,8 @@ import { keys, useFailure, useInvalidate } from "../backend/queries";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { Field } from "../ui/Field";
 import { backend, BackendError, type AccountRow, type SessionInfo } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { useNotify } from "../components/Messages";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
 import { FIELDS, fieldReason, type FieldName } from "../backend/fields";
 
 type Editing = { kind: "new" } | { kind: "edit"; account: AccountRow };
