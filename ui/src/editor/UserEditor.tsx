@@ -149,7 +149,7 @@ export function UserEditor({
   // A removal deletes the setup sections: edits typed in them cannot be saved with it.
   const setupTyped = unsavedSetup(drafts, setup);
   const unsavedKey = unsaved.join("|");
-  useEffect(() => reportUnsaved(unsaved.length ? { name, sections: unsaved } : null), [name, unsavedKey]);
+  useEffect(() => reportUnsaved(unsavedKey ? { name, sections: unsavedKey.split("|") } : null), [name, unsavedKey]);
   useEffect(() => () => reportUnsaved(null), []);
 
   /** Leaves the editor (or the user) after asking natively whether to drop unsaved edits. */

@@ -1,5 +1,5 @@
 import { PERMISSION } from "../backend";
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { keys, useFailure, useInvalidate, useInventory } from "../backend/queries";
@@ -215,14 +215,16 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   }
 
   // Signed in again after "Switch account…": the same user's editor, on the same tab.
-  useEffect(() => {
-    if (!reopen) return;
+  const reopenEditor = useEffectEvent((again: ReopenEditor) => {
     onReopened?.();
     if (cannotView) return;
     backend
-      .getUser(reopen.userId)
-      .then((user) => setEditing({ user, tab: reopen.tab }))
-      .catch((e: BackendError) => notify.failure(`${reopen.name} could not be opened again: ${e.message}`));
+      .getUser(again.userId)
+      .then((user) => setEditing({ user, tab: again.tab }))
+      .catch((e: BackendError) => notify.failure(`${again.name} could not be opened again: ${e.message}`));
+  });
+  useEffect(() => {
+    if (reopen) reopenEditor(reopen);
   }, [reopen]);
 
   const inventory = useInventory(!cannotView && !missingPermission(session, PERMISSION.LicensesView));
@@ -234,6 +236,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
     searchRef.current?.select();
   }, [searchRequest]);
 
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual measures on every render; this page is not memoized by a compiler.
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,

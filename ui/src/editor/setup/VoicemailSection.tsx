@@ -34,7 +34,7 @@ export function VoicemailSection({ setup, user, session, error, run, saveSection
       onSaved(saved);
       return "Greeting uploaded.";
     });
-  const useDefault = () =>
+  const restoreDefault = () =>
     run(async () => {
       await saveSection({ default_greeting: true });
       return "The default greeting plays again.";
@@ -98,7 +98,7 @@ export function VoicemailSection({ setup, user, session, error, run, saveSection
             Upload greeting
           </button>
           {v.custom_greeting && (
-            <button type="button" disabled={disabled} onClick={() => void useDefault()}>
+            <button type="button" disabled={disabled} onClick={() => void restoreDefault()}>
               Use default greeting
             </button>
           )}
