@@ -1,8 +1,7 @@
 import { PERMISSION } from "../backend";
-import { useState } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { keys, useFailure, useInvalidate } from "../backend/queries";
-import { backend, BackendError, type BackupInfo, type RestoreReceipt, type SessionInfo } from "../backend";
+import { backend, type BackupInfo, type RestoreReceipt, type SessionInfo } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
 
@@ -33,12 +32,23 @@ type Props = {
 export function SettingsPage({ session, onRestored }: Props) {
   const notify = useNotify();
   const locked = missingPermission(session, PERMISSION.AdminsManage);
-  const [busy, setBusy] = useState(false);
-
   const backups = useQuery({ queryKey: keys.backups, queryFn: backend.backups, enabled: !locked });
   useFailure(backups.error, notify.failure);
   const overview = backups.data ?? null;
   const invalidate = useInvalidate();
+  const backUp = useMutation({
+    mutationFn: backend.backUpNow,
+    onSuccess: (b) => notify.success(`Backup ${b.file_name} taken (${fileSize(b.size_bytes)}).`),
+    onError: (e) => notify.failure(e.message),
+    onSettled: () => invalidate.backups(),
+  });
+  const restoring = useMutation({
+    mutationFn: (b: BackupInfo) => backend.restoreBackup(b.file_name),
+    // null: cancelled in the native question; nothing happened.
+    onSuccess: (receipt) => receipt && onRestored(receipt),
+    onError: (e) => notify.failure(e.message),
+  });
+  const busy = backUp.isPending || restoring.isPending;
 
   if (locked) {
     return (
@@ -47,31 +57,6 @@ export function SettingsPage({ session, onRestored }: Props) {
         <ReadOnlyReason id="settings-locked" message={locked.message} />
       </section>
     );
-  }
-
-  async function backUpNow() {
-    setBusy(true);
-    try {
-      const b = await backend.backUpNow();
-      notify.success(`Backup ${b.file_name} taken (${fileSize(b.size_bytes)}).`);
-      void invalidate.backups();
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function restore(b: BackupInfo) {
-    setBusy(true);
-    try {
-      const receipt = await backend.restoreBackup(b.file_name);
-      if (receipt) onRestored(receipt);
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    } finally {
-      setBusy(false);
-    }
   }
 
   return (
@@ -98,7 +83,7 @@ export function SettingsPage({ session, onRestored }: Props) {
             </p>
           )}
           <div className="page-actions">
-            <button type="button" className="primary" disabled={busy} onClick={() => void backUpNow()}>
+            <button type="button" className="primary" disabled={busy} onClick={() => backUp.mutate()}>
               Back up now
             </button>
           </div>
@@ -129,7 +114,7 @@ export function SettingsPage({ session, onRestored }: Props) {
                         type="button"
                         disabled={busy}
                         aria-label={`Restore backup ${backupDate(b.created_at)}`}
-                        onClick={() => void restore(b)}
+                        onClick={() => restoring.mutate(b)}
                       >
                         Restore backup
                       </button>
