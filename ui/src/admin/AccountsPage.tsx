@@ -124,65 +124,65 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
 
   return (
     <Dialog labelledBy={`${ids}-title`} className="dialog dialog-small" onCancel={onClose} onSubmit={submit}>
-        <header className="dialog-head">
-          <h2 id={`${ids}-title`}>{existing ? `Edit ${existing.login}` : "Add account"}</h2>
-        </header>
-        <div className="dialog-body form-grid">
-          <Field id={`${ids}-login`} label="Account" error={errorOf(FIELDS.account)}>
-            {(control) => (
-              <input
-                {...control}
-                value={login}
-                disabled={existing !== null}
-                autoFocus={!existing}
-                onChange={(e) => setLogin(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field id={`${ids}-name`} label="Name" error={errorOf(FIELDS.name)}>
-            {(control) => (
-              <input {...control} value={name} disabled={existing !== null} onChange={(e) => setName(e.target.value)} />
-            )}
-          </Field>
-          <Field id={`${ids}-role`} label="Role" error={errorOf(FIELDS.role)}>
-            {(control) => (
-              <select {...control} value={role} onChange={(e) => setRole(e.target.value)}>
-                {roles.map((r) => (
-                  <option key={r}>{r}</option>
-                ))}
-              </select>
-            )}
-          </Field>
-          {existing && (
-            <>
-              <span />
-              <label className="check">
-                <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
-                Active (may sign in)
-              </label>
-            </>
+      <header className="dialog-head">
+        <h2 id={`${ids}-title`}>{existing ? `Edit ${existing.login}` : "Add account"}</h2>
+      </header>
+      <div className="dialog-body form-grid">
+        <Field id={`${ids}-login`} label="Account" error={errorOf(FIELDS.account)}>
+          {(control) => (
+            <input
+              {...control}
+              value={login}
+              disabled={existing !== null}
+              autoFocus={!existing}
+              onChange={(e) => setLogin(e.target.value)}
+            />
           )}
-          <Field id={`${ids}-password`} label={existing ? "New password" : "Password"} error={errorOf(FIELDS.password)}>
-            {(control) => (
-              <input
-                {...control}
-                type="password"
-                autoComplete="new-password"
-                value={password}
-                placeholder={existing ? "Leave empty to keep the current one" : "At least 10 characters"}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            )}
-          </Field>
-        </div>
-        <DialogFooter error={error?.message ?? null}>
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={saveAccount.isPending}>
-              Save
-            </button>
-        </DialogFooter>
+        </Field>
+        <Field id={`${ids}-name`} label="Name" error={errorOf(FIELDS.name)}>
+          {(control) => (
+            <input {...control} value={name} disabled={existing !== null} onChange={(e) => setName(e.target.value)} />
+          )}
+        </Field>
+        <Field id={`${ids}-role`} label="Role" error={errorOf(FIELDS.role)}>
+          {(control) => (
+            <select {...control} value={role} onChange={(e) => setRole(e.target.value)}>
+              {roles.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {existing && (
+          <>
+            <span />
+            <label className="check">
+              <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />
+              Active (may sign in)
+            </label>
+          </>
+        )}
+        <Field id={`${ids}-password`} label={existing ? "New password" : "Password"} error={errorOf(FIELDS.password)}>
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              value={password}
+              placeholder={existing ? "Leave empty to keep the current one" : "At least 10 characters"}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <DialogFooter error={error?.message ?? null}>
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={saveAccount.isPending}>
+            Save
+          </button>
+      </DialogFooter>
     </Dialog>
   );
 }

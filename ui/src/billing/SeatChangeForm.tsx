@@ -76,80 +76,80 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
 
   return (
     <Dialog labelledBy={`${ids}-title`} className="dialog dialog-small" onCancel={onClose} onSubmit={submit}>
-        <header className="dialog-head">
-          <h2 id={`${ids}-title`}>{TEXT[mode].title}</h2>
-          <p className="muted">
-            {mode === "purchase"
-              ? "New licenses are billed from today and can be assigned at once."
-              : "Only unassigned licenses can be cancelled. They stop being assignable now and stop being billed on the effective date."}
-          </p>
-        </header>
-        <div className="dialog-body form-grid">
-          {offered.length === 0 ? (
-            <p>Every license is assigned: there is nothing to cancel. Remove a license from a user first.</p>
-          ) : (
-            <>
-              <label htmlFor={`${ids}-product`}>Product</label>
-              <select
-                id={`${ids}-product`}
-                ref={firstRef}
-                value={productId}
-                onChange={(e) => {
-                  change.reset();
-                  setProductId(Number(e.target.value));
-                }}
-              >
-                {offered.map((p) => (
-                  <option key={p.product_id} value={p.product_id}>
-                    {mode === "cancel"
-                      ? `${p.name} (${p.available} unassigned)`
-                      : `${p.name} (${formatCents(p.monthly_price_cents)}/month)`}
-                  </option>
-                ))}
-              </select>
-              <Field id={`${ids}-quantity`} label="Quantity" error={quantityError}>
-                {(control) => (
-                  <input
-                    {...control}
-                    type="number"
-                    min={1}
-                    max={mode === "cancel" ? product?.available : 1000}
-                    step={1}
-                    inputMode="numeric"
-                    value={quantity}
-                    onChange={(e) => {
-                      change.reset();
-                      setQuantity(e.target.value);
-                    }}
-                  />
-                )}
-              </Field>
-            </>
-          )}
-          {preview && (
-            <div className="preview">
-              <div>
-                Monthly total now <strong>{formatCents(preview.current_total_cents)}</strong>
-              </div>
-              <div>
-                {mode === "purchase" ? "After the purchase" : `From ${preview.effective_on}`}{" "}
-                <strong>{formatCents(preview.new_total_cents)}</strong>{" "}
-                <span className={mode === "purchase" ? "delta-up" : "delta-down"}>
-                  ({mode === "purchase" ? "+" : "−"}
-                  {formatCents(Math.abs(preview.new_total_cents - preview.current_total_cents))}/month)
-                </span>
-              </div>
+      <header className="dialog-head">
+        <h2 id={`${ids}-title`}>{TEXT[mode].title}</h2>
+        <p className="muted">
+          {mode === "purchase"
+            ? "New licenses are billed from today and can be assigned at once."
+            : "Only unassigned licenses can be cancelled. They stop being assignable now and stop being billed on the effective date."}
+        </p>
+      </header>
+      <div className="dialog-body form-grid">
+        {offered.length === 0 ? (
+          <p>Every license is assigned: there is nothing to cancel. Remove a license from a user first.</p>
+        ) : (
+          <>
+            <label htmlFor={`${ids}-product`}>Product</label>
+            <select
+              id={`${ids}-product`}
+              ref={firstRef}
+              value={productId}
+              onChange={(e) => {
+                change.reset();
+                setProductId(Number(e.target.value));
+              }}
+            >
+              {offered.map((p) => (
+                <option key={p.product_id} value={p.product_id}>
+                  {mode === "cancel"
+                    ? `${p.name} (${p.available} unassigned)`
+                    : `${p.name} (${formatCents(p.monthly_price_cents)}/month)`}
+                </option>
+              ))}
+            </select>
+            <Field id={`${ids}-quantity`} label="Quantity" error={quantityError}>
+              {(control) => (
+                <input
+                  {...control}
+                  type="number"
+                  min={1}
+                  max={mode === "cancel" ? product?.available : 1000}
+                  step={1}
+                  inputMode="numeric"
+                  value={quantity}
+                  onChange={(e) => {
+                    change.reset();
+                    setQuantity(e.target.value);
+                  }}
+                />
+              )}
+            </Field>
+          </>
+        )}
+        {preview && (
+          <div className="preview">
+            <div>
+              Monthly total now <strong>{formatCents(preview.current_total_cents)}</strong>
             </div>
-          )}
-        </div>
-        <DialogFooter error={error?.message ?? null}>
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy || offered.length === 0 || preview === null}>
-            {TEXT[mode].submit}
-          </button>
-        </DialogFooter>
+            <div>
+              {mode === "purchase" ? "After the purchase" : `From ${preview.effective_on}`}{" "}
+              <strong>{formatCents(preview.new_total_cents)}</strong>{" "}
+              <span className={mode === "purchase" ? "delta-up" : "delta-down"}>
+                ({mode === "purchase" ? "+" : "−"}
+                {formatCents(Math.abs(preview.new_total_cents - preview.current_total_cents))}/month)
+              </span>
+            </div>
+          </div>
+        )}
+      </div>
+      <DialogFooter error={error?.message ?? null}>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={busy || offered.length === 0 || preview === null}>
+          {TEXT[mode].submit}
+        </button>
+      </DialogFooter>
     </Dialog>
   );
 }

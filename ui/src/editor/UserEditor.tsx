@@ -334,231 +334,231 @@ export function UserEditor({
   return (
     <SwitchAccount.Provider value={switchAccount}>
     <Dialog labelledBy={`${ids}-title`} className="dialog" onCancel={close} onKeyDown={onKeyDown}>
-        <header className="dialog-head">
-          <h2 id={`${ids}-title`}>Edit {name}</h2>
-          {user && (
-            <p className="muted">
-              {user.email} · {user.site}
-              {user.status === "suspended" && <span className="badge badge-suspended">Suspended</span>}
-            </p>
-          )}
-        </header>
-        <div role="tablist" aria-label="User settings" className="dialog-tabs">
-          {TABS.map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              id={`${ids}-tab-${t}`}
-              aria-selected={tab === t}
-              aria-controls={`${ids}-panel`}
-              className={tab === t ? "dialog-tab active" : "dialog-tab"}
-              onClick={() => setTab(t)}
-            >
-              {t}
-            </button>
-          ))}
-        </div>
-        <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`} className="dialog-body">
-          {!user && !error && !loadError && <p className="muted">Loading…</p>}
-          {user && tab === "Profile" && profile && (
-            <>
-              <ProfileForm user={user} session={session} sites={sites} draft={profile} onEdit={setProfile} error={error} />
-              <Offboarding user={user} session={session} onDone={onSaved} />
-            </>
-          )}
-          {user && tab === "History" && <UserHistory userId={user.id} session={session} />}
-          {user && tab === "Services and Permissions" && (
-            <div className="services">
-              <label className="field" htmlFor={`${ids}-license`}>
-                <span>License</span>
-              </label>
-              <div className="license-row">
-              <select
-                ref={licenseRef}
-                id={`${ids}-license`}
-                value={String(choice)}
-                disabled={lock !== null || saving || busy}
-                aria-describedby={describedBy}
-                aria-invalid={licenseError ? true : undefined}
-                onChange={(e) => {
-                  licenseHadFocus.current = document.activeElement === e.target;
-                  setError(null);
-                  const value: LicenseChoice = e.target.value === "none" ? "none" : Number(e.target.value);
-                  if (user.license && value === currentChoice(user)) keepLicense();
-                  else if (user.license && value === "none") void startRemoval();
-                  else if (user.license && value !== "none") void startChange(value);
-                  else setChoice(value);
-                }}
-              >
-                <option value="none">No license</option>
-                {products.map((p) => (
-                  <option key={p.product_id} value={String(p.product_id)}>
-                    {licenseOptionLabel(p)}
-                  </option>
-                ))}
-              </select>
-              {user.license && (
-                <button
-                  type="button"
-                  className="remove-license"
-                  aria-label="Remove license"
-                  title="Remove license"
-                  disabled={removeLock !== null || saving || busy || staged !== null}
-                  aria-describedby={removeLock ? `${ids}-remove-lock` : undefined}
-                  onClick={() => void startRemoval()}
-                >
-                  ×
-                </button>
-              )}
-              </div>
-              {lock && <ReadOnlyReason id={`${ids}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
-              {user.license && removeLock && (
-                <ReadOnlyReason id={`${ids}-remove-lock`} message={removeLock.message} switchable={removeLock.switch_suggested} />
-              )}
-              {licenseError && (
-                <p id={`${ids}-license-error`} className="field-error">
-                  {licenseError}
-                </p>
-              )}
-              {error?.code === "no_license_available" &&
-                (purchaseLock ? (
-                  <ReadOnlyReason id={`${ids}-purchase-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
-                ) : (
-                  <p className="next-step">
-                    <button type="button" onClick={() => setPurchasing(true)}>
-                      Purchase licenses
-                    </button>
-                  </p>
-                ))}
-              <p id={`${ids}-license-help`} className="help">
-                {user.license
-                  ? `Holds ${user.license.product_name} (${FAMILY_LABELS[user.license.family]}): ${describeFeatures(user.features)}.`
-                  : "No license: this user cannot make or receive calls."}
-              </p>
-              {warning && (
-                <RemovalWarning
-                  impact={warning}
-                  busy={busy || saving}
-                  onExport={() => void exportData()}
-                  onContinue={confirmDataLoss}
-                  onKeep={keepLicense}
-                >
-                  <ProgressView title="Exporting user data" label="Export progress" unit="files" work={exporting} />
-                </RemovalWarning>
-              )}
-              {change.kind === "change" && change.preview.kind === "same_family" && (
-                <div className="pending">
-                  <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, same
-                  license type. Number, extension, voicemail, forwarding, devices and history stay.
-                  <ul className="feature-diff">
-                    <li>Gains: {describeFeatures(change.preview.gains)}</li>
-                    <li>Loses: {describeFeatures(change.preview.loses)}{change.preview.loses.length > 0 && " (switched off; their data is kept)"}</li>
-                  </ul>
-                  Nothing is saved until you press Save.{" "}
-                  <button type="button" className="link" onClick={keepLicense}>
-                    Undo
-                  </button>
-                </div>
-              )}
-              {change.kind === "change" && change.preview.kind === "other_family" && (
-                <div className="pending pending-remove">
-                  <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, another
-                  license type. Save removes the {change.preview.from_product} license and the data listed before, then
-                  assigns {change.preview.to_product}; all of it or nothing.{" "}
-                  <button type="button" className="link" onClick={keepLicense}>
-                    Undo
-                  </button>
-                  {purchaseLock ? (
-                    <ReadOnlyReason id={`${ids}-cancel-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
-                  ) : (
-                    <label className="check">
-                      <input type="checkbox" checked={cancelOld} onChange={(e) => setCancelOld(e.target.checked)} />
-                      Also request cancellation of the old license
-                    </label>
-                  )}
-                </div>
-              )}
-              {change.kind === "remove" && (
-                <div className="pending pending-remove">
-                  <strong>Pending change:</strong> remove {change.productName}. Press Save to delete the data listed
-                  before; the license goes back to the pool and stays billed until you cancel it.{" "}
-                  <button type="button" className="link" onClick={keepLicense}>
-                    Undo
-                  </button>
-                  {setupTyped.length > 0 && setup && (
-                    <p className="field-error">
-                      Also typed: {setupTyped.join(", ")}. The removal deletes these sections, so those edits cannot be
-                      saved with it.{" "}
-                      <button type="button" className="link" onClick={() => setDrafts(savedDrafts(setup))}>
-                        Drop those edits
-                      </button>
-                    </p>
-                  )}
-                </div>
-              )}
-              {change.kind === "assign" && (
-                <div className="pending">
-                  <strong>Pending change:</strong> assign {change.product.name}, which adds{" "}
-                  {describeFeatures(change.gains)}.{" "}
-                  {change.product.available > 0
-                    ? `Uses one of the ${change.product.available} ${change.product.name} licenses already paid for; your bill does not change.`
-                    : `No ${change.product.name} license is free right now: one must be purchased before it can be assigned.`}{" "}
-                  Nothing is saved until you press Save.
-                </div>
-              )}
-              {/* Within a change the sections stay editable: Save applies them to the new license. */}
-              {user.license && change.kind !== "remove" && change.kind !== "assign" && !warning && setup && drafts && (
-                <UserSetupPanel
-                  user={user}
-                  session={session}
-                  error={error}
-                  run={runSetup}
-                  setup={setup}
-                  saveSection={saveSection}
-                  onSaved={(saved) => sectionSaved(saved)}
-                  drafts={drafts}
-                  edit={edit}
-                />
-              )}
-            </div>
-          )}
-        </div>
-        {purchasing && (
-          <SeatChangeForm
-            mode="purchase"
-            products={products}
-            initialProductId={typeof choice === "number" ? choice : undefined}
-            onClose={() => setPurchasing(false)}
-            onDone={(_, message) => {
-              setPurchasing(false);
-              setError(null);
-              setNotice(`${message} Press Save to assign one.`);
-            }}
-          />
+      <header className="dialog-head">
+        <h2 id={`${ids}-title`}>Edit {name}</h2>
+        {user && (
+          <p className="muted">
+            {user.email} · {user.site}
+            {user.status === "suspended" && <span className="badge badge-suspended">Suspended</span>}
+          </p>
         )}
-        <footer className="dialog-foot">
-          <div role="status" className={notice ? "message message-success" : "message-empty"}>
-            {notice ?? ""}
-          </div>
-          <div role="alert" className={error || loadError ? "message message-failure" : "message-empty"}>
-            {(error ?? loadError)?.message ?? ""}
-            {error?.code === "stale_version" && (
-              <button type="button" className="link" onClick={reload}>
-                Reload {name}
+      </header>
+      <div role="tablist" aria-label="User settings" className="dialog-tabs">
+        {TABS.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`${ids}-tab-${t}`}
+            aria-selected={tab === t}
+            aria-controls={`${ids}-panel`}
+            className={tab === t ? "dialog-tab active" : "dialog-tab"}
+            onClick={() => setTab(t)}
+          >
+            {t}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`} className="dialog-body">
+        {!user && !error && !loadError && <p className="muted">Loading…</p>}
+        {user && tab === "Profile" && profile && (
+          <>
+            <ProfileForm user={user} session={session} sites={sites} draft={profile} onEdit={setProfile} error={error} />
+            <Offboarding user={user} session={session} onDone={onSaved} />
+          </>
+        )}
+        {user && tab === "History" && <UserHistory userId={user.id} session={session} />}
+        {user && tab === "Services and Permissions" && (
+          <div className="services">
+            <label className="field" htmlFor={`${ids}-license`}>
+              <span>License</span>
+            </label>
+            <div className="license-row">
+            <select
+              ref={licenseRef}
+              id={`${ids}-license`}
+              value={String(choice)}
+              disabled={lock !== null || saving || busy}
+              aria-describedby={describedBy}
+              aria-invalid={licenseError ? true : undefined}
+              onChange={(e) => {
+                licenseHadFocus.current = document.activeElement === e.target;
+                setError(null);
+                const value: LicenseChoice = e.target.value === "none" ? "none" : Number(e.target.value);
+                if (user.license && value === currentChoice(user)) keepLicense();
+                else if (user.license && value === "none") void startRemoval();
+                else if (user.license && value !== "none") void startChange(value);
+                else setChoice(value);
+              }}
+            >
+              <option value="none">No license</option>
+              {products.map((p) => (
+                <option key={p.product_id} value={String(p.product_id)}>
+                  {licenseOptionLabel(p)}
+                </option>
+              ))}
+            </select>
+            {user.license && (
+              <button
+                type="button"
+                className="remove-license"
+                aria-label="Remove license"
+                title="Remove license"
+                disabled={removeLock !== null || saving || busy || staged !== null}
+                aria-describedby={removeLock ? `${ids}-remove-lock` : undefined}
+                onClick={() => void startRemoval()}
+              >
+                ×
               </button>
             )}
+            </div>
+            {lock && <ReadOnlyReason id={`${ids}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+            {user.license && removeLock && (
+              <ReadOnlyReason id={`${ids}-remove-lock`} message={removeLock.message} switchable={removeLock.switch_suggested} />
+            )}
+            {licenseError && (
+              <p id={`${ids}-license-error`} className="field-error">
+                {licenseError}
+              </p>
+            )}
+            {error?.code === "no_license_available" &&
+              (purchaseLock ? (
+                <ReadOnlyReason id={`${ids}-purchase-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
+              ) : (
+                <p className="next-step">
+                  <button type="button" onClick={() => setPurchasing(true)}>
+                    Purchase licenses
+                  </button>
+                </p>
+              ))}
+            <p id={`${ids}-license-help`} className="help">
+              {user.license
+                ? `Holds ${user.license.product_name} (${FAMILY_LABELS[user.license.family]}): ${describeFeatures(user.features)}.`
+                : "No license: this user cannot make or receive calls."}
+            </p>
+            {warning && (
+              <RemovalWarning
+                impact={warning}
+                busy={busy || saving}
+                onExport={() => void exportData()}
+                onContinue={confirmDataLoss}
+                onKeep={keepLicense}
+              >
+                <ProgressView title="Exporting user data" label="Export progress" unit="files" work={exporting} />
+              </RemovalWarning>
+            )}
+            {change.kind === "change" && change.preview.kind === "same_family" && (
+              <div className="pending">
+                <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, same
+                license type. Number, extension, voicemail, forwarding, devices and history stay.
+                <ul className="feature-diff">
+                  <li>Gains: {describeFeatures(change.preview.gains)}</li>
+                  <li>Loses: {describeFeatures(change.preview.loses)}{change.preview.loses.length > 0 && " (switched off; their data is kept)"}</li>
+                </ul>
+                Nothing is saved until you press Save.{" "}
+                <button type="button" className="link" onClick={keepLicense}>
+                  Undo
+                </button>
+              </div>
+            )}
+            {change.kind === "change" && change.preview.kind === "other_family" && (
+              <div className="pending pending-remove">
+                <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, another
+                license type. Save removes the {change.preview.from_product} license and the data listed before, then
+                assigns {change.preview.to_product}; all of it or nothing.{" "}
+                <button type="button" className="link" onClick={keepLicense}>
+                  Undo
+                </button>
+                {purchaseLock ? (
+                  <ReadOnlyReason id={`${ids}-cancel-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
+                ) : (
+                  <label className="check">
+                    <input type="checkbox" checked={cancelOld} onChange={(e) => setCancelOld(e.target.checked)} />
+                    Also request cancellation of the old license
+                  </label>
+                )}
+              </div>
+            )}
+            {change.kind === "remove" && (
+              <div className="pending pending-remove">
+                <strong>Pending change:</strong> remove {change.productName}. Press Save to delete the data listed
+                before; the license goes back to the pool and stays billed until you cancel it.{" "}
+                <button type="button" className="link" onClick={keepLicense}>
+                  Undo
+                </button>
+                {setupTyped.length > 0 && setup && (
+                  <p className="field-error">
+                    Also typed: {setupTyped.join(", ")}. The removal deletes these sections, so those edits cannot be
+                    saved with it.{" "}
+                    <button type="button" className="link" onClick={() => setDrafts(savedDrafts(setup))}>
+                      Drop those edits
+                    </button>
+                  </p>
+                )}
+              </div>
+            )}
+            {change.kind === "assign" && (
+              <div className="pending">
+                <strong>Pending change:</strong> assign {change.product.name}, which adds{" "}
+                {describeFeatures(change.gains)}.{" "}
+                {change.product.available > 0
+                  ? `Uses one of the ${change.product.available} ${change.product.name} licenses already paid for; your bill does not change.`
+                  : `No ${change.product.name} license is free right now: one must be purchased before it can be assigned.`}{" "}
+                Nothing is saved until you press Save.
+              </div>
+            )}
+            {/* Within a change the sections stay editable: Save applies them to the new license. */}
+            {user.license && change.kind !== "remove" && change.kind !== "assign" && !warning && setup && drafts && (
+              <UserSetupPanel
+                user={user}
+                session={session}
+                error={error}
+                run={runSetup}
+                setup={setup}
+                saveSection={saveSection}
+                onSaved={(saved) => sectionSaved(saved)}
+                drafts={drafts}
+                edit={edit}
+              />
+            )}
           </div>
-          <div className="buttons">
-            <button type="button" onClick={close}>
-              Cancel
+        )}
+      </div>
+      {purchasing && (
+        <SeatChangeForm
+          mode="purchase"
+          products={products}
+          initialProductId={typeof choice === "number" ? choice : undefined}
+          onClose={() => setPurchasing(false)}
+          onDone={(_, message) => {
+            setPurchasing(false);
+            setError(null);
+            setNotice(`${message} Press Save to assign one.`);
+          }}
+        />
+      )}
+      <footer className="dialog-foot">
+        <div role="status" className={notice ? "message message-success" : "message-empty"}>
+          {notice ?? ""}
+        </div>
+        <div role="alert" className={error || loadError ? "message message-failure" : "message-empty"}>
+          {(error ?? loadError)?.message ?? ""}
+          {error?.code === "stale_version" && (
+            <button type="button" className="link" onClick={reload}>
+              Reload {name}
             </button>
-            {/* A data-loss warning is answered with Continue or Keep license, not with Save. */}
-            <button type="button" className="primary" onClick={save} disabled={saveDisabled}>
-              {saving ? "Saving…" : "Save"}
-            </button>
-          </div>
-        </footer>
+          )}
+        </div>
+        <div className="buttons">
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          {/* A data-loss warning is answered with Continue or Keep license, not with Save. */}
+          <button type="button" className="primary" onClick={save} disabled={saveDisabled}>
+            {saving ? "Saving…" : "Save"}
+          </button>
+        </div>
+      </footer>
     </Dialog>
     </SwitchAccount.Provider>
   );

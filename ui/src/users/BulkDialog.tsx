@@ -83,97 +83,97 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
 
   return (
     <Dialog labelledBy={`${id}-title`} className="dialog dialog-wide" onCancel={onCancel}>
-        <header className="dialog-head">
-          <h2 id={`${id}-title`}>
-            Change licenses of {userIds.length} user{userIds.length === 1 ? "" : "s"}
-          </h2>
-          <p className="muted">One step for all of them: it applies to every user it can, or to none.</p>
-        </header>
-        <div className="dialog-body">
-          <div className="form-grid">
-            <label htmlFor={`${id}-kind`}>Bulk action</label>
-            <select id={`${id}-kind`} value={kind} disabled={busy} onChange={(e) => {
-                setNotice(null);
-                setKind(e.target.value as Kind);
-              }}>
-              {KINDS.map(([k, label]) => (
-                <option key={k} value={k}>
-                  {label}
-                </option>
-              ))}
-            </select>
-            {kind !== "remove" && (
-              <>
-                <label htmlFor={`${id}-product`}>Product</label>
-                <select id={`${id}-product`} value={productId} disabled={busy} onChange={(e) => {
-                    setNotice(null);
-                    setProductId(e.target.value);
-                  }}>
-                  {products.map((p) => (
-                    <option key={p.product_id} value={String(p.product_id)}>
-                      {p.name} ({p.available} available)
-                    </option>
-                  ))}
-                </select>
-              </>
-            )}
-          </div>
-          {busy && !preview && <progress className="busy" aria-label="Checking" />}
-          {preview && (
+      <header className="dialog-head">
+        <h2 id={`${id}-title`}>
+          Change licenses of {userIds.length} user{userIds.length === 1 ? "" : "s"}
+        </h2>
+        <p className="muted">One step for all of them: it applies to every user it can, or to none.</p>
+      </header>
+      <div className="dialog-body">
+        <div className="form-grid">
+          <label htmlFor={`${id}-kind`}>Bulk action</label>
+          <select id={`${id}-kind`} value={kind} disabled={busy} onChange={(e) => {
+              setNotice(null);
+              setKind(e.target.value as Kind);
+            }}>
+            {KINDS.map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
+          </select>
+          {kind !== "remove" && (
             <>
-              {kind !== "remove" && (
-                <p className={preview.shortfall ? "field-error" : "help"}>
-                  {preview.shortfall ??
-                    `${preview.seats_needed} licenses needed, ${preview.seats_available} free: uses licenses already paid for.`}
-                </p>
-              )}
-              {preview.data_loss && (
-                <section className="removal-warning" aria-labelledby={`${id}-loss`}>
-                  <h3 id={`${id}-loss`}>Warning: data loss</h3>
-                  <p>{preview.data_loss}</p>
-                  <div className="buttons">
-                    <button type="button" onClick={() => void exportData()} disabled={busy}>
-                      Export user data
-                    </button>
-                  </div>
-                  <ProgressView title="Exporting user data" label="Export progress" unit="users" work={exporting} />
-                </section>
-              )}
-              <table className="grid compact">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">What happens</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {preview.lines.slice(0, SHOWN).map((l) => (
-                    <tr key={l.user_id} className={l.applies ? undefined : "skipped"}>
-                      <th scope="row">{l.name}</th>
-                      <td>{l.outcome}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {preview.lines.length > SHOWN && (
-                <p className="muted">And {(preview.lines.length - SHOWN).toLocaleString("en-US")} more users.</p>
-              )}
+              <label htmlFor={`${id}-product`}>Product</label>
+              <select id={`${id}-product`} value={productId} disabled={busy} onChange={(e) => {
+                  setNotice(null);
+                  setProductId(e.target.value);
+                }}>
+                {products.map((p) => (
+                  <option key={p.product_id} value={String(p.product_id)}>
+                    {p.name} ({p.available} available)
+                  </option>
+                ))}
+              </select>
             </>
           )}
         </div>
-        <DialogFooter notice={notice} error={error?.message ?? null}>
-            <button type="button" onClick={onClose} disabled={busy}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className={preview?.deleting ? "danger" : "primary"}
-              disabled={busy || !preview || preview.applies === 0 || preview.shortfall !== null}
-              onClick={() => void apply()}
-            >
-              Apply to {preview?.applies ?? 0} user{preview?.applies === 1 ? "" : "s"}
-            </button>
-        </DialogFooter>
+        {busy && !preview && <progress className="busy" aria-label="Checking" />}
+        {preview && (
+          <>
+            {kind !== "remove" && (
+              <p className={preview.shortfall ? "field-error" : "help"}>
+                {preview.shortfall ??
+                  `${preview.seats_needed} licenses needed, ${preview.seats_available} free: uses licenses already paid for.`}
+              </p>
+            )}
+            {preview.data_loss && (
+              <section className="removal-warning" aria-labelledby={`${id}-loss`}>
+                <h3 id={`${id}-loss`}>Warning: data loss</h3>
+                <p>{preview.data_loss}</p>
+                <div className="buttons">
+                  <button type="button" onClick={() => void exportData()} disabled={busy}>
+                    Export user data
+                  </button>
+                </div>
+                <ProgressView title="Exporting user data" label="Export progress" unit="users" work={exporting} />
+              </section>
+            )}
+            <table className="grid compact">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">What happens</th>
+                </tr>
+              </thead>
+              <tbody>
+                {preview.lines.slice(0, SHOWN).map((l) => (
+                  <tr key={l.user_id} className={l.applies ? undefined : "skipped"}>
+                    <th scope="row">{l.name}</th>
+                    <td>{l.outcome}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {preview.lines.length > SHOWN && (
+              <p className="muted">And {(preview.lines.length - SHOWN).toLocaleString("en-US")} more users.</p>
+            )}
+          </>
+        )}
+      </div>
+      <DialogFooter notice={notice} error={error?.message ?? null}>
+          <button type="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className={preview?.deleting ? "danger" : "primary"}
+            disabled={busy || !preview || preview.applies === 0 || preview.shortfall !== null}
+            onClick={() => void apply()}
+          >
+            Apply to {preview?.applies ?? 0} user{preview?.applies === 1 ? "" : "s"}
+          </button>
+      </DialogFooter>
     </Dialog>
   );
 }

@@ -118,117 +118,117 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
 
   return (
     <Dialog labelledBy={`${id}-title`} className="dialog dialog-wide" onCancel={onCancel}>
-        <header className="dialog-head">
-          <h2 id={`${id}-title`}>Import users</h2>
-          <p className="muted">
-            Columns: First name, Last name, Email, Department, Site, Extension, Phone number, License. Users are
-            matched by email and updated; an import never removes a license, a number or data.
-          </p>
-        </header>
-        <div className="dialog-body">
-          <div className="inline-controls">
-            <button type="button" className={preview ? undefined : "primary"} disabled={busy !== null} onClick={() => void choose()}>
-              {preview ? "Choose another file" : "Choose CSV file"}
-            </button>
-            <button type="button" disabled={busy !== null} onClick={() => void template()}>
-              Save CSV template
-            </button>
-          </div>
-          <p className="help">
-            In a spreadsheet, format the Extension and Phone number columns as Text before typing: spreadsheets drop
-            the leading zeros of extensions (0204 becomes 204) and the + of numbers. Save as "CSV UTF-8".
-          </p>
-          {busy && !work.shown && <progress className="busy" aria-label={busy} />}
-          <ProgressView
-            title={stage === "check" ? "Checking the file" : "Importing users"}
-            label="Import progress"
-            unit={stage === "check" ? "rows" : "users"}
-            work={work}
-          />
-          {file && preview && (
-            <div className="import-preview">
-              <p>
-                <span className="mono">{file}</span>: {plural(preview.rows, "row")}, {count(preview.new_users.length)} new,{" "}
-                {count(preview.changed_users.length)} changed, {count(preview.unchanged)} unchanged.
-              </p>
-              {preview.issues.length > 0 && (
-                <section aria-labelledby={`${id}-issues`} className="import-issues">
-                  <h3 id={`${id}-issues`} className="section-title">
-                    {plural(preview.issues.length, "problem")} to fix in the file, then Check again
-                  </h3>
-                  <table className="grid compact">
-                    <thead>
-                      <tr>
-                        <th scope="col">Row</th>
-                        <th scope="col">Column</th>
-                        <th scope="col">Problem</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {preview.issues.slice(0, SHOWN).map((i, n) => (
-                        <tr key={n}>
-                          <td className="mono">{i.row || "–"}</td>
-                          <td>{i.column}</td>
-                          <td>{i.message}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </section>
-              )}
-              {preview.seats.length > 0 && (
-                <section aria-labelledby={`${id}-seats`}>
-                  <h3 id={`${id}-seats`} className="section-title">
-                    Licenses needed
-                  </h3>
-                  <table className="grid compact">
-                    <thead>
-                      <tr>
-                        <th scope="col">Product</th>
-                        <th scope="col">Needed</th>
-                        <th scope="col">Free</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {preview.seats.map((s) => (
-                        <tr key={s.product} className={s.needed > s.available ? "short" : undefined}>
-                          <th scope="row">{s.product}</th>
-                          <td>{s.needed}</td>
-                          <td>{s.available}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                  <p className="help">
-                    {shortfall.length > 0
-                      ? `Too few free licenses: ${shortfall.map((s) => `${s.needed - s.available} more ${s.product}`).join(", ")} must be purchased first (${formatCents(preview.missing_seats_monthly_cents)}/month more).`
-                      : "Uses licenses already paid for: the monthly bill does not change."}
-                  </p>
-                </section>
-              )}
-              <Lines title="New users" lines={preview.new_users} />
-              <Lines title="Changed users" lines={preview.changed_users} />
-            </div>
-          )}
+      <header className="dialog-head">
+        <h2 id={`${id}-title`}>Import users</h2>
+        <p className="muted">
+          Columns: First name, Last name, Email, Department, Site, Extension, Phone number, License. Users are
+          matched by email and updated; an import never removes a license, a number or data.
+        </p>
+      </header>
+      <div className="dialog-body">
+        <div className="inline-controls">
+          <button type="button" className={preview ? undefined : "primary"} disabled={busy !== null} onClick={() => void choose()}>
+            {preview ? "Choose another file" : "Choose CSV file"}
+          </button>
+          <button type="button" disabled={busy !== null} onClick={() => void template()}>
+            Save CSV template
+          </button>
         </div>
-        <DialogFooter notice={notice} error={error?.message ?? null}>
-            <button type="button" onClick={onClose} disabled={busy !== null}>
-              Cancel
-            </button>
-            {preview && (
-              <button type="button" onClick={() => void recheck()} disabled={busy !== null}>
-                Check again
-              </button>
+        <p className="help">
+          In a spreadsheet, format the Extension and Phone number columns as Text before typing: spreadsheets drop
+          the leading zeros of extensions (0204 becomes 204) and the + of numbers. Save as "CSV UTF-8".
+        </p>
+        {busy && !work.shown && <progress className="busy" aria-label={busy} />}
+        <ProgressView
+          title={stage === "check" ? "Checking the file" : "Importing users"}
+          label="Import progress"
+          unit={stage === "check" ? "rows" : "users"}
+          work={work}
+        />
+        {file && preview && (
+          <div className="import-preview">
+            <p>
+              <span className="mono">{file}</span>: {plural(preview.rows, "row")}, {count(preview.new_users.length)} new,{" "}
+              {count(preview.changed_users.length)} changed, {count(preview.unchanged)} unchanged.
+            </p>
+            {preview.issues.length > 0 && (
+              <section aria-labelledby={`${id}-issues`} className="import-issues">
+                <h3 id={`${id}-issues`} className="section-title">
+                  {plural(preview.issues.length, "problem")} to fix in the file, then Check again
+                </h3>
+                <table className="grid compact">
+                  <thead>
+                    <tr>
+                      <th scope="col">Row</th>
+                      <th scope="col">Column</th>
+                      <th scope="col">Problem</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {preview.issues.slice(0, SHOWN).map((i, n) => (
+                      <tr key={n}>
+                        <td className="mono">{i.row || "–"}</td>
+                        <td>{i.column}</td>
+                        <td>{i.message}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
             )}
-            <button
-              type="button"
-              className="primary"
-              disabled={busy !== null || !preview?.ready || changes === 0}
-              onClick={() => void apply()}
-            >
-              {preview?.ready && changes > 0 ? `Import ${plural(changes, "user")}` : "Import"}
+            {preview.seats.length > 0 && (
+              <section aria-labelledby={`${id}-seats`}>
+                <h3 id={`${id}-seats`} className="section-title">
+                  Licenses needed
+                </h3>
+                <table className="grid compact">
+                  <thead>
+                    <tr>
+                      <th scope="col">Product</th>
+                      <th scope="col">Needed</th>
+                      <th scope="col">Free</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {preview.seats.map((s) => (
+                      <tr key={s.product} className={s.needed > s.available ? "short" : undefined}>
+                        <th scope="row">{s.product}</th>
+                        <td>{s.needed}</td>
+                        <td>{s.available}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <p className="help">
+                  {shortfall.length > 0
+                    ? `Too few free licenses: ${shortfall.map((s) => `${s.needed - s.available} more ${s.product}`).join(", ")} must be purchased first (${formatCents(preview.missing_seats_monthly_cents)}/month more).`
+                    : "Uses licenses already paid for: the monthly bill does not change."}
+                </p>
+              </section>
+            )}
+            <Lines title="New users" lines={preview.new_users} />
+            <Lines title="Changed users" lines={preview.changed_users} />
+          </div>
+        )}
+      </div>
+      <DialogFooter notice={notice} error={error?.message ?? null}>
+          <button type="button" onClick={onClose} disabled={busy !== null}>
+            Cancel
+          </button>
+          {preview && (
+            <button type="button" onClick={() => void recheck()} disabled={busy !== null}>
+              Check again
             </button>
-        </DialogFooter>
+          )}
+          <button
+            type="button"
+            className="primary"
+            disabled={busy !== null || !preview?.ready || changes === 0}
+            onClick={() => void apply()}
+          >
+            {preview?.ready && changes > 0 ? `Import ${plural(changes, "user")}` : "Import"}
+          </button>
+      </DialogFooter>
     </Dialog>
   );
 }
