@@ -1,5 +1,5 @@
 import { PERMISSION } from "../backend";
-import { memo, useCallback, useEffect, useEffectEvent, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { keys, useFailure, useInvalidate, useInventory } from "../backend/queries";
@@ -166,7 +166,8 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
     enabled: !cannotView,
   });
   const searching = list.isFetching && !list.isFetchingNextPage;
-  useEffect(() => {
+  // Before paint, so that a keystroke's search starts in the same frame as it did.
+  useLayoutEffect(() => {
     if (!searching && filters !== searched) {
       typedAt.current = keystrokeAt.current;
       setSearched(filters);
