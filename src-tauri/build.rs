@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "account_choices",
     "audit_log",
     "verify_audit_log",
+    "file_problems",
     "export_audit_log",
     "accounts",
     "roles",

@@ -87,6 +87,9 @@ pub(crate) enum Outcome {
     Refused(OpenFailure),
 }
 
+/// Marks the problems named right after the sign-in, before any page is read.
+pub(crate) const AT_SIGN_IN: &str = "at sign-in: ";
+
 /// Opens the file as a window does, signs in as the Super Admin, and reads every page.
 pub(crate) fn open_and_use(file: &Crafted) -> Outcome {
     let before = snapshot(&file.outside);
@@ -103,6 +106,13 @@ pub(crate) fn open_and_use(file: &Crafted) -> Outcome {
                         account_id: session.account_id,
                     };
                     problems.extend(org.archive_problems().iter().cloned());
+                    // As the window shows them after the sign-in.
+                    match org.file_problems(actor) {
+                        Ok(found) => {
+                            problems.extend(found.into_iter().map(|p| AT_SIGN_IN.to_owned() + &p))
+                        }
+                        Err(e) => problems.push(e.to_string()),
+                    }
                     // As History's "Verify integrity" shows them.
                     match org.verify_audit_log(actor) {
                         Ok(v) if !v.intact => problems.push(v.message),
@@ -360,10 +370,17 @@ mod tests {
             let Outcome::Opened(problems) = open_and_use(&file) else {
                 panic!("{case}: refused");
             };
-            assert!(
-                problems.iter().any(|p| p.contains(rule) && p.contains(row)),
-                "{case}: {rule:?} with its rows is not named in {problems:?}"
-            );
+            for when in ["after the sign-in", "by Verify integrity"] {
+                let at_sign_in = when == "after the sign-in";
+                assert!(
+                    problems
+                        .iter()
+                        .any(|p| p.starts_with(AT_SIGN_IN) == at_sign_in
+                            && p.contains(rule)
+                            && p.contains(row)),
+                    "{case}: {rule:?} with its rows is not named {when} in {problems:?}"
+                );
+            }
         }
         // The demo itself keeps every rule.
         let file = crafted(|_, _| {});

@@ -100,7 +100,10 @@ pub use org_setup::{OrgSetup, ProductSetup};
 pub use permission::Permission;
 pub use progress::{Progress, ProgressEvent, Unwatched};
 pub use recordings::{RecordingQuery, RecordingRow};
-pub use removal::{DeletedKind, RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive};
+pub use removal::{
+    safety_archive_kept, DeletedKind, RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive,
+    SAFETY_ARCHIVE_DAYS,
+};
 pub use setup::{ChecklistItem, SetupState, UserSetup};
 pub use user_csv::{ImportIssue, ImportLine, ImportPreview, ImportReceipt, SeatNeed};
 pub use user_edits::{LicenseEdit, SavedUserEdits, UserEdits};

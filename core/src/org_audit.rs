@@ -3,12 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::acting_account;
 use crate::audit::{csv, query, verify, AuditEntry, AuditPage, AuditQuery, AuditVerification};
 use crate::audit_chain;
 use crate::error::Result;
 use crate::files;
 use crate::org::{Actor, Org};
 use crate::permission::Permission;
+use crate::record_check;
 
 impl Org {
     pub fn audit_log(&self, actor: Actor, q: &AuditQuery) -> Result<AuditPage> {
@@ -18,6 +20,13 @@ impl Org {
     /// Verifies the log against itself and against the backups beside the file.
     pub fn verify_audit_log(&self, actor: Actor) -> Result<AuditVerification> {
         self.verify_audit_log_against(actor, &[])
+    }
+
+    /// Rows that break a rule LicenseDesk keeps (the file was changed by another program), one
+    /// sentence per rule. Any signed-in account is told: every page may read those rows.
+    pub fn file_problems(&self, actor: Actor) -> Result<Vec<String>> {
+        acting_account::acting_account(&self.conn, actor)?;
+        record_check::problems(&self.conn)
     }
 
     /// As [`Self::verify_audit_log`], also against the heads recorded in `exports` (audit CSV

@@ -2,7 +2,8 @@
 //! every change LicenseDesk makes, but a file edited by another program (constraints switched
 //! off) can break them; the check names which rows break which rule instead of a page that
 //! fails for no stated reason. It reads every seat and every reference (about 0.15 s at
-//! 100,000 users), so it runs when asked (Verify integrity), not at every sign-in.
+//! 100,000 users), so the window asks for it once after sign-in, when the first page is
+//! shown, rather than making the sign-in wait; History's "Verify integrity" names them too.
 
 use rusqlite::Connection;
 
@@ -57,7 +58,8 @@ fn rules() -> Vec<(&'static str, String)> {
 const NAMED: usize = 5;
 
 /// One sentence per rule the rows break, naming the rows; empty when every rule holds. Shown
-/// by History's "Verify integrity" ([`crate::Org::verify_audit_log`]).
+/// after sign-in ([`crate::Org::file_problems`]) and by History's "Verify integrity"
+/// ([`crate::Org::verify_audit_log`]).
 pub(crate) fn problems(conn: &Connection) -> Result<Vec<String>> {
     let mut found = Vec::new();
     for (rule, sql) in rules() {

@@ -21,6 +21,11 @@ use crate::users::{self, UserDetail};
 /// How long a safety archive is kept.
 pub const SAFETY_ARCHIVE_DAYS: i64 = 30;
 
+/// What a confirmation says of the data a change deletes: it is kept, for how long.
+pub fn safety_archive_kept() -> String {
+    format!("a safety archive of it is kept {SAFETY_ARCHIVE_DAYS} days")
+}
+
 /// Exactly what removing a user's license deletes, releases and keeps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RemovalImpact {

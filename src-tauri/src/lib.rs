@@ -81,6 +81,7 @@ pub fn run() {
             commands::admin::account_choices,
             commands::admin::audit_log,
             commands::admin::verify_audit_log,
+            commands::admin::file_problems,
             commands::admin::export_audit_log,
             commands::admin::accounts,
             commands::admin::roles,

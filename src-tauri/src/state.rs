@@ -214,6 +214,18 @@ impl AppState {
     /// Who is signed in, bound to the file they signed in to: a command acts through it, so
     /// a File > Open that lands while the command runs cannot pair this account with the
     /// newly opened organization.
+    /// The signed-in preamble of most commands: this window's session, then `f` on its
+    /// organization as its account.
+    pub async fn signed_in<T, F>(&self, f: F) -> Result<T, ErrorPayload>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Org, Actor) -> licensedesk_core::Result<T> + Send + 'static,
+    {
+        let session = self.session()?;
+        let actor = session.actor;
+        session.with_org(move |org| f(org, actor)).await
+    }
+
     pub fn session(&self) -> Result<Session, ErrorPayload> {
         let file = self.current();
         let actor = file

@@ -2,7 +2,7 @@
 //! outside the organization's folder (absolute paths, `..`, a separator, an archive folder
 //! that is a symbolic link). After the start, a sign-in and a look at the user's history,
 //! a sentinel tree outside the file's folder is exactly as it was, and the window names each
-//! refused archive.
+//! refused archive. A file whose rows break a rule has them named right after the sign-in.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -115,4 +115,39 @@ async fn hostile_archive_paths_touch_nothing_outside_and_are_named_in_the_window
         before,
         "something outside the organization's folder changed"
     );
+}
+
+/// A file another program changed with its constraints switched off: the window names the
+/// rule and the rows right after the sign-in, before anyone asks for Verify integrity.
+#[tokio::test]
+async fn rows_that_break_a_rule_are_named_after_the_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = App::start(&db).await;
+    app.find_by_role_within("textbox", "Account", START_TIMEOUT)
+        .await;
+    app.quit().await;
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let order: i64 = conn
+        .query_row("SELECT min(id) FROM orders", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(&format!(
+        "PRAGMA ignore_check_constraints = ON; UPDATE orders SET quantity = -5 WHERE id = {order}"
+    ))
+    .unwrap();
+    drop(conn);
+
+    let app = App::start(&db).await;
+    app.sign_in("dana.reyes", "super-demo").await;
+    let title = "This organization file was changed outside LicenseDesk";
+    app.find_by_role("alert", title).await;
+    app.wait_for_text(&format!(
+        "an order's quantity must be more than 0 and its price not negative): order {order}."
+    ))
+    .await;
+    app.screenshot_if_asked("file-problems-after-sign-in").await;
+    app.click_role("button", "Dismiss").await;
+    app.wait_until_gone("alert", title).await;
+    app.quit().await;
 }

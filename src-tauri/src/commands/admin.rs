@@ -24,19 +24,23 @@ pub async fn account_choices(state: State<'_, AppState>) -> CommandResult<Vec<Ac
 
 #[tauri::command]
 pub async fn audit_log(state: State<'_, AppState>, query: AuditQuery) -> CommandResult<AuditPage> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.audit_log(actor, &query))
+    state
+        .signed_in(move |org, actor| org.audit_log(actor, &query))
         .await
 }
 
 #[tauri::command]
 pub async fn verify_audit_log(state: State<'_, AppState>) -> CommandResult<AuditVerification> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.verify_audit_log(actor))
+    state
+        .signed_in(move |org, actor| org.verify_audit_log(actor))
+        .await
+}
+
+/// Rows of the file that break a rule LicenseDesk keeps, asked for once after the sign-in.
+#[tauri::command]
+pub async fn file_problems(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
+    state
+        .signed_in(move |org, actor| org.file_problems(actor))
         .await
 }
 
@@ -68,16 +72,12 @@ pub async fn export_audit_log(
 
 #[tauri::command]
 pub async fn accounts(state: State<'_, AppState>) -> CommandResult<Vec<AccountRow>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session.with_org(move |org| org.accounts(actor)).await
+    state.signed_in(move |org, actor| org.accounts(actor)).await
 }
 
 #[tauri::command]
 pub async fn roles(state: State<'_, AppState>) -> CommandResult<Vec<String>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session.with_org(move |org| org.roles(actor)).await
+    state.signed_in(move |org, actor| org.roles(actor)).await
 }
 
 #[tauri::command]
@@ -85,10 +85,8 @@ pub async fn create_account(
     state: State<'_, AppState>,
     account: NewAccount,
 ) -> CommandResult<AccountRow> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.create_account(actor, &account))
+    state
+        .signed_in(move |org, actor| org.create_account(actor, &account))
         .await
 }
 
@@ -97,10 +95,8 @@ pub async fn update_account(
     state: State<'_, AppState>,
     update: AccountUpdate,
 ) -> CommandResult<AccountRow> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.update_account(actor, &update))
+    state
+        .signed_in(move |org, actor| org.update_account(actor, &update))
         .await
 }
 
@@ -110,9 +106,7 @@ pub async fn reset_password(
     account_id: i64,
     password: String,
 ) -> CommandResult<()> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.reset_password(actor, account_id, &password))
+    state
+        .signed_in(move |org, actor| org.reset_password(actor, account_id, &password))
         .await
 }

@@ -12,10 +12,8 @@ pub async fn purchase_preview(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<CostPreview> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.purchase_preview(actor, &request))
+    state
+        .signed_in(move |org, actor| org.purchase_preview(actor, &request))
         .await
 }
 
@@ -50,10 +48,8 @@ pub async fn cancellation_preview(
     state: State<'_, AppState>,
     request: SeatChange,
 ) -> CommandResult<CostPreview> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.cancellation_preview(actor, &request))
+    state
+        .signed_in(move |org, actor| org.cancellation_preview(actor, &request))
         .await
 }
 
@@ -88,28 +84,22 @@ pub async fn withdraw_cancellation(
     state: State<'_, AppState>,
     request_id: i64,
 ) -> CommandResult<()> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.withdraw_cancellation(actor, request_id))
+    state
+        .signed_in(move |org, actor| org.withdraw_cancellation(actor, request_id))
         .await
 }
 
 #[tauri::command]
 pub async fn billing_summary(state: State<'_, AppState>) -> CommandResult<BillingSummary> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.billing_summary(actor))
+    state
+        .signed_in(move |org, actor| org.billing_summary(actor))
         .await
 }
 
 #[tauri::command]
 pub async fn billing_history(state: State<'_, AppState>) -> CommandResult<Vec<BillingEvent>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.billing_history(actor))
+    state
+        .signed_in(move |org, actor| org.billing_history(actor))
         .await
 }
 

@@ -13,10 +13,8 @@ pub async fn change_preview(
     user_id: i64,
     product_id: i64,
 ) -> CommandResult<ChangePreview> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.change_preview(actor, user_id, product_id))
+    state
+        .signed_in(move |org, actor| org.change_preview(actor, user_id, product_id))
         .await
 }
 
@@ -40,8 +38,12 @@ pub async fn change_license(
         .filter(|_| preview.kind == ChangeKind::OtherFamily)
     {
         let message = format!(
-            "Changing from {} to {} is a change of license type: the {} license is removed first.\n\n{}\n\nContinue deletes it now; a safety archive of it is kept 30 days.",
-            preview.from_product, preview.to_product, preview.from_product, removal.summary
+            "Changing from {} to {} is a change of license type: the {} license is removed first.\n\n{}\n\nContinue deletes it now; {}.",
+            preview.from_product,
+            preview.to_product,
+            preview.from_product,
+            removal.summary,
+            licensedesk_core::safety_archive_kept()
         );
         dialogs::confirm_or_cancel(&app, "Change license type?", &message, "Continue")?;
     }

@@ -39,36 +39,30 @@ pub async fn current_session(state: State<'_, AppState>) -> CommandResult<Option
 
 #[tauri::command]
 pub async fn search_users(state: State<'_, AppState>, query: UserQuery) -> CommandResult<UserPage> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.search_users(actor, &query))
+    state
+        .signed_in(move |org, actor| org.search_users(actor, &query))
         .await
 }
 
 /// How many users the search and filters match; asked for after the first rows are painted.
 #[tauri::command]
 pub async fn count_users(state: State<'_, AppState>, query: UserQuery) -> CommandResult<i64> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.count_users(actor, &query))
+    state
+        .signed_in(move |org, actor| org.count_users(actor, &query))
         .await
 }
 
 #[tauri::command]
 pub async fn get_user(state: State<'_, AppState>, user_id: i64) -> CommandResult<UserDetail> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session.with_org(move |org| org.user(actor, user_id)).await
+    state
+        .signed_in(move |org, actor| org.user(actor, user_id))
+        .await
 }
 
 #[tauri::command]
 pub async fn license_inventory(state: State<'_, AppState>) -> CommandResult<Vec<ProductInventory>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.license_inventory(actor))
+    state
+        .signed_in(move |org, actor| org.license_inventory(actor))
         .await
 }
 
@@ -77,9 +71,7 @@ pub async fn assign_license(
     state: State<'_, AppState>,
     request: AssignLicense,
 ) -> CommandResult<UserDetail> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.assign_license(actor, &request))
+    state
+        .signed_in(move |org, actor| org.assign_license(actor, &request))
         .await
 }

@@ -13,10 +13,8 @@ pub async fn recordings(
     state: State<'_, AppState>,
     query: RecordingQuery,
 ) -> CommandResult<Vec<RecordingRow>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.recordings(actor, &query))
+    state
+        .signed_in(move |org, actor| org.recordings(actor, &query))
         .await
 }
 

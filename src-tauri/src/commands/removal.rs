@@ -16,10 +16,8 @@ pub async fn removal_impact(
     state: State<'_, AppState>,
     user_id: i64,
 ) -> CommandResult<RemovalImpact> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.removal_impact(actor, user_id))
+    state
+        .signed_in(move |org, actor| org.removal_impact(actor, user_id))
         .await
 }
 
@@ -66,8 +64,9 @@ pub async fn remove_license(
         .with_org(move |org| org.removal_impact(actor, user_id))
         .await?;
     let message = format!(
-        "{}\n\nContinue deletes it now; a safety archive of it is kept 30 days.",
-        impact.summary
+        "{}\n\nContinue deletes it now; {}.",
+        impact.summary,
+        licensedesk_core::safety_archive_kept()
     );
     dialogs::confirm_or_cancel(&app, "Remove license?", &message, "Continue")?;
     session
@@ -80,9 +79,7 @@ pub async fn safety_archives(
     state: State<'_, AppState>,
     user_id: i64,
 ) -> CommandResult<Vec<SafetyArchive>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.safety_archives(actor, user_id))
+    state
+        .signed_in(move |org, actor| org.safety_archives(actor, user_id))
         .await
 }

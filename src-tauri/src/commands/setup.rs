@@ -3,7 +3,7 @@
 
 use licensedesk_core::{
     Actor, Error, LicenseEdit, NewUser, OffboardReceipt, OffboardUser, Org, SavedUserEdits, Site,
-    UserDetail, UserEdits, UserSetup,
+    UserDetail, UserEdits, UserSetup, SAFETY_ARCHIVE_DAYS,
 };
 use tauri::ipc::Response;
 use tauri::{AppHandle, State};
@@ -14,35 +14,27 @@ use crate::state::{AppState, UnsavedEdits};
 
 #[tauri::command]
 pub async fn sites(state: State<'_, AppState>) -> CommandResult<Vec<Site>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session.with_org(move |org| org.sites(actor)).await
+    state.signed_in(move |org, actor| org.sites(actor)).await
 }
 
 #[tauri::command]
 pub async fn add_user(state: State<'_, AppState>, user: NewUser) -> CommandResult<UserDetail> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.add_user(actor, &user))
+    state
+        .signed_in(move |org, actor| org.add_user(actor, &user))
         .await
 }
 
 #[tauri::command]
 pub async fn user_setup(state: State<'_, AppState>, user_id: i64) -> CommandResult<UserSetup> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.user_setup(actor, user_id))
+    state
+        .signed_in(move |org, actor| org.user_setup(actor, user_id))
         .await
 }
 
 #[tauri::command]
 pub async fn suggest_extension(state: State<'_, AppState>, user_id: i64) -> CommandResult<String> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.suggest_extension(actor, user_id))
+    state
+        .signed_in(move |org, actor| org.suggest_extension(actor, user_id))
         .await
 }
 
@@ -80,7 +72,10 @@ fn data_loss_question(
     user_id: i64,
     license: &LicenseEdit,
 ) -> licensedesk_core::Result<Option<(&'static str, String)>> {
-    let saved = "Continue deletes it now and saves your other edits; a safety archive of it is kept 30 days.";
+    let saved = format!(
+        "Continue deletes it now and saves your other edits; {}.",
+        licensedesk_core::safety_archive_kept()
+    );
     Ok(match license {
         LicenseEdit::Assign { .. } => None,
         LicenseEdit::Remove => {
@@ -184,8 +179,8 @@ pub async fn offboard_user(
         message.push_str("\n\n");
     }
     message.push_str(&format!(
-        "{name}'s data goes to a safety archive kept 30 days, then the license is removed, the \
-         number and extension are released, and {name} is deactivated."
+        "{name}'s data goes to a safety archive kept {SAFETY_ARCHIVE_DAYS} days, then the license \
+         is removed, the number and extension are released, and {name} is deactivated."
     ));
     dialogs::confirm_or_cancel(&app, &format!("Offboard {name}?"), &message, "Offboard")?;
     session

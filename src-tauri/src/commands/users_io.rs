@@ -138,10 +138,8 @@ pub async fn bulk_preview(
     state: State<'_, AppState>,
     req: BulkRequest,
 ) -> CommandResult<BulkPreview> {
-    let session = state.session()?;
-    let actor = session.actor;
-    session
-        .with_org(move |org| org.bulk_preview(actor, &req))
+    state
+        .signed_in(move |org, actor| org.bulk_preview(actor, &req))
         .await
 }
 

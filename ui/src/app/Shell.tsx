@@ -4,6 +4,7 @@ import { backend, type MenuCommand, type RestoreReceipt, type SessionInfo } from
 import { shortcutOf, type ShortcutId } from "../ui/shortcuts";
 import { AboutDialog, ShortcutsDialog } from "./HelpDialogs";
 import { BrandMark } from "../ui/BrandMark";
+import { FileProblems } from "./FileProblems";
 import { MessageBar, useNotify } from "../ui/Messages";
 import { UsersPage } from "../users/UsersPage";
 import { LicensesPage } from "../licenses/LicensesPage";
@@ -175,6 +176,7 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
         ))}
       </nav>
       <MessageBar />
+      <FileProblems />
       <main className="page" key={generation}>
         {page === "Users" && (
           <UsersPage

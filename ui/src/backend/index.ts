@@ -172,6 +172,8 @@ export const backend = {
   accountChoices: () => call<AccountChoice[]>("account_choices"),
   auditLog: (query: AuditQuery) => call<AuditPage>("audit_log", { query }),
   verifyAuditLog: () => call<AuditVerification>("verify_audit_log"),
+  /** Rows of the file that break a rule LicenseDesk keeps: one sentence per rule. */
+  fileProblems: () => call<string[]>("file_problems"),
   /** Opens the native save dialog; [path, entries written], or null when cancelled. */
   exportAuditLog: (query: AuditQuery, suggestedName: string) =>
     call<[string, number] | null>("export_audit_log", { query, suggestedName }),

@@ -46,6 +46,7 @@ export const keys = {
   recordings: (query: RecordingQuery) => ["recordings", query] as const,
   backups: ["backups"] as const,
   appInfo: ["appInfo"] as const,
+  fileProblems: ["fileProblems"] as const,
 };
 
 export function useInventory(enabled = true) {
