@@ -5,7 +5,7 @@ import { keys, useFailure, useInvalidate } from "../backend/queries";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { Field } from "../ui/Field";
 import { backend, BackendError, type AccountRow, type SessionInfo } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
 import { FIELDS, fieldReason, type FieldName } from "../backend/fields";
 
@@ -22,14 +22,7 @@ export function AccountsPage({ session }: { session: SessionInfo }) {
   const accounts = accountsQuery.data && rolesQuery.data ? accountsQuery.data : null;
   const roles = rolesQuery.data ?? [];
 
-  if (locked) {
-    return (
-      <section aria-labelledby="accounts-heading">
-        <h1 id="accounts-heading">Admin accounts</h1>
-        <ReadOnlyReason id="accounts-locked" message={locked.message} />
-      </section>
-    );
-  }
+  if (locked) return <LockedPage title="Admin accounts" headingId="accounts-heading" reasonId="accounts-locked" missing={locked} />;
 
   return (
     <section aria-labelledby="accounts-heading">

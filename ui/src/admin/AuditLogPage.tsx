@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { keys, useFailure } from "../backend/queries";
 import { backend, BackendError, type AuditQuery, type AuditRow, type SessionInfo } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
 
 const PAGE = 50;
@@ -54,14 +54,7 @@ export function AuditLogPage({ session }: { session: SessionInfo }) {
   const total = last ? last.total : null;
   const next = last ? last.next_before_id : null;
 
-  if (locked) {
-    return (
-      <section aria-labelledby="audit-heading">
-        <h1 id="audit-heading">Audit log</h1>
-        <ReadOnlyReason id="audit-locked" message={locked.message} />
-      </section>
-    );
-  }
+  if (locked) return <LockedPage title="Audit log" headingId="audit-heading" reasonId="audit-locked" missing={locked} />;
 
   function apply(e: FormEvent) {
     e.preventDefault();

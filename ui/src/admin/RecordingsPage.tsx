@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { keys, useFailure } from "../backend/queries";
 import { backend, BackendError, type RecordingRow, type SessionInfo } from "../backend";
 import { useNotify } from "../ui/Messages";
-import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -34,14 +34,7 @@ export function RecordingsPage({ session }: { session: SessionInfo }) {
   // Free the previous recording's audio when another one starts or the page closes.
   useEffect(() => () => { if (playing) URL.revokeObjectURL(playing.url); }, [playing]);
 
-  if (locked) {
-    return (
-      <section aria-labelledby="recordings-heading">
-        <h1 id="recordings-heading">Recordings</h1>
-        <ReadOnlyReason id="recordings-locked" message={locked.message} />
-      </section>
-    );
-  }
+  if (locked) return <LockedPage title="Recordings" headingId="recordings-heading" reasonId="recordings-locked" missing={locked} />;
 
   async function play(r: RecordingRow) {
     try {

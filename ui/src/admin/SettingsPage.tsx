@@ -2,7 +2,7 @@ import { PERMISSION } from "../backend";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { keys, useFailure, useInvalidate } from "../backend/queries";
 import { backend, type BackupInfo, type RestoreReceipt, type SessionInfo } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
 
 export const REASONS: Record<BackupInfo["reason"], string> = {
@@ -50,14 +50,7 @@ export function SettingsPage({ session, onRestored }: Props) {
   });
   const busy = backUp.isPending || restoring.isPending;
 
-  if (locked) {
-    return (
-      <section aria-labelledby="settings-heading">
-        <h1 id="settings-heading">Settings</h1>
-        <ReadOnlyReason id="settings-locked" message={locked.message} />
-      </section>
-    );
-  }
+  if (locked) return <LockedPage title="Settings" headingId="settings-heading" reasonId="settings-locked" missing={locked} />;
 
   return (
     <section className="settings" aria-labelledby="settings-heading">

@@ -7,7 +7,7 @@ import {
   type SessionInfo,
 } from "../backend";
 import { formatCents } from "../ui/format";
-import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { missingPermission, LockedPage, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
 import { SeatChangeForm } from "./SeatChangeForm";
 import { useWithdrawCancellation } from "./withdraw";
@@ -31,14 +31,7 @@ export function BillingPage({ session }: { session: SessionInfo }) {
   const history = (loaded && historyQuery.data) || [];
   const inventory = loaded ? inventoryQuery.data : null;
 
-  if (locked) {
-    return (
-      <section aria-labelledby="billing-heading">
-        <h1 id="billing-heading">Billing</h1>
-        <ReadOnlyReason id="billing-view-locked" message={locked.message} />
-      </section>
-    );
-  }
+  if (locked) return <LockedPage title="Billing" headingId="billing-heading" reasonId="billing-view-locked" missing={locked} />;
 
   async function withdraw(e: Extract<BillingEvent, { kind: "cancellation" }>) {
     try {

@@ -8,7 +8,7 @@ import {
   type SessionInfo,
 } from "../backend";
 import { FAMILY_LABELS, FEATURE_LABELS, formatCents } from "../ui/format";
-import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { missingPermission, LockedPage, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
 import { LicenseChart } from "./LicenseChart";
 import { SeatChangeForm, type SeatChangeMode } from "../billing/SeatChangeForm";
@@ -33,14 +33,7 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
     (e): e is PendingCancellation => e.kind === "cancellation" && e.status === "pending",
   );
 
-  if (cannotView) {
-    return (
-      <section aria-labelledby="licenses-heading">
-        <h1 id="licenses-heading">Licenses</h1>
-        <ReadOnlyReason id="licenses-locked" message={cannotView.message} />
-      </section>
-    );
-  }
+  if (cannotView) return <LockedPage title="Licenses" headingId="licenses-heading" reasonId="licenses-locked" missing={cannotView} />;
 
   async function withdraw(c: PendingCancellation) {
     try {

@@ -18,7 +18,7 @@ import {
 import { fullName } from "../ui/format";
 import { useNotify, type FollowUp } from "../ui/Messages";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
-import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { missingPermission, LockedPage, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { UserEditor, type Tab } from "../editor/UserEditor";
 import type { ReopenEditor } from "../editor/leaveGuard";
 import { markPainted, measureToPaint } from "../perf";
@@ -275,14 +275,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   }
   const [nextUser, previousUser] = [neighbour(1), neighbour(-1)];
 
-  if (cannotView) {
-    return (
-      <section aria-labelledby="users-heading">
-        <h1 id="users-heading">Users</h1>
-        <ReadOnlyReason id="users-locked" message={cannotView.message} />
-      </section>
-    );
-  }
+  if (cannotView) return <LockedPage title="Users" headingId="users-heading" reasonId="users-locked" missing={cannotView} />;
 
   function saved(user: UserDetail, message: string, freedSeat?: number) {
     updateRow(user);
