@@ -131,6 +131,7 @@ lint: ui
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo test -p licensedesk-core --test module_cycles
 	cd ui && npx tsc --noEmit
+	cd ui && npm run lint
 
 clean:
 	rm -rf target ui/dist ui/node_modules

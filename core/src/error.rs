@@ -105,6 +105,35 @@ pub enum Error {
     Internal(String),
 }
 
+/// Every code [`Error::code`] returns. `make bindings` writes them as the TypeScript union
+/// `ErrorCode`, the type of `ErrorPayload.code` in the UI; a test checks the list is complete.
+pub const ERROR_CODES: &[&str] = &[
+    "no_license_available",
+    "permission_denied",
+    "invalid_input",
+    "not_found",
+    "already_licensed",
+    "not_licensed",
+    "stale_version",
+    "already_taken",
+    "feature_not_included",
+    "forwarding_loop",
+    "invalid_credentials",
+    "account_disabled",
+    "sign_in_throttled",
+    "not_signed_in",
+    "database_too_new",
+    "not_an_organization",
+    "read_only_file",
+    "schema_tampered",
+    "backup_unusable",
+    "database",
+    "migration",
+    "io",
+    "cancelled",
+    "internal",
+];
+
 impl Error {
     /// Stable, machine-readable code; the UI and tests match on it, never on the message.
     pub fn code(&self) -> &'static str {
@@ -168,6 +197,8 @@ impl Error {
 /// What the UI receives when a command fails.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ErrorPayload {
+    /// One of `ERROR_CODES` (in TypeScript, the union `ErrorCode`).
+    #[ts(type = "ErrorCode")]
     pub code: String,
     pub message: String,
     #[ts(optional)]
@@ -178,5 +209,119 @@ pub struct ErrorPayload {
 impl Serialize for Error {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.payload().serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of each variant. The match below has no wildcard: a new variant does not
+    /// compile until it is added here, and so until its code is checked against ERROR_CODES.
+    fn one_of_each() -> Vec<Error> {
+        let s = || "x".to_owned();
+        let all = vec![
+            Error::NoLicenseAvailable { product: s() },
+            Error::PermissionDenied {
+                permission: Permission::UsersView,
+                message: s(),
+            },
+            Error::invalid("Field", "x"),
+            Error::NotFound {
+                what: "User",
+                id: 1,
+            },
+            Error::AlreadyLicensed {
+                user: s(),
+                product: s(),
+            },
+            Error::NotLicensed { user: s() },
+            Error::StaleVersion {
+                user: s(),
+                changed_by: s(),
+                what: s(),
+                changed_at: s(),
+            },
+            Error::AlreadyTaken {
+                field: "Extension",
+                value: s(),
+                holder: s(),
+            },
+            Error::FeatureNotIncluded {
+                field: "Voicemail",
+                message: s(),
+            },
+            Error::ForwardingLoop { path: s() },
+            Error::InvalidCredentials,
+            Error::AccountDisabled { login: s() },
+            Error::SignInThrottled {
+                login: s(),
+                seconds: 1,
+            },
+            Error::SignInThrottledForAll { seconds: 1 },
+            Error::NotSignedIn,
+            Error::DatabaseTooNew {
+                found: 2,
+                supported: 1,
+            },
+            Error::NotAnOrganization { tables: s() },
+            Error::SchemaTampered { differences: s() },
+            Error::ReadOnlyFile { path: s() },
+            Error::BackupUnusable {
+                file: s(),
+                reason: s(),
+            },
+            Error::Database(rusqlite::Error::QueryReturnedNoRows),
+            Error::Migration(s()),
+            Error::Io {
+                path: s(),
+                cause: s(),
+            },
+            Error::Cancelled,
+            Error::Internal(s()),
+        ];
+        for e in &all {
+            match e {
+                Error::NoLicenseAvailable { .. }
+                | Error::PermissionDenied { .. }
+                | Error::InvalidInput { .. }
+                | Error::NotFound { .. }
+                | Error::AlreadyLicensed { .. }
+                | Error::NotLicensed { .. }
+                | Error::StaleVersion { .. }
+                | Error::AlreadyTaken { .. }
+                | Error::FeatureNotIncluded { .. }
+                | Error::ForwardingLoop { .. }
+                | Error::InvalidCredentials
+                | Error::AccountDisabled { .. }
+                | Error::SignInThrottled { .. }
+                | Error::SignInThrottledForAll { .. }
+                | Error::NotSignedIn
+                | Error::DatabaseTooNew { .. }
+                | Error::NotAnOrganization { .. }
+                | Error::SchemaTampered { .. }
+                | Error::ReadOnlyFile { .. }
+                | Error::BackupUnusable { .. }
+                | Error::Database(_)
+                | Error::Migration(_)
+                | Error::Io { .. }
+                | Error::Cancelled
+                | Error::Internal(_) => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn error_codes_lists_every_code_once() {
+        let mut emitted: Vec<&str> = one_of_each().iter().map(Error::code).collect();
+        emitted.sort_unstable();
+        emitted.dedup();
+        let mut listed = ERROR_CODES.to_vec();
+        listed.sort_unstable();
+        let before = listed.len();
+        listed.dedup();
+        assert_eq!(listed.len(), before, "ERROR_CODES names a code twice");
+        assert_eq!(emitted, listed);
     }
 }

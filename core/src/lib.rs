@@ -76,7 +76,7 @@ pub use bundle::BundleReceipt;
 pub use change::{ChangeKind, ChangeLicense, ChangePreview, ChangeReceipt};
 pub use damaged_restore::DamagedRestoreReceipt;
 pub use devices::{ActivateDevice, DeviceRow, DeviceType};
-pub use error::{Error, ErrorPayload, Result};
+pub use error::{Error, ErrorPayload, Result, ERROR_CODES};
 pub use forwarding::{ForwardCondition, ForwardingRuleInput, ForwardingRuleRow};
 pub use licenses::{AssignLicense, Feature, LicenseFamily, ProductInventory};
 pub use new_user::{NewUser, Site};

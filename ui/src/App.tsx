@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useState } from "react";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { newQueryClient } from "./backend/queries";
 import { backend, BackendError, type OpenFailure, type SessionInfo } from "./backend";
-import { SignIn } from "./components/SignIn";
-import { Shell } from "./components/Shell";
-import { MessagesProvider } from "./components/Messages";
-import { OpenFailureScreen } from "./components/OpenFailureScreen";
-import { setCurrency } from "./format";
-import { FirstRun } from "./components/FirstRun";
+import { SignIn } from "./app/SignIn";
+import { Shell } from "./app/Shell";
+import { MessagesProvider } from "./ui/Messages";
+import { OpenFailureScreen } from "./app/OpenFailureScreen";
+import { setCurrency } from "./ui/format";
+import { FirstRun } from "./app/FirstRun";
 import { hasUnsavedEdits, mayLeaveEditor, type ReopenEditor } from "./editor/leaveGuard";
 
 function signedIn(set: (s: SessionInfo) => void) {
@@ -19,7 +21,7 @@ export type FileAction = "new" | "open";
 
 /** An open modal dialog (the user editor, a form) may hold unsaved work. */
 function modalOpen(): boolean {
-  return document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
+  return document.querySelector("dialog[open]") !== null;
 }
 
 export function App() {
@@ -35,6 +37,8 @@ export function App() {
   const [fileError, setFileError] = useState<string | null>(null);
   // "Switch account…" in an editor: after the next sign-in, that editor opens again.
   const [reopen, setReopen] = useState<ReopenEditor | null>(null);
+  // The reads of the screens; nothing read for one account or file is shown to another.
+  const [queryClient] = useState(newQueryClient);
 
   const load = useCallback(() => {
     backend
@@ -57,12 +61,13 @@ export function App() {
     (notice: string | null) => {
       setFileError(null);
       setReopen(null);
+      queryClient.clear();
       setSignInNotice(notice);
       setSession(undefined);
       setGeneration((g) => g + 1);
       load();
     },
-    [load],
+    [load, queryClient],
   );
 
   const switchFile = useCallback(
@@ -96,9 +101,10 @@ export function App() {
 
   const signOut = useCallback(async (notice: string) => {
     await backend.signOut();
+    queryClient.clear();
     setSignInNotice(notice);
     setSession(null);
-  }, []);
+  }, [queryClient]);
 
   if (session) setCurrency(session.currency);
   const banner = fileError && (
@@ -118,6 +124,7 @@ export function App() {
     );
   if (session === undefined) return null;
   return (
+    <QueryClientProvider client={queryClient}>
     <MessagesProvider key={generation}>
       {banner}
       {unset && !session ? (
@@ -143,5 +150,6 @@ export function App() {
         <SignIn notice={signInNotice} onSignedIn={signedIn(setSession)} />
       )}
     </MessagesProvider>
+    </QueryClientProvider>
   );
 }

@@ -8,7 +8,13 @@ use crate::*;
 
 fn declarations() -> String {
     let cfg = Config::default();
+    let codes = ERROR_CODES
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(" | ");
     let decls = [
+        format!("type ErrorCode = {codes};"),
         ErrorPayload::decl(&cfg),
         Permission::decl(&cfg),
         crate::action::Action::decl(&cfg),
@@ -107,6 +113,13 @@ fn declarations() -> String {
         out.push_str(&d);
         out.push('\n');
     }
+    // The permission names as values, so that the UI never restates one.
+    out.push_str("\n/** Every permission, by its name in core (`Permission::UsersView` is `PERMISSION.UsersView`). */\n");
+    out.push_str("export const PERMISSION = {\n");
+    for p in Permission::ALL {
+        out.push_str(&format!("  {p:?}: \"{}\",\n", p.key()));
+    }
+    out.push_str("} as const satisfies Record<string, Permission>;\n");
     out
 }
 

@@ -1,6 +1,12 @@
 // Generated from the Rust types in core/ by `make bindings`. Do not edit.
 
-export type ErrorPayload = { code: string, message: string, field?: string, };
+export type ErrorCode = "no_license_available" | "permission_denied" | "invalid_input" | "not_found" | "already_licensed" | "not_licensed" | "stale_version" | "already_taken" | "feature_not_included" | "forwarding_loop" | "invalid_credentials" | "account_disabled" | "sign_in_throttled" | "not_signed_in" | "database_too_new" | "not_an_organization" | "read_only_file" | "schema_tampered" | "backup_unusable" | "database" | "migration" | "io" | "cancelled" | "internal";
+
+export type ErrorPayload = { 
+/**
+ * One of `ERROR_CODES` (in TypeScript, the union `ErrorCode`).
+ */
+code: ErrorCode, message: string, field?: string, };
 
 export type Permission = "users.view" | "users.edit" | "licenses.view" | "licenses.assign" | "licenses.remove" | "billing.view" | "billing.manage" | "numbers.manage" | "settings.manage" | "recordings.view" | "audit.view" | "admins.manage";
 
@@ -496,3 +502,19 @@ before_restore: BackupInfo,
  * False when the signed-in account does not exist (or is disabled) in the restored file.
  */
 still_signed_in: boolean, };
+
+/** Every permission, by its name in core (`Permission::UsersView` is `PERMISSION.UsersView`). */
+export const PERMISSION = {
+  UsersView: "users.view",
+  UsersEdit: "users.edit",
+  LicensesView: "licenses.view",
+  LicensesAssign: "licenses.assign",
+  LicensesRemove: "licenses.remove",
+  BillingView: "billing.view",
+  BillingManage: "billing.manage",
+  NumbersManage: "numbers.manage",
+  SettingsManage: "settings.manage",
+  RecordingsView: "recordings.view",
+  AuditView: "audit.view",
+  AdminsManage: "admins.manage",
+} as const satisfies Record<string, Permission>;

@@ -26,6 +26,7 @@ import type {
   CostPreview,
   SeatChange,
   BundleReceipt,
+  ErrorCode,
   ErrorPayload,
   ProductInventory,
   RecordingQuery,
@@ -56,10 +57,14 @@ import type {
 } from "./bindings";
 
 export type * from "./bindings";
+export { PERMISSION } from "./bindings";
 
-/** A failed command: a stable code, a message naming the cause, and maybe the field. */
+/**
+ * A failed command: a stable code (one of core's, the union `ErrorCode`), a message naming the
+ * cause, and maybe the field (compare it through ./fields, never with a label typed in place).
+ */
 export class BackendError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly field: string | undefined;
 
   constructor(payload: ErrorPayload) {

@@ -1,6 +1,11 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
+import { useInvalidate } from "../backend/queries";
+import { Dialog, DialogFooter } from "../ui/Dialog";
+import { Field } from "../ui/Field";
 import { backend, BackendError, type CostPreview, type ProductInventory } from "../backend";
-import { formatCents } from "../format";
+import { formatCents } from "../ui/format";
+import { FIELDS } from "../backend/fields";
 
 export type SeatChangeMode = "purchase" | "cancel";
 
@@ -27,149 +32,124 @@ export function SeatChangeForm({ mode, products, initialProductId, onClose, onDo
   const offered = mode === "cancel" ? products.filter((p) => p.available > 0) : products;
   const [productId, setProductId] = useState<number>(initialProductId ?? offered[0]?.product_id ?? 0);
   const [quantity, setQuantity] = useState("1");
-  const [preview, setPreview] = useState<CostPreview | null>(null);
-  const [error, setError] = useState<BackendError | null>(null);
-  const [busy, setBusy] = useState(false);
   const firstRef = useRef<HTMLSelectElement>(null);
   const product = products.find((p) => p.product_id === productId);
+  const invalidate = useInvalidate();
 
   useEffect(() => firstRef.current?.focus(), []);
 
   // The preview follows what is typed; its errors are the same checks Save will make.
-  useEffect(() => {
-    if (!productId) return;
-    const request = { product_id: productId, quantity };
-    const ask = mode === "purchase" ? backend.purchasePreview(request) : backend.cancellationPreview(request);
-    let current = true;
-    ask
-      .then((p) => current && (setPreview(p), setError(null)))
-      .catch((e: BackendError) => current && (setPreview(null), setError(e)));
-    return () => {
-      current = false;
-    };
-  }, [mode, productId, quantity]);
+  const previewQuery = useQuery({
+    queryKey: ["seat-change-preview", mode, productId, quantity],
+    queryFn: () => {
+      const request = { product_id: productId, quantity };
+      return mode === "purchase" ? backend.purchasePreview(request) : backend.cancellationPreview(request);
+    },
+    enabled: productId !== 0,
+    placeholderData: keepPreviousData,
+  });
+  const preview = previewQuery.data ?? null;
+
+  const change = useMutation({
+    mutationFn: (request: { product_id: number; quantity: string }) =>
+      mode === "purchase" ? backend.purchaseLicenses(request) : backend.requestCancellation(request),
+    onSuccess: (done) => {
+      if (done) void invalidate.seats();
+    },
+  });
+  const busy = change.isPending;
+  const error = (change.error ?? previewQuery.error) as BackendError | null;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    try {
-      const request = { product_id: productId, quantity };
-      const done =
-        mode === "purchase" ? await backend.purchaseLicenses(request) : await backend.requestCancellation(request);
-      if (!done) return; // Cancelled in the native confirmation: the form stays as it was.
-      onDone(
-        done,
-        mode === "purchase"
-          ? `Purchased ${plural(done.quantity, done.product_name)}. Your monthly total is now ${formatCents(done.new_total_cents)}.`
-          : `Cancellation of ${plural(done.quantity, done.product_name)} requested. They stay billed until ${done.effective_on}; from then your monthly total is ${formatCents(done.new_total_cents)}.`,
-      );
-    } catch (err) {
-      setError(err as BackendError);
-    } finally {
-      setBusy(false);
-    }
+    const done = await change.mutateAsync({ product_id: productId, quantity }).catch(() => null);
+    if (!done) return; // Cancelled in the native confirmation (or refused): the form stays as it was.
+    onDone(
+      done,
+      mode === "purchase"
+        ? `Purchased ${plural(done.quantity, done.product_name)}. Your monthly total is now ${formatCents(done.new_total_cents)}.`
+        : `Cancellation of ${plural(done.quantity, done.product_name)} requested. They stay billed until ${done.effective_on}; from then your monthly total is ${formatCents(done.new_total_cents)}.`,
+    );
   }
 
-  function onKeyDown(e: KeyboardEvent) {
-    if (e.key === "Escape") {
-      e.stopPropagation();
-      onClose();
-    }
-  }
-
-  const quantityError = error?.field === "Quantity" ? error.reason : null;
+  const quantityError = error?.field === FIELDS.quantity ? error.reason : null;
 
   return (
-    <div className="backdrop">
-      <form
-        className="dialog dialog-small"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${ids}-title`}
-        onSubmit={submit}
-        onKeyDown={onKeyDown}
-        noValidate
-      >
-        <header className="dialog-head">
-          <h2 id={`${ids}-title`}>{TEXT[mode].title}</h2>
-          <p className="muted">
-            {mode === "purchase"
-              ? "New licenses are billed from today and can be assigned at once."
-              : "Only unassigned licenses can be cancelled. They stop being assignable now and stop being billed on the effective date."}
-          </p>
-        </header>
-        <div className="dialog-body form-grid">
-          {offered.length === 0 ? (
-            <p>Every license is assigned: there is nothing to cancel. Remove a license from a user first.</p>
-          ) : (
-            <>
-              <label htmlFor={`${ids}-product`}>Product</label>
-              <select
-                id={`${ids}-product`}
-                ref={firstRef}
-                value={productId}
-                onChange={(e) => setProductId(Number(e.target.value))}
-              >
-                {offered.map((p) => (
-                  <option key={p.product_id} value={p.product_id}>
-                    {mode === "cancel"
-                      ? `${p.name} (${p.available} unassigned)`
-                      : `${p.name} (${formatCents(p.monthly_price_cents)}/month)`}
-                  </option>
-                ))}
-              </select>
-              <label htmlFor={`${ids}-quantity`}>Quantity</label>
-              <div>
+    <Dialog labelledBy={`${ids}-title`} className="dialog dialog-small" onCancel={onClose} onSubmit={submit}>
+      <header className="dialog-head">
+        <h2 id={`${ids}-title`}>{TEXT[mode].title}</h2>
+        <p className="muted">
+          {mode === "purchase"
+            ? "New licenses are billed from today and can be assigned at once."
+            : "Only unassigned licenses can be cancelled. They stop being assignable now and stop being billed on the effective date."}
+        </p>
+      </header>
+      <div className="dialog-body form-grid">
+        {offered.length === 0 ? (
+          <p>Every license is assigned: there is nothing to cancel. Remove a license from a user first.</p>
+        ) : (
+          <>
+            <label htmlFor={`${ids}-product`}>Product</label>
+            <select
+              id={`${ids}-product`}
+              ref={firstRef}
+              value={productId}
+              onChange={(e) => {
+                change.reset();
+                setProductId(Number(e.target.value));
+              }}
+            >
+              {offered.map((p) => (
+                <option key={p.product_id} value={p.product_id}>
+                  {mode === "cancel"
+                    ? `${p.name} (${p.available} unassigned)`
+                    : `${p.name} (${formatCents(p.monthly_price_cents)}/month)`}
+                </option>
+              ))}
+            </select>
+            <Field id={`${ids}-quantity`} label="Quantity" error={quantityError}>
+              {(control) => (
                 <input
-                  id={`${ids}-quantity`}
+                  {...control}
                   type="number"
                   min={1}
                   max={mode === "cancel" ? product?.available : 1000}
                   step={1}
                   inputMode="numeric"
                   value={quantity}
-                  onChange={(e) => setQuantity(e.target.value)}
-                  aria-invalid={quantityError ? true : undefined}
-                  aria-describedby={quantityError ? `${ids}-quantity-error` : undefined}
+                  onChange={(e) => {
+                    change.reset();
+                    setQuantity(e.target.value);
+                  }}
                 />
-                {quantityError && (
-                  <p id={`${ids}-quantity-error`} className="field-error">
-                    {quantityError}
-                  </p>
-                )}
-              </div>
-            </>
-          )}
-          {preview && (
-            <div className="preview">
-              <div>
-                Monthly total now <strong>{formatCents(preview.current_total_cents)}</strong>
-              </div>
-              <div>
-                {mode === "purchase" ? "After the purchase" : `From ${preview.effective_on}`}{" "}
-                <strong>{formatCents(preview.new_total_cents)}</strong>{" "}
-                <span className={mode === "purchase" ? "delta-up" : "delta-down"}>
-                  ({mode === "purchase" ? "+" : "−"}
-                  {formatCents(Math.abs(preview.new_total_cents - preview.current_total_cents))}/month)
-                </span>
-              </div>
+              )}
+            </Field>
+          </>
+        )}
+        {preview && (
+          <div className="preview">
+            <div>
+              Monthly total now <strong>{formatCents(preview.current_total_cents)}</strong>
             </div>
-          )}
-        </div>
-        <footer className="dialog-foot">
-          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
-            {error?.message ?? ""}
+            <div>
+              {mode === "purchase" ? "After the purchase" : `From ${preview.effective_on}`}{" "}
+              <strong>{formatCents(preview.new_total_cents)}</strong>{" "}
+              <span className={mode === "purchase" ? "delta-up" : "delta-down"}>
+                ({mode === "purchase" ? "+" : "−"}
+                {formatCents(Math.abs(preview.new_total_cents - preview.current_total_cents))}/month)
+              </span>
+            </div>
           </div>
-          <div className="buttons">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={busy || offered.length === 0 || preview === null}>
-              {TEXT[mode].submit}
-            </button>
-          </div>
-        </footer>
-      </form>
-    </div>
+        )}
+      </div>
+      <DialogFooter error={error?.message ?? null}>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="primary" disabled={busy || offered.length === 0 || preview === null}>
+          {TEXT[mode].submit}
+        </button>
+      </DialogFooter>
+    </Dialog>
   );
 }

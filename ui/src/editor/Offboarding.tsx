@@ -1,9 +1,10 @@
+import { PERMISSION } from "../backend";
 import { useId, useState } from "react";
 import { backend, type RemovalImpact, type SessionInfo, type UserDetail } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { RemovalWarning } from "./RemovalWarning";
 import { useStep } from "./useStep";
-import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
+import { CANCELLED, ProgressView, useLongWork } from "../ui/LongWork";
 
 type Props = {
   user: UserDetail;
@@ -22,9 +23,9 @@ const STEPS = [
 export function Offboarding({ user, session, onDone }: Props) {
   const id = useId();
   const lock =
-    missingPermission(session, "users.edit") ??
-    (user.license ? missingPermission(session, "licenses.remove") : null) ??
-    (user.phone_number || user.extension ? missingPermission(session, "numbers.manage") : null);
+    missingPermission(session, PERMISSION.UsersEdit) ??
+    (user.license ? missingPermission(session, PERMISSION.LicensesRemove) : null) ??
+    (user.phone_number || user.extension ? missingPermission(session, PERMISSION.NumbersManage) : null);
   const [impact, setImpact] = useState<RemovalImpact | null>(null);
   const [started, setStarted] = useState(false);
   const { busy, error, setError, step } = useStep();

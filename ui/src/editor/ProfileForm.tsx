@@ -1,14 +1,16 @@
+import { PERMISSION } from "../backend";
 import { useId } from "react";
 import type { BackendError, SessionInfo, Site, UserDetail } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { describedBy, FieldError } from "./setup/common";
 import type { ProfileDraft } from "./drafts";
+import { FIELDS } from "../backend/fields";
 
-const FIELDS = [
-  ["first_name", "First name", "given-name"],
-  ["last_name", "Last name", "family-name"],
-  ["email", "Email", "email"],
-  ["department", "Department", "organization-title"],
+const INPUTS = [
+  ["first_name", FIELDS.firstName, "given-name"],
+  ["last_name", FIELDS.lastName, "family-name"],
+  ["email", FIELDS.email, "email"],
+  ["department", FIELDS.department, "organization-title"],
 ] as const;
 
 type Props = {
@@ -23,14 +25,14 @@ type Props = {
 /** The Profile tab's fields: saved with everything else by the editor's Save. */
 export function ProfileForm({ user, session, sites, draft, onEdit, error }: Props) {
   const id = useId();
-  const lock = missingPermission(session, "users.edit");
+  const lock = missingPermission(session, PERMISSION.UsersEdit);
   const disabled = lock !== null;
   return (
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Profile</h3>
       {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
       <div className="form-grid">
-        {FIELDS.map(([key, label, autoComplete]) => (
+        {INPUTS.map(([key, label, autoComplete]) => (
           <div key={key} className="span-2 form-row">
             <label htmlFor={`${id}-${key}`}>{label}</label>
             <input
@@ -51,8 +53,8 @@ export function ProfileForm({ user, session, sites, draft, onEdit, error }: Prop
             id={`${id}-site`}
             value={draft.site_id ?? ""}
             disabled={disabled}
-            aria-invalid={error?.field === "Site" || undefined}
-            aria-describedby={describedBy(error?.field === "Site" && `${id}-site-error`, `${id}-site-help`)}
+            aria-invalid={error?.field === FIELDS.site || undefined}
+            aria-describedby={describedBy(error?.field === FIELDS.site && `${id}-site-error`, `${id}-site-help`)}
             onChange={(e) => onEdit({ ...draft, site_id: e.target.value ? Number(e.target.value) : null })}
           >
             {sites.map((s) => (
@@ -61,7 +63,7 @@ export function ProfileForm({ user, session, sites, draft, onEdit, error }: Prop
               </option>
             ))}
           </select>
-          <FieldError id={`${id}-site-error`} error={error} field="Site" />
+          <FieldError id={`${id}-site-error`} error={error} field={FIELDS.site} />
           <p id={`${id}-site-help`} className="help">
             A phone number comes from its site's pool: moving {user.first_name} to another site needs a number of that
             site (or none), chosen under Number and extension in the same Save.
@@ -82,4 +84,4 @@ export function ProfileForm({ user, session, sites, draft, onEdit, error }: Prop
 }
 
 /** The profile fields core names in its errors: such an error is shown on the Profile tab. */
-export const PROFILE_FIELDS: string[] = [...FIELDS.map(([, label]) => label), "Site"];
+export const PROFILE_FIELDS: string[] = [...INPUTS.map(([, label]) => label), FIELDS.site];

@@ -1,18 +1,20 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { PERMISSION } from "../backend";
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keys, useInvalidate, useInventory, useSites } from "../backend/queries";
+import { FIELDS } from "../backend/fields";
 import {
   backend,
   BackendError,
   isCancelled,
-  type ProductInventory,
   type SavedUserEdits,
   type SessionInfo,
-  type Site,
   type UserDetail,
   type UserEdits,
   type UserSetup,
 } from "../backend";
-import { FAMILY_LABELS, licenseOptionLabel } from "../format";
-import { missingPermission, ReadOnlyReason, SwitchAccount } from "../components/ReadOnlyReason";
+import { FAMILY_LABELS, licenseOptionLabel } from "../ui/format";
+import { missingPermission, ReadOnlyReason, SwitchAccount } from "../ui/ReadOnlyReason";
 import {
   currentChoice,
   describeFeatures,
@@ -40,8 +42,9 @@ import { useStep } from "./useStep";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
 import { UserSetupPanel } from "./setup/UserSetupPanel";
 import { Offboarding } from "./Offboarding";
-import { shortcutOf } from "../shortcuts";
-import { CANCELLED, ProgressView, useLongWork } from "../components/LongWork";
+import { shortcutOf } from "../ui/shortcuts";
+import { CANCELLED, ProgressView, useLongWork } from "../ui/LongWork";
+import { Dialog } from "../ui/Dialog";
 
 export type Tab = "Profile" | "Services and Permissions" | "History";
 const TABS: Tab[] = ["Profile", "Services and Permissions", "History"];
@@ -75,9 +78,21 @@ export function UserEditor({
   onPrevious,
   onSwitchAccount,
 }: Props) {
-  const [user, setUser] = useState<UserDetail | null>(null);
-  const [products, setProducts] = useState<ProductInventory[]>([]);
-  const [choice, setChoice] = useState<LicenseChoice>("none");
+  const client = useQueryClient();
+  const invalidate = useInvalidate();
+  const userQuery = useQuery({ queryKey: keys.user(userId), queryFn: () => backend.getUser(userId) });
+  const inventory = useInventory();
+  const sitesQuery = useSites();
+  // The user as this editor last saved or reloaded it; until then, as read.
+  const [edited, setUser] = useState<UserDetail | null>(null);
+  // Shown once the user, the seats and the sites are all read.
+  const loaded = userQuery.data !== undefined && inventory.data !== undefined && sitesQuery.data !== undefined;
+  const user = loaded ? (edited ?? userQuery.data ?? null) : null;
+  const products = useMemo(() => inventory.data ?? [], [inventory.data]);
+  const sites = useMemo(() => sitesQuery.data ?? [], [sitesQuery.data]);
+  // null: the user's current license.
+  const [chosen, setChoice] = useState<LicenseChoice | null>(null);
+  const choice: LicenseChoice = chosen ?? (user ? currentChoice(user) : "none");
   const [tab, setTab] = useState<Tab>(initialTab ?? "Profile");
   // A removal step (impact, export, native confirmation) is under way while busy.
   const { busy, error, setError, step } = useStep();
@@ -86,51 +101,36 @@ export function UserEditor({
   const [saving, setSaving] = useState(false);
   const [staged, setStaged] = useState<Staged | null>(null);
   const [cancelOld, setCancelOld] = useState(false);
-  const [setup, setSetup] = useState<UserSetup | null>(null);
-  const [drafts, setDrafts] = useState<Drafts | null>(null);
-  const [sites, setSites] = useState<Site[]>([]);
-  const [profile, setProfile] = useState<ProfileDraft | null>(null);
-  const dialogRef = useRef<HTMLDivElement>(null);
+  // What the admin typed; null: nothing yet, the form shows what is stored.
+  const [typedDrafts, setDrafts] = useState<Drafts | null>(null);
+  const [typedProfile, setProfile] = useState<ProfileDraft | null>(null);
   const licenseRef = useRef<HTMLSelectElement>(null);
   // License is disabled while a change is checked; a keyboard user must not lose their place.
   const licenseHadFocus = useRef(false);
   const ids = useId();
-  const lock = missingPermission(session, "licenses.assign");
-  const removeLock = missingPermission(session, "licenses.remove");
-  const purchaseLock = missingPermission(session, "billing.manage");
+  const lock = missingPermission(session, PERMISSION.LicensesAssign);
+  const removeLock = missingPermission(session, PERMISSION.LicensesRemove);
+  const purchaseLock = missingPermission(session, PERMISSION.BillingManage);
   const [purchasing, setPurchasing] = useState(false);
 
-  useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    dialogRef.current?.focus();
-    return () => opener?.focus();
-  }, []);
-
-  useEffect(() => {
-    Promise.all([backend.getUser(userId), backend.licenseInventory(), backend.sites()])
-      .then(([u, inv, s]) => {
-        setUser(u);
-        setChoice(currentChoice(u));
-        setProducts(inv);
-        setSites(s);
-        setProfile(savedProfile(u, s));
-      })
-      .catch((e: BackendError) => setError(e));
-  }, [userId]);
-
-  // The setup sections follow the license; reloaded whenever the user changes. What the admin
+  // The setup sections follow the license; read again whenever the user changes. What the admin
   // typed stays: only a section saved on its own button is reset to what is stored.
   const licensed = user?.license != null;
-  useEffect(() => {
-    if (!licensed) return;
-    backend
-      .userSetup(userId)
-      .then((loaded) => {
-        setSetup(loaded);
-        setDrafts((typed) => typed ?? savedDrafts(loaded));
-      })
-      .catch(() => setSetup(null));
-  }, [userId, user?.version, licensed]);
+  const setupQuery = useQuery({
+    queryKey: keys.userSetup(userId, user?.version),
+    queryFn: () => backend.userSetup(userId),
+    enabled: licensed,
+    placeholderData: keepPreviousData,
+  });
+  const setup: UserSetup | null = setupQuery.data ?? null;
+  const storedDrafts = useMemo(() => (setup ? savedDrafts(setup) : null), [setup]);
+  const drafts = typedDrafts ?? storedDrafts;
+  const storedProfile = useMemo(() => (user ? savedProfile(user, sites) : null), [user, sites]);
+  const profile = typedProfile ?? storedProfile;
+  /** The setup as stored after a save (the read under the user's new version). */
+  const setSetup = (saved: SavedUserEdits) => client.setQueryData(keys.userSetup(userId, saved.user.version), saved.setup);
+  // A read that failed is shown like a refused step.
+  const loadError = (userQuery.error ?? inventory.error ?? sitesQuery.error ?? setupQuery.error) as BackendError | null;
 
   useEffect(() => {
     if (busy || saving || !licenseHadFocus.current) return;
@@ -149,7 +149,7 @@ export function UserEditor({
   // A removal deletes the setup sections: edits typed in them cannot be saved with it.
   const setupTyped = unsavedSetup(drafts, setup);
   const unsavedKey = unsaved.join("|");
-  useEffect(() => reportUnsaved(unsaved.length ? { name, sections: unsaved } : null), [name, unsavedKey]);
+  useEffect(() => reportUnsaved(unsavedKey ? { name, sections: unsavedKey.split("|") } : null), [name, unsavedKey]);
   useEffect(() => () => reportUnsaved(null), []);
 
   /** Leaves the editor (or the user) after asking natively whether to drop unsaved edits. */
@@ -162,14 +162,14 @@ export function UserEditor({
 
   /** After a section's own save: the user and setup as stored; that section matches them. */
   function sectionSaved(saved: SavedUserEdits, section?: keyof Drafts) {
-    setSetup(saved.setup);
+    setSetup(saved);
     if (section) setDrafts((typed) => typed && { ...typed, [section]: savedDrafts(saved.setup)[section] });
     userChanged(saved.user);
   }
 
   /** A section's own button: that part alone, against the version the editor showed. */
   async function saveSection(part: Partial<UserEdits>, section?: keyof Drafts): Promise<SavedUserEdits> {
-    if (!user) throw new BackendError({ code: "not_loaded", message: `${name} is still loading.` });
+    if (!user) throw new BackendError({ code: "internal", message: `${name} is still loading.` });
     const saved = await backend.saveUserEdits({ ...noEdits(user), ...part });
     sectionSaved(saved, section);
     return saved;
@@ -179,7 +179,10 @@ export function UserEditor({
   const switchAccount = onSwitchAccount ? () => void leave(() => onSwitchAccount(tab)) : null;
 
   function edit<K extends keyof Drafts>(section: K, value: Drafts[K]) {
-    setDrafts((typed) => typed && { ...typed, [section]: value });
+    setDrafts((typed) => {
+      const base = typed ?? storedDrafts;
+      return base && { ...base, [section]: value };
+    });
   }
 
   const startRemoval = () =>
@@ -225,6 +228,7 @@ export function UserEditor({
 
   function userChanged(updated: UserDetail) {
     setUser(updated);
+    client.setQueryData(keys.user(userId), updated);
     setChoice(currentChoice(updated));
     onChanged(updated);
   }
@@ -251,7 +255,7 @@ export function UserEditor({
         alsoRequestCancellation: cancelOld,
       });
       const saved = await backend.saveUserEdits(edits);
-      setSetup(saved.setup);
+      setSetup(saved);
       setDrafts(savedDrafts(saved.setup));
       setProfile(savedProfile(saved.user, sites));
       reportUnsaved(null);
@@ -263,7 +267,7 @@ export function UserEditor({
         setNotice(
           `${assignedOnly ? `${change.product.name} assigned to ${name}.` : saved.message} Next: the setup checklist below.`,
         );
-        backend.licenseInventory().then(setProducts).catch(() => undefined);
+        void invalidate.seats();
       } else {
         onSaved(saved.user, saved.message, saved.freed_product_id ?? undefined);
       }
@@ -274,9 +278,9 @@ export function UserEditor({
       setError(failure);
       // The refused field is shown next to itself, on its tab.
       if (failure.field && PROFILE_FIELDS.includes(failure.field)) setTab("Profile");
-      else if (failure.field && failure.field !== "License") setTab("Services and Permissions");
+      else if (failure.field && failure.field !== FIELDS.license) setTab("Services and Permissions");
       // Seat counts may have moved (another window took the last seat): show them fresh.
-      backend.licenseInventory().then(setProducts).catch(() => undefined);
+      void invalidate.seats();
     } finally {
       setSaving(false);
     }
@@ -285,8 +289,8 @@ export function UserEditor({
   /** After "changed since": the user as stored now, with everything typed kept on screen. */
   function reload() {
     setError(null);
-    backend
-      .getUser(userId)
+    client
+      .fetchQuery({ queryKey: keys.user(userId), queryFn: () => backend.getUser(userId) })
       .then((u) => {
         setUser(u);
         setNotice(`Reloaded ${name} as saved now; your edits are still here. Press Save to apply them.`);
@@ -305,14 +309,12 @@ export function UserEditor({
     }
   }
 
+  // Esc (the dialog's cancel) is Cancel: it asks before dropping unsaved edits.
   function onKeyDown(e: KeyboardEvent) {
     // A form opened from the editor (Purchase licenses) handles its own keys.
     if (purchasing) return;
     const shortcut = shortcutOf(e);
-    if (shortcut === "cancel") {
-      e.stopPropagation();
-      close();
-    } else if (shortcut === "save") {
+    if (shortcut === "save") {
       e.preventDefault();
       e.stopPropagation();
       if (!saveDisabled) void save();
@@ -324,251 +326,240 @@ export function UserEditor({
     }
   }
 
-  const licenseError = error?.field === "License" ? error.reason : null;
+  const licenseError = error?.field === FIELDS.license ? error.reason : null;
   const describedBy = [lock && `${ids}-lock`, licenseError && `${ids}-license-error`, `${ids}-license-help`]
     .filter(Boolean)
     .join(" ");
 
   return (
     <SwitchAccount.Provider value={switchAccount}>
-    <div className="backdrop">
-      <div
-        ref={dialogRef}
-        className="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${ids}-title`}
-        tabIndex={-1}
-        onKeyDown={onKeyDown}
-      >
-        <header className="dialog-head">
-          <h2 id={`${ids}-title`}>Edit {name}</h2>
-          {user && (
-            <p className="muted">
-              {user.email} · {user.site}
-              {user.status === "suspended" && <span className="badge badge-suspended">Suspended</span>}
-            </p>
-          )}
-        </header>
-        <div role="tablist" aria-label="User settings" className="dialog-tabs">
-          {TABS.map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              id={`${ids}-tab-${t}`}
-              aria-selected={tab === t}
-              aria-controls={`${ids}-panel`}
-              className={tab === t ? "dialog-tab active" : "dialog-tab"}
-              onClick={() => setTab(t)}
-            >
-              {t}
-            </button>
-          ))}
-        </div>
-        <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`} className="dialog-body">
-          {!user && !error && <p className="muted">Loading…</p>}
-          {user && tab === "Profile" && profile && (
-            <>
-              <ProfileForm user={user} session={session} sites={sites} draft={profile} onEdit={setProfile} error={error} />
-              <Offboarding user={user} session={session} onDone={onSaved} />
-            </>
-          )}
-          {user && tab === "History" && <UserHistory userId={user.id} session={session} />}
-          {user && tab === "Services and Permissions" && (
-            <div className="services">
-              <label className="field" htmlFor={`${ids}-license`}>
-                <span>License</span>
-              </label>
-              <div className="license-row">
-              <select
-                ref={licenseRef}
-                id={`${ids}-license`}
-                value={String(choice)}
-                disabled={lock !== null || saving || busy}
-                aria-describedby={describedBy}
-                aria-invalid={licenseError ? true : undefined}
-                onChange={(e) => {
-                  licenseHadFocus.current = document.activeElement === e.target;
-                  setError(null);
-                  const value: LicenseChoice = e.target.value === "none" ? "none" : Number(e.target.value);
-                  if (user.license && value === currentChoice(user)) keepLicense();
-                  else if (user.license && value === "none") void startRemoval();
-                  else if (user.license && value !== "none") void startChange(value);
-                  else setChoice(value);
-                }}
-              >
-                <option value="none">No license</option>
-                {products.map((p) => (
-                  <option key={p.product_id} value={String(p.product_id)}>
-                    {licenseOptionLabel(p)}
-                  </option>
-                ))}
-              </select>
-              {user.license && (
-                <button
-                  type="button"
-                  className="remove-license"
-                  aria-label="Remove license"
-                  title="Remove license"
-                  disabled={removeLock !== null || saving || busy || staged !== null}
-                  aria-describedby={removeLock ? `${ids}-remove-lock` : undefined}
-                  onClick={() => void startRemoval()}
-                >
-                  ×
-                </button>
-              )}
-              </div>
-              {lock && <ReadOnlyReason id={`${ids}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
-              {user.license && removeLock && (
-                <ReadOnlyReason id={`${ids}-remove-lock`} message={removeLock.message} switchable={removeLock.switch_suggested} />
-              )}
-              {licenseError && (
-                <p id={`${ids}-license-error`} className="field-error">
-                  {licenseError}
-                </p>
-              )}
-              {error?.code === "no_license_available" &&
-                (purchaseLock ? (
-                  <ReadOnlyReason id={`${ids}-purchase-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
-                ) : (
-                  <p className="next-step">
-                    <button type="button" onClick={() => setPurchasing(true)}>
-                      Purchase licenses
-                    </button>
-                  </p>
-                ))}
-              <p id={`${ids}-license-help`} className="help">
-                {user.license
-                  ? `Holds ${user.license.product_name} (${FAMILY_LABELS[user.license.family]}): ${describeFeatures(user.features)}.`
-                  : "No license: this user cannot make or receive calls."}
-              </p>
-              {warning && (
-                <RemovalWarning
-                  impact={warning}
-                  busy={busy || saving}
-                  onExport={() => void exportData()}
-                  onContinue={confirmDataLoss}
-                  onKeep={keepLicense}
-                >
-                  <ProgressView title="Exporting user data" label="Export progress" unit="files" work={exporting} />
-                </RemovalWarning>
-              )}
-              {change.kind === "change" && change.preview.kind === "same_family" && (
-                <div className="pending">
-                  <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, same
-                  license type. Number, extension, voicemail, forwarding, devices and history stay.
-                  <ul className="feature-diff">
-                    <li>Gains: {describeFeatures(change.preview.gains)}</li>
-                    <li>Loses: {describeFeatures(change.preview.loses)}{change.preview.loses.length > 0 && " (switched off; their data is kept)"}</li>
-                  </ul>
-                  Nothing is saved until you press Save.{" "}
-                  <button type="button" className="link" onClick={keepLicense}>
-                    Undo
-                  </button>
-                </div>
-              )}
-              {change.kind === "change" && change.preview.kind === "other_family" && (
-                <div className="pending pending-remove">
-                  <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, another
-                  license type. Save removes the {change.preview.from_product} license and the data listed before, then
-                  assigns {change.preview.to_product}; all of it or nothing.{" "}
-                  <button type="button" className="link" onClick={keepLicense}>
-                    Undo
-                  </button>
-                  {purchaseLock ? (
-                    <ReadOnlyReason id={`${ids}-cancel-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
-                  ) : (
-                    <label className="check">
-                      <input type="checkbox" checked={cancelOld} onChange={(e) => setCancelOld(e.target.checked)} />
-                      Also request cancellation of the old license
-                    </label>
-                  )}
-                </div>
-              )}
-              {change.kind === "remove" && (
-                <div className="pending pending-remove">
-                  <strong>Pending change:</strong> remove {change.productName}. Press Save to delete the data listed
-                  before; the license goes back to the pool and stays billed until you cancel it.{" "}
-                  <button type="button" className="link" onClick={keepLicense}>
-                    Undo
-                  </button>
-                  {setupTyped.length > 0 && setup && (
-                    <p className="field-error">
-                      Also typed: {setupTyped.join(", ")}. The removal deletes these sections, so those edits cannot be
-                      saved with it.{" "}
-                      <button type="button" className="link" onClick={() => setDrafts(savedDrafts(setup))}>
-                        Drop those edits
-                      </button>
-                    </p>
-                  )}
-                </div>
-              )}
-              {change.kind === "assign" && (
-                <div className="pending">
-                  <strong>Pending change:</strong> assign {change.product.name}, which adds{" "}
-                  {describeFeatures(change.gains)}.{" "}
-                  {change.product.available > 0
-                    ? `Uses one of the ${change.product.available} ${change.product.name} licenses already paid for; your bill does not change.`
-                    : `No ${change.product.name} license is free right now: one must be purchased before it can be assigned.`}{" "}
-                  Nothing is saved until you press Save.
-                </div>
-              )}
-              {/* Within a change the sections stay editable: Save applies them to the new license. */}
-              {user.license && change.kind !== "remove" && change.kind !== "assign" && !warning && setup && drafts && (
-                <UserSetupPanel
-                  user={user}
-                  session={session}
-                  error={error}
-                  run={runSetup}
-                  setup={setup}
-                  saveSection={saveSection}
-                  onSaved={(saved) => sectionSaved(saved)}
-                  drafts={drafts}
-                  edit={edit}
-                />
-              )}
-            </div>
-          )}
-        </div>
-        {purchasing && (
-          <SeatChangeForm
-            mode="purchase"
-            products={products}
-            initialProductId={typeof choice === "number" ? choice : undefined}
-            onClose={() => setPurchasing(false)}
-            onDone={(_, message) => {
-              setPurchasing(false);
-              setError(null);
-              setNotice(`${message} Press Save to assign one.`);
-              backend.licenseInventory().then(setProducts).catch(() => undefined);
-            }}
-          />
+    <Dialog labelledBy={`${ids}-title`} className="dialog" onCancel={close} onKeyDown={onKeyDown}>
+      <header className="dialog-head">
+        <h2 id={`${ids}-title`}>Edit {name}</h2>
+        {user && (
+          <p className="muted">
+            {user.email} · {user.site}
+            {user.status === "suspended" && <span className="badge badge-suspended">Suspended</span>}
+          </p>
         )}
-        <footer className="dialog-foot">
-          <div role="status" className={notice ? "message message-success" : "message-empty"}>
-            {notice ?? ""}
-          </div>
-          <div role="alert" className={error ? "message message-failure" : "message-empty"}>
-            {error?.message ?? ""}
-            {error?.code === "stale_version" && (
-              <button type="button" className="link" onClick={reload}>
-                Reload {name}
+      </header>
+      <div role="tablist" aria-label="User settings" className="dialog-tabs">
+        {TABS.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`${ids}-tab-${t}`}
+            aria-selected={tab === t}
+            aria-controls={`${ids}-panel`}
+            className={tab === t ? "dialog-tab active" : "dialog-tab"}
+            onClick={() => setTab(t)}
+          >
+            {t}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${tab}`} className="dialog-body">
+        {!user && !error && !loadError && <p className="muted">Loading…</p>}
+        {user && tab === "Profile" && profile && (
+          <>
+            <ProfileForm user={user} session={session} sites={sites} draft={profile} onEdit={setProfile} error={error} />
+            <Offboarding user={user} session={session} onDone={onSaved} />
+          </>
+        )}
+        {user && tab === "History" && <UserHistory userId={user.id} session={session} />}
+        {user && tab === "Services and Permissions" && (
+          <div className="services">
+            <label className="field" htmlFor={`${ids}-license`}>
+              <span>License</span>
+            </label>
+            <div className="license-row">
+            <select
+              ref={licenseRef}
+              id={`${ids}-license`}
+              value={String(choice)}
+              disabled={lock !== null || saving || busy}
+              aria-describedby={describedBy}
+              aria-invalid={licenseError ? true : undefined}
+              onChange={(e) => {
+                licenseHadFocus.current = document.activeElement === e.target;
+                setError(null);
+                const value: LicenseChoice = e.target.value === "none" ? "none" : Number(e.target.value);
+                if (user.license && value === currentChoice(user)) keepLicense();
+                else if (user.license && value === "none") void startRemoval();
+                else if (user.license && value !== "none") void startChange(value);
+                else setChoice(value);
+              }}
+            >
+              <option value="none">No license</option>
+              {products.map((p) => (
+                <option key={p.product_id} value={String(p.product_id)}>
+                  {licenseOptionLabel(p)}
+                </option>
+              ))}
+            </select>
+            {user.license && (
+              <button
+                type="button"
+                className="remove-license"
+                aria-label="Remove license"
+                title="Remove license"
+                disabled={removeLock !== null || saving || busy || staged !== null}
+                aria-describedby={removeLock ? `${ids}-remove-lock` : undefined}
+                onClick={() => void startRemoval()}
+              >
+                ×
               </button>
             )}
+            </div>
+            {lock && <ReadOnlyReason id={`${ids}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+            {user.license && removeLock && (
+              <ReadOnlyReason id={`${ids}-remove-lock`} message={removeLock.message} switchable={removeLock.switch_suggested} />
+            )}
+            {licenseError && (
+              <p id={`${ids}-license-error`} className="field-error">
+                {licenseError}
+              </p>
+            )}
+            {error?.code === "no_license_available" &&
+              (purchaseLock ? (
+                <ReadOnlyReason id={`${ids}-purchase-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
+              ) : (
+                <p className="next-step">
+                  <button type="button" onClick={() => setPurchasing(true)}>
+                    Purchase licenses
+                  </button>
+                </p>
+              ))}
+            <p id={`${ids}-license-help`} className="help">
+              {user.license
+                ? `Holds ${user.license.product_name} (${FAMILY_LABELS[user.license.family]}): ${describeFeatures(user.features)}.`
+                : "No license: this user cannot make or receive calls."}
+            </p>
+            {warning && (
+              <RemovalWarning
+                impact={warning}
+                busy={busy || saving}
+                onExport={() => void exportData()}
+                onContinue={confirmDataLoss}
+                onKeep={keepLicense}
+              >
+                <ProgressView title="Exporting user data" label="Export progress" unit="files" work={exporting} />
+              </RemovalWarning>
+            )}
+            {change.kind === "change" && change.preview.kind === "same_family" && (
+              <div className="pending">
+                <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, same
+                license type. Number, extension, voicemail, forwarding, devices and history stay.
+                <ul className="feature-diff">
+                  <li>Gains: {describeFeatures(change.preview.gains)}</li>
+                  <li>Loses: {describeFeatures(change.preview.loses)}{change.preview.loses.length > 0 && " (switched off; their data is kept)"}</li>
+                </ul>
+                Nothing is saved until you press Save.{" "}
+                <button type="button" className="link" onClick={keepLicense}>
+                  Undo
+                </button>
+              </div>
+            )}
+            {change.kind === "change" && change.preview.kind === "other_family" && (
+              <div className="pending pending-remove">
+                <strong>Pending change:</strong> {change.preview.from_product} to {change.preview.to_product}, another
+                license type. Save removes the {change.preview.from_product} license and the data listed before, then
+                assigns {change.preview.to_product}; all of it or nothing.{" "}
+                <button type="button" className="link" onClick={keepLicense}>
+                  Undo
+                </button>
+                {purchaseLock ? (
+                  <ReadOnlyReason id={`${ids}-cancel-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
+                ) : (
+                  <label className="check">
+                    <input type="checkbox" checked={cancelOld} onChange={(e) => setCancelOld(e.target.checked)} />
+                    Also request cancellation of the old license
+                  </label>
+                )}
+              </div>
+            )}
+            {change.kind === "remove" && (
+              <div className="pending pending-remove">
+                <strong>Pending change:</strong> remove {change.productName}. Press Save to delete the data listed
+                before; the license goes back to the pool and stays billed until you cancel it.{" "}
+                <button type="button" className="link" onClick={keepLicense}>
+                  Undo
+                </button>
+                {setupTyped.length > 0 && setup && (
+                  <p className="field-error">
+                    Also typed: {setupTyped.join(", ")}. The removal deletes these sections, so those edits cannot be
+                    saved with it.{" "}
+                    <button type="button" className="link" onClick={() => setDrafts(savedDrafts(setup))}>
+                      Drop those edits
+                    </button>
+                  </p>
+                )}
+              </div>
+            )}
+            {change.kind === "assign" && (
+              <div className="pending">
+                <strong>Pending change:</strong> assign {change.product.name}, which adds{" "}
+                {describeFeatures(change.gains)}.{" "}
+                {change.product.available > 0
+                  ? `Uses one of the ${change.product.available} ${change.product.name} licenses already paid for; your bill does not change.`
+                  : `No ${change.product.name} license is free right now: one must be purchased before it can be assigned.`}{" "}
+                Nothing is saved until you press Save.
+              </div>
+            )}
+            {/* Within a change the sections stay editable: Save applies them to the new license. */}
+            {user.license && change.kind !== "remove" && change.kind !== "assign" && !warning && setup && drafts && (
+              <UserSetupPanel
+                user={user}
+                session={session}
+                error={error}
+                run={runSetup}
+                setup={setup}
+                saveSection={saveSection}
+                onSaved={(saved) => sectionSaved(saved)}
+                drafts={drafts}
+                edit={edit}
+              />
+            )}
           </div>
-          <div className="buttons">
-            <button type="button" onClick={close}>
-              Cancel
-            </button>
-            {/* A data-loss warning is answered with Continue or Keep license, not with Save. */}
-            <button type="button" className="primary" onClick={save} disabled={saveDisabled}>
-              {saving ? "Saving…" : "Save"}
-            </button>
-          </div>
-        </footer>
+        )}
       </div>
-    </div>
+      {purchasing && (
+        <SeatChangeForm
+          mode="purchase"
+          products={products}
+          initialProductId={typeof choice === "number" ? choice : undefined}
+          onClose={() => setPurchasing(false)}
+          onDone={(_, message) => {
+            setPurchasing(false);
+            setError(null);
+            setNotice(`${message} Press Save to assign one.`);
+          }}
+        />
+      )}
+      <footer className="dialog-foot">
+        <div role="status" className={notice ? "message message-success" : "message-empty"}>
+          {notice ?? ""}
+        </div>
+        <div role="alert" className={error || loadError ? "message message-failure" : "message-empty"}>
+          {(error ?? loadError)?.message ?? ""}
+          {error?.code === "stale_version" && (
+            <button type="button" className="link" onClick={reload}>
+              Reload {name}
+            </button>
+          )}
+        </div>
+        <div className="buttons">
+          <button type="button" onClick={close}>
+            Cancel
+          </button>
+          {/* A data-loss warning is answered with Continue or Keep license, not with Save. */}
+          <button type="button" className="primary" onClick={save} disabled={saveDisabled}>
+            {saving ? "Saving…" : "Save"}
+          </button>
+        </div>
+      </footer>
+    </Dialog>
     </SwitchAccount.Provider>
   );
 }

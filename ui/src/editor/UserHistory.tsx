@@ -1,6 +1,8 @@
-import { useEffect, useState } from "react";
-import { backend, BackendError, type AuditRow, type SafetyArchive, type SessionInfo } from "../backend";
-import { missingPermission } from "../components/ReadOnlyReason";
+import { PERMISSION } from "../backend";
+import { useQuery } from "@tanstack/react-query";
+import { backend, type SessionInfo } from "../backend";
+import { keys } from "../backend/queries";
+import { missingPermission } from "../ui/ReadOnlyReason";
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -8,23 +10,16 @@ function when(iso: string): string {
 
 /** The user's safety archives (kept 30 days after a removal) and, for auditors, their changes. */
 export function UserHistory({ userId, session }: { userId: number; session: SessionInfo }) {
-  const [archives, setArchives] = useState<SafetyArchive[] | null>(null);
-  const [changes, setChanges] = useState<AuditRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const noAudit = missingPermission(session, "audit.view");
-
-  useEffect(() => {
-    backend
-      .safetyArchives(userId)
-      .then(setArchives)
-      .catch((e: BackendError) => setError(e.message));
-    if (!noAudit) {
-      backend
-        .auditLog({ account: "", action: "", user: "", from: "", to: "", target_user_id: userId, before_id: null, limit: 20 })
-        .then((p) => setChanges(p.entries))
-        .catch((e: BackendError) => setError(e.message));
-    }
-  }, [userId, noAudit]);
+  const noAudit = missingPermission(session, PERMISSION.AuditView);
+  const archivesQuery = useQuery({ queryKey: keys.safetyArchives(userId), queryFn: () => backend.safetyArchives(userId) });
+  const changesQuery = useQuery({
+    queryKey: keys.audit({ account: "", action: "", user: "", from: "", to: "", target_user_id: userId, before_id: null, limit: 20 }),
+    queryFn: ({ queryKey: [, query] }) => backend.auditLog(query),
+    enabled: !noAudit,
+  });
+  const archives = archivesQuery.data ?? null;
+  const changes = changesQuery.data?.entries ?? null;
+  const error = (archivesQuery.error ?? changesQuery.error)?.message ?? null;
 
   return (
     <div className="history">

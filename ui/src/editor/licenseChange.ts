@@ -1,5 +1,5 @@
 import type { ChangePreview, Feature, ProductInventory, RemovalImpact, UserDetail } from "../backend";
-import { FEATURE_LABELS } from "../format";
+import { FEATURE_LABELS } from "../ui/format";
 
 /** The value of the License combobox: a product id, or "none". */
 export type LicenseChoice = number | "none";

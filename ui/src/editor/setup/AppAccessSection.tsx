@@ -1,6 +1,7 @@
+import { PERMISSION } from "../../backend";
 import { useId } from "react";
 import type { App } from "../../backend";
-import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../../ui/ReadOnlyReason";
 import { FieldError, type SectionProps } from "./common";
 
 function listProducts(names: string[]): string {
@@ -11,7 +12,7 @@ function listProducts(names: string[]): string {
 /** The apps the user may sign in to; those the product lacks say which product has them. */
 export function AppAccessSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
-  const lock = missingPermission(session, "settings.manage");
+  const lock = missingPermission(session, PERMISSION.SettingsManage);
   const on = drafts.apps;
   const setOn = (apps: App[]) => edit("apps", apps);
   const disabled = lock !== null || !setup.licensed;

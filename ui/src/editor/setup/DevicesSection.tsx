@@ -1,7 +1,9 @@
+import { PERMISSION } from "../../backend";
 import { useId } from "react";
 import type { DeviceType } from "../../backend";
-import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../../ui/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
+import { FIELDS } from "../../backend/fields";
 
 const TYPES: [DeviceType, string][] = [
   ["desk_phone", "Desk phone"],
@@ -12,7 +14,7 @@ const TYPES: [DeviceType, string][] = [
 /** The user's device activations: activate a desk phone by model and MAC, or deactivate. */
 export function DevicesSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
-  const lock = missingPermission(session, "settings.manage");
+  const lock = missingPermission(session, PERMISSION.SettingsManage);
   const { device_type: type, model, mac_address: mac } = drafts.device;
   const setType = (value: DeviceType) => edit("device", { ...drafts.device, device_type: value });
   const setModel = (value: string) => edit("device", { ...drafts.device, model: value });
@@ -61,18 +63,18 @@ export function DevicesSection({ setup, user, session, error, run, saveSection, 
             </option>
           ))}
         </select>
-        <FieldError id={`${id}-type-error`} error={error} field="Device type" />
+        <FieldError id={`${id}-type-error`} error={error} field={FIELDS.deviceType} />
         <label htmlFor={`${id}-model`}>Model</label>
         <input
           id={`${id}-model`}
           value={model}
           disabled={disabled}
           placeholder={type === "desk_phone" ? "Yealink T54W" : "Windows laptop"}
-          aria-invalid={error?.field === "Model" || undefined}
-          aria-describedby={describedBy(error?.field === "Model" && `${id}-model-error`)}
+          aria-invalid={error?.field === FIELDS.model || undefined}
+          aria-describedby={describedBy(error?.field === FIELDS.model && `${id}-model-error`)}
           onChange={(e) => setModel(e.target.value)}
         />
-        <FieldError id={`${id}-model-error`} error={error} field="Model" />
+        <FieldError id={`${id}-model-error`} error={error} field={FIELDS.model} />
         {type === "desk_phone" && (
           <>
             <label htmlFor={`${id}-mac`}>MAC address</label>
@@ -82,11 +84,11 @@ export function DevicesSection({ setup, user, session, error, run, saveSection, 
               value={mac}
               disabled={disabled}
               placeholder="80:5E:C0:12:34:56"
-              aria-invalid={error?.field === "MAC address" || undefined}
-              aria-describedby={describedBy(error?.field === "MAC address" && `${id}-mac-error`)}
+              aria-invalid={error?.field === FIELDS.macAddress || undefined}
+              aria-describedby={describedBy(error?.field === FIELDS.macAddress && `${id}-mac-error`)}
               onChange={(e) => setMac(e.target.value)}
             />
-            <FieldError id={`${id}-mac-error`} error={error} field="MAC address" />
+            <FieldError id={`${id}-mac-error`} error={error} field={FIELDS.macAddress} />
           </>
         )}
       </div>

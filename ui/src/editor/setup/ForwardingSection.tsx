@@ -1,7 +1,9 @@
+import { PERMISSION } from "../../backend";
 import { useId } from "react";
 import type { ForwardCondition } from "../../backend";
-import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../../ui/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
+import { FIELDS } from "../../backend/fields";
 
 const CONDITIONS: [ForwardCondition, string][] = [
   ["always", "Always"],
@@ -14,7 +16,7 @@ const LABEL = Object.fromEntries(CONDITIONS) as Record<ForwardCondition, string>
 /** Forwarding rules, one per condition; a rule that would loop is refused by core. */
 export function ForwardingSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
-  const lock = missingPermission(session, "settings.manage");
+  const lock = missingPermission(session, PERMISSION.SettingsManage);
   const { condition, destination, rings } = drafts.forwarding;
   const setCondition = (value: ForwardCondition) => edit("forwarding", { ...drafts.forwarding, condition: value });
   const setDestination = (value: string) => edit("forwarding", { ...drafts.forwarding, destination: value });
@@ -93,11 +95,11 @@ export function ForwardingSection({ setup, user, session, error, run, saveSectio
               max={10}
               value={rings}
               disabled={disabled}
-              aria-invalid={error?.field === "Rings" || undefined}
-              aria-describedby={describedBy(error?.field === "Rings" && `${id}-rings-error`)}
+              aria-invalid={error?.field === FIELDS.rings || undefined}
+              aria-describedby={describedBy(error?.field === FIELDS.rings && `${id}-rings-error`)}
               onChange={(e) => setRings(e.target.value)}
             />
-            <FieldError id={`${id}-rings-error`} error={error} field="Rings" />
+            <FieldError id={`${id}-rings-error`} error={error} field={FIELDS.rings} />
           </>
         )}
         <label htmlFor={`${id}-to`}>Forward to</label>
@@ -107,11 +109,11 @@ export function ForwardingSection({ setup, user, session, error, run, saveSectio
           value={destination}
           disabled={disabled}
           placeholder="Extension or +15125550100"
-          aria-invalid={error?.field === "Forward to" || undefined}
-          aria-describedby={describedBy(error?.field === "Forward to" && `${id}-to-error`)}
+          aria-invalid={error?.field === FIELDS.forwardTo || undefined}
+          aria-describedby={describedBy(error?.field === FIELDS.forwardTo && `${id}-to-error`)}
           onChange={(e) => setDestination(e.target.value)}
         />
-        <FieldError id={`${id}-to-error`} error={error} field="Forward to" />
+        <FieldError id={`${id}-to-error`} error={error} field={FIELDS.forwardTo} />
       </div>
       <div className="section-actions">
         <button type="button" disabled={disabled} onClick={() => void add()}>

@@ -1,12 +1,14 @@
+import { PERMISSION } from "../../backend";
 import { useId } from "react";
 import { backend } from "../../backend";
-import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../../ui/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
+import { FIELDS } from "../../backend/fields";
 
 /** Extension (typed or suggested) and a phone number from the site's pool. */
 export function NumberSection({ setup, user, session, error, run, saveSection, drafts, edit }: SectionProps) {
   const id = useId();
-  const lock = missingPermission(session, "numbers.manage");
+  const lock = missingPermission(session, PERMISSION.NumbersManage);
   const { extension, phone_number: number } = drafts.numbers;
   const setExtension = (value: string) => edit("numbers", { ...drafts.numbers, extension: value });
   const setNumber = (value: string) => edit("numbers", { ...drafts.numbers, phone_number: value });
@@ -49,15 +51,15 @@ export function NumberSection({ setup, user, session, error, run, saveSection, d
             inputMode="numeric"
             value={extension}
             disabled={disabled}
-            aria-invalid={error?.field === "Extension" || undefined}
-            aria-describedby={describedBy(error?.field === "Extension" && `${id}-ext-error`, lock && `${id}-lock`, `${id}-ext-help`)}
+            aria-invalid={error?.field === FIELDS.extension || undefined}
+            aria-describedby={describedBy(error?.field === FIELDS.extension && `${id}-ext-error`, lock && `${id}-lock`, `${id}-ext-help`)}
             onChange={(e) => setExtension(e.target.value)}
           />
           <button type="button" disabled={disabled} onClick={() => void suggest()}>
             Suggest
           </button>
         </div>
-        <FieldError id={`${id}-ext-error`} error={error} field="Extension" />
+        <FieldError id={`${id}-ext-error`} error={error} field={FIELDS.extension} />
         <p id={`${id}-ext-help`} className="help span-2">
           3 to 6 digits; leading zeros are kept. Never an emergency number (911, 999, 112).
         </p>
@@ -66,8 +68,8 @@ export function NumberSection({ setup, user, session, error, run, saveSection, d
           id={`${id}-number`}
           value={number}
           disabled={disabled}
-          aria-invalid={error?.field === "Phone number" || undefined}
-          aria-describedby={describedBy(error?.field === "Phone number" && `${id}-number-error`)}
+          aria-invalid={error?.field === FIELDS.phoneNumber || undefined}
+          aria-describedby={describedBy(error?.field === FIELDS.phoneNumber && `${id}-number-error`)}
           onChange={(e) => setNumber(e.target.value)}
         >
           <option value="">No number</option>
@@ -77,7 +79,7 @@ export function NumberSection({ setup, user, session, error, run, saveSection, d
             </option>
           ))}
         </select>
-        <FieldError id={`${id}-number-error`} error={error} field="Phone number" />
+        <FieldError id={`${id}-number-error`} error={error} field={FIELDS.phoneNumber} />
         <p className="help span-2">
           {setup.available_numbers.length} free number{setup.available_numbers.length === 1 ? "" : "s"} at{" "}
           {setup.site}.

@@ -1,12 +1,14 @@
+import { PERMISSION } from "../../backend";
 import { useEffect, useId, useRef, useState } from "react";
 import { backend } from "../../backend";
-import { missingPermission, ReadOnlyReason } from "../../components/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../../ui/ReadOnlyReason";
 import { describedBy, FieldError, type SectionProps } from "./common";
+import { FIELDS } from "../../backend/fields";
 
 /** Voicemail on or off, its PIN, email notification and the greeting callers hear. */
 export function VoicemailSection({ setup, user, session, error, run, saveSection, onSaved, drafts, edit }: SectionProps) {
   const id = useId();
-  const lock = missingPermission(session, "settings.manage");
+  const lock = missingPermission(session, PERMISSION.SettingsManage);
   const v = setup.voicemail;
   const { enabled, email_notification: email, pin } = drafts.voicemail;
   const setEnabled = (value: boolean) => edit("voicemail", { ...drafts.voicemail, enabled: value });
@@ -32,7 +34,7 @@ export function VoicemailSection({ setup, user, session, error, run, saveSection
       onSaved(saved);
       return "Greeting uploaded.";
     });
-  const useDefault = () =>
+  const restoreDefault = () =>
     run(async () => {
       await saveSection({ default_greeting: true });
       return "The default greeting plays again.";
@@ -78,11 +80,11 @@ export function VoicemailSection({ setup, user, session, error, run, saveSection
           value={pin}
           disabled={disabled}
           placeholder={v.pin_set ? "Set; type to change" : "4 to 8 digits"}
-          aria-invalid={error?.field === "Voicemail PIN" || undefined}
-          aria-describedby={describedBy(error?.field === "Voicemail PIN" && `${id}-pin-error`, `${id}-pin-help`)}
+          aria-invalid={error?.field === FIELDS.voicemailPin || undefined}
+          aria-describedby={describedBy(error?.field === FIELDS.voicemailPin && `${id}-pin-error`, `${id}-pin-help`)}
           onChange={(e) => setPin(e.target.value)}
         />
-        <FieldError id={`${id}-pin-error`} error={error} field="Voicemail PIN" />
+        <FieldError id={`${id}-pin-error`} error={error} field={FIELDS.voicemailPin} />
         <p id={`${id}-pin-help`} className="help span-2">
           4 to 8 digits; not one digit repeated, not a run like 1234, not the extension.
         </p>
@@ -96,12 +98,12 @@ export function VoicemailSection({ setup, user, session, error, run, saveSection
             Upload greeting
           </button>
           {v.custom_greeting && (
-            <button type="button" disabled={disabled} onClick={() => void useDefault()}>
+            <button type="button" disabled={disabled} onClick={() => void restoreDefault()}>
               Use default greeting
             </button>
           )}
         </div>
-        <FieldError id={`${id}-greeting-error`} error={error} field="Greeting" />
+        <FieldError id={`${id}-greeting-error`} error={error} field={FIELDS.greeting} />
         {audioUrl && <audio ref={audioRef} className="span-2" controls src={audioUrl} aria-label="Greeting audio" />}
       </div>
       <div className="section-actions">

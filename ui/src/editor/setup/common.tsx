@@ -1,5 +1,6 @@
 import type { BackendError, SavedUserEdits, SessionInfo, UserDetail, UserEdits, UserSetup } from "../../backend";
 import type { Drafts } from "../drafts";
+import type { FieldName } from "../../backend/fields";
 
 /** What every setup section gets from the editor. */
 export type SectionProps = {
@@ -22,8 +23,8 @@ export type SectionProps = {
 };
 
 /** The error of one field, shown next to it and referenced by its aria-describedby. */
-export function FieldError({ id, error, field }: { id: string; error: BackendError | null; field: string }) {
-  if (error?.field !== field) return null;
+export function FieldError({ id, error, field }: { id: string; error: BackendError | null; field: FieldName | string }) {
+  if (!error || error.field !== field) return null;
   return (
     <p id={id} className="field-error">
       {error.reason}

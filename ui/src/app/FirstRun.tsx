@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { backend, BackendError, type Feature, type LicenseFamily, type SessionInfo } from "../backend";
-import { FAMILY_LABELS } from "../format";
+import { FAMILY_LABELS } from "../ui/format";
+import { FIELDS, productField, type FieldName } from "../backend/fields";
 
 const FEATURES: [Feature, string][] = [
   ["calling", "Calling"],
@@ -109,16 +110,16 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
     }
   }
 
-  const key = (field: string) => `${id}-${field.replace(/\W+/g, "-")}`;
-  const invalid = (field: string) => error?.field === field || undefined;
-  const described = (field: string) => (error?.field === field ? `${key(field)}-error` : undefined);
-  const fieldError = (field: string) =>
+  const key = (field: FieldName) => `${id}-${field.replace(/\W+/g, "-")}`;
+  const invalid = (field: FieldName) => error?.field === field || undefined;
+  const described = (field: FieldName) => (error?.field === field ? `${key(field)}-error` : undefined);
+  const fieldError = (field: FieldName) =>
     error?.field === field ? (
       <p id={`${key(field)}-error`} className="field-error">
         {error.reason}
       </p>
     ) : null;
-  const text = (field: string, value: string, set: (v: string) => void, type = "text") => (
+  const text = (field: FieldName, value: string, set: (v: string) => void, type = "text") => (
     <div className="form-row">
       <label htmlFor={key(field)}>{field}</label>
       <input
@@ -141,51 +142,51 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
         <h1>Set up your organization</h1>
         <fieldset>
           <legend>Organization</legend>
-          {text("Organization name", org.organization_name, (v) => setOrg({ ...org, organization_name: v }))}
+          {text(FIELDS.organizationName, org.organization_name, (v) => setOrg({ ...org, organization_name: v }))}
           <div className="form-row">
-            <label htmlFor={key("Currency")}>Currency</label>
-            <select id={key("Currency")} value={org.currency} onChange={(e) => setOrg({ ...org, currency: e.target.value })}>
+            <label htmlFor={key(FIELDS.currency)}>Currency</label>
+            <select id={key(FIELDS.currency)} value={org.currency} onChange={(e) => setOrg({ ...org, currency: e.target.value })}>
               {CURRENCIES.map((c) => (
                 <option key={c}>{c}</option>
               ))}
             </select>
           </div>
-          {text("Billing day", org.billing_day, (v) => setOrg({ ...org, billing_day: v }), "number")}
-          {text("Notice period", org.notice_period_days, (v) => setOrg({ ...org, notice_period_days: v }), "number")}
+          {text(FIELDS.billingDay, org.billing_day, (v) => setOrg({ ...org, billing_day: v }), "number")}
+          {text(FIELDS.noticePeriod, org.notice_period_days, (v) => setOrg({ ...org, notice_period_days: v }), "number")}
           <p className="help">Billing day: 1 to 28 of each month. Notice period: days before a cancellation can take effect.</p>
           <div className="form-row">
-            <label htmlFor={key("Sites")}>Sites</label>
+            <label htmlFor={key(FIELDS.sites)}>Sites</label>
             <textarea
-              id={key("Sites")}
+              id={key(FIELDS.sites)}
               rows={3}
               value={sites}
-              aria-invalid={invalid("Sites")}
-              aria-describedby={described("Sites") ?? `${key("Sites")}-help`}
+              aria-invalid={invalid(FIELDS.sites)}
+              aria-describedby={described(FIELDS.sites) ?? `${key(FIELDS.sites)}-help`}
               onChange={(e) => setSites(e.target.value)}
             />
-            <p id={`${key("Sites")}-help`} className="help">One site per line, e.g. each office.</p>
-            {fieldError("Sites")}
+            <p id={`${key(FIELDS.sites)}-help`} className="help">One site per line, e.g. each office.</p>
+            {fieldError(FIELDS.sites)}
           </div>
         </fieldset>
         <fieldset>
           <legend>Your Super Admin account</legend>
-          {text("Your name", admin.admin_name, (v) => setAdmin({ ...admin, admin_name: v }))}
-          {text("Account", admin.admin_login, (v) => setAdmin({ ...admin, admin_login: v }))}
-          {text("Password", admin.admin_password, (v) => setAdmin({ ...admin, admin_password: v }), "password")}
+          {text(FIELDS.yourName, admin.admin_name, (v) => setAdmin({ ...admin, admin_name: v }))}
+          {text(FIELDS.account, admin.admin_login, (v) => setAdmin({ ...admin, admin_login: v }))}
+          {text(FIELDS.password, admin.admin_password, (v) => setAdmin({ ...admin, admin_password: v }), "password")}
           <p className="help">At least 10 characters, letters mixed with digits or symbols, not the account name.</p>
         </fieldset>
         <fieldset>
           <legend>License products you own</legend>
-          {fieldError("Products")}
+          {fieldError(FIELDS.products)}
           {products.map((p, i) => {
             const n = `Product ${i + 1}`;
             return (
               <div key={i} className="product-draft">
-                {text(`${n} name`, p.name, (v) => setProduct(i, { name: v }))}
+                {text(productField(i + 1, "name"), p.name, (v) => setProduct(i, { name: v }))}
                 <div className="form-row">
-                  <label htmlFor={key(`${n} license type`)}>{`${n} license type`}</label>
+                  <label htmlFor={key(productField(i + 1, "license type"))}>{productField(i + 1, "license type")}</label>
                   <select
-                    id={key(`${n} license type`)}
+                    id={key(productField(i + 1, "license type"))}
                     value={p.family}
                     onChange={(e) => setProduct(i, { family: e.target.value as LicenseFamily })}
                   >
@@ -196,8 +197,8 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
                     ))}
                   </select>
                 </div>
-                <fieldset className="features" aria-invalid={invalid(`${n} features`)} aria-describedby={described(`${n} features`)}>
-                  <legend>{`${n} features`}</legend>
+                <fieldset className="features" aria-invalid={invalid(productField(i + 1, "features"))} aria-describedby={described(productField(i + 1, "features"))}>
+                  <legend>{productField(i + 1, "features")}</legend>
                   {FEATURES.map(([f, label]) => (
                     <label key={f} className="check">
                       <input
@@ -212,10 +213,10 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
                       {label}
                     </label>
                   ))}
-                  {fieldError(`${n} features`)}
+                  {fieldError(productField(i + 1, "features"))}
                 </fieldset>
-                {text(`${n} price`, p.monthly_price, (v) => setProduct(i, { monthly_price: v }))}
-                {text(`${n} seats`, p.seats, (v) => setProduct(i, { seats: v }), "number")}
+                {text(productField(i + 1, "price"), p.monthly_price, (v) => setProduct(i, { monthly_price: v }))}
+                {text(productField(i + 1, "seats"), p.seats, (v) => setProduct(i, { seats: v }), "number")}
                 {products.length > 1 && (
                   <button type="button" className="link" onClick={() => setProducts(products.filter((_, k) => k !== i))}>
                     Remove {n}

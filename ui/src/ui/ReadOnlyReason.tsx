@@ -1,5 +1,5 @@
 import { createContext, useContext } from "react";
-import type { Permission, SessionInfo } from "../backend";
+import type { MissingPermission, Permission, SessionInfo } from "../backend";
 
 /**
  * Where "Switch account…" leads from a read-only reason: provided by the user editor, which
@@ -37,6 +37,18 @@ export function ReadOnlyReason({ id, message, switchable = false }: Props) {
       )}
       <HowToResolve />
     </div>
+  );
+}
+
+type LockedProps = { title: string; headingId: string; reasonId: string; missing: MissingPermission };
+
+/** A page the role may not see: its heading and why (and who can), in place of an empty list. */
+export function LockedPage({ title, headingId, reasonId, missing }: LockedProps) {
+  return (
+    <section aria-labelledby={headingId}>
+      <h1 id={headingId}>{title}</h1>
+      <ReadOnlyReason id={reasonId} message={missing.message} />
+    </section>
   );
 }
 

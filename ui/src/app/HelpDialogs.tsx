@@ -1,49 +1,29 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from "react";
-import { backend, type AppInfo, type BackendError } from "../backend";
-import { GENERAL_KEYS, SHORTCUTS } from "../shortcuts";
+import { useId, type ReactNode } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { keys } from "../backend/queries";
+import { Dialog, DialogFooter } from "../ui/Dialog";
+import { backend } from "../backend";
+import { GENERAL_KEYS, SHORTCUTS } from "../ui/shortcuts";
 import licenses from "../about/licenses.json";
-import { BrandMark } from "./BrandMark";
+import { BrandMark } from "../ui/BrandMark";
 
 type ModalProps = { title: string; onClose: () => void; children: ReactNode; wide?: boolean };
 
-/** A modal dialog that takes focus, gives it back when closed, and closes with Esc. */
+/** A dialog that only shows something, with Close (or Esc). */
 export function Modal({ title, onClose, children, wide }: ModalProps) {
-  const ref = useRef<HTMLDivElement>(null);
   const id = useId();
-  useEffect(() => {
-    const opener = document.activeElement as HTMLElement | null;
-    ref.current?.focus();
-    return () => opener?.focus();
-  }, []);
   return (
-    <div className="backdrop">
-      <div
-        ref={ref}
-        className={wide ? "dialog dialog-wide" : "dialog dialog-small"}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        tabIndex={-1}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
-      >
-        <header className="dialog-head">
-          <h2 id={`${id}-title`}>{title}</h2>
-        </header>
-        <div className="dialog-body">{children}</div>
-        <footer className="dialog-foot">
-          <div className="buttons">
-            <button type="button" className="primary" onClick={onClose}>
-              Close
-            </button>
-          </div>
-        </footer>
-      </div>
-    </div>
+    <Dialog labelledBy={`${id}-title`} className={wide ? "dialog dialog-wide" : "dialog dialog-small"} onCancel={onClose}>
+      <header className="dialog-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+      </header>
+      <div className="dialog-body">{children}</div>
+      <DialogFooter>
+        <button type="button" className="primary" onClick={onClose}>
+          Close
+        </button>
+      </DialogFooter>
+    </Dialog>
   );
 }
 
@@ -122,14 +102,9 @@ function licenseSummary(components: Component[]): string {
 }
 
 export function AboutDialog({ onClose }: { onClose: () => void }) {
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    backend
-      .appInfo()
-      .then(setInfo)
-      .catch((e: BackendError) => setError(e.message));
-  }, []);
+  const appInfo = useQuery({ queryKey: keys.appInfo, queryFn: backend.appInfo });
+  const info = appInfo.data ?? null;
+  const error = appInfo.error?.message ?? null;
   const all = [...licenses.rust, ...licenses.npm];
   return (
     <Modal title="About LicenseDesk" onClose={onClose} wide>

@@ -1,7 +1,10 @@
-import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { PERMISSION } from "../backend";
+import { useState, type FormEvent } from "react";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { keys, useFailure } from "../backend/queries";
 import { backend, BackendError, type AuditQuery, type AuditRow, type SessionInfo } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { useNotify } from "../components/Messages";
+import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
 
 const PAGE = 50;
 const EMPTY: AuditQuery = {
@@ -32,39 +35,26 @@ function details(r: AuditRow): string {
 
 export function AuditLogPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
-  const locked = missingPermission(session, "audit.view");
+  const locked = missingPermission(session, PERMISSION.AuditView);
   const [draft, setDraft] = useState<AuditQuery>(EMPTY);
   const [query, setQuery] = useState<AuditQuery>(EMPTY);
-  const [rows, setRows] = useState<AuditRow[]>([]);
-  const [total, setTotal] = useState<number | null>(null);
-  const [next, setNext] = useState<number | null>(null);
+  // "Show older entries" reads the next page of the same query.
+  const log = useInfiniteQuery({
+    queryKey: keys.audit(query),
+    queryFn: ({ pageParam }) => backend.auditLog({ ...query, before_id: pageParam }),
+    initialPageParam: null as number | null,
+    getNextPageParam: (page) => page.next_before_id,
+    enabled: !locked,
+    placeholderData: keepPreviousData,
+  });
+  useFailure(log.error, notify.failure);
+  const pages = log.data?.pages ?? [];
+  const rows: AuditRow[] = pages.flatMap((p) => p.entries);
+  const last = pages[pages.length - 1];
+  const total = last ? last.total : null;
+  const next = last ? last.next_before_id : null;
 
-  const load = useCallback(
-    async (q: AuditQuery, append: boolean) => {
-      try {
-        const page = await backend.auditLog(q);
-        setRows((old) => (append ? [...old, ...page.entries] : page.entries));
-        setTotal(page.total);
-        setNext(page.next_before_id);
-      } catch (e) {
-        notify.failure((e as BackendError).message);
-      }
-    },
-    [notify],
-  );
-
-  useEffect(() => {
-    if (!locked) void load(query, false);
-  }, [locked, query, load]);
-
-  if (locked) {
-    return (
-      <section aria-labelledby="audit-heading">
-        <h1 id="audit-heading">Audit log</h1>
-        <ReadOnlyReason id="audit-locked" message={locked.message} />
-      </section>
-    );
-  }
+  if (locked) return <LockedPage title="Audit log" headingId="audit-heading" reasonId="audit-locked" missing={locked} />;
 
   function apply(e: FormEvent) {
     e.preventDefault();
@@ -172,7 +162,7 @@ export function AuditLogPage({ session }: { session: SessionInfo }) {
       )}
       {next !== null && (
         <div className="more">
-          <button type="button" onClick={() => void load({ ...query, before_id: next }, true)}>
+          <button type="button" onClick={() => void log.fetchNextPage()}>
             Older entries ({rows.length} of {total} shown)
           </button>
         </div>

@@ -1,9 +1,10 @@
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
+import { render } from "../test/render";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { BackendError, backend, type ImportPreview, type OnProgress } from "../backend";
 import { ImportUsersDialog } from "./ImportUsersDialog";
-import { SHOW_AFTER_MS } from "../components/LongWork";
+import { SHOW_AFTER_MS } from "../ui/LongWork";
 
 vi.mock("../backend", async (importOriginal) => {
   const real = await importOriginal<typeof import("../backend")>();

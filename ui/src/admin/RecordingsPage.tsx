@@ -1,7 +1,10 @@
+import { PERMISSION } from "../backend";
 import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { keys, useFailure } from "../backend/queries";
 import { backend, BackendError, type RecordingRow, type SessionInfo } from "../backend";
-import { useNotify } from "../components/Messages";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
+import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -20,29 +23,18 @@ type Playing = { id: number; url: string; label: string };
 
 export function RecordingsPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
-  const locked = missingPermission(session, "recordings.view");
-  const [rows, setRows] = useState<RecordingRow[] | null>(null);
+  const locked = missingPermission(session, PERMISSION.RecordingsView);
   const [playing, setPlaying] = useState<Playing | null>(null);
 
-  useEffect(() => {
-    if (locked) return;
-    backend
-      .recordings({ user_id: null })
-      .then(setRows)
-      .catch((e: BackendError) => notify.failure(e.message));
-  }, [locked, notify]);
+  const query = { user_id: null };
+  const recordings = useQuery({ queryKey: keys.recordings(query), queryFn: () => backend.recordings(query), enabled: !locked });
+  useFailure(recordings.error, notify.failure);
+  const rows = recordings.data ?? null;
 
   // Free the previous recording's audio when another one starts or the page closes.
   useEffect(() => () => { if (playing) URL.revokeObjectURL(playing.url); }, [playing]);
 
-  if (locked) {
-    return (
-      <section aria-labelledby="recordings-heading">
-        <h1 id="recordings-heading">Recordings</h1>
-        <ReadOnlyReason id="recordings-locked" message={locked.message} />
-      </section>
-    );
-  }
+  if (locked) return <LockedPage title="Recordings" headingId="recordings-heading" reasonId="recordings-locked" missing={locked} />;
 
   async function play(r: RecordingRow) {
     try {

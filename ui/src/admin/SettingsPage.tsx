@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
-import { backend, BackendError, type BackupInfo, type BackupOverview, type RestoreReceipt, type SessionInfo } from "../backend";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { useNotify } from "../components/Messages";
+import { PERMISSION } from "../backend";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { keys, useFailure, useInvalidate } from "../backend/queries";
+import { backend, type BackupInfo, type RestoreReceipt, type SessionInfo } from "../backend";
+import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
 
 export const REASONS: Record<BackupInfo["reason"], string> = {
   daily: "Daily",
@@ -29,54 +31,26 @@ type Props = {
 
 export function SettingsPage({ session, onRestored }: Props) {
   const notify = useNotify();
-  const locked = missingPermission(session, "admins.manage");
-  const [overview, setOverview] = useState<BackupOverview | null>(null);
-  const [busy, setBusy] = useState(false);
+  const locked = missingPermission(session, PERMISSION.AdminsManage);
+  const backups = useQuery({ queryKey: keys.backups, queryFn: backend.backups, enabled: !locked });
+  useFailure(backups.error, notify.failure);
+  const overview = backups.data ?? null;
+  const invalidate = useInvalidate();
+  const backUp = useMutation({
+    mutationFn: backend.backUpNow,
+    onSuccess: (b) => notify.success(`Backup ${b.file_name} taken (${fileSize(b.size_bytes)}).`),
+    onError: (e) => notify.failure(e.message),
+    onSettled: () => invalidate.backups(),
+  });
+  const restoring = useMutation({
+    mutationFn: (b: BackupInfo) => backend.restoreBackup(b.file_name),
+    // null: cancelled in the native question; nothing happened.
+    onSuccess: (receipt) => receipt && onRestored(receipt),
+    onError: (e) => notify.failure(e.message),
+  });
+  const busy = backUp.isPending || restoring.isPending;
 
-  const load = useCallback(() => {
-    backend
-      .backups()
-      .then(setOverview)
-      .catch((e: BackendError) => notify.failure(e.message));
-  }, [notify]);
-
-  useEffect(() => {
-    if (!locked) load();
-  }, [locked, load]);
-
-  if (locked) {
-    return (
-      <section aria-labelledby="settings-heading">
-        <h1 id="settings-heading">Settings</h1>
-        <ReadOnlyReason id="settings-locked" message={locked.message} />
-      </section>
-    );
-  }
-
-  async function backUpNow() {
-    setBusy(true);
-    try {
-      const b = await backend.backUpNow();
-      notify.success(`Backup ${b.file_name} taken (${fileSize(b.size_bytes)}).`);
-      load();
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function restore(b: BackupInfo) {
-    setBusy(true);
-    try {
-      const receipt = await backend.restoreBackup(b.file_name);
-      if (receipt) onRestored(receipt);
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  if (locked) return <LockedPage title="Settings" headingId="settings-heading" reasonId="settings-locked" missing={locked} />;
 
   return (
     <section className="settings" aria-labelledby="settings-heading">
@@ -102,7 +76,7 @@ export function SettingsPage({ session, onRestored }: Props) {
             </p>
           )}
           <div className="page-actions">
-            <button type="button" className="primary" disabled={busy} onClick={() => void backUpNow()}>
+            <button type="button" className="primary" disabled={busy} onClick={() => backUp.mutate()}>
               Back up now
             </button>
           </div>
@@ -133,7 +107,7 @@ export function SettingsPage({ session, onRestored }: Props) {
                         type="button"
                         disabled={busy}
                         aria-label={`Restore backup ${backupDate(b.created_at)}`}
-                        onClick={() => void restore(b)}
+                        onClick={() => restoring.mutate(b)}
                       >
                         Restore backup
                       </button>

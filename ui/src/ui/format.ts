@@ -1,4 +1,4 @@
-import type { Feature, LicenseFamily, ProductInventory } from "./backend";
+import type { Feature, LicenseFamily, ProductInventory } from "../backend";
 
 let money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 

@@ -1,8 +1,8 @@
 import { useState } from "react";
 import { backend, type BackendError, type OpenFailure } from "../backend";
-import { backupDate, REASONS } from "../pages/SettingsPage";
+import { backupDate, REASONS } from "../admin/SettingsPage";
 import type { FileAction } from "../App";
-import { BrandMark } from "./BrandMark";
+import { BrandMark } from "../ui/BrandMark";
 
 type Props = {
   failure: OpenFailure;

@@ -1,56 +1,41 @@
-import { useCallback, useEffect, useState } from "react";
+import { PERMISSION } from "../backend";
+import { useState } from "react";
 import {
   backend,
   BackendError,
   type BillingEvent,
-  type BillingSummary,
-  type ProductInventory,
   type SessionInfo,
 } from "../backend";
-import { formatCents } from "../format";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { useNotify } from "../components/Messages";
-import { SeatChangeForm } from "../billing/SeatChangeForm";
-import { withdrawCancellation } from "../billing/withdraw";
+import { formatCents } from "../ui/format";
+import { missingPermission, LockedPage, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
+import { SeatChangeForm } from "./SeatChangeForm";
+import { useWithdrawCancellation } from "./withdraw";
+import { useBillingHistory, useBillingSummary, useFailure, useInventory } from "../backend/queries";
 
 const STATUS_LABELS = { pending: "Pending", withdrawn: "Withdrawn", effective: "Effective" } as const;
 
 export function BillingPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
-  const locked = missingPermission(session, "billing.view");
-  const cannotManage = missingPermission(session, "billing.manage");
-  const [summary, setSummary] = useState<BillingSummary | null>(null);
-  const [history, setHistory] = useState<BillingEvent[]>([]);
-  const [inventory, setInventory] = useState<ProductInventory[] | null>(null);
+  const locked = missingPermission(session, PERMISSION.BillingView);
+  const cannotManage = missingPermission(session, PERMISSION.BillingManage);
   const [cancelling, setCancelling] = useState(false);
+  const summaryQuery = useBillingSummary(!locked);
+  const historyQuery = useBillingHistory(!locked);
+  const inventoryQuery = useInventory(!locked);
+  useFailure(summaryQuery.error ?? historyQuery.error ?? inventoryQuery.error, notify.failure);
+  const withdrawal = useWithdrawCancellation();
+  // Shown together once all three are read, as one page.
+  const loaded = summaryQuery.data && historyQuery.data && inventoryQuery.data;
+  const summary = loaded ? summaryQuery.data : null;
+  const history = (loaded && historyQuery.data) || [];
+  const inventory = loaded ? inventoryQuery.data : null;
 
-  const load = useCallback(() => {
-    Promise.all([backend.billingSummary(), backend.billingHistory(), backend.licenseInventory()])
-      .then(([s, h, i]) => {
-        setSummary(s);
-        setHistory(h);
-        setInventory(i);
-      })
-      .catch((e: BackendError) => notify.failure(e.message));
-  }, [notify]);
-
-  useEffect(() => {
-    if (!locked) load();
-  }, [locked, load]);
-
-  if (locked) {
-    return (
-      <section aria-labelledby="billing-heading">
-        <h1 id="billing-heading">Billing</h1>
-        <ReadOnlyReason id="billing-view-locked" message={locked.message} />
-      </section>
-    );
-  }
+  if (locked) return <LockedPage title="Billing" headingId="billing-heading" reasonId="billing-view-locked" missing={locked} />;
 
   async function withdraw(e: Extract<BillingEvent, { kind: "cancellation" }>) {
     try {
-      notify.success(await withdrawCancellation(e.id, e.quantity, e.product_name));
-      load();
+      notify.success(await withdrawal.mutateAsync({ requestId: e.id, quantity: e.quantity, productName: e.product_name }));
     } catch (err) {
       notify.failure((err as BackendError).message);
     }
@@ -212,7 +197,6 @@ export function BillingPage({ session }: { session: SessionInfo }) {
           onDone={(_, message) => {
             setCancelling(false);
             notify.success(message);
-            load();
           }}
         />
       )}

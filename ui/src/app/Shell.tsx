@@ -1,18 +1,19 @@
 import { useCallback, useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { backend, type MenuCommand, type RestoreReceipt, type SessionInfo } from "../backend";
-import { shortcutOf, type ShortcutId } from "../shortcuts";
+import { shortcutOf, type ShortcutId } from "../ui/shortcuts";
 import { AboutDialog, ShortcutsDialog } from "./HelpDialogs";
-import { BrandMark } from "./BrandMark";
+import { BrandMark } from "../ui/BrandMark";
 import { FileProblems } from "./FileProblems";
-import { MessageBar, useNotify } from "./Messages";
-import { UsersPage } from "../pages/UsersPage";
-import { LicensesPage } from "../pages/LicensesPage";
-import { RecordingsPage } from "../pages/RecordingsPage";
-import { BillingPage } from "../pages/BillingPage";
-import { AuditLogPage } from "../pages/AuditLogPage";
-import { AccountsPage } from "../pages/AccountsPage";
-import { SettingsPage, backupDate } from "../pages/SettingsPage";
-import { exportUsers } from "../pages/exportUsers";
+import { MessageBar, useNotify } from "../ui/Messages";
+import { UsersPage } from "../users/UsersPage";
+import { LicensesPage } from "../licenses/LicensesPage";
+import { RecordingsPage } from "../admin/RecordingsPage";
+import { BillingPage } from "../billing/BillingPage";
+import { AuditLogPage } from "../admin/AuditLogPage";
+import { AccountsPage } from "../admin/AccountsPage";
+import { SettingsPage, backupDate } from "../admin/SettingsPage";
+import { exportUsers } from "../users/exportUsers";
 import type { ReopenEditor } from "../editor/leaveGuard";
 
 type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts" | "Settings";
@@ -34,7 +35,7 @@ const VIEWS: Partial<Record<MenuCommand | ShortcutId, Page>> = {
 
 /** An open modal dialog (the user editor, a form) keeps the page under it. */
 function modalOpen(): boolean {
-  return document.querySelector('[role="dialog"][aria-modal="true"]') !== null;
+  return document.querySelector("dialog[open]") !== null;
 }
 
 /**
@@ -45,7 +46,7 @@ function useModalOpen(): boolean {
   const [open, setOpen] = useState(modalOpen);
   useEffect(() => {
     const observer = new MutationObserver(() => setOpen(modalOpen()));
-    observer.observe(document.body, { childList: true, subtree: true, attributeFilter: ["aria-modal"] });
+    observer.observe(document.body, { childList: true, subtree: true, attributeFilter: ["open"] });
     return () => observer.disconnect();
   }, []);
   return open;
@@ -70,6 +71,7 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
   const [generation, setGeneration] = useState(0);
   const notify = useNotify();
   const covered = useModalOpen();
+  const queryClient = useQueryClient();
 
   // A role changed in another window applies at once: re-read the session on each page.
   useEffect(() => {
@@ -130,6 +132,8 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
       return;
     }
     onSessionChange(s);
+    // Nothing read before the restore is shown after it.
+    queryClient.clear();
     setGeneration((g) => g + 1);
     notify.success(what);
   }

@@ -1,28 +1,30 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { PERMISSION } from "../backend";
+import { memo, useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import { keys, useFailure, useInvalidate, useInventory } from "../backend/queries";
 import { exportUsers } from "./exportUsers";
 import {
   backend,
   BackendError,
   type LicenseFilter,
-  type ProductInventory,
   type SessionInfo,
   type UserCursor,
   type UserDetail,
+  type UserPage,
   type UserRow,
   type UserStatus,
 } from "../backend";
-import { fullName } from "../format";
-import { useNotify, type FollowUp } from "../components/Messages";
+import { fullName } from "../ui/format";
+import { useNotify, type FollowUp } from "../ui/Messages";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
+import { missingPermission, LockedPage, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { UserEditor, type Tab } from "../editor/UserEditor";
 import type { ReopenEditor } from "../editor/leaveGuard";
 import { markPainted, measureToPaint } from "../perf";
 import { AddUserForm } from "./AddUserForm";
 import { BulkDialog } from "./BulkDialog";
 import { ImportUsersDialog } from "./ImportUsersDialog";
-import { newestOnly } from "./newestOnly";
 import { useSelection } from "./selection";
 
 // Pages come from Rust (keyset paging); only the rows in view, plus OVERSCAN on each side,
@@ -41,6 +43,29 @@ function licenseFilter(value: string): LicenseFilter {
   if (value === "unlicensed") return { kind: "unlicensed" };
   if (value === "any") return { kind: "any" };
   return { kind: "product", product_id: Number(value) };
+}
+
+/** The search of the filters, without its page. */
+function userSearch(f: Filters) {
+  return {
+    search: f.search,
+    license: licenseFilter(f.license),
+    status: f.status === "any" ? null : (f.status as UserStatus),
+  };
+}
+
+type Pages = InfiniteData<UserPage, UserCursor | null>;
+
+/** `pages` with `user`'s row as saved now. */
+function withUser(pages: Pages | undefined, user: UserRow): Pages | undefined {
+  return (
+    pages && {
+      ...pages,
+      pages: pages.pages.map((p) =>
+        p.users.some((r) => r.id === user.id) ? { ...p, users: p.users.map((r) => (r.id === user.id ? user : r)) } : p,
+      ),
+    }
+  );
 }
 
 /** One row of the Users table. */
@@ -101,103 +126,118 @@ type Bulk = "assign" | "change" | "remove";
 
 export function UsersPage({ session, searchRequest = 0, reopen = null, onReopened, onSwitchAccount }: Props) {
   const notify = useNotify();
-  const cannotView = missingPermission(session, "users.view");
+  const cannotView = missingPermission(session, PERMISSION.UsersView);
   const [filters, setFilters] = useState<Filters>({ search: "", license: "any", status: "any" });
-  const [rows, setRows] = useState<UserRow[]>([]);
-  const [total, setTotal] = useState<number | null>(null);
-  const [next, setNext] = useState<UserCursor | null>(null);
-  const [products, setProducts] = useState<ProductInventory[]>([]);
   const [editing, setEditing] = useState<{ user: UserRow; tab?: Tab } | null>(null);
   const [adding, setAdding] = useState(false);
   const [importing, setImporting] = useState(false);
   const [bulk, setBulk] = useState<Bulk | null>(null);
   const selection = useSelection();
-  const addLock = missingPermission(session, "users.edit");
-  const billingLock = missingPermission(session, "billing.manage");
+  const addLock = missingPermission(session, PERMISSION.UsersEdit);
+  const billingLock = missingPermission(session, PERMISSION.BillingManage);
   // The product whose freed seat the cancellation form is open for.
   const [cancellingSeat, setCancellingSeat] = useState<number | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
-  // Answers can arrive out of order while typing: only the newest query's answer counts.
-  const generation = useRef(0);
-  const loadingMore = useRef(false);
   const keystrokeAt = useRef<number | null>(null);
   const firstPainted = useRef(false);
+  const client = useQueryClient();
+  const invalidate = useInvalidate();
+
+  // Each keystroke searches at once, with no fixed delay (a search takes a millisecond);
+  // while one is on its way, only the newest filters wait for it: `searched` follows
+  // `filters` whenever no first page is being read.
+  const [searched, setSearched] = useState<Filters>(filters);
+  const query = useMemo(() => userSearch(searched), [searched]);
+  // The keystroke that started the search under way, for the search-to-paint measure.
+  const typedAt = useRef<number | null>(null);
+  const list = useInfiniteQuery({
+    queryKey: keys.users(query),
+    queryFn: async ({ pageParam }) => {
+      const page = await backend.searchUsers({ ...query, after: pageParam, limit: PAGE_SIZE });
+      // A search's first page: back to the top, as the rows it replaces are.
+      if (pageParam === null && scrollRef.current) scrollRef.current.scrollTop = 0;
+      return page;
+    },
+    initialPageParam: null as UserCursor | null,
+    getNextPageParam: (page) => page.next,
+    // The old rows stay until the new search answers.
+    placeholderData: keepPreviousData,
+    enabled: !cannotView,
+  });
+  const searching = list.isFetching && !list.isFetchingNextPage;
+  // Before paint, so that a keystroke's search starts in the same frame as it did.
+  useLayoutEffect(() => {
+    if (!searching && filters !== searched) {
+      typedAt.current = keystrokeAt.current;
+      setSearched(filters);
+    }
+  }, [searching, filters, searched]);
+  // Counting every match costs more than the page: it comes after the rows.
+  const count = useQuery({
+    queryKey: keys.usersCount(query),
+    queryFn: () => backend.countUsers({ ...query, after: null, limit: PAGE_SIZE }),
+    enabled: !cannotView && list.data !== undefined && !list.isPlaceholderData,
+    placeholderData: keepPreviousData,
+  });
+  useFailure(list.error ?? count.error, notify.failure);
+  const total = count.data ?? null;
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.users) ?? [], [list.data]);
+  const next = list.hasNextPage;
+
+  // A search's first page is rendered: the timing marks, once it is painted.
+  const firstPage = list.isPlaceholderData ? undefined : list.data?.pages[0];
+  useEffect(() => {
+    if (!firstPage) return;
+    if (!firstPainted.current && firstPage.users.length > 0) {
+      firstPainted.current = true;
+      markPainted("ld:users-painted");
+    }
+    const at = typedAt.current;
+    if (at !== null) {
+      typedAt.current = null;
+      if (keystrokeAt.current === at) keystrokeAt.current = null;
+      measureToPaint("ld:search", at, { search: query.search });
+    }
+  }, [firstPage, query.search]);
+
+  /** The user's row as saved now, without reading the list again. */
+  const updateRow = useCallback(
+    (user: UserRow) => client.setQueryData<Pages>(keys.users(query), (pages) => withUser(pages, user)),
+    [client, query],
+  );
+
+  /** After work on many users: the list from its first page, the counts and the seats. */
+  function reloadList() {
+    client.setQueryData<Pages>(keys.users(query), (pages) =>
+      pages && { pages: pages.pages.slice(0, 1), pageParams: pages.pageParams.slice(0, 1) },
+    );
+    void invalidate.users();
+  }
 
   // Signed in again after "Switch account…": the same user's editor, on the same tab.
-  useEffect(() => {
-    if (!reopen) return;
+  const reopenEditor = useEffectEvent((again: ReopenEditor) => {
     onReopened?.();
     if (cannotView) return;
     backend
-      .getUser(reopen.userId)
-      .then((user) => setEditing({ user, tab: reopen.tab }))
-      .catch((e: BackendError) => notify.failure(`${reopen.name} could not be opened again: ${e.message}`));
+      .getUser(again.userId)
+      .then((user) => setEditing({ user, tab: again.tab }))
+      .catch((e: BackendError) => notify.failure(`${again.name} could not be opened again: ${e.message}`));
+  });
+  useEffect(() => {
+    if (reopen) reopenEditor(reopen);
   }, [reopen]);
 
-  const load = useCallback(
-    async (f: Filters, after: UserCursor | null) => {
-      const mine = after ? generation.current : ++generation.current;
-      const typedAt = after ? null : keystrokeAt.current;
-      try {
-        const query = {
-          search: f.search,
-          license: licenseFilter(f.license),
-          status: f.status === "any" ? null : (f.status as UserStatus),
-          after,
-          limit: PAGE_SIZE,
-        };
-        const page = await backend.searchUsers(query);
-        if (mine !== generation.current) return;
-        if (after) {
-          setRows((old) => [...old, ...page.users]);
-        } else {
-          setRows(page.users);
-          // Counting every match costs more than the page: it comes after the rows.
-          backend
-            .countUsers(query)
-            .then((n) => {
-              if (mine === generation.current) setTotal(n);
-            })
-            .catch((e) => notify.failure((e as BackendError).message));
-          if (scrollRef.current) scrollRef.current.scrollTop = 0;
-          if (!firstPainted.current && page.users.length > 0) {
-            firstPainted.current = true;
-            markPainted("ld:users-painted");
-          }
-          if (typedAt !== null) {
-            if (keystrokeAt.current === typedAt) keystrokeAt.current = null;
-            measureToPaint("ld:search", typedAt, { search: f.search });
-          }
-        }
-        setNext(page.next);
-      } catch (e) {
-        notify.failure((e as BackendError).message);
-      } finally {
-        if (after) loadingMore.current = false;
-      }
-    },
-    [notify],
-  );
-
-  // Each keystroke searches at once, with no fixed delay (a search takes a millisecond);
-  // while one is on its way, only the newest filters wait for it.
-  const search = useMemo(() => newestOnly((f: Filters) => load(f, null)), [load]);
-
-  useEffect(() => {
-    if (!cannotView) void search(filters);
-  }, [filters, search, cannotView]);
-
-  useEffect(() => {
-    if (cannotView || missingPermission(session, "licenses.view")) return;
-    backend.licenseInventory().then(setProducts).catch(() => setProducts([]));
-  }, [cannotView, session]);
+  const inventory = useInventory(!cannotView && !missingPermission(session, PERMISSION.LicensesView));
+  useFailure(inventory.error, notify.failure);
+  const products = inventory.data ?? [];
 
   useEffect(() => {
     searchRef.current?.focus();
     searchRef.current?.select();
   }, [searchRequest]);
 
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual measures on every render; this page is not memoized by a compiler.
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
@@ -210,12 +250,10 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   const lastIndex = lastItem ? lastItem.index : -1;
 
   // Scrolling near the end of what is loaded asks Rust for the next page.
+  const { fetchNextPage, isFetchingNextPage } = list;
   useEffect(() => {
-    if (next && !loadingMore.current && lastIndex >= rows.length - PREFETCH_ROWS) {
-      loadingMore.current = true;
-      void load(filters, next);
-    }
-  }, [lastIndex, rows.length, next, filters, load]);
+    if (next && !isFetchingNextPage && lastIndex >= rows.length - PREFETCH_ROWS) void fetchNextPage();
+  }, [lastIndex, rows.length, next, isFetchingNextPage, fetchNextPage]);
 
   const edit = useCallback((u: UserRow) => setEditing({ user: u }), []);
   const { toggle } = selection;
@@ -237,20 +275,13 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   }
   const [nextUser, previousUser] = [neighbour(1), neighbour(-1)];
 
-  if (cannotView) {
-    return (
-      <section aria-labelledby="users-heading">
-        <h1 id="users-heading">Users</h1>
-        <ReadOnlyReason id="users-locked" message={cannotView.message} />
-      </section>
-    );
-  }
+  if (cannotView) return <LockedPage title="Users" headingId="users-heading" reasonId="users-locked" missing={cannotView} />;
 
   function saved(user: UserDetail, message: string, freedSeat?: number) {
-    setRows((old) => old.map((r) => (r.id === user.id ? user : r)));
+    updateRow(user);
     setEditing(null);
     notify.success(message, freedSeat === undefined ? undefined : cancelSeatOffer(freedSeat));
-    backend.licenseInventory().then(setProducts).catch(() => undefined);
+    void invalidate.seats();
   }
 
   /** A seat a removal left in the pool is still billed: offer its cancellation, or say who can. */
@@ -262,8 +293,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   /** After work on many users: the list and the seat counts are read again. */
   function reload(message: string) {
     notify.success(message);
-    void load(filters, null);
-    backend.licenseInventory().then(setProducts).catch(() => undefined);
+    reloadList();
   }
 
   /** Every user the search and filters match, however many: read from Rust page by page. */
@@ -481,7 +511,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
           onAdded={(user) => {
             setAdding(false);
             notify.success(`${fullName(user)} added. Choose a license in "Services and Permissions".`);
-            void load(filters, null);
+            reloadList();
             setEditing({ user, tab: "Services and Permissions" });
           }}
         />
@@ -495,7 +525,6 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
           onDone={(_, message) => {
             setCancellingSeat(null);
             notify.success(message);
-            backend.licenseInventory().then(setProducts).catch(() => undefined);
           }}
         />
       )}
@@ -508,7 +537,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
           session={session}
           onClose={() => setEditing(null)}
           onSaved={saved}
-          onChanged={(user) => setRows((old) => old.map((r) => (r.id === user.id ? user : r)))}
+          onChanged={updateRow}
           onNext={nextUser ? () => setEditing({ user: nextUser }) : undefined}
           onPrevious={previousUser ? () => setEditing({ user: previousUser }) : undefined}
           onSwitchAccount={

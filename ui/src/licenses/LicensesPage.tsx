@@ -1,63 +1,43 @@
-import { useCallback, useEffect, useState } from "react";
+import { PERMISSION } from "../backend";
+import { useState } from "react";
 import {
-  backend,
   BackendError,
   type BillingEvent,
   type LicenseFamily,
   type ProductInventory,
   type SessionInfo,
 } from "../backend";
-import { FAMILY_LABELS, FEATURE_LABELS, formatCents } from "../format";
-import { missingPermission, ReadOnlyReason } from "../components/ReadOnlyReason";
-import { useNotify } from "../components/Messages";
-import { LicenseChart } from "../billing/LicenseChart";
+import { FAMILY_LABELS, FEATURE_LABELS, formatCents } from "../ui/format";
+import { missingPermission, LockedPage, ReadOnlyReason } from "../ui/ReadOnlyReason";
+import { useNotify } from "../ui/Messages";
+import { LicenseChart } from "./LicenseChart";
 import { SeatChangeForm, type SeatChangeMode } from "../billing/SeatChangeForm";
-import { withdrawCancellation } from "../billing/withdraw";
+import { useWithdrawCancellation } from "../billing/withdraw";
+import { useBillingHistory, useFailure, useInventory } from "../backend/queries";
 
 type PendingCancellation = Extract<BillingEvent, { kind: "cancellation" }>;
 
 export function LicensesPage({ session }: { session: SessionInfo }) {
   const notify = useNotify();
-  const [inventory, setInventory] = useState<ProductInventory[] | null>(null);
-  const [pending, setPending] = useState<PendingCancellation[]>([]);
   const [family, setFamily] = useState<LicenseFamily | "all">("all");
   const [form, setForm] = useState<SeatChangeMode | null>(null);
-  const cannotView = missingPermission(session, "licenses.view");
-  const cannotManage = missingPermission(session, "billing.manage");
-  const canSeeBilling = !missingPermission(session, "billing.view");
+  const cannotView = missingPermission(session, PERMISSION.LicensesView);
+  const cannotManage = missingPermission(session, PERMISSION.BillingManage);
+  const canSeeBilling = !missingPermission(session, PERMISSION.BillingView);
+  const inventoryQuery = useInventory(!cannotView);
+  const historyQuery = useBillingHistory(!cannotView && canSeeBilling);
+  useFailure(inventoryQuery.error ?? historyQuery.error, notify.failure);
+  const withdrawal = useWithdrawCancellation();
+  const inventory = inventoryQuery.data ?? null;
+  const pending = (historyQuery.data ?? []).filter(
+    (e): e is PendingCancellation => e.kind === "cancellation" && e.status === "pending",
+  );
 
-  const load = useCallback(() => {
-    backend
-      .licenseInventory()
-      .then(setInventory)
-      .catch((e: BackendError) => notify.failure(e.message));
-    if (canSeeBilling) {
-      backend
-        .billingHistory()
-        .then((h) =>
-          setPending(h.filter((e): e is PendingCancellation => e.kind === "cancellation" && e.status === "pending")),
-        )
-        .catch((e: BackendError) => notify.failure(e.message));
-    }
-  }, [notify, canSeeBilling]);
-
-  useEffect(() => {
-    if (!cannotView) load();
-  }, [cannotView, load]);
-
-  if (cannotView) {
-    return (
-      <section aria-labelledby="licenses-heading">
-        <h1 id="licenses-heading">Licenses</h1>
-        <ReadOnlyReason id="licenses-locked" message={cannotView.message} />
-      </section>
-    );
-  }
+  if (cannotView) return <LockedPage title="Licenses" headingId="licenses-heading" reasonId="licenses-locked" missing={cannotView} />;
 
   async function withdraw(c: PendingCancellation) {
     try {
-      notify.success(await withdrawCancellation(c.id, c.quantity, c.product_name));
-      load();
+      notify.success(await withdrawal.mutateAsync({ requestId: c.id, quantity: c.quantity, productName: c.product_name }));
     } catch (e) {
       notify.failure((e as BackendError).message);
     }
@@ -211,7 +191,6 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
           onDone={(_, message) => {
             setForm(null);
             notify.success(message);
-            load();
           }}
         />
       )}

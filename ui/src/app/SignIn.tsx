@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { BrandMark } from "./BrandMark";
+import { BrandMark } from "../ui/BrandMark";
 import { backend, BackendError, type AccountChoice, type SessionInfo } from "../backend";
 import { markReady } from "../perf";
+import { FIELDS } from "../backend/fields";
 
 type Props = { notice: string | null; onSignedIn: (s: SessionInfo) => void };
 
@@ -47,8 +48,8 @@ export function SignIn({ notice, onSignedIn }: Props) {
   }
 
   const fieldError = (field: string) => (error?.field === field ? error.reason : null);
-  const accountError = fieldError("Account");
-  const passwordError = fieldError("Password");
+  const accountError = fieldError(FIELDS.account);
+  const passwordError = fieldError(FIELDS.password);
 
   return (
     <main className="signin">

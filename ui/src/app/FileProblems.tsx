@@ -1,5 +1,7 @@
 import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import { backend, type BackendError } from "../backend";
+import { keys } from "../backend/queries";
 
 /**
  * Rows of the organization file that break a rule LicenseDesk keeps (the file was changed by
@@ -8,21 +10,17 @@ import { backend, type BackendError } from "../backend";
  * moment after the first page, which then is not kept waiting behind it.
  */
 export function FileProblems() {
-  const [problems, setProblems] = useState<string[]>([]);
+  const [asked, setAsked] = useState(false);
+  const [dismissed, setDismissed] = useState(false);
   useEffect(() => {
-    let live = true;
-    const timer = window.setTimeout(() => {
-      backend
-        .fileProblems()
-        .then((found) => live && setProblems(found))
-        .catch((e: BackendError) => live && setProblems([`The file's rows could not be checked: ${e.reason}`]));
-    }, 1000);
-    return () => {
-      live = false;
-      window.clearTimeout(timer);
-    };
+    const timer = window.setTimeout(() => setAsked(true), 1000);
+    return () => window.clearTimeout(timer);
   }, []);
-  if (problems.length === 0) return null;
+  const check = useQuery({ queryKey: keys.fileProblems, queryFn: backend.fileProblems, enabled: asked });
+  const problems = check.error
+    ? [`The file's rows could not be checked: ${(check.error as BackendError).reason}`]
+    : (check.data ?? []);
+  if (dismissed || problems.length === 0) return null;
   return (
     <section className="file-problems" role="alert" aria-labelledby="file-problems-title">
       <div>
@@ -34,7 +32,7 @@ export function FileProblems() {
         </ul>
         <p>"Verify integrity" on the Audit log page checks the file again.</p>
       </div>
-      <button type="button" onClick={() => setProblems([])}>
+      <button type="button" onClick={() => setDismissed(true)}>
         Dismiss
       </button>
     </section>

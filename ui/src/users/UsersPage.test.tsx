@@ -1,0 +1,62 @@
+import { act, screen, waitFor } from "@testing-library/react";
+import { render } from "../test/render";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { BackendError, backend, type UserPage } from "../backend";
+import { MessageBar, MessagesProvider } from "../ui/Messages";
+import { UsersPage } from "./UsersPage";
+import { kofi, superAdmin, voicePro } from "../test/fixtures";
+
+vi.mock("../backend", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../backend")>();
+  return {
+    ...real,
+    backend: { searchUsers: vi.fn(), countUsers: vi.fn(), licenseInventory: vi.fn() },
+  };
+});
+
+const mocked = vi.mocked(backend);
+const page: UserPage = { users: [kofi], next: null };
+
+function show() {
+  render(
+    <MessagesProvider>
+      <MessageBar />
+      <UsersPage session={superAdmin} />
+    </MessagesProvider>,
+  );
+}
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  mocked.licenseInventory.mockResolvedValue([voicePro]);
+  mocked.countUsers.mockResolvedValue(1);
+});
+
+describe("the Users list", () => {
+  it("searches at each keystroke, and while a search is on its way only the newest text waits for it", async () => {
+    let answer: (p: UserPage) => void = () => undefined;
+    mocked.searchUsers.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    mocked.searchUsers.mockResolvedValue(page);
+    show();
+    await waitFor(() => expect(mocked.searchUsers).toHaveBeenCalledTimes(1));
+
+    await userEvent.type(screen.getByRole("searchbox", { name: "Search users" }), "kof");
+    // The first search has not answered: "k" and "ko" are skipped, "kof" waits.
+    expect(mocked.searchUsers).toHaveBeenCalledTimes(1);
+    await act(async () => answer(page));
+
+    await waitFor(() => expect(mocked.searchUsers).toHaveBeenCalledTimes(2));
+    expect(mocked.searchUsers.mock.calls[1]?.[0]).toMatchObject({ search: "kof", after: null });
+    // The count comes after the rows, for the search shown.
+    await screen.findByText("1 of the organization's users match");
+    expect(mocked.countUsers).toHaveBeenLastCalledWith(expect.objectContaining({ search: "kof" }));
+  });
+
+  it("shows a failed search instead of dropping it", async () => {
+    mocked.searchUsers.mockRejectedValue(new BackendError({ code: "database", message: "The database could not be read." }));
+    show();
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("The database could not be read."));
+    expect(mocked.countUsers).not.toHaveBeenCalled();
+  });
+});
