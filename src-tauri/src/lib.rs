@@ -1,6 +1,24 @@
 //! The Tauri shell: opens the organization file, keeps who is signed in, and translates
 //! commands into calls on `licensedesk_core`. No rule lives here.
 
+// Before the modules, so that they can use it too.
+include!("commands/list.rs");
+
+/// Registers the commands of commands/list.rs.
+macro_rules! handler {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$module::$name),*]
+    };
+}
+
+/// The names of the commands of commands/list.rs, for the tests.
+#[cfg(test)]
+macro_rules! command_names {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
 pub mod cli;
 mod commands;
 mod db_path;
@@ -10,15 +28,6 @@ mod lockdown;
 mod menu;
 mod progress;
 mod state;
-
-include!("commands/list.rs");
-
-/// Registers the commands of commands/list.rs.
-macro_rules! handler {
-    ($($module:ident :: $name:ident),* $(,)?) => {
-        tauri::generate_handler![$(commands::$module::$name),*]
-    };
-}
 
 use tauri::{AppHandle, Manager};
 use tauri_plugin_window_state::StateFlags;
@@ -173,12 +182,6 @@ mod interrupt {
 /// is checked in; this test fails when it is stale (`make bindings` writes it).
 #[cfg(test)]
 mod command_type {
-    macro_rules! command_names {
-        ($($module:ident :: $name:ident),* $(,)?) => {
-            &[$(stringify!($name)),*]
-        };
-    }
-
     #[test]
     fn command_type_is_fresh() {
         let names: &[&str] = app_commands!(command_names);
