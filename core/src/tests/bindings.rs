@@ -120,6 +120,9 @@ fn declarations() -> String {
         out.push_str(&format!("  {p:?}: \"{}\",\n", p.key()));
     }
     out.push_str("} as const satisfies Record<string, Permission>;\n");
+    out.push_str(&format!(
+        "\n/** Days a safety archive keeps a removed user's data. */\nexport const SAFETY_ARCHIVE_DAYS = {SAFETY_ARCHIVE_DAYS};\n"
+    ));
     out
 }
 

@@ -518,3 +518,6 @@ export const PERMISSION = {
   AuditView: "audit.view",
   AdminsManage: "admins.manage",
 } as const satisfies Record<string, Permission>;
+
+/** Days a safety archive keeps a removed user's data. */
+export const SAFETY_ARCHIVE_DAYS = 30;

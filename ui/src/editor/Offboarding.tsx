@@ -1,4 +1,4 @@
-import { PERMISSION } from "../backend";
+import { PERMISSION, SAFETY_ARCHIVE_DAYS } from "../backend";
 import { useId, useState } from "react";
 import { backend, type RemovalImpact, type SessionInfo, type UserDetail } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
@@ -13,7 +13,7 @@ type Props = {
 };
 
 const STEPS = [
-  "Export the user's data (a safety archive is always kept 30 days)",
+  `Export the user's data (a safety archive is always kept ${SAFETY_ARCHIVE_DAYS} days)`,
   "Remove the license",
   "Release the phone number and extension",
   "Deactivate the user",

@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from "react";
-import type { RemovalImpact } from "../backend";
+import { SAFETY_ARCHIVE_DAYS, type RemovalImpact } from "../backend";
 
 type Props = {
   impact: RemovalImpact;
@@ -37,7 +37,7 @@ export function RemovalWarning({ impact, busy, onExport, onContinue, onKeep, chi
       {released.length > 0 && <p>It releases {released.join(" and ")} for someone else.</p>}
       <p>
         Kept: {count(impact.recordings_kept, "call recording stays", "call recordings stay")} available to admins on
-        the Recordings page. A safety archive of everything deleted is kept for 30 days.
+        the Recordings page. A safety archive of everything deleted is kept for {SAFETY_ARCHIVE_DAYS} days.
       </p>
       <div className="buttons">
         <button type="button" onClick={onKeep} disabled={busy}>

@@ -1,4 +1,4 @@
-import { PERMISSION } from "../backend";
+import { PERMISSION, SAFETY_ARCHIVE_DAYS } from "../backend";
 import { useQuery } from "@tanstack/react-query";
 import { backend, type SessionInfo } from "../backend";
 import { keys } from "../backend/queries";
@@ -8,7 +8,7 @@ function when(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
-/** The user's safety archives (kept 30 days after a removal) and, for auditors, their changes. */
+/** The user's safety archives (kept after a removal) and, for auditors, their changes. */
 export function UserHistory({ userId, session }: { userId: number; session: SessionInfo }) {
   const noAudit = missingPermission(session, PERMISSION.AuditView);
   const archivesQuery = useQuery({ queryKey: keys.safetyArchives(userId), queryFn: () => backend.safetyArchives(userId) });
@@ -34,7 +34,7 @@ export function UserHistory({ userId, session }: { userId: number; session: Sess
               {a.problem && <p className="field-error">{a.problem}</p>}
               <div className="muted">
                 Written {when(a.created_at)} ·{" "}
-                {a.present ? `kept until ${when(a.expires_at)}` : "deleted after 30 days"}
+                {a.present ? `kept until ${when(a.expires_at)}` : `deleted after ${SAFETY_ARCHIVE_DAYS} days`}
               </div>
             </li>
           ))}
