@@ -133,7 +133,7 @@ pub(crate) fn create(
     let partial = copy_into_temp_beside(src, &dest)?;
     let result = crate::files::finish_new(&partial, &dest);
     if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
+        let _ = crate::files::remove_file(&partial);
     }
     result?;
     describe(dir, &name)?.ok_or_else(|| Error::Internal(format!("backup {name} vanished")))
@@ -150,14 +150,13 @@ pub(crate) fn copy_into_temp_beside(src: &Connection, dest: &Path) -> Result<Pat
         // A self-contained file: no -wal or -shm beside it.
         out.pragma_update(None, "journal_mode", "DELETE")?;
         drop(out);
-        std::fs::File::open(&partial)
-            .and_then(|f| f.sync_all())
-            .map_err(io(&partial))
+        let file = std::fs::File::open(&partial).map_err(io(&partial))?;
+        crate::files::sync(&file, &partial)
     })();
     match result {
         Ok(()) => Ok(partial),
         Err(e) => {
-            let _ = std::fs::remove_file(&partial);
+            let _ = crate::files::remove_file(&partial);
             Err(e)
         }
     }
@@ -255,7 +254,7 @@ pub(crate) fn prune(dir: &Path, keep: usize) -> Result<()> {
         .filter(|b| b.reason != BackupReason::BeforeRestore);
     for old in prunable.skip(keep) {
         let path = dir.join(&old.file_name);
-        std::fs::remove_file(&path).map_err(io(&path))?;
+        crate::files::remove_file(&path).map_err(io(&path))?;
     }
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
@@ -269,7 +268,7 @@ pub(crate) fn prune(dir: &Path, keep: usize) -> Result<()> {
                 .and_then(|t| t.elapsed().ok())
                 .is_some_and(|age| age > Duration::from_secs(3600));
             if name.starts_with('.') && name.ends_with(".partial") && stale {
-                let _ = std::fs::remove_file(entry.path());
+                let _ = crate::files::remove_file(&entry.path());
             }
         }
     }

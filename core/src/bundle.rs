@@ -217,14 +217,14 @@ fn write_zip(
         };
         fill(&mut sink)?;
         let file = sink.zip.finish().map_err(|e| io_error(&partial, e))?;
-        file.sync_all().map_err(|e| io_error(&partial, e))?;
+        crate::files::sync(&file, &partial)?;
         crate::files::finish(&partial, dest)?;
         Ok(sink.files)
     })();
     let files = match result {
         Ok(files) => files,
         Err(e) => {
-            let _ = std::fs::remove_file(&partial);
+            let _ = crate::files::remove_file(&partial);
             return Err(e);
         }
     };

@@ -133,12 +133,12 @@ pub fn restore_over_damaged(
     // 2. The damaged file aside, unchanged; 3. the copy into its place.
     let kept_as = aside_name(path, now);
     if let Err(e) = move_aside(path, &kept_as) {
-        let _ = std::fs::remove_file(&partial);
+        let _ = crate::files::remove_file(&partial);
         return Err(e);
     }
     if let Err(e) = std::fs::rename(&partial, path) {
         let _ = move_aside(&kept_as, path);
-        let _ = std::fs::remove_file(&partial);
+        let _ = crate::files::remove_file(&partial);
         return Err(backup::io(path)(e));
     }
     crate::files::sync_dir(folder);

@@ -1,5 +1,10 @@
 //! Writing files: readable by the user only, all or nothing, never through a name another
 //! program prepared (a file or symlink already at the temporary name is not followed).
+//!
+//! Every step that changes what a power cut could leave on disk (a name created, renamed,
+//! linked or removed, data written or synced, a folder synced) is told to [`trace`] first when
+//! the `power-cut-trace` feature is on: the power-loss test (core/tests/power_loss) models
+//! what survives a cut from those steps. Without the feature the calls compile to nothing.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -23,8 +28,72 @@ pub(crate) fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
     }
 }
 
+#[cfg(feature = "power-cut-trace")]
+pub mod trace {
+    //! Test-only: the steps of this module as the power-loss test sees them. The hook runs
+    //! before each step; an error from it (the power is off) fails the step instead.
+    use std::path::Path;
+    use std::sync::OnceLock;
+
+    pub enum Step<'a> {
+        /// A new file at this name (created empty).
+        Created(&'a Path),
+        /// Data written to this file.
+        Written(&'a Path),
+        /// This file's data synced to disk.
+        Synced(&'a Path),
+        /// The first name given to the second (replacing what was there).
+        Renamed(&'a Path, &'a Path),
+        /// The second name made a link to the first's file.
+        Linked(&'a Path, &'a Path),
+        /// This name removed.
+        Removed(&'a Path),
+        /// A new folder at this name.
+        DirCreated(&'a Path),
+        /// This folder's names synced to disk.
+        DirSynced(&'a Path),
+    }
+
+    pub type Hook = fn(&Step<'_>) -> std::io::Result<()>;
+    static HOOK: OnceLock<Hook> = OnceLock::new();
+
+    /// Sets the hook, once per process.
+    pub fn set_hook(hook: Hook) {
+        let _ = HOOK.set(hook);
+    }
+
+    pub(crate) fn step(step: Step<'_>) -> std::io::Result<()> {
+        HOOK.get().map_or(Ok(()), |hook| hook(&step))
+    }
+}
+
+/// Tells the power-loss test's hook about a step (nothing without the feature).
+macro_rules! trace {
+    ($step:ident $(, $arg:expr)*) => {{
+        #[cfg(feature = "power-cut-trace")]
+        let traced = trace::step(trace::Step::$step($($arg),*));
+        #[cfg(not(feature = "power-cut-trace"))]
+        let traced = std::io::Result::Ok(());
+        traced
+    }};
+}
+
+/// Syncs `file` (at `path`) to disk.
+pub(crate) fn sync(file: &File, path: &Path) -> Result<()> {
+    trace!(Synced, path)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io_error(path, e))
+}
+
+/// Removes the file at `path`.
+pub(crate) fn remove_file(path: &Path) -> std::io::Result<()> {
+    trace!(Removed, path)?;
+    std::fs::remove_file(path)
+}
+
 /// Creates `path` for writing, failing if anything (a file, a symlink) is there already.
 pub(crate) fn create_new(path: &Path) -> std::io::Result<File> {
+    trace!(Created, path)?;
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -32,13 +101,41 @@ pub(crate) fn create_new(path: &Path) -> std::io::Result<File> {
     options.open(path)
 }
 
-/// Creates `dir` and its missing parents, each readable by the user only.
+/// Creates `dir` and its missing parents, each readable by the user only. Each folder it
+/// creates is made durable (its parent synced): otherwise a power cut can take the folder's
+/// name, and every file in it, after the files themselves were synced.
 pub(crate) fn create_dir_private(dir: &Path) -> Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, DIR_MODE);
-    builder.create(dir).map_err(|e| io_error(dir, e))
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut missing = Vec::new();
+    let mut at = Some(dir);
+    while let Some(d) = at.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        missing.push(d);
+        at = d.parent();
+    }
+    for d in missing.into_iter().rev() {
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, DIR_MODE);
+        let created = trace!(DirCreated, d).and_then(|()| builder.create(d));
+        match created {
+            Ok(()) => {}
+            // Another window made it meanwhile.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && d.is_dir() => continue,
+            Err(e) => return Err(io_error(d, e)),
+        }
+        let parent = d
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        sync_dir(parent);
+    }
+    if !dir.is_dir() {
+        // A file (or a dangling link) at the folder's name or above it.
+        return Err(io_error(dir, "a file is there where a folder should be"));
+    }
+    Ok(())
 }
 
 /// A new, empty, hidden file beside `dest` under an unpredictable name, created exclusively:
@@ -69,7 +166,9 @@ pub(crate) fn temp_beside(dest: &Path) -> Result<(File, PathBuf)> {
 
 /// Puts the whole `partial` at `dest` and makes the rename itself durable.
 pub(crate) fn finish(partial: &Path, dest: &Path) -> Result<()> {
-    std::fs::rename(partial, dest).map_err(|e| io_error(dest, e))?;
+    trace!(Renamed, partial, dest)
+        .and_then(|()| std::fs::rename(partial, dest))
+        .map_err(|e| io_error(dest, e))?;
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         sync_dir(dir);
     }
@@ -77,6 +176,9 @@ pub(crate) fn finish(partial: &Path, dest: &Path) -> Result<()> {
 }
 
 pub(crate) fn sync_dir(dir: &Path) {
+    if trace!(DirSynced, dir).is_err() {
+        return;
+    }
     #[cfg(unix)]
     if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
@@ -88,8 +190,10 @@ pub(crate) fn sync_dir(dir: &Path) {
 /// Puts the whole `partial` at `dest` only if nothing is there yet (a hard link cannot
 /// replace a file), then removes the temporary name.
 pub(crate) fn finish_new(partial: &Path, dest: &Path) -> Result<()> {
-    std::fs::hard_link(partial, dest).map_err(|e| io_error(dest, e))?;
-    let _ = std::fs::remove_file(partial);
+    trace!(Linked, partial, dest)
+        .and_then(|()| std::fs::hard_link(partial, dest))
+        .map_err(|e| io_error(dest, e))?;
+    let _ = remove_file(partial);
     if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
         sync_dir(dir);
     }
@@ -203,19 +307,19 @@ pub(crate) enum Finish {
 
 pub(crate) fn write_through_temp(dest: &Path, bytes: &[u8], how: Finish) -> Result<()> {
     let (mut file, partial) = temp_beside(dest)?;
-    let result = file
-        .write_all(bytes)
+    let result = trace!(Written, &partial)
+        .and_then(|()| file.write_all(bytes))
+        .map_err(|e| io_error(&partial, e))
         .and_then(|()| match how {
             Finish::Replace { durable: false } => Ok(()),
-            _ => file.sync_all(),
+            _ => sync(&file, &partial),
         })
-        .map_err(|e| io_error(&partial, e))
         .and_then(|()| match how {
             Finish::Replace { .. } => finish(&partial, dest),
             Finish::New => finish_new(&partial, dest),
         });
     if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
+        let _ = remove_file(&partial);
     }
     result
 }
@@ -243,6 +347,20 @@ mod tests {
         assert_eq!(std::fs::read(&dest).unwrap(), b"x");
         // Nothing but the file is left in the folder.
         assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_file_where_a_folder_should_be_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("taken");
+        std::fs::write(&file, b"x").unwrap();
+        assert!(create_dir_private(&file).is_err());
+        assert!(create_dir_private(&file.join("below")).is_err());
+        assert_eq!(std::fs::read(&file).unwrap(), b"x");
+        // An existing folder is fine, as many times as asked.
+        create_dir_private(dir.path()).unwrap();
+        create_dir_private(&dir.path().join("new")).unwrap();
+        create_dir_private(&dir.path().join("new")).unwrap();
     }
 
     #[test]

@@ -62,6 +62,11 @@ pub mod voicemail;
 #[cfg(test)]
 mod tests;
 
+/// Test-only (feature `power-cut-trace`): the file steps the power-loss test models.
+#[cfg(feature = "power-cut-trace")]
+#[doc(hidden)]
+pub use files::trace as power_cut_trace;
+
 pub use about::{AppInfo, MenuCommand};
 pub use accounts::{AccountChoice, MissingPermission, SessionInfo};
 pub use admin_accounts::{AccountRow, AccountUpdate, NewAccount};

@@ -70,7 +70,7 @@ impl Org {
             let mut entry = AuditEntry::new(Action::BackupCreate.key());
             entry.detail = Some(&detail);
             if let Err(e) = ctx.audit(tx, &entry) {
-                let _ = std::fs::remove_file(dir.join(&info.file_name));
+                let _ = crate::files::remove_file(&dir.join(&info.file_name));
                 return Err(e);
             }
             Ok(info)
@@ -153,7 +153,7 @@ impl Org {
             self.conn.pragma_update(None, "journal_mode", "WAL")?;
             Ok(still_signed_in)
         })();
-        let _ = std::fs::remove_file(&staged);
+        let _ = crate::files::remove_file(&staged);
         let still_signed_in = result?;
 
         prune(&dir, KEEP)?;
