@@ -215,8 +215,8 @@ impl NewFiles {
     /// Writes `bytes` to a temporary file beside `dest`; nothing is at `dest` yet.
     pub(crate) fn add(&mut self, dest: &Path, bytes: &[u8]) -> Result<()> {
         let (mut file, partial) = temp_beside(dest)?;
-        if let Err(e) = file.write_all(bytes) {
-            let _ = std::fs::remove_file(&partial);
+        if let Err(e) = trace!(Written, &partial).and_then(|()| file.write_all(bytes)) {
+            let _ = remove_file(&partial);
             return Err(io_error(&partial, e));
         }
         self.pending.push((file, partial, dest.to_path_buf()));
@@ -232,7 +232,9 @@ impl NewFiles {
         for (file, partial, dest) in std::mem::take(&mut self.pending) {
             drop(file);
             if result.is_ok() {
-                match std::fs::hard_link(&partial, &dest) {
+                match trace!(Linked, &partial, &dest)
+                    .and_then(|()| std::fs::hard_link(&partial, &dest))
+                {
                     Ok(()) => {
                         if let Some(dir) = dest.parent().filter(|d| !folders.iter().any(|f| f == d))
                         {
@@ -243,7 +245,7 @@ impl NewFiles {
                     Err(e) => result = Err(io_error(&dest, e)),
                 }
             }
-            let _ = std::fs::remove_file(&partial);
+            let _ = remove_file(&partial);
         }
         for dir in folders.iter().filter(|d| !d.as_os_str().is_empty()) {
             sync_dir(dir);
@@ -257,6 +259,9 @@ impl NewFiles {
         #[cfg(target_os = "linux")]
         if let [(first, partial, _), _, ..] = self.pending.as_slice() {
             use std::os::fd::AsRawFd;
+            for (_, partial, _) in &self.pending {
+                trace!(Synced, partial).map_err(|e| io_error(partial, e))?;
+            }
             // SAFETY: syncfs only reads the descriptor, which `first` keeps open.
             return match unsafe { libc::syncfs(first.as_raw_fd()) } {
                 0 => Ok(()),
@@ -264,7 +269,7 @@ impl NewFiles {
             };
         }
         for (file, partial, _) in &self.pending {
-            file.sync_all().map_err(|e| io_error(partial, e))?;
+            sync(file, partial)?;
         }
         Ok(())
     }
@@ -273,10 +278,10 @@ impl NewFiles {
     /// belong to did not go through.
     pub(crate) fn discard(&mut self) {
         for dest in self.placed.drain(..) {
-            let _ = std::fs::remove_file(dest);
+            let _ = remove_file(&dest);
         }
         for (_, partial, _) in self.pending.drain(..) {
-            let _ = std::fs::remove_file(partial);
+            let _ = remove_file(&partial);
         }
     }
 }
@@ -285,7 +290,7 @@ impl Drop for NewFiles {
     /// Temporary files never outlive the batch; placed files are the caller's.
     fn drop(&mut self) {
         for (_, partial, _) in self.pending.drain(..) {
-            let _ = std::fs::remove_file(partial);
+            let _ = remove_file(&partial);
         }
     }
 }
