@@ -561,12 +561,14 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                         );
                     }
                     match snap.extension_holders.get(&ext) {
+                        // The editor's error: the same code and words.
                         Some((holder_id, holder)) if Some(*holder_id) != user_id => bad(
                             Column::Extension,
-                            Error::invalid(
-                                "Extension",
-                                format!("{ext} is already used by {holder}."),
-                            ),
+                            Error::AlreadyTaken {
+                                field: "Extension",
+                                value: ext.clone(),
+                                holder: holder.clone(),
+                            },
                         ),
                         _ => {}
                     }
@@ -615,10 +617,11 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                                 });
                             bad(
                                 Column::Number,
-                                Error::invalid(
-                                    "Phone number",
-                                    format!("{n} is already used by {name}."),
-                                ),
+                                Error::AlreadyTaken {
+                                    field: "Phone number",
+                                    value: n.clone(),
+                                    holder: name,
+                                },
                             );
                         }
                         Some((site, None)) if Some(*site) != site_id => bad(

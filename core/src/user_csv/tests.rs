@@ -69,6 +69,15 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
         .conn
         .query_row("SELECT email FROM users LIMIT 1", [], |r| r.get(0))
         .unwrap();
+    let (taken, holder): (String, String) = org
+        .conn
+        .query_row(
+            "SELECT extension, first_name || ' ' || last_name FROM users
+             WHERE extension IS NOT NULL LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
     let file = format!(
         "First name,Last name,Email,Site,Extension,Phone number,License\n\
          Ana,Ruiz,ana.ruiz@example.com,Austin,911,,Voice Pro\n\
@@ -78,7 +87,8 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
          Dee,Moss,dee@example.com,Austin,,,Platinum\n\
          Eve,Ng,ANA.RUIZ@example.com,Austin,,,\n\
          Fay,Orr,fay@example.com,Austin,2345,,\n\
-         Gus,Poe,{existing},,,+1 555,\n"
+         Gus,Poe,{existing},,,+1 555,\n\
+         Hal,Quinn,hal@example.com,Austin,{taken},,Voice Pro\n"
     );
     let preview = org
         .import_preview(admin, file.as_bytes(), &mut Unwatched)
@@ -93,6 +103,8 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
         "row 7, Email: ANA.RUIZ@example.com is also on row 2.",
         "row 8, Extension: needs a license that includes calling.",
         "row 9, Phone number: +1 555 has 4 digits; an E.164 number has 7 to 15 after the +.",
+        // The editor's own error (already_taken), in the same words.
+        &format!("row 10, Extension: {taken} is already used by {holder}."),
     ] {
         assert!(
             shown.iter().any(|s| s.starts_with(expected)),
