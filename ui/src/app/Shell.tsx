@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { backend, type MenuCommand, type RestoreReceipt, type SessionInfo } from "../backend";
+import { backend, type BackendError, type MenuCommand, type RestoreReceipt, type SessionInfo } from "../backend";
 import { shortcutOf, type ShortcutId } from "../ui/shortcuts";
 import { AboutDialog, ShortcutsDialog } from "./HelpDialogs";
 import { BrandMark } from "../ui/BrandMark";
@@ -78,8 +78,8 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
     backend
       .currentSession()
       .then((s) => onSessionChange(s))
-      .catch(() => undefined);
-  }, [page, onSessionChange]);
+      .catch((e: BackendError) => notify.failure(`Your account's permissions could not be read again: ${e.reason}`));
+  }, [page, onSessionChange, notify]);
 
   const go = useCallback(
     (next: Page) => {

@@ -13,6 +13,7 @@ let current: Unsaved | null = null;
 export function reportUnsaved(unsaved: Unsaved | null) {
   if (current === null && unsaved === null) return;
   current = unsaved;
+  // Only Quit's question depends on it; the editor's own guard keeps the edits either way.
   void backend.setUnsavedEdits(unsaved?.name ?? null, unsaved?.sections ?? []).catch(() => undefined);
 }
 

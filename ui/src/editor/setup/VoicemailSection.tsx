@@ -46,6 +46,7 @@ export function VoicemailSection({ setup, user, session, error, run, saveSection
       return null;
     });
   useEffect(() => {
+    // A refused autoplay leaves the player's own Play button, which is what the admin sees.
     if (audioUrl) void audioRef.current?.play().catch(() => undefined);
   }, [audioUrl]);
 
