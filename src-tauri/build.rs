@@ -1,12 +1,5 @@
 include!("src/commands/list.rs");
 
-/// The names of the commands in src/commands/list.rs.
-macro_rules! command_names {
-    ($($module:ident :: $name:ident),* $(,)?) => {
-        &[$(stringify!($name)),*]
-    };
-}
-
 const COMMANDS: &[&str] = app_commands!(command_names);
 
 fn main() {

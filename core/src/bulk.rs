@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::licenses::{assign_in, free_seats, give_seat, product_name};
 use crate::org::{Actor, Org};
 use crate::permission::Permission;
-use crate::removal::{impact, remove_in, Removed, SAFETY_ARCHIVE_DAYS};
+use crate::removal::{impact, remove_in, SAFETY_ARCHIVE_DAYS};
 use crate::user_data::DELETED_TABLES;
 use crate::users::{self, UserDetail};
 
@@ -276,7 +276,7 @@ impl Org {
     pub fn bulk_apply(&mut self, actor: Actor, req: &BulkRequest) -> Result<BulkReceipt> {
         let mut archive = self.archive_plan();
         let action = audit_action(req);
-        let mut removed: Vec<Removed> = Vec::new();
+        let mut archives = 0;
         let result = self.change(actor, action, |tx, ctx| {
             let Plan {
                 preview: p,
@@ -311,10 +311,14 @@ impl Org {
                         move_within_family_in(tx, ctx, user, &cp, product)?;
                     }
                     Step::Replace(product) => {
-                        removed.push(remove_in(tx, ctx, user, &mut archive)?);
+                        remove_in(tx, ctx, user, &mut archive)?;
+                        archives += 1;
                         assign_in(tx, ctx, &users::user_detail(tx, user.id)?, product)?;
                     }
-                    Step::Remove => removed.push(remove_in(tx, ctx, user, &mut archive)?),
+                    Step::Remove => {
+                        remove_in(tx, ctx, user, &mut archive)?;
+                        archives += 1;
+                    }
                 }
                 users::bump_version(tx, user.id, ctx)?;
             }
@@ -327,7 +331,7 @@ impl Org {
             Ok(BulkReceipt {
                 applied: p.applies,
                 skipped,
-                safety_archives: removed.len() as i64,
+                safety_archives: archives,
                 message: format!(
                     "Done for {} user{}{}.",
                     p.applies,

@@ -236,45 +236,42 @@ pub(crate) fn remove_in(
             .execute(params![id, name])?;
         Ok(plan.dir.join(name))
     })?;
-    let applied = (|| {
-        for t in &DELETED_TABLES {
-            t.delete(tx, user.id)?;
-        }
-        crate::numbers::release_number_and_extension(tx, user.id)?;
-        let price_cents: i64 = tx
-            .prepare_cached(
-                "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
-                 WHERE user_id = ?1
-                 RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
-            )?
-            .query_row([user.id], |r| r.get(0))?;
-        let label = user.full_name();
-        let mut entry = AuditEntry::new(Action::LicenseRemove.key());
-        entry.target_user_id = Some(user.id);
-        entry.target_label = Some(&label);
-        entry.before = Some(json!({
-            "license": impact.product_name,
-            "phone_number": impact.phone_number,
-            "extension": impact.extension,
-        }));
-        entry.after = Some(json!({
-            "license": null,
-            "deleted": impact
-                .deleted
-                .iter()
-                .map(|d| (d.kind.clone(), json!(d.count)))
-                .collect::<serde_json::Map<_, _>>(),
-            "recordings_kept": impact.recordings_kept,
-            "safety_archive": archive.path,
-        }));
-        ctx.audit(tx, &entry)?;
-        Ok::<_, Error>(price_cents)
-    })();
-    // On an error the archive is not in place yet: the plan drops or discards it.
+    // An error from here on leaves the archive unplaced: the plan drops or discards it.
+    for t in &DELETED_TABLES {
+        t.delete(tx, user.id)?;
+    }
+    crate::numbers::release_number_and_extension(tx, user.id)?;
+    let price_cents: i64 = tx
+        .prepare_cached(
+            "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
+             WHERE user_id = ?1
+             RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
+        )?
+        .query_row([user.id], |r| r.get(0))?;
+    let label = user.full_name();
+    let mut entry = AuditEntry::new(Action::LicenseRemove.key());
+    entry.target_user_id = Some(user.id);
+    entry.target_label = Some(&label);
+    entry.before = Some(json!({
+        "license": impact.product_name,
+        "phone_number": impact.phone_number,
+        "extension": impact.extension,
+    }));
+    entry.after = Some(json!({
+        "license": null,
+        "deleted": impact
+            .deleted
+            .iter()
+            .map(|d| (d.kind.clone(), json!(d.count)))
+            .collect::<serde_json::Map<_, _>>(),
+        "recordings_kept": impact.recordings_kept,
+        "safety_archive": archive.path,
+    }));
+    ctx.audit(tx, &entry)?;
     Ok(Removed {
         impact,
         archive,
-        price_cents: applied?,
+        price_cents,
         currency: crate::settings::currency(tx)?,
     })
 }

@@ -11,14 +11,6 @@ macro_rules! handler {
     };
 }
 
-/// The names of the commands of commands/list.rs, for the tests.
-#[cfg(test)]
-macro_rules! command_names {
-    ($($module:ident :: $name:ident),* $(,)?) => {
-        &[$(stringify!($name)),*]
-    };
-}
-
 pub mod cli;
 mod commands;
 mod db_path;

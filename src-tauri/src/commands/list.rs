@@ -75,3 +75,11 @@ macro_rules! app_commands {
         }
     };
 }
+
+/// The names of the commands listed above (build.rs's permissions, the tests).
+#[cfg_attr(not(test), allow(unused_macros))]
+macro_rules! command_names {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        &[$(stringify!($name)),*]
+    };
+}
