@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use licensedesk_core::change::ChangeLicense;
-use licensedesk_core::demo::{self, DemoSpec};
-use licensedesk_core::removal::RemoveLicense;
+use licensedesk_core::domain::licenses::change::ChangeLicense;
+use licensedesk_core::domain::licenses::removal::RemoveLicense;
+use licensedesk_core::lifecycle::demo::{self, DemoSpec};
 use licensedesk_core::{
     Actor, AssignLicense, BulkAction, BulkRequest, LicenseFilter, OffboardUser, Org, Unwatched,
     UserCursor, UserQuery,
@@ -47,7 +47,7 @@ pub fn cached_org() -> PathBuf {
     std::fs::create_dir_all(&dir).expect("bench-data dir");
     let path = dir.join(format!(
         "org-{USERS}-seed{SEED}-schema{}.sqlite",
-        licensedesk_core::db::schema_version()
+        licensedesk_core::storage::db::schema_version()
     ));
     if path.exists() {
         return path;

@@ -4,26 +4,30 @@
 //! Not part of the app's API. A new validator is added to [`validators`] and is fuzzed (and run
 //! through the hostile-input corpus) from then on.
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// A validator over one text field: Ok, or an `invalid_input` error naming the field.
 pub type Validator = fn(&str) -> Result<()>;
 
 /// Every input validator in core, with the field its errors must name.
 pub fn validators() -> Vec<(&'static str, Validator)> {
-    let login: Validator = |s| crate::admin_accounts::validate_login(s).map(drop);
-    let name: Validator = |s| crate::admin_accounts::validate_display_name(s).map(drop);
-    let password: Validator = |s| crate::admin_accounts::check_password_strength(s, "dana.reyes");
-    let date: Validator = |s| crate::audit::validate_bound("From", s);
-    let quantity: Validator = |s| crate::billing::parse_quantity(s).map(drop);
-    let first_name: Validator = |s| crate::validate::person_name("First name", s).map(drop);
-    let department: Validator =
-        |s| crate::validate::text("Department", s, crate::validate::MAX_NAME, false).map(drop);
-    let email: Validator = |s| crate::validate::email(s).map(drop);
-    let extension: Validator = |s| crate::validate::extension(s).map(drop);
-    let number: Validator = |s| crate::validate::e164("Forward to", s).map(drop);
-    let pin: Validator = |s| crate::validate::voicemail_pin(s, Some("2041")).map(drop);
-    let mac: Validator = |s| crate::validate::mac_address(s).map(drop);
+    let login: Validator = |s| crate::domain::admin::admin_accounts::validate_login(s).map(drop);
+    let name: Validator =
+        |s| crate::domain::admin::admin_accounts::validate_display_name(s).map(drop);
+    let password: Validator =
+        |s| crate::domain::admin::admin_accounts::check_password_strength(s, "dana.reyes");
+    let date: Validator = |s| crate::kernel::audit::validate_bound("From", s);
+    let quantity: Validator = |s| crate::domain::billing::parse_quantity(s).map(drop);
+    let first_name: Validator = |s| crate::base::validate::person_name("First name", s).map(drop);
+    let department: Validator = |s| {
+        crate::base::validate::text("Department", s, crate::base::validate::MAX_NAME, false)
+            .map(drop)
+    };
+    let email: Validator = |s| crate::base::validate::email(s).map(drop);
+    let extension: Validator = |s| crate::base::validate::extension(s).map(drop);
+    let number: Validator = |s| crate::base::validate::e164("Forward to", s).map(drop);
+    let pin: Validator = |s| crate::base::validate::voicemail_pin(s, Some("2041")).map(drop);
+    let mac: Validator = |s| crate::base::validate::mac_address(s).map(drop);
     vec![
         ("Account", login),
         ("Name", name),
@@ -80,7 +84,7 @@ impl FuzzOrg {
         ));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let mut org = crate::Org::open_with_system_clock(&dir.join("fuzz.sqlite")).expect("demo");
-        let (login, _, _, password) = crate::demo::DEMO_ACCOUNTS[0];
+        let (login, _, _, password) = crate::lifecycle::demo::DEMO_ACCOUNTS[0];
         let session = org.sign_in(login, password).expect("sign in");
         Self {
             _dir: tempfile_free::Dir(dir),

@@ -1,61 +1,107 @@
-//! Issue 22: the top-level modules of core/src form layers, with no import cycles among them.
+//! Issue 22: core/src is in layers (docs/ARCHITECTURE.md, "Layers"), each using only the ones
+//! below it, with no import cycle among its modules.
 //!
-//! Reads the sources, without the compiler. Every file belongs to the top-level module it sits
-//! under (`foo.rs` and `foo/**` are `foo`). An edge `foo -> bar` is a path that reaches `bar`
-//! from `foo`: `crate::bar`, `crate::{bar, ..}`, `super::bar` where the `super`s climb to the
-//! crate root, or a name that lib.rs re-exports from `bar` (`crate::Org` is `org`). Comments and
-//! strings are skipped, and so is test-only code: items under `#[cfg(test)]` or
-//! `#[cfg(all(test, ..))]`, and every module lib.rs or a parent declares that way. A cycle is a
-//! strongly connected component of more than one module; the test names each with the edges
-//! (file:line) inside it.
+//! Reads the sources, without the compiler. lib.rs declares the layers, lowest first in
+//! `LAYERS`; the domain layer holds areas (`domain/users`, `domain/licenses`, ..). A module is a
+//! file of a layer (`kernel/org.rs` and `kernel/org/**` are `kernel::org`) or of an area
+//! (`domain/licenses/removal.rs` and what is under it are `domain::licenses::removal`). An edge
+//! `a -> b` is a path that reaches `b` from `a`: `crate::..` (use trees included), `super::..`
+//! resolved from where it is written, or a name lib.rs re-exports (`crate::Org` is
+//! `kernel::org`). Comments, strings and test-only code are skipped: items under `#[cfg(test)]`
+//! or `#[cfg(all(test, ..))]`, and every module declared that way. Checked: no edge from a layer
+//! to one above it, no cycle among the domain's areas, no cycle among modules; each problem is
+//! named with the edges (file:line) that make it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// Lowest first: a module may use its own layer and the ones before it.
+const LAYERS: [&str; 5] = ["base", "storage", "kernel", "domain", "lifecycle"];
+/// Above every layer: the fuzzing harness may use anything, and nothing may use it.
+const ABOVE_LAYERS: [&str; 1] = ["fuzzing"];
+
 #[test]
-fn core_modules_have_no_import_cycles() {
+fn core_is_layered_without_import_cycles() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     collect_rs_files(&src, &src, &mut files);
-    let graph = module_graph(&files);
-    let cycles = cycles(&graph);
+    let problems = layering_problems(&module_graph(&files));
     assert!(
-        cycles.is_empty(),
-        "import cycles in core/src:\n{}",
-        cycles.join("\n")
+        problems.is_empty(),
+        "core/src breaks its layers:\n{}",
+        problems.join("\n")
     );
 }
 
-/// The check itself can fail: two modules that import each other, one of them only through a
-/// lib.rs re-export and a `super::` path, are named with both edges, and test code is ignored.
+/// The check itself can fail: a path up a layer (through `super::super`), two areas of the
+/// domain that use each other through different files, and two modules that use each other,
+/// one only through a lib.rs re-export and a `super::` path, are each named; test code and
+/// paths in comments and strings are ignored.
 #[test]
-fn a_cycle_through_reexports_and_super_is_found() {
+fn each_kind_of_layering_problem_is_found() {
+    let file = |path: &str, text: &str| (path.to_string(), text.to_string());
     let files = vec![
-        (
-            "lib.rs".into(),
-            "pub mod a;\npub mod b;\nmod c;\n#[cfg(test)]\nmod t;\npub use a::{A as Aa, self};\n"
-                .into(),
+        file(
+            "lib.rs",
+            "pub mod base;\npub mod kernel;\npub mod domain;\n#[cfg(test)]\nmod t;\n\
+             pub use kernel::a::{A as Aa, self};\n",
         ),
-        (
-            "a.rs".into(),
-            "// crate::c\nuse super::b::B;\nconst S: &str = \"crate::c\";\npub struct A;\n".into(),
+        file("base.rs", "pub mod c;\n"),
+        file("base/c.rs", "fn f() { super::super::kernel::a::g(); }\n"),
+        file("kernel.rs", "pub mod a;\npub mod b;\n"),
+        file(
+            "kernel/a.rs",
+            "// crate::domain\nuse super::b::B;\nconst S: &str = \"crate::domain\";\npub struct A;\n",
         ),
-        (
-            "b.rs".into(),
-            "pub struct B(crate::Aa);\n#[cfg(test)]\nmod tests { use crate::c; }\n".into(),
+        file(
+            "kernel/b.rs",
+            "pub struct B(crate::Aa);\n#[cfg(test)]\nmod tests { use crate::domain; }\n",
         ),
-        (
-            "c.rs".into(),
-            "#[cfg(test)]\nmod tests;\nfn f() { crate::t::x(); }\n".into(),
-        ),
-        ("c/tests.rs".into(), "use crate::a;\n".into()),
-        ("t.rs".into(), "use crate::c;\n".into()),
+        file("domain.rs", "pub mod x;\npub mod y;\n"),
+        file("domain/x.rs", "pub mod one;\npub mod four;\n"),
+        file("domain/x/one.rs", "use crate::domain::y::{two::T, self};\n"),
+        file("domain/x/four.rs", "pub struct F;\n"),
+        file("domain/y.rs", "pub mod two;\npub mod three;\n"),
+        file("domain/y/two.rs", "pub struct T;\n"),
+        file("domain/y/three.rs", "use crate::{domain::x::four::F, kernel};\n"),
+        file("t.rs", "use crate::base::c;\n"),
     ];
-    let cycles = cycles(&module_graph(&files));
-    assert_eq!(cycles.len(), 1, "{cycles:?}");
-    assert!(cycles[0].starts_with("{a, b}"), "{}", cycles[0]);
-    assert!(cycles[0].contains("a -> b at a.rs:2"), "{}", cycles[0]);
-    assert!(cycles[0].contains("b -> a at b.rs:1"), "{}", cycles[0]);
+    let problems = layering_problems(&module_graph(&files));
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert_eq!(
+        problems[0],
+        "base::c -> kernel::a points up a layer, at base/c.rs:1"
+    );
+    assert!(
+        problems[1].starts_with("areas {domain::x, domain::y}"),
+        "{}",
+        problems[1]
+    );
+    assert!(
+        problems[1].contains("domain::x -> domain::y at domain/x/one.rs:1"),
+        "{}",
+        problems[1]
+    );
+    assert!(
+        problems[1].contains("domain::y -> domain::x at domain/y/three.rs:1"),
+        "{}",
+        problems[1]
+    );
+    assert!(
+        problems[2].starts_with("modules {kernel::a, kernel::b}"),
+        "{}",
+        problems[2]
+    );
+    assert!(
+        problems[2].contains("kernel::a -> kernel::b at kernel/a.rs:2"),
+        "{}",
+        problems[2]
+    );
+    assert!(
+        problems[2].contains("kernel::b -> kernel::a at kernel/b.rs:1"),
+        "{}",
+        problems[2]
+    );
 }
 
 /// (path relative to core/src with `/` separators, source text), in a stable order.
@@ -79,13 +125,59 @@ fn collect_rs_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// Edges between top-level modules, each with the places (file:line) that make it.
+/// Edges between modules (`kernel::org`), each with the places (file:line) that make it.
 type Graph = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+/// Edges up a layer, then cycles among the domain's areas, then cycles among modules.
+fn layering_problems(graph: &Graph) -> Vec<String> {
+    let rank = |node: &str| {
+        let layer = node.split("::").next().unwrap();
+        LAYERS
+            .iter()
+            .position(|l| *l == layer)
+            .unwrap_or(LAYERS.len())
+    };
+    let mut out = Vec::new();
+    for (from, to) in graph {
+        for (target, places) in to {
+            if rank(target) > rank(from) {
+                out.push(format!(
+                    "{from} -> {target} points up a layer, at {}",
+                    places.join(", ")
+                ));
+            }
+        }
+    }
+    let mut areas = Graph::new();
+    for (from, to) in graph {
+        for (target, places) in to {
+            let (a, b) = (area(from), area(target));
+            if a != b && a.starts_with("domain::") && b.starts_with("domain::") {
+                let entry = areas.entry(a).or_default().entry(b).or_default();
+                entry.extend(places.iter().cloned());
+            }
+        }
+    }
+    out.extend(cycles(&areas).into_iter().map(|c| format!("areas {c}")));
+    out.extend(cycles(graph).into_iter().map(|c| format!("modules {c}")));
+    out
+}
+
+/// `domain::licenses::removal` -> `domain::licenses`; a layer's module is its own area.
+fn area(node: &str) -> String {
+    node.split("::").take(2).collect::<Vec<_>>().join("::")
+}
+
+/// The module a file's module path belongs to: two levels deep (`kernel::org`), three in the
+/// domain (`domain::licenses::removal`).
+fn node(module: &[String]) -> String {
+    let depth = if module[0] == "domain" { 3 } else { 2 };
+    module[..module.len().min(depth)].join("::")
+}
 
 fn module_graph(files: &[(String, String)]) -> Graph {
     let lib = &files.iter().find(|(p, _)| p == "lib.rs").expect("lib.rs").1;
-    let lib_tokens = lex(lib);
-    let reexports = reexports(&lib_tokens);
+    let reexports = reexports(&lex(lib));
     let mut scans = BTreeMap::new();
     for (path, text) in files {
         let module = module_path(path);
@@ -101,35 +193,45 @@ fn module_graph(files: &[(String, String)]) -> Graph {
         .iter()
         .map(|m| m[0].clone())
         .collect();
+    for module in &top_level {
+        assert!(
+            LAYERS.contains(&module.as_str()) || ABOVE_LAYERS.contains(&module.as_str()),
+            "lib.rs: module {module} is in no layer ({LAYERS:?})"
+        );
+    }
+    let test_only = &scans["lib.rs"].test_only;
     let mut graph = Graph::new();
     for (path, scan) in &scans {
         let module = module_path(path);
         if module.is_empty() || !(1..=module.len()).all(|k| declared.contains(&module[..k])) {
             continue;
         }
-        for (name, line) in &scan.root_refs {
-            let target = if top_level.contains(name) {
-                name
-            } else if let Some(m) = reexports.get(name) {
-                if !top_level.contains(m) {
-                    continue; // lib.rs's own import from another crate
-                }
-                m
-            } else {
+        let from = node(&module);
+        for UsePath { segments, line, .. } in &scan.refs {
+            let full: Vec<String> = match reexports.get(&segments[0]) {
+                Some(target) if !top_level.contains(&target[0]) => continue, // another crate's
+                Some(target) => target.iter().chain(&segments[1..]).cloned().collect(),
+                None => segments.clone(),
+            };
+            let Some(k) = (1..=full.len())
+                .rev()
+                .find(|&k| declared.contains(&full[..k]))
+            else {
                 // Production code cannot name a test-only module; any other name this reader
                 // cannot place stops the test rather than hide an edge.
-                let test_only = &scans["lib.rs"].test_only;
                 assert!(
-                    test_only.contains(name),
-                    "{path}:{line}: cannot place crate::{name}"
+                    test_only.contains(&full[0]),
+                    "{path}:{line}: cannot place crate::{}",
+                    full.join("::")
                 );
                 continue;
             };
-            if *target != module[0] {
+            let target = node(&full[..k]);
+            if target != from {
                 graph
-                    .entry(module[0].clone())
+                    .entry(from.clone())
                     .or_default()
-                    .entry(target.clone())
+                    .entry(target)
                     .or_default()
                     .push(format!("{path}:{line}"));
             }
@@ -365,8 +467,8 @@ fn path_sep(tokens: &[(Tok, usize)], i: usize) -> bool {
 
 #[derive(Default)]
 struct Scan {
-    /// Names reached at the crate root, with the line of each.
-    root_refs: Vec<(String, usize)>,
+    /// Paths from the crate root (segments after `crate::`).
+    refs: Vec<UsePath>,
     /// Full paths of the modules this file declares (not test-only).
     declared: BTreeSet<Vec<String>>,
     /// Names of test-only modules this file declares.
@@ -418,7 +520,7 @@ fn scan(tokens: &[(Tok, usize)], file_module: &[String]) -> Scan {
                 }
             }
             Tok::Ident(w) if w == "crate" && path_sep(tokens, i + 1) => {
-                root_names(tokens, i + 2, &mut out.root_refs);
+                use_paths(tokens, i + 2, &[], &mut out.refs);
             }
             Tok::Ident(w) if w == "super" && path_sep(tokens, i + 1) => {
                 let mut j = i;
@@ -427,8 +529,9 @@ fn scan(tokens: &[(Tok, usize)], file_module: &[String]) -> Scan {
                     ups += 1;
                     j += 2;
                 }
-                if ups == here(&braces).len() {
-                    root_names(tokens, j, &mut out.root_refs);
+                let here = here(&braces);
+                if ups <= here.len() {
+                    use_paths(tokens, j, &here[..here.len() - ups], &mut out.refs);
                 }
                 i = j;
                 continue;
@@ -444,31 +547,62 @@ fn scan(tokens: &[(Tok, usize)], file_module: &[String]) -> Scan {
     out
 }
 
-/// The first segment after `crate::`: one name, or each name that opens an element of a
-/// `{..}` group.
-fn root_names(tokens: &[(Tok, usize)], i: usize, out: &mut Vec<(String, usize)>) {
-    if let Some(name) = ident(tokens, i) {
-        out.push((name.to_string(), tokens[i].1));
-    } else if punct(tokens, i, '{') {
-        let (mut depth, mut j, mut element_start) = (1, i + 1, true);
-        while depth > 0 && j < tokens.len() {
-            match &tokens[j].0 {
-                Tok::Punct('{') => depth += 1,
-                Tok::Punct('}') => depth -= 1,
-                Tok::Punct(',') if depth == 1 => {
-                    element_start = true;
-                    j += 1;
-                    continue;
-                }
-                Tok::Ident(name) if depth == 1 && element_start && name != "self" => {
-                    out.push((name.clone(), tokens[j].1));
-                }
-                _ => {}
-            }
-            element_start = false;
-            j += 1;
+/// A path as written: its segments, the name it brings in (`as` renames it) and its line.
+struct UsePath {
+    segments: Vec<String>,
+    name: String,
+    line: usize,
+}
+
+/// The paths a path or use tree starting at `i` names, each after `prefix`: `a::b::C` is one,
+/// `a::{b, c::D as E, self}` three (`self` names `a`); returns where it ends. Reading stops
+/// at the first token that continues no path (`(`, `<`, `;`), which is enough to place it.
+fn use_paths(
+    tokens: &[(Tok, usize)],
+    i: usize,
+    prefix: &[String],
+    out: &mut Vec<UsePath>,
+) -> usize {
+    let line = tokens.get(i).map_or(0, |t| t.1);
+    if punct(tokens, i, '{') {
+        let mut j = i + 1;
+        while j < tokens.len() && !punct(tokens, j, '}') {
+            let end = use_paths(tokens, j, prefix, out);
+            j = if punct(tokens, end, ',') {
+                end + 1
+            } else {
+                end.max(j + 1)
+            };
         }
+        return j + 1;
     }
+    let (path, end) = match ident(tokens, i) {
+        Some("self") => (prefix.to_vec(), i + 1),
+        Some(name) => {
+            let mut path = prefix.to_vec();
+            path.push(name.to_string());
+            if path_sep(tokens, i + 1) {
+                return use_paths(tokens, i + 2, &path, out);
+            }
+            (path, i + 1)
+        }
+        None => (prefix.to_vec(), i), // a glob, or a path cut by `<`
+    };
+    let (name, end) = match ident(tokens, end) {
+        Some("as") => (
+            ident(tokens, end + 1).unwrap_or_default().to_string(),
+            end + 2,
+        ),
+        _ => (path.last().cloned().unwrap_or_default(), end),
+    };
+    if !path.is_empty() {
+        out.push(UsePath {
+            segments: path,
+            name,
+            line,
+        });
+    }
+    end
 }
 
 /// Past `#[cfg(test)]` or `#[cfg(all(.., test, ..))]` starting at `i`.
@@ -577,8 +711,9 @@ fn item_end(tokens: &[(Tok, usize)], i: usize) -> usize {
     j
 }
 
-/// Names lib.rs re-exports (`pub use foo::{A, B as C}`), each with its top-level module.
-fn reexports(tokens: &[(Tok, usize)]) -> BTreeMap<String, String> {
+/// Names lib.rs re-exports (`pub use a::b::{C, D as E}`), each with the path it names
+/// (`E` -> [a, b, D]). A glob would hide names from this reader, so it stops the test.
+fn reexports(tokens: &[(Tok, usize)]) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     let mut depth = 0;
     for i in 0..tokens.len() {
@@ -588,48 +723,17 @@ fn reexports(tokens: &[(Tok, usize)]) -> BTreeMap<String, String> {
             _ => {}
         }
         if depth == 0 && ident(tokens, i) == Some("use") {
-            let Some(module) = ident(tokens, i + 1) else {
-                continue;
-            };
+            let mut paths = Vec::new();
+            let end = use_paths(tokens, i + 1, &[], &mut paths);
             assert!(
-                path_sep(tokens, i + 2),
-                "lib.rs: `use {module}` without a path"
+                !tokens[i + 1..end].iter().any(|t| t.0 == Tok::Punct('*')),
+                "lib.rs:{}: a glob re-export cannot be placed by this check",
+                tokens[i].1
             );
-            let mut leaves = Vec::new();
-            use_leaves(tokens, i + 3, module, &mut leaves);
-            for leaf in leaves {
-                out.insert(leaf, module.to_string());
+            for path in paths {
+                out.insert(path.name, path.segments);
             }
         }
     }
     out
-}
-
-/// The names a use tree starting at `i` brings in (`parent` names `self`); returns where it
-/// ends. A glob would hide names from this reader, so it stops the test.
-fn use_leaves(tokens: &[(Tok, usize)], i: usize, parent: &str, out: &mut Vec<String>) -> usize {
-    if punct(tokens, i, '*') {
-        panic!("lib.rs: a glob re-export from {parent} cannot be placed by this check");
-    }
-    if punct(tokens, i, '{') {
-        let mut j = i + 1;
-        while !punct(tokens, j, '}') {
-            j = use_leaves(tokens, j, parent, out);
-            if punct(tokens, j, ',') {
-                j += 1;
-            }
-        }
-        return j + 1;
-    }
-    let name = ident(tokens, i).expect("lib.rs: a use tree this check cannot read");
-    if path_sep(tokens, i + 1) {
-        return use_leaves(tokens, i + 2, name, out);
-    }
-    let (leaf, end) = if ident(tokens, i + 1) == Some("as") {
-        (ident(tokens, i + 2).unwrap(), i + 3)
-    } else {
-        (if name == "self" { parent } else { name }, i + 1)
-    };
-    out.push(leaf.to_string());
-    end
 }

@@ -15,9 +15,9 @@ mod floors;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use licensedesk_core::change::ChangeLicense;
-use licensedesk_core::demo::{self, DemoSpec};
-use licensedesk_core::removal::RemoveLicense;
+use licensedesk_core::domain::licenses::change::ChangeLicense;
+use licensedesk_core::domain::licenses::removal::RemoveLicense;
+use licensedesk_core::lifecycle::demo::{self, DemoSpec};
 use licensedesk_core::{
     Actor, AssignLicense, BulkAction, BulkRequest, LicenseFilter, Org, UserQuery,
 };

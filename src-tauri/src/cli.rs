@@ -71,7 +71,7 @@ pub fn version() -> String {
     format!(
         "licensedesk {} (LicenseDesk, database schema {})\n",
         env!("CARGO_PKG_VERSION"),
-        licensedesk_core::db::schema_version()
+        licensedesk_core::storage::db::schema_version()
     )
 }
 

@@ -90,30 +90,31 @@ fn generate_demo_if_asked() -> Result<(), String> {
     let started = std::time::Instant::now();
     let tty = std::io::stderr().is_terminal();
     let mut last_tenth = 0;
-    let spec = licensedesk_core::demo::DemoSpec {
+    let spec = licensedesk_core::lifecycle::demo::DemoSpec {
         users,
         ..Default::default()
     };
     interrupt::catch();
-    let generated = licensedesk_core::demo::generate(&path, &spec, &mut |done: u64, total: u64| {
-        let percent = done * 100 / total.max(1);
-        let mut err = std::io::stderr().lock();
-        if tty {
-            let bar = "#".repeat(percent as usize / 5) + &".".repeat(20 - percent as usize / 5);
-            let _ = write!(
-                err,
-                "\rGenerating demo organization [{bar}] {done}/{total} users ({percent}%)"
-            );
-            let _ = err.flush();
-        } else if percent / 10 > last_tenth || done == total {
-            last_tenth = percent / 10;
-            let _ = writeln!(
-                err,
-                "Generating demo organization: {done}/{total} users ({percent}%)"
-            );
-        }
-        !interrupt::happened()
-    });
+    let generated =
+        licensedesk_core::lifecycle::demo::generate(&path, &spec, &mut |done: u64, total: u64| {
+            let percent = done * 100 / total.max(1);
+            let mut err = std::io::stderr().lock();
+            if tty {
+                let bar = "#".repeat(percent as usize / 5) + &".".repeat(20 - percent as usize / 5);
+                let _ = write!(
+                    err,
+                    "\rGenerating demo organization [{bar}] {done}/{total} users ({percent}%)"
+                );
+                let _ = err.flush();
+            } else if percent / 10 > last_tenth || done == total {
+                last_tenth = percent / 10;
+                let _ = writeln!(
+                    err,
+                    "Generating demo organization: {done}/{total} users ({percent}%)"
+                );
+            }
+            !interrupt::happened()
+        });
     interrupt::release();
     if tty {
         eprintln!();

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-use licensedesk_core::clock::SystemClock;
+use licensedesk_core::base::clock::SystemClock;
 use licensedesk_core::{Actor, DailyBackup, Error, ErrorPayload, OpenFailure, Org, SessionInfo};
 
 use crate::progress::CancelFlag;
@@ -359,7 +359,7 @@ mod tests {
         sign_in("dana.reyes", "super-demo");
         state.set_pending_import(Some((dir.join("users.csv"), b"x".to_vec())));
         // Switch account: another sign-in on the same file, without signing out first.
-        let (login, _, _, password) = licensedesk_core::demo::DEMO_ACCOUNTS[1];
+        let (login, _, _, password) = licensedesk_core::lifecycle::demo::DEMO_ACCOUNTS[1];
         sign_in(login, password);
         assert!(state.pending_import().is_err(), "kept after Switch account");
         drop(state);

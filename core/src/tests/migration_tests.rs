@@ -12,11 +12,11 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
-use crate::audit::{self, AuditActor, AuditEntry};
-use crate::backup::{self, BackupReason};
-use crate::clock::SystemClock;
-use crate::db::{self, schema_version};
-use crate::pre_migration_copy;
+use crate::base::clock::SystemClock;
+use crate::kernel::audit::{self, AuditActor, AuditEntry};
+use crate::storage::backup::{self, BackupReason};
+use crate::storage::db::{self, schema_version};
+use crate::storage::pre_migration_copy;
 use crate::Org;
 
 /// Rows an organization of schema `version` could hold (only the tables that version added).
@@ -32,7 +32,7 @@ pub(crate) fn seed_version(conn: &Connection, version: usize) {
 fn seed_1(conn: &Connection) {
     let (before_accounts, after_accounts) = SEED_1.split_once("-- accounts\n").unwrap();
     conn.execute_batch(before_accounts).unwrap();
-    let hash = crate::accounts::hash_password("old-password-1").unwrap();
+    let hash = crate::kernel::accounts::hash_password("old-password-1").unwrap();
     conn.execute(
         "INSERT INTO accounts (id, login, display_name, role_id, password_hash, status, created_at)
          VALUES (1, 'old.admin', 'Olga Admin', 1, ?1, 'active', '2025-01-01T08:00:00Z'),
@@ -352,8 +352,11 @@ fn an_older_audit_log_is_rebuilt_with_ids_that_are_never_reused() {
     file_at_version(&path, 7);
     let mut org = Org::open(&path, Arc::new(SystemClock)).unwrap();
     org.sign_in("old.admin", "old-password-1").unwrap();
-    assert_eq!(crate::audit::first_broken_entry(&org.conn).unwrap(), None);
-    assert!(crate::audit_chain::missing_triggers(&org.conn)
+    assert_eq!(
+        crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+        None
+    );
+    assert!(crate::kernel::audit_chain::missing_triggers(&org.conn)
         .unwrap()
         .is_empty());
     let last: i64 = org

@@ -2,8 +2,8 @@
 //! permission.rs (docs/ARCHITECTURE.md §Roles) says so, and a refusal changes nothing but the
 //! audit log.
 
-use crate::billing::SeatChange;
-use crate::permission::{Permission, BUILT_IN_ROLES};
+use crate::base::permission::{Permission, BUILT_IN_ROLES};
+use crate::domain::billing::SeatChange;
 use crate::tests::testing::{demo_org, product_id, sign_in, unlicensed_user, user_on};
 use crate::{Actor, AssignLicense, ChangeLicense, LicenseFilter, Org, RemoveLicense, UserQuery};
 
@@ -191,7 +191,7 @@ const OPERATIONS: &[Operation] = &[
     ("audit log", Permission::AuditView, |org, a, _| {
         org.audit_log(
             a,
-            &crate::audit::AuditQuery {
+            &crate::kernel::audit::AuditQuery {
                 limit: 10,
                 ..Default::default()
             },

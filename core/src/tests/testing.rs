@@ -2,9 +2,9 @@
 
 use rusqlite::types::ValueRef;
 
-use crate::demo::DEMO_ACCOUNTS;
-use crate::org::{Actor, Org};
-use crate::users::UserDetail;
+use crate::domain::users::directory::UserDetail;
+use crate::kernel::org::{Actor, Org};
+use crate::lifecycle::demo::DEMO_ACCOUNTS;
 
 /// The demo organization, generated once per test process and copied for each test: the
 /// generator is deterministic, and copying a closed file is much faster than generating it.
@@ -63,7 +63,7 @@ pub fn unlicensed_users(org: &Org) -> Vec<UserDetail> {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     ids.into_iter()
-        .map(|id| crate::users::user_detail(&org.conn, id).unwrap())
+        .map(|id| crate::domain::users::directory::user_detail(&org.conn, id).unwrap())
         .collect()
 }
 
@@ -88,7 +88,7 @@ pub fn user_with_all_data(org: &Org) -> UserDetail {
             |r| r.get(0),
         )
         .expect("the demo has a user with every kind of data");
-    crate::users::user_detail(&org.conn, id).unwrap()
+    crate::domain::users::directory::user_detail(&org.conn, id).unwrap()
 }
 
 /// A user holding `product` who has call history and voicemail data.
@@ -105,7 +105,7 @@ pub fn user_on(org: &Org, product: &str) -> UserDetail {
             |r| r.get(0),
         )
         .expect("the demo has such a user");
-    crate::users::user_detail(&org.conn, id).unwrap()
+    crate::domain::users::directory::user_detail(&org.conn, id).unwrap()
 }
 
 /// The rows of the given tables as text, to compare before and after.
@@ -124,7 +124,11 @@ pub fn snapshot(org: &Org, tables: &[&str]) -> String {
                         // By their hash: formatting archives and audio byte by byte was most
                         // of the property test's time.
                         ValueRef::Blob(b) => {
-                            format!("blob {} {}", b.len(), crate::bundle::sha256_hex(b))
+                            format!(
+                                "blob {} {}",
+                                b.len(),
+                                crate::domain::users::bundle::sha256_hex(b)
+                            )
                         }
                         v => format!("{v:?}"),
                     })

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use licensedesk_core::billing::SeatChange;
+use licensedesk_core::domain::billing::SeatChange;
 use licensedesk_core::{
     Actor, App, AppAccessUpdate, AssignLicense, BulkAction, BulkRequest, ChangeLicense,
     ForwardCondition, ForwardingRuleInput, LicenseFilter, OffboardUser, Org, RemoveLicense,

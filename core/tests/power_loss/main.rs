@@ -23,7 +23,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use common::checks::{check_with, reported};
 use common::operations::{self, BACKUP, KINDS, RESTORE};
 use disk::{Disk, Pending, Phase};
-use licensedesk_core::clock::Clock;
+use licensedesk_core::base::clock::Clock;
 use licensedesk_core::power_cut_trace::{self, Step};
 use licensedesk_core::Org;
 use rand::{Rng, SeedableRng};

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use licensedesk_core::clock::{Clock, SystemClock};
+use licensedesk_core::base::clock::{Clock, SystemClock};
 use licensedesk_core::{DamagedRestoreReceipt, Error};
 use tauri::{AppHandle, Manager, State};
 
@@ -148,7 +148,7 @@ pub async fn restore_damaged_file(
     let at = SystemClock.now();
     let target = path.clone();
     let receipt = tauri::async_runtime::spawn_blocking(move || {
-        licensedesk_core::damaged_restore::restore_over_damaged(&target, &file_name, at)
+        licensedesk_core::lifecycle::damaged_restore::restore_over_damaged(&target, &file_name, at)
             .map_err(|e| e.payload())
     })
     .await

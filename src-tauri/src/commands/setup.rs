@@ -127,7 +127,8 @@ pub async fn upload_greeting(
         return Ok(None);
     };
     // Refused by its size before it is read when it is too large.
-    let audio = licensedesk_core::input_file::read_wav(&path).map_err(|e| e.payload())?;
+    let audio =
+        licensedesk_core::domain::imports::input_file::read_wav(&path).map_err(|e| e.payload())?;
     let edits = UserEdits {
         user_id,
         expected_version,

@@ -24,7 +24,11 @@ pub async fn save_import_template(app: AppHandle) -> CommandResult<Option<String
     else {
         return Ok(None);
     };
-    std::fs::write(&dest, licensedesk_core::user_csv::template()).map_err(|e| {
+    std::fs::write(
+        &dest,
+        licensedesk_core::domain::imports::user_csv::template(),
+    )
+    .map_err(|e| {
         Error::Io {
             path: dest.display().to_string(),
             cause: e.to_string(),
@@ -36,7 +40,7 @@ pub async fn save_import_template(app: AppHandle) -> CommandResult<Option<String
 
 /// The chosen CSV, refused by its size before it is read when it is too large.
 fn read(path: &std::path::Path) -> CommandResult<Vec<u8>> {
-    licensedesk_core::input_file::read_csv(path).map_err(|e| e.payload())
+    licensedesk_core::domain::imports::input_file::read_csv(path).map_err(|e| e.payload())
 }
 
 /// Picks a CSV in the native open dialog and checks it: [file name, preview], or None.

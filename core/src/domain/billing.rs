@@ -1,0 +1,961 @@
+//! The local billing ledger: purchases add seats; a partial cancellation takes unassigned
+//! seats out of the pool at once and out of the bill on its effective date (the notice
+//! period, then the next billing day). Every total is counted from the seat rows.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::base::error::{Error, Result};
+use crate::base::permission::Permission;
+use crate::kernel::action::Action;
+use crate::kernel::audit::{self, AuditActor, AuditEntry};
+use crate::kernel::org::{Actor, Org};
+use crate::storage::settings;
+
+/// The most seats one order or cancellation may move: a typo guard, not a business limit.
+pub const MAX_QUANTITY: i64 = 1_000;
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SeatChange {
+    #[ts(type = "number")]
+    pub product_id: i64,
+    /// As typed: validated here so that "", "abc", "-1" and "1e9" get a specific message.
+    pub quantity: String,
+}
+
+/// What a purchase or cancellation would do to the monthly bill.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CostPreview {
+    pub product_name: String,
+    #[ts(type = "number")]
+    pub quantity: i64,
+    #[ts(type = "number")]
+    pub unit_price_cents: i64,
+    #[ts(type = "number")]
+    pub current_total_cents: i64,
+    #[ts(type = "number")]
+    pub new_total_cents: i64,
+    /// When the new total applies: today for a purchase, the effective date for a cancellation.
+    pub effective_on: String,
+    /// The organization's currency (ISO 4217), in which every amount above is.
+    pub currency: String,
+}
+
+impl CostPreview {
+    fn money(&self, cents: i64) -> String {
+        crate::base::money::format_money(cents, &self.currency)
+    }
+
+    fn noun(&self) -> &'static str {
+        if self.quantity == 1 {
+            "license"
+        } else {
+            "licenses"
+        }
+    }
+
+    /// The question the native confirmation of a purchase asks.
+    pub fn purchase_question(&self) -> String {
+        format!(
+            "Buy {} {} {} at {}/month each?\n\nYour monthly total goes from {} to {} from today.",
+            self.quantity,
+            self.product_name,
+            self.noun(),
+            self.money(self.unit_price_cents),
+            self.money(self.current_total_cents),
+            self.money(self.new_total_cents),
+        )
+    }
+
+    /// The question the native confirmation of a cancellation request asks.
+    pub fn cancellation_question(&self) -> String {
+        let one = self.quantity == 1;
+        format!(
+            "Cancel {} unassigned {} {}?\n\nFrom now on {} cannot be assigned. {} billed until {}; from then your monthly total goes from {} to {} (saving {}/month). You can withdraw the request until then.",
+            self.quantity,
+            self.product_name,
+            self.noun(),
+            if one { "it" } else { "they" },
+            if one { "It stays" } else { "They stay" },
+            self.effective_on,
+            self.money(self.current_total_cents),
+            self.money(self.new_total_cents),
+            self.money(self.current_total_cents - self.new_total_cents),
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CancellationStatus {
+    Pending,
+    Withdrawn,
+    Effective,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BillingEvent {
+    Order {
+        #[ts(type = "number")]
+        id: i64,
+        at: String,
+        product_name: String,
+        #[ts(type = "number")]
+        quantity: i64,
+        #[ts(type = "number")]
+        monthly_change_cents: i64,
+        by: Option<String>,
+    },
+    Cancellation {
+        #[ts(type = "number")]
+        id: i64,
+        at: String,
+        product_name: String,
+        #[ts(type = "number")]
+        quantity: i64,
+        #[ts(type = "number")]
+        monthly_change_cents: i64,
+        by: Option<String>,
+        effective_on: String,
+        status: CancellationStatus,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BillingLine {
+    #[ts(type = "number")]
+    pub product_id: i64,
+    pub product_name: String,
+    /// Seats on the bill: assigned, available and pending cancellation.
+    #[ts(type = "number")]
+    pub billed_seats: i64,
+    #[ts(type = "number")]
+    pub unassigned_seats: i64,
+    #[ts(type = "number")]
+    pub unit_price_cents: i64,
+    #[ts(type = "number")]
+    pub monthly_cents: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct BillingSummary {
+    pub currency: String,
+    pub lines: Vec<BillingLine>,
+    #[ts(type = "number")]
+    pub monthly_total_cents: i64,
+    pub next_billing_date: String,
+    #[ts(type = "number")]
+    pub unassigned_seats: i64,
+    #[ts(type = "number")]
+    pub unassigned_monthly_cents: i64,
+    /// The total once every pending cancellation has taken effect.
+    #[ts(type = "number")]
+    pub total_after_pending_cents: i64,
+    pub billing_day: u32,
+    #[ts(type = "number")]
+    pub notice_period_days: i64,
+}
+
+pub(crate) fn parse_quantity(text: &str) -> Result<i64> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::invalid("Quantity", "Enter how many licenses."));
+    }
+    let n: i64 = t.parse().map_err(|_| {
+        Error::invalid(
+            "Quantity",
+            format!("\"{t}\" is not a whole number. Enter a number of licenses such as 2."),
+        )
+    })?;
+    if n < 1 {
+        return Err(Error::invalid("Quantity", "Enter at least 1 license."));
+    }
+    if n > MAX_QUANTITY {
+        return Err(Error::invalid(
+            "Quantity",
+            format!("At most {MAX_QUANTITY} licenses at a time."),
+        ));
+    }
+    Ok(n)
+}
+
+fn product(conn: &Connection, product_id: i64) -> Result<(String, i64)> {
+    conn.query_row(
+        "SELECT name, monthly_price_cents FROM products WHERE id = ?1",
+        [product_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?
+    .ok_or(Error::NotFound {
+        what: "Product",
+        id: product_id,
+    })
+}
+
+/// Seats that are billed now: assigned, available, or pending cancellation.
+fn monthly_total(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(sum(p.monthly_price_cents), 0) FROM seats s JOIN products p ON p.id = s.product_id
+         WHERE s.status <> 'cancelled'",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+fn available_seats(conn: &Connection, product_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
+        [product_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The next billing day on or after `date` (billing days are 1 to 28, so every month has one).
+pub fn next_billing_day(date: NaiveDate, billing_day: u32) -> NaiveDate {
+    let this_month = date.with_day(billing_day).expect("billing day 1..=28");
+    if this_month >= date {
+        return this_month;
+    }
+    let (y, m) = if date.month() == 12 {
+        (date.year() + 1, 1)
+    } else {
+        (date.year(), date.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(y, m, billing_day).expect("billing day 1..=28")
+}
+
+/// A cancellation requested `today` takes effect after the notice period, on the next billing day.
+pub fn cancellation_effective_on(
+    today: NaiveDate,
+    notice_days: i64,
+    billing_day: u32,
+) -> NaiveDate {
+    next_billing_day(today + Duration::days(notice_days), billing_day)
+}
+
+struct Terms {
+    billing_day: u32,
+    notice_days: i64,
+}
+
+fn terms(conn: &Connection) -> Result<Terms> {
+    Ok(Terms {
+        billing_day: settings::integer(conn, "billing_day", 1)?.clamp(1, 28) as u32,
+        notice_days: settings::integer(conn, "notice_period_days", 30)?.max(0),
+    })
+}
+
+impl Org {
+    pub(crate) fn today(&self) -> NaiveDate {
+        self.clock.now().date_naive()
+    }
+
+    /// Cancellations whose effective date has come stop being billed. Runs when the
+    /// organization opens and before billing is read or changed.
+    pub(crate) fn settle_due_cancellations(&mut self) -> Result<()> {
+        let today = self.today().to_string();
+        let now = self.now();
+        // Immediate: a deferred read that turns into a write fails (SQLITE_BUSY_SNAPSHOT)
+        // when another window committed in between; the busy timeout does not cover that.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let due: Vec<(i64, String)> = {
+            let mut stmt = tx.prepare(
+                "SELECT c.id, p.name FROM cancellation_requests c JOIN products p ON p.id = c.product_id
+                 WHERE c.status = 'pending' AND c.effective_on <= ?1",
+            )?;
+            let rows = stmt
+                .query_map([&today], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            rows
+        };
+        for (id, product_name) in due {
+            let seats = tx.execute(
+                "UPDATE seats SET status = 'cancelled' WHERE cancellation_request_id = ?1 AND status = 'pending_cancellation'",
+                [id],
+            )?;
+            tx.execute(
+                "UPDATE cancellation_requests SET status = 'effective', closed_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )?;
+            let detail = format!("{seats} {product_name} licenses no longer billed");
+            let mut entry = AuditEntry::new("billing.cancellation_effective");
+            entry.after = Some(json!({ "request_id": id, "seats": seats }));
+            entry.detail = Some(&detail);
+            audit::append(&tx, &now, &AuditActor::SYSTEM, &entry)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn purchase_preview(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
+        self.settle_due_cancellations()?;
+        let today = self.today();
+        self.read(actor, Permission::BillingView, |conn| {
+            purchase_plan(conn, today, req)
+        })
+    }
+
+    /// Adds seats, in one transaction with the order and its audit entry.
+    pub fn purchase_licenses(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
+        self.settle_due_cancellations()?;
+        let today = self.today();
+        self.change(actor, Action::BillingPurchase, |tx, ctx| {
+            let plan = purchase_plan(tx, today, req)?;
+            let (quantity, price) = (plan.quantity, plan.unit_price_cents);
+            tx.execute(
+                "INSERT INTO orders (product_id, quantity, unit_price_cents, ordered_at, account_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![req.product_id, quantity, price, ctx.now, ctx.account.id],
+            )?;
+            let order_id = tx.last_insert_rowid();
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO seats (product_id, status, purchased_at, order_id) VALUES (?1, 'available', ?2, ?3)",
+            )?;
+            for _ in 0..quantity {
+                insert.execute(params![req.product_id, ctx.now, order_id])?;
+            }
+            let mut entry = AuditEntry::new(Action::BillingPurchase.key());
+            entry.after = Some(json!({
+                "order_id": order_id, "product": plan.product_name, "quantity": quantity,
+                "monthly_total_cents": plan.new_total_cents,
+            }));
+            ctx.audit(tx, &entry)?;
+            Ok(plan)
+        })
+    }
+
+    pub fn cancellation_preview(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
+        self.settle_due_cancellations()?;
+        let today = self.today();
+        self.read(actor, Permission::BillingView, |conn| {
+            cancellation_plan(conn, today, req)
+        })
+    }
+
+    /// Moves unassigned seats to pending cancellation: no longer assignable, billed until
+    /// the effective date.
+    pub fn request_cancellation(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
+        self.settle_due_cancellations()?;
+        let today = self.today();
+        self.change(actor, Action::BillingCancellationRequest, |tx, ctx| {
+            request_cancellation_in(tx, ctx, today, req)
+        })
+    }
+
+    /// Puts the seats of a pending request back into the pool, before it takes effect.
+    pub fn withdraw_cancellation(&mut self, actor: Actor, request_id: i64) -> Result<()> {
+        self.settle_due_cancellations()?;
+        self.change(actor, Action::BillingCancellationWithdraw, |tx, ctx| {
+            let status: String = tx
+                .query_row(
+                    "SELECT status FROM cancellation_requests WHERE id = ?1",
+                    [request_id],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or(Error::NotFound {
+                    what: "Cancellation request",
+                    id: request_id,
+                })?;
+            if status != "pending" {
+                return Err(Error::invalid(
+                    "request",
+                    format!("This cancellation request is {status} and can no longer be withdrawn."),
+                ));
+            }
+            tx.execute(
+                "UPDATE seats SET status = 'available', cancel_effective_on = NULL, cancellation_request_id = NULL
+                 WHERE cancellation_request_id = ?1",
+                [request_id],
+            )?;
+            tx.execute(
+                "UPDATE cancellation_requests SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1",
+                params![request_id, ctx.now],
+            )?;
+            let mut entry = AuditEntry::new(Action::BillingCancellationWithdraw.key());
+            entry.after = Some(json!({ "request_id": request_id }));
+            ctx.audit(tx, &entry)?;
+            Ok(())
+        })
+    }
+
+    pub fn billing_summary(&mut self, actor: Actor) -> Result<BillingSummary> {
+        self.settle_due_cancellations()?;
+        let today = self.today();
+        self.read(actor, Permission::BillingView, |conn| {
+            let t = terms(conn)?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT p.id, p.name, p.monthly_price_cents,
+                        count(s.id) FILTER (WHERE s.status <> 'cancelled'),
+                        count(s.id) FILTER (WHERE s.status = 'available'),
+                        count(s.id) FILTER (WHERE s.status = 'pending_cancellation')
+                 FROM products p LEFT JOIN seats s ON s.product_id = p.id
+                 GROUP BY p.id ORDER BY p.id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, i64>(5)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let lines: Vec<BillingLine> = rows
+                .iter()
+                .map(|(id, name, price, billed, available, _)| BillingLine {
+                    product_id: *id,
+                    product_name: name.clone(),
+                    billed_seats: *billed,
+                    unassigned_seats: *available,
+                    unit_price_cents: *price,
+                    monthly_cents: billed * price,
+                })
+                .collect();
+            let total: i64 = lines.iter().map(|l| l.monthly_cents).sum();
+            let pending_cents: i64 = rows.iter().map(|r| r.5 * r.2).sum();
+            Ok(BillingSummary {
+                currency: crate::storage::settings::currency(conn)?,
+                unassigned_seats: lines.iter().map(|l| l.unassigned_seats).sum(),
+                unassigned_monthly_cents: lines
+                    .iter()
+                    .map(|l| l.unassigned_seats * l.unit_price_cents)
+                    .sum(),
+                total_after_pending_cents: total - pending_cents,
+                monthly_total_cents: total,
+                next_billing_date: next_billing_day(today + Duration::days(1), t.billing_day)
+                    .to_string(),
+                billing_day: t.billing_day,
+                notice_period_days: t.notice_days,
+                lines,
+            })
+        })
+    }
+
+    /// Writes the history as CSV to `dest`.
+    pub fn export_billing_history(&mut self, actor: Actor, dest: &std::path::Path) -> Result<()> {
+        let currency = crate::storage::settings::currency(&self.conn)?;
+        let csv = history_csv(&self.billing_history(actor)?, &currency)?;
+        crate::storage::files::write_atomically(dest, &csv)
+    }
+
+    /// Orders and cancellation requests, newest first.
+    pub fn billing_history(&mut self, actor: Actor) -> Result<Vec<BillingEvent>> {
+        self.settle_due_cancellations()?;
+        self.read(actor, Permission::BillingView, billing_history)
+    }
+}
+
+/// Moves unassigned seats of the product to pending cancellation, with the request and its
+/// audit entry.
+pub(crate) fn request_cancellation_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &crate::kernel::org::ChangeContext<'_>,
+    today: NaiveDate,
+    req: &SeatChange,
+) -> Result<CostPreview> {
+    let plan = cancellation_plan(tx, today, req)?;
+    tx.execute(
+        "INSERT INTO cancellation_requests (product_id, quantity, requested_at, effective_on, status, account_id)
+         VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
+        params![req.product_id, plan.quantity, ctx.now, plan.effective_on, ctx.account.id],
+    )?;
+    let request_id = tx.last_insert_rowid();
+    // The newest seats go first; the oldest stay for assignment.
+    let moved = tx.execute(
+        "UPDATE seats SET status = 'pending_cancellation', cancel_effective_on = ?1,
+                cancellation_request_id = ?2
+         WHERE id IN (SELECT id FROM seats WHERE product_id = ?3 AND status = 'available'
+                      ORDER BY id DESC LIMIT ?4)",
+        params![plan.effective_on, request_id, req.product_id, plan.quantity],
+    )?;
+    debug_assert_eq!(moved as i64, plan.quantity);
+    let mut entry = AuditEntry::new(Action::BillingCancellationRequest.key());
+    entry.after = Some(json!({
+        "request_id": request_id, "product": plan.product_name, "quantity": plan.quantity,
+        "effective_on": plan.effective_on,
+    }));
+    ctx.audit(tx, &entry)?;
+    Ok(plan)
+}
+
+fn cancellation_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> Result<CostPreview> {
+    let quantity = parse_quantity(&req.quantity)?;
+    let (name, price) = product(conn, req.product_id)?;
+    let available = available_seats(conn, req.product_id)?;
+    if available == 0 {
+        return Err(Error::invalid(
+            "Quantity",
+            format!("Every {name} license is assigned. Remove a license from a user first; assigned licenses cannot be cancelled."),
+        ));
+    }
+    if quantity > available {
+        return Err(Error::invalid(
+            "Quantity",
+            format!(
+                "Only {available} {name} {} unassigned; assigned licenses cannot be cancelled.",
+                if available == 1 {
+                    "license is"
+                } else {
+                    "licenses are"
+                }
+            ),
+        ));
+    }
+    let t = terms(conn)?;
+    let current = monthly_total(conn)?;
+    Ok(CostPreview {
+        product_name: name,
+        quantity,
+        unit_price_cents: price,
+        current_total_cents: current,
+        new_total_cents: current - quantity * price,
+        effective_on: cancellation_effective_on(today, t.notice_days, t.billing_day).to_string(),
+        currency: crate::storage::settings::currency(conn)?,
+    })
+}
+
+/// What buying `req.quantity` seats costs, from today.
+fn purchase_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> Result<CostPreview> {
+    let quantity = parse_quantity(&req.quantity)?;
+    let (name, price) = product(conn, req.product_id)?;
+    let current = monthly_total(conn)?;
+    Ok(CostPreview {
+        product_name: name,
+        quantity,
+        unit_price_cents: price,
+        current_total_cents: current,
+        new_total_cents: current + quantity * price,
+        effective_on: today.to_string(),
+        currency: crate::storage::settings::currency(conn)?,
+    })
+}
+
+fn billing_history(conn: &Connection) -> Result<Vec<BillingEvent>> {
+    let mut events = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, o.ordered_at, p.name, o.quantity, o.quantity * o.unit_price_cents, a.display_name
+         FROM orders o JOIN products p ON p.id = o.product_id LEFT JOIN accounts a ON a.id = o.account_id",
+    )?;
+    for row in stmt.query_map([], |r| {
+        Ok(BillingEvent::Order {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            product_name: r.get(2)?,
+            quantity: r.get(3)?,
+            monthly_change_cents: r.get(4)?,
+            by: r.get(5)?,
+        })
+    })? {
+        events.push(row?);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.requested_at, p.name, c.quantity, -c.quantity * p.monthly_price_cents,
+                a.display_name, c.effective_on, c.status
+         FROM cancellation_requests c JOIN products p ON p.id = c.product_id
+         LEFT JOIN accounts a ON a.id = c.account_id",
+    )?;
+    for row in stmt.query_map([], |r| {
+        let status = match r.get::<_, String>(7)?.as_str() {
+            "pending" => CancellationStatus::Pending,
+            "withdrawn" => CancellationStatus::Withdrawn,
+            _ => CancellationStatus::Effective,
+        };
+        Ok(BillingEvent::Cancellation {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            product_name: r.get(2)?,
+            quantity: r.get(3)?,
+            monthly_change_cents: r.get(4)?,
+            by: r.get(5)?,
+            effective_on: r.get(6)?,
+            status,
+        })
+    })? {
+        events.push(row?);
+    }
+    let at = |e: &BillingEvent| match e {
+        BillingEvent::Order { at, .. } | BillingEvent::Cancellation { at, .. } => at.clone(),
+    };
+    events.sort_by_key(|e| std::cmp::Reverse(at(e)));
+    Ok(events)
+}
+
+fn history_csv(events: &[BillingEvent], currency: &str) -> Result<Vec<u8>> {
+    let mut w = crate::base::csv_cell::CsvWriter::new();
+    w.row([
+        "date",
+        "kind",
+        "product",
+        "quantity",
+        "monthly_change",
+        "by",
+        "effective_on",
+        "status",
+    ])?;
+    for e in events {
+        let row = match e {
+            BillingEvent::Order {
+                at,
+                product_name,
+                quantity,
+                monthly_change_cents,
+                by,
+                ..
+            } => [
+                at.clone(),
+                "purchase".into(),
+                product_name.clone(),
+                quantity.to_string(),
+                crate::base::money::format_money(*monthly_change_cents, currency),
+                by.clone().unwrap_or_default(),
+                String::new(),
+                "done".into(),
+            ],
+            BillingEvent::Cancellation {
+                at,
+                product_name,
+                quantity,
+                monthly_change_cents,
+                by,
+                effective_on,
+                status,
+                ..
+            } => [
+                at.clone(),
+                "cancellation".into(),
+                product_name.clone(),
+                quantity.to_string(),
+                crate::base::money::format_money(*monthly_change_cents, currency),
+                by.clone().unwrap_or_default(),
+                effective_on.clone(),
+                match status {
+                    CancellationStatus::Pending => "pending",
+                    CancellationStatus::Withdrawn => "withdrawn",
+                    CancellationStatus::Effective => "effective",
+                }
+                .into(),
+            ],
+        };
+        w.row(&row)?;
+    }
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::base::clock::ManualClock;
+    use crate::tests::testing::{product_id, sign_in};
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn org_at(day: &str) -> (tempfile::TempDir, Org, ManualClock) {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = ManualClock::new(
+            chrono::DateTime::parse_from_rfc3339(&format!("{day}T10:00:00Z"))
+                .unwrap()
+                .to_utc(),
+        );
+        let org = Org::open(&dir.path().join("org.sqlite"), Arc::new(clock.clone())).unwrap();
+        (dir, org, clock)
+    }
+
+    fn change(org: &Org, product: &str, quantity: &str) -> SeatChange {
+        SeatChange {
+            product_id: product_id(org, product),
+            quantity: quantity.to_owned(),
+        }
+    }
+
+    fn inventory(org: &Org, actor: Actor, product: &str) -> crate::ProductInventory {
+        org.license_inventory(actor)
+            .unwrap()
+            .into_iter()
+            .find(|p| p.name == product)
+            .unwrap()
+    }
+
+    fn seat_total_cents(org: &Org) -> i64 {
+        monthly_total(&org.conn).unwrap()
+    }
+
+    #[test]
+    fn the_effective_date_is_the_notice_period_then_the_next_billing_day() {
+        assert_eq!(
+            cancellation_effective_on(date("2026-11-27"), 30, 1),
+            date("2027-01-01")
+        );
+        assert_eq!(
+            cancellation_effective_on(date("2026-01-31"), 30, 1),
+            date("2026-04-01")
+        );
+        assert_eq!(
+            cancellation_effective_on(date("2026-12-15"), 30, 15),
+            date("2027-01-15")
+        );
+        assert_eq!(
+            cancellation_effective_on(date("2026-02-01"), 0, 1),
+            date("2026-02-01")
+        );
+        assert_eq!(
+            cancellation_effective_on(date("2028-01-30"), 30, 28),
+            date("2028-03-28")
+        );
+        assert_eq!(next_billing_day(date("2026-12-29"), 28), date("2027-01-28"));
+    }
+
+    #[test]
+    fn quantities_are_checked_with_a_message_naming_the_field() {
+        for (text, says) in [
+            ("", "Enter how many"),
+            ("abc", "not a whole number"),
+            ("2.5", "not a whole number"),
+            ("0", "at least 1"),
+            ("-3", "at least 1"),
+            ("1000000", "At most 1000"),
+            ("99999999999999999999", "not a whole number"),
+        ] {
+            let e = parse_quantity(text).unwrap_err();
+            assert_eq!(e.payload().field.as_deref(), Some("Quantity"), "{text}");
+            assert!(e.to_string().contains(says), "{text}: {e}");
+        }
+        assert_eq!(parse_quantity(" 2 ").unwrap(), 2);
+    }
+
+    #[test]
+    fn a_purchase_adds_seats_an_order_and_an_audit_entry_and_raises_the_bill() {
+        let (_dir, mut org, _clock) = org_at("2026-11-27");
+        let billing = sign_in(&mut org, "lee.chen");
+        let before = inventory(&org, billing, "Contact Center Agent");
+        let total_before = org.billing_summary(billing).unwrap().monthly_total_cents;
+        let req = change(&org, "Contact Center Agent", "2");
+        let preview = org.purchase_preview(billing, &req).unwrap();
+        assert_eq!(preview.new_total_cents, total_before + 2 * 9500);
+        let done = org.purchase_licenses(billing, &req).unwrap();
+        assert_eq!(done, preview);
+        let after = inventory(&org, billing, "Contact Center Agent");
+        assert_eq!(after.purchased, before.purchased + 2);
+        assert_eq!(after.available, 2);
+        let summary = org.billing_summary(billing).unwrap();
+        assert_eq!(summary.monthly_total_cents, total_before + 19_000);
+        assert_eq!(summary.monthly_total_cents, seat_total_cents(&org));
+        let history = org.billing_history(billing).unwrap();
+        assert!(
+            matches!(&history[0], BillingEvent::Order { quantity: 2, by: Some(b), .. } if b == "Lee Chen")
+        );
+    }
+
+    #[test]
+    fn confirmations_state_the_amounts_in_the_organizations_currency() {
+        let (_dir, mut org, _clock) = org_at("2026-11-27");
+        let billing = sign_in(&mut org, "lee.chen");
+        let req = change(&org, "Meetings Plus", "1");
+        let usd = org.purchase_preview(billing, &req).unwrap();
+        assert!(
+            usd.purchase_question()
+                .starts_with("Buy 1 Meetings Plus license at $12.00/month each?"),
+            "{}",
+            usd.purchase_question()
+        );
+        crate::storage::settings::set(&org.conn, "currency", "EUR").unwrap();
+        let eur = org
+            .purchase_preview(billing, &change(&org, "Meetings Plus", "3"))
+            .unwrap();
+        assert_eq!(eur.currency, "EUR");
+        let question = eur.purchase_question();
+        assert!(
+            question.starts_with("Buy 3 Meetings Plus licenses at €12.00/month each?"),
+            "{question}"
+        );
+        assert!(!question.contains('$'), "{question}");
+        let cancel = org.cancellation_preview(billing, &req).unwrap();
+        let question = cancel.cancellation_question();
+        assert!(
+            question.starts_with("Cancel 1 unassigned Meetings Plus license?"),
+            "{question}"
+        );
+        assert!(question.contains("(saving €12.00/month)"), "{question}");
+        assert!(
+            question.contains("It stays billed until 2027-01-01"),
+            "{question}"
+        );
+    }
+
+    #[test]
+    fn bad_quantities_and_missing_permission_change_nothing() {
+        let (_dir, mut org, _clock) = org_at("2026-11-27");
+        let billing = sign_in(&mut org, "lee.chen");
+        let helpdesk = sign_in(&mut org, "priya.nair");
+        let total = seat_total_cents(&org);
+        assert_eq!(
+            org.purchase_licenses(billing, &change(&org, "Voice Pro", "0"))
+                .unwrap_err()
+                .code(),
+            "invalid_input"
+        );
+        assert_eq!(
+            org.purchase_licenses(helpdesk, &change(&org, "Voice Pro", "1"))
+                .unwrap_err()
+                .code(),
+            "permission_denied"
+        );
+        assert_eq!(
+            org.request_cancellation(helpdesk, &change(&org, "Voice Pro", "1"))
+                .unwrap_err()
+                .code(),
+            "permission_denied"
+        );
+        let e = org
+            .request_cancellation(billing, &change(&org, "Voice Pro", "50"))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("Only 2 Voice Pro licenses are unassigned"),
+            "{e}"
+        );
+        let e = org
+            .request_cancellation(billing, &change(&org, "Contact Center Agent", "1"))
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("Every Contact Center Agent license is assigned"),
+            "{e}"
+        );
+        assert_eq!(seat_total_cents(&org), total);
+        let orders: i64 = org
+            .conn
+            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(orders, 5, "only the demo's initial orders");
+    }
+
+    #[test]
+    fn a_cancellation_is_pending_and_billed_until_its_date_then_stops() {
+        let (dir, mut org, clock) = org_at("2026-11-27");
+        let billing = sign_in(&mut org, "lee.chen");
+        let before = inventory(&org, billing, "Voice Pro");
+        let summary_before = org.billing_summary(billing).unwrap();
+        let plan = org
+            .request_cancellation(billing, &change(&org, "Voice Pro", "1"))
+            .unwrap();
+        assert_eq!(plan.effective_on, "2027-01-01");
+        assert_eq!(
+            plan.new_total_cents,
+            summary_before.monthly_total_cents - 3200
+        );
+        let pending = inventory(&org, billing, "Voice Pro");
+        assert_eq!(pending.available, before.available - 1);
+        assert_eq!(pending.pending_cancellation, 1);
+        assert_eq!(
+            pending.purchased, before.purchased,
+            "still bought and billed"
+        );
+        let summary = org.billing_summary(billing).unwrap();
+        assert_eq!(
+            summary.monthly_total_cents,
+            summary_before.monthly_total_cents
+        );
+        assert_eq!(
+            summary.total_after_pending_cents,
+            summary_before.monthly_total_cents - 3200
+        );
+        // Not assignable while pending: with one free seat left, the second assignment fails.
+        let admin = sign_in(&mut org, "dana.reyes");
+        let users = crate::tests::testing::unlicensed_users(&org);
+        let pid = product_id(&org, "Voice Pro");
+        for (i, u) in users.iter().take(2).enumerate() {
+            let r = org.assign_license(
+                admin,
+                &crate::AssignLicense {
+                    user_id: u.id,
+                    product_id: pid,
+                    expected_version: u.version,
+                },
+            );
+            assert_eq!(r.is_ok(), i == 0);
+        }
+        // The day before: still billed. On the day: cancelled, no longer billed.
+        clock.advance(Duration::days(34) - Duration::hours(1));
+        assert_eq!(
+            org.billing_summary(billing).unwrap().monthly_total_cents,
+            summary_before.monthly_total_cents
+        );
+        clock.advance(Duration::hours(20));
+        drop(org);
+        let mut org = Org::open(&dir.path().join("org.sqlite"), Arc::new(clock.clone())).unwrap();
+        let after = org.billing_summary(billing).unwrap();
+        assert_eq!(
+            after.monthly_total_cents,
+            summary_before.monthly_total_cents - 3200
+        );
+        let inv = inventory(&org, billing, "Voice Pro");
+        assert_eq!(
+            (inv.purchased, inv.pending_cancellation),
+            (before.purchased - 1, 0)
+        );
+        let e = org.withdraw_cancellation(billing, 1).unwrap_err();
+        assert!(e.to_string().contains("effective"), "{e}");
+    }
+
+    #[test]
+    fn a_pending_cancellation_can_be_withdrawn() {
+        let (_dir, mut org, _clock) = org_at("2026-11-27");
+        let billing = sign_in(&mut org, "lee.chen");
+        let before = inventory(&org, billing, "Voice Essentials");
+        org.request_cancellation(billing, &change(&org, "Voice Essentials", "2"))
+            .unwrap();
+        let history = org.billing_history(billing).unwrap();
+        let BillingEvent::Cancellation { id, status, .. } = &history[0] else {
+            panic!("newest event is the request")
+        };
+        assert_eq!(status, &CancellationStatus::Pending);
+        org.withdraw_cancellation(billing, *id).unwrap();
+        assert_eq!(inventory(&org, billing, "Voice Essentials"), before);
+        assert!(matches!(
+            &org.billing_history(billing).unwrap()[0],
+            BillingEvent::Cancellation {
+                status: CancellationStatus::Withdrawn,
+                ..
+            }
+        ));
+        assert_eq!(
+            crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn history_exports_as_csv() {
+        let (_dir, mut org, _clock) = org_at("2026-11-27");
+        let billing = sign_in(&mut org, "lee.chen");
+        org.request_cancellation(billing, &change(&org, "Meetings Plus", "1"))
+            .unwrap();
+        let csv =
+            String::from_utf8(history_csv(&org.billing_history(billing).unwrap(), "USD").unwrap())
+                .unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            "date,kind,product,quantity,monthly_change,by,effective_on,status"
+        );
+        assert!(lines
+            .next()
+            .unwrap()
+            .contains("cancellation,Meetings Plus,1,'-$12.00,Lee Chen,2027-01-01,pending"));
+        assert_eq!(csv.lines().count(), 1 + 1 + 5);
+    }
+}

@@ -1,0 +1,307 @@
+use super::*;
+use crate::tests::testing::{demo_org, sign_in, snapshot};
+
+const TABLES: &[&str] = &["users", "seats", "phone_numbers"];
+
+fn free_number(org: &Org, site: &str) -> String {
+    org.conn
+        .query_row(
+            "SELECT n.e164 FROM phone_numbers n JOIN sites s ON s.id = n.site_id
+             WHERE s.name = ?1 AND n.status = 'available' ORDER BY n.e164 LIMIT 1",
+            [site],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn free_extension(org: &Org, candidates: &[&'static str]) -> &'static str {
+    candidates
+        .iter()
+        .find(|e| {
+            crate::domain::setup::numbers::extension_holder(&org.conn, e)
+                .unwrap()
+                .is_none()
+        })
+        .unwrap()
+}
+
+#[test]
+fn spreadsheet_exports_parse_with_bom_semicolons_quoted_newlines_and_any_header_order() {
+    let file = "\u{feff}E-mail;Last Name;first_name;Department\r\n\
+                zoe@example.com;\"Nguyễn; Jr.\";Zoë;\"Front\ndesk\"\r\n\
+                ;;;\r\n\
+                ana@example.com;Ruiz;Ana;Billing\r\n";
+    let records = parse(file.as_bytes()).unwrap();
+    assert_eq!(records.len(), 2, "the empty row is skipped");
+    assert_eq!(records[0].get(Column::Last), Some("Nguyễn; Jr."));
+    assert_eq!(records[0].get(Column::Department), Some("Front\ndesk"));
+    assert_eq!(records[1].row, 4, "rows count as a spreadsheet shows them");
+    let example = parse(&template()).unwrap();
+    assert_eq!(example.len(), 2);
+    assert_eq!(example[0].get(Column::Number), Some("+15125550100"));
+    assert!(String::from_utf8(template())
+        .unwrap()
+        .contains(",'+15125550100,"));
+    let missing = parse(b"First name,Email\nAna,ana@example.com\n").unwrap_err();
+    assert_eq!(
+        missing.to_string(),
+        format!(
+            "row 1, Last name: is missing from the header row; the columns are: {}.",
+            COLUMNS.join(", ")
+        )
+    );
+    assert!(parse(b"").unwrap_err().to_string().contains("empty"));
+    assert!(parse(b"First name,Last name,Email\n\xff\xfe,x,y\n")
+        .unwrap_err()
+        .to_string()
+        .contains("UTF-8"));
+    assert!(parse(b"First name,Last name,Email\nA,B,a@b.co,extra\n")
+        .unwrap_err()
+        .to_string()
+        .contains("has 4 cells"));
+}
+
+#[test]
+fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let existing: String = org
+        .conn
+        .query_row("SELECT email FROM users LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let (taken, holder): (String, String) = org
+        .conn
+        .query_row(
+            "SELECT extension, first_name || ' ' || last_name FROM users
+             WHERE extension IS NOT NULL LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let file = format!(
+        "First name,Last name,Email,Site,Extension,Phone number,License\n\
+         Ana,Ruiz,ana.ruiz@example.com,Austin,911,,Voice Pro\n\
+         Ben,Okoro,ben@example.com,Atlantis,,,\n\
+         ,Lee,lee@example.com,Austin,,,\n\
+         Cy,Park,not-an-email,Austin,,,\n\
+         Dee,Moss,dee@example.com,Austin,,,Platinum\n\
+         Eve,Ng,ANA.RUIZ@example.com,Austin,,,\n\
+         Fay,Orr,fay@example.com,Austin,2345,,\n\
+         Gus,Poe,{existing},,,+1 555,\n\
+         Hal,Quinn,hal@example.com,Austin,{taken},,Voice Pro\n"
+    );
+    let preview = org
+        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap();
+    let shown: Vec<String> = preview.issues.iter().map(ToString::to_string).collect();
+    for expected in [
+        "row 2, Extension: 911 is an emergency number.",
+        "row 3, Site: there is no site named Atlantis; the sites are Austin, Denver, Portland.",
+        "row 4, First name: must not be empty.",
+        "row 5, Email: not-an-email has no @; an email address looks like name@example.com.",
+        "row 6, License: there is no product named Platinum",
+        "row 7, Email: ANA.RUIZ@example.com is also on row 2.",
+        "row 8, Extension: needs a license that includes calling.",
+        "row 9, Phone number: +1 555 has 4 digits; an E.164 number has 7 to 15 after the +.",
+        // The editor's own error (already_taken), in the same words.
+        &format!("row 10, Extension: {taken} is already used by {holder}."),
+    ] {
+        assert!(
+            shown.iter().any(|s| s.starts_with(expected)),
+            "{expected:?} not in {shown:#?}"
+        );
+    }
+    assert!(!preview.ready);
+    let before = snapshot(&org, TABLES);
+    let e = org
+        .import_users(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap_err();
+    assert_eq!(e.payload().field.as_deref(), Some("File"));
+    assert!(e.to_string().contains("row 2, Extension: 911"), "{e}");
+    assert_eq!(snapshot(&org, TABLES), before, "all or nothing");
+}
+
+#[test]
+fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "sam.okafor");
+    let number = free_number(&org, "Portland");
+    let ext = free_extension(&org, &["0777", "0778", "0779"]);
+    let (email, first): (String, String) = org
+        .conn
+        .query_row(
+            "SELECT email, first_name FROM users WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let file = format!(
+        "First name,Last name,Email,Department,Site,Extension,Phone number,License\n\
+         Zoë,Nguyễn,zoe.new@example.com,Front desk,Portland,{ext},{number},Voice Pro\n\
+         {first},Renamed,{},,,,,\n",
+        email.to_uppercase()
+    );
+    let preview = org
+        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap();
+    assert!(preview.ready, "{:?}", preview.issues);
+    assert_eq!(preview.new_users.len(), 1);
+    assert_eq!(preview.changed_users.len(), 1);
+    assert!(preview.changed_users[0]
+        .changes
+        .iter()
+        .any(|c| c.ends_with("→ Renamed")));
+    assert_eq!(preview.seats[0].product, "Voice Pro");
+    assert_eq!(preview.seats[0].needed, 1);
+    let receipt = org
+        .import_users(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap();
+    assert_eq!((receipt.added, receipt.updated), (1, 1));
+    let (ext_saved, number_saved, product): (String, String, String) = org
+        .conn
+        .query_row(
+            "SELECT u.extension, n.e164, p.name FROM users u JOIN phone_numbers n ON n.user_id = u.id
+             JOIN seats s ON s.user_id = u.id JOIN products p ON p.id = s.product_id
+             WHERE u.email = 'zoe.new@example.com'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (ext_saved.as_str(), number_saved, product.as_str()),
+        (ext, number, "Voice Pro")
+    );
+    let actions: Vec<String> = {
+        let mut stmt = org
+            .conn
+            .prepare("SELECT action FROM audit_log ORDER BY id DESC LIMIT 5")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    assert_eq!(
+        actions,
+        [
+            "users.import",
+            "user.update",
+            "user.numbers",
+            "license.assign",
+            "user.add"
+        ]
+    );
+}
+
+#[test]
+fn an_export_imported_again_changes_nothing() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    // Formula payloads in names and departments, and a name that really starts with '.
+    org.conn
+        .execute_batch(
+            "UPDATE users SET department = '=1+1' WHERE id = 1;
+             UPDATE users SET first_name = '@SUM(A1)', department = '-2' WHERE id = 2;
+             UPDATE users SET last_name = '''+1' WHERE id = 3;",
+        )
+        .unwrap();
+    let csv = org.export_users_csv(admin).unwrap();
+    let text = String::from_utf8(csv.clone()).unwrap();
+    assert!(text.starts_with(&COLUMNS.join(",")));
+    assert!(
+        text.contains(",0"),
+        "leading zeros of Portland's extensions are written"
+    );
+    for written in [",'=1+1,", "'@SUM(A1),", ",'-2,", ",''+1,", ",'+1512"] {
+        assert!(text.contains(written), "{written}");
+    }
+    let preview = org.import_preview(admin, &csv, &mut Unwatched).unwrap();
+    assert!(preview.ready, "{:?}", preview.issues);
+    assert!(
+        preview.new_users.is_empty() && preview.changed_users.is_empty(),
+        "{preview:?}"
+    );
+    assert_eq!(preview.unchanged, preview.rows);
+    let before = snapshot(&org, TABLES);
+    org.import_users(admin, &csv, &mut Unwatched).unwrap();
+    assert_eq!(snapshot(&org, TABLES), before);
+}
+
+#[test]
+fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let mut file = String::from("First name,Last name,Email,Site,License\n");
+    for i in 0..3 {
+        file.push_str(&format!(
+            "New,Agent{i},agent{i}@example.com,Austin,Contact Center Agent\n"
+        ));
+    }
+    let preview = org
+        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap();
+    assert!(preview.issues.is_empty() && !preview.ready);
+    assert_eq!(preview.seats[0].needed, 3);
+    assert_eq!(preview.missing_seats_monthly_cents, 3 * 9500);
+    let before = snapshot(&org, TABLES);
+    let e = org
+        .import_users(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "3 Contact Center Agent licenses are needed and 0 are free: purchase 3 more."
+        ),
+        "{e}"
+    );
+    assert_eq!(snapshot(&org, TABLES), before);
+
+    let pro = crate::tests::testing::user_on(&org, "Voice Pro");
+    let change = format!(
+        "First name,Last name,Email,License\n{},{},{},Meetings Plus\n",
+        pro.first_name, pro.last_name, pro.email
+    );
+    let preview = org
+        .import_preview(admin, change.as_bytes(), &mut Unwatched)
+        .unwrap();
+    assert!(
+        preview.issues[0].message.contains("change of license type"),
+        "{:?}",
+        preview.issues
+    );
+    let helpdesk = sign_in(&mut org, "priya.nair");
+    assert_eq!(
+        org.import_preview(helpdesk, file.as_bytes(), &mut Unwatched)
+            .unwrap_err()
+            .code(),
+        "permission_denied"
+    );
+}
+
+#[test]
+fn a_file_over_the_row_limit_is_refused_while_it_is_read() {
+    let header = "First name,Last name,Email\n";
+    let row = "Ann,Lee,ann@example.com\n";
+    let rows = MAX_CSV_ROWS as usize;
+    let mut file = String::with_capacity(header.len() + row.len() * (rows + 2));
+    file.push_str(header);
+    for _ in 0..rows {
+        file.push_str(row);
+    }
+    assert_eq!(parse(file.as_bytes()).unwrap().len(), rows);
+    file.push_str(row);
+    let e = parse(file.as_bytes()).unwrap_err();
+    assert_eq!((e.row, e.column.as_str()), (MAX_CSV_ROWS + 2, "File"));
+    assert!(e.message.contains("more than 200000 rows"), "{e:?}");
+}
+
+#[test]
+fn bytes_over_the_size_limit_are_refused_before_parsing() {
+    let (_dir, org) = demo_org();
+    let mut org = org;
+    let admin = sign_in(&mut org, "dana.reyes");
+    let huge = vec![b'a'; MAX_CSV_BYTES as usize + 1];
+    let preview = org.import_preview(admin, &huge, &mut Unwatched).unwrap();
+    assert!(!preview.ready);
+    assert_eq!(preview.issues[0].column, "File");
+    assert!(preview.issues[0].message.contains("at most 50 MB"));
+}

@@ -1,0 +1,762 @@
+//! Removing a license: the exact impact first, an export on request, a safety archive always,
+//! then one transaction that deletes, releases and returns the seat to the pool.
+
+use std::path::PathBuf;
+
+use chrono::Duration;
+use rusqlite::{params, Connection, Transaction};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::base::clock::timestamp;
+use crate::base::error::{Error, Result};
+use crate::base::permission::Permission;
+use crate::domain::users::bundle::{self, BundleReceipt};
+use crate::domain::users::directory::{self, UserDetail};
+use crate::domain::users::user_data::{recordings_count, DELETED_TABLES};
+use crate::kernel::action::Action;
+use crate::kernel::audit::AuditEntry;
+use crate::kernel::org::{Actor, ChangeContext, Org};
+
+/// How long a safety archive is kept.
+pub const SAFETY_ARCHIVE_DAYS: i64 = 30;
+
+/// What a confirmation says of the data a change deletes: it is kept, for how long.
+pub fn safety_archive_kept() -> String {
+    format!("a safety archive of it is kept {SAFETY_ARCHIVE_DAYS} days")
+}
+
+/// Exactly what removing a user's license deletes, releases and keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct RemovalImpact {
+    #[ts(type = "number")]
+    pub user_id: i64,
+    pub user_name: String,
+    pub product_name: String,
+    #[ts(type = "number")]
+    pub call_history: i64,
+    #[ts(type = "number")]
+    pub forwarding_rules: i64,
+    #[ts(type = "number")]
+    pub voicemails: i64,
+    #[ts(type = "number")]
+    pub voicemail_greetings: i64,
+    #[ts(type = "number")]
+    pub device_activations: i64,
+    #[ts(type = "number")]
+    pub app_access: i64,
+    pub voicemail_settings: bool,
+    pub phone_number: Option<String>,
+    pub extension: Option<String>,
+    #[ts(type = "number")]
+    pub recordings_kept: i64,
+    /// Every kind of data the removal deletes, in the order of the deletion, with its count:
+    /// the warning and the summary are built from this list, so nothing is deleted unmentioned.
+    pub deleted: Vec<DeletedKind>,
+    /// The impact in one paragraph, for the native confirmation.
+    pub summary: String,
+}
+
+/// One kind of data a removal deletes: "call_history", "3 call history entries", 3.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DeletedKind {
+    pub kind: String,
+    pub label: String,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RemoveLicense {
+    #[ts(type = "number")]
+    pub user_id: i64,
+    #[ts(type = "number")]
+    pub expected_version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RemovalReceipt {
+    pub user: UserDetail,
+    pub impact: RemovalImpact,
+    pub safety_archive: BundleReceipt,
+    /// The seat is still paid for: what that costs and how to stop it.
+    pub billing_note: String,
+}
+
+/// A safety archive written before a removal.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SafetyArchive {
+    pub path: String,
+    pub created_at: String,
+    pub expires_at: String,
+    /// False once it has expired and been deleted.
+    pub present: bool,
+    /// Why the recorded archive was not followed (a path outside the archive folder, a
+    /// symbolic link), if it was not.
+    pub problem: Option<String>,
+}
+
+fn plural(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpact> {
+    let license = user.license.as_ref().ok_or_else(|| Error::NotLicensed {
+        user: user.full_name(),
+    })?;
+    let deleted = DELETED_TABLES
+        .iter()
+        .map(|t| {
+            let count = t.count(conn, user.id)?;
+            Ok(DeletedKind {
+                kind: t.table.to_owned(),
+                label: t.describe(count),
+                count,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let count = |table: &str| {
+        deleted
+            .iter()
+            .find(|d| d.kind == table)
+            .expect("every deleted table is counted")
+            .count
+    };
+    let mut released = Vec::new();
+    if let Some(n) = &user.phone_number {
+        released.push(format!("phone number {n}"));
+    }
+    if let Some(e) = &user.extension {
+        released.push(format!("extension {e}"));
+    }
+    let released = if released.is_empty() {
+        String::new()
+    } else {
+        format!(", and releases {}", released.join(" and "))
+    };
+    let recordings_kept = recordings_count(conn, user.id)?;
+    let labels: Vec<&str> = deleted.iter().map(|d| d.label.as_str()).collect();
+    let (last, rest) = labels.split_last().expect("a removal deletes something");
+    let summary = format!(
+        "Removing {}'s {} license deletes {} and {last}{released}. {} kept for admins.",
+        user.full_name(),
+        license.product_name,
+        rest.join(", "),
+        plural(recordings_kept, "call recording is", "call recordings are"),
+    );
+    let i = RemovalImpact {
+        user_id: user.id,
+        user_name: user.full_name(),
+        product_name: license.product_name.clone(),
+        call_history: count("call_history"),
+        forwarding_rules: count("forwarding_rules"),
+        voicemails: count("voicemails"),
+        voicemail_greetings: count("voicemail_greetings"),
+        device_activations: count("device_activations"),
+        app_access: count("app_access"),
+        voicemail_settings: count("voicemail_settings") > 0,
+        phone_number: user.phone_number.clone(),
+        extension: user.extension.clone(),
+        recordings_kept,
+        deleted,
+        summary,
+    };
+    Ok(i)
+}
+
+/// Where a removal's safety archive goes and until when it is kept.
+pub(crate) struct ArchivePlan {
+    dir: PathBuf,
+    expires_at: String,
+    /// The archive files written so far, put in place by [`ArchivePlan::place`].
+    files: crate::storage::files::NewFiles,
+}
+
+impl ArchivePlan {
+    /// Puts the archives written so far at their names, with one sync for all of them.
+    pub(crate) fn place(&mut self) -> Result<()> {
+        self.files.place()
+    }
+
+    /// Removes the archives of a change that did not go through.
+    pub(crate) fn discard(&mut self) {
+        self.files.discard();
+    }
+}
+
+/// A removal done inside a transaction that has not committed yet.
+pub(crate) struct Removed {
+    pub impact: RemovalImpact,
+    pub archive: BundleReceipt,
+    /// The old seat's price: it went back to the pool and is still billed.
+    pub price_cents: i64,
+    pub currency: String,
+}
+
+impl Removed {
+    pub fn billing_note(&self) -> String {
+        format!(
+            "The {} license is back in the pool and is still billed ({}/month) until you request its cancellation.",
+            self.impact.product_name,
+            crate::base::money::format_money(self.price_cents, &self.currency)
+        )
+    }
+}
+
+/// The safety archive only stays if the change it belongs to goes through.
+pub(crate) fn discard_on_error<T>(removed: &Removed, result: Result<T>) -> Result<T> {
+    if result.is_err() {
+        let _ = std::fs::remove_file(&removed.archive.path);
+    }
+    result
+}
+
+/// Writes the safety archive, deletes the user's data, releases number and extension and
+/// returns the seat to the pool, with the audit entry. The caller bumps the user's version
+/// and puts the archive in place ([`ArchivePlan::place`]) before the change commits.
+pub(crate) fn remove_in(
+    tx: &Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    plan: &mut ArchivePlan,
+) -> Result<Removed> {
+    let impact = impact(tx, user)?;
+    crate::domain::licenses::safety_archive::prepare_folder(&plan.dir)?;
+    // The row first: its id names the file, which is then created exclusively.
+    let (archive, _) = bundle::archive(tx, user, ctx.now, &mut plan.files, |zip, sha256| {
+        tx.prepare_cached(
+            "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at, zip)
+             VALUES (?1, '', ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![user.id, sha256, ctx.now, plan.expires_at, zip])?;
+        let id = tx.last_insert_rowid();
+        let name = crate::domain::licenses::safety_archive::file_name(user, id, ctx.now);
+        tx.prepare_cached("UPDATE safety_archives SET path = ?2 WHERE id = ?1")?
+            .execute(params![id, name])?;
+        Ok(plan.dir.join(name))
+    })?;
+    // An error from here on leaves the archive unplaced: the plan drops or discards it.
+    for t in &DELETED_TABLES {
+        t.delete(tx, user.id)?;
+    }
+    crate::domain::setup::numbers::release_number_and_extension(tx, user.id)?;
+    let price_cents: i64 = tx
+        .prepare_cached(
+            "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
+             WHERE user_id = ?1
+             RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
+        )?
+        .query_row([user.id], |r| r.get(0))?;
+    let label = user.full_name();
+    let mut entry = AuditEntry::new(Action::LicenseRemove.key());
+    entry.target_user_id = Some(user.id);
+    entry.target_label = Some(&label);
+    entry.before = Some(json!({
+        "license": impact.product_name,
+        "phone_number": impact.phone_number,
+        "extension": impact.extension,
+    }));
+    entry.after = Some(json!({
+        "license": null,
+        "deleted": impact
+            .deleted
+            .iter()
+            .map(|d| (d.kind.clone(), json!(d.count)))
+            .collect::<serde_json::Map<_, _>>(),
+        "recordings_kept": impact.recordings_kept,
+        "safety_archive": archive.path,
+    }));
+    ctx.audit(tx, &entry)?;
+    Ok(Removed {
+        impact,
+        archive,
+        price_cents,
+        currency: crate::storage::settings::currency(tx)?,
+    })
+}
+
+impl Org {
+    pub fn removal_impact(&self, actor: Actor, user_id: i64) -> Result<RemovalImpact> {
+        self.read(actor, Permission::LicensesRemove, |conn| {
+            impact(conn, &directory::user_detail(conn, user_id)?)
+        })
+    }
+
+    /// Writes every row and audio file that a removal would delete to `dest` (a ZIP);
+    /// `progress` counts the files. Cancelled, it leaves no file at `dest`.
+    pub fn export_user_data(
+        &mut self,
+        actor: Actor,
+        user_id: i64,
+        dest: &std::path::Path,
+        progress: &mut dyn crate::base::progress::Progress,
+    ) -> Result<BundleReceipt> {
+        self.change(actor, Action::UserExport, |tx, ctx| {
+            let user = directory::user_detail(tx, user_id)?;
+            let receipt = bundle::write(tx, &user, ctx.now, "export", dest, progress)?;
+            let label = user.full_name();
+            let mut entry = AuditEntry::new(Action::UserExport.key());
+            entry.target_user_id = Some(user.id);
+            entry.target_label = Some(&label);
+            entry.after = Some(json!({ "path": receipt.path, "sha256": receipt.sha256 }));
+            ctx.audit(tx, &entry)?;
+            Ok(receipt)
+        })
+    }
+
+    /// The suggested file name of an export made today.
+    pub fn export_file_name(&self, actor: Actor, user_id: i64) -> Result<String> {
+        let today = self.now();
+        self.read(actor, Permission::UsersView, |conn| {
+            Ok(bundle::default_file_name(
+                &directory::user_detail(conn, user_id)?,
+                &today,
+            ))
+        })
+    }
+
+    /// Removes the user's license. A safety archive of everything deleted is written first;
+    /// if anything fails, nothing is deleted and the archive is discarded.
+    pub fn remove_license(&mut self, actor: Actor, req: &RemoveLicense) -> Result<RemovalReceipt> {
+        let mut archive = self.archive_plan();
+        self.change(actor, Action::LicenseRemove, |tx, ctx| {
+            let user = directory::user_detail(tx, req.user_id)?;
+            directory::check_version(tx, &user, req.expected_version)?;
+            let removed = remove_in(tx, ctx, &user, &mut archive)?;
+            archive.place()?;
+            discard_on_error(
+                &removed,
+                (|| {
+                    directory::bump_version(tx, user.id, ctx)?;
+                    Ok(RemovalReceipt {
+                        user: directory::user_detail(tx, user.id)?,
+                        billing_note: removed.billing_note(),
+                        impact: removed.impact.clone(),
+                        safety_archive: removed.archive.clone(),
+                    })
+                })(),
+            )
+        })
+    }
+
+    pub(crate) fn archive_plan(&self) -> ArchivePlan {
+        ArchivePlan {
+            dir: self.archive_dir.clone(),
+            expires_at: timestamp(self.clock.now() + Duration::days(SAFETY_ARCHIVE_DAYS)),
+            files: Default::default(),
+        }
+    }
+
+    pub fn safety_archives(&self, actor: Actor, user_id: i64) -> Result<Vec<SafetyArchive>> {
+        let archive_dir = self.archive_dir.clone();
+        self.read(actor, Permission::UsersView, |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT path, created_at, expires_at FROM safety_archives WHERE user_id = ?1 ORDER BY id DESC",
+            )?;
+            let rows = stmt
+                .query_map([user_id], |r| {
+                    let stored: String = r.get(0)?;
+                    let resolved = crate::domain::licenses::safety_archive::resolve(&archive_dir, &stored);
+                    Ok(SafetyArchive {
+                        present: resolved.as_ref().is_ok_and(|p| p.is_file()),
+                        path: resolved
+                            .as_ref()
+                            .map_or(stored, |p| p.display().to_string()),
+                        problem: resolved.err(),
+                        created_at: r.get(1)?,
+                        expires_at: r.get(2)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::io::Read;
+
+    use super::*;
+    use crate::tests::testing::{demo_org, sign_in, unlicensed_user, user_with_all_data};
+
+    fn read_zip(path: &std::path::Path) -> HashMap<String, Vec<u8>> {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).unwrap();
+                (f.name().unwrap().to_string(), bytes)
+            })
+            .collect()
+    }
+
+    /// Every row and blob of the user in the tables a removal deletes, and everything else.
+    fn fingerprint(org: &Org, user_id: i64, mine: bool) -> Vec<String> {
+        let op = if mine { "=" } else { "<>" };
+        let mut out = Vec::new();
+        for t in [
+            "call_history",
+            "forwarding_rules",
+            "voicemail_settings",
+            "voicemails",
+            "voicemail_greetings",
+            "device_activations",
+            "call_recordings",
+        ] {
+            let mut stmt = org
+                .conn
+                .prepare(&format!(
+                    "SELECT * FROM {t} WHERE user_id {op} ?1 ORDER BY 1, 2"
+                ))
+                .unwrap();
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([user_id], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap();
+            out.extend(rows.map(|r| format!("{t}:{}", r.unwrap())));
+        }
+        out
+    }
+
+    fn seat_counts(org: &Org) -> Vec<(i64, String)> {
+        let mut stmt = org
+            .conn
+            .prepare("SELECT product_id, status FROM seats ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn export_then_remove_loses_nothing_and_keeps_recordings() {
+        let (dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let others_before = fingerprint(&org, user.id, false);
+        let recordings_before: Vec<_> = fingerprint(&org, user.id, true)
+            .into_iter()
+            .filter(|r| r.starts_with("call_recordings:"))
+            .collect();
+        let impact = org.removal_impact(admin, user.id).unwrap();
+        assert!(impact.call_history > 0 && impact.voicemails > 0 && impact.recordings_kept > 0);
+        assert!(impact
+            .summary
+            .contains(&format!("{} voicemail", impact.voicemails)));
+
+        let export = dir.path().join("export.zip");
+        org.export_user_data(admin, user.id, &export, &mut crate::Unwatched)
+            .unwrap();
+        let files = read_zip(&export);
+        let manifest: serde_json::Value = serde_json::from_slice(&files[bundle::MANIFEST]).unwrap();
+        for f in manifest["files"].as_array().unwrap() {
+            let bytes = &files[f["path"].as_str().unwrap()];
+            assert_eq!(f["sha256"].as_str().unwrap(), bundle::sha256_hex(bytes));
+        }
+        assert_eq!(manifest["counts"]["call_history"], impact.call_history);
+        assert_eq!(manifest["counts"]["voicemails"], impact.voicemails);
+        // Every voicemail's audio, byte for byte.
+        let mut stmt = org
+            .conn
+            .prepare("SELECT id, audio FROM voicemails WHERE user_id = ?1")
+            .unwrap();
+        let audio: Vec<(i64, Vec<u8>)> = stmt
+            .query_map([user.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        drop(stmt);
+        for (id, bytes) in &audio {
+            assert_eq!(&files[&format!("audio/voicemails-{id}.wav")], bytes);
+        }
+        let history_csv = String::from_utf8(files["call_history.csv"].clone()).unwrap();
+        assert_eq!(history_csv.lines().count() as i64, impact.call_history + 1);
+
+        let receipt = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap();
+        assert!(receipt.user.license.is_none());
+        assert!(receipt.user.extension.is_none() && receipt.user.phone_number.is_none());
+        assert!(receipt.billing_note.contains("still billed"));
+        let mine_after = fingerprint(&org, user.id, true);
+        assert_eq!(mine_after, recordings_before, "only recordings remain");
+        assert_eq!(fingerprint(&org, user.id, false), others_before);
+        // The seat is back in the pool, still purchased.
+        let seat = user.license.as_ref().unwrap().seat_id;
+        let status: String = org
+            .conn
+            .query_row("SELECT status FROM seats WHERE id = ?1", [seat], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(status, "available");
+        // The number is free again.
+        let number_status: String = org
+            .conn
+            .query_row(
+                "SELECT status FROM phone_numbers WHERE e164 = ?1",
+                [user.phone_number.clone().unwrap()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(number_status, "available");
+        // The safety archive holds the same data as the export, and is listed.
+        let archive = read_zip(std::path::Path::new(&receipt.safety_archive.path));
+        for (name, bytes) in &files {
+            if name != bundle::MANIFEST {
+                assert_eq!(&archive[name], bytes, "{name}");
+            }
+        }
+        let listed = org.safety_archives(admin, user.id).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].present);
+        // The audit entry lists the counts.
+        let after: String = org
+            .conn
+            .query_row(
+                "SELECT after_json FROM audit_log WHERE action = 'license.remove' AND target_user_id = ?1",
+                [user.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+        assert_eq!(after["deleted"]["voicemails"], impact.voicemails);
+        assert_eq!(after["recordings_kept"], impact.recordings_kept);
+        assert_eq!(
+            crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+            None
+        );
+        // Recordings stay listed for admins, under the unlicensed user's name.
+        let recs = org
+            .recordings(
+                admin,
+                &crate::domain::admin::recordings::RecordingQuery {
+                    user_id: Some(user.id),
+                },
+            )
+            .unwrap();
+        assert_eq!(recs.len() as i64, impact.recordings_kept);
+        assert!(recs.iter().all(|r| r.user_license.is_none()));
+        assert!(!org.recording_audio(admin, recs[0].id).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_failure_in_the_middle_changes_nothing_and_leaves_no_archive() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let before = fingerprint(&org, user.id, true);
+        let seats = seat_counts(&org);
+        org.conn
+            .execute_batch(
+                "CREATE TRIGGER fail_devices BEFORE DELETE ON device_activations
+                 BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;",
+            )
+            .unwrap();
+        let err = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "database");
+        assert_eq!(fingerprint(&org, user.id, true), before);
+        assert_eq!(seat_counts(&org), seats);
+        let now = crate::domain::users::directory::user_detail(&org.conn, user.id).unwrap();
+        assert_eq!(now.version, user.version);
+        assert_eq!(now.extension, user.extension);
+        assert!(org.safety_archives(admin, user.id).unwrap().is_empty());
+        let leftovers = std::fs::read_dir(&org.archive_dir)
+            .map(|d| d.count())
+            .unwrap_or(0);
+        assert_eq!(leftovers, 0);
+    }
+
+    #[test]
+    fn without_licenses_remove_nothing_is_removed_or_exported() {
+        let (dir, mut org) = demo_org();
+        let helpdesk = sign_in(&mut org, "priya.nair");
+        let user = user_with_all_data(&org);
+        let before = fingerprint(&org, user.id, true);
+        let err = org
+            .remove_license(
+                helpdesk,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "permission_denied");
+        assert!(err.to_string().contains("Remove licenses"));
+        let dest = dir.path().join("x.zip");
+        let err = org
+            .export_user_data(helpdesk, user.id, &dest, &mut crate::Unwatched)
+            .unwrap_err();
+        assert_eq!(err.code(), "permission_denied");
+        assert!(!dest.exists());
+        assert_eq!(fingerprint(&org, user.id, true), before);
+    }
+
+    #[test]
+    fn removing_from_an_unlicensed_user_or_a_stale_editor_is_refused() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let bare = unlicensed_user(&org);
+        let err = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: bare.id,
+                    expected_version: bare.version,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "not_licensed");
+        let user = user_with_all_data(&org);
+        let err = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version - 1,
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "stale_version");
+    }
+
+    #[test]
+    fn every_kind_of_deleted_data_has_a_line_with_its_count() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let apps: Vec<_> = org
+            .user_setup(admin, user.id)
+            .unwrap()
+            .apps
+            .into_iter()
+            .filter(|a| a.available)
+            .map(|a| a.app)
+            .collect();
+        let update = crate::domain::setup::app_access::AppAccessUpdate {
+            user_id: user.id,
+            enabled: apps,
+        };
+        org.set_app_access(admin, &update).unwrap();
+        let grants: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM app_access WHERE user_id = ?1",
+                [user.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(grants > 0, "{} has no app access", user.full_name());
+        let impact = org.removal_impact(admin, user.id).unwrap();
+        let kinds: Vec<&str> = impact.deleted.iter().map(|d| d.kind.as_str()).collect();
+        let tables: Vec<&str> = DELETED_TABLES.iter().map(|t| t.table).collect();
+        assert_eq!(kinds, tables, "the warning lists exactly what is deleted");
+        for (d, t) in impact.deleted.iter().zip(&DELETED_TABLES) {
+            assert_eq!(d.count, t.count(&org.conn, user.id).unwrap(), "{}", d.kind);
+            assert!(d.label.starts_with(&format!("{} ", d.count)), "{d:?}");
+            assert!(
+                impact.summary.contains(&d.label),
+                "{d:?} not in {}",
+                impact.summary
+            );
+        }
+        let apps = impact
+            .deleted
+            .iter()
+            .find(|d| d.kind == "app_access")
+            .unwrap();
+        assert_eq!(apps.count, grants);
+    }
+
+    #[test]
+    fn safety_archives_are_deleted_after_thirty_days() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("org.sqlite");
+        let clock = crate::base::clock::ManualClock::new(chrono::Utc::now());
+        let mut org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let receipt = org
+            .remove_license(
+                admin,
+                &RemoveLicense {
+                    user_id: user.id,
+                    expected_version: user.version,
+                },
+            )
+            .unwrap();
+        drop(org);
+        // A file lost (a power cut before it reached the disk, or deleted by hand) is
+        // written again, byte for byte, from the copy the removal stored in its transaction.
+        let archive = std::path::Path::new(&receipt.safety_archive.path);
+        std::fs::remove_file(archive).unwrap();
+        clock.advance(Duration::days(29));
+        let mut org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        assert!(
+            !archive.exists(),
+            "opening alone touches no file outside the database"
+        );
+        sign_in(&mut org, "dana.reyes");
+        let restored = std::fs::read(archive).unwrap();
+        assert_eq!(bundle::sha256_hex(&restored), receipt.safety_archive.sha256);
+        drop(org);
+        clock.advance(Duration::days(2));
+        let mut org = Org::open(&path, std::sync::Arc::new(clock.clone())).unwrap();
+        assert!(
+            archive.exists(),
+            "opening alone touches no file outside the database"
+        );
+        sign_in(&mut org, "dana.reyes");
+        assert!(!archive.exists());
+        let listed = org.safety_archives(admin, user.id).unwrap();
+        assert!(!listed[0].present);
+        let stored: i64 = org
+            .conn
+            .query_row("SELECT count(zip) FROM safety_archives", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(stored, 0, "the stored copy is deleted with the file");
+    }
+
+    #[test]
+    fn the_export_file_name_is_first_last_export_date() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_with_all_data(&org);
+        let name = org.export_file_name(admin, user.id).unwrap();
+        let today = org.now();
+        assert_eq!(
+            name,
+            format!(
+                "{}-{}-export-{}.zip",
+                user.first_name.to_lowercase(),
+                user.last_name.to_lowercase(),
+                &today[..10]
+            )
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! Device activations: desk phones by model and MAC address, and the apps a user signed in to.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::base::error::{Error, Result};
+use crate::base::validate;
+use crate::domain::setup::guard::{audit_setup, require_feature};
+use crate::domain::users::directory::UserDetail;
+use crate::domain::users::features::Feature;
+use crate::kernel::org::ChangeContext;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceType {
+    DeskPhone,
+    DesktopApp,
+    MobileApp,
+}
+
+impl DeviceType {
+    fn key(self) -> &'static str {
+        match self {
+            Self::DeskPhone => "desk_phone",
+            Self::DesktopApp => "desktop_app",
+            Self::MobileApp => "mobile_app",
+        }
+    }
+
+    fn from_key(key: &str) -> Self {
+        match key {
+            "desk_phone" => Self::DeskPhone,
+            "desktop_app" => Self::DesktopApp,
+            _ => Self::MobileApp,
+        }
+    }
+
+    fn feature(self) -> Feature {
+        match self {
+            Self::DeskPhone => Feature::Calling,
+            Self::DesktopApp => Feature::DesktopApp,
+            Self::MobileApp => Feature::MobileApp,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct DeviceRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub device_type: DeviceType,
+    pub label: String,
+    pub model: Option<String>,
+    pub mac_address: Option<String>,
+    pub activated_at: String,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ActivateDevice {
+    #[ts(type = "number")]
+    pub user_id: i64,
+    pub device_type: DeviceType,
+    /// "Yealink T54W" for a desk phone, "iPhone" or "Windows laptop" for an app.
+    pub model: String,
+    /// Desk phones only.
+    pub mac_address: String,
+}
+
+pub(crate) fn devices(conn: &Connection, user_id: i64) -> Result<Vec<DeviceRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, device_type, label, model, mac_address, activated_at
+         FROM device_activations WHERE user_id = ?1 ORDER BY activated_at, id",
+    )?;
+    let rows = stmt
+        .query_map([user_id], |r| {
+            Ok(DeviceRow {
+                id: r.get(0)?,
+                device_type: DeviceType::from_key(&r.get::<_, String>(1)?),
+                label: r.get(2)?,
+                model: r.get(3)?,
+                mac_address: r.get(4)?,
+                activated_at: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Activates the device inside the caller's transaction, with its audit entry.
+/// The caller checked the permission.
+pub(crate) fn activate_device_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    req: &ActivateDevice,
+) -> Result<()> {
+    require_feature(tx, user, req.device_type.feature(), "Device type")?;
+    let model = validate::text("Model", &req.model, validate::MAX_MODEL, true)?;
+    let (label, mac) = match req.device_type {
+        DeviceType::DeskPhone => {
+            let mac = validate::mac_address(&req.mac_address)?;
+            let holder: Option<String> = tx
+                .query_row(
+                    "SELECT u.first_name || ' ' || u.last_name FROM device_activations d
+                     JOIN users u ON u.id = d.user_id WHERE d.mac_address = ?1",
+                    [&mac],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(holder) = holder {
+                return Err(Error::AlreadyTaken {
+                    field: "MAC address",
+                    value: mac,
+                    holder,
+                });
+            }
+            (format!("{model} desk phone"), Some(mac))
+        }
+        DeviceType::DesktopApp => (format!("Desktop app on {model}"), None),
+        DeviceType::MobileApp => (format!("Mobile app on {model}"), None),
+    };
+    tx.execute(
+        "INSERT INTO device_activations (user_id, device_type, label, activated_at, model, mac_address)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![user.id, req.device_type.key(), label, ctx.now, model, mac],
+    )?;
+    audit_setup(
+        tx,
+        ctx,
+        "device.activate",
+        user,
+        json!({ "device": null }),
+        json!({ "device": { "label": label, "mac_address": mac } }),
+    )?;
+    Ok(())
+}
+
+/// Deactivates one of the user's devices, with its audit entry.
+pub(crate) fn deactivate_device_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    device_id: i64,
+) -> Result<()> {
+    let (label, mac): (String, Option<String>) = tx
+        .query_row(
+            "DELETE FROM device_activations WHERE id = ?1 AND user_id = ?2 RETURNING label, mac_address",
+            params![device_id, user.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or(Error::NotFound { what: "Device activation", id: device_id })?;
+    audit_setup(
+        tx,
+        ctx,
+        "device.deactivate",
+        user,
+        json!({ "device": { "label": label, "mac_address": mac } }),
+        json!({ "device": null }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::testing::{demo_org, sign_in, snapshot, user_on};
+
+    fn phone(user_id: i64, mac: &str) -> ActivateDevice {
+        ActivateDevice {
+            user_id,
+            device_type: DeviceType::DeskPhone,
+            model: "Poly VVX 450".to_owned(),
+            mac_address: mac.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_desk_phone_is_activated_by_model_and_mac_and_deactivated() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "sam.okafor");
+        let user = user_on(&org, "Voice Pro");
+        let n = org.user_setup(admin, user.id).unwrap().devices.len();
+        let setup = org
+            .activate_device(admin, &phone(user.id, "64-16-7f-aa-bb-cc"))
+            .unwrap();
+        assert_eq!(setup.devices.len(), n + 1);
+        let added = setup.devices.last().unwrap().clone();
+        assert_eq!(added.mac_address.as_deref(), Some("64:16:7F:AA:BB:CC"));
+        assert_eq!(added.label, "Poly VVX 450 desk phone");
+        let setup = org.deactivate_device(admin, added.id).unwrap();
+        assert_eq!(setup.devices.len(), n);
+        assert_eq!(
+            org.deactivate_device(admin, added.id).unwrap_err().code(),
+            "not_found"
+        );
+    }
+
+    #[test]
+    fn a_bad_or_used_mac_a_missing_model_or_feature_is_refused_and_nothing_stored() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let user = user_on(&org, "Voice Pro");
+        org.activate_device(admin, &phone(user.id, "64:16:7F:AA:BB:CC"))
+            .unwrap();
+        let before = snapshot(&org, &["device_activations"]);
+        let e = org
+            .activate_device(admin, &phone(user.id, "64167faabbcc"))
+            .unwrap_err();
+        assert_eq!(e.code(), "already_taken");
+        for mac in ["", "64:16:7F", "zz:16:7F:AA:BB:CC", "FF:FF:FF:FF:FF:FF"] {
+            let e = org
+                .activate_device(admin, &phone(user.id, mac))
+                .unwrap_err();
+            assert_eq!(e.payload().field.as_deref(), Some("MAC address"), "{mac:?}");
+        }
+        let mut no_model = phone(user.id, "64:16:7F:00:00:01");
+        no_model.model = " ".to_owned();
+        assert_eq!(
+            org.activate_device(admin, &no_model)
+                .unwrap_err()
+                .payload()
+                .field
+                .as_deref(),
+            Some("Model")
+        );
+        let essentials = user_on(&org, "Voice Essentials");
+        let desktop = ActivateDevice {
+            user_id: essentials.id,
+            device_type: DeviceType::DesktopApp,
+            model: "Windows laptop".to_owned(),
+            mac_address: String::new(),
+        };
+        assert_eq!(
+            org.activate_device(admin, &desktop).unwrap_err().code(),
+            "feature_not_included"
+        );
+        assert_eq!(snapshot(&org, &["device_activations"]), before);
+    }
+}

@@ -1,0 +1,400 @@
+//! Call forwarding rules, and the check that no rule sends calls around in a loop.
+
+use std::collections::HashSet;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use ts_rs::TS;
+
+use crate::base::error::{Error, Result};
+use crate::base::validate;
+use crate::domain::setup::guard::{audit_setup, require_feature};
+use crate::domain::setup::numbers::{extension_holder, number_holder};
+use crate::domain::users::directory::UserDetail;
+use crate::domain::users::features::Feature;
+use crate::kernel::org::ChangeContext;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ForwardCondition {
+    Always,
+    Busy,
+    NoAnswer,
+    Unreachable,
+}
+
+impl ForwardCondition {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Always => "always",
+            Self::Busy => "busy",
+            Self::NoAnswer => "no_answer",
+            Self::Unreachable => "unreachable",
+        }
+    }
+
+    fn from_key(key: &str) -> Self {
+        match key {
+            "always" => Self::Always,
+            "busy" => Self::Busy,
+            "no_answer" => Self::NoAnswer,
+            _ => Self::Unreachable,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct ForwardingRuleRow {
+    pub condition: ForwardCondition,
+    /// An extension or an E.164 number.
+    pub destination: String,
+    /// The user the destination reaches, when it is one of ours.
+    pub destination_user: Option<String>,
+    #[ts(type = "number | null")]
+    pub rings: Option<i64>,
+    pub enabled: bool,
+}
+
+/// A rule as the Call forwarding section adds or replaces it (one rule per condition).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ForwardingRuleInput {
+    #[ts(type = "number")]
+    pub user_id: i64,
+    pub condition: ForwardCondition,
+    pub destination: String,
+    /// Only for "on no answer": after how many rings, 1 to 10.
+    #[ts(type = "number | null")]
+    pub rings: Option<i64>,
+}
+
+pub(crate) fn rules(conn: &Connection, user_id: i64) -> Result<Vec<ForwardingRuleRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT condition, destination, rings, enabled FROM forwarding_rules WHERE user_id = ?1
+         ORDER BY CASE condition WHEN 'always' THEN 0 WHEN 'busy' THEN 1
+                  WHEN 'no_answer' THEN 2 ELSE 3 END",
+    )?;
+    let rows = stmt
+        .query_map([user_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(condition, destination, rings, enabled)| {
+            Ok(ForwardingRuleRow {
+                condition: ForwardCondition::from_key(&condition),
+                destination_user: resolve(conn, &destination)?.map(|(_, name)| name),
+                destination,
+                rings,
+                enabled,
+            })
+        })
+        .collect()
+}
+
+/// The user of ours that a destination reaches, if any.
+fn resolve(conn: &Connection, destination: &str) -> Result<Option<(i64, String)>> {
+    if destination.starts_with('+') {
+        number_holder(conn, destination)
+    } else {
+        extension_holder(conn, destination)
+    }
+}
+
+fn label(conn: &Connection, user_id: i64) -> Result<String> {
+    Ok(conn.query_row(
+        "SELECT first_name || ' ' || last_name || coalesce(' (' || extension || ')', '')
+         FROM users WHERE id = ?1",
+        [user_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// Follows "always" rules from `start`; returns the path back to `origin` if calls that
+/// reach `start` would come back to `origin`.
+fn loop_back(conn: &Connection, origin: i64, start: i64) -> Result<Option<Vec<i64>>> {
+    let mut path = vec![origin, start];
+    let mut seen = HashSet::from([start]);
+    let mut current = start;
+    while current != origin {
+        let next: Option<String> = conn
+            .query_row(
+                "SELECT destination FROM forwarding_rules
+                 WHERE user_id = ?1 AND condition = 'always' AND enabled = 1",
+                [current],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some((next, _)) = next.map(|d| resolve(conn, &d)).transpose()?.flatten() else {
+            return Ok(None);
+        };
+        path.push(next);
+        if !seen.insert(next) && next != origin {
+            // A loop among others, not through this user: not this rule's doing.
+            return Ok(None);
+        }
+        current = next;
+    }
+    Ok(Some(path))
+}
+
+/// The destination as stored: an extension of one of our users, or an E.164 number.
+fn destination(conn: &Connection, value: &str) -> Result<String> {
+    const FIELD: &str = "Forward to";
+    let value = value.trim();
+    if value.starts_with('+') {
+        return validate::e164(FIELD, value);
+    }
+    if value.is_empty() || !value.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Error::invalid(
+            FIELD,
+            "enter a user's extension (e.g. 2041) or a phone number in E.164 form (e.g. +15125550100).",
+        ));
+    }
+    if extension_holder(conn, value)?.is_none() {
+        return Err(Error::invalid(
+            FIELD,
+            format!("no user has extension {value}."),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Adds or replaces the rule inside the caller's transaction, with its audit entry.
+/// The caller checked the permission.
+pub(crate) fn set_forwarding_rule_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    req: &ForwardingRuleInput,
+) -> Result<()> {
+    require_feature(tx, user, Feature::CallForwarding, "Forward to")?;
+    let rings = match (req.condition, req.rings) {
+        (ForwardCondition::NoAnswer, Some(n)) if (1..=10).contains(&n) => Some(n),
+        (ForwardCondition::NoAnswer, Some(n)) => {
+            return Err(Error::invalid(
+                "Rings",
+                format!("{n} is out of range; forward after 1 to 10 rings."),
+            ))
+        }
+        (ForwardCondition::NoAnswer, None) => {
+            return Err(Error::invalid(
+                "Rings",
+                "say after how many rings (1 to 10).",
+            ))
+        }
+        (_, _) => None,
+    };
+    let destination = destination(tx, &req.destination)?;
+    if let Some((target, _)) = resolve(tx, &destination)? {
+        let path = if target == user.id {
+            Some(vec![user.id, user.id])
+        } else {
+            loop_back(tx, user.id, target)?
+        };
+        if let Some(path) = path {
+            let names = path
+                .iter()
+                .map(|&id| label(tx, id))
+                .collect::<Result<Vec<_>>>()?;
+            return Err(Error::ForwardingLoop {
+                path: names.join(" → "),
+            });
+        }
+    }
+    let before = rules(tx, user.id)?
+        .into_iter()
+        .find(|r| r.condition == req.condition);
+    tx.execute(
+        "INSERT INTO forwarding_rules (user_id, condition, destination, rings, enabled)
+         VALUES (?1, ?2, ?3, ?4, 1)
+         ON CONFLICT (user_id, condition) DO UPDATE SET destination = ?3, rings = ?4, enabled = 1",
+        params![user.id, req.condition.key(), destination, rings],
+    )?;
+    audit_setup(
+        tx,
+        ctx,
+        "forwarding.set",
+        user,
+        json!({ "rule": before.map(|r| json!({ "condition": r.condition, "destination": r.destination, "rings": r.rings })) }),
+        json!({ "rule": { "condition": req.condition, "destination": destination, "rings": rings } }),
+    )?;
+    Ok(())
+}
+
+/// Deletes the user's rule for `condition` (with an audit entry when there was one).
+pub(crate) fn delete_forwarding_rule_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    condition: ForwardCondition,
+) -> Result<()> {
+    let destination: Option<String> = tx
+        .query_row(
+            "DELETE FROM forwarding_rules WHERE user_id = ?1 AND condition = ?2 RETURNING destination",
+            params![user.id, condition.key()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(destination) = destination {
+        audit_setup(
+            tx,
+            ctx,
+            "forwarding.delete",
+            user,
+            json!({ "rule": { "condition": condition, "destination": destination } }),
+            json!({ "rule": null }),
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::testing::{demo_org, sign_in, snapshot, unlicensed_user};
+    use crate::Org;
+    use ForwardCondition::*;
+
+    /// Three users with forwarding and extensions, their old rules cleared.
+    fn three(org: &Org) -> Vec<(i64, String)> {
+        org.conn
+            .execute("DELETE FROM forwarding_rules", [])
+            .unwrap();
+        let mut stmt = org
+            .conn
+            .prepare(
+                "SELECT u.id, u.extension FROM users u JOIN seats s ON s.user_id = u.id
+                 JOIN product_features f ON f.product_id = s.product_id AND f.feature = 'call_forwarding'
+                 WHERE u.extension IS NOT NULL ORDER BY u.id LIMIT 3",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    fn rule(user_id: i64, condition: ForwardCondition, destination: &str) -> ForwardingRuleInput {
+        ForwardingRuleInput {
+            user_id,
+            condition,
+            destination: destination.to_owned(),
+            rings: (condition == NoAnswer).then_some(4),
+        }
+    }
+
+    #[test]
+    fn rules_to_extensions_and_numbers_are_kept_one_per_condition() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "priya.nair");
+        let u = three(&org);
+        let setup = org
+            .set_forwarding_rule(admin, &rule(u[0].0, NoAnswer, &u[1].1))
+            .unwrap();
+        assert_eq!(setup.forwarding.len(), 1);
+        assert_eq!(setup.forwarding[0].rings, Some(4));
+        assert!(setup.forwarding[0].destination_user.is_some());
+        let setup = org
+            .set_forwarding_rule(admin, &rule(u[0].0, NoAnswer, "+44 20 7946 0958"))
+            .unwrap();
+        assert_eq!(setup.forwarding.len(), 1, "replaced, not added");
+        assert_eq!(setup.forwarding[0].destination, "+442079460958");
+        let setup = org.delete_forwarding_rule(admin, u[0].0, NoAnswer).unwrap();
+        assert!(setup.forwarding.is_empty());
+    }
+
+    #[test]
+    fn a_loop_through_several_users_is_refused_and_shown() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let u = three(&org);
+        // A → B always, B → C always; now C → A would loop: A → B → C → A.
+        org.set_forwarding_rule(admin, &rule(u[0].0, Always, &u[1].1))
+            .unwrap();
+        org.set_forwarding_rule(admin, &rule(u[1].0, Always, &u[2].1))
+            .unwrap();
+        let before = snapshot(&org, &["forwarding_rules"]);
+        for condition in [Always, Busy, NoAnswer, Unreachable] {
+            let e = org
+                .set_forwarding_rule(admin, &rule(u[2].0, condition, &u[0].1))
+                .unwrap_err();
+            assert_eq!(e.code(), "forwarding_loop");
+            assert_eq!(e.payload().field.as_deref(), Some("Forward to"));
+            let msg = e.to_string();
+            assert_eq!(msg.matches(" → ").count(), 3, "{msg}");
+            assert!(msg.contains(&format!("({})", u[1].1)), "{msg}");
+        }
+        // Directly to oneself, by extension.
+        let e = org
+            .set_forwarding_rule(admin, &rule(u[0].0, Busy, &u[0].1))
+            .unwrap_err();
+        assert_eq!(e.code(), "forwarding_loop");
+        assert_eq!(snapshot(&org, &["forwarding_rules"]), before);
+        // Busy rules do not chain: C → A when busy is fine once A's always-rule is gone.
+        org.delete_forwarding_rule(admin, u[0].0, Always).unwrap();
+        org.set_forwarding_rule(admin, &rule(u[2].0, Busy, &u[0].1))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_loop_through_a_users_phone_number_is_found_too() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let u = three(&org);
+        let number: String = org
+            .conn
+            .query_row(
+                "SELECT e164 FROM phone_numbers WHERE user_id = ?1",
+                [u[0].0],
+                |r| r.get(0),
+            )
+            .unwrap();
+        org.set_forwarding_rule(admin, &rule(u[1].0, Always, &number))
+            .unwrap();
+        let e = org
+            .set_forwarding_rule(admin, &rule(u[0].0, Always, &u[1].1))
+            .unwrap_err();
+        assert_eq!(e.code(), "forwarding_loop");
+    }
+
+    #[test]
+    fn bad_destinations_rings_and_licenses_are_refused_by_field() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let u = three(&org);
+        for (dest, field) in [
+            ("", "Forward to"),
+            ("abc", "Forward to"),
+            ("5550100", "Forward to"),
+            ("+0123", "Forward to"),
+            ("99999", "Forward to"),
+        ] {
+            let e = org
+                .set_forwarding_rule(admin, &rule(u[0].0, Busy, dest))
+                .unwrap_err();
+            assert_eq!(e.payload().field.as_deref(), Some(field), "{dest:?}: {e}");
+        }
+        for rings in [Some(0), Some(11), None] {
+            let mut r = rule(u[0].0, NoAnswer, &u[1].1);
+            r.rings = rings;
+            let e = org.set_forwarding_rule(admin, &r).unwrap_err();
+            assert_eq!(e.payload().field.as_deref(), Some("Rings"));
+        }
+        let unlicensed = unlicensed_user(&org);
+        let e = org
+            .set_forwarding_rule(admin, &rule(unlicensed.id, Busy, &u[1].1))
+            .unwrap_err();
+        assert_eq!(e.code(), "feature_not_included");
+        let auditor = sign_in(&mut org, "max.weber");
+        let e = org
+            .set_forwarding_rule(auditor, &rule(u[0].0, Busy, &u[1].1))
+            .unwrap_err();
+        assert_eq!(e.code(), "permission_denied");
+    }
+}

@@ -1,0 +1,166 @@
+//! The data a user accumulates under a license: what a removal deletes (and so what an export
+//! or safety archive must hold), and what it keeps (docs/ARCHITECTURE.md §Data model).
+
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
+
+use crate::base::error::Result;
+
+/// A table of per-user data that a license removal deletes.
+pub(crate) struct DeletedTable {
+    pub table: &'static str,
+    /// What one row is called in the removal warning and summary, and what several are.
+    pub one: &'static str,
+    pub many: &'static str,
+    /// Columns exported to CSV, in order.
+    pub columns: &'static [&'static str],
+    /// A BLOB column exported as a file of its own.
+    pub audio: Option<&'static str>,
+}
+
+pub(crate) const DELETED_TABLES: [DeletedTable; 7] = [
+    DeletedTable {
+        table: "call_history",
+        one: "call history entry",
+        many: "call history entries",
+        columns: &[
+            "id",
+            "started_at",
+            "direction",
+            "remote_number",
+            "duration_seconds",
+        ],
+        audio: None,
+    },
+    DeletedTable {
+        table: "forwarding_rules",
+        one: "call forwarding rule",
+        many: "call forwarding rules",
+        columns: &["id", "condition", "destination", "rings", "enabled"],
+        audio: None,
+    },
+    DeletedTable {
+        table: "voicemail_settings",
+        one: "voicemail settings record",
+        many: "voicemail settings records",
+        columns: &["user_id", "enabled", "email_notification"],
+        audio: None,
+    },
+    DeletedTable {
+        table: "voicemails",
+        one: "voicemail message",
+        many: "voicemail messages",
+        columns: &[
+            "id",
+            "received_at",
+            "caller_number",
+            "duration_seconds",
+            "heard",
+        ],
+        audio: Some("audio"),
+    },
+    DeletedTable {
+        table: "voicemail_greetings",
+        one: "voicemail greeting",
+        many: "voicemail greetings",
+        columns: &["id", "kind", "created_at"],
+        audio: Some("audio"),
+    },
+    DeletedTable {
+        table: "device_activations",
+        one: "device activation",
+        many: "device activations",
+        columns: &[
+            "id",
+            "device_type",
+            "label",
+            "activated_at",
+            "model",
+            "mac_address",
+        ],
+        audio: None,
+    },
+    DeletedTable {
+        table: "app_access",
+        one: "app access grant",
+        many: "app access grants",
+        columns: &["app", "enabled"],
+        audio: None,
+    },
+];
+
+/// One exported row: its CSV cells, and its audio when the table has some.
+pub(crate) struct ExportedRow {
+    pub key: String,
+    pub cells: Vec<String>,
+    pub audio: Option<Vec<u8>>,
+}
+
+impl DeletedTable {
+    /// "3 call history entries", "1 app access grant".
+    pub fn describe(&self, count: i64) -> String {
+        format!("{count} {}", if count == 1 { self.one } else { self.many })
+    }
+
+    pub fn count(&self, conn: &Connection, user_id: i64) -> Result<i64> {
+        Ok(conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM {} WHERE user_id = ?1",
+                self.table
+            ))?
+            .query_row([user_id], |r| r.get(0))?)
+    }
+
+    pub fn rows(&self, conn: &Connection, user_id: i64) -> Result<Vec<ExportedRow>> {
+        let mut cols = self.columns.to_vec();
+        if let Some(audio) = self.audio {
+            cols.push(audio);
+        }
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {} FROM {} WHERE user_id = ?1 ORDER BY 1",
+            cols.join(", "),
+            self.table
+        ))?;
+        let n = self.columns.len();
+        let rows = stmt
+            .query_map([user_id], |r| {
+                let cells = (0..n)
+                    .map(|i| r.get_ref(i).map(cell_text))
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let audio = match self.audio {
+                    Some(_) => Some(r.get::<_, Vec<u8>>(n)?),
+                    None => None,
+                };
+                Ok(ExportedRow {
+                    key: cells[0].clone(),
+                    cells,
+                    audio,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn delete(&self, conn: &Connection, user_id: i64) -> Result<usize> {
+        Ok(conn
+            .prepare_cached(&format!("DELETE FROM {} WHERE user_id = ?1", self.table))?
+            .execute([user_id])?)
+    }
+}
+
+fn cell_text(v: ValueRef<'_>) -> String {
+    match v {
+        ValueRef::Null => String::new(),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Real(f) => f.to_string(),
+        ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+    }
+}
+
+pub(crate) fn recordings_count(conn: &Connection, user_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM call_recordings WHERE user_id = ?1",
+        [user_id],
+        |r| r.get(0),
+    )?)
+}

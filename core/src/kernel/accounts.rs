@@ -1,0 +1,577 @@
+//! Admin accounts: signing in, and what each role allows (who is acting is `acting_account`).
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordVerifier};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::base::error::{Error, Result};
+use crate::base::permission::Permission;
+use crate::kernel::acting_account::{acting_account, explain_missing, Actor};
+use crate::kernel::audit::{self, AuditActor, AuditEntry};
+use crate::kernel::org::Org;
+
+/// The signed-in account as the UI shows it, with what its role may and may not do.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SessionInfo {
+    #[ts(type = "number")]
+    pub account_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub organization: String,
+    /// ISO code of the organization's currency, for showing amounts.
+    pub currency: String,
+    pub permissions: Vec<Permission>,
+    /// One explanation for each permission the role lacks.
+    pub missing: Vec<MissingPermission>,
+}
+
+/// Why a control is read-only: the missing permission and who has it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct MissingPermission {
+    pub permission: Permission,
+    pub label: String,
+    pub message: String,
+    /// Whether the message suggests switching to an account that has the permission (the
+    /// window then offers "Switch account…" next to it).
+    pub switch_suggested: bool,
+}
+
+pub(crate) fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+}
+
+/// A sign-in attempt is not part of a change: its entry gets a transaction of its own.
+fn record_sign_in(
+    conn: &mut Connection,
+    at: &str,
+    actor: &AuditActor<'_>,
+    entry: &AuditEntry<'_>,
+) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    audit::append(&tx, at, actor, entry)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A hash no password matches, made with the same parameters as the stored ones: an unknown
+/// account is checked against it, so that it takes as long to refuse as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        let secret = SaltString::generate(&mut OsRng);
+        hash_password(secret.as_str()).expect("hashing a random secret")
+    });
+    &DUMMY
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Verifications against the dummy hash on this thread (tests run one per thread).
+    static DUMMY_VERIFICATIONS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Checks the password against the account's hash, or against the dummy hash when there is no
+/// such account; either way one argon2 verification is done.
+fn password_matches(password: &str, account_hash: Option<&str>) -> bool {
+    let stored = account_hash.unwrap_or_else(|| {
+        #[cfg(test)]
+        DUMMY_VERIFICATIONS.with(|n| n.set(n.get() + 1));
+        dummy_hash()
+    });
+    hash_matches(password, stored) && account_hash.is_some()
+}
+
+fn hash_matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Failed sign-ins allowed before LicenseDesk makes the next one wait.
+const FREE_ATTEMPTS: i64 = 3;
+
+/// After the free attempts each failure doubles the wait: 5 s, 10 s, 20 s … up to 5 minutes.
+pub(crate) fn sign_in_wait_seconds(failures: i64) -> i64 {
+    if failures < FREE_ATTEMPTS {
+        return 0;
+    }
+    (5_i64 << (failures - FREE_ATTEMPTS).min(6)).min(300)
+}
+
+/// Failed sign-ins of all logins together in the last quarter hour allowed before every
+/// sign-in waits: one who tries many account names is slowed down as one who tries many
+/// passwords.
+const ALL_LOGINS_FREE_ATTEMPTS: i64 = 10;
+const ALL_LOGINS_WINDOW_SECONDS: i64 = 15 * 60;
+
+/// The longest account name; a longer one is refused before it reaches the audit log.
+pub const MAX_LOGIN_CHARS: usize = 64;
+
+/// Failed sign-ins of every login since `since`, and when the last one was.
+fn recent_failures_of_all(conn: &Connection, since: &str) -> Result<(i64, Option<String>)> {
+    Ok(conn.query_row(
+        "SELECT count(*), max(at) FROM audit_log
+         WHERE action = 'account.sign_in' AND outcome = 'refused' AND detail IS NULL
+           AND at >= ?1",
+        [since],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Failed sign-ins for the login since its last success, and when the last one was.
+fn recent_failures(conn: &Connection, login: &str) -> Result<(i64, Option<String>)> {
+    Ok(conn.query_row(
+        "SELECT count(*), max(at) FROM audit_log
+         WHERE action = 'account.sign_in' AND outcome = 'refused' AND detail IS NULL
+           AND account_login = ?1 COLLATE NOCASE
+           AND id > coalesce((SELECT max(id) FROM audit_log WHERE action = 'account.sign_in'
+                              AND outcome = 'ok' AND account_login = ?1 COLLATE NOCASE), 0)",
+        [login],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// An account offered by the sign-in screen's account picker.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AccountChoice {
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+}
+
+impl Org {
+    /// The active accounts, for "Switch account". A desktop app's sign-in screen shows who
+    /// may sign in on this computer, as an operating system's does.
+    pub fn account_choices(&self) -> Result<Vec<AccountChoice>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.login, a.display_name, r.name FROM accounts a JOIN roles r ON r.id = a.role_id
+             WHERE a.status = 'active' ORDER BY a.display_name, r.id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(AccountChoice {
+                    login: r.get(0)?,
+                    display_name: r.get(1)?,
+                    role: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Checks the login and password; records both outcomes in the audit log. Repeated
+    /// failures, for one login or for all of them together, make the next attempt wait,
+    /// doubling each time. An unknown account, a wrong password and a disabled account get
+    /// the same refusal after the same work, so that none of them tells which accounts exist.
+    pub fn sign_in(&mut self, login: &str, password: &str) -> Result<SessionInfo> {
+        let login = login.trim();
+        if login.is_empty() {
+            return Err(Error::invalid("Account", "Enter the account name."));
+        }
+        if login.chars().count() > MAX_LOGIN_CHARS {
+            return Err(Error::invalid(
+                "Account",
+                format!("Use at most {MAX_LOGIN_CHARS} characters."),
+            ));
+        }
+        if password.is_empty() {
+            return Err(Error::invalid("Password", "Enter the password."));
+        }
+        let found: Option<(i64, String, String, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT a.id, a.password_hash, r.name, a.login, a.status
+                 FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.login = ?1",
+                [login],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let now = self.now();
+        let (account_id, role) = match &found {
+            Some((id, _, role, _, _)) => (Some(*id), role.as_str()),
+            None => (None, ""),
+        };
+        // Unknown logins are recorded as typed, so that guessing them is throttled too.
+        let recorded_login = found.as_ref().map_or(login, |f| f.3.as_str());
+        let actor = AuditActor {
+            account_id,
+            login: recorded_login,
+            role_name: role,
+        };
+        if let Some(throttled) = self.sign_in_throttle(login)? {
+            let mut entry = AuditEntry::new("account.sign_in");
+            entry.refused = true;
+            entry.detail = Some("throttled");
+            record_sign_in(&mut self.conn, &now, &actor, &entry)?;
+            return Err(throttled);
+        }
+        let matches = password_matches(password, found.as_ref().map(|f| f.1.as_str()));
+        let active = found.as_ref().is_some_and(|f| f.4 == "active");
+        let mut entry = AuditEntry::new("account.sign_in");
+        entry.refused = !(matches && active);
+        record_sign_in(&mut self.conn, &now, &actor, &entry)?;
+        if entry.refused {
+            return Err(Error::InvalidCredentials);
+        }
+        // Files outside the organization file are touched only once someone has signed in.
+        self.tend_archives()?;
+        self.write_pre_migration_copy();
+        self.session(Actor {
+            account_id: account_id.expect("verified account has an id"),
+        })
+    }
+
+    /// The refusal to give when the login, or the file as a whole, has failed too often lately.
+    fn sign_in_throttle(&self, login: &str) -> Result<Option<Error>> {
+        let (failures, last) = recent_failures(&self.conn, login)?;
+        if let Some(seconds) = self.still_to_wait(sign_in_wait_seconds(failures), last)? {
+            return Ok(Some(Error::SignInThrottled {
+                login: login.to_owned(),
+                seconds,
+            }));
+        }
+        let since = crate::base::clock::timestamp(
+            self.clock.now() - chrono::Duration::seconds(ALL_LOGINS_WINDOW_SECONDS),
+        );
+        let (failures, last) = recent_failures_of_all(&self.conn, &since)?;
+        let wait = sign_in_wait_seconds(failures - (ALL_LOGINS_FREE_ATTEMPTS - FREE_ATTEMPTS));
+        Ok(self
+            .still_to_wait(wait, last)?
+            .map(|seconds| Error::SignInThrottledForAll { seconds }))
+    }
+
+    /// The seconds left of `wait` after the failure at `last`, None when it has passed.
+    fn still_to_wait(&self, wait: i64, last: Option<String>) -> Result<Option<i64>> {
+        let Some(last) = last.filter(|_| wait > 0) else {
+            return Ok(None);
+        };
+        let last = chrono::DateTime::parse_from_rfc3339(&last)
+            .map_err(|e| Error::Internal(format!("audit time {last}: {e}")))?;
+        let waited = (self.clock.now() - last.to_utc()).num_seconds();
+        Ok((waited < wait).then_some(wait - waited))
+    }
+
+    /// The account as it is now (its role may have changed since sign-in).
+    pub fn session(&self, actor: Actor) -> Result<SessionInfo> {
+        let account = acting_account(&self.conn, actor)?;
+        let missing = Permission::ALL
+            .into_iter()
+            .filter(|p| !account.permissions.contains(p))
+            .map(|p| {
+                let (message, switch_suggested) = explain_missing(&self.conn, &account, p)?;
+                Ok(MissingPermission {
+                    permission: p,
+                    label: p.label().to_owned(),
+                    message,
+                    switch_suggested,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(SessionInfo {
+            account_id: account.id,
+            organization: crate::storage::settings::organization_name(&self.conn)?,
+            currency: crate::storage::settings::currency(&self.conn)?,
+            permissions: account.permissions.iter().copied().collect(),
+            login: account.login,
+            display_name: account.display_name,
+            role: account.role_name,
+            missing,
+        })
+    }
+}
+
+/// Creates an account (demo and set-up); the password is stored as an argon2id hash.
+pub(crate) fn insert_account(
+    conn: &Connection,
+    login: &str,
+    display_name: &str,
+    role_name: &str,
+    password: &str,
+    now: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO accounts (login, display_name, role_id, password_hash, created_at)
+         VALUES (?1, ?2, (SELECT id FROM roles WHERE name = ?3), ?4, ?5)",
+        params![
+            login,
+            display_name,
+            role_name,
+            hash_password(password)?,
+            now
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use rusqlite::TransactionBehavior;
+
+    use crate::kernel::audit::{self, AuditActor, AuditEntry};
+    use crate::tests::testing::{demo_org, sign_in};
+
+    #[test]
+    fn the_right_password_signs_in_and_shows_the_role() {
+        let (_dir, mut org) = demo_org();
+        let s = org.sign_in("dana.reyes", "super-demo").unwrap();
+        assert_eq!(s.role, "Super Admin");
+        assert_eq!(s.display_name, "Dana Reyes");
+        assert!(s.missing.is_empty());
+    }
+
+    #[test]
+    fn a_wrong_password_or_unknown_account_is_refused_alike_and_recorded() {
+        let (_dir, mut org) = demo_org();
+        let e1 = org.sign_in("dana.reyes", "wrong").unwrap_err();
+        let e2 = org.sign_in("nobody", "wrong").unwrap_err();
+        assert_eq!(e1.code(), "invalid_credentials");
+        assert_eq!(e1.to_string(), e2.to_string());
+        let refused: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'account.sign_in' AND outcome = 'refused'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(refused, 2);
+    }
+
+    fn org_with_clock() -> (
+        tempfile::TempDir,
+        crate::Org,
+        crate::base::clock::ManualClock,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = crate::base::clock::ManualClock::new(chrono::Utc::now());
+        let org =
+            crate::Org::open(&dir.path().join("org.sqlite"), Arc::new(clock.clone())).unwrap();
+        (dir, org, clock)
+    }
+
+    fn dummy_verifications() -> u32 {
+        super::DUMMY_VERIFICATIONS.with(|n| n.get())
+    }
+
+    #[test]
+    fn an_unknown_account_is_checked_against_the_dummy_hash_and_a_known_one_is_not() {
+        let (_dir, mut org) = demo_org();
+        let before = dummy_verifications();
+        org.sign_in("dana.reyes", "wrong").unwrap_err();
+        sign_in(&mut org, "sam.okafor");
+        assert_eq!(dummy_verifications(), before);
+        let wrong = org.sign_in("dana.reyse", "super-demo").unwrap_err();
+        assert_eq!(dummy_verifications(), before + 1);
+        // A password that is the dummy's own secret would still not sign in: there is none to
+        // type, and an unknown account is refused whatever the hash says.
+        assert_eq!(
+            wrong.to_string(),
+            super::Error::InvalidCredentials.to_string()
+        );
+        assert!(super::dummy_hash().starts_with("$argon2id$"));
+    }
+
+    #[test]
+    fn a_disabled_account_with_its_password_is_refused_and_throttled_like_a_wrong_password() {
+        let (_dir, mut org) = demo_org();
+        org.conn
+            .execute(
+                "UPDATE accounts SET status = 'disabled' WHERE login = 'sam.okafor'",
+                [],
+            )
+            .unwrap();
+        let wrong = org.sign_in("dana.reyes", "wrong").unwrap_err();
+        let mut refusals = Vec::new();
+        for _ in 0..super::FREE_ATTEMPTS {
+            refusals.push(org.sign_in("sam.okafor", "it-demo").unwrap_err());
+        }
+        for e in &refusals {
+            assert_eq!((e.code(), e.to_string()), (wrong.code(), wrong.to_string()));
+        }
+        // Refused attempts count as failures: the next one waits, as after wrong passwords.
+        let throttled = org.sign_in("sam.okafor", "it-demo").unwrap_err();
+        assert_eq!(throttled.code(), "sign_in_throttled");
+        assert!(
+            throttled.to_string().contains("for sam.okafor"),
+            "{throttled}"
+        );
+        let recorded: Vec<(String, Option<String>)> = org
+            .conn
+            .prepare(
+                "SELECT outcome, detail FROM audit_log WHERE account_login = 'sam.okafor'
+                 AND action = 'account.sign_in' ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert!(recorded.iter().all(|(outcome, _)| outcome == "refused"));
+        assert_eq!(recorded.last().unwrap().1.as_deref(), Some("throttled"));
+    }
+
+    #[test]
+    fn many_failures_across_logins_throttle_every_login_for_a_while() {
+        let (_dir, mut org, clock) = org_with_clock();
+        // Each name tried fewer times than its own throttle allows.
+        for i in 0..super::ALL_LOGINS_FREE_ATTEMPTS {
+            let e = org.sign_in(&format!("guess{i}"), "password").unwrap_err();
+            assert_eq!(e.code(), "invalid_credentials");
+        }
+        for login in ["dana.reyes", "someone.new"] {
+            let e = org.sign_in(login, "super-demo").unwrap_err();
+            assert_eq!(e.code(), "sign_in_throttled", "{login}");
+            assert!(e.to_string().contains("on this organization file"), "{e}");
+        }
+        // The wait passes, and the real account signs in.
+        clock.advance(chrono::Duration::seconds(super::sign_in_wait_seconds(
+            super::FREE_ATTEMPTS,
+        )));
+        assert!(org.sign_in("dana.reyes", "super-demo").is_ok());
+        // Failures older than the window no longer count.
+        clock.advance(chrono::Duration::seconds(super::ALL_LOGINS_WINDOW_SECONDS));
+        assert_eq!(
+            org.sign_in("guess-late", "password").unwrap_err().code(),
+            "invalid_credentials"
+        );
+    }
+
+    #[test]
+    fn an_account_name_over_64_characters_is_refused_by_field_and_never_logged() {
+        let (_dir, mut org) = demo_org();
+        let entries = |org: &crate::Org| -> i64 {
+            org.conn
+                .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = entries(&org);
+        let long = "a".repeat(super::MAX_LOGIN_CHARS + 1);
+        let e = org.sign_in(&long, "password").unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("Account"));
+        assert!(e.to_string().contains("at most 64 characters"), "{e}");
+        assert_eq!(entries(&org), before);
+        // 64 characters (of any width) reach the check, and the log, as typed.
+        let longest = "é".repeat(super::MAX_LOGIN_CHARS);
+        assert_eq!(
+            org.sign_in(&longest, "password").unwrap_err().code(),
+            "invalid_credentials"
+        );
+        assert_eq!(entries(&org), before + 1);
+    }
+
+    #[test]
+    fn login_is_case_insensitive_and_trimmed() {
+        let (_dir, mut org) = demo_org();
+        assert!(org.sign_in("  Dana.Reyes ", "super-demo").is_ok());
+    }
+
+    #[test]
+    fn empty_fields_are_named() {
+        let (_dir, mut org) = demo_org();
+        let e = org.sign_in("", "x").unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("Account"));
+        let e = org.sign_in("dana.reyes", "").unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("Password"));
+    }
+
+    #[test]
+    fn helpdesk_lacks_license_changes_and_is_told_who_has_them() {
+        let (_dir, mut org) = demo_org();
+        let helpdesk = sign_in(&mut org, "priya.nair");
+        let s = org.session(helpdesk).unwrap();
+        let m = s
+            .missing
+            .iter()
+            .find(|m| m.permission == crate::Permission::LicensesAssign)
+            .unwrap();
+        assert_eq!(
+            m.message,
+            "Your role Helpdesk does not include Assign and change licenses. \
+             Ask Dana Reyes (Super Admin) or Sam Okafor (IT Admin), or switch to an account that has it."
+        );
+    }
+
+    #[test]
+    fn the_person_with_two_accounts_is_pointed_at_the_other_one() {
+        let (_dir, mut org) = demo_org();
+        let lower = sign_in(&mut org, "dana.support");
+        let s = org.session(lower).unwrap();
+        let m = s
+            .missing
+            .iter()
+            .find(|m| m.permission == crate::Permission::LicensesAssign)
+            .unwrap();
+        assert!(
+            m.message
+                .contains("Your other account dana.reyes (Super Admin) has it"),
+            "{}",
+            m.message
+        );
+    }
+
+    static SIGN_IN_WAITED: AtomicBool = AtomicBool::new(false);
+
+    /// The busy handler of the window that signs in: notes that it waits for the write lock.
+    fn note_wait(attempt: i32) -> bool {
+        SIGN_IN_WAITED.store(true, Ordering::SeqCst);
+        std::thread::sleep(Duration::from_millis(1));
+        attempt < 100_000
+    }
+
+    /// Two windows on one file: one signs in while the other is in the middle of a change
+    /// (write lock held, its entry written but not committed). The sign-in's entry must link
+    /// to the other window's entry; one that read the head of the log before waiting for the
+    /// lock would link to the entry before it, and fork the chain.
+    #[test]
+    fn a_sign_in_while_another_window_writes_links_after_its_entry() {
+        let (_dir, mut org) = demo_org();
+        let mut other =
+            crate::Org::open(&org.path, Arc::new(crate::base::clock::SystemClock)).unwrap();
+        let tx = org
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .unwrap();
+        let entry = AuditEntry::new("test.other_window");
+        audit::append(
+            &tx,
+            &crate::base::clock::timestamp(chrono::Utc::now()),
+            &AuditActor::SYSTEM,
+            &entry,
+        )
+        .unwrap();
+        let signing_in = std::thread::spawn(move || {
+            other.conn.busy_handler(Some(note_wait)).unwrap();
+            sign_in(&mut other, "sam.okafor");
+        });
+        // (A sign-in that failed before waiting ends the thread: its panic is reported below.)
+        while !SIGN_IN_WAITED.load(Ordering::SeqCst) && !signing_in.is_finished() {
+            std::thread::yield_now();
+        }
+        tx.commit().unwrap();
+        signing_in.join().unwrap();
+        let last: Vec<String> = org
+            .conn
+            .prepare("SELECT action FROM audit_log ORDER BY id DESC LIMIT 2")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(last, ["account.sign_in", "test.other_window"]);
+        assert_eq!(audit::first_broken_entry(&org.conn).unwrap(), None);
+    }
+}

@@ -1,0 +1,662 @@
+//! The append-only audit log: every change and refusal, each entry chained to the one before
+//! by a SHA-256 hash so that an edit made outside LicenseDesk shows.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::base::error::Result;
+
+const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Who acted, as recorded (names are copied so that the entry reads the same forever).
+pub(crate) struct AuditActor<'a> {
+    pub account_id: Option<i64>,
+    pub login: &'a str,
+    pub role_name: &'a str,
+}
+
+impl AuditActor<'static> {
+    /// LicenseDesk itself: the demo generator, cancellations that come due.
+    pub const SYSTEM: Self = Self {
+        account_id: None,
+        login: "LicenseDesk",
+        role_name: "system",
+    };
+}
+
+pub(crate) struct AuditEntry<'a> {
+    pub action: &'a str,
+    pub refused: bool,
+    pub target_user_id: Option<i64>,
+    pub target_label: Option<&'a str>,
+    pub before: Option<Value>,
+    pub after: Option<Value>,
+    pub detail: Option<&'a str>,
+}
+
+impl<'a> AuditEntry<'a> {
+    pub fn new(action: &'a str) -> Self {
+        Self {
+            action,
+            refused: false,
+            target_user_id: None,
+            target_label: None,
+            before: None,
+            after: None,
+            detail: None,
+        }
+    }
+}
+
+/// Appends one entry, inside the transaction of the change it records. The chain's head is
+/// read and the entry linked to it in that one transaction: in autocommit, another window or
+/// process on the same file could append between the two, and both entries would then link
+/// to the same predecessor (a broken chain, in the file and in every backup of it).
+pub(crate) fn append(
+    conn: &Transaction<'_>,
+    at: &str,
+    actor: &AuditActor<'_>,
+    entry: &AuditEntry<'_>,
+) -> Result<i64> {
+    let prev_hash: String = conn
+        .prepare_cached("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| GENESIS_HASH.to_owned());
+    let outcome = if entry.refused { "refused" } else { "ok" };
+    let before = entry.before.as_ref().map(Value::to_string);
+    let after = entry.after.as_ref().map(Value::to_string);
+    let row = HashedFields {
+        at,
+        account_id: actor.account_id,
+        account_login: actor.login,
+        role_name: actor.role_name,
+        action: entry.action,
+        outcome,
+        target_user_id: entry.target_user_id,
+        target_label: entry.target_label,
+        before: before.as_deref(),
+        after: after.as_deref(),
+        detail: entry.detail,
+    };
+    let hash = row.hash(&prev_hash);
+    conn.prepare_cached(
+        "INSERT INTO audit_log (at, account_id, account_login, role_name, action, outcome,
+             target_user_id, target_label, before_json, after_json, detail, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        at,
+        actor.account_id,
+        actor.login,
+        actor.role_name,
+        entry.action,
+        outcome,
+        entry.target_user_id,
+        entry.target_label,
+        before,
+        after,
+        entry.detail,
+        prev_hash,
+        hash
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+struct HashedFields<'a> {
+    at: &'a str,
+    account_id: Option<i64>,
+    account_login: &'a str,
+    role_name: &'a str,
+    action: &'a str,
+    outcome: &'a str,
+    target_user_id: Option<i64>,
+    target_label: Option<&'a str>,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+    detail: Option<&'a str>,
+}
+
+impl HashedFields<'_> {
+    fn hash(&self, prev_hash: &str) -> String {
+        // Length-prefixed fields: no two different entries serialize alike.
+        let mut h = Sha256::new();
+        let mut field = |s: Option<&str>| match s {
+            None => h.update(b"-"),
+            Some(s) => {
+                h.update(format!("{}:", s.len()).as_bytes());
+                h.update(s.as_bytes());
+            }
+        };
+        let account_id = self.account_id.map(|i| i.to_string());
+        let target = self.target_user_id.map(|i| i.to_string());
+        field(Some(prev_hash));
+        field(Some(self.at));
+        field(account_id.as_deref());
+        field(Some(self.account_login));
+        field(Some(self.role_name));
+        field(Some(self.action));
+        field(Some(self.outcome));
+        field(target.as_deref());
+        field(self.target_label);
+        field(self.before);
+        field(self.after);
+        field(self.detail);
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    }
+}
+
+/// Walks the chain; returns the id of the first entry whose hash or link does not match.
+pub fn first_broken_entry(conn: &Connection) -> Result<Option<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, account_id, account_login, role_name, action, outcome, target_user_id,
+                target_label, before_json, after_json, detail, prev_hash, hash
+         FROM audit_log ORDER BY id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_prev = GENESIS_HASH.to_owned();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let (at, login, role, action, outcome): (String, String, String, String, String) =
+            (r.get(1)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+        let (label, before, after, detail): (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
+        let prev_hash: String = r.get(12)?;
+        let hash: String = r.get(13)?;
+        let fields = HashedFields {
+            at: &at,
+            account_id: r.get(2)?,
+            account_login: &login,
+            role_name: &role,
+            action: &action,
+            outcome: &outcome,
+            target_user_id: r.get(7)?,
+            target_label: label.as_deref(),
+            before: before.as_deref(),
+            after: after.as_deref(),
+            detail: detail.as_deref(),
+        };
+        if prev_hash != expected_prev || fields.hash(&prev_hash) != hash {
+            return Ok(Some(id));
+        }
+        expected_prev = hash;
+    }
+    Ok(None)
+}
+
+/// Hashes every entry again from the first, as someone who knows the algorithm could with
+/// the sqlite3 shell (the update trigger must be dropped first).
+#[cfg(test)]
+pub(crate) fn rehash_all(conn: &Connection) {
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM audit_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    let mut prev = GENESIS_HASH.to_owned();
+    for id in ids {
+        let hash = conn
+            .query_row(
+                "SELECT at, account_id, account_login, role_name, action, outcome,
+                        target_user_id, target_label, before_json, after_json, detail
+                 FROM audit_log WHERE id = ?1",
+                [id],
+                |r| {
+                    let text = |i: usize| r.get::<_, Option<String>>(i);
+                    let (at, login, role, action, outcome) =
+                        (text(0)?, text(2)?, text(3)?, text(4)?, text(5)?);
+                    let (label, before, after, detail) = (text(7)?, text(8)?, text(9)?, text(10)?);
+                    Ok(HashedFields {
+                        at: at.as_deref().unwrap_or_default(),
+                        account_id: r.get(1)?,
+                        account_login: login.as_deref().unwrap_or_default(),
+                        role_name: role.as_deref().unwrap_or_default(),
+                        action: action.as_deref().unwrap_or_default(),
+                        outcome: outcome.as_deref().unwrap_or_default(),
+                        target_user_id: r.get(6)?,
+                        target_label: label.as_deref(),
+                        before: before.as_deref(),
+                        after: after.as_deref(),
+                        detail: detail.as_deref(),
+                    }
+                    .hash(&prev))
+                },
+            )
+            .unwrap();
+        conn.execute(
+            "UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE id = ?3",
+            params![prev, hash, id],
+        )
+        .unwrap();
+        prev = hash;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn actor() -> AuditActor<'static> {
+        AuditActor {
+            account_id: None,
+            login: "system",
+            role_name: "",
+        }
+    }
+
+    fn db() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let (conn, _) =
+            crate::storage::pre_migration_copy::open(&dir.path().join("a.sqlite")).unwrap();
+        (dir, conn)
+    }
+
+    #[test]
+    fn entries_chain_and_verify() {
+        let (_dir, mut conn) = db();
+        let tx = conn.transaction().unwrap();
+        for i in 0..3 {
+            let mut e = AuditEntry::new("test.action");
+            e.after = Some(json!({ "i": i }));
+            append(&tx, "2026-01-01T00:00:00Z", &actor(), &e).unwrap();
+        }
+        tx.commit().unwrap();
+        assert_eq!(first_broken_entry(&conn).unwrap(), None);
+    }
+
+    #[test]
+    fn the_log_refuses_update_and_delete() {
+        let (_dir, mut conn) = db();
+        let tx = conn.transaction().unwrap();
+        append(&tx, "2026-01-01T00:00:00Z", &actor(), &AuditEntry::new("x")).unwrap();
+        tx.commit().unwrap();
+        let upd = conn.execute("UPDATE audit_log SET action = 'y'", []);
+        assert!(upd.unwrap_err().to_string().contains("append-only"));
+        let del = conn.execute("DELETE FROM audit_log", []);
+        assert!(del.unwrap_err().to_string().contains("append-only"));
+    }
+
+    #[test]
+    fn a_tampered_entry_is_found() {
+        let (_dir, mut conn) = db();
+        let tx = conn.transaction().unwrap();
+        for _ in 0..3 {
+            append(&tx, "2026-01-01T00:00:00Z", &actor(), &AuditEntry::new("x")).unwrap();
+        }
+        tx.commit().unwrap();
+        // Someone with the file and sqlite3 drops the trigger and edits entry 2.
+        conn.execute_batch(
+            "DROP TRIGGER audit_log_no_update;
+             UPDATE audit_log SET action = 'forged' WHERE id = 2;",
+        )
+        .unwrap();
+        assert_eq!(first_broken_entry(&conn).unwrap(), Some(2));
+    }
+}
+
+/// One entry as the Audit log page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct AuditRow {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: String,
+    pub account: String,
+    pub role: String,
+    pub action: String,
+    pub refused: bool,
+    #[ts(type = "number | null")]
+    pub target_user_id: Option<i64>,
+    pub target: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Filters of the Audit log page; empty strings mean "any". Pages go backwards in time.
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+pub struct AuditQuery {
+    pub account: String,
+    pub action: String,
+    /// Matches the target user's name, anywhere.
+    pub user: String,
+    /// Inclusive bounds, as dates (yyyy-mm-dd) or timestamps.
+    pub from: String,
+    pub to: String,
+    /// Only entries about this user (the user editor's History).
+    #[ts(type = "number | null")]
+    pub target_user_id: Option<i64>,
+    #[ts(type = "number | null")]
+    pub before_id: Option<i64>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct AuditPage {
+    pub entries: Vec<AuditRow>,
+    #[ts(type = "number | null")]
+    pub next_before_id: Option<i64>,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct AuditVerification {
+    /// Every entry matches its hash and link, the append-only triggers are in place, and the
+    /// log extends every recorded head found.
+    pub intact: bool,
+    #[ts(type = "number")]
+    pub entries: i64,
+    #[ts(type = "number | null")]
+    pub first_broken: Option<i64>,
+    /// Heads checked: one per backup beside the file and per export named.
+    #[ts(type = "number")]
+    pub heads_checked: i64,
+    pub message: String,
+}
+
+/// The longest text a filter of the log searches for.
+const MAX_FILTER_CHARS: usize = 1_000;
+
+fn like(s: &str) -> String {
+    let mut p = String::from("%");
+    for c in s.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// A date bound: "2026-11-27" as `to` means the whole of that day.
+fn upper_bound(to: &str) -> String {
+    let t = to.trim();
+    if t.len() == 10 {
+        format!("{t}T23:59:59Z")
+    } else {
+        t.to_owned()
+    }
+}
+
+/// A date bound: empty, a date (2026-11-27) or a whole RFC 3339 timestamp; nothing else
+/// reaches the query.
+pub(crate) fn validate_bound(field: &str, value: &str) -> Result<()> {
+    let v = value.trim();
+    let is_date = v.len() == 10 && chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok();
+    if v.is_empty() || is_date || chrono::DateTime::parse_from_rfc3339(v).is_ok() {
+        return Ok(());
+    }
+    // Long or invisible input is not repeated back whole.
+    let shown: String = v.chars().take(40).filter(|c| !c.is_control()).collect();
+    Err(crate::Error::invalid(
+        field,
+        format!("\"{shown}\" is not a date. Use the form 2026-11-27."),
+    ))
+}
+
+pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
+    if q.limit == 0 || q.limit > 500 {
+        return Err(crate::Error::invalid(
+            "limit",
+            "A page holds 1 to 500 entries.",
+        ));
+    }
+    validate_bound("From", &q.from)?;
+    validate_bound("To", &q.to)?;
+    // SQLite refuses LIKE patterns over 50,000 bytes; no stored name comes near this.
+    for (field, text) in [
+        ("Account", &q.account),
+        ("Action", &q.action),
+        ("User", &q.user),
+    ] {
+        if text.trim().chars().count() > MAX_FILTER_CHARS {
+            return Err(crate::Error::invalid(
+                field,
+                format!("Search for at most {MAX_FILTER_CHARS} characters."),
+            ));
+        }
+    }
+    let filter = "WHERE (?1 = '' OR account_login LIKE ?2 ESCAPE '\\')
+          AND (?3 = '' OR action LIKE ?4 ESCAPE '\\')
+          AND (?5 = '' OR target_label LIKE ?6 ESCAPE '\\')
+          AND (?7 = '' OR at >= ?7)
+          AND (?8 = '' OR at <= ?8)
+          AND (?9 IS NULL OR target_user_id = ?9)";
+    let to = if q.to.trim().is_empty() {
+        String::new()
+    } else {
+        upper_bound(&q.to)
+    };
+    let base = params![
+        q.account.trim(),
+        like(&q.account),
+        q.action.trim(),
+        like(&q.action),
+        q.user.trim(),
+        like(&q.user),
+        q.from.trim(),
+        to,
+        q.target_user_id
+    ];
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM audit_log {filter}"),
+        base,
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, at, account_login, role_name, action, outcome, target_user_id, target_label,
+                before_json, after_json, detail
+         FROM audit_log {filter} AND (?10 IS NULL OR id < ?10) ORDER BY id DESC LIMIT ?11"
+    ))?;
+    let entries = stmt
+        .query_map(
+            params![
+                q.account.trim(),
+                like(&q.account),
+                q.action.trim(),
+                like(&q.action),
+                q.user.trim(),
+                like(&q.user),
+                q.from.trim(),
+                to,
+                q.target_user_id,
+                q.before_id,
+                q.limit
+            ],
+            |r| {
+                Ok(AuditRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    account: r.get(2)?,
+                    role: r.get(3)?,
+                    action: r.get(4)?,
+                    refused: r.get::<_, String>(5)? == "refused",
+                    target_user_id: r.get(6)?,
+                    target: r.get(7)?,
+                    before: r.get(8)?,
+                    after: r.get(9)?,
+                    detail: r.get(10)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_before_id = if entries.len() == q.limit as usize {
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(AuditPage {
+        entries,
+        next_before_id,
+        total,
+    })
+}
+
+/// The chain, the append-only triggers, the heads recorded in the backups in `backup_dir` and
+/// in the `exports` named, and the rules the rows must keep.
+pub(crate) fn verify(
+    conn: &Connection,
+    backup_dir: &std::path::Path,
+    exports: &[std::path::PathBuf],
+) -> Result<AuditVerification> {
+    let entries: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+    let first_broken = first_broken_entry(conn)?;
+    let missing = crate::kernel::audit_chain::missing_triggers(conn)?;
+    let heads = crate::kernel::audit_chain::check_heads(conn, backup_dir, exports)?;
+    let mut sentences = vec![match first_broken {
+        None => format!("All {entries} entries are intact: each one matches its hash and links to the one before."),
+        Some(id) => format!(
+            "Entry {id} does not match its hash or its link: it or an entry before it was changed or removed outside LicenseDesk. Entries before {id} are intact."
+        ),
+    }];
+    if !missing.is_empty() {
+        sentences.push(format!(
+            "The append-only protection of the log is missing ({}): it was removed outside LicenseDesk.",
+            missing.join(", ")
+        ));
+    }
+    sentences.extend(heads.problems.iter().cloned());
+    // Rows changed outside LicenseDesk without touching the log (0.1–0.2 s at 100,000 users).
+    let broken_rows = crate::kernel::record_check::problems(conn)?;
+    sentences.extend(broken_rows.iter().cloned());
+    let intact = first_broken.is_none()
+        && missing.is_empty()
+        && heads.problems.is_empty()
+        && broken_rows.is_empty();
+    if intact {
+        sentences.push(match heads.checked {
+            0 => "No backup or export was found to check the end of the log against.".into(),
+            n => format!("The log extends the end of the log recorded in {n} backups and exports."),
+        });
+    }
+    if !heads.unreadable.is_empty() {
+        sentences.push(format!(
+            "Not checked (could not be read): {}.",
+            heads.unreadable.join("; ")
+        ));
+    }
+    Ok(AuditVerification {
+        intact,
+        entries,
+        first_broken,
+        heads_checked: heads.checked,
+        message: sentences.join(" "),
+    })
+}
+
+/// The rows, then a last line with the chain's head (see [`crate::kernel::audit_chain`]).
+pub(crate) fn csv(
+    rows: &[AuditRow],
+    head: &crate::kernel::audit_chain::ChainHead,
+) -> Result<Vec<u8>> {
+    let mut w = crate::base::csv_cell::CsvWriter::new();
+    w.row([
+        "id", "at", "account", "role", "action", "outcome", "target", "before", "after", "detail",
+    ])?;
+    for r in rows {
+        w.row([
+            r.id.to_string(),
+            r.at.clone(),
+            r.account.clone(),
+            r.role.clone(),
+            r.action.clone(),
+            if r.refused { "refused" } else { "ok" }.to_owned(),
+            r.target.clone().unwrap_or_default(),
+            r.before.clone().unwrap_or_default(),
+            r.after.clone().unwrap_or_default(),
+            r.detail.clone().unwrap_or_default(),
+        ])?;
+    }
+    let mut bytes = w.finish()?;
+    bytes.extend_from_slice(crate::kernel::audit_chain::csv_line(head).as_bytes());
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod verify_tests {
+    use crate::tests::testing::{demo_org, sign_in};
+
+    #[test]
+    fn verify_integrity_reports_a_row_edited_with_raw_sql() {
+        let (_dir, mut org) = demo_org();
+        let auditor = sign_in(&mut org, "max.weber");
+        let ok = org.verify_audit_log(auditor).unwrap();
+        assert_eq!(ok.first_broken, None);
+        assert!(ok
+            .message
+            .starts_with(&format!("All {} entries are intact", ok.entries)));
+        // Someone with the file and the sqlite3 shell hides a sign-in.
+        org.conn
+            .execute_batch(
+                "DROP TRIGGER audit_log_no_update;
+                 UPDATE audit_log SET account_login = 'nobody' WHERE id = 2;",
+            )
+            .unwrap();
+        let broken = org.verify_audit_log(auditor).unwrap();
+        assert_eq!(broken.first_broken, Some(2));
+        assert!(
+            broken.message.contains("Entry 2 does not match"),
+            "{}",
+            broken.message
+        );
+        // Verification is for those who may read the log.
+        let helpdesk = sign_in(&mut org, "priya.nair");
+        assert_eq!(
+            org.verify_audit_log(helpdesk).unwrap_err().code(),
+            "permission_denied"
+        );
+    }
+
+    #[test]
+    fn filters_narrow_the_log_and_pages_go_back_in_time() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        for _ in 0..3 {
+            let _ = org.sign_in("sam.okafor", "wrong");
+        }
+        let q = |account: &str, limit: u32| super::AuditQuery {
+            account: account.into(),
+            limit,
+            ..Default::default()
+        };
+        let sam = org.audit_log(admin, &q("sam.okafor", 2)).unwrap();
+        assert_eq!(sam.total, 3);
+        assert!(sam
+            .entries
+            .iter()
+            .all(|e| e.account == "sam.okafor" && e.refused));
+        let older = org
+            .audit_log(
+                admin,
+                &super::AuditQuery {
+                    before_id: sam.next_before_id,
+                    ..q("sam.okafor", 2)
+                },
+            )
+            .unwrap();
+        assert_eq!(older.entries.len(), 1);
+        assert!(older.entries[0].id < sam.entries[1].id);
+        let bad = org
+            .audit_log(
+                admin,
+                &super::AuditQuery {
+                    from: "yesterday".into(),
+                    ..q("", 10)
+                },
+            )
+            .unwrap_err();
+        assert_eq!(bad.payload().field.as_deref(), Some("From"));
+    }
+}

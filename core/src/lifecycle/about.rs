@@ -1,0 +1,91 @@
+//! What the About dialog shows, and the commands the application menu sends to the UI.
+//! Both cross IPC, so they are defined here once and exported to TypeScript.
+
+use std::path::Path;
+
+/// Facts for the About dialog: which build, which file, which schema.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct AppInfo {
+    pub version: String,
+    /// The organization file this window works on.
+    pub database_path: String,
+    /// The schema version this build writes (see `db::schema_version`).
+    pub schema_version: i64,
+}
+
+impl AppInfo {
+    pub fn new(version: &str, database_path: &Path) -> Self {
+        Self {
+            version: version.to_string(),
+            database_path: database_path.display().to_string(),
+            schema_version: crate::storage::db::schema_version(),
+        }
+    }
+}
+
+/// An application-menu item the UI acts on (the shell handles Quit and Edit itself). File > New
+/// and Open go through the UI too, so that every screen reloads from the new file.
+/// Serialized as the menu item's id, e.g. `"view_users"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MenuCommand {
+    FileNew,
+    FileOpen,
+    FileExportUsers,
+    ViewUsers,
+    ViewLicenses,
+    ViewBilling,
+    ViewRecordings,
+    ViewAuditLog,
+    HelpAbout,
+    HelpShortcuts,
+}
+
+impl MenuCommand {
+    pub const ALL: [MenuCommand; 10] = [
+        MenuCommand::FileNew,
+        MenuCommand::FileOpen,
+        MenuCommand::FileExportUsers,
+        MenuCommand::ViewUsers,
+        MenuCommand::ViewLicenses,
+        MenuCommand::ViewBilling,
+        MenuCommand::ViewRecordings,
+        MenuCommand::ViewAuditLog,
+        MenuCommand::HelpAbout,
+        MenuCommand::HelpShortcuts,
+    ];
+
+    /// The menu item's id: the same string the UI receives.
+    pub fn id(self) -> &'static str {
+        match self {
+            MenuCommand::FileNew => "file_new",
+            MenuCommand::FileOpen => "file_open",
+            MenuCommand::FileExportUsers => "file_export_users",
+            MenuCommand::ViewUsers => "view_users",
+            MenuCommand::ViewLicenses => "view_licenses",
+            MenuCommand::ViewBilling => "view_billing",
+            MenuCommand::ViewRecordings => "view_recordings",
+            MenuCommand::ViewAuditLog => "view_audit_log",
+            MenuCommand::HelpAbout => "help_about",
+            MenuCommand::HelpShortcuts => "help_shortcuts",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<MenuCommand> {
+        Self::ALL.into_iter().find(|c| c.id() == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn menu_ids_are_what_serde_sends() {
+        for c in MenuCommand::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.id());
+            assert_eq!(MenuCommand::from_id(c.id()), Some(c));
+        }
+        assert_eq!(MenuCommand::from_id("quit"), None);
+    }
+}

@@ -1,0 +1,746 @@
+//! The deterministic demo organization: same seed, same data. The same
+//! generator builds the 100k-user organizations of the benchmarks.
+
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::{params, Transaction};
+
+use crate::base::error::Result;
+use crate::base::permission::BUILT_IN_ROLES;
+use crate::base::progress::{step, Progress, Unwatched};
+use crate::domain::users::features::{Feature, LicenseFamily};
+use crate::kernel::accounts::insert_account;
+use crate::kernel::audit::{self, AuditActor, AuditEntry};
+use crate::kernel::org::Org;
+
+#[derive(Debug, Clone)]
+pub struct DemoSpec {
+    pub seed: u64,
+    pub users: usize,
+}
+
+impl Default for DemoSpec {
+    fn default() -> Self {
+        Self {
+            seed: 2026,
+            users: 40,
+        }
+    }
+}
+
+pub const ORGANIZATION_NAME: &str = "Maple Street Dental";
+
+/// The demo's admin accounts: (login, display name, role, password). Dana Reyes has two.
+pub const DEMO_ACCOUNTS: [(&str, &str, &str, &str); 6] = [
+    ("dana.reyes", "Dana Reyes", "Super Admin", "super-demo"),
+    ("sam.okafor", "Sam Okafor", "IT Admin", "it-demo"),
+    ("lee.chen", "Lee Chen", "Billing Admin", "billing-demo"),
+    ("priya.nair", "Priya Nair", "Helpdesk", "helpdesk-demo"),
+    ("max.weber", "Max Weber", "Auditor", "auditor-demo"),
+    ("dana.support", "Dana Reyes", "Helpdesk", "support-demo"),
+];
+
+struct DemoProduct {
+    sku: &'static str,
+    name: &'static str,
+    family: LicenseFamily,
+    price_cents: i64,
+    features: &'static [Feature],
+    /// Share of users holding it, in percent.
+    share: usize,
+    /// Seats bought beyond those in use, per 40 users.
+    spare: usize,
+}
+
+use Feature::*;
+
+const PRODUCTS: [DemoProduct; 5] = [
+    DemoProduct {
+        sku: "VOICE-ESS",
+        name: "Voice Essentials",
+        family: LicenseFamily::Voice,
+        price_cents: 2000,
+        features: &[Calling, Voicemail, CallForwarding, MobileApp],
+        share: 20,
+        spare: 2,
+    },
+    DemoProduct {
+        sku: "VOICE-PRO",
+        name: "Voice Pro",
+        family: LicenseFamily::Voice,
+        price_cents: 3200,
+        features: &[
+            Calling,
+            Voicemail,
+            CallForwarding,
+            CallRecording,
+            DesktopApp,
+            MobileApp,
+        ],
+        share: 40,
+        spare: 2,
+    },
+    DemoProduct {
+        sku: "VOICE-ENT",
+        name: "Voice Enterprise",
+        family: LicenseFamily::Voice,
+        price_cents: 4500,
+        features: &[
+            Calling,
+            Voicemail,
+            CallForwarding,
+            CallRecording,
+            DesktopApp,
+            MobileApp,
+            VideoMeetings,
+            Analytics,
+        ],
+        share: 10,
+        spare: 2,
+    },
+    // Fully used: the demo's "no license available" case, outside the main family.
+    DemoProduct {
+        sku: "CC-AGENT",
+        name: "Contact Center Agent",
+        family: LicenseFamily::ContactCenter,
+        price_cents: 9500,
+        features: &[
+            Calling,
+            Voicemail,
+            CallRecording,
+            DesktopApp,
+            ContactCenter,
+            Analytics,
+        ],
+        share: 5,
+        spare: 0,
+    },
+    DemoProduct {
+        sku: "MEET-PLUS",
+        name: "Meetings Plus",
+        family: LicenseFamily::Meetings,
+        price_cents: 1200,
+        features: &[VideoMeetings, DesktopApp, MobileApp],
+        share: 10,
+        spare: 2,
+    },
+];
+
+/// (name, area code, extension lead digit): Portland's extensions start with 0.
+const SITES: [(&str, &str, char); 3] = [
+    ("Austin", "512", '2'),
+    ("Denver", "720", '3'),
+    ("Portland", "503", '0'),
+];
+
+const FIRST_NAMES: [&str; 40] = [
+    "Olivia", "Liam", "Amara", "Noah", "Sofia", "Mateo", "Chloe", "Ethan", "Aisha", "Lucas", "Mia",
+    "Kenji", "Zoë", "Diego", "Hannah", "Omar", "Grace", "Ravi", "Elena", "Jonas", "Fatima", "Theo",
+    "Ingrid", "Malik", "Nora", "José", "Leah", "Tomasz", "Yuki", "Caleb", "Siobhán", "Arjun",
+    "Beatriz", "Felix", "Imani", "Hugo", "Mei", "Samuel", "Anaïs", "Kofi",
+];
+
+const LAST_NAMES: [&str; 40] = [
+    "Johnson",
+    "Nguyen",
+    "García",
+    "Okafor",
+    "Müller",
+    "Patel",
+    "Kowalski",
+    "Brennan",
+    "Haddad",
+    "Silva",
+    "Andersson",
+    "Tanaka",
+    "O'Connor",
+    "Rossi",
+    "Kim",
+    "Mensah",
+    "Dubois",
+    "Singh",
+    "Novak",
+    "Walsh",
+    "Ibrahim",
+    "Lindqvist",
+    "Moreau",
+    "Castillo",
+    "Fischer",
+    "Ahmed",
+    "Park",
+    "Hughes",
+    "Álvarez",
+    "Bianchi",
+    "Chen",
+    "Eriksen",
+    "Fontaine",
+    "Gupta",
+    "Hoffmann",
+    "Ivanova",
+    "Jensen",
+    "Kaur",
+    "Lopez",
+    "Whitfield-Montgomery",
+];
+
+const DEPARTMENTS: [&str; 6] = [
+    "Front Desk",
+    "Clinical",
+    "Hygiene",
+    "Billing",
+    "Operations",
+    "Marketing",
+];
+
+/// When the demo's seats were bought; fixed so that the data does not depend on the day.
+const PURCHASED_AT: &str = "2026-01-05T09:00:00Z";
+
+fn ascii_slug(s: &str) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            'á' | 'à' | 'ä' => Some('a'),
+            'é' | 'è' | 'ë' => Some('e'),
+            'í' | 'ï' => Some('i'),
+            'ó' | 'ö' => Some('o'),
+            'ú' | 'ü' => Some('u'),
+            c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
+            '-' => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The largest organization the generator builds (extensions have 5 digits per site).
+pub const MAX_USERS: usize = 250_000;
+
+/// As [`generate`], never asked to stop: `progress(done, total)` counts the users (the
+/// benchmarks build their organizations with it).
+pub fn create(
+    path: &std::path::Path,
+    spec: &DemoSpec,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<()> {
+    generate(path, spec, &mut |done: u64, total: u64| {
+        progress(done as usize, total as usize);
+        true
+    })
+}
+
+/// Creates the demo organization with `spec.users` users in a new or empty file; `progress`
+/// counts the users (every 1,000 and at the end). A file that already holds an organization
+/// is refused and left as it was. Cancelled or failed, nothing is committed, and a file this
+/// call created is removed again: never half an organization.
+pub fn generate(
+    path: &std::path::Path,
+    spec: &DemoSpec,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let existed = path.exists();
+    let result = (|| {
+        let mut org =
+            Org::open_without_demo(path, std::sync::Arc::new(crate::base::clock::SystemClock))?;
+        if !org.is_empty()? {
+            return Err(crate::base::error::Error::invalid(
+                "db",
+                format!(
+                    "{} already holds an organization; LicenseDesk did not change it. Name a new file for the demo organization.",
+                    path.display()
+                ),
+            ));
+        }
+        // One transaction of 100,000 users and their index entries: keep it in memory.
+        org.conn.pragma_update(None, "cache_size", -256_000)?;
+        let seeded = seed_with_progress(&mut org, spec, progress);
+        org.conn
+            .pragma_update(None, "cache_size", crate::storage::db::CACHE_SIZE)?;
+        seeded
+    })();
+    if result.is_err() && !existed {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    result
+}
+
+/// Fills an empty organization file with the demo organization, in one transaction.
+pub fn seed(org: &mut Org, spec: &DemoSpec) -> Result<()> {
+    seed_with_progress(org, spec, &mut Unwatched)
+}
+
+/// As `seed`, reporting every 1,000 users and at the end; stopped, nothing is committed.
+pub fn seed_with_progress(
+    org: &mut Org,
+    spec: &DemoSpec,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    if spec.users > MAX_USERS {
+        return Err(crate::base::error::Error::invalid(
+            "users",
+            format!("The demo generator builds at most {MAX_USERS} users."),
+        ));
+    }
+    let now = org.now();
+    let tx = org
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    crate::storage::settings::set(&tx, "organization_name", ORGANIZATION_NAME)?;
+    insert_roles(&tx)?;
+    for (login, name, role, password) in DEMO_ACCOUNTS {
+        insert_account(&tx, login, name, role, password, &now)?;
+    }
+    let site_ids = insert_sites(&tx)?;
+    let product_ids = insert_products(&tx)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    insert_users(&tx, &mut rng, spec, &site_ids, &product_ids, progress)?;
+    insert_initial_orders(&tx)?;
+    let detail = format!(
+        "demo organization, seed {}, {} users",
+        spec.seed, spec.users
+    );
+    let mut entry = AuditEntry::new("organization.create");
+    entry.detail = Some(&detail);
+    audit::append(&tx, &now, &AuditActor::SYSTEM, &entry)?;
+    // Written in one go, the search index is in many segments, and every search would look
+    // up each of its trigrams in each one: merged, searches take about half the time.
+    tx.execute_batch("INSERT INTO user_search (user_search) VALUES ('optimize')")?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn insert_roles(tx: &Transaction<'_>) -> Result<()> {
+    for role in &BUILT_IN_ROLES {
+        tx.execute("INSERT INTO roles (name) VALUES (?1)", [role.name])?;
+        let role_id = tx.last_insert_rowid();
+        for p in role.permissions {
+            tx.execute(
+                "INSERT INTO role_permissions (role_id, permission) VALUES (?1, ?2)",
+                params![role_id, p.key()],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn insert_sites(tx: &Transaction<'_>) -> Result<Vec<i64>> {
+    SITES
+        .iter()
+        .map(|(name, _, _)| {
+            tx.execute("INSERT INTO sites (name) VALUES (?1)", [name])?;
+            Ok(tx.last_insert_rowid())
+        })
+        .collect()
+}
+
+fn insert_products(tx: &Transaction<'_>) -> Result<Vec<i64>> {
+    PRODUCTS
+        .iter()
+        .map(|p| {
+            tx.execute(
+                "INSERT INTO products (sku, name, family, monthly_price_cents) VALUES (?1, ?2, ?3, ?4)",
+                params![p.sku, p.name, p.family.key(), p.price_cents],
+            )?;
+            let id = tx.last_insert_rowid();
+            for f in p.features {
+                tx.execute(
+                    "INSERT INTO product_features (product_id, feature) VALUES (?1, ?2)",
+                    params![id, f.key()],
+                )?;
+            }
+            Ok(id)
+        })
+        .collect()
+}
+
+/// Which product (index into PRODUCTS) the n-th user holds, if any; the rest are unlicensed.
+fn license_plan(users: usize) -> Vec<Option<usize>> {
+    let mut plan = Vec::with_capacity(users);
+    for (i, p) in PRODUCTS.iter().enumerate() {
+        plan.extend(std::iter::repeat_n(Some(i), users * p.share / 100));
+    }
+    plan.resize(users, None);
+    plan
+}
+
+fn insert_users(
+    tx: &Transaction<'_>,
+    rng: &mut ChaCha8Rng,
+    spec: &DemoSpec,
+    site_ids: &[i64],
+    product_ids: &[i64],
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let mut plan = license_plan(spec.users);
+    // Shuffle so that licences are spread over names and sites, deterministically.
+    for i in (1..plan.len()).rev() {
+        plan.swap(i, rng.random_range(0..=i));
+    }
+    let ext_width = if spec.users <= 900 { 3 } else { 5 };
+    let mut next_ext = [1usize; SITES.len()];
+    let mut next_number = [0usize; SITES.len()];
+    // How many users already have each email's name part: the next gets "name<k>".
+    let mut used_emails: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
+    let mut seats_in_use = vec![0usize; PRODUCTS.len()];
+    let mut insert_user = tx.prepare(
+        "INSERT INTO users (first_name, last_name, email, department, site_id, status, extension, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let mut insert_number = tx.prepare(
+        "INSERT INTO phone_numbers (e164, site_id, status, user_id) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    let mut insert_seat = tx.prepare(
+        "INSERT INTO seats (product_id, status, user_id, purchased_at, assigned_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (n, product) in plan.iter().enumerate() {
+        let first = *FIRST_NAMES.choose(rng).expect("names");
+        let last = *LAST_NAMES.choose(rng).expect("names");
+        let site = rng.random_range(0..SITES.len());
+        let department = *DEPARTMENTS.choose(rng).expect("departments");
+        let base = format!("{}.{}", ascii_slug(first), ascii_slug(last));
+        let taken = used_emails.entry(base.clone()).or_insert(0);
+        *taken += 1;
+        let email = match *taken {
+            1 => format!("{base}@maplestreetdental.com"),
+            k => format!("{base}{k}@maplestreetdental.com"),
+        };
+        let calling = product.is_some_and(|i| PRODUCTS[i].features.contains(&Calling));
+        let extension = calling.then(|| {
+            let e = format!("{}{:0ext_width$}", SITES[site].2, next_ext[site]);
+            next_ext[site] += 1;
+            e
+        });
+        // Every 13th user is suspended: filters and badges have something to show.
+        let status = if n % 13 == 12 { "suspended" } else { "active" };
+        insert_user.execute(params![
+            first,
+            last,
+            email,
+            department,
+            site_ids[site],
+            status,
+            extension,
+            PURCHASED_AT
+        ])?;
+        let user_id = tx.last_insert_rowid();
+        if calling {
+            let e164 = phone_number(site, next_number[site]);
+            next_number[site] += 1;
+            insert_number.execute(params![e164, site_ids[site], "assigned", user_id])?;
+        }
+        if let Some(i) = *product {
+            // Audio makes large organizations heavy; their first 200 users get data.
+            if n < 200 {
+                insert_user_data(tx, rng, user_id, PRODUCTS[i].features)?;
+            }
+            insert_seat.execute(params![
+                product_ids[i],
+                "assigned",
+                user_id,
+                PURCHASED_AT,
+                PURCHASED_AT
+            ])?;
+            seats_in_use[i] += 1;
+        }
+        if (n + 1).is_multiple_of(1_000) {
+            step(progress, n + 1, spec.users)?;
+        }
+    }
+    if !spec.users.is_multiple_of(1_000) {
+        step(progress, spec.users, spec.users)?;
+    }
+    // Spare seats, and free numbers in every site's pool.
+    for (i, p) in PRODUCTS.iter().enumerate() {
+        let spare = (p.spare * spec.users).div_ceil(40);
+        for _ in 0..spare {
+            insert_seat.execute(params![
+                product_ids[i],
+                "available",
+                None::<i64>,
+                PURCHASED_AT,
+                None::<String>
+            ])?;
+        }
+    }
+    for (site, site_id) in site_ids.iter().enumerate() {
+        for _ in 0..5 {
+            let e164 = phone_number(site, next_number[site]);
+            next_number[site] += 1;
+            insert_number.execute(params![e164, site_id, "available", None::<i64>])?;
+        }
+    }
+    Ok(())
+}
+
+/// One order per product for the seats the demo starts with, so billing history has a start.
+fn insert_initial_orders(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO orders (product_id, quantity, unit_price_cents, ordered_at)
+         SELECT p.id, count(s.id), p.monthly_price_cents, ?1
+         FROM products p JOIN seats s ON s.product_id = p.id GROUP BY p.id ORDER BY p.id",
+        [PURCHASED_AT],
+    )?;
+    tx.execute(
+        "UPDATE seats SET order_id = (SELECT o.id FROM orders o WHERE o.product_id = seats.product_id)",
+        [],
+    )?;
+    Ok(())
+}
+
+fn random_number(rng: &mut ChaCha8Rng) -> String {
+    let area = ["512", "720", "503", "212", "415", "617"][rng.random_range(0..6)];
+    format!("+1{area}{:07}", rng.random_range(2_000_000..9_999_999))
+}
+
+/// A moment in the demo's two months of activity, before the demo's "today".
+fn activity_time(rng: &mut ChaCha8Rng) -> String {
+    let base = chrono::DateTime::parse_from_rfc3339("2026-09-20T08:00:00Z").expect("base date");
+    let at = base + chrono::Duration::minutes(rng.random_range(0..60 * 24 * 60));
+    crate::base::clock::timestamp(at.to_utc())
+}
+
+fn voice_clip(rng: &mut ChaCha8Rng, tones: usize) -> Result<Vec<u8>> {
+    let freqs: Vec<f32> = (0..tones).map(|_| rng.random_range(300.0..900.0)).collect();
+    crate::domain::setup::audio::tone_sequence(&freqs, 300)
+}
+
+/// Call history, forwarding, voicemail, devices and recordings, as the license allows.
+fn insert_user_data(
+    tx: &Transaction<'_>,
+    rng: &mut ChaCha8Rng,
+    user_id: i64,
+    features: &[Feature],
+) -> Result<()> {
+    if !features.contains(&Calling) {
+        return Ok(());
+    }
+    for _ in 0..rng.random_range(4..=24) {
+        let direction = ["inbound", "outbound", "missed"][rng.random_range(0..3)];
+        let duration = if direction == "missed" {
+            0
+        } else {
+            rng.random_range(15..900)
+        };
+        tx.execute(
+            "INSERT INTO call_history (user_id, started_at, direction, remote_number, duration_seconds)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![user_id, activity_time(rng), direction, random_number(rng), duration],
+        )?;
+    }
+    if features.contains(&CallForwarding) {
+        let rules: &[(&str, Option<i64>)] = match rng.random_range(0..3) {
+            0 => &[],
+            1 => &[("no_answer", Some(4))],
+            _ => &[("busy", None), ("unreachable", None)],
+        };
+        for (condition, rings) in rules {
+            tx.execute(
+                "INSERT INTO forwarding_rules (user_id, condition, destination, rings) VALUES (?1, ?2, ?3, ?4)",
+                params![user_id, condition, random_number(rng), rings],
+            )?;
+        }
+    }
+    if features.contains(&Voicemail) {
+        tx.execute(
+            "INSERT INTO voicemail_settings (user_id, enabled, email_notification) VALUES (?1, 1, ?2)",
+            params![user_id, rng.random_bool(0.5)],
+        )?;
+        for _ in 0..rng.random_range(0..=4) {
+            let audio = voice_clip(rng, 3)?;
+            tx.execute(
+                "INSERT INTO voicemails (user_id, received_at, caller_number, duration_seconds, heard, audio)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![user_id, activity_time(rng), random_number(rng), 1, rng.random_bool(0.6), audio],
+            )?;
+        }
+        if rng.random_bool(0.6) {
+            let audio = voice_clip(rng, 4)?;
+            tx.execute(
+                "INSERT INTO voicemail_greetings (user_id, kind, created_at, audio) VALUES (?1, 'standard', ?2, ?3)",
+                params![user_id, PURCHASED_AT, audio],
+            )?;
+        }
+    }
+    let devices = [
+        ("desk_phone", "Yealink T54W desk phone"),
+        ("desktop_app", "Desktop app on Windows laptop"),
+        ("mobile_app", "Mobile app on iPhone"),
+    ];
+    for (kind, label) in devices.iter().take(rng.random_range(1..=3)) {
+        tx.execute(
+            "INSERT INTO device_activations (user_id, device_type, label, activated_at) VALUES (?1, ?2, ?3, ?4)",
+            params![user_id, kind, label, PURCHASED_AT],
+        )?;
+    }
+    if features.contains(&CallRecording) {
+        for _ in 0..rng.random_range(0..=3) {
+            let audio = voice_clip(rng, 5)?;
+            tx.execute(
+                "INSERT INTO call_recordings (user_id, recorded_at, remote_number, duration_seconds, audio)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![user_id, activity_time(rng), random_number(rng), 2, audio],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn phone_number(site: usize, n: usize) -> String {
+    format!("+1{}{:07}", SITES[site].1, 5_550_100 + n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::testing::{demo_org, sign_in};
+
+    fn snapshot(org: &Org) -> Vec<String> {
+        let mut stmt = org
+            .conn
+            .prepare(
+                "SELECT u.first_name || '|' || u.last_name || '|' || u.email || '|' ||
+                        coalesce(u.extension, '') || '|' || coalesce(n.e164, '') || '|' ||
+                        coalesce(s.product_id, '')
+                 FROM users u LEFT JOIN phone_numbers n ON n.user_id = u.id
+                 LEFT JOIN seats s ON s.user_id = u.id ORDER BY u.id",
+            )
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_organization() {
+        let (_a, org_a) = demo_org();
+        let (_b, org_b) = demo_org();
+        assert_eq!(snapshot(&org_a), snapshot(&org_b));
+    }
+
+    #[test]
+    fn the_demo_has_what_the_design_promises() {
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let users: i64 = org
+            .conn
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(users, 40);
+        let sites: i64 = org
+            .conn
+            .query_row("SELECT count(DISTINCT site_id) FROM users", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(sites, 3);
+        let inv = org.license_inventory(admin).unwrap();
+        let families: std::collections::HashSet<_> = inv.iter().map(|p| p.family).collect();
+        assert!(families.len() >= 3);
+        // The family most users hold, and one product elsewhere with no seat left.
+        let main = LicenseFamily::Voice;
+        let held = |f: LicenseFamily| -> i64 {
+            inv.iter()
+                .filter(|p| p.family == f)
+                .map(|p| p.assigned)
+                .sum()
+        };
+        assert!(families.iter().all(|f| held(main) >= held(*f)));
+        assert!(inv
+            .iter()
+            .any(|p| p.family != main && p.available == 0 && p.purchased > 0));
+        assert!(
+            inv.iter()
+                .filter(|p| p.family == main && p.available > 0)
+                .count()
+                >= 2
+        );
+        let unlicensed: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM users WHERE id NOT IN (SELECT user_id FROM seats WHERE user_id IS NOT NULL)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(unlicensed >= 5);
+        let leading_zero: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM users WHERE extension LIKE '0%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(leading_zero > 0, "extensions with leading zeros are kept");
+    }
+
+    #[test]
+    fn every_built_in_role_has_an_account_and_one_person_has_two() {
+        let (_dir, mut org) = demo_org();
+        for (login, _, role, password) in DEMO_ACCOUNTS {
+            let s = org.sign_in(login, password).unwrap();
+            assert_eq!(s.role, role);
+        }
+        for role in BUILT_IN_ROLES {
+            assert!(DEMO_ACCOUNTS.iter().any(|a| a.2 == role.name));
+        }
+        let two: i64 = org
+            .conn
+            .query_row(
+                "SELECT count(*) FROM (SELECT display_name FROM accounts GROUP BY display_name HAVING count(*) = 2)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(two, 1);
+    }
+
+    #[test]
+    fn a_large_organization_keeps_its_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut org = Org::open_without_demo(
+            &dir.path().join("big.sqlite"),
+            std::sync::Arc::new(crate::base::clock::SystemClock),
+        )
+        .unwrap();
+        seed(
+            &mut org,
+            &DemoSpec {
+                seed: 7,
+                users: 2_000,
+            },
+        )
+        .unwrap();
+        let users: i64 = org
+            .conn
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(users, 2_000);
+    }
+
+    #[test]
+    fn create_reports_progress_and_refuses_a_file_that_holds_an_organization() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.sqlite");
+        let spec = DemoSpec {
+            seed: 3,
+            users: 2_500,
+        };
+        let mut seen = Vec::new();
+        create(&path, &spec, &mut |done, total| seen.push((done, total))).unwrap();
+        assert_eq!(seen, vec![(1_000, 2_500), (2_000, 2_500), (2_500, 2_500)]);
+        let before = std::fs::read(&path).unwrap();
+        let err = create(&path, &spec, &mut |_, _| {}).unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert!(err.to_string().contains("already holds an organization"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        let too_many = DemoSpec {
+            seed: 3,
+            users: MAX_USERS + 1,
+        };
+        let other = dir.path().join("other.sqlite");
+        assert!(create(&other, &too_many, &mut |_, _| {}).is_err());
+    }
+}

@@ -1,0 +1,9 @@
+//! The storage layer: the connection, the migrations, the files beside the database
+//! (backups, archives) and the tables' SQL. It knows no rule; the kernel and the domain call it.
+
+pub mod backup;
+pub(crate) mod checkpoint;
+pub mod db;
+pub(crate) mod files;
+pub(crate) mod pre_migration_copy;
+pub(crate) mod settings;

@@ -1,0 +1,48 @@
+//! Organization-wide settings: name, currency, billing day and notice period.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::base::error::Result;
+
+pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO org_settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn organization_name(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM org_settings WHERE key = 'organization_name'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| "Unnamed organization".to_owned()))
+}
+
+pub(crate) fn integer(conn: &Connection, key: &str, default: i64) -> Result<i64> {
+    let value: Option<String> = conn
+        .query_row(
+            "SELECT value FROM org_settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(default))
+}
+
+/// The ISO code of the currency the organization is billed in.
+pub(crate) fn currency(conn: &Connection) -> Result<String> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM org_settings WHERE key = 'currency'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| "USD".to_owned()))
+}
