@@ -7,3 +7,4 @@ pub mod db;
 pub(crate) mod files;
 pub(crate) mod pre_migration_copy;
 pub(crate) mod settings;
+pub(crate) mod tables;
