@@ -135,7 +135,7 @@ fuzz:
 lint: ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo test -p licensedesk-core --test module_cycles
+	cargo test -p licensedesk-core --test module_cycles --test sql_in_storage
 	cd ui && npx tsc --noEmit
 	cd ui && npm run lint
 

@@ -12,8 +12,12 @@
 //! to one above it, no cycle among the domain's areas, no cycle among modules; each problem is
 //! named with the edges (file:line) that make it.
 
+mod source;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+use source::*;
 
 /// Lowest first: a module may use its own layer and the ones before it.
 const LAYERS: [&str; 5] = ["base", "storage", "kernel", "domain", "lifecycle"];
@@ -330,141 +334,6 @@ impl<'g> Tarjan<'g> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum Tok {
-    Ident(String),
-    PathSep,
-    Punct(char),
-}
-
-/// Identifiers, `::` and punctuation with their line; comments, strings, chars and numbers
-/// dropped.
-fn lex(text: &str) -> Vec<(Tok, usize)> {
-    let c: Vec<char> = text.chars().collect();
-    let at = |i: usize| c.get(i).copied().unwrap_or('\0');
-    let (mut i, mut line, mut out) = (0, 1, Vec::new());
-    while i < c.len() {
-        let ch = c[i];
-        if ch == '\n' {
-            line += 1;
-            i += 1;
-        } else if ch.is_whitespace() {
-            i += 1;
-        } else if ch == '/' && at(i + 1) == '/' {
-            while i < c.len() && c[i] != '\n' {
-                i += 1;
-            }
-        } else if ch == '/' && at(i + 1) == '*' {
-            let mut depth = 0;
-            while i < c.len() {
-                if at(i) == '/' && at(i + 1) == '*' {
-                    depth += 1;
-                    i += 2;
-                } else if at(i) == '*' && at(i + 1) == '/' {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    line += usize::from(at(i) == '\n');
-                    i += 1;
-                }
-            }
-        } else if ch == '"' {
-            i = skip_string(&c, i + 1, false, 0, &mut line);
-        } else if ch == '\'' {
-            if at(i + 1) == '\\' {
-                i += 2;
-                while i < c.len() && at(i) != '\'' {
-                    i += 1;
-                }
-                i += 1;
-            } else if at(i + 2) == '\'' {
-                i += 3;
-            } else {
-                i += 1; // a lifetime: its name lexes as an identifier, which is harmless
-            }
-        } else if ch.is_ascii_digit() {
-            while at(i).is_alphanumeric() || at(i) == '_' {
-                i += 1;
-            }
-        } else if ch.is_alphabetic() || ch == '_' {
-            let start = i;
-            while at(i).is_alphanumeric() || at(i) == '_' {
-                i += 1;
-            }
-            let word: String = c[start..i].iter().collect();
-            let raw = matches!(word.as_str(), "r" | "br" | "cr");
-            if matches!(word.as_str(), "b" | "c" | "r" | "br" | "cr") && at(i) == '"' {
-                i = skip_string(&c, i + 1, raw, 0, &mut line);
-            } else if raw && at(i) == '#' && (at(i + 1) == '#' || at(i + 1) == '"') {
-                let mut hashes = 0;
-                while at(i) == '#' {
-                    hashes += 1;
-                    i += 1;
-                }
-                i = skip_string(&c, i + 1, true, hashes, &mut line);
-            } else if word == "b" && at(i) == '\'' {
-                i += 1;
-                while i < c.len() && at(i) != '\'' {
-                    i += if at(i) == '\\' { 2 } else { 1 };
-                }
-                i += 1;
-            } else if word == "r" && at(i) == '#' {
-                i += 1; // a raw identifier: the name follows
-            } else {
-                out.push((Tok::Ident(word), line));
-            }
-        } else if ch == ':' && at(i + 1) == ':' {
-            out.push((Tok::PathSep, line));
-            i += 2;
-        } else {
-            out.push((Tok::Punct(ch), line));
-            i += 1;
-        }
-    }
-    out
-}
-
-/// From just inside the opening quote to just past the closing one and its `hashes`.
-fn skip_string(c: &[char], mut i: usize, raw: bool, hashes: usize, line: &mut usize) -> usize {
-    while i < c.len() {
-        match c[i] {
-            '\\' if !raw => i += 2,
-            '"' if c[i + 1..]
-                .iter()
-                .take(hashes)
-                .filter(|&&h| h == '#')
-                .count()
-                == hashes =>
-            {
-                return i + 1 + hashes;
-            }
-            ch => {
-                *line += usize::from(ch == '\n');
-                i += 1;
-            }
-        }
-    }
-    i
-}
-
-fn ident(tokens: &[(Tok, usize)], i: usize) -> Option<&str> {
-    match tokens.get(i) {
-        Some((Tok::Ident(s), _)) => Some(s),
-        _ => None,
-    }
-}
-
-fn punct(tokens: &[(Tok, usize)], i: usize, p: char) -> bool {
-    matches!(tokens.get(i), Some((Tok::Punct(q), _)) if *q == p)
-}
-
-fn path_sep(tokens: &[(Tok, usize)], i: usize) -> bool {
-    matches!(tokens.get(i), Some((Tok::PathSep, _)))
-}
-
 #[derive(Default)]
 struct Scan {
     /// Paths from the crate root (segments after `crate::`).
@@ -603,112 +472,6 @@ fn use_paths(
         });
     }
     end
-}
-
-/// Past `#[cfg(test)]` or `#[cfg(all(.., test, ..))]` starting at `i`.
-fn test_only_attribute(tokens: &[(Tok, usize)], i: usize) -> Option<usize> {
-    if !(punct(tokens, i, '#') && punct(tokens, i + 1, '[') && ident(tokens, i + 2) == Some("cfg"))
-    {
-        return None;
-    }
-    let end = attribute_end(tokens, i)?;
-    let inner = &tokens[i + 4..end - 2];
-    let is_test = |t: &(Tok, usize)| matches!(&t.0, Tok::Ident(w) if w == "test");
-    let test_only = match inner {
-        [only] => is_test(only),
-        [(Tok::Ident(all), _), rest @ ..] if all == "all" => {
-            let mut depth = 0;
-            rest.iter().any(|t| {
-                match t.0 {
-                    Tok::Punct('(') => depth += 1,
-                    Tok::Punct(')') => depth -= 1,
-                    _ => {}
-                }
-                depth == 1 && is_test(t)
-            })
-        }
-        _ => false,
-    };
-    test_only.then_some(end)
-}
-
-/// Past the attribute `#[..]` starting at `i`.
-fn attribute_end(tokens: &[(Tok, usize)], i: usize) -> Option<usize> {
-    if !(punct(tokens, i, '#') && punct(tokens, i + 1, '[')) {
-        return None;
-    }
-    let mut depth = 0;
-    for (j, (t, _)) in tokens.iter().enumerate().skip(i + 1) {
-        match t {
-            Tok::Punct('[') => depth += 1,
-            Tok::Punct(']') => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(j + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Past `pub` or `pub(..)` at `i`, if there.
-fn after_visibility(tokens: &[(Tok, usize)], mut i: usize) -> usize {
-    if ident(tokens, i) == Some("pub") {
-        i += 1;
-        if punct(tokens, i, '(') {
-            while i < tokens.len() && !punct(tokens, i, ')') {
-                i += 1;
-            }
-            i += 1;
-        }
-    }
-    i
-}
-
-/// `mod name;` (after any visibility) at `i`.
-fn declared_module(tokens: &[(Tok, usize)], i: usize) -> Option<&str> {
-    let i = after_visibility(tokens, i);
-    (ident(tokens, i) == Some("mod") && punct(tokens, i + 2, ';')).then(|| ident(tokens, i + 1))?
-}
-
-/// Past the item or statement starting at `i`: its `;`, or the block its first top-level
-/// brace opens (a `use` item's braces are its tree), or just before the brace that closes
-/// the enclosing block.
-fn item_end(tokens: &[(Tok, usize)], i: usize) -> usize {
-    let is_use = ident(tokens, after_visibility(tokens, i)) == Some("use");
-    let mut depth = 0;
-    let mut j = i;
-    while j < tokens.len() {
-        match tokens[j].0 {
-            Tok::Punct('(') | Tok::Punct('[') => depth += 1,
-            Tok::Punct(')') | Tok::Punct(']') => depth -= 1,
-            Tok::Punct('{') if depth == 0 && !is_use => {
-                let mut braces = 0;
-                for (k, (t, _)) in tokens.iter().enumerate().skip(j) {
-                    match t {
-                        Tok::Punct('{') => braces += 1,
-                        Tok::Punct('}') => {
-                            braces -= 1;
-                            if braces == 0 {
-                                return k + 1;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                return tokens.len();
-            }
-            Tok::Punct('{') => depth += 1,
-            Tok::Punct('}') if depth == 0 => return j,
-            Tok::Punct('}') => depth -= 1,
-            Tok::Punct(';') if depth == 0 => return j + 1,
-            _ => {}
-        }
-        j += 1;
-    }
-    j
 }
 
 /// Names lib.rs re-exports (`pub use a::b::{C, D as E}`), each with the path it names
