@@ -6,6 +6,4 @@ pub(crate) mod acting_account;
 pub mod action;
 pub mod audit;
 pub(crate) mod audit_chain;
-pub(crate) mod list_order;
 pub mod org;
-pub(crate) mod record_check;

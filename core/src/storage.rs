@@ -5,6 +5,8 @@ pub mod backup;
 pub(crate) mod checkpoint;
 pub mod db;
 pub(crate) mod files;
+pub(crate) mod list_order;
 pub(crate) mod pre_migration_copy;
+pub(crate) mod record_check;
 pub(crate) mod settings;
 pub(crate) mod tables;

@@ -2,7 +2,7 @@
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -11,6 +11,7 @@ use crate::base::permission::Permission;
 use crate::kernel::acting_account::{acting_account, explain_missing, Actor};
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
 use crate::kernel::org::Org;
+use crate::storage::tables::{accounts, audit_log};
 
 /// The signed-in account as the UI shows it, with what its role may and may not do.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -117,30 +118,6 @@ const ALL_LOGINS_WINDOW_SECONDS: i64 = 15 * 60;
 /// The longest account name; a longer one is refused before it reaches the audit log.
 pub const MAX_LOGIN_CHARS: usize = 64;
 
-/// Failed sign-ins of every login since `since`, and when the last one was.
-fn recent_failures_of_all(conn: &Connection, since: &str) -> Result<(i64, Option<String>)> {
-    Ok(conn.query_row(
-        "SELECT count(*), max(at) FROM audit_log
-         WHERE action = 'account.sign_in' AND outcome = 'refused' AND detail IS NULL
-           AND at >= ?1",
-        [since],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
-}
-
-/// Failed sign-ins for the login since its last success, and when the last one was.
-fn recent_failures(conn: &Connection, login: &str) -> Result<(i64, Option<String>)> {
-    Ok(conn.query_row(
-        "SELECT count(*), max(at) FROM audit_log
-         WHERE action = 'account.sign_in' AND outcome = 'refused' AND detail IS NULL
-           AND account_login = ?1 COLLATE NOCASE
-           AND id > coalesce((SELECT max(id) FROM audit_log WHERE action = 'account.sign_in'
-                              AND outcome = 'ok' AND account_login = ?1 COLLATE NOCASE), 0)",
-        [login],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
-}
-
 /// An account offered by the sign-in screen's account picker.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AccountChoice {
@@ -153,20 +130,14 @@ impl Org {
     /// The active accounts, for "Switch account". A desktop app's sign-in screen shows who
     /// may sign in on this computer, as an operating system's does.
     pub fn account_choices(&self) -> Result<Vec<AccountChoice>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT a.login, a.display_name, r.name FROM accounts a JOIN roles r ON r.id = a.role_id
-             WHERE a.status = 'active' ORDER BY a.display_name, r.id",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(AccountChoice {
-                    login: r.get(0)?,
-                    display_name: r.get(1)?,
-                    role: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        Ok(accounts::active(&self.conn)?
+            .into_iter()
+            .map(|a| AccountChoice {
+                login: a.login,
+                display_name: a.display_name,
+                role: a.role_name,
+            })
+            .collect())
     }
 
     /// Checks the login and password; records both outcomes in the audit log. Repeated
@@ -187,22 +158,14 @@ impl Org {
         if password.is_empty() {
             return Err(Error::invalid("Password", "Enter the password."));
         }
-        let found: Option<(i64, String, String, String, String)> = self
-            .conn
-            .query_row(
-                "SELECT a.id, a.password_hash, r.name, a.login, a.status
-                 FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.login = ?1",
-                [login],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?;
+        let found = accounts::for_sign_in(&self.conn, login)?;
         let now = self.now();
         let (account_id, role) = match &found {
-            Some((id, _, role, _, _)) => (Some(*id), role.as_str()),
+            Some(a) => (Some(a.id), a.role_name.as_str()),
             None => (None, ""),
         };
         // Unknown logins are recorded as typed, so that guessing them is throttled too.
-        let recorded_login = found.as_ref().map_or(login, |f| f.3.as_str());
+        let recorded_login = found.as_ref().map_or(login, |a| a.login.as_str());
         let actor = AuditActor {
             account_id,
             login: recorded_login,
@@ -215,8 +178,8 @@ impl Org {
             record_sign_in(&mut self.conn, &now, &actor, &entry)?;
             return Err(throttled);
         }
-        let matches = password_matches(password, found.as_ref().map(|f| f.1.as_str()));
-        let active = found.as_ref().is_some_and(|f| f.4 == "active");
+        let matches = password_matches(password, found.as_ref().map(|a| a.password_hash.as_str()));
+        let active = found.as_ref().is_some_and(|a| a.status == "active");
         let mut entry = AuditEntry::new("account.sign_in");
         entry.refused = !(matches && active);
         record_sign_in(&mut self.conn, &now, &actor, &entry)?;
@@ -233,7 +196,7 @@ impl Org {
 
     /// The refusal to give when the login, or the file as a whole, has failed too often lately.
     fn sign_in_throttle(&self, login: &str) -> Result<Option<Error>> {
-        let (failures, last) = recent_failures(&self.conn, login)?;
+        let (failures, last) = audit_log::failed_sign_ins_of(&self.conn, login)?;
         if let Some(seconds) = self.still_to_wait(sign_in_wait_seconds(failures), last)? {
             return Ok(Some(Error::SignInThrottled {
                 login: login.to_owned(),
@@ -243,7 +206,7 @@ impl Org {
         let since = crate::base::clock::timestamp(
             self.clock.now() - chrono::Duration::seconds(ALL_LOGINS_WINDOW_SECONDS),
         );
-        let (failures, last) = recent_failures_of_all(&self.conn, &since)?;
+        let (failures, last) = audit_log::failed_sign_ins_since(&self.conn, &since)?;
         let wait = sign_in_wait_seconds(failures - (ALL_LOGINS_FREE_ATTEMPTS - FREE_ATTEMPTS));
         Ok(self
             .still_to_wait(wait, last)?
@@ -299,18 +262,14 @@ pub(crate) fn insert_account(
     password: &str,
     now: &str,
 ) -> Result<i64> {
-    conn.execute(
-        "INSERT INTO accounts (login, display_name, role_id, password_hash, created_at)
-         VALUES (?1, ?2, (SELECT id FROM roles WHERE name = ?3), ?4, ?5)",
-        params![
-            login,
-            display_name,
-            role_name,
-            hash_password(password)?,
-            now
-        ],
-    )?;
-    Ok(conn.last_insert_rowid())
+    accounts::insert(
+        conn,
+        login,
+        display_name,
+        role_name,
+        &hash_password(password)?,
+        now,
+    )
 }
 
 #[cfg(test)]

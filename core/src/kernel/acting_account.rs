@@ -4,10 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::{Error, Result};
 use crate::base::permission::Permission;
+use crate::storage::tables::accounts;
 
 /// The signed-in admin account on whose behalf an operation runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,42 +27,21 @@ pub(crate) struct ActingAccount {
 
 /// Loads the acting account and its role's permissions as they are in the database now.
 pub(crate) fn acting_account(conn: &Connection, actor: Actor) -> Result<ActingAccount> {
-    let row = conn
-        .prepare_cached(
-            "SELECT a.login, a.display_name, r.name, a.status, a.role_id
-             FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
-        )?
-        .query_row([actor.account_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })
-        .optional()?
-        .ok_or(Error::NotSignedIn)?;
-    let (login, display_name, role_name, status, role_id) = row;
-    if status != "active" {
-        return Err(Error::AccountDisabled { login });
+    let row = accounts::acting(conn, actor.account_id)?.ok_or(Error::NotSignedIn)?;
+    if row.status != "active" {
+        return Err(Error::AccountDisabled { login: row.login });
     }
     Ok(ActingAccount {
         id: actor.account_id,
-        login,
-        display_name,
-        role_name,
-        permissions: role_permissions(conn, role_id)?,
+        permissions: role_permissions(conn, row.role_id)?,
+        login: row.login,
+        display_name: row.display_name,
+        role_name: row.role_name,
     })
 }
 
 fn role_permissions(conn: &Connection, role_id: i64) -> Result<BTreeSet<Permission>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission",
-    )?;
-    let keys = stmt
-        .query_map([role_id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let keys = accounts::role_permission_keys(conn, role_id)?;
     Ok(keys
         .iter()
         .filter_map(|k| Permission::from_key(k))
@@ -89,23 +69,11 @@ pub(crate) fn explain_missing(
     account: &ActingAccount,
     permission: Permission,
 ) -> Result<(String, bool)> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.login, a.display_name, r.name
-         FROM accounts a
-         JOIN roles r ON r.id = a.role_id
-         JOIN role_permissions rp ON rp.role_id = a.role_id AND rp.permission = ?1
-         WHERE a.status = 'active'
-         ORDER BY r.id, a.display_name",
-    )?;
-    let holders = stmt
-        .query_map([permission.key()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let holders: Vec<(String, String, String)> =
+        accounts::active_holders_of(conn, permission.key())?
+            .into_iter()
+            .map(|a| (a.login, a.display_name, a.role_name))
+            .collect();
     let mut message = format!(
         "Your role {} does not include {}.",
         account.role_name,

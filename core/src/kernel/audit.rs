@@ -1,11 +1,12 @@
 //! The append-only audit log: every change and refusal, each entry chained to the one before
 //! by a SHA-256 hash so that an edit made outside LicenseDesk shows.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::base::error::Result;
+use crate::storage::tables::audit_log::{self, EntryFields, PageFilter};
 
 const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -59,15 +60,11 @@ pub(crate) fn append(
     actor: &AuditActor<'_>,
     entry: &AuditEntry<'_>,
 ) -> Result<i64> {
-    let prev_hash: String = conn
-        .prepare_cached("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| r.get(0))
-        .optional()?
-        .unwrap_or_else(|| GENESIS_HASH.to_owned());
+    let prev_hash = audit_log::last_hash(conn)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
     let outcome = if entry.refused { "refused" } else { "ok" };
     let before = entry.before.as_ref().map(Value::to_string);
     let after = entry.after.as_ref().map(Value::to_string);
-    let row = HashedFields {
+    let fields = EntryFields {
         at,
         account_id: actor.account_id,
         account_login: actor.login,
@@ -80,116 +77,53 @@ pub(crate) fn append(
         after: after.as_deref(),
         detail: entry.detail,
     };
-    let hash = row.hash(&prev_hash);
-    conn.prepare_cached(
-        "INSERT INTO audit_log (at, account_id, account_login, role_name, action, outcome,
-             target_user_id, target_label, before_json, after_json, detail, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
-        at,
-        actor.account_id,
-        actor.login,
-        actor.role_name,
-        entry.action,
-        outcome,
-        entry.target_user_id,
-        entry.target_label,
-        before,
-        after,
-        entry.detail,
-        prev_hash,
-        hash
-    ])?;
-    Ok(conn.last_insert_rowid())
+    audit_log::insert(conn, &fields, &prev_hash, &entry_hash(&fields, &prev_hash))
 }
 
-struct HashedFields<'a> {
-    at: &'a str,
-    account_id: Option<i64>,
-    account_login: &'a str,
-    role_name: &'a str,
-    action: &'a str,
-    outcome: &'a str,
-    target_user_id: Option<i64>,
-    target_label: Option<&'a str>,
-    before: Option<&'a str>,
-    after: Option<&'a str>,
-    detail: Option<&'a str>,
-}
-
-impl HashedFields<'_> {
-    fn hash(&self, prev_hash: &str) -> String {
-        // Length-prefixed fields: no two different entries serialize alike.
-        let mut h = Sha256::new();
-        let mut field = |s: Option<&str>| match s {
-            None => h.update(b"-"),
-            Some(s) => {
-                h.update(format!("{}:", s.len()).as_bytes());
-                h.update(s.as_bytes());
-            }
-        };
-        let account_id = self.account_id.map(|i| i.to_string());
-        let target = self.target_user_id.map(|i| i.to_string());
-        field(Some(prev_hash));
-        field(Some(self.at));
-        field(account_id.as_deref());
-        field(Some(self.account_login));
-        field(Some(self.role_name));
-        field(Some(self.action));
-        field(Some(self.outcome));
-        field(target.as_deref());
-        field(self.target_label);
-        field(self.before);
-        field(self.after);
-        field(self.detail);
-        h.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    }
+/// The entry's hash: every field length-prefixed (absent ones as `-`), after the previous hash.
+fn entry_hash(e: &EntryFields<'_>, prev_hash: &str) -> String {
+    // Length-prefixed fields: no two different entries serialize alike.
+    let mut h = Sha256::new();
+    let mut field = |s: Option<&str>| match s {
+        None => h.update(b"-"),
+        Some(s) => {
+            h.update(format!("{}:", s.len()).as_bytes());
+            h.update(s.as_bytes());
+        }
+    };
+    let account_id = e.account_id.map(|i| i.to_string());
+    let target = e.target_user_id.map(|i| i.to_string());
+    field(Some(prev_hash));
+    field(Some(e.at));
+    field(account_id.as_deref());
+    field(Some(e.account_login));
+    field(Some(e.role_name));
+    field(Some(e.action));
+    field(Some(e.outcome));
+    field(target.as_deref());
+    field(e.target_label);
+    field(e.before);
+    field(e.after);
+    field(e.detail);
+    h.finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
 }
 
 /// Walks the chain; returns the id of the first entry whose hash or link does not match.
 pub fn first_broken_entry(conn: &Connection) -> Result<Option<i64>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, at, account_id, account_login, role_name, action, outcome, target_user_id,
-                target_label, before_json, after_json, detail, prev_hash, hash
-         FROM audit_log ORDER BY id",
-    )?;
-    let mut rows = stmt.query([])?;
     let mut expected_prev = GENESIS_HASH.to_owned();
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let (at, login, role, action, outcome): (String, String, String, String, String) =
-            (r.get(1)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
-        let (label, before, after, detail): (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        ) = (r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
-        let prev_hash: String = r.get(12)?;
-        let hash: String = r.get(13)?;
-        let fields = HashedFields {
-            at: &at,
-            account_id: r.get(2)?,
-            account_login: &login,
-            role_name: &role,
-            action: &action,
-            outcome: &outcome,
-            target_user_id: r.get(7)?,
-            target_label: label.as_deref(),
-            before: before.as_deref(),
-            after: after.as_deref(),
-            detail: detail.as_deref(),
-        };
-        if prev_hash != expected_prev || fields.hash(&prev_hash) != hash {
-            return Ok(Some(id));
+    let mut broken = None;
+    audit_log::each_in_order(conn, |id, fields, prev_hash, hash| {
+        if prev_hash != expected_prev || entry_hash(fields, prev_hash) != hash {
+            broken = Some(id);
+            return false;
         }
-        expected_prev = hash;
-    }
-    Ok(None)
+        expected_prev = hash.to_owned();
+        true
+    })?;
+    Ok(broken)
 }
 
 /// Hashes every entry again from the first, as someone who knows the algorithm could with
@@ -216,26 +150,28 @@ pub(crate) fn rehash_all(conn: &Connection) {
                     let (at, login, role, action, outcome) =
                         (text(0)?, text(2)?, text(3)?, text(4)?, text(5)?);
                     let (label, before, after, detail) = (text(7)?, text(8)?, text(9)?, text(10)?);
-                    Ok(HashedFields {
-                        at: at.as_deref().unwrap_or_default(),
-                        account_id: r.get(1)?,
-                        account_login: login.as_deref().unwrap_or_default(),
-                        role_name: role.as_deref().unwrap_or_default(),
-                        action: action.as_deref().unwrap_or_default(),
-                        outcome: outcome.as_deref().unwrap_or_default(),
-                        target_user_id: r.get(6)?,
-                        target_label: label.as_deref(),
-                        before: before.as_deref(),
-                        after: after.as_deref(),
-                        detail: detail.as_deref(),
-                    }
-                    .hash(&prev))
+                    Ok(entry_hash(
+                        &EntryFields {
+                            at: at.as_deref().unwrap_or_default(),
+                            account_id: r.get(1)?,
+                            account_login: login.as_deref().unwrap_or_default(),
+                            role_name: role.as_deref().unwrap_or_default(),
+                            action: action.as_deref().unwrap_or_default(),
+                            outcome: outcome.as_deref().unwrap_or_default(),
+                            target_user_id: r.get(6)?,
+                            target_label: label.as_deref(),
+                            before: before.as_deref(),
+                            after: after.as_deref(),
+                            detail: detail.as_deref(),
+                        },
+                        &prev,
+                    ))
                 },
             )
             .unwrap();
         conn.execute(
             "UPDATE audit_log SET prev_hash = ?1, hash = ?2 WHERE id = ?3",
-            params![prev, hash, id],
+            rusqlite::params![prev, hash, id],
         )
         .unwrap();
         prev = hash;
@@ -305,23 +241,7 @@ mod tests {
     }
 }
 
-/// One entry as the Audit log page shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
-pub struct AuditRow {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub at: String,
-    pub account: String,
-    pub role: String,
-    pub action: String,
-    pub refused: bool,
-    #[ts(type = "number | null")]
-    pub target_user_id: Option<i64>,
-    pub target: Option<String>,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub detail: Option<String>,
-}
+pub use crate::storage::tables::audit_log::AuditRow;
 
 /// Filters of the Audit log page; empty strings mean "any". Pages go backwards in time.
 #[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
@@ -367,18 +287,6 @@ pub struct AuditVerification {
 
 /// The longest text a filter of the log searches for.
 const MAX_FILTER_CHARS: usize = 1_000;
-
-fn like(s: &str) -> String {
-    let mut p = String::from("%");
-    for c in s.trim().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
 
 /// A date bound: "2026-11-27" as `to` means the whole of that day.
 fn upper_bound(to: &str) -> String {
@@ -428,70 +336,20 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
             ));
         }
     }
-    let filter = "WHERE (?1 = '' OR account_login LIKE ?2 ESCAPE '\\')
-          AND (?3 = '' OR action LIKE ?4 ESCAPE '\\')
-          AND (?5 = '' OR target_label LIKE ?6 ESCAPE '\\')
-          AND (?7 = '' OR at >= ?7)
-          AND (?8 = '' OR at <= ?8)
-          AND (?9 IS NULL OR target_user_id = ?9)";
     let to = if q.to.trim().is_empty() {
         String::new()
     } else {
         upper_bound(&q.to)
     };
-    let base = params![
-        q.account.trim(),
-        like(&q.account),
-        q.action.trim(),
-        like(&q.action),
-        q.user.trim(),
-        like(&q.user),
-        q.from.trim(),
-        to,
-        q.target_user_id
-    ];
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM audit_log {filter}"),
-        base,
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT id, at, account_login, role_name, action, outcome, target_user_id, target_label,
-                before_json, after_json, detail
-         FROM audit_log {filter} AND (?10 IS NULL OR id < ?10) ORDER BY id DESC LIMIT ?11"
-    ))?;
-    let entries = stmt
-        .query_map(
-            params![
-                q.account.trim(),
-                like(&q.account),
-                q.action.trim(),
-                like(&q.action),
-                q.user.trim(),
-                like(&q.user),
-                q.from.trim(),
-                to,
-                q.target_user_id,
-                q.before_id,
-                q.limit
-            ],
-            |r| {
-                Ok(AuditRow {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    account: r.get(2)?,
-                    role: r.get(3)?,
-                    action: r.get(4)?,
-                    refused: r.get::<_, String>(5)? == "refused",
-                    target_user_id: r.get(6)?,
-                    target: r.get(7)?,
-                    before: r.get(8)?,
-                    after: r.get(9)?,
-                    detail: r.get(10)?,
-                })
-            },
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let filter = PageFilter {
+        account: q.account.trim(),
+        action: q.action.trim(),
+        user: q.user.trim(),
+        from: q.from.trim(),
+        to: &to,
+        target_user_id: q.target_user_id,
+    };
+    let (total, entries) = audit_log::page(conn, &filter, q.before_id, q.limit)?;
     let next_before_id = if entries.len() == q.limit as usize {
         entries.last().map(|e| e.id)
     } else {
@@ -511,7 +369,7 @@ pub(crate) fn verify(
     backup_dir: &std::path::Path,
     exports: &[std::path::PathBuf],
 ) -> Result<AuditVerification> {
-    let entries: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
+    let entries = audit_log::count(conn)?;
     let first_broken = first_broken_entry(conn)?;
     let missing = crate::kernel::audit_chain::missing_triggers(conn)?;
     let heads = crate::kernel::audit_chain::check_heads(conn, backup_dir, exports)?;
@@ -529,7 +387,7 @@ pub(crate) fn verify(
     }
     sentences.extend(heads.problems.iter().cloned());
     // Rows changed outside LicenseDesk without touching the log (0.1–0.2 s at 100,000 users).
-    let broken_rows = crate::kernel::record_check::problems(conn)?;
+    let broken_rows = crate::storage::record_check::problems(conn)?;
     sentences.extend(broken_rows.iter().cloned());
     let intact = first_broken.is_none()
         && missing.is_empty()

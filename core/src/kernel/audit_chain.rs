@@ -8,11 +8,12 @@
 use std::io::Read;
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::base::error::Result;
 use crate::storage::backup::{self, BackupReason};
+use crate::storage::tables::audit_log;
 
 /// The manifest of every ZIP the app writes (`bundle`): it names the audit head, which
 /// "Verify integrity" reads back from it.
@@ -33,12 +34,8 @@ pub(crate) const APPEND_ONLY_TRIGGERS: [&str; 2] = ["audit_log_no_update", "audi
 const CSV_HEAD_LINE: &str = "# audit chain head:";
 
 pub(crate) fn head(conn: &Connection) -> Result<ChainHead> {
-    let last: Option<(i64, String)> = conn
-        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let count: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?;
-    let (last_id, hash) = last.unwrap_or((0, String::new()));
+    let count = audit_log::count(conn)?;
+    let (last_id, hash) = audit_log::last_entry(conn)?.unwrap_or((0, String::new()));
     Ok(ChainHead {
         last_id,
         count,
@@ -52,14 +49,7 @@ pub(crate) fn extends(conn: &Connection, head: &ChainHead) -> Result<bool> {
     if head.count == 0 {
         return Ok(true);
     }
-    let at_head: Option<(String, i64)> = conn
-        .query_row(
-            "SELECT hash, (SELECT count(*) FROM audit_log WHERE id <= ?1)
-             FROM audit_log WHERE id = ?1",
-            [head.last_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let at_head = audit_log::hash_and_rank(conn, head.last_id)?;
     Ok(at_head.is_some_and(|(hash, count)| hash == head.hash && count == head.count))
 }
 
@@ -67,15 +57,7 @@ pub(crate) fn extends(conn: &Connection, head: &ChainHead) -> Result<bool> {
 pub(crate) fn missing_triggers(conn: &Connection) -> Result<Vec<&'static str>> {
     let mut missing = Vec::new();
     for name in APPEND_ONLY_TRIGGERS {
-        let sql: Option<String> = conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1
-                   AND tbl_name = 'audit_log'",
-                [name],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if !sql.is_some_and(|s| s.contains("RAISE(ABORT")) {
+        if !audit_log::trigger_refuses(conn, name)? {
             missing.push(name);
         }
     }
@@ -217,14 +199,7 @@ pub(crate) fn check_heads(
 
 /// The logs that restores recorded in this log replaced, from the backups taken just before.
 fn replaced_by_restores(conn: &Connection, backup_dir: &Path) -> Result<Vec<Connection>> {
-    let names: Vec<String> = conn
-        .prepare(
-            "SELECT after_json ->> '$.before_restore' FROM audit_log
-             WHERE action = 'backup.restore' AND outcome = 'ok'
-               AND after_json ->> '$.before_restore' IS NOT NULL",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let names = audit_log::backups_taken_before_restores(conn)?;
     let listed = backup::list(backup_dir)?;
     let mut out = Vec::new();
     for name in names {

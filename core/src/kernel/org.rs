@@ -29,7 +29,7 @@ pub struct Org {
     /// The file as it was before this open migrated it, until a sign-in writes it.
     pub(crate) pre_migration_copy: Option<crate::storage::pre_migration_copy::PreMigrationCopy>,
     /// The Users list's order, for searches (read again when it changes).
-    pub(crate) list_order: std::cell::RefCell<Option<crate::kernel::list_order::ListOrder>>,
+    pub(crate) list_order: std::cell::RefCell<Option<crate::storage::list_order::ListOrder>>,
     /// Copies the write-ahead log into the file in the background; held for its lifetime
     /// (declared after `conn`, which must close first).
     _checkpointer: crate::storage::checkpoint::Checkpointer,
@@ -39,7 +39,10 @@ impl Org {
     /// Reads what the first search needs (the list order: 20 ms at 100,000 users), so that
     /// the admin's first keystroke in "Search users" does not pay for it.
     pub fn prepare_search(&self) -> Result<()> {
-        crate::kernel::list_order::ListOrder::current(&self.conn, &mut self.list_order.borrow_mut())
+        crate::storage::list_order::ListOrder::current(
+            &self.conn,
+            &mut self.list_order.borrow_mut(),
+        )
     }
 
     /// Opens the file as it is; an empty file stays empty (for other generators).
@@ -67,10 +70,7 @@ impl Org {
     }
 
     pub(crate) fn is_empty(&self) -> Result<bool> {
-        let accounts: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
-        Ok(accounts == 0)
+        Ok(crate::storage::tables::accounts::count(&self.conn)? == 0)
     }
 
     pub(crate) fn now(&self) -> String {

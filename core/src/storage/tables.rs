@@ -1,3 +1,6 @@
 //! One file per table: its SQL, its row types and their tests. The kernel and the domain call
 //! these functions and never write SQL themselves (docs/ARCHITECTURE.md, "Layers"), so a second
 //! storage engine could be added behind this module without touching the rules.
+
+pub(crate) mod accounts;
+pub(crate) mod audit_log;

@@ -12,8 +12,8 @@ use crate::kernel::audit::{
 };
 use crate::kernel::audit_chain;
 use crate::kernel::org::{Actor, Org};
-use crate::kernel::record_check;
 use crate::storage::files;
+use crate::storage::record_check;
 
 impl Org {
     pub fn audit_log(&self, actor: Actor, q: &AuditQuery) -> Result<AuditPage> {

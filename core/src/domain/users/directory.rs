@@ -10,9 +10,9 @@ use ts_rs::TS;
 use crate::base::error::{Error, Result};
 use crate::base::permission::Permission;
 use crate::domain::users::features::{product_features, Feature, LicenseFamily};
-pub use crate::kernel::list_order::UserCursor;
-use crate::kernel::list_order::{ListOrder, Ranked};
 use crate::kernel::org::{Actor, ChangeContext, Org};
+pub use crate::storage::list_order::UserCursor;
+use crate::storage::list_order::{ListOrder, Ranked};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
