@@ -4,6 +4,7 @@
 pub mod clock;
 pub(crate) mod csv_cell;
 pub mod error;
+pub mod field;
 pub mod money;
 pub mod permission;
 pub mod progress;

@@ -5,48 +5,50 @@
 //! through the hostile-input corpus) from then on.
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 
 /// A validator over one text field: Ok, or an `invalid_input` error naming the field.
 pub type Validator = fn(&str) -> Result<()>;
 
 /// Every input validator in core, with the field its errors must name.
-pub fn validators() -> Vec<(&'static str, Validator)> {
+pub fn validators() -> Vec<(Field, Validator)> {
     let login: Validator = |s| crate::domain::admin::admin_accounts::validate_login(s).map(drop);
     let name: Validator =
         |s| crate::domain::admin::admin_accounts::validate_display_name(s).map(drop);
     let password: Validator =
         |s| crate::domain::admin::admin_accounts::check_password_strength(s, "dana.reyes");
-    let date: Validator = |s| crate::kernel::audit::validate_bound("From", s);
+    let date: Validator = |s| crate::kernel::audit::validate_bound(Field::From, s);
     let quantity: Validator = |s| crate::domain::billing::parse_quantity(s).map(drop);
-    let first_name: Validator = |s| crate::base::validate::person_name("First name", s).map(drop);
+    let first_name: Validator =
+        |s| crate::base::validate::person_name(Field::FirstName, s).map(drop);
     let department: Validator = |s| {
-        crate::base::validate::text("Department", s, crate::base::validate::MAX_NAME, false)
+        crate::base::validate::text(Field::Department, s, crate::base::validate::MAX_NAME, false)
             .map(drop)
     };
     let email: Validator = |s| crate::base::validate::email(s).map(drop);
     let extension: Validator = |s| crate::base::validate::extension(s).map(drop);
-    let number: Validator = |s| crate::base::validate::e164("Forward to", s).map(drop);
+    let number: Validator = |s| crate::base::validate::e164(Field::ForwardTo, s).map(drop);
     let pin: Validator = |s| crate::base::validate::voicemail_pin(s, Some("2041")).map(drop);
     let mac: Validator = |s| crate::base::validate::mac_address(s).map(drop);
     vec![
-        ("Account", login),
-        ("Name", name),
-        ("Password", password),
-        ("From", date),
-        ("Quantity", quantity),
-        ("First name", first_name),
-        ("Department", department),
-        ("Email", email),
-        ("Extension", extension),
-        ("Forward to", number),
-        ("Voicemail PIN", pin),
-        ("MAC address", mac),
+        (Field::Account, login),
+        (Field::Name, name),
+        (Field::Password, password),
+        (Field::From, date),
+        (Field::Quantity, quantity),
+        (Field::FirstName, first_name),
+        (Field::Department, department),
+        (Field::Email, email),
+        (Field::Extension, extension),
+        (Field::ForwardTo, number),
+        (Field::VoicemailPin, pin),
+        (Field::MacAddress, mac),
     ]
 }
 
 /// Runs one validator on `input` and panics if the answer is not a proper one: Ok, or
 /// `invalid_input` naming `field` with a message that says something.
-pub fn check_validator(field: &str, validator: Validator, input: &str) {
+pub fn check_validator(field: Field, validator: Validator, input: &str) {
     match validator(input) {
         Ok(()) => {}
         Err(Error::InvalidInput { field: f, message }) => {
@@ -130,7 +132,9 @@ impl FuzzOrg {
         };
         match self.org.audit_log(self.actor, &dated) {
             Ok(_) => {}
-            Err(Error::InvalidInput { field, .. }) if field == "To" => {}
+            Err(Error::InvalidInput {
+                field: Field::To, ..
+            }) => {}
             Err(e) => panic!("audit To bound {text:?}: {e:?}"),
         }
     }

@@ -19,6 +19,7 @@ mod tests;
 pub use storage::files::trace as power_cut_trace;
 
 pub use base::error::{Error, ErrorPayload, Result, ERROR_CODES};
+pub use base::field::{Field, ProductPart};
 pub use base::permission::Permission;
 pub use base::progress::{Progress, ProgressEvent, Unwatched};
 pub use domain::admin::admin_accounts::{AccountRow, AccountUpdate, NewAccount};

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use licensedesk_core::base::clock::SystemClock;
+use licensedesk_core::Field;
 use licensedesk_core::{Actor, DailyBackup, Error, ErrorPayload, OpenFailure, Org, SessionInfo};
 
 use crate::progress::CancelFlag;
@@ -277,7 +278,9 @@ impl AppState {
             .lock()
             .expect("import lock")
             .clone()
-            .ok_or_else(|| Error::invalid("File", "choose a CSV file to import first.").payload())
+            .ok_or_else(|| {
+                Error::invalid(Field::File, "choose a CSV file to import first.").payload()
+            })
     }
 
     /// Runs a core operation on tokio's blocking pool: SQLite and argon2 must not stall the

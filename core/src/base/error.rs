@@ -5,6 +5,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -21,7 +22,7 @@ pub enum Error {
     },
 
     #[error("{field}: {message}")]
-    InvalidInput { field: String, message: String },
+    InvalidInput { field: Field, message: String },
 
     #[error("{what} {id} does not exist.")]
     NotFound { what: &'static str, id: i64 },
@@ -43,16 +44,13 @@ pub enum Error {
 
     #[error("{field}: {value} is already used by {holder}.")]
     AlreadyTaken {
-        field: &'static str,
+        field: Field,
         value: String,
         holder: String,
     },
 
     #[error("{field}: {message}")]
-    FeatureNotIncluded {
-        field: &'static str,
-        message: String,
-    },
+    FeatureNotIncluded { field: Field, message: String },
 
     #[error("Forward to: this rule would send calls in a loop: {path}.")]
     ForwardingLoop { path: String },
@@ -167,29 +165,43 @@ impl Error {
         }
     }
 
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: Field, message: impl Into<String>) -> Self {
         Error::InvalidInput {
-            field: field.to_owned(),
+            field,
             message: message.into(),
         }
     }
 
+    /// The field the error is about, if it is about one.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Error::InvalidInput { field, .. }
+            | Error::AlreadyTaken { field, .. }
+            | Error::FeatureNotIncluded { field, .. } => Some(*field),
+            Error::ForwardingLoop { .. } => Some(Field::ForwardTo),
+            // Shown next to the License combobox, not only in the alert.
+            Error::NoLicenseAvailable { .. } | Error::AlreadyLicensed { .. } => {
+                Some(Field::License)
+            }
+            _ => None,
+        }
+    }
+
     pub fn payload(&self) -> ErrorPayload {
+        let message = self.to_string();
+        let field = self.field();
+        // Shown next to its field, the message does not repeat the field's label.
+        let reason = field.map(|f| {
+            message
+                .strip_prefix(&format!("{}: ", f.label()))
+                .unwrap_or(&message)
+                .to_owned()
+        });
         ErrorPayload {
             code: self.code().to_owned(),
-            message: self.to_string(),
-            field: match self {
-                Error::InvalidInput { field, .. } => Some(field.clone()),
-                Error::AlreadyTaken { field, .. } | Error::FeatureNotIncluded { field, .. } => {
-                    Some((*field).to_owned())
-                }
-                Error::ForwardingLoop { .. } => Some("Forward to".to_owned()),
-                // Shown next to the License combobox, not only in the alert.
-                Error::NoLicenseAvailable { .. } | Error::AlreadyLicensed { .. } => {
-                    Some("License".to_owned())
-                }
-                _ => None,
-            },
+            field: field.map(Field::key),
+            reason,
+            message,
         }
     }
 }
@@ -201,9 +213,14 @@ pub struct ErrorPayload {
     #[ts(type = "ErrorCode")]
     pub code: String,
     pub message: String,
-    #[ts(optional)]
+    /// The stable key of the field the error is about ([`Field::key`]).
+    #[ts(optional, type = "FieldKey")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// With `field`: the message without the field's label, to show next to the field.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Serialize for Error {
@@ -226,7 +243,7 @@ mod tests {
                 permission: Permission::UsersView,
                 message: s(),
             },
-            Error::invalid("Field", "x"),
+            Error::invalid(Field::Name, "x"),
             Error::NotFound {
                 what: "User",
                 id: 1,
@@ -243,12 +260,12 @@ mod tests {
                 changed_at: s(),
             },
             Error::AlreadyTaken {
-                field: "Extension",
+                field: Field::Extension,
                 value: s(),
                 holder: s(),
             },
             Error::FeatureNotIncluded {
-                field: "Voicemail",
+                field: Field::Voicemail,
                 message: s(),
             },
             Error::ForwardingLoop { path: s() },

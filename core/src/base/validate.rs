@@ -2,6 +2,7 @@
 //! Each validator names its field and the cause, and returns the value as it will be stored.
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 
 pub const MAX_NAME: usize = 100;
 pub const MAX_EMAIL: usize = 254;
@@ -17,7 +18,7 @@ fn is_direction_control(c: char) -> bool {
 
 /// Free text of one line (names, department, device model): any script, no control
 /// characters, at most `max` characters. Surrounding spaces are dropped.
-pub fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String> {
+pub fn text(field: Field, value: &str, max: usize, required: bool) -> Result<String> {
     let value = value.trim();
     if required && value.is_empty() {
         return Err(Error::invalid(field, "must not be empty."));
@@ -50,13 +51,13 @@ pub fn text(field: &str, value: &str, max: usize, required: bool) -> Result<Stri
     Ok(value.to_owned())
 }
 
-pub fn person_name(field: &str, value: &str) -> Result<String> {
+pub fn person_name(field: Field, value: &str) -> Result<String> {
     text(field, value, MAX_NAME, true)
 }
 
 /// An email address as mail systems accept it: one @, a local part and a dotted domain.
 pub fn email(value: &str) -> Result<String> {
-    const FIELD: &str = "Email";
+    const FIELD: Field = Field::Email;
     let value = text(FIELD, value, MAX_EMAIL, true)?;
     let invalid = |cause: &str| Err(Error::invalid(FIELD, format!("{value} {cause}")));
     let Some((local, domain)) = value.split_once('@') else {
@@ -104,7 +105,7 @@ pub fn email(value: &str) -> Result<String> {
 /// Extensions: digits only (leading zeros kept), 3 to 6 long, and never one that a caller
 /// could mistake for an emergency number.
 pub fn extension(value: &str) -> Result<String> {
-    const FIELD: &str = "Extension";
+    const FIELD: Field = Field::Extension;
     let value = value.trim();
     if value.is_empty() {
         return Err(Error::invalid(FIELD, "must not be empty."));
@@ -143,7 +144,7 @@ pub fn extension(value: &str) -> Result<String> {
 
 /// A phone number in E.164 form. Spaces, dashes, dots and brackets people type between the
 /// digits are dropped; the + and the country code are required.
-pub fn e164(field: &str, value: &str) -> Result<String> {
+pub fn e164(field: Field, value: &str) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(Error::invalid(field, "must not be empty."));
@@ -187,7 +188,7 @@ pub fn e164(field: &str, value: &str) -> Result<String> {
 
 /// A voicemail PIN: 4 to 8 digits that a stranger would not guess first.
 pub fn voicemail_pin(value: &str, extension: Option<&str>) -> Result<String> {
-    const FIELD: &str = "Voicemail PIN";
+    const FIELD: Field = Field::VoicemailPin;
     let refuse = |cause: &str| Err(Error::invalid(FIELD, cause.to_owned()));
     if value.is_empty() {
         return refuse("must not be empty.");
@@ -214,7 +215,7 @@ pub fn voicemail_pin(value: &str, extension: Option<&str>) -> Result<String> {
 
 /// A MAC address in any usual notation, stored as AA:BB:CC:DD:EE:FF.
 pub fn mac_address(value: &str) -> Result<String> {
-    const FIELD: &str = "MAC address";
+    const FIELD: Field = Field::MacAddress;
     let value = value.trim();
     if value.is_empty() {
         return Err(Error::invalid(FIELD, "must not be empty."));
@@ -246,7 +247,7 @@ mod tests {
     use super::*;
 
     fn field_of(r: Result<String>) -> String {
-        r.unwrap_err().payload().field.unwrap()
+        r.unwrap_err().field().unwrap().label()
     }
 
     #[test]
@@ -261,9 +262,9 @@ mod tests {
             "أحمد",
             "👩‍⚕️ Ada",
         ] {
-            assert_eq!(person_name("First name", ok).unwrap(), ok);
+            assert_eq!(person_name(Field::FirstName, ok).unwrap(), ok);
         }
-        assert_eq!(person_name("Last name", "  Ruiz ").unwrap(), "Ruiz");
+        assert_eq!(person_name(Field::LastName, "  Ruiz ").unwrap(), "Ruiz");
         for bad in [
             "",
             "   ",
@@ -272,11 +273,11 @@ mod tests {
             "Bell\u{7}",
             "\u{202E}evil",
         ] {
-            let e = person_name("First name", bad).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("First name"), "{bad:?}");
+            let e = person_name(Field::FirstName, bad).unwrap_err();
+            assert_eq!(e.payload().field.as_deref(), Some("firstName"), "{bad:?}");
         }
         let long = "a".repeat(MAX_NAME + 1);
-        let e = person_name("Last name", &long).unwrap_err();
+        let e = person_name(Field::LastName, &long).unwrap_err();
         assert!(e.to_string().contains("101 characters"), "{e}");
     }
 
@@ -302,7 +303,7 @@ mod tests {
             ("<script>@x.com", "cannot hold"),
         ] {
             let e = email(bad).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("Email"));
+            assert_eq!(e.payload().field.as_deref(), Some("email"));
             assert!(e.to_string().contains(cause), "{bad:?}: {e}");
         }
     }
@@ -326,7 +327,7 @@ mod tests {
             ("11234", "begins with"),
         ] {
             let e = extension(bad).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("Extension"));
+            assert_eq!(e.payload().field.as_deref(), Some("extension"));
             assert!(e.to_string().contains(cause), "{bad:?}: {e}");
         }
         // 11234 starts with 112.
@@ -339,10 +340,13 @@ mod tests {
     #[test]
     fn phone_numbers_are_e164_with_separators_dropped() {
         assert_eq!(
-            e164("Forward to", "+1 (512) 555-0100").unwrap(),
+            e164(Field::ForwardTo, "+1 (512) 555-0100").unwrap(),
             "+15125550100"
         );
-        assert_eq!(e164("Forward to", "+4930123456").unwrap(), "+4930123456");
+        assert_eq!(
+            e164(Field::ForwardTo, "+4930123456").unwrap(),
+            "+4930123456"
+        );
         for (bad, cause) in [
             ("5125550100", "must start with +"),
             ("+0512555", "never starts with 0"),
@@ -351,8 +355,8 @@ mod tests {
             ("+1 512 CALL NOW", "contains"),
             ("", "empty"),
         ] {
-            let e = e164("Forward to", bad).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("Forward to"));
+            let e = e164(Field::ForwardTo, bad).unwrap_err();
+            assert_eq!(e.payload().field.as_deref(), Some("forwardTo"));
             assert!(e.to_string().contains(cause), "{bad:?}: {e}");
         }
     }
@@ -376,7 +380,7 @@ mod tests {
             ("2041", "extension"),
         ] {
             let e = voicemail_pin(bad, Some("2041")).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("Voicemail PIN"));
+            assert_eq!(e.payload().field.as_deref(), Some("voicemailPin"));
             assert!(e.to_string().contains(cause), "{bad:?}: {e}");
         }
     }

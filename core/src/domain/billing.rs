@@ -9,6 +9,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::kernel::action::Action;
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
@@ -163,20 +164,20 @@ pub struct BillingSummary {
 pub(crate) fn parse_quantity(text: &str) -> Result<i64> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(Error::invalid("Quantity", "Enter how many licenses."));
+        return Err(Error::invalid(Field::Quantity, "Enter how many licenses."));
     }
     let n: i64 = t.parse().map_err(|_| {
         Error::invalid(
-            "Quantity",
+            Field::Quantity,
             format!("\"{t}\" is not a whole number. Enter a number of licenses such as 2."),
         )
     })?;
     if n < 1 {
-        return Err(Error::invalid("Quantity", "Enter at least 1 license."));
+        return Err(Error::invalid(Field::Quantity, "Enter at least 1 license."));
     }
     if n > MAX_QUANTITY {
         return Err(Error::invalid(
-            "Quantity",
+            Field::Quantity,
             format!("At most {MAX_QUANTITY} licenses at a time."),
         ));
     }
@@ -365,7 +366,7 @@ impl Org {
                 })?;
             if status != "pending" {
                 return Err(Error::invalid(
-                    "request",
+                    Field::Request,
                     format!("This cancellation request is {status} and can no longer be withdrawn."),
                 ));
             }
@@ -494,13 +495,13 @@ fn cancellation_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> R
     let available = available_seats(conn, req.product_id)?;
     if available == 0 {
         return Err(Error::invalid(
-            "Quantity",
+            Field::Quantity,
             format!("Every {name} license is assigned. Remove a license from a user first; assigned licenses cannot be cancelled."),
         ));
     }
     if quantity > available {
         return Err(Error::invalid(
-            "Quantity",
+            Field::Quantity,
             format!(
                 "Only {available} {name} {} unassigned; assigned licenses cannot be cancelled.",
                 if available == 1 {
@@ -730,7 +731,7 @@ mod tests {
             ("99999999999999999999", "not a whole number"),
         ] {
             let e = parse_quantity(text).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("Quantity"), "{text}");
+            assert_eq!(e.payload().field.as_deref(), Some("quantity"), "{text}");
             assert!(e.to_string().contains(says), "{text}: {e}");
         }
         assert_eq!(parse_quantity(" 2 ").unwrap(), 2);

@@ -7,6 +7,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::kernel::acting_account::{acting_account, explain_missing, Actor};
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
@@ -147,16 +148,16 @@ impl Org {
     pub fn sign_in(&mut self, login: &str, password: &str) -> Result<SessionInfo> {
         let login = login.trim();
         if login.is_empty() {
-            return Err(Error::invalid("Account", "Enter the account name."));
+            return Err(Error::invalid(Field::Account, "Enter the account name."));
         }
         if login.chars().count() > MAX_LOGIN_CHARS {
             return Err(Error::invalid(
-                "Account",
+                Field::Account,
                 format!("Use at most {MAX_LOGIN_CHARS} characters."),
             ));
         }
         if password.is_empty() {
-            return Err(Error::invalid("Password", "Enter the password."));
+            return Err(Error::invalid(Field::Password, "Enter the password."));
         }
         let found = accounts::for_sign_in(&self.conn, login)?;
         let now = self.now();
@@ -420,7 +421,7 @@ mod tests {
         let before = entries(&org);
         let long = "a".repeat(super::MAX_LOGIN_CHARS + 1);
         let e = org.sign_in(&long, "password").unwrap_err();
-        assert_eq!(e.payload().field.as_deref(), Some("Account"));
+        assert_eq!(e.payload().field.as_deref(), Some("account"));
         assert!(e.to_string().contains("at most 64 characters"), "{e}");
         assert_eq!(entries(&org), before);
         // 64 characters (of any width) reach the check, and the log, as typed.
@@ -442,9 +443,9 @@ mod tests {
     fn empty_fields_are_named() {
         let (_dir, mut org) = demo_org();
         let e = org.sign_in("", "x").unwrap_err();
-        assert_eq!(e.payload().field.as_deref(), Some("Account"));
+        assert_eq!(e.payload().field.as_deref(), Some("account"));
         let e = org.sign_in("dana.reyes", "").unwrap_err();
-        assert_eq!(e.payload().field.as_deref(), Some("Password"));
+        assert_eq!(e.payload().field.as_deref(), Some("password"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::base::error::Result;
+use crate::base::field::Field;
 use crate::storage::tables::audit_log::{self, EntryFields, PageFilter};
 
 const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -300,7 +301,7 @@ fn upper_bound(to: &str) -> String {
 
 /// A date bound: empty, a date (2026-11-27) or a whole RFC 3339 timestamp; nothing else
 /// reaches the query.
-pub(crate) fn validate_bound(field: &str, value: &str) -> Result<()> {
+pub(crate) fn validate_bound(field: Field, value: &str) -> Result<()> {
     let v = value.trim();
     let is_date = v.len() == 10 && chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_ok();
     if v.is_empty() || is_date || chrono::DateTime::parse_from_rfc3339(v).is_ok() {
@@ -317,17 +318,17 @@ pub(crate) fn validate_bound(field: &str, value: &str) -> Result<()> {
 pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
     if q.limit == 0 || q.limit > 500 {
         return Err(crate::Error::invalid(
-            "limit",
+            Field::PageSize,
             "A page holds 1 to 500 entries.",
         ));
     }
-    validate_bound("From", &q.from)?;
-    validate_bound("To", &q.to)?;
+    validate_bound(Field::From, &q.from)?;
+    validate_bound(Field::To, &q.to)?;
     // SQLite refuses LIKE patterns over 50,000 bytes; no stored name comes near this.
     for (field, text) in [
-        ("Account", &q.account),
-        ("Action", &q.action),
-        ("User", &q.user),
+        (Field::Account, &q.account),
+        (Field::Action, &q.action),
+        (Field::User, &q.user),
     ] {
         if text.trim().chars().count() > MAX_FILTER_CHARS {
             return Err(crate::Error::invalid(
@@ -515,6 +516,6 @@ mod verify_tests {
                 },
             )
             .unwrap_err();
-        assert_eq!(bad.payload().field.as_deref(), Some("From"));
+        assert_eq!(bad.payload().field.as_deref(), Some("from"));
     }
 }

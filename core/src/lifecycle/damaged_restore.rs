@@ -12,6 +12,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
 use crate::storage::backup::{self, BackupInfo};
 
@@ -105,7 +106,7 @@ pub fn restore_over_damaged(
         .find(|b| b.file_name == file_name)
     else {
         return Err(Error::invalid(
-            "Backup",
+            Field::Backup,
             format!(
                 "There is no backup named {file_name:?} in {}.",
                 dir.display()
@@ -114,7 +115,7 @@ pub fn restore_over_damaged(
     };
     if !is_damaged(path) {
         return Err(Error::invalid(
-            "Backup",
+            Field::Backup,
             format!(
                 "{} is not damaged, so it is not replaced from here. Open it, sign in as a Super \
                  Admin and restore a backup in Settings.",

@@ -242,7 +242,7 @@ pub fn generate(
             Org::open_without_demo(path, std::sync::Arc::new(crate::base::clock::SystemClock))?;
         if !org.is_empty()? {
             return Err(crate::base::error::Error::invalid(
-                "db",
+                crate::base::field::Field::Path,
                 format!(
                     "{} already holds an organization; LicenseDesk did not change it. Name a new file for the demo organization.",
                     path.display()
@@ -277,7 +277,7 @@ pub fn seed_with_progress(
 ) -> Result<()> {
     if spec.users > MAX_USERS {
         return Err(crate::base::error::Error::invalid(
-            "users",
+            crate::base::field::Field::Users,
             format!("The demo generator builds at most {MAX_USERS} users."),
         ));
     }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use rusqlite::TransactionBehavior;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::kernel::action::Action;
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
@@ -91,7 +92,7 @@ impl Org {
         let account = self.change(actor, Action::BackupRestore, |tx, ctx| {
             let Some(chosen) = &chosen else {
                 return Err(Error::invalid(
-                    "Backup",
+                    Field::Backup,
                     format!(
                         "There is no backup named {file_name:?} in {}.",
                         dir.display()

@@ -8,6 +8,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::{Field, ProductPart};
 use crate::base::money::CURRENCIES;
 use crate::base::permission::BUILT_IN_ROLES;
 use crate::base::validate;
@@ -41,7 +42,7 @@ pub struct OrgSetup {
     pub products: Vec<ProductSetup>,
 }
 
-fn whole(field: &str, text: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64> {
+fn whole(field: Field, text: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64> {
     let n: i64 = text
         .trim()
         .parse()
@@ -60,7 +61,7 @@ fn whole(field: &str, text: &str, range: std::ops::RangeInclusive<i64>) -> Resul
 }
 
 /// "32", "32.5", "1,200.50" in cents; never negative, at most two decimals.
-fn price_cents(field: &str, text: &str) -> Result<i64> {
+fn price_cents(field: Field, text: &str) -> Result<i64> {
     let t = text.trim().replace(',', "");
     let (units, frac) = t.split_once('.').unwrap_or((&t, ""));
     let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
@@ -96,7 +97,7 @@ impl Org {
     pub fn create_demo(&mut self) -> Result<SessionInfo> {
         if !self.is_unset()? {
             return Err(Error::invalid(
-                "Organization",
+                Field::Organization,
                 "this file already holds an organization.",
             ));
         }
@@ -108,7 +109,7 @@ impl Org {
     /// Sets up the admin's organization in an empty file and signs its first Super Admin in.
     pub fn setup_organization(&mut self, s: &OrgSetup) -> Result<SessionInfo> {
         let name = validate::text(
-            "Organization name",
+            Field::OrganizationName,
             &s.organization_name,
             validate::MAX_NAME,
             true,
@@ -116,42 +117,42 @@ impl Org {
         if !CURRENCIES.iter().any(|(code, _)| *code == s.currency) {
             let codes: Vec<&str> = CURRENCIES.iter().map(|c| c.0).collect();
             return Err(Error::invalid(
-                "Currency",
+                Field::Currency,
                 format!("choose one of {}.", codes.join(", ")),
             ));
         }
-        let billing_day = whole("Billing day", &s.billing_day, 1..=28)?;
-        let notice = whole("Notice period", &s.notice_period_days, 0..=365)?;
+        let billing_day = whole(Field::BillingDay, &s.billing_day, 1..=28)?;
+        let notice = whole(Field::NoticePeriod, &s.notice_period_days, 0..=365)?;
         let mut sites = Vec::new();
         for site in &s.sites {
-            let site = validate::text("Sites", site, validate::MAX_NAME, false)?;
+            let site = validate::text(Field::Sites, site, validate::MAX_NAME, false)?;
             if !site.is_empty() && !sites.iter().any(|x: &String| x.eq_ignore_ascii_case(&site)) {
                 sites.push(site);
             }
         }
         if sites.is_empty() {
             return Err(Error::invalid(
-                "Sites",
+                Field::Sites,
                 "name at least one site, e.g. Main office.",
             ));
         }
-        let login = validate::text("Account", &s.admin_login, 64, true)?;
+        let login = validate::text(Field::Account, &s.admin_login, 64, true)?;
         if login.contains(char::is_whitespace) {
-            return Err(Error::invalid("Account", "must not contain spaces."));
+            return Err(Error::invalid(Field::Account, "must not contain spaces."));
         }
-        let admin_name = validate::person_name("Your name", &s.admin_name)?;
+        let admin_name = validate::person_name(Field::YourName, &s.admin_name)?;
         check_password_strength(&s.admin_password, &login)?;
         if s.products.is_empty() {
             return Err(Error::invalid(
-                "Products",
+                Field::Products,
                 "add at least one license product.",
             ));
         }
         let mut products = Vec::new();
         for (i, p) in s.products.iter().enumerate() {
-            let n = i + 1;
+            let n = i as u32 + 1;
             let pname = validate::text(
-                &format!("Product {n} name"),
+                Field::Product(n, ProductPart::Name),
                 &p.name,
                 validate::MAX_NAME,
                 true,
@@ -161,23 +162,23 @@ impl Org {
                 .any(|(x, ..): &(String, _, _, _)| x.eq_ignore_ascii_case(&pname))
             {
                 return Err(Error::invalid(
-                    &format!("Product {n} name"),
+                    Field::Product(n, ProductPart::Name),
                     format!("{pname} is named twice."),
                 ));
             }
             if p.features.is_empty() {
                 return Err(Error::invalid(
-                    &format!("Product {n} features"),
+                    Field::Product(n, ProductPart::Features),
                     "choose what the product includes.",
                 ));
             }
-            let price = price_cents(&format!("Product {n} price"), &p.monthly_price)?;
-            let seats = whole(&format!("Product {n} seats"), &p.seats, 0..=100_000)?;
+            let price = price_cents(Field::Product(n, ProductPart::Price), &p.monthly_price)?;
+            let seats = whole(Field::Product(n, ProductPart::Seats), &p.seats, 0..=100_000)?;
             products.push((pname, p, price, seats));
         }
         if !self.is_unset()? {
             return Err(Error::invalid(
-                "Organization",
+                Field::Organization,
                 "this file already holds an organization.",
             ));
         }
@@ -327,7 +328,7 @@ mod tests {
         let e = org.setup_organization(&setup()).unwrap_err();
         assert_eq!(
             e.payload().field.as_deref(),
-            Some("Organization"),
+            Some("organization"),
             "only once"
         );
     }
@@ -356,7 +357,7 @@ mod tests {
             let mut s = setup();
             spoil(&mut s);
             let e = org.setup_organization(&s).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some(field), "{e}");
+            assert_eq!(e.field().map(|f| f.label()).as_deref(), Some(field), "{e}");
         }
         assert!(org.is_unset().unwrap());
         let products: i64 = org
@@ -377,11 +378,23 @@ mod tests {
 
     #[test]
     fn prices_are_read_as_people_type_them() {
-        assert_eq!(price_cents("p", "32").unwrap(), 3200);
-        assert_eq!(price_cents("p", "32.5").unwrap(), 3250);
-        assert_eq!(price_cents("p", "1,200.05").unwrap(), 120_005);
+        assert_eq!(
+            price_cents(Field::Product(1, ProductPart::Price), "32").unwrap(),
+            3200
+        );
+        assert_eq!(
+            price_cents(Field::Product(1, ProductPart::Price), "32.5").unwrap(),
+            3250
+        );
+        assert_eq!(
+            price_cents(Field::Product(1, ProductPart::Price), "1,200.05").unwrap(),
+            120_005
+        );
         for bad in ["", "-1", "1.234", "abc", "1e3"] {
-            assert!(price_cents("p", bad).is_err(), "{bad:?}");
+            assert!(
+                price_cents(Field::Product(1, ProductPart::Price), bad).is_err(),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -732,7 +732,7 @@ mod tests {
         for name in ["", "../org.sqlite", "/etc/passwd", "nope.sqlite"] {
             let err = org.restore_backup(admin, name).unwrap_err();
             assert_eq!(err.code(), "invalid_input", "{name}");
-            assert_eq!(err.payload().field.as_deref(), Some("Backup"));
+            assert_eq!(err.payload().field.as_deref(), Some("backup"));
         }
         assert_eq!(snapshot(&org, DATA), data);
         assert_eq!(list(&dir).unwrap(), files);

@@ -59,6 +59,8 @@ impl Checkpointer {
             .spawn(move || {
                 while woken.recv().is_ok() {
                     while woken.try_recv().is_ok() {}
+                    #[cfg(test)]
+                    let _paused = tests::PAUSE.lock();
                     // A busy log is copied as far as readers allow; the next wake does the rest.
                     if let Err(e) = own.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
                     {
@@ -98,7 +100,12 @@ impl Drop for Checkpointer {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
     use std::time::Instant;
+
+    /// Held by a test, keeps every checkpointer from copying, so that what a commit itself
+    /// copied can be seen however the threads are scheduled.
+    pub(super) static PAUSE: Mutex<()> = Mutex::new(());
 
     use crate::tests::testing::{demo_org, sign_in};
 
@@ -115,6 +122,7 @@ mod tests {
         let before = file_pages(&path);
 
         // 8 MiB committed: SQLite's automatic checkpoint would have copied it in the commit.
+        let paused = PAUSE.lock().unwrap();
         org.conn
             .execute_batch(
                 "CREATE TABLE filler (b BLOB);
@@ -127,6 +135,7 @@ mod tests {
             before,
             "the commit copied the log itself"
         );
+        drop(paused);
 
         // The next change wakes the checkpointer, which copies the log into the file.
         org.back_up_now(admin).unwrap();

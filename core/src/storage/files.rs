@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 
 /// Files LicenseDesk creates: the organization file, backups, archives, exports.
 #[cfg(unix)]
@@ -147,7 +148,7 @@ pub(crate) fn temp_beside(dest: &Path) -> Result<(File, PathBuf)> {
         .unwrap_or(Path::new("."));
     let name = dest
         .file_name()
-        .ok_or_else(|| Error::invalid("path", "Choose a file name."))?;
+        .ok_or_else(|| Error::invalid(Field::Path, "Choose a file name."))?;
     let mut last = None;
     for _ in 0..8 {
         let partial = dir.join(format!(

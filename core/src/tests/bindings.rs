@@ -120,6 +120,22 @@ fn declarations() -> String {
         out.push_str(&format!("  {p:?}: \"{}\",\n", p.key()));
     }
     out.push_str("} as const satisfies Record<string, Permission>;\n");
+    // The fields errors name: key (`ErrorPayload.field`) and label.
+    out.push_str("\n/** Every field an error can name with a fixed key (`ErrorPayload.field`), and its label. */\n");
+    out.push_str("export const FIELD_LABELS = {\n");
+    for f in crate::base::field::Field::FIXED {
+        out.push_str(&format!("  {}: \"{}\",\n", f.key(), f.label()));
+    }
+    out.push_str("} as const;\n");
+    let parts = crate::base::field::ProductPart::ALL
+        .iter()
+        .map(|p| format!("\"{}\"", p.key()))
+        .collect::<Vec<_>>()
+        .join(" | ");
+    out.push_str(&format!(
+        "\n/** A part of the n-th product of the first-run setup. */\nexport type ProductPart = {parts};\n"
+    ));
+    out.push_str("\n/** A field key: a fixed one, or `product.<n>.<part>` for the setup's products. */\nexport type FieldKey = keyof typeof FIELD_LABELS | `product.${number}.${ProductPart}`;\n");
     out.push_str(&format!(
         "\n/** Days a safety archive keeps a removed user's data. */\nexport const SAFETY_ARCHIVE_DAYS = {SAFETY_ARCHIVE_DAYS};\n"
     ));

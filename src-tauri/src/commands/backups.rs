@@ -1,5 +1,6 @@
 //! Backups: the list, "Back up now", and "Restore backup" behind a native confirmation.
 
+use licensedesk_core::Field;
 use licensedesk_core::{BackupInfo, BackupOverview, Error, RestoreReceipt};
 use tauri::{AppHandle, State};
 
@@ -42,9 +43,11 @@ pub async fn restore_backup(
         .find(|b| b.file_name == file_name)
         .cloned()
     else {
-        return Err(
-            Error::invalid("Backup", format!("There is no backup named {file_name:?}.")).payload(),
-        );
+        return Err(Error::invalid(
+            Field::Backup,
+            format!("There is no backup named {file_name:?}."),
+        )
+        .payload());
     };
     let message = format!(
         "Replace the whole organization with the backup taken {} UTC?\n\n\

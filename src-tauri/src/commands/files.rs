@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use licensedesk_core::base::clock::{Clock, SystemClock};
+use licensedesk_core::Field;
 use licensedesk_core::{DamagedRestoreReceipt, Error};
 use tauri::{AppHandle, Manager, State};
 
@@ -62,7 +63,7 @@ pub async fn new_organization_file(
     let path = with_extension(path);
     if path.exists() {
         return Err(Error::invalid(
-            "File",
+            Field::File,
             format!(
                 "{} already exists. LicenseDesk never replaces an organization file: choose a new \
                  name, or open that file with File > Open.",
@@ -127,7 +128,7 @@ pub async fn restore_damaged_file(
             .find(|b| b.file_name == file_name)
     }) else {
         return Err(Error::invalid(
-            "Backup",
+            Field::Backup,
             format!("There is no backup named {file_name:?} to restore over this file."),
         )
         .payload());

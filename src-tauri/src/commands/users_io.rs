@@ -1,6 +1,7 @@
 //! Users in and out in bulk: the CSV template, export and import (native open and save
 //! dialogs), and bulk license work with its export and native confirmation.
 
+use licensedesk_core::Field;
 use licensedesk_core::{
     BulkAction, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, Error, ImportPreview,
     ImportReceipt, ProgressEvent,
@@ -104,7 +105,7 @@ pub async fn apply_import(
     let bytes = read(&path)?;
     if bytes != checked {
         return Err(Error::invalid(
-            "File",
+            Field::File,
             "it changed since it was checked; press Check again to see what it would do now.",
         )
         .payload());

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
 import { backend, BackendError, type Feature, type LicenseFamily, type SessionInfo } from "../backend";
 import { FAMILY_LABELS } from "../ui/format";
-import { FIELDS, productField, type FieldName } from "../backend/fields";
+import { FIELDS, fieldLabel, productField, type FieldName } from "../backend/fields";
 
 const FEATURES: [Feature, string][] = [
   ["calling", "Calling"],
@@ -121,7 +121,7 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
     ) : null;
   const text = (field: FieldName, value: string, set: (v: string) => void, type = "text") => (
     <div className="form-row">
-      <label htmlFor={key(field)}>{field}</label>
+      <label htmlFor={key(field)}>{fieldLabel(field)}</label>
       <input
         id={key(field)}
         type={type}
@@ -184,9 +184,9 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
               <div key={i} className="product-draft">
                 {text(productField(i + 1, "name"), p.name, (v) => setProduct(i, { name: v }))}
                 <div className="form-row">
-                  <label htmlFor={key(productField(i + 1, "license type"))}>{productField(i + 1, "license type")}</label>
+                  <label htmlFor={key(productField(i + 1, "licenseType"))}>{fieldLabel(productField(i + 1, "licenseType"))}</label>
                   <select
-                    id={key(productField(i + 1, "license type"))}
+                    id={key(productField(i + 1, "licenseType"))}
                     value={p.family}
                     onChange={(e) => setProduct(i, { family: e.target.value as LicenseFamily })}
                   >
@@ -198,7 +198,7 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
                   </select>
                 </div>
                 <fieldset className="features" aria-invalid={invalid(productField(i + 1, "features"))} aria-describedby={described(productField(i + 1, "features"))}>
-                  <legend>{productField(i + 1, "features")}</legend>
+                  <legend>{fieldLabel(productField(i + 1, "features"))}</legend>
                   {FEATURES.map(([f, label]) => (
                     <label key={f} className="check">
                       <input

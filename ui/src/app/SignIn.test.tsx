@@ -45,7 +45,7 @@ describe("SignIn", () => {
 
   it("shows a refusal in the alert and next to the field it names", async () => {
     vi.mocked(backend.signIn).mockRejectedValue(
-      new BackendError({ code: "invalid_input", message: "Account: Enter the account name.", field: "Account" }),
+      new BackendError({ code: "invalid_input", message: "Account: Enter the account name.", field: "account", reason: "Enter the account name." }),
     );
     render(<SignIn notice={null} onSignedIn={vi.fn()} />);
     await userEvent.click(screen.getByRole("button", { name: "Sign in" }));

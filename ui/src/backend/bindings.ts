@@ -6,7 +6,15 @@ export type ErrorPayload = {
 /**
  * One of `ERROR_CODES` (in TypeScript, the union `ErrorCode`).
  */
-code: ErrorCode, message: string, field?: string, };
+code: ErrorCode, message: string, 
+/**
+ * The stable key of the field the error is about ([`Field::key`]).
+ */
+field?: FieldKey, 
+/**
+ * With `field`: the message without the field's label, to show next to the field.
+ */
+reason?: string, };
 
 export type Permission = "users.view" | "users.edit" | "licenses.view" | "licenses.assign" | "licenses.remove" | "billing.view" | "billing.manage" | "numbers.manage" | "settings.manage" | "recordings.view" | "audit.view" | "admins.manage";
 
@@ -518,6 +526,61 @@ export const PERMISSION = {
   AuditView: "audit.view",
   AdminsManage: "admins.manage",
 } as const satisfies Record<string, Permission>;
+
+/** Every field an error can name with a fixed key (`ErrorPayload.field`), and its label. */
+export const FIELD_LABELS = {
+  firstName: "First name",
+  lastName: "Last name",
+  email: "Email",
+  department: "Department",
+  site: "Site",
+  license: "License",
+  quantity: "Quantity",
+  account: "Account",
+  name: "Name",
+  role: "Role",
+  password: "Password",
+  status: "Status",
+  extension: "Extension",
+  phoneNumber: "Phone number",
+  voicemailPin: "Voicemail PIN",
+  voicemail: "Voicemail",
+  greeting: "Greeting",
+  rings: "Rings",
+  forwardTo: "Forward to",
+  appAccess: "App access",
+  desktopApp: "Desktop app",
+  mobileApp: "Mobile app",
+  webApp: "Web app",
+  videoMeetings: "Video meetings",
+  model: "Model",
+  macAddress: "MAC address",
+  deviceType: "Device type",
+  organization: "Organization",
+  organizationName: "Organization name",
+  currency: "Currency",
+  billingDay: "Billing day",
+  noticePeriod: "Notice period",
+  yourName: "Your name",
+  sites: "Sites",
+  products: "Products",
+  backup: "Backup",
+  file: "File",
+  user: "User",
+  users: "Users",
+  action: "Action",
+  from: "From",
+  to: "To",
+  pageSize: "Page size",
+  request: "Request",
+  path: "File name",
+} as const;
+
+/** A part of the n-th product of the first-run setup. */
+export type ProductPart = "name" | "licenseType" | "features" | "price" | "seats";
+
+/** A field key: a fixed one, or `product.<n>.<part>` for the setup's products. */
+export type FieldKey = keyof typeof FIELD_LABELS | `product.${number}.${ProductPart}`;
 
 /** Days a safety archive keeps a removed user's data. */
 export const SAFETY_ARCHIVE_DAYS = 30;

@@ -1,48 +1,36 @@
-// The fields core names in its errors (`ErrorPayload.field`), one key each. Core sends the
-// field's label today ("MAC address"), so the UI compares through this one map and never
-// through a label typed in a component: a renamed label changes here, once.
+// The fields core names in its errors (`ErrorPayload.field`), by their stable key. Components
+// compare keys (`FIELDS.macAddress` is "macAddress") and show labels from the generated
+// `FIELD_LABELS`, so a label can change in core without breaking a comparison here.
 // See docs/ARCHITECTURE.md (Errors).
 import type { BackendError } from "./index";
+import { FIELD_LABELS, type FieldKey, type ProductPart } from "./bindings";
 
-export const FIELDS = {
-  firstName: "First name",
-  lastName: "Last name",
-  email: "Email",
-  department: "Department",
-  site: "Site",
-  license: "License",
-  quantity: "Quantity",
-  account: "Account",
-  name: "Name",
-  role: "Role",
-  password: "Password",
-  extension: "Extension",
-  phoneNumber: "Phone number",
-  voicemailPin: "Voicemail PIN",
-  greeting: "Greeting",
-  rings: "Rings",
-  forwardTo: "Forward to",
-  model: "Model",
-  macAddress: "MAC address",
-  deviceType: "Device type",
-  organization: "Organization",
-  organizationName: "Organization name",
-  currency: "Currency",
-  billingDay: "Billing day",
-  noticePeriod: "Notice period",
-  yourName: "Your name",
-  sites: "Sites",
-  products: "Products",
-} as const;
+type FixedKey = keyof typeof FIELD_LABELS;
 
-export type FieldKey = keyof typeof FIELDS;
+export const FIELDS = Object.fromEntries(Object.keys(FIELD_LABELS).map((k) => [k, k])) as {
+  readonly [K in FixedKey]: K;
+};
 
-/** A field of the n-th product (from 1) in the first-run setup: "Product 2 features". */
-export const productField = (n: number, part: "name" | "license type" | "features" | "price" | "seats") =>
-  `Product ${n} ${part}`;
+/** A field of the n-th product (from 1) in the first-run setup: "product.2.features". */
+export const productField = (n: number, part: ProductPart): FieldKey => `product.${n}.${part}`;
 
-/** A field name as core sends it: a value of FIELDS, or one built by this module. */
-export type FieldName = (typeof FIELDS)[FieldKey] | ReturnType<typeof productField>;
+const PART_LABELS: Record<ProductPart, string> = {
+  name: "name",
+  licenseType: "license type",
+  features: "features",
+  price: "price",
+  seats: "seats",
+};
+
+/** The label of a field, as core's messages name it: "MAC address", "Product 2 features". */
+export function fieldLabel(field: FieldKey): string {
+  const product = /^product\.(\d+)\.(\w+)$/.exec(field);
+  if (product) return `Product ${product[1]} ${PART_LABELS[product[2] as ProductPart]}`;
+  return FIELD_LABELS[field as FixedKey];
+}
+
+/** A field key core sends. */
+export type FieldName = FieldKey;
 
 /** Whether `error` is about `field`. */
 export function isFieldError(error: BackendError | null | undefined, field: FieldName): boolean {

@@ -28,6 +28,7 @@ import type {
   BundleReceipt,
   ErrorCode,
   ErrorPayload,
+  FieldKey,
   ProductInventory,
   RecordingQuery,
   RecordingRow,
@@ -65,19 +66,16 @@ export { PERMISSION, SAFETY_ARCHIVE_DAYS } from "./bindings";
  */
 export class BackendError extends Error {
   readonly code: ErrorCode;
-  readonly field: string | undefined;
+  readonly field: FieldKey | undefined;
+  /** The message without the field's label in front, for showing next to that field. */
+  readonly reason: string;
 
   constructor(payload: ErrorPayload) {
     super(payload.message);
     this.name = "BackendError";
     this.code = payload.code;
     this.field = payload.field;
-  }
-
-  /** The message without the field's name in front, for showing next to that field. */
-  get reason(): string {
-    const prefix = `${this.field}: `;
-    return this.field && this.message.startsWith(prefix) ? this.message.slice(prefix.length) : this.message;
+    this.reason = payload.reason ?? payload.message;
   }
 }
 

@@ -56,7 +56,7 @@ describe("SeatChangeForm", () => {
 
   it("shows a bad quantity next to the field and in the alert, naming the field", async () => {
     mocked.purchasePreview.mockRejectedValue(
-      new BackendError({ code: "invalid_input", message: "Quantity: Enter at least 1 license.", field: "Quantity" }),
+      new BackendError({ code: "invalid_input", message: "Quantity: Enter at least 1 license.", field: "quantity", reason: "Enter at least 1 license." }),
     );
     render(<SeatChangeForm mode="purchase" products={[voicePro]} onClose={vi.fn()} onDone={vi.fn()} />);
     const quantity = screen.getByRole("spinbutton", { name: "Quantity" });

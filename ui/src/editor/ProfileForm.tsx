@@ -4,7 +4,7 @@ import type { BackendError, SessionInfo, Site, UserDetail } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { describedBy, FieldError } from "./setup/common";
 import type { ProfileDraft } from "./drafts";
-import { FIELDS } from "../backend/fields";
+import { FIELDS, fieldLabel } from "../backend/fields";
 
 const INPUTS = [
   ["first_name", FIELDS.firstName, "given-name"],
@@ -32,19 +32,19 @@ export function ProfileForm({ user, session, sites, draft, onEdit, error }: Prop
       <h3 id={`${id}-title`}>Profile</h3>
       {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
       <div className="form-grid">
-        {INPUTS.map(([key, label, autoComplete]) => (
+        {INPUTS.map(([key, field, autoComplete]) => (
           <div key={key} className="span-2 form-row">
-            <label htmlFor={`${id}-${key}`}>{label}</label>
+            <label htmlFor={`${id}-${key}`}>{fieldLabel(field)}</label>
             <input
               id={`${id}-${key}`}
               autoComplete={autoComplete}
               value={draft[key]}
               disabled={disabled}
-              aria-invalid={error?.field === label || undefined}
-              aria-describedby={describedBy(error?.field === label && `${id}-${key}-error`, lock && `${id}-lock`)}
+              aria-invalid={error?.field === field || undefined}
+              aria-describedby={describedBy(error?.field === field && `${id}-${key}-error`, lock && `${id}-lock`)}
               onChange={(e) => onEdit({ ...draft, [key]: e.target.value })}
             />
-            <FieldError id={`${id}-${key}-error`} error={error} field={label} />
+            <FieldError id={`${id}-${key}-error`} error={error} field={field} />
           </div>
         ))}
         <div className="span-2 form-row">

@@ -102,7 +102,7 @@ describe("UserEditor", () => {
     const { dialog, license, onSaved } = await openServices();
     const message = "No Contact Center Agent licenses are available. A new license must be purchased.";
     mocked.saveUserEdits.mockRejectedValue(
-      new BackendError({ code: "no_license_available", message, field: "License" }),
+      new BackendError({ code: "no_license_available", message, field: "license", reason: message }),
     );
     await userEvent.selectOptions(license, "Contact Center Agent (0 available)");
     await userEvent.click(screen.getByRole("button", { name: "Save" }));

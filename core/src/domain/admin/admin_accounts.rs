@@ -8,6 +8,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::kernel::accounts::{hash_password, insert_account};
 use crate::kernel::action::Action;
@@ -52,7 +53,7 @@ pub(crate) fn validate_login(login: &str) -> Result<String> {
         || !l.starts_with(|c: char| c.is_ascii_alphanumeric())
     {
         return Err(Error::invalid(
-            "Account",
+            Field::Account,
             "Use 3 to 40 letters, digits, dots, hyphens or underscores, starting with a letter or digit.",
         ));
     }
@@ -62,14 +63,14 @@ pub(crate) fn validate_login(login: &str) -> Result<String> {
 pub(crate) fn validate_display_name(name: &str) -> Result<String> {
     let n = name.trim();
     if n.is_empty() {
-        return Err(Error::invalid("Name", "Enter the person's name."));
+        return Err(Error::invalid(Field::Name, "Enter the person's name."));
     }
     if n.chars().count() > 80 {
-        return Err(Error::invalid("Name", "Use at most 80 characters."));
+        return Err(Error::invalid(Field::Name, "Use at most 80 characters."));
     }
     if n.chars().any(char::is_control) {
         return Err(Error::invalid(
-            "Name",
+            Field::Name,
             "Remove the control characters (tabs, line breaks).",
         ));
     }
@@ -78,7 +79,7 @@ pub(crate) fn validate_display_name(name: &str) -> Result<String> {
 
 /// At least 10 characters, letters and something else, and not the login.
 pub(crate) fn check_password_strength(password: &str, login: &str) -> Result<()> {
-    let fail = |m: &str| Err(Error::invalid("Password", m));
+    let fail = |m: &str| Err(Error::invalid(Field::Password, m));
     if password.chars().count() < 10 {
         return fail("Use at least 10 characters.");
     }
@@ -100,7 +101,7 @@ pub(crate) fn check_password_strength(password: &str, login: &str) -> Result<()>
 fn role_id(conn: &Connection, role: &str) -> Result<i64> {
     conn.query_row("SELECT id FROM roles WHERE name = ?1", [role], |r| r.get(0))
         .optional()?
-        .ok_or_else(|| Error::invalid("Role", format!("There is no role \"{role}\".")))
+        .ok_or_else(|| Error::invalid(Field::Role, format!("There is no role \"{role}\".")))
 }
 
 fn account(conn: &Connection, id: i64) -> Result<AccountRow> {
@@ -175,7 +176,7 @@ impl Org {
             )?;
             if taken {
                 return Err(Error::invalid(
-                    "Account",
+                    Field::Account,
                     format!("The account name {login} is taken."),
                 ));
             }
@@ -201,7 +202,7 @@ impl Org {
                 )?;
                 if others == 0 {
                     return Err(Error::invalid(
-                        "Role",
+                        Field::Role,
                         format!("{} is the last active Super Admin. Make another account Super Admin first.", before.login),
                     ));
                 }
@@ -256,13 +257,13 @@ mod tests {
             let e = org
                 .create_account(admin, &new("robin.park", "Helpdesk", pw))
                 .unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("Password"));
+            assert_eq!(e.payload().field.as_deref(), Some("password"));
             assert!(e.to_string().contains(says), "{pw}: {e}");
         }
         let e = org
             .create_account(admin, &new("x", "Helpdesk", "Good-Pass-2026"))
             .unwrap_err();
-        assert_eq!(e.payload().field.as_deref(), Some("Account"));
+        assert_eq!(e.payload().field.as_deref(), Some("account"));
         let e = org
             .create_account(admin, &new("priya.nair", "Helpdesk", "Good-Pass-2026"))
             .unwrap_err();
@@ -270,7 +271,7 @@ mod tests {
         let e = org
             .create_account(admin, &new("robin.park", "Janitor", "Good-Pass-2026"))
             .unwrap_err();
-        assert_eq!(e.payload().field.as_deref(), Some("Role"));
+        assert_eq!(e.payload().field.as_deref(), Some("role"));
         let row = org
             .create_account(admin, &new("Robin.Park", "Helpdesk", "Good-Pass-2026"))
             .unwrap();

@@ -6,6 +6,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::base::validate;
 use crate::domain::setup::guard::audit_setup;
@@ -45,19 +46,24 @@ pub(crate) fn check(
     new: &NewUser,
     editing: Option<i64>,
 ) -> Result<CheckedUser> {
-    let first_name = validate::person_name("First name", &new.first_name)?;
-    let last_name = validate::person_name("Last name", &new.last_name)?;
+    let first_name = validate::person_name(Field::FirstName, &new.first_name)?;
+    let last_name = validate::person_name(Field::LastName, &new.last_name)?;
     let email = validate::email(&new.email)?;
-    let department = validate::text("Department", &new.department, validate::MAX_NAME, false)?;
+    let department = validate::text(
+        Field::Department,
+        &new.department,
+        validate::MAX_NAME,
+        false,
+    )?;
     let site_id = new
         .site_id
-        .ok_or_else(|| Error::invalid("Site", "choose the site the user works at."))?;
+        .ok_or_else(|| Error::invalid(Field::Site, "choose the site the user works at."))?;
     let site_exists: bool = conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1)")?
         .query_row([site_id], |r| r.get(0))?;
     if !site_exists {
         return Err(Error::invalid(
-            "Site",
+            Field::Site,
             "choose one of the organization's sites.",
         ));
     }
@@ -70,7 +76,7 @@ pub(crate) fn check(
         .optional()?;
     if let Some(holder) = holder {
         return Err(Error::AlreadyTaken {
-            field: "Email",
+            field: Field::Email,
             value: email,
             holder,
         });
@@ -189,7 +195,7 @@ mod tests {
             .add_user(admin, &new_user(&org, admin, "Ana", &taken))
             .unwrap_err();
         assert_eq!(e.code(), "already_taken");
-        assert_eq!(e.payload().field.as_deref(), Some("Email"));
+        assert_eq!(e.payload().field.as_deref(), Some("email"));
         let cases: Vec<(NewUser, &str)> = vec![
             (new_user(&org, admin, "", "a@b.co"), "First name"),
             (new_user(&org, admin, "Ann\u{0}", "a@b.co"), "First name"),
@@ -225,7 +231,7 @@ mod tests {
         ];
         for (req, field) in cases {
             let e = org.add_user(admin, &req).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some(field), "{e}");
+            assert_eq!(e.field().map(|f| f.label()).as_deref(), Some(field), "{e}");
         }
         let billing = sign_in(&mut org, "lee.chen");
         let e = org

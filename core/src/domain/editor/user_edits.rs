@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::domain::editor::new_user::NewUser;
 use crate::domain::licenses::change::{change_in, ChangeLicense};
@@ -86,27 +87,31 @@ pub struct SavedUserEdits {
 }
 
 impl UserEdits {
-    /// The setup sections present, by the names the editor shows.
-    fn setup_sections(&self) -> Vec<&'static str> {
+    /// The setup sections present, by the names the editor shows, each with the field an
+    /// error about it is shown at.
+    fn setup_sections(&self) -> Vec<(&'static str, Field)> {
         let present = [
-            (self.numbers.is_some(), "Number and extension"),
+            (
+                self.numbers.is_some(),
+                ("Number and extension", Field::Extension),
+            ),
             (
                 self.voicemail.is_some() || self.default_greeting || self.greeting.is_some(),
-                "Voicemail",
+                ("Voicemail", Field::Voicemail),
             ),
             (
                 self.forwarding.is_some() || self.forwarding_deleted.is_some(),
-                "Call forwarding",
+                ("Call forwarding", Field::ForwardTo),
             ),
-            (self.apps.is_some(), "App access"),
+            (self.apps.is_some(), ("App access", Field::AppAccess)),
             (
                 self.device.is_some() || self.device_deactivated.is_some(),
-                "Devices",
+                ("Devices", Field::DeviceType),
             ),
         ];
         present
             .into_iter()
-            .filter_map(|(on, name)| on.then_some(name))
+            .filter_map(|(on, section)| on.then_some(section))
             .collect()
     }
 }
@@ -182,14 +187,15 @@ fn apply(
         }
         Some(LicenseEdit::Remove) => {
             // The setup sections are deleted with the license: an edit to one cannot apply.
-            if let Some(first) = sections.first() {
+            if let Some((_, first)) = sections.first() {
+                let names: Vec<&str> = sections.iter().map(|(name, _)| *name).collect();
                 return Err(Error::invalid(
-                    first,
+                    *first,
                     format!(
                         "the license of {} is removed in this same Save, which deletes this section; \
                          undo the removal or the edits in {}.",
                         user.full_name(),
-                        sections.join(", ")
+                        names.join(", ")
                     ),
                 ));
             }
@@ -220,7 +226,7 @@ fn apply(
             user = directory::user_detail(tx, user.id)?;
         }
     }
-    if sections.contains(&"Voicemail") {
+    if sections.iter().any(|(name, _)| *name == "Voicemail") {
         ctx.require(tx, Permission::SettingsManage)?;
         if let Some(req) = &edits.voicemail {
             same_user(&user, req.user_id)?;
@@ -234,7 +240,7 @@ fn apply(
         }
         saved.push("Voicemail");
     }
-    if sections.contains(&"Call forwarding") {
+    if sections.iter().any(|(name, _)| *name == "Call forwarding") {
         ctx.require(tx, Permission::SettingsManage)?;
         if let Some(condition) = edits.forwarding_deleted {
             forwarding::delete_forwarding_rule_in(tx, ctx, &user, condition)?;
@@ -251,7 +257,7 @@ fn apply(
         app_access::set_app_access_in(tx, ctx, &user, req)?;
         saved.push("App access");
     }
-    if sections.contains(&"Devices") {
+    if sections.iter().any(|(name, _)| *name == "Devices") {
         ctx.require(tx, Permission::SettingsManage)?;
         if let Some(device_id) = edits.device_deactivated {
             devices::deactivate_device_in(tx, ctx, &user, device_id)?;
@@ -296,7 +302,7 @@ fn same_user(user: &UserDetail, section_user_id: i64) -> Result<()> {
         return Ok(());
     }
     Err(Error::invalid(
-        "User",
+        Field::User,
         format!(
             "a section of the save is for another user than {}.",
             user.full_name()

@@ -2,6 +2,7 @@
 //! its metadata before a byte is read, and reading stops at the limit, so that a huge or
 //! endless file (a device, a pipe, one that grows while read) never fills the memory.
 
+use crate::base::field::Field;
 use std::io::Read;
 use std::path::Path;
 
@@ -17,7 +18,7 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// The file's bytes, or an error for `field` naming the file and the limit.
-fn read_at_most(path: &Path, field: &str, limit: u64) -> Result<Vec<u8>> {
+fn read_at_most(path: &Path, field: Field, limit: u64) -> Result<Vec<u8>> {
     let unreadable = |e: std::io::Error| {
         Error::invalid(field, format!("{} could not be read: {e}.", path.display()))
     };
@@ -55,14 +56,14 @@ fn read_at_most(path: &Path, field: &str, limit: u64) -> Result<Vec<u8>> {
 
 /// A CSV chosen for the users import (the "File" field).
 pub fn read_csv(path: &Path) -> Result<Vec<u8>> {
-    read_at_most(path, "File", MAX_CSV_BYTES)
+    read_at_most(path, Field::File, MAX_CSV_BYTES)
 }
 
 /// A WAV chosen as a voicemail greeting (the "Greeting" field).
 pub fn read_wav(path: &Path) -> Result<Vec<u8>> {
     read_at_most(
         path,
-        "Greeting",
+        Field::Greeting,
         crate::domain::setup::voicemail::MAX_GREETING_BYTES as u64,
     )
 }
@@ -83,7 +84,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let csv = sparse(dir.path(), "huge.csv", 60 * 1024 * 1024);
         let e = read_csv(&csv).unwrap_err();
-        assert_eq!(e.payload().field.as_deref(), Some("File"));
+        assert_eq!(e.payload().field.as_deref(), Some("file"));
         assert!(
             e.to_string()
                 .contains("huge.csv is 60.0 MB; at most 50.0 MB"),
@@ -91,7 +92,7 @@ mod tests {
         );
         let wav = sparse(dir.path(), "greeting.wav", 16 * 1024 * 1024 + 1);
         let e = read_wav(&wav).unwrap_err();
-        assert_eq!(e.payload().field.as_deref(), Some("Greeting"));
+        assert_eq!(e.payload().field.as_deref(), Some("greeting"));
         assert!(e.to_string().contains("at most 16.0 MB"), "{e}");
         // At the limit they are read.
         let csv = sparse(dir.path(), "edge.csv", MAX_CSV_BYTES);
@@ -104,7 +105,7 @@ mod tests {
         let e = read_csv(dir.path()).unwrap_err();
         assert!(e.to_string().contains("is not a file"), "{e}");
         let e = read_wav(&dir.path().join("missing.wav")).unwrap_err();
-        assert_eq!(e.payload().field.as_deref(), Some("Greeting"));
+        assert_eq!(e.payload().field.as_deref(), Some("greeting"));
         assert!(e.to_string().contains("could not be read"), "{e}");
     }
 }

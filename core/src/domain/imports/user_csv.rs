@@ -12,6 +12,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::base::progress::{step, Progress, Unwatched};
 use crate::base::validate;
@@ -51,6 +52,20 @@ enum Column {
 impl Column {
     fn label(self) -> &'static str {
         COLUMNS[self as usize]
+    }
+
+    /// The editor's field for the column: its errors are the editor's.
+    fn field(self) -> Field {
+        match self {
+            Column::First => Field::FirstName,
+            Column::Last => Field::LastName,
+            Column::Email => Field::Email,
+            Column::Department => Field::Department,
+            Column::Site => Field::Site,
+            Column::Extension => Field::Extension,
+            Column::Number => Field::PhoneNumber,
+            Column::License => Field::License,
+        }
     }
 
     /// Header cells are matched by name, ignoring case, spaces and punctuation.
@@ -153,14 +168,7 @@ impl Record {
 /// An error's message without the field's name in front.
 fn reason(e: &Error) -> String {
     let p = e.payload();
-    match &p.field {
-        Some(field) => p
-            .message
-            .strip_prefix(&format!("{field}: "))
-            .unwrap_or(&p.message)
-            .to_owned(),
-        None => p.message,
-    }
+    p.reason.unwrap_or(p.message)
 }
 
 fn issue(row: u32, column: &str, message: impl Into<String>) -> ImportIssue {
@@ -440,7 +448,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
         if let Some(first) = emails.insert(email.to_lowercase(), rec.row) {
             bad(
                 Column::Email,
-                Error::invalid("Email", format!("{email} is also on row {first}.")),
+                Error::invalid(Field::Email, format!("{email} is also on row {first}.")),
             );
             continue;
         }
@@ -456,12 +464,12 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
         let department = text(Column::Department, existing.map(|u| u.department.as_str()));
         let mut values = Vec::new();
         for (c, v) in [(Column::First, &first), (Column::Last, &last)] {
-            match validate::person_name(c.label(), v) {
+            match validate::person_name(c.field(), v) {
                 Ok(v) => values.push(v),
                 Err(e) => bad(c, e),
             }
         }
-        let department = validate::text("Department", &department, validate::MAX_NAME, false)
+        let department = validate::text(Field::Department, &department, validate::MAX_NAME, false)
             .unwrap_or_else(|e| {
                 bad(Column::Department, e);
                 String::new()
@@ -475,7 +483,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                     bad(
                         Column::Site,
                         Error::invalid(
-                            "Site",
+                            Field::Site,
                             format!(
                                 "there is no site named {name}; the sites are {}.",
                                 known.join(", ")
@@ -488,7 +496,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
             None => existing.map(|u| u.site_id).or(only_site).or_else(|| {
                 bad(
                     Column::Site,
-                    Error::invalid("Site", "a new user needs the site they work at."),
+                    Error::invalid(Field::Site, "a new user needs the site they work at."),
                 );
                 None
             }),
@@ -508,7 +516,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                     bad(
                         Column::License,
                         Error::invalid(
-                            "License",
+                            Field::License,
                             format!(
                                 "there is no product named {name}; the products are {}.",
                                 known.join(", ")
@@ -534,7 +542,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                             .iter()
                             .find(|x| x.id == held)
                             .map_or("", |x| x.name.as_str());
-                        bad(Column::License, Error::invalid("License", format!(
+                        bad(Column::License, Error::invalid(Field::License, format!(
                             "changing {from} to {} is a change of license type, which deletes the user's data; do it in the editor or with bulk Change.", p.name)));
                         None
                     }
@@ -558,7 +566,10 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                     if !calling {
                         bad(
                             Column::Extension,
-                            Error::invalid("Extension", "needs a license that includes calling."),
+                            Error::invalid(
+                                Field::Extension,
+                                "needs a license that includes calling.",
+                            ),
                         );
                     }
                     match snap.extension_holders.get(&ext) {
@@ -566,7 +577,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                         Some((holder_id, holder)) if Some(*holder_id) != user_id => bad(
                             Column::Extension,
                             Error::AlreadyTaken {
-                                field: "Extension",
+                                field: Field::Extension,
                                 value: ext.clone(),
                                 holder: holder.clone(),
                             },
@@ -576,7 +587,10 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                     if let Some(first) = extensions.insert(ext.clone(), rec.row) {
                         bad(
                             Column::Extension,
-                            Error::invalid("Extension", format!("{ext} is also on row {first}.")),
+                            Error::invalid(
+                                Field::Extension,
+                                format!("{ext} is also on row {first}."),
+                            ),
                         );
                     }
                     Some(ext)
@@ -585,7 +599,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
         };
         let number = match rec.get(Column::Number) {
             None => None,
-            Some(v) => match validate::e164("Phone number", v) {
+            Some(v) => match validate::e164(Field::PhoneNumber, v) {
                 Err(e) => {
                     bad(Column::Number, e);
                     None
@@ -595,7 +609,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                         bad(
                             Column::Number,
                             Error::invalid(
-                                "Phone number",
+                                Field::PhoneNumber,
                                 "needs a license that includes calling.",
                             ),
                         );
@@ -604,7 +618,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                         None => bad(
                             Column::Number,
                             Error::invalid(
-                                "Phone number",
+                                Field::PhoneNumber,
                                 format!("{n} is not in the organization's number pool."),
                             ),
                         ),
@@ -619,7 +633,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                             bad(
                                 Column::Number,
                                 Error::AlreadyTaken {
-                                    field: "Phone number",
+                                    field: Field::PhoneNumber,
                                     value: n.clone(),
                                     holder: name,
                                 },
@@ -628,7 +642,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                         Some((site, None)) if Some(*site) != site_id => bad(
                             Column::Number,
                             Error::invalid(
-                                "Phone number",
+                                Field::PhoneNumber,
                                 format!("{n} belongs to another site's pool."),
                             ),
                         ),
@@ -637,7 +651,10 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                     if let Some(first) = numbers.insert(n.clone(), rec.row) {
                         bad(
                             Column::Number,
-                            Error::invalid("Phone number", format!("{n} is also on row {first}.")),
+                            Error::invalid(
+                                Field::PhoneNumber,
+                                format!("{n} is also on row {first}."),
+                            ),
                         );
                     }
                     Some(n)
@@ -952,13 +969,13 @@ impl Org {
                     n => format!(" ({} more problems)", n - 1),
                 };
                 return Err(Error::invalid(
-                    "File",
+                    Field::File,
                     format!("nothing was imported: {first}{more}."),
                 ));
             }
             if let Some(short) = shortfall(&plan.seats).first() {
                 return Err(Error::invalid(
-                    "License",
+                    Field::License,
                     format!("nothing was imported: {short}"),
                 ));
             }

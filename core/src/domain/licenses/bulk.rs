@@ -7,6 +7,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::domain::licenses::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::domain::licenses::inventory::{assign_in, free_seats, give_seat, product_name};
@@ -124,7 +125,7 @@ fn target(action: &BulkAction) -> Option<i64> {
 /// The selected users, each once, read in one statement.
 fn load_users(conn: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<UserDetail>> {
     if ids.is_empty() {
-        return Err(Error::invalid("Users", "select at least one user."));
+        return Err(Error::invalid(Field::Users, "select at least one user."));
     }
     directory::user_details(conn, ids)
 }
@@ -284,7 +285,7 @@ impl Org {
                 steps,
             } = plan(tx, req)?;
             if let Some(short) = p.shortfall {
-                return Err(Error::invalid("License", short));
+                return Err(Error::invalid(Field::License, short));
             }
             if p.deleting > 0 {
                 ctx.require(tx, Permission::LicensesRemove)?;

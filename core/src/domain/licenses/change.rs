@@ -9,6 +9,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::domain::billing::{request_cancellation_in, CostPreview, SeatChange};
 use crate::domain::licenses::inventory::{assign_in, free_seat, product_name};
@@ -88,7 +89,7 @@ pub(crate) fn plan(conn: &rusqlite::Connection, user: &UserDetail, to_id: i64) -
     let to = product_name(conn, to_id)?;
     if held.product_id == to_id {
         return Err(Error::invalid(
-            "License",
+            Field::License,
             format!("{} already holds {to}.", user.full_name()),
         ));
     }

@@ -7,6 +7,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::domain::licenses::removal::{discard_on_error, remove_in};
 use crate::domain::setup::guard::audit_setup;
@@ -40,7 +41,7 @@ impl Org {
             let holds_number = user.phone_number.is_some() || user.extension.is_some();
             if user.status == UserStatus::Suspended && user.license.is_none() && !holds_number {
                 return Err(Error::invalid(
-                    "Status",
+                    Field::Status,
                     format!(
                         "{} is already deactivated and holds no license or number.",
                         user.full_name()
@@ -234,7 +235,7 @@ mod tests {
                 .payload()
                 .field
                 .as_deref(),
-            Some("Status")
+            Some("status")
         );
     }
 }

@@ -6,6 +6,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::domain::setup::guard::{audit_setup, products_with, require_feature};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
@@ -43,6 +44,16 @@ impl App {
             App::MobileApp => "Mobile app",
             App::WebApp => "Web app",
             App::VideoMeetings => "Video meetings",
+        }
+    }
+
+    /// The field an error about the app is shown at (its switch).
+    pub fn field(self) -> Field {
+        match self {
+            App::DesktopApp => Field::DesktopApp,
+            App::MobileApp => Field::MobileApp,
+            App::WebApp => Field::WebApp,
+            App::VideoMeetings => Field::VideoMeetings,
         }
     }
 
@@ -117,12 +128,12 @@ pub(crate) fn set_app_access_in(
 ) -> Result<()> {
     if user.license.is_none() {
         return Err(Error::invalid(
-            "App access",
+            Field::AppAccess,
             format!("{} holds no license; apps come with one.", user.full_name()),
         ));
     }
     for app in &req.enabled {
-        require_feature(tx, user, app.feature(), app.label())?;
+        require_feature(tx, user, app.feature(), app.field())?;
     }
     let before: Vec<App> = apps(tx, user)?
         .into_iter()
@@ -187,7 +198,7 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(e.code(), "feature_not_included");
-        assert_eq!(e.payload().field.as_deref(), Some("Video meetings"));
+        assert_eq!(e.payload().field.as_deref(), Some("videoMeetings"));
         assert!(e.to_string().contains("Voice Enterprise"), "{e}");
         assert_eq!(snapshot(&org, &["app_access"]), before);
     }

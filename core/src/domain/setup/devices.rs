@@ -6,6 +6,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::validate;
 use crate::domain::setup::guard::{audit_setup, require_feature};
 use crate::domain::users::directory::UserDetail;
@@ -96,8 +97,8 @@ pub(crate) fn activate_device_in(
     user: &UserDetail,
     req: &ActivateDevice,
 ) -> Result<()> {
-    require_feature(tx, user, req.device_type.feature(), "Device type")?;
-    let model = validate::text("Model", &req.model, validate::MAX_MODEL, true)?;
+    require_feature(tx, user, req.device_type.feature(), Field::DeviceType)?;
+    let model = validate::text(Field::Model, &req.model, validate::MAX_MODEL, true)?;
     let (label, mac) = match req.device_type {
         DeviceType::DeskPhone => {
             let mac = validate::mac_address(&req.mac_address)?;
@@ -111,7 +112,7 @@ pub(crate) fn activate_device_in(
                 .optional()?;
             if let Some(holder) = holder {
                 return Err(Error::AlreadyTaken {
-                    field: "MAC address",
+                    field: Field::MacAddress,
                     value: mac,
                     holder,
                 });
@@ -213,7 +214,7 @@ mod tests {
             let e = org
                 .activate_device(admin, &phone(user.id, mac))
                 .unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("MAC address"), "{mac:?}");
+            assert_eq!(e.payload().field.as_deref(), Some("macAddress"), "{mac:?}");
         }
         let mut no_model = phone(user.id, "64:16:7F:00:00:01");
         no_model.model = " ".to_owned();
@@ -223,7 +224,7 @@ mod tests {
                 .payload()
                 .field
                 .as_deref(),
-            Some("Model")
+            Some("model")
         );
         let essentials = user_on(&org, "Voice Essentials");
         let desktop = ActivateDevice {

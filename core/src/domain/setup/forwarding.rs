@@ -8,6 +8,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::validate;
 use crate::domain::setup::guard::{audit_setup, require_feature};
 use crate::domain::setup::numbers::{extension_holder, number_holder};
@@ -145,7 +146,7 @@ fn loop_back(conn: &Connection, origin: i64, start: i64) -> Result<Option<Vec<i6
 
 /// The destination as stored: an extension of one of our users, or an E.164 number.
 fn destination(conn: &Connection, value: &str) -> Result<String> {
-    const FIELD: &str = "Forward to";
+    const FIELD: Field = Field::ForwardTo;
     let value = value.trim();
     if value.starts_with('+') {
         return validate::e164(FIELD, value);
@@ -173,18 +174,18 @@ pub(crate) fn set_forwarding_rule_in(
     user: &UserDetail,
     req: &ForwardingRuleInput,
 ) -> Result<()> {
-    require_feature(tx, user, Feature::CallForwarding, "Forward to")?;
+    require_feature(tx, user, Feature::CallForwarding, Field::ForwardTo)?;
     let rings = match (req.condition, req.rings) {
         (ForwardCondition::NoAnswer, Some(n)) if (1..=10).contains(&n) => Some(n),
         (ForwardCondition::NoAnswer, Some(n)) => {
             return Err(Error::invalid(
-                "Rings",
+                Field::Rings,
                 format!("{n} is out of range; forward after 1 to 10 rings."),
             ))
         }
         (ForwardCondition::NoAnswer, None) => {
             return Err(Error::invalid(
-                "Rings",
+                Field::Rings,
                 "say after how many rings (1 to 10).",
             ))
         }
@@ -325,7 +326,7 @@ mod tests {
                 .set_forwarding_rule(admin, &rule(u[2].0, condition, &u[0].1))
                 .unwrap_err();
             assert_eq!(e.code(), "forwarding_loop");
-            assert_eq!(e.payload().field.as_deref(), Some("Forward to"));
+            assert_eq!(e.payload().field.as_deref(), Some("forwardTo"));
             let msg = e.to_string();
             assert_eq!(msg.matches(" → ").count(), 3, "{msg}");
             assert!(msg.contains(&format!("({})", u[1].1)), "{msg}");
@@ -378,13 +379,17 @@ mod tests {
             let e = org
                 .set_forwarding_rule(admin, &rule(u[0].0, Busy, dest))
                 .unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some(field), "{dest:?}: {e}");
+            assert_eq!(
+                e.field().map(|f| f.label()).as_deref(),
+                Some(field),
+                "{dest:?}: {e}"
+            );
         }
         for rings in [Some(0), Some(11), None] {
             let mut r = rule(u[0].0, NoAnswer, &u[1].1);
             r.rings = rings;
             let e = org.set_forwarding_rule(admin, &r).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("Rings"));
+            assert_eq!(e.payload().field.as_deref(), Some("rings"));
         }
         let unlicensed = unlicensed_user(&org);
         let e = org

@@ -1,6 +1,7 @@
 //! The guard the setup editors share: a setting needs a license that includes its feature,
 //! and every change is audited with the user's before and after.
 
+use crate::base::field::Field;
 use rusqlite::Connection;
 
 use crate::base::error::{Error, Result};
@@ -14,7 +15,7 @@ pub(crate) fn require_feature(
     conn: &Connection,
     user: &UserDetail,
     feature: Feature,
-    field: &'static str,
+    field: Field,
 ) -> Result<()> {
     if user.features.contains(&feature) {
         return Ok(());

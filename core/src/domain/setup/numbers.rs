@@ -7,6 +7,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::base::validate;
 use crate::domain::setup::guard::{audit_setup, require_feature};
@@ -128,7 +129,7 @@ fn suggest(conn: &Connection, user_id: i64) -> Result<String> {
         .find_map(is_free)
         .ok_or_else(|| {
             Error::invalid(
-                "Extension",
+                Field::Extension,
                 format!("every {width}-digit extension is taken; type a longer one."),
             )
         })
@@ -145,19 +146,19 @@ fn set_numbers(
     };
     let number = match req.phone_number.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(n) => Some(validate::e164("Phone number", n)?),
+        Some(n) => Some(validate::e164(Field::PhoneNumber, n)?),
     };
     if extension.is_some() {
-        require_feature(tx, user, Feature::Calling, "Extension")?;
+        require_feature(tx, user, Feature::Calling, Field::Extension)?;
     }
     if number.is_some() {
-        require_feature(tx, user, Feature::Calling, "Phone number")?;
+        require_feature(tx, user, Feature::Calling, Field::PhoneNumber)?;
     }
     if let Some(e) = &extension {
         if let Some((holder_id, holder)) = extension_holder(tx, e)? {
             if holder_id != user.id {
                 return Err(Error::AlreadyTaken {
-                    field: "Extension",
+                    field: Field::Extension,
                     value: e.clone(),
                     holder,
                 });
@@ -168,7 +169,7 @@ fn set_numbers(
         if let Some(n) = &number {
             if let Some((_, holder)) = number_holder(tx, n)? {
                 return Err(Error::AlreadyTaken {
-                    field: "Phone number",
+                    field: Field::PhoneNumber,
                     value: n.clone(),
                     holder,
                 });
@@ -181,7 +182,7 @@ fn set_numbers(
             )?;
             if !in_pool {
                 return Err(Error::invalid(
-                    "Phone number",
+                    Field::PhoneNumber,
                     format!("{n} is not a free number of the {} site.", user.site),
                 ));
             }
@@ -356,7 +357,7 @@ mod tests {
             )
             .unwrap_err();
         assert_eq!(e.code(), "already_taken");
-        assert_eq!(e.payload().field.as_deref(), Some("Extension"));
+        assert_eq!(e.payload().field.as_deref(), Some("extension"));
         assert!(e.to_string().contains(&holder), "{e}");
         for (bad, cause) in [("911", "emergency"), ("12", "3 to 6"), ("12x4", "digits")] {
             let e = org

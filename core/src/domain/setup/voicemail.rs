@@ -8,6 +8,7 @@ use serde_json::json;
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::base::validate;
 use crate::domain::setup::guard::{audit_setup, require_feature};
@@ -79,7 +80,7 @@ pub(crate) fn voicemail_setup(conn: &Connection, user_id: i64) -> Result<Voicema
 fn wav_seconds(audio: &[u8]) -> Result<u32> {
     let reader = hound::WavReader::new(Cursor::new(audio)).map_err(|e| {
         Error::invalid(
-            "Greeting",
+            Field::Greeting,
             format!("is not a WAV file the app can play: {e}."),
         )
     })?;
@@ -91,7 +92,7 @@ fn wav_seconds(audio: &[u8]) -> Result<u32> {
 fn check_greeting(audio: &[u8]) -> Result<()> {
     if audio.len() > MAX_GREETING_BYTES {
         return Err(Error::invalid(
-            "Greeting",
+            Field::Greeting,
             format!(
                 "is {} MB; at most 16 MB are allowed.",
                 audio.len() / (1024 * 1024)
@@ -100,24 +101,27 @@ fn check_greeting(audio: &[u8]) -> Result<()> {
     }
     let reader = hound::WavReader::new(Cursor::new(audio)).map_err(|_| {
         Error::invalid(
-            "Greeting",
+            Field::Greeting,
             "is not a WAV file. Save the recording as WAV (PCM) and try again.",
         )
     })?;
     let spec = reader.spec();
     if spec.sample_format != hound::SampleFormat::Int || spec.channels > 2 {
         return Err(Error::invalid(
-            "Greeting",
+            Field::Greeting,
             "must be PCM audio in mono or stereo.",
         ));
     }
     let seconds = reader.duration() / spec.sample_rate.max(1);
     if seconds < 1 {
-        return Err(Error::invalid("Greeting", "is shorter than one second."));
+        return Err(Error::invalid(
+            Field::Greeting,
+            "is shorter than one second.",
+        ));
     }
     if seconds > MAX_GREETING_SECONDS {
         return Err(Error::invalid(
-            "Greeting",
+            Field::Greeting,
             format!("is {seconds} seconds long; at most {MAX_GREETING_SECONDS} are allowed."),
         ));
     }
@@ -137,7 +141,7 @@ pub(crate) fn set_voicemail_in(
     user: &UserDetail,
     req: &VoicemailUpdate,
 ) -> Result<()> {
-    require_feature(tx, user, Feature::Voicemail, "Voicemail")?;
+    require_feature(tx, user, Feature::Voicemail, Field::Voicemail)?;
     let before = voicemail_setup(tx, user.id)?;
     let pin_hash = if req.pin.is_empty() {
         None
@@ -147,7 +151,7 @@ pub(crate) fn set_voicemail_in(
     };
     if req.enabled && pin_hash.is_none() && !before.pin_set {
         return Err(Error::invalid(
-            "Voicemail PIN",
+            Field::VoicemailPin,
             "must be set before voicemail is switched on.",
         ));
     }
@@ -178,7 +182,7 @@ pub(crate) fn set_greeting_in(
     user: &UserDetail,
     audio: &[u8],
 ) -> Result<()> {
-    require_feature(tx, user, Feature::Voicemail, "Greeting")?;
+    require_feature(tx, user, Feature::Voicemail, Field::Greeting)?;
     check_greeting(audio)?;
     let before = voicemail_setup(tx, user.id)?.custom_greeting;
     tx.execute(
@@ -299,7 +303,7 @@ mod tests {
             let e = org.set_voicemail(admin, &update(user.id, pin)).unwrap_err();
             assert_eq!(
                 e.payload().field.as_deref(),
-                Some("Voicemail PIN"),
+                Some("voicemailPin"),
                 "{pin:?}: {e}"
             );
         }
@@ -334,7 +338,7 @@ mod tests {
         let user = user_on(&org, "Voice Pro");
         for bad in [b"RIFF....not a wave".to_vec(), Vec::new(), vec![0u8; 100]] {
             let e = org.set_greeting(admin, user.id, &bad).unwrap_err();
-            assert_eq!(e.payload().field.as_deref(), Some("Greeting"));
+            assert_eq!(e.payload().field.as_deref(), Some("greeting"));
         }
         let short = crate::domain::setup::audio::tone_sequence(&[440.0], 300).unwrap();
         assert!(org

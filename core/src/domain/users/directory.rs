@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::org::{Actor, ChangeContext, Org};
@@ -664,7 +665,7 @@ fn search(
 ) -> Result<UserPage> {
     if q.limit == 0 || q.limit > MAX_PAGE {
         return Err(Error::invalid(
-            "limit",
+            Field::PageSize,
             format!("A page holds 1 to {MAX_PAGE} users."),
         ));
     }
@@ -922,7 +923,7 @@ mod tests {
         let mut q = query("");
         q.limit = 0;
         let e = org.search_users(admin, &q).unwrap_err();
-        assert_eq!(e.payload().field.as_deref(), Some("limit"));
+        assert_eq!(e.payload().field.as_deref(), Some("pageSize"));
     }
 
     #[test]

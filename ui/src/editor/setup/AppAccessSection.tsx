@@ -3,6 +3,15 @@ import { useId } from "react";
 import type { App } from "../../backend";
 import { missingPermission, ReadOnlyReason } from "../../ui/ReadOnlyReason";
 import { FieldError, type SectionProps } from "./common";
+import { FIELDS } from "../../backend/fields";
+
+/** The field core names in an error about an app: the app's switch. */
+const APP_FIELDS = {
+  desktop_app: FIELDS.desktopApp,
+  mobile_app: FIELDS.mobileApp,
+  web_app: FIELDS.webApp,
+  video_meetings: FIELDS.videoMeetings,
+} as const satisfies Record<App, string>;
 
 function listProducts(names: string[]): string {
   if (names.length <= 1) return names.join("");
@@ -47,7 +56,7 @@ export function AppAccessSection({ setup, user, session, error, run, saveSection
                   : "Not included in any product you own."}
               </span>
             )}
-            <FieldError id={`${id}-${a.app}-error`} error={error} field={a.label} />
+            <FieldError id={`${id}-${a.app}-error`} error={error} field={APP_FIELDS[a.app]} />
           </li>
         ))}
       </ul>

@@ -4,6 +4,7 @@ use rusqlite::OptionalExtension;
 use serde_json::json;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::domain::editor::new_user::{self, NewUser};
 use crate::domain::setup::guard::audit_setup;
 use crate::domain::users::directory::UserDetail;
@@ -82,7 +83,7 @@ pub(crate) fn check_number_site(tx: &rusqlite::Transaction<'_>, user_id: i64) ->
     match foreign {
         None => Ok(()),
         Some((number, old, new)) => Err(Error::invalid(
-            "Site",
+            Field::Site,
             format!(
                 "{number} is a number of the {old} site: remove it or choose a number of {new} \
                  under Number and extension in the same Save, or keep the site."

@@ -117,7 +117,7 @@ fn a_refused_section_saves_nothing_and_names_its_field() {
     assert_eq!(err.code(), "invalid_input");
     assert_eq!(
         err.payload().field.as_deref(),
-        Some("Voicemail PIN"),
+        Some("voicemailPin"),
         "{err}"
     );
     assert_eq!(
@@ -296,7 +296,7 @@ fn a_refused_section_after_a_change_of_type_keeps_the_data_and_no_archive() {
 
     let err = org.save_user_edits(admin, &edits).unwrap_err();
 
-    assert_eq!(err.payload().field.as_deref(), Some("Extension"), "{err}");
+    assert_eq!(err.payload().field.as_deref(), Some("extension"), "{err}");
     assert_eq!(snapshot(&org, TABLES), before, "the removal is undone too");
     assert_eq!(archive_files(&org), 0, "its safety archive is deleted");
 }
@@ -322,7 +322,7 @@ fn a_removal_goes_with_the_profile_but_not_with_section_edits() {
     let before = snapshot(&org, TABLES);
 
     let err = org.save_user_edits(admin, &with_pin).unwrap_err();
-    assert_eq!(err.payload().field.as_deref(), Some("Voicemail"), "{err}");
+    assert_eq!(err.payload().field.as_deref(), Some("voicemail"), "{err}");
     assert!(err.to_string().contains("undo the removal"), "{err}");
     assert_eq!(snapshot(&org, TABLES), before);
 
@@ -365,7 +365,7 @@ fn a_profile_with_a_taken_email_or_a_number_of_another_site_is_refused() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.payload().field.as_deref(), Some("Email"), "{err}");
+    assert_eq!(err.payload().field.as_deref(), Some("email"), "{err}");
     assert!(err.to_string().contains(&other.full_name()), "{err}");
 
     // Own email in other case is no clash; moving site with the old site's number is.
@@ -386,7 +386,7 @@ fn a_profile_with_a_taken_email_or_a_number_of_another_site_is_refused() {
     };
     assert!(user.phone_number.is_some(), "the demo user has a number");
     let err = org.save_user_edits(admin, &edits).unwrap_err();
-    assert_eq!(err.payload().field.as_deref(), Some("Site"), "{err}");
+    assert_eq!(err.payload().field.as_deref(), Some("site"), "{err}");
     assert_eq!(snapshot(&org, TABLES), before);
 
     // Releasing the number in the same Save moves the user.

@@ -116,7 +116,7 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
     let e = org
         .import_users(admin, file.as_bytes(), &mut Unwatched)
         .unwrap_err();
-    assert_eq!(e.payload().field.as_deref(), Some("File"));
+    assert_eq!(e.payload().field.as_deref(), Some("file"));
     assert!(e.to_string().contains("row 2, Extension: 911"), "{e}");
     assert_eq!(snapshot(&org, TABLES), before, "all or nothing");
 }

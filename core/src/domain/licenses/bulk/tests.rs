@@ -53,7 +53,7 @@ fn too_few_seats_applies_nothing_and_names_the_shortfall_then_all_are_assigned_a
     );
     let before = snapshot(&org, TABLES);
     let e = org.bulk_apply(admin, &req).unwrap_err();
-    assert_eq!(e.payload().field.as_deref(), Some("License"));
+    assert_eq!(e.payload().field.as_deref(), Some("license"));
     assert_eq!(snapshot(&org, TABLES), before);
 
     let missing = want - p.seats_available;
@@ -158,7 +158,7 @@ fn a_change_within_the_family_keeps_data_and_roles_are_checked() {
             },
         )
         .unwrap_err();
-    assert_eq!(e.payload().field.as_deref(), Some("Users"));
+    assert_eq!(e.payload().field.as_deref(), Some("users"));
 }
 
 #[test]
