@@ -170,10 +170,7 @@ fn user_data_zips_and_safety_archives_neutralize_every_csv_cell() {
     let receipt = org
         .remove_license(
             admin,
-            &crate::domain::licenses::removal::RemoveLicense {
-                user_id: user.id,
-                expected_version: user.version,
-            },
+            &crate::domain::licenses::removal::RemoveLicense::of(&user),
         )
         .unwrap();
     let cells = assert_zip_csvs_safe(

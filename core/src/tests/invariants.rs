@@ -224,14 +224,8 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
         }
         Op::Remove { user } => {
             let u = user_id(org, *user);
-            org.remove_license(
-                actor,
-                &RemoveLicense {
-                    user_id: u.id,
-                    expected_version: u.version,
-                },
-            )
-            .map(|r| Some(r.safety_archive.path))
+            org.remove_license(actor, &RemoveLicense::of(&u))
+                .map(|r| Some(r.safety_archive.path))
         }
         Op::Purchase {
             product: p,
@@ -278,10 +272,7 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
         }
         Op::Offboard { user } => {
             let u = user_id(org, *user);
-            let req = crate::OffboardUser {
-                user_id: u.id,
-                expected_version: u.version,
-            };
+            let req = crate::OffboardUser::of(&u);
             org.offboard_user(actor, &req)
                 .map(|r| r.safety_archive.map(|a| a.path))
         }

@@ -32,15 +32,8 @@ const OPERATIONS: &[Operation] = &[
     ("assign", Permission::LicensesAssign, |org, a, _| {
         let u = unlicensed_user(org);
         let product_id = product_id(org, "Voice Pro");
-        org.assign_license(
-            a,
-            &AssignLicense {
-                user_id: u.id,
-                product_id,
-                expected_version: u.version,
-            },
-        )
-        .map(drop)
+        org.assign_license(a, &AssignLicense::of(&u, product_id))
+            .map(drop)
     }),
     (
         "change within the family",
@@ -48,12 +41,7 @@ const OPERATIONS: &[Operation] = &[
         |org, a, _| {
             let u = user_on(org, "Voice Pro");
             let product_id = product_id(org, "Voice Essentials");
-            let req = ChangeLicense {
-                user_id: u.id,
-                product_id,
-                expected_version: u.version,
-                also_request_cancellation: false,
-            };
+            let req = ChangeLicense::of(&u, product_id);
             org.change_license(a, &req).map(drop)
         },
     ),
@@ -72,14 +60,7 @@ const OPERATIONS: &[Operation] = &[
     ),
     ("remove", Permission::LicensesRemove, |org, a, _| {
         let u = user_on(org, "Voice Pro");
-        org.remove_license(
-            a,
-            &RemoveLicense {
-                user_id: u.id,
-                expected_version: u.version,
-            },
-        )
-        .map(drop)
+        org.remove_license(a, &RemoveLicense::of(&u)).map(drop)
     }),
     ("billing summary", Permission::BillingView, |org, a, _| {
         org.billing_summary(a).map(drop)
@@ -182,10 +163,7 @@ const OPERATIONS: &[Operation] = &[
     // Needs licenses.remove and numbers.manage too; the roles with users.edit have both.
     ("offboard", Permission::UsersEdit, |org, a, _| {
         let u = user_on(org, "Voice Pro");
-        let req = crate::OffboardUser {
-            user_id: u.id,
-            expected_version: u.version,
-        };
+        let req = crate::OffboardUser::of(&u);
         org.offboard_user(a, &req).map(drop)
     }),
     ("audit log", Permission::AuditView, |org, a, _| {

@@ -143,3 +143,56 @@ pub fn snapshot(org: &Org, tables: &[&str]) -> String {
     }
     out
 }
+
+/// Requests as the window sends them for a user as it was read (its id and version), so that
+/// a test names only what it is about.
+impl crate::AssignLicense {
+    pub fn of(user: &UserDetail, product_id: i64) -> Self {
+        Self {
+            user_id: user.id,
+            product_id,
+            expected_version: user.version,
+        }
+    }
+}
+
+impl crate::ChangeLicense {
+    /// Without the cancellation request of the freed seat.
+    pub fn of(user: &UserDetail, product_id: i64) -> Self {
+        Self {
+            user_id: user.id,
+            product_id,
+            expected_version: user.version,
+            also_request_cancellation: false,
+        }
+    }
+}
+
+impl crate::RemoveLicense {
+    pub fn of(user: &UserDetail) -> Self {
+        Self {
+            user_id: user.id,
+            expected_version: user.version,
+        }
+    }
+}
+
+impl crate::OffboardUser {
+    pub fn of(user: &UserDetail) -> Self {
+        Self {
+            user_id: user.id,
+            expected_version: user.version,
+        }
+    }
+}
+
+impl crate::UserEdits {
+    /// No section edited yet.
+    pub fn of(user: &UserDetail) -> Self {
+        Self {
+            user_id: user.id,
+            expected_version: user.version,
+            ..Self::default()
+        }
+    }
+}
