@@ -84,4 +84,4 @@ export function ProfileForm({ user, session, sites, draft, onEdit, error }: Prop
 }
 
 /** The profile fields core names in its errors: such an error is shown on the Profile tab. */
-export const PROFILE_FIELDS: string[] = [...INPUTS.map(([, label]) => label), FIELDS.site];
+export const PROFILE_FIELDS: string[] = [...INPUTS.map(([, field]) => field), FIELDS.site];

@@ -4,7 +4,7 @@ import { Field } from "../ui/Field";
 import { useMutation } from "@tanstack/react-query";
 import { backend, BackendError, type UserDetail } from "../backend";
 import { useInvalidate, useSites } from "../backend/queries";
-import { FIELDS, fieldReason, type FieldName } from "../backend/fields";
+import { FIELDS, fieldLabel, fieldReason, type FieldName } from "../backend/fields";
 
 type Props = {
   onClose: () => void;
@@ -60,8 +60,8 @@ export function AddUserForm({ onClose, onAdded }: Props) {
         <p className="muted">A license, number and voicemail come next, in the user's editor.</p>
       </header>
       <div className="dialog-body form-grid">
-        {INPUTS.map(([key, label, autoComplete]) => (
-          <Field key={key} id={`${id}-${key}`} label={label} error={errorOf(label)} layout="row">
+        {INPUTS.map(([key, field, autoComplete]) => (
+          <Field key={key} id={`${id}-${key}`} label={fieldLabel(field)} error={errorOf(field)} layout="row">
             {(control) => (
               <input
                 {...control}
