@@ -4,3 +4,6 @@
 
 pub(crate) mod accounts;
 pub(crate) mod audit_log;
+pub(crate) mod phone_numbers;
+pub(crate) mod seats;
+pub(crate) mod users;

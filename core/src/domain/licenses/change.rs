@@ -3,7 +3,6 @@
 //! their data kept. Across families it is a removal and an assignment (and optionally a
 //! cancellation of the old license), checked first and committed together or not at all.
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -21,6 +20,7 @@ use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::seats;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -127,14 +127,8 @@ pub(crate) fn move_within_family_in(
     to_id: i64,
 ) -> Result<()> {
     let new_seat = free_seat(tx, to_id)?;
-    tx.prepare_cached(
-        "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL WHERE user_id = ?1",
-    )?
-    .execute([user.id])?;
-    tx.prepare_cached(
-        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
-    )?
-    .execute(params![user.id, ctx.now, new_seat])?;
+    seats::release_held_by(tx, user.id)?;
+    seats::assign(tx, new_seat, user.id, ctx.now)?;
     if p.loses.contains(&Feature::Voicemail) {
         tx.execute(
             "UPDATE voicemail_settings SET enabled = 0 WHERE user_id = ?1",

@@ -12,6 +12,7 @@ use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::seats;
 
 /// One product with its seat counts, always counted from the seat rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -183,10 +184,7 @@ pub(crate) fn give_seat(
     product: &str,
     seat_id: i64,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
-    )?
-    .execute(params![user.id, ctx.now, seat_id])?;
+    seats::assign(tx, seat_id, user.id, ctx.now)?;
     let label = user.full_name();
     let mut entry = AuditEntry::new(Action::LicenseAssign.key());
     entry.target_user_id = Some(user.id);

@@ -18,6 +18,7 @@ use crate::domain::users::user_data::{recordings_count, DELETED_TABLES};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::{phone_numbers, seats, users};
 
 /// How long a safety archive is kept.
 pub const SAFETY_ARCHIVE_DAYS: i64 = 30;
@@ -240,14 +241,9 @@ pub(crate) fn remove_in(
     for t in &DELETED_TABLES {
         t.delete(tx, user.id)?;
     }
-    crate::domain::setup::numbers::release_number_and_extension(tx, user.id)?;
-    let price_cents: i64 = tx
-        .prepare_cached(
-            "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
-             WHERE user_id = ?1
-             RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
-        )?
-        .query_row([user.id], |r| r.get(0))?;
+    phone_numbers::release_held_by(tx, user.id)?;
+    users::clear_extension(tx, user.id)?;
+    let price_cents = seats::release_held_by(tx, user.id)?;
     let label = user.full_name();
     let mut entry = AuditEntry::new(Action::LicenseRemove.key());
     entry.target_user_id = Some(user.id);

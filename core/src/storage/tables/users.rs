@@ -1,0 +1,12 @@
+//! The users table's SQL.
+
+use rusqlite::Connection;
+
+use crate::base::error::Result;
+
+/// Takes the user's extension away: a removal or an offboarding.
+pub(crate) fn clear_extension(conn: &Connection, user_id: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE users SET extension = NULL WHERE id = ?1")?
+        .execute([user_id])?;
+    Ok(())
+}
