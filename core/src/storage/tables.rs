@@ -4,6 +4,11 @@
 
 pub(crate) mod accounts;
 pub(crate) mod audit_log;
+pub(crate) mod forwarding_rules;
 pub(crate) mod phone_numbers;
+pub(crate) mod products;
+pub(crate) mod safety_archives;
+pub(crate) mod seat_tallies;
 pub(crate) mod seats;
 pub(crate) mod users;
+pub(crate) mod voicemail_settings;

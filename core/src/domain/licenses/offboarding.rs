@@ -111,10 +111,7 @@ fn finish(
         )?;
         steps.push(format!("Released {}.", released.join(" and ")));
     }
-    tx.execute(
-        "UPDATE users SET status = 'suspended' WHERE id = ?1",
-        [user.id],
-    )?;
+    users::suspend(tx, user.id)?;
     audit_setup(
         tx,
         ctx,

@@ -1,6 +1,6 @@
 //! The seats table's SQL: which seat of which product a user holds, and the free ones.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
 
@@ -22,6 +22,36 @@ pub(crate) fn assign(conn: &Connection, seat_id: i64, user_id: i64, now: &str) -
     )?
     .execute(params![user_id, now, seat_id])?;
     Ok(())
+}
+
+/// The `n` lowest-numbered free seats of the product (fewer if there are fewer).
+pub(crate) fn free_seats(conn: &Connection, product_id: i64, n: usize) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM seats WHERE product_id = ?1 AND status = 'available' ORDER BY id LIMIT ?2",
+    )?;
+    let seats = stmt
+        .query_map(params![product_id, n as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(seats)
+}
+
+/// How many seats of the product are free, counted from the seat rows.
+pub(crate) fn available_count(conn: &Connection, product_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
+        [product_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The name of the product whose seat the user holds, if any.
+pub(crate) fn held_product_name(conn: &Connection, user_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.name FROM seats s JOIN products p ON p.id = s.product_id WHERE s.user_id = ?1",
+        )?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?)
 }
 
 #[cfg(test)]

@@ -10,3 +10,12 @@ pub(crate) fn clear_extension(conn: &Connection, user_id: i64) -> Result<()> {
         .execute([user_id])?;
     Ok(())
 }
+
+/// Deactivates the user (an offboarding).
+pub(crate) fn suspend(conn: &Connection, user_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET status = 'suspended' WHERE id = ?1",
+        [user_id],
+    )?;
+    Ok(())
+}
