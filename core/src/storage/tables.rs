@@ -10,5 +10,6 @@ pub(crate) mod products;
 pub(crate) mod safety_archives;
 pub(crate) mod seat_tallies;
 pub(crate) mod seats;
+pub(crate) mod sites;
 pub(crate) mod users;
 pub(crate) mod voicemail_settings;

@@ -1,6 +1,6 @@
 //! The phone_numbers table's SQL: the organization's pool of numbers and who holds each.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
 
@@ -22,6 +22,36 @@ pub(crate) fn assign_to(conn: &Connection, user_id: i64, e164: &str) -> Result<(
     )?
     .execute(params![user_id, e164])?;
     Ok(())
+}
+
+/// A number its holder keeps from a site other than the holder's own.
+pub(crate) struct NumberOfAnotherSite {
+    pub e164: String,
+    pub number_site: String,
+    pub user_site: String,
+}
+
+/// The user's number when it belongs to another site than the user's.
+pub(crate) fn of_another_site(
+    conn: &Connection,
+    user_id: i64,
+) -> Result<Option<NumberOfAnotherSite>> {
+    Ok(conn
+        .query_row(
+            "SELECT n.e164, old.name, new.name FROM phone_numbers n
+             JOIN users u ON u.id = n.user_id
+             JOIN sites old ON old.id = n.site_id JOIN sites new ON new.id = u.site_id
+             WHERE n.user_id = ?1 AND n.site_id <> u.site_id",
+            [user_id],
+            |r| {
+                Ok(NumberOfAnotherSite {
+                    e164: r.get(0)?,
+                    number_site: r.get(1)?,
+                    user_site: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
 }
 
 #[cfg(test)]
