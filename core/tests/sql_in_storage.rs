@@ -28,7 +28,6 @@ const NOT_YET_IN_STORAGE: &[&str] = &[
     "domain/setup/numbers.rs",
     "domain/setup/voicemail.rs",
     "domain/users/directory.rs",
-    "domain/users/features.rs",
     "domain/users/user_data.rs",
     "lifecycle/damaged_restore.rs",
     "lifecycle/demo.rs",

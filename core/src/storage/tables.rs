@@ -4,8 +4,10 @@
 
 pub(crate) mod accounts;
 pub(crate) mod audit_log;
+pub(crate) mod call_recordings;
 pub(crate) mod forwarding_rules;
 pub(crate) mod phone_numbers;
+pub(crate) mod product_features;
 pub(crate) mod products;
 pub(crate) mod safety_archives;
 pub(crate) mod seat_tallies;

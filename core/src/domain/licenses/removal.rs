@@ -14,11 +14,11 @@ use crate::base::error::{Error, Result};
 use crate::base::permission::Permission;
 use crate::domain::users::bundle::{self, BundleReceipt};
 use crate::domain::users::directory::{self, UserDetail};
-use crate::domain::users::user_data::{recordings_count, DELETED_TABLES};
+use crate::domain::users::user_data::DELETED_TABLES;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
-use crate::storage::tables::{phone_numbers, safety_archives, seats, users};
+use crate::storage::tables::{call_recordings, phone_numbers, safety_archives, seats, users};
 
 /// How long a safety archive is kept.
 pub const SAFETY_ARCHIVE_DAYS: i64 = 30;
@@ -136,7 +136,7 @@ pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpa
     } else {
         format!(", and releases {}", released.join(" and "))
     };
-    let recordings_kept = recordings_count(conn, user.id)?;
+    let recordings_kept = call_recordings::count_for_user(conn, user.id)?;
     let labels: Vec<&str> = deleted.iter().map(|d| d.label.as_str()).collect();
     let (last, rest) = labels.split_last().expect("a removal deletes something");
     let summary = format!(
