@@ -4,3 +4,14 @@
 
 pub(crate) mod accounts;
 pub(crate) mod audit_log;
+pub(crate) mod call_recordings;
+pub(crate) mod forwarding_rules;
+pub(crate) mod phone_numbers;
+pub(crate) mod product_features;
+pub(crate) mod products;
+pub(crate) mod safety_archives;
+pub(crate) mod seat_tallies;
+pub(crate) mod seats;
+pub(crate) mod sites;
+pub(crate) mod users;
+pub(crate) mod voicemail_settings;

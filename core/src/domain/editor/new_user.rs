@@ -1,7 +1,6 @@
 //! Adding a user to the organization: the first step before a license.
 
-use rusqlite::{params, OptionalExtension};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use ts_rs::TS;
 
@@ -13,13 +12,9 @@ use crate::domain::setup::guard::audit_setup;
 use crate::domain::users::directory::{self, UserDetail};
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::{sites, users};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct Site {
-    #[ts(type = "number")]
-    pub id: i64,
-    pub name: String,
-}
+pub use crate::storage::tables::sites::Site;
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct NewUser {
@@ -40,6 +35,18 @@ pub(crate) struct CheckedUser {
     pub site_id: i64,
 }
 
+impl CheckedUser {
+    pub fn profile(&self) -> users::Profile<'_> {
+        users::Profile {
+            first_name: &self.first_name,
+            last_name: &self.last_name,
+            email: &self.email,
+            department: &self.department,
+            site_id: self.site_id,
+        }
+    }
+}
+
 /// `editing` is the user whose profile this is, whose own email is no clash.
 pub(crate) fn check(
     conn: &rusqlite::Connection,
@@ -58,23 +65,14 @@ pub(crate) fn check(
     let site_id = new
         .site_id
         .ok_or_else(|| Error::invalid(Field::Site, "choose the site the user works at."))?;
-    let site_exists: bool = conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1)")?
-        .query_row([site_id], |r| r.get(0))?;
-    if !site_exists {
+    if !sites::exists(conn, site_id)? {
         return Err(Error::invalid(
             Field::Site,
             "choose one of the organization's sites.",
         ));
     }
     // Emails are unique ignoring case: Ana@x.com and ana@x.com reach the same mailbox.
-    let holder: Option<String> = conn
-        .prepare_cached(
-            "SELECT first_name || ' ' || last_name FROM users WHERE email = ?1 AND id IS NOT ?2",
-        )?
-        .query_row(params![&email, editing], |r| r.get(0))
-        .optional()?;
-    if let Some(holder) = holder {
+    if let Some(holder) = users::email_holder(conn, &email, editing)? {
         return Err(Error::AlreadyTaken {
             field: Field::Email,
             value: email,
@@ -99,12 +97,8 @@ pub(crate) fn insert(
     source: serde_json::Value,
 ) -> Result<UserDetail> {
     let u = check(tx, new, None)?;
-    tx.prepare_cached(
-        "INSERT INTO users (first_name, last_name, email, department, site_id, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![u.first_name, u.last_name, u.email, u.department, u.site_id, ctx.now, ctx.account.id])?;
-    let user = directory::user_detail(tx, tx.last_insert_rowid())?;
+    let id = users::insert(tx, &u.profile(), ctx.now, ctx.account.id)?;
+    let user = directory::user_detail(tx, id)?;
     audit_setup(
         tx,
         ctx,
@@ -119,18 +113,7 @@ pub(crate) fn insert(
 
 impl Org {
     pub fn sites(&self, actor: Actor) -> Result<Vec<Site>> {
-        self.read(actor, Permission::UsersView, |conn| {
-            let mut stmt = conn.prepare_cached("SELECT id, name FROM sites ORDER BY name")?;
-            let sites = stmt
-                .query_map([], |r| {
-                    Ok(Site {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(sites)
-        })
+        self.read(actor, Permission::UsersView, sites::all)
     }
 
     pub fn add_user(&mut self, actor: Actor, new: &NewUser) -> Result<UserDetail> {

@@ -863,7 +863,7 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
                 .execute(params![ext, user_id])?;
         }
         if let Some(n) = &p.number {
-            crate::domain::setup::numbers::take_number(tx, user_id, n)?;
+            crate::storage::tables::phone_numbers::assign_to(tx, user_id, n)?;
         }
         audit_setup(
             tx,

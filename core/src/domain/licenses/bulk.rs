@@ -18,6 +18,7 @@ use crate::domain::users::user_data::DELETED_TABLES;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, Org};
+use crate::storage::tables::seat_tallies;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -189,15 +190,7 @@ fn plan(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<Plan> {
     }
     let applies = lines.iter().filter(|l| l.applies).count() as i64;
     let (seats_needed, seats_available) = match target(&req.action) {
-        Some(p) => {
-            let free: i64 = conn
-                .prepare_cached(
-                    "SELECT coalesce((SELECT n FROM seat_tallies
-                                      WHERE product_id = ?1 AND status = 'available'), 0)",
-                )?
-                .query_row([p], |r| r.get(0))?;
-            (applies, free)
-        }
+        Some(p) => (applies, seat_tallies::available(conn, p)?),
         None => (0, 0),
     };
     let shortfall = (seats_needed > seats_available).then(|| {

@@ -3,7 +3,6 @@
 //! their data kept. Across families it is a removal and an assignment (and optionally a
 //! cancellation of the old license), checked first and committed together or not at all.
 
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -22,6 +21,7 @@ use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::{forwarding_rules, products, seats, voicemail_settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -76,10 +76,7 @@ pub(crate) struct Plan {
 }
 
 fn family(conn: &rusqlite::Connection, product_id: i64) -> Result<LicenseFamily> {
-    let key: String = conn
-        .prepare_cached("SELECT family FROM products WHERE id = ?1")?
-        .query_row([product_id], |r| r.get(0))?;
-    LicenseFamily::from_key(&key)
+    LicenseFamily::from_key(&products::family_key(conn, product_id)?)
 }
 
 pub(crate) fn plan(conn: &rusqlite::Connection, user: &UserDetail, to_id: i64) -> Result<Plan> {
@@ -128,25 +125,13 @@ pub(crate) fn move_within_family_in(
     to_id: i64,
 ) -> Result<()> {
     let new_seat = free_seat(tx, to_id)?;
-    tx.prepare_cached(
-        "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL WHERE user_id = ?1",
-    )?
-    .execute([user.id])?;
-    tx.prepare_cached(
-        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
-    )?
-    .execute(params![user.id, ctx.now, new_seat])?;
+    seats::release_held_by(tx, user.id)?;
+    seats::assign(tx, new_seat, user.id, ctx.now)?;
     if p.loses.contains(&Feature::Voicemail) {
-        tx.execute(
-            "UPDATE voicemail_settings SET enabled = 0 WHERE user_id = ?1",
-            [user.id],
-        )?;
+        voicemail_settings::disable(tx, user.id)?;
     }
     if p.loses.contains(&Feature::CallForwarding) {
-        tx.execute(
-            "UPDATE forwarding_rules SET enabled = 0 WHERE user_id = ?1",
-            [user.id],
-        )?;
+        forwarding_rules::disable_all(tx, user.id)?;
     }
     let label = user.full_name();
     let mut entry = AuditEntry::new(Action::LicenseChange.key());
@@ -170,11 +155,7 @@ impl Org {
         self.read(actor, Permission::LicensesAssign, |conn| {
             let user = directory::user_detail(conn, user_id)?;
             let p = plan(conn, &user, product_id)?;
-            let to_available: i64 = conn.query_row(
-                "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
-                [product_id],
-                |r| r.get(0),
-            )?;
+            let to_available = seats::available_count(conn, product_id)?;
             // Nothing is offered, let alone removed, for a product with no free seat.
             if to_available == 0 {
                 free_seat(conn, product_id)?;

@@ -1,6 +1,6 @@
 //! License products, their seats, and assigning a seat to a user.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -12,6 +12,7 @@ use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::{products, seats};
 
 /// One product with its seat counts, always counted from the seat rows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -53,49 +54,24 @@ pub struct AssignLicense {
 /// the seats are marked cancelled. Assigned and available come from `seat_tallies`, which
 /// triggers keep equal to the seat rows (migration 0005; tested below).
 fn inventory(conn: &Connection, today: &str) -> Result<Vec<ProductInventory>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.id, p.sku, p.name, p.family, p.monthly_price_cents,
-                coalesce((SELECT n FROM seat_tallies t WHERE t.product_id = p.id AND t.status = 'assigned'), 0),
-                coalesce((SELECT n FROM seat_tallies t WHERE t.product_id = p.id AND t.status = 'available'), 0),
-                (SELECT count(*) FROM seats s WHERE s.product_id = p.id
-                    AND s.status = 'pending_cancellation' AND s.cancel_effective_on > ?1)
-         FROM products p
-         ORDER BY CASE p.family WHEN 'voice' THEN 0 WHEN 'contact_center' THEN 1 ELSE 2 END,
-                  p.monthly_price_cents, p.name",
-    )?;
-    let rows = stmt
-        .query_map([today], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, i64>(7)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(
-            |(id, sku, name, family, price, assigned, available, pending)| {
-                let purchased = assigned + available + pending;
-                Ok(ProductInventory {
-                    product_id: id,
-                    sku,
-                    name,
-                    family: LicenseFamily::from_key(&family)?,
-                    features: product_features(conn, id)?,
-                    monthly_price_cents: price,
-                    purchased,
-                    assigned,
-                    available,
-                    pending_cancellation: pending,
-                    monthly_cost_cents: purchased * price,
-                })
-            },
-        )
+    products::inventory(conn, today)?
+        .into_iter()
+        .map(|p| {
+            let purchased = p.assigned + p.available + p.pending_cancellation;
+            Ok(ProductInventory {
+                product_id: p.id,
+                sku: p.sku,
+                name: p.name,
+                family: LicenseFamily::from_key(&p.family)?,
+                features: product_features(conn, p.id)?,
+                monthly_price_cents: p.monthly_price_cents,
+                purchased,
+                assigned: p.assigned,
+                available: p.available,
+                pending_cancellation: p.pending_cancellation,
+                monthly_cost_cents: purchased * p.monthly_price_cents,
+            })
+        })
         .collect()
 }
 
@@ -121,24 +97,15 @@ impl Org {
 }
 
 pub(crate) fn product_name(conn: &Connection, product_id: i64) -> Result<String> {
-    conn.prepare_cached("SELECT name FROM products WHERE id = ?1")?
-        .query_row([product_id], |r| r.get(0))
-        .optional()?
-        .ok_or(Error::NotFound {
-            what: "Product",
-            id: product_id,
-        })
+    products::name(conn, product_id)?.ok_or(Error::NotFound {
+        what: "Product",
+        id: product_id,
+    })
 }
 
 /// The `n` lowest-numbered free seats of the product (fewer if there are fewer).
 pub(crate) fn free_seats(conn: &Connection, product_id: i64, n: usize) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM seats WHERE product_id = ?1 AND status = 'available' ORDER BY id LIMIT ?2",
-    )?;
-    let seats = stmt
-        .query_map(params![product_id, n as i64], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(seats)
+    seats::free_seats(conn, product_id, n)
 }
 
 /// The lowest-numbered free seat of the product, or the error that names the product.
@@ -158,13 +125,7 @@ pub(crate) fn assign_in(
     product_id: i64,
 ) -> Result<i64> {
     let product = product_name(tx, product_id)?;
-    let held: Option<String> = tx
-        .prepare_cached(
-            "SELECT p.name FROM seats s JOIN products p ON p.id = s.product_id WHERE s.user_id = ?1",
-        )?
-        .query_row([user.id], |r| r.get(0))
-        .optional()?;
-    if let Some(held) = held {
+    if let Some(held) = seats::held_product_name(tx, user.id)? {
         return Err(Error::AlreadyLicensed {
             user: user.full_name(),
             product: held,
@@ -183,10 +144,7 @@ pub(crate) fn give_seat(
     product: &str,
     seat_id: i64,
 ) -> Result<()> {
-    tx.prepare_cached(
-        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
-    )?
-    .execute(params![user.id, ctx.now, seat_id])?;
+    seats::assign(tx, seat_id, user.id, ctx.now)?;
     let label = user.full_name();
     let mut entry = AuditEntry::new(Action::LicenseAssign.key());
     entry.target_user_id = Some(user.id);
@@ -199,6 +157,8 @@ pub(crate) fn give_seat(
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::params;
+
     use super::*;
     use crate::tests::testing::{demo_org, product_id, sign_in, unlicensed_user};
 

@@ -15,6 +15,7 @@ use crate::domain::users::bundle::BundleReceipt;
 use crate::domain::users::directory::{self, UserDetail, UserStatus};
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, Org};
+use crate::storage::tables::{phone_numbers, users};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct OffboardUser {
@@ -92,7 +93,8 @@ fn finish(
 ) -> Result<UserDetail> {
     if holds_number {
         ctx.require(tx, Permission::NumbersManage)?;
-        crate::domain::setup::numbers::release_number_and_extension(tx, user.id)?;
+        phone_numbers::release_held_by(tx, user.id)?;
+        users::clear_extension(tx, user.id)?;
         let released: Vec<String> = [
             user.phone_number.as_ref().map(|n| format!("number {n}")),
             user.extension.as_ref().map(|e| format!("extension {e}")),
@@ -110,10 +112,7 @@ fn finish(
         )?;
         steps.push(format!("Released {}.", released.join(" and ")));
     }
-    tx.execute(
-        "UPDATE users SET status = 'suspended' WHERE id = ?1",
-        [user.id],
-    )?;
+    users::suspend(tx, user.id)?;
     audit_setup(
         tx,
         ctx,

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use chrono::Duration;
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -14,10 +14,11 @@ use crate::base::error::{Error, Result};
 use crate::base::permission::Permission;
 use crate::domain::users::bundle::{self, BundleReceipt};
 use crate::domain::users::directory::{self, UserDetail};
-use crate::domain::users::user_data::{recordings_count, DELETED_TABLES};
+use crate::domain::users::user_data::DELETED_TABLES;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::{call_recordings, phone_numbers, safety_archives, seats, users};
 
 /// How long a safety archive is kept.
 pub const SAFETY_ARCHIVE_DAYS: i64 = 30;
@@ -135,7 +136,7 @@ pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpa
     } else {
         format!(", and releases {}", released.join(" and "))
     };
-    let recordings_kept = recordings_count(conn, user.id)?;
+    let recordings_kept = call_recordings::count_for_user(conn, user.id)?;
     let labels: Vec<&str> = deleted.iter().map(|d| d.label.as_str()).collect();
     let (last, rest) = labels.split_last().expect("a removal deletes something");
     let summary = format!(
@@ -225,29 +226,18 @@ pub(crate) fn remove_in(
     crate::domain::licenses::safety_archive::prepare_folder(&plan.dir)?;
     // The row first: its id names the file, which is then created exclusively.
     let (archive, _) = bundle::archive(tx, user, ctx.now, &mut plan.files, |zip, sha256| {
-        tx.prepare_cached(
-            "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at, zip)
-             VALUES (?1, '', ?2, ?3, ?4, ?5)",
-        )?
-        .execute(params![user.id, sha256, ctx.now, plan.expires_at, zip])?;
-        let id = tx.last_insert_rowid();
+        let id = safety_archives::insert(tx, user.id, sha256, ctx.now, &plan.expires_at, zip)?;
         let name = crate::domain::licenses::safety_archive::file_name(user, id, ctx.now);
-        tx.prepare_cached("UPDATE safety_archives SET path = ?2 WHERE id = ?1")?
-            .execute(params![id, name])?;
+        safety_archives::set_path(tx, id, &name)?;
         Ok(plan.dir.join(name))
     })?;
     // An error from here on leaves the archive unplaced: the plan drops or discards it.
     for t in &DELETED_TABLES {
         t.delete(tx, user.id)?;
     }
-    crate::domain::setup::numbers::release_number_and_extension(tx, user.id)?;
-    let price_cents: i64 = tx
-        .prepare_cached(
-            "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
-             WHERE user_id = ?1
-             RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
-        )?
-        .query_row([user.id], |r| r.get(0))?;
+    phone_numbers::release_held_by(tx, user.id)?;
+    users::clear_extension(tx, user.id)?;
+    let price_cents = seats::release_held_by(tx, user.id)?;
     let label = user.full_name();
     let mut entry = AuditEntry::new(Action::LicenseRemove.key());
     entry.target_user_id = Some(user.id);
@@ -351,25 +341,23 @@ impl Org {
     pub fn safety_archives(&self, actor: Actor, user_id: i64) -> Result<Vec<SafetyArchive>> {
         let archive_dir = self.archive_dir.clone();
         self.read(actor, Permission::UsersView, |conn| {
-            let mut stmt = conn.prepare(
-                "SELECT path, created_at, expires_at FROM safety_archives WHERE user_id = ?1 ORDER BY id DESC",
-            )?;
-            let rows = stmt
-                .query_map([user_id], |r| {
-                    let stored: String = r.get(0)?;
-                    let resolved = crate::domain::licenses::safety_archive::resolve(&archive_dir, &stored);
-                    Ok(SafetyArchive {
+            let archives = safety_archives::for_user(conn, user_id)?
+                .into_iter()
+                .map(|a| {
+                    let resolved =
+                        crate::domain::licenses::safety_archive::resolve(&archive_dir, &a.path);
+                    SafetyArchive {
                         present: resolved.as_ref().is_ok_and(|p| p.is_file()),
                         path: resolved
                             .as_ref()
-                            .map_or(stored, |p| p.display().to_string()),
+                            .map_or(a.path, |p| p.display().to_string()),
                         problem: resolved.err(),
-                        created_at: r.get(1)?,
-                        expires_at: r.get(2)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+                        created_at: a.created_at,
+                        expires_at: a.expires_at,
+                    }
+                })
+                .collect();
+            Ok(archives)
         })
     }
 }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::base::error::{Error, Result};
 use crate::domain::users::directory::UserDetail;
 use crate::kernel::org::Org;
+use crate::storage::tables::safety_archives;
 
 /// The archive file of a removal: unique by the archive's id (two users of the same name
 /// removed in the same second get two files), and readable as user and moment.
@@ -90,43 +91,25 @@ impl Org {
     /// sign-in: opening a file touches nothing outside it.
     pub(crate) fn tend_archives(&mut self) -> Result<()> {
         let now = self.now();
-        let mut stmt = self.conn.prepare(
-            "SELECT id, path, expires_at < ?1, zip IS NOT NULL FROM safety_archives
-             WHERE expires_at < ?1 OR zip IS NOT NULL",
-        )?;
-        let archives = stmt
-            .query_map([&now], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, bool>(3)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        drop(stmt);
+        let archives = safety_archives::to_tend(&self.conn, &now)?;
         let mut problems = Vec::new();
         let mut expired_copies = false;
-        for (id, stored, expired, has_copy) in archives {
-            let path = match resolve(&self.archive_dir, &stored) {
+        for archive in archives {
+            let path = match resolve(&self.archive_dir, &archive.path) {
                 Ok(path) => path,
                 Err(problem) => {
                     problems.push(problem);
                     continue;
                 }
             };
-            if expired {
+            if archive.expired {
                 if path.is_file() {
                     let _ = std::fs::remove_file(&path);
                 }
-                expired_copies |= has_copy;
+                expired_copies |= archive.has_copy;
             } else if std::fs::symlink_metadata(&path).is_err() {
                 // Only a missing file's stored copy is read: the start stays quick.
-                let zip: Vec<u8> = self.conn.query_row(
-                    "SELECT zip FROM safety_archives WHERE id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
+                let zip = safety_archives::stored_copy(&self.conn, archive.id)?;
                 // Best effort: the stored copy stays either way.
                 let _ =
                     crate::storage::files::create_dir_private(&self.archive_dir).and_then(|()| {
@@ -139,10 +122,7 @@ impl Org {
             }
         }
         if expired_copies {
-            self.conn.execute(
-                "UPDATE safety_archives SET zip = NULL WHERE expires_at < ?1 AND zip IS NOT NULL",
-                [&now],
-            )?;
+            safety_archives::drop_expired_copies(&self.conn, &now)?;
         }
         for problem in &problems {
             eprintln!("licensedesk: {problem}");

@@ -15,6 +15,7 @@ use crate::domain::users::directory::{self, UserDetail};
 use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::phone_numbers;
 
 /// What the "Number and extension" section saves; None takes it away.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -25,34 +26,6 @@ pub struct SetNumbers {
     pub expected_version: i64,
     pub extension: Option<String>,
     pub phone_number: Option<String>,
-}
-
-/// Gives the user's number, if any, back to its site's pool. The one place of that rule: the
-/// editor, offboarding, removal and the import release a number through it.
-pub(crate) fn release_number(conn: &Connection, user_id: i64) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
-    )?
-    .execute([user_id])?;
-    Ok(())
-}
-
-/// Puts `e164` (checked free by the caller) on the user, releasing the number held before.
-pub(crate) fn take_number(conn: &Connection, user_id: i64, e164: &str) -> Result<()> {
-    release_number(conn, user_id)?;
-    conn.prepare_cached(
-        "UPDATE phone_numbers SET status = 'assigned', user_id = ?1 WHERE e164 = ?2",
-    )?
-    .execute(params![user_id, e164])?;
-    Ok(())
-}
-
-/// Releases the user's number and extension: a removal or an offboarding.
-pub(crate) fn release_number_and_extension(conn: &Connection, user_id: i64) -> Result<()> {
-    release_number(conn, user_id)?;
-    conn.prepare_cached("UPDATE users SET extension = NULL WHERE id = ?1")?
-        .execute([user_id])?;
-    Ok(())
 }
 
 pub(crate) fn available_numbers(conn: &Connection, user_id: i64) -> Result<Vec<String>> {
@@ -188,8 +161,8 @@ fn set_numbers(
             }
         }
         match &number {
-            Some(n) => take_number(tx, user.id, n)?,
-            None => release_number(tx, user.id)?,
+            Some(n) => phone_numbers::assign_to(tx, user.id, n)?,
+            None => phone_numbers::release_held_by(tx, user.id)?,
         }
     }
     tx.execute(

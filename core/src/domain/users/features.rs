@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::storage::tables::product_features;
 
 /// The license type: changing within a family keeps a user's data, across families does not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -91,11 +92,7 @@ impl Feature {
 }
 
 pub(crate) fn product_features(conn: &Connection, product_id: i64) -> Result<Vec<Feature>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT feature FROM product_features WHERE product_id = ?1")?;
-    let keys = stmt
-        .query_map([product_id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let keys = product_features::keys(conn, product_id)?;
     Ok(Feature::ALL
         .into_iter()
         .filter(|f| keys.iter().any(|k| k == f.key()))

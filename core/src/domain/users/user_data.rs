@@ -156,11 +156,3 @@ fn cell_text(v: ValueRef<'_>) -> String {
         ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
     }
 }
-
-pub(crate) fn recordings_count(conn: &Connection, user_id: i64) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM call_recordings WHERE user_id = ?1",
-        [user_id],
-        |r| r.get(0),
-    )?)
-}

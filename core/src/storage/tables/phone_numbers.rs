@@ -1,0 +1,109 @@
+//! The phone_numbers table's SQL: the organization's pool of numbers and who holds each.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::base::error::Result;
+
+/// Gives the user's number, if any, back to its site's pool. The one place of that rule: the
+/// editor, offboarding, removal and the import release a number through it.
+pub(crate) fn release_held_by(conn: &Connection, user_id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
+    )?
+    .execute([user_id])?;
+    Ok(())
+}
+
+/// Puts `e164` (checked free by the caller) on the user, releasing the number held before.
+pub(crate) fn assign_to(conn: &Connection, user_id: i64, e164: &str) -> Result<()> {
+    release_held_by(conn, user_id)?;
+    conn.prepare_cached(
+        "UPDATE phone_numbers SET status = 'assigned', user_id = ?1 WHERE e164 = ?2",
+    )?
+    .execute(params![user_id, e164])?;
+    Ok(())
+}
+
+/// A number its holder keeps from a site other than the holder's own.
+pub(crate) struct NumberOfAnotherSite {
+    pub e164: String,
+    pub number_site: String,
+    pub user_site: String,
+}
+
+/// The user's number when it belongs to another site than the user's.
+pub(crate) fn of_another_site(
+    conn: &Connection,
+    user_id: i64,
+) -> Result<Option<NumberOfAnotherSite>> {
+    Ok(conn
+        .query_row(
+            "SELECT n.e164, old.name, new.name FROM phone_numbers n
+             JOIN users u ON u.id = n.user_id
+             JOIN sites old ON old.id = n.site_id JOIN sites new ON new.id = u.site_id
+             WHERE n.user_id = ?1 AND n.site_id <> u.site_id",
+            [user_id],
+            |r| {
+                Ok(NumberOfAnotherSite {
+                    e164: r.get(0)?,
+                    number_site: r.get(1)?,
+                    user_site: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::testing::demo_org;
+
+    fn holder_and_status(conn: &Connection, e164: &str) -> (Option<i64>, String) {
+        conn.query_row(
+            "SELECT user_id, status FROM phone_numbers WHERE e164 = ?1",
+            [e164],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    /// Assigning a number to a user who holds one gives the old one back to the pool: a user
+    /// holds one number at most.
+    #[test]
+    fn assigning_a_number_releases_the_one_held_before() {
+        let (_dir, org) = demo_org();
+        let (user_id, held, site_id): (i64, String, i64) = org
+            .conn
+            .query_row(
+                "SELECT n.user_id, n.e164, n.site_id FROM phone_numbers n
+                 WHERE n.status = 'assigned' ORDER BY n.e164 LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        let free: String = org
+            .conn
+            .query_row(
+                "SELECT e164 FROM phone_numbers WHERE site_id = ?1 AND status = 'available'
+                 ORDER BY e164 LIMIT 1",
+                [site_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assign_to(&org.conn, user_id, &free).unwrap();
+        assert_eq!(
+            holder_and_status(&org.conn, &free),
+            (Some(user_id), "assigned".into())
+        );
+        assert_eq!(
+            holder_and_status(&org.conn, &held),
+            (None, "available".into())
+        );
+        release_held_by(&org.conn, user_id).unwrap();
+        assert_eq!(
+            holder_and_status(&org.conn, &free),
+            (None, "available".into())
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! The products table's SQL: the license products, their names, families and seat counts.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::base::error::Result;
+
+/// One product with its seat counts as of a day, as the inventory lists it.
+pub(crate) struct InventoryRow {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub family: String,
+    pub monthly_price_cents: i64,
+    pub assigned: i64,
+    pub available: i64,
+    pub pending_cancellation: i64,
+}
+
+/// Every product with its seat counts as of `today`: a cancellation whose date has come no
+/// longer counts, even before the seats are marked cancelled. Assigned and available come
+/// from `seat_tallies`, which triggers keep equal to the seat rows (migration 0005). Voice
+/// first, then contact center, then the rest; cheapest first within a family.
+pub(crate) fn inventory(conn: &Connection, today: &str) -> Result<Vec<InventoryRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.sku, p.name, p.family, p.monthly_price_cents,
+                coalesce((SELECT n FROM seat_tallies t WHERE t.product_id = p.id AND t.status = 'assigned'), 0),
+                coalesce((SELECT n FROM seat_tallies t WHERE t.product_id = p.id AND t.status = 'available'), 0),
+                (SELECT count(*) FROM seats s WHERE s.product_id = p.id
+                    AND s.status = 'pending_cancellation' AND s.cancel_effective_on > ?1)
+         FROM products p
+         ORDER BY CASE p.family WHEN 'voice' THEN 0 WHEN 'contact_center' THEN 1 ELSE 2 END,
+                  p.monthly_price_cents, p.name",
+    )?;
+    let rows = stmt
+        .query_map([today], |r| {
+            Ok(InventoryRow {
+                id: r.get(0)?,
+                sku: r.get(1)?,
+                name: r.get(2)?,
+                family: r.get(3)?,
+                monthly_price_cents: r.get(4)?,
+                assigned: r.get(5)?,
+                available: r.get(6)?,
+                pending_cancellation: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The product's name, None when there is no such product.
+pub(crate) fn name(conn: &Connection, product_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM products WHERE id = ?1")?
+        .query_row([product_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The key of the product's family ("voice", ..).
+pub(crate) fn family_key(conn: &Connection, product_id: i64) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT family FROM products WHERE id = ?1")?
+        .query_row([product_id], |r| r.get(0))?)
+}

@@ -1,0 +1,96 @@
+//! The seats table's SQL: which seat of which product a user holds, and the free ones.
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::base::error::Result;
+
+/// Puts the user's seat back in the pool (still billed); answers its product's monthly price.
+pub(crate) fn release_held_by(conn: &Connection, user_id: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
+             WHERE user_id = ?1
+             RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
+        )?
+        .query_row([user_id], |r| r.get(0))?)
+}
+
+/// Gives the seat (checked free by the caller) to the user.
+pub(crate) fn assign(conn: &Connection, seat_id: i64, user_id: i64, now: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
+    )?
+    .execute(params![user_id, now, seat_id])?;
+    Ok(())
+}
+
+/// The `n` lowest-numbered free seats of the product (fewer if there are fewer).
+pub(crate) fn free_seats(conn: &Connection, product_id: i64, n: usize) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM seats WHERE product_id = ?1 AND status = 'available' ORDER BY id LIMIT ?2",
+    )?;
+    let seats = stmt
+        .query_map(params![product_id, n as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(seats)
+}
+
+/// How many seats of the product are free, counted from the seat rows.
+pub(crate) fn available_count(conn: &Connection, product_id: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
+        [product_id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The name of the product whose seat the user holds, if any.
+pub(crate) fn held_product_name(conn: &Connection, user_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.name FROM seats s JOIN products p ON p.id = s.product_id WHERE s.user_id = ?1",
+        )?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::testing::{demo_org, user_on};
+
+    /// The seat goes back to the pool unassigned, and its product's price is answered for the
+    /// billing note.
+    #[test]
+    fn a_released_seat_is_available_and_its_price_is_answered() {
+        let (_dir, org) = demo_org();
+        let user = user_on(&org, "Voice Pro");
+        let (seat_id, price): (i64, i64) = org
+            .conn
+            .query_row(
+                "SELECT s.id, p.monthly_price_cents FROM seats s JOIN products p ON p.id = s.product_id
+                 WHERE s.user_id = ?1",
+                [user.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(release_held_by(&org.conn, user.id).unwrap(), price);
+        let row: (String, Option<i64>, Option<String>) = org
+            .conn
+            .query_row(
+                "SELECT status, user_id, assigned_at FROM seats WHERE id = ?1",
+                [seat_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("available".into(), None, None));
+        assign(&org.conn, seat_id, user.id, "2026-01-01T00:00:00.000Z").unwrap();
+        let holder: Option<i64> = org
+            .conn
+            .query_row("SELECT user_id FROM seats WHERE id = ?1", [seat_id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(holder, Some(user.id));
+    }
+}

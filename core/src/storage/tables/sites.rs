@@ -1,0 +1,42 @@
+//! The sites table's SQL: the places users work at, each with its pool of numbers.
+
+use rusqlite::Connection;
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::base::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Site {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+}
+
+/// Every site, by name.
+pub(crate) fn all(conn: &Connection) -> Result<Vec<Site>> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM sites ORDER BY name")?;
+    let sites = stmt
+        .query_map([], |r| {
+            Ok(Site {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(sites)
+}
+
+pub(crate) fn exists(conn: &Connection, site_id: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1)")?
+        .query_row([site_id], |r| r.get(0))?)
+}
+
+pub(crate) fn name(conn: &Connection, site_id: i64) -> Result<String> {
+    Ok(
+        conn.query_row("SELECT name FROM sites WHERE id = ?1", [site_id], |r| {
+            r.get(0)
+        })?,
+    )
+}
