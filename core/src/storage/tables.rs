@@ -4,3 +4,5 @@
 
 pub(crate) mod accounts;
 pub(crate) mod audit_log;
+pub(crate) mod phone_numbers;
+pub(crate) mod users;

@@ -19,8 +19,12 @@ use crate::domain::editor::new_user::{insert as insert_new_user, NewUser};
 use crate::domain::imports::input_file::{MAX_CSV_BYTES, MAX_CSV_ROWS};
 use crate::domain::licenses::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::domain::licenses::inventory::assign_in;
-use crate::domain::setup::guard::audit_setup;
+use crate::domain::setup::guard::{audit_setup, require_included, LicenseFacts};
+use crate::domain::setup::numbers::{
+    check_extension, check_number, NumberDirectory, NumberStanding,
+};
 use crate::domain::users::directory;
+use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, ChangeContext, Org};
 
@@ -301,15 +305,32 @@ struct Product {
 struct Snapshot {
     users: HashMap<String, ExistingUser>,
     extension_holders: HashMap<String, (i64, String)>,
-    /// e164 → (site id, holder)
-    numbers: HashMap<String, (i64, Option<i64>)>,
+    numbers: HashMap<String, NumberStanding>,
     sites: HashMap<String, (i64, String)>,
     products: Vec<Product>,
+    /// The products that include calling, cheapest first, as the editor names them.
+    calling_products: Vec<String>,
+}
+
+/// The editor's number and extension rules, asked of the snapshot instead of the database.
+impl NumberDirectory for Snapshot {
+    fn extension_holder(&self, extension: &str) -> Result<Option<(i64, String)>> {
+        Ok(self.extension_holders.get(extension).cloned())
+    }
+
+    fn number_standing(&self, e164: &str) -> Result<NumberStanding> {
+        Ok(self
+            .numbers
+            .get(e164)
+            .cloned()
+            .unwrap_or(NumberStanding::NotInPool))
+    }
 }
 
 fn snapshot(conn: &Connection) -> Result<Snapshot> {
     let mut users = HashMap::new();
     let mut extension_holders = HashMap::new();
+    let mut holder_names = HashMap::new();
     let mut stmt = conn.prepare(
         "SELECT u.id, u.first_name, u.last_name, u.email, u.department, u.site_id, u.extension,
                 n.e164, s.product_id
@@ -328,11 +349,12 @@ fn snapshot(conn: &Connection) -> Result<Snapshot> {
             number: r.get(7)?,
             product_id: r.get(8)?,
         };
+        let name = || format!("{} {}", u.first_name, u.last_name);
         if let Some(e) = &u.extension {
-            extension_holders.insert(
-                e.clone(),
-                (u.id, format!("{} {}", u.first_name, u.last_name)),
-            );
+            extension_holders.insert(e.clone(), (u.id, name()));
+        }
+        if u.number.is_some() {
+            holder_names.insert(u.id, name());
         }
         users.insert(r.get::<_, String>(3)?.to_lowercase(), u);
     }
@@ -340,7 +362,14 @@ fn snapshot(conn: &Connection) -> Result<Snapshot> {
     let mut stmt = conn.prepare("SELECT e164, site_id, user_id FROM phone_numbers")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        numbers.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+        let standing = match r.get::<_, Option<i64>>(2)? {
+            Some(user_id) => NumberStanding::Held {
+                user_id,
+                holder: holder_names.get(&user_id).cloned().unwrap_or_default(),
+            },
+            None => NumberStanding::Free { site_id: r.get(1)? },
+        };
+        numbers.insert(r.get(0)?, standing);
     }
     let mut sites = HashMap::new();
     let mut stmt = conn.prepare("SELECT id, name FROM sites")?;
@@ -366,12 +395,16 @@ fn snapshot(conn: &Connection) -> Result<Snapshot> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut calling: Vec<&Product> = products.iter().filter(|p| p.calling).collect();
+    calling.sort_by(|a, b| (a.price, &a.name).cmp(&(b.price, &b.name)));
+    let calling_products = calling.iter().map(|p| p.name.clone()).collect();
     Ok(Snapshot {
         users,
         extension_holders,
         numbers,
         sites,
         products,
+        calling_products,
     })
 }
 
@@ -422,6 +455,12 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
     let mut extensions: HashMap<String, u32> = HashMap::new();
     let mut numbers: HashMap<String, u32> = HashMap::new();
     let mut needed: HashMap<i64, i64> = HashMap::new();
+    let site_name = |id: i64| {
+        snap.sites
+            .values()
+            .find(|s| s.0 == id)
+            .map(|s| s.1.as_str())
+    };
     let only_site = (snap.sites.len() == 1)
         .then(|| snap.sites.values().next().map(|s| s.0))
         .flatten();
@@ -546,7 +585,16 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
             }
         };
         let user_id = existing.map(|u| u.id);
-        let calling = product.is_some_and(|p| p.calling);
+        let license_facts = LicenseFacts {
+            holder: &format!("{first} {last}"),
+            license: product.map(|p| p.name.as_str()),
+            included: product.is_some_and(|p| p.calling),
+        };
+        let require_calling = |field| {
+            require_included(&license_facts, Feature::Calling, field, || {
+                Ok(snap.calling_products.clone())
+            })
+        };
         let extension = match rec.get(Column::Extension) {
             None => None,
             Some(v) => match validate::extension(v) {
@@ -555,23 +603,12 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                     None
                 }
                 Ok(ext) => {
-                    if !calling {
-                        bad(
-                            Column::Extension,
-                            Error::invalid("Extension", "needs a license that includes calling."),
-                        );
-                    }
-                    match snap.extension_holders.get(&ext) {
-                        // The editor's error: the same code and words.
-                        Some((holder_id, holder)) if Some(*holder_id) != user_id => bad(
-                            Column::Extension,
-                            Error::AlreadyTaken {
-                                field: "Extension",
-                                value: ext.clone(),
-                                holder: holder.clone(),
-                            },
-                        ),
-                        _ => {}
+                    let checks = [
+                        require_calling("Extension"),
+                        check_extension(&snap, user_id, &ext),
+                    ];
+                    for e in checks.into_iter().filter_map(Result::err) {
+                        bad(Column::Extension, e);
                     }
                     if let Some(first) = extensions.insert(ext.clone(), rec.row) {
                         bad(
@@ -591,48 +628,15 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                     None
                 }
                 Ok(n) => {
-                    if !calling {
-                        bad(
-                            Column::Number,
-                            Error::invalid(
-                                "Phone number",
-                                "needs a license that includes calling.",
-                            ),
-                        );
+                    if let Err(e) = require_calling("Phone number") {
+                        bad(Column::Number, e);
                     }
-                    match snap.numbers.get(&n) {
-                        None => bad(
-                            Column::Number,
-                            Error::invalid(
-                                "Phone number",
-                                format!("{n} is not in the organization's number pool."),
-                            ),
-                        ),
-                        Some((_, Some(holder))) if Some(*holder) != user_id => {
-                            let name = snap
-                                .users
-                                .values()
-                                .find(|u| u.id == *holder)
-                                .map_or(String::new(), |u| {
-                                    format!("{} {}", u.first_name, u.last_name)
-                                });
-                            bad(
-                                Column::Number,
-                                Error::AlreadyTaken {
-                                    field: "Phone number",
-                                    value: n.clone(),
-                                    holder: name,
-                                },
-                            );
+                    // Without a known site the row is refused for its Site cell already.
+                    let site = site_id.and_then(|id| site_name(id).map(|name| (id, name)));
+                    if let Some((site_id, site)) = site {
+                        if let Err(e) = check_number(&snap, user_id, site_id, site, &n) {
+                            bad(Column::Number, e);
                         }
-                        Some((site, None)) if Some(*site) != site_id => bad(
-                            Column::Number,
-                            Error::invalid(
-                                "Phone number",
-                                format!("{n} belongs to another site's pool."),
-                            ),
-                        ),
-                        _ => {}
                     }
                     if let Some(first) = numbers.insert(n.clone(), rec.row) {
                         bad(
@@ -662,7 +666,6 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                 });
             }
         };
-        let site_name = |id: i64| snap.sites.values().find(|s| s.0 == id).map(|s| s.1.clone());
         let product_name = |id: Option<i64>| {
             id.and_then(|id| snap.products.iter().find(|p| p.id == id))
                 .map(|p| p.name.clone())
@@ -686,8 +689,8 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
         }
         diff(
             "Site",
-            existing.and_then(|u| site_name(u.site_id)).as_deref(),
-            site_name(site_id).as_deref(),
+            existing.and_then(|u| site_name(u.site_id)),
+            site_name(site_id),
         );
         diff(
             "License",

@@ -10,10 +10,10 @@ use ts_rs::TS;
 use crate::base::error::{Error, Result};
 use crate::base::validate;
 use crate::domain::setup::guard::{audit_setup, require_feature};
-use crate::domain::setup::numbers::{extension_holder, number_holder};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::ChangeContext;
+use crate::storage::tables::{phone_numbers, users};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -100,9 +100,9 @@ pub(crate) fn rules(conn: &Connection, user_id: i64) -> Result<Vec<ForwardingRul
 /// The user of ours that a destination reaches, if any.
 fn resolve(conn: &Connection, destination: &str) -> Result<Option<(i64, String)>> {
     if destination.starts_with('+') {
-        number_holder(conn, destination)
+        phone_numbers::holder(conn, destination)
     } else {
-        extension_holder(conn, destination)
+        users::extension_holder(conn, destination)
     }
 }
 
@@ -156,7 +156,7 @@ fn destination(conn: &Connection, value: &str) -> Result<String> {
             "enter a user's extension (e.g. 2041) or a phone number in E.164 form (e.g. +15125550100).",
         ));
     }
-    if extension_holder(conn, value)?.is_none() {
+    if users::extension_holder(conn, value)?.is_none() {
         return Err(Error::invalid(
             FIELD,
             format!("no user has extension {value}."),

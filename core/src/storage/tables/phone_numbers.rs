@@ -1,0 +1,45 @@
+//! The phone_numbers table's SQL: the organization's pool of numbers, by site, and who holds
+//! each.
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::base::error::Result;
+
+/// A number of the pool: its site and, when assigned, its holder (id and full name).
+pub(crate) struct PoolNumber {
+    pub site_id: i64,
+    pub holder: Option<(i64, String)>,
+}
+
+/// The number in the pool, None when the pool does not have it.
+pub(crate) fn in_pool(conn: &Connection, e164: &str) -> Result<Option<PoolNumber>> {
+    Ok(conn
+        .query_row(
+            "SELECT n.site_id, u.id, u.first_name || ' ' || u.last_name
+             FROM phone_numbers n LEFT JOIN users u ON u.id = n.user_id WHERE n.e164 = ?1",
+            [e164],
+            |r| {
+                let holder: Option<i64> = r.get(1)?;
+                Ok(PoolNumber {
+                    site_id: r.get(0)?,
+                    holder: match holder {
+                        Some(id) => Some((id, r.get(2)?)),
+                        None => None,
+                    },
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// The user who holds a number: id and full name.
+pub(crate) fn holder(conn: &Connection, e164: &str) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT u.id, u.first_name || ' ' || u.last_name
+             FROM phone_numbers n JOIN users u ON u.id = n.user_id WHERE n.e164 = ?1",
+            [e164],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
