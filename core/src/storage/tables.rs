@@ -3,6 +3,12 @@
 //! storage engine could be added behind this module without touching the rules.
 
 pub(crate) mod accounts;
+pub(crate) mod app_access;
 pub(crate) mod audit_log;
+pub(crate) mod device_activations;
+pub(crate) mod forwarding_rules;
 pub(crate) mod phone_numbers;
+pub(crate) mod products;
 pub(crate) mod users;
+pub(crate) mod voicemail_greetings;
+pub(crate) mod voicemail_settings;

@@ -8,6 +8,7 @@ use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::ChangeContext;
+use crate::storage::tables::products;
 
 /// Refuses a setting the user's license does not include, naming the products that would.
 pub(crate) fn require_feature(
@@ -74,15 +75,9 @@ pub(crate) fn require_included(
     })
 }
 
+/// The products that include the feature, cheapest first.
 pub(crate) fn products_with(conn: &Connection, feature: Feature) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.name FROM products p JOIN product_features f ON f.product_id = p.id
-         WHERE f.feature = ?1 ORDER BY p.monthly_price_cents, p.name",
-    )?;
-    let names = stmt
-        .query_map([feature.key()], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(names)
+    products::names_with_feature(conn, feature.key())
 }
 
 /// The audit entry of a setup change: who, which user, what it was and became.

@@ -55,15 +55,9 @@ pub(crate) fn release_number_and_extension(conn: &Connection, user_id: i64) -> R
     Ok(())
 }
 
+/// The free numbers of the user's site.
 pub(crate) fn available_numbers(conn: &Connection, user_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT n.e164 FROM phone_numbers n JOIN users u ON u.site_id = n.site_id
-         WHERE u.id = ?1 AND n.status = 'available' ORDER BY n.e164",
-    )?;
-    let numbers = stmt
-        .query_map([user_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(numbers)
+    phone_numbers::free_in_site_of(conn, user_id)
 }
 
 /// Where a number stands in the organization's pool.
@@ -145,20 +139,8 @@ pub(crate) fn check_number(
 /// The next free extension after the highest one of the user's site (or of the whole
 /// organization), with the same number of digits; gaps are used when the block is full.
 fn suggest(conn: &Connection, user_id: i64) -> Result<String> {
-    let taken: Vec<String> = {
-        let mut stmt = conn.prepare("SELECT extension FROM users WHERE extension IS NOT NULL")?;
-        let rows = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        rows
-    };
-    let site_max: Option<String> = conn.query_row(
-        "SELECT max(o.extension) FROM users o JOIN users u ON u.site_id = o.site_id
-         WHERE u.id = ?1 AND length(o.extension) = (
-             SELECT max(length(extension)) FROM users x WHERE x.site_id = u.site_id)",
-        [user_id],
-        |r| r.get(0),
-    )?;
+    let taken = users::extensions(conn)?;
+    let site_max = users::highest_extension_of_site_of(conn, user_id)?;
     let base = site_max.or_else(|| {
         taken
             .iter()
@@ -218,10 +200,7 @@ fn set_numbers(
             None => release_number(tx, user.id)?,
         }
     }
-    tx.execute(
-        "UPDATE users SET extension = ?1 WHERE id = ?2",
-        params![extension, user.id],
-    )?;
+    users::set_extension(tx, user.id, extension.as_deref())?;
     Ok((extension, number))
 }
 

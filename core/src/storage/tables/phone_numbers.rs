@@ -43,3 +43,15 @@ pub(crate) fn holder(conn: &Connection, e164: &str) -> Result<Option<(i64, Strin
         )
         .optional()?)
 }
+
+/// The free numbers of the user's site, in order.
+pub(crate) fn free_in_site_of(conn: &Connection, user_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT n.e164 FROM phone_numbers n JOIN users u ON u.site_id = n.site_id
+         WHERE u.id = ?1 AND n.status = 'available' ORDER BY n.e164",
+    )?;
+    let numbers = stmt
+        .query_map([user_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(numbers)
+}
