@@ -18,7 +18,6 @@ use source::*;
 const NOT_YET_IN_STORAGE: &[&str] = &[
     "domain/admin/admin_accounts.rs",
     "domain/admin/recordings.rs",
-    "domain/billing.rs",
     "domain/editor/new_user.rs",
     "domain/editor/user_edits/profile.rs",
     "domain/imports/user_csv.rs",
