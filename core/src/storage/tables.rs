@@ -5,12 +5,14 @@
 pub(crate) mod accounts;
 pub(crate) mod app_access;
 pub(crate) mod audit_log;
+pub(crate) mod call_recordings;
 pub(crate) mod cancellation_requests;
 pub(crate) mod device_activations;
 pub(crate) mod forwarding_rules;
 pub(crate) mod orders;
 pub(crate) mod phone_numbers;
 pub(crate) mod products;
+pub(crate) mod roles;
 pub(crate) mod seats;
 pub(crate) mod users;
 pub(crate) mod voicemail_greetings;
