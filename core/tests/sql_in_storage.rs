@@ -18,7 +18,6 @@ use source::*;
 const NOT_YET_IN_STORAGE: &[&str] = &[
     "domain/editor/new_user.rs",
     "domain/editor/user_edits/profile.rs",
-    "domain/imports/user_csv.rs",
     "domain/licenses/bulk.rs",
     "domain/licenses/change.rs",
     "domain/licenses/inventory.rs",

@@ -14,6 +14,7 @@ pub(crate) mod phone_numbers;
 pub(crate) mod products;
 pub(crate) mod roles;
 pub(crate) mod seats;
+pub(crate) mod sites;
 pub(crate) mod users;
 pub(crate) mod voicemail_greetings;
 pub(crate) mod voicemail_settings;

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
@@ -27,6 +27,7 @@ use crate::domain::users::directory;
 use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::{phone_numbers, products, sites, users};
 
 /// The columns of the template and of the export, in order.
 pub const COLUMNS: [&str; 8] = [
@@ -331,24 +332,7 @@ fn snapshot(conn: &Connection) -> Result<Snapshot> {
     let mut users = HashMap::new();
     let mut extension_holders = HashMap::new();
     let mut holder_names = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT u.id, u.first_name, u.last_name, u.email, u.department, u.site_id, u.extension,
-                n.e164, s.product_id
-         FROM users u LEFT JOIN phone_numbers n ON n.user_id = u.id
-         LEFT JOIN seats s ON s.user_id = u.id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let u = ExistingUser {
-            id: r.get(0)?,
-            first_name: r.get(1)?,
-            last_name: r.get(2)?,
-            department: r.get(4)?,
-            site_id: r.get(5)?,
-            extension: r.get(6)?,
-            number: r.get(7)?,
-            product_id: r.get(8)?,
-        };
+    for u in users::all_for_import(conn)? {
         let name = || format!("{} {}", u.first_name, u.last_name);
         if let Some(e) = &u.extension {
             extension_holders.insert(e.clone(), (u.id, name()));
@@ -356,45 +340,48 @@ fn snapshot(conn: &Connection) -> Result<Snapshot> {
         if u.number.is_some() {
             holder_names.insert(u.id, name());
         }
-        users.insert(r.get::<_, String>(3)?.to_lowercase(), u);
-    }
-    let mut numbers = HashMap::new();
-    let mut stmt = conn.prepare("SELECT e164, site_id, user_id FROM phone_numbers")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let standing = match r.get::<_, Option<i64>>(2)? {
-            Some(user_id) => NumberStanding::Held {
-                user_id,
-                holder: holder_names.get(&user_id).cloned().unwrap_or_default(),
+        let email = u.email.to_lowercase();
+        users.insert(
+            email,
+            ExistingUser {
+                id: u.id,
+                first_name: u.first_name,
+                last_name: u.last_name,
+                department: u.department,
+                site_id: u.site_id,
+                extension: u.extension,
+                number: u.number,
+                product_id: u.product_id,
             },
-            None => NumberStanding::Free { site_id: r.get(1)? },
-        };
-        numbers.insert(r.get(0)?, standing);
+        );
     }
-    let mut sites = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id, name FROM sites")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let name: String = r.get(1)?;
-        sites.insert(name.to_lowercase(), (r.get(0)?, name));
-    }
-    let mut stmt = conn.prepare(
-        "SELECT p.id, p.name, p.monthly_price_cents,
-                EXISTS (SELECT 1 FROM product_features f WHERE f.product_id = p.id AND f.feature = 'calling'),
-                (SELECT count(*) FROM seats s WHERE s.product_id = p.id AND s.status = 'available')
-         FROM products p ORDER BY p.id",
-    )?;
-    let products = stmt
-        .query_map([], |r| {
-            Ok(Product {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                price: r.get(2)?,
-                calling: r.get(3)?,
-                available: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let numbers = phone_numbers::all(conn)?
+        .into_iter()
+        .map(|n| {
+            let standing = match n.user_id {
+                Some(user_id) => NumberStanding::Held {
+                    user_id,
+                    holder: holder_names.get(&user_id).cloned().unwrap_or_default(),
+                },
+                None => NumberStanding::Free { site_id: n.site_id },
+            };
+            (n.e164, standing)
+        })
+        .collect();
+    let sites = sites::all(conn)?
+        .into_iter()
+        .map(|(id, name)| (name.to_lowercase(), (id, name)))
+        .collect();
+    let products: Vec<Product> = products::all_for_import(conn)?
+        .into_iter()
+        .map(|p| Product {
+            id: p.id,
+            name: p.name,
+            price: p.monthly_price_cents,
+            calling: p.includes_calling,
+            available: p.available_seats,
+        })
+        .collect();
     let mut calling: Vec<&Product> = products.iter().filter(|p| p.calling).collect();
     calling.sort_by(|a, b| (a.price, &a.name).cmp(&(b.price, &b.name)));
     let calling_products = calling.iter().map(|p| p.name.clone()).collect();
@@ -808,19 +795,13 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
         None => insert_new_user(tx, ctx, &p.user, json!({ "import_row": p.row }))?,
         Some(id) => {
             let before = directory::user_detail(tx, id)?;
-            tx.execute(
-                "UPDATE users SET first_name = ?1, last_name = ?2, department = ?3, site_id = ?4,
-                     version = version + 1, updated_at = ?5, updated_by = ?6 WHERE id = ?7",
-                params![
-                    p.user.first_name,
-                    p.user.last_name,
-                    p.user.department,
-                    p.site_id,
-                    ctx.now,
-                    ctx.account.id,
-                    id
-                ],
-            )?;
+            let profile = users::ImportedProfile {
+                first_name: &p.user.first_name,
+                last_name: &p.user.last_name,
+                department: &p.user.department,
+                site_id: p.site_id,
+            };
+            users::update_imported_profile(tx, id, &profile, ctx.now, ctx.account.id)?;
             audit_setup(
                 tx,
                 ctx,
@@ -845,8 +826,7 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
     }
     if p.extension.is_some() || p.number.is_some() {
         if let Some(ext) = &p.extension {
-            tx.prepare_cached("UPDATE users SET extension = ?1 WHERE id = ?2")?
-                .execute(params![ext, user_id])?;
+            users::set_extension(tx, user_id, Some(ext))?;
         }
         if let Some(n) = &p.number {
             crate::domain::setup::numbers::take_number(tx, user_id, n)?;
@@ -866,22 +846,9 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
 
 /// The users as the import reads them, one row each, sorted by name.
 fn export(conn: &Connection) -> Result<Vec<u8>> {
-    let mut stmt = conn.prepare(
-        "SELECT u.first_name, u.last_name, u.email, u.department, st.name, u.extension, n.e164, p.name
-         FROM users u JOIN sites st ON st.id = u.site_id
-         LEFT JOIN phone_numbers n ON n.user_id = u.id
-         LEFT JOIN seats s ON s.user_id = u.id LEFT JOIN products p ON p.id = s.product_id
-         ORDER BY u.sort_name, u.id",
-    )?;
     let mut w = crate::base::csv_cell::CsvWriter::new();
     w.row(COLUMNS)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let cells: Vec<String> = (0..8)
-            .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
-            .collect::<rusqlite::Result<_>>()?;
-        w.row(&cells)?;
-    }
+    users::each_for_export(conn, |cells| w.row(cells))?;
     w.finish()
 }
 
@@ -1002,7 +969,7 @@ impl Org {
         self.change(actor, Action::UsersExport, |tx, ctx| {
             let csv = export(tx)?;
             crate::storage::files::write_atomically(dest, &csv)?;
-            let rows: u32 = tx.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+            let rows = users::count(tx)?;
             let mut entry = crate::kernel::audit::AuditEntry::new(Action::UsersExport.key());
             entry.after = Some(json!({ "path": dest.display().to_string(), "rows": rows }));
             ctx.audit(tx, &entry)?;

@@ -55,3 +55,25 @@ pub(crate) fn free_in_site_of(conn: &Connection, user_id: i64) -> Result<Vec<Str
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(numbers)
 }
+
+/// A number of the pool as the import reads it.
+pub(crate) struct PoolEntry {
+    pub e164: String,
+    pub site_id: i64,
+    pub user_id: Option<i64>,
+}
+
+/// The whole pool, in one query.
+pub(crate) fn all(conn: &Connection) -> Result<Vec<PoolEntry>> {
+    let mut stmt = conn.prepare("SELECT e164, site_id, user_id FROM phone_numbers")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(PoolEntry {
+                e164: r.get(0)?,
+                site_id: r.get(1)?,
+                user_id: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

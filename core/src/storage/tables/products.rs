@@ -62,3 +62,34 @@ pub(crate) fn seat_tallies(conn: &Connection) -> Result<Vec<SeatTally>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// A product as the CSV import checks a row's license against it.
+pub(crate) struct ImportProduct {
+    pub id: i64,
+    pub name: String,
+    pub monthly_price_cents: i64,
+    pub includes_calling: bool,
+    pub available_seats: i64,
+}
+
+/// Every product, by id.
+pub(crate) fn all_for_import(conn: &Connection) -> Result<Vec<ImportProduct>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.name, p.monthly_price_cents,
+                EXISTS (SELECT 1 FROM product_features f WHERE f.product_id = p.id AND f.feature = 'calling'),
+                (SELECT count(*) FROM seats s WHERE s.product_id = p.id AND s.status = 'available')
+         FROM products p ORDER BY p.id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(ImportProduct {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                monthly_price_cents: r.get(2)?,
+                includes_calling: r.get(3)?,
+                available_seats: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
