@@ -3,7 +3,7 @@
 //! period, then the next billing day). Every total is counted from the seat rows.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -15,6 +15,7 @@ use crate::kernel::action::Action;
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
 use crate::kernel::org::{Actor, Org};
 use crate::storage::settings;
+use crate::storage::tables::{cancellation_requests, orders, products, seats};
 
 /// The most seats one order or cancellation may move: a typo guard, not a business limit.
 pub const MAX_QUANTITY: i64 = 1_000;
@@ -185,13 +186,7 @@ pub(crate) fn parse_quantity(text: &str) -> Result<i64> {
 }
 
 fn product(conn: &Connection, product_id: i64) -> Result<(String, i64)> {
-    conn.query_row(
-        "SELECT name, monthly_price_cents FROM products WHERE id = ?1",
-        [product_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .optional()?
-    .ok_or(Error::NotFound {
+    products::name_and_price(conn, product_id)?.ok_or(Error::NotFound {
         what: "Product",
         id: product_id,
     })
@@ -199,20 +194,11 @@ fn product(conn: &Connection, product_id: i64) -> Result<(String, i64)> {
 
 /// Seats that are billed now: assigned, available, or pending cancellation.
 fn monthly_total(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT coalesce(sum(p.monthly_price_cents), 0) FROM seats s JOIN products p ON p.id = s.product_id
-         WHERE s.status <> 'cancelled'",
-        [],
-        |r| r.get(0),
-    )?)
+    seats::monthly_total_cents(conn)
 }
 
 fn available_seats(conn: &Connection, product_id: i64) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
-        [product_id],
-        |r| r.get(0),
-    )?)
+    seats::available_count(conn, product_id)
 }
 
 /// The next billing day on or after `date` (billing days are 1 to 28, so every month has one).
@@ -265,25 +251,9 @@ impl Org {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let due: Vec<(i64, String)> = {
-            let mut stmt = tx.prepare(
-                "SELECT c.id, p.name FROM cancellation_requests c JOIN products p ON p.id = c.product_id
-                 WHERE c.status = 'pending' AND c.effective_on <= ?1",
-            )?;
-            let rows = stmt
-                .query_map([&today], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            rows
-        };
-        for (id, product_name) in due {
-            let seats = tx.execute(
-                "UPDATE seats SET status = 'cancelled' WHERE cancellation_request_id = ?1 AND status = 'pending_cancellation'",
-                [id],
-            )?;
-            tx.execute(
-                "UPDATE cancellation_requests SET status = 'effective', closed_at = ?2 WHERE id = ?1",
-                params![id, now],
-            )?;
+        for (id, product_name) in cancellation_requests::due(&tx, &today)? {
+            let seats = seats::cancel_pending_of_request(&tx, id)?;
+            cancellation_requests::close(&tx, id, "effective", &now)?;
             let detail = format!("{seats} {product_name} licenses no longer billed");
             let mut entry = AuditEntry::new("billing.cancellation_effective");
             entry.after = Some(json!({ "request_id": id, "seats": seats }));
@@ -309,18 +279,9 @@ impl Org {
         self.change(actor, Action::BillingPurchase, |tx, ctx| {
             let plan = purchase_plan(tx, today, req)?;
             let (quantity, price) = (plan.quantity, plan.unit_price_cents);
-            tx.execute(
-                "INSERT INTO orders (product_id, quantity, unit_price_cents, ordered_at, account_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![req.product_id, quantity, price, ctx.now, ctx.account.id],
-            )?;
-            let order_id = tx.last_insert_rowid();
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO seats (product_id, status, purchased_at, order_id) VALUES (?1, 'available', ?2, ?3)",
-            )?;
-            for _ in 0..quantity {
-                insert.execute(params![req.product_id, ctx.now, order_id])?;
-            }
+            let order_id =
+                orders::insert(tx, req.product_id, quantity, price, ctx.now, ctx.account.id)?;
+            seats::add_available(tx, req.product_id, quantity, ctx.now, order_id)?;
             let mut entry = AuditEntry::new(Action::BillingPurchase.key());
             entry.after = Some(json!({
                 "order_id": order_id, "product": plan.product_name, "quantity": quantity,
@@ -353,32 +314,20 @@ impl Org {
     pub fn withdraw_cancellation(&mut self, actor: Actor, request_id: i64) -> Result<()> {
         self.settle_due_cancellations()?;
         self.change(actor, Action::BillingCancellationWithdraw, |tx, ctx| {
-            let status: String = tx
-                .query_row(
-                    "SELECT status FROM cancellation_requests WHERE id = ?1",
-                    [request_id],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or(Error::NotFound {
-                    what: "Cancellation request",
-                    id: request_id,
-                })?;
+            let status = cancellation_requests::status(tx, request_id)?.ok_or(Error::NotFound {
+                what: "Cancellation request",
+                id: request_id,
+            })?;
             if status != "pending" {
                 return Err(Error::invalid(
                     Field::Request,
-                    format!("This cancellation request is {status} and can no longer be withdrawn."),
+                    format!(
+                        "This cancellation request is {status} and can no longer be withdrawn."
+                    ),
                 ));
             }
-            tx.execute(
-                "UPDATE seats SET status = 'available', cancel_effective_on = NULL, cancellation_request_id = NULL
-                 WHERE cancellation_request_id = ?1",
-                [request_id],
-            )?;
-            tx.execute(
-                "UPDATE cancellation_requests SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1",
-                params![request_id, ctx.now],
-            )?;
+            seats::return_to_pool_from_request(tx, request_id)?;
+            cancellation_requests::close(tx, request_id, "withdrawn", ctx.now)?;
             let mut entry = AuditEntry::new(Action::BillingCancellationWithdraw.key());
             entry.after = Some(json!({ "request_id": request_id }));
             ctx.audit(tx, &entry)?;
@@ -391,39 +340,23 @@ impl Org {
         let today = self.today();
         self.read(actor, Permission::BillingView, |conn| {
             let t = terms(conn)?;
-            let mut stmt = conn.prepare_cached(
-                "SELECT p.id, p.name, p.monthly_price_cents,
-                        count(s.id) FILTER (WHERE s.status <> 'cancelled'),
-                        count(s.id) FILTER (WHERE s.status = 'available'),
-                        count(s.id) FILTER (WHERE s.status = 'pending_cancellation')
-                 FROM products p LEFT JOIN seats s ON s.product_id = p.id
-                 GROUP BY p.id ORDER BY p.id",
-            )?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, i64>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, i64>(5)?,
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let rows = products::seat_tallies(conn)?;
             let lines: Vec<BillingLine> = rows
                 .iter()
-                .map(|(id, name, price, billed, available, _)| BillingLine {
-                    product_id: *id,
-                    product_name: name.clone(),
-                    billed_seats: *billed,
-                    unassigned_seats: *available,
-                    unit_price_cents: *price,
-                    monthly_cents: billed * price,
+                .map(|p| BillingLine {
+                    product_id: p.id,
+                    product_name: p.name.clone(),
+                    billed_seats: p.billed,
+                    unassigned_seats: p.available,
+                    unit_price_cents: p.monthly_price_cents,
+                    monthly_cents: p.billed * p.monthly_price_cents,
                 })
                 .collect();
             let total: i64 = lines.iter().map(|l| l.monthly_cents).sum();
-            let pending_cents: i64 = rows.iter().map(|r| r.5 * r.2).sum();
+            let pending_cents: i64 = rows
+                .iter()
+                .map(|p| p.pending_cancellation * p.monthly_price_cents)
+                .sum();
             Ok(BillingSummary {
                 currency: crate::storage::settings::currency(conn)?,
                 unassigned_seats: lines.iter().map(|l| l.unassigned_seats).sum(),
@@ -465,19 +398,20 @@ pub(crate) fn request_cancellation_in(
     req: &SeatChange,
 ) -> Result<CostPreview> {
     let plan = cancellation_plan(tx, today, req)?;
-    tx.execute(
-        "INSERT INTO cancellation_requests (product_id, quantity, requested_at, effective_on, status, account_id)
-         VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-        params![req.product_id, plan.quantity, ctx.now, plan.effective_on, ctx.account.id],
+    let request_id = cancellation_requests::insert_pending(
+        tx,
+        req.product_id,
+        plan.quantity,
+        ctx.now,
+        &plan.effective_on,
+        ctx.account.id,
     )?;
-    let request_id = tx.last_insert_rowid();
-    // The newest seats go first; the oldest stay for assignment.
-    let moved = tx.execute(
-        "UPDATE seats SET status = 'pending_cancellation', cancel_effective_on = ?1,
-                cancellation_request_id = ?2
-         WHERE id IN (SELECT id FROM seats WHERE product_id = ?3 AND status = 'available'
-                      ORDER BY id DESC LIMIT ?4)",
-        params![plan.effective_on, request_id, req.product_id, plan.quantity],
+    let moved = seats::move_to_pending_cancellation(
+        tx,
+        req.product_id,
+        plan.quantity,
+        request_id,
+        &plan.effective_on,
     )?;
     debug_assert_eq!(moved as i64, plan.quantity);
     let mut entry = AuditEntry::new(Action::BillingCancellationRequest.key());
@@ -542,48 +476,34 @@ fn purchase_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> Resul
 }
 
 fn billing_history(conn: &Connection) -> Result<Vec<BillingEvent>> {
-    let mut events = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.ordered_at, p.name, o.quantity, o.quantity * o.unit_price_cents, a.display_name
-         FROM orders o JOIN products p ON p.id = o.product_id LEFT JOIN accounts a ON a.id = o.account_id",
-    )?;
-    for row in stmt.query_map([], |r| {
-        Ok(BillingEvent::Order {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            product_name: r.get(2)?,
-            quantity: r.get(3)?,
-            monthly_change_cents: r.get(4)?,
-            by: r.get(5)?,
-        })
-    })? {
-        events.push(row?);
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.id, c.requested_at, p.name, c.quantity, -c.quantity * p.monthly_price_cents,
-                a.display_name, c.effective_on, c.status
-         FROM cancellation_requests c JOIN products p ON p.id = c.product_id
-         LEFT JOIN accounts a ON a.id = c.account_id",
-    )?;
-    for row in stmt.query_map([], |r| {
-        let status = match r.get::<_, String>(7)?.as_str() {
-            "pending" => CancellationStatus::Pending,
-            "withdrawn" => CancellationStatus::Withdrawn,
-            _ => CancellationStatus::Effective,
-        };
-        Ok(BillingEvent::Cancellation {
-            id: r.get(0)?,
-            at: r.get(1)?,
-            product_name: r.get(2)?,
-            quantity: r.get(3)?,
-            monthly_change_cents: r.get(4)?,
-            by: r.get(5)?,
-            effective_on: r.get(6)?,
-            status,
-        })
-    })? {
-        events.push(row?);
-    }
+    let orders = orders::history(conn)?
+        .into_iter()
+        .map(|o| BillingEvent::Order {
+            id: o.id,
+            at: o.ordered_at,
+            product_name: o.product_name,
+            quantity: o.quantity,
+            monthly_change_cents: o.monthly_change_cents,
+            by: o.by,
+        });
+    let cancellations =
+        cancellation_requests::history(conn)?
+            .into_iter()
+            .map(|c| BillingEvent::Cancellation {
+                id: c.id,
+                at: c.requested_at,
+                product_name: c.product_name,
+                quantity: c.quantity,
+                monthly_change_cents: c.monthly_change_cents,
+                by: c.by,
+                effective_on: c.effective_on,
+                status: match c.status.as_str() {
+                    "pending" => CancellationStatus::Pending,
+                    "withdrawn" => CancellationStatus::Withdrawn,
+                    _ => CancellationStatus::Effective,
+                },
+            });
+    let mut events: Vec<BillingEvent> = orders.chain(cancellations).collect();
     let at = |e: &BillingEvent| match e {
         BillingEvent::Order { at, .. } | BillingEvent::Cancellation { at, .. } => at.clone(),
     };

@@ -2,7 +2,7 @@
 //! The last active Super Admin can be neither disabled nor demoted: someone must be able to
 //! manage the others.
 
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -14,6 +14,7 @@ use crate::kernel::accounts::{hash_password, insert_account};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::{accounts, roles};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AccountRow {
@@ -99,31 +100,23 @@ pub(crate) fn check_password_strength(password: &str, login: &str) -> Result<()>
 }
 
 fn role_id(conn: &Connection, role: &str) -> Result<i64> {
-    conn.query_row("SELECT id FROM roles WHERE name = ?1", [role], |r| r.get(0))
-        .optional()?
+    roles::id_by_name(conn, role)?
         .ok_or_else(|| Error::invalid(Field::Role, format!("There is no role \"{role}\".")))
 }
 
 fn account(conn: &Connection, id: i64) -> Result<AccountRow> {
-    conn.query_row(
-        "SELECT a.id, a.login, a.display_name, r.name, a.status = 'active'
-         FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
-        [id],
-        |r| {
-            Ok(AccountRow {
-                id: r.get(0)?,
-                login: r.get(1)?,
-                display_name: r.get(2)?,
-                role: r.get(3)?,
-                active: r.get(4)?,
-            })
-        },
-    )
-    .optional()?
-    .ok_or(Error::NotFound {
-        what: "Account",
-        id,
-    })
+    accounts::managed(conn, id)?
+        .map(|a| AccountRow {
+            id: a.id,
+            login: a.login,
+            display_name: a.display_name,
+            role: a.role_name,
+            active: a.active,
+        })
+        .ok_or(Error::NotFound {
+            what: "Account",
+            id,
+        })
 }
 
 fn audit_account(
@@ -143,22 +136,15 @@ fn audit_account(
 
 impl Org {
     pub fn roles(&self, actor: Actor) -> Result<Vec<String>> {
-        self.read(actor, Permission::AdminsManage, |conn| {
-            let mut stmt = conn.prepare("SELECT name FROM roles ORDER BY id")?;
-            let names = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(names)
-        })
+        self.read(actor, Permission::AdminsManage, roles::names)
     }
 
     pub fn accounts(&self, actor: Actor) -> Result<Vec<AccountRow>> {
         self.read(actor, Permission::AdminsManage, |conn| {
-            let mut stmt = conn.prepare("SELECT id FROM accounts ORDER BY display_name, login")?;
-            let ids = stmt
-                .query_map([], |r| r.get::<_, i64>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            ids.into_iter().map(|id| account(conn, id)).collect()
+            accounts::ids_by_name(conn)?
+                .into_iter()
+                .map(|id| account(conn, id))
+                .collect()
         })
     }
 
@@ -169,12 +155,7 @@ impl Org {
             let name = validate_display_name(&new.display_name)?;
             role_id(tx, &new.role)?;
             check_password_strength(&new.password, &login)?;
-            let taken: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM accounts WHERE login = ?1)",
-                [&login],
-                |r| r.get(0),
-            )?;
-            if taken {
+            if accounts::login_taken(tx, &login)? {
                 return Err(Error::invalid(
                     Field::Account,
                     format!("The account name {login} is taken."),
@@ -194,12 +175,7 @@ impl Org {
             let role = role_id(tx, &update.role)?;
             let stays_super = update.active && update.role == SUPER_ADMIN;
             if before.active && before.role == SUPER_ADMIN && !stays_super {
-                let others: i64 = tx.query_row(
-                    "SELECT count(*) FROM accounts a JOIN roles r ON r.id = a.role_id
-                     WHERE r.name = ?1 AND a.status = 'active' AND a.id <> ?2",
-                    params![SUPER_ADMIN, before.id],
-                    |r| r.get(0),
-                )?;
+                let others = accounts::active_with_role_except(tx, SUPER_ADMIN, before.id)?;
                 if others == 0 {
                     return Err(Error::invalid(
                         Field::Role,
@@ -207,10 +183,8 @@ impl Org {
                     ));
                 }
             }
-            tx.execute(
-                "UPDATE accounts SET role_id = ?1, status = ?2 WHERE id = ?3",
-                params![role, if update.active { "active" } else { "disabled" }, before.id],
-            )?;
+            let status = if update.active { "active" } else { "disabled" };
+            accounts::set_role_and_status(tx, before.id, role, status)?;
             let after = account(tx, before.id)?;
             audit_account(tx, ctx, "account.update", Some(&before), &after)?;
             Ok(after)
@@ -221,10 +195,7 @@ impl Org {
         self.change(actor, Action::AccountResetPassword, |tx, ctx| {
             let row = account(tx, account_id)?;
             check_password_strength(password, &row.login)?;
-            tx.execute(
-                "UPDATE accounts SET password_hash = ?1 WHERE id = ?2",
-                params![hash_password(password)?, account_id],
-            )?;
+            accounts::set_password_hash(tx, account_id, &hash_password(password)?)?;
             audit_account(tx, ctx, "account.reset_password", Some(&row), &row)
         })
     }

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -13,6 +12,7 @@ use crate::base::permission::Permission;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, Org};
+use crate::storage::tables::call_recordings;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RecordingRow {
@@ -39,43 +39,25 @@ pub struct RecordingQuery {
 impl Org {
     pub fn recordings(&self, actor: Actor, query: &RecordingQuery) -> Result<Vec<RecordingRow>> {
         self.read(actor, Permission::RecordingsView, |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT r.id, r.user_id, u.first_name || ' ' || u.last_name, p.name,
-                        r.recorded_at, r.remote_number, r.duration_seconds
-                 FROM call_recordings r
-                 JOIN users u ON u.id = r.user_id
-                 LEFT JOIN seats s ON s.user_id = u.id
-                 LEFT JOIN products p ON p.id = s.product_id
-                 WHERE ?1 IS NULL OR r.user_id = ?1
-                 ORDER BY r.recorded_at DESC, r.id DESC",
-            )?;
-            let rows = stmt
-                .query_map([query.user_id], |r| {
-                    Ok(RecordingRow {
-                        id: r.get(0)?,
-                        user_id: r.get(1)?,
-                        user_name: r.get(2)?,
-                        user_license: r.get(3)?,
-                        recorded_at: r.get(4)?,
-                        remote_number: r.get(5)?,
-                        duration_seconds: r.get(6)?,
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(rows)
+            Ok(call_recordings::list(conn, query.user_id)?
+                .into_iter()
+                .map(|r| RecordingRow {
+                    id: r.id,
+                    user_id: r.user_id,
+                    user_name: r.user_name,
+                    user_license: r.user_license,
+                    recorded_at: r.recorded_at,
+                    remote_number: r.remote_number,
+                    duration_seconds: r.duration_seconds,
+                })
+                .collect())
         })
     }
 
     /// The recording's WAV audio, to play in the page.
     pub fn recording_audio(&self, actor: Actor, recording_id: i64) -> Result<Vec<u8>> {
         self.read(actor, Permission::RecordingsView, |conn| {
-            conn.query_row(
-                "SELECT audio FROM call_recordings WHERE id = ?1",
-                [recording_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(Error::NotFound {
+            call_recordings::audio(conn, recording_id)?.ok_or(Error::NotFound {
                 what: "Recording",
                 id: recording_id,
             })
@@ -89,12 +71,7 @@ impl Org {
             // Synced before it takes its name, under an unpredictable temporary name: after a
             // power cut the file is the old one or the new one, never a mix.
             crate::storage::files::write_atomically(dest, &audio)?;
-            let (user_id, label): (i64, String) = tx.query_row(
-                "SELECT u.id, u.first_name || ' ' || u.last_name FROM call_recordings r
-                 JOIN users u ON u.id = r.user_id WHERE r.id = ?1",
-                [recording_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (user_id, label) = call_recordings::user_of(tx, recording_id)?;
             let mut entry = AuditEntry::new(Action::RecordingExport.key());
             entry.target_user_id = Some(user_id);
             entry.target_label = Some(&label);

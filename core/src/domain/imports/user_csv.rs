@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 use ts_rs::TS;
@@ -20,10 +20,15 @@ use crate::domain::editor::new_user::{insert as insert_new_user, NewUser};
 use crate::domain::imports::input_file::{MAX_CSV_BYTES, MAX_CSV_ROWS};
 use crate::domain::licenses::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::domain::licenses::inventory::assign_in;
-use crate::domain::setup::guard::audit_setup;
+use crate::domain::setup::guard::{audit_setup, require_included, LicenseFacts};
+use crate::domain::setup::numbers::{
+    check_extension, check_number, NumberDirectory, NumberStanding,
+};
 use crate::domain::users::directory;
+use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::{phone_numbers, products, sites, users};
 
 /// The columns of the template and of the export, in order.
 pub const COLUMNS: [&str; 8] = [
@@ -309,77 +314,92 @@ struct Product {
 struct Snapshot {
     users: HashMap<String, ExistingUser>,
     extension_holders: HashMap<String, (i64, String)>,
-    /// e164 → (site id, holder)
-    numbers: HashMap<String, (i64, Option<i64>)>,
+    numbers: HashMap<String, NumberStanding>,
     sites: HashMap<String, (i64, String)>,
     products: Vec<Product>,
+    /// The products that include calling, cheapest first, as the editor names them.
+    calling_products: Vec<String>,
+}
+
+/// The editor's number and extension rules, asked of the snapshot instead of the database.
+impl NumberDirectory for Snapshot {
+    fn extension_holder(&self, extension: &str) -> Result<Option<(i64, String)>> {
+        Ok(self.extension_holders.get(extension).cloned())
+    }
+
+    fn number_standing(&self, e164: &str) -> Result<NumberStanding> {
+        Ok(self
+            .numbers
+            .get(e164)
+            .cloned()
+            .unwrap_or(NumberStanding::NotInPool))
+    }
 }
 
 fn snapshot(conn: &Connection) -> Result<Snapshot> {
     let mut users = HashMap::new();
     let mut extension_holders = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT u.id, u.first_name, u.last_name, u.email, u.department, u.site_id, u.extension,
-                n.e164, s.product_id
-         FROM users u LEFT JOIN phone_numbers n ON n.user_id = u.id
-         LEFT JOIN seats s ON s.user_id = u.id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let u = ExistingUser {
-            id: r.get(0)?,
-            first_name: r.get(1)?,
-            last_name: r.get(2)?,
-            department: r.get(4)?,
-            site_id: r.get(5)?,
-            extension: r.get(6)?,
-            number: r.get(7)?,
-            product_id: r.get(8)?,
-        };
+    let mut holder_names = HashMap::new();
+    for u in users::all_for_import(conn)? {
+        let name = || format!("{} {}", u.first_name, u.last_name);
         if let Some(e) = &u.extension {
-            extension_holders.insert(
-                e.clone(),
-                (u.id, format!("{} {}", u.first_name, u.last_name)),
-            );
+            extension_holders.insert(e.clone(), (u.id, name()));
         }
-        users.insert(r.get::<_, String>(3)?.to_lowercase(), u);
+        if u.number.is_some() {
+            holder_names.insert(u.id, name());
+        }
+        let email = u.email.to_lowercase();
+        users.insert(
+            email,
+            ExistingUser {
+                id: u.id,
+                first_name: u.first_name,
+                last_name: u.last_name,
+                department: u.department,
+                site_id: u.site_id,
+                extension: u.extension,
+                number: u.number,
+                product_id: u.product_id,
+            },
+        );
     }
-    let mut numbers = HashMap::new();
-    let mut stmt = conn.prepare("SELECT e164, site_id, user_id FROM phone_numbers")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        numbers.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
-    }
-    let mut sites = HashMap::new();
-    let mut stmt = conn.prepare("SELECT id, name FROM sites")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let name: String = r.get(1)?;
-        sites.insert(name.to_lowercase(), (r.get(0)?, name));
-    }
-    let mut stmt = conn.prepare(
-        "SELECT p.id, p.name, p.monthly_price_cents,
-                EXISTS (SELECT 1 FROM product_features f WHERE f.product_id = p.id AND f.feature = 'calling'),
-                (SELECT count(*) FROM seats s WHERE s.product_id = p.id AND s.status = 'available')
-         FROM products p ORDER BY p.id",
-    )?;
-    let products = stmt
-        .query_map([], |r| {
-            Ok(Product {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                price: r.get(2)?,
-                calling: r.get(3)?,
-                available: r.get(4)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let numbers = phone_numbers::all(conn)?
+        .into_iter()
+        .map(|n| {
+            let standing = match n.user_id {
+                Some(user_id) => NumberStanding::Held {
+                    user_id,
+                    holder: holder_names.get(&user_id).cloned().unwrap_or_default(),
+                },
+                None => NumberStanding::Free { site_id: n.site_id },
+            };
+            (n.e164, standing)
+        })
+        .collect();
+    let sites = sites::all(conn)?
+        .into_iter()
+        .map(|s| (s.name.to_lowercase(), (s.id, s.name)))
+        .collect();
+    let products: Vec<Product> = products::all_for_import(conn)?
+        .into_iter()
+        .map(|p| Product {
+            id: p.id,
+            name: p.name,
+            price: p.monthly_price_cents,
+            calling: p.includes_calling,
+            available: p.available_seats,
+        })
+        .collect();
+    let mut calling: Vec<&Product> = products.iter().filter(|p| p.calling).collect();
+    calling.sort_by(|a, b| (a.price, &a.name).cmp(&(b.price, &b.name)));
+    let calling_products = calling.iter().map(|p| p.name.clone()).collect();
     Ok(Snapshot {
         users,
         extension_holders,
         numbers,
         sites,
         products,
+        calling_products,
     })
 }
 
@@ -430,6 +450,12 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
     let mut extensions: HashMap<String, u32> = HashMap::new();
     let mut numbers: HashMap<String, u32> = HashMap::new();
     let mut needed: HashMap<i64, i64> = HashMap::new();
+    let site_name = |id: i64| {
+        snap.sites
+            .values()
+            .find(|s| s.0 == id)
+            .map(|s| s.1.as_str())
+    };
     let only_site = (snap.sites.len() == 1)
         .then(|| snap.sites.values().next().map(|s| s.0))
         .flatten();
@@ -554,7 +580,16 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
             }
         };
         let user_id = existing.map(|u| u.id);
-        let calling = product.is_some_and(|p| p.calling);
+        let license_facts = LicenseFacts {
+            holder: &format!("{first} {last}"),
+            license: product.map(|p| p.name.as_str()),
+            included: product.is_some_and(|p| p.calling),
+        };
+        let require_calling = |field| {
+            require_included(&license_facts, Feature::Calling, field, || {
+                Ok(snap.calling_products.clone())
+            })
+        };
         let extension = match rec.get(Column::Extension) {
             None => None,
             Some(v) => match validate::extension(v) {
@@ -563,26 +598,12 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                     None
                 }
                 Ok(ext) => {
-                    if !calling {
-                        bad(
-                            Column::Extension,
-                            Error::invalid(
-                                Field::Extension,
-                                "needs a license that includes calling.",
-                            ),
-                        );
-                    }
-                    match snap.extension_holders.get(&ext) {
-                        // The editor's error: the same code and words.
-                        Some((holder_id, holder)) if Some(*holder_id) != user_id => bad(
-                            Column::Extension,
-                            Error::AlreadyTaken {
-                                field: Field::Extension,
-                                value: ext.clone(),
-                                holder: holder.clone(),
-                            },
-                        ),
-                        _ => {}
+                    let checks = [
+                        require_calling(Field::Extension),
+                        check_extension(&snap, user_id, &ext),
+                    ];
+                    for e in checks.into_iter().filter_map(Result::err) {
+                        bad(Column::Extension, e);
                     }
                     if let Some(first) = extensions.insert(ext.clone(), rec.row) {
                         bad(
@@ -605,48 +626,15 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                     None
                 }
                 Ok(n) => {
-                    if !calling {
-                        bad(
-                            Column::Number,
-                            Error::invalid(
-                                Field::PhoneNumber,
-                                "needs a license that includes calling.",
-                            ),
-                        );
+                    if let Err(e) = require_calling(Field::PhoneNumber) {
+                        bad(Column::Number, e);
                     }
-                    match snap.numbers.get(&n) {
-                        None => bad(
-                            Column::Number,
-                            Error::invalid(
-                                Field::PhoneNumber,
-                                format!("{n} is not in the organization's number pool."),
-                            ),
-                        ),
-                        Some((_, Some(holder))) if Some(*holder) != user_id => {
-                            let name = snap
-                                .users
-                                .values()
-                                .find(|u| u.id == *holder)
-                                .map_or(String::new(), |u| {
-                                    format!("{} {}", u.first_name, u.last_name)
-                                });
-                            bad(
-                                Column::Number,
-                                Error::AlreadyTaken {
-                                    field: Field::PhoneNumber,
-                                    value: n.clone(),
-                                    holder: name,
-                                },
-                            );
+                    // Without a known site the row is refused for its Site cell already.
+                    let site = site_id.and_then(|id| site_name(id).map(|name| (id, name)));
+                    if let Some((site_id, site)) = site {
+                        if let Err(e) = check_number(&snap, user_id, site_id, site, &n) {
+                            bad(Column::Number, e);
                         }
-                        Some((site, None)) if Some(*site) != site_id => bad(
-                            Column::Number,
-                            Error::invalid(
-                                Field::PhoneNumber,
-                                format!("{n} belongs to another site's pool."),
-                            ),
-                        ),
-                        _ => {}
                     }
                     if let Some(first) = numbers.insert(n.clone(), rec.row) {
                         bad(
@@ -679,7 +667,6 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                 });
             }
         };
-        let site_name = |id: i64| snap.sites.values().find(|s| s.0 == id).map(|s| s.1.clone());
         let product_name = |id: Option<i64>| {
             id.and_then(|id| snap.products.iter().find(|p| p.id == id))
                 .map(|p| p.name.clone())
@@ -703,8 +690,8 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
         }
         diff(
             "Site",
-            existing.and_then(|u| site_name(u.site_id)).as_deref(),
-            site_name(site_id).as_deref(),
+            existing.and_then(|u| site_name(u.site_id)),
+            site_name(site_id),
         );
         diff(
             "License",
@@ -822,19 +809,13 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
         None => insert_new_user(tx, ctx, &p.user, json!({ "import_row": p.row }))?,
         Some(id) => {
             let before = directory::user_detail(tx, id)?;
-            tx.execute(
-                "UPDATE users SET first_name = ?1, last_name = ?2, department = ?3, site_id = ?4,
-                     version = version + 1, updated_at = ?5, updated_by = ?6 WHERE id = ?7",
-                params![
-                    p.user.first_name,
-                    p.user.last_name,
-                    p.user.department,
-                    p.site_id,
-                    ctx.now,
-                    ctx.account.id,
-                    id
-                ],
-            )?;
+            let profile = users::ImportedProfile {
+                first_name: &p.user.first_name,
+                last_name: &p.user.last_name,
+                department: &p.user.department,
+                site_id: p.site_id,
+            };
+            users::update_imported_profile(tx, id, &profile, ctx.now, ctx.account.id)?;
             audit_setup(
                 tx,
                 ctx,
@@ -859,8 +840,7 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
     }
     if p.extension.is_some() || p.number.is_some() {
         if let Some(ext) = &p.extension {
-            tx.prepare_cached("UPDATE users SET extension = ?1 WHERE id = ?2")?
-                .execute(params![ext, user_id])?;
+            users::set_extension(tx, user_id, Some(ext))?;
         }
         if let Some(n) = &p.number {
             crate::storage::tables::phone_numbers::assign_to(tx, user_id, n)?;
@@ -880,22 +860,9 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
 
 /// The users as the import reads them, one row each, sorted by name.
 fn export(conn: &Connection) -> Result<Vec<u8>> {
-    let mut stmt = conn.prepare(
-        "SELECT u.first_name, u.last_name, u.email, u.department, st.name, u.extension, n.e164, p.name
-         FROM users u JOIN sites st ON st.id = u.site_id
-         LEFT JOIN phone_numbers n ON n.user_id = u.id
-         LEFT JOIN seats s ON s.user_id = u.id LEFT JOIN products p ON p.id = s.product_id
-         ORDER BY u.sort_name, u.id",
-    )?;
     let mut w = crate::base::csv_cell::CsvWriter::new();
     w.row(COLUMNS)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let cells: Vec<String> = (0..8)
-            .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
-            .collect::<rusqlite::Result<_>>()?;
-        w.row(&cells)?;
-    }
+    users::each_for_export(conn, |cells| w.row(cells))?;
     w.finish()
 }
 
@@ -1016,7 +983,7 @@ impl Org {
         self.change(actor, Action::UsersExport, |tx, ctx| {
             let csv = export(tx)?;
             crate::storage::files::write_atomically(dest, &csv)?;
-            let rows: u32 = tx.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+            let rows = users::count(tx)?;
             let mut entry = crate::kernel::audit::AuditEntry::new(Action::UsersExport.key());
             entry.after = Some(json!({ "path": dest.display().to_string(), "rows": rows }));
             ctx.audit(tx, &entry)?;

@@ -1,6 +1,6 @@
 //! Which apps a user may sign in to; each only when the user's product includes it.
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -11,6 +11,7 @@ use crate::domain::setup::guard::{audit_setup, products_with, require_feature};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::ChangeContext;
+use crate::storage::tables::app_access;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -91,12 +92,7 @@ pub struct AppAccessUpdate {
 }
 
 pub(crate) fn apps(conn: &Connection, user: &UserDetail) -> Result<Vec<AppAccessRow>> {
-    let mut stmt = conn.prepare_cached("SELECT app, enabled FROM app_access WHERE user_id = ?1")?;
-    let stored = stmt
-        .query_map([user.id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let stored = app_access::of_user(conn, user.id)?;
     App::ALL
         .into_iter()
         .map(|app| {
@@ -145,11 +141,7 @@ pub(crate) fn set_app_access_in(
         .into_iter()
         .filter(|a| user.features.contains(&a.feature()))
     {
-        tx.execute(
-            "INSERT INTO app_access (user_id, app, enabled) VALUES (?1, ?2, ?3)
-         ON CONFLICT (user_id, app) DO UPDATE SET enabled = ?3",
-            params![user.id, app.key(), req.enabled.contains(&app)],
-        )?;
+        app_access::set(tx, user.id, app.key(), req.enabled.contains(&app))?;
     }
     audit_setup(
         tx,

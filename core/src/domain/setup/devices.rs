@@ -1,6 +1,6 @@
 //! Device activations: desk phones by model and MAC address, and the apps a user signed in to.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -12,6 +12,7 @@ use crate::domain::setup::guard::{audit_setup, require_feature};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::ChangeContext;
+use crate::storage::tables::device_activations;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -70,23 +71,17 @@ pub struct ActivateDevice {
 }
 
 pub(crate) fn devices(conn: &Connection, user_id: i64) -> Result<Vec<DeviceRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, device_type, label, model, mac_address, activated_at
-         FROM device_activations WHERE user_id = ?1 ORDER BY activated_at, id",
-    )?;
-    let rows = stmt
-        .query_map([user_id], |r| {
-            Ok(DeviceRow {
-                id: r.get(0)?,
-                device_type: DeviceType::from_key(&r.get::<_, String>(1)?),
-                label: r.get(2)?,
-                model: r.get(3)?,
-                mac_address: r.get(4)?,
-                activated_at: r.get(5)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    Ok(device_activations::of_user(conn, user_id)?
+        .into_iter()
+        .map(|d| DeviceRow {
+            id: d.id,
+            device_type: DeviceType::from_key(&d.device_type),
+            label: d.label,
+            model: d.model,
+            mac_address: d.mac_address,
+            activated_at: d.activated_at,
+        })
+        .collect())
 }
 
 /// Activates the device inside the caller's transaction, with its audit entry.
@@ -102,15 +97,7 @@ pub(crate) fn activate_device_in(
     let (label, mac) = match req.device_type {
         DeviceType::DeskPhone => {
             let mac = validate::mac_address(&req.mac_address)?;
-            let holder: Option<String> = tx
-                .query_row(
-                    "SELECT u.first_name || ' ' || u.last_name FROM device_activations d
-                     JOIN users u ON u.id = d.user_id WHERE d.mac_address = ?1",
-                    [&mac],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(holder) = holder {
+            if let Some(holder) = device_activations::mac_address_holder(tx, &mac)? {
                 return Err(Error::AlreadyTaken {
                     field: Field::MacAddress,
                     value: mac,
@@ -122,10 +109,16 @@ pub(crate) fn activate_device_in(
         DeviceType::DesktopApp => (format!("Desktop app on {model}"), None),
         DeviceType::MobileApp => (format!("Mobile app on {model}"), None),
     };
-    tx.execute(
-        "INSERT INTO device_activations (user_id, device_type, label, activated_at, model, mac_address)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![user.id, req.device_type.key(), label, ctx.now, model, mac],
+    device_activations::insert(
+        tx,
+        &device_activations::NewActivation {
+            user_id: user.id,
+            device_type: req.device_type.key(),
+            label: &label,
+            activated_at: ctx.now,
+            model: &model,
+            mac_address: mac.as_deref(),
+        },
     )?;
     audit_setup(
         tx,
@@ -145,14 +138,11 @@ pub(crate) fn deactivate_device_in(
     user: &UserDetail,
     device_id: i64,
 ) -> Result<()> {
-    let (label, mac): (String, Option<String>) = tx
-        .query_row(
-            "DELETE FROM device_activations WHERE id = ?1 AND user_id = ?2 RETURNING label, mac_address",
-            params![device_id, user.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or(Error::NotFound { what: "Device activation", id: device_id })?;
+    let (label, mac) =
+        device_activations::delete_of_user(tx, device_id, user.id)?.ok_or(Error::NotFound {
+            what: "Device activation",
+            id: device_id,
+        })?;
     audit_setup(
         tx,
         ctx,

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -11,10 +11,10 @@ use crate::base::error::{Error, Result};
 use crate::base::field::Field;
 use crate::base::validate;
 use crate::domain::setup::guard::{audit_setup, require_feature};
-use crate::domain::setup::numbers::{extension_holder, number_holder};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::ChangeContext;
+use crate::storage::tables::{forwarding_rules, phone_numbers, users};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -70,29 +70,15 @@ pub struct ForwardingRuleInput {
 }
 
 pub(crate) fn rules(conn: &Connection, user_id: i64) -> Result<Vec<ForwardingRuleRow>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT condition, destination, rings, enabled FROM forwarding_rules WHERE user_id = ?1
-         ORDER BY CASE condition WHEN 'always' THEN 0 WHEN 'busy' THEN 1
-                  WHEN 'no_answer' THEN 2 ELSE 3 END",
-    )?;
-    let rows = stmt
-        .query_map([user_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get(2)?,
-                r.get(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(condition, destination, rings, enabled)| {
+    forwarding_rules::of_user(conn, user_id)?
+        .into_iter()
+        .map(|rule| {
             Ok(ForwardingRuleRow {
-                condition: ForwardCondition::from_key(&condition),
-                destination_user: resolve(conn, &destination)?.map(|(_, name)| name),
-                destination,
-                rings,
-                enabled,
+                condition: ForwardCondition::from_key(&rule.condition),
+                destination_user: resolve(conn, &rule.destination)?.map(|(_, name)| name),
+                destination: rule.destination,
+                rings: rule.rings,
+                enabled: rule.enabled,
             })
         })
         .collect()
@@ -101,19 +87,14 @@ pub(crate) fn rules(conn: &Connection, user_id: i64) -> Result<Vec<ForwardingRul
 /// The user of ours that a destination reaches, if any.
 fn resolve(conn: &Connection, destination: &str) -> Result<Option<(i64, String)>> {
     if destination.starts_with('+') {
-        number_holder(conn, destination)
+        phone_numbers::holder(conn, destination)
     } else {
-        extension_holder(conn, destination)
+        users::extension_holder(conn, destination)
     }
 }
 
 fn label(conn: &Connection, user_id: i64) -> Result<String> {
-    Ok(conn.query_row(
-        "SELECT first_name || ' ' || last_name || coalesce(' (' || extension || ')', '')
-         FROM users WHERE id = ?1",
-        [user_id],
-        |r| r.get(0),
-    )?)
+    users::name_with_extension(conn, user_id)
 }
 
 /// Follows "always" rules from `start`; returns the path back to `origin` if calls that
@@ -123,14 +104,7 @@ fn loop_back(conn: &Connection, origin: i64, start: i64) -> Result<Option<Vec<i6
     let mut seen = HashSet::from([start]);
     let mut current = start;
     while current != origin {
-        let next: Option<String> = conn
-            .query_row(
-                "SELECT destination FROM forwarding_rules
-                 WHERE user_id = ?1 AND condition = 'always' AND enabled = 1",
-                [current],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let next = forwarding_rules::always_destination(conn, current)?;
         let Some((next, _)) = next.map(|d| resolve(conn, &d)).transpose()?.flatten() else {
             return Ok(None);
         };
@@ -157,7 +131,7 @@ fn destination(conn: &Connection, value: &str) -> Result<String> {
             "enter a user's extension (e.g. 2041) or a phone number in E.164 form (e.g. +15125550100).",
         ));
     }
-    if extension_holder(conn, value)?.is_none() {
+    if users::extension_holder(conn, value)?.is_none() {
         return Err(Error::invalid(
             FIELD,
             format!("no user has extension {value}."),
@@ -211,12 +185,7 @@ pub(crate) fn set_forwarding_rule_in(
     let before = rules(tx, user.id)?
         .into_iter()
         .find(|r| r.condition == req.condition);
-    tx.execute(
-        "INSERT INTO forwarding_rules (user_id, condition, destination, rings, enabled)
-         VALUES (?1, ?2, ?3, ?4, 1)
-         ON CONFLICT (user_id, condition) DO UPDATE SET destination = ?3, rings = ?4, enabled = 1",
-        params![user.id, req.condition.key(), destination, rings],
-    )?;
+    forwarding_rules::set(tx, user.id, req.condition.key(), &destination, rings)?;
     audit_setup(
         tx,
         ctx,
@@ -235,14 +204,7 @@ pub(crate) fn delete_forwarding_rule_in(
     user: &UserDetail,
     condition: ForwardCondition,
 ) -> Result<()> {
-    let destination: Option<String> = tx
-        .query_row(
-            "DELETE FROM forwarding_rules WHERE user_id = ?1 AND condition = ?2 RETURNING destination",
-            params![user.id, condition.key()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(destination) = destination {
+    if let Some(destination) = forwarding_rules::delete(tx, user.id, condition.key())? {
         audit_setup(
             tx,
             ctx,

@@ -9,6 +9,7 @@ use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::ChangeContext;
+use crate::storage::tables::products;
 
 /// Refuses a setting the user's license does not include, naming the products that would.
 pub(crate) fn require_feature(
@@ -17,23 +18,53 @@ pub(crate) fn require_feature(
     feature: Feature,
     field: Field,
 ) -> Result<()> {
-    if user.features.contains(&feature) {
+    require_included(
+        &LicenseFacts {
+            holder: &user.full_name(),
+            license: user.license.as_ref().map(|l| l.product_name.as_str()),
+            included: user.features.contains(&feature),
+        },
+        feature,
+        field,
+        || products_with(conn, feature),
+    )
+}
+
+/// What a feature check needs to know of the license a user holds (or is about to hold).
+pub(crate) struct LicenseFacts<'a> {
+    /// The user's full name.
+    pub holder: &'a str,
+    /// The product's name, None when the user holds no license.
+    pub license: Option<&'a str>,
+    /// The license includes the feature.
+    pub included: bool,
+}
+
+/// The one rule (and wording) of a setting its license does not include: the editor asks with
+/// the user it reads, the import with the row's user and product. `offered_in` lists the
+/// products that include the feature, cheapest first; it is only asked on a refusal.
+pub(crate) fn require_included(
+    facts: &LicenseFacts<'_>,
+    feature: Feature,
+    field: Field,
+    offered_in: impl FnOnce() -> Result<Vec<String>>,
+) -> Result<()> {
+    if facts.included {
         return Ok(());
     }
-    let subject = match &user.license {
-        Some(l) => format!(
-            "{}'s {} license does not include {}.",
-            user.full_name(),
-            l.product_name,
+    let subject = match facts.license {
+        Some(product) => format!(
+            "{}'s {product} license does not include {}.",
+            facts.holder,
             feature.label()
         ),
         None => format!(
             "{} holds no license, and {} comes with one.",
-            user.full_name(),
+            facts.holder,
             feature.label()
         ),
     };
-    let products = products_with(conn, feature)?;
+    let products = offered_in()?;
     let offer = match products.as_slice() {
         [] => String::new(),
         [one] => format!(" It is included in {one}."),
@@ -45,15 +76,9 @@ pub(crate) fn require_feature(
     })
 }
 
+/// The products that include the feature, cheapest first.
 pub(crate) fn products_with(conn: &Connection, feature: Feature) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.name FROM products p JOIN product_features f ON f.product_id = p.id
-         WHERE f.feature = ?1 ORDER BY p.monthly_price_cents, p.name",
-    )?;
-    let names = stmt
-        .query_map([feature.key()], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(names)
+    products::names_with_feature(conn, feature.key())
 }
 
 /// The audit entry of a setup change: who, which user, what it was and became.

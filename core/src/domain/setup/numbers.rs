@@ -1,7 +1,7 @@
 //! Phone numbers and extensions: the pool of a site's numbers, suggesting the next free
 //! extension, and giving or taking them from a user.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::json;
 use ts_rs::TS;
@@ -15,7 +15,7 @@ use crate::domain::users::directory::{self, UserDetail};
 use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, ChangeContext, Org};
-use crate::storage::tables::phone_numbers;
+use crate::storage::tables::{phone_numbers, users};
 
 /// What the "Number and extension" section saves; None takes it away.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -29,59 +29,90 @@ pub struct SetNumbers {
 }
 
 pub(crate) fn available_numbers(conn: &Connection, user_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT n.e164 FROM phone_numbers n JOIN users u ON u.site_id = n.site_id
-         WHERE u.id = ?1 AND n.status = 'available' ORDER BY n.e164",
-    )?;
-    let numbers = stmt
-        .query_map([user_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(numbers)
+    phone_numbers::free_in_site_of(conn, user_id)
 }
 
-/// The user who holds an extension, by name.
-pub(crate) fn extension_holder(
-    conn: &Connection,
+/// Where a number stands in the organization's pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NumberStanding {
+    NotInPool,
+    Free { site_id: i64 },
+    Held { user_id: i64, holder: String },
+}
+
+/// What the number and extension rules need to know of the organization. The editor asks the
+/// database; the import asks the snapshot it read once for the whole file (one query per
+/// table, not per row), so both apply the same rules with the same words.
+pub(crate) trait NumberDirectory {
+    /// The user who holds the extension: id and full name.
+    fn extension_holder(&self, extension: &str) -> Result<Option<(i64, String)>>;
+    fn number_standing(&self, e164: &str) -> Result<NumberStanding>;
+}
+
+impl NumberDirectory for Connection {
+    fn extension_holder(&self, extension: &str) -> Result<Option<(i64, String)>> {
+        users::extension_holder(self, extension)
+    }
+
+    fn number_standing(&self, e164: &str) -> Result<NumberStanding> {
+        Ok(match phone_numbers::in_pool(self, e164)? {
+            None => NumberStanding::NotInPool,
+            Some(n) => match n.holder {
+                Some((user_id, holder)) => NumberStanding::Held { user_id, holder },
+                None => NumberStanding::Free { site_id: n.site_id },
+            },
+        })
+    }
+}
+
+/// An extension can go to `user_id` (None: a user still to be added) unless another user
+/// holds it.
+pub(crate) fn check_extension(
+    directory: &dyn NumberDirectory,
+    user_id: Option<i64>,
     extension: &str,
-) -> Result<Option<(i64, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT id, first_name || ' ' || last_name FROM users WHERE extension = ?1",
-            [extension],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+) -> Result<()> {
+    match directory.extension_holder(extension)? {
+        Some((holder_id, holder)) if Some(holder_id) != user_id => Err(Error::AlreadyTaken {
+            field: Field::Extension,
+            value: extension.to_owned(),
+            holder,
+        }),
+        _ => Ok(()),
+    }
 }
 
-/// The user who holds a number, by name.
-pub(crate) fn number_holder(conn: &Connection, e164: &str) -> Result<Option<(i64, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT u.id, u.first_name || ' ' || u.last_name
-             FROM phone_numbers n JOIN users u ON u.id = n.user_id WHERE n.e164 = ?1",
-            [e164],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+/// A number can go to `user_id` (None: a user still to be added) of the site `site_id`
+/// (named `site`) when the user holds it already or it is free in that site's pool.
+pub(crate) fn check_number(
+    directory: &dyn NumberDirectory,
+    user_id: Option<i64>,
+    site_id: i64,
+    site: &str,
+    e164: &str,
+) -> Result<()> {
+    match directory.number_standing(e164)? {
+        NumberStanding::Held {
+            user_id: held_by, ..
+        } if Some(held_by) == user_id => Ok(()),
+        NumberStanding::Held { holder, .. } => Err(Error::AlreadyTaken {
+            field: Field::PhoneNumber,
+            value: e164.to_owned(),
+            holder,
+        }),
+        NumberStanding::Free { site_id: pool } if pool == site_id => Ok(()),
+        NumberStanding::Free { .. } | NumberStanding::NotInPool => Err(Error::invalid(
+            Field::PhoneNumber,
+            format!("{e164} is not a free number of the {site} site."),
+        )),
+    }
 }
 
 /// The next free extension after the highest one of the user's site (or of the whole
 /// organization), with the same number of digits; gaps are used when the block is full.
 fn suggest(conn: &Connection, user_id: i64) -> Result<String> {
-    let taken: Vec<String> = {
-        let mut stmt = conn.prepare("SELECT extension FROM users WHERE extension IS NOT NULL")?;
-        let rows = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        rows
-    };
-    let site_max: Option<String> = conn.query_row(
-        "SELECT max(o.extension) FROM users o JOIN users u ON u.site_id = o.site_id
-         WHERE u.id = ?1 AND length(o.extension) = (
-             SELECT max(length(extension)) FROM users x WHERE x.site_id = u.site_id)",
-        [user_id],
-        |r| r.get(0),
-    )?;
+    let taken = users::extensions(conn)?;
+    let site_max = users::highest_extension_of_site_of(conn, user_id)?;
     let base = site_max.or_else(|| {
         taken
             .iter()
@@ -127,48 +158,21 @@ fn set_numbers(
     if number.is_some() {
         require_feature(tx, user, Feature::Calling, Field::PhoneNumber)?;
     }
+    let directory: &Connection = tx;
     if let Some(e) = &extension {
-        if let Some((holder_id, holder)) = extension_holder(tx, e)? {
-            if holder_id != user.id {
-                return Err(Error::AlreadyTaken {
-                    field: Field::Extension,
-                    value: e.clone(),
-                    holder,
-                });
-            }
-        }
+        check_extension(directory, Some(user.id), e)?;
     }
     if number != user.phone_number {
         if let Some(n) = &number {
-            if let Some((_, holder)) = number_holder(tx, n)? {
-                return Err(Error::AlreadyTaken {
-                    field: Field::PhoneNumber,
-                    value: n.clone(),
-                    holder,
-                });
-            }
-            let in_pool: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM phone_numbers n JOIN users u ON u.site_id = n.site_id
-                  WHERE u.id = ?1 AND n.e164 = ?2 AND n.status = 'available')",
-                params![user.id, n],
-                |r| r.get(0),
-            )?;
-            if !in_pool {
-                return Err(Error::invalid(
-                    Field::PhoneNumber,
-                    format!("{n} is not a free number of the {} site.", user.site),
-                ));
-            }
+            let site_id = users::site_id(tx, user.id)?;
+            check_number(directory, Some(user.id), site_id, &user.site, n)?;
         }
         match &number {
             Some(n) => phone_numbers::assign_to(tx, user.id, n)?,
             None => phone_numbers::release_held_by(tx, user.id)?,
         }
     }
-    tx.execute(
-        "UPDATE users SET extension = ?1 WHERE id = ?2",
-        params![extension, user.id],
-    )?;
+    users::set_extension(tx, user.id, extension.as_deref())?;
     Ok((extension, number))
 }
 
@@ -240,7 +244,7 @@ mod tests {
         assert_eq!(cleared.extension, None);
         let ext = org.suggest_extension(admin, user.id).unwrap();
         assert!(validate::extension(&ext).is_ok());
-        assert!(extension_holder(&org.conn, &ext).unwrap().is_none());
+        assert!(users::extension_holder(&org.conn, &ext).unwrap().is_none());
         let setup = org.user_setup(admin, user.id).unwrap();
         let old = user.phone_number.clone().unwrap();
         assert!(

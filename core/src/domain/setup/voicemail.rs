@@ -2,7 +2,7 @@
 
 use std::io::Cursor;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -15,6 +15,7 @@ use crate::domain::setup::guard::{audit_setup, require_feature};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::tables::{voicemail_greetings, voicemail_settings};
 
 /// Greetings longer than this are refused: callers hang up long before.
 pub const MAX_GREETING_SECONDS: u32 = 120;
@@ -49,21 +50,8 @@ pub struct VoicemailUpdate {
 }
 
 pub(crate) fn voicemail_setup(conn: &Connection, user_id: i64) -> Result<VoicemailSetup> {
-    let settings: Option<(bool, bool, bool)> = conn
-        .query_row(
-            "SELECT enabled, email_notification, pin_hash IS NOT NULL
-             FROM voicemail_settings WHERE user_id = ?1",
-            [user_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let greeting: Option<(String, Vec<u8>)> = conn
-        .query_row(
-            "SELECT created_at, audio FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
-            [user_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let settings = voicemail_settings::of_user(conn, user_id)?;
+    let greeting = voicemail_greetings::standard(conn, user_id)?;
     let (enabled, email_notification, pin_set) = settings.unwrap_or((false, false, false));
     Ok(VoicemailSetup {
         configured: settings.is_some(),
@@ -155,12 +143,12 @@ pub(crate) fn set_voicemail_in(
             "must be set before voicemail is switched on.",
         ));
     }
-    tx.execute(
-        "INSERT INTO voicemail_settings (user_id, enabled, email_notification, pin_hash)
-         VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (user_id) DO UPDATE SET enabled = ?2, email_notification = ?3,
-             pin_hash = coalesce(?4, pin_hash)",
-        params![user.id, req.enabled, req.email_notification, pin_hash],
+    voicemail_settings::set(
+        tx,
+        user.id,
+        req.enabled,
+        req.email_notification,
+        pin_hash.as_deref(),
     )?;
     // The PIN itself never reaches the audit log, only that it changed.
     audit_setup(
@@ -185,12 +173,7 @@ pub(crate) fn set_greeting_in(
     require_feature(tx, user, Feature::Voicemail, Field::Greeting)?;
     check_greeting(audio)?;
     let before = voicemail_setup(tx, user.id)?.custom_greeting;
-    tx.execute(
-        "INSERT INTO voicemail_greetings (user_id, kind, created_at, audio)
-         VALUES (?1, 'standard', ?2, ?3)
-         ON CONFLICT (user_id, kind) DO UPDATE SET created_at = ?2, audio = ?3",
-        params![user.id, ctx.now, audio],
-    )?;
+    voicemail_greetings::set_standard(tx, user.id, ctx.now, audio)?;
     audit_setup(
         tx,
         ctx,
@@ -208,11 +191,8 @@ pub(crate) fn use_default_greeting_in(
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
 ) -> Result<bool> {
-    let removed = tx.execute(
-        "DELETE FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
-        [user.id],
-    )?;
-    if removed > 0 {
+    let removed = voicemail_greetings::delete_standard(tx, user.id)?;
+    if removed {
         audit_setup(
             tx,
             ctx,
@@ -222,20 +202,14 @@ pub(crate) fn use_default_greeting_in(
             json!({ "custom_greeting": false }),
         )?;
     }
-    Ok(removed > 0)
+    Ok(removed)
 }
 
 impl Org {
     /// The WAV callers hear: the user's own greeting, or the default one.
     pub fn greeting_audio(&self, actor: Actor, user_id: i64) -> Result<Vec<u8>> {
         self.read(actor, Permission::UsersView, |conn| {
-            let custom: Option<Vec<u8>> = conn
-                .query_row(
-                    "SELECT audio FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
-                    [user_id],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let custom = voicemail_greetings::standard_audio(conn, user_id)?;
             custom.map_or_else(default_greeting, Ok)
         })
     }

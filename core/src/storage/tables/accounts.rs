@@ -135,3 +135,80 @@ pub(crate) fn insert(
     )?;
     Ok(conn.last_insert_rowid())
 }
+
+/// An account as the accounts page shows it.
+pub(crate) struct ManagedAccount {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role_name: String,
+    pub active: bool,
+}
+
+pub(crate) fn managed(conn: &Connection, id: i64) -> Result<Option<ManagedAccount>> {
+    Ok(conn
+        .query_row(
+            "SELECT a.id, a.login, a.display_name, r.name, a.status = 'active'
+             FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
+            [id],
+            |r| {
+                Ok(ManagedAccount {
+                    id: r.get(0)?,
+                    login: r.get(1)?,
+                    display_name: r.get(2)?,
+                    role_name: r.get(3)?,
+                    active: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Every account's id, by display name then login.
+pub(crate) fn ids_by_name(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare("SELECT id FROM accounts ORDER BY display_name, login")?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids)
+}
+
+pub(crate) fn login_taken(conn: &Connection, login: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM accounts WHERE login = ?1)",
+        [login],
+        |r| r.get(0),
+    )?)
+}
+
+/// How many active accounts other than `except` have the role.
+pub(crate) fn active_with_role_except(conn: &Connection, role: &str, except: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM accounts a JOIN roles r ON r.id = a.role_id
+         WHERE r.name = ?1 AND a.status = 'active' AND a.id <> ?2",
+        params![role, except],
+        |r| r.get(0),
+    )?)
+}
+
+/// Sets the account's role and status ('active' or 'disabled').
+pub(crate) fn set_role_and_status(
+    conn: &Connection,
+    id: i64,
+    role_id: i64,
+    status: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE accounts SET role_id = ?1, status = ?2 WHERE id = ?3",
+        params![role_id, status, id],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_password_hash(conn: &Connection, id: i64, password_hash: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE accounts SET password_hash = ?1 WHERE id = ?2",
+        params![password_hash, id],
+    )?;
+    Ok(())
+}

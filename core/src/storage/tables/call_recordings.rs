@@ -1,6 +1,6 @@
 //! The call_recordings table's SQL. Recordings are kept for admins when a license is removed.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::base::error::Result;
 
@@ -9,5 +9,66 @@ pub(crate) fn count_for_user(conn: &Connection, user_id: i64) -> Result<i64> {
         "SELECT count(*) FROM call_recordings WHERE user_id = ?1",
         [user_id],
         |r| r.get(0),
+    )?)
+}
+
+/// A recording as the Recordings page lists it.
+pub(crate) struct RecordingLine {
+    pub id: i64,
+    pub user_id: i64,
+    pub user_name: String,
+    /// The product the user holds now.
+    pub user_license: Option<String>,
+    pub recorded_at: String,
+    pub remote_number: String,
+    pub duration_seconds: i64,
+}
+
+/// The recordings (of one user, or of all), newest first.
+pub(crate) fn list(conn: &Connection, user_id: Option<i64>) -> Result<Vec<RecordingLine>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.user_id, u.first_name || ' ' || u.last_name, p.name,
+                r.recorded_at, r.remote_number, r.duration_seconds
+         FROM call_recordings r
+         JOIN users u ON u.id = r.user_id
+         LEFT JOIN seats s ON s.user_id = u.id
+         LEFT JOIN products p ON p.id = s.product_id
+         WHERE ?1 IS NULL OR r.user_id = ?1
+         ORDER BY r.recorded_at DESC, r.id DESC",
+    )?;
+    let rows = stmt
+        .query_map([user_id], |r| {
+            Ok(RecordingLine {
+                id: r.get(0)?,
+                user_id: r.get(1)?,
+                user_name: r.get(2)?,
+                user_license: r.get(3)?,
+                recorded_at: r.get(4)?,
+                remote_number: r.get(5)?,
+                duration_seconds: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The recording's WAV.
+pub(crate) fn audio(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row(
+            "SELECT audio FROM call_recordings WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The user the recording is of: id and full name.
+pub(crate) fn user_of(conn: &Connection, id: i64) -> Result<(i64, String)> {
+    Ok(conn.query_row(
+        "SELECT u.id, u.first_name || ' ' || u.last_name FROM call_recordings r
+         JOIN users u ON u.id = r.user_id WHERE r.id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }

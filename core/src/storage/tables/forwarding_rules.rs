@@ -1,6 +1,6 @@
 //! The forwarding_rules table's SQL.
 
-use rusqlite::Connection;
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
 
@@ -11,4 +11,72 @@ pub(crate) fn disable_all(conn: &Connection, user_id: i64) -> Result<()> {
         [user_id],
     )?;
     Ok(())
+}
+
+/// A rule as stored; `condition` is the stored key.
+pub(crate) struct StoredRule {
+    pub condition: String,
+    pub destination: String,
+    pub rings: Option<i64>,
+    pub enabled: bool,
+}
+
+/// The user's rules: always, busy, no answer, then the others.
+pub(crate) fn of_user(conn: &Connection, user_id: i64) -> Result<Vec<StoredRule>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT condition, destination, rings, enabled FROM forwarding_rules WHERE user_id = ?1
+         ORDER BY CASE condition WHEN 'always' THEN 0 WHEN 'busy' THEN 1
+                  WHEN 'no_answer' THEN 2 ELSE 3 END",
+    )?;
+    let rows = stmt
+        .query_map([user_id], |r| {
+            Ok(StoredRule {
+                condition: r.get(0)?,
+                destination: r.get(1)?,
+                rings: r.get(2)?,
+                enabled: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Where the user's enabled "always" rule sends calls.
+pub(crate) fn always_destination(conn: &Connection, user_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT destination FROM forwarding_rules
+             WHERE user_id = ?1 AND condition = 'always' AND enabled = 1",
+            [user_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Adds the rule for its condition, enabled, or replaces the one there.
+pub(crate) fn set(
+    conn: &Connection,
+    user_id: i64,
+    condition: &str,
+    destination: &str,
+    rings: Option<i64>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO forwarding_rules (user_id, condition, destination, rings, enabled)
+         VALUES (?1, ?2, ?3, ?4, 1)
+         ON CONFLICT (user_id, condition) DO UPDATE SET destination = ?3, rings = ?4, enabled = 1",
+        params![user_id, condition, destination, rings],
+    )?;
+    Ok(())
+}
+
+/// Deletes the user's rule for the condition; its destination, None when there was none.
+pub(crate) fn delete(conn: &Connection, user_id: i64, condition: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "DELETE FROM forwarding_rules WHERE user_id = ?1 AND condition = ?2 RETURNING destination",
+            params![user_id, condition],
+            |r| r.get(0),
+        )
+        .optional()?)
 }

@@ -1,5 +1,7 @@
 use super::*;
-use crate::tests::testing::{demo_org, sign_in, snapshot};
+use crate::domain::setup::numbers::SetNumbers;
+use crate::domain::users::directory::UserDetail;
+use crate::tests::testing::{demo_org, sign_in, snapshot, unlicensed_user, user_on};
 
 const TABLES: &[&str] = &["users", "seats", "phone_numbers"];
 
@@ -18,7 +20,7 @@ fn free_extension(org: &Org, candidates: &[&'static str]) -> &'static str {
     candidates
         .iter()
         .find(|e| {
-            crate::domain::setup::numbers::extension_holder(&org.conn, e)
+            crate::storage::tables::users::extension_holder(&org.conn, e)
                 .unwrap()
                 .is_none()
         })
@@ -101,7 +103,7 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
         "row 5, Email: not-an-email has no @; an email address looks like name@example.com.",
         "row 6, License: there is no product named Platinum",
         "row 7, Email: ANA.RUIZ@example.com is also on row 2.",
-        "row 8, Extension: needs a license that includes calling.",
+        "row 8, Extension: Fay Orr holds no license, and calling comes with one. It is included in",
         "row 9, Phone number: +1 555 has 4 digits; an E.164 number has 7 to 15 after the +.",
         // The editor's own error (already_taken), in the same words.
         &format!("row 10, Extension: {taken} is already used by {holder}."),
@@ -119,6 +121,70 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
     assert_eq!(e.payload().field.as_deref(), Some("file"));
     assert!(e.to_string().contains("row 2, Extension: 911"), "{e}");
     assert_eq!(snapshot(&org, TABLES), before, "all or nothing");
+}
+
+/// The one issue the import finds on a one-row file updating `user`, as "Column: message".
+fn import_issue(org: &Org, admin: Actor, user: &UserDetail, ext: &str, number: &str) -> String {
+    let license = user
+        .license
+        .as_ref()
+        .map_or("", |l| l.product_name.as_str());
+    let file = format!(
+        "First name,Last name,Email,Extension,Phone number,License\n\
+         {},{},{},{ext},{number},{license}\n",
+        user.first_name, user.last_name, user.email
+    );
+    let preview = org
+        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .unwrap();
+    match preview.issues.as_slice() {
+        [one] => format!("{}: {}", one.column, one.message),
+        more => panic!("one issue expected: {more:#?}"),
+    }
+}
+
+#[test]
+fn the_editor_and_the_import_refuse_a_number_or_extension_with_the_same_words() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let user = user_on(&org, "Voice Pro");
+    let number = user.phone_number.clone().unwrap_or_default();
+    let ext = user.extension.clone().unwrap_or_default();
+    let (taken, held, elsewhere): (String, String, String) = org
+        .conn
+        .query_row(
+            "SELECT (SELECT extension FROM users WHERE extension IS NOT NULL AND id != ?1 LIMIT 1),
+                    (SELECT e164 FROM phone_numbers WHERE user_id IS NOT NULL AND user_id != ?1
+                     LIMIT 1),
+                    (SELECT n.e164 FROM phone_numbers n JOIN users u ON u.id = ?1
+                     WHERE n.status = 'available' AND n.site_id != u.site_id LIMIT 1)",
+            [user.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let unlicensed = unlicensed_user(&org);
+    let free = free_number(&org, &unlicensed.site);
+    let cases = [
+        (&user, taken.as_str(), number.as_str(), "already_taken"),
+        (&user, ext.as_str(), held.as_str(), "already_taken"),
+        (&user, ext.as_str(), elsewhere.as_str(), "invalid_input"),
+        (&unlicensed, "", free.as_str(), "feature_not_included"),
+    ];
+    for (who, ext, number, code) in cases {
+        let request = SetNumbers {
+            user_id: who.id,
+            expected_version: who.version,
+            extension: Some(ext.to_owned()),
+            phone_number: Some(number.to_owned()),
+        };
+        let editor = org.set_numbers(admin, &request).unwrap_err();
+        assert_eq!(editor.code(), code, "{editor}");
+        assert_eq!(
+            import_issue(&org, admin, who, ext, number),
+            editor.to_string(),
+            "the import says what the editor says"
+        );
+    }
 }
 
 #[test]

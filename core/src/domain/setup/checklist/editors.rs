@@ -1,7 +1,7 @@
 //! The setup editors' commands: each changes one part of a user's setup and answers with the
 //! whole of it, checklist included.
 
-use rusqlite::OptionalExtension;
+use crate::storage::tables::device_activations;
 
 use crate::base::error::{Error, Result};
 use crate::domain::setup::app_access::{set_app_access_in, AppAccessUpdate};
@@ -37,17 +37,10 @@ impl Org {
 
     pub fn deactivate_device(&mut self, actor: Actor, device_id: i64) -> Result<UserSetup> {
         self.change(actor, Action::DeviceDeactivate, |tx, ctx| {
-            let user_id: i64 = tx
-                .query_row(
-                    "SELECT user_id FROM device_activations WHERE id = ?1",
-                    [device_id],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or(Error::NotFound {
-                    what: "Device activation",
-                    id: device_id,
-                })?;
+            let user_id = device_activations::owner(tx, device_id)?.ok_or(Error::NotFound {
+                what: "Device activation",
+                id: device_id,
+            })?;
             let user = directory::user_detail(tx, user_id)?;
             deactivate_device_in(tx, ctx, &user, device_id)?;
             user_setup(tx, user.id)

@@ -1,0 +1,59 @@
+//! The orders table's SQL: seats bought.
+
+use rusqlite::{params, Connection};
+
+use crate::base::error::Result;
+
+/// Records an order; its id.
+pub(crate) fn insert(
+    conn: &Connection,
+    product_id: i64,
+    quantity: i64,
+    unit_price_cents: i64,
+    ordered_at: &str,
+    account_id: i64,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO orders (product_id, quantity, unit_price_cents, ordered_at, account_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            product_id,
+            quantity,
+            unit_price_cents,
+            ordered_at,
+            account_id
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// An order as the billing history shows it.
+pub(crate) struct OrderLine {
+    pub id: i64,
+    pub ordered_at: String,
+    pub product_name: String,
+    pub quantity: i64,
+    pub monthly_change_cents: i64,
+    pub by: Option<String>,
+}
+
+/// Every order, unsorted.
+pub(crate) fn history(conn: &Connection) -> Result<Vec<OrderLine>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id, o.ordered_at, p.name, o.quantity, o.quantity * o.unit_price_cents, a.display_name
+         FROM orders o JOIN products p ON p.id = o.product_id LEFT JOIN accounts a ON a.id = o.account_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(OrderLine {
+                id: r.get(0)?,
+                ordered_at: r.get(1)?,
+                product_name: r.get(2)?,
+                quantity: r.get(3)?,
+                monthly_change_cents: r.get(4)?,
+                by: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
