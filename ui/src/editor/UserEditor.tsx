@@ -39,7 +39,7 @@ import {
 import { PROFILE_FIELDS, ProfileForm } from "./ProfileForm";
 import { reportUnsaved } from "./leaveGuard";
 import { UserHistory } from "./UserHistory";
-import { useStep } from "./useStep";
+import { useStep } from "../ui/useStep";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
 import { UserSetupPanel } from "./setup/UserSetupPanel";
 import { Offboarding } from "./Offboarding";
@@ -253,16 +253,21 @@ export function UserEditor({
   const confirmDataLoss = () => staged && setStaged({ ...staged, confirmed: true });
 
   /** A setup step: its message goes to the status, its failure to the alert and its field. */
-  async function runSetup(work: () => Promise<string | null>) {
-    setError(null);
-    setNotice(null);
-    try {
-      const message = await work();
-      if (message) setNotice(message);
-    } catch (e) {
-      setError(e as BackendError);
-    }
-  }
+  const setupStep = useMutation({
+    mutationFn: (work: () => Promise<string | null>) => work(),
+    onMutate: () => {
+      setError(null);
+      setNotice(null);
+    },
+    onSuccess: (message) => message && setNotice(message),
+    onError: (e) => setError(e as BackendError),
+  });
+  // Settles once the step is reported; its failure is shown, not thrown on.
+  const runSetup = (work: () => Promise<string | null>) =>
+    setupStep.mutateAsync(work).then(
+      () => undefined,
+      () => undefined,
+    );
 
   function userChanged(updated: UserDetail) {
     setUser(updated);
