@@ -12,6 +12,8 @@ macro_rules! handler {
 }
 
 pub mod cli;
+#[cfg(test)]
+mod command_types;
 mod commands;
 mod db_path;
 mod dialogs;
@@ -168,35 +170,5 @@ mod interrupt {
 
     pub fn happened() -> bool {
         HAPPENED.load(Ordering::SeqCst)
-    }
-}
-
-/// `ui/src/backend/commands.ts`, the commands as the TypeScript type the window calls with,
-/// is checked in; this test fails when it is stale (`make bindings` writes it).
-#[cfg(test)]
-mod command_type {
-    #[test]
-    fn command_type_is_fresh() {
-        let names: &[&str] = app_commands!(command_names);
-        let mut fresh = String::from(
-            "// Generated from src-tauri/src/commands/list.rs by `make bindings`. Do not edit.\n\nexport type Command =\n",
-        );
-        for name in names {
-            fresh.push_str(&format!("  | \"{name}\"\n"));
-        }
-        fresh.pop();
-        fresh.push_str(";\n");
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/backend/commands.ts");
-        if std::env::var_os("UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, &fresh).unwrap();
-            return;
-        }
-        let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            checked_in == fresh,
-            "{} is stale: run `make bindings` and commit the result",
-            path.display()
-        );
     }
 }

@@ -117,10 +117,10 @@ export function App() {
   );
   if (failure)
     return (
-      <>
+      <QueryClientProvider client={queryClient}>
         {banner}
         <OpenFailureScreen key={generation} failure={failure} onFile={switchFile} onReopened={reload} />
-      </>
+      </QueryClientProvider>
     );
   if (session === undefined) return null;
   return (

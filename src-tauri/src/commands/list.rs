@@ -1,7 +1,8 @@
 // The app's commands, declared once (a file of its own: build.rs includes it too). build.rs
-// makes each a permission of its own, lib.rs registers them with `tauri::generate_handler!`,
-// and a test writes them as the TypeScript `Command` type that ui/src/backend/index.ts calls
-// with, so a renamed or misspelled command fails to compile on both sides.
+// makes each a permission of its own and describes each function's parameters and result,
+// lib.rs registers them with `tauri::generate_handler!`, and a test writes them as the
+// TypeScript types that ui/src/backend/index.ts calls with, so a renamed or misspelled
+// command, argument key or result type fails to compile on both sides.
 macro_rules! app_commands {
     ($then:ident) => {
         $then! {
@@ -81,5 +82,14 @@ macro_rules! app_commands {
 macro_rules! command_names {
     ($($module:ident :: $name:ident),* $(,)?) => {
         &[$(stringify!($name)),*]
+    };
+}
+
+/// Module and name of each command (build.rs reads each one's function; the crate itself
+/// does not use this).
+#[allow(unused_macros)]
+macro_rules! command_paths {
+    ($($module:ident :: $name:ident),* $(,)?) => {
+        &[$((stringify!($module), stringify!($name))),*]
     };
 }

@@ -1,8 +1,8 @@
 import { PERMISSION } from "../backend";
 import { useState, type FormEvent } from "react";
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
-import { keys, useFailure } from "../backend/queries";
-import { backend, BackendError, type AuditQuery, type AuditRow, type SessionInfo } from "../backend";
+import { keepPreviousData, useInfiniteQuery, useMutation } from "@tanstack/react-query";
+import { keys, useFailure, useInvalidate } from "../backend/queries";
+import { backend, type AuditQuery, type AuditRow, type SessionInfo } from "../backend";
 import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
 
@@ -53,32 +53,27 @@ export function AuditLogPage({ session }: { session: SessionInfo }) {
   const last = pages[pages.length - 1];
   const total = last ? last.total : null;
   const next = last ? last.next_before_id : null;
+  const invalidate = useInvalidate();
+  const verify = useMutation({
+    mutationFn: backend.verifyAuditLog,
+    onSuccess: (v) => (v.intact ? notify.success(v.message) : notify.failure(v.message)),
+    onError: (e) => notify.failure(e.message),
+  });
+  const exportCsv = useMutation({
+    mutationFn: () => backend.exportAuditLog(query, `audit-log-${new Date().toISOString().slice(0, 10)}.csv`),
+    // null: the save dialog was cancelled.
+    onSuccess: (written) =>
+      written && notify.success(`${written[1]} audit ${written[1] === 1 ? "entry" : "entries"} exported to ${written[0]}.`),
+    onError: (e) => notify.failure(e.message),
+    // The export is itself an audit entry.
+    onSettled: () => invalidate.audit(),
+  });
 
   if (locked) return <LockedPage title="Audit log" headingId="audit-heading" reasonId="audit-locked" missing={locked} />;
 
   function apply(e: FormEvent) {
     e.preventDefault();
     setQuery({ ...draft, before_id: null });
-  }
-
-  async function verify() {
-    try {
-      const v = await backend.verifyAuditLog();
-      if (v.intact) notify.success(v.message);
-      else notify.failure(v.message);
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    }
-  }
-
-  async function exportCsv() {
-    try {
-      const today = new Date().toISOString().slice(0, 10);
-      const written = await backend.exportAuditLog(query, `audit-log-${today}.csv`);
-      if (written) notify.success(`${written[1]} audit ${written[1] === 1 ? "entry" : "entries"} exported to ${written[0]}.`);
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    }
   }
 
   const field = (key: "account" | "action" | "user" | "from" | "to", label: string, placeholder: string) => (
@@ -99,10 +94,10 @@ export function AuditLogPage({ session }: { session: SessionInfo }) {
         <h1 id="audit-heading">Audit log</h1>
         {total !== null && <p className="muted">{entries(total)}, append-only and hash-chained</p>}
         <div className="page-actions">
-          <button type="button" onClick={() => void verify()}>
+          <button type="button" onClick={() => verify.mutate()}>
             Verify integrity
           </button>
-          <button type="button" onClick={() => void exportCsv()}>
+          <button type="button" onClick={() => exportCsv.mutate()}>
             Export CSV
           </button>
         </div>

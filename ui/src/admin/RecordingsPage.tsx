@@ -1,8 +1,8 @@
 import { PERMISSION } from "../backend";
 import { useEffect, useState } from "react";
-import { useQuery } from "@tanstack/react-query";
-import { keys, useFailure } from "../backend/queries";
-import { backend, BackendError, type RecordingRow, type SessionInfo } from "../backend";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { keys, useFailure, useInvalidate } from "../backend/queries";
+import { backend, type RecordingRow, type SessionInfo } from "../backend";
 import { useNotify } from "../ui/Messages";
 import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
 
@@ -31,29 +31,28 @@ export function RecordingsPage({ session }: { session: SessionInfo }) {
   useFailure(recordings.error, notify.failure);
   const rows = recordings.data ?? null;
 
+  const invalidate = useInvalidate();
+  const play = useMutation({
+    mutationFn: async (r: RecordingRow) => ({ r, bytes: await backend.recordingAudio(r.id) }),
+    onSuccess: ({ r, bytes }) => {
+      const url = URL.createObjectURL(new Blob([bytes], { type: "audio/wav" }));
+      setPlaying({ id: r.id, url, label: `${r.user_name}, ${when(r.recorded_at)}` });
+    },
+    onError: (e) => notify.failure(e.message),
+  });
+  const exportOne = useMutation({
+    mutationFn: (r: RecordingRow) => backend.exportRecording(r.id, fileName(r)),
+    // null: the save dialog was cancelled.
+    onSuccess: (path) => path && notify.success(`Recording exported to ${path}.`),
+    onError: (e) => notify.failure(e.message),
+    // The export is audited.
+    onSettled: () => invalidate.audit(),
+  });
+
   // Free the previous recording's audio when another one starts or the page closes.
   useEffect(() => () => { if (playing) URL.revokeObjectURL(playing.url); }, [playing]);
 
   if (locked) return <LockedPage title="Recordings" headingId="recordings-heading" reasonId="recordings-locked" missing={locked} />;
-
-  async function play(r: RecordingRow) {
-    try {
-      const bytes = await backend.recordingAudio(r.id);
-      const url = URL.createObjectURL(new Blob([bytes], { type: "audio/wav" }));
-      setPlaying({ id: r.id, url, label: `${r.user_name}, ${when(r.recorded_at)}` });
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    }
-  }
-
-  async function exportOne(r: RecordingRow) {
-    try {
-      const path = await backend.exportRecording(r.id, fileName(r));
-      if (path) notify.success(`Recording exported to ${path}.`);
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    }
-  }
 
   return (
     <section aria-labelledby="recordings-heading">
@@ -89,10 +88,10 @@ export function RecordingsPage({ session }: { session: SessionInfo }) {
                 <td className="mono">{r.remote_number}</td>
                 <td className="num">{duration(r.duration_seconds)}</td>
                 <td className="actions nowrap">
-                  <button type="button" aria-label={`Play recording of ${r.user_name} from ${when(r.recorded_at)}`} onClick={() => void play(r)}>
+                  <button type="button" aria-label={`Play recording of ${r.user_name} from ${when(r.recorded_at)}`} onClick={() => play.mutate(r)}>
                     Play
                   </button>{" "}
-                  <button type="button" aria-label={`Export recording of ${r.user_name} from ${when(r.recorded_at)}`} onClick={() => void exportOne(r)}>
+                  <button type="button" aria-label={`Export recording of ${r.user_name} from ${when(r.recorded_at)}`} onClick={() => exportOne.mutate(r)}>
                     Export
                   </button>
                 </td>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from "react";
+import { useMutation } from "@tanstack/react-query";
 import { backend, BackendError, type Feature, type LicenseFamily, type SessionInfo } from "../backend";
 import { FAMILY_LABELS } from "../ui/format";
 import { FIELDS, fieldLabel, productField, type FieldName } from "../backend/fields";
@@ -28,8 +29,12 @@ const NEW_PRODUCT: ProductDraft = {
 /** First start on an empty file: the demo, or the admin's own organization. */
 export function FirstRun({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void }) {
   const [settingUp, setSettingUp] = useState(false);
-  const [error, setError] = useState<BackendError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const demo = useMutation({
+    mutationFn: backend.createDemoOrganization,
+    onSuccess: (session) => onSignedIn(session),
+  });
+  const error = demo.error as BackendError | null;
+  const busy = demo.isPending;
   // Which file: an admin may keep several organizations (File > New).
   const [path, setPath] = useState<string | null>(null);
   useEffect(() => {
@@ -38,18 +43,6 @@ export function FirstRun({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void 
       .then((info) => setPath(info.database_path))
       .catch(() => setPath(null));
   }, []);
-
-  async function demo() {
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await backend.createDemoOrganization());
-    } catch (e) {
-      setError(e as BackendError);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   if (settingUp) return <SetupForm onSignedIn={onSignedIn} onBack={() => setSettingUp(false)} />;
   return (
@@ -62,7 +55,7 @@ export function FirstRun({ onSignedIn }: { onSignedIn: (s: SessionInfo) => void 
         <section className="choice">
           <h2>Explore the demo</h2>
           <p>Maple Street Dental: 40 users on 3 sites, 5 license products, with voicemails, recordings and bills to try things on.</p>
-          <button type="button" className="primary" disabled={busy} onClick={() => void demo()}>
+          <button type="button" className="primary" disabled={busy} onClick={() => demo.mutate()}>
             Explore the demo organization
           </button>
         </section>
@@ -87,27 +80,16 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
   const [sites, setSites] = useState("Main office");
   const [admin, setAdmin] = useState({ admin_name: "", admin_login: "", admin_password: "" });
   const [products, setProducts] = useState<ProductDraft[]>([{ ...NEW_PRODUCT }]);
-  const [error, setError] = useState<BackendError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const create = useMutation({
+    mutationFn: () => backend.setupOrganization({ ...org, ...admin, sites: sites.split("\n"), products }),
+    onSuccess: (session) => onSignedIn(session),
+  });
+  const error = create.error as BackendError | null;
+  const busy = create.isPending;
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(
-        await backend.setupOrganization({
-          ...org,
-          ...admin,
-          sites: sites.split("\n"),
-          products,
-        }),
-      );
-    } catch (err) {
-      setError(err as BackendError);
-    } finally {
-      setBusy(false);
-    }
+    create.mutate();
   }
 
   const key = (field: FieldName) => `${id}-${field.replace(/\W+/g, "-")}`;

@@ -1,8 +1,9 @@
-import { render, screen } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { backend, type BackupInfo, type OpenFailure } from "../backend";
 import { OpenFailureScreen } from "./OpenFailureScreen";
+import { render } from "../test/render";
 
 vi.mock("../backend", async (importOriginal) => {
   const real = await importOriginal<typeof import("../backend")>();

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { backend, type BackendError, type OpenFailure } from "../backend";
+import { useMutation } from "@tanstack/react-query";
+import { backend, type OpenFailure } from "../backend";
 import { backupDate, REASONS } from "../admin/SettingsPage";
 import type { FileAction } from "../App";
 import { BrandMark } from "../ui/BrandMark";
@@ -14,22 +15,13 @@ type Props = {
 /** Shown instead of the sign-in when the organization file cannot be opened. */
 export function OpenFailureScreen({ failure, onFile, onReopened }: Props) {
   const [choosing, setChoosing] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // One step at a time (try again, open, new, restore): busy while it runs, its failure shown.
+  const step = useMutation({ mutationFn: (work: () => Promise<void>) => work() });
+  const run = step.mutate;
+  const busy = step.isPending;
+  const error = step.error?.message ?? null;
   // A lock released, a drive connected, permissions fixed: worth one more try.
   const retry = ["locked", "read_only", "missing_folder", "other"].includes(failure.kind);
-
-  async function run(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      setError((e as BackendError).message);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const tryAgain = () =>
     run(async () => {
@@ -73,14 +65,14 @@ export function OpenFailureScreen({ failure, onFile, onReopened }: Props) {
             </button>
           )}
           {retry && (
-            <button type="button" disabled={busy} onClick={() => void tryAgain()}>
+            <button type="button" disabled={busy} onClick={tryAgain}>
               Try again
             </button>
           )}
-          <button type="button" disabled={busy} onClick={() => void run(() => onFile("open"))}>
+          <button type="button" disabled={busy} onClick={() => run(() => onFile("open"))}>
             Open another file…
           </button>
-          <button type="button" disabled={busy} onClick={() => void run(() => onFile("new"))}>
+          <button type="button" disabled={busy} onClick={() => run(() => onFile("new"))}>
             Create a new organization…
           </button>
         </div>
@@ -106,7 +98,7 @@ export function OpenFailureScreen({ failure, onFile, onReopened }: Props) {
                       type="button"
                       disabled={busy}
                       aria-label={`Restore the backup taken ${backupDate(b.created_at)}`}
-                      onClick={() => void restore(b.file_name)}
+                      onClick={() => restore(b.file_name)}
                     >
                       Restore
                     </button>

@@ -13,7 +13,7 @@ import { BillingPage } from "../billing/BillingPage";
 import { AuditLogPage } from "../admin/AuditLogPage";
 import { AccountsPage } from "../admin/AccountsPage";
 import { SettingsPage, backupDate } from "../admin/SettingsPage";
-import { exportUsers } from "../users/exportUsers";
+import { useExportUsers } from "../users/exportUsers";
 import type { ReopenEditor } from "../editor/leaveGuard";
 
 type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts" | "Settings";
@@ -70,6 +70,7 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
   // Bumped after a restore: every page is mounted afresh and reads the restored data.
   const [generation, setGeneration] = useState(0);
   const notify = useNotify();
+  const { mutate: exportUsers } = useExportUsers();
   const covered = useModalOpen();
   const queryClient = useQueryClient();
 
@@ -96,7 +97,7 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
     (what: MenuCommand | ShortcutId): boolean => {
       if (what === "help_about") setHelp("about");
       else if (what === "help_shortcuts" || what === "help") setHelp("shortcuts");
-      else if (what === "file_export_users") void exportUsers(notify);
+      else if (what === "file_export_users") exportUsers();
       else if (modalOpen()) return false;
       else if (what === "focusSearch") {
         go("Users");
@@ -108,7 +109,7 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
       }
       return true;
     },
-    [go, notify],
+    [exportUsers, go],
   );
 
   useEffect(() => backend.onMenu(act), [act]);

@@ -1,9 +1,10 @@
-import { render, screen, waitFor } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { BackendError, backend } from "../backend";
 import { SignIn } from "./SignIn";
 import { superAdmin } from "../test/fixtures";
+import { render } from "../test/render";
 
 vi.mock("../backend", async (importOriginal) => {
   const real = await importOriginal<typeof import("../backend")>();

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useMutation } from "@tanstack/react-query";
 import { BrandMark } from "../ui/BrandMark";
 import { backend, BackendError, type AccountChoice, type SessionInfo } from "../backend";
 import { markReady } from "../perf";
@@ -9,8 +10,13 @@ type Props = { notice: string | null; onSignedIn: (s: SessionInfo) => void };
 export function SignIn({ notice, onSignedIn }: Props) {
   const [login, setLogin] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<BackendError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const signIn = useMutation({
+    mutationFn: () => backend.signIn(login, password),
+    onSuccess: (session) => onSignedIn(session),
+    onError: () => setPassword(""),
+  });
+  const error = signIn.error as BackendError | null;
+  const busy = signIn.isPending;
   const [choices, setChoices] = useState<AccountChoice[]>([]);
   const accountRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -29,22 +35,13 @@ export function SignIn({ notice, onSignedIn }: Props) {
   function choose(c: AccountChoice) {
     setLogin(c.login);
     setPassword("");
-    setError(null);
+    signIn.reset();
     passwordRef.current?.focus();
   }
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await backend.signIn(login, password));
-    } catch (err) {
-      setError(err as BackendError);
-      setPassword("");
-    } finally {
-      setBusy(false);
-    }
+    signIn.mutate();
   }
 
   const fieldError = (field: string) => (error?.field === field ? error.reason : null);

@@ -1,70 +1,151 @@
-// Generated from src-tauri/src/commands/list.rs by `make bindings`. Do not edit.
+// Generated from the commands of src-tauri/src/commands/list.rs by `make bindings`. Do not edit.
 
-export type Command =
-  | "sign_in"
-  | "sign_out"
-  | "current_session"
-  | "search_users"
-  | "count_users"
-  | "get_user"
-  | "license_inventory"
-  | "assign_license"
-  | "removal_impact"
-  | "export_user_data"
-  | "remove_license"
-  | "safety_archives"
-  | "recordings"
-  | "recording_audio"
-  | "export_recording"
-  | "purchase_preview"
-  | "purchase_licenses"
-  | "cancellation_preview"
-  | "request_cancellation"
-  | "withdraw_cancellation"
-  | "billing_summary"
-  | "billing_history"
-  | "export_billing_history"
-  | "change_preview"
-  | "change_license"
-  | "open_failure"
-  | "account_choices"
-  | "audit_log"
-  | "verify_audit_log"
-  | "file_problems"
-  | "export_audit_log"
-  | "accounts"
-  | "roles"
-  | "create_account"
-  | "update_account"
-  | "reset_password"
-  | "sites"
-  | "add_user"
-  | "user_setup"
-  | "suggest_extension"
-  | "save_user_edits"
-  | "set_unsaved_edits"
-  | "confirm_discard"
-  | "upload_greeting"
-  | "greeting_audio"
-  | "offboard_user"
-  | "save_import_template"
-  | "choose_import_file"
-  | "recheck_import"
-  | "apply_import"
-  | "export_users"
-  | "bulk_preview"
-  | "export_selected_user_data"
-  | "bulk_apply"
-  | "organization_unset"
-  | "create_demo_organization"
-  | "setup_organization"
-  | "new_organization_file"
-  | "open_organization_file"
-  | "reopen_organization_file"
-  | "restore_damaged_file"
-  | "app_info"
-  | "window_ready"
-  | "backups"
-  | "back_up_now"
-  | "restore_backup"
-  | "cancel_long_work";
+import type { Channel } from "@tauri-apps/api/core";
+import type { AccountChoice, AccountRow, AccountUpdate, AppInfo, AssignLicense, AuditPage, AuditQuery, AuditVerification, BackupInfo, BackupOverview, BillingEvent, BillingSummary, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, ChangeLicense, ChangePreview, ChangeReceipt, CostPreview, DamagedRestoreReceipt, ImportPreview, ImportReceipt, NewAccount, NewUser, OffboardReceipt, OffboardUser, OpenFailure, OrgSetup, ProductInventory, ProgressEvent, RecordingQuery, RecordingRow, RemovalImpact, RemovalReceipt, RemoveLicense, RestoreReceipt, SafetyArchive, SavedUserEdits, SeatChange, SessionInfo, Site, UserDetail, UserEdits, UserPage, UserQuery, UserSetup } from "./bindings";
+
+/**
+ * What each command takes: nothing, or one object under the keys Tauri reads (the Rust
+ * parameters in camelCase, without those Tauri fills in itself).
+ */
+export type CommandArgs = {
+  sign_in: [{ login: string; password: string }];
+  sign_out: [];
+  current_session: [];
+  search_users: [{ query: UserQuery }];
+  count_users: [{ query: UserQuery }];
+  get_user: [{ userId: number }];
+  license_inventory: [];
+  assign_license: [{ request: AssignLicense }];
+  removal_impact: [{ userId: number }];
+  export_user_data: [{ userId: number; onProgress: Channel<ProgressEvent> }];
+  remove_license: [{ request: RemoveLicense }];
+  safety_archives: [{ userId: number }];
+  recordings: [{ query: RecordingQuery }];
+  recording_audio: [{ recordingId: number }];
+  export_recording: [{ recordingId: number; suggestedName: string }];
+  purchase_preview: [{ request: SeatChange }];
+  purchase_licenses: [{ request: SeatChange }];
+  cancellation_preview: [{ request: SeatChange }];
+  request_cancellation: [{ request: SeatChange }];
+  withdraw_cancellation: [{ requestId: number }];
+  billing_summary: [];
+  billing_history: [];
+  export_billing_history: [{ suggestedName: string }];
+  change_preview: [{ userId: number; productId: number }];
+  change_license: [{ request: ChangeLicense }];
+  open_failure: [];
+  account_choices: [];
+  audit_log: [{ query: AuditQuery }];
+  verify_audit_log: [];
+  file_problems: [];
+  export_audit_log: [{ query: AuditQuery; suggestedName: string }];
+  accounts: [];
+  roles: [];
+  create_account: [{ account: NewAccount }];
+  update_account: [{ update: AccountUpdate }];
+  reset_password: [{ accountId: number; password: string }];
+  sites: [];
+  add_user: [{ user: NewUser }];
+  user_setup: [{ userId: number }];
+  suggest_extension: [{ userId: number }];
+  save_user_edits: [{ edits: UserEdits }];
+  set_unsaved_edits: [{ name: string | null; sections: Array<string> }];
+  confirm_discard: [{ name: string; sections: Array<string> }];
+  upload_greeting: [{ userId: number; expectedVersion: number }];
+  greeting_audio: [{ userId: number }];
+  offboard_user: [{ req: OffboardUser }];
+  save_import_template: [];
+  choose_import_file: [{ onProgress: Channel<ProgressEvent> }];
+  recheck_import: [{ onProgress: Channel<ProgressEvent> }];
+  apply_import: [{ onProgress: Channel<ProgressEvent> }];
+  export_users: [{ suggestedName: string }];
+  bulk_preview: [{ req: BulkRequest }];
+  export_selected_user_data: [{ userIds: Array<number>; suggestedName: string; onProgress: Channel<ProgressEvent> }];
+  bulk_apply: [{ req: BulkRequest }];
+  organization_unset: [];
+  create_demo_organization: [];
+  setup_organization: [{ setup: OrgSetup }];
+  new_organization_file: [];
+  open_organization_file: [];
+  reopen_organization_file: [];
+  restore_damaged_file: [{ fileName: string }];
+  app_info: [];
+  window_ready: [{ screen: string }];
+  backups: [];
+  back_up_now: [];
+  restore_backup: [{ fileName: string }];
+  cancel_long_work: [];
+};
+
+/** What each command returns when it succeeds. */
+export type CommandResults = {
+  sign_in: SessionInfo;
+  sign_out: null;
+  current_session: SessionInfo | null;
+  search_users: UserPage;
+  count_users: number;
+  get_user: UserDetail;
+  license_inventory: Array<ProductInventory>;
+  assign_license: UserDetail;
+  removal_impact: RemovalImpact;
+  export_user_data: BundleReceipt | null;
+  remove_license: RemovalReceipt;
+  safety_archives: Array<SafetyArchive>;
+  recordings: Array<RecordingRow>;
+  recording_audio: ArrayBuffer;
+  export_recording: string | null;
+  purchase_preview: CostPreview;
+  purchase_licenses: CostPreview | null;
+  cancellation_preview: CostPreview;
+  request_cancellation: CostPreview | null;
+  withdraw_cancellation: null;
+  billing_summary: BillingSummary;
+  billing_history: Array<BillingEvent>;
+  export_billing_history: string | null;
+  change_preview: ChangePreview;
+  change_license: ChangeReceipt;
+  open_failure: OpenFailure | null;
+  account_choices: Array<AccountChoice>;
+  audit_log: AuditPage;
+  verify_audit_log: AuditVerification;
+  file_problems: Array<string>;
+  export_audit_log: [string, number] | null;
+  accounts: Array<AccountRow>;
+  roles: Array<string>;
+  create_account: AccountRow;
+  update_account: AccountRow;
+  reset_password: null;
+  sites: Array<Site>;
+  add_user: UserDetail;
+  user_setup: UserSetup;
+  suggest_extension: string;
+  save_user_edits: SavedUserEdits;
+  set_unsaved_edits: null;
+  confirm_discard: boolean;
+  upload_greeting: SavedUserEdits | null;
+  greeting_audio: ArrayBuffer;
+  offboard_user: OffboardReceipt;
+  save_import_template: string | null;
+  choose_import_file: [string, ImportPreview] | null;
+  recheck_import: ImportPreview;
+  apply_import: ImportReceipt;
+  export_users: [string, number] | null;
+  bulk_preview: BulkPreview;
+  export_selected_user_data: BundleReceipt | null;
+  bulk_apply: BulkReceipt;
+  organization_unset: boolean;
+  create_demo_organization: SessionInfo;
+  setup_organization: SessionInfo;
+  new_organization_file: string | null;
+  open_organization_file: string | null;
+  reopen_organization_file: string;
+  restore_damaged_file: DamagedRestoreReceipt | null;
+  app_info: AppInfo;
+  window_ready: null;
+  backups: BackupOverview;
+  back_up_now: BackupInfo;
+  restore_backup: RestoreReceipt | null;
+  cancel_long_work: null;
+};
+
+export type Command = keyof CommandArgs;

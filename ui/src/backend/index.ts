@@ -1,59 +1,28 @@
 // The one module that talks to the Rust side. Components call these typed functions and
-// never `invoke` directly; argument and result types come from the generated bindings.
+// never `invoke` directly; each command's arguments and result are typed by the generated
+// ./commands (from the Rust command functions), the data types by the generated ./bindings.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { Command } from "./commands";
+import type { Command, CommandArgs, CommandResults } from "./commands";
 import type {
-  AppInfo,
   MenuCommand,
-  AccountChoice,
-  AccountRow,
   AccountUpdate,
-  AuditPage,
   AuditQuery,
-  AuditVerification,
-  BackupInfo,
-  BackupOverview,
-  RestoreReceipt,
   NewAccount,
-  OpenFailure,
   AssignLicense,
   ChangeLicense,
-  ChangePreview,
-  ChangeReceipt,
-  BillingEvent,
-  BillingSummary,
-  CostPreview,
   SeatChange,
-  BundleReceipt,
   ErrorCode,
   ErrorPayload,
   FieldKey,
-  ProductInventory,
   RecordingQuery,
-  RecordingRow,
-  RemovalImpact,
-  SavedUserEdits,
   UserEdits,
-  RemovalReceipt,
   RemoveLicense,
-  SafetyArchive,
-  SessionInfo,
-  UserDetail,
-  UserPage,
   UserQuery,
   NewUser,
-  OffboardReceipt,
   OffboardUser,
-  Site,
-  UserSetup,
-  BulkPreview,
-  BulkReceipt,
   BulkRequest,
-  ImportPreview,
-  ImportReceipt,
   OrgSetup,
-  DamagedRestoreReceipt,
   ProgressEvent,
 } from "./bindings";
 
@@ -88,9 +57,13 @@ function isPayload(e: unknown): e is ErrorPayload {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
-async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
+/**
+ * Runs a command. Its arguments and result are typed by the generated ./commands, so a
+ * renamed command, argument key or result type fails to compile.
+ */
+async function call<C extends Command>(command: C, ...args: CommandArgs[C]): Promise<CommandResults[C]> {
   try {
-    return await invoke<T>(command, args);
+    return await invoke<CommandResults[C]>(command, args[0]);
   } catch (e) {
     throw new BackendError(
       isPayload(e) ? e : { code: "internal", message: `LicenseDesk could not run ${command}: ${String(e)}` },
@@ -129,116 +102,116 @@ function onMenu(handler: (command: MenuCommand) => void): () => void {
 
 export const backend = {
   /** Version, organization file and schema version, for Help > About. */
-  appInfo: () => call<AppInfo>("app_info"),
+  appInfo: () => call("app_info"),
   /** The first screen is painted and takes input: work that waited for the window starts. */
-  windowReady: (screen: string) => call<void>("window_ready", { screen }),
+  windowReady: (screen: string) => call("window_ready", { screen }),
   onMenu,
-  signIn: (login: string, password: string) => call<SessionInfo>("sign_in", { login, password }),
-  signOut: () => call<void>("sign_out"),
-  currentSession: () => call<SessionInfo | null>("current_session"),
-  searchUsers: (query: UserQuery) => call<UserPage>("search_users", { query }),
-  countUsers: (query: UserQuery) => call<number>("count_users", { query }),
-  getUser: (userId: number) => call<UserDetail>("get_user", { userId }),
-  licenseInventory: () => call<ProductInventory[]>("license_inventory"),
-  assignLicense: (request: AssignLicense) => call<UserDetail>("assign_license", { request }),
-  removalImpact: (userId: number) => call<RemovalImpact>("removal_impact", { userId }),
+  signIn: (login: string, password: string) => call("sign_in", { login, password }),
+  signOut: () => call("sign_out"),
+  currentSession: () => call("current_session"),
+  searchUsers: (query: UserQuery) => call("search_users", { query }),
+  countUsers: (query: UserQuery) => call("count_users", { query }),
+  getUser: (userId: number) => call("get_user", { userId }),
+  licenseInventory: () => call("license_inventory"),
+  assignLicense: (request: AssignLicense) => call("assign_license", { request }),
+  removalImpact: (userId: number) => call("removal_impact", { userId }),
   /** Opens the native save dialog; null when the admin cancels it. */
   exportUserData: (userId: number, onProgress: OnProgress) =>
-    call<BundleReceipt | null>("export_user_data", { userId, onProgress: progressChannel(onProgress) }),
-  changePreview: (userId: number, productId: number) => call<ChangePreview>("change_preview", { userId, productId }),
+    call("export_user_data", { userId, onProgress: progressChannel(onProgress) }),
+  changePreview: (userId: number, productId: number) => call("change_preview", { userId, productId }),
   /** A change of license type asks in the native "Change license type?" first; `cancelled` when cancelled there. */
-  changeLicense: (request: ChangeLicense) => call<ChangeReceipt>("change_license", { request }),
+  changeLicense: (request: ChangeLicense) => call("change_license", { request }),
   /** Asks in the native "Remove license?" first; fails with code `cancelled` when cancelled there. */
-  removeLicense: (request: RemoveLicense) => call<RemovalReceipt>("remove_license", { request }),
-  safetyArchives: (userId: number) => call<SafetyArchive[]>("safety_archives", { userId }),
-  recordings: (query: RecordingQuery) => call<RecordingRow[]>("recordings", { query }),
-  recordingAudio: (recordingId: number) => call<ArrayBuffer>("recording_audio", { recordingId }),
+  removeLicense: (request: RemoveLicense) => call("remove_license", { request }),
+  safetyArchives: (userId: number) => call("safety_archives", { userId }),
+  recordings: (query: RecordingQuery) => call("recordings", { query }),
+  recordingAudio: (recordingId: number) => call("recording_audio", { recordingId }),
   /** Opens the native save dialog; the path written, or null when cancelled. */
   exportRecording: (recordingId: number, suggestedName: string) =>
-    call<string | null>("export_recording", { recordingId, suggestedName }),
-  purchasePreview: (request: SeatChange) => call<CostPreview>("purchase_preview", { request }),
+    call("export_recording", { recordingId, suggestedName }),
+  purchasePreview: (request: SeatChange) => call("purchase_preview", { request }),
   /** Asks in the native "Purchase licenses?" dialog first; null when cancelled there. */
-  purchaseLicenses: (request: SeatChange) => call<CostPreview | null>("purchase_licenses", { request }),
-  cancellationPreview: (request: SeatChange) => call<CostPreview>("cancellation_preview", { request }),
+  purchaseLicenses: (request: SeatChange) => call("purchase_licenses", { request }),
+  cancellationPreview: (request: SeatChange) => call("cancellation_preview", { request }),
   /** Asks in the native "Request cancellation?" dialog first; null when cancelled there. */
-  requestCancellation: (request: SeatChange) => call<CostPreview | null>("request_cancellation", { request }),
-  withdrawCancellation: (requestId: number) => call<void>("withdraw_cancellation", { requestId }),
-  billingSummary: () => call<BillingSummary>("billing_summary"),
-  billingHistory: () => call<BillingEvent[]>("billing_history"),
+  requestCancellation: (request: SeatChange) => call("request_cancellation", { request }),
+  withdrawCancellation: (requestId: number) => call("withdraw_cancellation", { requestId }),
+  billingSummary: () => call("billing_summary"),
+  billingHistory: () => call("billing_history"),
   /** Opens the native save dialog; the path written, or null when cancelled. */
-  exportBillingHistory: (suggestedName: string) => call<string | null>("export_billing_history", { suggestedName }),
-  openFailure: () => call<OpenFailure | null>("open_failure"),
-  accountChoices: () => call<AccountChoice[]>("account_choices"),
-  auditLog: (query: AuditQuery) => call<AuditPage>("audit_log", { query }),
-  verifyAuditLog: () => call<AuditVerification>("verify_audit_log"),
+  exportBillingHistory: (suggestedName: string) => call("export_billing_history", { suggestedName }),
+  openFailure: () => call("open_failure"),
+  accountChoices: () => call("account_choices"),
+  auditLog: (query: AuditQuery) => call("audit_log", { query }),
+  verifyAuditLog: () => call("verify_audit_log"),
   /** Rows of the file that break a rule LicenseDesk keeps: one sentence per rule. */
-  fileProblems: () => call<string[]>("file_problems"),
+  fileProblems: () => call("file_problems"),
   /** Opens the native save dialog; [path, entries written], or null when cancelled. */
   exportAuditLog: (query: AuditQuery, suggestedName: string) =>
-    call<[string, number] | null>("export_audit_log", { query, suggestedName }),
-  accounts: () => call<AccountRow[]>("accounts"),
-  roles: () => call<string[]>("roles"),
-  createAccount: (account: NewAccount) => call<AccountRow>("create_account", { account }),
-  updateAccount: (update: AccountUpdate) => call<AccountRow>("update_account", { update }),
-  resetPassword: (accountId: number, password: string) => call<void>("reset_password", { accountId, password }),
-  sites: () => call<Site[]>("sites"),
-  addUser: (user: NewUser) => call<UserDetail>("add_user", { user }),
-  userSetup: (userId: number) => call<UserSetup>("user_setup", { userId }),
-  suggestExtension: (userId: number) => call<string>("suggest_extension", { userId }),
+    call("export_audit_log", { query, suggestedName }),
+  accounts: () => call("accounts"),
+  roles: () => call("roles"),
+  createAccount: (account: NewAccount) => call("create_account", { account }),
+  updateAccount: (update: AccountUpdate) => call("update_account", { update }),
+  resetPassword: (accountId: number, password: string) => call("reset_password", { accountId, password }),
+  sites: () => call("sites"),
+  addUser: (user: NewUser) => call("add_user", { user }),
+  userSetup: (userId: number) => call("user_setup", { userId }),
+  suggestExtension: (userId: number) => call("suggest_extension", { userId }),
   /**
    * The editor's one Save: every changed part, all of it or nothing. One that removes the
    * license or changes its type asks the native confirmation first; `cancelled` when cancelled there.
    */
-  saveUserEdits: (edits: UserEdits) => call<SavedUserEdits>("save_user_edits", { edits }),
+  saveUserEdits: (edits: UserEdits) => call("save_user_edits", { edits }),
   /** Tells the shell about the editor's unsaved edits (null name: none), so that Quit asks first. */
-  setUnsavedEdits: (name: string | null, sections: string[]) => call<void>("set_unsaved_edits", { name, sections }),
+  setUnsavedEdits: (name: string | null, sections: string[]) => call("set_unsaved_edits", { name, sections }),
   /** The native "Discard changes to <name>?"; true for Discard, false for Keep editing. */
-  confirmDiscard: (name: string, sections: string[]) => call<boolean>("confirm_discard", { name, sections }),
+  confirmDiscard: (name: string, sections: string[]) => call("confirm_discard", { name, sections }),
   /** Opens the native open dialog for a WAV file and saves it against `expectedVersion`; null when cancelled. */
   uploadGreeting: (userId: number, expectedVersion: number) =>
-    call<SavedUserEdits | null>("upload_greeting", { userId, expectedVersion }),
-  greetingAudio: (userId: number) => call<ArrayBuffer>("greeting_audio", { userId }),
+    call("upload_greeting", { userId, expectedVersion }),
+  greetingAudio: (userId: number) => call("greeting_audio", { userId }),
   /** Asks in the native "Offboard <name>?" first; fails with code `cancelled` when cancelled there. */
-  offboardUser: (req: OffboardUser) => call<OffboardReceipt>("offboard_user", { req }),
+  offboardUser: (req: OffboardUser) => call("offboard_user", { req }),
   /** Opens the native save dialog; the path written, or null when cancelled. */
-  saveImportTemplate: () => call<string | null>("save_import_template"),
+  saveImportTemplate: () => call("save_import_template"),
   /** Opens the native open dialog; [path, preview], or null when cancelled. */
   chooseImportFile: (onProgress: OnProgress) =>
-    call<[string, ImportPreview] | null>("choose_import_file", { onProgress: progressChannel(onProgress) }),
+    call("choose_import_file", { onProgress: progressChannel(onProgress) }),
   recheckImport: (onProgress: OnProgress) =>
-    call<ImportPreview>("recheck_import", { onProgress: progressChannel(onProgress) }),
+    call("recheck_import", { onProgress: progressChannel(onProgress) }),
   applyImport: (onProgress: OnProgress) =>
-    call<ImportReceipt>("apply_import", { onProgress: progressChannel(onProgress) }),
+    call("apply_import", { onProgress: progressChannel(onProgress) }),
   /** Opens the native save dialog; [path, users written], or null when cancelled. */
-  exportUsers: (suggestedName: string) => call<[string, number] | null>("export_users", { suggestedName }),
-  bulkPreview: (req: BulkRequest) => call<BulkPreview>("bulk_preview", { req }),
+  exportUsers: (suggestedName: string) => call("export_users", { suggestedName }),
+  bulkPreview: (req: BulkRequest) => call("bulk_preview", { req }),
   /** Opens the native save dialog; null when cancelled. */
   exportSelectedUserData: (userIds: number[], suggestedName: string, onProgress: OnProgress) =>
-    call<BundleReceipt | null>("export_selected_user_data", {
+    call("export_selected_user_data", {
       userIds,
       suggestedName,
       onProgress: progressChannel(onProgress),
     }),
   /** Asks the long work in progress to stop; it undoes what it began. */
-  cancelLongWork: () => call<void>("cancel_long_work"),
+  cancelLongWork: () => call("cancel_long_work"),
   /** Data loss is asked in the native "Remove licenses?" / "Change license type?" first; `cancelled` when cancelled there. */
-  bulkApply: (req: BulkRequest) => call<BulkReceipt>("bulk_apply", { req }),
+  bulkApply: (req: BulkRequest) => call("bulk_apply", { req }),
   /** True when the open file holds no organization yet: the first-run choice. */
-  organizationUnset: () => call<boolean>("organization_unset"),
-  createDemoOrganization: () => call<SessionInfo>("create_demo_organization"),
-  setupOrganization: (setup: OrgSetup) => call<SessionInfo>("setup_organization", { setup }),
+  organizationUnset: () => call("organization_unset"),
+  createDemoOrganization: () => call("create_demo_organization"),
+  setupOrganization: (setup: OrgSetup) => call("setup_organization", { setup }),
   /** File > New: the native save dialog, then the new empty file is open; its path, or null when cancelled. */
-  newOrganizationFile: () => call<string | null>("new_organization_file"),
+  newOrganizationFile: () => call("new_organization_file"),
   /** File > Open: the native open dialog, then that file is open (or failed); its path, or null. */
-  openOrganizationFile: () => call<string | null>("open_organization_file"),
+  openOrganizationFile: () => call("open_organization_file"),
   /** Opens the file that could not be opened once more. */
-  reopenOrganizationFile: () => call<string>("reopen_organization_file"),
+  reopenOrganizationFile: () => call("reopen_organization_file"),
   /** Asks in the native "Restore backup?" dialog, then replaces the damaged file; null when cancelled. */
-  restoreDamagedFile: (fileName: string) => call<DamagedRestoreReceipt | null>("restore_damaged_file", { fileName }),
-  backups: () => call<BackupOverview>("backups"),
-  backUpNow: () => call<BackupInfo>("back_up_now"),
+  restoreDamagedFile: (fileName: string) => call("restore_damaged_file", { fileName }),
+  backups: () => call("backups"),
+  backUpNow: () => call("back_up_now"),
   /** Asks in the native "Restore backup?" dialog first; null when cancelled there. */
-  restoreBackup: (fileName: string) => call<RestoreReceipt | null>("restore_backup", { fileName }),
+  restoreBackup: (fileName: string) => call("restore_backup", { fileName }),
 };
 
 export type Backend = typeof backend;

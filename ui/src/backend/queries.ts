@@ -43,6 +43,7 @@ export const keys = {
   accounts: ["accounts"] as const,
   roles: ["roles"] as const,
   audit: (query: AuditQuery) => ["audit", query] as const,
+  auditAll: ["audit"] as const,
   recordings: (query: RecordingQuery) => ["recordings", query] as const,
   backups: ["backups"] as const,
   appInfo: ["appInfo"] as const,
@@ -76,11 +77,13 @@ export function useInvalidate() {
       Promise.all([
         client.invalidateQueries({ queryKey: keys.usersAll }),
         client.invalidateQueries({ queryKey: ["user"] }),
-        client.invalidateQueries({ queryKey: ["audit"] }),
+        client.invalidateQueries({ queryKey: keys.auditAll }),
         client.invalidateQueries({ queryKey: keys.inventory }),
         client.invalidateQueries({ queryKey: keys.billing }),
       ]),
     accounts: () => client.invalidateQueries({ queryKey: keys.accounts }),
+    /** An export or another audited action that changes nothing else: the audit log. */
+    audit: () => client.invalidateQueries({ queryKey: keys.auditAll }),
     backups: () => client.invalidateQueries({ queryKey: keys.backups }),
     /** A restore or another file: everything. */
     all: () => client.invalidateQueries(),

@@ -1,11 +1,7 @@
 import { PERMISSION } from "../backend";
 import { useState } from "react";
-import {
-  backend,
-  BackendError,
-  type BillingEvent,
-  type SessionInfo,
-} from "../backend";
+import { useMutation } from "@tanstack/react-query";
+import { backend, type SessionInfo } from "../backend";
 import { formatCents } from "../ui/format";
 import { missingPermission, LockedPage, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
@@ -25,6 +21,12 @@ export function BillingPage({ session }: { session: SessionInfo }) {
   const inventoryQuery = useInventory(!locked);
   useFailure(summaryQuery.error ?? historyQuery.error ?? inventoryQuery.error, notify.failure);
   const withdrawal = useWithdrawCancellation();
+  const exportHistory = useMutation({
+    mutationFn: () => backend.exportBillingHistory(`billing-history-${new Date().toISOString().slice(0, 10)}.csv`),
+    // null: the save dialog was cancelled.
+    onSuccess: (path) => path && notify.success(`Billing history exported to ${path}.`),
+    onError: (e) => notify.failure(e.message),
+  });
   // Shown together once all three are read, as one page.
   const loaded = summaryQuery.data && historyQuery.data && inventoryQuery.data;
   const summary = loaded ? summaryQuery.data : null;
@@ -32,24 +34,6 @@ export function BillingPage({ session }: { session: SessionInfo }) {
   const inventory = loaded ? inventoryQuery.data : null;
 
   if (locked) return <LockedPage title="Billing" headingId="billing-heading" reasonId="billing-view-locked" missing={locked} />;
-
-  async function withdraw(e: Extract<BillingEvent, { kind: "cancellation" }>) {
-    try {
-      notify.success(await withdrawal.mutateAsync({ requestId: e.id, quantity: e.quantity, productName: e.product_name }));
-    } catch (err) {
-      notify.failure((err as BackendError).message);
-    }
-  }
-
-    async function exportHistory() {
-    try {
-      const today = new Date().toISOString().slice(0, 10);
-      const path = await backend.exportBillingHistory(`billing-history-${today}.csv`);
-      if (path) notify.success(`Billing history exported to ${path}.`);
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    }
-  }
 
   return (
     <section aria-labelledby="billing-heading">
@@ -132,7 +116,7 @@ export function BillingPage({ session }: { session: SessionInfo }) {
       <div className="page-head section-head">
         <h2 className="section-title">Orders and cancellations</h2>
         <div className="page-actions">
-          <button type="button" onClick={() => void exportHistory()} disabled={history.length === 0}>
+          <button type="button" onClick={() => exportHistory.mutate()} disabled={history.length === 0}>
             Export CSV
           </button>
         </div>
@@ -178,7 +162,7 @@ export function BillingPage({ session }: { session: SessionInfo }) {
                       type="button"
                       disabled={cannotManage !== null}
                       aria-describedby={cannotManage ? "billing-manage-locked" : undefined}
-                      onClick={() => void withdraw(e)}
+                      onClick={() => withdrawal.mutate({ requestId: e.id, quantity: e.quantity, productName: e.product_name })}
                     >
                       Withdraw
                     </button>

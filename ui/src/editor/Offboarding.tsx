@@ -3,7 +3,7 @@ import { useId, useState } from "react";
 import { backend, type RemovalImpact, type SessionInfo, type UserDetail } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { RemovalWarning } from "./RemovalWarning";
-import { useStep } from "./useStep";
+import { useStep } from "../ui/useStep";
 import { CANCELLED, ProgressView, useLongWork } from "../ui/LongWork";
 
 type Props = {

@@ -34,7 +34,7 @@ beforeEach(() => {
   mocked.getUser.mockResolvedValue(kofi);
   mocked.licenseInventory.mockResolvedValue([voicePro, contactCenter]);
   mocked.sites.mockResolvedValue(sites);
-  mocked.setUnsavedEdits.mockResolvedValue(undefined);
+  mocked.setUnsavedEdits.mockResolvedValue(null);
 });
 
 /** What core answers to a Save that assigned Voice Pro. */

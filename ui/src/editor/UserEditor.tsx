@@ -1,6 +1,6 @@
 import { PERMISSION } from "../backend";
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { keys, useInvalidate, useInventory, useSites } from "../backend/queries";
 import { FIELDS } from "../backend/fields";
 import {
@@ -21,6 +21,7 @@ import {
   pendingChange,
   unconfirmedImpact,
   type LicenseChoice,
+  type PendingChange,
   type Staged,
 } from "./licenseChange";
 import { RemovalWarning } from "./RemovalWarning";
@@ -38,7 +39,7 @@ import {
 import { PROFILE_FIELDS, ProfileForm } from "./ProfileForm";
 import { reportUnsaved } from "./leaveGuard";
 import { UserHistory } from "./UserHistory";
-import { useStep } from "./useStep";
+import { useStep } from "../ui/useStep";
 import { SeatChangeForm } from "../billing/SeatChangeForm";
 import { UserSetupPanel } from "./setup/UserSetupPanel";
 import { Offboarding } from "./Offboarding";
@@ -98,7 +99,44 @@ export function UserEditor({
   const { busy, error, setError, step } = useStep();
   const exporting = useLongWork();
   const [notice, setNotice] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
+  // The one Save; `change` is the license change it carries, for what follows.
+  const saveEdits = useMutation({
+    mutationFn: ({ edits }: { edits: UserEdits; change: PendingChange }) => backend.saveUserEdits(edits),
+    onMutate: () => {
+      setError(null);
+      setNotice(null);
+    },
+    onSuccess: (saved, { change }) => {
+      setSetup(saved);
+      setDrafts(savedDrafts(saved.setup));
+      setProfile(savedProfile(saved.user, sites));
+      reportUnsaved(null);
+      if (change.kind === "assign") {
+        // The editor stays open on the setup checklist: number, voicemail, forwarding, apps.
+        setStaged(null);
+        userChanged(saved.user);
+        const assignedOnly = saved.saved.length === 1;
+        setNotice(
+          `${assignedOnly ? `${change.product.name} assigned to ${name}.` : saved.message} Next: the setup checklist below.`,
+        );
+        void invalidate.seats();
+      } else {
+        onSaved(saved.user, saved.message, saved.freed_product_id ?? undefined);
+      }
+    },
+    onError: (e) => {
+      // Cancel in the native confirmation: nothing was saved, everything typed stays.
+      if (isCancelled(e)) return;
+      const failure = e as BackendError;
+      setError(failure);
+      // The refused field is shown next to itself, on its tab.
+      if (failure.field && PROFILE_FIELDS.includes(failure.field)) setTab("Profile");
+      else if (failure.field && failure.field !== FIELDS.license) setTab("Services and Permissions");
+      // Seat counts may have moved (another window took the last seat): show them fresh.
+      void invalidate.seats();
+    },
+  });
+  const saving = saveEdits.isPending;
   const [staged, setStaged] = useState<Staged | null>(null);
   const [cancelOld, setCancelOld] = useState(false);
   // What the admin typed; null: nothing yet, the form shows what is stored.
@@ -215,16 +253,21 @@ export function UserEditor({
   const confirmDataLoss = () => staged && setStaged({ ...staged, confirmed: true });
 
   /** A setup step: its message goes to the status, its failure to the alert and its field. */
-  async function runSetup(work: () => Promise<string | null>) {
-    setError(null);
-    setNotice(null);
-    try {
-      const message = await work();
-      if (message) setNotice(message);
-    } catch (e) {
-      setError(e as BackendError);
-    }
-  }
+  const setupStep = useMutation({
+    mutationFn: (work: () => Promise<string | null>) => work(),
+    onMutate: () => {
+      setError(null);
+      setNotice(null);
+    },
+    onSuccess: (message) => message && setNotice(message),
+    onError: (e) => setError(e as BackendError),
+  });
+  // Settles once the step is reported; its failure is shown, not thrown on.
+  const runSetup = (work: () => Promise<string | null>) =>
+    setupStep.mutateAsync(work).then(
+      () => undefined,
+      () => undefined,
+    );
 
   function userChanged(updated: UserDetail) {
     setUser(updated);
@@ -240,50 +283,17 @@ export function UserEditor({
     if (user) setChoice(currentChoice(user));
   }
 
-  async function save() {
+  function save() {
     if (!user) return;
     if (unsaved.length === 0) {
       onClose();
       return;
     }
-    setSaving(true);
-    setError(null);
-    setNotice(null);
-    try {
-      const edits = userEdits(user, change, drafts, setup, {
-        profile: profileTyped ? profile : null,
-        alsoRequestCancellation: cancelOld,
-      });
-      const saved = await backend.saveUserEdits(edits);
-      setSetup(saved);
-      setDrafts(savedDrafts(saved.setup));
-      setProfile(savedProfile(saved.user, sites));
-      reportUnsaved(null);
-      if (change.kind === "assign") {
-        // The editor stays open on the setup checklist: number, voicemail, forwarding, apps.
-        setStaged(null);
-        userChanged(saved.user);
-        const assignedOnly = saved.saved.length === 1;
-        setNotice(
-          `${assignedOnly ? `${change.product.name} assigned to ${name}.` : saved.message} Next: the setup checklist below.`,
-        );
-        void invalidate.seats();
-      } else {
-        onSaved(saved.user, saved.message, saved.freed_product_id ?? undefined);
-      }
-    } catch (e) {
-      // Cancel in the native confirmation: nothing was saved, everything typed stays.
-      if (isCancelled(e)) return;
-      const failure = e as BackendError;
-      setError(failure);
-      // The refused field is shown next to itself, on its tab.
-      if (failure.field && PROFILE_FIELDS.includes(failure.field)) setTab("Profile");
-      else if (failure.field && failure.field !== FIELDS.license) setTab("Services and Permissions");
-      // Seat counts may have moved (another window took the last seat): show them fresh.
-      void invalidate.seats();
-    } finally {
-      setSaving(false);
-    }
+    const edits = userEdits(user, change, drafts, setup, {
+      profile: profileTyped ? profile : null,
+      alsoRequestCancellation: cancelOld,
+    });
+    saveEdits.mutate({ edits, change });
   }
 
   /** After "changed since": the user as stored now, with everything typed kept on screen. */
@@ -317,7 +327,7 @@ export function UserEditor({
     if (shortcut === "save") {
       e.preventDefault();
       e.stopPropagation();
-      if (!saveDisabled) void save();
+      if (!saveDisabled) save();
     } else if (shortcut === "nextUser" || shortcut === "previousUser") {
       e.preventDefault();
       e.stopPropagation();

@@ -1,7 +1,6 @@
 import { PERMISSION } from "../backend";
 import { useState } from "react";
 import {
-  BackendError,
   type BillingEvent,
   type LicenseFamily,
   type ProductInventory,
@@ -34,14 +33,6 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
   );
 
   if (cannotView) return <LockedPage title="Licenses" headingId="licenses-heading" reasonId="licenses-locked" missing={cannotView} />;
-
-  async function withdraw(c: PendingCancellation) {
-    try {
-      notify.success(await withdrawal.mutateAsync({ requestId: c.id, quantity: c.quantity, productName: c.product_name }));
-    } catch (e) {
-      notify.failure((e as BackendError).message);
-    }
-  }
 
   const shown = (inventory ?? []).filter((p) => family === "all" || p.family === family);
   const families = [...new Set((inventory ?? []).map((p) => p.family))];
@@ -173,7 +164,7 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
                   <td>{c.effective_on}</td>
                   <td className="num">{formatCents(-c.monthly_change_cents)}</td>
                   <td className="actions">
-                    <button type="button" disabled={cannotManage !== null} onClick={() => void withdraw(c)}>
+                    <button type="button" disabled={cannotManage !== null} onClick={() => withdrawal.mutate({ requestId: c.id, quantity: c.quantity, productName: c.product_name })}>
                       Withdraw
                     </button>
                   </td>

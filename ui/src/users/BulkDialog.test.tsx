@@ -36,7 +36,7 @@ const removal: BulkPreview = {
 beforeEach(() => {
   vi.resetAllMocks();
   mocked.bulkPreview.mockResolvedValue(removal);
-  mocked.cancelLongWork.mockResolvedValue();
+  mocked.cancelLongWork.mockResolvedValue(null);
 });
 
 describe("BulkDialog export progress", () => {

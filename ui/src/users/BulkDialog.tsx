@@ -1,8 +1,9 @@
 import { useId, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Dialog, DialogFooter } from "../ui/Dialog";
-import { backend, BackendError, isCancelled, type BulkAction, type BulkPreview, type ProductInventory } from "../backend";
+import { backend, BackendError, type BulkAction, type BulkPreview, type ProductInventory } from "../backend";
 import { CANCELLED, ProgressView, useLongWork } from "../ui/LongWork";
+import { useStep } from "../ui/useStep";
 
 type Kind = BulkAction["kind"];
 
@@ -29,25 +30,12 @@ export function BulkDialog({ initial, userIds, products, onClose, onDone }: Prop
   const id = useId();
   const [kind, setKind] = useState<Kind>(initial);
   const [productId, setProductId] = useState<string>(products[0] ? String(products[0].product_id) : "");
-  const [working, setBusy] = useState(false);
-  const [failure, setError] = useState<BackendError | null>(null);
+  // An export or the apply; a cancel in the native confirmation is no failure.
+  const { busy: working, error: failure, step: run } = useStep();
   const [notice, setNotice] = useState<string | null>(null);
   const exporting = useLongWork();
   const action: BulkAction = kind === "remove" ? { kind } : { kind, product_id: Number(productId) };
   const request = { user_ids: userIds, action };
-
-  async function run(work: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await work();
-    } catch (e) {
-      // Cancel in the native confirmation: nothing happened.
-      if (!isCancelled(e)) setError(e as BackendError);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   // The preview follows the chosen action at once: what happens per user, and the seats.
   const previewQuery = useQuery({

@@ -36,7 +36,7 @@ const SHOWN = { timeout: 5000 };
 
 beforeEach(() => {
   vi.resetAllMocks();
-  mocked.cancelLongWork.mockResolvedValue();
+  mocked.cancelLongWork.mockResolvedValue(null);
 });
 
 describe("ImportUsersDialog progress", () => {

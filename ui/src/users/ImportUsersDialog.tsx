@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { useMutation } from "@tanstack/react-query";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { backend, BackendError, type ImportLine, type ImportPreview } from "../backend";
 import { formatCents } from "../ui/format";
@@ -56,25 +57,19 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
   const id = useId();
   const [file, setFile] = useState<string | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<BackendError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // One step at a time; `label` says what it is doing while it runs.
+  const step = useMutation({
+    mutationFn: ({ work }: { label: string; work: () => Promise<void> }) => work(),
+    onMutate: () => setNotice(null),
+  });
+  const busy = step.isPending ? step.variables.label : null;
+  const error = step.error as BackendError | null;
   const work = useLongWork();
   // What the long work is doing: checking rows, or importing users.
   const [stage, setStage] = useState<"check" | "import">("check");
 
-  async function run(label: string, work: () => Promise<void>) {
-    setBusy(label);
-    setError(null);
-    setNotice(null);
-    try {
-      await work();
-    } catch (e) {
-      setError(e as BackendError);
-    } finally {
-      setBusy(null);
-    }
-  }
+  const run = (label: string, work: () => Promise<void>) => step.mutate({ label, work });
 
   const choose = () =>
     run("Checking the file…", async () => {

@@ -3,7 +3,7 @@ import { memo, useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo,
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { keys, useFailure, useInvalidate, useInventory } from "../backend/queries";
-import { exportUsers } from "./exportUsers";
+import { useExportUsers } from "./exportUsers";
 import {
   backend,
   BackendError,
@@ -126,6 +126,7 @@ type Bulk = "assign" | "change" | "remove";
 
 export function UsersPage({ session, searchRequest = 0, reopen = null, onReopened, onSwitchAccount }: Props) {
   const notify = useNotify();
+  const exportUsers = useExportUsers();
   const cannotView = missingPermission(session, PERMISSION.UsersView);
   const [filters, setFilters] = useState<Filters>({ search: "", license: "any", status: "any" });
   const [editing, setEditing] = useState<{ user: UserRow; tab?: Tab } | null>(null);
@@ -351,7 +352,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
           >
             Import users
           </button>
-          <button type="button" onClick={() => void exportUsers(notify)}>
+          <button type="button" onClick={() => exportUsers.mutate()}>
             Export users
           </button>
           {addLock && <ReadOnlyReason id="add-user-lock" message={addLock.message} />}
