@@ -10,6 +10,7 @@ pub struct AppInfo {
     /// The organization file this window works on.
     pub database_path: String,
     /// The schema version this build writes (see `db::schema_version`).
+    #[ts(type = "number")]
     pub schema_version: i64,
 }
 

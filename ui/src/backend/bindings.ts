@@ -469,7 +469,7 @@ database_path: string,
 /**
  * The schema version this build writes (see `db::schema_version`).
  */
-schema_version: bigint, };
+schema_version: number, };
 
 export type ProgressEvent = { done: number, total: number, };
 

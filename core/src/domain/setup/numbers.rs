@@ -299,7 +299,7 @@ mod tests {
             org.conn
                 .execute(
                     "UPDATE users SET extension = ?1 WHERE id = ?2",
-                    params![e, i as i64 + 1],
+                    rusqlite::params![e, i as i64 + 1],
                 )
                 .unwrap();
         }

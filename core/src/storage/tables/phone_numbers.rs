@@ -54,60 +54,6 @@ pub(crate) fn of_another_site(
         .optional()?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::tests::testing::demo_org;
-
-    fn holder_and_status(conn: &Connection, e164: &str) -> (Option<i64>, String) {
-        conn.query_row(
-            "SELECT user_id, status FROM phone_numbers WHERE e164 = ?1",
-            [e164],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap()
-    }
-
-    /// Assigning a number to a user who holds one gives the old one back to the pool: a user
-    /// holds one number at most.
-    #[test]
-    fn assigning_a_number_releases_the_one_held_before() {
-        let (_dir, org) = demo_org();
-        let (user_id, held, site_id): (i64, String, i64) = org
-            .conn
-            .query_row(
-                "SELECT n.user_id, n.e164, n.site_id FROM phone_numbers n
-                 WHERE n.status = 'assigned' ORDER BY n.e164 LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .unwrap();
-        let free: String = org
-            .conn
-            .query_row(
-                "SELECT e164 FROM phone_numbers WHERE site_id = ?1 AND status = 'available'
-                 ORDER BY e164 LIMIT 1",
-                [site_id],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assign_to(&org.conn, user_id, &free).unwrap();
-        assert_eq!(
-            holder_and_status(&org.conn, &free),
-            (Some(user_id), "assigned".into())
-        );
-        assert_eq!(
-            holder_and_status(&org.conn, &held),
-            (None, "available".into())
-        );
-        release_held_by(&org.conn, user_id).unwrap();
-        assert_eq!(
-            holder_and_status(&org.conn, &free),
-            (None, "available".into())
-        );
-    }
-}
-
 /// A number of the pool: its site and, when assigned, its holder (id and full name).
 pub(crate) struct PoolNumber {
     pub site_id: i64,
@@ -179,4 +125,58 @@ pub(crate) fn all(conn: &Connection) -> Result<Vec<PoolEntry>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::testing::demo_org;
+
+    fn holder_and_status(conn: &Connection, e164: &str) -> (Option<i64>, String) {
+        conn.query_row(
+            "SELECT user_id, status FROM phone_numbers WHERE e164 = ?1",
+            [e164],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    }
+
+    /// Assigning a number to a user who holds one gives the old one back to the pool: a user
+    /// holds one number at most.
+    #[test]
+    fn assigning_a_number_releases_the_one_held_before() {
+        let (_dir, org) = demo_org();
+        let (user_id, held, site_id): (i64, String, i64) = org
+            .conn
+            .query_row(
+                "SELECT n.user_id, n.e164, n.site_id FROM phone_numbers n
+                 WHERE n.status = 'assigned' ORDER BY n.e164 LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        let free: String = org
+            .conn
+            .query_row(
+                "SELECT e164 FROM phone_numbers WHERE site_id = ?1 AND status = 'available'
+                 ORDER BY e164 LIMIT 1",
+                [site_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assign_to(&org.conn, user_id, &free).unwrap();
+        assert_eq!(
+            holder_and_status(&org.conn, &free),
+            (Some(user_id), "assigned".into())
+        );
+        assert_eq!(
+            holder_and_status(&org.conn, &held),
+            (None, "available".into())
+        );
+        release_held_by(&org.conn, user_id).unwrap();
+        assert_eq!(
+            holder_and_status(&org.conn, &free),
+            (None, "available".into())
+        );
+    }
 }

@@ -54,47 +54,6 @@ pub(crate) fn held_product_name(conn: &Connection, user_id: i64) -> Result<Optio
         .optional()?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::tests::testing::{demo_org, user_on};
-
-    /// The seat goes back to the pool unassigned, and its product's price is answered for the
-    /// billing note.
-    #[test]
-    fn a_released_seat_is_available_and_its_price_is_answered() {
-        let (_dir, org) = demo_org();
-        let user = user_on(&org, "Voice Pro");
-        let (seat_id, price): (i64, i64) = org
-            .conn
-            .query_row(
-                "SELECT s.id, p.monthly_price_cents FROM seats s JOIN products p ON p.id = s.product_id
-                 WHERE s.user_id = ?1",
-                [user.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .unwrap();
-        assert_eq!(release_held_by(&org.conn, user.id).unwrap(), price);
-        let row: (String, Option<i64>, Option<String>) = org
-            .conn
-            .query_row(
-                "SELECT status, user_id, assigned_at FROM seats WHERE id = ?1",
-                [seat_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .unwrap();
-        assert_eq!(row, ("available".into(), None, None));
-        assign(&org.conn, seat_id, user.id, "2026-01-01T00:00:00.000Z").unwrap();
-        let holder: Option<i64> = org
-            .conn
-            .query_row("SELECT user_id FROM seats WHERE id = ?1", [seat_id], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        assert_eq!(holder, Some(user.id));
-    }
-}
-
 /// What the billed seats cost a month: assigned, available or pending cancellation.
 pub(crate) fn monthly_total_cents(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row(
@@ -156,4 +115,45 @@ pub(crate) fn return_to_pool_from_request(conn: &Connection, request_id: i64) ->
         [request_id],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::testing::{demo_org, user_on};
+
+    /// The seat goes back to the pool unassigned, and its product's price is answered for the
+    /// billing note.
+    #[test]
+    fn a_released_seat_is_available_and_its_price_is_answered() {
+        let (_dir, org) = demo_org();
+        let user = user_on(&org, "Voice Pro");
+        let (seat_id, price): (i64, i64) = org
+            .conn
+            .query_row(
+                "SELECT s.id, p.monthly_price_cents FROM seats s JOIN products p ON p.id = s.product_id
+                 WHERE s.user_id = ?1",
+                [user.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(release_held_by(&org.conn, user.id).unwrap(), price);
+        let row: (String, Option<i64>, Option<String>) = org
+            .conn
+            .query_row(
+                "SELECT status, user_id, assigned_at FROM seats WHERE id = ?1",
+                [seat_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(row, ("available".into(), None, None));
+        assign(&org.conn, seat_id, user.id, "2026-01-01T00:00:00.000Z").unwrap();
+        let holder: Option<i64> = org
+            .conn
+            .query_row("SELECT user_id FROM seats WHERE id = ?1", [seat_id], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(holder, Some(user.id));
+    }
 }
