@@ -587,14 +587,8 @@ mod tests {
             )
             .unwrap();
         let user = crate::tests::testing::user_with_all_data(&org);
-        org.remove_license(
-            admin,
-            &crate::RemoveLicense {
-                user_id: user.row.id,
-                expected_version: user.row.version,
-            },
-        )
-        .unwrap();
+        org.remove_license(admin, &crate::RemoveLicense::of(&user))
+            .unwrap();
         let before = snapshot(&org, DATA);
         assert!(org.restore_backup(admin, &backup.file_name).is_err());
         // Never the backup's content without its record: the live data is as it was.
@@ -628,14 +622,8 @@ mod tests {
         // Something regrettable happens after the backup.
         clock.advance(chrono::Duration::minutes(5));
         let user = crate::tests::testing::user_with_all_data(&org);
-        org.remove_license(
-            admin,
-            &crate::RemoveLicense {
-                user_id: user.row.id,
-                expected_version: user.row.version,
-            },
-        )
-        .unwrap();
+        org.remove_license(admin, &crate::RemoveLicense::of(&user))
+            .unwrap();
         let regretted = snapshot(&org, DATA);
         assert_ne!(regretted, good_data);
 

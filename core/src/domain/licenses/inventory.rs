@@ -190,14 +190,7 @@ mod tests {
             .unwrap();
         let before = counts(&org, admin, "Voice Pro");
         let detail = org
-            .assign_license(
-                admin,
-                &AssignLicense {
-                    user_id: user.id,
-                    product_id: pid,
-                    expected_version: user.version,
-                },
-            )
+            .assign_license(admin, &AssignLicense::of(&user, pid))
             .unwrap();
         assert_eq!(detail.license.as_ref().unwrap().product_name, "Voice Pro");
         assert_eq!(detail.license.as_ref().unwrap().seat_id, lowest);
@@ -212,15 +205,8 @@ mod tests {
         let admin = sign_in(&mut org, "dana.reyes");
         let user = unlicensed_user(&org);
         let pid = product_id(&org, "Voice Pro");
-        org.assign_license(
-            admin,
-            &AssignLicense {
-                user_id: user.id,
-                product_id: pid,
-                expected_version: user.version,
-            },
-        )
-        .unwrap();
+        org.assign_license(admin, &AssignLicense::of(&user, pid))
+            .unwrap();
         let (login, role, label, after): (String, String, String, String) = org
             .conn
             .query_row(
@@ -254,14 +240,7 @@ mod tests {
             )
             .unwrap();
         let err = org
-            .assign_license(
-                admin,
-                &AssignLicense {
-                    user_id: user.id,
-                    product_id: pid,
-                    expected_version: user.version,
-                },
-            )
+            .assign_license(admin, &AssignLicense::of(&user, pid))
             .unwrap_err();
         assert_eq!(err.code(), "database");
         assert_eq!(counts(&org, admin, "Voice Pro"), before);
@@ -283,14 +262,7 @@ mod tests {
         assert_eq!(before.2, 0, "the demo has one product with no free seat");
         let audit_before = audit_count(&org);
         let err = org
-            .assign_license(
-                admin,
-                &AssignLicense {
-                    user_id: user.id,
-                    product_id: pid,
-                    expected_version: user.version,
-                },
-            )
+            .assign_license(admin, &AssignLicense::of(&user, pid))
             .unwrap_err();
         assert_eq!(err.code(), "no_license_available");
         assert_eq!(
@@ -312,14 +284,7 @@ mod tests {
         let pid = product_id(&org, "Voice Pro");
         let before = counts(&org, helpdesk, "Voice Pro");
         let err = org
-            .assign_license(
-                helpdesk,
-                &AssignLicense {
-                    user_id: user.id,
-                    product_id: pid,
-                    expected_version: user.version,
-                },
-            )
+            .assign_license(helpdesk, &AssignLicense::of(&user, pid))
             .unwrap_err();
         assert_eq!(err.code(), "permission_denied");
         assert!(err.to_string().contains("Assign and change licenses"));
@@ -348,14 +313,7 @@ mod tests {
             .unwrap();
         let user = unlicensed_user(&org);
         let err = org
-            .assign_license(
-                it,
-                &AssignLicense {
-                    user_id: user.id,
-                    product_id: product_id(&org, "Voice Pro"),
-                    expected_version: user.version,
-                },
-            )
+            .assign_license(it, &AssignLicense::of(&user, product_id(&org, "Voice Pro")))
             .unwrap_err();
         assert_eq!(err.code(), "permission_denied");
     }
@@ -368,11 +326,7 @@ mod tests {
         let assigned = org
             .assign_license(
                 admin,
-                &AssignLicense {
-                    user_id: user.id,
-                    product_id: product_id(&org, "Voice Pro"),
-                    expected_version: user.version,
-                },
+                &AssignLicense::of(&user, product_id(&org, "Voice Pro")),
             )
             .unwrap();
         let err = org
@@ -398,37 +352,16 @@ mod tests {
         let it = sign_in(&mut org, "sam.okafor");
         let users = crate::tests::testing::unlicensed_users(&org);
         let (a, b) = (&users[0], &users[1]);
-        org.assign_license(
-            it,
-            &AssignLicense {
-                user_id: a.id,
-                product_id: product_id(&org, "Voice Pro"),
-                expected_version: a.version,
-            },
-        )
-        .unwrap();
+        org.assign_license(it, &AssignLicense::of(&a, product_id(&org, "Voice Pro")))
+            .unwrap();
         let err = org
-            .assign_license(
-                admin,
-                &AssignLicense {
-                    user_id: a.id,
-                    product_id: product_id(&org, "Voice Pro"),
-                    expected_version: a.version,
-                },
-            )
+            .assign_license(admin, &AssignLicense::of(&a, product_id(&org, "Voice Pro")))
             .unwrap_err();
         assert_eq!(err.code(), "stale_version");
         assert!(err.to_string().contains("Sam Okafor"), "{err}");
         // An unrelated user is unaffected.
         assert!(org
-            .assign_license(
-                admin,
-                &AssignLicense {
-                    user_id: b.id,
-                    product_id: product_id(&org, "Voice Pro"),
-                    expected_version: b.version,
-                },
-            )
+            .assign_license(admin, &AssignLicense::of(&b, product_id(&org, "Voice Pro")),)
             .is_ok());
     }
 
@@ -438,14 +371,7 @@ mod tests {
         let admin = sign_in(&mut org, "dana.reyes");
         let user = unlicensed_user(&org);
         let err = org
-            .assign_license(
-                admin,
-                &AssignLicense {
-                    user_id: user.id,
-                    product_id: 9999,
-                    expected_version: user.version,
-                },
-            )
+            .assign_license(admin, &AssignLicense::of(&user, 9999))
             .unwrap_err();
         assert_eq!(err.code(), "not_found");
         let err = org
@@ -484,11 +410,7 @@ mod tests {
                 .iter()
                 .map(|u| {
                     let (path, barrier) = (path.clone(), barrier.clone());
-                    let req = AssignLicense {
-                        user_id: u.id,
-                        product_id: pid,
-                        expected_version: u.version,
-                    };
+                    let req = AssignLicense::of(&u, pid);
                     std::thread::spawn(move || {
                         let mut org = Org::open_with_system_clock(&path).unwrap();
                         barrier.wait();
@@ -555,10 +477,7 @@ mod tests {
         let user = crate::tests::testing::user_with_all_data(&org);
         org.remove_license(
             admin,
-            &crate::domain::licenses::removal::RemoveLicense {
-                user_id: user.id,
-                expected_version: user.version,
-            },
+            &crate::domain::licenses::removal::RemoveLicense::of(&user),
         )
         .unwrap();
         tallies_match_the_seats(&org);

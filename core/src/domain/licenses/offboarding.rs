@@ -158,15 +158,7 @@ mod tests {
             user.extension.clone().unwrap(),
         );
         let mark = last_audit_id(&org);
-        let receipt = org
-            .offboard_user(
-                admin,
-                &OffboardUser {
-                    user_id: user.id,
-                    expected_version: user.version,
-                },
-            )
-            .unwrap();
+        let receipt = org.offboard_user(admin, &OffboardUser::of(&user)).unwrap();
         assert_eq!(
             actions_since(&org, mark),
             ["license.remove", "number.release", "user.deactivate"]
@@ -207,10 +199,7 @@ mod tests {
             "call_history",
         ];
         let before = snapshot(&org, &tables);
-        let req = OffboardUser {
-            user_id: user.id,
-            expected_version: user.version,
-        };
+        let req = OffboardUser::of(&user);
         assert_eq!(
             org.offboard_user(helpdesk, &req).unwrap_err().code(),
             "permission_denied"

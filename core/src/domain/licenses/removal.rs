@@ -471,13 +471,7 @@ mod tests {
         assert_eq!(history_csv.lines().count() as i64, impact.call_history + 1);
 
         let receipt = org
-            .remove_license(
-                admin,
-                &RemoveLicense {
-                    user_id: user.id,
-                    expected_version: user.version,
-                },
-            )
+            .remove_license(admin, &RemoveLicense::of(&user))
             .unwrap();
         assert!(receipt.user.license.is_none());
         assert!(receipt.user.extension.is_none() && receipt.user.phone_number.is_none());
@@ -558,13 +552,7 @@ mod tests {
             )
             .unwrap();
         let err = org
-            .remove_license(
-                admin,
-                &RemoveLicense {
-                    user_id: user.id,
-                    expected_version: user.version,
-                },
-            )
+            .remove_license(admin, &RemoveLicense::of(&user))
             .unwrap_err();
         assert_eq!(err.code(), "database");
         assert_eq!(fingerprint(&org, user.id, true), before);
@@ -586,13 +574,7 @@ mod tests {
         let user = user_with_all_data(&org);
         let before = fingerprint(&org, user.id, true);
         let err = org
-            .remove_license(
-                helpdesk,
-                &RemoveLicense {
-                    user_id: user.id,
-                    expected_version: user.version,
-                },
-            )
+            .remove_license(helpdesk, &RemoveLicense::of(&user))
             .unwrap_err();
         assert_eq!(err.code(), "permission_denied");
         assert!(err.to_string().contains("Remove licenses"));
@@ -611,13 +593,7 @@ mod tests {
         let admin = sign_in(&mut org, "dana.reyes");
         let bare = unlicensed_user(&org);
         let err = org
-            .remove_license(
-                admin,
-                &RemoveLicense {
-                    user_id: bare.id,
-                    expected_version: bare.version,
-                },
-            )
+            .remove_license(admin, &RemoveLicense::of(&bare))
             .unwrap_err();
         assert_eq!(err.code(), "not_licensed");
         let user = user_with_all_data(&org);
@@ -690,13 +666,7 @@ mod tests {
         let admin = sign_in(&mut org, "dana.reyes");
         let user = user_with_all_data(&org);
         let receipt = org
-            .remove_license(
-                admin,
-                &RemoveLicense {
-                    user_id: user.id,
-                    expected_version: user.version,
-                },
-            )
+            .remove_license(admin, &RemoveLicense::of(&user))
             .unwrap();
         drop(org);
         // A file lost (a power cut before it reached the disk, or deleted by hand) is

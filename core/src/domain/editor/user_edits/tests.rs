@@ -24,8 +24,6 @@ const TABLES: &[&str] = &[
 fn first_setup(org: &Org, admin: Actor, user: &UserDetail, pin: &str) -> UserEdits {
     let extension = org.suggest_extension(admin, user.id).unwrap();
     UserEdits {
-        user_id: user.id,
-        expected_version: user.version,
         license: Some(LicenseEdit::Assign {
             product_id: product_id(org, "Voice Pro"),
         }),
@@ -41,7 +39,7 @@ fn first_setup(org: &Org, admin: Actor, user: &UserDetail, pin: &str) -> UserEdi
             email_notification: false,
             pin: pin.to_owned(),
         }),
-        ..UserEdits::default()
+        ..UserEdits::of(&user)
     }
 }
 
@@ -176,11 +174,7 @@ fn profile_of(org: &Org, user: &UserDetail) -> NewUser {
 }
 
 fn only(user: &UserDetail) -> UserEdits {
-    UserEdits {
-        user_id: user.id,
-        expected_version: user.version,
-        ..UserEdits::default()
-    }
+    UserEdits::of(&user)
 }
 
 fn archive_files(org: &Org) -> usize {
