@@ -352,16 +352,16 @@ mod tests {
         let it = sign_in(&mut org, "sam.okafor");
         let users = crate::tests::testing::unlicensed_users(&org);
         let (a, b) = (&users[0], &users[1]);
-        org.assign_license(it, &AssignLicense::of(&a, product_id(&org, "Voice Pro")))
+        org.assign_license(it, &AssignLicense::of(a, product_id(&org, "Voice Pro")))
             .unwrap();
         let err = org
-            .assign_license(admin, &AssignLicense::of(&a, product_id(&org, "Voice Pro")))
+            .assign_license(admin, &AssignLicense::of(a, product_id(&org, "Voice Pro")))
             .unwrap_err();
         assert_eq!(err.code(), "stale_version");
         assert!(err.to_string().contains("Sam Okafor"), "{err}");
         // An unrelated user is unaffected.
         assert!(org
-            .assign_license(admin, &AssignLicense::of(&b, product_id(&org, "Voice Pro")),)
+            .assign_license(admin, &AssignLicense::of(b, product_id(&org, "Voice Pro")),)
             .is_ok());
     }
 
@@ -410,7 +410,7 @@ mod tests {
                 .iter()
                 .map(|u| {
                     let (path, barrier) = (path.clone(), barrier.clone());
-                    let req = AssignLicense::of(&u, pid);
+                    let req = AssignLicense::of(u, pid);
                     std::thread::spawn(move || {
                         let mut org = Org::open_with_system_clock(&path).unwrap();
                         barrier.wait();

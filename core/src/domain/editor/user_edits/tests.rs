@@ -39,7 +39,7 @@ fn first_setup(org: &Org, admin: Actor, user: &UserDetail, pin: &str) -> UserEdi
             email_notification: false,
             pin: pin.to_owned(),
         }),
-        ..UserEdits::of(&user)
+        ..UserEdits::of(user)
     }
 }
 
@@ -174,7 +174,7 @@ fn profile_of(org: &Org, user: &UserDetail) -> NewUser {
 }
 
 fn only(user: &UserDetail) -> UserEdits {
-    UserEdits::of(&user)
+    UserEdits::of(user)
 }
 
 fn archive_files(org: &Org) -> usize {
