@@ -97,6 +97,8 @@ impl Signature {
     }
 }
 
+// The generated calls name every type by its full path, as a build script must.
+#[allow(unused_qualifications)]
 fn signatures() -> Vec<Signature> {
     include!(concat!(env!("OUT_DIR"), "/command_signatures.rs"))
 }

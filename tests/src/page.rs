@@ -452,7 +452,7 @@ impl App {
     pub async fn screenshot_if_asked(&self, name: &str) {
         if let Some(dir) = std::env::var_os("LICENSEDESK_SCREENSHOTS") {
             // WebKit's snapshot can lag a frame behind the DOM.
-            tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+            sleep(Duration::from_millis(700)).await;
             self.screenshot(std::path::Path::new(&dir).join(format!("{name}.png")))
                 .await;
         }

@@ -358,7 +358,7 @@ impl Org {
                 .map(|p| p.pending_cancellation * p.monthly_price_cents)
                 .sum();
             Ok(BillingSummary {
-                currency: crate::storage::settings::currency(conn)?,
+                currency: settings::currency(conn)?,
                 unassigned_seats: lines.iter().map(|l| l.unassigned_seats).sum(),
                 unassigned_monthly_cents: lines
                     .iter()
@@ -377,7 +377,7 @@ impl Org {
 
     /// Writes the history as CSV to `dest`.
     pub fn export_billing_history(&mut self, actor: Actor, dest: &std::path::Path) -> Result<()> {
-        let currency = crate::storage::settings::currency(&self.conn)?;
+        let currency = settings::currency(&self.conn)?;
         let csv = history_csv(&self.billing_history(actor)?, &currency)?;
         crate::storage::files::write_atomically(dest, &csv)
     }
@@ -455,7 +455,7 @@ fn cancellation_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> R
         current_total_cents: current,
         new_total_cents: current - quantity * price,
         effective_on: cancellation_effective_on(today, t.notice_days, t.billing_day).to_string(),
-        currency: crate::storage::settings::currency(conn)?,
+        currency: settings::currency(conn)?,
     })
 }
 
@@ -471,7 +471,7 @@ fn purchase_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> Resul
         current_total_cents: current,
         new_total_cents: current + quantity * price,
         effective_on: today.to_string(),
-        currency: crate::storage::settings::currency(conn)?,
+        currency: settings::currency(conn)?,
     })
 }
 
@@ -692,7 +692,7 @@ mod tests {
             "{}",
             usd.purchase_question()
         );
-        crate::storage::settings::set(&org.conn, "currency", "EUR").unwrap();
+        settings::set(&org.conn, "currency", "EUR").unwrap();
         let eur = org
             .purchase_preview(billing, &change(&org, "Meetings Plus", "3"))
             .unwrap();
@@ -853,10 +853,7 @@ mod tests {
                 ..
             }
         ));
-        assert_eq!(
-            crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
-            None
-        );
+        assert_eq!(audit::first_broken_entry(&org.conn).unwrap(), None);
     }
 
     #[test]

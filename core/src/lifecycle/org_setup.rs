@@ -322,9 +322,7 @@ mod tests {
         let summary = org.billing_summary(actor).unwrap();
         assert_eq!((summary.billing_day, summary.notice_period_days), (15, 60));
         assert_eq!(org.sites(actor).unwrap().len(), 2);
-        assert!(crate::kernel::audit::first_broken_entry(&org.conn)
-            .unwrap()
-            .is_none());
+        assert!(audit::first_broken_entry(&org.conn).unwrap().is_none());
         let e = org.setup_organization(&setup()).unwrap_err();
         assert_eq!(
             e.payload().field.as_deref(),

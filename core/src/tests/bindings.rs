@@ -17,8 +17,8 @@ fn declarations() -> String {
         format!("type ErrorCode = {codes};"),
         ErrorPayload::decl(&cfg),
         Permission::decl(&cfg),
-        crate::kernel::action::Action::decl(&cfg),
-        crate::kernel::action::permissions_table(),
+        kernel::action::Action::decl(&cfg),
+        kernel::action::permissions_table(),
         MissingPermission::decl(&cfg),
         SessionInfo::decl(&cfg),
         LicenseFamily::decl(&cfg),
@@ -123,11 +123,11 @@ fn declarations() -> String {
     // The fields errors name: key (`ErrorPayload.field`) and label.
     out.push_str("\n/** Every field an error can name with a fixed key (`ErrorPayload.field`), and its label. */\n");
     out.push_str("export const FIELD_LABELS = {\n");
-    for f in crate::base::field::Field::FIXED {
+    for f in Field::FIXED {
         out.push_str(&format!("  {}: \"{}\",\n", f.key(), f.label()));
     }
     out.push_str("} as const;\n");
-    let parts = crate::base::field::ProductPart::ALL
+    let parts = ProductPart::ALL
         .iter()
         .map(|p| format!("\"{}\"", p.key()))
         .collect::<Vec<_>>()

@@ -352,10 +352,7 @@ fn an_older_audit_log_is_rebuilt_with_ids_that_are_never_reused() {
     file_at_version(&path, 7);
     let mut org = Org::open(&path, Arc::new(SystemClock)).unwrap();
     org.sign_in("old.admin", "old-password-1").unwrap();
-    assert_eq!(
-        crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
-        None
-    );
+    assert_eq!(audit::first_broken_entry(&org.conn).unwrap(), None);
     assert!(crate::kernel::audit_chain::missing_triggers(&org.conn)
         .unwrap()
         .is_empty());

@@ -54,7 +54,7 @@ pub fn register() {
         assert!(!unix.is_null(), "the unix VFS");
         let mut vfs: ffi::sqlite3_vfs = *unix;
         vfs.zName = c"powercut".as_ptr();
-        vfs.szOsFile = std::mem::size_of::<File>() as c_int;
+        vfs.szOsFile = size_of::<File>() as c_int;
         vfs.pNext = ptr::null_mut();
         vfs.xOpen = Some(x_open);
         vfs.xDelete = Some(x_delete);

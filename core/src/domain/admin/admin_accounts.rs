@@ -283,7 +283,7 @@ mod tests {
             org.sign_in("priya.nair", "New-Helpdesk-7")
                 .unwrap_err()
                 .to_string(),
-            crate::Error::InvalidCredentials.to_string()
+            Error::InvalidCredentials.to_string()
         );
     }
 

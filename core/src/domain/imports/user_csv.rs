@@ -843,7 +843,7 @@ fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPla
             users::set_extension(tx, user_id, Some(ext))?;
         }
         if let Some(n) = &p.number {
-            crate::storage::tables::phone_numbers::assign_to(tx, user_id, n)?;
+            phone_numbers::assign_to(tx, user_id, n)?;
         }
         audit_setup(
             tx,

@@ -523,7 +523,7 @@ mod tests {
         assert_eq!(data_rows(&org, user.id), rows);
         assert_eq!(counts(&org, "Voice Pro"), pro);
         assert_eq!(counts(&org, "Meetings Plus"), meet);
-        let after = crate::domain::users::directory::user_detail(&org.conn, user.id).unwrap();
+        let after = directory::user_detail(&org.conn, user.id).unwrap();
         assert_eq!(
             (after.version, &after.extension),
             (user.version, &user.extension)
@@ -555,7 +555,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), "stale_version");
         assert!(err.to_string().contains("Sam Okafor"));
-        let now = crate::domain::users::directory::user_detail(&org.conn, user.id).unwrap();
+        let now = directory::user_detail(&org.conn, user.id).unwrap();
         assert_eq!(
             now.license.as_ref().unwrap().product_name,
             "Voice Enterprise"

@@ -244,12 +244,10 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), "database");
         assert_eq!(counts(&org, admin, "Voice Pro"), before);
-        assert!(
-            crate::domain::users::directory::user_detail(&org.conn, user.id)
-                .unwrap()
-                .license
-                .is_none()
-        );
+        assert!(directory::user_detail(&org.conn, user.id)
+            .unwrap()
+            .license
+            .is_none());
     }
 
     #[test]
@@ -271,7 +269,7 @@ mod tests {
         );
         assert_eq!(counts(&org, admin, "Contact Center Agent"), before);
         assert_eq!(audit_count(&org), audit_before);
-        let after = crate::domain::users::directory::user_detail(&org.conn, user.id).unwrap();
+        let after = directory::user_detail(&org.conn, user.id).unwrap();
         assert_eq!(after.version, user.version);
         assert!(after.license.is_none());
     }

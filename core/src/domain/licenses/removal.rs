@@ -557,7 +557,7 @@ mod tests {
         assert_eq!(err.code(), "database");
         assert_eq!(fingerprint(&org, user.id, true), before);
         assert_eq!(seat_counts(&org), seats);
-        let now = crate::domain::users::directory::user_detail(&org.conn, user.id).unwrap();
+        let now = directory::user_detail(&org.conn, user.id).unwrap();
         assert_eq!(now.version, user.version);
         assert_eq!(now.extension, user.extension);
         assert!(org.safety_archives(admin, user.id).unwrap().is_empty());

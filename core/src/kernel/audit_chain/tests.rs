@@ -168,7 +168,7 @@ fn audit_csv_exports_and_zip_manifests_record_the_head_and_catch_a_truncation() 
     let (mut org, clock) = org_at(dir.path());
     let admin = sign_in(&mut org, "dana.reyes");
     work(&mut org, &clock);
-    let _ = std::fs::remove_dir_all(crate::storage::backup::dir_for(&org.path));
+    let _ = std::fs::remove_dir_all(backup::dir_for(&org.path));
     let csv = dir.path().join("audit.csv");
     org.export_audit_log(admin, &AuditQuery::default(), &csv)
         .unwrap();
@@ -219,20 +219,19 @@ fn a_restore_is_not_taken_for_tampering_and_backups_before_it_are_never_pruned()
     let v = org.verify_audit_log(auditor).unwrap();
     assert!(v.intact, "{}", v.message);
     // Many more backups than are kept: the one taken before the restore stays.
-    for _ in 0..crate::storage::backup::KEEP + 2 {
+    for _ in 0..backup::KEEP + 2 {
         clock.advance(chrono::Duration::minutes(1));
         org.back_up_now(admin).unwrap();
     }
-    let names: Vec<String> =
-        crate::storage::backup::list(&crate::storage::backup::dir_for(&org.path))
-            .unwrap()
-            .into_iter()
-            .map(|b| b.file_name)
-            .collect();
+    let names: Vec<String> = backup::list(&backup::dir_for(&org.path))
+        .unwrap()
+        .into_iter()
+        .map(|b| b.file_name)
+        .collect();
     assert!(
         names.contains(&receipt.before_restore.file_name),
         "{names:?}"
     );
-    assert_eq!(names.len(), crate::storage::backup::KEEP + 1);
+    assert_eq!(names.len(), backup::KEEP + 1);
     assert!(org.verify_audit_log(auditor).unwrap().intact);
 }

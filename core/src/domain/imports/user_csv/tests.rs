@@ -19,11 +19,7 @@ fn free_number(org: &Org, site: &str) -> String {
 fn free_extension(org: &Org, candidates: &[&'static str]) -> &'static str {
     candidates
         .iter()
-        .find(|e| {
-            crate::storage::tables::users::extension_holder(&org.conn, e)
-                .unwrap()
-                .is_none()
-        })
+        .find(|e| users::extension_holder(&org.conn, e).unwrap().is_none())
         .unwrap()
 }
 
@@ -321,7 +317,7 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
     );
     assert_eq!(snapshot(&org, TABLES), before);
 
-    let pro = crate::tests::testing::user_on(&org, "Voice Pro");
+    let pro = user_on(&org, "Voice Pro");
     let change = format!(
         "First name,Last name,Email,License\n{},{},{},Meetings Plus\n",
         pro.first_name, pro.last_name, pro.email

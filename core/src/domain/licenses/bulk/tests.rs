@@ -85,7 +85,7 @@ fn a_bulk_removal_exports_one_zip_with_a_folder_per_user_and_keeps_safety_archiv
     let data_loss = p.data_loss.unwrap();
     assert!(data_loss.starts_with("Deletes the data of 3 users:"));
     // Every kind the removal deletes is named with the three users' total.
-    for table in crate::domain::users::user_data::DELETED_TABLES {
+    for table in DELETED_TABLES {
         let total: i64 = ids
             .iter()
             .map(|&id| table.count(&org.conn, id).unwrap())
