@@ -2,8 +2,7 @@
 
 use std::cell::RefCell;
 
-use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -12,8 +11,9 @@ use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::list_order::ListOrder;
 pub use crate::storage::list_order::UserCursor;
-use crate::storage::list_order::{ListOrder, Ranked};
+use crate::storage::tables::{audit_log, users};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -106,23 +106,16 @@ pub struct UserPage {
 
 pub const MAX_PAGE: u32 = 500;
 
-const USER_COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.department, st.name,
-    u.extension, n.e164, s.id, p.id, p.name, p.family, u.status, u.version, u.sort_name";
-
-const USER_JOINS: &str = "FROM users u
-    JOIN sites st ON st.id = u.site_id
-    LEFT JOIN phone_numbers n ON n.user_id = u.id
-    LEFT JOIN seats s ON s.user_id = u.id
-    LEFT JOIN products p ON p.id = s.product_id";
-
-fn user_row(r: &Row<'_>) -> rusqlite::Result<(UserRow, String)> {
-    let license = match r.get::<_, Option<i64>>(8)? {
+/// The Users list's row of a stored user. A family the code does not know is the error of a
+/// column that cannot be read, as when the row was read.
+fn user_row(u: users::StoredUser) -> Result<UserRow> {
+    let license = match u.seat {
         None => None,
-        Some(seat_id) => Some(HeldLicense {
-            seat_id,
-            product_id: r.get(9)?,
-            product_name: r.get(10)?,
-            family: LicenseFamily::from_key(&r.get::<_, String>(11)?).map_err(|e| {
+        Some(s) => Some(HeldLicense {
+            seat_id: s.seat_id,
+            product_id: s.product_id,
+            product_name: s.product_name,
+            family: LicenseFamily::from_key(&s.family).map_err(|e| {
                 rusqlite::Error::FromSqlConversionFailure(
                     11,
                     rusqlite::types::Type::Text,
@@ -131,38 +124,28 @@ fn user_row(r: &Row<'_>) -> rusqlite::Result<(UserRow, String)> {
             })?,
         }),
     };
-    let status = match r.get::<_, String>(12)?.as_str() {
+    let status = match u.status.as_str() {
         "suspended" => UserStatus::Suspended,
         _ => UserStatus::Active,
     };
-    Ok((
-        UserRow {
-            id: r.get(0)?,
-            first_name: r.get(1)?,
-            last_name: r.get(2)?,
-            email: r.get(3)?,
-            department: r.get(4)?,
-            site: r.get(5)?,
-            extension: r.get(6)?,
-            phone_number: r.get(7)?,
-            license,
-            status,
-            version: r.get(13)?,
-        },
-        r.get(14)?,
-    ))
+    Ok(UserRow {
+        id: u.id,
+        first_name: u.first_name,
+        last_name: u.last_name,
+        email: u.email,
+        department: u.department,
+        site: u.site,
+        extension: u.extension,
+        phone_number: u.phone_number,
+        license,
+        status,
+        version: u.version,
+    })
 }
 
-const DETAIL_COLUMNS: &str = "u.updated_at, a.display_name";
-
-fn detail_row(r: &Row<'_>) -> rusqlite::Result<(UserRow, String, Option<String>)> {
-    Ok((user_row(r)?.0, r.get(15)?, r.get(16)?))
-}
-
-fn with_features(
-    conn: &Connection,
-    (row, updated_at, updated_by): (UserRow, String, Option<String>),
-) -> Result<UserDetail> {
+fn with_features(conn: &Connection, d: users::StoredDetail) -> Result<UserDetail> {
+    let row = user_row(d.user)?;
+    let (updated_at, updated_by) = (d.updated_at, d.updated_by);
     let features = match &row.license {
         Some(l) => product_features(conn, l.product_id)?,
         None => Vec::new(),
@@ -176,11 +159,7 @@ fn with_features(
 }
 
 pub(crate) fn user_detail(conn: &Connection, user_id: i64) -> Result<UserDetail> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
-         LEFT JOIN accounts a ON a.id = u.updated_by WHERE u.id = ?1"
-    ))?;
-    let found = stmt.query_row([user_id], detail_row).optional()?;
+    let found = users::detail(conn, user_id)?;
     with_features(
         conn,
         found.ok_or(Error::NotFound {
@@ -193,15 +172,10 @@ pub(crate) fn user_detail(conn: &Connection, user_id: i64) -> Result<UserDetail>
 /// Several users read at once, in the order of `ids` (each once); the first id that is no
 /// user is the error.
 pub(crate) fn user_details(conn: &Connection, ids: &[i64]) -> Result<Vec<UserDetail>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
-         LEFT JOIN accounts a ON a.id = u.updated_by
-         WHERE u.id IN (SELECT value FROM json_each(?1))"
-    ))?;
-    let mut found: std::collections::HashMap<i64, _> = stmt
-        .query_map([id_list(ids)], detail_row)?
-        .map(|r| r.map(|d| (d.0.id, d)))
-        .collect::<rusqlite::Result<_>>()?;
+    let mut found: std::collections::HashMap<i64, _> = users::details(conn, ids)?
+        .into_iter()
+        .map(|d| (d.user.id, d))
+        .collect();
     let mut users = Vec::with_capacity(found.len());
     let mut seen = std::collections::HashSet::new();
     for &id in ids {
@@ -214,14 +188,6 @@ pub(crate) fn user_details(conn: &Connection, ids: &[i64]) -> Result<Vec<UserDet
         users.push(with_features(conn, d)?);
     }
     Ok(users)
-}
-
-/// Ids as a JSON array, for `json_each` (one statement for any number of ids).
-pub(crate) fn id_list(ids: &[i64]) -> String {
-    format!(
-        "[{}]",
-        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-    )
 }
 
 /// Refuses an edit made against an older version of the user, naming who changed what and when.
@@ -242,15 +208,8 @@ pub(crate) fn check_version(conn: &Connection, user: &UserDetail, expected: i64)
 
 /// What the user's last save changed, from its audit entries (one save may write several).
 fn last_change(conn: &Connection, user: &UserDetail) -> Result<String> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT action FROM audit_log
-         WHERE target_user_id = ?1 AND at = ?2 AND outcome = 'ok' ORDER BY id",
-    )?;
-    let parts = stmt
-        .query_map(params![user.id, user.updated_at], |r| r.get::<_, String>(0))?
-        .map(|a| a.map(|a| change_label(&a)))
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut parts: Vec<&str> = parts.into_iter().collect();
+    let actions = audit_log::actions_on_user_at(conn, user.id, &user.updated_at)?;
+    let mut parts: Vec<&str> = actions.iter().map(|a| change_label(a)).collect();
     parts.dedup();
     Ok(match parts.as_slice() {
         [] => "the user".to_owned(),
@@ -279,242 +238,7 @@ fn change_label(action: &str) -> &'static str {
 }
 
 pub(crate) fn bump_version(conn: &Connection, user_id: i64, ctx: &ChangeContext<'_>) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE users SET version = version + 1, updated_at = ?1, updated_by = ?2 WHERE id = ?3",
-    )?
-    .execute(params![ctx.now, ctx.account.id, user_id])?;
-    Ok(())
-}
-
-/// What the search box asks for, and how it is found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Needle {
-    /// Nothing typed: every user.
-    All,
-    /// One or two characters: the start of the first name, last name, email or extension
-    /// (`user_prefixes`; a substring of one letter would match almost everyone).
-    /// Case is ignored for ASCII letters, as SQLite's `lower()` does.
-    Prefix(String),
-    /// Three or more characters: anywhere in "First Last", email, extension or phone
-    /// number, ignoring case as [`fold`] does.
-    Substring(String),
-}
-
-impl Needle {
-    pub(crate) fn of(search: &str) -> Self {
-        // No stored name or number holds a NUL (and FTS5 would end the query there).
-        let search = search.replace('\0', "");
-        let search = search.trim();
-        match search.chars().count() {
-            0 => Needle::All,
-            1 | 2 => Needle::Prefix(search.to_ascii_lowercase()),
-            _ => Needle::Substring(search.to_owned()),
-        }
-    }
-
-    /// Whether a user with these texts is found: the rule the indexes implement, written
-    /// out plainly (the tests compare the two over the whole organization).
-    #[cfg(test)]
-    pub fn matches(&self, first: &str, last: &str, email: &str, ext: &str, number: &str) -> bool {
-        match self {
-            Needle::All => true,
-            Needle::Prefix(p) => [first, last, email, ext]
-                .iter()
-                .any(|t| t.to_ascii_lowercase().starts_with(p.as_str())),
-            Needle::Substring(s) => contains_folded(
-                &mut String::new(),
-                &fold(s),
-                [&format!("{first} {last}"), email, ext, number],
-            ),
-        }
-    }
-}
-
-/// Lower case as the trigram index folds it: character by character; a character whose
-/// lower case is more than one character (like "İ") stays as it is.
-pub(crate) fn fold(text: &str) -> String {
-    text.chars().map(fold_char).collect()
-}
-
-fn fold_char(c: char) -> char {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase();
-    }
-    let mut lower = c.to_lowercase();
-    match (lower.next(), lower.next()) {
-        (Some(l), None) => l,
-        _ => c,
-    }
-}
-
-/// Whether the folded needle is in one of the texts ("First Last", email, extension,
-/// number), each folded into `buf` (reused from user to user).
-fn contains_folded(buf: &mut String, needle: &str, texts: [&str; 4]) -> bool {
-    texts.iter().any(|t| {
-        buf.clear();
-        if t.is_ascii() {
-            // Most texts: lower-cased byte by byte, without decoding characters.
-            buf.push_str(t);
-            buf.make_ascii_lowercase();
-        } else {
-            buf.extend(t.chars().map(fold_char));
-        }
-        buf.contains(needle)
-    })
-}
-
-/// An FTS5 query that matches `text` literally: one phrase in double quotes, quotes doubled,
-/// so that `"`, `*`, `:`, `^`, `(`, `-`, AND, OR, NEAR typed by the admin are plain text.
-pub(crate) fn fts_phrase(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
-}
-
-/// An FTS5 query for trigrams of `text` that cover every character of it (the 1st, 4th,
-/// 7th... and the last), each as its own term: every user whose texts contain `text` holds
-/// them all. It finds a few users more than the phrase would (the trigrams apart, or in
-/// other texts), which are told apart by testing their texts ([`contains_folded`]); it costs
-/// the index far less than the phrase, which follows every trigram and checks positions.
-pub(crate) fn fts_cover(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let trigram = |at: usize| fts_phrase(&chars[at..at + 3].iter().collect::<String>());
-    let last = chars.len().saturating_sub(3);
-    let mut terms: Vec<String> = (0..last).step_by(3).map(trigram).collect();
-    terms.push(trigram(last));
-    terms.join(" AND ")
-}
-
-/// The ids of the users whose texts the needle matches, as SQL (`None` for every user).
-fn needle_ids(needle: &Needle, args: &mut Vec<Value>) -> Option<String> {
-    match needle {
-        Needle::All => None,
-        Needle::Prefix(p) => {
-            args.push(p.clone().into());
-            Some(format!(
-                "SELECT user_id FROM user_prefixes WHERE prefix = ?{}",
-                args.len()
-            ))
-        }
-        Needle::Substring(s) => {
-            args.push(fts_phrase(s).into());
-            Some(format!(
-                "SELECT rowid FROM user_search WHERE user_search MATCH ?{}",
-                args.len()
-            ))
-        }
-    }
-}
-
-/// The search and the license and status filters as SQL conditions on `u` (users) and `s`
-/// (their seat); `None` when nothing but the search narrows the list.
-fn filters(q: &UserQuery, args: &mut Vec<Value>) -> Option<String> {
-    let mut filter = String::new();
-    match &q.license {
-        LicenseFilter::Any => {}
-        LicenseFilter::Unlicensed => filter.push_str(" AND s.id IS NULL"),
-        LicenseFilter::Product { product_id } => {
-            args.push((*product_id).into());
-            filter.push_str(&format!(" AND s.product_id = ?{}", args.len()));
-        }
-    }
-    if let Some(status) = q.status {
-        let status = match status {
-            UserStatus::Active => "active",
-            UserStatus::Suspended => "suspended",
-        };
-        args.push(status.to_owned().into());
-        filter.push_str(&format!(" AND u.status = ?{}", args.len()));
-    }
-    (!filter.is_empty()).then_some(filter)
-}
-
-/// Where a page starts: after the cursor, or before every user (sort names are never empty).
-fn start(after: Option<&UserCursor>) -> (String, i64) {
-    after.map_or((String::new(), i64::MIN), |c| (c.sort_name.clone(), c.id))
-}
-
-fn ids(stmt: &mut rusqlite::CachedStatement<'_>, args: &[Value]) -> Result<Vec<i64>> {
-    Ok(stmt
-        .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// A walk down the list is taken when it is expected to fill the page within this many
-/// rows (a text that about 1 user in 10 or more holds, for a page of 50).
-const WALK_ROWS: usize = 500;
-
-/// The users (in list order) whose texts contain `text`, after the cursor: the page, or
-/// candidates for it.
-///
-/// A rare text, or one whose users sit together far down the list ("kowalski"), is found
-/// through the trigram index, and its candidates are ranked by the list order in memory. A
-/// common one (an area code: 10,000 users share "+1512555") costs the index far more than
-/// the page needs: it is found by walking down the list and testing each user. The index,
-/// asked about the first users by id only, tells the two apart.
-fn substring_page(
-    conn: &Connection,
-    order: &ListOrder,
-    text: &str,
-    after: Option<&UserCursor>,
-    limit: u32,
-) -> Result<Pick> {
-    let cover = fts_cover(text);
-    let (sample_end, sampled) = order.sample();
-    let in_sample: i64 = conn
-        .prepare_cached(
-            "SELECT count(*) FROM user_search WHERE user_search MATCH ?1 AND rowid < ?2",
-        )?
-        .query_row(params![cover, sample_end], |r| r.get(0))?;
-    let expected_walk = (limit as usize * sampled).checked_div(in_sample as usize);
-    if let Some(expected) = expected_walk.filter(|&rows| rows <= WALK_ROWS) {
-        // The sample is of ids, not of the list: allow for a text less common down the list.
-        let rows = (expected * 3).max(limit as usize * 10);
-        if let Some(found) = walk(conn, &fold(text), after, limit, rows)? {
-            return Ok(Pick::Ids(found));
-        }
-    }
-    let mut stmt =
-        conn.prepare_cached("SELECT rowid FROM user_search WHERE user_search MATCH ?1")?;
-    let ids = stmt
-        .query_map([cover], |r| r.get::<_, i64>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Pick::Candidates {
-        needle: fold(text),
-        ranked: order.ranked(ids.into_iter(), order.start(after)),
-    })
-}
-
-/// Walks down the list from the cursor testing each user: the page, if `rows` rows were
-/// enough to fill it (or to reach the end of the list).
-fn walk(
-    conn: &Connection,
-    needle: &str,
-    after: Option<&UserCursor>,
-    limit: u32,
-    rows: usize,
-) -> Result<Option<Vec<i64>>> {
-    let (from_name, from_id) = start(after);
-    let mut stmt = conn.prepare_cached(
-        "SELECT user_id, name, email, extension, number FROM user_texts
-         WHERE (sort_name, user_id) > (?1, ?2)
-         ORDER BY sort_name, user_id LIMIT ?3",
-    )?;
-    let mut found_rows = stmt.query(params![from_name, from_id, rows as i64])?;
-    let (mut found, mut read, mut buf) = (Vec::new(), 0, String::new());
-    while let Some(r) = found_rows.next()? {
-        read += 1;
-        let text = |i| -> rusqlite::Result<&str> {
-            r.get_ref(i)?.as_str().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
-            })
-        };
-        if contains_folded(&mut buf, needle, [text(1)?, text(2)?, text(3)?, text(4)?]) {
-            found.push(r.get(0)?);
-            if found.len() == limit as usize {
-                return Ok(Some(found));
-            }
-        }
-    }
-    Ok((read < rows).then_some(found))
+    users::bump_version(conn, user_id, ctx.now, ctx.account.id)
 }
 
 /// How many users' rows in `user_texts` differ from their texts in users and
@@ -534,130 +258,6 @@ pub(crate) fn stale_user_texts(conn: &Connection) -> Result<i64> {
     )?)
 }
 
-/// How a page's users are picked: by a query the rows' statement runs as its subquery
-/// (an index range), as ids found in Rust, or as candidates in list order whose texts are
-/// tested against the folded needle as their rows are read.
-enum Pick {
-    /// The plain list from the cursor: read straight down its index with the joins, which
-    /// costs less than picking the ids first and sorting the joined rows again.
-    List(Vec<Value>),
-    Sql(&'static str, Vec<Value>),
-    Ids(Vec<i64>),
-    Candidates {
-        needle: String,
-        ranked: Ranked,
-    },
-}
-
-fn page_ids(conn: &Connection, order: &RefCell<Option<ListOrder>>, q: &UserQuery) -> Result<Pick> {
-    let needle = Needle::of(&q.search);
-    let after = q.after.as_ref();
-    let (from_name, from_id) = start(after);
-    let limit = i64::from(q.limit);
-    let mut args: Vec<Value> = Vec::new();
-    let Some(filter) = filters(q, &mut args) else {
-        // The search alone: an index range, or the substring search above.
-        return Ok(match &needle {
-            Needle::All => Pick::List(vec![from_name.into(), from_id.into(), limit.into()]),
-            Needle::Prefix(p) => Pick::Sql(
-                "SELECT user_id FROM user_prefixes
-                 WHERE prefix = ?1 AND (sort_name, user_id) > (?2, ?3)
-                 ORDER BY sort_name, user_id LIMIT ?4",
-                vec![
-                    p.clone().into(),
-                    from_name.into(),
-                    from_id.into(),
-                    limit.into(),
-                ],
-            ),
-            Needle::Substring(s) => {
-                let mut order = order.borrow_mut();
-                ListOrder::current(conn, &mut order)?;
-                let order = order.as_ref().expect("just read");
-                substring_page(conn, order, s, after, q.limit)?
-            }
-        });
-    };
-    let search = needle_ids(&needle, &mut args)
-        .map(|ids| format!(" AND u.id IN ({ids})"))
-        .unwrap_or_default();
-    args.extend([from_name.into(), from_id.into(), limit.into()]);
-    let n = args.len();
-    let sql = format!(
-        "SELECT u.id FROM users u LEFT JOIN seats s ON s.user_id = u.id
-         WHERE (u.sort_name, u.id) > (?{}, ?{}){search}{filter}
-         ORDER BY u.sort_name, u.id LIMIT ?{n}",
-        n - 2,
-        n - 1
-    );
-    Ok(Pick::Ids(ids(&mut conn.prepare_cached(&sql)?, &args)?))
-}
-
-/// The ids given as a JSON array, as the rows' subquery.
-const IDS: &str = "SELECT value FROM json_each(?1)";
-
-/// The rows of the users `pick` selects, joined in one statement, in list order (with each
-/// one's sort name).
-fn rows_of(conn: &Connection, pick: &str, args: &[Value]) -> Result<Vec<(UserRow, String)>> {
-    rows_where(
-        conn,
-        &format!("u.id IN ({pick}) ORDER BY u.sort_name, u.id"),
-        args,
-    )
-}
-
-/// The joined rows of the users `condition` (with its order and limit) selects.
-fn rows_where(
-    conn: &Connection,
-    condition: &str,
-    args: &[Value],
-) -> Result<Vec<(UserRow, String)>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS} {USER_JOINS} WHERE {condition}"
-    ))?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args), user_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
-/// The first `limit` rows of the candidates (in list order) whose texts contain the folded
-/// needle, read a page's worth of candidates at a time.
-fn matching_rows(
-    conn: &Connection,
-    needle: &str,
-    mut ranked: Ranked,
-    limit: u32,
-) -> Result<Vec<(UserRow, String)>> {
-    let limit = limit as usize;
-    let (mut rows, mut buf, mut batch_size) = (Vec::with_capacity(limit), String::new(), limit);
-    loop {
-        let batch = ranked.next(batch_size);
-        // Candidates that do not hold the text are few; many would be read in fewer batches.
-        batch_size *= 2;
-        if batch.is_empty() {
-            break;
-        }
-        for (row, sort_name) in rows_of(conn, IDS, &[id_list(&batch).into()])? {
-            let name = row.full_name();
-            let texts = [
-                name.as_str(),
-                &row.email,
-                row.extension.as_deref().unwrap_or(""),
-                row.phone_number.as_deref().unwrap_or(""),
-            ];
-            if contains_folded(&mut buf, needle, texts) {
-                rows.push((row, sort_name));
-            }
-        }
-        if rows.len() >= limit {
-            rows.truncate(limit);
-            break;
-        }
-    }
-    Ok(rows)
-}
-
 fn search(
     conn: &Connection,
     order: &RefCell<Option<ListOrder>>,
@@ -669,50 +269,42 @@ fn search(
             format!("A page holds 1 to {MAX_PAGE} users."),
         ));
     }
-    let rows = match page_ids(conn, order, q)? {
-        Pick::List(args) => rows_where(
-            conn,
-            "(u.sort_name, u.id) > (?1, ?2) ORDER BY u.sort_name, u.id LIMIT ?3",
-            &args,
-        )?,
-        Pick::Sql(pick, args) => rows_of(conn, pick, &args)?,
-        Pick::Ids(ids) => rows_of(conn, IDS, &[id_list(&ids).into()])?,
-        Pick::Candidates { needle, ranked } => matching_rows(conn, &needle, ranked, q.limit)?,
-    };
+    let rows = users::page(conn, order, &list_query(q))?;
     let next = if rows.len() == q.limit as usize {
-        rows.last().map(|(row, sort_name)| UserCursor {
-            sort_name: sort_name.clone(),
+        rows.last().map(|row| UserCursor {
+            sort_name: row.sort_name.clone(),
             id: row.id,
         })
     } else {
         None
     };
     Ok(UserPage {
-        users: rows.into_iter().map(|(row, _)| row).collect(),
+        users: rows.into_iter().map(user_row).collect::<Result<_>>()?,
         next,
     })
 }
 
 /// How many users the search and filters match (the cursor and page size are ignored).
 fn count(conn: &Connection, q: &UserQuery) -> Result<i64> {
-    let needle = Needle::of(&q.search);
-    let mut args: Vec<Value> = Vec::new();
-    let ids = needle_ids(&needle, &mut args);
-    let sql = match (filters(q, &mut args), ids) {
-        (None, None) => "SELECT count(*) FROM users".to_owned(),
-        (None, Some(ids)) => format!("SELECT count(*) FROM ({ids})"),
-        (Some(filter), ids) => {
-            let search = ids
-                .map(|ids| format!(" AND u.id IN ({ids})"))
-                .unwrap_or_default();
-            format!(
-                "SELECT count(*) FROM users u LEFT JOIN seats s ON s.user_id = u.id
-                 WHERE 1 = 1{search}{filter}"
-            )
-        }
-    };
-    let mut stmt = conn.prepare_cached(&sql)?;
-    Ok(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
+    users::count_matching(conn, &list_query(q))
+}
+
+/// The query as the storage runs it.
+fn list_query(q: &UserQuery) -> users::ListQuery<'_> {
+    users::ListQuery {
+        search: &q.search,
+        license: match q.license {
+            LicenseFilter::Any => users::HeldSeatFilter::Any,
+            LicenseFilter::Unlicensed => users::HeldSeatFilter::None,
+            LicenseFilter::Product { product_id } => users::HeldSeatFilter::OfProduct(product_id),
+        },
+        status: q.status.map(|s| match s {
+            UserStatus::Active => "active",
+            UserStatus::Suspended => "suspended",
+        }),
+        after: q.after.as_ref(),
+        limit: q.limit,
+    }
 }
 
 impl Org {
@@ -738,7 +330,10 @@ impl Org {
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::params;
+
     use super::*;
+    use crate::storage::tables::users::{fts_cover, Needle};
     use crate::tests::testing::{demo_org, sign_in};
 
     fn query(search: &str) -> UserQuery {

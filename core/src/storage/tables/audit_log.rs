@@ -283,6 +283,19 @@ pub(crate) fn failed_sign_ins_of(conn: &Connection, login: &str) -> Result<(i64,
     )?)
 }
 
+/// The distinct actions done on the user at `at` (one save may write several entries), in
+/// the order they were written.
+pub(crate) fn actions_on_user_at(conn: &Connection, user_id: i64, at: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT action FROM audit_log
+         WHERE target_user_id = ?1 AND at = ?2 AND outcome = 'ok' ORDER BY id",
+    )?;
+    let actions = stmt
+        .query_map(params![user_id, at], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(actions)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,14 @@
-//! The users table's SQL.
+//! The users table's SQL: the Users list's search (its indexes, the page and the count),
+//! reading users with what they hold, their versions, and the columns the editor, the number
+//! section and the import save.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use std::cell::RefCell;
+
+use rusqlite::types::Value;
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::base::error::Result;
+use crate::storage::list_order::{ListOrder, Ranked, UserCursor};
 
 /// Takes the user's extension away: a removal or an offboarding.
 pub(crate) fn clear_extension(conn: &Connection, user_id: i64) -> Result<()> {
@@ -237,4 +243,545 @@ pub(crate) fn each_for_export(
 
 pub(crate) fn count(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+}
+
+/// A user's row as the Users list and the editor read it: the user with site, number and
+/// held seat joined, and the sort name that places it in the list.
+pub(crate) struct StoredUser {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub department: String,
+    pub site: String,
+    pub extension: Option<String>,
+    pub phone_number: Option<String>,
+    pub seat: Option<StoredSeat>,
+    /// "active" or "suspended".
+    pub status: String,
+    pub version: i64,
+    pub sort_name: String,
+}
+
+impl StoredUser {
+    fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// The seat a user holds, with its product.
+pub(crate) struct StoredSeat {
+    pub seat_id: i64,
+    pub product_id: i64,
+    pub product_name: String,
+    /// The product's family key ("voice", ..).
+    pub family: String,
+}
+
+/// A user as the editor reads it: the row, and who changed it last and when.
+pub(crate) struct StoredDetail {
+    pub user: StoredUser,
+    pub updated_at: String,
+    /// The display name of the account that changed it last.
+    pub updated_by: Option<String>,
+}
+
+/// Which seat the listed users hold.
+#[derive(Clone, Copy)]
+pub(crate) enum HeldSeatFilter {
+    Any,
+    None,
+    OfProduct(i64),
+}
+
+/// A page of the Users list: the search text, the filters, where it starts and its size.
+pub(crate) struct ListQuery<'a> {
+    /// 3 or more characters: anywhere in name, email, extension or phone number, ignoring
+    /// case. 1 or 2 characters: the start of the first name, last name, email or extension.
+    pub search: &'a str,
+    pub license: HeldSeatFilter,
+    /// "active" or "suspended"; None: either.
+    pub status: Option<&'static str>,
+    pub after: Option<&'a UserCursor>,
+    pub limit: u32,
+}
+
+const USER_COLUMNS: &str = "u.id, u.first_name, u.last_name, u.email, u.department, st.name,
+    u.extension, n.e164, s.id, p.id, p.name, p.family, u.status, u.version, u.sort_name";
+
+const USER_JOINS: &str = "FROM users u
+    JOIN sites st ON st.id = u.site_id
+    LEFT JOIN phone_numbers n ON n.user_id = u.id
+    LEFT JOIN seats s ON s.user_id = u.id
+    LEFT JOIN products p ON p.id = s.product_id";
+
+fn stored_user(r: &Row<'_>) -> rusqlite::Result<StoredUser> {
+    let seat = match r.get::<_, Option<i64>>(8)? {
+        None => None,
+        Some(seat_id) => Some(StoredSeat {
+            seat_id,
+            product_id: r.get(9)?,
+            product_name: r.get(10)?,
+            family: r.get(11)?,
+        }),
+    };
+    Ok(StoredUser {
+        id: r.get(0)?,
+        first_name: r.get(1)?,
+        last_name: r.get(2)?,
+        email: r.get(3)?,
+        department: r.get(4)?,
+        site: r.get(5)?,
+        extension: r.get(6)?,
+        phone_number: r.get(7)?,
+        seat,
+        status: r.get(12)?,
+        version: r.get(13)?,
+        sort_name: r.get(14)?,
+    })
+}
+
+const DETAIL_COLUMNS: &str = "u.updated_at, a.display_name";
+
+fn stored_detail(r: &Row<'_>) -> rusqlite::Result<StoredDetail> {
+    Ok(StoredDetail {
+        user: stored_user(r)?,
+        updated_at: r.get(15)?,
+        updated_by: r.get(16)?,
+    })
+}
+
+pub(crate) fn detail(conn: &Connection, user_id: i64) -> Result<Option<StoredDetail>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
+         LEFT JOIN accounts a ON a.id = u.updated_by WHERE u.id = ?1"
+    ))?;
+    Ok(stmt.query_row([user_id], stored_detail).optional()?)
+}
+
+/// The users of `ids` that exist, in no particular order, read in one statement.
+pub(crate) fn details(conn: &Connection, ids: &[i64]) -> Result<Vec<StoredDetail>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
+         LEFT JOIN accounts a ON a.id = u.updated_by
+         WHERE u.id IN (SELECT value FROM json_each(?1))"
+    ))?;
+    let rows = stmt
+        .query_map([id_list(ids)], stored_detail)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Ids as a JSON array, for `json_each` (one statement for any number of ids).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    )
+}
+
+/// A new version of the user, changed by `account_id` at `now`.
+pub(crate) fn bump_version(
+    conn: &Connection,
+    user_id: i64,
+    now: &str,
+    account_id: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE users SET version = version + 1, updated_at = ?1, updated_by = ?2 WHERE id = ?3",
+    )?
+    .execute(params![now, account_id, user_id])?;
+    Ok(())
+}
+
+/// What the search box asks for, and how it is found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Needle {
+    /// Nothing typed: every user.
+    All,
+    /// One or two characters: the start of the first name, last name, email or extension
+    /// (`user_prefixes`; a substring of one letter would match almost everyone).
+    /// Case is ignored for ASCII letters, as SQLite's `lower()` does.
+    Prefix(String),
+    /// Three or more characters: anywhere in "First Last", email, extension or phone
+    /// number, ignoring case as [`fold`] does.
+    Substring(String),
+}
+
+impl Needle {
+    pub(crate) fn of(search: &str) -> Self {
+        // No stored name or number holds a NUL (and FTS5 would end the query there).
+        let search = search.replace('\0', "");
+        let search = search.trim();
+        match search.chars().count() {
+            0 => Needle::All,
+            1 | 2 => Needle::Prefix(search.to_ascii_lowercase()),
+            _ => Needle::Substring(search.to_owned()),
+        }
+    }
+
+    /// Whether a user with these texts is found: the rule the indexes implement, written
+    /// out plainly (the tests compare the two over the whole organization).
+    #[cfg(test)]
+    pub fn matches(&self, first: &str, last: &str, email: &str, ext: &str, number: &str) -> bool {
+        match self {
+            Needle::All => true,
+            Needle::Prefix(p) => [first, last, email, ext]
+                .iter()
+                .any(|t| t.to_ascii_lowercase().starts_with(p.as_str())),
+            Needle::Substring(s) => contains_folded(
+                &mut String::new(),
+                &fold(s),
+                [&format!("{first} {last}"), email, ext, number],
+            ),
+        }
+    }
+}
+
+/// Lower case as the trigram index folds it: character by character; a character whose
+/// lower case is more than one character (like "İ") stays as it is.
+pub(crate) fn fold(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Whether the folded needle is in one of the texts ("First Last", email, extension,
+/// number), each folded into `buf` (reused from user to user).
+fn contains_folded(buf: &mut String, needle: &str, texts: [&str; 4]) -> bool {
+    texts.iter().any(|t| {
+        buf.clear();
+        if t.is_ascii() {
+            // Most texts: lower-cased byte by byte, without decoding characters.
+            buf.push_str(t);
+            buf.make_ascii_lowercase();
+        } else {
+            buf.extend(t.chars().map(fold_char));
+        }
+        buf.contains(needle)
+    })
+}
+
+/// An FTS5 query that matches `text` literally: one phrase in double quotes, quotes doubled,
+/// so that `"`, `*`, `:`, `^`, `(`, `-`, AND, OR, NEAR typed by the admin are plain text.
+pub(crate) fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+/// An FTS5 query for trigrams of `text` that cover every character of it (the 1st, 4th,
+/// 7th... and the last), each as its own term: every user whose texts contain `text` holds
+/// them all. It finds a few users more than the phrase would (the trigrams apart, or in
+/// other texts), which are told apart by testing their texts ([`contains_folded`]); it costs
+/// the index far less than the phrase, which follows every trigram and checks positions.
+pub(crate) fn fts_cover(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let trigram = |at: usize| fts_phrase(&chars[at..at + 3].iter().collect::<String>());
+    let last = chars.len().saturating_sub(3);
+    let mut terms: Vec<String> = (0..last).step_by(3).map(trigram).collect();
+    terms.push(trigram(last));
+    terms.join(" AND ")
+}
+
+/// The ids of the users whose texts the needle matches, as SQL (`None` for every user).
+fn needle_ids(needle: &Needle, args: &mut Vec<Value>) -> Option<String> {
+    match needle {
+        Needle::All => None,
+        Needle::Prefix(p) => {
+            args.push(p.clone().into());
+            Some(format!(
+                "SELECT user_id FROM user_prefixes WHERE prefix = ?{}",
+                args.len()
+            ))
+        }
+        Needle::Substring(s) => {
+            args.push(fts_phrase(s).into());
+            Some(format!(
+                "SELECT rowid FROM user_search WHERE user_search MATCH ?{}",
+                args.len()
+            ))
+        }
+    }
+}
+
+/// The search and the license and status filters as SQL conditions on `u` (users) and `s`
+/// (their seat); `None` when nothing but the search narrows the list.
+fn filters(q: &ListQuery<'_>, args: &mut Vec<Value>) -> Option<String> {
+    let mut filter = String::new();
+    match q.license {
+        HeldSeatFilter::Any => {}
+        HeldSeatFilter::None => filter.push_str(" AND s.id IS NULL"),
+        HeldSeatFilter::OfProduct(product_id) => {
+            args.push(product_id.into());
+            filter.push_str(&format!(" AND s.product_id = ?{}", args.len()));
+        }
+    }
+    if let Some(status) = q.status {
+        args.push(status.to_owned().into());
+        filter.push_str(&format!(" AND u.status = ?{}", args.len()));
+    }
+    (!filter.is_empty()).then_some(filter)
+}
+
+/// Where a page starts: after the cursor, or before every user (sort names are never empty).
+fn start(after: Option<&UserCursor>) -> (String, i64) {
+    after.map_or((String::new(), i64::MIN), |c| (c.sort_name.clone(), c.id))
+}
+
+fn ids(stmt: &mut rusqlite::CachedStatement<'_>, args: &[Value]) -> Result<Vec<i64>> {
+    Ok(stmt
+        .query_map(rusqlite::params_from_iter(args), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A walk down the list is taken when it is expected to fill the page within this many
+/// rows (a text that about 1 user in 10 or more holds, for a page of 50).
+const WALK_ROWS: usize = 500;
+
+/// The users (in list order) whose texts contain `text`, after the cursor: the page, or
+/// candidates for it.
+///
+/// A rare text, or one whose users sit together far down the list ("kowalski"), is found
+/// through the trigram index, and its candidates are ranked by the list order in memory. A
+/// common one (an area code: 10,000 users share "+1512555") costs the index far more than
+/// the page needs: it is found by walking down the list and testing each user. The index,
+/// asked about the first users by id only, tells the two apart.
+fn substring_page(
+    conn: &Connection,
+    order: &ListOrder,
+    text: &str,
+    after: Option<&UserCursor>,
+    limit: u32,
+) -> Result<Pick> {
+    let cover = fts_cover(text);
+    let (sample_end, sampled) = order.sample();
+    let in_sample: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM user_search WHERE user_search MATCH ?1 AND rowid < ?2",
+        )?
+        .query_row(params![cover, sample_end], |r| r.get(0))?;
+    let expected_walk = (limit as usize * sampled).checked_div(in_sample as usize);
+    if let Some(expected) = expected_walk.filter(|&rows| rows <= WALK_ROWS) {
+        // The sample is of ids, not of the list: allow for a text less common down the list.
+        let rows = (expected * 3).max(limit as usize * 10);
+        if let Some(found) = walk(conn, &fold(text), after, limit, rows)? {
+            return Ok(Pick::Ids(found));
+        }
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT rowid FROM user_search WHERE user_search MATCH ?1")?;
+    let ids = stmt
+        .query_map([cover], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Pick::Candidates {
+        needle: fold(text),
+        ranked: order.ranked(ids.into_iter(), order.start(after)),
+    })
+}
+
+/// Walks down the list from the cursor testing each user: the page, if `rows` rows were
+/// enough to fill it (or to reach the end of the list).
+fn walk(
+    conn: &Connection,
+    needle: &str,
+    after: Option<&UserCursor>,
+    limit: u32,
+    rows: usize,
+) -> Result<Option<Vec<i64>>> {
+    let (from_name, from_id) = start(after);
+    let mut stmt = conn.prepare_cached(
+        "SELECT user_id, name, email, extension, number FROM user_texts
+         WHERE (sort_name, user_id) > (?1, ?2)
+         ORDER BY sort_name, user_id LIMIT ?3",
+    )?;
+    let mut found_rows = stmt.query(params![from_name, from_id, rows as i64])?;
+    let (mut found, mut read, mut buf) = (Vec::new(), 0, String::new());
+    while let Some(r) = found_rows.next()? {
+        read += 1;
+        let text = |i| -> rusqlite::Result<&str> {
+            r.get_ref(i)?.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+            })
+        };
+        if contains_folded(&mut buf, needle, [text(1)?, text(2)?, text(3)?, text(4)?]) {
+            found.push(r.get(0)?);
+            if found.len() == limit as usize {
+                return Ok(Some(found));
+            }
+        }
+    }
+    Ok((read < rows).then_some(found))
+}
+
+/// How a page's users are picked: by a query the rows' statement runs as its subquery
+/// (an index range), as ids found in Rust, or as candidates in list order whose texts are
+/// tested against the folded needle as their rows are read.
+enum Pick {
+    /// The plain list from the cursor: read straight down its index with the joins, which
+    /// costs less than picking the ids first and sorting the joined rows again.
+    List(Vec<Value>),
+    Sql(&'static str, Vec<Value>),
+    Ids(Vec<i64>),
+    Candidates {
+        needle: String,
+        ranked: Ranked,
+    },
+}
+
+fn page_ids(
+    conn: &Connection,
+    order: &RefCell<Option<ListOrder>>,
+    q: &ListQuery<'_>,
+) -> Result<Pick> {
+    let needle = Needle::of(q.search);
+    let after = q.after;
+    let (from_name, from_id) = start(after);
+    let limit = i64::from(q.limit);
+    let mut args: Vec<Value> = Vec::new();
+    let Some(filter) = filters(q, &mut args) else {
+        // The search alone: an index range, or the substring search above.
+        return Ok(match &needle {
+            Needle::All => Pick::List(vec![from_name.into(), from_id.into(), limit.into()]),
+            Needle::Prefix(p) => Pick::Sql(
+                "SELECT user_id FROM user_prefixes
+                 WHERE prefix = ?1 AND (sort_name, user_id) > (?2, ?3)
+                 ORDER BY sort_name, user_id LIMIT ?4",
+                vec![
+                    p.clone().into(),
+                    from_name.into(),
+                    from_id.into(),
+                    limit.into(),
+                ],
+            ),
+            Needle::Substring(s) => {
+                let mut order = order.borrow_mut();
+                ListOrder::current(conn, &mut order)?;
+                let order = order.as_ref().expect("just read");
+                substring_page(conn, order, s, after, q.limit)?
+            }
+        });
+    };
+    let search = needle_ids(&needle, &mut args)
+        .map(|ids| format!(" AND u.id IN ({ids})"))
+        .unwrap_or_default();
+    args.extend([from_name.into(), from_id.into(), limit.into()]);
+    let n = args.len();
+    let sql = format!(
+        "SELECT u.id FROM users u LEFT JOIN seats s ON s.user_id = u.id
+         WHERE (u.sort_name, u.id) > (?{}, ?{}){search}{filter}
+         ORDER BY u.sort_name, u.id LIMIT ?{n}",
+        n - 2,
+        n - 1
+    );
+    Ok(Pick::Ids(ids(&mut conn.prepare_cached(&sql)?, &args)?))
+}
+
+/// The ids given as a JSON array, as the rows' subquery.
+const IDS: &str = "SELECT value FROM json_each(?1)";
+
+/// The rows of the users `pick` selects, joined in one statement, in list order (with each
+/// one's sort name).
+fn rows_of(conn: &Connection, pick: &str, args: &[Value]) -> Result<Vec<StoredUser>> {
+    rows_where(
+        conn,
+        &format!("u.id IN ({pick}) ORDER BY u.sort_name, u.id"),
+        args,
+    )
+}
+
+/// The joined rows of the users `condition` (with its order and limit) selects.
+fn rows_where(conn: &Connection, condition: &str, args: &[Value]) -> Result<Vec<StoredUser>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {USER_COLUMNS} {USER_JOINS} WHERE {condition}"
+    ))?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), stored_user)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The first `limit` rows of the candidates (in list order) whose texts contain the folded
+/// needle, read a page's worth of candidates at a time.
+fn matching_rows(
+    conn: &Connection,
+    needle: &str,
+    mut ranked: Ranked,
+    limit: u32,
+) -> Result<Vec<StoredUser>> {
+    let limit = limit as usize;
+    let (mut rows, mut buf, mut batch_size) = (Vec::with_capacity(limit), String::new(), limit);
+    loop {
+        let batch = ranked.next(batch_size);
+        // Candidates that do not hold the text are few; many would be read in fewer batches.
+        batch_size *= 2;
+        if batch.is_empty() {
+            break;
+        }
+        for row in rows_of(conn, IDS, &[id_list(&batch).into()])? {
+            let name = row.full_name();
+            let texts = [
+                name.as_str(),
+                &row.email,
+                row.extension.as_deref().unwrap_or(""),
+                row.phone_number.as_deref().unwrap_or(""),
+            ];
+            if contains_folded(&mut buf, needle, texts) {
+                rows.push(row);
+            }
+        }
+        if rows.len() >= limit {
+            rows.truncate(limit);
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// A page of the Users list, in list order (sort name, then id). The list order in memory
+/// (`order`) is read when a substring search needs it.
+pub(crate) fn page(
+    conn: &Connection,
+    order: &RefCell<Option<ListOrder>>,
+    q: &ListQuery<'_>,
+) -> Result<Vec<StoredUser>> {
+    match page_ids(conn, order, q)? {
+        Pick::List(args) => rows_where(
+            conn,
+            "(u.sort_name, u.id) > (?1, ?2) ORDER BY u.sort_name, u.id LIMIT ?3",
+            &args,
+        ),
+        Pick::Sql(pick, args) => rows_of(conn, pick, &args),
+        Pick::Ids(ids) => rows_of(conn, IDS, &[id_list(&ids).into()]),
+        Pick::Candidates { needle, ranked } => matching_rows(conn, &needle, ranked, q.limit),
+    }
+}
+
+/// How many users the search and filters match (the cursor and page size are ignored).
+pub(crate) fn count_matching(conn: &Connection, q: &ListQuery<'_>) -> Result<i64> {
+    let needle = Needle::of(q.search);
+    let mut args: Vec<Value> = Vec::new();
+    let ids = needle_ids(&needle, &mut args);
+    let sql = match (filters(q, &mut args), ids) {
+        (None, None) => "SELECT count(*) FROM users".to_owned(),
+        (None, Some(ids)) => format!("SELECT count(*) FROM ({ids})"),
+        (Some(filter), ids) => {
+            let search = ids
+                .map(|ids| format!(" AND u.id IN ({ids})"))
+                .unwrap_or_default();
+            format!(
+                "SELECT count(*) FROM users u LEFT JOIN seats s ON s.user_id = u.id
+                 WHERE 1 = 1{search}{filter}"
+            )
+        }
+    };
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
 }
