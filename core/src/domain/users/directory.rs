@@ -503,15 +503,6 @@ mod tests {
     }
 
     #[test]
-    fn a_cover_is_every_character_of_the_text_in_trigrams() {
-        assert_eq!(fts_cover("son"), "\"son\"");
-        assert_eq!(fts_cover("sons"), "\"son\" AND \"ons\"");
-        assert_eq!(fts_cover("zoë m"), "\"zoë\" AND \"ë m\"");
-        assert_eq!(fts_cover("o\"conn"), "\"o\"\"c\" AND \"onn\"");
-        assert_eq!(fts_cover("+1512555"), "\"+15\" AND \"125\" AND \"555\"");
-    }
-
-    #[test]
     fn a_page_size_out_of_range_is_refused() {
         let (_dir, mut org) = demo_org();
         let admin = sign_in(&mut org, "dana.reyes");

@@ -785,3 +785,41 @@ pub(crate) fn count_matching(conn: &Connection, q: &ListQuery<'_>) -> Result<i64
     let mut stmt = conn.prepare_cached(&sql)?;
     Ok(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tests::testing::demo_org;
+
+    #[test]
+    fn a_cover_is_every_character_of_the_text_in_trigrams() {
+        assert_eq!(fts_cover("son"), "\"son\"");
+        assert_eq!(fts_cover("sons"), "\"son\" AND \"ons\"");
+        assert_eq!(fts_cover("zoë m"), "\"zoë\" AND \"ë m\"");
+        assert_eq!(fts_cover("o\"conn"), "\"o\"\"c\" AND \"onn\"");
+        assert_eq!(fts_cover("+1512555"), "\"+15\" AND \"125\" AND \"555\"");
+    }
+
+    /// The user being edited does not clash with their own email; anyone else does.
+    #[test]
+    fn an_email_is_held_by_another_user_only() {
+        let (_dir, org) = demo_org();
+        let (id, email, name): (i64, String, String) = org
+            .conn
+            .query_row(
+                "SELECT id, email, first_name || ' ' || last_name FROM users ORDER BY id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            email_holder(&org.conn, &email, None).unwrap(),
+            Some(name.clone())
+        );
+        assert_eq!(
+            email_holder(&org.conn, &email, Some(id + 1)).unwrap(),
+            Some(name)
+        );
+        assert_eq!(email_holder(&org.conn, &email, Some(id)).unwrap(), None);
+    }
+}
