@@ -13,6 +13,7 @@ pub(crate) mod orders;
 pub(crate) mod phone_numbers;
 pub(crate) mod product_features;
 pub(crate) mod products;
+pub(crate) mod role_permissions;
 pub(crate) mod roles;
 pub(crate) mod safety_archives;
 pub(crate) mod seat_tallies;
