@@ -5,6 +5,7 @@
 pub(crate) mod accounts;
 pub(crate) mod app_access;
 pub(crate) mod audit_log;
+pub(crate) mod call_history;
 pub(crate) mod call_recordings;
 pub(crate) mod cancellation_requests;
 pub(crate) mod device_activations;
@@ -19,6 +20,8 @@ pub(crate) mod safety_archives;
 pub(crate) mod seat_tallies;
 pub(crate) mod seats;
 pub(crate) mod sites;
+pub(crate) mod user_search;
 pub(crate) mod users;
 pub(crate) mod voicemail_greetings;
 pub(crate) mod voicemail_settings;
+pub(crate) mod voicemails;
