@@ -20,7 +20,6 @@ const NOT_YET_IN_STORAGE: &[&str] = &[
     "lifecycle/damaged_restore.rs",
     "lifecycle/demo.rs",
     "lifecycle/org_backups.rs",
-    "lifecycle/org_setup.rs",
 ];
 
 const STATEMENT_METHODS: [&str; 10] = [

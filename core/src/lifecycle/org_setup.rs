@@ -2,7 +2,6 @@
 //! billing terms, sites, the first Super Admin, and the license products with the seats
 //! already owned; all in one transaction.
 
-use rusqlite::params;
 use serde::Deserialize;
 use serde_json::json;
 use ts_rs::TS;
@@ -17,6 +16,9 @@ use crate::domain::users::features::{Feature, LicenseFamily};
 use crate::kernel::accounts::{insert_account, SessionInfo};
 use crate::kernel::audit::{self, AuditEntry};
 use crate::kernel::org::Org;
+use crate::storage::tables::{
+    accounts, orders, product_features, products, role_permissions, roles, seats, sites,
+};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ProductSetup {
@@ -79,10 +81,7 @@ fn price_cents(field: Field, text: &str) -> Result<i64> {
 impl Org {
     /// True when the file holds no organization yet (no accounts).
     pub fn is_unset(&self) -> Result<bool> {
-        let accounts: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
-        Ok(accounts == 0)
+        Ok(accounts::count(&self.conn)? == 0)
     }
 
     /// The organization's name, None while the file holds none (for the window title).
@@ -195,17 +194,13 @@ impl Org {
             crate::storage::settings::set(&tx, key, &value)?;
         }
         for role in &BUILT_IN_ROLES {
-            tx.execute("INSERT INTO roles (name) VALUES (?1)", [role.name])?;
-            let role_id = tx.last_insert_rowid();
+            let role_id = roles::insert(&tx, role.name)?;
             for p in role.permissions {
-                tx.execute(
-                    "INSERT INTO role_permissions (role_id, permission) VALUES (?1, ?2)",
-                    params![role_id, p.key()],
-                )?;
+                role_permissions::insert(&tx, role_id, p.key())?;
             }
         }
         for site in &sites {
-            tx.execute("INSERT INTO sites (name) VALUES (?1)", [site])?;
+            sites::insert(&tx, site)?;
         }
         let account_id = insert_account(
             &tx,
@@ -216,30 +211,14 @@ impl Org {
             &now,
         )?;
         for (i, (pname, p, price, seats)) in products.iter().enumerate() {
-            tx.execute(
-                "INSERT INTO products (sku, name, family, monthly_price_cents) VALUES (?1, ?2, ?3, ?4)",
-                params![format!("P{}", i + 1), pname, p.family.key(), price],
-            )?;
-            let product_id = tx.last_insert_rowid();
+            let sku = format!("P{}", i + 1);
+            let product_id = products::insert(&tx, &sku, pname, p.family.key(), *price)?;
             for f in &p.features {
-                tx.execute(
-                    "INSERT OR IGNORE INTO product_features (product_id, feature) VALUES (?1, ?2)",
-                    params![product_id, f.key()],
-                )?;
+                product_features::insert(&tx, product_id, f.key())?;
             }
             if *seats > 0 {
-                tx.execute(
-                    "INSERT INTO orders (product_id, quantity, unit_price_cents, ordered_at, account_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![product_id, seats, price, now, account_id],
-                )?;
-                let order_id = tx.last_insert_rowid();
-                for _ in 0..*seats {
-                    tx.execute(
-                        "INSERT INTO seats (product_id, status, purchased_at, order_id) VALUES (?1, 'available', ?2, ?3)",
-                        params![product_id, now, order_id],
-                    )?;
-                }
+                let order_id = orders::insert(&tx, product_id, *seats, *price, &now, account_id)?;
+                seats::add_available(&tx, product_id, *seats, &now, order_id)?;
             }
         }
         let actor = audit::AuditActor {

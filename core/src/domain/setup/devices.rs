@@ -116,7 +116,7 @@ pub(crate) fn activate_device_in(
             device_type: req.device_type.key(),
             label: &label,
             activated_at: ctx.now,
-            model: &model,
+            model: Some(&model),
             mac_address: mac.as_deref(),
         },
     )?;

@@ -72,3 +72,19 @@ pub(crate) fn user_of(conn: &Connection, id: i64) -> Result<(i64, String)> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }
+
+pub(crate) fn insert(
+    conn: &Connection,
+    user_id: i64,
+    recorded_at: &str,
+    remote_number: &str,
+    duration_seconds: i64,
+    audio: &[u8],
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO call_recordings (user_id, recorded_at, remote_number, duration_seconds, audio)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![user_id, recorded_at, remote_number, duration_seconds, audio],
+    )?;
+    Ok(())
+}

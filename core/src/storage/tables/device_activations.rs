@@ -52,7 +52,7 @@ pub(crate) struct NewActivation<'a> {
     pub device_type: &'a str,
     pub label: &'a str,
     pub activated_at: &'a str,
-    pub model: &'a str,
+    pub model: Option<&'a str>,
     pub mac_address: Option<&'a str>,
 }
 

@@ -57,3 +57,14 @@ pub(crate) fn history(conn: &Connection) -> Result<Vec<OrderLine>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// One order per product for the seats it has, by no account (the demo's starting orders).
+pub(crate) fn insert_one_per_product_for_seats(conn: &Connection, ordered_at: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO orders (product_id, quantity, unit_price_cents, ordered_at)
+         SELECT p.id, count(s.id), p.monthly_price_cents, ?1
+         FROM products p JOIN seats s ON s.product_id = p.id GROUP BY p.id ORDER BY p.id",
+        [ordered_at],
+    )?;
+    Ok(())
+}

@@ -127,6 +127,29 @@ pub(crate) fn all(conn: &Connection) -> Result<Vec<PoolEntry>> {
     Ok(rows)
 }
 
+/// Adds numbers to the pool with one statement prepared once (the demo generator's bulk).
+pub(crate) struct PoolInsert<'conn>(rusqlite::Statement<'conn>);
+
+impl<'conn> PoolInsert<'conn> {
+    pub(crate) fn prepare(conn: &'conn Connection) -> Result<Self> {
+        Ok(Self(conn.prepare(
+            "INSERT INTO phone_numbers (e164, site_id, status, user_id) VALUES (?1, ?2, ?3, ?4)",
+        )?))
+    }
+
+    /// Adds the number, assigned to `user_id` or available (None).
+    pub(crate) fn insert(&mut self, e164: &str, site_id: i64, user_id: Option<i64>) -> Result<()> {
+        let status = if user_id.is_some() {
+            "assigned"
+        } else {
+            "available"
+        };
+        self.0
+            .execute(rusqlite::params![e164, site_id, status, user_id])?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,3 +152,18 @@ pub(crate) fn all_for_import(conn: &Connection) -> Result<Vec<ImportProduct>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
+
+/// Adds a product; its id.
+pub(crate) fn insert(
+    conn: &Connection,
+    sku: &str,
+    name: &str,
+    family: &str,
+    monthly_price_cents: i64,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO products (sku, name, family, monthly_price_cents) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![sku, name, family, monthly_price_cents],
+    )?;
+    Ok(conn.last_insert_rowid())
+}

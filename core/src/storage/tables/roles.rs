@@ -19,3 +19,9 @@ pub(crate) fn names(conn: &Connection) -> Result<Vec<String>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(names)
 }
+
+/// Adds a role; its id.
+pub(crate) fn insert(conn: &Connection, name: &str) -> Result<i64> {
+    conn.execute("INSERT INTO roles (name) VALUES (?1)", [name])?;
+    Ok(conn.last_insert_rowid())
+}

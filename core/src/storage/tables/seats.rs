@@ -117,6 +117,47 @@ pub(crate) fn return_to_pool_from_request(conn: &Connection, request_id: i64) ->
     Ok(())
 }
 
+/// Adds seats with one statement prepared once (the demo generator's bulk): assigned to
+/// `user_id` (at `purchased_at`), or available (None).
+pub(crate) struct GeneratedSeatInsert<'conn>(rusqlite::Statement<'conn>);
+
+impl<'conn> GeneratedSeatInsert<'conn> {
+    pub(crate) fn prepare(conn: &'conn Connection) -> Result<Self> {
+        Ok(Self(conn.prepare(
+            "INSERT INTO seats (product_id, status, user_id, purchased_at, assigned_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?))
+    }
+
+    pub(crate) fn insert(
+        &mut self,
+        product_id: i64,
+        user_id: Option<i64>,
+        purchased_at: &str,
+    ) -> Result<()> {
+        let (status, assigned_at) = match user_id {
+            Some(_) => ("assigned", Some(purchased_at)),
+            None => ("available", None),
+        };
+        self.0.execute(params![
+            product_id,
+            status,
+            user_id,
+            purchased_at,
+            assigned_at
+        ])?;
+        Ok(())
+    }
+}
+
+/// Every seat belongs to its product's one order (the demo's starting orders).
+pub(crate) fn link_to_product_orders(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "UPDATE seats SET order_id = (SELECT o.id FROM orders o WHERE o.product_id = seats.product_id)",
+        [],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,3 +40,9 @@ pub(crate) fn name(conn: &Connection, site_id: i64) -> Result<String> {
         })?,
     )
 }
+
+/// Adds a site; its id.
+pub(crate) fn insert(conn: &Connection, name: &str) -> Result<i64> {
+    conn.execute("INSERT INTO sites (name) VALUES (?1)", [name])?;
+    Ok(conn.last_insert_rowid())
+}

@@ -786,6 +786,44 @@ pub(crate) fn count_matching(conn: &Connection, q: &ListQuery<'_>) -> Result<i64
     Ok(stmt.query_row(rusqlite::params_from_iter(&args), |r| r.get(0))?)
 }
 
+/// A user as the demo generator adds them.
+pub(crate) struct GeneratedUser<'a> {
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub department: &'a str,
+    pub site_id: i64,
+    pub status: &'a str,
+    pub extension: Option<&'a str>,
+    pub updated_at: &'a str,
+}
+
+/// Adds generated users with one statement prepared once: 100,000 of them in one go.
+pub(crate) struct GeneratedUserInsert<'conn>(rusqlite::Statement<'conn>);
+
+impl<'conn> GeneratedUserInsert<'conn> {
+    pub(crate) fn prepare(conn: &'conn Connection) -> Result<Self> {
+        Ok(Self(conn.prepare(
+            "INSERT INTO users (first_name, last_name, email, department, site_id, status, extension, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?))
+    }
+
+    /// Adds the user; their id.
+    pub(crate) fn insert(&mut self, u: &GeneratedUser<'_>) -> Result<i64> {
+        Ok(self.0.insert(params![
+            u.first_name,
+            u.last_name,
+            u.email,
+            u.department,
+            u.site_id,
+            u.status,
+            u.extension,
+            u.updated_at
+        ])?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
