@@ -108,27 +108,6 @@ fn each_kind_of_layering_problem_is_found() {
     );
 }
 
-/// (path relative to core/src with `/` separators, source text), in a stable order.
-fn collect_rs_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect_rs_files(root, &path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push((rel, std::fs::read_to_string(&path).unwrap()));
-        }
-    }
-}
-
 /// Edges between modules (`kernel::org`), each with the places (file:line) that make it.
 type Graph = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 

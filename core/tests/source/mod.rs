@@ -3,6 +3,29 @@
 //! A reader of core's Rust sources for the checks that need no compiler (module_cycles,
 //! sql_in_storage): tokens with their lines, and where test-only items end.
 
+use std::path::Path;
+
+/// (path relative to core/src with `/` separators, source text), in a stable order.
+pub fn collect_rs_files(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_rs_files(root, &path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
     Ident(String),
