@@ -15,12 +15,7 @@ use std::path::Path;
 use source::*;
 
 /// Files outside storage that still hold SQL, to be moved (issue 22).
-const NOT_YET_IN_STORAGE: &[&str] = &[
-    "domain/users/user_data.rs",
-    "lifecycle/damaged_restore.rs",
-    "lifecycle/demo.rs",
-    "lifecycle/org_backups.rs",
-];
+const NOT_YET_IN_STORAGE: &[&str] = &["domain/users/user_data.rs"];
 
 const STATEMENT_METHODS: [&str; 10] = [
     "prepare",

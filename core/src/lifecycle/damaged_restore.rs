@@ -44,7 +44,7 @@ pub fn is_damaged(path: &Path) -> bool {
         Err(Error::Database(e)) => return damaged(&e),
         Err(_) => return false,
     };
-    match conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)) {
+    match crate::storage::db::quick_check(&conn) {
         Ok(check) => check != "ok",
         Err(e) => damaged(&e),
     }

@@ -255,10 +255,9 @@ pub fn generate(
             ));
         }
         // One transaction of 100,000 users and their index entries: keep it in memory.
-        org.conn.pragma_update(None, "cache_size", -256_000)?;
+        crate::storage::db::set_cache_size(&org.conn, -256_000)?;
         let seeded = seed_with_progress(&mut org, spec, progress);
-        org.conn
-            .pragma_update(None, "cache_size", crate::storage::db::CACHE_SIZE)?;
+        crate::storage::db::set_cache_size(&org.conn, crate::storage::db::CACHE_SIZE)?;
         seeded
     })();
     if result.is_err() && !existed {

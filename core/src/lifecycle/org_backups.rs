@@ -125,7 +125,7 @@ impl Org {
         drop(src);
         let result = (|| -> Result<bool> {
             let mut staged_conn = crate::storage::db::open_hardened(&staged)?;
-            staged_conn.pragma_update(None, "foreign_keys", "ON")?;
+            crate::storage::db::enforce_foreign_keys(&staged_conn)?;
             crate::storage::db::migrate(&mut staged_conn)?;
             let restored_account =
                 crate::kernel::acting_account::acting_account(&staged_conn, actor).ok();
@@ -157,7 +157,7 @@ impl Org {
             )?;
             tx.commit()?;
             copy(&staged_conn, &mut self.conn)?;
-            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+            crate::storage::db::use_write_ahead_log(&self.conn)?;
             Ok(still_signed_in)
         })();
         let _ = crate::storage::files::remove_file(&staged);

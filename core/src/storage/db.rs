@@ -114,6 +114,27 @@ fn refuse_foreign_tables(conn: &Connection) -> Result<()> {
     })
 }
 
+/// The connection's page cache: `CACHE_SIZE`, or more for one large transaction (negative
+/// sizes are KiB, as SQLite counts them).
+pub(crate) fn set_cache_size(conn: &Connection, size: i64) -> Result<()> {
+    Ok(conn.pragma_update(None, "cache_size", size)?)
+}
+
+/// Foreign keys enforced on this connection (SQLite's default is off).
+pub(crate) fn enforce_foreign_keys(conn: &Connection) -> Result<()> {
+    Ok(conn.pragma_update(None, "foreign_keys", "ON")?)
+}
+
+/// The file in write-ahead-log mode again (a restore copies in a file in another mode).
+pub(crate) fn use_write_ahead_log(conn: &Connection) -> Result<()> {
+    Ok(conn.pragma_update(None, "journal_mode", "WAL")?)
+}
+
+/// SQLite's quick integrity check: "ok", or the first problems it found.
+pub(crate) fn quick_check(conn: &Connection) -> rusqlite::Result<String> {
+    conn.query_row("PRAGMA quick_check", [], |r| r.get(0))
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
