@@ -10,3 +10,4 @@ pub(crate) mod pre_migration_copy;
 pub(crate) mod record_check;
 pub(crate) mod settings;
 pub(crate) mod tables;
+pub(crate) mod user_rows;

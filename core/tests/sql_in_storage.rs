@@ -4,8 +4,7 @@
 //! Reads the sources, without the compiler. Outside core/src/storage, production code holds no
 //! SQL text (a string with `SELECT .. FROM`, `INSERT INTO`, `UPDATE .. SET`, `DELETE FROM`,
 //! `CREATE`, `PRAGMA`) and calls no statement method of a connection (`prepare`, `execute`,
-//! `query_row`, ..). Test-only code may: tests craft rows on purpose. `NOT_YET_IN_STORAGE`
-//! names the files still to move; it may only shrink (a listed file with no SQL left fails too).
+//! `query_row`, ..). Test-only code may: tests craft rows on purpose.
 
 mod source;
 
@@ -13,9 +12,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use source::*;
-
-/// Files outside storage that still hold SQL, to be moved (issue 22).
-const NOT_YET_IN_STORAGE: &[&str] = &["domain/users/user_data.rs"];
 
 const STATEMENT_METHODS: [&str; 10] = [
     "prepare",
@@ -35,20 +31,10 @@ fn sql_lives_only_in_the_storage_layer() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     collect_rs_files(&src, &src, &mut files);
-    let found = sql_outside_storage(&files);
-    let mut problems = Vec::new();
-    for (path, lines) in &found {
-        if !NOT_YET_IN_STORAGE.contains(&path.as_str()) {
-            problems.push(format!("{path}: SQL outside storage at lines {lines:?}"));
-        }
-    }
-    for path in NOT_YET_IN_STORAGE {
-        if !found.contains_key(*path) {
-            problems.push(format!(
-                "{path} holds no SQL any more: take it off NOT_YET_IN_STORAGE"
-            ));
-        }
-    }
+    let problems: Vec<String> = sql_outside_storage(&files)
+        .into_iter()
+        .map(|(path, lines)| format!("{path}: SQL outside storage at lines {lines:?}"))
+        .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

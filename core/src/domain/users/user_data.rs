@@ -1,10 +1,10 @@
 //! The data a user accumulates under a license: what a removal deletes (and so what an export
 //! or safety archive must hold), and what it keeps (docs/ARCHITECTURE.md §Data model).
 
-use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
 use crate::base::error::Result;
+use crate::storage::user_rows;
 
 /// A table of per-user data that a license removal deletes.
 pub(crate) struct DeletedTable {
@@ -103,56 +103,23 @@ impl DeletedTable {
     }
 
     pub fn count(&self, conn: &Connection, user_id: i64) -> Result<i64> {
-        Ok(conn
-            .prepare_cached(&format!(
-                "SELECT count(*) FROM {} WHERE user_id = ?1",
-                self.table
-            ))?
-            .query_row([user_id], |r| r.get(0))?)
+        user_rows::count(conn, self.table, user_id)
     }
 
     pub fn rows(&self, conn: &Connection, user_id: i64) -> Result<Vec<ExportedRow>> {
-        let mut cols = self.columns.to_vec();
-        if let Some(audio) = self.audio {
-            cols.push(audio);
-        }
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {} FROM {} WHERE user_id = ?1 ORDER BY 1",
-            cols.join(", "),
-            self.table
-        ))?;
-        let n = self.columns.len();
-        let rows = stmt
-            .query_map([user_id], |r| {
-                let cells = (0..n)
-                    .map(|i| r.get_ref(i).map(cell_text))
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                let audio = match self.audio {
-                    Some(_) => Some(r.get::<_, Vec<u8>>(n)?),
-                    None => None,
-                };
-                Ok(ExportedRow {
-                    key: cells[0].clone(),
-                    cells,
-                    audio,
+        Ok(
+            user_rows::read(conn, self.table, self.columns, self.audio, user_id)?
+                .into_iter()
+                .map(|r| ExportedRow {
+                    key: r.cells[0].clone(),
+                    cells: r.cells,
+                    audio: r.audio,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+                .collect(),
+        )
     }
 
     pub fn delete(&self, conn: &Connection, user_id: i64) -> Result<usize> {
-        Ok(conn
-            .prepare_cached(&format!("DELETE FROM {} WHERE user_id = ?1", self.table))?
-            .execute([user_id])?)
-    }
-}
-
-fn cell_text(v: ValueRef<'_>) -> String {
-    match v {
-        ValueRef::Null => String::new(),
-        ValueRef::Integer(i) => i.to_string(),
-        ValueRef::Real(f) => f.to_string(),
-        ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+        user_rows::delete(conn, self.table, user_id)
     }
 }
