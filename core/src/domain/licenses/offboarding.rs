@@ -94,7 +94,7 @@ fn finish(
     if holds_number {
         ctx.require(tx, Permission::NumbersManage)?;
         phone_numbers::release_held_by(tx, user.id)?;
-        users::clear_extension(tx, user.id)?;
+        users::set_extension(tx, user.id, None)?;
         let released: Vec<String> = [
             user.phone_number.as_ref().map(|n| format!("number {n}")),
             user.extension.as_ref().map(|e| format!("extension {e}")),

@@ -236,7 +236,7 @@ pub(crate) fn remove_in(
         t.delete(tx, user.id)?;
     }
     phone_numbers::release_held_by(tx, user.id)?;
-    users::clear_extension(tx, user.id)?;
+    users::set_extension(tx, user.id, None)?;
     let price_cents = seats::release_held_by(tx, user.id)?;
     let label = user.full_name();
     let mut entry = AuditEntry::new(Action::LicenseRemove.key());

@@ -10,13 +10,6 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use crate::base::error::Result;
 use crate::storage::list_order::{ListOrder, Ranked, UserCursor};
 
-/// Takes the user's extension away: a removal or an offboarding.
-pub(crate) fn clear_extension(conn: &Connection, user_id: i64) -> Result<()> {
-    conn.prepare_cached("UPDATE users SET extension = NULL WHERE id = ?1")?
-        .execute([user_id])?;
-    Ok(())
-}
-
 /// Deactivates the user (an offboarding).
 pub(crate) fn suspend(conn: &Connection, user_id: i64) -> Result<()> {
     conn.execute(
