@@ -85,7 +85,8 @@ impl ProductPart {
         }
     }
 
-    fn label(self) -> &'static str {
+    /// How a message names the part ("Product 2 license type").
+    pub fn label(self) -> &'static str {
         match self {
             ProductPart::Name => "name",
             ProductPart::LicenseType => "license type",

@@ -135,6 +135,12 @@ fn declarations() -> String {
     out.push_str(&format!(
         "\n/** A part of the n-th product of the first-run setup. */\nexport type ProductPart = {parts};\n"
     ));
+    out.push_str("\n/** How a message names each part: \"Product 2 license type\". */\n");
+    out.push_str("export const PRODUCT_PART_LABELS = {\n");
+    for part in ProductPart::ALL {
+        out.push_str(&format!("  {}: \"{}\",\n", part.key(), part.label()));
+    }
+    out.push_str("} as const satisfies Record<ProductPart, string>;\n");
     out.push_str("\n/** A field key: a fixed one, or `product.<n>.<part>` for the setup's products. */\nexport type FieldKey = keyof typeof FIELD_LABELS | `product.${number}.${ProductPart}`;\n");
     out.push_str(&format!(
         "\n/** Days a safety archive keeps a removed user's data. */\nexport const SAFETY_ARCHIVE_DAYS = {SAFETY_ARCHIVE_DAYS};\n"

@@ -7,7 +7,7 @@ import { Field } from "../ui/Field";
 import { backend, BackendError, type AccountRow, type SessionInfo } from "../backend";
 import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
-import { FIELDS, fieldReason, type FieldName } from "../backend/fields";
+import { FIELDS, fieldReason, type FieldKey } from "../backend/fields";
 
 type Editing = { kind: "new" } | { kind: "edit"; account: AccountRow };
 
@@ -113,7 +113,7 @@ function AccountForm({ editing, roles, onClose, onSaved }: FormProps) {
     saveAccount.mutate();
   }
 
-  const errorOf = (field: FieldName) => fieldReason(error, field);
+  const errorOf = (field: FieldKey) => fieldReason(error, field);
 
   return (
     <Dialog labelledBy={`${ids}-title`} className="dialog dialog-small" onCancel={onClose} onSubmit={submit}>

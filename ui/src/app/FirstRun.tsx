@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { backend, BackendError, type Feature, type LicenseFamily, type SessionInfo } from "../backend";
 import { FAMILY_LABELS } from "../ui/format";
-import { FIELDS, fieldLabel, productField, type FieldName } from "../backend/fields";
+import { FIELDS, fieldLabel, productField, type FieldKey } from "../backend/fields";
 
 const FEATURES: [Feature, string][] = [
   ["calling", "Calling"],
@@ -92,16 +92,16 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
     create.mutate();
   }
 
-  const key = (field: FieldName) => `${id}-${field.replace(/\W+/g, "-")}`;
-  const invalid = (field: FieldName) => error?.field === field || undefined;
-  const described = (field: FieldName) => (error?.field === field ? `${key(field)}-error` : undefined);
-  const fieldError = (field: FieldName) =>
+  const key = (field: FieldKey) => `${id}-${field.replace(/\W+/g, "-")}`;
+  const invalid = (field: FieldKey) => error?.field === field || undefined;
+  const described = (field: FieldKey) => (error?.field === field ? `${key(field)}-error` : undefined);
+  const fieldError = (field: FieldKey) =>
     error?.field === field ? (
       <p id={`${key(field)}-error`} className="field-error">
         {error.reason}
       </p>
     ) : null;
-  const text = (field: FieldName, value: string, set: (v: string) => void, type = "text") => (
+  const text = (field: FieldKey, value: string, set: (v: string) => void, type = "text") => (
     <div className="form-row">
       <label htmlFor={key(field)}>{fieldLabel(field)}</label>
       <input

@@ -579,6 +579,15 @@ export const FIELD_LABELS = {
 /** A part of the n-th product of the first-run setup. */
 export type ProductPart = "name" | "licenseType" | "features" | "price" | "seats";
 
+/** How a message names each part: "Product 2 license type". */
+export const PRODUCT_PART_LABELS = {
+  name: "name",
+  licenseType: "license type",
+  features: "features",
+  price: "price",
+  seats: "seats",
+} as const satisfies Record<ProductPart, string>;
+
 /** A field key: a fixed one, or `product.<n>.<part>` for the setup's products. */
 export type FieldKey = keyof typeof FIELD_LABELS | `product.${number}.${ProductPart}`;
 

@@ -4,7 +4,7 @@ import { Field } from "../ui/Field";
 import { useMutation } from "@tanstack/react-query";
 import { backend, BackendError, type UserDetail } from "../backend";
 import { useInvalidate, useSites } from "../backend/queries";
-import { FIELDS, fieldLabel, fieldReason, type FieldName } from "../backend/fields";
+import { FIELDS, fieldLabel, fieldReason, type FieldKey } from "../backend/fields";
 
 type Props = {
   onClose: () => void;
@@ -51,7 +51,7 @@ export function AddUserForm({ onClose, onAdded }: Props) {
     add.mutate({ ...values, site_id: siteId ? Number(siteId) : null });
   }
 
-  const errorOf = (field: FieldName) => fieldReason(error, field);
+  const errorOf = (field: FieldKey) => fieldReason(error, field);
 
   return (
     <Dialog labelledBy={`${id}-title`} className="dialog dialog-narrow" onCancel={onClose} onSubmit={submit}>

@@ -1,6 +1,6 @@
 import type { BackendError, SavedUserEdits, SessionInfo, UserDetail, UserEdits, UserSetup } from "../../backend";
 import type { Drafts } from "../drafts";
-import type { FieldName } from "../../backend/fields";
+import type { FieldKey } from "../../backend/fields";
 
 /** What every setup section gets from the editor. */
 export type SectionProps = {
@@ -23,7 +23,7 @@ export type SectionProps = {
 };
 
 /** The error of one field, shown next to it and referenced by its aria-describedby. */
-export function FieldError({ id, error, field }: { id: string; error: BackendError | null; field: FieldName | string }) {
+export function FieldError({ id, error, field }: { id: string; error: BackendError | null; field: FieldKey | string }) {
   if (!error || error.field !== field) return null;
   return (
     <p id={id} className="field-error">
