@@ -40,6 +40,10 @@ pub use domain::licenses::removal::{
     safety_archive_kept, DeletedKind, RemovalImpact, RemovalReceipt, RemoveLicense, SafetyArchive,
     SAFETY_ARCHIVE_DAYS,
 };
+pub use domain::licenses::restore::{
+    ArchiveRestoreReceipt, NumberOutcome, ReactivateUser, ReactivationPreview, ReactivationReceipt,
+    RestoreChoice, RestorePreview, RestoreRequest, UserRestore,
+};
 pub use domain::setup::app_access::{App, AppAccessRow, AppAccessUpdate};
 pub use domain::setup::checklist::{ChecklistItem, SetupState, UserSetup};
 pub use domain::setup::devices::{ActivateDevice, DeviceRow, DeviceType};

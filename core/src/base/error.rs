@@ -87,6 +87,12 @@ pub enum Error {
     #[error("The backup {file} cannot be restored: {reason}. Nothing was changed; choose another backup.")]
     BackupUnusable { file: String, reason: String },
 
+    #[error("This safety archive cannot be restored: {reason}. Nothing was changed.")]
+    ArchiveUnusable { reason: String },
+
+    #[error("This safety archive is damaged and was not restored: {reason}. Nothing was changed.")]
+    ArchiveDamaged { reason: String },
+
     #[error("The database could not be read or written: {0}")]
     Database(#[from] rusqlite::Error),
 
@@ -125,6 +131,8 @@ pub const ERROR_CODES: &[&str] = &[
     "read_only_file",
     "schema_tampered",
     "backup_unusable",
+    "archive_unusable",
+    "archive_damaged",
     "database",
     "migration",
     "io",
@@ -157,6 +165,8 @@ impl Error {
             Error::ReadOnlyFile { .. } => "read_only_file",
             Error::SchemaTampered { .. } => "schema_tampered",
             Error::BackupUnusable { .. } => "backup_unusable",
+            Error::ArchiveUnusable { .. } => "archive_unusable",
+            Error::ArchiveDamaged { .. } => "archive_damaged",
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
             Error::Io { .. } => "io",
@@ -288,6 +298,8 @@ mod tests {
                 file: s(),
                 reason: s(),
             },
+            Error::ArchiveUnusable { reason: s() },
+            Error::ArchiveDamaged { reason: s() },
             Error::Database(rusqlite::Error::QueryReturnedNoRows),
             Error::Migration(s()),
             Error::Io {
@@ -319,6 +331,8 @@ mod tests {
                 | Error::SchemaTampered { .. }
                 | Error::ReadOnlyFile { .. }
                 | Error::BackupUnusable { .. }
+                | Error::ArchiveUnusable { .. }
+                | Error::ArchiveDamaged { .. }
                 | Error::Database(_)
                 | Error::Migration(_)
                 | Error::Io { .. }

@@ -277,18 +277,7 @@ impl Org {
         self.settle_due_cancellations()?;
         let today = self.today();
         self.change(actor, Action::BillingPurchase, |tx, ctx| {
-            let plan = purchase_plan(tx, today, req)?;
-            let (quantity, price) = (plan.quantity, plan.unit_price_cents);
-            let order_id =
-                orders::insert(tx, req.product_id, quantity, price, ctx.now, ctx.account.id)?;
-            seats::add_available(tx, req.product_id, quantity, ctx.now, order_id)?;
-            let mut entry = AuditEntry::new(Action::BillingPurchase.key());
-            entry.after = Some(json!({
-                "order_id": order_id, "product": plan.product_name, "quantity": quantity,
-                "monthly_total_cents": plan.new_total_cents,
-            }));
-            ctx.audit(tx, &entry)?;
-            Ok(plan)
+            purchase_in(tx, ctx, today, req)
         })
     }
 
@@ -460,7 +449,32 @@ fn cancellation_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> R
 }
 
 /// What buying `req.quantity` seats costs, from today.
-fn purchase_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> Result<CostPreview> {
+/// Adds seats inside the caller's transaction, with the order and its audit entry. The caller
+/// checked billing.manage (a purchase, or a restore that buys the seat it needs).
+pub(crate) fn purchase_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &crate::kernel::org::ChangeContext<'_>,
+    today: NaiveDate,
+    req: &SeatChange,
+) -> Result<CostPreview> {
+    let plan = purchase_plan(tx, today, req)?;
+    let (quantity, price) = (plan.quantity, plan.unit_price_cents);
+    let order_id = orders::insert(tx, req.product_id, quantity, price, ctx.now, ctx.account.id)?;
+    seats::add_available(tx, req.product_id, quantity, ctx.now, order_id)?;
+    let mut entry = AuditEntry::new(Action::BillingPurchase.key());
+    entry.after = Some(json!({
+        "order_id": order_id, "product": plan.product_name, "quantity": quantity,
+        "monthly_total_cents": plan.new_total_cents,
+    }));
+    ctx.audit(tx, &entry)?;
+    Ok(plan)
+}
+
+pub(crate) fn purchase_plan(
+    conn: &Connection,
+    today: NaiveDate,
+    req: &SeatChange,
+) -> Result<CostPreview> {
     let quantity = parse_quantity(&req.quantity)?;
     let (name, price) = product(conn, req.product_id)?;
     let current = monthly_total(conn)?;

@@ -6,4 +6,5 @@ pub mod change;
 pub mod inventory;
 pub mod offboarding;
 pub mod removal;
+pub mod restore;
 pub(crate) mod safety_archive;

@@ -42,6 +42,8 @@ actions! {
     LicenseRemove = "license.remove" needs LicensesRemove,
     LicenseBulk = "license.bulk" needs LicensesAssign,
     LicenseBulkRemove = "license.bulk_remove" needs LicensesRemove,
+    LicenseRestore = "license.restore" needs LicensesAssign,
+    UserReactivate = "user.reactivate" needs UsersEdit,
     UserAdd = "user.add" needs UsersEdit,
     UserSave = "user.save" needs UsersView,
     UserNumbers = "user.numbers" needs NumbersManage,

@@ -137,6 +137,28 @@ impl Org {
             Err(e) => Err(e),
         }
     }
+
+    /// Runs `f` as a change would, in a transaction that is always rolled back: a preview that
+    /// goes through the very steps of the change (and its checks) without keeping anything.
+    /// Only the actor's `permission` is checked; the change itself checks the rest.
+    pub(crate) fn dry_run<T>(
+        &self,
+        actor: Actor,
+        permission: Permission,
+        f: impl FnOnce(&Transaction<'_>, &ChangeContext<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.now();
+        let account = acting_account::acting_account(&self.conn, actor)?;
+        acting_account::require(&self.conn, &account, permission)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let ctx = ChangeContext {
+            now: &now,
+            account: &account,
+        };
+        let out = f(&tx, &ctx);
+        tx.rollback()?;
+        out
+    }
 }
 
 /// What a change knows about its moment and its actor.

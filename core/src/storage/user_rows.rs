@@ -56,6 +56,36 @@ pub(crate) fn delete(conn: &Connection, table: &str, user_id: i64) -> Result<usi
         .execute([user_id])?)
 }
 
+/// Inserts one row of the user's: `columns` set to `values` as text (SQLite's STRICT tables
+/// convert or refuse them, and the table's CHECK constraints apply), NULL for None; `audio`
+/// with its bytes when the table has some. The row gets a new id: an archived id is never reused.
+pub(crate) fn insert(
+    conn: &Connection,
+    table: &str,
+    columns: &[&str],
+    user_id: i64,
+    values: &[Option<String>],
+    audio: Option<(&str, &[u8])>,
+) -> Result<()> {
+    let mut names = vec!["user_id"];
+    names.extend(columns);
+    names.extend(audio.map(|(column, _)| column));
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let mut params: Vec<rusqlite::types::Value> = vec![user_id.into()];
+    params.extend(values.iter().map(|v| match v {
+        Some(text) => rusqlite::types::Value::Text(text.clone()),
+        None => rusqlite::types::Value::Null,
+    }));
+    params.extend(audio.map(|(_, bytes)| rusqlite::types::Value::Blob(bytes.to_vec())));
+    conn.prepare_cached(&format!(
+        "INSERT INTO {table} ({}) VALUES ({})",
+        names.join(", "),
+        marks.join(", ")
+    ))?
+    .execute(rusqlite::params_from_iter(params))?;
+    Ok(())
+}
+
 fn cell_text(v: ValueRef<'_>) -> String {
     match v {
         ValueRef::Null => String::new(),

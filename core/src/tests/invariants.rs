@@ -62,6 +62,16 @@ enum Op {
     Restore {
         backup: usize,
     },
+    /// The `archive`-th safety archive restored with the preview's defaults (its whole bulk
+    /// removal, buying missing seats, when asked).
+    RestoreArchive {
+        archive: usize,
+        whole_batch: bool,
+        purchase: bool,
+    },
+    Reactivate {
+        user: usize,
+    },
     /// Forwarding (0), voicemail (1), app access (2) or forwarding removed (3).
     SetupEdit {
         kind: u8,
@@ -85,6 +95,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::BackUp),
         1 => (0..8usize).prop_map(|backup| Op::Restore { backup }),
         2 => (0..4u8, 0..40usize).prop_map(|(kind, user)| Op::SetupEdit { kind, user }),
+        2 => (0..8usize, any::<bool>(), any::<bool>()).prop_map(|(archive, whole_batch, purchase)| Op::RestoreArchive { archive, whole_batch, purchase }),
+        1 => (0..40usize).prop_map(|user| Op::Reactivate { user }),
     ]
 }
 
@@ -100,6 +112,9 @@ fn state(org: &Org) -> String {
             "cancellation_requests",
             "call_history",
             "voicemails",
+            "voicemail_greetings",
+            "forwarding_rules",
+            "app_access",
             "device_activations",
             "accounts",
             "safety_archives",
@@ -327,6 +342,48 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
             }
             .map(|_| None)
         }
+        Op::RestoreArchive {
+            archive,
+            whole_batch,
+            purchase,
+        } => {
+            let ids: Vec<i64> = {
+                let mut stmt = org
+                    .conn
+                    .prepare("SELECT id FROM safety_archives ORDER BY id")?;
+                let ids = stmt
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                ids
+            };
+            let Some(&id) = ids.get(archive % ids.len().max(1)) else {
+                return Ok(None);
+            };
+            let preview = org.restore_preview(actor, id, *whole_batch)?;
+            org.restore_from_archive(
+                actor,
+                &restore_request(&preview, id, *whole_batch, *purchase),
+            )
+            .map(|_| None)
+        }
+        Op::Reactivate { user } => {
+            let u = user_id(org, *user);
+            let preview = org.reactivation_preview(actor, u.id)?;
+            let restore = preview.restore.as_ref().map(|r| {
+                let mut req = restore_request(r, r.users[0].archive_id, false, true);
+                req.choices[0].expected_version = u.version;
+                req
+            });
+            org.reactivate_user(
+                actor,
+                &crate::ReactivateUser {
+                    user_id: u.id,
+                    expected_version: u.version,
+                    restore,
+                },
+            )
+            .map(|_| None)
+        }
         Op::SetRole { account, role } => {
             let update = AccountUpdate {
                 account_id: *account as i64 + 1,
@@ -335,6 +392,29 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
             };
             org.update_account(actor, &update).map(|_| None)
         }
+    }
+}
+
+fn restore_request(
+    preview: &crate::RestorePreview,
+    archive_id: i64,
+    whole_batch: bool,
+    purchase_seats: bool,
+) -> crate::RestoreRequest {
+    crate::RestoreRequest {
+        archive_id,
+        whole_batch,
+        choices: preview
+            .users
+            .iter()
+            .map(|u| crate::RestoreChoice {
+                archive_id: u.archive_id,
+                expected_version: u.expected_version,
+                extension: u.extension.restored.clone(),
+                phone_number: u.phone_number.restored.clone(),
+            })
+            .collect(),
+        purchase_seats,
     }
 }
 

@@ -18,7 +18,7 @@ use crate::domain::users::user_data::DELETED_TABLES;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, Org};
-use crate::storage::tables::seat_tallies;
+use crate::storage::tables::{safety_archives, seat_tallies};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -271,6 +271,7 @@ impl Org {
         let mut archive = self.archive_plan();
         let action = audit_action(req);
         let mut archives = 0;
+        let mut archive_ids = Vec::new();
         let result = self.change(actor, action, |tx, ctx| {
             let Plan {
                 preview: p,
@@ -305,16 +306,20 @@ impl Org {
                         move_within_family_in(tx, ctx, user, &cp, product)?;
                     }
                     Step::Replace(product) => {
-                        remove_in(tx, ctx, user, &mut archive)?;
+                        archive_ids.push(remove_in(tx, ctx, user, &mut archive)?.archive_id);
                         archives += 1;
                         assign_in(tx, ctx, &directory::user_detail(tx, user.id)?, product)?;
                     }
                     Step::Remove => {
-                        remove_in(tx, ctx, user, &mut archive)?;
+                        archive_ids.push(remove_in(tx, ctx, user, &mut archive)?.archive_id);
                         archives += 1;
                     }
                 }
                 directory::bump_version(tx, user.id, ctx)?;
+            }
+            // One restore can bring the whole bulk removal back (restore.rs).
+            if archive_ids.len() > 1 {
+                safety_archives::link_batch(tx, &archive_ids)?;
             }
             archive.place()?;
             let mut entry = AuditEntry::new(action.key());

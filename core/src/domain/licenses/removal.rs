@@ -88,6 +88,8 @@ pub struct RemovalReceipt {
 /// A safety archive written before a removal.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SafetyArchive {
+    #[ts(type = "number")]
+    pub id: i64,
     pub path: String,
     pub created_at: String,
     pub expires_at: String,
@@ -96,6 +98,13 @@ pub struct SafetyArchive {
     /// Why the recorded archive was not followed (a path outside the archive folder, a
     /// symbolic link), if it was not.
     pub problem: Option<String>,
+    /// When its license and data were put back, if they were.
+    pub restored_at: Option<String>,
+    /// Within its 30 days and not restored yet: "Restore license and data" is offered.
+    pub restorable: bool,
+    /// How many users the bulk removal that wrote it removed (1 for a single removal).
+    #[ts(type = "number")]
+    pub batch_size: i64,
 }
 
 fn plural(n: i64, one: &str, many: &str) -> String {
@@ -190,6 +199,8 @@ impl ArchivePlan {
 pub(crate) struct Removed {
     pub impact: RemovalImpact,
     pub archive: BundleReceipt,
+    /// The archive's row (safety_archives.id).
+    pub archive_id: i64,
     /// The old seat's price: it went back to the pool and is still billed.
     pub price_cents: i64,
     pub currency: String,
@@ -225,8 +236,10 @@ pub(crate) fn remove_in(
     let impact = impact(tx, user)?;
     crate::domain::licenses::safety_archive::prepare_folder(&plan.dir)?;
     // The row first: its id names the file, which is then created exclusively.
+    let mut archive_id = 0;
     let (archive, _) = bundle::archive(tx, user, ctx.now, &mut plan.files, |zip, sha256| {
         let id = safety_archives::insert(tx, user.id, sha256, ctx.now, &plan.expires_at, zip)?;
+        archive_id = id;
         let name = crate::domain::licenses::safety_archive::file_name(user, id, ctx.now);
         safety_archives::set_path(tx, id, &name)?;
         Ok(plan.dir.join(name))
@@ -261,6 +274,7 @@ pub(crate) fn remove_in(
     Ok(Removed {
         impact,
         archive,
+        archive_id,
         price_cents,
         currency: crate::storage::settings::currency(tx)?,
     })
@@ -340,13 +354,22 @@ impl Org {
 
     pub fn safety_archives(&self, actor: Actor, user_id: i64) -> Result<Vec<SafetyArchive>> {
         let archive_dir = self.archive_dir.clone();
+        let now = self.now();
         self.read(actor, Permission::UsersView, |conn| {
             let archives = safety_archives::for_user(conn, user_id)?
                 .into_iter()
                 .map(|a| {
+                    let batch_size = match a.batch_id {
+                        Some(batch) => safety_archives::of_batch(conn, batch)?.len() as i64,
+                        None => 1,
+                    };
                     let resolved =
                         crate::domain::licenses::safety_archive::resolve(&archive_dir, &a.path);
-                    SafetyArchive {
+                    Ok(SafetyArchive {
+                        id: a.id,
+                        restorable: a.restored_at.is_none() && a.expires_at >= now,
+                        restored_at: a.restored_at,
+                        batch_size,
                         present: resolved.as_ref().is_ok_and(|p| p.is_file()),
                         path: resolved
                             .as_ref()
@@ -354,9 +377,9 @@ impl Org {
                         problem: resolved.err(),
                         created_at: a.created_at,
                         expires_at: a.expires_at,
-                    }
+                    })
                 })
-                .collect();
+                .collect::<Result<Vec<_>>>()?;
             Ok(archives)
         })
     }

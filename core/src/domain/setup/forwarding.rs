@@ -118,6 +118,41 @@ fn loop_back(conn: &Connection, origin: i64, start: i64) -> Result<Option<Vec<i6
     Ok(Some(path))
 }
 
+/// The loop ("Ana Ruiz (2041) → Ben Ode (2042) → Ana Ruiz (2041)") that a rule of `user_id`
+/// forwarding to `destination` would close, with today's rules; None when it closes none.
+/// The one loop rule: the Call forwarding section and a restore from a safety archive use it.
+pub(crate) fn loop_path(
+    conn: &Connection,
+    user_id: i64,
+    destination: &str,
+) -> Result<Option<String>> {
+    let Some((target, _)) = resolve(conn, destination)? else {
+        return Ok(None);
+    };
+    let path = if target == user_id {
+        Some(vec![user_id, user_id])
+    } else {
+        loop_back(conn, user_id, target)?
+    };
+    path.map(|path| {
+        Ok(path
+            .iter()
+            .map(|&id| label(conn, id))
+            .collect::<Result<Vec<_>>>()?
+            .join(" → "))
+    })
+    .transpose()
+}
+
+/// Whether a stored destination still reaches somewhere: an E.164 number, or the extension of
+/// one of our users.
+pub(crate) fn destination_exists(conn: &Connection, destination: &str) -> Result<bool> {
+    if destination.starts_with('+') {
+        return Ok(validate::e164(Field::ForwardTo, destination).is_ok());
+    }
+    Ok(users::extension_holder(conn, destination)?.is_some())
+}
+
 /// The destination as stored: an extension of one of our users, or an E.164 number.
 fn destination(conn: &Connection, value: &str) -> Result<String> {
     const FIELD: Field = Field::ForwardTo;
@@ -166,21 +201,8 @@ pub(crate) fn set_forwarding_rule_in(
         (_, _) => None,
     };
     let destination = destination(tx, &req.destination)?;
-    if let Some((target, _)) = resolve(tx, &destination)? {
-        let path = if target == user.id {
-            Some(vec![user.id, user.id])
-        } else {
-            loop_back(tx, user.id, target)?
-        };
-        if let Some(path) = path {
-            let names = path
-                .iter()
-                .map(|&id| label(tx, id))
-                .collect::<Result<Vec<_>>>()?;
-            return Err(Error::ForwardingLoop {
-                path: names.join(" → "),
-            });
-        }
+    if let Some(path) = loop_path(tx, user.id, &destination)? {
+        return Err(Error::ForwardingLoop { path });
     }
     let before = rules(tx, user.id)?
         .into_iter()

@@ -110,7 +110,7 @@ pub(crate) fn check_number(
 
 /// The next free extension after the highest one of the user's site (or of the whole
 /// organization), with the same number of digits; gaps are used when the block is full.
-fn suggest(conn: &Connection, user_id: i64) -> Result<String> {
+pub(crate) fn suggest(conn: &Connection, user_id: i64) -> Result<String> {
     let taken = users::extensions(conn)?;
     let site_max = users::highest_extension_of_site_of(conn, user_id)?;
     let base = site_max.or_else(|| {

@@ -225,7 +225,8 @@ fn change_label(action: &str) -> &'static str {
         | "license.change"
         | "license.remove"
         | "license.bulk"
-        | "license.bulk_remove" => "the license",
+        | "license.bulk_remove"
+        | "license.restore" => "the license",
         "user.numbers" => "the number and extension",
         "voicemail.update" | "voicemail.greeting" => "voicemail",
         "forwarding.set" | "forwarding.delete" => "call forwarding",
@@ -233,6 +234,7 @@ fn change_label(action: &str) -> &'static str {
         "device.activate" | "device.deactivate" => "devices",
         "user.update" | "user.add" => "the profile",
         "user.offboard" | "user.deactivate" => "the status (offboarded)",
+        "user.reactivate" => "the status (reactivated)",
         _ => "the user",
     }
 }

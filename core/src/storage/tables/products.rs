@@ -57,6 +57,15 @@ pub(crate) fn name(conn: &Connection, product_id: i64) -> Result<Option<String>>
 }
 
 /// The key of the product's family ("voice", ..).
+/// The product of that name (names are unique), None when there is none.
+pub(crate) fn id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row("SELECT id FROM products WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
 pub(crate) fn family_key(conn: &Connection, product_id: i64) -> Result<String> {
     Ok(conn
         .prepare_cached("SELECT family FROM products WHERE id = ?1")?

@@ -1,16 +1,32 @@
 //! The safety_archives table's SQL: the archive written before each removal, its file name,
 //! its expiry and its stored copy.
 
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
 
 /// An archive as the user's list shows it.
 pub(crate) struct ListedArchive {
+    pub id: i64,
     /// The stored file name (a full path for archives written before names were stored).
     pub path: String,
     pub created_at: String,
     pub expires_at: String,
+    pub restored_at: Option<String>,
+    pub batch_id: Option<i64>,
+}
+
+/// An archive as a restore reads it: its row and what it was checked against.
+pub(crate) struct StoredArchive {
+    pub id: i64,
+    pub user_id: i64,
+    pub path: String,
+    pub sha256: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub restored_at: Option<String>,
+    pub restored_by: Option<String>,
+    pub batch_id: Option<i64>,
 }
 
 /// An archive the start after a sign-in must tend: expired, or with a stored copy.
@@ -48,14 +64,18 @@ pub(crate) fn set_path(conn: &Connection, id: i64, path: &str) -> Result<()> {
 /// The user's archives, the newest first.
 pub(crate) fn for_user(conn: &Connection, user_id: i64) -> Result<Vec<ListedArchive>> {
     let mut stmt = conn.prepare(
-        "SELECT path, created_at, expires_at FROM safety_archives WHERE user_id = ?1 ORDER BY id DESC",
+        "SELECT id, path, created_at, expires_at, restored_at, batch_id FROM safety_archives
+         WHERE user_id = ?1 ORDER BY id DESC",
     )?;
     let rows = stmt
         .query_map([user_id], |r| {
             Ok(ListedArchive {
-                path: r.get(0)?,
-                created_at: r.get(1)?,
-                expires_at: r.get(2)?,
+                id: r.get(0)?,
+                path: r.get(1)?,
+                created_at: r.get(2)?,
+                expires_at: r.get(3)?,
+                restored_at: r.get(4)?,
+                batch_id: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -97,4 +117,89 @@ pub(crate) fn drop_expired_copies(conn: &Connection, now: &str) -> Result<()> {
         [now],
     )?;
     Ok(())
+}
+
+const STORED: &str = "SELECT a.id, a.user_id, a.path, a.sha256, a.created_at, a.expires_at,
+        a.restored_at, acc.login, a.batch_id
+     FROM safety_archives a LEFT JOIN accounts acc ON acc.id = a.restored_by";
+
+fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredArchive> {
+    Ok(StoredArchive {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        path: r.get(2)?,
+        sha256: r.get(3)?,
+        created_at: r.get(4)?,
+        expires_at: r.get(5)?,
+        restored_at: r.get(6)?,
+        restored_by: r.get(7)?,
+        batch_id: r.get(8)?,
+    })
+}
+
+/// One archive's row, None when there is no such archive.
+pub(crate) fn get(conn: &Connection, id: i64) -> Result<Option<StoredArchive>> {
+    Ok(conn
+        .query_row(&format!("{STORED} WHERE a.id = ?1"), [id], stored_row)
+        .optional()?)
+}
+
+/// The archives of one bulk removal, in the order they were written.
+pub(crate) fn of_batch(conn: &Connection, batch_id: i64) -> Result<Vec<StoredArchive>> {
+    let mut stmt = conn.prepare(&format!("{STORED} WHERE a.batch_id = ?1 ORDER BY a.id"))?;
+    let rows = stmt
+        .query_map([batch_id], stored_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The stored copy of an archive, None once it expired (or for archives written before copies
+/// were stored).
+pub(crate) fn stored_copy_if_any(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row("SELECT zip FROM safety_archives WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .flatten())
+}
+
+/// Links the archives of one bulk removal: each gets the lowest of their ids.
+pub(crate) fn link_batch(conn: &Connection, ids: &[i64]) -> Result<()> {
+    let Some(first) = ids.iter().min() else {
+        return Ok(());
+    };
+    let mut stmt = conn.prepare_cached("UPDATE safety_archives SET batch_id = ?1 WHERE id = ?2")?;
+    for id in ids {
+        stmt.execute(params![first, id])?;
+    }
+    Ok(())
+}
+
+/// Marks the archive restored by `account_id` at `now`; false when it already was.
+pub(crate) fn mark_restored(
+    conn: &Connection,
+    id: i64,
+    now: &str,
+    account_id: i64,
+) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE safety_archives SET restored_at = ?2, restored_by = ?3
+             WHERE id = ?1 AND restored_at IS NULL",
+        )?
+        .execute(params![id, now, account_id])?
+        == 1)
+}
+
+/// The newest archive of the user not restored yet (an offboarding's archive), if any.
+pub(crate) fn newest_unrestored_of_user(conn: &Connection, user_id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM safety_archives WHERE user_id = ?1 AND restored_at IS NULL
+             ORDER BY id DESC LIMIT 1",
+            [user_id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }

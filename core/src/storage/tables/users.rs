@@ -19,6 +19,15 @@ pub(crate) fn suspend(conn: &Connection, user_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Makes a deactivated user active again (a reactivation).
+pub(crate) fn activate(conn: &Connection, user_id: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET status = 'active' WHERE id = ?1",
+        [user_id],
+    )?;
+    Ok(())
+}
+
 /// A user's profile as stored: name, email, department and site.
 pub(crate) struct Profile<'a> {
     pub first_name: &'a str,

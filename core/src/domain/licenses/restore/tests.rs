@@ -1,0 +1,792 @@
+//! Restoring from safety archives, against a real organization file.
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+
+use chrono::Duration;
+
+use super::*;
+use crate::base::clock::ManualClock;
+use crate::tests::testing::{demo_org, sign_in, snapshot, user_with_all_data};
+use crate::{ForwardCondition, ForwardingRuleInput, OffboardUser, RemoveLicense};
+
+/// Every table a restore may write.
+const TABLES: &[&str] = &[
+    "users",
+    "seats",
+    "orders",
+    "phone_numbers",
+    "call_history",
+    "forwarding_rules",
+    "voicemail_settings",
+    "voicemails",
+    "voicemail_greetings",
+    "device_activations",
+    "app_access",
+    "safety_archives",
+];
+
+fn count(org: &Org, table: &str, user_id: i64) -> i64 {
+    org.conn
+        .query_row(
+            &format!("SELECT count(*) FROM {table} WHERE user_id = ?1"),
+            [user_id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn counts(org: &Org, user_id: i64) -> Vec<i64> {
+    DELETED_TABLES
+        .iter()
+        .map(|t| count(org, t.table, user_id))
+        .collect()
+}
+
+fn archive_id(org: &Org, user_id: i64) -> i64 {
+    org.conn
+        .query_row(
+            "SELECT max(id) FROM safety_archives WHERE user_id = ?1",
+            [user_id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// The request the dialog sends with the preview's defaults.
+fn request_of(preview: &RestorePreview, archive_id: i64, purchase_seats: bool) -> RestoreRequest {
+    RestoreRequest {
+        archive_id,
+        whole_batch: preview.users.len() > 1,
+        choices: preview
+            .users
+            .iter()
+            .map(|u| RestoreChoice {
+                archive_id: u.archive_id,
+                expected_version: u.expected_version,
+                extension: u.extension.restored.clone(),
+                phone_number: u.phone_number.restored.clone(),
+            })
+            .collect(),
+        purchase_seats,
+    }
+}
+
+fn removed(org: &mut Org, admin: Actor) -> (UserDetail, Vec<i64>, i64) {
+    let user = user_with_all_data(org);
+    let before = counts(org, user.id);
+    org.remove_license(admin, &RemoveLicense::of(&user))
+        .unwrap();
+    assert!(counts(org, user.id).iter().all(|&n| n == 0));
+    let id = archive_id(org, user.id);
+    (user, before, id)
+}
+
+fn rows(org: &Org, sql: &str, user_id: i64) -> Vec<String> {
+    let mut stmt = org.conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([user_id], |r| {
+        Ok((0..n)
+            .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// The user's data without ids, to compare before the removal and after the restore.
+fn data_of(org: &Org, user_id: i64) -> Vec<String> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT started_at, direction, remote_number, duration_seconds FROM call_history WHERE user_id = ?1 ORDER BY 1, 2, 3",
+        "SELECT condition, destination, rings, enabled FROM forwarding_rules WHERE user_id = ?1 ORDER BY 1",
+        "SELECT enabled, email_notification FROM voicemail_settings WHERE user_id = ?1",
+        "SELECT received_at, caller_number, duration_seconds, heard, hex(audio) FROM voicemails WHERE user_id = ?1 ORDER BY 1, 2",
+        "SELECT kind, created_at, hex(audio) FROM voicemail_greetings WHERE user_id = ?1 ORDER BY 1",
+        "SELECT device_type, label, activated_at, model, mac_address FROM device_activations WHERE user_id = ?1 ORDER BY 1, 2, 3",
+        "SELECT app, enabled FROM app_access WHERE user_id = ?1 ORDER BY 1",
+    ] {
+        out.extend(rows(org, sql, user_id));
+    }
+    out
+}
+
+#[test]
+fn a_removed_license_and_every_row_come_back_once_with_new_ids() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let user = user_with_all_data(&org);
+    let data = data_of(&org, user.id);
+    let old_ids = rows(
+        &org,
+        "SELECT id FROM voicemails WHERE user_id = ?1",
+        user.id,
+    );
+    let (_, before, id) = removed(&mut org, admin);
+    let listed = org.safety_archives(admin, user.id).unwrap();
+    assert!(listed[0].restorable && listed[0].id == id && listed[0].batch_size == 1);
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    let u = &preview.users[0];
+    assert_eq!(u.product_name, user.license.as_ref().unwrap().product_name);
+    assert!(u.seat_free, "the removal put the seat back in the pool");
+    assert!(preview.purchases.is_empty());
+    assert_eq!(
+        u.counts.iter().map(|c| c.count).collect::<Vec<_>>(),
+        before,
+        "the preview counts what comes back"
+    );
+    assert_eq!(u.extension.restored, user.extension);
+    assert_eq!(u.phone_number.restored, user.phone_number);
+    assert!(
+        counts(&org, user.id).iter().all(|&n| n == 0),
+        "a preview keeps nothing"
+    );
+    let receipt = org
+        .restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap();
+    assert!(receipt.message.contains("Restored"), "{}", receipt.message);
+    assert_eq!(counts(&org, user.id), before);
+    assert_eq!(
+        data_of(&org, user.id),
+        data,
+        "every value comes back as it was"
+    );
+    let new_ids = rows(
+        &org,
+        "SELECT id FROM voicemails WHERE user_id = ?1",
+        user.id,
+    );
+    assert!(
+        old_ids.iter().all(|i| !new_ids.contains(i)),
+        "ids are never reused"
+    );
+    let after = directory::user_detail(&org.conn, user.id).unwrap();
+    assert_eq!(
+        after.license.as_ref().map(|l| &l.product_name),
+        user.license.as_ref().map(|l| &l.product_name)
+    );
+    assert_eq!(after.extension, user.extension);
+    assert_eq!(after.phone_number, user.phone_number);
+    let (action, outcome): (String, String) = org
+        .conn
+        .query_row(
+            "SELECT action, outcome FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (action.as_str(), outcome.as_str()),
+        ("license.restore", "ok")
+    );
+    let listed = org.safety_archives(admin, user.id).unwrap();
+    assert!(!listed[0].restorable && listed[0].restored_at.is_some());
+    // Once only: a second restore is refused, naming when it was done.
+    let before = snapshot(&org, TABLES);
+    let e = org.restore_preview(admin, id, false).unwrap_err();
+    assert_eq!(e.code(), "archive_unusable");
+    assert!(e.to_string().contains("already restored"), "{e}");
+    let e = org
+        .restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap_err();
+    assert_eq!(e.code(), "archive_unusable");
+    assert_eq!(snapshot(&org, TABLES), before);
+}
+
+#[test]
+fn a_taken_extension_names_its_holder_and_a_suggested_one_is_given_instead() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (user, _, id) = removed(&mut org, admin);
+    let ext = user.extension.clone().unwrap();
+    // Someone else takes the released extension.
+    let other = crate::tests::testing::user_on(&org, "Voice Pro");
+    assert_ne!(other.id, user.id);
+    let other = org
+        .set_numbers(
+            admin,
+            &SetNumbers {
+                user_id: other.id,
+                expected_version: other.version,
+                extension: Some(ext.clone()),
+                phone_number: other.phone_number.clone(),
+            },
+        )
+        .unwrap();
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    let outcome = &preview.users[0].extension;
+    assert_eq!(outcome.holder.as_deref(), Some(other.full_name().as_str()));
+    let suggested = outcome.suggested.clone().unwrap();
+    assert_ne!(suggested, ext);
+    assert!(
+        outcome.note.contains(&other.full_name()),
+        "{}",
+        outcome.note
+    );
+    assert!(preview.summary.contains(&other.full_name()));
+    // The admin may also choose none.
+    let mut req = request_of(&preview, id, false);
+    req.choices[0].extension = None;
+    org.restore_from_archive(admin, &req).unwrap();
+    let after = directory::user_detail(&org.conn, user.id).unwrap();
+    assert_eq!(after.extension, None);
+    assert!(after.license.is_some());
+    let other_now = directory::user_detail(&org.conn, other.id).unwrap();
+    assert_eq!(
+        other_now.extension.as_deref(),
+        Some(ext.as_str()),
+        "the holder keeps it"
+    );
+}
+
+#[test]
+fn the_suggested_extension_is_given_when_chosen() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (user, _, id) = removed(&mut org, admin);
+    let other = crate::tests::testing::user_on(&org, "Voice Pro");
+    org.set_numbers(
+        admin,
+        &SetNumbers {
+            user_id: other.id,
+            expected_version: other.version,
+            extension: user.extension.clone(),
+            phone_number: other.phone_number.clone(),
+        },
+    )
+    .unwrap();
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    let suggested = preview.users[0].extension.suggested.clone();
+    org.restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap();
+    assert_eq!(
+        directory::user_detail(&org.conn, user.id)
+            .unwrap()
+            .extension,
+        suggested
+    );
+}
+
+#[test]
+fn with_no_free_seat_the_product_is_named_and_a_purchase_offered() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (user, before_counts, id) = removed(&mut org, admin);
+    let product_id = user.license.as_ref().unwrap().product_id;
+    let product = user.license.as_ref().unwrap().product_name.clone();
+    // Every free seat of the product is cancelled.
+    let free = seats::available_count(&org.conn, product_id).unwrap();
+    org.request_cancellation(
+        admin,
+        &SeatChange {
+            product_id,
+            quantity: free.to_string(),
+        },
+    )
+    .unwrap();
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    assert!(!preview.users[0].seat_free);
+    assert_eq!(preview.purchases.len(), 1);
+    assert_eq!(preview.purchases[0].product_name, product);
+    assert_eq!(preview.purchases[0].quantity, 1);
+    assert!(preview.summary.contains(&format!("No free {product} seat")));
+    // Without the purchase: refused, naming the product, nothing changed.
+    let before = snapshot(&org, TABLES);
+    let e = org
+        .restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap_err();
+    assert_eq!(e.code(), "no_license_available");
+    assert!(e.to_string().contains(&product));
+    assert_eq!(snapshot(&org, TABLES), before);
+    // The IT Admin may restore but not buy.
+    let it = sign_in(&mut org, "sam.okafor");
+    let e = org
+        .restore_from_archive(it, &request_of(&preview, id, true))
+        .unwrap_err();
+    assert_eq!(e.code(), "permission_denied");
+    assert_eq!(snapshot(&org, TABLES), before);
+    // With it: one seat bought, in the same transaction.
+    let orders: i64 = org
+        .conn
+        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+        .unwrap();
+    let receipt = org
+        .restore_from_archive(admin, &request_of(&preview, id, true))
+        .unwrap();
+    assert_eq!(receipt.purchases.len(), 1);
+    let orders_after: i64 = org
+        .conn
+        .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(orders_after, orders + 1);
+    assert_eq!(counts(&org, user.id), before_counts);
+}
+
+#[test]
+fn a_forwarding_rule_that_would_now_loop_is_named_and_left_out() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let user = user_with_all_data(&org);
+    let other: UserDetail = {
+        let id: i64 = org
+            .conn
+            .query_row(
+                "SELECT u.id FROM users u JOIN seats s ON s.user_id = u.id
+                 JOIN product_features f ON f.product_id = s.product_id AND f.feature = 'call_forwarding'
+                 WHERE u.extension IS NOT NULL AND u.id <> ?1
+                   AND NOT EXISTS (SELECT 1 FROM forwarding_rules r WHERE r.user_id = u.id AND r.condition = 'always')
+                 ORDER BY u.id LIMIT 1",
+                [user.id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        directory::user_detail(&org.conn, id).unwrap()
+    };
+    // No "always" rule of the user's own, so that only the busy rule can loop.
+    org.delete_forwarding_rule(admin, user.id, ForwardCondition::Always)
+        .ok();
+    org.set_forwarding_rule(
+        admin,
+        &ForwardingRuleInput {
+            user_id: user.id,
+            condition: ForwardCondition::Busy,
+            destination: other.extension.clone().unwrap(),
+            rings: None,
+        },
+    )
+    .unwrap();
+    let user = directory::user_detail(&org.conn, user.id).unwrap();
+    let rules_before = count(&org, "forwarding_rules", user.id);
+    org.remove_license(admin, &RemoveLicense::of(&user))
+        .unwrap();
+    let id = archive_id(&org, user.id);
+    // Meanwhile the other user forwards everything to the number the user held.
+    let number = user.phone_number.clone().unwrap();
+    org.set_forwarding_rule(
+        admin,
+        &ForwardingRuleInput {
+            user_id: other.id,
+            condition: ForwardCondition::Always,
+            destination: number.clone(),
+            rings: None,
+        },
+    )
+    .unwrap();
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    let u = &preview.users[0];
+    assert_eq!(u.phone_number.restored.as_deref(), Some(number.as_str()));
+    let left: Vec<&String> = u.left_out.iter().filter(|l| l.contains("loop")).collect();
+    assert_eq!(left.len(), 1, "{:?}", u.left_out);
+    assert!(
+        left[0].contains("\"busy\"") && left[0].contains(&other.full_name()),
+        "{}",
+        left[0]
+    );
+    let forwarding = u
+        .counts
+        .iter()
+        .find(|c| c.kind == "forwarding_rules")
+        .unwrap();
+    assert_eq!(forwarding.count, rules_before - 1);
+    org.restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap();
+    assert_eq!(count(&org, "forwarding_rules", user.id), rules_before - 1);
+    let busy: i64 = org
+        .conn
+        .query_row(
+            "SELECT count(*) FROM forwarding_rules WHERE user_id = ?1 AND condition = 'busy'",
+            [user.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(busy, 0, "the looping rule stays out");
+}
+
+#[test]
+fn after_thirty_days_the_archive_is_refused_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("org.sqlite");
+    std::fs::copy(crate::tests::testing::demo_template(), &path).unwrap();
+    let clock = ManualClock::new(chrono::Utc::now());
+    let mut org = Org::open(&path, Arc::new(clock.clone())).unwrap();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (user, _, id) = removed(&mut org, admin);
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    clock.advance(Duration::days(31));
+    let before = snapshot(&org, TABLES);
+    let e = org.restore_preview(admin, id, false).unwrap_err();
+    assert_eq!(e.code(), "archive_unusable");
+    assert!(e.to_string().contains("expired"), "{e}");
+    let e = org
+        .restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap_err();
+    assert!(e.to_string().contains("expired"), "{e}");
+    assert_eq!(snapshot(&org, TABLES), before);
+    assert!(!org.safety_archives(admin, user.id).unwrap()[0].restorable);
+}
+
+#[test]
+fn a_user_who_holds_a_license_now_is_told_what_to_do() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (user, _, id) = removed(&mut org, admin);
+    let user = directory::user_detail(&org.conn, user.id).unwrap();
+    let product = crate::tests::testing::product_id(&org, "Voice Pro");
+    org.assign_license(admin, &crate::AssignLicense::of(&user, product))
+        .unwrap();
+    let e = org.restore_preview(admin, id, false).unwrap_err();
+    assert_eq!(e.code(), "archive_unusable");
+    assert!(e.to_string().contains("Remove it first"), "{e}");
+}
+
+/// A ZIP's entries: name and bytes, in order.
+type Entries = Vec<(String, Vec<u8>)>;
+
+/// Rewrites the archive's file with `edit` applied to its entries, as someone with access to
+/// the folder could.
+fn tamper(org: &Org, id: i64, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) {
+    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
+    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut entries: Vec<(String, Vec<u8>)> = (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().unwrap().to_string(), bytes)
+        })
+        .collect();
+    edit(&mut entries);
+    std::fs::write(&path, zip_of(&entries)).unwrap();
+}
+
+fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_tampered_archive_is_refused_and_nothing_changes() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (user, _, id) = removed(&mut org, admin);
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    tamper(&org, id, |entries| {
+        let csv = entries
+            .iter_mut()
+            .find(|(n, _)| n == "call_history.csv")
+            .unwrap();
+        csv.1
+            .extend_from_slice(b"999,2026-01-01T00:00:00Z,outbound,+15125550100,60\n");
+    });
+    let before = snapshot(&org, TABLES);
+    let e = org.restore_preview(admin, id, false).unwrap_err();
+    assert_eq!(e.code(), "archive_damaged");
+    assert!(e.to_string().contains("SHA-256"), "{e}");
+    let e = org
+        .restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap_err();
+    assert_eq!(e.code(), "archive_damaged");
+    assert_eq!(snapshot(&org, TABLES), before);
+    assert!(directory::user_detail(&org.conn, user.id)
+        .unwrap()
+        .license
+        .is_none());
+}
+
+/// The checks behind the checksum, on archives whose checksum is their own (a stored copy
+/// and its recorded checksum replaced together, as a crafted organization file could).
+#[test]
+fn hostile_contents_are_refused_even_with_a_matching_checksum() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (_, _, id) = removed(&mut org, admin);
+    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
+    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let good = std::fs::read(&path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(good.clone())).unwrap();
+    let entries: Vec<(String, Vec<u8>)> = (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            (f.name().unwrap().to_string(), bytes)
+        })
+        .collect();
+    assert!(read_archive(&good, &sha256_hex(&good)).is_ok());
+    let check = |edit: &dyn Fn(&mut Entries), expect: &str| {
+        let mut e = entries.clone();
+        edit(&mut e);
+        let bytes = zip_of(&e);
+        let err = match read_archive(&bytes, &sha256_hex(&bytes)) {
+            Ok(_) => panic!("accepted: {expect}"),
+            Err(err) => err,
+        };
+        assert_eq!(err.code(), "archive_damaged");
+        assert!(err.to_string().contains(expect), "{err} lacks {expect}");
+    };
+    check(
+        &|e: &mut Entries| e.push(("../../etc/evil.sh".into(), b"x".to_vec())),
+        "which no removal writes",
+    );
+    check(
+        &|e: &mut Entries| e.push(("audio/call_history-1.wav".into(), b"x".to_vec())),
+        "which no removal writes",
+    );
+    check(
+        &|e: &mut Entries| e.retain(|(n, _)| n != "voicemails.csv"),
+        "voicemails.csv is missing",
+    );
+    // An audio file of another row named by a voicemail: refused even with a true listing.
+    check(
+        &|e: &mut Entries| {
+            let f = e.iter_mut().find(|(n, _)| n == "voicemails.csv").unwrap();
+            let text = String::from_utf8(f.1.clone()).unwrap();
+            f.1 = text
+                .replacen("audio/voicemails-", "audio/voicemails-9", 1)
+                .into_bytes();
+            relist(e);
+        },
+        "not its own",
+    );
+    check(
+        &|e: &mut Entries| {
+            let f = e.iter_mut().find(|(n, _)| n == "app_access.csv").unwrap();
+            f.1 = b"app,enabled,user_id\n".to_vec();
+            relist(e);
+        },
+        "header",
+    );
+    check(
+        &|e: &mut Entries| {
+            let f = e.iter_mut().find(|(n, _)| n == MANIFEST).unwrap();
+            f.1 = b"{\"format\": \"other\"}".to_vec();
+        },
+        "known version",
+    );
+    // A CSV changed with its manifest left as it was.
+    check(
+        &|e: &mut Entries| {
+            let f = e.iter_mut().find(|(n, _)| n == "app_access.csv").unwrap();
+            f.1.extend_from_slice(b"web_app,1\n");
+        },
+        "differs from its checksum",
+    );
+    // Oversize, before anything is unpacked.
+    let refusal = |bytes: &[u8]| match read_archive(bytes, &sha256_hex(bytes)) {
+        Ok(_) => panic!("accepted"),
+        Err(e) => e.to_string(),
+    };
+    let big = vec![0u8; MAX_ARCHIVE_BYTES as usize + 1];
+    assert!(refusal(&big).contains("larger than"));
+    assert!(refusal(b"not a zip").contains("not a readable ZIP"));
+}
+
+/// Rebuilds an archive's manifest listing for edited entries, so that only the values are wrong.
+fn relist(entries: &mut [(String, Vec<u8>)]) {
+    let listing: Vec<_> = entries
+        .iter()
+        .filter(|(n, _)| n != MANIFEST)
+        .map(|(n, b)| json!({ "path": n, "bytes": b.len(), "sha256": sha256_hex(b) }))
+        .collect();
+    let m = entries.iter_mut().find(|(n, _)| n == MANIFEST).unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_slice(&m.1).unwrap();
+    manifest["files"] = json!(listing);
+    m.1 = serde_json::to_vec(&manifest).unwrap();
+}
+
+#[test]
+fn a_value_the_table_refuses_refuses_the_restore_and_nothing_changes() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (user, _, id) = removed(&mut org, admin);
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    tamper(&org, id, |entries| {
+        let csv = entries
+            .iter_mut()
+            .find(|(n, _)| n == "call_history.csv")
+            .unwrap();
+        let text = String::from_utf8(csv.1.clone()).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        // The last row goes sideways: not a direction the table knows.
+        let last = lines.last_mut().unwrap();
+        *last = last
+            .replace(",inbound,", ",sideways,")
+            .replace(",outbound,", ",sideways,")
+            .replace(",missed,", ",sideways,");
+        csv.1 = (lines.join("\n") + "\n").into_bytes();
+        relist(entries);
+    });
+    // The checksum recorded with the removal is replaced too: only the table's CHECK is left.
+    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
+    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let sha = sha256_hex(&std::fs::read(&path).unwrap());
+    org.conn
+        .execute(
+            "UPDATE safety_archives SET sha256 = ?1 WHERE id = ?2",
+            rusqlite::params![sha, id],
+        )
+        .unwrap();
+    let before = snapshot(&org, TABLES);
+    let e = org.restore_preview(admin, id, false).unwrap_err();
+    assert_eq!(e.code(), "archive_damaged");
+    assert!(e.to_string().contains("call_history.csv"), "{e}");
+    let e = org
+        .restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap_err();
+    assert_eq!(e.code(), "archive_damaged");
+    assert_eq!(
+        snapshot(&org, TABLES),
+        before,
+        "the license was not assigned either"
+    );
+    assert!(directory::user_detail(&org.conn, user.id)
+        .unwrap()
+        .license
+        .is_none());
+}
+
+#[test]
+fn a_whole_bulk_removal_comes_back_in_one_step_or_not_at_all() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let ids: Vec<i64> = {
+        let mut stmt = org
+            .conn
+            .prepare("SELECT user_id FROM seats WHERE user_id IS NOT NULL ORDER BY user_id LIMIT 3")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let before: Vec<Vec<i64>> = ids.iter().map(|&u| counts(&org, u)).collect();
+    org.bulk_apply(
+        admin,
+        &crate::BulkRequest {
+            user_ids: ids.clone(),
+            action: crate::BulkAction::Remove,
+        },
+    )
+    .unwrap();
+    let first = archive_id(&org, ids[0]);
+    let listed = org.safety_archives(admin, ids[0]).unwrap();
+    assert_eq!(listed[0].batch_size, 3);
+    let preview = org.restore_preview(admin, first, true).unwrap();
+    assert_eq!(preview.users.len(), 3);
+    // One archive of the three damaged: none is restored.
+    let third = archive_id(&org, ids[2]);
+    tamper(&org, third, |e| e.push(("x.txt".into(), b"x".to_vec())));
+    let snap = snapshot(&org, TABLES);
+    let e = org
+        .restore_from_archive(admin, &request_of(&preview, first, true))
+        .unwrap_err();
+    assert_eq!(e.code(), "archive_damaged");
+    assert_eq!(snapshot(&org, TABLES), snap, "all or nothing");
+    // Put back as it was (its stored copy), every one comes back in one step.
+    let a = safety_archives::get(&org.conn, third).unwrap().unwrap();
+    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    std::fs::write(
+        &path,
+        safety_archives::stored_copy(&org.conn, third).unwrap(),
+    )
+    .unwrap();
+    let receipt = org
+        .restore_from_archive(admin, &request_of(&preview, first, true))
+        .unwrap();
+    assert_eq!(receipt.users.len(), 3);
+    for (u, b) in ids.iter().zip(&before) {
+        assert_eq!(&counts(&org, *u), b);
+        assert!(directory::user_detail(&org.conn, *u)
+            .unwrap()
+            .license
+            .is_some());
+    }
+    for u in &ids {
+        assert!(!org.safety_archives(admin, *u).unwrap()[0].restorable);
+    }
+}
+
+#[test]
+fn a_role_without_assigning_restores_nothing() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (_, _, id) = removed(&mut org, admin);
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    let helpdesk = sign_in(&mut org, "priya.nair");
+    let before = snapshot(&org, TABLES);
+    let e = org
+        .restore_from_archive(helpdesk, &request_of(&preview, id, false))
+        .unwrap_err();
+    assert_eq!(e.code(), "permission_denied");
+    assert_eq!(snapshot(&org, TABLES), before);
+}
+
+#[test]
+fn an_offboarded_user_is_reactivated_with_license_and_data() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let user = user_with_all_data(&org);
+    let before = counts(&org, user.id);
+    org.offboard_user(admin, &OffboardUser::of(&user)).unwrap();
+    let off = directory::user_detail(&org.conn, user.id).unwrap();
+    assert_eq!(off.status, UserStatus::Suspended);
+    let preview = org.reactivation_preview(admin, user.id).unwrap();
+    let restore = preview.restore.clone().unwrap();
+    assert!(preview.summary.contains("active again"));
+    let id = restore.users[0].archive_id;
+    let mut req = request_of(&restore, id, false);
+    req.choices[0].expected_version = off.version;
+    let receipt = org
+        .reactivate_user(
+            admin,
+            &ReactivateUser {
+                user_id: user.id,
+                expected_version: off.version,
+                restore: Some(req),
+            },
+        )
+        .unwrap();
+    assert_eq!(receipt.user.status, UserStatus::Active);
+    assert!(receipt.user.license.is_some());
+    assert_eq!(receipt.user.extension, user.extension);
+    assert_eq!(counts(&org, user.id), before);
+    // Active users are not reactivated.
+    let e = org.reactivation_preview(admin, user.id).unwrap_err();
+    assert_eq!(e.payload().field.as_deref(), Some("status"));
+}
+
+#[test]
+fn a_user_deactivated_without_an_archive_is_only_made_active_again() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let user = crate::tests::testing::unlicensed_user(&org);
+    let off = org
+        .offboard_user(admin, &OffboardUser::of(&user))
+        .map(|r| r.user)
+        .unwrap_or_else(|_| {
+            users::suspend(&org.conn, user.id).unwrap();
+            directory::user_detail(&org.conn, user.id).unwrap()
+        });
+    let preview = org.reactivation_preview(admin, user.id).unwrap();
+    assert!(preview.restore.is_none());
+    let receipt = org
+        .reactivate_user(
+            admin,
+            &ReactivateUser {
+                user_id: user.id,
+                expected_version: off.version,
+                restore: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(receipt.user.status, UserStatus::Active);
+    assert!(receipt.user.license.is_none());
+}
