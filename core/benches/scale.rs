@@ -60,6 +60,7 @@ pub fn cached_org() -> PathBuf {
     let spec = DemoSpec {
         seed: SEED,
         users: USERS,
+        ..Default::default()
     };
     demo::create(&partial, &spec, &mut |done, total| {
         if done % 20_000 == 0 || done == total {

@@ -55,6 +55,7 @@ impl Smoke {
         let spec = DemoSpec {
             seed: 7,
             users: USERS,
+            ..Default::default()
         };
         demo::create(&path, &spec, &mut |_, _| {}).expect("generate the organization");
         let mut org = Org::open_with_system_clock(&path).expect("open");

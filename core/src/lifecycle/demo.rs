@@ -23,6 +23,9 @@ use crate::storage::tables::{
 pub struct DemoSpec {
     pub seed: u64,
     pub users: usize,
+    /// After the users: a license removal and an offboarding, each with its safety archive
+    /// ([`add_recent_removals`]). Off for the core tests' template, whose counts they pin.
+    pub recent_removals: bool,
 }
 
 impl Default for DemoSpec {
@@ -30,6 +33,7 @@ impl Default for DemoSpec {
         Self {
             seed: 2026,
             users: 40,
+            recent_removals: true,
         }
     }
 }
@@ -310,6 +314,70 @@ pub fn seed_with_progress(
     // up each of its trigrams in each one: merged, searches take about half the time.
     user_search::optimize(&tx)?;
     tx.commit()?;
+    if spec.recent_removals {
+        add_recent_removals(org)?;
+    }
+    Ok(())
+}
+
+/// A removal within its 30 days and an offboarded user, each with its safety archive, made by
+/// the real removal and offboarding as Dana Reyes (Super Admin): the History tab offers
+/// "Restore license and data" and the Profile tab "Reactivate" in a sales demo (issue 21). No
+/// random number is drawn, so every user stays as the seed made them; the two are the last
+/// Voice Essentials users by name with voicemails and forwarding rules (Voice Pro's free
+/// seats, which the window tests count, stay as they were).
+fn add_recent_removals(org: &mut Org) -> Result<()> {
+    let Some(dana) = crate::storage::tables::accounts::for_sign_in(&org.conn, DEMO_ACCOUNTS[0].0)?
+    else {
+        return Ok(());
+    };
+    let actor = crate::kernel::org::Actor {
+        account_id: dana.id,
+    };
+    let Some(product) = products::id_by_name(&org.conn, "Voice Essentials")? else {
+        return Ok(());
+    };
+    let page = org.search_users(
+        actor,
+        &crate::UserQuery {
+            search: String::new(),
+            license: crate::LicenseFilter::Product {
+                product_id: product,
+            },
+            status: Some(crate::UserStatus::Active),
+            after: None,
+            limit: crate::domain::users::directory::MAX_PAGE,
+        },
+    )?;
+    let mut picked = Vec::new();
+    for row in page.users.iter().rev() {
+        let impact = org.removal_impact(actor, row.id)?;
+        if impact.voicemails > 0 && impact.forwarding_rules > 0 && row.extension.is_some() {
+            picked.push(crate::domain::users::directory::user_detail(
+                &org.conn, row.id,
+            )?);
+        }
+        if picked.len() == 2 {
+            break;
+        }
+    }
+    let [removed, leaver] = picked.as_slice() else {
+        return Ok(());
+    };
+    org.remove_license(
+        actor,
+        &crate::RemoveLicense {
+            user_id: removed.id,
+            expected_version: removed.version,
+        },
+    )?;
+    org.offboard_user(
+        actor,
+        &crate::OffboardUser {
+            user_id: leaver.id,
+            expected_version: leaver.version,
+        },
+    )?;
     Ok(())
 }
 
@@ -682,6 +750,7 @@ mod tests {
             &DemoSpec {
                 seed: 7,
                 users: 2_000,
+                ..Default::default()
             },
         )
         .unwrap();
@@ -699,6 +768,7 @@ mod tests {
         let spec = DemoSpec {
             seed: 3,
             users: 2_500,
+            ..Default::default()
         };
         let mut seen = Vec::new();
         create(&path, &spec, &mut |done, total| seen.push((done, total))).unwrap();
@@ -711,8 +781,53 @@ mod tests {
         let too_many = DemoSpec {
             seed: 3,
             users: MAX_USERS + 1,
+            ..Default::default()
         };
         let other = dir.path().join("other.sqlite");
         assert!(create(&other, &too_many, &mut |_, _| {}).is_err());
+    }
+
+    #[test]
+    fn the_demo_holds_a_recent_removal_and_an_offboarded_user_to_restore() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.sqlite");
+        generate(&path, &DemoSpec::default(), &mut Unwatched).unwrap();
+        let mut org = Org::open_with_system_clock(&path).unwrap();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let users: i64 = org
+            .conn
+            .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(users, 40, "no user added");
+        let archived: Vec<(i64, i64)> = {
+            let mut stmt = org
+                .conn
+                .prepare("SELECT id, user_id FROM safety_archives ORDER BY id")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(archived.len(), 2);
+        let (removed, leaver) = (archived[0].1, archived[1].1);
+        let removed = org.user(admin, removed).unwrap();
+        assert!(removed.license.is_none());
+        assert_eq!(removed.status, crate::UserStatus::Active);
+        let leaver = org.user(admin, leaver).unwrap();
+        assert_eq!(leaver.status, crate::UserStatus::Suspended);
+        let listed = org.safety_archives(admin, removed.id).unwrap();
+        assert!(listed[0].restorable && listed[0].present);
+        let preview = org.restore_preview(admin, archived[0].0, false).unwrap();
+        assert!(preview.users[0]
+            .counts
+            .iter()
+            .any(|c| c.kind == "voicemails" && c.count > 0));
+        let reactivation = org.reactivation_preview(admin, leaver.id).unwrap();
+        assert!(reactivation.restore.is_some());
+        // Voice Pro's free seats, which the window tests count, are as generated.
+        let inventory = org.license_inventory(admin).unwrap();
+        let voice_pro = inventory.iter().find(|p| p.name == "Voice Pro").unwrap();
+        assert_eq!(voice_pro.available, 2);
     }
 }

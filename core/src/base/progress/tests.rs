@@ -150,6 +150,7 @@ fn a_cancelled_demo_generation_leaves_no_organization_behind() {
     let spec = crate::lifecycle::demo::DemoSpec {
         seed: 5,
         users: 3_500,
+        ..Default::default()
     };
     let path = dir.path().join("big.sqlite");
     let mut stopped = Recorder::stopping_at(2_000);

@@ -536,6 +536,7 @@ mod tests {
             &crate::lifecycle::demo::DemoSpec {
                 seed: 11,
                 users: 2_000,
+                ..Default::default()
             },
         )
         .unwrap();
