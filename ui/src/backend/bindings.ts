@@ -1,6 +1,6 @@
 // Generated from the Rust types in core/ by `make bindings`. Do not edit.
 
-export type ErrorCode = "no_license_available" | "permission_denied" | "invalid_input" | "not_found" | "already_licensed" | "not_licensed" | "stale_version" | "already_taken" | "feature_not_included" | "forwarding_loop" | "invalid_credentials" | "account_disabled" | "sign_in_throttled" | "not_signed_in" | "database_too_new" | "not_an_organization" | "read_only_file" | "schema_tampered" | "backup_unusable" | "database" | "migration" | "io" | "cancelled" | "internal";
+export type ErrorCode = "no_license_available" | "permission_denied" | "invalid_input" | "not_found" | "already_licensed" | "not_licensed" | "stale_version" | "already_taken" | "feature_not_included" | "forwarding_loop" | "invalid_credentials" | "account_disabled" | "sign_in_throttled" | "not_signed_in" | "database_too_new" | "not_an_organization" | "read_only_file" | "schema_tampered" | "backup_unusable" | "archive_unusable" | "archive_damaged" | "database" | "migration" | "io" | "cancelled" | "internal";
 
 export type ErrorPayload = { 
 /**
@@ -18,7 +18,7 @@ reason?: string, };
 
 export type Permission = "users.view" | "users.edit" | "licenses.view" | "licenses.assign" | "licenses.remove" | "billing.view" | "billing.manage" | "numbers.manage" | "settings.manage" | "recordings.view" | "audit.view" | "admins.manage";
 
-export type Action = "license.assign" | "license.change" | "license.remove" | "license.bulk" | "license.bulk_remove" | "user.add" | "user.save" | "user.numbers" | "user.offboard" | "user.export" | "users.export" | "users.import" | "voicemail.update" | "voicemail.greeting" | "forwarding.set" | "forwarding.delete" | "device.activate" | "device.deactivate" | "apps.update" | "recording.export" | "billing.purchase" | "billing.cancellation_request" | "billing.cancellation_withdraw" | "backup.create" | "backup.restore" | "audit.export" | "account.create" | "account.update" | "account.reset_password";
+export type Action = "license.assign" | "license.change" | "license.remove" | "license.bulk" | "license.bulk_remove" | "license.restore" | "user.reactivate" | "user.add" | "user.save" | "user.numbers" | "user.offboard" | "user.export" | "users.export" | "users.import" | "voicemail.update" | "voicemail.greeting" | "forwarding.set" | "forwarding.delete" | "device.activate" | "device.deactivate" | "apps.update" | "recording.export" | "billing.purchase" | "billing.cancellation_request" | "billing.cancellation_withdraw" | "backup.create" | "backup.restore" | "audit.export" | "account.create" | "account.update" | "account.reset_password";
 
 export const ACTION_PERMISSIONS: Record<Action, Permission> = {
   "license.assign": "licenses.assign",
@@ -26,6 +26,8 @@ export const ACTION_PERMISSIONS: Record<Action, Permission> = {
   "license.remove": "licenses.remove",
   "license.bulk": "licenses.assign",
   "license.bulk_remove": "licenses.remove",
+  "license.restore": "licenses.assign",
+  "user.reactivate": "users.edit",
   "user.add": "users.edit",
   "user.save": "users.view",
   "user.numbers": "numbers.manage",
@@ -175,7 +177,7 @@ export type RemovalReceipt = { user: UserDetail, impact: RemovalImpact, safety_a
  */
 billing_note: string, };
 
-export type SafetyArchive = { path: string, created_at: string, expires_at: string, 
+export type SafetyArchive = { id: number, path: string, created_at: string, expires_at: string, 
 /**
  * False once it has expired and been deleted.
  */
@@ -184,7 +186,119 @@ present: boolean,
  * Why the recorded archive was not followed (a path outside the archive folder, a
  * symbolic link), if it was not.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * When its license and data were put back, if they were.
+ */
+restored_at: string | null, 
+/**
+ * Within its 30 days and not restored yet: "Restore license and data" is offered.
+ */
+restorable: boolean, 
+/**
+ * How many users the bulk removal that wrote it removed (1 for a single removal).
+ */
+batch_size: number, };
+
+export type NumberOutcome = { 
+/**
+ * What the user held then (None: nothing to give back).
+ */
+archived: string | null, 
+/**
+ * Who holds it now, when someone does.
+ */
+holder: string | null, 
+/**
+ * A free one offered instead when it is taken (or gone from the pool).
+ */
+suggested: string | null, 
+/**
+ * What the restore gives the user with the default choice.
+ */
+restored: string | null, 
+/**
+ * One sentence for the preview.
+ */
+note: string, };
+
+export type UserRestore = { archive_id: number, user_id: number, user_name: string, 
+/**
+ * The version the restore request must name.
+ */
+expected_version: number, product_name: string, 
+/**
+ * A seat of the product is free now (otherwise one must be purchased).
+ */
+seat_free: boolean, 
+/**
+ * Each kind of data and how many rows come back, in the removal's order.
+ */
+counts: Array<DeletedKind>, extension: NumberOutcome, phone_number: NumberOutcome, 
+/**
+ * What is left out and why (a forwarding rule that would now loop, a desk phone whose MAC
+ * address another user activated since), one sentence each.
+ */
+left_out: Array<string>, };
+
+export type RestorePreview = { users: Array<UserRestore>, 
+/**
+ * One purchase per product short of seats (needs billing.manage to go on).
+ */
+purchases: Array<CostPreview>, 
+/**
+ * The preview in one paragraph, for the native confirmation.
+ */
+summary: string, };
+
+export type RestoreChoice = { archive_id: number, expected_version: number, extension: string | null, phone_number: string | null, };
+
+export type RestoreRequest = { 
+/**
+ * The archive whose button was pressed.
+ */
+archive_id: number, 
+/**
+ * Restore every archive of that archive's bulk removal, not only this one.
+ */
+whole_batch: boolean, 
+/**
+ * One per archive restored.
+ */
+choices: Array<RestoreChoice>, 
+/**
+ * Buy the seats that are missing (needs billing.manage); without it, a missing seat
+ * refuses the restore.
+ */
+purchase_seats: boolean, };
+
+export type ArchiveRestoreReceipt = { users: Array<UserRestore>, purchases: Array<CostPreview>, 
+/**
+ * The status message.
+ */
+message: string, };
+
+export type ReactivateUser = { user_id: number, expected_version: number, 
+/**
+ * The restore of the offboarding's archive, when there is one to restore.
+ */
+restore: RestoreRequest | null, };
+
+export type ReactivationPreview = { user_id: number, user_name: string, 
+/**
+ * The offboarding's archive, restored with the reactivation (None: just active again).
+ */
+restore: RestorePreview | null, 
+/**
+ * Why nothing comes back, when nothing does ("the archive expired on …").
+ */
+note: string | null, 
+/**
+ * The preview in one paragraph, for the native confirmation.
+ */
+summary: string, };
+
+export type ReactivationReceipt = { user: UserDetail, restore: ArchiveRestoreReceipt | null, message: string, };
 
 export type RecordingRow = { id: number, user_id: number, user_name: string, 
 /**

@@ -1,7 +1,7 @@
 // Generated from the commands of src-tauri/src/commands/list.rs by `make bindings`. Do not edit.
 
 import type { Channel } from "@tauri-apps/api/core";
-import type { AccountChoice, AccountRow, AccountUpdate, AppInfo, AssignLicense, AuditPage, AuditQuery, AuditVerification, BackupInfo, BackupOverview, BillingEvent, BillingSummary, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, ChangeLicense, ChangePreview, ChangeReceipt, CostPreview, DamagedRestoreReceipt, ImportPreview, ImportReceipt, NewAccount, NewUser, OffboardReceipt, OffboardUser, OpenFailure, OrgSetup, ProductInventory, ProgressEvent, RecordingQuery, RecordingRow, RemovalImpact, RemovalReceipt, RemoveLicense, RestoreReceipt, SafetyArchive, SavedUserEdits, SeatChange, SessionInfo, Site, UserDetail, UserEdits, UserPage, UserQuery, UserSetup } from "./bindings";
+import type { AccountChoice, AccountRow, AccountUpdate, AppInfo, ArchiveRestoreReceipt, AssignLicense, AuditPage, AuditQuery, AuditVerification, BackupInfo, BackupOverview, BillingEvent, BillingSummary, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, ChangeLicense, ChangePreview, ChangeReceipt, CostPreview, DamagedRestoreReceipt, ImportPreview, ImportReceipt, NewAccount, NewUser, OffboardReceipt, OffboardUser, OpenFailure, OrgSetup, ProductInventory, ProgressEvent, ReactivateUser, ReactivationPreview, ReactivationReceipt, RecordingQuery, RecordingRow, RemovalImpact, RemovalReceipt, RemoveLicense, RestorePreview, RestoreReceipt, RestoreRequest, SafetyArchive, SavedUserEdits, SeatChange, SessionInfo, Site, UserDetail, UserEdits, UserPage, UserQuery, UserSetup } from "./bindings";
 
 /**
  * What each command takes: nothing, or one object under the keys Tauri reads (the Rust
@@ -20,6 +20,10 @@ export type CommandArgs = {
   export_user_data: [{ userId: number; onProgress: Channel<ProgressEvent> }];
   remove_license: [{ request: RemoveLicense }];
   safety_archives: [{ userId: number }];
+  restore_preview: [{ archiveId: number; wholeBatch: boolean }];
+  restore_from_archive: [{ request: RestoreRequest }];
+  reactivation_preview: [{ userId: number }];
+  reactivate_user: [{ request: ReactivateUser }];
   recordings: [{ query: RecordingQuery }];
   recording_audio: [{ recordingId: number }];
   export_recording: [{ recordingId: number; suggestedName: string }];
@@ -91,6 +95,10 @@ export type CommandResults = {
   export_user_data: BundleReceipt | null;
   remove_license: RemovalReceipt;
   safety_archives: Array<SafetyArchive>;
+  restore_preview: RestorePreview;
+  restore_from_archive: ArchiveRestoreReceipt;
+  reactivation_preview: ReactivationPreview;
+  reactivate_user: ReactivationReceipt;
   recordings: Array<RecordingRow>;
   recording_audio: ArrayBuffer;
   export_recording: string | null;

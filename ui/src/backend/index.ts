@@ -21,6 +21,8 @@ import type {
   UserQuery,
   NewUser,
   OffboardUser,
+  ReactivateUser,
+  RestoreRequest,
   BulkRequest,
   OrgSetup,
   ProgressEvent,
@@ -124,6 +126,13 @@ export const backend = {
   /** Asks in the native "Remove license?" first; fails with code `cancelled` when cancelled there. */
   removeLicense: (request: RemoveLicense) => call("remove_license", { request }),
   safetyArchives: (userId: number) => call("safety_archives", { userId }),
+  /** What restoring the archive (or its whole bulk removal) brings back; nothing is changed. */
+  restorePreview: (archiveId: number, wholeBatch: boolean) => call("restore_preview", { archiveId, wholeBatch }),
+  /** Asks in the native "Restore license and data?" first; fails with code `cancelled` when cancelled there. */
+  restoreFromArchive: (request: RestoreRequest) => call("restore_from_archive", { request }),
+  reactivationPreview: (userId: number) => call("reactivation_preview", { userId }),
+  /** Asks in the native "Reactivate <name>?" first; fails with code `cancelled` when cancelled there. */
+  reactivateUser: (request: ReactivateUser) => call("reactivate_user", { request }),
   recordings: (query: RecordingQuery) => call("recordings", { query }),
   recordingAudio: (recordingId: number) => call("recording_audio", { recordingId }),
   /** Opens the native save dialog; the path written, or null when cancelled. */
