@@ -1,10 +1,13 @@
 import { PERMISSION } from "../backend";
-import { useId } from "react";
+import { useId, useState } from "react";
 import type { BackendError, SessionInfo, Site, UserDetail } from "../backend";
 import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { describedBy, FieldError } from "./setup/common";
 import type { ProfileDraft } from "./drafts";
 import { FIELDS, fieldLabel } from "../backend/fields";
+import { backend } from "../backend";
+import { useInvalidate } from "../backend/queries";
+import { RestoreDialog } from "./RestoreDialog";
 
 const INPUTS = [
   ["first_name", FIELDS.firstName, "given-name"],
@@ -20,13 +23,26 @@ type Props = {
   draft: ProfileDraft;
   onEdit: (draft: ProfileDraft) => void;
   error: BackendError | null;
+  /** "Reactivate" went through: the user as stored now, and the status message. */
+  onReactivated?: (user: UserDetail, message: string) => void;
 };
 
 /** The Profile tab's fields: saved with everything else by the editor's Save. */
-export function ProfileForm({ user, session, sites, draft, onEdit, error }: Props) {
+export function ProfileForm({ user, session, sites, draft, onEdit, error, onReactivated }: Props) {
   const id = useId();
   const lock = missingPermission(session, PERMISSION.UsersEdit);
   const disabled = lock !== null;
+  const [reactivating, setReactivating] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const invalidate = useInvalidate();
+  const name = `${user.first_name} ${user.last_name}`;
+
+  async function reactivated(message: string) {
+    setReactivating(false);
+    setNotice(message);
+    await invalidate.users();
+    onReactivated?.(await backend.getUser(user.id), message);
+  }
   return (
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Profile</h3>
@@ -72,13 +88,40 @@ export function ProfileForm({ user, session, sites, draft, onEdit, error }: Prop
       </div>
       <dl className="facts">
         <dt>Status</dt>
-        <dd>{user.status === "active" ? "Active" : "Suspended"}</dd>
+        <dd>
+          {user.status === "active" ? "Active" : "Suspended"}
+          {user.status === "suspended" && (
+            <button
+              type="button"
+              className="inline-action"
+              disabled={disabled}
+              aria-describedby={lock ? `${id}-lock` : undefined}
+              onClick={() => {
+                setNotice(null);
+                setReactivating(true);
+              }}
+            >
+              Reactivate
+            </button>
+          )}
+        </dd>
         <dt>Last changed</dt>
         <dd>
           {new Date(user.updated_at).toLocaleString()}
           {user.updated_by ? ` by ${user.updated_by}` : ""}
         </dd>
       </dl>
+      <div role="status" className={notice ? "message message-success" : "message-empty"}>
+        {notice ?? ""}
+      </div>
+      {reactivating && (
+        <RestoreDialog
+          target={{ kind: "reactivate", userId: user.id, userName: name, version: user.version }}
+          session={session}
+          onClose={() => setReactivating(false)}
+          onDone={(m) => void reactivated(m)}
+        />
+      )}
     </section>
   );
 }

@@ -373,11 +373,19 @@ export function UserEditor({
         {!user && !error && !loadError && <p className="muted">Loading…</p>}
         {user && tab === "Profile" && profile && (
           <>
-            <ProfileForm user={user} session={session} sites={sites} draft={profile} onEdit={setProfile} error={error} />
+            <ProfileForm
+              user={user}
+              session={session}
+              sites={sites}
+              draft={profile}
+              onEdit={setProfile}
+              error={error}
+              onReactivated={userChanged}
+            />
             <Offboarding user={user} session={session} onDone={onSaved} />
           </>
         )}
-        {user && tab === "History" && <UserHistory userId={user.id} session={session} />}
+        {user && tab === "History" && <UserHistory userId={user.id} session={session} onChanged={userChanged} />}
         {user && tab === "Services and Permissions" && (
           <div className="services">
             <label className="field" htmlFor={`${ids}-license`}>
