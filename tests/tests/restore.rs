@@ -1,0 +1,263 @@
+//! Acceptance tests of issue 21's undo: a license removed, then restored from the History tab
+//! with its voicemails and forwarding rules back; a user offboarded, then reactivated from the
+//! Profile tab with license and data. Each goes through the preview dialog and the native
+//! confirmation.
+
+use std::path::{Path, PathBuf};
+
+use licensedesk_e2e::{App, Element};
+
+const RESTORE_CONFIRMATION: &str = "Restore license and data?";
+
+async fn start_as_super_admin(db: &Path) -> App {
+    let app = App::start(db).await;
+    app.sign_in("dana.reyes", "super-demo").await;
+    app.wait_for_text("Signed in as dana.reyes (Super Admin)")
+        .await;
+    app
+}
+
+/// A licensed, active user with a unique name, an extension, a number, voicemails and
+/// forwarding rules, and that user's row.
+async fn user_with_voicemail_and_forwarding(
+    app: &App,
+    db: &Path,
+) -> (String, licensedesk_e2e::Row) {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open the organization file");
+    let name: String = conn
+        .query_row(
+            "SELECT u.first_name || ' ' || u.last_name FROM users u JOIN seats s ON s.user_id = u.id
+             WHERE u.status = 'active' AND u.extension IS NOT NULL
+               AND EXISTS (SELECT 1 FROM phone_numbers n WHERE n.user_id = u.id)
+               AND EXISTS (SELECT 1 FROM voicemails v WHERE v.user_id = u.id)
+               AND EXISTS (SELECT 1 FROM forwarding_rules r WHERE r.user_id = u.id)
+               AND (SELECT count(*) FROM users o
+                    WHERE o.first_name = u.first_name AND o.last_name = u.last_name) = 1
+             ORDER BY u.id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the demo has such a user");
+    let row = app.user_row(&name).await;
+    (name, row)
+}
+
+/// The "Delete rule: …" buttons of the Call forwarding section: one per rule.
+async fn forwarding_rules(app: &App, editor: &Element) -> Vec<String> {
+    let mut rules: Vec<String> = app
+        .names_of_role("button")
+        .await
+        .into_iter()
+        .filter(|n| n.starts_with("Delete rule: "))
+        .collect();
+    rules.sort();
+    let _ = editor;
+    rules
+}
+
+/// The voicemails the removal warning counts now (the warning is then dismissed with
+/// "Keep license": nothing is removed).
+async fn voicemails_now(app: &App, editor: &Element) -> i64 {
+    let warning = app.start_removal(editor).await;
+    let n = warning.count("voicemail message");
+    let keep = app
+        .find_by_role_in(&warning.region, "button", "Keep license")
+        .await;
+    app.click(&keep).await;
+    app.wait_until_gone("region", "Warning: data loss").await;
+    n
+}
+
+#[tokio::test]
+async fn a_removed_license_is_restored_from_history_with_voicemails_and_forwarding() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start_as_super_admin(&db).await;
+    let (name, row) = user_with_voicemail_and_forwarding(&app, &db).await;
+    let product = row.cell("License").to_string();
+    let extension = row.cell("Extension").to_string();
+    let number = row.cell("Phone number").to_string();
+
+    // What the user has before: forwarding rules on screen, voicemails in the warning.
+    let editor = app.open_user_editor(&name).await;
+    app.wait_for_text("Call forwarding").await;
+    let rules = forwarding_rules(&app, &editor).await;
+    assert!(!rules.is_empty(), "{name} has no forwarding rule");
+    let warning = app.start_removal(&editor).await;
+    let voicemails = warning.count("voicemail message");
+    assert!(
+        voicemails > 0,
+        "{name} has no voicemail: {:?}",
+        warning.items
+    );
+    eprintln!("e2e: removing {product} from {name}: {voicemails} voicemails, rules {rules:?}");
+    let go_on = app
+        .find_by_role_in(&warning.region, "button", "Continue")
+        .await;
+    app.click(&go_on).await;
+    app.click_role("button", "Save").await;
+    app.confirm_native_dialog("Remove license?").await;
+    app.wait_for_message("status", &format!("{product} license removed from {name}."))
+        .await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    assert_eq!(app.user_row(&name).await.cell("License"), "No license");
+
+    // History: the archive offers the restore; the preview says what comes back.
+    let editor = app.open_user_editor(&name).await;
+    app.select_tab(&editor, "History").await;
+    let restore = app
+        .find_by_role_in(&editor, "button", "Restore license and data")
+        .await;
+    app.click(&restore).await;
+    let preview = app.find_by_role("dialog", "Restore license and data").await;
+    app.wait_for_text(&format!("{voicemails} voicemail message"))
+        .await;
+    app.wait_for_text(&format!("Extension {extension} comes back."))
+        .await;
+    app.wait_for_text(&format!("Number {number} comes back."))
+        .await;
+    app.screenshot_if_asked("restore-preview").await;
+
+    // Cancel in the native confirmation changes nothing; Restore restores.
+    let go = app.find_by_role_in(&preview, "button", "Restore").await;
+    app.wait_enabled(&go).await;
+    app.click(&go).await;
+    app.cancel_native_dialog(RESTORE_CONFIRMATION).await;
+    app.find_by_role("dialog", "Restore license and data").await;
+    app.click(&go).await;
+    app.confirm_native_dialog(RESTORE_CONFIRMATION).await;
+    app.wait_for_message(
+        "status",
+        &format!("Restored {name}'s {product} license and data."),
+    )
+    .await;
+    app.wait_until_gone("dialog", "Restore license and data")
+        .await;
+    // Restored once: the button is gone from the archive.
+    assert!(app
+        .try_find_by_role("button", "Restore license and data")
+        .await
+        .is_none());
+
+    // The forwarding rules and the voicemails are back.
+    app.select_tab(&editor, "Services and Permissions").await;
+    app.wait_for_text("Call forwarding").await;
+    let license = app.find_by_role_in(&editor, "combobox", "License").await;
+    assert!(app.selected_option(&license).await.starts_with(&product));
+    assert_eq!(forwarding_rules(&app, &editor).await, rules);
+    assert_eq!(voicemails_now(&app, &editor).await, voicemails);
+    app.click_role("button", "Cancel").await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    let row = app.user_row(&name).await;
+    assert_eq!(row.cell("License"), product);
+    assert_eq!(row.cell("Extension"), extension);
+    assert_eq!(row.cell("Phone number"), number);
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn an_offboarded_user_is_reactivated_with_license_and_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start_as_super_admin(&db).await;
+    let (name, row) = user_with_voicemail_and_forwarding(&app, &db).await;
+    let product = row.cell("License").to_string();
+
+    let editor = app.open_user_editor(&name).await;
+    app.select_tab(&editor, "Profile").await;
+    let offboard = app
+        .find_by_role_in(&editor, "button", "Offboard user")
+        .await;
+    app.click(&offboard).await;
+    app.wait_for_text("Warning: data loss").await;
+    let go_on = app.find_by_role_in(&editor, "button", "Continue").await;
+    app.click(&go_on).await;
+    app.confirm_native_dialog(&format!("Offboard {name}?"))
+        .await;
+    app.wait_for_message("status", &format!("{name} offboarded."))
+        .await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    assert_eq!(app.user_row(&name).await.cell("Status"), "Suspended");
+
+    let editor = app.open_user_editor(&name).await;
+    app.select_tab(&editor, "Profile").await;
+    let reactivate = app.find_by_role_in(&editor, "button", "Reactivate").await;
+    app.click(&reactivate).await;
+    let preview = app
+        .find_by_role("dialog", &format!("Reactivate {name}"))
+        .await;
+    app.wait_for_text("voicemail message").await;
+    app.screenshot_if_asked("reactivate-preview").await;
+    let go = app.find_by_role_in(&preview, "button", "Reactivate").await;
+    app.wait_enabled(&go).await;
+    app.click(&go).await;
+    app.confirm_native_dialog(&format!("Reactivate {name}?"))
+        .await;
+    app.wait_for_message("status", &format!("{name} is active again."))
+        .await;
+    app.wait_until_gone("dialog", &format!("Reactivate {name}"))
+        .await;
+    assert!(app.try_find_by_role("button", "Reactivate").await.is_none());
+    app.click_role("button", "Cancel").await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    let row = app.user_row(&name).await;
+    assert_eq!(row.cell("Status"), "Active");
+    assert_eq!(row.cell("License"), product);
+    app.quit().await;
+}
+
+/// The preview dialog on the demo's recent removal, for the README, in the light and the dark
+/// theme (see screenshots.rs). Not part of `make test`:
+///
+///   LICENSEDESK_BIN=$PWD/target/debug/licensedesk cargo test -p licensedesk-e2e \
+///     --test restore -- --ignored --test-threads 1
+async fn preview_shot(theme: &str, env: &[(&str, &str)]) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = App::start_with_env(&db, env).await;
+    app.sign_in("dana.reyes", "super-demo").await;
+    app.wait_for_text("Signed in as dana.reyes (Super Admin)")
+        .await;
+    // The demo's recent removal: the user of its first safety archive.
+    let name: String =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap()
+            .query_row(
+                "SELECT u.first_name || ' ' || u.last_name FROM safety_archives a
+         JOIN users u ON u.id = a.user_id ORDER BY a.id LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .expect("the demo holds a recent removal");
+    app.user_row(&name).await;
+    let editor = app.open_user_editor(&name).await;
+    app.select_tab(&editor, "History").await;
+    let restore = app
+        .find_by_role_in(&editor, "button", "Restore license and data")
+        .await;
+    app.click(&restore).await;
+    app.find_by_role("dialog", "Restore license and data").await;
+    app.wait_for_text("voicemail message").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2000)).await;
+    app.screenshot(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("screenshots")
+            .join(format!("restore-preview-{theme}.png")),
+    )
+    .await;
+    app.quit().await;
+}
+
+#[tokio::test]
+#[ignore = "writes the README's screenshots; run by hand"]
+async fn preview_light() {
+    preview_shot("light", &[("GTK_THEME", "Adwaita")]).await;
+}
+
+#[tokio::test]
+#[ignore = "writes the README's screenshots; run by hand"]
+async fn preview_dark() {
+    preview_shot("dark", &[("GTK_THEME", "Adwaita:dark")]).await;
+}
