@@ -790,3 +790,65 @@ fn a_user_deactivated_without_an_archive_is_only_made_active_again() {
     assert_eq!(receipt.user.status, UserStatus::Active);
     assert!(receipt.user.license.is_none());
 }
+
+#[test]
+fn a_lost_archive_file_is_read_from_its_stored_copy() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (user, before, id) = removed(&mut org, admin);
+    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
+    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    org.restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap();
+    assert_eq!(counts(&org, user.id), before);
+}
+
+#[test]
+fn a_desk_phone_activated_by_someone_else_since_is_named_and_left_out() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let user = user_with_all_data(&org);
+    let mac = "00:15:65:AA:BB:CC".to_owned();
+    org.activate_device(
+        admin,
+        &crate::ActivateDevice {
+            user_id: user.id,
+            device_type: crate::DeviceType::DeskPhone,
+            model: "Yealink T54W".into(),
+            mac_address: mac.clone(),
+        },
+    )
+    .unwrap();
+    let user = directory::user_detail(&org.conn, user.id).unwrap();
+    let devices = count(&org, "device_activations", user.id);
+    org.remove_license(admin, &RemoveLicense::of(&user))
+        .unwrap();
+    let id = archive_id(&org, user.id);
+    // Another user activates the desk phone meanwhile.
+    let other = crate::tests::testing::user_on(&org, "Voice Pro");
+    assert_ne!(other.id, user.id);
+    org.activate_device(
+        admin,
+        &crate::ActivateDevice {
+            user_id: other.id,
+            device_type: crate::DeviceType::DeskPhone,
+            model: "Yealink T54W".into(),
+            mac_address: mac.clone(),
+        },
+    )
+    .unwrap();
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    let u = &preview.users[0];
+    assert!(
+        u.left_out
+            .iter()
+            .any(|l| l.contains(&mac) && l.contains(&other.full_name())),
+        "{:?}",
+        u.left_out
+    );
+    org.restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap();
+    assert_eq!(count(&org, "device_activations", user.id), devices - 1);
+}
