@@ -61,6 +61,9 @@ async fn hostile_archive_paths_touch_nothing_outside_and_are_named_in_the_window
         ("sub/evil.zip".to_string(), false),
         ("linked.zip".to_string(), false),
     ];
+    // The demo's own archives (its recent removal and offboarding) are in that folder: it is
+    // replaced by a link.
+    let _ = std::fs::remove_dir_all(folder.join("org-safety-archives"));
     std::os::unix::fs::symlink(
         outside.join("autostart"),
         folder.join("org-safety-archives"),

@@ -110,6 +110,7 @@ async fn a_removed_license_is_restored_from_history_with_voicemails_and_forwardi
     let restore = app
         .find_by_role_in(&editor, "button", "Restore license and data")
         .await;
+    app.screenshot_if_asked("restore-history").await;
     app.click(&restore).await;
     let preview = app.find_by_role("dialog", "Restore license and data").await;
     app.wait_for_text(&format!("{voicemails} voicemail message"))
@@ -184,6 +185,7 @@ async fn an_offboarded_user_is_reactivated_with_license_and_data() {
     let editor = app.open_user_editor(&name).await;
     app.select_tab(&editor, "Profile").await;
     let reactivate = app.find_by_role_in(&editor, "button", "Reactivate").await;
+    app.screenshot_if_asked("reactivate-button").await;
     app.click(&reactivate).await;
     let preview = app
         .find_by_role("dialog", &format!("Reactivate {name}"))

@@ -150,7 +150,9 @@ impl Org {
         let now = self.now();
         let account = acting_account::acting_account(&self.conn, actor)?;
         acting_account::require(&self.conn, &account, permission)?;
-        let tx = self.conn.unchecked_transaction()?;
+        // Immediate, as a change: a deferred read that turns into a write fails when another
+        // window committed in between.
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let ctx = ChangeContext {
             now: &now,
             account: &account,
