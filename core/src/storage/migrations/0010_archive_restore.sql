@@ -1,4 +1,4 @@
--- LicenseDesk schema 9: a safety archive can be restored once (issue 21), and the archives of
+-- LicenseDesk schema 10: a safety archive can be restored once (issue 21), and the archives of
 -- one bulk removal are linked so that the whole removal can be restored in one step.
 
 -- When and by which account the archive's license and data were put back; NULL until then.
