@@ -24,6 +24,7 @@ pub use base::permission::Permission;
 pub use base::progress::{Progress, ProgressEvent, Unwatched};
 pub use domain::admin::admin_accounts::{AccountRow, AccountUpdate, NewAccount};
 pub use domain::admin::recordings::{RecordingQuery, RecordingRow};
+pub use domain::billing::cost_breakdown::{CancelDeadline, CostBreakdown, CostGroup, MonthCost};
 pub use domain::billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
 };

@@ -230,6 +230,42 @@ export type BillingSummary = { currency: string, lines: Array<BillingLine>, mont
  */
 total_after_pending_cents: number, billing_day: number, notice_period_days: number, };
 
+export type CostGroup = { 
+/**
+ * The department or site; for the unassigned seats, "Unassigned licenses".
+ */
+name: string, 
+/**
+ * Whether these are the seats nobody holds (available or pending cancellation).
+ */
+unassigned: boolean, users: number, seats: number, monthly_cents: number, };
+
+export type MonthCost = { 
+/**
+ * The billing day.
+ */
+billed_on: string, monthly_cents: number, 
+/**
+ * Against the billing day before; None for the first row shown.
+ */
+change_cents: number | null, 
+/**
+ * A billing day still to come: pending cancellations effective by then are left out.
+ */
+upcoming: boolean, };
+
+export type CancelDeadline = { seats: number, monthly_cents: number, cancel_by: string, stops_from: string, 
+/**
+ * "Cancel by 2026-12-02 to stop paying for 3 unused seats from 2027-01-01."
+ */
+message: string, };
+
+export type CostBreakdown = { currency: string, monthly_total_cents: number, by_department: Array<CostGroup>, by_site: Array<CostGroup>, 
+/**
+ * The oldest billing day first.
+ */
+months: Array<MonthCost>, cancel_deadline: CancelDeadline | null, };
+
 export type ChangeKind = "same_family" | "other_family";
 
 export type ChangePreview = { kind: ChangeKind, from_product: string, to_product: string, to_available: number, gains: Array<Feature>, loses: Array<Feature>, 

@@ -140,6 +140,9 @@ export const backend = {
   billingHistory: () => call("billing_history"),
   /** Opens the native save dialog; the path written, or null when cancelled. */
   exportBillingHistory: (suggestedName: string) => call("export_billing_history", { suggestedName }),
+  costBreakdown: () => call("cost_breakdown"),
+  /** Opens the native save dialog; the path written, or null when cancelled. */
+  exportCostBreakdown: (suggestedName: string) => call("export_cost_breakdown", { suggestedName }),
   openFailure: () => call("open_failure"),
   accountChoices: () => call("account_choices"),
   auditLog: (query: AuditQuery) => call("audit_log", { query }),
