@@ -80,9 +80,22 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
   const [sites, setSites] = useState("Main office");
   const [admin, setAdmin] = useState({ admin_name: "", admin_login: "", admin_password: "" });
   const [products, setProducts] = useState<ProductDraft[]>([{ ...NEW_PRODUCT }]);
+  const key = (field: FieldKey) => `${id}-${field.replace(/\W+/g, "-")}`;
   const create = useMutation({
     mutationFn: () => backend.setupOrganization({ ...org, ...admin, sites: sites.split("\n"), products }),
     onSuccess: (session) => onSignedIn(session),
+    // The form is longer than the window: take the person to the field the error names.
+    onError: (e) => {
+      const field = (e as BackendError).field;
+      if (!field) return;
+      requestAnimationFrame(() => {
+        const input =
+          document.getElementById(key(field)) ??
+          document.getElementById(`${key(field)}-error`)?.closest("fieldset")?.querySelector<HTMLElement>("input, select, textarea");
+        input?.focus();
+        input?.scrollIntoView({ block: "center" });
+      });
+    },
   });
   const error = create.error as BackendError | null;
   const busy = create.isPending;
@@ -92,7 +105,6 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
     create.mutate();
   }
 
-  const key = (field: FieldKey) => `${id}-${field.replace(/\W+/g, "-")}`;
   const invalid = (field: FieldKey) => error?.field === field || undefined;
   const described = (field: FieldKey) => (error?.field === field ? `${key(field)}-error` : undefined);
   const fieldError = (field: FieldKey) =>
