@@ -30,8 +30,10 @@ pub use domain::billing::{
 };
 pub use domain::editor::new_user::{NewUser, Site};
 pub use domain::editor::user_edits::{LicenseEdit, SavedUserEdits, UserEdits};
+pub use domain::imports::columns::{ImportField, MappingSource};
 pub use domain::imports::user_csv::{
-    ImportIssue, ImportLine, ImportPreview, ImportReceipt, SeatNeed,
+    FileColumn, ImportChoices, ImportIssue, ImportLine, ImportPreview, ImportReceipt, OtherLicense,
+    SeatNeed,
 };
 pub use domain::licenses::bulk::{BulkAction, BulkLine, BulkPreview, BulkReceipt, BulkRequest};
 pub use domain::licenses::change::{ChangeKind, ChangeLicense, ChangePreview, ChangeReceipt};
