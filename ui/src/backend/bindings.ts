@@ -429,6 +429,29 @@ export type OffboardReceipt = { user: UserDetail,
  */
 steps: Array<string>, safety_archive: BundleReceipt | null, };
 
+export type ImportField = "first_name" | "last_name" | "email" | "department" | "site" | "extension" | "phone_number" | "license" | "display_name";
+
+export type MappingSource = "layout" | "remembered" | "guessed" | "chosen";
+
+export type FileColumn = { header: string, field: ImportField | null, samples: Array<string>, };
+
+export type OtherLicense = { name: string, users: number, };
+
+export type ImportChoices = { 
+/**
+ * The field of each of the file's columns, in order; None: recognized, remembered or
+ * guessed.
+ */
+columns: Array<ImportField | null> | null, 
+/**
+ * The product for the users whose license column names another system's license.
+ */
+product_for_other_licenses: number | null, 
+/**
+ * Create the sites the file names that the organization lacks (Super Admin).
+ */
+create_sites: boolean, };
+
 export type ImportIssue = { row: number, column: string, message: string, };
 
 export type ImportLine = { row: number, name: string, email: string, 
@@ -439,7 +462,20 @@ changes: Array<string>, };
 
 export type SeatNeed = { product: string, needed: number, available: number, monthly_price_cents: number, };
 
-export type ImportPreview = { rows: number, issues: Array<ImportIssue>, new_users: Array<ImportLine>, changed_users: Array<ImportLine>, unchanged: number, seats: Array<SeatNeed>, 
+export type ImportPreview = { 
+/**
+ * The known layout recognized by its header row ("Microsoft 365 admin center user
+ * export"), if any.
+ */
+layout: string | null, mapping_source: MappingSource, columns: Array<FileColumn>, 
+/**
+ * Sentences about what was read differently from the file ("… split from Display name").
+ */
+notes: Array<string>, other_licenses: Array<OtherLicense>, 
+/**
+ * Site names the file uses that the organization does not have.
+ */
+missing_sites: Array<string>, rows: number, issues: Array<ImportIssue>, new_users: Array<ImportLine>, changed_users: Array<ImportLine>, unchanged: number, seats: Array<SeatNeed>, 
 /**
  * What buying the missing seats would add to the monthly bill.
  */

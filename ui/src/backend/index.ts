@@ -24,6 +24,7 @@ import type {
   BulkRequest,
   OrgSetup,
   ProgressEvent,
+  ImportChoices,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -181,10 +182,10 @@ export const backend = {
   /** Opens the native open dialog; [path, preview], or null when cancelled. */
   chooseImportFile: (onProgress: OnProgress) =>
     call("choose_import_file", { onProgress: progressChannel(onProgress) }),
-  recheckImport: (onProgress: OnProgress) =>
-    call("recheck_import", { onProgress: progressChannel(onProgress) }),
-  applyImport: (onProgress: OnProgress) =>
-    call("apply_import", { onProgress: progressChannel(onProgress) }),
+  recheckImport: (choices: ImportChoices, onProgress: OnProgress) =>
+    call("recheck_import", { choices, onProgress: progressChannel(onProgress) }),
+  applyImport: (choices: ImportChoices, onProgress: OnProgress) =>
+    call("apply_import", { choices, onProgress: progressChannel(onProgress) }),
   /** Opens the native save dialog; [path, users written], or null when cancelled. */
   exportUsers: (suggestedName: string) => call("export_users", { suggestedName }),
   bulkPreview: (req: BulkRequest) => call("bulk_preview", { req }),
