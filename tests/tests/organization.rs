@@ -65,6 +65,8 @@ async fn set_up(app: &App) {
     app.type_into(&password, "harbor-physio-2026").await;
     let currency = app.find_by_role_in(&form, "combobox", "Currency").await;
     app.select_option(&currency, "EUR").await;
+    let country = app.find_by_role_in(&form, "combobox", "Country").await;
+    app.select_option(&country, "Portugal").await;
     app.screenshot_if_asked("setup-organization").await;
     let create = app
         .find_by_role_in(&form, "button", "Create organization")

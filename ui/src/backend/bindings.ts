@@ -531,7 +531,12 @@ monthly_price: string,
  */
 seats: string, };
 
-export type OrgSetup = { organization_name: string, currency: string, billing_day: string, notice_period_days: string, sites: Array<string>, admin_login: string, admin_name: string, admin_password: string, products: Array<ProductSetup>, };
+export type OrgSetup = { organization_name: string, currency: string, billing_day: string, notice_period_days: string, sites: Array<string>, 
+/**
+ * Where the sites are (ISO 3166 alpha-2): numbers written without their country code
+ * are read as numbers of this country.
+ */
+country: string, admin_login: string, admin_name: string, admin_password: string, products: Array<ProductSetup>, };
 
 export type AppInfo = { version: string, 
 /**
@@ -631,6 +636,7 @@ export const FIELD_LABELS = {
   organization: "Organization",
   organizationName: "Organization name",
   currency: "Currency",
+  country: "Country",
   billingDay: "Billing day",
   noticePeriod: "Notice period",
   yourName: "Your name",

@@ -444,3 +444,31 @@ fn missing_sites_are_named_and_created_only_when_asked_by_a_super_admin() {
         .unwrap();
     assert_eq!(audited, 1);
 }
+
+#[test]
+fn licensedesks_own_export_is_its_own_layout_and_changes_nothing() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let export = org.export_users_csv(admin).unwrap();
+    let preview = org
+        .import_preview(admin, &export, &Default::default(), &mut Unwatched)
+        .unwrap();
+    assert_eq!(preview.layout.as_deref(), Some("LicenseDesk users file"));
+    assert!(preview.issues.is_empty(), "{:#?}", preview.issues);
+    assert_eq!(preview.unchanged, preview.rows);
+    assert!(preview.other_licenses.is_empty());
+    // In its own file, a license LicenseDesk does not sell is a typo, not another system's.
+    let typo = String::from_utf8(export)
+        .unwrap()
+        .replacen("Voice Pro", "Voice Pr0", 1);
+    let preview = org
+        .import_preview(admin, typo.as_bytes(), &Default::default(), &mut Unwatched)
+        .unwrap();
+    assert!(
+        preview.issues[0]
+            .message
+            .starts_with("there is no product named Voice Pr0"),
+        "{:#?}",
+        preview.issues
+    );
+}
