@@ -3,7 +3,7 @@
 use licensedesk_core::{BillingEvent, BillingSummary, CostBreakdown, CostPreview, SeatChange};
 use tauri::{AppHandle, State};
 
-use super::CommandResult;
+use super::{save_as, CommandResult};
 use crate::dialogs;
 use crate::state::AppState;
 
@@ -110,22 +110,16 @@ pub async fn export_billing_history(
     state: State<'_, AppState>,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    let Some(dest) = dialogs::save_path(
+    let csv = ("CSV file", &["csv"][..]);
+    save_as(
         &app,
+        &state,
         "Export billing history",
         &suggested_name,
-        ("CSV file", &["csv"]),
-    )?
-    else {
-        return Ok(None);
-    };
-    let shown = dest.display().to_string();
-    session
-        .with_org(move |org| org.export_billing_history(actor, &dest))
-        .await?;
-    Ok(Some(shown))
+        csv,
+        |org, actor, dest| org.export_billing_history(actor, dest),
+    )
+    .await
 }
 
 #[tauri::command]
@@ -142,20 +136,15 @@ pub async fn export_cost_breakdown(
     state: State<'_, AppState>,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    let Some(dest) = dialogs::save_path(
+    let title = "Export cost by department and site";
+    let csv = ("CSV file", &["csv"][..]);
+    save_as(
         &app,
-        "Export cost by department and site",
+        &state,
+        title,
         &suggested_name,
-        ("CSV file", &["csv"]),
-    )?
-    else {
-        return Ok(None);
-    };
-    let shown = dest.display().to_string();
-    session
-        .with_org(move |org| org.export_cost_breakdown(actor, &dest))
-        .await?;
-    Ok(Some(shown))
+        csv,
+        |org, actor, dest| org.export_cost_breakdown(actor, dest),
+    )
+    .await
 }
