@@ -36,6 +36,7 @@ pub enum Field {
     Organization,
     OrganizationName,
     Currency,
+    Country,
     BillingDay,
     NoticePeriod,
     YourName,
@@ -99,7 +100,7 @@ impl ProductPart {
 
 impl Field {
     /// Every field with a fixed key (the setup's products are keyed `product.<n>.<part>`).
-    pub const FIXED: [Field; 45] = [
+    pub const FIXED: [Field; 46] = [
         Field::FirstName,
         Field::LastName,
         Field::Email,
@@ -130,6 +131,7 @@ impl Field {
         Field::Organization,
         Field::OrganizationName,
         Field::Currency,
+        Field::Country,
         Field::BillingDay,
         Field::NoticePeriod,
         Field::YourName,
@@ -180,6 +182,7 @@ impl Field {
             Field::Organization => "organization",
             Field::OrganizationName => "organizationName",
             Field::Currency => "currency",
+            Field::Country => "country",
             Field::BillingDay => "billingDay",
             Field::NoticePeriod => "noticePeriod",
             Field::YourName => "yourName",
@@ -233,6 +236,7 @@ impl Field {
             Field::Organization => "Organization",
             Field::OrganizationName => "Organization name",
             Field::Currency => "Currency",
+            Field::Country => "Country",
             Field::BillingDay => "Billing day",
             Field::NoticePeriod => "Notice period",
             Field::YourName => "Your name",

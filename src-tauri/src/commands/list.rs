@@ -33,6 +33,8 @@ macro_rules! app_commands {
             billing::billing_summary,
             billing::billing_history,
             billing::export_billing_history,
+            billing::cost_breakdown,
+            billing::export_cost_breakdown,
             change::change_preview,
             change::change_license,
             admin::open_failure,

@@ -1,7 +1,7 @@
 // Generated from the commands of src-tauri/src/commands/list.rs by `make bindings`. Do not edit.
 
 import type { Channel } from "@tauri-apps/api/core";
-import type { AccountChoice, AccountRow, AccountUpdate, AppInfo, ArchiveRestoreReceipt, AssignLicense, AuditPage, AuditQuery, AuditVerification, BackupInfo, BackupOverview, BillingEvent, BillingSummary, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, ChangeLicense, ChangePreview, ChangeReceipt, CostPreview, DamagedRestoreReceipt, ImportPreview, ImportReceipt, NewAccount, NewUser, OffboardReceipt, OffboardUser, OpenFailure, OrgSetup, ProductInventory, ProgressEvent, ReactivateUser, ReactivationPreview, ReactivationReceipt, RecordingQuery, RecordingRow, RemovalImpact, RemovalReceipt, RemoveLicense, RestorePreview, RestoreReceipt, RestoreRequest, SafetyArchive, SavedUserEdits, SeatChange, SessionInfo, Site, UserDetail, UserEdits, UserPage, UserQuery, UserSetup } from "./bindings";
+import type { AccountChoice, AccountRow, AccountUpdate, AppInfo, ArchiveRestoreReceipt, AssignLicense, AuditPage, AuditQuery, AuditVerification, BackupInfo, BackupOverview, BillingEvent, BillingSummary, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, ChangeLicense, ChangePreview, ChangeReceipt, CostBreakdown, CostPreview, DamagedRestoreReceipt, ImportChoices, ImportPreview, ImportReceipt, NewAccount, NewUser, OffboardReceipt, OffboardUser, OpenFailure, OrgSetup, ProductInventory, ProgressEvent, ReactivateUser, ReactivationPreview, ReactivationReceipt, RecordingQuery, RecordingRow, RemovalImpact, RemovalReceipt, RemoveLicense, RestorePreview, RestoreReceipt, RestoreRequest, SafetyArchive, SavedUserEdits, SeatChange, SessionInfo, Site, UserDetail, UserEdits, UserPage, UserQuery, UserSetup } from "./bindings";
 
 /**
  * What each command takes: nothing, or one object under the keys Tauri reads (the Rust
@@ -35,6 +35,8 @@ export type CommandArgs = {
   billing_summary: [];
   billing_history: [];
   export_billing_history: [{ suggestedName: string }];
+  cost_breakdown: [];
+  export_cost_breakdown: [{ suggestedName: string }];
   change_preview: [{ userId: number; productId: number }];
   change_license: [{ request: ChangeLicense }];
   open_failure: [];
@@ -60,8 +62,8 @@ export type CommandArgs = {
   offboard_user: [{ req: OffboardUser }];
   save_import_template: [];
   choose_import_file: [{ onProgress: Channel<ProgressEvent> }];
-  recheck_import: [{ onProgress: Channel<ProgressEvent> }];
-  apply_import: [{ onProgress: Channel<ProgressEvent> }];
+  recheck_import: [{ choices: ImportChoices; onProgress: Channel<ProgressEvent> }];
+  apply_import: [{ choices: ImportChoices; onProgress: Channel<ProgressEvent> }];
   export_users: [{ suggestedName: string }];
   bulk_preview: [{ req: BulkRequest }];
   export_selected_user_data: [{ userIds: Array<number>; suggestedName: string; onProgress: Channel<ProgressEvent> }];
@@ -110,6 +112,8 @@ export type CommandResults = {
   billing_summary: BillingSummary;
   billing_history: Array<BillingEvent>;
   export_billing_history: string | null;
+  cost_breakdown: CostBreakdown;
+  export_cost_breakdown: string | null;
   change_preview: ChangePreview;
   change_license: ChangeReceipt;
   open_failure: OpenFailure | null;
