@@ -38,6 +38,8 @@ pub enum Field {
     Currency,
     BillingDay,
     NoticePeriod,
+    /// The savings view's "no calls in the last N days".
+    IdleDays,
     YourName,
     Sites,
     Products,
@@ -99,7 +101,7 @@ impl ProductPart {
 
 impl Field {
     /// Every field with a fixed key (the setup's products are keyed `product.<n>.<part>`).
-    pub const FIXED: [Field; 45] = [
+    pub const FIXED: [Field; 46] = [
         Field::FirstName,
         Field::LastName,
         Field::Email,
@@ -132,6 +134,7 @@ impl Field {
         Field::Currency,
         Field::BillingDay,
         Field::NoticePeriod,
+        Field::IdleDays,
         Field::YourName,
         Field::Sites,
         Field::Products,
@@ -182,6 +185,7 @@ impl Field {
             Field::Currency => "currency",
             Field::BillingDay => "billingDay",
             Field::NoticePeriod => "noticePeriod",
+            Field::IdleDays => "idleDays",
             Field::YourName => "yourName",
             Field::Sites => "sites",
             Field::Products => "products",
@@ -235,6 +239,7 @@ impl Field {
             Field::Currency => "Currency",
             Field::BillingDay => "Billing day",
             Field::NoticePeriod => "Notice period",
+            Field::IdleDays => "Days without calls",
             Field::YourName => "Your name",
             Field::Sites => "Sites",
             Field::Products => "Products",
