@@ -68,7 +68,7 @@ export function SettingsPage({ session, onRestored }: Props) {
     <section className="settings" aria-labelledby="settings-heading">
       <div className="page-head">
         <h1 id="settings-heading">Settings</h1>
-        <p className="muted">Where this organization is kept, and its backups</p>
+        <p className="muted">Where this organization is kept, its backups, and what the Savings page counts as idle</p>
       </div>
       {overview && (
         <>

@@ -100,37 +100,48 @@ export function ReclaimDialog({ lines, onClose, onDone }: Props) {
                     <th scope="row">{l.user_name}</th>
                     <td>{l.product_name}</td>
                     <td>
-                      <select
-                        aria-label={`What to do for ${l.user_name}`}
-                        value={choices[l.key]}
-                        disabled={busy || !l.step_down}
-                        onChange={(e) => setChoices((c) => ({ ...c, [l.key]: e.target.value as Choice }))}
-                      >
-                        <option value="remove">Remove license</option>
-                        {l.step_down && (
+                      {l.step_down ? (
+                        <select
+                          aria-label={`What to do for ${l.user_name}`}
+                          value={choices[l.key]}
+                          disabled={busy}
+                          onChange={(e) => setChoices((c) => ({ ...c, [l.key]: e.target.value as Choice }))}
+                        >
+                          <option value="remove">Remove license</option>
                           <option value="step_down">
                             Step down to {l.step_down.product_name} ({formatCents(l.step_down.monthly_price_cents)})
                           </option>
-                        )}
-                      </select>
+                        </select>
+                      ) : (
+                        "Remove license"
+                      )}
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
+            {preview && (
+              <ul className="reclaim-steps" aria-label="What happens">
+                {preview.steps
+                  .filter((s) => !s.label.startsWith("Unassigned "))
+                  .map((s) => (
+                    <li key={s.label} className={s.deletes_data ? "deletes" : undefined}>
+                      <strong>{s.label}:</strong> {s.outcome}
+                    </li>
+                  ))}
+              </ul>
+            )}
           </>
         )}
         <h3>{users.length > 0 ? "3. Cancel the freed seats" : "Cancel the unassigned seats"}</h3>
         {!preview && previewQuery.isFetching && <progress className="busy" aria-label="Checking" />}
         {preview && (
           <>
-            <ul className="reclaim-steps" aria-label="What happens">
-              {preview.steps.map((s) => (
-                <li key={s.label} className={s.deletes_data ? "deletes" : undefined}>
-                  <strong>{s.label}:</strong> {s.outcome}
-                </li>
-              ))}
-            </ul>
+            <p className="reclaim-summary" aria-label="Cancellation date and saving">
+              The seats stay billed until <strong>{preview.effective_on}</strong> (the notice period, then the next
+              billing day). From then the monthly total goes from {formatCents(preview.current_total_cents)} to{" "}
+              <strong>{formatCents(preview.new_total_cents)}</strong>.
+            </p>
             <table className="grid compact" aria-label="Cancellation">
               <thead>
                 <tr>
@@ -161,11 +172,6 @@ export function ReclaimDialog({ lines, onClose, onDone }: Props) {
                 </tr>
               </tfoot>
             </table>
-            <p className="reclaim-summary" aria-label="Cancellation date and saving">
-              The seats stay billed until <strong>{preview.effective_on}</strong> (the notice period, then the next
-              billing day). From then the monthly total goes from {formatCents(preview.current_total_cents)} to{" "}
-              <strong>{formatCents(preview.new_total_cents)}</strong>.
-            </p>
           </>
         )}
       </div>
