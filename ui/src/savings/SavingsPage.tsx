@@ -6,6 +6,9 @@ import { missingPermission, LockedPage, ReadOnlyReason } from "../ui/ReadOnlyRea
 import { useNotify } from "../ui/Messages";
 import { ReclaimDialog } from "./ReclaimDialog";
 
+/** Rows drawn at once: enough to read and pick from, not 100,000 rows in the page. */
+const SHOWN = 500;
+
 /** The accessible name of a line's checkbox: "Select Nora Johnson", "Select unassigned Voice Pro seats". */
 export function selectLabel(line: SavingsLine): string {
   return line.user_name ? `Select ${line.user_name}` : `Select unassigned ${line.product_name} seats`;
@@ -106,7 +109,7 @@ export function SavingsPage({ session }: { session: SessionInfo }) {
             </tr>
           </thead>
           <tbody>
-            {lines.map((l) => (
+            {lines.slice(0, SHOWN).map((l) => (
               <tr key={l.key} className={selected.has(l.key) ? "selected" : undefined}>
                 <td className="select">
                   <input
@@ -139,6 +142,12 @@ export function SavingsPage({ session }: { session: SessionInfo }) {
             </tr>
           </tfoot>
         </table>
+      )}
+      {lines.length > SHOWN && (
+        <p className="muted">
+          And {(lines.length - SHOWN).toLocaleString("en-US")} more lines, in the total above; "Select all lines" selects
+          them too.
+        </p>
       )}
       {reclaiming && (
         <ReclaimDialog
