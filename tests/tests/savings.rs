@@ -84,6 +84,12 @@ async fn reclaiming_a_suspended_users_seat_shows_on_billing() {
         .try_find_by_role("combobox", &format!("What to do for {name}"))
         .await
         .is_none());
+    // Their data exported first, through the native save dialog, into one ZIP.
+    app.click_role(
+        "checkbox",
+        "Export the data of this user first (one ZIP file)",
+    )
+    .await;
     let reclaim = app
         .find_by_role_in(
             &dialog,
@@ -92,12 +98,22 @@ async fn reclaiming_a_suspended_users_seat_shows_on_billing() {
         )
         .await;
     app.click(&reclaim).await;
+    let export = dir.path().join("reclaimed.zip");
+    app.answer_save_dialog("Export user data", &export).await;
+    app.native_window("Reclaim licenses?").await;
+    app.screen_shot_if_asked("reclaim-question").await;
     app.confirm_native_dialog("Reclaim licenses?").await;
     let message = app.wait_for_message("status", "Reclaimed").await;
     assert!(
         message.contains(&format!("goes down by {}/month", dollars(price))),
         "{message}"
     );
+    assert!(
+        message.contains(&format!("exported to {}", export.display())),
+        "{message}"
+    );
+    let zip = std::fs::read(&export).expect("the export was written");
+    assert!(zip.starts_with(b"PK"), "the export is a ZIP");
     app.wait_until_gone("dialog", "Reclaim licenses").await;
     let table = app
         .wait_for_table(&SAVINGS_COLUMNS, |t| {

@@ -122,6 +122,22 @@ fn plural(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// "A, B and C", or the first few and how many more.
+fn names(items: &[String]) -> String {
+    const SHOWN: usize = 5;
+    if items.len() > SHOWN {
+        return format!(
+            "{} and {} more",
+            items[..SHOWN].join(", "),
+            items.len() - SHOWN
+        );
+    }
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => items.join(""),
+    }
+}
+
 fn plan(conn: &Connection, today: NaiveDate, req: &ReclaimRequest) -> Result<Plan> {
     if req.items.is_empty() {
         return Err(Error::invalid(
@@ -285,17 +301,37 @@ fn plan(conn: &Connection, today: NaiveDate, req: &ReclaimRequest) -> Result<Pla
         .count() as i64;
     let step_downs = steps.len() as i64 - removals;
     let mut parts = Vec::new();
-    if removals > 0 {
-        parts.push(format!(
-            "removes the licenses of {}: their call history, voicemail, forwarding and devices are deleted (a safety archive of each is kept {SAFETY_ARCHIVE_DAYS} days, call recordings stay)",
-            plural(removals, "user", "users")
-        ));
+    let removed: Vec<String> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::Remove(u) => Some(u.full_name()),
+            Step::StepDown(..) => None,
+        })
+        .collect();
+    match removed.as_slice() {
+        [] => {}
+        [one] => parts.push(format!(
+            "removes {one}'s license: their call history, voicemail, forwarding and devices are deleted (a safety archive is kept {SAFETY_ARCHIVE_DAYS} days; call recordings stay)"
+        )),
+        many => parts.push(format!(
+            "removes the licenses of {} users ({}): their call history, voicemail, forwarding and devices are deleted (a safety archive of each is kept {SAFETY_ARCHIVE_DAYS} days; call recordings stay)",
+            many.len(),
+            names(many)
+        )),
     }
-    if step_downs > 0 {
-        parts.push(format!(
-            "moves {} to a cheaper license of the same type, keeping all their data",
-            plural(step_downs, "user", "users")
-        ));
+    let moved: Vec<String> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::StepDown(u, to) => Some(format!(
+                "{} to {}",
+                u.full_name(),
+                by_id.get(to).map_or("", |p| p.name.as_str())
+            )),
+            Step::Remove(_) => None,
+        })
+        .collect();
+    if !moved.is_empty() {
+        parts.push(format!("moves {}, keeping all their data", names(&moved)));
     }
     let cancelled: Vec<String> = cancellations
         .iter()

@@ -411,6 +411,14 @@ fn unassigned_seats_and_a_step_down_into_them_are_counted_once() {
             .find(|c| c.product_id == id)
             .map(|c| c.quantity)
     };
+    assert!(
+        preview.question.contains(&format!(
+            "moves {} to Voice Essentials, keeping all their data",
+            over.user_name.as_deref().unwrap()
+        )),
+        "{}",
+        preview.question
+    );
     // Essentials: 2 spare, one taken by the step down; Pro: 2 spare and the one given up.
     assert_eq!((qty(ess), qty(pro)), (Some(1), Some(3)));
     assert_eq!(preview.saving_cents, 2000 + 3 * 3200);
