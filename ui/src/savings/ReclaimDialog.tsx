@@ -1,9 +1,18 @@
 import { useId, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { backend, isCancelled, type BackendError, type ReclaimItem, type SavingsLine } from "../backend";
+import {
+  backend,
+  isCancelled,
+  PERMISSION,
+  type BackendError,
+  type ReclaimItem,
+  type SavingsLine,
+  type SessionInfo,
+} from "../backend";
 import { useInvalidate } from "../backend/queries";
 import { Dialog, DialogFooter } from "../ui/Dialog";
 import { formatCents } from "../ui/format";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 
 type Choice = "remove" | "step_down";
 
@@ -17,6 +26,7 @@ export function itemOf(line: SavingsLine, choice: Choice | undefined): ReclaimIt
 }
 
 type Props = {
+  session: SessionInfo;
   lines: SavingsLine[];
   onClose: () => void;
   onDone: (message: string) => void;
@@ -27,7 +37,7 @@ type Props = {
  * user, then the cancellation of the freed seats with its date and the saving per month.
  * "Reclaim" asks the native "Reclaim licenses?" (after the save dialog when exporting).
  */
-export function ReclaimDialog({ lines, onClose, onDone }: Props) {
+export function ReclaimDialog({ session, lines, onClose, onDone }: Props) {
   const id = useId();
   const invalidate = useInvalidate();
   const [choices, setChoices] = useState<Record<string, Choice>>(() =>
@@ -52,6 +62,11 @@ export function ReclaimDialog({ lines, onClose, onDone }: Props) {
   const failure = reclaim.error && !isCancelled(reclaim.error) ? reclaim.error : (previewQuery.error as BackendError | null);
   const users = lines.filter((l) => l.user_id !== null);
   const removing = users.some((l) => choices[l.key] !== "step_down");
+  const steppingDown = users.some((l) => choices[l.key] === "step_down");
+  // Core checks each step's permission; the dialog says beforehand which one is missing.
+  const missing =
+    (removing || exportFirst ? missingPermission(session, PERMISSION.LicensesRemove) : null) ??
+    (steppingDown ? missingPermission(session, PERMISSION.LicensesAssign) : null);
 
   function onCancel() {
     if (!busy) onClose();
@@ -175,6 +190,11 @@ export function ReclaimDialog({ lines, onClose, onDone }: Props) {
           </>
         )}
       </div>
+      {missing && (
+        <div className="dialog-body-note">
+          <ReadOnlyReason id={`${id}-locked`} message={missing.message} switchable={missing.switch_suggested} />
+        </div>
+      )}
       <DialogFooter error={failure?.message ?? null}>
         <button type="button" onClick={onClose} disabled={busy}>
           Cancel
@@ -182,7 +202,8 @@ export function ReclaimDialog({ lines, onClose, onDone }: Props) {
         <button
           type="button"
           className={removing ? "danger" : "primary"}
-          disabled={busy || !preview}
+          disabled={busy || !preview || missing !== null}
+          aria-describedby={missing ? `${id}-locked` : undefined}
           onClick={() => reclaim.mutate()}
         >
           {busy ? "Reclaiming…" : `Reclaim ${formatCents(preview?.saving_cents ?? 0)}/month`}

@@ -153,6 +153,29 @@ describe("SavingsPage", () => {
     expect(within(dialog).getByRole("alert")).toHaveTextContent("");
   });
 
+  it("says before Reclaim which permission a removal needs", async () => {
+    const billingAdmin: SessionInfo = {
+      ...superAdmin,
+      role: "Billing Admin",
+      missing: [
+        {
+          permission: "licenses.remove",
+          label: "Remove licenses",
+          message: "Your role Billing Admin does not include Remove licenses. Ask Dana Reyes (Super Admin).",
+          switch_suggested: false,
+        },
+      ],
+    };
+    show(billingAdmin);
+    await userEvent.click(await screen.findByRole("checkbox", { name: "Select Nora Johnson" }));
+    await userEvent.click(screen.getByRole("checkbox", { name: "Select unassigned Voice Pro seats" }));
+    await userEvent.click(screen.getByRole("button", { name: "Reclaim selected" }));
+    const dialog = await screen.findByRole("dialog", { name: "Reclaim licenses" });
+    const button = await within(dialog).findByRole("button", { name: /^Reclaim / });
+    await waitFor(() => expect(button).toHaveAccessibleDescription(/does not include Remove licenses/));
+    expect(button).toBeDisabled();
+  });
+
   it("says so when there is nothing to reclaim", async () => {
     mocked.savings.mockResolvedValue({ ...savings, lines: [], total_monthly_cents: 0 });
     show();

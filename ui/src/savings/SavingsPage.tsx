@@ -151,6 +151,7 @@ export function SavingsPage({ session }: { session: SessionInfo }) {
       )}
       {reclaiming && (
         <ReclaimDialog
+          session={session}
           lines={reclaiming}
           onClose={() => setReclaiming(null)}
           onDone={(message) => {
