@@ -417,7 +417,7 @@ impl Org {
                 steps,
                 cancels,
             } = plan(tx, today, req)?;
-            if preview.removals > 0 || export_to.is_some() {
+            if preview.removals > 0 || (export_to.is_some() && !steps.is_empty()) {
                 ctx.require(tx, Permission::LicensesRemove)?;
             }
             if preview.step_downs > 0 {
