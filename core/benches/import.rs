@@ -110,7 +110,7 @@ fn fresh(template: &Path, dir: &Path, n: usize) -> (Org, Actor) {
 fn import(org: &mut Org, admin: Actor, file: &[u8]) -> (Duration, Duration) {
     let started = Instant::now();
     let preview = org
-        .import_preview(admin, file, &mut Unwatched)
+        .import_preview(admin, file, &Default::default(), &mut Unwatched)
         .expect("preview");
     let checked = started.elapsed();
     assert!(
@@ -121,7 +121,7 @@ fn import(org: &mut Org, admin: Actor, file: &[u8]) -> (Duration, Duration) {
     assert_eq!(preview.rows as usize, ROWS);
     let started = Instant::now();
     let receipt = org
-        .import_users(admin, file, &mut Unwatched)
+        .import_users(admin, file, &Default::default(), &mut Unwatched)
         .expect("import");
     let applied = started.elapsed();
     assert_eq!((receipt.added + receipt.updated) as usize, ROWS);
@@ -196,7 +196,10 @@ fn criterion_suite(c: &mut Criterion) {
     let mut n = 1_000;
     g.bench_function("check", |x| {
         let (org, admin) = fresh(&template, dir.path(), 0);
-        x.iter(|| org.import_preview(admin, &file, &mut Unwatched).unwrap())
+        x.iter(|| {
+            org.import_preview(admin, &file, &Default::default(), &mut Unwatched)
+                .unwrap()
+        })
     });
     g.bench_function("apply", |x| {
         x.iter_batched(
@@ -204,7 +207,10 @@ fn criterion_suite(c: &mut Criterion) {
                 n += 1;
                 fresh(&template, dir.path(), n)
             },
-            |(mut org, admin)| org.import_users(admin, &file, &mut Unwatched).unwrap(),
+            |(mut org, admin)| {
+                org.import_users(admin, &file, &Default::default(), &mut Unwatched)
+                    .unwrap()
+            },
             BatchSize::PerIteration,
         )
     });

@@ -24,13 +24,16 @@ pub use base::permission::Permission;
 pub use base::progress::{Progress, ProgressEvent, Unwatched};
 pub use domain::admin::admin_accounts::{AccountRow, AccountUpdate, NewAccount};
 pub use domain::admin::recordings::{RecordingQuery, RecordingRow};
+pub use domain::billing::cost_breakdown::{CancelDeadline, CostBreakdown, CostGroup, MonthCost};
 pub use domain::billing::{
     BillingEvent, BillingLine, BillingSummary, CancellationStatus, CostPreview, SeatChange,
 };
 pub use domain::editor::new_user::{NewUser, Site};
 pub use domain::editor::user_edits::{LicenseEdit, SavedUserEdits, UserEdits};
+pub use domain::imports::columns::{ImportField, MappingSource};
 pub use domain::imports::user_csv::{
-    ImportIssue, ImportLine, ImportPreview, ImportReceipt, SeatNeed,
+    FileColumn, ImportChoices, ImportIssue, ImportLine, ImportPreview, ImportReceipt, OtherLicense,
+    SeatNeed,
 };
 pub use domain::licenses::bulk::{BulkAction, BulkLine, BulkPreview, BulkReceipt, BulkRequest};
 pub use domain::licenses::change::{ChangeKind, ChangeLicense, ChangePreview, ChangeReceipt};

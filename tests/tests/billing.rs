@@ -789,6 +789,70 @@ async fn editor_offers_a_purchase_when_no_seat_is_left() {
     app.quit().await;
 }
 
+/// The bill by the holders' department and by site: each table adds up to the monthly total,
+/// the unassigned seats are a row of their own, the banner dates the cancellation that stops
+/// paying for them, and the CSV holds both tables.
+#[tokio::test]
+async fn cost_by_department_and_site_adds_up_to_the_bill_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_as(dir.path(), "lee.chen", "billing-demo").await;
+    let stats = billing_stats(&app).await;
+    let mut rows = 0;
+    for column in ["Department", "Site"] {
+        let table = app
+            .table(&[column, "Licensed users", "Licenses", "Monthly cost"])
+            .await;
+        let sum: i64 = table
+            .rows
+            .iter()
+            .map(|r| cents(r.cell("Monthly cost")))
+            .sum();
+        assert_eq!(sum, stats.monthly_total, "{column}: {table:#?}");
+        let unassigned = table
+            .row_where(column, "Unassigned licenses")
+            .unwrap_or_else(|| panic!("no unassigned row by {column}: {table:#?}"));
+        assert_eq!(unassigned.cell("Licensed users"), "0");
+        rows += table.rows.len();
+    }
+    let text = app.page_text().await;
+    let banner = text_between(&text, "Cancel by ", ".")
+        .unwrap_or_else(|| panic!("no cancellation deadline on the page: {text}"));
+    assert!(banner.contains("to stop paying for"), "{banner}");
+    app.screenshot_if_asked("billing-banner").await;
+    app.table(&["Billing day", "Monthly cost", "Change"]).await;
+
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("costs.csv");
+    let costs = app
+        .find_by_role("region", "Cost by department and site")
+        .await;
+    let export = app.find_by_role_in(&costs, "button", "Export CSV").await;
+    app.click(&export).await;
+    app.answer_save_dialog("Export cost by department and site", &path)
+        .await;
+    app.wait_for_message(
+        "status",
+        &format!(
+            "Cost by department and site exported to {}.",
+            path.display()
+        ),
+    )
+    .await;
+    let csv = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} not written: {e}", path.display()));
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some("by,name,licensed_users,licenses,monthly_cost"),
+        "{csv}"
+    );
+    assert_eq!(
+        lines.len(),
+        1 + rows,
+        "one line per row of both tables: {csv}"
+    );
+}
+
 #[tokio::test]
 async fn billing_history_exports_as_csv() {
     let dir = tempfile::tempdir().unwrap();
@@ -837,7 +901,10 @@ async fn billing_history_exports_as_csv() {
 
     let out = tempfile::tempdir().unwrap();
     let path = out.path().join("billing history.csv");
-    app.click_role("button", "Export CSV").await;
+    // The cost breakdown above has an "Export CSV" of its own.
+    let orders = app.find_by_role("region", "Orders and cancellations").await;
+    let export = app.find_by_role_in(&orders, "button", "Export CSV").await;
+    app.click(&export).await;
     app.answer_save_dialog("Export billing history", &path)
         .await;
     app.wait_for_message(

@@ -47,7 +47,8 @@ async fn set_up(app: &App) {
         ("Your name", "Marta Sousa"),
         ("Account", "marta"),
         ("Product 1 name", PRODUCT),
-        ("Product 1 price", "24.50"),
+        // A price the form refuses first: Create then takes the person to it.
+        ("Product 1 price", "twenty"),
         ("Product 1 seats", "60"),
     ] {
         let role = if ["Billing day", "Notice period", "Product 1 seats"].contains(&name) {
@@ -64,10 +65,18 @@ async fn set_up(app: &App) {
     app.type_into(&password, "harbor-physio-2026").await;
     let currency = app.find_by_role_in(&form, "combobox", "Currency").await;
     app.select_option(&currency, "EUR").await;
+    let country = app.find_by_role_in(&form, "combobox", "Country").await;
+    app.select_option(&country, "Portugal").await;
     app.screenshot_if_asked("setup-organization").await;
     let create = app
         .find_by_role_in(&form, "button", "Create organization")
         .await;
+    app.click(&create).await;
+    app.wait_focused("textbox", "Product 1 price").await;
+    let price = app
+        .find_by_role_in(&form, "textbox", "Product 1 price")
+        .await;
+    app.type_into(&price, "24.50").await;
     app.click(&create).await;
     app.wait_for_text("Signed in as marta (Super Admin)").await;
     app.wait_for_text("This organization has no users yet.")
@@ -157,4 +166,101 @@ async fn an_organization_is_set_up_imported_and_licensed_and_kept() {
     app.wait_for_text("50 of the organization's users match")
         .await;
     app.quit().await;
+}
+
+/// The Microsoft 365 admin center's user export (from core's fixture), with two of Austin's
+/// free numbers written as people write them.
+fn m365_export(db: &std::path::Path) -> (String, [String; 2]) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let free: Vec<String> = conn
+        .prepare(
+            "SELECT n.e164 FROM phone_numbers n JOIN sites s ON s.id = n.site_id
+             WHERE s.name = 'Austin' AND n.status = 'available' ORDER BY n.e164 LIMIT 2",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let digits = |e164: &str| e164[2..].to_string();
+    let (a, b) = (digits(&free[0]), digits(&free[1]));
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../core/src/domain/imports/fixtures/m365-users.csv");
+    let text = std::fs::read_to_string(fixture)
+        .unwrap()
+        .replace(
+            "{AUSTIN_1}",
+            &format!("({}) {}-{}", &a[..3], &a[3..6], &a[6..]),
+        )
+        .replace(
+            "{AUSTIN_2}",
+            &format!("{}.{}.{}", &b[..3], &b[3..6], &b[6..]),
+        );
+    (text, [free[0].clone(), free[1].clone()])
+}
+
+/// An admin moving staff over from Microsoft 365: the export is recognized and mapped without
+/// a question, its licenses are another system's, one product is chosen for all of them, and
+/// the users arrive with their numbers in E.164.
+#[tokio::test]
+async fn a_microsoft_365_export_is_imported_with_a_product_for_all_and_numbers_normalized() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = App::start(&db).await;
+    app.sign_in("dana.reyes", "super-demo").await;
+    let (csv, numbers) = m365_export(&db);
+    let file = dir.path().join("Users export.csv");
+    std::fs::write(&file, csv).unwrap();
+
+    app.click_role("button", "Import users").await;
+    let dialog = app.find_by_role("dialog", "Import users").await;
+    let choose = app
+        .find_by_role_in(&dialog, "button", "Choose CSV file")
+        .await;
+    app.click(&choose).await;
+    app.answer_open_dialog("Import users", &file).await;
+    app.wait_for_text("Recognized as a Microsoft 365 admin center user export:")
+        .await;
+    let text = app.page_text().await;
+    for mapped in [
+        "Recognized as a Microsoft 365 admin center user export:",
+        "User principal name → Email",
+        "Office → Site",
+        "Phone number → Phone number",
+        "14 columns not used",
+        "2 users have a license of another system",
+    ] {
+        assert!(text.contains(mapped), "{mapped:?} not in {text}");
+    }
+    let other = app
+        .find_by_role_in(&dialog, "combobox", "License for users of another system")
+        .await;
+    let essentials = app
+        .options(&other)
+        .await
+        .into_iter()
+        .find(|o| o.starts_with("Voice Essentials ("))
+        .expect("Voice Essentials offered");
+    app.select_option(&other, &essentials).await;
+    app.wait_for_text("those without a LicenseDesk license get Voice Essentials")
+        .await;
+    app.screenshot_if_asked("import-m365").await;
+    let import = app
+        .find_by_role_in(&dialog, "button", "Import 4 users")
+        .await;
+    app.wait_enabled(&import).await;
+    app.click(&import).await;
+    app.wait_for_message("status", "Imported: 4 users added")
+        .await;
+    app.wait_until_gone("dialog", "Import users").await;
+
+    let zoe = app.user_row("Zoë Nguyễn").await;
+    assert_eq!(zoe.cell("License"), "Voice Essentials");
+    assert_eq!(zoe.cell("Phone number"), numbers[0]);
+    let jose = app.user_row("José Álvarez").await;
+    assert_eq!(jose.cell("Phone number"), numbers[1]);
+    assert_eq!(
+        app.user_row("Min-jun Park").await.cell("License"),
+        "Voice Pro"
+    );
 }

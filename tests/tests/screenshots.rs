@@ -4,7 +4,7 @@
 //!   LICENSEDESK_BIN=$PWD/target/debug/licensedesk cargo test -p licensedesk-e2e \
 //!     --test screenshots -- --ignored --test-threads 1
 //!
-//! writes tests/screenshots/{users,editor,licenses}-{light,dark}.png; look at each before
+//! writes tests/screenshots/{users,editor,licenses,billing-costs}-{light,dark}.png; look at each before
 //! committing it.
 
 use std::path::PathBuf;
@@ -67,6 +67,19 @@ async fn shots(theme: &str, env: &[(&str, &str)]) {
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     settle().await;
     app.screenshot(out(&format!("licenses-{theme}.png"))).await;
+
+    app.open_page("Billing").await;
+    app.table(&["Department", "Monthly cost"]).await;
+    app.client()
+        .execute(
+            "document.getElementById('costs-heading').scrollIntoView({ block: 'start' })",
+            vec![],
+        )
+        .await
+        .expect("scroll to the cost breakdown");
+    settle().await;
+    app.screenshot(out(&format!("billing-costs-{theme}.png")))
+        .await;
     app.quit().await;
 }
 

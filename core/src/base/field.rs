@@ -36,6 +36,7 @@ pub enum Field {
     Organization,
     OrganizationName,
     Currency,
+    Country,
     BillingDay,
     NoticePeriod,
     /// The savings view's "no calls in the last N days".
@@ -101,7 +102,7 @@ impl ProductPart {
 
 impl Field {
     /// Every field with a fixed key (the setup's products are keyed `product.<n>.<part>`).
-    pub const FIXED: [Field; 46] = [
+    pub const FIXED: [Field; 47] = [
         Field::FirstName,
         Field::LastName,
         Field::Email,
@@ -132,6 +133,7 @@ impl Field {
         Field::Organization,
         Field::OrganizationName,
         Field::Currency,
+        Field::Country,
         Field::BillingDay,
         Field::NoticePeriod,
         Field::IdleDays,
@@ -183,6 +185,7 @@ impl Field {
             Field::Organization => "organization",
             Field::OrganizationName => "organizationName",
             Field::Currency => "currency",
+            Field::Country => "country",
             Field::BillingDay => "billingDay",
             Field::NoticePeriod => "noticePeriod",
             Field::IdleDays => "idleDays",
@@ -237,6 +240,7 @@ impl Field {
             Field::Organization => "Organization",
             Field::OrganizationName => "Organization name",
             Field::Currency => "Currency",
+            Field::Country => "Country",
             Field::BillingDay => "Billing day",
             Field::NoticePeriod => "Notice period",
             Field::IdleDays => "Days without calls",

@@ -17,6 +17,8 @@ use crate::kernel::org::{Actor, Org};
 use crate::storage::settings;
 use crate::storage::tables::{cancellation_requests, orders, products, seats};
 
+pub mod cost_breakdown;
+
 /// The most seats one order or cancellation may move: a typo guard, not a business limit.
 pub const MAX_QUANTITY: i64 = 1_000;
 

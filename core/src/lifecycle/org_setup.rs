@@ -38,10 +38,18 @@ pub struct OrgSetup {
     pub billing_day: String,
     pub notice_period_days: String,
     pub sites: Vec<String>,
+    /// Where the sites are (ISO 3166 alpha-2): numbers written without their country code
+    /// are read as numbers of this country.
+    #[serde(default = "default_country")]
+    pub country: String,
     pub admin_login: String,
     pub admin_name: String,
     pub admin_password: String,
     pub products: Vec<ProductSetup>,
+}
+
+fn default_country() -> String {
+    "US".to_owned()
 }
 
 fn whole(field: Field, text: &str, range: std::ops::RangeInclusive<i64>) -> Result<i64> {
@@ -118,6 +126,16 @@ impl Org {
             return Err(Error::invalid(
                 Field::Currency,
                 format!("choose one of {}.", codes.join(", ")),
+            ));
+        }
+        let country = s.country.trim().to_ascii_uppercase();
+        if country.len() != 2 || country.parse::<phonenumber::country::Id>().is_err() {
+            return Err(Error::invalid(
+                Field::Country,
+                format!(
+                    "{:?} is not a country code; choose a country such as US or GB.",
+                    s.country
+                ),
             ));
         }
         let billing_day = whole(Field::BillingDay, &s.billing_day, 1..=28)?;
@@ -200,7 +218,7 @@ impl Org {
             }
         }
         for site in &sites {
-            sites::insert(&tx, site)?;
+            sites::insert_in(&tx, site, &country)?;
         }
         let account_id = insert_account(
             &tx,
@@ -260,6 +278,7 @@ mod tests {
             billing_day: "15".into(),
             notice_period_days: "60".into(),
             sites: vec!["Lisboa".into(), " ".into(), "Porto".into()],
+            country: "pt".into(),
             admin_login: "marta".into(),
             admin_name: "Marta Sousa".into(),
             admin_password: "correct horse 9".into(),
@@ -271,6 +290,22 @@ mod tests {
                 seats: "12".into(),
             }],
         }
+    }
+
+    #[test]
+    fn the_sites_are_in_the_country_chosen_and_a_code_that_is_none_is_refused() {
+        let (_dir, mut org) = empty();
+        let bad = OrgSetup {
+            country: "XX".into(),
+            ..setup()
+        };
+        let e = org.setup_organization(&bad).unwrap_err();
+        assert_eq!(e.payload().field.as_deref(), Some("country"));
+        assert!(org.is_unset().unwrap(), "nothing stored");
+        org.setup_organization(&setup()).unwrap();
+        let countries = sites::countries(&org.conn).unwrap();
+        assert_eq!(countries.len(), 2);
+        assert!(countries.iter().all(|(_, c)| c == "PT"), "{countries:?}");
     }
 
     #[test]

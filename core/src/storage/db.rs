@@ -22,6 +22,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_scale.sql")),
     M::up(include_str!("migrations/0007_user_texts.sql")),
     M::up(include_str!("migrations/0008_audit_autoincrement.sql")),
+    M::up(include_str!("migrations/0009_site_country.sql")),
 ];
 
 /// 32 MiB of pages (SQLite's default is 2): at 100,000 users the list's tables and indexes

@@ -13,6 +13,17 @@ pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// A setting's value, if it is set.
+pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT value FROM org_settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 pub(crate) fn organization_name(conn: &Connection) -> Result<String> {
     Ok(conn
         .query_row(

@@ -220,7 +220,7 @@ fn users_imported_with_formula_names_export_as_text_and_import_back_unchanged() 
         w.into_inner().unwrap()
     };
     let preview = org
-        .import_preview(admin, &file(&rows), &mut Unwatched)
+        .import_preview(admin, &file(&rows), &Default::default(), &mut Unwatched)
         .unwrap();
     for issue in &preview.issues {
         assert!(
@@ -236,7 +236,7 @@ fn users_imported_with_formula_names_export_as_text_and_import_back_unchanged() 
         .map(|(_, r)| r)
         .collect();
     assert!(accepted.len() > FORMULAS.len(), "{:?}", preview.issues);
-    org.import_users(admin, &file(&accepted), &mut Unwatched)
+    org.import_users(admin, &file(&accepted), &Default::default(), &mut Unwatched)
         .unwrap();
     let stored: String = org
         .conn
@@ -254,11 +254,14 @@ fn users_imported_with_formula_names_export_as_text_and_import_back_unchanged() 
     assert!(cells.iter().any(|c| c.starts_with("'+1")), "phone numbers");
     let tables = ["users", "seats", "phone_numbers"];
     let before = crate::tests::testing::snapshot(&org, &tables);
-    let again = org.import_preview(admin, &export, &mut Unwatched).unwrap();
+    let again = org
+        .import_preview(admin, &export, &Default::default(), &mut Unwatched)
+        .unwrap();
     assert!(
         again.ready && again.new_users.is_empty() && again.changed_users.is_empty(),
         "{again:?}"
     );
-    org.import_users(admin, &export, &mut Unwatched).unwrap();
+    org.import_users(admin, &export, &Default::default(), &mut Unwatched)
+        .unwrap();
     assert_eq!(crate::tests::testing::snapshot(&org, &tables), before);
 }

@@ -500,7 +500,7 @@ fn a_csv_of_hostile_cells_is_checked_row_by_row_and_never_panics() {
         ));
     }
     let preview = org
-        .import_preview(admin, csv.as_bytes(), &mut Unwatched)
+        .import_preview(admin, csv.as_bytes(), &Default::default(), &mut Unwatched)
         .unwrap();
     assert!(
         !preview.ready,
@@ -512,7 +512,8 @@ fn a_csv_of_hostile_cells_is_checked_row_by_row_and_never_panics() {
     }
     // Whatever bytes arrive, the import answers with a preview.
     for bytes in [&b"\xff\xfe\x00"[..], b"\"unterminated", b",,,,", b"\n\n\n"] {
-        org.import_preview(admin, bytes, &mut Unwatched).unwrap();
+        org.import_preview(admin, bytes, &Default::default(), &mut Unwatched)
+            .unwrap();
     }
 }
 

@@ -291,8 +291,13 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
                     "Imported,Row{i},p{tag}.{i}@example.com,Ops,Austin,,,\n"
                 ));
             }
-            org.import_users(actor, csv.as_bytes(), &mut crate::Unwatched)
-                .map(|_| None)
+            org.import_users(
+                actor,
+                csv.as_bytes(),
+                &Default::default(),
+                &mut crate::Unwatched,
+            )
+            .map(|_| None)
         }
         Op::BackUp => org.back_up_now(actor).map(|_| None),
         Op::Restore { backup } => {

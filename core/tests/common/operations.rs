@@ -195,7 +195,7 @@ pub fn run(
                     "Imported,Row{i},i{tag:x}.{i}@example.com,Ops,Austin,,,\n"
                 ));
             }
-            org.import_users(actor, csv.as_bytes(), &mut Unwatched)
+            org.import_users(actor, csv.as_bytes(), &Default::default(), &mut Unwatched)
                 .map(drop)
         }
         BACKUP => org.back_up_now(actor).map(drop),

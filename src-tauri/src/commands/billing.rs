@@ -1,9 +1,9 @@
 //! Purchases and partial cancellations, each confirmed in a native dialog; the billing page.
 
-use licensedesk_core::{BillingEvent, BillingSummary, CostPreview, SeatChange};
+use licensedesk_core::{BillingEvent, BillingSummary, CostBreakdown, CostPreview, SeatChange};
 use tauri::{AppHandle, State};
 
-use super::CommandResult;
+use super::{save_as, CommandResult};
 use crate::dialogs;
 use crate::state::AppState;
 
@@ -110,20 +110,41 @@ pub async fn export_billing_history(
     state: State<'_, AppState>,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    let Some(dest) = dialogs::save_path(
+    let csv = ("CSV file", &["csv"][..]);
+    save_as(
         &app,
+        &state,
         "Export billing history",
         &suggested_name,
-        ("CSV file", &["csv"]),
-    )?
-    else {
-        return Ok(None);
-    };
-    let shown = dest.display().to_string();
-    session
-        .with_org(move |org| org.export_billing_history(actor, &dest))
-        .await?;
-    Ok(Some(shown))
+        csv,
+        |org, actor, dest| org.export_billing_history(actor, dest),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn cost_breakdown(state: State<'_, AppState>) -> CommandResult<CostBreakdown> {
+    state
+        .signed_in(move |org, actor| org.cost_breakdown(actor))
+        .await
+}
+
+/// Asks where to save the CSV; the path written, or None when cancelled.
+#[tauri::command]
+pub async fn export_cost_breakdown(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    suggested_name: String,
+) -> CommandResult<Option<String>> {
+    let title = "Export cost by department and site";
+    let csv = ("CSV file", &["csv"][..]);
+    save_as(
+        &app,
+        &state,
+        title,
+        &suggested_name,
+        csv,
+        |org, actor, dest| org.export_cost_breakdown(actor, dest),
+    )
+    .await
 }

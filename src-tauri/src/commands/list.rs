@@ -34,6 +34,8 @@ macro_rules! app_commands {
             savings::set_savings_idle_days,
             savings::reclaim_preview,
             savings::reclaim,
+            billing::cost_breakdown,
+            billing::export_cost_breakdown,
             change::change_preview,
             change::change_license,
             admin::open_failure,

@@ -4,8 +4,7 @@ use licensedesk_core::{RecordingQuery, RecordingRow};
 use tauri::ipc::Response;
 use tauri::{AppHandle, State};
 
-use super::CommandResult;
-use crate::dialogs;
+use super::{save_as, CommandResult};
 use crate::state::AppState;
 
 #[tauri::command]
@@ -40,20 +39,14 @@ pub async fn export_recording(
     recording_id: i64,
     suggested_name: String,
 ) -> CommandResult<Option<String>> {
-    let session = state.session()?;
-    let actor = session.actor;
-    let Some(dest) = dialogs::save_path(
+    let wav = ("WAV audio", &["wav"][..]);
+    save_as(
         &app,
+        &state,
         "Export recording",
         &suggested_name,
-        ("WAV audio", &["wav"]),
-    )?
-    else {
-        return Ok(None);
-    };
-    let shown = dest.display().to_string();
-    session
-        .with_org(move |org| org.export_recording(actor, recording_id, &dest))
-        .await?;
-    Ok(Some(shown))
+        wav,
+        move |org, actor, dest| org.export_recording(actor, recording_id, dest),
+    )
+    .await
 }

@@ -3,8 +3,8 @@
 
 use licensedesk_core::Field;
 use licensedesk_core::{
-    BulkAction, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, Error, ImportPreview,
-    ImportReceipt, ProgressEvent,
+    BulkAction, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, Error, ImportChoices,
+    ImportPreview, ImportReceipt, ProgressEvent,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
@@ -59,20 +59,23 @@ pub async fn choose_import_file(
     };
     let bytes = read(&path)?;
     let name = path.display().to_string();
-    let preview = preview(&state, bytes.clone(), on_progress).await?;
+    let preview = preview(&state, bytes.clone(), ImportChoices::default(), on_progress).await?;
     state.set_pending_import(Some((path, bytes)));
     Ok(Some((name, preview)))
 }
 
-/// Reads the chosen file again (after it was fixed in the spreadsheet) and checks it.
+/// Reads the chosen file again (after it was fixed in the spreadsheet, or with other
+/// choices: column mapping, a product for other systems' licenses, sites to create) and
+/// checks it.
 #[tauri::command]
 pub async fn recheck_import(
     state: State<'_, AppState>,
+    choices: ImportChoices,
     on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<ImportPreview> {
     let (path, _) = state.pending_import()?;
     let bytes = read(&path)?;
-    let preview = preview(&state, bytes.clone(), on_progress).await?;
+    let preview = preview(&state, bytes.clone(), choices, on_progress).await?;
     state.set_pending_import(Some((path, bytes)));
     Ok(preview)
 }
@@ -82,13 +85,14 @@ pub async fn recheck_import(
 async fn preview(
     state: &AppState,
     bytes: Vec<u8>,
+    choices: ImportChoices,
     on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<ImportPreview> {
     let session = state.session()?;
     let actor = session.actor;
     let mut progress = state.cancel_flag().watch(on_progress);
     session
-        .with_org(move |org| org.import_preview(actor, &bytes, &mut progress))
+        .with_org(move |org| org.import_preview(actor, &bytes, &choices, &mut progress))
         .await
 }
 
@@ -97,6 +101,7 @@ async fn preview(
 #[tauri::command]
 pub async fn apply_import(
     state: State<'_, AppState>,
+    choices: ImportChoices,
     on_progress: Channel<ProgressEvent>,
 ) -> CommandResult<ImportReceipt> {
     let session = state.session()?;
@@ -112,7 +117,7 @@ pub async fn apply_import(
     }
     let mut progress = state.cancel_flag().watch(on_progress);
     let receipt = session
-        .with_org(move |org| org.import_users(actor, &bytes, &mut progress))
+        .with_org(move |org| org.import_users(actor, &bytes, &choices, &mut progress))
         .await?;
     state.set_pending_import(None);
     Ok(receipt)

@@ -16,6 +16,25 @@ const FEATURES: [Feature, string][] = [
   ["analytics", "Analytics"],
 ];
 const CURRENCIES = ["USD", "CAD", "AUD", "EUR", "GBP", "CHF"];
+// Where the sites are: an imported number written without its country code is read as one
+// of this country. Core accepts any ISO 3166 code; these are the common ones.
+const COUNTRIES: [string, string][] = [
+  ["US", "United States"],
+  ["CA", "Canada"],
+  ["GB", "United Kingdom"],
+  ["IE", "Ireland"],
+  ["AU", "Australia"],
+  ["NZ", "New Zealand"],
+  ["DE", "Germany"],
+  ["AT", "Austria"],
+  ["CH", "Switzerland"],
+  ["FR", "France"],
+  ["BE", "Belgium"],
+  ["NL", "Netherlands"],
+  ["ES", "Spain"],
+  ["PT", "Portugal"],
+  ["IT", "Italy"],
+];
 
 type ProductDraft = { name: string; family: LicenseFamily; features: Feature[]; monthly_price: string; seats: string };
 const NEW_PRODUCT: ProductDraft = {
@@ -78,11 +97,25 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
   const id = useId();
   const [org, setOrg] = useState({ organization_name: "", currency: "USD", billing_day: "1", notice_period_days: "30" });
   const [sites, setSites] = useState("Main office");
+  const [country, setCountry] = useState("US");
   const [admin, setAdmin] = useState({ admin_name: "", admin_login: "", admin_password: "" });
   const [products, setProducts] = useState<ProductDraft[]>([{ ...NEW_PRODUCT }]);
+  const key = (field: FieldKey) => `${id}-${field.replace(/\W+/g, "-")}`;
   const create = useMutation({
-    mutationFn: () => backend.setupOrganization({ ...org, ...admin, sites: sites.split("\n"), products }),
+    mutationFn: () => backend.setupOrganization({ ...org, ...admin, sites: sites.split("\n"), country, products }),
     onSuccess: (session) => onSignedIn(session),
+    // The form is longer than the window: take the person to the field the error names.
+    onError: (e) => {
+      const field = (e as BackendError).field;
+      if (!field) return;
+      requestAnimationFrame(() => {
+        const input =
+          document.getElementById(key(field)) ??
+          document.getElementById(`${key(field)}-error`)?.closest("fieldset")?.querySelector<HTMLElement>("input, select, textarea");
+        input?.focus();
+        input?.scrollIntoView({ block: "center" });
+      });
+    },
   });
   const error = create.error as BackendError | null;
   const busy = create.isPending;
@@ -92,7 +125,6 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
     create.mutate();
   }
 
-  const key = (field: FieldKey) => `${id}-${field.replace(/\W+/g, "-")}`;
   const invalid = (field: FieldKey) => error?.field === field || undefined;
   const described = (field: FieldKey) => (error?.field === field ? `${key(field)}-error` : undefined);
   const fieldError = (field: FieldKey) =>
@@ -148,6 +180,24 @@ function SetupForm({ onSignedIn, onBack }: { onSignedIn: (s: SessionInfo) => voi
             />
             <p id={`${key(FIELDS.sites)}-help`} className="help">One site per line, e.g. each office.</p>
             {fieldError(FIELDS.sites)}
+          </div>
+          <div className="form-row">
+            <label htmlFor={key(FIELDS.country)}>{fieldLabel(FIELDS.country)}</label>
+            <select
+              id={key(FIELDS.country)}
+              value={country}
+              aria-invalid={invalid(FIELDS.country)}
+              aria-describedby={described(FIELDS.country) ?? `${key(FIELDS.country)}-help`}
+              onChange={(e) => setCountry(e.target.value)}
+            >
+              {COUNTRIES.map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
+            </select>
+            <p id={`${key(FIELDS.country)}-help`} className="help">Where the sites are: phone numbers without a country code are read as numbers of this country.</p>
+            {fieldError(FIELDS.country)}
           </div>
         </fieldset>
         <fieldset>

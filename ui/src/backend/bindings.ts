@@ -232,6 +232,42 @@ export type BillingSummary = { currency: string, lines: Array<BillingLine>, mont
  */
 total_after_pending_cents: number, billing_day: number, notice_period_days: number, };
 
+export type CostGroup = { 
+/**
+ * The department or site; for the unassigned seats, "Unassigned licenses".
+ */
+name: string, 
+/**
+ * Whether these are the seats nobody holds (available or pending cancellation).
+ */
+unassigned: boolean, users: number, seats: number, monthly_cents: number, };
+
+export type MonthCost = { 
+/**
+ * The billing day.
+ */
+billed_on: string, monthly_cents: number, 
+/**
+ * Against the billing day before; None for the first row shown.
+ */
+change_cents: number | null, 
+/**
+ * A billing day still to come: pending cancellations effective by then are left out.
+ */
+upcoming: boolean, };
+
+export type CancelDeadline = { seats: number, monthly_cents: number, cancel_by: string, stops_from: string, 
+/**
+ * "Cancel by 2026-12-02 to stop paying for 3 unused seats from 2027-01-01."
+ */
+message: string, };
+
+export type CostBreakdown = { currency: string, monthly_total_cents: number, by_department: Array<CostGroup>, by_site: Array<CostGroup>, 
+/**
+ * The oldest billing day first.
+ */
+months: Array<MonthCost>, cancel_deadline: CancelDeadline | null, };
+
 export type ChangeKind = "same_family" | "other_family";
 
 export type ChangePreview = { kind: ChangeKind, from_product: string, to_product: string, to_available: number, gains: Array<Feature>, loses: Array<Feature>, 
@@ -395,6 +431,29 @@ export type OffboardReceipt = { user: UserDetail,
  */
 steps: Array<string>, safety_archive: BundleReceipt | null, };
 
+export type ImportField = "first_name" | "last_name" | "email" | "department" | "site" | "extension" | "phone_number" | "license" | "display_name";
+
+export type MappingSource = "layout" | "remembered" | "guessed" | "chosen";
+
+export type FileColumn = { header: string, field: ImportField | null, samples: Array<string>, };
+
+export type OtherLicense = { name: string, users: number, };
+
+export type ImportChoices = { 
+/**
+ * The field of each of the file's columns, in order; None: recognized, remembered or
+ * guessed.
+ */
+columns: Array<ImportField | null> | null, 
+/**
+ * The product for the users whose license column names another system's license.
+ */
+product_for_other_licenses: number | null, 
+/**
+ * Create the sites the file names that the organization lacks (Super Admin).
+ */
+create_sites: boolean, };
+
 export type ImportIssue = { row: number, column: string, message: string, };
 
 export type ImportLine = { row: number, name: string, email: string, 
@@ -405,7 +464,20 @@ changes: Array<string>, };
 
 export type SeatNeed = { product: string, needed: number, available: number, monthly_price_cents: number, };
 
-export type ImportPreview = { rows: number, issues: Array<ImportIssue>, new_users: Array<ImportLine>, changed_users: Array<ImportLine>, unchanged: number, seats: Array<SeatNeed>, 
+export type ImportPreview = { 
+/**
+ * The known layout recognized by its header row ("Microsoft 365 admin center user
+ * export"), if any.
+ */
+layout: string | null, mapping_source: MappingSource, columns: Array<FileColumn>, 
+/**
+ * Sentences about what was read differently from the file ("… split from Display name").
+ */
+notes: Array<string>, other_licenses: Array<OtherLicense>, 
+/**
+ * Site names the file uses that the organization does not have.
+ */
+missing_sites: Array<string>, rows: number, issues: Array<ImportIssue>, new_users: Array<ImportLine>, changed_users: Array<ImportLine>, unchanged: number, seats: Array<SeatNeed>, 
 /**
  * What buying the missing seats would add to the monthly bill.
  */
@@ -519,7 +591,12 @@ monthly_price: string,
  */
 seats: string, };
 
-export type OrgSetup = { organization_name: string, currency: string, billing_day: string, notice_period_days: string, sites: Array<string>, admin_login: string, admin_name: string, admin_password: string, products: Array<ProductSetup>, };
+export type OrgSetup = { organization_name: string, currency: string, billing_day: string, notice_period_days: string, sites: Array<string>, 
+/**
+ * Where the sites are (ISO 3166 alpha-2): numbers written without their country code
+ * are read as numbers of this country.
+ */
+country: string, admin_login: string, admin_name: string, admin_password: string, products: Array<ProductSetup>, };
 
 export type AppInfo = { version: string, 
 /**
@@ -619,6 +696,7 @@ export const FIELD_LABELS = {
   organization: "Organization",
   organizationName: "Organization name",
   currency: "Currency",
+  country: "Country",
   billingDay: "Billing day",
   noticePeriod: "Notice period",
   idleDays: "Days without calls",

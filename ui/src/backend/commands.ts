@@ -1,7 +1,7 @@
 // Generated from the commands of src-tauri/src/commands/list.rs by `make bindings`. Do not edit.
 
 import type { Channel } from "@tauri-apps/api/core";
-import type { AccountChoice, AccountRow, AccountUpdate, AppInfo, AssignLicense, AuditPage, AuditQuery, AuditVerification, BackupInfo, BackupOverview, BillingEvent, BillingSummary, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, ChangeLicense, ChangePreview, ChangeReceipt, CostPreview, DamagedRestoreReceipt, ImportPreview, ImportReceipt, NewAccount, NewUser, OffboardReceipt, OffboardUser, OpenFailure, OrgSetup, ProductInventory, ProgressEvent, ReclaimPreview, ReclaimReceipt, ReclaimRequest, RecordingQuery, RecordingRow, RemovalImpact, RemovalReceipt, RemoveLicense, RestoreReceipt, SafetyArchive, SavedUserEdits, Savings, SeatChange, SessionInfo, Site, UserDetail, UserEdits, UserPage, UserQuery, UserSetup } from "./bindings";
+import type { AccountChoice, AccountRow, AccountUpdate, AppInfo, AssignLicense, AuditPage, AuditQuery, AuditVerification, BackupInfo, BackupOverview, BillingEvent, BillingSummary, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, ChangeLicense, ChangePreview, ChangeReceipt, CostBreakdown, CostPreview, DamagedRestoreReceipt, ImportChoices, ImportPreview, ImportReceipt, NewAccount, NewUser, OffboardReceipt, OffboardUser, OpenFailure, OrgSetup, ProductInventory, ProgressEvent, ReclaimPreview, ReclaimReceipt, ReclaimRequest, RecordingQuery, RecordingRow, RemovalImpact, RemovalReceipt, RemoveLicense, RestoreReceipt, SafetyArchive, SavedUserEdits, Savings, SeatChange, SessionInfo, Site, UserDetail, UserEdits, UserPage, UserQuery, UserSetup } from "./bindings";
 
 /**
  * What each command takes: nothing, or one object under the keys Tauri reads (the Rust
@@ -36,6 +36,8 @@ export type CommandArgs = {
   set_savings_idle_days: [{ days: string }];
   reclaim_preview: [{ request: ReclaimRequest }];
   reclaim: [{ request: ReclaimRequest; export: boolean }];
+  cost_breakdown: [];
+  export_cost_breakdown: [{ suggestedName: string }];
   change_preview: [{ userId: number; productId: number }];
   change_license: [{ request: ChangeLicense }];
   open_failure: [];
@@ -61,8 +63,8 @@ export type CommandArgs = {
   offboard_user: [{ req: OffboardUser }];
   save_import_template: [];
   choose_import_file: [{ onProgress: Channel<ProgressEvent> }];
-  recheck_import: [{ onProgress: Channel<ProgressEvent> }];
-  apply_import: [{ onProgress: Channel<ProgressEvent> }];
+  recheck_import: [{ choices: ImportChoices; onProgress: Channel<ProgressEvent> }];
+  apply_import: [{ choices: ImportChoices; onProgress: Channel<ProgressEvent> }];
   export_users: [{ suggestedName: string }];
   bulk_preview: [{ req: BulkRequest }];
   export_selected_user_data: [{ userIds: Array<number>; suggestedName: string; onProgress: Channel<ProgressEvent> }];
@@ -112,6 +114,8 @@ export type CommandResults = {
   set_savings_idle_days: number;
   reclaim_preview: ReclaimPreview;
   reclaim: ReclaimReceipt;
+  cost_breakdown: CostBreakdown;
+  export_cost_breakdown: string | null;
   change_preview: ChangePreview;
   change_license: ChangeReceipt;
   open_failure: OpenFailure | null;

@@ -25,6 +25,7 @@ import type {
   ReclaimRequest,
   OrgSetup,
   ProgressEvent,
+  ImportChoices,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -151,6 +152,9 @@ export const backend = {
    * "Reclaim licenses?"; `cancelled` when either is cancelled (nothing happened).
    */
   reclaim: (request: ReclaimRequest, exportFirst: boolean) => call("reclaim", { request, export: exportFirst }),
+  costBreakdown: () => call("cost_breakdown"),
+  /** Opens the native save dialog; the path written, or null when cancelled. */
+  exportCostBreakdown: (suggestedName: string) => call("export_cost_breakdown", { suggestedName }),
   openFailure: () => call("open_failure"),
   accountChoices: () => call("account_choices"),
   auditLog: (query: AuditQuery) => call("audit_log", { query }),
@@ -189,10 +193,10 @@ export const backend = {
   /** Opens the native open dialog; [path, preview], or null when cancelled. */
   chooseImportFile: (onProgress: OnProgress) =>
     call("choose_import_file", { onProgress: progressChannel(onProgress) }),
-  recheckImport: (onProgress: OnProgress) =>
-    call("recheck_import", { onProgress: progressChannel(onProgress) }),
-  applyImport: (onProgress: OnProgress) =>
-    call("apply_import", { onProgress: progressChannel(onProgress) }),
+  recheckImport: (choices: ImportChoices, onProgress: OnProgress) =>
+    call("recheck_import", { choices, onProgress: progressChannel(onProgress) }),
+  applyImport: (choices: ImportChoices, onProgress: OnProgress) =>
+    call("apply_import", { choices, onProgress: progressChannel(onProgress) }),
   /** Opens the native save dialog; [path, users written], or null when cancelled. */
   exportUsers: (suggestedName: string) => call("export_users", { suggestedName }),
   bulkPreview: (req: BulkRequest) => call("bulk_preview", { req }),

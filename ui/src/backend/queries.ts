@@ -39,6 +39,7 @@ export const keys = {
   safetyArchives: (userId: number) => ["user", userId, "archives"] as const,
   billingSummary: ["billing", "summary"] as const,
   billingHistory: ["billing", "history"] as const,
+  costBreakdown: ["billing", "costs"] as const,
   billing: ["billing"] as const,
   /** Under "billing": every change of seats or users refreshes it too. */
   savings: ["billing", "savings"] as const,
@@ -63,6 +64,10 @@ export function useSites(enabled = true) {
 
 export function useBillingHistory(enabled = true) {
   return useQuery({ queryKey: keys.billingHistory, queryFn: backend.billingHistory, enabled });
+}
+
+export function useCostBreakdown(enabled = true) {
+  return useQuery({ queryKey: keys.costBreakdown, queryFn: backend.costBreakdown, enabled });
 }
 
 export function useBillingSummary(enabled = true) {

@@ -7,7 +7,8 @@ import { missingPermission, LockedPage, ReadOnlyReason } from "../ui/ReadOnlyRea
 import { useNotify } from "../ui/Messages";
 import { SeatChangeForm } from "./SeatChangeForm";
 import { useWithdrawCancellation } from "./withdraw";
-import { useBillingHistory, useBillingSummary, useFailure, useInventory } from "../backend/queries";
+import { useBillingHistory, useBillingSummary, useCostBreakdown, useFailure, useInventory } from "../backend/queries";
+import { CostBreakdownSection } from "./CostBreakdown";
 
 const STATUS_LABELS = { pending: "Pending", withdrawn: "Withdrawn", effective: "Effective" } as const;
 
@@ -19,7 +20,8 @@ export function BillingPage({ session }: { session: SessionInfo }) {
   const summaryQuery = useBillingSummary(!locked);
   const historyQuery = useBillingHistory(!locked);
   const inventoryQuery = useInventory(!locked);
-  useFailure(summaryQuery.error ?? historyQuery.error ?? inventoryQuery.error, notify.failure);
+  const costsQuery = useCostBreakdown(!locked);
+  useFailure(summaryQuery.error ?? historyQuery.error ?? inventoryQuery.error ?? costsQuery.error, notify.failure);
   const withdrawal = useWithdrawCancellation();
   const exportHistory = useMutation({
     mutationFn: () => backend.exportBillingHistory(`billing-history-${new Date().toISOString().slice(0, 10)}.csv`),
@@ -28,10 +30,11 @@ export function BillingPage({ session }: { session: SessionInfo }) {
     onError: (e) => notify.failure(e.message),
   });
   // Shown together once all three are read, as one page.
-  const loaded = summaryQuery.data && historyQuery.data && inventoryQuery.data;
+  const loaded = summaryQuery.data && historyQuery.data && inventoryQuery.data && costsQuery.data;
   const summary = loaded ? summaryQuery.data : null;
   const history = (loaded && historyQuery.data) || [];
   const inventory = loaded ? inventoryQuery.data : null;
+  const costs = loaded ? costsQuery.data : null;
 
   if (locked) return <LockedPage title="Billing" headingId="billing-heading" reasonId="billing-view-locked" missing={locked} />;
 
@@ -66,6 +69,7 @@ export function BillingPage({ session }: { session: SessionInfo }) {
           {summary.unassigned_seats > 0 && (
             <p className="notice">
               <span>
+                {costs?.cancel_deadline && <strong>{costs.cancel_deadline.message} </strong>}
                 You pay {formatCents(summary.unassigned_monthly_cents)}/month for {summary.unassigned_seats} unassigned{" "}
                 {summary.unassigned_seats === 1 ? "license" : "licenses"}.
               </span>
@@ -113,66 +117,69 @@ export function BillingPage({ session }: { session: SessionInfo }) {
           </table>
         </>
       )}
-      <div className="page-head section-head">
-        <h2 className="section-title">Orders and cancellations</h2>
-        <div className="page-actions">
-          <button type="button" onClick={() => exportHistory.mutate()} disabled={history.length === 0}>
-            Export CSV
-          </button>
+      {costs && <CostBreakdownSection breakdown={costs} />}
+      <section aria-labelledby="orders-heading">
+        <div className="page-head section-head">
+          <h2 className="section-title" id="orders-heading">Orders and cancellations</h2>
+          <div className="page-actions">
+            <button type="button" onClick={() => exportHistory.mutate()} disabled={history.length === 0}>
+              Export CSV
+            </button>
+          </div>
         </div>
-      </div>
-      {history.length === 0 ? (
-        <div className="empty">No orders or cancellations yet.</div>
-      ) : (
-        <table className="grid" aria-label="Orders and cancellations">
-          <thead>
-            <tr>
-              <th scope="col">Date</th>
-              <th scope="col">What</th>
-              <th scope="col">Product</th>
-              <th scope="col" className="num">Quantity</th>
-              <th scope="col" className="num">Monthly change</th>
-              <th scope="col">By</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span className="visually-hidden">Action</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.map((e) => (
-              <tr key={`${e.kind}-${e.id}`}>
-                <td className="nowrap">{e.at.slice(0, 10)}</td>
-                <td>{e.kind === "order" ? "Purchase" : "Cancellation"}</td>
-                <th scope="row">{e.product_name}</th>
-                <td className="num">{e.quantity}</td>
-                <td className="num">
-                  {e.monthly_change_cents > 0 ? "+" : ""}
-                  {formatCents(e.monthly_change_cents)}
-                </td>
-                <td>{e.by ?? "Initial setup"}</td>
-                <td>
-                  {e.kind === "order"
-                    ? "Done"
-                    : `${STATUS_LABELS[e.status]}${e.status === "withdrawn" ? "" : `, effective ${e.effective_on}`}`}
-                </td>
-                <td>
-                  {e.kind === "cancellation" && e.status === "pending" && (
-                    <button
-                      type="button"
-                      disabled={cannotManage !== null}
-                      aria-describedby={cannotManage ? "billing-manage-locked" : undefined}
-                      onClick={() => withdrawal.mutate({ requestId: e.id, quantity: e.quantity, productName: e.product_name })}
-                    >
-                      Withdraw
-                    </button>
-                  )}
-                </td>
+        {history.length === 0 ? (
+          <div className="empty">No orders or cancellations yet.</div>
+        ) : (
+          <table className="grid" aria-label="Orders and cancellations">
+            <thead>
+              <tr>
+                <th scope="col">Date</th>
+                <th scope="col">What</th>
+                <th scope="col">Product</th>
+                <th scope="col" className="num">Quantity</th>
+                <th scope="col" className="num">Monthly change</th>
+                <th scope="col">By</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {history.map((e) => (
+                <tr key={`${e.kind}-${e.id}`}>
+                  <td className="nowrap">{e.at.slice(0, 10)}</td>
+                  <td>{e.kind === "order" ? "Purchase" : "Cancellation"}</td>
+                  <th scope="row">{e.product_name}</th>
+                  <td className="num">{e.quantity}</td>
+                  <td className="num">
+                    {e.monthly_change_cents > 0 ? "+" : ""}
+                    {formatCents(e.monthly_change_cents)}
+                  </td>
+                  <td>{e.by ?? "Initial setup"}</td>
+                  <td>
+                    {e.kind === "order"
+                      ? "Done"
+                      : `${STATUS_LABELS[e.status]}${e.status === "withdrawn" ? "" : `, effective ${e.effective_on}`}`}
+                  </td>
+                  <td>
+                    {e.kind === "cancellation" && e.status === "pending" && (
+                      <button
+                        type="button"
+                        disabled={cannotManage !== null}
+                        aria-describedby={cannotManage ? "billing-manage-locked" : undefined}
+                        onClick={() => withdrawal.mutate({ requestId: e.id, quantity: e.quantity, productName: e.product_name })}
+                      >
+                        Withdraw
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       {cancelling && inventory && (
         <SeatChangeForm
           mode="cancel"

@@ -1,14 +1,20 @@
 import { useId, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { Dialog, DialogFooter } from "../ui/Dialog";
-import { backend, BackendError, type ImportLine, type ImportPreview } from "../backend";
+import { backend, BackendError, type ImportChoices, type ImportField, type ImportLine, type ImportPreview } from "../backend";
+import { useInventory } from "../backend/queries";
+import { ImportMapping } from "./ImportMapping";
 import { formatCents } from "../ui/format";
 import { CANCELLED, ProgressView, useLongWork } from "../ui/LongWork";
 
 type Props = {
   onClose: () => void;
   onImported: (message: string) => void;
+  /** The account may create the sites a file names (a Super Admin's call). */
+  canCreateSites?: boolean;
 };
+
+const NO_CHOICES: ImportChoices = { columns: null, product_for_other_licenses: null, create_sites: false };
 
 const SHOWN = 200;
 
@@ -53,10 +59,13 @@ function Lines({ title, lines }: { title: string; lines: ImportLine[] }) {
 }
 
 /** Import users from CSV: choose, check (every row with the editor's rules), preview, apply. */
-export function ImportUsersDialog({ onClose, onImported }: Props) {
+export function ImportUsersDialog({ onClose, onImported, canCreateSites = false }: Props) {
   const id = useId();
   const [file, setFile] = useState<string | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
+  // What the shown preview was checked with; apply imports with exactly these.
+  const [choices, setChoices] = useState<ImportChoices>(NO_CHOICES);
+  const products = useInventory(preview !== null && preview.other_licenses.length > 0).data ?? [];
   const [notice, setNotice] = useState<string | null>(null);
   // One step at a time; `label` says what it is doing while it runs.
   const step = useMutation({
@@ -79,14 +88,18 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
       if (!chosen) return;
       setFile(chosen[0]);
       setPreview(chosen[1]);
+      setChoices(NO_CHOICES);
     });
-  const recheck = () =>
+  // Checks the file again, with other choices when given (the preview changes with them).
+  const recheck = (next: ImportChoices = choices) =>
     run("Checking the file…", async () => {
       setStage("check");
-      const checked = await work.watch((onProgress) => backend.recheckImport(onProgress));
+      const checked = await work.watch((onProgress) => backend.recheckImport(next, onProgress));
       if (checked === CANCELLED) return setNotice("Check cancelled: press Check again to finish it.");
+      setChoices(next);
       setPreview(checked);
     });
+  const choose_columns = (columns: (ImportField | null)[]) => recheck({ ...choices, columns });
   const template = () =>
     run("Saving…", async () => {
       const path = await backend.saveImportTemplate();
@@ -95,7 +108,7 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
   const apply = () =>
     run("Importing…", async () => {
       setStage("import");
-      const r = await work.watch((onProgress) => backend.applyImport(onProgress));
+      const r = await work.watch((onProgress) => backend.applyImport(choices, onProgress));
       if (r === CANCELLED) return setNotice("Import cancelled: nothing was imported.");
       onImported(
         `Imported: ${plural(r.added, "user")} added, ${plural(r.updated, "user")} updated, ${count(r.unchanged)} unchanged.`,
@@ -116,8 +129,9 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
       <header className="dialog-head">
         <h2 id={`${id}-title`}>Import users</h2>
         <p className="muted">
-          Columns: First name, Last name, Email, Department, Site, Extension, Phone number, License. Users are
-          matched by email and updated; an import never removes a license, a number or data.
+          A LicenseDesk users file, a Microsoft 365 or Google Workspace user export, or any spreadsheet with a
+          header row: you choose which column is which. Users are matched by email and updated; an import never
+          removes a license, a number or data.
         </p>
       </header>
       <div className="dialog-body">
@@ -146,6 +160,53 @@ export function ImportUsersDialog({ onClose, onImported }: Props) {
               <span className="mono">{file}</span>: {plural(preview.rows, "row")}, {count(preview.new_users.length)} new,{" "}
               {count(preview.changed_users.length)} changed, {count(preview.unchanged)} unchanged.
             </p>
+            {preview.columns.length > 0 && <ImportMapping preview={preview} disabled={busy !== null} onChange={choose_columns} />}
+            {preview.notes.length > 0 && (
+              <ul className="import-notes">
+                {preview.notes.map((n) => (
+                  <li key={n}>{n}</li>
+                ))}
+              </ul>
+            )}
+            {preview.other_licenses.length > 0 && (
+              <div className="form-row inline-field">
+                <label htmlFor={`${id}-other`}>License for users of another system</label>
+                <select
+                  id={`${id}-other`}
+                  value={choices.product_for_other_licenses ?? ""}
+                  disabled={busy !== null}
+                  onChange={(e) =>
+                    recheck({ ...choices, product_for_other_licenses: e.target.value === "" ? null : Number(e.target.value) })
+                  }
+                >
+                  <option value="">No license</option>
+                  {products.map((p) => (
+                    <option key={p.product_id} value={p.product_id}>
+                      {p.name} ({p.available} free)
+                    </option>
+                  ))}
+                </select>
+              </div>
+            )}
+            {preview.missing_sites.length > 0 && (
+              <div className="notice missing-sites">
+                <span>
+                  The file names {preview.missing_sites.length === 1 ? "a site" : "sites"} the organization does not have:{" "}
+                  {preview.missing_sites.join(", ")}.{canCreateSites ? "" : " A Super Admin can create them, or fix the file."}
+                </span>
+                {canCreateSites && (
+                  <label className="check">
+                    <input
+                      type="checkbox"
+                      checked={choices.create_sites}
+                      disabled={busy !== null}
+                      onChange={(e) => recheck({ ...choices, create_sites: e.target.checked })}
+                    />
+                    Create missing sites
+                  </label>
+                )}
+              </div>
+            )}
             {preview.issues.length > 0 && (
               <section aria-labelledby={`${id}-issues`} className="import-issues">
                 <h3 id={`${id}-issues`} className="section-title">

@@ -486,6 +486,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
       </div>
       {importing && (
         <ImportUsersDialog
+          canCreateSites={missingPermission(session, PERMISSION.AdminsManage) === null}
           onClose={() => setImporting(false)}
           onImported={(message) => {
             setImporting(false);

@@ -36,7 +36,7 @@ fn an_import_reports_every_row_and_a_cancelled_one_imports_nothing() {
 
     let mut checked = Recorder::default();
     let preview = org
-        .import_preview(admin, csv.as_bytes(), &mut checked)
+        .import_preview(admin, csv.as_bytes(), &Default::default(), &mut checked)
         .unwrap();
     assert!(preview.ready, "{:?}", preview.issues);
     checked.assert_monotonic_to_the_end();
@@ -44,7 +44,7 @@ fn an_import_reports_every_row_and_a_cancelled_one_imports_nothing() {
 
     let mut stopped = Recorder::stopping_at(120);
     let e = org
-        .import_preview(admin, csv.as_bytes(), &mut stopped)
+        .import_preview(admin, csv.as_bytes(), &Default::default(), &mut stopped)
         .unwrap_err();
     assert_eq!(e.code(), "cancelled");
     assert_eq!(stopped.seen.last(), Some(&(120, 300)), "stops at once");
@@ -52,7 +52,7 @@ fn an_import_reports_every_row_and_a_cancelled_one_imports_nothing() {
     let before = snapshot(&org, TABLES);
     let mut stopped = Recorder::stopping_at(150);
     let e = org
-        .import_users(admin, csv.as_bytes(), &mut stopped)
+        .import_users(admin, csv.as_bytes(), &Default::default(), &mut stopped)
         .unwrap_err();
     assert!(matches!(e, Error::Cancelled));
     assert_eq!(
@@ -63,7 +63,7 @@ fn an_import_reports_every_row_and_a_cancelled_one_imports_nothing() {
 
     let mut applied = Recorder::default();
     let receipt = org
-        .import_users(admin, csv.as_bytes(), &mut applied)
+        .import_users(admin, csv.as_bytes(), &Default::default(), &mut applied)
         .unwrap();
     assert_eq!(receipt.added, 300);
     applied.assert_monotonic_to_the_end();

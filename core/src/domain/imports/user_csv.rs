@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
 
@@ -17,7 +17,11 @@ use crate::base::permission::Permission;
 use crate::base::progress::{step, Progress, Unwatched};
 use crate::base::validate;
 use crate::domain::editor::new_user::{insert as insert_new_user, NewUser};
+use crate::domain::imports::columns::{
+    recognize, remembered_key, split_display_name, ColumnMapping, ImportField, MappingSource,
+};
 use crate::domain::imports::input_file::{MAX_CSV_BYTES, MAX_CSV_ROWS};
+use crate::domain::imports::phone;
 use crate::domain::licenses::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::domain::licenses::inventory::assign_in;
 use crate::domain::setup::guard::{audit_setup, require_included, LicenseFacts};
@@ -28,6 +32,7 @@ use crate::domain::users::directory;
 use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::settings;
 use crate::storage::tables::{phone_numbers, products, sites, users};
 
 /// The columns of the template and of the export, in order.
@@ -41,58 +46,6 @@ pub const COLUMNS: [&str; 8] = [
     "Phone number",
     "License",
 ];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Column {
-    First,
-    Last,
-    Email,
-    Department,
-    Site,
-    Extension,
-    Number,
-    License,
-}
-
-impl Column {
-    fn label(self) -> &'static str {
-        COLUMNS[self as usize]
-    }
-
-    /// The editor's field for the column: its errors are the editor's.
-    fn field(self) -> Field {
-        match self {
-            Column::First => Field::FirstName,
-            Column::Last => Field::LastName,
-            Column::Email => Field::Email,
-            Column::Department => Field::Department,
-            Column::Site => Field::Site,
-            Column::Extension => Field::Extension,
-            Column::Number => Field::PhoneNumber,
-            Column::License => Field::License,
-        }
-    }
-
-    /// Header cells are matched by name, ignoring case, spaces and punctuation.
-    fn from_header(cell: &str) -> Option<Column> {
-        let key: String = cell
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect();
-        Some(match key.as_str() {
-            "firstname" | "givenname" | "first" => Column::First,
-            "lastname" | "surname" | "familyname" | "last" => Column::Last,
-            "email" | "emailaddress" | "mail" => Column::Email,
-            "department" | "dept" => Column::Department,
-            "site" | "location" | "office" => Column::Site,
-            "extension" | "ext" => Column::Extension,
-            "phonenumber" | "phone" | "number" | "directnumber" | "did" => Column::Number,
-            "license" | "licence" | "product" => Column::License,
-            _ => return None,
-        })
-    }
-}
 
 /// One problem, where a spreadsheet shows it: row 1 is the header (row 0: the whole file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -131,8 +84,48 @@ pub struct SeatNeed {
     pub monthly_price_cents: i64,
 }
 
+/// A column of the file: its header, the field it fills, and its first values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct FileColumn {
+    pub header: String,
+    pub field: Option<ImportField>,
+    pub samples: Vec<String>,
+}
+
+/// Licenses of another system found in the license column, with how many users hold each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OtherLicense {
+    pub name: String,
+    #[ts(type = "number")]
+    pub users: i64,
+}
+
+/// What the admin decided for this file; the default recognizes and guesses.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct ImportChoices {
+    /// The field of each of the file's columns, in order; None: recognized, remembered or
+    /// guessed.
+    pub columns: Option<Vec<Option<ImportField>>>,
+    /// The product for the users whose license column names another system's license.
+    #[ts(type = "number | null")]
+    pub product_for_other_licenses: Option<i64>,
+    /// Create the sites the file names that the organization lacks (Super Admin).
+    pub create_sites: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ImportPreview {
+    /// The known layout recognized by its header row ("Microsoft 365 admin center user
+    /// export"), if any.
+    pub layout: Option<String>,
+    pub mapping_source: MappingSource,
+    pub columns: Vec<FileColumn>,
+    /// Sentences about what was read differently from the file ("… split from Display name").
+    pub notes: Vec<String>,
+    pub other_licenses: Vec<OtherLicense>,
+    /// Site names the file uses that the organization does not have.
+    pub missing_sites: Vec<String>,
     pub rows: u32,
     pub issues: Vec<ImportIssue>,
     pub new_users: Vec<ImportLine>,
@@ -157,12 +150,12 @@ pub struct ImportReceipt {
 #[derive(Debug)]
 struct Record {
     row: u32,
-    cells: HashMap<Column, String>,
+    cells: HashMap<ImportField, String>,
 }
 
 impl Record {
     /// The trimmed cell, None when the column is absent or the cell empty.
-    fn get(&self, c: Column) -> Option<&str> {
+    fn get(&self, c: ImportField) -> Option<&str> {
         self.cells
             .get(&c)
             .map(|s| s.trim())
@@ -184,8 +177,39 @@ fn issue(row: u32, column: &str, message: impl Into<String>) -> ImportIssue {
     }
 }
 
+/// The file as read: its header row and its data rows, each with the row number a
+/// spreadsheet shows.
+struct CsvTable {
+    header: Vec<String>,
+    rows: Vec<(u32, Vec<String>)>,
+}
+
+/// How many of each column's first values the preview shows beside it.
+const SAMPLES: usize = 3;
+
+impl CsvTable {
+    fn columns(&self, mapping: &ColumnMapping) -> Vec<FileColumn> {
+        self.header
+            .iter()
+            .enumerate()
+            .map(|(i, header)| FileColumn {
+                header: header.clone(),
+                field: mapping.fields.get(i).copied().flatten(),
+                samples: self
+                    .rows
+                    .iter()
+                    .filter_map(|(_, cells)| cells.get(i).map(|c| c.trim()))
+                    .filter(|c| !c.is_empty())
+                    .take(SAMPLES)
+                    .map(str::to_owned)
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
 /// Reads the file: UTF-8 with or without BOM, comma or semicolon, quoted fields with newlines.
-fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
+fn read_table(bytes: &[u8]) -> std::result::Result<CsvTable, ImportIssue> {
     if bytes.len() as u64 > MAX_CSV_BYTES {
         return Err(issue(
             0,
@@ -219,8 +243,8 @@ fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
         .flexible(true)
         .has_headers(false)
         .from_reader(text.as_bytes());
-    let mut rows = reader.records();
-    let header = match rows.next() {
+    let mut records = reader.records();
+    let header: Vec<String> = match records.next() {
         None => {
             return Err(issue(
                 0,
@@ -228,39 +252,21 @@ fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
                 "is empty; the first row names the columns.",
             ))
         }
-        Some(r) => r.map_err(|e| issue(1, "File", format!("cannot be read: {e}")))?,
+        Some(r) => r
+            .map_err(|e| issue(1, "File", format!("cannot be read: {e}")))?
+            .iter()
+            .map(|c| c.trim().to_owned())
+            .collect(),
     };
-    let mut columns = Vec::new();
-    for cell in header.iter() {
-        let column = Column::from_header(cell);
-        if let Some(c) = column {
-            if columns.contains(&Some(c)) {
-                return Err(issue(1, c.label(), "appears twice in the header row."));
-            }
-        }
-        columns.push(column);
-    }
-    for required in [Column::First, Column::Last, Column::Email] {
-        if !columns.contains(&Some(required)) {
-            return Err(issue(
-                1,
-                required.label(),
-                format!(
-                    "is missing from the header row; the columns are: {}.",
-                    COLUMNS.join(", ")
-                ),
-            ));
-        }
-    }
-    let mut records = Vec::new();
-    for (i, row) in rows.enumerate() {
+    let mut rows = Vec::new();
+    for (i, row) in records.enumerate() {
         let row_no = i as u32 + 2;
         let row = row.map_err(|e| issue(row_no, "File", format!("cannot be read: {e}")))?;
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         // Counted while reading: the rows after the limit are never parsed.
-        if records.len() as u32 == MAX_CSV_ROWS {
+        if rows.len() as u32 == MAX_CSV_ROWS {
             return Err(issue(
                 row_no,
                 "File",
@@ -270,25 +276,115 @@ fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
                 ),
             ));
         }
-        if row.len() > columns.len() {
+        if row.len() > header.len() {
             return Err(issue(
                 row_no,
                 "File",
                 format!(
                     "has {} cells but the header names {}.",
                     row.len(),
-                    columns.len()
+                    header.len()
                 ),
             ));
         }
-        let cells = columns
+        let cells = row
             .iter()
-            .zip(row.iter())
-            .filter_map(|(c, v)| c.map(|c| (c, crate::base::csv_cell::restore(v).to_owned())))
+            .map(|v| crate::base::csv_cell::restore(v).to_owned())
             .collect();
-        records.push(Record { row: row_no, cells });
+        rows.push((row_no, cells));
     }
-    Ok(records)
+    Ok(CsvTable { header, rows })
+}
+
+/// The rows by field, once every field the import needs has a column.
+fn records(
+    table: &CsvTable,
+    mapping: &ColumnMapping,
+) -> std::result::Result<Vec<Record>, ImportIssue> {
+    let has = |f: ImportField| mapping.fields.contains(&Some(f));
+    for f in ImportField::ALL {
+        if mapping.fields.iter().filter(|c| **c == Some(f)).count() > 1 {
+            return Err(issue(
+                1,
+                f.label(),
+                "is chosen for two columns; choose one.",
+            ));
+        }
+    }
+    let names = has(ImportField::FirstName) && has(ImportField::LastName);
+    let missing = if !has(ImportField::Email) {
+        Some(ImportField::Email)
+    } else if names || has(ImportField::DisplayName) {
+        None
+    } else if has(ImportField::FirstName) {
+        Some(ImportField::LastName)
+    } else {
+        Some(ImportField::FirstName)
+    };
+    if let Some(f) = missing {
+        let why = match f {
+            ImportField::Email => "no column of the file is chosen for it",
+            _ => "no column of the file is chosen for it, nor a Display name to split",
+        };
+        return Err(issue(
+            1,
+            f.label(),
+            format!(
+                "{why}; the file's columns are: {}.",
+                table.header.join(", ")
+            ),
+        ));
+    }
+    Ok(table
+        .rows
+        .iter()
+        .map(|(row, cells)| Record {
+            row: *row,
+            cells: mapping
+                .fields
+                .iter()
+                .zip(cells)
+                .filter_map(|(f, v)| f.map(|f| (f, v.clone())))
+                .collect(),
+        })
+        .collect())
+}
+
+/// The mapping the admin chose for this file, else the one remembered for its header row
+/// (unless it is a known layout), else the recognized one.
+fn mapping_for(
+    conn: &Connection,
+    header: &[String],
+    choices: &ImportChoices,
+) -> Result<ColumnMapping> {
+    let recognized = recognize(header);
+    if let Some(chosen) = choices.columns.as_ref().filter(|c| c.len() == header.len()) {
+        return Ok(ColumnMapping {
+            fields: chosen.clone(),
+            source: MappingSource::Chosen,
+            ..recognized
+        });
+    }
+    if recognized.layout.is_none() {
+        let remembered = settings::get(conn, &remembered_key(header))?
+            .and_then(|json| serde_json::from_str::<Vec<Option<ImportField>>>(&json).ok())
+            .filter(|fields| fields.len() == header.len());
+        if let Some(fields) = remembered {
+            return Ok(ColumnMapping {
+                fields,
+                source: MappingSource::Remembered,
+                ..recognized
+            });
+        }
+    }
+    Ok(recognized)
+}
+
+/// The rows of a file read as a recognized layout (the tests' view of a file).
+#[cfg(test)]
+fn parse(bytes: &[u8]) -> std::result::Result<Vec<Record>, ImportIssue> {
+    let table = read_table(bytes)?;
+    records(&table, &recognize(&table.header))
 }
 
 struct ExistingUser {
@@ -316,6 +412,9 @@ struct Snapshot {
     extension_holders: HashMap<String, (i64, String)>,
     numbers: HashMap<String, NumberStanding>,
     sites: HashMap<String, (i64, String)>,
+    site_countries: HashMap<i64, String>,
+    /// The country most sites are in: a new site's, and the one for a row without a site.
+    default_country: String,
     products: Vec<Product>,
     /// The products that include calling, cheapest first, as the editor names them.
     calling_products: Vec<String>,
@@ -380,6 +479,16 @@ fn snapshot(conn: &Connection) -> Result<Snapshot> {
         .into_iter()
         .map(|s| (s.name.to_lowercase(), (s.id, s.name)))
         .collect();
+    let site_countries: HashMap<i64, String> = sites::countries(conn)?.into_iter().collect();
+    let mut by_country: HashMap<&str, usize> = HashMap::new();
+    for c in site_countries.values() {
+        *by_country.entry(c.as_str()).or_default() += 1;
+    }
+    let default_country = by_country
+        .into_iter()
+        .max_by_key(|(c, n)| (*n, std::cmp::Reverse(*c)))
+        .map_or("US", |(c, _)| c)
+        .to_owned();
     let products: Vec<Product> = products::all_for_import(conn)?
         .into_iter()
         .map(|p| Product {
@@ -398,9 +507,19 @@ fn snapshot(conn: &Connection) -> Result<Snapshot> {
         extension_holders,
         numbers,
         sites,
+        site_countries,
+        default_country,
         products,
         calling_products,
     })
+}
+
+/// A row's site: one the organization has, or one the import creates (by its index in
+/// `Plan::new_sites`).
+#[derive(Clone, Copy)]
+enum SiteRef {
+    Existing(i64),
+    New(usize),
 }
 
 enum LicenseStep {
@@ -413,7 +532,7 @@ struct RowPlan {
     row: u32,
     existing: Option<i64>,
     user: NewUser,
-    site_id: i64,
+    site: SiteRef,
     license: Option<LicenseStep>,
     extension: Option<String>,
     number: Option<String>,
@@ -421,6 +540,17 @@ struct RowPlan {
 }
 
 struct Plan {
+    layout: Option<&'static str>,
+    mapping_source: MappingSource,
+    columns: Vec<FileColumn>,
+    notes: Vec<String>,
+    other_licenses: Vec<OtherLicense>,
+    missing_sites: Vec<String>,
+    /// The sites the import creates (the missing ones, when asked to), in `country`.
+    new_sites: Vec<String>,
+    country: String,
+    /// The mapping to remember for the next file with this header row, as a setting.
+    remember: Option<(String, String)>,
     rows: u32,
     issues: Vec<ImportIssue>,
     plans: Vec<RowPlan>,
@@ -428,21 +558,77 @@ struct Plan {
     seats: Vec<SeatNeed>,
 }
 
-/// Checks every row; `progress` counts the rows checked.
-fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<Plan> {
-    let records = match parse(bytes) {
-        Ok(r) => r,
-        Err(i) => {
-            return Ok(Plan {
-                rows: 0,
-                issues: vec![i],
-                plans: Vec::new(),
-                unchanged: 0,
-                seats: Vec::new(),
-            })
+impl Plan {
+    /// A file refused as a whole: nothing to do, one issue.
+    fn refused(
+        issue: ImportIssue,
+        columns: Vec<FileColumn>,
+        mapping: Option<&ColumnMapping>,
+    ) -> Plan {
+        Plan {
+            layout: mapping.and_then(|m| m.layout),
+            mapping_source: mapping.map_or(MappingSource::Guessed, |m| m.source),
+            columns,
+            notes: Vec::new(),
+            other_licenses: Vec::new(),
+            missing_sites: Vec::new(),
+            new_sites: Vec::new(),
+            country: String::new(),
+            remember: None,
+            rows: 0,
+            issues: vec![issue],
+            plans: Vec::new(),
+            unchanged: 0,
+            seats: Vec::new(),
         }
+    }
+}
+
+/// The product a license cell names: the whole cell, or one of the licenses a cell of another
+/// system lists ("Microsoft 365 E3+Voice Pro").
+fn product_named<'a>(products: &'a [Product], cell: &str) -> Option<&'a Product> {
+    let named = |name: &str| {
+        products
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name.trim()))
+    };
+    named(cell).or_else(|| cell.split(['+', ';', ',', '|']).find_map(named))
+}
+
+/// Checks every row; `progress` counts the rows checked.
+fn plan(
+    conn: &Connection,
+    bytes: &[u8],
+    choices: &ImportChoices,
+    progress: &mut dyn Progress,
+) -> Result<Plan> {
+    let table = match read_table(bytes) {
+        Ok(t) => t,
+        Err(i) => return Ok(Plan::refused(i, Vec::new(), None)),
+    };
+    let mapping = mapping_for(conn, &table.header, choices)?;
+    let columns = table.columns(&mapping);
+    let records = match records(&table, &mapping) {
+        Ok(r) => r,
+        Err(i) => return Ok(Plan::refused(i, columns, Some(&mapping))),
     };
     let snap = snapshot(conn)?;
+    let product_for_other = match choices.product_for_other_licenses {
+        None => None,
+        Some(id) => Some(
+            snap.products
+                .iter()
+                .find(|p| p.id == id)
+                .ok_or(Error::NotFound {
+                    what: "Product",
+                    id,
+                })?,
+        ),
+    };
+    let mut notes = Vec::new();
+    let mut split_names = 0;
+    let mut other_licenses: Vec<OtherLicense> = Vec::new();
+    let mut missing_sites: Vec<String> = Vec::new();
     let mut issues = Vec::new();
     let mut plans = Vec::new();
     let mut unchanged = 0;
@@ -463,33 +649,78 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
         step(progress, done, records.len())?;
         let before = issues.len();
         let mut bad =
-            |column: Column, e: Error| issues.push(issue(rec.row, column.label(), reason(&e)));
-        let email = match validate::email(rec.get(Column::Email).unwrap_or("")) {
+            |column: ImportField, e: Error| issues.push(issue(rec.row, column.label(), reason(&e)));
+        let email = match validate::email(rec.get(ImportField::Email).unwrap_or("")) {
             Ok(e) => e,
             Err(e) => {
-                bad(Column::Email, e);
+                bad(ImportField::Email, e);
                 continue;
             }
         };
         if let Some(first) = emails.insert(email.to_lowercase(), rec.row) {
             bad(
-                Column::Email,
+                ImportField::Email,
                 Error::invalid(Field::Email, format!("{email} is also on row {first}.")),
             );
             continue;
         }
         let existing = snap.users.get(&email.to_lowercase());
-        let text = |c: Column, current: Option<&str>| -> String {
+        let text = |c: ImportField, current: Option<&str>| -> String {
             rec.get(c)
                 .map(str::to_owned)
                 .or(current.map(str::to_owned))
                 .unwrap_or_default()
         };
-        let first = text(Column::First, existing.map(|u| u.first_name.as_str()));
-        let last = text(Column::Last, existing.map(|u| u.last_name.as_str()));
-        let department = text(Column::Department, existing.map(|u| u.department.as_str()));
+        // A file with only a display name: split it, unless the row names first or last.
+        let split = match rec.get(ImportField::DisplayName) {
+            Some(name)
+                if rec.get(ImportField::FirstName).is_none()
+                    && rec.get(ImportField::LastName).is_none() =>
+            {
+                match split_display_name(name) {
+                    Some(parts) => {
+                        split_names += 1;
+                        Some(parts)
+                    }
+                    None if existing.is_none() => {
+                        bad(
+                            ImportField::DisplayName,
+                            Error::invalid(
+                                Field::FirstName,
+                                format!(
+                                    "{name} is one word; a new user needs a first and a last name."
+                                ),
+                            ),
+                        );
+                        None
+                    }
+                    None => None,
+                }
+            }
+            _ => None,
+        };
+        let (split_first, split_last) = split.unzip();
+        let first = text(
+            ImportField::FirstName,
+            split_first
+                .as_deref()
+                .or(existing.map(|u| u.first_name.as_str())),
+        );
+        let last = text(
+            ImportField::LastName,
+            split_last
+                .as_deref()
+                .or(existing.map(|u| u.last_name.as_str())),
+        );
+        let department = text(
+            ImportField::Department,
+            existing.map(|u| u.department.as_str()),
+        );
         let mut values = Vec::new();
-        for (c, v) in [(Column::First, &first), (Column::Last, &last)] {
+        for (c, v) in [
+            (ImportField::FirstName, &first),
+            (ImportField::LastName, &last),
+        ] {
             match validate::person_name(c.field(), v) {
                 Ok(v) => values.push(v),
                 Err(e) => bad(c, e),
@@ -497,50 +728,83 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
         }
         let department = validate::text(Field::Department, &department, validate::MAX_NAME, false)
             .unwrap_or_else(|e| {
-                bad(Column::Department, e);
+                bad(ImportField::Department, e);
                 String::new()
             });
-        let site_id = match rec.get(Column::Site) {
+        let site = match rec.get(ImportField::Site) {
             Some(name) => match snap.sites.get(&name.to_lowercase()) {
-                Some((id, _)) => Some(*id),
-                None => {
-                    let mut known: Vec<&str> = snap.sites.values().map(|s| s.1.as_str()).collect();
-                    known.sort();
-                    bad(
-                        Column::Site,
-                        Error::invalid(
-                            Field::Site,
-                            format!(
-                                "there is no site named {name}; the sites are {}.",
-                                known.join(", ")
-                            ),
-                        ),
-                    );
+                Some((id, _)) => Some(SiteRef::Existing(*id)),
+                None if validate::text(Field::Site, name, validate::MAX_NAME, true)
+                    .map_err(|e| bad(ImportField::Site, e))
+                    .is_err() =>
+                {
                     None
                 }
+                None => {
+                    let known = missing_sites
+                        .iter()
+                        .position(|m| m.eq_ignore_ascii_case(name));
+                    let index = known.unwrap_or_else(|| {
+                        missing_sites.push(name.to_owned());
+                        missing_sites.len() - 1
+                    });
+                    if choices.create_sites {
+                        Some(SiteRef::New(index))
+                    } else {
+                        let mut sites: Vec<&str> =
+                            snap.sites.values().map(|s| s.1.as_str()).collect();
+                        sites.sort();
+                        bad(
+                            ImportField::Site,
+                            Error::invalid(
+                                Field::Site,
+                                format!(
+                                    "there is no site named {name}; the sites are {}.",
+                                    sites.join(", ")
+                                ),
+                            ),
+                        );
+                        None
+                    }
+                }
             },
-            None => existing.map(|u| u.site_id).or(only_site).or_else(|| {
-                bad(
-                    Column::Site,
-                    Error::invalid(Field::Site, "a new user needs the site they work at."),
-                );
-                None
-            }),
+            None => existing
+                .map(|u| u.site_id)
+                .or(only_site)
+                .map(SiteRef::Existing)
+                .or_else(|| {
+                    bad(
+                        ImportField::Site,
+                        Error::invalid(Field::Site, "a new user needs the site they work at."),
+                    );
+                    None
+                }),
         };
-        let product = match rec.get(Column::License) {
+        let product = match rec.get(ImportField::License) {
             None => existing
                 .and_then(|u| u.product_id)
                 .and_then(|id| snap.products.iter().find(|p| p.id == id)),
-            Some(name) => match snap
-                .products
-                .iter()
-                .find(|p| p.name.eq_ignore_ascii_case(name))
-            {
+            Some(name) => match product_named(&snap.products, name) {
                 Some(p) => Some(p),
+                // Another system's license: the user comes without one (or with the product
+                // chosen for all of them); the one they hold here stays.
+                None if !mapping.own_licenses => {
+                    match other_licenses.iter_mut().find(|o| o.name == name) {
+                        Some(o) => o.users += 1,
+                        None => other_licenses.push(OtherLicense {
+                            name: name.to_owned(),
+                            users: 1,
+                        }),
+                    }
+                    match existing.and_then(|u| u.product_id) {
+                        Some(id) => snap.products.iter().find(|p| p.id == id),
+                        None => product_for_other,
+                    }
+                }
                 None => {
                     let known: Vec<&str> = snap.products.iter().map(|p| p.name.as_str()).collect();
                     bad(
-                        Column::License,
+                        ImportField::License,
                         Error::invalid(
                             Field::License,
                             format!(
@@ -568,12 +832,12 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                             .iter()
                             .find(|x| x.id == held)
                             .map_or("", |x| x.name.as_str());
-                        bad(Column::License, Error::invalid(Field::License, format!(
+                        bad(ImportField::License, Error::invalid(Field::License, format!(
                             "changing {from} to {} is a change of license type, which deletes the user's data; do it in the editor or with bulk Change.", p.name)));
                         None
                     }
                     Err(e) => {
-                        bad(Column::License, e);
+                        bad(ImportField::License, e);
                         None
                     }
                 }
@@ -590,11 +854,11 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                 Ok(snap.calling_products.clone())
             })
         };
-        let extension = match rec.get(Column::Extension) {
+        let extension = match rec.get(ImportField::Extension) {
             None => None,
             Some(v) => match validate::extension(v) {
                 Err(e) => {
-                    bad(Column::Extension, e);
+                    bad(ImportField::Extension, e);
                     None
                 }
                 Ok(ext) => {
@@ -603,11 +867,11 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                         check_extension(&snap, user_id, &ext),
                     ];
                     for e in checks.into_iter().filter_map(Result::err) {
-                        bad(Column::Extension, e);
+                        bad(ImportField::Extension, e);
                     }
                     if let Some(first) = extensions.insert(ext.clone(), rec.row) {
                         bad(
-                            Column::Extension,
+                            ImportField::Extension,
                             Error::invalid(
                                 Field::Extension,
                                 format!("{ext} is also on row {first}."),
@@ -618,27 +882,48 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                 }
             },
         };
-        let number = match rec.get(Column::Number) {
+        let number = match rec.get(ImportField::PhoneNumber) {
             None => None,
-            Some(v) => match validate::e164(Field::PhoneNumber, v) {
+            // Written as E.164 it is taken as it is; any other form is read in the
+            // country of the row's site. A "+" number that is neither keeps the E.164 reason.
+            Some(v) => match validate::e164(Field::PhoneNumber, v).or_else(|strict| {
+                let country = match site {
+                    Some(SiteRef::Existing(id)) => snap.site_countries.get(&id),
+                    _ => None,
+                };
+                phone::to_e164(v, country.unwrap_or(&snap.default_country)).map_err(|read| {
+                    if v.starts_with('+') {
+                        strict
+                    } else {
+                        read
+                    }
+                })
+            }) {
                 Err(e) => {
-                    bad(Column::Number, e);
+                    bad(ImportField::PhoneNumber, e);
                     None
                 }
                 Ok(n) => {
                     if let Err(e) = require_calling(Field::PhoneNumber) {
-                        bad(Column::Number, e);
+                        bad(ImportField::PhoneNumber, e);
                     }
-                    // Without a known site the row is refused for its Site cell already.
-                    let site = site_id.and_then(|id| site_name(id).map(|name| (id, name)));
-                    if let Some((site_id, site)) = site {
-                        if let Err(e) = check_number(&snap, user_id, site_id, site, &n) {
-                            bad(Column::Number, e);
+                    // Without a known site the row is refused for its Site cell already; a
+                    // site the import creates has no numbers yet.
+                    let checked = match site {
+                        Some(SiteRef::Existing(id)) => {
+                            site_name(id).map(|name| check_number(&snap, user_id, id, name, &n))
                         }
+                        Some(SiteRef::New(i)) => {
+                            Some(check_number(&snap, user_id, -1, &missing_sites[i], &n))
+                        }
+                        None => None,
+                    };
+                    if let Some(Err(e)) = checked {
+                        bad(ImportField::PhoneNumber, e);
                     }
                     if let Some(first) = numbers.insert(n.clone(), rec.row) {
                         bad(
-                            Column::Number,
+                            ImportField::PhoneNumber,
                             Error::invalid(
                                 Field::PhoneNumber,
                                 format!("{n} is also on row {first}."),
@@ -652,7 +937,11 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
         if issues.len() > before {
             continue;
         }
-        let site_id = site_id.expect("checked above");
+        let site = site.expect("checked above");
+        let new_site_name = |site: SiteRef| match site {
+            SiteRef::Existing(id) => site_name(id),
+            SiteRef::New(i) => Some(missing_sites[i].as_str()),
+        };
         let [first, last]: [String; 2] = values
             .try_into()
             .map_err(|_| Error::Internal("names".into()))?;
@@ -691,7 +980,7 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
         diff(
             "Site",
             existing.and_then(|u| site_name(u.site_id)),
-            site_name(site_id),
+            new_site_name(site),
         );
         diff(
             "License",
@@ -723,9 +1012,12 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
                 last_name: last,
                 email,
                 department,
-                site_id: Some(site_id),
+                site_id: match site {
+                    SiteRef::Existing(id) => Some(id),
+                    SiteRef::New(_) => None,
+                },
             },
-            site_id,
+            site,
             license,
             extension: extension.filter(|e| existing.and_then(|u| u.extension.as_ref()) != Some(e)),
             number: number.filter(|n| existing.and_then(|u| u.number.as_ref()) != Some(n)),
@@ -745,7 +1037,52 @@ fn plan(conn: &Connection, bytes: &[u8], progress: &mut dyn Progress) -> Result<
             })
         })
         .collect();
+    if split_names > 0 {
+        notes.push(format!(
+            "First and last name were split from Display name for {split_names} {} (the last word is the last name).",
+            if split_names == 1 { "user" } else { "users" }
+        ));
+    }
+    if !other_licenses.is_empty() {
+        let holders: i64 = other_licenses.iter().map(|o| o.users).sum();
+        let names: Vec<&str> = other_licenses.iter().map(|o| o.name.as_str()).collect();
+        notes.push(format!(
+            "{holders} {} a license of another system ({}): LicenseDesk does not sell it, so {}.",
+            if holders == 1 {
+                "user has"
+            } else {
+                "users have"
+            },
+            names.join(", "),
+            match product_for_other {
+                Some(p) => format!("those without a LicenseDesk license get {}", p.name),
+                None => "they are imported without a license (the ones who hold one here keep it)"
+                    .to_owned(),
+            }
+        ));
+    }
+    let new_sites = if choices.create_sites {
+        missing_sites.clone()
+    } else {
+        Vec::new()
+    };
+    // A header LicenseDesk does not know: the mapping is remembered for the next such file.
+    let remember = mapping.layout.is_none().then(|| {
+        (
+            remembered_key(&table.header),
+            serde_json::to_string(&mapping.fields).expect("fields serialize"),
+        )
+    });
     Ok(Plan {
+        layout: mapping.layout,
+        mapping_source: mapping.source,
+        columns,
+        notes,
+        other_licenses,
+        missing_sites,
+        new_sites,
+        country: snap.default_country.clone(),
+        remember,
         rows: records.len() as u32,
         issues,
         plans,
@@ -783,6 +1120,12 @@ fn preview_of(plan: &Plan) -> ImportPreview {
         .map(|s| (s.needed - s.available).max(0) * s.monthly_price_cents)
         .sum();
     ImportPreview {
+        layout: plan.layout.map(str::to_owned),
+        mapping_source: plan.mapping_source,
+        columns: plan.columns.clone(),
+        notes: plan.notes.clone(),
+        other_licenses: plan.other_licenses.clone(),
+        missing_sites: plan.missing_sites.clone(),
         rows: plan.rows,
         issues: plan.issues.clone(),
         new_users: plan
@@ -804,16 +1147,32 @@ fn preview_of(plan: &Plan) -> ImportPreview {
     }
 }
 
-fn apply_row(tx: &rusqlite::Transaction<'_>, ctx: &ChangeContext<'_>, p: &RowPlan) -> Result<()> {
+/// Applies one row; `new_site_ids` are the ids of the sites this import created.
+fn apply_row(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    p: &RowPlan,
+    new_site_ids: &[i64],
+) -> Result<()> {
+    let site_id = match p.site {
+        SiteRef::Existing(id) => id,
+        SiteRef::New(i) => new_site_ids[i],
+    };
     let user = match p.existing {
-        None => insert_new_user(tx, ctx, &p.user, json!({ "import_row": p.row }))?,
+        None => {
+            let user = NewUser {
+                site_id: Some(site_id),
+                ..p.user.clone()
+            };
+            insert_new_user(tx, ctx, &user, json!({ "import_row": p.row }))?
+        }
         Some(id) => {
             let before = directory::user_detail(tx, id)?;
             let profile = users::ImportedProfile {
                 first_name: &p.user.first_name,
                 last_name: &p.user.last_name,
                 department: &p.user.department,
-                site_id: p.site_id,
+                site_id,
             };
             users::update_imported_profile(tx, id, &profile, ctx.now, ctx.account.id)?;
             audit_setup(
@@ -913,10 +1272,11 @@ impl Org {
         &self,
         actor: Actor,
         csv: &[u8],
+        choices: &ImportChoices,
         progress: &mut dyn Progress,
     ) -> Result<ImportPreview> {
         self.read(actor, Permission::UsersEdit, |conn| {
-            Ok(preview_of(&plan(conn, csv, progress)?))
+            Ok(preview_of(&plan(conn, csv, choices, progress)?))
         })
     }
 
@@ -926,10 +1286,11 @@ impl Org {
         &mut self,
         actor: Actor,
         csv: &[u8],
+        choices: &ImportChoices,
         progress: &mut dyn Progress,
     ) -> Result<ImportReceipt> {
         self.change(actor, Action::UsersImport, |tx, ctx| {
-            let plan = plan(tx, csv, &mut Unwatched)?;
+            let plan = plan(tx, csv, choices, &mut Unwatched)?;
             if let Some(first) = plan.issues.first() {
                 let more = match plan.issues.len() {
                     1 => String::new(),
@@ -956,9 +1317,24 @@ impl Org {
             {
                 ctx.require(tx, Permission::NumbersManage)?;
             }
+            let mut new_site_ids = Vec::new();
+            if !plan.new_sites.is_empty() {
+                // Sites shape numbers and billing for everyone: the Super Admin's call.
+                ctx.require(tx, Permission::AdminsManage)?;
+                for name in &plan.new_sites {
+                    new_site_ids.push(sites::insert_in(tx, name, &plan.country)?);
+                    let mut entry = crate::kernel::audit::AuditEntry::new("site.create");
+                    entry.after =
+                        Some(json!({ "name": name, "country": plan.country, "source": "import" }));
+                    ctx.audit(tx, &entry)?;
+                }
+            }
             for (done, p) in plan.plans.iter().enumerate() {
                 step(progress, done, plan.plans.len())?;
-                apply_row(tx, ctx, p)?;
+                apply_row(tx, ctx, p, &new_site_ids)?;
+            }
+            if let Some((key, fields)) = &plan.remember {
+                settings::set(tx, key, fields)?;
             }
             step(progress, plan.plans.len(), plan.plans.len())?;
             let receipt = ImportReceipt {
@@ -992,5 +1368,7 @@ impl Org {
     }
 }
 
+#[cfg(test)]
+mod layout_tests;
 #[cfg(test)]
 mod tests;

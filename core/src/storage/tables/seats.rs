@@ -64,6 +64,16 @@ pub(crate) fn monthly_total_cents(conn: &Connection) -> Result<i64> {
     )?)
 }
 
+/// The unassigned seats (not pending cancellation) and what they cost a month.
+pub(crate) fn available_total(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT count(*), coalesce(sum(p.monthly_price_cents), 0)
+         FROM seats s JOIN products p ON p.id = s.product_id WHERE s.status = 'available'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 /// Adds `quantity` available seats of the product, bought by the order.
 pub(crate) fn add_available(
     conn: &Connection,
@@ -189,6 +199,79 @@ pub(crate) fn link_to_product_orders(conn: &Connection) -> Result<()> {
         [],
     )?;
     Ok(())
+}
+
+/// How the billed seats are grouped by who holds them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum HolderGroup {
+    Department,
+    Site,
+}
+
+/// Billed seats (assigned, available, pending cancellation) of one group: those held by the
+/// users of one department or site, or (`name` None) those nobody holds.
+pub(crate) struct BilledGroup {
+    pub name: Option<String>,
+    pub seats: i64,
+    pub users: i64,
+    pub monthly_cents: i64,
+}
+
+/// The billed seats by the holder's department or site, the unheld ones as one group; the
+/// costliest first.
+pub(crate) fn billed_by_holder(conn: &Connection, by: HolderGroup) -> Result<Vec<BilledGroup>> {
+    let (column, join) = match by {
+        HolderGroup::Department => ("u.department", ""),
+        HolderGroup::Site => ("st.name", "LEFT JOIN sites st ON st.id = u.site_id"),
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT CASE WHEN s.user_id IS NULL THEN NULL ELSE {column} END AS grp,
+                count(*), count(DISTINCT s.user_id), sum(p.monthly_price_cents)
+         FROM seats s JOIN products p ON p.id = s.product_id
+         LEFT JOIN users u ON u.id = s.user_id {join}
+         WHERE s.status <> 'cancelled'
+         GROUP BY s.user_id IS NULL, grp
+         ORDER BY 4 DESC, 1"
+    ))?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(BilledGroup {
+                name: r.get(0)?,
+                seats: r.get(1)?,
+                users: r.get(2)?,
+                monthly_cents: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Seats billed over the same span: bought on `from` (a date), billed until the day before
+/// `until` (a cancellation's effective date), or still billed.
+pub(crate) struct BilledSpan {
+    pub from: String,
+    pub until: Option<String>,
+    pub monthly_cents: i64,
+}
+
+/// Every seat ever bought, as spans of billing (few rows: seats bought and cancelled
+/// together share one): the ledger a month's total is counted from.
+pub(crate) fn billed_spans(conn: &Connection) -> Result<Vec<BilledSpan>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT substr(s.purchased_at, 1, 10), s.cancel_effective_on, sum(p.monthly_price_cents)
+         FROM seats s JOIN products p ON p.id = s.product_id
+         GROUP BY 1, 2",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(BilledSpan {
+                from: r.get(0)?,
+                until: r.get(1)?,
+                monthly_cents: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }
 
 #[cfg(test)]

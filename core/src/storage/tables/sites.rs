@@ -46,3 +46,21 @@ pub(crate) fn insert(conn: &Connection, name: &str) -> Result<i64> {
     conn.execute("INSERT INTO sites (name) VALUES (?1)", [name])?;
     Ok(conn.last_insert_rowid())
 }
+
+/// Adds a site in `country` (ISO 3166 alpha-2); its id.
+pub(crate) fn insert_in(conn: &Connection, name: &str, country: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO sites (name, country) VALUES (?1, ?2)",
+        [name, country],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Each site's country, by site id.
+pub(crate) fn countries(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT id, country FROM sites")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

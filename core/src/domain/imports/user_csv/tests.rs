@@ -31,22 +31,23 @@ fn spreadsheet_exports_parse_with_bom_semicolons_quoted_newlines_and_any_header_
                 ana@example.com;Ruiz;Ana;Billing\r\n";
     let records = parse(file.as_bytes()).unwrap();
     assert_eq!(records.len(), 2, "the empty row is skipped");
-    assert_eq!(records[0].get(Column::Last), Some("Nguyễn; Jr."));
-    assert_eq!(records[0].get(Column::Department), Some("Front\ndesk"));
+    assert_eq!(records[0].get(ImportField::LastName), Some("Nguyễn; Jr."));
+    assert_eq!(records[0].get(ImportField::Department), Some("Front\ndesk"));
     assert_eq!(records[1].row, 4, "rows count as a spreadsheet shows them");
     let example = parse(&template()).unwrap();
     assert_eq!(example.len(), 2);
-    assert_eq!(example[0].get(Column::Number), Some("+15125550100"));
+    assert_eq!(
+        example[0].get(ImportField::PhoneNumber),
+        Some("+15125550100")
+    );
     assert!(String::from_utf8(template())
         .unwrap()
         .contains(",'+15125550100,"));
     let missing = parse(b"First name,Email\nAna,ana@example.com\n").unwrap_err();
     assert_eq!(
         missing.to_string(),
-        format!(
-            "row 1, Last name: is missing from the header row; the columns are: {}.",
-            COLUMNS.join(", ")
-        )
+        "row 1, Last name: no column of the file is chosen for it, nor a Display name to split; \
+         the file's columns are: First name, Email."
     );
     assert!(parse(b"").unwrap_err().to_string().contains("empty"));
     assert!(parse(b"First name,Last name,Email\n\xff\xfe,x,y\n")
@@ -89,7 +90,7 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
          Hal,Quinn,hal@example.com,Austin,{taken},,Voice Pro\n"
     );
     let preview = org
-        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .import_preview(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
         .unwrap();
     let shown: Vec<String> = preview.issues.iter().map(ToString::to_string).collect();
     for expected in [
@@ -112,7 +113,7 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
     assert!(!preview.ready);
     let before = snapshot(&org, TABLES);
     let e = org
-        .import_users(admin, file.as_bytes(), &mut Unwatched)
+        .import_users(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
         .unwrap_err();
     assert_eq!(e.payload().field.as_deref(), Some("file"));
     assert!(e.to_string().contains("row 2, Extension: 911"), "{e}");
@@ -131,7 +132,7 @@ fn import_issue(org: &Org, admin: Actor, user: &UserDetail, ext: &str, number: &
         user.first_name, user.last_name, user.email
     );
     let preview = org
-        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .import_preview(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
         .unwrap();
     match preview.issues.as_slice() {
         [one] => format!("{}: {}", one.column, one.message),
@@ -204,7 +205,7 @@ fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
         email.to_uppercase()
     );
     let preview = org
-        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .import_preview(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
         .unwrap();
     assert!(preview.ready, "{:?}", preview.issues);
     assert_eq!(preview.new_users.len(), 1);
@@ -216,7 +217,7 @@ fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
     assert_eq!(preview.seats[0].product, "Voice Pro");
     assert_eq!(preview.seats[0].needed, 1);
     let receipt = org
-        .import_users(admin, file.as_bytes(), &mut Unwatched)
+        .import_users(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
         .unwrap();
     assert_eq!((receipt.added, receipt.updated), (1, 1));
     let (ext_saved, number_saved, product): (String, String, String) = org
@@ -277,7 +278,9 @@ fn an_export_imported_again_changes_nothing() {
     for written in [",'=1+1,", "'@SUM(A1),", ",'-2,", ",''+1,", ",'+1512"] {
         assert!(text.contains(written), "{written}");
     }
-    let preview = org.import_preview(admin, &csv, &mut Unwatched).unwrap();
+    let preview = org
+        .import_preview(admin, &csv, &Default::default(), &mut Unwatched)
+        .unwrap();
     assert!(preview.ready, "{:?}", preview.issues);
     assert!(
         preview.new_users.is_empty() && preview.changed_users.is_empty(),
@@ -285,7 +288,8 @@ fn an_export_imported_again_changes_nothing() {
     );
     assert_eq!(preview.unchanged, preview.rows);
     let before = snapshot(&org, TABLES);
-    org.import_users(admin, &csv, &mut Unwatched).unwrap();
+    org.import_users(admin, &csv, &Default::default(), &mut Unwatched)
+        .unwrap();
     assert_eq!(snapshot(&org, TABLES), before);
 }
 
@@ -300,14 +304,14 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
         ));
     }
     let preview = org
-        .import_preview(admin, file.as_bytes(), &mut Unwatched)
+        .import_preview(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
         .unwrap();
     assert!(preview.issues.is_empty() && !preview.ready);
     assert_eq!(preview.seats[0].needed, 3);
     assert_eq!(preview.missing_seats_monthly_cents, 3 * 9500);
     let before = snapshot(&org, TABLES);
     let e = org
-        .import_users(admin, file.as_bytes(), &mut Unwatched)
+        .import_users(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
         .unwrap_err();
     assert!(
         e.to_string().contains(
@@ -323,7 +327,12 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
         pro.first_name, pro.last_name, pro.email
     );
     let preview = org
-        .import_preview(admin, change.as_bytes(), &mut Unwatched)
+        .import_preview(
+            admin,
+            change.as_bytes(),
+            &Default::default(),
+            &mut Unwatched,
+        )
         .unwrap();
     assert!(
         preview.issues[0].message.contains("change of license type"),
@@ -332,9 +341,14 @@ fn too_few_seats_or_a_change_of_type_applies_nothing_and_names_why() {
     );
     let helpdesk = sign_in(&mut org, "priya.nair");
     assert_eq!(
-        org.import_preview(helpdesk, file.as_bytes(), &mut Unwatched)
-            .unwrap_err()
-            .code(),
+        org.import_preview(
+            helpdesk,
+            file.as_bytes(),
+            &Default::default(),
+            &mut Unwatched
+        )
+        .unwrap_err()
+        .code(),
         "permission_denied"
     );
 }
@@ -362,7 +376,9 @@ fn bytes_over_the_size_limit_are_refused_before_parsing() {
     let mut org = org;
     let admin = sign_in(&mut org, "dana.reyes");
     let huge = vec![b'a'; MAX_CSV_BYTES as usize + 1];
-    let preview = org.import_preview(admin, &huge, &mut Unwatched).unwrap();
+    let preview = org
+        .import_preview(admin, &huge, &Default::default(), &mut Unwatched)
+        .unwrap();
     assert!(!preview.ready);
     assert_eq!(preview.issues[0].column, "File");
     assert!(preview.issues[0].message.contains("at most 50 MB"));
