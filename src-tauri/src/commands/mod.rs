@@ -12,6 +12,7 @@ pub mod long_work;
 pub mod organization;
 pub mod recordings;
 pub mod removal;
+pub mod savings;
 pub mod setup;
 pub mod users_io;
 
