@@ -6,5 +6,6 @@ pub mod billing;
 pub mod editor;
 pub mod imports;
 pub mod licenses;
+pub mod savings;
 pub mod setup;
 pub mod users;

@@ -47,6 +47,12 @@ pub use domain::licenses::restore::{
     ArchiveRestoreReceipt, NumberOutcome, ReactivateUser, ReactivationPreview, ReactivationReceipt,
     RestoreChoice, RestorePreview, RestoreRequest, UserRestore,
 };
+pub use domain::savings::lines::{
+    ReclaimAction, Savings, SavingsLine, SavingsReason, StepDown, DEFAULT_IDLE_DAYS,
+};
+pub use domain::savings::reclaim::{
+    ReclaimCancellation, ReclaimItem, ReclaimPreview, ReclaimReceipt, ReclaimRequest, ReclaimStep,
+};
 pub use domain::setup::app_access::{App, AppAccessRow, AppAccessUpdate};
 pub use domain::setup::checklist::{ChecklistItem, SetupState, UserSetup};
 pub use domain::setup::devices::{ActivateDevice, DeviceRow, DeviceType};

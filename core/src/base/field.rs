@@ -39,6 +39,8 @@ pub enum Field {
     Country,
     BillingDay,
     NoticePeriod,
+    /// The savings view's "no calls in the last N days".
+    IdleDays,
     YourName,
     Sites,
     Products,
@@ -100,7 +102,7 @@ impl ProductPart {
 
 impl Field {
     /// Every field with a fixed key (the setup's products are keyed `product.<n>.<part>`).
-    pub const FIXED: [Field; 46] = [
+    pub const FIXED: [Field; 47] = [
         Field::FirstName,
         Field::LastName,
         Field::Email,
@@ -134,6 +136,7 @@ impl Field {
         Field::Country,
         Field::BillingDay,
         Field::NoticePeriod,
+        Field::IdleDays,
         Field::YourName,
         Field::Sites,
         Field::Products,
@@ -185,6 +188,7 @@ impl Field {
             Field::Country => "country",
             Field::BillingDay => "billingDay",
             Field::NoticePeriod => "noticePeriod",
+            Field::IdleDays => "idleDays",
             Field::YourName => "yourName",
             Field::Sites => "sites",
             Field::Products => "products",
@@ -239,6 +243,7 @@ impl Field {
             Field::Country => "Country",
             Field::BillingDay => "Billing day",
             Field::NoticePeriod => "Notice period",
+            Field::IdleDays => "Days without calls",
             Field::YourName => "Your name",
             Field::Sites => "Sites",
             Field::Products => "Products",

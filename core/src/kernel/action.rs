@@ -62,6 +62,8 @@ actions! {
     BillingPurchase = "billing.purchase" needs BillingManage,
     BillingCancellationRequest = "billing.cancellation_request" needs BillingManage,
     BillingCancellationWithdraw = "billing.cancellation_withdraw" needs BillingManage,
+    SavingsReclaim = "savings.reclaim" needs BillingManage,
+    SavingsIdleDays = "settings.savings_idle_days" needs SettingsManage,
     BackupCreate = "backup.create" needs AdminsManage,
     BackupRestore = "backup.restore" needs AdminsManage,
     AuditExport = "audit.export" needs AuditView,

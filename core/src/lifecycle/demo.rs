@@ -303,6 +303,7 @@ pub fn seed_with_progress(
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     insert_users(&tx, &mut rng, spec, &site_ids, &product_ids, progress)?;
     insert_initial_orders(&tx)?;
+    savings_situations(&tx)?;
     let detail = format!(
         "demo organization, seed {}, {} users",
         spec.seed, spec.users
@@ -517,6 +518,20 @@ fn insert_initial_orders(tx: &Transaction<'_>) -> Result<()> {
     seats::link_to_product_orders(tx)
 }
 
+/// Users who have not called for months, so that the savings view has idle users to show
+/// whatever the day: the two licensed active callers with the highest ids have their calls
+/// moved 120 days earlier (before the rest of the demo's activity). A step after the
+/// generator, so that the random stream, and every other user, stays as the tests know it.
+/// The demo's other savings situations come from the generator itself: every 13th user is
+/// suspended (some hold a seat), spare seats are unassigned, and some Voice Pro users use
+/// neither call recording nor the desktop app.
+fn savings_situations(tx: &Transaction<'_>) -> Result<()> {
+    for user_id in call_history::last_active_licensed_callers(tx, 2)? {
+        call_history::move_earlier(tx, user_id, 120)?;
+    }
+    Ok(())
+}
+
 fn random_number(rng: &mut ChaCha8Rng) -> String {
     let area = ["512", "720", "503", "212", "415", "617"][rng.random_range(0..6)];
     format!("+1{area}{:07}", rng.random_range(2_000_000..9_999_999))
@@ -714,6 +729,22 @@ mod tests {
             )
             .unwrap();
         assert!(leading_zero > 0, "extensions with leading zeros are kept");
+    }
+
+    /// The savings view shows each of its kinds in a sales demo, whatever the day.
+    #[test]
+    fn the_demo_has_a_line_of_every_savings_kind() {
+        use crate::domain::savings::lines::SavingsReason;
+        let (_dir, mut org) = demo_org();
+        let admin = sign_in(&mut org, "dana.reyes");
+        let s = org.savings(admin).unwrap();
+        let has = |f: &dyn Fn(&SavingsReason) -> bool| {
+            s.lines.iter().filter(|l| l.reasons.iter().any(f)).count()
+        };
+        assert!(has(&|r| *r == SavingsReason::Suspended) >= 1);
+        assert!(has(&|r| matches!(r, SavingsReason::Idle { .. })) >= 2);
+        assert!(has(&|r| matches!(r, SavingsReason::OverLicensed { .. })) >= 1);
+        assert!(has(&|r| *r == SavingsReason::Unassigned) >= 2);
     }
 
     #[test]

@@ -431,6 +431,24 @@ fn quantities_are_refused_by_field_or_bought_exactly() {
 }
 
 #[test]
+fn the_idle_days_are_refused_by_field_or_stored_exactly() {
+    let (_dir, mut org, admin, _) = org();
+    for (label, value) in corpus() {
+        let before = org.savings_idle_days(admin).unwrap();
+        match org.set_savings_idle_days(admin, &value) {
+            Ok(n) => {
+                assert_eq!(n, value.trim().parse::<i64>().unwrap(), "{label}");
+                assert_eq!(org.savings_idle_days(admin).unwrap(), n, "{label}");
+            }
+            Err(e) => {
+                specific(label, "idle days", &e, &["Days without calls"], &[]);
+                assert_eq!(org.savings_idle_days(admin).unwrap(), before, "{label}");
+            }
+        }
+    }
+}
+
+#[test]
 fn new_users_are_refused_by_field_or_stored_as_given() {
     let (_dir, mut org, admin, _) = org();
     let site_id: i64 = org

@@ -72,6 +72,12 @@ enum Op {
     Reactivate {
         user: usize,
     },
+    /// The savings step on the first `lines` savings lines, each as suggested; remove
+    /// everything (0), step down where offered (1) or only cancel unassigned seats (2).
+    Reclaim {
+        lines: usize,
+        kind: u8,
+    },
     /// Forwarding (0), voicemail (1), app access (2) or forwarding removed (3).
     SetupEdit {
         kind: u8,
@@ -97,6 +103,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0..4u8, 0..40usize).prop_map(|(kind, user)| Op::SetupEdit { kind, user }),
         2 => (0..8usize, any::<bool>(), any::<bool>()).prop_map(|(archive, whole_batch, purchase)| Op::RestoreArchive { archive, whole_batch, purchase }),
         1 => (0..40usize).prop_map(|user| Op::Reactivate { user }),
+        2 => (1..6usize, 0..3u8).prop_map(|(lines, kind)| Op::Reclaim { lines, kind }),
     ]
 }
 
@@ -388,6 +395,32 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
                 },
             )
             .map(|_| None)
+        }
+        Op::Reclaim { lines, kind } => {
+            // Listed by the Super Admin (the actor may not see the list); done by the actor.
+            let observer = Actor { account_id: 1 };
+            let savings = match org.savings(observer) {
+                Ok(s) => s,
+                Err(_) => return Ok(None),
+            };
+            let items: Vec<crate::ReclaimItem> = savings
+                .lines
+                .iter()
+                .take(*lines)
+                .filter_map(|l| match (l.user_id, &l.step_down, kind) {
+                    (None, _, _) => Some(crate::ReclaimItem::CancelUnassigned {
+                        product_id: l.product_id,
+                    }),
+                    (Some(user_id), Some(down), 1) => Some(crate::ReclaimItem::StepDown {
+                        user_id,
+                        product_id: down.product_id,
+                    }),
+                    (Some(user_id), _, 0 | 1) => Some(crate::ReclaimItem::Remove { user_id }),
+                    _ => None,
+                })
+                .collect();
+            org.reclaim(actor, &crate::ReclaimRequest { items }, None)
+                .map(|_| None)
         }
         Op::SetRole { account, role } => {
             let update = AccountUpdate {

@@ -83,6 +83,28 @@ const OPERATIONS: &[Operation] = &[
             org.request_cancellation(a, &req).map(drop)
         },
     ),
+    ("savings", Permission::BillingView, |org, a, _| {
+        org.savings(a).map(drop)
+    }),
+    // Cancelling unassigned seats needs only billing.manage; a removal or step down needs
+    // licenses.remove or licenses.assign as well (domain/savings/reclaim/tests.rs).
+    (
+        "reclaim unassigned seats",
+        Permission::BillingManage,
+        |org, a, _| {
+            let req = crate::ReclaimRequest {
+                items: vec![crate::ReclaimItem::CancelUnassigned {
+                    product_id: product_id(org, "Voice Pro"),
+                }],
+            };
+            org.reclaim(a, &req, None).map(drop)
+        },
+    ),
+    (
+        "savings idle days",
+        Permission::SettingsManage,
+        |org, a, _| org.set_savings_idle_days(a, "90").map(drop),
+    ),
     ("recordings", Permission::RecordingsView, |org, a, _| {
         org.recordings(a, &crate::RecordingQuery { user_id: None })
             .map(drop)

@@ -13,6 +13,7 @@ pub mod organization;
 pub mod recordings;
 pub mod removal;
 pub mod restore;
+pub mod savings;
 pub mod setup;
 pub mod users_io;
 

@@ -2,8 +2,9 @@ import { PERMISSION } from "../backend";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { keys, useFailure, useInvalidate } from "../backend/queries";
 import { backend, type BackupInfo, type RestoreReceipt, type SessionInfo } from "../backend";
-import { missingPermission, LockedPage } from "../ui/ReadOnlyReason";
+import { missingPermission, ReadOnlyReason } from "../ui/ReadOnlyReason";
 import { useNotify } from "../ui/Messages";
+import { SavingsSettings } from "../savings/SavingsSettings";
 
 export const REASONS: Record<BackupInfo["reason"], string> = {
   daily: "Daily",
@@ -50,13 +51,24 @@ export function SettingsPage({ session, onRestored }: Props) {
   });
   const busy = backUp.isPending || restoring.isPending;
 
-  if (locked) return <LockedPage title="Settings" headingId="settings-heading" reasonId="settings-locked" missing={locked} />;
+  if (locked) {
+    return (
+      <section className="settings" aria-labelledby="settings-heading">
+        <div className="page-head">
+          <h1 id="settings-heading">Settings</h1>
+        </div>
+        <SavingsSettings session={session} />
+        <h2>Database file and backups</h2>
+        <ReadOnlyReason id="settings-locked" message={locked.message} />
+      </section>
+    );
+  }
 
   return (
     <section className="settings" aria-labelledby="settings-heading">
       <div className="page-head">
         <h1 id="settings-heading">Settings</h1>
-        <p className="muted">Where this organization is kept, and its backups</p>
+        <p className="muted">Where this organization is kept, its backups, and what the Savings page counts as idle</p>
       </div>
       {overview && (
         <>
@@ -119,6 +131,7 @@ export function SettingsPage({ session, onRestored }: Props) {
           )}
         </>
       )}
+      <SavingsSettings session={session} />
     </section>
   );
 }

@@ -1,6 +1,15 @@
 import { useCallback, useEffect, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { backend, type BackendError, type MenuCommand, type RestoreReceipt, type SessionInfo } from "../backend";
+import {
+  backend,
+  PERMISSION,
+  type BackendError,
+  type MenuCommand,
+  type Permission,
+  type RestoreReceipt,
+  type SessionInfo,
+} from "../backend";
+import { missingPermission } from "../ui/ReadOnlyReason";
 import { shortcutOf, type ShortcutId } from "../ui/shortcuts";
 import { AboutDialog, ShortcutsDialog } from "./HelpDialogs";
 import { BrandMark } from "../ui/BrandMark";
@@ -10,14 +19,18 @@ import { UsersPage } from "../users/UsersPage";
 import { LicensesPage } from "../licenses/LicensesPage";
 import { RecordingsPage } from "../admin/RecordingsPage";
 import { BillingPage } from "../billing/BillingPage";
+import { SavingsPage } from "../savings/SavingsPage";
 import { AuditLogPage } from "../admin/AuditLogPage";
 import { AccountsPage } from "../admin/AccountsPage";
 import { SettingsPage, backupDate } from "../admin/SettingsPage";
 import { useExportUsers } from "../users/exportUsers";
 import type { ReopenEditor } from "../editor/leaveGuard";
 
-type Page = "Users" | "Licenses" | "Billing" | "Recordings" | "Audit log" | "Admin accounts" | "Settings";
-const PAGES: Page[] = ["Users", "Licenses", "Billing", "Recordings", "Audit log", "Admin accounts", "Settings"];
+type Page = "Users" | "Licenses" | "Billing" | "Savings" | "Recordings" | "Audit log" | "Admin accounts" | "Settings";
+const PAGES: Page[] = ["Users", "Licenses", "Billing", "Savings", "Recordings", "Audit log", "Admin accounts", "Settings"];
+
+/** Pages shown only to roles that may read them (the others lock themselves and say why). */
+const PAGE_PERMISSION: Partial<Record<Page, Permission>> = { Savings: PERMISSION.BillingView };
 
 /** Where each View command of the menu (or its shortcut) goes. */
 const VIEWS: Partial<Record<MenuCommand | ShortcutId, Page>> = {
@@ -164,7 +177,10 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
         </div>
       </header>
       <nav className="tabs" aria-label="Main" inert={covered}>
-        {PAGES.map((p) => (
+        {PAGES.filter((p) => {
+          const needs = PAGE_PERMISSION[p];
+          return !needs || !missingPermission(session, needs);
+        }).map((p) => (
           <button
             key={p}
             type="button"
@@ -195,6 +211,7 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
         )}
         {page === "Licenses" && <LicensesPage session={session} />}
         {page === "Billing" && <BillingPage session={session} />}
+        {page === "Savings" && <SavingsPage session={session} />}
         {page === "Recordings" && <RecordingsPage session={session} />}
         {page === "Audit log" && <AuditLogPage session={session} />}
         {page === "Admin accounts" && <AccountsPage session={session} />}

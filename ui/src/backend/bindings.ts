@@ -18,7 +18,7 @@ reason?: string, };
 
 export type Permission = "users.view" | "users.edit" | "licenses.view" | "licenses.assign" | "licenses.remove" | "billing.view" | "billing.manage" | "numbers.manage" | "settings.manage" | "recordings.view" | "audit.view" | "admins.manage";
 
-export type Action = "license.assign" | "license.change" | "license.remove" | "license.bulk" | "license.bulk_remove" | "license.restore" | "user.reactivate" | "user.add" | "user.save" | "user.numbers" | "user.offboard" | "user.export" | "users.export" | "users.import" | "voicemail.update" | "voicemail.greeting" | "forwarding.set" | "forwarding.delete" | "device.activate" | "device.deactivate" | "apps.update" | "recording.export" | "billing.purchase" | "billing.cancellation_request" | "billing.cancellation_withdraw" | "backup.create" | "backup.restore" | "audit.export" | "account.create" | "account.update" | "account.reset_password";
+export type Action = "license.assign" | "license.change" | "license.remove" | "license.bulk" | "license.bulk_remove" | "license.restore" | "user.reactivate" | "user.add" | "user.save" | "user.numbers" | "user.offboard" | "user.export" | "users.export" | "users.import" | "voicemail.update" | "voicemail.greeting" | "forwarding.set" | "forwarding.delete" | "device.activate" | "device.deactivate" | "apps.update" | "recording.export" | "billing.purchase" | "billing.cancellation_request" | "billing.cancellation_withdraw" | "savings.reclaim" | "settings.savings_idle_days" | "backup.create" | "backup.restore" | "audit.export" | "account.create" | "account.update" | "account.reset_password";
 
 export const ACTION_PERMISSIONS: Record<Action, Permission> = {
   "license.assign": "licenses.assign",
@@ -46,6 +46,8 @@ export const ACTION_PERMISSIONS: Record<Action, Permission> = {
   "billing.purchase": "billing.manage",
   "billing.cancellation_request": "billing.manage",
   "billing.cancellation_withdraw": "billing.manage",
+  "savings.reclaim": "billing.manage",
+  "settings.savings_idle_days": "settings.manage",
   "backup.create": "admins.manage",
   "backup.restore": "admins.manage",
   "audit.export": "audit.view",
@@ -635,6 +637,64 @@ export type BulkReceipt = { applied: number, skipped: number,
  */
 safety_archives: number, message: string, };
 
+export type SavingsReason = { "kind": "suspended" } | { "kind": "idle", last_call: string | null, } | { "kind": "over_licensed", unused: Array<Feature>, } | { "kind": "unassigned" };
+
+export type ReclaimAction = "remove" | "step_down" | "cancel";
+
+export type StepDown = { product_id: number, product_name: string, monthly_price_cents: number, };
+
+export type SavingsLine = { 
+/**
+ * Stable within a listing: "user-<id>" or "product-<id>".
+ */
+key: string, 
+/**
+ * The holder, for a user's line; None for unassigned seats.
+ */
+user_id: number | null, user_name: string | null, product_id: number, product_name: string, 
+/**
+ * 1 for a user's line; the number of seats for unassigned seats.
+ */
+quantity: number, reasons: Array<SavingsReason>, 
+/**
+ * The reasons as one sentence for the table.
+ */
+reason: string, 
+/**
+ * What the line costs each month now.
+ */
+monthly_cost_cents: number, step_down: StepDown | null, suggested: ReclaimAction, };
+
+export type Savings = { currency: string, idle_days: number, lines: Array<SavingsLine>, total_monthly_cents: number, };
+
+export type ReclaimItem = { "kind": "remove", user_id: number, } | { "kind": "step_down", user_id: number, product_id: number, } | { "kind": "cancel_unassigned", product_id: number, };
+
+export type ReclaimRequest = { items: Array<ReclaimItem>, };
+
+export type ReclaimStep = { 
+/**
+ * The user's name, or "Unassigned <Product> seats".
+ */
+label: string, outcome: string, deletes_data: boolean, };
+
+export type ReclaimCancellation = { product_id: number, product_name: string, quantity: number, monthly_cents: number, };
+
+export type ReclaimPreview = { steps: Array<ReclaimStep>, cancellations: Array<ReclaimCancellation>, removals: number, step_downs: number, 
+/**
+ * When the cancelled seats stop being billed: the notice period, then the billing day.
+ */
+effective_on: string, current_total_cents: number, new_total_cents: number, 
+/**
+ * What the monthly bill goes down by from `effective_on`.
+ */
+saving_cents: number, currency: string, 
+/**
+ * The text of the native confirmation "Reclaim licenses?".
+ */
+question: string, };
+
+export type ReclaimReceipt = { preview: ReclaimPreview, export: BundleReceipt | null, safety_archives: number, message: string, };
+
 export type ProductSetup = { name: string, family: LicenseFamily, features: Array<Feature>, 
 /**
  * As typed: "32.00", "32", "1,200.50".
@@ -753,6 +813,7 @@ export const FIELD_LABELS = {
   country: "Country",
   billingDay: "Billing day",
   noticePeriod: "Notice period",
+  idleDays: "Days without calls",
   yourName: "Your name",
   sites: "Sites",
   products: "Products",

@@ -1,7 +1,7 @@
 // Generated from the commands of src-tauri/src/commands/list.rs by `make bindings`. Do not edit.
 
 import type { Channel } from "@tauri-apps/api/core";
-import type { AccountChoice, AccountRow, AccountUpdate, AppInfo, ArchiveRestoreReceipt, AssignLicense, AuditPage, AuditQuery, AuditVerification, BackupInfo, BackupOverview, BillingEvent, BillingSummary, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, ChangeLicense, ChangePreview, ChangeReceipt, CostBreakdown, CostPreview, DamagedRestoreReceipt, ImportChoices, ImportPreview, ImportReceipt, NewAccount, NewUser, OffboardReceipt, OffboardUser, OpenFailure, OrgSetup, ProductInventory, ProgressEvent, ReactivateUser, ReactivationPreview, ReactivationReceipt, RecordingQuery, RecordingRow, RemovalImpact, RemovalReceipt, RemoveLicense, RestorePreview, RestoreReceipt, RestoreRequest, SafetyArchive, SavedUserEdits, SeatChange, SessionInfo, Site, UserDetail, UserEdits, UserPage, UserQuery, UserSetup } from "./bindings";
+import type { AccountChoice, AccountRow, AccountUpdate, AppInfo, ArchiveRestoreReceipt, AssignLicense, AuditPage, AuditQuery, AuditVerification, BackupInfo, BackupOverview, BillingEvent, BillingSummary, BulkPreview, BulkReceipt, BulkRequest, BundleReceipt, ChangeLicense, ChangePreview, ChangeReceipt, CostBreakdown, CostPreview, DamagedRestoreReceipt, ImportChoices, ImportPreview, ImportReceipt, NewAccount, NewUser, OffboardReceipt, OffboardUser, OpenFailure, OrgSetup, ProductInventory, ProgressEvent, ReactivateUser, ReactivationPreview, ReactivationReceipt, ReclaimPreview, ReclaimReceipt, ReclaimRequest, RecordingQuery, RecordingRow, RemovalImpact, RemovalReceipt, RemoveLicense, RestorePreview, RestoreReceipt, RestoreRequest, SafetyArchive, SavedUserEdits, Savings, SeatChange, SessionInfo, Site, UserDetail, UserEdits, UserPage, UserQuery, UserSetup } from "./bindings";
 
 /**
  * What each command takes: nothing, or one object under the keys Tauri reads (the Rust
@@ -35,6 +35,11 @@ export type CommandArgs = {
   billing_summary: [];
   billing_history: [];
   export_billing_history: [{ suggestedName: string }];
+  savings: [];
+  savings_idle_days: [];
+  set_savings_idle_days: [{ days: string }];
+  reclaim_preview: [{ request: ReclaimRequest }];
+  reclaim: [{ request: ReclaimRequest; export: boolean }];
   cost_breakdown: [];
   export_cost_breakdown: [{ suggestedName: string }];
   change_preview: [{ userId: number; productId: number }];
@@ -112,6 +117,11 @@ export type CommandResults = {
   billing_summary: BillingSummary;
   billing_history: Array<BillingEvent>;
   export_billing_history: string | null;
+  savings: Savings;
+  savings_idle_days: number;
+  set_savings_idle_days: number;
+  reclaim_preview: ReclaimPreview;
+  reclaim: ReclaimReceipt;
   cost_breakdown: CostBreakdown;
   export_cost_breakdown: string | null;
   change_preview: ChangePreview;

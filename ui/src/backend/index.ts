@@ -24,6 +24,7 @@ import type {
   ReactivateUser,
   RestoreRequest,
   BulkRequest,
+  ReclaimRequest,
   OrgSetup,
   ProgressEvent,
   ImportChoices,
@@ -150,6 +151,16 @@ export const backend = {
   billingHistory: () => call("billing_history"),
   /** Opens the native save dialog; the path written, or null when cancelled. */
   exportBillingHistory: (suggestedName: string) => call("export_billing_history", { suggestedName }),
+  /** The seats paid for without use, each with what it costs a month (billing.view). */
+  savings: () => call("savings"),
+  savingsIdleDays: () => call("savings_idle_days"),
+  setSavingsIdleDays: (days: string) => call("set_savings_idle_days", { days }),
+  reclaimPreview: (request: ReclaimRequest) => call("reclaim_preview", { request }),
+  /**
+   * With `exportFirst`, the native save dialog "Export user data" first; then the native
+   * "Reclaim licenses?"; `cancelled` when either is cancelled (nothing happened).
+   */
+  reclaim: (request: ReclaimRequest, exportFirst: boolean) => call("reclaim", { request, export: exportFirst }),
   costBreakdown: () => call("cost_breakdown"),
   /** Opens the native save dialog; the path written, or null when cancelled. */
   exportCostBreakdown: (suggestedName: string) => call("export_cost_breakdown", { suggestedName }),

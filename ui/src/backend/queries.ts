@@ -41,6 +41,9 @@ export const keys = {
   billingHistory: ["billing", "history"] as const,
   costBreakdown: ["billing", "costs"] as const,
   billing: ["billing"] as const,
+  /** Under "billing": every change of seats or users refreshes it too. */
+  savings: ["billing", "savings"] as const,
+  savingsIdleDays: ["settings", "savingsIdleDays"] as const,
   accounts: ["accounts"] as const,
   roles: ["roles"] as const,
   audit: (query: AuditQuery) => ["audit", query] as const,
@@ -71,6 +74,10 @@ export function useBillingSummary(enabled = true) {
   return useQuery({ queryKey: keys.billingSummary, queryFn: backend.billingSummary, enabled });
 }
 
+export function useSavings(enabled = true) {
+  return useQuery({ queryKey: keys.savings, queryFn: backend.savings, enabled });
+}
+
 /** What to read again after each kind of change. */
 export function useInvalidate() {
   const client = useQueryClient();
@@ -90,6 +97,12 @@ export function useInvalidate() {
     /** An export or another audited action that changes nothing else: the audit log. */
     audit: () => client.invalidateQueries({ queryKey: keys.auditAll }),
     backups: () => client.invalidateQueries({ queryKey: keys.backups }),
+    /** The idle days changed: the setting and the savings lines. */
+    savingsIdleDays: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: keys.savingsIdleDays }),
+        client.invalidateQueries({ queryKey: keys.savings }),
+      ]),
     /** A restore or another file: everything. */
     all: () => client.invalidateQueries(),
   };

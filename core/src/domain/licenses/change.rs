@@ -68,11 +68,11 @@ pub struct ChangeReceipt {
 
 pub(crate) struct Plan {
     pub kind: ChangeKind,
-    from_id: i64,
+    pub(crate) from_id: i64,
     from: String,
     to: String,
     gains: Vec<Feature>,
-    loses: Vec<Feature>,
+    pub(crate) loses: Vec<Feature>,
 }
 
 fn family(conn: &rusqlite::Connection, product_id: i64) -> Result<LicenseFamily> {

@@ -88,3 +88,12 @@ pub(crate) fn insert(
     )?;
     Ok(())
 }
+
+/// The users with at least one call recording.
+pub(crate) fn users_with_any(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT user_id FROM call_recordings")?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}

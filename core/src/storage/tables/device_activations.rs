@@ -92,3 +92,13 @@ pub(crate) fn owner(conn: &Connection, id: i64) -> Result<Option<i64>> {
         )
         .optional()?)
 }
+
+/// Each (user, device type) with at least one activation.
+pub(crate) fn types_by_user(conn: &Connection) -> Result<Vec<(i64, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT user_id, device_type FROM device_activations")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

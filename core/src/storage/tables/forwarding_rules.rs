@@ -80,3 +80,12 @@ pub(crate) fn delete(conn: &Connection, user_id: i64, condition: &str) -> Result
         )
         .optional()?)
 }
+
+/// The users with at least one forwarding rule.
+pub(crate) fn users_with_any(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT user_id FROM forwarding_rules")?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}

@@ -127,6 +127,39 @@ pub(crate) fn return_to_pool_from_request(conn: &Connection, request_id: i64) ->
     Ok(())
 }
 
+/// One assigned seat and its holder, as the savings view reads them.
+pub(crate) struct HeldSeat {
+    pub user_id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub user_status: String,
+    pub product_id: i64,
+    pub assigned_at: Option<String>,
+}
+
+/// Every assigned seat with its holder, by the holder's last and first name.
+pub(crate) fn held_with_holders(conn: &Connection) -> Result<Vec<HeldSeat>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.user_id, u.first_name, u.last_name, u.status, s.product_id, s.assigned_at
+         FROM seats s JOIN users u ON u.id = s.user_id
+         WHERE s.status = 'assigned'
+         ORDER BY u.last_name, u.first_name, u.id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(HeldSeat {
+                user_id: r.get(0)?,
+                first_name: r.get(1)?,
+                last_name: r.get(2)?,
+                user_status: r.get(3)?,
+                product_id: r.get(4)?,
+                assigned_at: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// Adds seats with one statement prepared once (the demo generator's bulk): assigned to
 /// `user_id` (at `purchased_at`), or available (None).
 pub(crate) struct GeneratedSeatInsert<'conn>(rusqlite::Statement<'conn>);

@@ -44,3 +44,12 @@ pub(crate) fn delete_standard(conn: &Connection, user_id: i64) -> Result<bool> {
     )?;
     Ok(removed > 0)
 }
+
+/// The users with a recorded greeting.
+pub(crate) fn users_with_any(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT user_id FROM voicemail_greetings")?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}

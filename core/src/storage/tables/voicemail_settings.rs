@@ -42,3 +42,13 @@ pub(crate) fn set(
     )?;
     Ok(())
 }
+
+/// The users whose voicemail is set up and switched on.
+pub(crate) fn users_enabled(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT user_id FROM voicemail_settings WHERE enabled = 1")?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}

@@ -22,3 +22,12 @@ pub(crate) fn insert(conn: &Connection, v: &NewVoicemail<'_>) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// The users with at least one voicemail.
+pub(crate) fn users_with_any(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT user_id FROM voicemails")?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
