@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use licensedesk_e2e::{App, Element};
+use serde_json::json;
 
 const RESTORE_CONFIRMATION: &str = "Restore license and data?";
 
@@ -262,4 +263,101 @@ async fn preview_light() {
 #[ignore = "writes the README's screenshots; run by hand"]
 async fn preview_dark() {
     preview_shot("dark", &[("GTK_THEME", "Adwaita:dark")]).await;
+}
+
+/// The restore and the reactivation called from a script (not the window's buttons) still ask
+/// natively first; Cancel there changes nothing, Restore restores.
+#[tokio::test]
+async fn restore_and_reactivate_called_from_a_script_still_ask_natively() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start_as_super_admin(&db).await;
+    // The demo's recent removal and its offboarded user: the users of its two archives.
+    let archives: Vec<(i64, i64)> = {
+        let conn =
+            rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id, user_id FROM safety_archives ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    let [(archive, _), (_, leaver)] = archives[..] else {
+        panic!("the demo holds two safety archives: {archives:?}");
+    };
+    let preview = app
+        .invoke(
+            "restore_preview",
+            json!({ "archiveId": archive, "wholeBatch": false }),
+        )
+        .await
+        .expect("a preview");
+    let u = &preview["users"][0];
+    let request = json!({ "request": {
+        "archive_id": archive, "whole_batch": false, "purchase_seats": false,
+        "choices": [{ "archive_id": archive, "expected_version": u["expected_version"],
+                      "extension": u["extension"]["restored"],
+                      "phone_number": u["phone_number"]["restored"] }] } });
+    let leaver_user = app
+        .invoke("get_user", json!({ "userId": leaver }))
+        .await
+        .unwrap();
+    let leaver_name = format!(
+        "{} {}",
+        leaver_user["first_name"].as_str().unwrap(),
+        leaver_user["last_name"].as_str().unwrap()
+    );
+    let reactivate = json!({ "request": { "user_id": leaver,
+        "expected_version": leaver_user["version"], "restore": null } });
+
+    for (command, args, title) in [
+        (
+            "restore_from_archive",
+            request.clone(),
+            RESTORE_CONFIRMATION.to_string(),
+        ),
+        (
+            "reactivate_user",
+            reactivate,
+            format!("Reactivate {leaver_name}?"),
+        ),
+    ] {
+        let call = app.start_invoke(command, args).await;
+        app.native_window(&title).await;
+        assert!(
+            app.try_invoke_outcome(&call).await.is_none(),
+            "{command} finished before {title:?} was answered"
+        );
+        app.cancel_native_dialog(&title).await;
+        let err = app
+            .invoke_outcome(&call)
+            .await
+            .expect_err(&format!("{command} went ahead after Cancel"));
+        assert_eq!(err["code"], "cancelled", "{command}: {err}");
+    }
+    let still = app
+        .invoke("get_user", json!({ "userId": leaver }))
+        .await
+        .unwrap();
+    assert_eq!(still["status"], "suspended");
+    let listed = app
+        .invoke("safety_archives", json!({ "userId": u["user_id"] }))
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["restorable"], true, "{listed}");
+
+    let call = app.start_invoke("restore_from_archive", request).await;
+    app.confirm_native_dialog(RESTORE_CONFIRMATION).await;
+    let receipt = app.invoke_outcome(&call).await.expect("restored");
+    assert!(
+        receipt["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Restored "),
+        "{receipt}"
+    );
+    app.quit().await;
 }
