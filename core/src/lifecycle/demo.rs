@@ -290,6 +290,7 @@ pub fn seed_with_progress(
         ));
     }
     let now = org.now();
+    let activity = ActivitySpan::before(org.today());
     let tx = org
         .conn
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -301,7 +302,15 @@ pub fn seed_with_progress(
     let site_ids = insert_sites(&tx)?;
     let product_ids = insert_products(&tx)?;
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    insert_users(&tx, &mut rng, spec, &site_ids, &product_ids, progress)?;
+    insert_users(
+        &tx,
+        &mut rng,
+        spec,
+        &site_ids,
+        &product_ids,
+        &activity,
+        progress,
+    )?;
     insert_initial_orders(&tx)?;
     savings_situations(&tx)?;
     let detail = format!(
@@ -428,6 +437,7 @@ fn insert_users(
     spec: &DemoSpec,
     site_ids: &[i64],
     product_ids: &[i64],
+    activity: &ActivitySpan,
     progress: &mut dyn Progress,
 ) -> Result<()> {
     let mut plan = license_plan(spec.users);
@@ -483,7 +493,7 @@ fn insert_users(
         if let Some(i) = *product {
             // Audio makes large organizations heavy; their first 200 users get data.
             if n < 200 {
-                insert_user_data(tx, rng, user_id, PRODUCTS[i].features)?;
+                insert_user_data(tx, rng, activity, user_id, PRODUCTS[i].features)?;
             }
             insert_seat.insert(product_ids[i], Some(user_id), PURCHASED_AT)?;
             seats_in_use[i] += 1;
@@ -537,11 +547,27 @@ fn random_number(rng: &mut ChaCha8Rng) -> String {
     format!("+1{area}{:07}", rng.random_range(2_000_000..9_999_999))
 }
 
-/// A moment in the demo's two months of activity, before the demo's "today".
-fn activity_time(rng: &mut ChaCha8Rng) -> String {
-    let base = chrono::DateTime::parse_from_rfc3339("2026-09-20T08:00:00Z").expect("base date");
-    let at = base + chrono::Duration::minutes(rng.random_range(0..60 * 24 * 60));
-    crate::base::clock::timestamp(at.to_utc())
+/// The demo's two months of activity (calls, voicemails, recordings), ending about two weeks
+/// before the day it is generated: a demo shows recent use whenever it is made, and its idle
+/// users (`savings_situations`) stay the only idle ones. By day, so that two generations on
+/// the same day are the same.
+struct ActivitySpan {
+    start: chrono::DateTime<chrono::Utc>,
+}
+
+impl ActivitySpan {
+    fn before(today: chrono::NaiveDate) -> ActivitySpan {
+        let start = today - chrono::Duration::days(77);
+        ActivitySpan {
+            start: start.and_hms_opt(8, 0, 0).expect("08:00").and_utc(),
+        }
+    }
+
+    /// A moment in the span.
+    fn time(&self, rng: &mut ChaCha8Rng) -> String {
+        let at = self.start + chrono::Duration::minutes(rng.random_range(0..60 * 24 * 60));
+        crate::base::clock::timestamp(at)
+    }
 }
 
 fn voice_clip(rng: &mut ChaCha8Rng, tones: usize) -> Result<Vec<u8>> {
@@ -553,6 +579,7 @@ fn voice_clip(rng: &mut ChaCha8Rng, tones: usize) -> Result<Vec<u8>> {
 fn insert_user_data(
     tx: &Transaction<'_>,
     rng: &mut ChaCha8Rng,
+    activity: &ActivitySpan,
     user_id: i64,
     features: &[Feature],
 ) -> Result<()> {
@@ -568,7 +595,7 @@ fn insert_user_data(
         } else {
             rng.random_range(15..900)
         };
-        let started_at = activity_time(rng);
+        let started_at = activity.time(rng);
         let remote = random_number(rng);
         call_history::insert(
             tx,
@@ -593,7 +620,7 @@ fn insert_user_data(
         voicemail_settings::set(tx, user_id, true, rng.random_bool(0.5), None)?;
         for _ in 0..rng.random_range(0..=4) {
             let audio = voice_clip(rng, 3)?;
-            let received_at = activity_time(rng);
+            let received_at = activity.time(rng);
             let caller = random_number(rng);
             voicemails::insert(
                 tx,
@@ -633,7 +660,7 @@ fn insert_user_data(
     if features.contains(&CallRecording) {
         for _ in 0..rng.random_range(0..=3) {
             let audio = voice_clip(rng, 5)?;
-            let recorded_at = activity_time(rng);
+            let recorded_at = activity.time(rng);
             let remote = random_number(rng);
             call_recordings::insert(tx, user_id, &recorded_at, &remote, 2, &audio)?;
         }
