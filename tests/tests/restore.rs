@@ -361,3 +361,92 @@ async fn restore_and_reactivate_called_from_a_script_still_ask_natively() {
     );
     app.quit().await;
 }
+
+/// Two licensed, active users with unique names and the products they hold.
+fn two_licensed_users(db: &Path) -> Vec<(String, String)> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open the organization file");
+    let mut stmt = conn
+        .prepare(
+            "SELECT u.first_name || ' ' || u.last_name, p.name
+             FROM users u JOIN seats s ON s.user_id = u.id JOIN products p ON p.id = s.product_id
+             WHERE u.status = 'active' AND p.family = 'voice'
+               AND (SELECT count(*) FROM users o
+                    WHERE o.first_name = u.first_name AND o.last_name = u.last_name) = 1
+             ORDER BY u.id LIMIT 2",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// A bulk removal of two users, undone in one step from the first one's History tab.
+#[tokio::test]
+async fn a_bulk_removal_is_restored_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("org.sqlite");
+    let app = start_as_super_admin(&db).await;
+    let users = two_licensed_users(&db);
+    assert_eq!(users.len(), 2);
+
+    let search = app.find_by_role("searchbox", "Search users").await;
+    for (name, _) in &users {
+        app.type_into(&search, name).await;
+        app.user_row(name).await;
+        app.click_role("checkbox", &format!("Select {name}")).await;
+    }
+    app.wait_for_text("2 selected").await;
+    app.type_into(&search, "").await;
+    app.click_role("button", "Remove license of selected").await;
+    let bulk = app
+        .find_by_role("dialog", "Change licenses of 2 users")
+        .await;
+    let apply = app
+        .find_by_role_in(&bulk, "button", "Apply to 2 users")
+        .await;
+    app.wait_enabled(&apply).await;
+    app.click(&apply).await;
+    app.confirm_native_dialog("Remove licenses?").await;
+    app.wait_until_gone("dialog", "Change licenses of 2 users")
+        .await;
+    for (name, _) in &users {
+        app.type_into(&search, name).await;
+        assert_eq!(app.user_row(name).await.cell("License"), "No license");
+    }
+
+    // The first user's History restores both: one preview, one confirmation.
+    let (first, _) = &users[0];
+    app.type_into(&search, first).await;
+    let editor = app.open_user_editor(first).await;
+    app.select_tab(&editor, "History").await;
+    let restore = app
+        .find_by_role_in(&editor, "button", "Restore license and data")
+        .await;
+    app.click(&restore).await;
+    let preview = app.find_by_role("dialog", "Restore license and data").await;
+    // The whole bulk removal is the default: both users are in the preview.
+    app.find_by_role_in(
+        &preview,
+        "checkbox",
+        "Restore the whole bulk removal (2 users)",
+    )
+    .await;
+    app.wait_for_text(&users[1].0).await;
+    let go = app.find_by_role_in(&preview, "button", "Restore").await;
+    app.wait_enabled(&go).await;
+    app.click(&go).await;
+    app.confirm_native_dialog(RESTORE_CONFIRMATION).await;
+    app.wait_until_gone("dialog", "Restore license and data")
+        .await;
+    app.click_role("button", "Cancel").await;
+    app.wait_until_gone("dialog", &format!("Edit {first}"))
+        .await;
+    for (name, product) in &users {
+        app.type_into(&search, name).await;
+        assert_eq!(&app.user_row(name).await.cell("License"), product, "{name}");
+    }
+    app.quit().await;
+}
