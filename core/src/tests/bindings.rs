@@ -171,6 +171,19 @@ fn declarations() -> String {
     }
     out.push_str("} as const satisfies Record<ProductPart, string>;\n");
     out.push_str("\n/** A field key: a fixed one, or `product.<n>.<part>` for the setup's products. */\nexport type FieldKey = keyof typeof FIELD_LABELS | `product.${number}.${ProductPart}`;\n");
+    out.push_str(
+        "\n/** The fields a users file can fill, as the import's mapping step names them. */\n",
+    );
+    out.push_str("export const IMPORT_FIELD_LABELS = {\n");
+    for f in ImportField::ALL {
+        let key = serde_json::to_value(f).expect("serializes");
+        out.push_str(&format!(
+            "  {}: \"{}\",\n",
+            key.as_str().expect("a name"),
+            f.label()
+        ));
+    }
+    out.push_str("} as const satisfies Record<ImportField, string>;\n");
     out.push_str(&format!(
         "\n/** Days a safety archive keeps a removed user's data. */\nexport const SAFETY_ARCHIVE_DAYS = {SAFETY_ARCHIVE_DAYS};\n"
     ));

@@ -844,5 +844,18 @@ export const PRODUCT_PART_LABELS = {
 /** A field key: a fixed one, or `product.<n>.<part>` for the setup's products. */
 export type FieldKey = keyof typeof FIELD_LABELS | `product.${number}.${ProductPart}`;
 
+/** The fields a users file can fill, as the import's mapping step names them. */
+export const IMPORT_FIELD_LABELS = {
+  first_name: "First name",
+  last_name: "Last name",
+  display_name: "Display name",
+  email: "Email",
+  department: "Department",
+  site: "Site",
+  extension: "Extension",
+  phone_number: "Phone number",
+  license: "License",
+} as const satisfies Record<ImportField, string>;
+
 /** Days a safety archive keeps a removed user's data. */
 export const SAFETY_ARCHIVE_DAYS = 30;

@@ -31,7 +31,7 @@ import type {
 } from "./bindings";
 
 export type * from "./bindings";
-export { PERMISSION, SAFETY_ARCHIVE_DAYS } from "./bindings";
+export { IMPORT_FIELD_LABELS, PERMISSION, SAFETY_ARCHIVE_DAYS } from "./bindings";
 
 /**
  * A failed command: a stable code (one of core's, the union `ErrorCode`), a message naming the

@@ -1,29 +1,17 @@
 import { useId, useState } from "react";
-import type { FileColumn, ImportField, ImportPreview } from "../backend";
+import { IMPORT_FIELD_LABELS, type FileColumn, type ImportField, type ImportPreview } from "../backend";
 
 /** The LicenseDesk fields a file can fill, in the order the mapping step shows them. */
-export const IMPORT_FIELDS: [ImportField, string][] = [
-  ["first_name", "First name"],
-  ["last_name", "Last name"],
-  ["display_name", "Display name"],
-  ["email", "Email"],
-  ["department", "Department"],
-  ["site", "Site"],
-  ["extension", "Extension"],
-  ["phone_number", "Phone number"],
-  ["license", "License"],
-];
-
-const LABEL = Object.fromEntries(IMPORT_FIELDS) as Record<ImportField, string>;
+const IMPORT_FIELDS = Object.entries(IMPORT_FIELD_LABELS) as [ImportField, string][];
 
 /** The file's columns with `field` moved to column `index` (or to none). */
-export function remap(columns: FileColumn[], field: ImportField, index: number | null): (ImportField | null)[] {
+function remap(columns: FileColumn[], field: ImportField, index: number | null): (ImportField | null)[] {
   return columns.map((c, i) => (i === index ? field : c.field === field ? null : c.field));
 }
 
 /** "User principal name → Email, Office → Site; 14 columns not used". */
-export function mappingSummary(columns: FileColumn[]): string {
-  const used = columns.filter((c) => c.field !== null).map((c) => `${c.header} → ${LABEL[c.field as ImportField]}`);
+function mappingSummary(columns: FileColumn[]): string {
+  const used = columns.filter((c) => c.field !== null).map((c) => `${c.header} → ${IMPORT_FIELD_LABELS[c.field as ImportField]}`);
   const unused = columns.length - used.length;
   return `${used.join(", ")}${unused > 0 ? `; ${unused} ${unused === 1 ? "column" : "columns"} not used` : ""}`;
 }

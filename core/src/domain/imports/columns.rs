@@ -25,16 +25,17 @@ pub enum ImportField {
 }
 
 impl ImportField {
+    /// In the order the mapping step shows them.
     pub const ALL: [ImportField; 9] = [
         ImportField::FirstName,
         ImportField::LastName,
+        ImportField::DisplayName,
         ImportField::Email,
         ImportField::Department,
         ImportField::Site,
         ImportField::Extension,
         ImportField::PhoneNumber,
         ImportField::License,
-        ImportField::DisplayName,
     ];
 
     pub fn label(self) -> &'static str {
