@@ -220,8 +220,12 @@ fn ascii_slug(s: &str) -> String {
         .collect()
 }
 
-/// The largest organization the generator builds (extensions have 5 digits per site).
-pub const MAX_USERS: usize = 250_000;
+/// The largest organization the generator builds (the benchmark's growth column).
+pub const MAX_USERS: usize = 1_000_000;
+/// Up to this many users, each site numbers its extensions after its own lead digit (5
+/// digits: at most 99,999 a site); a larger organization numbers them across its sites with
+/// 6 digits (100000 to 999999).
+const PER_SITE_EXTENSIONS_UP_TO: usize = 250_000;
 
 /// As [`generate`], never asked to stop: `progress(done, total)` counts the users (the
 /// benchmarks build their organizations with it).
@@ -447,6 +451,7 @@ fn insert_users(
     }
     let ext_width = if spec.users <= 900 { 3 } else { 5 };
     let mut next_ext = [1usize; SITES.len()];
+    let mut next_shared_ext = 100_000usize;
     let mut next_number = [0usize; SITES.len()];
     // How many users already have each email's name part: the next gets "name<k>".
     let mut used_emails: std::collections::HashMap<String, usize> =
@@ -468,11 +473,24 @@ fn insert_users(
             k => format!("{base}{k}@maplestreetdental.com"),
         };
         let calling = product.is_some_and(|i| PRODUCTS[i].features.contains(&Calling));
-        let extension = calling.then(|| {
-            let e = format!("{}{:0ext_width$}", SITES[site].2, next_ext[site]);
-            next_ext[site] += 1;
-            e
-        });
+        let extension = match calling {
+            false => None,
+            true if spec.users <= PER_SITE_EXTENSIONS_UP_TO => {
+                let e = format!("{}{:0ext_width$}", SITES[site].2, next_ext[site]);
+                next_ext[site] += 1;
+                Some(e)
+            }
+            true => {
+                if next_shared_ext > 999_999 {
+                    return Err(crate::base::error::Error::invalid(
+                        crate::base::field::Field::Users,
+                        "The demo generator ran out of 6-digit extensions.".to_owned(),
+                    ));
+                }
+                next_shared_ext += 1;
+                Some((next_shared_ext - 1).to_string())
+            }
+        };
         // Every 13th user is suspended: filters and badges have something to show.
         let status = if n % 13 == 12 { "suspended" } else { "active" };
         let user_id = insert_user.insert(&users::GeneratedUser {
