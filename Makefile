@@ -42,11 +42,13 @@ soak:
 	@echo; grep "^crash test" target/soak/crash.log || true
 	@grep "^power loss" target/soak/power.log || true
 
-# Issue 8's targets on a 100,000-user organization (built once by the demo generator and
-# cached in target/bench-data/). Core: criterion suite plus a p95 table. Window: the
-# stripped release build under Xvfb (cold starts run directly, the rest through
-# tauri-driver). Prints target / measured / pass for each. With BENCH_TABLE_ONLY=1 (no
-# criterion suite) about 5 minutes after the builds; nothing else should run meanwhile.
+# Issues 8 and 23's targets on a 100,000-user organization (built once by the demo generator
+# and cached in target/bench-data/, as are the 10,000 and 1,000,000-user ones of the growth
+# columns; BENCH_SIZES=100000 times one size). Core: criterion suite plus a p95 table. Window:
+# the stripped release build under Xvfb (cold starts run directly, the rest through
+# tauri-driver), its memory as a multiple of a bare Tauri window's (tests/bare-window). Prints
+# target / measured / pass for each. The first run generates the 1,000,000-user organization
+# (minutes); nothing else should run meanwhile.
 BENCH_DATA := $(CURDIR)/target/bench-data
 bench: deps-e2e ui
 	mkdir -p $(BENCH_DATA)
@@ -54,7 +56,9 @@ bench: deps-e2e ui
 	cargo bench -p licensedesk-core --bench scale
 	cargo bench -p licensedesk-core --bench import
 	cargo build --release -p licensedesk --features custom-protocol
+	cargo build --release -p licensedesk-bare-window --features custom-protocol
 	LICENSEDESK_BIN=$(CURDIR)/target/release/licensedesk \
+	BARE_WINDOW_BIN=$(CURDIR)/target/release/licensedesk-bare-window \
 	LICENSEDESK_BENCH_DB=$$(ls -t $(BENCH_DATA)/org-100000-*.sqlite | head -1) \
 	BENCH_WINDOW_TABLE=$(BENCH_DATA)/window-table.md \
 	  cargo test -p licensedesk-e2e --test bench_window -- --ignored --nocapture

@@ -103,21 +103,29 @@ impl App {
     /// Like [`App::start`], with extra environment variables for the app (e.g.
     /// `GTK_THEME=Adwaita:dark`). An empty file gets the demo unless `LICENSEDESK_DEMO=0`.
     pub async fn start_with_env(db: impl AsRef<Path>, env: &[(&str, &str)]) -> App {
+        Self::start_binary(&app_binary(), db.as_ref(), env).await
+    }
+
+    /// Starts another Tauri binary `bin` the same way (the benchmark's bare window); `db` is
+    /// only passed on in the environment.
+    pub async fn start_binary(bin: &Path, db: &Path, env: &[(&str, &str)]) -> App {
         let mut error = String::new();
         for attempt in 1..=2 {
-            match Self::try_start(db.as_ref(), env).await {
+            match Self::try_start(bin, db, env).await {
                 Ok(app) => return app,
                 Err(e) => {
-                    eprintln!("e2e: starting the app failed (attempt {attempt}): {e}");
+                    eprintln!(
+                        "e2e: starting {} failed (attempt {attempt}): {e}",
+                        bin.display()
+                    );
                     error = e;
                 }
             }
         }
-        panic!("could not start LicenseDesk: {error}");
+        panic!("could not start {}: {error}", bin.display());
     }
 
-    async fn try_start(db: &Path, env: &[(&str, &str)]) -> Result<App, String> {
-        let bin = app_binary();
+    async fn try_start(bin: &Path, db: &Path, env: &[(&str, &str)]) -> Result<App, String> {
         process::become_subreaper();
         let dir = tempfile::Builder::new()
             .prefix("licensedesk-e2e-")

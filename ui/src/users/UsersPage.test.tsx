@@ -53,6 +53,27 @@ describe("the Users list", () => {
     expect(mocked.countUsers).toHaveBeenLastCalledWith(expect.objectContaining({ search: "kof" }));
   });
 
+  it("times the last keystroke to its own results, not to an older search's answer painted meanwhile", async () => {
+    performance.clearMeasures("ld:search");
+    let answer: (p: UserPage) => void = () => undefined;
+    mocked.searchUsers.mockResolvedValueOnce(page);
+    mocked.searchUsers.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)));
+    mocked.searchUsers.mockResolvedValue(page);
+    show();
+    await waitFor(() => expect(mocked.searchUsers).toHaveBeenCalledTimes(1));
+    const search = screen.getByRole("searchbox", { name: "Search users" });
+
+    // "k" goes out at once; "kof" waits for its answer.
+    await userEvent.type(search, "kof");
+    await act(async () => answer(page));
+    await waitFor(() => expect(mocked.searchUsers).toHaveBeenCalledTimes(3));
+
+    const searches = () => performance.getEntriesByName("ld:search").map((m) => (m as PerformanceMeasure).detail?.search);
+    await waitFor(() => expect(searches()).toContain("kof"));
+    // The answer for "k" ended no measure: it was not what the last keystroke asked for.
+    expect(searches()).toEqual(["kof"]);
+  });
+
   it("shows a failed search instead of dropping it", async () => {
     mocked.searchUsers.mockRejectedValue(new BackendError({ code: "database", message: "The database could not be read." }));
     show();

@@ -28,10 +28,12 @@ import { ImportUsersDialog } from "./ImportUsersDialog";
 import { useSelection } from "./selection";
 
 // Pages come from Rust (keyset paging); only the rows in view, plus OVERSCAN on each side,
-// are in the DOM, however many are loaded.
+// are in the DOM, however many are loaded. A list of up to DRAW_WHOLE users is drawn whole
+// (the window's own find sees every row).
 const PAGE_SIZE = 200;
 const ROW_HEIGHT = 57;
-const OVERSCAN = 30;
+const OVERSCAN = 10;
+const DRAW_WHOLE = 100;
 /** Load the next page when the view comes this close to the last loaded row. */
 const PREFETCH_ROWS = 60;
 /** "Select all N matching" reads the ids in pages of this size (the most Rust serves). */
@@ -111,6 +113,78 @@ const UserTableRow = memo(function UserTableRow({
   );
 });
 
+/**
+ * The rows of the Users table in view, with spacers for the rest. Scrolling draws this
+ * component only, not the page around it, and a row already drawn is kept as it is.
+ */
+function UserRowsInView({
+  rows,
+  scrollRef,
+  selected,
+  onEdit,
+  onSelect,
+  hasMore,
+  loadingMore,
+  loadMore,
+}: {
+  rows: UserRow[];
+  scrollRef: React.RefObject<HTMLDivElement | null>;
+  selected: ReadonlySet<number>;
+  onEdit: (u: UserRow) => void;
+  onSelect: (u: UserRow, shift: boolean) => void;
+  hasMore: boolean;
+  loadingMore: boolean;
+  loadMore: () => void;
+}) {
+  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual measures on every render; this component is not memoized by a compiler.
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: rows.length <= DRAW_WHOLE ? DRAW_WHOLE : OVERSCAN,
+  });
+  const items = virtualizer.getVirtualItems();
+  const firstItem = items[0];
+  const lastItem = items[items.length - 1];
+  const lastIndex = lastItem ? lastItem.index : -1;
+
+  // Scrolling near the end of what is loaded asks Rust for the next page.
+  useEffect(() => {
+    if (hasMore && !loadingMore && lastIndex >= rows.length - PREFETCH_ROWS) loadMore();
+  }, [lastIndex, rows.length, hasMore, loadingMore, loadMore]);
+
+  const padTop = firstItem ? firstItem.start : 0;
+  const padBottom = lastItem ? virtualizer.getTotalSize() - lastItem.end : 0;
+  return (
+    <tbody>
+      {padTop > 0 && (
+        <tr aria-hidden="true" className="spacer">
+          <td colSpan={8} style={{ height: padTop }} />
+        </tr>
+      )}
+      {items.map((item) => {
+        const user = rows[item.index];
+        return (
+          user && (
+            <UserTableRow
+              key={user.id}
+              user={user}
+              selected={selected.has(user.id)}
+              onEdit={onEdit}
+              onSelect={onSelect}
+            />
+          )
+        );
+      })}
+      {padBottom > 0 && (
+        <tr aria-hidden="true" className="spacer">
+          <td colSpan={8} style={{ height: padBottom }} />
+        </tr>
+      )}
+    </tbody>
+  );
+}
+
 type Props = {
   session: SessionInfo;
   /** Bumped by Ctrl+F: focus the search box. */
@@ -150,8 +224,10 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   // `filters` whenever no first page is being read.
   const [searched, setSearched] = useState<Filters>(filters);
   const query = useMemo(() => userSearch(searched), [searched]);
-  // The keystroke that started the search under way, for the search-to-paint measure.
-  const typedAt = useRef<number | null>(null);
+  // The last keystroke before the search under way, and that search's text: the
+  // search-to-paint measure ends when that text's results are painted (an older search's
+  // answer, painted meanwhile, does not end it).
+  const typedAt = useRef<{ search: string; at: number } | null>(null);
   const list = useInfiniteQuery({
     queryKey: keys.users(query),
     queryFn: async ({ pageParam }) => {
@@ -170,7 +246,9 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   // Before paint, so that a keystroke's search starts in the same frame as it did.
   useLayoutEffect(() => {
     if (!searching && filters !== searched) {
-      typedAt.current = keystrokeAt.current;
+      const at = keystrokeAt.current;
+      typedAt.current = at === null ? null : { search: filters.search, at };
+      // eslint-disable-next-line react-hooks/set-state-in-effect -- the search follows the filters only once the one under way has answered, which the query's own state tells.
       setSearched(filters);
     }
   }, [searching, filters, searched]);
@@ -194,11 +272,11 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
       firstPainted.current = true;
       markPainted("ld:users-painted");
     }
-    const at = typedAt.current;
-    if (at !== null) {
+    const typed = typedAt.current;
+    if (typed !== null && typed.search === query.search) {
       typedAt.current = null;
-      if (keystrokeAt.current === at) keystrokeAt.current = null;
-      measureToPaint("ld:search", at, { search: query.search });
+      if (keystrokeAt.current === typed.at) keystrokeAt.current = null;
+      measureToPaint("ld:search", typed.at, { search: query.search });
     }
   }, [firstPage, query.search]);
 
@@ -238,34 +316,23 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
     searchRef.current?.select();
   }, [searchRequest]);
 
-  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual measures on every render; this page is not memoized by a compiler.
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
-  });
-  const items = virtualizer.getVirtualItems();
-  const firstItem = items[0];
-  const lastItem = items[items.length - 1];
-  const lastIndex = lastItem ? lastItem.index : -1;
-
-  // Scrolling near the end of what is loaded asks Rust for the next page.
   const { fetchNextPage, isFetchingNextPage } = list;
-  useEffect(() => {
-    if (next && !isFetchingNextPage && lastIndex >= rows.length - PREFETCH_ROWS) void fetchNextPage();
-  }, [lastIndex, rows.length, next, isFetchingNextPage, fetchNextPage]);
-
+  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   const edit = useCallback((u: UserRow) => setEditing({ user: u }), []);
+  // The order a shift-click selects a range in: the rows as loaded when it is clicked.
+  const rowsNow = useRef(rows);
+  useLayoutEffect(() => {
+    rowsNow.current = rows;
+  }, [rows]);
   const { toggle } = selection;
   const select = useCallback(
     (u: UserRow, shift: boolean) =>
       toggle(
         u.id,
         shift,
-        rows.map((r) => r.id),
+        rowsNow.current.map((r) => r.id),
       ),
-    [toggle, rows],
+    [toggle],
   );
 
   /** The user `step` rows after (1) or before (-1) the one being edited, if any. */
@@ -320,8 +387,6 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   }
 
   const filtering = filters.search.trim() !== "" || filters.license !== "any" || filters.status !== "any";
-  const padTop = firstItem ? firstItem.start : 0;
-  const padBottom = lastItem ? virtualizer.getTotalSize() - lastItem.end : 0;
 
   return (
     <section aria-labelledby="users-heading" className="users-page">
@@ -446,32 +511,16 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
               <th scope="col"><span className="visually-hidden">Actions</span></th>
             </tr>
           </thead>
-          <tbody>
-            {padTop > 0 && (
-              <tr aria-hidden="true" className="spacer">
-                <td colSpan={8} style={{ height: padTop }} />
-              </tr>
-            )}
-            {items.map((item) => {
-              const user = rows[item.index];
-              return (
-                user && (
-                  <UserTableRow
-                    key={user.id}
-                    user={user}
-                    selected={selection.selected.has(user.id)}
-                    onEdit={edit}
-                    onSelect={select}
-                  />
-                )
-              );
-            })}
-            {padBottom > 0 && (
-              <tr aria-hidden="true" className="spacer">
-                <td colSpan={8} style={{ height: padBottom }} />
-              </tr>
-            )}
-          </tbody>
+          <UserRowsInView
+            rows={rows}
+            scrollRef={scrollRef}
+            selected={selection.selected}
+            onEdit={edit}
+            onSelect={select}
+            hasMore={next}
+            loadingMore={isFetchingNextPage}
+            loadMore={loadMore}
+          />
         </table>
         {total === 0 && (
           <div className="empty">

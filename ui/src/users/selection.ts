@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 
 /**
  * The selection after clicking `id`'s checkbox: a plain click toggles it; a shift-click sets
@@ -23,22 +23,22 @@ export function toggled(
   return next;
 }
 
-/** Users picked in the list for bulk work; survives paging, filters and scrolling. */
+/**
+ * Users picked in the list for bulk work; survives paging, filters and scrolling. The
+ * functions keep their identity from render to render, so that rows given them do not draw
+ * again when the list scrolls.
+ */
 export function useSelection() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const anchor = useRef<number | null>(null);
-  return {
-    selected,
-    toggle(id: number, shift: boolean, order: readonly number[]) {
-      setSelected((old) => toggled(old, id, shift, anchor.current, order));
-      anchor.current = id;
-    },
-    set(ids: Iterable<number>) {
-      setSelected(new Set(ids));
-    },
-    clear() {
-      setSelected(new Set());
-      anchor.current = null;
-    },
-  };
+  const toggle = useCallback((id: number, shift: boolean, order: readonly number[]) => {
+    setSelected((old) => toggled(old, id, shift, anchor.current, order));
+    anchor.current = id;
+  }, []);
+  const set = useCallback((ids: Iterable<number>) => setSelected(new Set(ids)), []);
+  const clear = useCallback(() => {
+    setSelected(new Set());
+    anchor.current = null;
+  }, []);
+  return useMemo(() => ({ selected, toggle, set, clear }), [selected, toggle, set, clear]);
 }
