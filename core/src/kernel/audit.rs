@@ -62,6 +62,37 @@ pub(crate) fn append(
     entry: &AuditEntry<'_>,
 ) -> Result<i64> {
     let prev_hash = audit_log::last_hash(conn)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
+    append_after(conn, at, actor, entry, &prev_hash).map(|(id, _)| id)
+}
+
+/// Appends several entries in order, as many calls to [`append`] would write them (the same
+/// rows, links and hashes), reading the chain's head once: each entry links to the hash of
+/// the one just written, kept in memory. Nothing else may append in between, which holds
+/// because the caller passes the entries of one transaction together.
+pub(crate) fn append_all(
+    conn: &Transaction<'_>,
+    at: &str,
+    actor: &AuditActor<'_>,
+    entries: &[AuditEntry<'_>],
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut prev_hash = audit_log::last_hash(conn)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
+    for entry in entries {
+        prev_hash = append_after(conn, at, actor, entry, &prev_hash)?.1;
+    }
+    Ok(())
+}
+
+/// Writes one entry linked to `prev_hash`; answers its id and hash.
+fn append_after(
+    conn: &Transaction<'_>,
+    at: &str,
+    actor: &AuditActor<'_>,
+    entry: &AuditEntry<'_>,
+    prev_hash: &str,
+) -> Result<(i64, String)> {
     let outcome = if entry.refused { "refused" } else { "ok" };
     let before = entry.before.as_ref().map(Value::to_string);
     let after = entry.after.as_ref().map(Value::to_string);
@@ -78,7 +109,9 @@ pub(crate) fn append(
         after: after.as_deref(),
         detail: entry.detail,
     };
-    audit_log::insert(conn, &fields, &prev_hash, &entry_hash(&fields, &prev_hash))
+    let hash = entry_hash(&fields, prev_hash);
+    let id = audit_log::insert(conn, &fields, prev_hash, &hash)?;
+    Ok((id, hash))
 }
 
 /// The entry's hash: every field length-prefixed (absent ones as `-`), after the previous hash.

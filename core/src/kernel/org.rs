@@ -178,6 +178,11 @@ impl ChangeContext<'_> {
     pub fn audit(&self, tx: &Transaction<'_>, entry: &AuditEntry<'_>) -> Result<i64> {
         audit::append(tx, self.now, &self.account.audit_actor(), entry)
     }
+
+    /// Several entries of this change at once, in order (`audit::append_all`).
+    pub fn audit_all(&self, tx: &Transaction<'_>, entries: &[AuditEntry<'_>]) -> Result<()> {
+        audit::append_all(tx, self.now, &self.account.audit_actor(), entries)
+    }
 }
 
 impl ActingAccount {

@@ -24,6 +24,23 @@ pub(crate) fn assign_to(conn: &Connection, user_id: i64, e164: &str) -> Result<(
     Ok(())
 }
 
+/// Puts each free number on its user, who holds none (`(e164, user)` pairs), in one
+/// statement; answers how many were free and given (the caller compares it with the pairs).
+pub(crate) fn assign_many_free(conn: &Connection, pairs: &[(&str, i64)]) -> Result<usize> {
+    if pairs.is_empty() {
+        return Ok(0);
+    }
+    let pairs = serde_json::to_string(pairs).expect("numbers serialize");
+    Ok(conn
+        .prepare_cached(
+            "UPDATE phone_numbers SET status = 'assigned', user_id = v.user_id
+             FROM (SELECT j.value ->> 0 AS e164, j.value ->> 1 AS user_id
+                   FROM json_each(?1) j) v
+             WHERE phone_numbers.e164 = v.e164 AND phone_numbers.status = 'available'",
+        )?
+        .execute([pairs])?)
+}
+
 /// A number its holder keeps from a site other than the holder's own.
 pub(crate) struct NumberOfAnotherSite {
     pub e164: String,

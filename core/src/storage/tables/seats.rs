@@ -24,6 +24,23 @@ pub(crate) fn assign(conn: &Connection, seat_id: i64, user_id: i64, now: &str) -
     Ok(())
 }
 
+/// Gives each seat to its user (`(seat, user)` pairs), in one statement; answers how many
+/// were free and given (the caller compares it with the number of pairs).
+pub(crate) fn assign_many(conn: &Connection, pairs: &[(i64, i64)], now: &str) -> Result<usize> {
+    if pairs.is_empty() {
+        return Ok(0);
+    }
+    let pairs = serde_json::to_string(pairs).expect("ids serialize");
+    Ok(conn
+        .prepare_cached(
+            "UPDATE seats SET status = 'assigned', user_id = v.user_id, assigned_at = ?1
+             FROM (SELECT j.value ->> 0 AS seat_id, j.value ->> 1 AS user_id
+                   FROM json_each(?2) j) v
+             WHERE seats.id = v.seat_id AND seats.status = 'available'",
+        )?
+        .execute(params![now, pairs])?)
+}
+
 /// The `n` lowest-numbered free seats of the product (fewer if there are fewer).
 pub(crate) fn free_seats(conn: &Connection, product_id: i64, n: usize) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
