@@ -24,21 +24,19 @@ pub(crate) fn assign(conn: &Connection, seat_id: i64, user_id: i64, now: &str) -
     Ok(())
 }
 
-/// Gives each seat to its user (`(seat, user)` pairs), in one statement; answers how many
-/// were free and given (the caller compares it with the number of pairs).
+/// Gives each seat to its user (`(seat, user)` pairs); answers how many were free and given
+/// (the caller compares it with the number of pairs). One prepared statement, a seat at a
+/// time by its id: joined with a list, the planner would walk every seat for each batch.
 pub(crate) fn assign_many(conn: &Connection, pairs: &[(i64, i64)], now: &str) -> Result<usize> {
-    if pairs.is_empty() {
-        return Ok(0);
+    let mut stmt = conn.prepare_cached(
+        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2
+         WHERE id = ?3 AND status = 'available'",
+    )?;
+    let mut given = 0;
+    for (seat_id, user_id) in pairs {
+        given += stmt.execute(params![user_id, now, seat_id])?;
     }
-    let pairs = serde_json::to_string(pairs).expect("ids serialize");
-    Ok(conn
-        .prepare_cached(
-            "UPDATE seats SET status = 'assigned', user_id = v.user_id, assigned_at = ?1
-             FROM (SELECT j.value ->> 0 AS seat_id, j.value ->> 1 AS user_id
-                   FROM json_each(?2) j) v
-             WHERE seats.id = v.seat_id AND seats.status = 'available'",
-        )?
-        .execute(params![now, pairs])?)
+    Ok(given)
 }
 
 /// The `n` lowest-numbered free seats of the product (fewer if there are fewer).

@@ -89,10 +89,12 @@ pub(crate) fn insert_many(
             &account_id,
         ]);
     }
-    let mut ids: std::collections::HashMap<String, i64> = conn
-        .prepare_cached(&sql)?
-        .query_map(values.as_slice(), |r| Ok((r.get(1)?, r.get(0)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut ids = std::collections::HashMap::with_capacity(rows.len());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut added = stmt.query(values.as_slice())?;
+    while let Some(r) = added.next()? {
+        ids.insert(r.get::<_, String>(1)?, r.get::<_, i64>(0)?);
+    }
     rows.iter()
         .map(|r| {
             ids.remove(r.profile.email).ok_or_else(|| {
