@@ -30,6 +30,9 @@ pub struct Org {
     pub(crate) pre_migration_copy: Option<crate::storage::pre_migration_copy::PreMigrationCopy>,
     /// The Users list's order, for searches (read again when it changes).
     pub(crate) list_order: std::cell::RefCell<Option<crate::storage::list_order::ListOrder>>,
+    /// The last import the window checked, kept for its apply while the file is unchanged
+    /// (the imports area owns its type; `None` until a check, taken by the apply).
+    pub(crate) checked_import: std::cell::RefCell<Option<Box<dyn std::any::Any + Send>>>,
     /// Copies the write-ahead log into the file in the background; held for its lifetime
     /// (declared after `conn`, which must close first).
     _checkpointer: crate::storage::checkpoint::Checkpointer,
@@ -65,6 +68,7 @@ impl Org {
             backup_warning: None,
             pre_migration_copy,
             list_order: std::cell::RefCell::new(None),
+            checked_import: std::cell::RefCell::new(None),
             _checkpointer: checkpointer,
         })
     }

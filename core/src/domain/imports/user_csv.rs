@@ -35,7 +35,7 @@ use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
-use crate::storage::settings;
+use crate::storage::{db, settings};
 use crate::storage::tables::{phone_numbers, products, seats, sites, users};
 
 /// The columns of the template and of the export, in order.
@@ -104,7 +104,7 @@ pub struct OtherLicense {
 }
 
 /// What the admin decided for this file; the default recognizes and guesses.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
 #[serde(default)]
 pub struct ImportChoices {
     /// The field of each of the file's columns, in order; None: recognized, remembered or
@@ -1220,6 +1220,35 @@ fn apply_row(
     Ok(())
 }
 
+/// A file as the preview checked it, for the apply that follows.
+struct CheckedImport {
+    csv: Vec<u8>,
+    choices: ImportChoices,
+    /// `db::change_marker` when the check began (and ended: nothing was written meanwhile).
+    marker: (i64, u64),
+    plan: Plan,
+}
+
+/// The preview's plan, when it checked this very file with these choices and nothing was
+/// written to the organization since: the apply then does exactly what the preview said.
+fn checked_plan(
+    conn: &Connection,
+    checked: Option<Box<dyn std::any::Any + Send>>,
+    csv: &[u8],
+    choices: &ImportChoices,
+) -> Result<Option<Plan>> {
+    let Some(checked) = checked.and_then(|c| c.downcast::<CheckedImport>().ok()) else {
+        return Ok(None);
+    };
+    let same = checked.marker == db::change_marker(conn)?
+        && checked.csv == csv
+        && checked.choices == *choices;
+    Ok(same.then_some(checked.plan))
+}
+
+/// The page cache during an import, in KiB (negative, as SQLite counts them).
+const IMPORT_CACHE_SIZE: i64 = -256_000;
+
 /// How many new users one statement adds (and one statement each gives seats and numbers).
 const BATCH: usize = 2_000;
 
@@ -1271,19 +1300,17 @@ fn add_new_users(
     new_site_ids: &[i64],
     site_names: &HashMap<i64, String>,
 ) -> Result<()> {
-    let checked = rows
-        .iter()
-        .map(|p| {
-            let site_id = match p.site {
-                SiteRef::Existing(id) => id,
-                SiteRef::New(i) => new_site_ids[i],
-            };
-            check_new_user(&NewUser {
-                site_id: Some(site_id),
-                ..p.user.clone()
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let mut checked = Vec::with_capacity(rows.len());
+    for p in rows {
+        let site_id = match p.site {
+            SiteRef::Existing(id) => id,
+            SiteRef::New(i) => new_site_ids[i],
+        };
+        checked.push(check_new_user(&NewUser {
+            site_id: Some(site_id),
+            ..p.user.clone()
+        })?);
+    }
     let new_rows: Vec<users::NewRow<'_>> = checked
         .iter()
         .zip(rows)
@@ -1433,7 +1460,20 @@ impl Org {
         progress: &mut dyn Progress,
     ) -> Result<ImportPreview> {
         self.read(actor, Permission::UsersEdit, |conn| {
-            Ok(preview_of(&plan(conn, csv, choices, progress)?))
+            let marker = db::change_marker(conn)?;
+            let plan = plan(conn, csv, choices, progress)?;
+            let preview = preview_of(&plan);
+            // Kept for the apply only when nothing was written while it was checked.
+            *self.checked_import.borrow_mut() = (db::change_marker(conn)? == marker)
+                .then(|| {
+                    Box::new(CheckedImport {
+                        csv: csv.to_vec(),
+                        choices: choices.clone(),
+                        marker,
+                        plan,
+                    }) as Box<dyn std::any::Any + Send>
+                });
+            Ok(preview)
         })
     }
 
@@ -1446,7 +1486,12 @@ impl Org {
         choices: &ImportChoices,
         progress: &mut dyn Progress,
     ) -> Result<ImportReceipt> {
-        self.import_users_in_batches(actor, csv, choices, progress, BATCH)
+        // One transaction of up to 200,000 users, their index and audit entries: keep its
+        // pages in memory, as the demo generator does, rather than spill them mid-way.
+        db::set_cache_size(&self.conn, IMPORT_CACHE_SIZE)?;
+        let imported = self.import_users_in_batches(actor, csv, choices, progress, BATCH);
+        db::set_cache_size(&self.conn, db::CACHE_SIZE)?;
+        imported
     }
 
     /// [`Org::import_users`] with new users added `batch` at a time (1: one by one).
@@ -1458,8 +1503,12 @@ impl Org {
         progress: &mut dyn Progress,
         batch: usize,
     ) -> Result<ImportReceipt> {
+        let checked = self.checked_import.take();
         self.change(actor, Action::UsersImport, |tx, ctx| {
-            let plan = plan(tx, csv, choices, &mut Unwatched)?;
+            let plan = match checked_plan(tx, checked, csv, choices)? {
+                Some(plan) => plan,
+                None => plan(tx, csv, choices, &mut Unwatched)?,
+            };
             if let Some(first) = plan.issues.first() {
                 let more = match plan.issues.len() {
                     1 => String::new(),

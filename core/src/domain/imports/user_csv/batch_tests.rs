@@ -220,3 +220,87 @@ fn an_import_cancelled_between_batches_leaves_nothing() {
     );
     assert_eq!(first_broken_entry(&org.conn).unwrap(), None);
 }
+
+/// A file of one new user with an extension, its email and extension.
+fn one_new_user(org: &Org) -> (Vec<u8>, String) {
+    let site: String = org
+        .conn
+        .query_row("SELECT name FROM sites ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    let email = "zoe.checked@example.com".to_owned();
+    let csv = format!("First name,Last name,Email,Site\nZoë,Checked,{email},{site}\n");
+    (csv.into_bytes(), email)
+}
+
+fn add_user_with_email(org: &mut Org, admin: Actor, email: &str) {
+    let site_id = org.sites(admin).unwrap()[0].id;
+    org.add_user(
+        admin,
+        &NewUser {
+            first_name: "Ana".to_owned(),
+            last_name: "Meanwhile".to_owned(),
+            email: email.to_owned(),
+            department: String::new(),
+            site_id: Some(site_id),
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_apply_uses_the_previews_check_only_while_nothing_changed() {
+    // Unchanged: the apply does what the preview said.
+    let (_dir, mut org, admin) = organization();
+    let (csv, _) = one_new_user(&org);
+    let preview = org
+        .import_preview(admin, &csv, &Default::default(), &mut Unwatched)
+        .unwrap();
+    assert_eq!(preview.new_users.len(), 1);
+    let receipt = org
+        .import_users(admin, &csv, &Default::default(), &mut Unwatched)
+        .unwrap();
+    assert_eq!((receipt.added, receipt.updated), (1, 0));
+
+    // Changed through this window: the row is checked again and updates the user added since.
+    let (_dir, mut org, admin) = organization();
+    let (csv, email) = one_new_user(&org);
+    org.import_preview(admin, &csv, &Default::default(), &mut Unwatched)
+        .unwrap();
+    add_user_with_email(&mut org, admin, &email);
+    let receipt = org
+        .import_users(admin, &csv, &Default::default(), &mut Unwatched)
+        .unwrap();
+    assert_eq!((receipt.added, receipt.updated), (0, 1));
+
+    // Changed by another window on the same file: the same.
+    let (_dir, mut org, admin) = organization();
+    let (csv, email) = one_new_user(&org);
+    org.import_preview(admin, &csv, &Default::default(), &mut Unwatched)
+        .unwrap();
+    let mut other = Org::open_with_system_clock(&org.path).unwrap();
+    let other_admin = sign_in(&mut other, "dana.reyes");
+    add_user_with_email(&mut other, other_admin, &email);
+    drop(other);
+    let receipt = org
+        .import_users(admin, &csv, &Default::default(), &mut Unwatched)
+        .unwrap();
+    assert_eq!((receipt.added, receipt.updated), (0, 1));
+
+    // Another file or other choices than the preview's: checked again.
+    let (_dir, mut org, admin) = organization();
+    let (csv, _) = one_new_user(&org);
+    org.import_preview(admin, &csv, &Default::default(), &mut Unwatched)
+        .unwrap();
+    let other_file = String::from_utf8(csv.clone()).unwrap().replace("Zoë", "Zoe");
+    org.import_users(admin, other_file.as_bytes(), &Default::default(), &mut Unwatched)
+        .unwrap();
+    let name: String = org
+        .conn
+        .query_row(
+            "SELECT first_name FROM users WHERE email = 'zoe.checked@example.com'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "Zoe", "the file applied is the one checked at apply");
+}
