@@ -225,7 +225,9 @@ fn an_import_cancelled_between_batches_leaves_nothing() {
 fn one_new_user(org: &Org) -> (Vec<u8>, String) {
     let site: String = org
         .conn
-        .query_row("SELECT name FROM sites ORDER BY id LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT name FROM sites ORDER BY id LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     let email = "zoe.checked@example.com".to_owned();
     let csv = format!("First name,Last name,Email,Site\nZoë,Checked,{email},{site}\n");
@@ -291,9 +293,16 @@ fn the_apply_uses_the_previews_check_only_while_nothing_changed() {
     let (csv, _) = one_new_user(&org);
     org.import_preview(admin, &csv, &Default::default(), &mut Unwatched)
         .unwrap();
-    let other_file = String::from_utf8(csv.clone()).unwrap().replace("Zoë", "Zoe");
-    org.import_users(admin, other_file.as_bytes(), &Default::default(), &mut Unwatched)
-        .unwrap();
+    let other_file = String::from_utf8(csv.clone())
+        .unwrap()
+        .replace("Zoë", "Zoe");
+    org.import_users(
+        admin,
+        other_file.as_bytes(),
+        &Default::default(),
+        &mut Unwatched,
+    )
+    .unwrap();
     let name: String = org
         .conn
         .query_row(
