@@ -35,8 +35,8 @@ use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
-use crate::storage::{db, settings};
 use crate::storage::tables::{phone_numbers, products, seats, sites, users};
+use crate::storage::{db, settings};
 
 /// The columns of the template and of the export, in order.
 pub const COLUMNS: [&str; 8] = [
@@ -1464,15 +1464,14 @@ impl Org {
             let plan = plan(conn, csv, choices, progress)?;
             let preview = preview_of(&plan);
             // Kept for the apply only when nothing was written while it was checked.
-            *self.checked_import.borrow_mut() = (db::change_marker(conn)? == marker)
-                .then(|| {
-                    Box::new(CheckedImport {
-                        csv: csv.to_vec(),
-                        choices: choices.clone(),
-                        marker,
-                        plan,
-                    }) as Box<dyn std::any::Any + Send>
-                });
+            *self.checked_import.borrow_mut() = (db::change_marker(conn)? == marker).then(|| {
+                Box::new(CheckedImport {
+                    csv: csv.to_vec(),
+                    choices: choices.clone(),
+                    marker,
+                    plan,
+                }) as Box<dyn std::any::Any + Send>
+            });
             Ok(preview)
         })
     }
