@@ -30,6 +30,9 @@ pub struct Org {
     pub(crate) pre_migration_copy: Option<crate::storage::pre_migration_copy::PreMigrationCopy>,
     /// The Users list's order, for searches (read again when it changes).
     pub(crate) list_order: std::cell::RefCell<Option<crate::storage::list_order::ListOrder>>,
+    /// The last import the window checked, kept for its apply while the file is unchanged
+    /// (the imports area owns its type; `None` until a check, taken by the apply).
+    pub(crate) checked_import: std::cell::RefCell<Option<Box<dyn std::any::Any + Send>>>,
     /// Copies the write-ahead log into the file in the background; held for its lifetime
     /// (declared after `conn`, which must close first).
     _checkpointer: crate::storage::checkpoint::Checkpointer,
@@ -65,6 +68,7 @@ impl Org {
             backup_warning: None,
             pre_migration_copy,
             list_order: std::cell::RefCell::new(None),
+            checked_import: std::cell::RefCell::new(None),
             _checkpointer: checkpointer,
         })
     }
@@ -177,6 +181,11 @@ impl ChangeContext<'_> {
 
     pub fn audit(&self, tx: &Transaction<'_>, entry: &AuditEntry<'_>) -> Result<i64> {
         audit::append(tx, self.now, &self.account.audit_actor(), entry)
+    }
+
+    /// Several entries of this change at once, in order (`audit::append_all`).
+    pub fn audit_all(&self, tx: &Transaction<'_>, entries: &[AuditEntry<'_>]) -> Result<()> {
+        audit::append_all(tx, self.now, &self.account.audit_actor(), entries)
     }
 }
 

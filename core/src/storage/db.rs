@@ -116,6 +116,14 @@ fn refuse_foreign_tables(conn: &Connection) -> Result<()> {
     })
 }
 
+/// What changes whenever the file's content may have: a commit by another connection
+/// (`data_version`) or any write through this one (its count of changed rows). Equal
+/// markers read at two moments mean nothing was written in between.
+pub(crate) fn change_marker(conn: &Connection) -> Result<(i64, u64)> {
+    let data_version = conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+    Ok((data_version, conn.total_changes()))
+}
+
 /// The connection's page cache: `CACHE_SIZE`, or more for one large transaction (negative
 /// sizes are KiB, as SQLite counts them).
 pub(crate) fn set_cache_size(conn: &Connection, size: i64) -> Result<()> {

@@ -53,6 +53,27 @@ pub(crate) fn check(
     new: &NewUser,
     editing: Option<i64>,
 ) -> Result<CheckedUser> {
+    let u = check_values(new)?;
+    if !sites::exists(conn, u.site_id)? {
+        return Err(Error::invalid(
+            Field::Site,
+            "choose one of the organization's sites.",
+        ));
+    }
+    // Emails are unique ignoring case: Ana@x.com and ana@x.com reach the same mailbox.
+    if let Some(holder) = users::email_holder(conn, &u.email, editing)? {
+        return Err(Error::AlreadyTaken {
+            field: Field::Email,
+            value: u.email,
+            holder,
+        });
+    }
+    Ok(u)
+}
+
+/// The user's fields as they will be stored, or the first that is wrong, without asking the
+/// database (the caller knows the site exists and the email is free, as the import does).
+pub(crate) fn check_values(new: &NewUser) -> Result<CheckedUser> {
     let first_name = validate::person_name(Field::FirstName, &new.first_name)?;
     let last_name = validate::person_name(Field::LastName, &new.last_name)?;
     let email = validate::email(&new.email)?;
@@ -65,20 +86,6 @@ pub(crate) fn check(
     let site_id = new
         .site_id
         .ok_or_else(|| Error::invalid(Field::Site, "choose the site the user works at."))?;
-    if !sites::exists(conn, site_id)? {
-        return Err(Error::invalid(
-            Field::Site,
-            "choose one of the organization's sites.",
-        ));
-    }
-    // Emails are unique ignoring case: Ana@x.com and ana@x.com reach the same mailbox.
-    if let Some(holder) = users::email_holder(conn, &email, editing)? {
-        return Err(Error::AlreadyTaken {
-            field: Field::Email,
-            value: email,
-            holder,
-        });
-    }
     Ok(CheckedUser {
         first_name,
         last_name,

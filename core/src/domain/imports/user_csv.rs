@@ -16,14 +16,16 @@ use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::base::progress::{step, Progress, Unwatched};
 use crate::base::validate;
-use crate::domain::editor::new_user::{insert as insert_new_user, NewUser};
+use crate::domain::editor::new_user::{
+    check_values as check_new_user, insert as insert_new_user, NewUser,
+};
 use crate::domain::imports::columns::{
     recognize, remembered_key, split_display_name, ColumnMapping, ImportField, MappingSource,
 };
 use crate::domain::imports::input_file::{MAX_CSV_BYTES, MAX_CSV_ROWS};
 use crate::domain::imports::phone;
 use crate::domain::licenses::change::{move_within_family_in, plan as change_plan, ChangeKind};
-use crate::domain::licenses::inventory::assign_in;
+use crate::domain::licenses::inventory::{assign_in, free_seats, product_name};
 use crate::domain::setup::guard::{audit_setup, require_included, LicenseFacts};
 use crate::domain::setup::numbers::{
     check_extension, check_number, NumberDirectory, NumberStanding,
@@ -31,9 +33,10 @@ use crate::domain::setup::numbers::{
 use crate::domain::users::directory;
 use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
+use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
-use crate::storage::settings;
-use crate::storage::tables::{phone_numbers, products, sites, users};
+use crate::storage::tables::{phone_numbers, products, seats, sites, users};
+use crate::storage::{db, settings};
 
 /// The columns of the template and of the export, in order.
 pub const COLUMNS: [&str; 8] = [
@@ -101,7 +104,7 @@ pub struct OtherLicense {
 }
 
 /// What the admin decided for this file; the default recognizes and guesses.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
 #[serde(default)]
 pub struct ImportChoices {
     /// The field of each of the file's columns, in order; None: recognized, remembered or
@@ -1217,6 +1220,187 @@ fn apply_row(
     Ok(())
 }
 
+/// A file as the preview checked it, for the apply that follows.
+struct CheckedImport {
+    csv: Vec<u8>,
+    choices: ImportChoices,
+    /// `db::change_marker` when the check began (and ended: nothing was written meanwhile).
+    marker: (i64, u64),
+    plan: Plan,
+}
+
+/// The preview's plan, when it checked this very file with these choices and nothing was
+/// written to the organization since: the apply then does exactly what the preview said.
+fn checked_plan(
+    conn: &Connection,
+    checked: Option<Box<dyn std::any::Any + Send>>,
+    csv: &[u8],
+    choices: &ImportChoices,
+) -> Result<Option<Plan>> {
+    let Some(checked) = checked.and_then(|c| c.downcast::<CheckedImport>().ok()) else {
+        return Ok(None);
+    };
+    let same = checked.marker == db::change_marker(conn)?
+        && checked.csv == csv
+        && checked.choices == *choices;
+    Ok(same.then_some(checked.plan))
+}
+
+/// The page cache during an import, in KiB (negative, as SQLite counts them).
+const IMPORT_CACHE_SIZE: i64 = -256_000;
+
+/// How many new users one statement adds (and one statement each gives seats and numbers).
+const BATCH: usize = 2_000;
+
+/// Applies the rows in order, as [`apply_row`] would one by one: a run of new users in
+/// batches of at most `batch` (1: every row by itself), a user found by email alone.
+/// `progress` counts the rows; a request to stop between two rows or batches is
+/// [`Error::Cancelled`], and the caller's transaction rolls everything back.
+fn apply_rows(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    plans: &[RowPlan],
+    new_site_ids: &[i64],
+    batch: usize,
+    progress: &mut dyn Progress,
+) -> Result<()> {
+    let total = plans.len();
+    let site_names: HashMap<i64, String> = sites::all(tx)?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let mut done = 0;
+    while done < total {
+        let run = plans[done..]
+            .iter()
+            .take(batch)
+            .take_while(|p| p.existing.is_none())
+            .count();
+        if run <= 1 {
+            step(progress, done, total)?;
+            apply_row(tx, ctx, &plans[done], new_site_ids)?;
+            done += 1;
+            continue;
+        }
+        for i in done..done + run {
+            step(progress, i, total)?;
+        }
+        add_new_users(tx, ctx, &plans[done..done + run], new_site_ids, &site_names)?;
+        done += run;
+    }
+    Ok(())
+}
+
+/// Adds new users in one statement, gives them their seats and numbers set-based, and writes
+/// the audit entries [`apply_row`] would, in the same order and with the same content.
+fn add_new_users(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    rows: &[RowPlan],
+    new_site_ids: &[i64],
+    site_names: &HashMap<i64, String>,
+) -> Result<()> {
+    let mut checked = Vec::with_capacity(rows.len());
+    for p in rows {
+        let site_id = match p.site {
+            SiteRef::Existing(id) => id,
+            SiteRef::New(i) => new_site_ids[i],
+        };
+        checked.push(check_new_user(&NewUser {
+            site_id: Some(site_id),
+            ..p.user.clone()
+        })?);
+    }
+    let new_rows: Vec<users::NewRow<'_>> = checked
+        .iter()
+        .zip(rows)
+        .map(|(u, p)| users::NewRow {
+            profile: u.profile(),
+            extension: p.extension.as_deref(),
+        })
+        .collect();
+    let ids = users::insert_many(tx, &new_rows, ctx.now, ctx.account.id)?;
+
+    // Each product's lowest free seats, in row order: what assigning one by one takes.
+    let mut wanted: Vec<(i64, Vec<usize>)> = Vec::new();
+    for (i, p) in rows.iter().enumerate() {
+        match p.license {
+            None => {}
+            Some(LicenseStep::Assign(product)) => {
+                match wanted.iter_mut().find(|(id, _)| *id == product) {
+                    Some((_, rows)) => rows.push(i),
+                    None => wanted.push((product, vec![i])),
+                }
+            }
+            Some(LicenseStep::Change(_)) => {
+                return Err(Error::Internal("a new user's license change".into()))
+            }
+        }
+    }
+    let mut seat_of: HashMap<usize, (i64, String)> = HashMap::new();
+    let mut given = Vec::new();
+    for (product, takers) in &wanted {
+        let name = product_name(tx, *product)?;
+        let free = free_seats(tx, *product, takers.len())?;
+        if free.len() < takers.len() {
+            return Err(Error::NoLicenseAvailable { product: name });
+        }
+        for (&row, &seat) in takers.iter().zip(&free) {
+            seat_of.insert(row, (seat, name.clone()));
+            given.push((seat, ids[row]));
+        }
+    }
+    if seats::assign_many(tx, &given, ctx.now)? != given.len() {
+        return Err(Error::Internal("a seat was taken meanwhile".into()));
+    }
+    let numbers: Vec<(&str, i64)> = rows
+        .iter()
+        .zip(&ids)
+        .filter_map(|(p, id)| p.number.as_deref().map(|n| (n, *id)))
+        .collect();
+    if phone_numbers::assign_many_free(tx, &numbers)? != numbers.len() {
+        return Err(Error::Internal("a number was taken meanwhile".into()));
+    }
+
+    let labels: Vec<String> = checked
+        .iter()
+        .map(|u| format!("{} {}", u.first_name, u.last_name))
+        .collect();
+    let mut entries = Vec::with_capacity(rows.len() * 3);
+    for (i, ((p, u), &id)) in rows.iter().zip(&checked).zip(&ids).enumerate() {
+        let label = labels[i].as_str();
+        let entry = |action, before, after| {
+            let mut e = AuditEntry::new(action);
+            e.target_user_id = Some(id);
+            e.target_label = Some(label);
+            e.before = Some(before);
+            e.after = Some(after);
+            e
+        };
+        entries.push(entry(
+            "user.add",
+            json!(null),
+            json!({ "name": label, "email": u.email, "department": u.department,
+                    "site": site_names.get(&u.site_id), "source": { "import_row": p.row } }),
+        ));
+        if let Some((seat_id, product)) = seat_of.get(&i) {
+            entries.push(entry(
+                Action::LicenseAssign.key(),
+                json!({ "license": null }),
+                json!({ "license": product, "seat_id": seat_id }),
+            ));
+        }
+        if p.extension.is_some() || p.number.is_some() {
+            entries.push(entry(
+                "user.numbers",
+                json!({ "extension": null, "phone_number": null }),
+                json!({ "extension": p.extension, "phone_number": p.number }),
+            ));
+        }
+    }
+    ctx.audit_all(tx, &entries)
+}
+
 /// The users as the import reads them, one row each, sorted by name.
 fn export(conn: &Connection) -> Result<Vec<u8>> {
     let mut w = crate::base::csv_cell::CsvWriter::new();
@@ -1276,7 +1460,19 @@ impl Org {
         progress: &mut dyn Progress,
     ) -> Result<ImportPreview> {
         self.read(actor, Permission::UsersEdit, |conn| {
-            Ok(preview_of(&plan(conn, csv, choices, progress)?))
+            let marker = db::change_marker(conn)?;
+            let plan = plan(conn, csv, choices, progress)?;
+            let preview = preview_of(&plan);
+            // Kept for the apply only when nothing was written while it was checked.
+            *self.checked_import.borrow_mut() = (db::change_marker(conn)? == marker).then(|| {
+                Box::new(CheckedImport {
+                    csv: csv.to_vec(),
+                    choices: choices.clone(),
+                    marker,
+                    plan,
+                }) as Box<dyn std::any::Any + Send>
+            });
+            Ok(preview)
         })
     }
 
@@ -1289,8 +1485,29 @@ impl Org {
         choices: &ImportChoices,
         progress: &mut dyn Progress,
     ) -> Result<ImportReceipt> {
+        // One transaction of up to 200,000 users, their index and audit entries: keep its
+        // pages in memory, as the demo generator does, rather than spill them mid-way.
+        db::set_cache_size(&self.conn, IMPORT_CACHE_SIZE)?;
+        let imported = self.import_users_in_batches(actor, csv, choices, progress, BATCH);
+        db::set_cache_size(&self.conn, db::CACHE_SIZE)?;
+        imported
+    }
+
+    /// [`Org::import_users`] with new users added `batch` at a time (1: one by one).
+    fn import_users_in_batches(
+        &mut self,
+        actor: Actor,
+        csv: &[u8],
+        choices: &ImportChoices,
+        progress: &mut dyn Progress,
+        batch: usize,
+    ) -> Result<ImportReceipt> {
+        let checked = self.checked_import.take();
         self.change(actor, Action::UsersImport, |tx, ctx| {
-            let plan = plan(tx, csv, choices, &mut Unwatched)?;
+            let plan = match checked_plan(tx, checked, csv, choices)? {
+                Some(plan) => plan,
+                None => plan(tx, csv, choices, &mut Unwatched)?,
+            };
             if let Some(first) = plan.issues.first() {
                 let more = match plan.issues.len() {
                     1 => String::new(),
@@ -1323,16 +1540,13 @@ impl Org {
                 ctx.require(tx, Permission::AdminsManage)?;
                 for name in &plan.new_sites {
                     new_site_ids.push(sites::insert_in(tx, name, &plan.country)?);
-                    let mut entry = crate::kernel::audit::AuditEntry::new("site.create");
+                    let mut entry = AuditEntry::new("site.create");
                     entry.after =
                         Some(json!({ "name": name, "country": plan.country, "source": "import" }));
                     ctx.audit(tx, &entry)?;
                 }
             }
-            for (done, p) in plan.plans.iter().enumerate() {
-                step(progress, done, plan.plans.len())?;
-                apply_row(tx, ctx, p, &new_site_ids)?;
-            }
+            apply_rows(tx, ctx, &plan.plans, &new_site_ids, batch, progress)?;
             if let Some((key, fields)) = &plan.remember {
                 settings::set(tx, key, fields)?;
             }
@@ -1342,7 +1556,7 @@ impl Org {
                 updated: plan.plans.iter().filter(|p| p.existing.is_some()).count() as u32,
                 unchanged: plan.unchanged,
             };
-            let mut entry = crate::kernel::audit::AuditEntry::new(Action::UsersImport.key());
+            let mut entry = AuditEntry::new(Action::UsersImport.key());
             entry.after = Some(json!({ "rows": plan.rows, "added": receipt.added,
                 "updated": receipt.updated, "unchanged": receipt.unchanged }));
             ctx.audit(tx, &entry)?;
@@ -1360,7 +1574,7 @@ impl Org {
             let csv = export(tx)?;
             crate::storage::files::write_atomically(dest, &csv)?;
             let rows = users::count(tx)?;
-            let mut entry = crate::kernel::audit::AuditEntry::new(Action::UsersExport.key());
+            let mut entry = AuditEntry::new(Action::UsersExport.key());
             entry.after = Some(json!({ "path": dest.display().to_string(), "rows": rows }));
             ctx.audit(tx, &entry)?;
             Ok(rows)
@@ -1368,6 +1582,8 @@ impl Org {
     }
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod layout_tests;
 #[cfg(test)]

@@ -24,6 +24,21 @@ pub(crate) fn assign(conn: &Connection, seat_id: i64, user_id: i64, now: &str) -
     Ok(())
 }
 
+/// Gives each seat to its user (`(seat, user)` pairs); answers how many were free and given
+/// (the caller compares it with the number of pairs). One prepared statement, a seat at a
+/// time by its id: joined with a list, the planner would walk every seat for each batch.
+pub(crate) fn assign_many(conn: &Connection, pairs: &[(i64, i64)], now: &str) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2
+         WHERE id = ?3 AND status = 'available'",
+    )?;
+    let mut given = 0;
+    for (seat_id, user_id) in pairs {
+        given += stmt.execute(params![user_id, now, seat_id])?;
+    }
+    Ok(given)
+}
+
 /// The `n` lowest-numbered free seats of the product (fewer if there are fewer).
 pub(crate) fn free_seats(conn: &Connection, product_id: i64, n: usize) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(

@@ -52,6 +52,58 @@ pub(crate) fn insert(
     Ok(conn.last_insert_rowid())
 }
 
+/// A new user as an import stores it: the profile and, if any, the extension, in one row.
+pub(crate) struct NewRow<'a> {
+    pub profile: Profile<'a>,
+    pub extension: Option<&'a str>,
+}
+
+/// Inserts the users in one statement, in order, last changed by `account_id` at `now`;
+/// answers their ids in the same order.
+pub(crate) fn insert_many(
+    conn: &Connection,
+    rows: &[NewRow<'_>],
+    now: &str,
+    account_id: i64,
+) -> Result<Vec<i64>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "INSERT INTO users (first_name, last_name, email, department, site_id, extension,
+                            updated_at, updated_by)
+         VALUES {} RETURNING id, email",
+        vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ")
+    );
+    let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(rows.len() * 8);
+    for r in rows {
+        let p = &r.profile;
+        values.extend([
+            &p.first_name as &dyn rusqlite::ToSql,
+            &p.last_name,
+            &p.email,
+            &p.department,
+            &p.site_id,
+            &r.extension,
+            &now,
+            &account_id,
+        ]);
+    }
+    let mut ids = std::collections::HashMap::with_capacity(rows.len());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut added = stmt.query(values.as_slice())?;
+    while let Some(r) = added.next()? {
+        ids.insert(r.get::<_, String>(1)?, r.get::<_, i64>(0)?);
+    }
+    rows.iter()
+        .map(|r| {
+            ids.remove(r.profile.email).ok_or_else(|| {
+                crate::base::error::Error::Internal(format!("{} was not added", r.profile.email))
+            })
+        })
+        .collect()
+}
+
 pub(crate) fn set_profile(conn: &Connection, user_id: i64, p: &Profile<'_>) -> Result<()> {
     conn.prepare_cached(
         "UPDATE users SET first_name = ?1, last_name = ?2, email = ?3, department = ?4, site_id = ?5
