@@ -29,7 +29,6 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 use licensedesk_core::domain::licenses::change::ChangeLicense;
 use licensedesk_core::domain::licenses::removal::RemoveLicense;
-use licensedesk_core::domain::licenses::restore::{RestoreChoice, RestoreRequest};
 use licensedesk_core::lifecycle::demo::{self, DemoSpec};
 use licensedesk_core::{
     Actor, AssignLicense, BulkAction, BulkRequest, LicenseFilter, OffboardUser, Org, Unwatched,
@@ -360,21 +359,7 @@ impl Bench {
             .org
             .restore_preview(self.admin, archive_id, false)
             .expect("restore preview");
-        let req = RestoreRequest {
-            archive_id,
-            whole_batch: false,
-            choices: preview
-                .users
-                .iter()
-                .map(|u| RestoreChoice {
-                    archive_id: u.archive_id,
-                    expected_version: u.expected_version,
-                    extension: u.extension.restored.clone(),
-                    phone_number: u.phone_number.restored.clone(),
-                })
-                .collect(),
-            purchase_seats: false,
-        };
+        let req = preview.request_with_defaults(archive_id, false, false);
         let t = Instant::now();
         self.org
             .restore_from_archive(self.admin, &req)

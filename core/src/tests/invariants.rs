@@ -374,7 +374,7 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
             let preview = org.restore_preview(actor, id, *whole_batch)?;
             org.restore_from_archive(
                 actor,
-                &restore_request(&preview, id, *whole_batch, *purchase),
+                &preview.request_with_defaults(id, *whole_batch, *purchase),
             )
             .map(|_| None)
         }
@@ -382,7 +382,7 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
             let u = user_id(org, *user);
             let preview = org.reactivation_preview(actor, u.id)?;
             let restore = preview.restore.as_ref().map(|r| {
-                let mut req = restore_request(r, r.users[0].archive_id, false, true);
+                let mut req = r.request_with_defaults(r.users[0].archive_id, false, true);
                 req.choices[0].expected_version = u.version;
                 req
             });
@@ -430,29 +430,6 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
             };
             org.update_account(actor, &update).map(|_| None)
         }
-    }
-}
-
-fn restore_request(
-    preview: &crate::RestorePreview,
-    archive_id: i64,
-    whole_batch: bool,
-    purchase_seats: bool,
-) -> crate::RestoreRequest {
-    crate::RestoreRequest {
-        archive_id,
-        whole_batch,
-        choices: preview
-            .users
-            .iter()
-            .map(|u| crate::RestoreChoice {
-                archive_id: u.archive_id,
-                expected_version: u.expected_version,
-                extension: u.extension.restored.clone(),
-                phone_number: u.phone_number.restored.clone(),
-            })
-            .collect(),
-        purchase_seats,
     }
 }
 

@@ -105,6 +105,34 @@ pub struct RestorePreview {
     pub summary: String,
 }
 
+impl RestorePreview {
+    /// The request that keeps every default of this preview (the archived extension and
+    /// number where they are free, else the suggested ones): what the dialog sends when the
+    /// admin changes nothing.
+    pub fn request_with_defaults(
+        &self,
+        archive_id: i64,
+        whole_batch: bool,
+        purchase_seats: bool,
+    ) -> RestoreRequest {
+        RestoreRequest {
+            archive_id,
+            whole_batch,
+            choices: self
+                .users
+                .iter()
+                .map(|u| RestoreChoice {
+                    archive_id: u.archive_id,
+                    expected_version: u.expected_version,
+                    extension: u.extension.restored.clone(),
+                    phone_number: u.phone_number.restored.clone(),
+                })
+                .collect(),
+            purchase_seats,
+        }
+    }
+}
+
 /// The admin's choice for one user of the restore: which extension and number to give back
 /// (the archived ones when free, a suggested one, or none).
 #[derive(Debug, Clone, Deserialize, TS)]

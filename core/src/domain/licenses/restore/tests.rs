@@ -55,21 +55,7 @@ fn archive_id(org: &Org, user_id: i64) -> i64 {
 
 /// The request the dialog sends with the preview's defaults.
 fn request_of(preview: &RestorePreview, archive_id: i64, purchase_seats: bool) -> RestoreRequest {
-    RestoreRequest {
-        archive_id,
-        whole_batch: preview.users.len() > 1,
-        choices: preview
-            .users
-            .iter()
-            .map(|u| RestoreChoice {
-                archive_id: u.archive_id,
-                expected_version: u.expected_version,
-                extension: u.extension.restored.clone(),
-                phone_number: u.phone_number.restored.clone(),
-            })
-            .collect(),
-        purchase_seats,
-    }
+    preview.request_with_defaults(archive_id, preview.users.len() > 1, purchase_seats)
 }
 
 fn removed(org: &mut Org, admin: Actor) -> (UserDetail, Vec<i64>, i64) {
