@@ -15,7 +15,7 @@ use crate::kernel::action::Action;
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
 use crate::kernel::org::{Actor, Org};
 use crate::storage::settings;
-use crate::storage::tables::{cancellation_requests, orders, products, seats};
+use crate::storage::tables::{cancellation_requests, orders, products, seat_tallies, seats};
 
 pub mod cost_breakdown;
 
@@ -200,7 +200,7 @@ fn monthly_total(conn: &Connection) -> Result<i64> {
 }
 
 fn available_seats(conn: &Connection, product_id: i64) -> Result<i64> {
-    seats::available_count(conn, product_id)
+    seat_tallies::available(conn, product_id)
 }
 
 /// The next billing day on or after `date` (billing days are 1 to 28, so every month has one).

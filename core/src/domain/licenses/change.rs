@@ -21,7 +21,7 @@ use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
-use crate::storage::tables::{forwarding_rules, products, seats, voicemail_settings};
+use crate::storage::tables::{forwarding_rules, products, seat_tallies, seats, voicemail_settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -155,7 +155,7 @@ impl Org {
         self.read(actor, Permission::LicensesAssign, |conn| {
             let user = directory::user_detail(conn, user_id)?;
             let p = plan(conn, &user, product_id)?;
-            let to_available = seats::available_count(conn, product_id)?;
+            let to_available = seat_tallies::available(conn, product_id)?;
             // Nothing is offered, let alone removed, for a product with no free seat.
             if to_available == 0 {
                 free_seat(conn, product_id)?;

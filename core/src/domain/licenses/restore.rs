@@ -36,7 +36,7 @@ use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
 use crate::storage::tables::{
-    device_activations, phone_numbers, products, safety_archives, seats, users,
+    device_activations, phone_numbers, products, safety_archives, seat_tallies, users,
 };
 use crate::storage::user_rows;
 
@@ -664,7 +664,7 @@ fn shortfalls(
     }
     let mut out = Vec::new();
     for (product_id, n) in needed {
-        let free = seats::available_count(conn, product_id)?;
+        let free = seat_tallies::available(conn, product_id)?;
         if n > free {
             let req = SeatChange {
                 product_id,
@@ -704,7 +704,7 @@ fn restore_in(
     let mut purchases = Vec::new();
     let free_before: BTreeMap<i64, i64> = loaded
         .iter()
-        .map(|l| Ok((l.product_id, seats::available_count(tx, l.product_id)?)))
+        .map(|l| Ok((l.product_id, seat_tallies::available(tx, l.product_id)?)))
         .collect::<Result<_>>()?;
     if !short.is_empty() {
         if let Mode::Apply(req) = &mode {

@@ -50,15 +50,6 @@ pub(crate) fn free_seats(conn: &Connection, product_id: i64, n: usize) -> Result
     Ok(seats)
 }
 
-/// How many seats of the product are free, counted from the seat rows.
-pub(crate) fn available_count(conn: &Connection, product_id: i64) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
-        [product_id],
-        |r| r.get(0),
-    )?)
-}
-
 /// The name of the product whose seat the user holds, if any.
 pub(crate) fn held_product_name(conn: &Connection, user_id: i64) -> Result<Option<String>> {
     Ok(conn

@@ -263,7 +263,7 @@ fn with_no_free_seat_the_product_is_named_and_a_purchase_offered() {
     let product_id = user.license.as_ref().unwrap().product_id;
     let product = user.license.as_ref().unwrap().product_name.clone();
     // Every free seat of the product is cancelled.
-    let free = seats::available_count(&org.conn, product_id).unwrap();
+    let free = seat_tallies::available(&org.conn, product_id).unwrap();
     org.request_cancellation(
         admin,
         &SeatChange {
