@@ -68,33 +68,46 @@ pub(crate) fn append(
     audit_log::insert(conn, &fields, &prev_hash, &entry_hash(&fields, &prev_hash))
 }
 
+/// An entry whose before and after are JSON text already, written as `Value::to_string`
+/// writes them (keys sorted, no spaces): an import writes these by the hundred thousand, and
+/// building a `Value` tree for each cost more than storing it.
+pub(crate) struct TextEntry<'a> {
+    pub action: &'a str,
+    pub target_user_id: Option<i64>,
+    pub target_label: Option<&'a str>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
 /// Appends several entries in order, as many calls to [`append`] would write them (the same
 /// rows, links and hashes), reading the chain's head once: each entry links to the hash of
-/// the one before it, kept in memory, and the rows go in by the thousand per statement.
-/// Nothing else may append in between, which holds because the caller passes the entries of
-/// one transaction together.
+/// the one before it, kept in memory. Nothing else may append in between, which holds
+/// because the caller passes the entries of one transaction together.
 pub(crate) fn append_all(
     conn: &Transaction<'_>,
     at: &str,
     actor: &AuditActor<'_>,
-    entries: &[AuditEntry<'_>],
+    entries: &[TextEntry<'_>],
 ) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
-    let texts: Vec<(Option<String>, Option<String>)> = entries
-        .iter()
-        .map(|e| {
-            (
-                e.before.as_ref().map(Value::to_string),
-                e.after.as_ref().map(Value::to_string),
-            )
-        })
-        .collect();
     let mut prev_hash = audit_log::last_hash(conn)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
     let mut rows = Vec::with_capacity(entries.len());
-    for (entry, (before, after)) in entries.iter().zip(&texts) {
-        let fields = fields_of(at, actor, entry, before.as_deref(), after.as_deref());
+    for e in entries {
+        let fields = EntryFields {
+            at,
+            account_id: actor.account_id,
+            account_login: actor.login,
+            role_name: actor.role_name,
+            action: e.action,
+            outcome: "ok",
+            target_user_id: e.target_user_id,
+            target_label: e.target_label,
+            before: e.before.as_deref(),
+            after: e.after.as_deref(),
+            detail: None,
+        };
         let hash = entry_hash(&fields, &prev_hash);
         let prev = std::mem::replace(&mut prev_hash, hash.clone());
         rows.push((fields, prev, hash));

@@ -13,7 +13,7 @@ use crate::base::permission::Permission;
 pub use crate::kernel::acting_account::Actor;
 use crate::kernel::acting_account::{self, ActingAccount};
 use crate::kernel::action::Action;
-use crate::kernel::audit::{self, AuditActor, AuditEntry};
+use crate::kernel::audit::{self, AuditActor, AuditEntry, TextEntry};
 
 pub struct Org {
     pub(crate) conn: Connection,
@@ -184,7 +184,7 @@ impl ChangeContext<'_> {
     }
 
     /// Several entries of this change at once, in order (`audit::append_all`).
-    pub fn audit_all(&self, tx: &Transaction<'_>, entries: &[AuditEntry<'_>]) -> Result<()> {
+    pub fn audit_all(&self, tx: &Transaction<'_>, entries: &[TextEntry<'_>]) -> Result<()> {
         audit::append_all(tx, self.now, &self.account.audit_actor(), entries)
     }
 }

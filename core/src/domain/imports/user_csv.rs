@@ -33,7 +33,7 @@ use crate::domain::setup::numbers::{
 use crate::domain::users::directory;
 use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
-use crate::kernel::audit::AuditEntry;
+use crate::kernel::audit::{AuditEntry, TextEntry};
 use crate::kernel::org::{Actor, ChangeContext, Org};
 use crate::storage::tables::{phone_numbers, products, seats, sites, users};
 use crate::storage::{db, settings};
@@ -1369,36 +1369,80 @@ fn add_new_users(
     let mut entries = Vec::with_capacity(rows.len() * 3);
     for (i, ((p, u), &id)) in rows.iter().zip(&checked).zip(&ids).enumerate() {
         let label = labels[i].as_str();
-        let entry = |action, before, after| {
-            let mut e = AuditEntry::new(action);
-            e.target_user_id = Some(id);
-            e.target_label = Some(label);
-            e.before = Some(before);
-            e.after = Some(after);
-            e
+        let entry = |action, before: &str, after| TextEntry {
+            action,
+            target_user_id: Some(id),
+            target_label: Some(label),
+            before: Some(before.to_owned()),
+            after,
         };
         entries.push(entry(
             "user.add",
-            json!(null),
-            json!({ "name": label, "email": u.email, "department": u.department,
-                    "site": site_names.get(&u.site_id), "source": { "import_row": p.row } }),
+            "null",
+            json(&AddedAfter {
+                department: &u.department,
+                email: &u.email,
+                name: label,
+                site: site_names.get(&u.site_id).map(String::as_str),
+                source: ImportRow { import_row: p.row },
+            }),
         ));
         if let Some((seat_id, product)) = seat_of.get(&i) {
             entries.push(entry(
                 Action::LicenseAssign.key(),
-                json!({ "license": null }),
-                json!({ "license": product, "seat_id": seat_id }),
+                r#"{"license":null}"#,
+                json(&LicenseAfter {
+                    license: product,
+                    seat_id: *seat_id,
+                }),
             ));
         }
         if p.extension.is_some() || p.number.is_some() {
             entries.push(entry(
                 "user.numbers",
-                json!({ "extension": null, "phone_number": null }),
-                json!({ "extension": p.extension, "phone_number": p.number }),
+                r#"{"extension":null,"phone_number":null}"#,
+                json(&NumbersAfter {
+                    extension: p.extension.as_deref(),
+                    phone_number: p.number.as_deref(),
+                }),
             ));
         }
     }
     ctx.audit_all(tx, &entries)
+}
+
+/// A value as JSON text, as `Value::to_string` writes it.
+fn json<T: Serialize>(value: &T) -> Option<String> {
+    Some(serde_json::to_string(value).expect("plain fields serialize"))
+}
+
+// The `after` of the entries `apply_row` writes for a new user, as `json!` builds them: the
+// fields in alphabetical order, as a `Value`'s map sorts its keys (`batch_tests.rs` compares
+// the two hash for hash).
+#[derive(Serialize)]
+struct AddedAfter<'a> {
+    department: &'a str,
+    email: &'a str,
+    name: &'a str,
+    site: Option<&'a str>,
+    source: ImportRow,
+}
+
+#[derive(Serialize)]
+struct ImportRow {
+    import_row: u32,
+}
+
+#[derive(Serialize)]
+struct LicenseAfter<'a> {
+    license: &'a str,
+    seat_id: i64,
+}
+
+#[derive(Serialize)]
+struct NumbersAfter<'a> {
+    extension: Option<&'a str>,
+    phone_number: Option<&'a str>,
 }
 
 /// The users as the import reads them, one row each, sorted by name.

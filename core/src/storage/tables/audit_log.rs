@@ -100,37 +100,15 @@ pub(crate) fn insert(
     Ok(conn.last_insert_rowid())
 }
 
-/// Appends entries in order, each with its link and hash, a thousand rows per statement.
+/// Appends entries in order, each with its link and hash, one prepared statement a row: a
+/// single-row INSERT checks the unique hash before it writes, so SQLite needs no statement
+/// journal for it, where a multi-row one copies every page it touches into one first.
 pub(crate) fn insert_many(
     conn: &Connection,
     rows: &[(EntryFields<'_>, String, String)],
 ) -> Result<()> {
-    for chunk in rows.chunks(1_000) {
-        let sql = format!(
-            "INSERT INTO audit_log (at, account_id, account_login, role_name, action, outcome,
-                 target_user_id, target_label, before_json, after_json, detail, prev_hash, hash)
-             VALUES {}",
-            vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ")
-        );
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(chunk.len() * 13);
-        for (e, prev_hash, hash) in chunk {
-            values.extend([
-                &e.at as &dyn rusqlite::ToSql,
-                &e.account_id,
-                &e.account_login,
-                &e.role_name,
-                &e.action,
-                &e.outcome,
-                &e.target_user_id,
-                &e.target_label,
-                &e.before,
-                &e.after,
-                &e.detail,
-                prev_hash,
-                hash,
-            ]);
-        }
-        conn.prepare_cached(&sql)?.execute(values.as_slice())?;
+    for (e, prev_hash, hash) in rows {
+        insert(conn, e, prev_hash, hash)?;
     }
     Ok(())
 }

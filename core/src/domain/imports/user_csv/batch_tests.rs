@@ -313,3 +313,66 @@ fn the_apply_uses_the_previews_check_only_while_nothing_changed() {
         .unwrap();
     assert_eq!(name, "Zoe", "the file applied is the one checked at apply");
 }
+
+/// The audit JSON a batch writes as text reads as `json!` writes the one-by-one entries, also
+/// for the texts JSON escapes (quotes, backslashes, control and non-ASCII characters).
+#[test]
+fn audit_text_is_what_json_values_write() {
+    for text in [
+        "Front desk",
+        "say \"hi\" \\ o/",
+        "line\nbreak\ttab\u{1}",
+        "Zoë Nguyễn",
+    ] {
+        let added = AddedAfter {
+            department: text,
+            email: "a@example.com",
+            name: text,
+            site: Some(text),
+            source: ImportRow { import_row: 7 },
+        };
+        assert_eq!(
+            json(&added).unwrap(),
+            json!({ "name": text, "email": "a@example.com", "department": text,
+                    "site": Some(text), "source": { "import_row": 7 } })
+            .to_string()
+        );
+        let no_site = AddedAfter {
+            site: None,
+            ..added
+        };
+        assert_eq!(
+            json(&no_site).unwrap(),
+            json!({ "name": text, "email": "a@example.com", "department": text,
+                    "site": None::<&str>, "source": { "import_row": 7 } })
+            .to_string()
+        );
+        assert_eq!(
+            json(&LicenseAfter {
+                license: text,
+                seat_id: 12
+            })
+            .unwrap(),
+            json!({ "license": text, "seat_id": 12 }).to_string()
+        );
+        for (extension, phone_number) in [(Some(text), None), (None, Some("+15125550100"))] {
+            assert_eq!(
+                json(&NumbersAfter {
+                    extension,
+                    phone_number
+                })
+                .unwrap(),
+                json!({ "extension": extension, "phone_number": phone_number }).to_string()
+            );
+        }
+    }
+    assert_eq!(json!(null).to_string(), "null");
+    assert_eq!(
+        json!({ "license": null }).to_string(),
+        r#"{"license":null}"#
+    );
+    assert_eq!(
+        json!({ "extension": null, "phone_number": null }).to_string(),
+        r#"{"extension":null,"phone_number":null}"#
+    );
+}
