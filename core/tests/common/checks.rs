@@ -156,6 +156,34 @@ pub fn check_with(path: &Path, round: usize, reported: &[String], open: fn(&Path
         "round {round}: {}",
         verification.message
     );
+    drop(org);
+    check_archive_files(path, round);
+}
+
+/// After a sign-in (which tends the safety archives), every archive within its 30 days has
+/// its file, byte for byte its stored copy: the files are not synced, and one lost or torn
+/// is written again from the copy.
+fn check_archive_files(path: &Path, round: usize) {
+    let stem = path.file_stem().unwrap().to_string_lossy();
+    let dir = path.with_file_name(format!("{stem}-safety-archives"));
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT path, zip FROM safety_archives WHERE zip IS NOT NULL")
+        .unwrap();
+    let archives = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })
+        .unwrap()
+        .map(Result::unwrap);
+    for (name, zip) in archives {
+        let file = dir.join(Path::new(&name).file_name().unwrap());
+        assert!(
+            std::fs::read(&file).is_ok_and(|bytes| bytes == zip),
+            "round {round}: the safety archive {} is not its stored copy",
+            file.display()
+        );
+    }
 }
 
 /// What a worker printed before it stopped: the operations it got back as committed,

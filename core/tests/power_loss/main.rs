@@ -8,7 +8,8 @@
 //! open, pass SQLite's integrity check and the rules of its records, and hold every
 //! operation acknowledged before the cut (a commit returns only once synced); each file
 //! written beside it must be an old whole version or the new whole one, and no leftover
-//! partial file may be taken for a backup.
+//! partial file may be taken for a backup. Safety archives are copies of what the file
+//! stores and are not synced: after the sign-in each must be its stored copy again.
 
 #[path = "../common/mod.rs"]
 mod common;

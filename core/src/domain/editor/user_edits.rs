@@ -10,7 +10,7 @@ use crate::base::permission::Permission;
 use crate::domain::editor::new_user::NewUser;
 use crate::domain::licenses::change::{change_in, ChangeLicense};
 use crate::domain::licenses::inventory;
-use crate::domain::licenses::removal::{discard_on_error, remove_in, ArchivePlan};
+use crate::domain::licenses::removal::{remove_in, ArchivePlan};
 use crate::domain::setup::app_access::{self, AppAccessUpdate};
 use crate::domain::setup::checklist::{user_setup, UserSetup};
 use crate::domain::setup::devices::{self, ActivateDevice};
@@ -123,16 +123,13 @@ impl Org {
     pub fn save_user_edits(&mut self, actor: Actor, edits: &UserEdits) -> Result<SavedUserEdits> {
         let mut archive = self.archive_plan();
         let today = self.today();
-        self.change(actor, Action::UserSave, |tx, ctx| {
+        let outcome = self.change(actor, Action::UserSave, |tx, ctx| {
             let user = directory::user_detail(tx, edits.user_id)?;
             directory::check_version(tx, &user, edits.expected_version)?;
             let mut applied = Applied::default();
-            let result = apply(tx, ctx, user, edits, &mut archive, today, &mut applied);
-            match &applied.archive {
-                Some(removed) => discard_on_error(removed, result),
-                None => result,
-            }
-        })
+            apply(tx, ctx, user, edits, &mut archive, today, &mut applied)
+        });
+        archive.kept_only_if_ok(outcome)
     }
 }
 
@@ -201,7 +198,6 @@ fn apply(
             }
             ctx.require(tx, Permission::LicensesRemove)?;
             let removed = remove_in(tx, ctx, &user, archive)?;
-            archive.place()?;
             applied.notes.push(format!(
                 "{} license removed from {}. {}",
                 removed.impact.product_name,

@@ -321,7 +321,6 @@ impl Org {
             if archive_ids.len() > 1 {
                 safety_archives::link_batch(tx, &archive_ids)?;
             }
-            archive.place()?;
             let mut entry = AuditEntry::new(action.key());
             entry.after = Some(json!({ "action": req.action, "applied": p.applies,
                 "skipped": p.lines.len() as i64 - p.applies }));
@@ -343,11 +342,7 @@ impl Org {
                 ),
             })
         });
-        // The safety archives only stay if the change they belong to went through.
-        if result.is_err() {
-            archive.discard();
-        }
-        result
+        archive.kept_only_if_ok(result)
     }
 }
 

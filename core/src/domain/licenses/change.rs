@@ -12,9 +12,7 @@ use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::domain::billing::{request_cancellation_in, CostPreview, SeatChange};
 use crate::domain::licenses::inventory::{assign_in, free_seat, product_name};
-use crate::domain::licenses::removal::{
-    discard_on_error, remove_in, ArchivePlan, RemovalImpact, Removed,
-};
+use crate::domain::licenses::removal::{remove_in, ArchivePlan, RemovalImpact, Removed};
 use crate::domain::users::bundle::BundleReceipt;
 use crate::domain::users::directory::{self, UserDetail};
 use crate::domain::users::features::{product_features, Feature, LicenseFamily};
@@ -181,20 +179,19 @@ impl Org {
     pub fn change_license(&mut self, actor: Actor, req: &ChangeLicense) -> Result<ChangeReceipt> {
         let mut archive = self.archive_plan();
         let today = self.today();
-        self.change(actor, Action::LicenseChange, |tx, ctx| {
+        let outcome = self.change(actor, Action::LicenseChange, |tx, ctx| {
             let user = directory::user_detail(tx, req.user_id)?;
             directory::check_version(tx, &user, req.expected_version)?;
             let changed = change_in(tx, ctx, &user, req, &mut archive, today)?;
-            changed.discard_on_error((|| {
-                directory::bump_version(tx, user.id, ctx)?;
-                Ok(ChangeReceipt {
-                    user: directory::user_detail(tx, user.id)?,
-                    message: changed.message(&user),
-                    safety_archive: changed.removed.as_ref().map(|r| r.archive.clone()),
-                    cancellation: changed.cancellation.clone(),
-                })
-            })())
-        })
+            directory::bump_version(tx, user.id, ctx)?;
+            Ok(ChangeReceipt {
+                user: directory::user_detail(tx, user.id)?,
+                message: changed.message(&user),
+                safety_archive: changed.removed.as_ref().map(|r| r.archive.clone()),
+                cancellation: changed.cancellation.clone(),
+            })
+        });
+        archive.kept_only_if_ok(outcome)
     }
 }
 
@@ -238,14 +235,6 @@ impl Changed {
         match (&self.removed, &self.cancellation) {
             (Some(_), None) => Some(self.plan.from_id),
             _ => None,
-        }
-    }
-
-    /// The safety archive only stays if the rest of the step goes through.
-    pub fn discard_on_error<T>(&self, result: Result<T>) -> Result<T> {
-        match &self.removed {
-            Some(removed) => discard_on_error(removed, result),
-            None => result,
         }
     }
 }
@@ -292,15 +281,8 @@ pub(crate) fn change_in(
         ChangeKind::OtherFamily => {
             ctx.require(tx, Permission::LicensesRemove)?;
             let removed = remove_in(tx, ctx, user, archive)?;
-            archive.place()?;
-            let cancellation = discard_on_error(
-                &removed,
-                (|| {
-                    let cancellation = cancel_old(tx)?;
-                    assign_in(tx, ctx, user, req.product_id)?;
-                    Ok(cancellation)
-                })(),
-            )?;
+            let cancellation = cancel_old(tx)?;
+            assign_in(tx, ctx, user, req.product_id)?;
             Ok(Changed {
                 plan: p,
                 removed: Some(removed),

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use crate::base::error::{Error, Result};
 use crate::base::field::Field;
 use crate::base::permission::Permission;
-use crate::domain::licenses::removal::{discard_on_error, remove_in};
+use crate::domain::licenses::removal::remove_in;
 use crate::domain::setup::guard::audit_setup;
 use crate::domain::users::bundle::BundleReceipt;
 use crate::domain::users::directory::{self, UserDetail, UserStatus};
@@ -36,7 +36,7 @@ pub struct OffboardReceipt {
 impl Org {
     pub fn offboard_user(&mut self, actor: Actor, req: &OffboardUser) -> Result<OffboardReceipt> {
         let mut plan = self.archive_plan();
-        self.change(actor, Action::UserOffboard, |tx, ctx| {
+        let outcome = self.change(actor, Action::UserOffboard, |tx, ctx| {
             let user = directory::user_detail(tx, req.user_id)?;
             directory::check_version(tx, &user, req.expected_version)?;
             let holds_number = user.phone_number.is_some() || user.extension.is_some();
@@ -54,7 +54,6 @@ impl Org {
             if user.license.is_some() {
                 ctx.require(tx, Permission::LicensesRemove)?;
                 let removed = remove_in(tx, ctx, &user, &mut plan)?;
-                plan.place()?;
                 steps.push(format!(
                     "Exported {}'s data to the safety archive {}.",
                     user.full_name(),
@@ -65,13 +64,7 @@ impl Org {
                     removed.impact.product_name,
                     removed.billing_note()
                 ));
-                archive = Some(removed.archive.clone());
-                let rest = finish(tx, ctx, &user, holds_number, &mut steps);
-                return discard_on_error(&removed, rest).map(|user| OffboardReceipt {
-                    user,
-                    steps,
-                    safety_archive: archive,
-                });
+                archive = Some(removed.archive);
             }
             let user = finish(tx, ctx, &user, holds_number, &mut steps)?;
             Ok(OffboardReceipt {
@@ -79,7 +72,8 @@ impl Org {
                 steps,
                 safety_archive: archive,
             })
-        })
+        });
+        plan.kept_only_if_ok(outcome)
     }
 }
 

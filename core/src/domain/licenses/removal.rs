@@ -179,19 +179,18 @@ pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpa
 pub(crate) struct ArchivePlan {
     dir: PathBuf,
     expires_at: String,
-    /// The archive files written so far, put in place by [`ArchivePlan::place`].
-    files: crate::storage::files::NewFiles,
+    /// The archive files written so far: copies of the ZIPs stored with the removals.
+    files: crate::storage::files::CopyFiles,
 }
 
 impl ArchivePlan {
-    /// Puts the archives written so far at their names, with one sync for all of them.
-    pub(crate) fn place(&mut self) -> Result<()> {
-        self.files.place()
-    }
-
-    /// Removes the archives of a change that did not go through.
-    pub(crate) fn discard(&mut self) {
-        self.files.discard();
+    /// The change's outcome; its archive files are removed again when it did not go through
+    /// (refused, failed or not committed).
+    pub(crate) fn kept_only_if_ok<T>(&mut self, outcome: Result<T>) -> Result<T> {
+        if outcome.is_err() {
+            self.files.discard();
+        }
+        outcome
     }
 }
 
@@ -216,17 +215,9 @@ impl Removed {
     }
 }
 
-/// The safety archive only stays if the change it belongs to goes through.
-pub(crate) fn discard_on_error<T>(removed: &Removed, result: Result<T>) -> Result<T> {
-    if result.is_err() {
-        let _ = std::fs::remove_file(&removed.archive.path);
-    }
-    result
-}
-
 /// Writes the safety archive, deletes the user's data, releases number and extension and
-/// returns the seat to the pool, with the audit entry. The caller bumps the user's version
-/// and puts the archive in place ([`ArchivePlan::place`]) before the change commits.
+/// returns the seat to the pool, with the audit entry. The caller bumps the user's version,
+/// and passes the change's outcome through [`ArchivePlan::kept_only_if_ok`].
 pub(crate) fn remove_in(
     tx: &Transaction<'_>,
     ctx: &ChangeContext<'_>,
@@ -244,7 +235,7 @@ pub(crate) fn remove_in(
         safety_archives::set_path(tx, id, &name)?;
         Ok(plan.dir.join(name))
     })?;
-    // An error from here on leaves the archive unplaced: the plan drops or discards it.
+    // An error from here on rolls the row back; the caller's plan removes the file.
     for t in &DELETED_TABLES {
         t.delete(tx, user.id)?;
     }
@@ -324,24 +315,19 @@ impl Org {
     /// if anything fails, nothing is deleted and the archive is discarded.
     pub fn remove_license(&mut self, actor: Actor, req: &RemoveLicense) -> Result<RemovalReceipt> {
         let mut archive = self.archive_plan();
-        self.change(actor, Action::LicenseRemove, |tx, ctx| {
+        let outcome = self.change(actor, Action::LicenseRemove, |tx, ctx| {
             let user = directory::user_detail(tx, req.user_id)?;
             directory::check_version(tx, &user, req.expected_version)?;
             let removed = remove_in(tx, ctx, &user, &mut archive)?;
-            archive.place()?;
-            discard_on_error(
-                &removed,
-                (|| {
-                    directory::bump_version(tx, user.id, ctx)?;
-                    Ok(RemovalReceipt {
-                        user: directory::user_detail(tx, user.id)?,
-                        billing_note: removed.billing_note(),
-                        impact: removed.impact.clone(),
-                        safety_archive: removed.archive.clone(),
-                    })
-                })(),
-            )
-        })
+            directory::bump_version(tx, user.id, ctx)?;
+            Ok(RemovalReceipt {
+                user: directory::user_detail(tx, user.id)?,
+                billing_note: removed.billing_note(),
+                impact: removed.impact,
+                safety_archive: removed.archive,
+            })
+        });
+        archive.kept_only_if_ok(outcome)
     }
 
     pub(crate) fn archive_plan(&self) -> ArchivePlan {

@@ -238,34 +238,47 @@ fn column(t: &DeletedTable, row: &ArchivedRow, name: &str) -> Option<String> {
     row.values[i].clone()
 }
 
-/// The archive's bytes: its file in the archive folder, else the copy stored with the removal.
-fn archive_bytes(
+/// The archive's checked contents: from its file in the archive folder, else from the copy
+/// stored with the removal. The stored copy is also read when the file does not hold what
+/// was archived: archive files are not synced (the stored copy is the durable one), so a
+/// power cut can tear one.
+fn archive_contents(
     conn: &Connection,
     dir: &std::path::Path,
     a: &safety_archives::StoredArchive,
-) -> Result<Vec<u8>> {
-    if let Ok(path) = crate::domain::licenses::safety_archive::resolve(dir, &a.path) {
-        if let Ok(meta) = std::fs::metadata(&path) {
-            if meta.len() > MAX_ARCHIVE_BYTES {
-                return Err(damaged(format!(
-                    "it is larger than {} MB",
-                    MAX_ARCHIVE_BYTES / 1024 / 1024
-                )));
-            }
-            if meta.is_file() {
-                let mut bytes = Vec::new();
-                std::fs::File::open(&path)
-                    .and_then(|f| f.take(MAX_ARCHIVE_BYTES + 1).read_to_end(&mut bytes))
-                    .map_err(|e| Error::Io {
-                        path: path.display().to_string(),
-                        cause: e.to_string(),
-                    })?;
-                return Ok(bytes);
-            }
-        }
+) -> Result<Contents> {
+    let from_file = archive_file(dir, a).map(|bytes| read_archive(&bytes?, &a.sha256));
+    match (from_file, safety_archives::stored_copy_if_any(conn, a.id)?) {
+        (Some(Ok(contents)), _) => Ok(contents),
+        (Some(Err(_)) | None, Some(copy)) => read_archive(&copy, &a.sha256),
+        (Some(Err(e)), None) => Err(e),
+        (None, None) => Err(unusable("its file is gone and no copy of it is stored")),
     }
-    safety_archives::stored_copy_if_any(conn, a.id)?
-        .ok_or_else(|| unusable("its file is gone and no copy of it is stored"))
+}
+
+/// The bytes of the archive's file; None when it has none (missing, or a name refused).
+fn archive_file(
+    dir: &std::path::Path,
+    a: &safety_archives::StoredArchive,
+) -> Option<Result<Vec<u8>>> {
+    let path = crate::domain::licenses::safety_archive::resolve(dir, &a.path).ok()?;
+    let meta = std::fs::metadata(&path).ok().filter(|m| m.is_file())?;
+    if meta.len() > MAX_ARCHIVE_BYTES {
+        return Some(Err(damaged(format!(
+            "it is larger than {} MB",
+            MAX_ARCHIVE_BYTES / 1024 / 1024
+        ))));
+    }
+    let mut bytes = Vec::new();
+    Some(
+        std::fs::File::open(&path)
+            .and_then(|f| f.take(MAX_ARCHIVE_BYTES + 1).read_to_end(&mut bytes))
+            .map(|_| bytes)
+            .map_err(|e| Error::Io {
+                path: path.display().to_string(),
+                cause: e.to_string(),
+            }),
+    )
 }
 
 /// Reads and checks an archive: see the module's comment for what is refused.
@@ -632,8 +645,7 @@ fn load(
 ) -> Result<Loaded> {
     let user = directory::user_detail(conn, archive.user_id)?;
     check_restorable(&archive, &user, now)?;
-    let bytes = archive_bytes(conn, dir, &archive)?;
-    let contents = read_archive(&bytes, &archive.sha256)?;
+    let contents = archive_contents(conn, dir, &archive)?;
     let product_name = contents
         .license
         .clone()

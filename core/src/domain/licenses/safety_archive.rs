@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::base::error::{Error, Result};
 use crate::domain::users::directory::UserDetail;
 use crate::kernel::org::Org;
+use crate::storage::files::{create_dir_private, write_through_temp, Finish};
 use crate::storage::tables::safety_archives;
 
 /// The archive file of a removal: unique by the archive's id (two users of the same name
@@ -86,9 +87,10 @@ impl Org {
     }
 
     /// Deletes safety archives past their 30 days (file and stored copy); their listing
-    /// stays, marked absent. An archive within its 30 days whose file is missing (lost in
-    /// a power cut, deleted by hand) is written again from the stored copy. Only after a
-    /// sign-in: opening a file touches nothing outside it.
+    /// stays, marked absent. An archive within its 30 days whose file is missing or not the
+    /// size of its stored copy (lost or torn in a power cut, deleted or changed by hand) is
+    /// written again from the stored copy. Only after a sign-in: opening a file touches
+    /// nothing outside it.
     pub(crate) fn tend_archives(&mut self) -> Result<()> {
         let now = self.now();
         let archives = safety_archives::to_tend(&self.conn, &now)?;
@@ -106,19 +108,24 @@ impl Org {
                 if path.is_file() {
                     let _ = std::fs::remove_file(&path);
                 }
-                expired_copies |= archive.has_copy;
-            } else if std::fs::symlink_metadata(&path).is_err() {
-                // Only a missing file's stored copy is read: the start stays quick.
-                let zip = safety_archives::stored_copy(&self.conn, archive.id)?;
-                // Best effort: the stored copy stays either way.
-                let _ =
-                    crate::storage::files::create_dir_private(&self.archive_dir).and_then(|()| {
-                        crate::storage::files::write_through_temp(
-                            &path,
-                            &zip,
-                            crate::storage::files::Finish::New,
-                        )
-                    });
+                expired_copies |= archive.copy_bytes.is_some();
+            } else if let Some(copy_bytes) = archive.copy_bytes {
+                // Archive files are not synced (the stored copy is the durable one): after a
+                // power cut one may be missing or torn. Only such a file's stored copy is
+                // read, so the start stays quick.
+                let finish = match std::fs::symlink_metadata(&path) {
+                    Err(_) => Some(Finish::New),
+                    Ok(meta) if meta.is_file() && meta.len() != copy_bytes => {
+                        Some(Finish::Replace { durable: true })
+                    }
+                    Ok(_) => None,
+                };
+                if let Some(finish) = finish {
+                    let zip = safety_archives::stored_copy(&self.conn, archive.id)?;
+                    // Best effort: the stored copy stays either way.
+                    let _ = create_dir_private(&self.archive_dir)
+                        .and_then(|()| write_through_temp(&path, &zip, finish));
+                }
             }
         }
         if expired_copies {
@@ -138,7 +145,7 @@ pub(crate) fn prepare_folder(dir: &Path) -> Result<()> {
         path: dir.display().to_string(),
         cause,
     })?;
-    crate::storage::files::create_dir_private(dir)
+    create_dir_private(dir)
 }
 
 #[cfg(all(test, unix))]

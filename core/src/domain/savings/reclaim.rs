@@ -462,7 +462,6 @@ impl Org {
                     directory::bump_version(tx, user.id, ctx)?;
                 }
             }
-            archive.place()?;
             for (product_id, quantity) in &cancels {
                 let request = SeatChange {
                     product_id: *product_id,
@@ -496,9 +495,9 @@ impl Org {
                 message,
             })
         });
+        let result = archive.kept_only_if_ok(result);
         if result.is_err() {
-            // All or nothing: no archive and no export of a reclaim that did not happen.
-            archive.discard();
+            // All or nothing: no export of a reclaim that did not happen.
             if let Some(path) = exported {
                 let _ = std::fs::remove_file(path);
             }

@@ -238,13 +238,13 @@ fn write_zip(
 }
 
 /// The bundle of `user`'s data as a safety archive: its bytes (which the caller stores in
-/// the database, durably with the removal) and a new file at the path `place` gives once it
-/// has recorded them, added to `written` (created exclusively when the caller places them).
+/// the database, durably with the removal) and a copy of them created exclusively at the path
+/// `place` gives once it has recorded them, listed in `written`.
 pub(crate) fn archive(
     conn: &Connection,
     user: &UserDetail,
     generated_at: &str,
-    written: &mut crate::storage::files::NewFiles,
+    written: &mut crate::storage::files::CopyFiles,
     place: impl FnOnce(&[u8], &str) -> Result<PathBuf>,
 ) -> Result<(BundleReceipt, Vec<u8>)> {
     let files = user_entries(conn, user, generated_at, "safety archive", "")?;

@@ -34,7 +34,8 @@ pub(crate) struct ArchiveToTend {
     pub id: i64,
     pub path: String,
     pub expired: bool,
-    pub has_copy: bool,
+    /// The stored copy's size in bytes; None once it was dropped.
+    pub copy_bytes: Option<u64>,
 }
 
 /// Records an archive with its stored copy and no file name yet; answers its id, which names
@@ -85,7 +86,7 @@ pub(crate) fn for_user(conn: &Connection, user_id: i64) -> Result<Vec<ListedArch
 /// The archives expired at `now` or still holding a stored copy.
 pub(crate) fn to_tend(conn: &Connection, now: &str) -> Result<Vec<ArchiveToTend>> {
     let mut stmt = conn.prepare(
-        "SELECT id, path, expires_at < ?1, zip IS NOT NULL FROM safety_archives
+        "SELECT id, path, expires_at < ?1, length(zip) FROM safety_archives
          WHERE expires_at < ?1 OR zip IS NOT NULL",
     )?;
     let rows = stmt
@@ -94,14 +95,15 @@ pub(crate) fn to_tend(conn: &Connection, now: &str) -> Result<Vec<ArchiveToTend>
                 id: r.get(0)?,
                 path: r.get(1)?,
                 expired: r.get(2)?,
-                has_copy: r.get(3)?,
+                copy_bytes: r.get::<_, Option<i64>>(3)?.map(|n| n as u64),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
-/// The stored copy of an archive (read only when its file is missing: the start stays quick).
+/// The stored copy of an archive (read only when its file is missing or of another size: the
+/// start stays quick).
 pub(crate) fn stored_copy(conn: &Connection, id: i64) -> Result<Vec<u8>> {
     Ok(
         conn.query_row("SELECT zip FROM safety_archives WHERE id = ?1", [id], |r| {

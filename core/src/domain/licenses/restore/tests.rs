@@ -432,6 +432,8 @@ type Entries = Vec<(String, Vec<u8>)>;
 
 /// Rewrites the archive's file with `edit` applied to its entries, as someone with access to
 /// the folder could.
+/// Edits the archive's file and its stored copy alike (a damaged file alone is read from the
+/// stored copy instead).
 fn tamper(org: &Org, id: i64, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) {
     let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
     let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
@@ -445,7 +447,18 @@ fn tamper(org: &Org, id: i64, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) {
         })
         .collect();
     edit(&mut entries);
-    std::fs::write(&path, zip_of(&entries)).unwrap();
+    let zip = zip_of(&entries);
+    std::fs::write(&path, &zip).unwrap();
+    put_stored_copy(org, id, &zip);
+}
+
+fn put_stored_copy(org: &Org, id: i64, zip: &[u8]) {
+    org.conn
+        .execute(
+            "UPDATE safety_archives SET zip = ?1 WHERE id = ?2",
+            rusqlite::params![zip, id],
+        )
+        .unwrap();
 }
 
 fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
@@ -669,6 +682,7 @@ fn a_whole_bulk_removal_comes_back_in_one_step_or_not_at_all() {
     assert_eq!(preview.users.len(), 3);
     // One archive of the three damaged: none is restored.
     let third = archive_id(&org, ids[2]);
+    let good = safety_archives::stored_copy(&org.conn, third).unwrap();
     tamper(&org, third, |e| e.push(("x.txt".into(), b"x".to_vec())));
     let snap = snapshot(&org, TABLES);
     let e = org
@@ -679,11 +693,8 @@ fn a_whole_bulk_removal_comes_back_in_one_step_or_not_at_all() {
     // Put back as it was (its stored copy), every one comes back in one step.
     let a = safety_archives::get(&org.conn, third).unwrap().unwrap();
     let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
-    std::fs::write(
-        &path,
-        safety_archives::stored_copy(&org.conn, third).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(&path, &good).unwrap();
+    put_stored_copy(&org, third, &good);
     let receipt = org
         .restore_from_archive(admin, &request_of(&preview, first, true))
         .unwrap();
@@ -785,6 +796,33 @@ fn a_lost_archive_file_is_read_from_its_stored_copy() {
     let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
     let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
     std::fs::remove_file(&path).unwrap();
+    let preview = org.restore_preview(admin, id, false).unwrap();
+    org.restore_from_archive(admin, &request_of(&preview, id, false))
+        .unwrap();
+    assert_eq!(counts(&org, user.id), before);
+}
+
+/// Archive files are not synced: after a power cut one may be torn. The restore reads the
+/// stored copy instead, and the next sign-in writes the file again.
+#[test]
+fn a_torn_archive_file_is_read_from_its_stored_copy_and_written_again_at_sign_in() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let (user, before, id) = removed(&mut org, admin);
+    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
+    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let whole = std::fs::read(&path).unwrap();
+    // Torn: the first half only; then the same length, its second half zeros.
+    std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
+    sign_in(&mut org, "dana.reyes");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        whole,
+        "written again at sign-in"
+    );
+    let mut zeroed = whole.clone();
+    zeroed[whole.len() / 2..].fill(0);
+    std::fs::write(&path, &zeroed).unwrap();
     let preview = org.restore_preview(admin, id, false).unwrap();
     org.restore_from_archive(admin, &request_of(&preview, id, false))
         .unwrap();
