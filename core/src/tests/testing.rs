@@ -114,6 +114,17 @@ pub fn user_on(org: &Org, product: &str) -> UserDetail {
     crate::domain::users::directory::user_detail(&org.conn, id).unwrap()
 }
 
+/// The steps of SQLite's plan for `sql` with `params`, as EXPLAIN QUERY PLAN words them.
+pub fn query_plan(org: &Org, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
+    org.conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap()
+        .query_map(params, |r| r.get(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
 /// The rows of the given tables as text, to compare before and after.
 pub fn snapshot(org: &Org, tables: &[&str]) -> String {
     let mut out = String::new();

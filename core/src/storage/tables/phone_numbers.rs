@@ -171,7 +171,7 @@ impl<'conn> PoolInsert<'conn> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests::testing::demo_org;
+    use crate::tests::testing::{demo_org, query_plan};
 
     fn holder_and_status(conn: &Connection, e164: &str) -> (Option<i64>, String) {
         conn.query_row(
@@ -226,14 +226,7 @@ mod tests {
     #[test]
     fn numbers_are_given_by_their_index() {
         let (_dir, org) = demo_org();
-        let plan: Vec<String> = org
-            .conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {ASSIGN_MANY_FREE}"))
-            .unwrap()
-            .query_map(["[]"], |r| r.get(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let plan = query_plan(&org, ASSIGN_MANY_FREE, ["[]"]);
         assert_eq!(plan.len(), 2, "{plan:?}");
         assert!(plan[0].starts_with("SCAN g"), "{plan:?}");
         assert!(

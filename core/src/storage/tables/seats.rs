@@ -288,7 +288,7 @@ pub(crate) fn billed_spans(conn: &Connection) -> Result<Vec<BilledSpan>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests::testing::{demo_org, user_on};
+    use crate::tests::testing::{demo_org, query_plan, user_on};
 
     /// The seat goes back to the pool unassigned, and its product's price is answered for the
     /// billing note.
@@ -330,14 +330,7 @@ mod tests {
     #[test]
     fn seats_are_given_by_their_id() {
         let (_dir, org) = demo_org();
-        let plan: Vec<String> = org
-            .conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {ASSIGN_MANY}"))
-            .unwrap()
-            .query_map(params!["[]", "now"], |r| r.get(3))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let plan = query_plan(&org, ASSIGN_MANY, params!["[]", "now"]);
         assert_eq!(plan.len(), 2, "{plan:?}");
         assert!(plan[0].starts_with("SCAN g"), "{plan:?}");
         assert!(

@@ -432,11 +432,16 @@ type Entries = Vec<(String, Vec<u8>)>;
 
 /// Rewrites the archive's file with `edit` applied to its entries, as someone with access to
 /// the folder could.
+/// Where the archive's file is.
+fn archive_file(org: &Org, id: i64) -> std::path::PathBuf {
+    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
+    crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap()
+}
+
 /// Edits the archive's file and its stored copy alike (a damaged file alone is read from the
 /// stored copy instead).
 fn tamper(org: &Org, id: i64, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) {
-    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
-    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let path = archive_file(org, id);
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
     let mut entries: Vec<(String, Vec<u8>)> = (0..zip.len())
         .map(|i| {
@@ -507,8 +512,7 @@ fn hostile_contents_are_refused_even_with_a_matching_checksum() {
     let (_dir, mut org) = demo_org();
     let admin = sign_in(&mut org, "dana.reyes");
     let (_, _, id) = removed(&mut org, admin);
-    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
-    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let path = archive_file(&org, id);
     let good = std::fs::read(&path).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(good.clone())).unwrap();
     let entries: Vec<(String, Vec<u8>)> = (0..zip.len())
@@ -624,8 +628,7 @@ fn a_value_the_table_refuses_refuses_the_restore_and_nothing_changes() {
         relist(entries);
     });
     // The checksum recorded with the removal is replaced too: only the table's CHECK is left.
-    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
-    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let path = archive_file(&org, id);
     let sha = sha256_hex(&std::fs::read(&path).unwrap());
     org.conn
         .execute(
@@ -691,8 +694,7 @@ fn a_whole_bulk_removal_comes_back_in_one_step_or_not_at_all() {
     assert_eq!(e.code(), "archive_damaged");
     assert_eq!(snapshot(&org, TABLES), snap, "all or nothing");
     // Put back as it was (its stored copy), every one comes back in one step.
-    let a = safety_archives::get(&org.conn, third).unwrap().unwrap();
-    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let path = archive_file(&org, third);
     std::fs::write(&path, &good).unwrap();
     put_stored_copy(&org, third, &good);
     let receipt = org
@@ -793,8 +795,7 @@ fn a_lost_archive_file_is_read_from_its_stored_copy() {
     let (_dir, mut org) = demo_org();
     let admin = sign_in(&mut org, "dana.reyes");
     let (user, before, id) = removed(&mut org, admin);
-    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
-    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let path = archive_file(&org, id);
     std::fs::remove_file(&path).unwrap();
     let preview = org.restore_preview(admin, id, false).unwrap();
     org.restore_from_archive(admin, &request_of(&preview, id, false))
@@ -809,8 +810,7 @@ fn a_torn_archive_file_is_read_from_its_stored_copy_and_written_again_at_sign_in
     let (_dir, mut org) = demo_org();
     let admin = sign_in(&mut org, "dana.reyes");
     let (user, before, id) = removed(&mut org, admin);
-    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
-    let path = crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap();
+    let path = archive_file(&org, id);
     let whole = std::fs::read(&path).unwrap();
     // Torn: the first half only; then the same length, its second half zeros.
     std::fs::write(&path, &whole[..whole.len() / 2]).unwrap();
