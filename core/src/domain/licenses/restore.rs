@@ -248,11 +248,14 @@ fn archive_contents(
     a: &safety_archives::StoredArchive,
 ) -> Result<Contents> {
     let from_file = archive_file(dir, a).map(|bytes| read_archive(&bytes?, &a.sha256));
-    match (from_file, safety_archives::stored_copy_if_any(conn, a.id)?) {
-        (Some(Ok(contents)), _) => Ok(contents),
-        (Some(Err(_)) | None, Some(copy)) => read_archive(&copy, &a.sha256),
-        (Some(Err(e)), None) => Err(e),
-        (None, None) => Err(unusable("its file is gone and no copy of it is stored")),
+    if let Some(Ok(contents)) = from_file {
+        return Ok(contents);
+    }
+    // The stored copy is read only now: a whole ZIP out of the database.
+    match (safety_archives::stored_copy_if_any(conn, a.id)?, from_file) {
+        (Some(copy), _) => read_archive(&copy, &a.sha256),
+        (None, Some(Err(e))) => Err(e),
+        (None, _) => Err(unusable("its file is gone and no copy of it is stored")),
     }
 }
 
