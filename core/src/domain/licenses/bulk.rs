@@ -11,7 +11,9 @@ use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::domain::licenses::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::domain::licenses::inventory::{assign_in, free_seats, give_seat, product_name};
-use crate::domain::licenses::removal::{impact, remove_in, SAFETY_ARCHIVE_DAYS};
+use crate::domain::licenses::removal::{
+    impact, remove_with_impact_in, RemovalImpact, SAFETY_ARCHIVE_DAYS,
+};
 use crate::domain::users::bundle::{self, BundleReceipt};
 use crate::domain::users::directory::{self, UserDetail};
 use crate::domain::users::user_data::DELETED_TABLES;
@@ -83,12 +85,14 @@ pub struct BulkReceipt {
     pub message: String,
 }
 
+/// What applying does to one user; a step that deletes data carries the impact the preview
+/// counted, read in the same transaction.
 enum Step {
     Skip(String),
     Assign,
     Move(i64),
-    Replace(i64),
-    Remove,
+    Replace(i64, Box<RemovalImpact>),
+    Remove(Box<RemovalImpact>),
 }
 
 fn step(conn: &rusqlite::Connection, user: &UserDetail, action: &BulkAction) -> Result<Step> {
@@ -109,10 +113,10 @@ fn step(conn: &rusqlite::Connection, user: &UserDetail, action: &BulkAction) -> 
             } else if change_plan(conn, user, *product_id)?.kind == ChangeKind::SameFamily {
                 Step::Move(*product_id)
             } else {
-                Step::Replace(*product_id)
+                Step::Replace(*product_id, Box::new(impact(conn, user)?))
             }
         }
-        (BulkAction::Remove, Some(_)) => Step::Remove,
+        (BulkAction::Remove, Some(_)) => Step::Remove(Box::new(impact(conn, user)?)),
     })
 }
 
@@ -158,10 +162,10 @@ fn plan(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<Plan> {
             .as_ref()
             .map(|l| l.product_name.clone())
             .unwrap_or_default();
-        let deletes = matches!(s, Step::Replace(_) | Step::Remove);
-        if deletes {
+        let deletes = matches!(s, Step::Replace(..) | Step::Remove(_));
+        if let Step::Replace(_, impact) | Step::Remove(impact) = &s {
             // In DELETED_TABLES' order, as the impact lists them.
-            for (t, kind) in totals.iter_mut().zip(impact(conn, user)?.deleted) {
+            for (t, kind) in totals.iter_mut().zip(&impact.deleted) {
                 *t += kind.count;
             }
             deleting += 1;
@@ -172,10 +176,10 @@ fn plan(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<Plan> {
             Step::Move(_) => {
                 format!("Moves from {from} to {to}; keeps number, voicemail and history.")
             }
-            Step::Replace(_) => {
+            Step::Replace(..) => {
                 format!("Changes from {from} to {to}, another license type: its data is deleted.")
             }
-            Step::Remove => {
+            Step::Remove(_) => {
                 format!("Loses {from}: its data is deleted, number and extension released.")
             }
         };
@@ -305,13 +309,15 @@ impl Org {
                         let cp = change_plan(tx, user, product)?;
                         move_within_family_in(tx, ctx, user, &cp, product)?;
                     }
-                    Step::Replace(product) => {
-                        archive_ids.push(remove_in(tx, ctx, user, &mut archive)?.archive_id);
+                    Step::Replace(product, impact) => {
+                        let removed = remove_with_impact_in(tx, ctx, user, *impact, &mut archive)?;
+                        archive_ids.push(removed.archive_id);
                         archives += 1;
                         assign_in(tx, ctx, &directory::user_detail(tx, user.id)?, product)?;
                     }
-                    Step::Remove => {
-                        archive_ids.push(remove_in(tx, ctx, user, &mut archive)?.archive_id);
+                    Step::Remove(impact) => {
+                        let removed = remove_with_impact_in(tx, ctx, user, *impact, &mut archive)?;
+                        archive_ids.push(removed.archive_id);
                         archives += 1;
                     }
                 }

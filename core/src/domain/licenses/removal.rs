@@ -224,7 +224,18 @@ pub(crate) fn remove_in(
     user: &UserDetail,
     plan: &mut ArchivePlan,
 ) -> Result<Removed> {
-    let impact = impact(tx, user)?;
+    remove_with_impact_in(tx, ctx, user, impact(tx, user)?, plan)
+}
+
+/// [`remove_in`] with the impact already read in this transaction (a bulk step's preview
+/// counts it for every user first).
+pub(crate) fn remove_with_impact_in(
+    tx: &Transaction<'_>,
+    ctx: &ChangeContext<'_>,
+    user: &UserDetail,
+    impact: RemovalImpact,
+    plan: &mut ArchivePlan,
+) -> Result<Removed> {
     crate::domain::licenses::safety_archive::prepare_folder(&plan.dir)?;
     // The row first: its id names the file, which is then created exclusively.
     let mut archive_id = 0;

@@ -32,10 +32,9 @@ pub struct BundleReceipt {
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    // One formatting call for the digest: a `format!` per byte was a visible share of a
+    // bulk removal (1,000 archives, each file of each listed with its checksum).
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -249,19 +248,16 @@ pub(crate) fn archive(
 ) -> Result<(BundleReceipt, Vec<u8>)> {
     let files = user_entries(conn, user, generated_at, "safety archive", "")?;
     let bytes = zip_bytes(&files, generated_at)?;
-    let receipt_sha = sha256_hex(&bytes.0);
-    let dest = place(&bytes.0, &receipt_sha)?;
+    let sha256 = sha256_hex(&bytes.0);
+    let dest = place(&bytes.0, &sha256)?;
     written.add(&dest, &bytes.0)?;
-    Ok((receipt(&dest, &bytes), bytes.0))
-}
-
-fn receipt(dest: &Path, (bytes, files): &(Vec<u8>, usize)) -> BundleReceipt {
-    BundleReceipt {
+    let receipt = BundleReceipt {
         path: dest.display().to_string(),
-        files: *files as i64,
-        bytes: bytes.len() as i64,
-        sha256: sha256_hex(bytes),
-    }
+        files: bytes.1 as i64,
+        bytes: bytes.0.len() as i64,
+        sha256,
+    };
+    Ok((receipt, bytes.0))
 }
 
 /// `files` as a ZIP, built in memory (a user's data is small), and how many files it holds.
