@@ -24,6 +24,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0008_audit_autoincrement.sql")),
     M::up(include_str!("migrations/0009_site_country.sql")),
     M::up(include_str!("migrations/0010_archive_restore.sql")),
+    M::up(include_str!("migrations/0011_search_rewrites.sql")),
 ];
 
 /// 32 MiB of pages (SQLite's default is 2): at 100,000 users the list's tables and indexes

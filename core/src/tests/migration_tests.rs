@@ -128,10 +128,15 @@ INSERT INTO cancellation_requests (id, product_id, quantity, requested_at, effec
     (1, 3, 1, '2025-03-01T08:00:00Z', '2025-05-01', 'withdrawn', '2025-03-02T08:00:00Z', 1);
 ";
 
-/// Every row of every table, as text, with only the columns that exist now.
+/// Every row of every table, as text, with only the columns that exist now. The trigram
+/// index (user_search and its own tables) is left out: it is derived from users and numbers,
+/// and migration 11 builds it again; the test searches it instead.
 fn rows(conn: &Connection) -> BTreeSet<String> {
     let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+             AND name NOT GLOB 'user_search*' ORDER BY name",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -280,6 +285,19 @@ fn every_earlier_schema_version_migrates_on_a_real_file_keeping_every_row() {
             (zoe.first_name.as_str(), zoe.extension.as_deref()),
             ("Zoë", Some("0101"))
         );
+        // Found by each of the texts the search box matches, through the trigram index.
+        for text in ["zoë o'b", "obrien@harbor", "0101", "+35121"] {
+            let query = crate::UserQuery {
+                search: text.to_owned(),
+                license: crate::LicenseFilter::Any,
+                status: None,
+                after: None,
+                limit: 50,
+            };
+            let found = org.search_users(actor, &query).unwrap();
+            let ids: Vec<i64> = found.users.iter().map(|u| u.id).collect();
+            assert_eq!(ids, vec![1], "v{version}: {text:?}");
+        }
         assert_eq!(
             org.sign_in("old.help", "old-password-1")
                 .unwrap_err()

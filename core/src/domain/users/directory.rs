@@ -768,4 +768,48 @@ mod tests {
             );
         }
     }
+
+    /// Schema 11's triggers: a change of the extension alone rewrites only its own search
+    /// entries (keeping a prefix the email shares), and a save that changes no text rewrites
+    /// nothing, not even the list order.
+    #[test]
+    fn an_extension_change_or_a_save_of_the_same_texts_keeps_the_search_exact() {
+        let (_dir, org, admin) = large_org();
+        let user = crate::tests::testing::unlicensed_user(&org);
+        let token = |org: &Org| -> i64 {
+            org.conn
+                .query_row("SELECT token FROM list_order_token", [], |r| r.get(0))
+                .unwrap()
+        };
+        let set = |sql: &str| org.conn.execute(sql, rusqlite::params![user.id]).unwrap();
+        set("UPDATE users SET email = '20.front@example.com', extension = '2001' WHERE id = ?1");
+        let queries = ["2", "20", "200", "2001", "20.f", "2002", "7"];
+        let check = |org: &Org| {
+            for q in queries {
+                assert_eq!(all_pages(org, admin, q, 500).0, plain_scan(org, q), "{q:?}");
+            }
+            assert_eq!(stale_user_texts(&org.conn).unwrap(), 0);
+        };
+        check(&org);
+        // The extension alone: cleared (the email keeps "2" and "20"), given, changed.
+        for extension in ["NULL", "'2002'", "'7007'", "NULL"] {
+            set(&format!(
+                "UPDATE users SET extension = {extension} WHERE id = ?1"
+            ));
+            check(&org);
+        }
+        assert!(all_pages(&org, admin, "20", 500).0.contains(&user.id));
+        assert!(!all_pages(&org, admin, "200", 500).0.contains(&user.id));
+        // The same texts saved again: the list order stays as it was.
+        let before = token(&org);
+        set(
+            "UPDATE users SET first_name = first_name, last_name = last_name, email = email,
+                              extension = extension WHERE id = ?1",
+        );
+        assert_eq!(token(&org), before);
+        check(&org);
+        set("UPDATE users SET first_name = 'Renamed' WHERE id = ?1");
+        assert_ne!(token(&org), before);
+        check(&org);
+    }
 }
