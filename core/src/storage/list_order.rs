@@ -28,8 +28,13 @@ pub(crate) struct ListOrder {
     token: i64,
     /// The id below which the first [`SAMPLE`] users by id are (the trigram index's order).
     sample_end: i64,
-    /// Every user's (sort name, id), in list order.
-    order: Vec<(String, i64)>,
+    /// Every user's sort name, in list order, one after the other (one allocation, not one
+    /// per user: 4 MB instead of 8 at 100,000 users, counting `ids` and `places`), and where
+    /// each ends in it.
+    names: String,
+    name_ends: Vec<u32>,
+    /// Every user's id, in list order.
+    order_ids: Vec<i64>,
     /// Every user's id, ascending, and (at the same index) the user's place in `order`
     /// (smaller than a map, and a lookup is one read while ids have no gaps).
     ids: Vec<i64>,
@@ -47,12 +52,25 @@ impl ListOrder {
         }
         let mut stmt =
             conn.prepare_cached("SELECT sort_name, id FROM users ORDER BY sort_name, id")?;
-        let order = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let (mut names, mut name_ends, mut order_ids) = (String::new(), Vec::new(), Vec::new());
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            // Read in place: no String per user.
+            let name = row.get_ref(0)?.as_str().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
+            })?;
+            names.push_str(name);
+            name_ends.push(u32::try_from(names.len()).map_err(|_| {
+                crate::base::error::Error::Internal("the users' sort names exceed 4 GB".into())
+            })?);
+            order_ids.push(row.get::<_, i64>(1)?);
+        }
+        names.shrink_to_fit();
+        name_ends.shrink_to_fit();
+        order_ids.shrink_to_fit();
         let mut by_id: Vec<(i64, u32)> = (0..)
-            .zip(&order)
-            .map(|(place, (_, id))| (*id, place))
+            .zip(&order_ids)
+            .map(|(place, id)| (*id, place))
             .collect();
         by_id.sort_unstable();
         let (ids, places): (Vec<i64>, Vec<u32>) = by_id.into_iter().unzip();
@@ -64,7 +82,9 @@ impl ListOrder {
         *cached = Some(ListOrder {
             token,
             sample_end,
-            order,
+            names,
+            name_ends,
+            order_ids,
             ids,
             places,
         });
@@ -73,15 +93,32 @@ impl ListOrder {
 
     /// The users sampled: those with an id below this, and how many they are.
     pub fn sample(&self) -> (i64, usize) {
-        (self.sample_end, self.order.len().min(SAMPLE))
+        (self.sample_end, self.order_ids.len().min(SAMPLE))
     }
 
     /// The place of the first user after the cursor (0 without one).
     pub fn start(&self, after: Option<&UserCursor>) -> usize {
-        after.map_or(0, |c| {
-            self.order
-                .partition_point(|(name, id)| (name.as_str(), *id) <= (c.sort_name.as_str(), c.id))
-        })
+        let Some(c) = after else { return 0 };
+        let cursor = (c.sort_name.as_str(), c.id);
+        // The first place whose (sort name, id) comes after the cursor.
+        let (mut lo, mut hi) = (0, self.order_ids.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if (self.name(mid), self.order_ids[mid]) <= cursor {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// The sort name of the user at `place` in the list.
+    fn name(&self, place: usize) -> &str {
+        let start = place
+            .checked_sub(1)
+            .map_or(0, |p| self.name_ends[p] as usize);
+        &self.names[start..self.name_ends[place] as usize]
     }
 
     /// The users of `ids` that are in the list from place `from` on, to be read in list order.

@@ -1,7 +1,6 @@
 import { PERMISSION } from "../backend";
 import { memo, useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
 import { keys, useFailure, useInvalidate, useInventory } from "../backend/queries";
 import { useExportUsers } from "./exportUsers";
 import {
@@ -26,13 +25,20 @@ import { AddUserForm } from "./AddUserForm";
 import { BulkDialog } from "./BulkDialog";
 import { ImportUsersDialog } from "./ImportUsersDialog";
 import { useSelection } from "./selection";
+import { LoadedRows } from "./loadedRows";
+import { useRowsInView } from "./rowWindow";
 
 // Pages come from Rust (keyset paging); only the rows in view, plus OVERSCAN on each side,
 // are in the DOM, however many are loaded. A list of up to DRAW_WHOLE users is drawn whole
-// (the window's own find sees every row).
-const PAGE_SIZE = 200;
+// (the window's own find sees every row). A search's first page is small, so that it is
+// painted soon after the keystroke; the pages after it are as large as Rust serves, so that
+// a long scroll stops for fewer of them. Every row is ROW_HEIGHT px tall (styles.css), so
+// rows are placed by their index and nothing is measured.
+const FIRST_PAGE = 200;
+const PAGE_SIZE = 500;
 const ROW_HEIGHT = 57;
-const OVERSCAN = 10;
+/** Rows drawn beyond each edge of the view: enough for Tab to reach the next row. */
+const OVERSCAN = 3;
 const DRAW_WHOLE = 100;
 /** Load the next page when the view comes this close to the last loaded row. */
 const PREFETCH_ROWS = 60;
@@ -70,42 +76,45 @@ function withUser(pages: Pages | undefined, user: UserRow): Pages | undefined {
   );
 }
 
-/** One row of the Users table. */
+/** One row of the Users table (`index`: its place in the list, from 0). */
 const UserTableRow = memo(function UserTableRow({
   user: u,
+  index,
   selected,
   onEdit,
   onSelect,
 }: {
   user: UserRow;
+  index: number;
   selected: boolean;
   onEdit: (u: UserRow) => void;
   onSelect: (u: UserRow, shift: boolean) => void;
 }) {
+  const name = fullName(u);
   return (
-    <tr style={{ height: ROW_HEIGHT }} className={selected ? "selected" : undefined}>
-      <td className="select">
+    <tr role="row" aria-rowindex={index + 2} className={selected ? "selected" : undefined}>
+      <td role="cell" className="select">
         <input
           type="checkbox"
-          aria-label={`Select ${fullName(u)}`}
+          aria-label={`Select ${name}`}
           checked={selected}
           onChange={() => undefined}
           onClick={(e) => onSelect(u, e.shiftKey)}
         />
       </td>
-      <th scope="row">
-        <div className="cell-title" title={fullName(u)}>{fullName(u)}</div>
-        <div className="cell-sub">{[u.department, u.site].filter(Boolean).join(" · ")}</div>
+      <th role="rowheader" scope="row" title={name}>
+        {name}
+        <span className="cell-sub">{[u.department, u.site].filter(Boolean).join(" · ")}</span>
       </th>
-      <td className="truncate" title={u.email}>{u.email}</td>
-      <td className="mono">{u.extension ?? <span className="dim">None</span>}</td>
-      <td className="mono">{u.phone_number ?? <span className="dim">None</span>}</td>
-      <td>{u.license ? u.license.product_name : <span className="dim">No license</span>}</td>
-      <td>
+      <td role="cell" title={u.email}>{u.email}</td>
+      <td role="cell" className={u.extension === null ? "mono dim" : "mono"}>{u.extension ?? "None"}</td>
+      <td role="cell" className={u.phone_number === null ? "mono dim" : "mono"}>{u.phone_number ?? "None"}</td>
+      <td role="cell" className={u.license ? undefined : "dim"}>{u.license ? u.license.product_name : "No license"}</td>
+      <td role="cell">
         <span className={`badge badge-${u.status}`}>{u.status === "active" ? "Active" : "Suspended"}</span>
       </td>
-      <td className="actions">
-        <button type="button" aria-label={`Edit ${fullName(u)}`} onClick={() => onEdit(u)}>
+      <td role="cell" className="actions">
+        <button type="button" aria-label={`Edit ${name}`} onClick={() => onEdit(u)}>
           Edit
         </button>
       </td>
@@ -113,12 +122,35 @@ const UserTableRow = memo(function UserTableRow({
   );
 });
 
+/** The Users table's header row: the same element every time the table draws. */
+const USERS_HEADER = (
+  <thead role="rowgroup">
+    <tr role="row" aria-rowindex={1}>
+      <th role="columnheader" scope="col" className="select">
+        <span className="visually-hidden">Selected</span>
+      </th>
+      <th role="columnheader" scope="col">Name</th>
+      <th role="columnheader" scope="col">Email</th>
+      <th role="columnheader" scope="col">Extension</th>
+      <th role="columnheader" scope="col">Phone number</th>
+      <th role="columnheader" scope="col">License</th>
+      <th role="columnheader" scope="col">Status</th>
+      <th role="columnheader" scope="col">
+        <span className="visually-hidden">Actions</span>
+      </th>
+    </tr>
+  </thead>
+);
+
 /**
- * The rows of the Users table in view, with spacers for the rest. Scrolling draws this
- * component only, not the page around it, and a row already drawn is kept as it is.
+ * The Users table in its scroll box, with the rows in view plus OVERSCAN on each side.
+ * Scrolling draws this component only, not the page around it, and a row already drawn is
+ * kept as it is. (It holds the scroll box itself so that it can watch the box from its first
+ * layout effect on: a component's effects run before its parent's elements are attached.)
  */
-function UserRowsInView({
+function UsersTable({
   rows,
+  total,
   scrollRef,
   selected,
   onEdit,
@@ -126,8 +158,11 @@ function UserRowsInView({
   hasMore,
   loadingMore,
   loadMore,
+  children,
 }: {
-  rows: UserRow[];
+  rows: LoadedRows;
+  /** How many users match, once counted. */
+  total: number | null;
   scrollRef: React.RefObject<HTMLDivElement | null>;
   selected: ReadonlySet<number>;
   onEdit: (u: UserRow) => void;
@@ -135,53 +170,46 @@ function UserRowsInView({
   hasMore: boolean;
   loadingMore: boolean;
   loadMore: () => void;
+  /** Shown below the table (when nothing matches). */
+  children: React.ReactNode;
 }) {
-  // eslint-disable-next-line react-hooks/incompatible-library -- TanStack Virtual measures on every render; this component is not memoized by a compiler.
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: rows.length <= DRAW_WHOLE ? DRAW_WHOLE : OVERSCAN,
-  });
-  const items = virtualizer.getVirtualItems();
-  const firstItem = items[0];
-  const lastItem = items[items.length - 1];
-  const lastIndex = lastItem ? lastItem.index : -1;
+  const inView = useRowsInView(scrollRef, ROW_HEIGHT);
+  const whole = rows.length <= DRAW_WHOLE;
+  const first = whole ? 0 : Math.min(rows.length, Math.max(0, inView.first - OVERSCAN));
+  const end = whole ? rows.length : Math.min(rows.length, inView.last + OVERSCAN);
 
   // Scrolling near the end of what is loaded asks Rust for the next page.
   useEffect(() => {
-    if (hasMore && !loadingMore && lastIndex >= rows.length - PREFETCH_ROWS) loadMore();
-  }, [lastIndex, rows.length, hasMore, loadingMore, loadMore]);
+    if (hasMore && !loadingMore && end - 1 >= rows.length - PREFETCH_ROWS) loadMore();
+  }, [end, rows.length, hasMore, loadingMore, loadMore]);
 
-  const padTop = firstItem ? firstItem.start : 0;
-  const padBottom = lastItem ? virtualizer.getTotalSize() - lastItem.end : 0;
+  // The rows sit at their place in a body as tall as all the loaded rows: the body's top
+  // padding stands for the rows above those drawn.
+  const drawn: React.ReactNode[] = [];
+  for (let index = first; index < end; index++) {
+    const user = rows.at(index);
+    if (user)
+      drawn.push(
+        <UserTableRow
+          key={user.id}
+          user={user}
+          index={index}
+          selected={selected.has(user.id)}
+          onEdit={onEdit}
+          onSelect={onSelect}
+        />,
+      );
+  }
   return (
-    <tbody>
-      {padTop > 0 && (
-        <tr aria-hidden="true" className="spacer">
-          <td colSpan={8} style={{ height: padTop }} />
-        </tr>
-      )}
-      {items.map((item) => {
-        const user = rows[item.index];
-        return (
-          user && (
-            <UserTableRow
-              key={user.id}
-              user={user}
-              selected={selected.has(user.id)}
-              onEdit={onEdit}
-              onSelect={onSelect}
-            />
-          )
-        );
-      })}
-      {padBottom > 0 && (
-        <tr aria-hidden="true" className="spacer">
-          <td colSpan={8} style={{ height: padBottom }} />
-        </tr>
-      )}
-    </tbody>
+    <div className="users-scroll" ref={scrollRef} data-testid="users-scroll">
+      <table role="table" className="grid users" aria-rowcount={total !== null ? total + 1 : undefined}>
+        {USERS_HEADER}
+        <tbody role="rowgroup" style={{ height: rows.length * ROW_HEIGHT, paddingTop: first * ROW_HEIGHT }}>
+          {drawn}
+        </tbody>
+      </table>
+      {children}
+    </div>
   );
 }
 
@@ -231,7 +259,8 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   const list = useInfiniteQuery({
     queryKey: keys.users(query),
     queryFn: async ({ pageParam }) => {
-      const page = await backend.searchUsers({ ...query, after: pageParam, limit: PAGE_SIZE });
+      const limit = pageParam === null ? FIRST_PAGE : PAGE_SIZE;
+      const page = await backend.searchUsers({ ...query, after: pageParam, limit });
       // A search's first page: back to the top, as the rows it replaces are.
       if (pageParam === null && scrollRef.current) scrollRef.current.scrollTop = 0;
       return page;
@@ -255,13 +284,13 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   // Counting every match costs more than the page: it comes after the rows.
   const count = useQuery({
     queryKey: keys.usersCount(query),
-    queryFn: () => backend.countUsers({ ...query, after: null, limit: PAGE_SIZE }),
+    queryFn: () => backend.countUsers({ ...query, after: null, limit: FIRST_PAGE }),
     enabled: !cannotView && list.data !== undefined && !list.isPlaceholderData,
     placeholderData: keepPreviousData,
   });
   useFailure(list.error ?? count.error, notify.failure);
   const total = count.data ?? null;
-  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.users) ?? [], [list.data]);
+  const rows = useMemo(() => new LoadedRows(list.data?.pages ?? []), [list.data]);
   const next = list.hasNextPage;
 
   // A search's first page is rendered: the timing marks, once it is painted.
@@ -330,7 +359,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
       toggle(
         u.id,
         shift,
-        rowsNow.current.map((r) => r.id),
+        rowsNow.current.ids(),
       ),
     [toggle],
   );
@@ -338,8 +367,8 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
   /** The user `step` rows after (1) or before (-1) the one being edited, if any. */
   function neighbour(step: 1 | -1): UserRow | null {
     if (!editing) return null;
-    const at = rows.findIndex((r) => r.id === editing.user.id);
-    return at < 0 ? null : (rows[at + step] ?? null);
+    const at = rows.indexOf(editing.user.id);
+    return at < 0 ? null : (rows.at(at + step) ?? null);
   }
   const [nextUser, previousUser] = [neighbour(1), neighbour(-1)];
 
@@ -488,40 +517,17 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
           </button>
         </div>
       )}
-      <div className="users-scroll" ref={scrollRef} data-testid="users-scroll">
-        <table className="grid users" aria-rowcount={total !== null ? total + 1 : undefined}>
-          <colgroup>
-            {["select", "name", "email", "extension", "number", "license", "status", "actions"].map(
-              (c) => (
-                <col key={c} className={`col-${c}`} />
-              ),
-            )}
-          </colgroup>
-          <thead>
-            <tr>
-              <th scope="col" className="select">
-                <span className="visually-hidden">Selected</span>
-              </th>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Extension</th>
-              <th scope="col">Phone number</th>
-              <th scope="col">License</th>
-              <th scope="col">Status</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <UserRowsInView
-            rows={rows}
-            scrollRef={scrollRef}
-            selected={selection.selected}
-            onEdit={edit}
-            onSelect={select}
-            hasMore={next}
-            loadingMore={isFetchingNextPage}
-            loadMore={loadMore}
-          />
-        </table>
+      <UsersTable
+        rows={rows}
+        total={total}
+        scrollRef={scrollRef}
+        selected={selection.selected}
+        onEdit={edit}
+        onSelect={select}
+        hasMore={next}
+        loadingMore={isFetchingNextPage}
+        loadMore={loadMore}
+      >
         {total === 0 && (
           <div className="empty">
             <p>{filtering ? "No users match your search and filters." : "This organization has no users yet."}</p>
@@ -532,7 +538,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
             )}
           </div>
         )}
-      </div>
+      </UsersTable>
       {importing && (
         <ImportUsersDialog
           canCreateSites={missingPermission(session, PERMISSION.AdminsManage) === null}
