@@ -96,7 +96,8 @@ impl OpenFile {
 }
 
 /// Gives the pages malloc keeps after a burst of work (reading 100,000 users' order, copying
-/// the file, checking it) back to the system: glibc keeps them otherwise, and the window stays that big.
+/// the file, checking it) back to the system: glibc keeps them otherwise, and the window stays
+/// that big.
 pub(crate) fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free heap pages to the kernel.
