@@ -7,7 +7,7 @@ want_e2e=${1:-}
 
 pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev
       libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-      xvfb xauth xdotool webkit2gtk-driver imagemagick fonts-dejavu-core
+      xvfb xauth xdotool x11-utils webkit2gtk-driver imagemagick fonts-dejavu-core
       help2man nodejs npm)
 # The tests also check the .deb with Debian's own package checker.
 if [ -n "$want_e2e" ]; then pkgs+=(lintian); fi

@@ -183,9 +183,12 @@ impl App {
 
     /// Presses Return; again while the dialog stays open: path completion can
     /// swallow the first, and an "already exists" question (focused, untitled)
-    /// takes another.
+    /// takes another. A repeat goes only to the dialog or that question: on a
+    /// loaded machine a dialog can take over 500 ms to close, and a Return that
+    /// reaches the main window presses its focused button (the export again).
     async fn press_return_until_closed(&self, title: &str) {
         let deadline = Instant::now() + TIMEOUT;
+        let dialog = self.native_window(title).await;
         self.keys(&["Return"]).await;
         loop {
             sleep(Duration::from_millis(500)).await;
@@ -202,8 +205,39 @@ impl App {
                     .await;
                 panic!("native dialog {title:?} does not close; the screen is in {shot}");
             }
-            self.keys(&["Return"]).await;
+            if self.focus_is_in_dialog(&dialog).await {
+                self.keys(&["Return"]).await;
+            }
         }
+    }
+
+    /// Whether the keyboard focus is on the native window `dialog` or on a
+    /// window that belongs to it (the question a file chooser asks). After a
+    /// dialog closes the focus falls back to the root window, and keys pressed
+    /// there reach the window under the pointer: the main window.
+    async fn focus_is_in_dialog(&self, dialog: &str) -> bool {
+        let Some(focus) = self.xdotool(&["getwindowfocus"]).await else {
+            return false;
+        };
+        let focus = focus.trim();
+        if focus == dialog {
+            return true;
+        }
+        let Ok(dialog) = dialog.parse::<u64>() else {
+            return false;
+        };
+        let out = Command::new("xprop")
+            .args(["-id", focus, "WM_TRANSIENT_FOR"])
+            .env("DISPLAY", self.display())
+            .output()
+            .await
+            .expect("run xprop (apt-get install x11-utils)");
+        // "WM_TRANSIENT_FOR(WINDOW): window id # 0x200027"
+        String::from_utf8_lossy(&out.stdout)
+            .rsplit("# 0x")
+            .next()
+            .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+            == Some(dialog)
     }
 }
 
