@@ -9,8 +9,9 @@ pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev
       libayatana-appindicator3-dev librsvg2-dev libxdo-dev
       xvfb xauth xdotool x11-utils webkit2gtk-driver imagemagick fonts-dejavu-core
       help2man nodejs npm)
-# The tests also check the .deb with Debian's own package checker.
-if [ -n "$want_e2e" ]; then pkgs+=(lintian); fi
+# The tests also check the .deb with Debian's own package checker, and run the PostgreSQL
+# engine against throwaway clusters of Debian's server (with certificates made by openssl).
+if [ -n "$want_e2e" ]; then pkgs+=(lintian postgresql openssl); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -11,3 +11,7 @@ pub(crate) mod record_check;
 pub(crate) mod settings;
 pub(crate) mod tables;
 pub(crate) mod user_rows;
+// Only the tests use the server engine until the domain runs on it (issue 25).
+#[cfg(feature = "server")]
+#[cfg_attr(not(test), allow(dead_code, unused_imports))]
+pub(crate) mod server;

@@ -9,4 +9,8 @@ pub(crate) mod hostile_input;
 mod invariants;
 pub(crate) mod migration_tests;
 mod permission_matrix;
+#[cfg(feature = "server")]
+mod pg_cluster;
+#[cfg(feature = "server")]
+mod server_engine;
 pub(crate) mod testing;

@@ -102,6 +102,13 @@ pub enum Error {
     #[error("Could not write {path}: {cause}")]
     Io { path: String, cause: String },
 
+    #[error("The server could not be reached: {reason}. Nothing was changed.")]
+    ServerUnreachable { reason: String },
+
+    /// A PostgreSQL error with its SQLSTATE (`40001` serialization failure, …).
+    #[error("The server could not complete the request ({sqlstate}): {message}")]
+    Server { sqlstate: String, message: String },
+
     #[error("Cancelled: nothing was changed.")]
     Cancelled,
 
@@ -136,6 +143,8 @@ pub const ERROR_CODES: &[&str] = &[
     "database",
     "migration",
     "io",
+    "server_unreachable",
+    "server",
     "cancelled",
     "internal",
 ];
@@ -170,6 +179,8 @@ impl Error {
             Error::Database(_) => "database",
             Error::Migration(_) => "migration",
             Error::Io { .. } => "io",
+            Error::ServerUnreachable { .. } => "server_unreachable",
+            Error::Server { .. } => "server",
             Error::Cancelled => "cancelled",
             Error::Internal(_) => "internal",
         }
@@ -306,6 +317,11 @@ mod tests {
                 path: s(),
                 cause: s(),
             },
+            Error::ServerUnreachable { reason: s() },
+            Error::Server {
+                sqlstate: s(),
+                message: s(),
+            },
             Error::Cancelled,
             Error::Internal(s()),
         ];
@@ -336,6 +352,8 @@ mod tests {
                 | Error::Database(_)
                 | Error::Migration(_)
                 | Error::Io { .. }
+                | Error::ServerUnreachable { .. }
+                | Error::Server { .. }
                 | Error::Cancelled
                 | Error::Internal(_) => {}
             }

@@ -57,6 +57,7 @@ pub enum Field {
     PageSize,
     Request,
     Path,
+    Server,
 }
 
 /// A part of a product in the first-run setup.
@@ -102,7 +103,7 @@ impl ProductPart {
 
 impl Field {
     /// Every field with a fixed key (the setup's products are keyed `product.<n>.<part>`).
-    pub const FIXED: [Field; 47] = [
+    pub const FIXED: [Field; 48] = [
         Field::FirstName,
         Field::LastName,
         Field::Email,
@@ -150,6 +151,7 @@ impl Field {
         Field::PageSize,
         Field::Request,
         Field::Path,
+        Field::Server,
     ];
 
     /// The stable key the window matches on.
@@ -203,6 +205,7 @@ impl Field {
             Field::PageSize => "pageSize",
             Field::Request => "request",
             Field::Path => "path",
+            Field::Server => "server",
         };
         fixed.to_owned()
     }
@@ -258,6 +261,7 @@ impl Field {
             Field::PageSize => "Page size",
             Field::Request => "Request",
             Field::Path => "File name",
+            Field::Server => "Server address",
         };
         fixed.to_owned()
     }

@@ -173,19 +173,92 @@ fn entry_hash(e: &EntryFields<'_>, prev_hash: &str) -> String {
     hex
 }
 
-/// Walks the chain; returns the id of the first entry whose hash or link does not match.
-pub fn first_broken_entry(conn: &Connection) -> Result<Option<i64>> {
-    let mut expected_prev = GENESIS_HASH.to_owned();
-    let mut broken = None;
-    audit_log::each_in_order(conn, |id, fields, prev_hash, hash| {
-        if prev_hash != expected_prev || entry_hash(fields, prev_hash) != hash {
-            broken = Some(id);
+/// The chain checked entry by entry, in order: the one verifier of both engines.
+struct ChainWalk {
+    expected_prev: String,
+    broken: Option<i64>,
+}
+
+impl ChainWalk {
+    fn new() -> Self {
+        Self {
+            expected_prev: GENESIS_HASH.to_owned(),
+            broken: None,
+        }
+    }
+
+    /// Whether entry `id` links to the one before and matches its hash (if not, it is the
+    /// first broken one and the walk stops).
+    fn step(&mut self, id: i64, fields: &EntryFields<'_>, prev_hash: &str, hash: &str) -> bool {
+        if prev_hash != self.expected_prev || entry_hash(fields, prev_hash) != hash {
+            self.broken = Some(id);
             return false;
         }
-        expected_prev = hash.to_owned();
+        hash.clone_into(&mut self.expected_prev);
         true
+    }
+}
+
+/// Walks the chain; returns the id of the first entry whose hash or link does not match.
+pub fn first_broken_entry(conn: &Connection) -> Result<Option<i64>> {
+    let mut walk = ChainWalk::new();
+    audit_log::each_in_order(conn, |id, fields, prev_hash, hash| {
+        walk.step(id, fields, prev_hash, hash)
     })?;
-    Ok(broken)
+    Ok(walk.broken)
+}
+
+/// Appends one entry on a server, inside the transaction of the change it records: the head
+/// row is locked first, so a second admin's entry waits and then links to this one.
+#[cfg(feature = "server")]
+#[cfg_attr(not(test), allow(dead_code))] // until the domain runs on a server (issue 25)
+pub(crate) fn append_on_server(
+    tx: &mut postgres::Transaction<'_>,
+    at: &str,
+    actor: &AuditActor<'_>,
+    entry: &AuditEntry<'_>,
+) -> Result<i64> {
+    use crate::storage::server::audit_log as server_log;
+    let (last_id, prev_hash) = server_log::lock_head(tx)?;
+    let before = entry.before.as_ref().map(Value::to_string);
+    let after = entry.after.as_ref().map(Value::to_string);
+    let fields = fields_of(at, actor, entry, before.as_deref(), after.as_deref());
+    let id = last_id + 1;
+    server_log::insert(
+        tx,
+        id,
+        &fields,
+        &prev_hash,
+        &entry_hash(&fields, &prev_hash),
+    )?;
+    Ok(id)
+}
+
+/// The server's chain walked as [`first_broken_entry`] walks a file's, and more: the ids run
+/// 1, 2, 3 … without a gap, and the head row names the last entry and its hash. Answers the
+/// first id that breaks any of these (the head's id when only the head is wrong).
+#[cfg(feature = "server")]
+#[cfg_attr(not(test), allow(dead_code))] // until the domain runs on a server (issue 25)
+pub(crate) fn first_broken_entry_on_server(
+    tx: &mut postgres::Transaction<'_>,
+) -> Result<Option<i64>> {
+    use crate::storage::server::audit_log as server_log;
+    let mut walk = ChainWalk::new();
+    let mut expected_id = 1;
+    server_log::each_in_order(tx, |id, fields, prev_hash, hash| {
+        if id != expected_id {
+            walk.broken = Some(expected_id);
+            return false;
+        }
+        expected_id += 1;
+        walk.step(id, fields, prev_hash, hash)
+    })?;
+    if walk.broken.is_some() {
+        return Ok(walk.broken);
+    }
+    let (head_id, head_hash) = server_log::head(tx)?;
+    let last_id = expected_id - 1;
+    Ok((head_id != last_id || head_hash != walk.expected_prev).then_some(head_id.max(last_id)))
 }
 
 /// Hashes every entry again from the first, as someone who knows the algorithm could with

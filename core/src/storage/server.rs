@@ -1,0 +1,43 @@
+//! The PostgreSQL engine, for an organization that several admins share (issue 25,
+//! docs/ARCHITECTURE.md §Server). What is here so far: the address and the connection (TLS
+//! verified for a server across the network, SCRAM passwords), the server's own schema and
+//! its migrations, the append-only audit log ordered by a locked head row, and the
+//! transaction runner that retries serialization failures and deadlocks. The app does not
+//! open a server yet (the crate feature `server` is off in its build): the rules in `domain/`
+//! still run on SQLite only, until the storage interface carries them to both engines.
+
+mod address;
+pub(crate) mod audit_log;
+mod migration;
+mod transaction;
+
+pub(crate) use address::ServerAddress;
+pub(crate) use migration::{migrate, SCHEMA_VERSION};
+pub(crate) use transaction::in_change;
+
+use crate::base::error::Error;
+
+/// The SQLSTATE of a failed statement, when the server answered with one.
+pub(crate) fn sqlstate(e: &postgres::Error) -> Option<&str> {
+    e.code().map(postgres::error::SqlState::code)
+}
+
+impl From<postgres::Error> for Error {
+    fn from(e: postgres::Error) -> Self {
+        if let Some(db) = e.as_db_error() {
+            return Error::Server {
+                sqlstate: db.code().code().to_owned(),
+                message: db.message().to_owned(),
+            };
+        }
+        // No answer from the server: the connection is gone or was never made.
+        let mut reason = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            reason.push_str(": ");
+            reason.push_str(&s.to_string());
+            source = s.source();
+        }
+        Error::ServerUnreachable { reason }
+    }
+}

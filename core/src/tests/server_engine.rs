@@ -1,0 +1,446 @@
+//! The PostgreSQL engine against a real throwaway cluster (issue 25): its schema, the
+//! append-only audit log and its one chain with several writers, the change lock and the
+//! retries, the last-seat race, SCRAM, and TLS with a verified certificate.
+
+use std::sync::{Arc, Barrier};
+use std::thread;
+
+use postgres::Client;
+
+use super::pg_cluster::{PgCluster, PASSWORD, SUPERUSER};
+use crate::base::error::Error;
+use crate::kernel::audit::{
+    append_on_server, first_broken_entry_on_server, AuditActor, AuditEntry,
+};
+use crate::storage::server::{in_change, migrate, ServerAddress, SCHEMA_VERSION};
+
+fn connect(url: &str) -> Client {
+    ServerAddress::parse(url).unwrap().connect().unwrap()
+}
+
+/// A migrated organization database of `cluster` and its address.
+fn organization(cluster: &PgCluster) -> String {
+    let url = cluster.new_database();
+    migrate(&mut connect(&url)).unwrap();
+    url
+}
+
+const ADMIN: AuditActor<'static> = AuditActor {
+    account_id: Some(1),
+    login: "dana.reyes",
+    role_name: "Super Admin",
+};
+
+fn audited_change(client: &mut Client, action: &str) -> i64 {
+    in_change(client, |tx| {
+        append_on_server(tx, "2026-12-07T09:00:00Z", &ADMIN, &AuditEntry::new(action))
+    })
+    .unwrap()
+}
+
+fn broken_entry(client: &mut Client) -> Option<i64> {
+    let mut tx = client.transaction().unwrap();
+    first_broken_entry_on_server(&mut tx).unwrap()
+}
+
+fn count(client: &mut Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).unwrap().get(0)
+}
+
+#[test]
+fn the_schema_is_made_once_and_a_newer_one_is_refused() {
+    let cluster = PgCluster::start();
+    let url = organization(&cluster);
+    let mut client = connect(&url);
+    // A second window connecting migrates nothing more.
+    migrate(&mut client).unwrap();
+    let version = count(&mut client, "SELECT version FROM licensedesk_schema");
+    assert_eq!(version, SCHEMA_VERSION);
+    assert_eq!(broken_entry(&mut client), None, "an empty log is whole");
+
+    client
+        .batch_execute("UPDATE licensedesk_schema SET version = version + 1")
+        .unwrap();
+    match migrate(&mut client) {
+        Err(Error::DatabaseTooNew { found, supported }) => {
+            assert_eq!((found, supported), (SCHEMA_VERSION + 1, SCHEMA_VERSION));
+        }
+        other => panic!("a newer schema was {other:?}"),
+    }
+}
+
+#[test]
+fn the_audit_log_refuses_update_delete_and_truncate_and_an_edit_shows() {
+    let cluster = PgCluster::start();
+    let url = organization(&cluster);
+    let mut client = connect(&url);
+    for action in ["license.assign", "license.change", "license.remove"] {
+        audited_change(&mut client, action);
+    }
+    assert_eq!(broken_entry(&mut client), None);
+    let hashes = |c: &mut Client| -> Vec<String> {
+        c.query("SELECT hash FROM audit_log ORDER BY id", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    let before = hashes(&mut client);
+    for statement in [
+        "UPDATE audit_log SET action = 'license.assign' WHERE id = 2",
+        "DELETE FROM audit_log WHERE id = 3",
+        "TRUNCATE audit_log",
+        "UPDATE audit_head SET last_id = 1",
+        "DELETE FROM audit_head",
+        "TRUNCATE audit_head",
+    ] {
+        let e = client.batch_execute(statement).unwrap_err();
+        assert_eq!(
+            crate::storage::server::sqlstate(&e),
+            Some("42501"),
+            "{statement}: {e}"
+        );
+    }
+    assert_eq!(
+        hashes(&mut client),
+        before,
+        "a refused statement changed the log"
+    );
+
+    // Someone with the server's superuser turns the triggers off and edits an entry: the
+    // verifier names it. Moving the head back to hide the last entry shows too.
+    client
+        .batch_execute(
+            "ALTER TABLE audit_log DISABLE TRIGGER USER;
+             GRANT UPDATE, DELETE ON audit_log TO CURRENT_USER;
+             UPDATE audit_log SET action = 'license.assign' WHERE id = 2;",
+        )
+        .unwrap();
+    assert_eq!(broken_entry(&mut client), Some(2));
+    client
+        .batch_execute(
+            "UPDATE audit_log SET action = 'license.change' WHERE id = 2;
+             DELETE FROM audit_log WHERE id = 3;",
+        )
+        .unwrap();
+    assert_eq!(
+        broken_entry(&mut client),
+        Some(3),
+        "the head names a deleted entry"
+    );
+}
+
+#[test]
+fn four_writers_give_one_contiguous_unforked_chain() {
+    const WRITERS: usize = 4;
+    const EACH: usize = 500;
+    let cluster = PgCluster::start();
+    let url = organization(&cluster);
+    let start = Arc::new(Barrier::new(WRITERS));
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let (url, start) = (url.clone(), start.clone());
+            thread::spawn(move || {
+                let mut client = connect(&url);
+                start.wait();
+                (0..EACH)
+                    .map(|i| audited_change(&mut client, &format!("test.writer{w}.{i}")))
+                    .collect::<Vec<i64>>()
+            })
+        })
+        .collect();
+    let mut ids: Vec<i64> = writers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    ids.sort_unstable();
+    let total = (WRITERS * EACH) as i64;
+    assert_eq!(
+        ids,
+        (1..=total).collect::<Vec<_>>(),
+        "ids given twice or skipped"
+    );
+    let mut client = connect(&url);
+    assert_eq!(broken_entry(&mut client), None);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM audit_log"), total);
+    assert_eq!(
+        count(
+            &mut client,
+            "SELECT count(DISTINCT prev_hash) FROM audit_log"
+        ),
+        total,
+        "two entries link to the same predecessor: the chain forked"
+    );
+    // Each writer's own entries are in the order it wrote them.
+    for w in 0..WRITERS {
+        let actions: Vec<String> = client
+            .query(
+                "SELECT action FROM audit_log WHERE action LIKE $1 ORDER BY id",
+                &[&format!("test.writer{w}.%")],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let written: Vec<String> = (0..EACH).map(|i| format!("test.writer{w}.{i}")).collect();
+        assert_eq!(actions, written);
+    }
+}
+
+/// Capacity C, C + k admins assigning at the same moment from their own connections: exactly
+/// C get a seat, no seat goes to two, and a refused assignment leaves nothing behind.
+#[test]
+fn exactly_c_of_c_plus_k_simultaneous_assignments_succeed() {
+    const CAPACITY: i64 = 3;
+    const EXTRA: usize = 2;
+    const ROUNDS: usize = 100;
+    let takers = CAPACITY as usize + EXTRA;
+    let cluster = PgCluster::start();
+    let url = organization(&cluster);
+    let mut setup = connect(&url);
+    setup
+        .batch_execute("CREATE TABLE test_seats (id bigint PRIMARY KEY, holder text)")
+        .unwrap();
+    let mut clients: Vec<Client> = (0..takers).map(|_| connect(&url)).collect();
+    for round in 0..ROUNDS {
+        setup
+            .batch_execute(&format!(
+                "DELETE FROM test_seats;
+                 INSERT INTO test_seats SELECT g, NULL FROM generate_series(1, {CAPACITY}) g;"
+            ))
+            .unwrap();
+        let entries_before = count(&mut setup, "SELECT count(*) FROM audit_log");
+        let start = Arc::new(Barrier::new(takers));
+        let outcomes: Vec<(Client, Result<i64, Error>)> = thread::scope(|s| {
+            let handles: Vec<_> = clients
+                .drain(..)
+                .enumerate()
+                .map(|(t, mut client)| {
+                    let start = start.clone();
+                    s.spawn(move || {
+                        let holder = format!("user{t}");
+                        start.wait();
+                        let outcome = in_change(&mut client, |tx| {
+                            let free = tx.query_opt(
+                                "SELECT id FROM test_seats WHERE holder IS NULL ORDER BY id LIMIT 1",
+                                &[],
+                            )?;
+                            let Some(seat) = free else {
+                                return Err(Error::NoLicenseAvailable {
+                                    product: "X Series".into(),
+                                });
+                            };
+                            let seat: i64 = seat.get(0);
+                            tx.execute(
+                                "UPDATE test_seats SET holder = $1 WHERE id = $2",
+                                &[&holder, &seat],
+                            )?;
+                            let label = holder.clone();
+                            let mut entry = AuditEntry::new("license.assign");
+                            entry.target_label = Some(&label);
+                            append_on_server(tx, "2026-12-07T09:00:00Z", &ADMIN, &entry)?;
+                            Ok(seat)
+                        });
+                        (client, outcome)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut seats = Vec::new();
+        for (client, outcome) in outcomes {
+            clients.push(client);
+            match outcome {
+                Ok(seat) => seats.push(seat),
+                Err(Error::NoLicenseAvailable { .. }) => {}
+                Err(e) => panic!("round {round}: an assignment failed with {e}"),
+            }
+        }
+        seats.sort_unstable();
+        assert_eq!(seats, (1..=CAPACITY).collect::<Vec<_>>(), "round {round}");
+        let held = count(&mut setup, "SELECT count(DISTINCT holder) FROM test_seats");
+        assert_eq!(
+            held, CAPACITY,
+            "round {round}: a seat went to two admins' users"
+        );
+        let entries = count(&mut setup, "SELECT count(*) FROM audit_log") - entries_before;
+        assert_eq!(entries, CAPACITY, "round {round}: a refusal left an entry");
+    }
+    assert_eq!(broken_entry(&mut setup), None);
+}
+
+/// A write from outside LicenseDesk (another tool, a DBA's psql) between a change's read and
+/// its write fails the serializable change, which is then run again on what is there now.
+#[test]
+fn a_change_that_conflicts_with_a_write_from_outside_is_run_again() {
+    let cluster = PgCluster::start();
+    let url = organization(&cluster);
+    let mut client = connect(&url);
+    client
+        .batch_execute("CREATE TABLE test_counter (n bigint); INSERT INTO test_counter VALUES (0);")
+        .unwrap();
+    let mut outsider = connect(&url);
+    let mut attempts = 0;
+    let n = in_change(&mut client, |tx| {
+        attempts += 1;
+        let n: i64 = tx.query_one("SELECT n FROM test_counter", &[])?.get(0);
+        if attempts == 1 {
+            outsider
+                .batch_execute("UPDATE test_counter SET n = n + 10")
+                .unwrap();
+        }
+        tx.execute("UPDATE test_counter SET n = $1", &[&(n + 1)])?;
+        Ok(n + 1)
+    })
+    .unwrap();
+    assert_eq!(attempts, 2, "the conflicting change was not run again");
+    assert_eq!(n, 11, "the second run did not see the outside write");
+    assert_eq!(count(&mut client, "SELECT n FROM test_counter"), 11);
+}
+
+#[test]
+fn a_wrong_password_is_refused_and_passwords_are_scram() {
+    let cluster = PgCluster::start();
+    let url = organization(&cluster);
+    let mut client = connect(&url);
+    let stored: String = client
+        .query_one(
+            "SELECT rolpassword FROM pg_authid WHERE rolname = $1",
+            &[&SUPERUSER],
+        )
+        .unwrap()
+        .get(0);
+    assert!(stored.starts_with("SCRAM-SHA-256$"), "{stored}");
+    let wrong = url.replace(PASSWORD, "not-the-password");
+    match ServerAddress::parse(&wrong).unwrap().connect() {
+        Err(Error::Server { sqlstate, .. }) => assert_eq!(sqlstate, "28P01"),
+        Err(e) => panic!("a wrong password was refused as {e:?}"),
+        Ok(_) => panic!("a wrong password was accepted"),
+    }
+}
+
+/// An office's own certificate authority and a server certificate for localhost and
+/// 127.0.0.1 that it signed, made with the openssl program.
+fn office_certificates(dir: &std::path::Path) {
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("run openssl (apt-get install openssl)");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::write(
+        dir.join("san.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+    )
+    .unwrap();
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Office test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=localhost",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+        "-out",
+        "server.pem",
+    ]);
+    std::fs::set_permissions(
+        dir.join("server.key"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_server_across_the_network_is_reached_only_over_verified_tls() {
+    let certs = tempfile::tempdir().unwrap();
+    office_certificates(certs.path());
+    super::pg_cluster::hand_over(certs.path());
+    let file = |name: &str| certs.path().join(name).display().to_string();
+    let (cert, key) = (file("server.pem"), file("server.key"));
+    let cluster = PgCluster::start_with(&[
+        ("listen_addresses", "127.0.0.1"),
+        ("ssl", "on"),
+        ("ssl_cert_file", &cert),
+        ("ssl_key_file", &key),
+    ]);
+    let address = |host: &str, extra: &str| {
+        format!(
+            "postgres://{SUPERUSER}:{PASSWORD}@{host}:{}/postgres{extra}",
+            cluster.port()
+        )
+    };
+    let trusted = format!("?sslrootcert={}", file("ca.pem"));
+    for host in ["localhost", "127.0.0.1"] {
+        let mut client = connect(&address(host, &trusted));
+        let tls: bool = client
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert!(tls, "{host}: connected without TLS");
+    }
+    // The system's roots do not know the office's authority: refused, never used unverified.
+    match ServerAddress::parse(&address("localhost", ""))
+        .unwrap()
+        .connect()
+    {
+        Err(Error::ServerUnreachable { reason }) => {
+            assert!(reason.contains("certificate"), "{reason}")
+        }
+        other => panic!("an unverified certificate gave {:?}", other.err()),
+    }
+    // Nor is a server that offers no TLS at all used in the clear.
+    let plain = PgCluster::start_with(&[("listen_addresses", "127.0.0.1")]);
+    let clear = format!(
+        "postgres://{SUPERUSER}:{PASSWORD}@127.0.0.1:{}/postgres{trusted}",
+        plain.port()
+    );
+    match ServerAddress::parse(&clear).unwrap().connect() {
+        Err(Error::ServerUnreachable { reason }) => {
+            assert!(reason.contains("TLS") || reason.contains("SSL"), "{reason}")
+        }
+        other => panic!("a server without TLS gave {:?}", other.err()),
+    }
+}
