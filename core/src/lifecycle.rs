@@ -4,6 +4,8 @@
 pub mod about;
 pub mod damaged_restore;
 pub mod demo;
+#[cfg(feature = "server")]
+pub mod move_to_server;
 pub mod open_failure;
 pub(crate) mod org_backups;
 pub(crate) mod org_open;

@@ -238,7 +238,6 @@ pub(crate) fn append_on_server(
 /// 1, 2, 3 … without a gap, and the head row names the last entry and its hash. Answers the
 /// first id that breaks any of these (the head's id when only the head is wrong).
 #[cfg(feature = "server")]
-#[cfg_attr(not(test), allow(dead_code))] // until the domain runs on a server (issue 25)
 pub(crate) fn first_broken_entry_on_server(
     tx: &mut postgres::Transaction<'_>,
 ) -> Result<Option<i64>> {

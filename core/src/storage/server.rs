@@ -9,6 +9,7 @@
 mod address;
 pub(crate) mod audit_log;
 mod migration;
+pub(crate) mod organization_copy;
 mod transaction;
 
 pub(crate) use address::ServerAddress;

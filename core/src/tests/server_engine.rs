@@ -444,3 +444,161 @@ fn a_server_across_the_network_is_reached_only_over_verified_tls() {
         other => panic!("a server without TLS gave {:?}", other.err()),
     }
 }
+
+/// Every column of every copied table on the server, each row as text (blobs by length and
+/// hash), ordered by its first columns: to compare with the file's rows.
+fn server_rows(client: &mut Client, table: &str) -> Vec<String> {
+    let rows = client
+        .query(&format!("SELECT * FROM {table} ORDER BY 1, 2"), &[])
+        .unwrap();
+    rows.iter()
+        .map(|r| {
+            (0..r.len())
+                .filter(|&i| r.columns()[i].name() != "sort_name")
+                .map(|i| match *r.columns()[i].type_() {
+                    postgres::types::Type::INT8 => format!("{:?}", r.get::<_, Option<i64>>(i)),
+                    postgres::types::Type::BYTEA => match r.get::<_, Option<Vec<u8>>>(i) {
+                        Some(b) => format!(
+                            "blob {} {}",
+                            b.len(),
+                            crate::domain::users::bundle::sha256_hex(&b)
+                        ),
+                        None => "None".into(),
+                    },
+                    _ => format!("{:?}", r.get::<_, Option<String>>(i)),
+                })
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
+
+fn file_rows(org: &crate::Org, table: &str) -> Vec<String> {
+    let mut stmt = org
+        .conn
+        .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
+        .unwrap();
+    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    stmt.query_map([], |r| {
+        Ok(names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| *n != "sort_name")
+            .map(|(i, _)| match r.get_ref(i).unwrap() {
+                rusqlite::types::ValueRef::Integer(v) => format!("{:?}", Some(v)),
+                rusqlite::types::ValueRef::Text(t) => {
+                    format!("{:?}", Some(String::from_utf8_lossy(t).into_owned()))
+                }
+                rusqlite::types::ValueRef::Blob(b) => {
+                    format!(
+                        "blob {} {}",
+                        b.len(),
+                        crate::domain::users::bundle::sha256_hex(b)
+                    )
+                }
+                rusqlite::types::ValueRef::Null => "None".into(),
+                other => panic!("{table}: {other:?}"),
+            })
+            .collect::<Vec<_>>()
+            .join("|"))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+#[test]
+fn an_organization_moves_to_an_empty_server_whole_and_its_file_stays_as_it_was() {
+    use crate::kernel::audit_chain;
+    use crate::storage::server::organization_copy::COPIED_TABLES;
+    use crate::tests::testing::sign_in;
+
+    // The full demo: licenses, numbers, voicemail audio, and two safety archives (ZIPs).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("org.sqlite");
+    crate::lifecycle::demo::generate(&path, &Default::default(), &mut crate::Unwatched).unwrap();
+    let mut org = crate::Org::open_with_system_clock(&path).unwrap();
+    let admin = sign_in(&mut org, "dana.reyes");
+    let auditor = sign_in(&mut org, "max.weber");
+    let file_before = crate::tests::testing::snapshot(&org, &COPIED_TABLES);
+    let head = audit_chain::head(&org.conn).unwrap();
+    assert!(head.count > 5, "{head:?}");
+    let cluster = PgCluster::start();
+
+    let url = cluster.new_database();
+    match org.move_to_server(auditor, &url) {
+        Err(Error::PermissionDenied { .. }) => {}
+        other => panic!("an Auditor's move gave {other:?}"),
+    }
+    let moved = org.move_to_server(admin, &url).unwrap();
+    assert_eq!(
+        moved.audit_head, head,
+        "the server does not end where the file does"
+    );
+    let archives = moved
+        .tables
+        .iter()
+        .find(|(t, _)| t == "safety_archives")
+        .unwrap();
+    assert!(archives.1 >= 2, "{moved:?}");
+
+    let mut client = connect(&url);
+    for table in COPIED_TABLES {
+        assert_eq!(
+            server_rows(&mut client, table),
+            file_rows(&org, table),
+            "{table} differs on the server"
+        );
+    }
+    assert_eq!(
+        crate::tests::testing::snapshot(&org, &COPIED_TABLES),
+        file_before
+    );
+    // The server goes on from there: a new user takes the next id, the next entry links on.
+    let next_user: i64 = client
+        .query_one(
+            "INSERT INTO users (first_name, last_name, email, site_id, updated_at)
+             VALUES ('Ada', 'Quinn', 'ada.quinn@example.com', 1, 'now') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let file_max: i64 = org
+        .conn
+        .query_row("SELECT max(id) FROM users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(next_user, file_max + 1);
+    assert_eq!(
+        audited_change(&mut client, "test.after_move"),
+        head.last_id + 1
+    );
+    assert_eq!(broken_entry(&mut client), None);
+
+    // Into a database that holds an organization: refused by field, nothing copied.
+    let before = count(&mut client, "SELECT count(*) FROM audit_log");
+    match org.move_to_server(admin, &url) {
+        Err(Error::InvalidInput { field, message }) => {
+            assert_eq!(field, crate::base::field::Field::Server);
+            assert!(
+                message.contains("already holds an organization"),
+                "{message}"
+            );
+        }
+        other => panic!("a second move gave {other:?}"),
+    }
+    assert_eq!(count(&mut client, "SELECT count(*) FROM audit_log"), before);
+
+    // No server there: said so, nothing written anywhere.
+    let nowhere = format!(
+        "postgres://{SUPERUSER}:{PASSWORD}@/office?host={}",
+        dir.path().display()
+    );
+    match org.move_to_server(admin, &nowhere) {
+        Err(Error::ServerUnreachable { .. }) => {}
+        other => panic!("a move to no server gave {other:?}"),
+    }
+    assert_eq!(
+        crate::tests::testing::snapshot(&org, &COPIED_TABLES),
+        file_before
+    );
+}

@@ -42,6 +42,11 @@ pub(crate) fn insert(
             &hash,
         ],
     )?;
+    move_head(tx, id, hash)
+}
+
+/// Moves the head to entry `id` with `hash`, which must be in the log (the trigger checks).
+pub(crate) fn move_head(tx: &mut Transaction<'_>, id: i64, hash: &str) -> Result<()> {
     tx.execute(
         "UPDATE audit_head SET last_id = $1, hash = $2",
         &[&id, &hash],
@@ -53,6 +58,10 @@ pub(crate) fn insert(
 pub(crate) fn head(tx: &mut Transaction<'_>) -> Result<(i64, String)> {
     let row = tx.query_one("SELECT last_id, hash FROM audit_head", &[])?;
     Ok((row.get(0), row.get(1)))
+}
+
+pub(crate) fn count(tx: &mut Transaction<'_>) -> Result<i64> {
+    Ok(tx.query_one("SELECT count(*) FROM audit_log", &[])?.get(0))
 }
 
 /// Calls `f` with every entry in chain order until it answers false.

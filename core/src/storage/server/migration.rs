@@ -6,7 +6,10 @@ use postgres::Client;
 
 use crate::base::error::{Error, Result};
 
-const MIGRATIONS: [&str; 1] = [include_str!("migrations/0001_audit_log.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("migrations/0001_audit_log.sql"),
+    include_str!("migrations/0002_organization.sql"),
+];
 
 /// The schema version this build writes and reads.
 pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -38,11 +38,14 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_refuse();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse();
--- The head moves forward only, one entry at a time, and is never removed.
+-- The head only moves forward, to an entry that is there with that hash (the next one, or
+-- the last of a log moved from a file), and is never removed.
 CREATE FUNCTION audit_head_forward() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'UPDATE' OR NEW.last_id <> OLD.last_id + 1 THEN
-        RAISE EXCEPTION 'the audit head only moves to the next entry'
+    IF TG_OP <> 'UPDATE' OR NEW.last_id <= OLD.last_id OR NOT EXISTS (
+        SELECT 1 FROM audit_log WHERE id = NEW.last_id AND hash = NEW.hash
+    ) THEN
+        RAISE EXCEPTION 'the audit head only moves forward, to an entry of the log'
             USING ERRCODE = 'insufficient_privilege';
     END IF;
     RETURN NEW;
