@@ -11,6 +11,7 @@ pub(crate) mod audit_log;
 mod migration;
 pub(crate) mod organization_copy;
 mod transaction;
+pub(crate) mod users;
 
 pub(crate) use address::ServerAddress;
 pub(crate) use migration::{migrate, SCHEMA_VERSION};

@@ -163,12 +163,22 @@ impl PgCluster {
         )
     }
 
-    /// A new, empty database; answers its address.
+    /// A new, empty database as an office's server would have it: UTF-8, and an ICU
+    /// collation that is not byte order (so that the list's order is tested as LicenseDesk
+    /// asks for it, not as the database happens to sort). Answers its address.
     pub fn new_database(&self) -> String {
+        self.new_database_with("LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")
+    }
+
+    /// A new, empty database made with `options` (after `CREATE DATABASE name TEMPLATE
+    /// template0`).
+    pub fn new_database_with(&self, options: &str) -> String {
         let name = format!("org{}", self.databases.fetch_add(1, Ordering::Relaxed));
         let mut admin = postgres::Client::connect(&self.url("postgres"), postgres::NoTls).unwrap();
         admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .batch_execute(&format!(
+                "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' {options}"
+            ))
             .unwrap();
         self.url(&name)
     }

@@ -9,9 +9,12 @@ use postgres::Client;
 
 use super::pg_cluster::{PgCluster, PASSWORD, SUPERUSER};
 use crate::base::error::Error;
+use crate::domain::users::directory::{list_query, UserQuery};
 use crate::kernel::audit::{
     append_on_server, first_broken_entry_on_server, AuditActor, AuditEntry,
 };
+use crate::storage::list_order::UserCursor;
+use crate::storage::server::users as server_users;
 use crate::storage::server::{in_change, migrate, ServerAddress, SCHEMA_VERSION};
 
 fn connect(url: &str) -> Client {
@@ -57,6 +60,16 @@ fn the_schema_is_made_once_and_a_newer_one_is_refused() {
     let version = count(&mut client, "SELECT version FROM licensedesk_schema");
     assert_eq!(version, SCHEMA_VERSION);
     assert_eq!(broken_entry(&mut client), None, "an empty log is whole");
+
+    // A database whose lower() folds ASCII only would find fewer users than the file.
+    let ascii_only = cluster.new_database_with("LOCALE 'C'");
+    match migrate(&mut connect(&ascii_only)) {
+        Err(Error::InvalidInput { field, message }) => {
+            assert_eq!(field, crate::base::field::Field::Server);
+            assert!(message.contains("character type C"), "{message}");
+        }
+        other => panic!("a C-locale database gave {other:?}"),
+    }
 
     client
         .batch_execute("UPDATE licensedesk_schema SET version = version + 1")
@@ -600,5 +613,105 @@ fn an_organization_moves_to_an_empty_server_whole_and_its_file_stays_as_it_was()
     assert_eq!(
         crate::tests::testing::snapshot(&org, &COPIED_TABLES),
         file_before
+    );
+}
+
+/// Every page of `q` from the file, as the window asks for them.
+fn file_pages(org: &crate::Org, admin: crate::kernel::org::Actor, q: &UserQuery) -> Vec<i64> {
+    let mut q = q.clone();
+    let mut ids = Vec::new();
+    loop {
+        let page = org.search_users(admin, &q).unwrap();
+        ids.extend(page.users.iter().map(|u| u.id));
+        match page.next {
+            Some(next) => q.after = Some(next),
+            None => return ids,
+        }
+    }
+}
+
+/// Every page of `q` from the server, each after the last user of the one before.
+fn server_pages(client: &mut Client, q: &UserQuery) -> Vec<i64> {
+    let mut tx = client.transaction().unwrap();
+    let mut after: Option<UserCursor> = None;
+    let mut ids = Vec::new();
+    loop {
+        let mut list = list_query(q);
+        list.after = after.as_ref();
+        let page = server_users::page_ids(&mut tx, &list).unwrap();
+        ids.extend(&page);
+        match page.last() {
+            Some(&last) if page.len() == q.limit as usize => {
+                let sort_name = server_users::sort_name(&mut tx, last).unwrap();
+                after = Some(UserCursor {
+                    sort_name,
+                    id: last,
+                });
+            }
+            _ => return ids,
+        }
+    }
+}
+
+/// The file's search (FTS5 trigrams, prefix table, the walk down the list) and the server's
+/// (pg_trgm, pattern indexes) find the same users in the same order, page by page: accents,
+/// apostrophes, hyphens, emails, numbers, 1–2 characters, and FTS5's and LIKE's own syntax
+/// typed as text; with the license and status filters too.
+#[test]
+fn the_users_search_finds_the_same_users_in_the_same_order_on_both_engines() {
+    use crate::domain::users::directory::tests::{large_org, QUERIES};
+    use crate::domain::users::directory::{LicenseFilter, UserStatus};
+    let (_dir, org, admin) = large_org();
+    let cluster = PgCluster::start();
+    let url = cluster.new_database();
+    org.move_to_server(admin, &url).unwrap();
+    let mut client = connect(&url);
+    let product = crate::tests::testing::product_id(&org, "Voice Pro");
+    let query = |search: &str, limit: u32| UserQuery {
+        search: search.to_owned(),
+        license: LicenseFilter::Any,
+        status: None,
+        after: None,
+        limit,
+    };
+    let mut compared = 0;
+    for &search in QUERIES.iter().chain(&[
+        "MÜLLER Jo",
+        "ß",
+        "50%",
+        "_",
+        "x_y",
+        "o\\'c",
+        "á",
+        "Á",
+        "Ál",
+        "zo",
+    ]) {
+        let q = query(search, 50);
+        let on_file = file_pages(&org, admin, &q);
+        assert_eq!(server_pages(&mut client, &q), on_file, "{search:?}");
+        compared += on_file.len();
+        for (license, status) in [
+            (LicenseFilter::Unlicensed, None),
+            (
+                LicenseFilter::Product {
+                    product_id: product,
+                },
+                Some(UserStatus::Active),
+            ),
+            (LicenseFilter::Any, Some(UserStatus::Suspended)),
+        ] {
+            let q = UserQuery {
+                license,
+                status,
+                ..query(search, 7)
+            };
+            let on_file = file_pages(&org, admin, &q);
+            assert_eq!(server_pages(&mut client, &q), on_file, "{search:?} {q:?}");
+        }
+    }
+    assert!(
+        compared > 10_000,
+        "only {compared} users found in all: the queries miss"
     );
 }

@@ -292,7 +292,7 @@ fn count(conn: &Connection, q: &UserQuery) -> Result<i64> {
 }
 
 /// The query as the storage runs it.
-fn list_query(q: &UserQuery) -> users::ListQuery<'_> {
+pub(crate) fn list_query(q: &UserQuery) -> users::ListQuery<'_> {
     users::ListQuery {
         search: &q.search,
         license: match q.license {
@@ -331,7 +331,7 @@ impl Org {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use rusqlite::params;
 
     use super::*;
@@ -524,7 +524,7 @@ mod tests {
     }
 
     /// A 2,000-user organization with the demo's names (accents, apostrophes, hyphens).
-    fn large_org() -> (tempfile::TempDir, Org, Actor) {
+    pub(crate) fn large_org() -> (tempfile::TempDir, Org, Actor) {
         let dir = tempfile::tempdir().unwrap();
         let mut org = Org::open_without_demo(
             &dir.path().join("big.sqlite"),
@@ -598,7 +598,7 @@ mod tests {
         found.into_iter().map(|(_, id)| id).collect()
     }
 
-    const QUERIES: &[&str] = &[
+    pub(crate) const QUERIES: &[&str] = &[
         "",
         "   ",
         "a",
