@@ -8,6 +8,7 @@
 
 mod address;
 pub(crate) mod audit_log;
+pub(crate) mod change_feed;
 mod migration;
 pub(crate) mod organization_copy;
 mod transaction;
@@ -27,6 +28,13 @@ pub(crate) fn sqlstate(e: &postgres::Error) -> Option<&str> {
 impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Self {
         if let Some(db) = e.as_db_error() {
+            let sqlstate = db.code().code();
+            // Connection exceptions, and the server shutting down or ending this session.
+            if sqlstate.starts_with("08") || sqlstate.starts_with("57P") {
+                return Error::ServerUnreachable {
+                    reason: db.message().to_owned(),
+                };
+            }
             return Error::Server {
                 sqlstate: db.code().code().to_owned(),
                 message: db.message().to_owned(),

@@ -115,6 +115,11 @@ impl PgCluster {
         self.dir.path().join(name)
     }
 
+    /// One of PostgreSQL's client programs (pg_dump, pg_restore), of the cluster's version.
+    pub fn client_program(&self, name: &str) -> PathBuf {
+        self.bin.join(name)
+    }
+
     pub fn port(&self) -> u16 {
         self.port
     }

@@ -715,3 +715,165 @@ fn the_users_search_finds_the_same_users_in_the_same_order_on_both_engines() {
         "only {compared} users found in all: the queries miss"
     );
 }
+
+/// Another admin's committed change wakes an open window's feed as it commits;
+/// a refused one sends nothing; after the window's connection is cut, listening again from
+/// the last entry it saw hands over exactly what it missed, in order.
+#[test]
+fn a_committed_change_reaches_other_windows_and_a_lost_connection_catches_up() {
+    use crate::storage::server::change_feed::ChangeFeed;
+    use std::time::Duration;
+    let cluster = PgCluster::start();
+    let url = organization(&cluster);
+    let address = ServerAddress::parse(&url).unwrap();
+    let mut feed = ChangeFeed::listen(&address, 0).unwrap();
+    let mut other_admin = connect(&url);
+
+    let writer = thread::spawn({
+        let url = url.clone();
+        move || {
+            thread::sleep(Duration::from_millis(300));
+            audited_change(&mut connect(&url), "license.assign")
+        }
+    });
+    // Woken by the notification, not by the end of its wait (when it reads the log anyway).
+    let wait = Duration::from_secs(10);
+    let started = std::time::Instant::now();
+    let seen = feed.next_changes(wait).unwrap();
+    assert!(
+        started.elapsed() < wait,
+        "no notification: found at the end of the wait"
+    );
+    let id = writer.join().unwrap();
+    assert_eq!(
+        seen.iter()
+            .map(|c| (c.audit_id, c.action.as_str()))
+            .collect::<Vec<_>>(),
+        [(id, "license.assign")]
+    );
+
+    // Refused: rolled back, so neither notified nor in the log.
+    let refused = in_change(&mut other_admin, |tx| {
+        append_on_server(tx, "2026-12-07T09:00:00Z", &ADMIN, &AuditEntry::new("x"))?;
+        Err::<(), _>(Error::NoLicenseAvailable {
+            product: "Voice Pro".into(),
+        })
+    });
+    assert!(refused.is_err());
+    assert_eq!(feed.next_changes(Duration::from_millis(500)).unwrap(), []);
+
+    // The window's connection is cut; three changes commit meanwhile.
+    let mut admin = cluster_admin(&cluster);
+    let cut: i64 = admin
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE application_name = $1",
+            &[&crate::storage::server::change_feed::APPLICATION_NAME],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(cut, 1);
+    let missed: Vec<i64> = ["license.change", "license.remove", "user.save"]
+        .iter()
+        .map(|a| audited_change(&mut other_admin, a))
+        .collect();
+    match feed.next_changes(Duration::from_secs(2)) {
+        Err(Error::ServerUnreachable { .. }) => {}
+        other => panic!("a cut connection gave {other:?}"),
+    }
+    let mut feed = ChangeFeed::listen(&address, feed.last_seen()).unwrap();
+    let caught_up = feed.next_changes(Duration::from_secs(2)).unwrap();
+    assert_eq!(
+        caught_up.iter().map(|c| c.audit_id).collect::<Vec<_>>(),
+        missed,
+        "missed entries not handed over exactly once"
+    );
+}
+
+fn cluster_admin(cluster: &PgCluster) -> Client {
+    connect(&cluster.url("postgres"))
+}
+
+/// The server's own backup, as the README tells an office to take it: pg_dump in its
+/// custom format, pg_restore into a new database. The restored organization has the same
+/// rows, an audit chain that verifies to the same head, its append-only guard, and the same
+/// search results.
+#[test]
+fn a_server_backup_with_pg_dump_restores_the_whole_organization() {
+    use crate::storage::server::organization_copy::{server_counts, COPIED_TABLES};
+    let (dir, org, admin) = crate::domain::users::directory::tests::large_org();
+    let cluster = PgCluster::start();
+    let original = cluster.new_database();
+    let moved = org.move_to_server(admin, &original).unwrap();
+    let dump = dir.path().join("office.dump");
+    let run = |program: &str, args: &[&str]| {
+        let out = std::process::Command::new(cluster.client_program(program))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(
+        "pg_dump",
+        &[
+            "--format=custom",
+            "--file",
+            dump.to_str().unwrap(),
+            "--dbname",
+            &original,
+        ],
+    );
+    let restored = cluster.new_database();
+    run(
+        "pg_restore",
+        &[
+            "--exit-on-error",
+            "--dbname",
+            &restored,
+            dump.to_str().unwrap(),
+        ],
+    );
+
+    let (mut before, mut after) = (connect(&original), connect(&restored));
+    let counts = |c: &mut Client| server_counts(&mut c.transaction().unwrap()).unwrap();
+    assert_eq!(counts(&mut after), counts(&mut before));
+    assert_eq!(counts(&mut after), moved.tables);
+    assert_eq!(broken_entry(&mut after), None);
+    let head = |c: &mut Client| {
+        let mut tx = c.transaction().unwrap();
+        crate::storage::server::audit_log::head(&mut tx).unwrap()
+    };
+    assert_eq!(head(&mut after), head(&mut before));
+    for table in COPIED_TABLES {
+        assert_eq!(
+            server_rows(&mut after, table),
+            server_rows(&mut before, table),
+            "{table}"
+        );
+    }
+    let e = after.batch_execute("DELETE FROM audit_log").unwrap_err();
+    assert_eq!(crate::storage::server::sqlstate(&e), Some("42501"), "{e}");
+    for search in ["son", "jo", "ZOË", "+1512"] {
+        let q = UserQuery {
+            search: search.to_owned(),
+            license: crate::domain::users::directory::LicenseFilter::Any,
+            status: None,
+            after: None,
+            limit: 50,
+        };
+        assert_eq!(
+            server_pages(&mut after, &q),
+            server_pages(&mut before, &q),
+            "{search}"
+        );
+    }
+    // The server goes on where the backup ended.
+    assert_eq!(
+        audited_change(&mut after, "test.after_restore"),
+        moved.audit_head.last_id + 1
+    );
+}

@@ -91,7 +91,6 @@ impl ServerAddress {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
-        config.application_name("LicenseDesk");
         Ok(Self { config, tls })
     }
 
@@ -101,8 +100,16 @@ impl ServerAddress {
     }
 
     pub fn connect(&self) -> Result<Client> {
+        self.connect_as("LicenseDesk")
+    }
+
+    /// Connects under `application_name`, which the server's own views show (an office's
+    /// administrator sees which connections are LicenseDesk's, and what for).
+    pub fn connect_as(&self, application_name: &str) -> Result<Client> {
+        let mut config = self.config.clone();
+        config.application_name(application_name);
         match &self.tls {
-            Tls::LocalSocket => Ok(self.config.connect(NoTls)?),
+            Tls::LocalSocket => Ok(config.connect(NoTls)?),
             Tls::Verified { extra_root } => {
                 let mut builder = native_tls::TlsConnector::builder();
                 if let Some(path) = extra_root {
@@ -124,7 +131,7 @@ impl ServerAddress {
                     .build()
                     .map_err(|e| Error::Internal(format!("TLS could not be set up: {e}")))?;
                 let tls = postgres_native_tls::MakeTlsConnector::new(connector);
-                Ok(self.config.connect(tls)?)
+                Ok(config.connect(tls)?)
             }
         }
     }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use postgres::{Client, IsolationLevel, Transaction};
 
+use super::change_feed::CHANNEL;
 use crate::base::error::{Error, Result};
 
 /// Attempts before a conflict is reported: with 5 admins, a conflict 10 times in a row means
@@ -40,6 +41,10 @@ pub(crate) fn in_change<T>(
                 // No snapshot yet: LOCK TABLE is not a query.
                 tx.batch_execute("LOCK TABLE audit_head IN EXCLUSIVE MODE")?;
                 let out = f(&mut tx)?;
+                // Delivered to the other windows only if this commits.
+                tx.batch_execute(&format!(
+                    "SELECT pg_notify('{CHANNEL}', last_id::text) FROM audit_head"
+                ))?;
                 tx.commit()?;
                 Ok(out)
             });
