@@ -877,3 +877,50 @@ fn a_server_backup_with_pg_dump_restores_the_whole_organization() {
         moved.audit_head.last_id + 1
     );
 }
+
+/// As the README sets an office up: a login role that is no superuser and owns its
+/// database creates the schema (pg_trgm is a trusted extension), works, and is refused an
+/// edit of the log like anyone else.
+#[test]
+fn the_office_setup_works_for_a_database_owner_that_is_no_superuser() {
+    let cluster = PgCluster::start();
+    let mut admin = cluster_admin(&cluster);
+    // Two statements: CREATE DATABASE runs outside a transaction block.
+    admin
+        .batch_execute("CREATE ROLE licensedesk LOGIN PASSWORD 'office-password'")
+        .unwrap();
+    admin
+        .batch_execute(
+            "CREATE DATABASE office OWNER licensedesk ENCODING 'UTF8' TEMPLATE template0
+                 LOCALE 'C.UTF-8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
+        )
+        .unwrap();
+    let url = cluster.url("office").replace(
+        &format!("{SUPERUSER}:{PASSWORD}"),
+        "licensedesk:office-password",
+    );
+    let mut client = connect(&url);
+    migrate(&mut client).unwrap();
+    let superuser: bool = client
+        .query_one(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(!superuser);
+    assert_eq!(audited_change(&mut client, "license.assign"), 1);
+    for statement in [
+        "UPDATE audit_log SET action = 'x'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ] {
+        let e = client.batch_execute(statement).unwrap_err();
+        assert_eq!(
+            crate::storage::server::sqlstate(&e),
+            Some("42501"),
+            "{statement}: {e}"
+        );
+    }
+    assert_eq!(broken_entry(&mut client), None);
+}
