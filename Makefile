@@ -52,9 +52,13 @@ soak:
 BENCH_DATA := $(CURDIR)/target/bench-data
 bench: deps-e2e ui
 	mkdir -p $(BENCH_DATA)
-	rm -f $(BENCH_DATA)/core-table.md $(BENCH_DATA)/window-table.md $(BENCH_DATA)/import-table.md
+	rm -f $(BENCH_DATA)/core-table.md $(BENCH_DATA)/window-table.md $(BENCH_DATA)/import-table.md \
+	  $(BENCH_DATA)/server-table.md
 	cargo bench -p licensedesk-core --bench scale
 	cargo bench -p licensedesk-core --bench import
+	LICENSEDESK_BENCH_DB=$$(ls -t $(BENCH_DATA)/org-100000-*.sqlite | head -1) \
+	BENCH_SERVER_TABLE=$(BENCH_DATA)/server-table.md \
+	  cargo test --release -p licensedesk-core --lib server_bench -- --ignored --nocapture
 	cargo build --release -p licensedesk --features custom-protocol
 	cargo build --release -p licensedesk-bare-window --features custom-protocol
 	LICENSEDESK_BIN=$(CURDIR)/target/release/licensedesk \
@@ -65,6 +69,7 @@ bench: deps-e2e ui
 	@echo; echo "== LicenseDesk at 100,000 users (this machine, $$(nproc) cores) =="; echo
 	@echo "Core:"; echo; cat $(BENCH_DATA)/core-table.md; echo
 	@echo "CSV import (issue 10):"; echo; cat $(BENCH_DATA)/import-table.md; echo
+	@echo "On a PostgreSQL server (issue 25):"; echo; cat $(BENCH_DATA)/server-table.md; echo
 	@echo "Window:"; echo; cat $(BENCH_DATA)/window-table.md
 
 deps:

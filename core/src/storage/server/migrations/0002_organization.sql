@@ -145,8 +145,10 @@ CREATE TABLE seats (
 CREATE INDEX seats_by_product_status ON seats (product_id, status, id);
 CREATE INDEX seats_by_cancellation ON seats (cancellation_request_id);
 
--- How many seats of each product are in each status, kept by the trigger below: the
--- Licenses page and every seat check read it instead of counting 100,000 seats.
+-- How many seats of each product are in each status, kept by the triggers below: the
+-- Licenses page and every seat check read it instead of counting 100,000 seats. Per
+-- statement, from its transition tables: a row-level trigger rewrote the same few tally
+-- rows once per seat, and 105,000 seats copied in one transaction took 47 s.
 CREATE TABLE seat_tallies (
     product_id bigint NOT NULL,
     status     text NOT NULL,
@@ -157,22 +159,28 @@ CREATE TABLE seat_tallies (
 CREATE FUNCTION seat_tallies_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        UPDATE seat_tallies SET n = n - 1
-        WHERE product_id = OLD.product_id AND status = OLD.status;
+        UPDATE seat_tallies t SET n = t.n - o.n
+        FROM (SELECT product_id, status, count(*) AS n FROM old_seats
+              GROUP BY product_id, status) o
+        WHERE t.product_id = o.product_id AND t.status = o.status;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
-        INSERT INTO seat_tallies (product_id, status, n) VALUES (NEW.product_id, NEW.status, 1)
-        ON CONFLICT (product_id, status) DO UPDATE SET n = seat_tallies.n + 1;
+        INSERT INTO seat_tallies (product_id, status, n)
+        SELECT product_id, status, count(*) FROM new_seats GROUP BY product_id, status
+        ON CONFLICT (product_id, status) DO UPDATE SET n = seat_tallies.n + EXCLUDED.n;
     END IF;
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER seat_tallies_insert_delete AFTER INSERT OR DELETE ON seats
-    FOR EACH ROW EXECUTE FUNCTION seat_tallies_follow();
-CREATE TRIGGER seat_tallies_update AFTER UPDATE OF product_id, status ON seats
-    FOR EACH ROW WHEN (OLD.product_id IS DISTINCT FROM NEW.product_id
-                       OR OLD.status IS DISTINCT FROM NEW.status)
-    EXECUTE FUNCTION seat_tallies_follow();
+CREATE TRIGGER seat_tallies_insert AFTER INSERT ON seats
+    REFERENCING NEW TABLE AS new_seats
+    FOR EACH STATEMENT EXECUTE FUNCTION seat_tallies_follow();
+CREATE TRIGGER seat_tallies_update AFTER UPDATE ON seats
+    REFERENCING OLD TABLE AS old_seats NEW TABLE AS new_seats
+    FOR EACH STATEMENT EXECUTE FUNCTION seat_tallies_follow();
+CREATE TRIGGER seat_tallies_delete AFTER DELETE ON seats
+    REFERENCING OLD TABLE AS old_seats
+    FOR EACH STATEMENT EXECUTE FUNCTION seat_tallies_follow();
 
 CREATE TABLE app_access (
     user_id bigint NOT NULL REFERENCES users (id),
