@@ -26,8 +26,8 @@ fn retryable(e: &Error) -> bool {
 
 /// Runs `f` in a serializable transaction, after the change lock, and commits; runs it again
 /// after a serialization failure or deadlock (at most [`MAX_ATTEMPTS`] times in all). `f`
-/// may run more than once, so it must change nothing outside the transaction (files are
-/// written after the commit, as the file engine's archives are).
+/// may run more than once, so it must change nothing outside the transaction: a file it
+/// wrote would be written twice, or stay behind after a refusal.
 pub(crate) fn in_change<T>(
     client: &mut Client,
     mut f: impl FnMut(&mut Transaction<'_>) -> Result<T>,
