@@ -37,7 +37,11 @@ pub(crate) const COPIED_TABLES: [&str; 22] = [
     "audit_log",
 ];
 
-/// The stored (not generated) columns of `table` on the server, in order, with their types.
+/// Columns the server derives itself (kept by its triggers), which the file does not have.
+pub(crate) const DERIVED_COLUMNS: [(&str, &str); 1] = [("users", "number")];
+
+/// The stored columns of `table` on the server that the file has too (neither generated nor
+/// derived), in order, with their types.
 fn columns(tx: &mut Transaction<'_>, table: &str) -> Result<Vec<(String, Type)>> {
     let rows = tx.query(
         "SELECT column_name::text, data_type::text FROM information_schema.columns
@@ -45,18 +49,20 @@ fn columns(tx: &mut Transaction<'_>, table: &str) -> Result<Vec<(String, Type)>>
          ORDER BY ordinal_position",
         &[&table],
     )?;
-    rows.iter()
-        .map(|r| {
-            let (name, data_type): (String, String) = (r.get(0), r.get(1));
-            let ty = match data_type.as_str() {
-                "bigint" => Type::INT8,
-                "text" => Type::TEXT,
-                "bytea" => Type::BYTEA,
-                other => return Err(Error::Internal(format!("{table}.{name} is {other}"))),
-            };
-            Ok((name, ty))
-        })
-        .collect()
+    let rows = rows
+        .into_iter()
+        .filter(|r| !DERIVED_COLUMNS.contains(&(table, r.get::<_, &str>(0))));
+    rows.map(|r| {
+        let (name, data_type): (String, String) = (r.get(0), r.get(1));
+        let ty = match data_type.as_str() {
+            "bigint" => Type::INT8,
+            "text" => Type::TEXT,
+            "bytea" => Type::BYTEA,
+            other => return Err(Error::Internal(format!("{table}.{name} is {other}"))),
+        };
+        Ok((name, ty))
+    })
+    .collect()
 }
 
 /// One value of a file's row, as the server's column takes it.

@@ -25,40 +25,41 @@ fn like_literal(text: &str) -> String {
     out
 }
 
+/// Rows of the list a search walks down before it asks the trigram indexes instead, per
+/// user of the page: a text that 1 user in 20 holds fills a page within the walk.
+const WALK_ROWS_PER_USER: u32 = 20;
+
 /// The ids of one page of the list: at most `q.limit` users after `q.after`.
+///
+/// 3 or more characters: first a walk down the list from the cursor, testing each user's
+/// texts (one table: the number is kept on `users`), which fills the page at once for a
+/// text many users share ("son", an area code); when the walk does not fill it, the union of
+/// the four texts' trigram lookups, in list order. (The planner cannot choose between the
+/// two: it estimates a LIKE '%…%' badly, both ways.)
 pub(crate) fn page_ids(tx: &mut Transaction<'_>, q: &ListQuery<'_>) -> Result<Vec<i64>> {
     let (from_name, from_id) = q
         .after
         .map_or((String::new(), i64::MIN), |c| (c.sort_name.clone(), c.id));
-    let limit = i64::from(q.limit);
-    let mut args: Vec<Box<dyn ToSql + Sync>> =
-        vec![Box::new(from_name), Box::new(from_id), Box::new(limit)];
-    let mut condition = String::new();
-    let mut candidates = "users u";
-    match Needle::of(q.search) {
-        Needle::All => {}
-        Needle::Substring(s) => {
-            // Each text through its own trigram index, then the union in list order: one
-            // condition of four ORs (the number's in another table) is estimated to match
-            // half the users, and the planner then walks the whole list.
-            // $4: the search comes first after the page's three arguments.
-            args.push(Box::new(format!("%{}%", like_literal(&fold(&s)))));
-            candidates = "(SELECT id FROM users WHERE lower(first_name || ' ' || last_name) LIKE $4
-                           UNION SELECT id FROM users WHERE lower(email) LIKE $4
-                           UNION SELECT id FROM users WHERE extension LIKE $4
-                           UNION SELECT user_id FROM phone_numbers
-                                 WHERE e164 LIKE $4 AND user_id IS NOT NULL) f
-                          JOIN users u ON u.id = f.id";
-        }
+    // $1, $2: the cursor; $3: the page's size; $4: the search, when there is one.
+    let mut args: Vec<Box<dyn ToSql + Sync>> = vec![
+        Box::new(from_name),
+        Box::new(from_id),
+        Box::new(i64::from(q.limit)),
+    ];
+    let needle = Needle::of(q.search);
+    let mut condition = match &needle {
+        Needle::All => String::new(),
         Needle::Prefix(p) => {
-            args.push(Box::new(format!("{}%", like_literal(&p))));
-            let n = args.len();
-            condition.push_str(&format!(
-                " AND (ascii_lower(u.first_name) LIKE ${n} OR ascii_lower(u.last_name) LIKE ${n}
-                       OR ascii_lower(u.email) LIKE ${n} OR u.extension LIKE ${n})"
-            ));
+            args.push(Box::new(format!("{}%", like_literal(p))));
+            " AND (ascii_lower(u.first_name) LIKE $4 OR ascii_lower(u.last_name) LIKE $4
+                   OR ascii_lower(u.email) LIKE $4 OR u.extension LIKE $4)"
+                .to_owned()
         }
-    }
+        Needle::Substring(s) => {
+            args.push(Box::new(format!("%{}%", like_literal(&fold(s)))));
+            String::new()
+        }
+    };
     match q.license {
         HeldSeatFilter::Any => {}
         HeldSeatFilter::None => condition.push_str(" AND s.id IS NULL"),
@@ -71,13 +72,39 @@ pub(crate) fn page_ids(tx: &mut Transaction<'_>, q: &ListQuery<'_>) -> Result<Ve
         args.push(Box::new(status));
         condition.push_str(&format!(" AND u.status = ${}", args.len()));
     }
-    let sql = format!(
-        "SELECT u.id FROM {candidates} LEFT JOIN seats s ON s.user_id = u.id
+    let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref()).collect();
+    let mut ids = |sql: String| -> Result<Vec<i64>> {
+        Ok(tx.query(&sql, &refs)?.iter().map(|r| r.get(0)).collect())
+    };
+    if !matches!(needle, Needle::Substring(_)) {
+        return ids(format!(
+            "SELECT u.id FROM users u LEFT JOIN seats s ON s.user_id = u.id
+             WHERE (u.sort_name, u.id) > ($1, $2){condition}
+             ORDER BY u.sort_name, u.id LIMIT $3"
+        ));
+    }
+    let walk_rows = q.limit.saturating_mul(WALK_ROWS_PER_USER);
+    let walked = ids(format!(
+        "SELECT u.id FROM (SELECT * FROM users WHERE (sort_name, id) > ($1, $2)
+                           ORDER BY sort_name, id LIMIT {walk_rows}) u
+         LEFT JOIN seats s ON s.user_id = u.id
+         WHERE (lower(u.first_name || ' ' || u.last_name) LIKE $4 OR lower(u.email) LIKE $4
+                OR u.extension LIKE $4 OR u.number LIKE $4){condition}
+         ORDER BY u.sort_name, u.id LIMIT $3"
+    ))?;
+    // A full page from the walk is the page: every later match comes after these.
+    if walked.len() == q.limit as usize {
+        return Ok(walked);
+    }
+    ids(format!(
+        "SELECT u.id FROM (SELECT id FROM users WHERE lower(first_name || ' ' || last_name) LIKE $4
+                           UNION SELECT id FROM users WHERE lower(email) LIKE $4
+                           UNION SELECT id FROM users WHERE extension LIKE $4
+                           UNION SELECT id FROM users WHERE number LIKE $4) f
+         JOIN users u ON u.id = f.id LEFT JOIN seats s ON s.user_id = u.id
          WHERE (u.sort_name, u.id) > ($1, $2){condition}
          ORDER BY u.sort_name, u.id LIMIT $3"
-    );
-    let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|a| a.as_ref()).collect();
-    Ok(tx.query(&sql, &refs)?.iter().map(|r| r.get(0)).collect())
+    ))
 }
 
 /// The sort name of user `id` (what a page's cursor holds).
