@@ -1,5 +1,6 @@
+import { act, renderHook } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { toggled } from "./selection";
+import { toggled, useSelection } from "./selection";
 
 const order = [10, 11, 12, 13, 14];
 
@@ -20,5 +21,18 @@ describe("toggled", () => {
 
   it("falls back to one row when the anchor is no longer shown", () => {
     expect([...toggled(new Set(), 13, true, 99, order)]).toEqual([13]);
+  });
+});
+
+describe("useSelection", () => {
+  it("takes a shift-click's range from the row clicked before, even when React runs the update later", () => {
+    const { result } = renderHook(() => useSelection());
+    // Two clicks handled in one batch: the second update waits for the render, by which time
+    // the anchor has moved to the row it was clicked on.
+    act(() => {
+      result.current.toggle(11, false, order);
+      result.current.toggle(14, true, order);
+    });
+    expect([...result.current.selected].sort()).toEqual([11, 12, 13, 14]);
   });
 });

@@ -32,7 +32,9 @@ export function useSelection() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const anchor = useRef<number | null>(null);
   const toggle = useCallback((id: number, shift: boolean, order: readonly number[]) => {
-    setSelected((old) => toggled(old, id, shift, anchor.current, order));
+    // The anchor as it is now: React may run the update later, after it has moved to `id`.
+    const from = anchor.current;
+    setSelected((old) => toggled(old, id, shift, from, order));
     anchor.current = id;
   }, []);
   const set = useCallback((ids: Iterable<number>) => setSelected(new Set(ids)), []);
