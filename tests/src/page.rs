@@ -354,6 +354,18 @@ impl App {
         value.as_str().unwrap_or_default().to_string()
     }
 
+    /// How far the box that scrolls around `el` is scrolled, in pixels.
+    pub async fn scroll_top(&self, el: &Element) -> f64 {
+        let top = self.js("scrollTop", vec![arg(el)]).await;
+        top.as_f64().expect("a scroll position")
+    }
+
+    /// Scrolls the box around `el` to `top` pixels (clamped to its end); answers where it is.
+    pub async fn scroll_to(&self, el: &Element, top: f64) -> f64 {
+        let top = self.js("scrollTo", vec![arg(el), json!(top)]).await;
+        top.as_f64().expect("a scroll position")
+    }
+
     /// Clicks `el` once it is enabled.
     pub async fn click(&self, el: &Element) {
         let deadline = Instant::now() + TIMEOUT;

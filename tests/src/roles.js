@@ -144,6 +144,15 @@ function setSelectByText(select, text) {
   return true;
 }
 
+// The nearest box around `el` that scrolls (the Users list's).
+function scrollBox(el) {
+  for (let n = el; n; n = n.parentElement) {
+    const overflow = getComputedStyle(n).overflowY;
+    if ((overflow === "auto" || overflow === "scroll") && n.scrollHeight > n.clientHeight) return n;
+  }
+  return document.scrollingElement;
+}
+
 const OPS = {
   find: (role, name, root) => all(role, name, root),
   texts: (role, root) => all(role, null, root).map((el) => norm(textOf(el, false))),
@@ -157,6 +166,13 @@ const OPS = {
   option: (el, text) => optionByText(el, text),
   setSelect: (el, text) => setSelectByText(el, text),
   pageText: () => norm(document.body ? document.body.innerText : ""),
+  scrollTop: (el) => scrollBox(el).scrollTop,
+  // As a person's wheel does: the box scrolls, and fires its scroll event.
+  scrollTo: (el, top) => {
+    const box = scrollBox(el);
+    box.scrollTop = top;
+    return box.scrollTop;
+  },
   ready: () => document.readyState,
   // A control at the edge of a scrolling dialog body can sit under its footer: centre it.
   reveal: (el) => el.scrollIntoView({ block: "center", inline: "nearest" }),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use licensedesk_e2e::{App, Element};
+use licensedesk_e2e::{App, Element, Table};
 
 const VOICE_PRO: &str = "Voice Pro";
 const MEETINGS_PLUS: &str = "Meetings Plus";
@@ -400,4 +400,56 @@ async fn without_billing_the_change_of_type_says_why_it_cannot_cancel_the_old_li
         "no cancellation was asked for, yet the message reads {done:?}"
     );
     app.quit().await;
+}
+
+/// An admin far down the Users list edits a user there and saves: the list is where it was,
+/// not back at its top (the save reads the list again).
+#[tokio::test]
+async fn a_save_far_down_the_list_keeps_the_list_where_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start(&dir.path().join("org.sqlite")).await;
+    app.open_page("Users").await;
+    app.users_table().await;
+    let list = app.find_any_by_role("table").await;
+    let bottom = app.scroll_to(&list, 1e6).await;
+    assert!(
+        bottom > 300.0,
+        "the demo's list does not scroll ({bottom} px)"
+    );
+    // The last user of the list, drawn at its end.
+    let table = app.users_table().await;
+    let name = edit_names(&table).last().expect("rows at the end").clone();
+    let editor = app.open_user_editor(&name).await;
+    let before = app.scroll_top(&list).await;
+    assert!(
+        before > 300.0,
+        "opening the editor moved the list to {before} px"
+    );
+
+    app.select_tab(&editor, "Profile").await;
+    let department = app.find_by_role_in(&editor, "textbox", "Department").await;
+    app.type_into(&department, "Far down (e2e)").await;
+    press_save(&app, &editor).await;
+    app.wait_for_message("status", &format!("Saved for {name}: Profile."))
+        .await;
+    // A profile's save closes the editor.
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    // The list was read again meanwhile; its rows are still the ones around the user.
+    app.find_by_role("button", &format!("Edit {name}")).await;
+    assert_eq!(
+        app.scroll_top(&list).await,
+        before,
+        "the list moved after the save"
+    );
+    app.quit().await;
+}
+
+/// The users a Users table shows, by their Edit buttons.
+fn edit_names(table: &Table) -> Vec<String> {
+    table
+        .rows
+        .iter()
+        .filter_map(|r| r.buttons.iter().find_map(|b| b.strip_prefix("Edit ")))
+        .map(str::to_owned)
+        .collect()
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use licensedesk_e2e::{App, Element};
+use licensedesk_e2e::{App, Element, USER_COLUMNS};
 use serde_json::json;
 
 const RESTORE_CONFIRMATION: &str = "Restore license and data?";
@@ -448,5 +448,79 @@ async fn a_bulk_removal_is_restored_in_one_step() {
         app.type_into(&search, name).await;
         assert_eq!(&app.user_row(name).await.cell("License"), product, "{name}");
     }
+    app.quit().await;
+}
+
+/// An admin far down the Users list offboards the last user and reactivates them at once:
+/// the list, read again (status, license), stays where the admin was, not back at its top.
+#[tokio::test]
+async fn a_reactivation_far_down_the_list_keeps_the_list_where_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = start_as_super_admin(&dir.path().join("org.sqlite")).await;
+    app.open_page("Users").await;
+    app.users_table().await;
+    let list = app.find_any_by_role("table").await;
+    let bottom = app.scroll_to(&list, 1e6).await;
+    assert!(
+        bottom > 300.0,
+        "the demo's list does not scroll ({bottom} px)"
+    );
+    let name = app
+        .users_table()
+        .await
+        .rows
+        .iter()
+        .rev()
+        .find_map(|r| r.buttons.iter().find_map(|b| b.strip_prefix("Edit ")))
+        .expect("the list's last user")
+        .to_string();
+
+    let editor = app.open_user_editor(&name).await;
+    app.select_tab(&editor, "Profile").await;
+    let offboard = app
+        .find_by_role_in(&editor, "button", "Offboard user")
+        .await;
+    app.click(&offboard).await;
+    app.wait_for_text("Warning: data loss").await;
+    let go_on = app.find_by_role_in(&editor, "button", "Continue").await;
+    app.click(&go_on).await;
+    app.confirm_native_dialog(&format!("Offboard {name}?"))
+        .await;
+    app.wait_for_message("status", &format!("{name} offboarded."))
+        .await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+
+    let editor = app.open_user_editor(&name).await;
+    let before = app.scroll_top(&list).await;
+    assert!(before > 300.0, "the list is at {before} px: not far down");
+    app.select_tab(&editor, "Profile").await;
+    let reactivate = app.find_by_role_in(&editor, "button", "Reactivate").await;
+    app.click(&reactivate).await;
+    let preview = app
+        .find_by_role("dialog", &format!("Reactivate {name}"))
+        .await;
+    let go = app.find_by_role_in(&preview, "button", "Reactivate").await;
+    app.wait_enabled(&go).await;
+    app.click(&go).await;
+    app.confirm_native_dialog(&format!("Reactivate {name}?"))
+        .await;
+    app.wait_for_message("status", &format!("{name} is active again."))
+        .await;
+    app.wait_until_gone("dialog", &format!("Reactivate {name}"))
+        .await;
+    app.click_role("button", "Cancel").await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    // Read again in its place (no search typed: that would start the list anew).
+    app.wait_for_table(&USER_COLUMNS, |t| {
+        t.rows
+            .iter()
+            .any(|r| r.buttons.contains(&format!("Edit {name}")) && r.cell("Status") == "Active")
+    })
+    .await;
+    assert_eq!(
+        app.scroll_top(&list).await,
+        before,
+        "the list moved after the reactivation"
+    );
     app.quit().await;
 }

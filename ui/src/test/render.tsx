@@ -9,5 +9,5 @@ export function render(ui: ReactElement, options?: Omit<RenderOptions, "wrapper"
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={client}>{children}</QueryClientProvider>
   );
-  return rtlRender(ui, { ...options, wrapper });
+  return { ...rtlRender(ui, { ...options, wrapper }), client };
 }

@@ -19,7 +19,7 @@ const mocked = vi.mocked(backend);
 const page: UserPage = { users: [kofi], next: null };
 
 function show() {
-  render(
+  return render(
     <MessagesProvider>
       <MessageBar />
       <UsersPage session={superAdmin} />
@@ -79,5 +79,23 @@ describe("the Users list", () => {
     show();
     await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("The database could not be read."));
     expect(mocked.countUsers).not.toHaveBeenCalled();
+  });
+
+  it("keeps its place when the same search is read again (a save), and goes to the top for another", async () => {
+    mocked.searchUsers.mockResolvedValue(page);
+    const { client } = show();
+    // The count is asked for once the rows are shown.
+    await waitFor(() => expect(mocked.countUsers).toHaveBeenCalled());
+    const box = screen.getByTestId("users-scroll");
+    box.scrollTop = 400;
+    const calls = mocked.searchUsers.mock.calls.length;
+
+    await act(() => client.invalidateQueries({ queryKey: ["users"] }));
+    await waitFor(() => expect(mocked.searchUsers.mock.calls.length).toBeGreaterThan(calls));
+    expect(box.scrollTop).toBe(400);
+
+    await userEvent.type(screen.getByRole("searchbox", { name: "Search users" }), "k");
+    await waitFor(() => expect(mocked.searchUsers).toHaveBeenLastCalledWith(expect.objectContaining({ search: "k" })));
+    await waitFor(() => expect(box.scrollTop).toBe(0));
   });
 });

@@ -260,10 +260,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
     queryKey: keys.users(query),
     queryFn: async ({ pageParam }) => {
       const limit = pageParam === null ? FIRST_PAGE : PAGE_SIZE;
-      const page = await backend.searchUsers({ ...query, after: pageParam, limit });
-      // A search's first page: back to the top, as the rows it replaces are.
-      if (pageParam === null && scrollRef.current) scrollRef.current.scrollTop = 0;
-      return page;
+      return backend.searchUsers({ ...query, after: pageParam, limit });
     },
     initialPageParam: null as UserCursor | null,
     getNextPageParam: (page) => page.next,
@@ -272,6 +269,15 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
     enabled: !cannotView,
   });
   const searching = list.isFetching && !list.isFetchingNextPage;
+  // Another search's rows, shown for the first time: back to the top, as the rows they
+  // replace are. Not when the same search is read again (after a save in the editor): the
+  // admin stays where they were in the list.
+  const shownQuery = useRef(query);
+  useLayoutEffect(() => {
+    if (list.isPlaceholderData || list.data === undefined || shownQuery.current === query) return;
+    shownQuery.current = query;
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [list.data, list.isPlaceholderData, query]);
   // Before paint, so that a keystroke's search starts in the same frame as it did.
   useLayoutEffect(() => {
     if (!searching && filters !== searched) {
@@ -320,6 +326,8 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
     client.setQueryData<Pages>(keys.users(query), (pages) =>
       pages && { pages: pages.pages.slice(0, 1), pageParams: pages.pageParams.slice(0, 1) },
     );
+    // Only the first page is kept: the list starts again from its top.
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
     void invalidate.users();
   }
 
