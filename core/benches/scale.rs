@@ -426,21 +426,7 @@ impl Bench {
     }
 }
 
-/// Searches as an admin types them: names, part of a name, email, extension, number, and
-/// one- and two-character starts.
-const SEARCHES: &[&str] = &[
-    "olivia johnson",
-    "kowalski",
-    "son",
-    "zoë",
-    "o'connor",
-    "amara.okafor1",
-    "+1512555",
-    "5550123",
-    "201234",
-    "jo",
-    "k",
-];
+include!("common/search_kinds.rs");
 
 fn sample(n: usize, mut f: impl FnMut(usize) -> Duration) -> Stats {
     for i in 0..(n / 10).max(2) {

@@ -57,6 +57,47 @@ impl App {
             .await;
     }
 
+    /// Offboards `name` from their open editor as an admin does: Profile, "Offboard user",
+    /// the warning's Continue, the native confirmation; waits until the editor closes.
+    pub async fn offboard_in_editor(&self, editor: &Element, name: &str) {
+        self.select_tab(editor, "Profile").await;
+        let offboard = self
+            .find_by_role_in(editor, "button", "Offboard user")
+            .await;
+        self.click(&offboard).await;
+        self.wait_for_text("Warning: data loss").await;
+        let go_on = self.find_by_role_in(editor, "button", "Continue").await;
+        self.click(&go_on).await;
+        self.confirm_native_dialog(&format!("Offboard {name}?"))
+            .await;
+        self.wait_for_message("status", &format!("{name} offboarded."))
+            .await;
+        self.wait_until_gone("dialog", &format!("Edit {name}"))
+            .await;
+    }
+
+    /// Scrolls the Users list to its end; answers the list (to read its scroll position
+    /// later) and the last user it draws there.
+    pub async fn users_list_at_its_end(&self) -> (Element, String) {
+        self.users_table().await;
+        let list = self.find_any_by_role("table").await;
+        let bottom = self.scroll_to(&list, 1e6).await;
+        assert!(
+            bottom > 300.0,
+            "the Users list does not scroll ({bottom} px)"
+        );
+        let last = self
+            .users_table()
+            .await
+            .rows
+            .iter()
+            .rev()
+            .find_map(|r| r.buttons.iter().find_map(|b| b.strip_prefix("Edit ")))
+            .expect("users at the list's end")
+            .to_string();
+        (list, last)
+    }
+
     /// Goes to a page through the main navigation.
     pub async fn open_page(&self, name: &str) {
         let nav = self.find_any_by_role("navigation").await;

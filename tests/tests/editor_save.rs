@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use licensedesk_e2e::{App, Element, Table};
+use licensedesk_e2e::{App, Element};
 
 const VOICE_PRO: &str = "Voice Pro";
 const MEETINGS_PLUS: &str = "Meetings Plus";
@@ -409,16 +409,7 @@ async fn a_save_far_down_the_list_keeps_the_list_where_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let app = start(&dir.path().join("org.sqlite")).await;
     app.open_page("Users").await;
-    app.users_table().await;
-    let list = app.find_any_by_role("table").await;
-    let bottom = app.scroll_to(&list, 1e6).await;
-    assert!(
-        bottom > 300.0,
-        "the demo's list does not scroll ({bottom} px)"
-    );
-    // The last user of the list, drawn at its end.
-    let table = app.users_table().await;
-    let name = edit_names(&table).last().expect("rows at the end").clone();
+    let (list, name) = app.users_list_at_its_end().await;
     let editor = app.open_user_editor(&name).await;
     let before = app.scroll_top(&list).await;
     assert!(
@@ -442,14 +433,4 @@ async fn a_save_far_down_the_list_keeps_the_list_where_it_was() {
         "the list moved after the save"
     );
     app.quit().await;
-}
-
-/// The users a Users table shows, by their Edit buttons.
-fn edit_names(table: &Table) -> Vec<String> {
-    table
-        .rows
-        .iter()
-        .filter_map(|r| r.buttons.iter().find_map(|b| b.strip_prefix("Edit ")))
-        .map(str::to_owned)
-        .collect()
 }

@@ -168,19 +168,7 @@ async fn an_offboarded_user_is_reactivated_with_license_and_data() {
     let product = row.cell("License").to_string();
 
     let editor = app.open_user_editor(&name).await;
-    app.select_tab(&editor, "Profile").await;
-    let offboard = app
-        .find_by_role_in(&editor, "button", "Offboard user")
-        .await;
-    app.click(&offboard).await;
-    app.wait_for_text("Warning: data loss").await;
-    let go_on = app.find_by_role_in(&editor, "button", "Continue").await;
-    app.click(&go_on).await;
-    app.confirm_native_dialog(&format!("Offboard {name}?"))
-        .await;
-    app.wait_for_message("status", &format!("{name} offboarded."))
-        .await;
-    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    app.offboard_in_editor(&editor, &name).await;
     assert_eq!(app.user_row(&name).await.cell("Status"), "Suspended");
 
     let editor = app.open_user_editor(&name).await;
@@ -458,37 +446,10 @@ async fn a_reactivation_far_down_the_list_keeps_the_list_where_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let app = start_as_super_admin(&dir.path().join("org.sqlite")).await;
     app.open_page("Users").await;
-    app.users_table().await;
-    let list = app.find_any_by_role("table").await;
-    let bottom = app.scroll_to(&list, 1e6).await;
-    assert!(
-        bottom > 300.0,
-        "the demo's list does not scroll ({bottom} px)"
-    );
-    let name = app
-        .users_table()
-        .await
-        .rows
-        .iter()
-        .rev()
-        .find_map(|r| r.buttons.iter().find_map(|b| b.strip_prefix("Edit ")))
-        .expect("the list's last user")
-        .to_string();
+    let (list, name) = app.users_list_at_its_end().await;
 
     let editor = app.open_user_editor(&name).await;
-    app.select_tab(&editor, "Profile").await;
-    let offboard = app
-        .find_by_role_in(&editor, "button", "Offboard user")
-        .await;
-    app.click(&offboard).await;
-    app.wait_for_text("Warning: data loss").await;
-    let go_on = app.find_by_role_in(&editor, "button", "Continue").await;
-    app.click(&go_on).await;
-    app.confirm_native_dialog(&format!("Offboard {name}?"))
-        .await;
-    app.wait_for_message("status", &format!("{name} offboarded."))
-        .await;
-    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    app.offboard_in_editor(&editor, &name).await;
 
     let editor = app.open_user_editor(&name).await;
     let before = app.scroll_top(&list).await;

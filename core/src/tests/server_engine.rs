@@ -46,6 +46,18 @@ fn broken_entry(client: &mut Client) -> Option<i64> {
     first_broken_entry_on_server(&mut tx).unwrap()
 }
 
+/// Each of `statements` fails with SQLSTATE 42501 (insufficient privilege).
+fn refused_as_insufficient_privilege(client: &mut Client, statements: &[&str]) {
+    for statement in statements {
+        let e = client.batch_execute(statement).unwrap_err();
+        assert_eq!(
+            crate::storage::server::sqlstate(&e),
+            Some("42501"),
+            "{statement}: {e}"
+        );
+    }
+}
+
 fn count(client: &mut Client, sql: &str) -> i64 {
     client.query_one(sql, &[]).unwrap().get(0)
 }
@@ -99,21 +111,17 @@ fn the_audit_log_refuses_update_delete_and_truncate_and_an_edit_shows() {
             .collect()
     };
     let before = hashes(&mut client);
-    for statement in [
-        "UPDATE audit_log SET action = 'license.assign' WHERE id = 2",
-        "DELETE FROM audit_log WHERE id = 3",
-        "TRUNCATE audit_log",
-        "UPDATE audit_head SET last_id = 1",
-        "DELETE FROM audit_head",
-        "TRUNCATE audit_head",
-    ] {
-        let e = client.batch_execute(statement).unwrap_err();
-        assert_eq!(
-            crate::storage::server::sqlstate(&e),
-            Some("42501"),
-            "{statement}: {e}"
-        );
-    }
+    refused_as_insufficient_privilege(
+        &mut client,
+        &[
+            "UPDATE audit_log SET action = 'license.assign' WHERE id = 2",
+            "DELETE FROM audit_log WHERE id = 3",
+            "TRUNCATE audit_log",
+            "UPDATE audit_head SET last_id = 1",
+            "DELETE FROM audit_head",
+            "TRUNCATE audit_head",
+        ],
+    );
     assert_eq!(
         hashes(&mut client),
         before,
@@ -858,8 +866,7 @@ fn a_server_backup_with_pg_dump_restores_the_whole_organization() {
             "{table}"
         );
     }
-    let e = after.batch_execute("DELETE FROM audit_log").unwrap_err();
-    assert_eq!(crate::storage::server::sqlstate(&e), Some("42501"), "{e}");
+    refused_as_insufficient_privilege(&mut after, &["DELETE FROM audit_log"]);
     for search in ["son", "jo", "ZOË", "+1512"] {
         let q = UserQuery {
             search: search.to_owned(),
@@ -913,20 +920,19 @@ fn the_office_setup_works_for_a_database_owner_that_is_no_superuser() {
         .get(0);
     assert!(!superuser);
     assert_eq!(audited_change(&mut client, "license.assign"), 1);
-    for statement in [
-        "UPDATE audit_log SET action = 'x'",
-        "DELETE FROM audit_log",
-        "TRUNCATE audit_log",
-    ] {
-        let e = client.batch_execute(statement).unwrap_err();
-        assert_eq!(
-            crate::storage::server::sqlstate(&e),
-            Some("42501"),
-            "{statement}: {e}"
-        );
-    }
+    refused_as_insufficient_privilege(
+        &mut client,
+        &[
+            "UPDATE audit_log SET action = 'x'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ],
+    );
     assert_eq!(broken_entry(&mut client), None);
 }
+
+// SEARCHES: the scale bench's own list, so that the server's bench times the same searches.
+include!("../../benches/common/search_kinds.rs");
 
 /// `make bench`'s server rows (issue 25: "the 100,000-user search target holds on both"):
 /// the bench's 100,000-user organization (`LICENSEDESK_BENCH_DB`, read from a copy) moved to
@@ -937,19 +943,6 @@ fn the_office_setup_works_for_a_database_owner_that_is_no_superuser() {
 #[ignore = "make bench runs it on the 100,000-user organization"]
 fn server_bench() {
     use std::time::{Duration, Instant};
-    const SEARCHES: &[&str] = &[
-        "olivia johnson",
-        "kowalski",
-        "son",
-        "zoë",
-        "o'connor",
-        "amara.okafor1",
-        "+1512555",
-        "5550123",
-        "201234",
-        "jo",
-        "k",
-    ];
     const SAMPLES: usize = 50;
     let source = std::env::var("LICENSEDESK_BENCH_DB").expect("LICENSEDESK_BENCH_DB");
     let dir = tempfile::tempdir().unwrap();
