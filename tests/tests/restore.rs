@@ -10,6 +10,20 @@ use serde_json::json;
 
 const RESTORE_CONFIRMATION: &str = "Restore license and data?";
 
+/// Presses the "Reactivate {name}" preview's Reactivate and answers the native question;
+/// waits until the preview closes with the message that says so.
+async fn reactivate_from_preview(app: &App, preview: &Element, name: &str) {
+    let go = app.find_by_role_in(preview, "button", "Reactivate").await;
+    app.wait_enabled(&go).await;
+    app.click(&go).await;
+    app.confirm_native_dialog(&format!("Reactivate {name}?"))
+        .await;
+    app.wait_for_message("status", &format!("{name} is active again."))
+        .await;
+    app.wait_until_gone("dialog", &format!("Reactivate {name}"))
+        .await;
+}
+
 async fn start_as_super_admin(db: &Path) -> App {
     let app = App::start(db).await;
     app.sign_in("dana.reyes", "super-demo").await;
@@ -181,15 +195,7 @@ async fn an_offboarded_user_is_reactivated_with_license_and_data() {
         .await;
     app.wait_for_text("voicemail message").await;
     app.screenshot_if_asked("reactivate-preview").await;
-    let go = app.find_by_role_in(&preview, "button", "Reactivate").await;
-    app.wait_enabled(&go).await;
-    app.click(&go).await;
-    app.confirm_native_dialog(&format!("Reactivate {name}?"))
-        .await;
-    app.wait_for_message("status", &format!("{name} is active again."))
-        .await;
-    app.wait_until_gone("dialog", &format!("Reactivate {name}"))
-        .await;
+    reactivate_from_preview(&app, &preview, &name).await;
     assert!(app.try_find_by_role("button", "Reactivate").await.is_none());
     app.click_role("button", "Cancel").await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;
@@ -460,15 +466,7 @@ async fn a_reactivation_far_down_the_list_keeps_the_list_where_it_was() {
     let preview = app
         .find_by_role("dialog", &format!("Reactivate {name}"))
         .await;
-    let go = app.find_by_role_in(&preview, "button", "Reactivate").await;
-    app.wait_enabled(&go).await;
-    app.click(&go).await;
-    app.confirm_native_dialog(&format!("Reactivate {name}?"))
-        .await;
-    app.wait_for_message("status", &format!("{name} is active again."))
-        .await;
-    app.wait_until_gone("dialog", &format!("Reactivate {name}"))
-        .await;
+    reactivate_from_preview(&app, &preview, &name).await;
     app.click_role("button", "Cancel").await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;
     // Read again in its place (no search typed: that would start the list anew).
