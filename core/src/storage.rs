@@ -4,6 +4,7 @@
 pub mod backup;
 pub(crate) mod checkpoint;
 pub mod db;
+pub(crate) mod engine;
 pub(crate) mod files;
 pub(crate) mod list_order;
 pub(crate) mod pre_migration_copy;

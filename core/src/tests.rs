@@ -3,6 +3,8 @@
 //! bindings. Tests of one module sit beside it.
 
 mod bindings;
+#[cfg(feature = "server")]
+pub(crate) mod engines;
 pub(crate) mod export_safety;
 mod hostile_files;
 pub(crate) mod hostile_input;
@@ -10,7 +12,7 @@ mod invariants;
 pub(crate) mod migration_tests;
 mod permission_matrix;
 #[cfg(feature = "server")]
-mod pg_cluster;
+pub(crate) mod pg_cluster;
 #[cfg(feature = "server")]
 mod server_engine;
 pub(crate) mod testing;

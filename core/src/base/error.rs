@@ -109,6 +109,11 @@ pub enum Error {
     #[error("The server could not complete the request ({sqlstate}): {message}")]
     Server { sqlstate: String, message: String },
 
+    /// An operation not yet written for an organization on a server (docs/ARCHITECTURE.md
+    /// §Server): refused before anything is read or written.
+    #[error("This works on an organization file only; it is not available on a server yet. Nothing was changed.")]
+    FileOnly,
+
     #[error("Cancelled: nothing was changed.")]
     Cancelled,
 
@@ -145,6 +150,7 @@ pub const ERROR_CODES: &[&str] = &[
     "io",
     "server_unreachable",
     "server",
+    "file_only",
     "cancelled",
     "internal",
 ];
@@ -181,6 +187,7 @@ impl Error {
             Error::Io { .. } => "io",
             Error::ServerUnreachable { .. } => "server_unreachable",
             Error::Server { .. } => "server",
+            Error::FileOnly => "file_only",
             Error::Cancelled => "cancelled",
             Error::Internal(_) => "internal",
         }
@@ -322,6 +329,7 @@ mod tests {
                 sqlstate: s(),
                 message: s(),
             },
+            Error::FileOnly,
             Error::Cancelled,
             Error::Internal(s()),
         ];
@@ -354,6 +362,7 @@ mod tests {
                 | Error::Io { .. }
                 | Error::ServerUnreachable { .. }
                 | Error::Server { .. }
+                | Error::FileOnly
                 | Error::Cancelled
                 | Error::Internal(_) => {}
             }

@@ -14,6 +14,7 @@ use crate::base::permission::Permission;
 use crate::kernel::action::Action;
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
 use crate::kernel::org::{Actor, Org};
+use crate::storage::engine::Sql;
 use crate::storage::settings;
 use crate::storage::tables::{cancellation_requests, orders, products, seat_tallies, seats};
 
@@ -187,7 +188,7 @@ pub(crate) fn parse_quantity(text: &str) -> Result<i64> {
     Ok(n)
 }
 
-fn product(conn: &Connection, product_id: i64) -> Result<(String, i64)> {
+fn product<'a>(conn: impl Into<Sql<'a>>, product_id: i64) -> Result<(String, i64)> {
     products::name_and_price(conn, product_id)?.ok_or(Error::NotFound {
         what: "Product",
         id: product_id,
@@ -195,11 +196,11 @@ fn product(conn: &Connection, product_id: i64) -> Result<(String, i64)> {
 }
 
 /// Seats that are billed now: assigned, available, or pending cancellation.
-fn monthly_total(conn: &Connection) -> Result<i64> {
+fn monthly_total<'a>(conn: impl Into<Sql<'a>>) -> Result<i64> {
     seats::monthly_total_cents(conn)
 }
 
-fn available_seats(conn: &Connection, product_id: i64) -> Result<i64> {
+fn available_seats<'a>(conn: impl Into<Sql<'a>>, product_id: i64) -> Result<i64> {
     seat_tallies::available(conn, product_id)
 }
 
@@ -231,7 +232,8 @@ struct Terms {
     notice_days: i64,
 }
 
-fn terms(conn: &Connection) -> Result<Terms> {
+fn terms<'a>(conn: impl Into<Sql<'a>>) -> Result<Terms> {
+    let conn = conn.into();
     Ok(Terms {
         billing_day: settings::integer(conn, "billing_day", 1)?.clamp(1, 28) as u32,
         notice_days: settings::integer(conn, "notice_period_days", 30)?.max(0),
@@ -251,7 +253,8 @@ impl Org {
         // Immediate: a deferred read that turns into a write fails (SQLITE_BUSY_SNAPSHOT)
         // when another window committed in between; the busy timeout does not cover that.
         let tx = self
-            .conn
+            .engine
+            .file_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for (id, product_name) in cancellation_requests::due(&tx, &today)? {
             let seats = seats::cancel_pending_of_request(&tx, id)?;
@@ -260,7 +263,7 @@ impl Org {
             let mut entry = AuditEntry::new("billing.cancellation_effective");
             entry.after = Some(json!({ "request_id": id, "seats": seats }));
             entry.detail = Some(&detail);
-            audit::append(&tx, &now, &AuditActor::SYSTEM, &entry)?;
+            audit::append((&tx).into(), &now, &AuditActor::SYSTEM, &entry)?;
         }
         tx.commit()?;
         Ok(())
@@ -368,7 +371,7 @@ impl Org {
 
     /// Writes the history as CSV to `dest`.
     pub fn export_billing_history(&mut self, actor: Actor, dest: &std::path::Path) -> Result<()> {
-        let currency = settings::currency(&self.conn)?;
+        let currency = settings::currency(self.engine.file()?)?;
         let csv = history_csv(&self.billing_history(actor)?, &currency)?;
         crate::storage::files::write_atomically(dest, &csv)
     }
@@ -382,12 +385,13 @@ impl Org {
 
 /// Moves unassigned seats of the product to pending cancellation, with the request and its
 /// audit entry.
-pub(crate) fn request_cancellation_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn request_cancellation_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &crate::kernel::org::ChangeContext<'_>,
     today: NaiveDate,
     req: &SeatChange,
 ) -> Result<CostPreview> {
+    let tx = tx.into();
     let plan = cancellation_plan(tx, today, req)?;
     let request_id = cancellation_requests::insert_pending(
         tx,
@@ -414,7 +418,12 @@ pub(crate) fn request_cancellation_in(
     Ok(plan)
 }
 
-fn cancellation_plan(conn: &Connection, today: NaiveDate, req: &SeatChange) -> Result<CostPreview> {
+fn cancellation_plan<'a>(
+    conn: impl Into<Sql<'a>>,
+    today: NaiveDate,
+    req: &SeatChange,
+) -> Result<CostPreview> {
+    let conn = conn.into();
     let quantity = parse_quantity(&req.quantity)?;
     let (name, price) = product(conn, req.product_id)?;
     let available = available_seats(conn, req.product_id)?;
@@ -627,7 +636,7 @@ mod tests {
     }
 
     fn seat_total_cents(org: &Org) -> i64 {
-        monthly_total(&org.conn).unwrap()
+        monthly_total(org.conn()).unwrap()
     }
 
     #[test]
@@ -708,7 +717,7 @@ mod tests {
             "{}",
             usd.purchase_question()
         );
-        settings::set(&org.conn, "currency", "EUR").unwrap();
+        settings::set(org.conn(), "currency", "EUR").unwrap();
         let eur = org
             .purchase_preview(billing, &change(&org, "Meetings Plus", "3"))
             .unwrap();
@@ -774,7 +783,7 @@ mod tests {
         );
         assert_eq!(seat_total_cents(&org), total);
         let orders: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
             .unwrap();
         assert_eq!(orders, 5, "only the demo's initial orders");
@@ -869,7 +878,7 @@ mod tests {
                 ..
             }
         ));
-        assert_eq!(audit::first_broken_entry(&org.conn).unwrap(), None);
+        assert_eq!(audit::first_broken_entry(org.conn()).unwrap(), None);
     }
 
     #[test]

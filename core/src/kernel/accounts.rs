@@ -2,7 +2,7 @@
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -12,6 +12,7 @@ use crate::base::permission::Permission;
 use crate::kernel::acting_account::{acting_account, explain_missing, Actor};
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
 use crate::kernel::org::Org;
+use crate::storage::engine::Engine;
 use crate::storage::tables::{accounts, audit_log};
 
 /// The signed-in account as the UI shows it, with what its role may and may not do.
@@ -51,14 +52,12 @@ pub(crate) fn hash_password(password: &str) -> Result<String> {
 
 /// A sign-in attempt is not part of a change: its entry gets a transaction of its own.
 fn record_sign_in(
-    conn: &mut Connection,
+    engine: &mut Engine,
     at: &str,
     actor: &AuditActor<'_>,
     entry: &AuditEntry<'_>,
 ) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    audit::append(&tx, at, actor, entry)?;
-    tx.commit()?;
+    engine.write(|db| audit::append(db, at, actor, entry))?;
     Ok(())
 }
 
@@ -131,7 +130,7 @@ impl Org {
     /// The active accounts, for "Switch account". A desktop app's sign-in screen shows who
     /// may sign in on this computer, as an operating system's does.
     pub fn account_choices(&self) -> Result<Vec<AccountChoice>> {
-        Ok(accounts::active(&self.conn)?
+        Ok(accounts::active(self.engine.file()?.into())?
             .into_iter()
             .map(|a| AccountChoice {
                 login: a.login,
@@ -159,7 +158,7 @@ impl Org {
         if password.is_empty() {
             return Err(Error::invalid(Field::Password, "Enter the password."));
         }
-        let found = accounts::for_sign_in(&self.conn, login)?;
+        let found = self.engine.read(|db| accounts::for_sign_in(db, login))?;
         let now = self.now();
         let (account_id, role) = match &found {
             Some(a) => (Some(a.id), a.role_name.as_str()),
@@ -176,20 +175,23 @@ impl Org {
             let mut entry = AuditEntry::new("account.sign_in");
             entry.refused = true;
             entry.detail = Some("throttled");
-            record_sign_in(&mut self.conn, &now, &actor, &entry)?;
+            record_sign_in(&mut self.engine, &now, &actor, &entry)?;
             return Err(throttled);
         }
         let matches = password_matches(password, found.as_ref().map(|a| a.password_hash.as_str()));
         let active = found.as_ref().is_some_and(|a| a.status == "active");
         let mut entry = AuditEntry::new("account.sign_in");
         entry.refused = !(matches && active);
-        record_sign_in(&mut self.conn, &now, &actor, &entry)?;
+        record_sign_in(&mut self.engine, &now, &actor, &entry)?;
         if entry.refused {
             return Err(Error::InvalidCredentials);
         }
-        // Files outside the organization file are touched only once someone has signed in.
-        self.tend_archives()?;
-        self.write_pre_migration_copy();
+        // Files outside the organization file are touched only once someone has signed in
+        // (a server has none: its safety archives are in its database).
+        if self.engine.is_file() {
+            self.tend_archives()?;
+            self.write_pre_migration_copy();
+        }
         self.session(Actor {
             account_id: account_id.expect("verified account has an id"),
         })
@@ -197,7 +199,9 @@ impl Org {
 
     /// The refusal to give when the login, or the file as a whole, has failed too often lately.
     fn sign_in_throttle(&self, login: &str) -> Result<Option<Error>> {
-        let (failures, last) = audit_log::failed_sign_ins_of(&self.conn, login)?;
+        let (failures, last) = self
+            .engine
+            .read(|db| audit_log::failed_sign_ins_of(db, login))?;
         if let Some(seconds) = self.still_to_wait(sign_in_wait_seconds(failures), last)? {
             return Ok(Some(Error::SignInThrottled {
                 login: login.to_owned(),
@@ -207,7 +211,9 @@ impl Org {
         let since = crate::base::clock::timestamp(
             self.clock.now() - chrono::Duration::seconds(ALL_LOGINS_WINDOW_SECONDS),
         );
-        let (failures, last) = audit_log::failed_sign_ins_since(&self.conn, &since)?;
+        let (failures, last) = self
+            .engine
+            .read(|db| audit_log::failed_sign_ins_since(db, &since))?;
         let wait = sign_in_wait_seconds(failures - (ALL_LOGINS_FREE_ATTEMPTS - FREE_ATTEMPTS));
         Ok(self
             .still_to_wait(wait, last)?
@@ -227,29 +233,31 @@ impl Org {
 
     /// The account as it is now (its role may have changed since sign-in).
     pub fn session(&self, actor: Actor) -> Result<SessionInfo> {
-        let account = acting_account(&self.conn, actor)?;
-        let missing = Permission::ALL
-            .into_iter()
-            .filter(|p| !account.permissions.contains(p))
-            .map(|p| {
-                let (message, switch_suggested) = explain_missing(&self.conn, &account, p)?;
-                Ok(MissingPermission {
-                    permission: p,
-                    label: p.label().to_owned(),
-                    message,
-                    switch_suggested,
+        self.engine.read(|db| {
+            let account = acting_account(db, actor)?;
+            let missing = Permission::ALL
+                .into_iter()
+                .filter(|p| !account.permissions.contains(p))
+                .map(|p| {
+                    let (message, switch_suggested) = explain_missing(db, &account, p)?;
+                    Ok(MissingPermission {
+                        permission: p,
+                        label: p.label().to_owned(),
+                        message,
+                        switch_suggested,
+                    })
                 })
+                .collect::<Result<Vec<_>>>()?;
+            Ok(SessionInfo {
+                account_id: account.id,
+                organization: crate::storage::settings::organization_name(db)?,
+                currency: crate::storage::settings::currency(db)?,
+                permissions: account.permissions.iter().copied().collect(),
+                login: account.login,
+                display_name: account.display_name,
+                role: account.role_name,
+                missing,
             })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(SessionInfo {
-            account_id: account.id,
-            organization: crate::storage::settings::organization_name(&self.conn)?,
-            currency: crate::storage::settings::currency(&self.conn)?,
-            permissions: account.permissions.iter().copied().collect(),
-            login: account.login,
-            display_name: account.display_name,
-            role: account.role_name,
-            missing,
         })
     }
 }
@@ -301,7 +309,7 @@ mod tests {
         assert_eq!(e1.code(), "invalid_credentials");
         assert_eq!(e1.to_string(), e2.to_string());
         let refused: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM audit_log WHERE action = 'account.sign_in' AND outcome = 'refused'",
                 [],
@@ -348,7 +356,7 @@ mod tests {
     #[test]
     fn a_disabled_account_with_its_password_is_refused_and_throttled_like_a_wrong_password() {
         let (_dir, mut org) = demo_org();
-        org.conn
+        org.conn()
             .execute(
                 "UPDATE accounts SET status = 'disabled' WHERE login = 'sam.okafor'",
                 [],
@@ -370,7 +378,7 @@ mod tests {
             "{throttled}"
         );
         let recorded: Vec<(String, Option<String>)> = org
-            .conn
+            .conn()
             .prepare(
                 "SELECT outcome, detail FROM audit_log WHERE account_login = 'sam.okafor'
                  AND action = 'account.sign_in' ORDER BY id",
@@ -414,7 +422,7 @@ mod tests {
     fn an_account_name_over_64_characters_is_refused_by_field_and_never_logged() {
         let (_dir, mut org) = demo_org();
         let entries = |org: &crate::Org| -> i64 {
-            org.conn
+            org.conn()
                 .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
                 .unwrap()
         };
@@ -502,19 +510,19 @@ mod tests {
         let mut other =
             crate::Org::open(&org.path, Arc::new(crate::base::clock::SystemClock)).unwrap();
         let tx = org
-            .conn
+            .conn_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .unwrap();
         let entry = AuditEntry::new("test.other_window");
         audit::append(
-            &tx,
+            (&tx).into(),
             &crate::base::clock::timestamp(chrono::Utc::now()),
             &AuditActor::SYSTEM,
             &entry,
         )
         .unwrap();
         let signing_in = std::thread::spawn(move || {
-            other.conn.busy_handler(Some(note_wait)).unwrap();
+            other.conn().busy_handler(Some(note_wait)).unwrap();
             sign_in(&mut other, "sam.okafor");
         });
         // (A sign-in that failed before waiting ends the thread: its panic is reported below.)
@@ -524,7 +532,7 @@ mod tests {
         tx.commit().unwrap();
         signing_in.join().unwrap();
         let last: Vec<String> = org
-            .conn
+            .conn()
             .prepare("SELECT action FROM audit_log ORDER BY id DESC LIMIT 2")
             .unwrap()
             .query_map([], |r| r.get(0))
@@ -532,6 +540,6 @@ mod tests {
             .map(|r| r.unwrap())
             .collect();
         assert_eq!(last, ["account.sign_in", "test.other_window"]);
-        assert_eq!(audit::first_broken_entry(&org.conn).unwrap(), None);
+        assert_eq!(audit::first_broken_entry(org.conn()).unwrap(), None);
     }
 }

@@ -4,10 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use rusqlite::Connection;
-
 use crate::base::error::{Error, Result};
 use crate::base::permission::Permission;
+use crate::storage::engine::Sql;
 use crate::storage::tables::accounts;
 
 /// The signed-in admin account on whose behalf an operation runs.
@@ -26,7 +25,8 @@ pub(crate) struct ActingAccount {
 }
 
 /// Loads the acting account and its role's permissions as they are in the database now.
-pub(crate) fn acting_account(conn: &Connection, actor: Actor) -> Result<ActingAccount> {
+pub(crate) fn acting_account<'a>(conn: impl Into<Sql<'a>>, actor: Actor) -> Result<ActingAccount> {
+    let conn = conn.into();
     let row = accounts::acting(conn, actor.account_id)?.ok_or(Error::NotSignedIn)?;
     if row.status != "active" {
         return Err(Error::AccountDisabled { login: row.login });
@@ -40,7 +40,7 @@ pub(crate) fn acting_account(conn: &Connection, actor: Actor) -> Result<ActingAc
     })
 }
 
-fn role_permissions(conn: &Connection, role_id: i64) -> Result<BTreeSet<Permission>> {
+fn role_permissions(conn: Sql<'_>, role_id: i64) -> Result<BTreeSet<Permission>> {
     let keys = accounts::role_permission_keys(conn, role_id)?;
     Ok(keys
         .iter()
@@ -48,8 +48,8 @@ fn role_permissions(conn: &Connection, role_id: i64) -> Result<BTreeSet<Permissi
         .collect())
 }
 
-pub(crate) fn require(
-    conn: &Connection,
+pub(crate) fn require<'a>(
+    conn: impl Into<Sql<'a>>,
     account: &ActingAccount,
     permission: Permission,
 ) -> Result<()> {
@@ -64,13 +64,13 @@ pub(crate) fn require(
 
 /// "Your role Helpdesk does not include Assign and change licenses. Ask Dana Reyes (Super
 /// Admin), or switch to an account that has it.", and whether it suggests switching.
-pub(crate) fn explain_missing(
-    conn: &Connection,
+pub(crate) fn explain_missing<'a>(
+    conn: impl Into<Sql<'a>>,
     account: &ActingAccount,
     permission: Permission,
 ) -> Result<(String, bool)> {
     let holders: Vec<(String, String, String)> =
-        accounts::active_holders_of(conn, permission.key())?
+        accounts::active_holders_of(conn.into(), permission.key())?
             .into_iter()
             .map(|a| (a.login, a.display_name, a.role_name))
             .collect();

@@ -1,12 +1,15 @@
 //! The append-only audit log: every change and refusal, each entry chained to the one before
 //! by a SHA-256 hash so that an edit made outside LicenseDesk shows.
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::base::error::Result;
 use crate::base::field::Field;
+#[cfg(feature = "server")]
+use crate::storage::engine::on_server;
+use crate::storage::engine::Sql;
 use crate::storage::tables::audit_log::{self, EntryFields, PageFilter};
 
 const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -56,16 +59,22 @@ impl<'a> AuditEntry<'a> {
 /// process on the same file could append between the two, and both entries would then link
 /// to the same predecessor (a broken chain, in the file and in every backup of it).
 pub(crate) fn append(
-    conn: &Transaction<'_>,
+    db: Sql<'_>,
     at: &str,
     actor: &AuditActor<'_>,
     entry: &AuditEntry<'_>,
 ) -> Result<i64> {
-    let prev_hash = audit_log::last_hash(conn)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
     let before = entry.before.as_ref().map(Value::to_string);
     let after = entry.after.as_ref().map(Value::to_string);
     let fields = fields_of(at, actor, entry, before.as_deref(), after.as_deref());
-    audit_log::insert(conn, &fields, &prev_hash, &entry_hash(&fields, &prev_hash))
+    match db {
+        Sql::File(conn) => {
+            let prev_hash = audit_log::last_hash(conn)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
+            audit_log::insert(conn, &fields, &prev_hash, &entry_hash(&fields, &prev_hash))
+        }
+        #[cfg(feature = "server")]
+        Sql::Server(tx) => on_server(tx, |tx| append_fields_on_server(tx, &fields)),
+    }
 }
 
 /// An entry whose before and after are JSON text already, written as `Value::to_string`
@@ -84,7 +93,7 @@ pub(crate) struct TextEntry<'a> {
 /// the one before it, kept in memory. Nothing else may append in between, which holds
 /// because the caller passes the entries of one transaction together.
 pub(crate) fn append_all(
-    conn: &Transaction<'_>,
+    db: Sql<'_>,
     at: &str,
     actor: &AuditActor<'_>,
     entries: &[TextEntry<'_>],
@@ -92,27 +101,39 @@ pub(crate) fn append_all(
     if entries.is_empty() {
         return Ok(());
     }
-    let mut prev_hash = audit_log::last_hash(conn)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
-    let mut rows = Vec::with_capacity(entries.len());
-    for e in entries {
-        let fields = EntryFields {
-            at,
-            account_id: actor.account_id,
-            account_login: actor.login,
-            role_name: actor.role_name,
-            action: e.action,
-            outcome: "ok",
-            target_user_id: e.target_user_id,
-            target_label: e.target_label,
-            before: e.before.as_deref(),
-            after: e.after.as_deref(),
-            detail: None,
-        };
-        let hash = entry_hash(&fields, &prev_hash);
-        let prev = std::mem::replace(&mut prev_hash, hash.clone());
-        rows.push((fields, prev, hash));
+    let fields = entries.iter().map(|e| EntryFields {
+        at,
+        account_id: actor.account_id,
+        account_login: actor.login,
+        role_name: actor.role_name,
+        action: e.action,
+        outcome: "ok",
+        target_user_id: e.target_user_id,
+        target_label: e.target_label,
+        before: e.before.as_deref(),
+        after: e.after.as_deref(),
+        detail: None,
+    });
+    match db {
+        Sql::File(conn) => {
+            let mut prev_hash =
+                audit_log::last_hash(conn)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
+            let mut rows = Vec::with_capacity(entries.len());
+            for fields in fields {
+                let hash = entry_hash(&fields, &prev_hash);
+                let prev = std::mem::replace(&mut prev_hash, hash.clone());
+                rows.push((fields, prev, hash));
+            }
+            audit_log::insert_many(conn, &rows)
+        }
+        #[cfg(feature = "server")]
+        Sql::Server(tx) => on_server(tx, |tx| {
+            for fields in fields {
+                append_fields_on_server(tx, &fields)?;
+            }
+            Ok(())
+        }),
     }
-    audit_log::insert_many(conn, &rows)
 }
 
 /// The stored fields of an entry whose before and after are already JSON text.
@@ -211,26 +232,28 @@ pub fn first_broken_entry(conn: &Connection) -> Result<Option<i64>> {
 /// Appends one entry on a server, inside the transaction of the change it records: the head
 /// row is locked first, so a second admin's entry waits and then links to this one.
 #[cfg(feature = "server")]
-#[cfg_attr(not(test), allow(dead_code))] // until the domain runs on a server (issue 25)
+#[cfg_attr(not(test), allow(dead_code))] // the server's own tests append without a change
 pub(crate) fn append_on_server(
     tx: &mut postgres::Transaction<'_>,
     at: &str,
     actor: &AuditActor<'_>,
     entry: &AuditEntry<'_>,
 ) -> Result<i64> {
-    use crate::storage::server::audit_log as server_log;
-    let (last_id, prev_hash) = server_log::lock_head(tx)?;
     let before = entry.before.as_ref().map(Value::to_string);
     let after = entry.after.as_ref().map(Value::to_string);
     let fields = fields_of(at, actor, entry, before.as_deref(), after.as_deref());
+    append_fields_on_server(tx, &fields)
+}
+
+#[cfg(feature = "server")]
+fn append_fields_on_server(
+    tx: &mut postgres::Transaction<'_>,
+    fields: &EntryFields<'_>,
+) -> Result<i64> {
+    use crate::storage::tables::audit_log::on_server as server_log;
+    let (last_id, prev_hash) = server_log::lock_head(tx)?;
     let id = last_id + 1;
-    server_log::insert(
-        tx,
-        id,
-        &fields,
-        &prev_hash,
-        &entry_hash(&fields, &prev_hash),
-    )?;
+    server_log::insert(tx, id, fields, &prev_hash, &entry_hash(fields, &prev_hash))?;
     Ok(id)
 }
 
@@ -241,7 +264,7 @@ pub(crate) fn append_on_server(
 pub(crate) fn first_broken_entry_on_server(
     tx: &mut postgres::Transaction<'_>,
 ) -> Result<Option<i64>> {
-    use crate::storage::server::audit_log as server_log;
+    use crate::storage::tables::audit_log::on_server as server_log;
     let mut walk = ChainWalk::new();
     let mut expected_id = 1;
     server_log::each_in_order(tx, |id, fields, prev_hash, hash| {
@@ -398,7 +421,7 @@ mod tests {
         for i in 0..3 {
             let mut e = AuditEntry::new("test.action");
             e.after = Some(json!({ "i": i }));
-            append(&tx, "2026-01-01T00:00:00Z", &actor(), &e).unwrap();
+            append((&tx).into(), "2026-01-01T00:00:00Z", &actor(), &e).unwrap();
         }
         tx.commit().unwrap();
         assert_eq!(first_broken_entry(&conn).unwrap(), None);
@@ -408,7 +431,13 @@ mod tests {
     fn the_log_refuses_update_and_delete() {
         let (_dir, mut conn) = db();
         let tx = conn.transaction().unwrap();
-        append(&tx, "2026-01-01T00:00:00Z", &actor(), &AuditEntry::new("x")).unwrap();
+        append(
+            (&tx).into(),
+            "2026-01-01T00:00:00Z",
+            &actor(),
+            &AuditEntry::new("x"),
+        )
+        .unwrap();
         tx.commit().unwrap();
         let upd = conn.execute("UPDATE audit_log SET action = 'y'", []);
         assert!(upd.unwrap_err().to_string().contains("append-only"));
@@ -421,7 +450,13 @@ mod tests {
         let (_dir, mut conn) = db();
         let tx = conn.transaction().unwrap();
         for _ in 0..3 {
-            append(&tx, "2026-01-01T00:00:00Z", &actor(), &AuditEntry::new("x")).unwrap();
+            append(
+                (&tx).into(),
+                "2026-01-01T00:00:00Z",
+                &actor(),
+                &AuditEntry::new("x"),
+            )
+            .unwrap();
         }
         tx.commit().unwrap();
         // Someone with the file and sqlite3 drops the trigger and edits entry 2.
@@ -507,7 +542,7 @@ pub(crate) fn validate_bound(field: Field, value: &str) -> Result<()> {
     ))
 }
 
-pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
+pub(crate) fn query<'a>(db: impl Into<Sql<'a>>, q: &AuditQuery) -> Result<AuditPage> {
     if q.limit == 0 || q.limit > 500 {
         return Err(crate::Error::invalid(
             Field::PageSize,
@@ -542,7 +577,7 @@ pub(crate) fn query(conn: &Connection, q: &AuditQuery) -> Result<AuditPage> {
         to: &to,
         target_user_id: q.target_user_id,
     };
-    let (total, entries) = audit_log::page(conn, &filter, q.before_id, q.limit)?;
+    let (total, entries) = audit_log::page(db.into(), &filter, q.before_id, q.limit)?;
     let next_before_id = if entries.len() == q.limit as usize {
         entries.last().map(|e| e.id)
     } else {
@@ -562,7 +597,7 @@ pub(crate) fn verify(
     backup_dir: &std::path::Path,
     exports: &[std::path::PathBuf],
 ) -> Result<AuditVerification> {
-    let entries = audit_log::count(conn)?;
+    let entries = audit_log::count(conn.into())?;
     let first_broken = first_broken_entry(conn)?;
     let missing = crate::kernel::audit_chain::missing_triggers(conn)?;
     let heads = crate::kernel::audit_chain::check_heads(conn, backup_dir, exports)?;
@@ -649,7 +684,7 @@ mod verify_tests {
             .message
             .starts_with(&format!("All {} entries are intact", ok.entries)));
         // Someone with the file and the sqlite3 shell hides a sign-in.
-        org.conn
+        org.conn()
             .execute_batch(
                 "DROP TRIGGER audit_log_no_update;
                  UPDATE audit_log SET account_login = 'nobody' WHERE id = 2;",

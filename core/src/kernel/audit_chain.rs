@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::error::Result;
 use crate::storage::backup::{self, BackupReason};
+use crate::storage::engine::Sql;
 use crate::storage::tables::audit_log;
 
 /// The manifest of every ZIP the app writes (`bundle`): it names the audit head, which
@@ -33,9 +34,10 @@ pub(crate) const APPEND_ONLY_TRIGGERS: [&str; 2] = ["audit_log_no_update", "audi
 /// How an audit CSV export's last line starts.
 const CSV_HEAD_LINE: &str = "# audit chain head:";
 
-pub(crate) fn head(conn: &Connection) -> Result<ChainHead> {
-    let count = audit_log::count(conn)?;
-    let (last_id, hash) = audit_log::last_entry(conn)?.unwrap_or((0, String::new()));
+pub(crate) fn head<'a>(db: impl Into<Sql<'a>>) -> Result<ChainHead> {
+    let db = db.into();
+    let count = audit_log::count(db)?;
+    let (last_id, hash) = audit_log::last_entry(db)?.unwrap_or((0, String::new()));
     Ok(ChainHead {
         last_id,
         count,

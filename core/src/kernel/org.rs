@@ -14,9 +14,11 @@ pub use crate::kernel::acting_account::Actor;
 use crate::kernel::acting_account::{self, ActingAccount};
 use crate::kernel::action::Action;
 use crate::kernel::audit::{self, AuditActor, AuditEntry, TextEntry};
+use crate::storage::engine::{Engine, Sql};
 
 pub struct Org {
-    pub(crate) conn: Connection,
+    /// The organization's file, or (crate feature `server`) its server.
+    pub(crate) engine: Engine,
     pub(crate) clock: Arc<dyn Clock>,
     /// Where safety archives go: beside the organization file, one folder per file.
     pub(crate) archive_dir: PathBuf,
@@ -33,9 +35,6 @@ pub struct Org {
     /// The last import the window checked, kept for its apply while the file is unchanged
     /// (the imports area owns its type; `None` until a check, taken by the apply).
     pub(crate) checked_import: std::cell::RefCell<Option<Box<dyn std::any::Any + Send>>>,
-    /// Copies the write-ahead log into the file in the background; held for its lifetime
-    /// (declared after `conn`, which must close first).
-    _checkpointer: crate::storage::checkpoint::Checkpointer,
 }
 
 impl Org {
@@ -43,7 +42,7 @@ impl Org {
     /// the admin's first keystroke in "Search users" does not pay for it.
     pub fn prepare_search(&self) -> Result<()> {
         crate::storage::list_order::ListOrder::current(
-            &self.conn,
+            self.engine.file()?,
             &mut self.list_order.borrow_mut(),
         )
     }
@@ -60,7 +59,10 @@ impl Org {
             .unwrap_or(Path::new("."))
             .join(format!("{stem}-safety-archives"));
         Ok(Self {
-            conn,
+            engine: Engine::File {
+                conn,
+                _checkpointer: checkpointer,
+            },
             clock,
             archive_dir,
             path: path.to_path_buf(),
@@ -69,12 +71,48 @@ impl Org {
             pre_migration_copy,
             list_order: std::cell::RefCell::new(None),
             checked_import: std::cell::RefCell::new(None),
-            _checkpointer: checkpointer,
         })
     }
 
+    /// Opens the organization in the database at `address` (`postgres://…`; TLS verified
+    /// across a network, docs/ARCHITECTURE.md §Server), bringing its schema up to date. Only
+    /// the areas written for both engines work on it; the others answer `file_only`.
+    #[cfg(feature = "server")]
+    pub fn open_on_server(address: &str, clock: Arc<dyn Clock>) -> Result<Self> {
+        let mut client = crate::storage::server::ServerAddress::parse(address)?.connect()?;
+        crate::storage::server::migrate(&mut client)?;
+        Ok(Self {
+            engine: Engine::Server(std::cell::RefCell::new(client)),
+            clock,
+            // Safety archives are kept in the server's database only, and backups are the
+            // server's own (pg_dump): nothing is written beside a file.
+            archive_dir: PathBuf::new(),
+            path: PathBuf::new(),
+            archive_problems: Vec::new(),
+            backup_warning: None,
+            pre_migration_copy: None,
+            list_order: std::cell::RefCell::new(None),
+            checked_import: std::cell::RefCell::new(None),
+        })
+    }
+
+    /// The organization file's connection, for tests that read or tamper with it directly.
+    #[cfg(test)]
+    pub(crate) fn conn(&self) -> &Connection {
+        self.engine
+            .file()
+            .expect("a test read the file of an organization on a server")
+    }
+
+    #[cfg(test)]
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        self.engine
+            .file_mut()
+            .expect("a test wrote the file of an organization on a server")
+    }
+
     pub(crate) fn is_empty(&self) -> Result<bool> {
-        Ok(crate::storage::tables::accounts::count(&self.conn)? == 0)
+        Ok(crate::storage::tables::accounts::count(self.engine.file()?)? == 0)
     }
 
     pub(crate) fn now(&self) -> String {
@@ -82,19 +120,36 @@ impl Org {
     }
 
     /// Reads with the actor's permission checked first (no transaction needed for one query).
+    /// On the file only; [`Org::read_sql`] for an area written for both engines.
     pub(crate) fn read<T>(
         &self,
         actor: Actor,
         permission: Permission,
         f: impl FnOnce(&Connection) -> Result<T>,
     ) -> Result<T> {
-        let account = acting_account::acting_account(&self.conn, actor)?;
-        acting_account::require(&self.conn, &account, permission)?;
-        f(&self.conn)
+        let conn = self.engine.file()?;
+        let account = acting_account::acting_account(conn, actor)?;
+        acting_account::require(conn, &account, permission)?;
+        f(conn)
+    }
+
+    /// [`Org::read`] on either engine (`Engine::read`: on a server, one snapshot).
+    pub(crate) fn read_sql<T>(
+        &self,
+        actor: Actor,
+        permission: Permission,
+        f: impl FnOnce(Sql<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.engine.read(|db| {
+            let account = acting_account::acting_account(db, actor)?;
+            acting_account::require(db, &account, permission)?;
+            f(db)
+        })
     }
 
     /// Runs a change in one immediate transaction after checking the actor's permission,
     /// as it is in the database now. A refusal changes nothing but is itself audited.
+    /// On the file only; [`Org::change_sql`] for an area written for both engines.
     pub(crate) fn change<T>(
         &mut self,
         actor: Actor,
@@ -102,9 +157,8 @@ impl Org {
         f: impl FnOnce(&Transaction<'_>, &ChangeContext<'_>) -> Result<T>,
     ) -> Result<T> {
         let now = self.now();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let conn = self.engine.file_mut()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let account = acting_account::acting_account(&tx, actor)?;
         let ctx = ChangeContext {
             now: &now,
@@ -124,14 +178,8 @@ impl Org {
                 message,
             }) => {
                 tx.rollback()?;
-                let tx = self
-                    .conn
-                    .transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let detail = format!("missing permission {}", missing.key());
-                let mut entry = AuditEntry::new(action.key());
-                entry.refused = true;
-                entry.detail = Some(&detail);
-                audit::append(&tx, &now, &account.audit_actor(), &entry)?;
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                record_refusal((&tx).into(), &ctx_of(&now, &account), action, missing)?;
                 tx.commit()?;
                 Err(Error::PermissionDenied {
                     permission: missing,
@@ -139,6 +187,44 @@ impl Org {
                 })
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// [`Org::change`] on either engine. On a server the change may run more than once (a
+    /// serialization failure runs it again from the start, `server::in_change`), so `f` must
+    /// change nothing outside its transaction.
+    pub(crate) fn change_sql<T>(
+        &mut self,
+        actor: Actor,
+        action: Action,
+        mut f: impl FnMut(Sql<'_>, &ChangeContext<'_>) -> Result<T>,
+    ) -> Result<T> {
+        match &mut self.engine {
+            Engine::File { .. } => self.change(actor, action, |tx, ctx| f(Sql::File(tx), ctx)),
+            #[cfg(feature = "server")]
+            Engine::Server(_) => {
+                let now = timestamp(self.clock.now());
+                let mut refused = None;
+                let outcome = self.engine.write(|db| {
+                    let account = acting_account::acting_account(db, actor)?;
+                    let ctx = ctx_of(&now, &account);
+                    let outcome = ctx
+                        .require(db, action.permission())
+                        .and_then(|()| f(db, &ctx));
+                    if let Err(Error::PermissionDenied { permission, .. }) = &outcome {
+                        refused = Some((account.clone(), *permission));
+                    }
+                    outcome
+                });
+                // A refusal rolled back whatever the change had begun, and is itself recorded.
+                if let (Err(Error::PermissionDenied { .. }), Some((account, missing))) =
+                    (&outcome, refused)
+                {
+                    self.engine
+                        .write(|db| record_refusal(db, &ctx_of(&now, &account), action, missing))?;
+                }
+                outcome
+            }
         }
     }
 
@@ -152,19 +238,36 @@ impl Org {
         f: impl FnOnce(&Transaction<'_>, &ChangeContext<'_>) -> Result<T>,
     ) -> Result<T> {
         let now = self.now();
-        let account = acting_account::acting_account(&self.conn, actor)?;
-        acting_account::require(&self.conn, &account, permission)?;
+        let conn = self.engine.file()?;
+        let account = acting_account::acting_account(conn, actor)?;
+        acting_account::require(conn, &account, permission)?;
         // Immediate, as a change: a deferred read that turns into a write fails when another
         // window committed in between.
-        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let ctx = ChangeContext {
-            now: &now,
-            account: &account,
-        };
-        let out = f(&tx, &ctx);
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        let out = f(&tx, &ctx_of(&now, &account));
         tx.rollback()?;
         out
     }
+}
+
+fn ctx_of<'a>(now: &'a str, account: &'a ActingAccount) -> ChangeContext<'a> {
+    ChangeContext { now, account }
+}
+
+/// The audit entry of a change refused for a missing permission, written on its own after the
+/// change rolled back.
+fn record_refusal(
+    db: Sql<'_>,
+    ctx: &ChangeContext<'_>,
+    action: Action,
+    missing: Permission,
+) -> Result<()> {
+    let detail = format!("missing permission {}", missing.key());
+    let mut entry = AuditEntry::new(action.key());
+    entry.refused = true;
+    entry.detail = Some(&detail);
+    ctx.audit(db, &entry)?;
+    Ok(())
 }
 
 /// What a change knows about its moment and its actor.
@@ -175,17 +278,18 @@ pub(crate) struct ChangeContext<'a> {
 
 impl ChangeContext<'_> {
     /// A further permission that this particular change needs.
-    pub fn require(&self, tx: &Transaction<'_>, permission: Permission) -> Result<()> {
-        acting_account::require(tx, self.account, permission)
+    pub fn require<'d>(&self, db: impl Into<Sql<'d>>, permission: Permission) -> Result<()> {
+        acting_account::require(db, self.account, permission)
     }
 
-    pub fn audit(&self, tx: &Transaction<'_>, entry: &AuditEntry<'_>) -> Result<i64> {
-        audit::append(tx, self.now, &self.account.audit_actor(), entry)
+    /// Appends the change's entry to the audit log, in the change's transaction.
+    pub fn audit<'d>(&self, db: impl Into<Sql<'d>>, entry: &AuditEntry<'_>) -> Result<i64> {
+        audit::append(db.into(), self.now, &self.account.audit_actor(), entry)
     }
 
     /// Several entries of this change at once, in order (`audit::append_all`).
-    pub fn audit_all(&self, tx: &Transaction<'_>, entries: &[TextEntry<'_>]) -> Result<()> {
-        audit::append_all(tx, self.now, &self.account.audit_actor(), entries)
+    pub fn audit_all<'d>(&self, db: impl Into<Sql<'d>>, entries: &[TextEntry<'_>]) -> Result<()> {
+        audit::append_all(db.into(), self.now, &self.account.audit_actor(), entries)
     }
 }
 

@@ -162,7 +162,12 @@ pub fn restore_over_damaged(
         role_name: "",
     };
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    audit::append(&tx, &crate::base::clock::timestamp(now), &actor, &entry)?;
+    audit::append(
+        (&tx).into(),
+        &crate::base::clock::timestamp(now),
+        &actor,
+        &entry,
+    )?;
     tx.commit()?;
     Ok(DamagedRestoreReceipt {
         restored: chosen,
@@ -225,7 +230,7 @@ mod tests {
         };
         assert_eq!(org.verify_audit_log(actor).unwrap().first_broken, None);
         let last: (String, String, Option<String>) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT action, account_login, detail FROM audit_log WHERE action = 'backup.restore' ORDER BY id DESC LIMIT 1",
                 [],

@@ -263,9 +263,9 @@ pub fn generate(
             ));
         }
         // One transaction of 100,000 users and their index entries: keep it in memory.
-        crate::storage::db::set_cache_size(&org.conn, -256_000)?;
+        crate::storage::db::set_cache_size(org.engine.file()?, -256_000)?;
         let seeded = seed_with_progress(&mut org, spec, progress);
-        crate::storage::db::set_cache_size(&org.conn, crate::storage::db::CACHE_SIZE)?;
+        crate::storage::db::set_cache_size(org.engine.file()?, crate::storage::db::CACHE_SIZE)?;
         seeded
     })();
     if result.is_err() && !existed {
@@ -296,7 +296,8 @@ pub fn seed_with_progress(
     let now = org.now();
     let activity = ActivitySpan::before(org.today());
     let tx = org
-        .conn
+        .engine
+        .file_mut()?
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     crate::storage::settings::set(&tx, "organization_name", ORGANIZATION_NAME)?;
     insert_roles(&tx)?;
@@ -323,7 +324,7 @@ pub fn seed_with_progress(
     );
     let mut entry = AuditEntry::new("organization.create");
     entry.detail = Some(&detail);
-    audit::append(&tx, &now, &AuditActor::SYSTEM, &entry)?;
+    audit::append((&tx).into(), &now, &AuditActor::SYSTEM, &entry)?;
     // Written in one go, the search index is in many segments, and every search would look
     // up each of its trigrams in each one: merged, searches take about half the time.
     user_search::optimize(&tx)?;
@@ -341,14 +342,17 @@ pub fn seed_with_progress(
 /// Voice Essentials users by name with voicemails and forwarding rules (Voice Pro's free
 /// seats, which the window tests count, stay as they were).
 fn add_recent_removals(org: &mut Org) -> Result<()> {
-    let Some(dana) = crate::storage::tables::accounts::for_sign_in(&org.conn, DEMO_ACCOUNTS[0].0)?
+    let Some(dana) = crate::storage::tables::accounts::for_sign_in(
+        org.engine.file()?.into(),
+        DEMO_ACCOUNTS[0].0,
+    )?
     else {
         return Ok(());
     };
     let actor = crate::kernel::org::Actor {
         account_id: dana.id,
     };
-    let Some(product) = products::id_by_name(&org.conn, "Voice Essentials")? else {
+    let Some(product) = products::id_by_name(org.engine.file()?, "Voice Essentials")? else {
         return Ok(());
     };
     let page = org.search_users(
@@ -368,7 +372,8 @@ fn add_recent_removals(org: &mut Org) -> Result<()> {
         let impact = org.removal_impact(actor, row.id)?;
         if impact.voicemails > 0 && impact.forwarding_rules > 0 && row.extension.is_some() {
             picked.push(crate::domain::users::directory::user_detail(
-                &org.conn, row.id,
+                org.engine.file()?,
+                row.id,
             )?);
         }
         if picked.len() == 2 {
@@ -697,7 +702,7 @@ mod tests {
 
     fn snapshot(org: &Org) -> Vec<String> {
         let mut stmt = org
-            .conn
+            .conn()
             .prepare(
                 "SELECT u.first_name || '|' || u.last_name || '|' || u.email || '|' ||
                         coalesce(u.extension, '') || '|' || coalesce(n.e164, '') || '|' ||
@@ -724,12 +729,12 @@ mod tests {
         let (_dir, mut org) = demo_org();
         let admin = sign_in(&mut org, "dana.reyes");
         let users: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
             .unwrap();
         assert_eq!(users, 40);
         let sites: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT count(DISTINCT site_id) FROM users", [], |r| {
                 r.get(0)
             })
@@ -757,7 +762,7 @@ mod tests {
                 >= 2
         );
         let unlicensed: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM users WHERE id NOT IN (SELECT user_id FROM seats WHERE user_id IS NOT NULL)",
                 [],
@@ -766,7 +771,7 @@ mod tests {
             .unwrap();
         assert!(unlicensed >= 5);
         let leading_zero: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM users WHERE extension LIKE '0%'",
                 [],
@@ -803,7 +808,7 @@ mod tests {
             assert!(DEMO_ACCOUNTS.iter().any(|a| a.2 == role.name));
         }
         let two: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM (SELECT display_name FROM accounts GROUP BY display_name HAVING count(*) = 2)",
                 [],
@@ -831,7 +836,7 @@ mod tests {
         )
         .unwrap();
         let users: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
             .unwrap();
         assert_eq!(users, 2_000);
@@ -871,13 +876,13 @@ mod tests {
         let mut org = Org::open_with_system_clock(&path).unwrap();
         let admin = sign_in(&mut org, "dana.reyes");
         let users: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
             .unwrap();
         assert_eq!(users, 40, "no user added");
         let archived: Vec<(i64, i64)> = {
             let mut stmt = org
-                .conn
+                .conn()
                 .prepare("SELECT id, user_id FROM safety_archives ORDER BY id")
                 .unwrap();
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))

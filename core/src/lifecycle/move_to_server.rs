@@ -12,7 +12,8 @@ use crate::kernel::audit::first_broken_entry_on_server;
 use crate::kernel::audit_chain::{self, ChainHead};
 use crate::kernel::org::Org;
 use crate::storage::server::organization_copy as copy;
-use crate::storage::server::{self, audit_log as server_log, ServerAddress};
+use crate::storage::server::{self, ServerAddress};
+use crate::storage::tables::audit_log::on_server as server_log;
 
 /// What was moved: the rows of each table, and the audit head both now report.
 #[derive(Debug, Clone, PartialEq, Eq)]

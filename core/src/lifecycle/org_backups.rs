@@ -113,7 +113,7 @@ impl Org {
 
         // 2. The current state, that entry included; not pruned until the restore is done,
         //    so that the chosen backup cannot be the one deleted to make room.
-        let before_restore = create(&self.conn, &dir, now, BackupReason::BeforeRestore)?;
+        let before_restore = create(self.engine.file()?, &dir, now, BackupReason::BeforeRestore)?;
 
         // 3. The restored state prepared whole in a temporary copy of the backup: its schema
         //    brought up to date (a backup may be older than this LicenseDesk) and the restore
@@ -150,14 +150,14 @@ impl Org {
                 role_name: &account.role_name,
             };
             audit::append(
-                &tx,
+                (&tx).into(),
                 &crate::base::clock::timestamp(now),
                 &recorded_as,
                 &entry,
             )?;
             tx.commit()?;
-            copy(&staged_conn, &mut self.conn)?;
-            crate::storage::db::use_write_ahead_log(&self.conn)?;
+            copy(&staged_conn, self.engine.file_mut()?)?;
+            crate::storage::db::use_write_ahead_log(self.engine.file()?)?;
             Ok(still_signed_in)
         })();
         let _ = crate::storage::files::remove_file(&staged);

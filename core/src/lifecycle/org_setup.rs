@@ -89,7 +89,7 @@ fn price_cents(field: Field, text: &str) -> Result<i64> {
 impl Org {
     /// True when the file holds no organization yet (no accounts).
     pub fn is_unset(&self) -> Result<bool> {
-        Ok(accounts::count(&self.conn)? == 0)
+        Ok(accounts::count(self.engine.file()?)? == 0)
     }
 
     /// The organization's name, None while the file holds none (for the window title).
@@ -97,7 +97,7 @@ impl Org {
         if self.is_unset()? {
             return Ok(None);
         }
-        crate::storage::settings::organization_name(&self.conn).map(Some)
+        crate::storage::settings::organization_name(self.engine.file()?).map(Some)
     }
 
     /// Fills an empty file with the demo organization and signs its Super Admin in.
@@ -201,7 +201,8 @@ impl Org {
         }
         let now = self.now();
         let tx = self
-            .conn
+            .engine
+            .file_mut()?
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (key, value) in [
             ("organization_name", name.clone()),
@@ -250,7 +251,7 @@ impl Org {
             "notice_period_days": notice, "sites": sites,
             "products": products.iter().map(|(n, _, price, seats)| json!({ "name": n, "price_cents": price, "seats": seats })).collect::<Vec<_>>() }),
         );
-        audit::append(&tx, &now, &actor, &entry)?;
+        audit::append((&tx).into(), &now, &actor, &entry)?;
         tx.commit()?;
         self.sign_in(&login, &s.admin_password)
     }
@@ -303,7 +304,7 @@ mod tests {
         assert_eq!(e.payload().field.as_deref(), Some("country"));
         assert!(org.is_unset().unwrap(), "nothing stored");
         org.setup_organization(&setup()).unwrap();
-        let countries = sites::countries(&org.conn).unwrap();
+        let countries = sites::countries(org.conn()).unwrap();
         assert_eq!(countries.len(), 2);
         assert!(countries.iter().all(|(_, c)| c == "PT"), "{countries:?}");
     }
@@ -336,7 +337,7 @@ mod tests {
         let summary = org.billing_summary(actor).unwrap();
         assert_eq!((summary.billing_day, summary.notice_period_days), (15, 60));
         assert_eq!(org.sites(actor).unwrap().len(), 2);
-        assert!(audit::first_broken_entry(&org.conn).unwrap().is_none());
+        assert!(audit::first_broken_entry(org.conn()).unwrap().is_none());
         let e = org.setup_organization(&setup()).unwrap_err();
         assert_eq!(
             e.payload().field.as_deref(),
@@ -373,7 +374,7 @@ mod tests {
         }
         assert!(org.is_unset().unwrap());
         let products: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT count(*) FROM products", [], |r| r.get(0))
             .unwrap();
         assert_eq!(products, 0);

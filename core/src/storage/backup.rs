@@ -370,7 +370,7 @@ mod tests {
 
     fn audit_actions(org: &Org) -> Vec<(String, String, Option<String>)> {
         let mut stmt = org
-            .conn
+            .conn()
             .prepare("SELECT action, outcome, detail FROM audit_log ORDER BY id")
             .unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -594,7 +594,7 @@ mod tests {
         // Never the backup's content without its record: the live data is as it was.
         assert_eq!(snapshot(&org, DATA), before);
         let triggers: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM sqlite_schema WHERE name = 'refuse_entries'",
                 [],
@@ -634,11 +634,11 @@ mod tests {
         assert_eq!(receipt.before_restore.reason, BackupReason::BeforeRestore);
         assert_eq!(snapshot(&org, DATA), good_data);
         let integrity: String = org
-            .conn
+            .conn()
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(integrity, "ok");
-        assert_eq!(audit::first_broken_entry(&org.conn).unwrap(), None);
+        assert_eq!(audit::first_broken_entry(org.conn()).unwrap(), None);
         let last = audit_actions(&org).pop().unwrap();
         assert_eq!(last.0, "backup.restore");
         let detail = last.2.unwrap();
@@ -663,7 +663,7 @@ mod tests {
             .as_deref()
             .unwrap()
             .starts_with("Restoring"));
-        assert_eq!(audit::first_broken_entry(&org.conn).unwrap(), None);
+        assert_eq!(audit::first_broken_entry(org.conn()).unwrap(), None);
 
         // Reopening the file shows the restored content.
         drop(org);
@@ -750,12 +750,12 @@ mod tests {
         // dana.reyes did not exist in that old organization: signed out, entry kept by name.
         assert!(!receipt.still_signed_in);
         let version: i64 = org
-            .conn
+            .conn()
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, crate::storage::db::schema_version());
         let (login, account_id): (String, Option<i64>) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT account_login, account_id FROM audit_log ORDER BY id DESC LIMIT 1",
                 [],

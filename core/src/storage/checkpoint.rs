@@ -123,7 +123,7 @@ mod tests {
 
         // 8 MiB committed: SQLite's automatic checkpoint would have copied it in the commit.
         let paused = PAUSE.lock().unwrap();
-        org.conn
+        org.conn()
             .execute_batch(
                 "CREATE TABLE filler (b BLOB);
                  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
@@ -141,7 +141,7 @@ mod tests {
         org.back_up_now(admin).unwrap();
         wait_for_pages(&path, before + 2_000);
         let filler: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT count(*) FROM filler", [], |r| r.get(0))
             .unwrap();
         assert_eq!(filler, 2_000);
@@ -161,7 +161,7 @@ mod tests {
         let (_dir, mut org) = demo_org();
         let path = org.path.clone();
         let before = file_pages(&path);
-        org.conn
+        org.conn()
             .execute_batch(
                 "CREATE TABLE filler (b BLOB);
                  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)

@@ -2,17 +2,15 @@
 //! docs/ARCHITECTURE.md §Server). What is here so far: the address and the connection (TLS
 //! verified for a server across the network, SCRAM passwords), the server's own schema and
 //! its migrations, the append-only audit log ordered by a locked head row, and the
-//! transaction runner that retries serialization failures and deadlocks. The app does not
-//! open a server yet (the crate feature `server` is off in its build): the rules in `domain/`
-//! still run on SQLite only, until the storage interface carries them to both engines.
+//! transaction runner that retries serialization failures and deadlocks. The rules reach it
+//! through the storage interface (`storage::engine`), area by area; the app does not open a
+//! server yet (the crate feature `server` is off in its build) until every area runs on both.
 
 mod address;
-pub(crate) mod audit_log;
 pub(crate) mod change_feed;
 mod migration;
 pub(crate) mod organization_copy;
 mod transaction;
-pub(crate) mod users;
 
 pub(crate) use address::ServerAddress;
 pub(crate) use migration::{migrate, SCHEMA_VERSION};

@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.execute(
@@ -24,36 +25,34 @@ pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-pub(crate) fn organization_name(conn: &Connection) -> Result<String> {
-    Ok(conn
-        .query_row(
+pub(crate) fn organization_name<'a>(db: impl Into<Sql<'a>>) -> Result<String> {
+    Ok(db
+        .into()
+        .query_opt(
             "SELECT value FROM org_settings WHERE key = 'organization_name'",
-            [],
+            &[],
             |r| r.get(0),
-        )
-        .optional()?
+        )?
         .unwrap_or_else(|| "Unnamed organization".to_owned()))
 }
 
-pub(crate) fn integer(conn: &Connection, key: &str, default: i64) -> Result<i64> {
-    let value: Option<String> = conn
-        .query_row(
-            "SELECT value FROM org_settings WHERE key = ?1",
-            [key],
-            |r| r.get(0),
-        )
-        .optional()?;
+pub(crate) fn integer<'a>(db: impl Into<Sql<'a>>, key: &str, default: i64) -> Result<i64> {
+    let value: Option<String> = db.into().query_opt(
+        "SELECT value FROM org_settings WHERE key = ?1",
+        &[&key],
+        |r| r.get(0),
+    )?;
     Ok(value.and_then(|v| v.parse().ok()).unwrap_or(default))
 }
 
 /// The ISO code of the currency the organization is billed in.
-pub(crate) fn currency(conn: &Connection) -> Result<String> {
-    Ok(conn
-        .query_row(
+pub(crate) fn currency<'a>(db: impl Into<Sql<'a>>) -> Result<String> {
+    Ok(db
+        .into()
+        .query_opt(
             "SELECT value FROM org_settings WHERE key = 'currency'",
-            [],
+            &[],
             |r| r.get(0),
-        )
-        .optional()?
+        )?
         .unwrap_or_else(|| "USD".to_owned()))
 }

@@ -3,10 +3,10 @@
 //! domain's (`DELETED_TABLES` in `domain/users/user_data.rs`); the names are constants there,
 //! never input.
 
-use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// One row as an export holds it: its cells as text, and its audio when asked for.
 pub(crate) struct OwnedRow {
@@ -14,46 +14,57 @@ pub(crate) struct OwnedRow {
     pub audio: Option<Vec<u8>>,
 }
 
-pub(crate) fn count(conn: &Connection, table: &str, user_id: i64) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT count(*) FROM {table} WHERE user_id = ?1"))?
-        .query_row([user_id], |r| r.get(0))?)
+pub(crate) fn count(db: Sql<'_>, table: &str, user_id: i64) -> Result<i64> {
+    db.query_one(
+        &format!("SELECT count(*) FROM {table} WHERE user_id = ?1"),
+        &[&user_id],
+        |r| r.get(0),
+    )
 }
 
-/// The user's rows in the order of the first column: `columns` as text, then `audio` as bytes.
+/// The user's rows in the order of the first column: `columns` as text (NULL as an empty
+/// cell), then `audio` as bytes. Every first column is a number but `app_access.app`, a fixed
+/// set of names that differ in their first letter, so every collation orders them alike.
 pub(crate) fn read(
-    conn: &Connection,
+    db: Sql<'_>,
     table: &str,
     columns: &[&str],
     audio: Option<&str>,
     user_id: i64,
 ) -> Result<Vec<OwnedRow>> {
-    let mut selected = columns.to_vec();
-    selected.extend(audio);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM {table} WHERE user_id = ?1 ORDER BY 1",
-        selected.join(", ")
-    ))?;
+    let mut selected: Vec<String> = columns
+        .iter()
+        .map(|c| format!("CAST({c} AS text)"))
+        .collect();
+    selected.extend(audio.map(str::to_owned));
     let n = columns.len();
-    let rows = stmt
-        .query_map([user_id], |r| {
+    db.query(
+        &format!(
+            // Qualified: a server would otherwise order by the output column of that name,
+            // the text.
+            "SELECT {} FROM {table} WHERE user_id = ?1 ORDER BY {table}.{}",
+            selected.join(", "),
+            columns[0]
+        ),
+        &[&user_id],
+        |r| {
             let cells = (0..n)
-                .map(|i| r.get_ref(i).map(cell_text))
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .map(|i| Ok(r.get::<Option<String>>(i)?.unwrap_or_default()))
+                .collect::<Result<Vec<_>>>()?;
             let audio = match audio {
-                Some(_) => Some(r.get::<_, Vec<u8>>(n)?),
+                Some(_) => Some(r.get::<Vec<u8>>(n)?),
                 None => None,
             };
             Ok(OwnedRow { cells, audio })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
-pub(crate) fn delete(conn: &Connection, table: &str, user_id: i64) -> Result<usize> {
-    Ok(conn
-        .prepare_cached(&format!("DELETE FROM {table} WHERE user_id = ?1"))?
-        .execute([user_id])?)
+pub(crate) fn delete(db: Sql<'_>, table: &str, user_id: i64) -> Result<u64> {
+    db.execute(
+        &format!("DELETE FROM {table} WHERE user_id = ?1"),
+        &[&user_id],
+    )
 }
 
 /// Inserts one row of the user's: `columns` set to `values` as text (SQLite's STRICT tables
@@ -84,13 +95,4 @@ pub(crate) fn insert(
     ))?
     .execute(rusqlite::params_from_iter(params))?;
     Ok(())
-}
-
-fn cell_text(v: ValueRef<'_>) -> String {
-    match v {
-        ValueRef::Null => String::new(),
-        ValueRef::Integer(i) => i.to_string(),
-        ValueRef::Real(f) => f.to_string(),
-        ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
-    }
 }

@@ -123,11 +123,11 @@ fn the_billing_export_neutralizes_product_and_account_names_from_the_file() {
     let dest = dir.path().join("billing.csv");
     for value in payloads() {
         // An organization file from elsewhere may hold any text its schema's checks allow.
-        let renamed = org.conn.execute(
+        let renamed = org.conn().execute(
             "UPDATE products SET name = ?1 WHERE id = ?2",
             rusqlite::params![value, id],
         );
-        let signed = org.conn.execute(
+        let signed = org.conn().execute(
             "UPDATE accounts SET display_name = ?1 WHERE login = 'lee.chen'",
             [&value],
         );
@@ -151,7 +151,7 @@ fn user_data_zips_and_safety_archives_neutralize_every_csv_cell() {
     let admin = sign_in(&mut org, "dana.reyes");
     let user = user_with_all_data(&org);
     for (i, value) in payloads().iter().enumerate() {
-        org.conn
+        org.conn()
             .execute(
                 "INSERT INTO call_history (user_id, started_at, direction, remote_number,
                      duration_seconds)
@@ -166,7 +166,7 @@ fn user_data_zips_and_safety_archives_neutralize_every_csv_cell() {
     let cells = assert_zip_csvs_safe("user-data export", &dest);
     assert!(cells.contains(&"'=cmd|' /C calc'!A0".to_owned()));
     assert!(cells.contains(&"'+15125550123".to_owned()));
-    let user = crate::domain::users::directory::user_detail(&org.conn, user.id).unwrap();
+    let user = crate::domain::users::directory::user_detail(org.conn(), user.id).unwrap();
     let receipt = org
         .remove_license(
             admin,
@@ -239,7 +239,7 @@ fn users_imported_with_formula_names_export_as_text_and_import_back_unchanged() 
     org.import_users(admin, &file(&accepted), &Default::default(), &mut Unwatched)
         .unwrap();
     let stored: String = org
-        .conn
+        .conn()
         .query_row(
             "SELECT first_name FROM users WHERE email = 'first0@example.com'",
             [],

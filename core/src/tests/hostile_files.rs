@@ -130,7 +130,7 @@ pub(crate) fn open_and_use(file: &Crafted) -> Outcome {
                             .filter_map(|r| r.err().map(|e| e.to_string())),
                     );
                     let users: Vec<i64> = org
-                        .conn
+                        .conn()
                         .prepare("SELECT DISTINCT user_id FROM safety_archives")
                         .unwrap()
                         .query_map([], |r| r.get(0))

@@ -364,12 +364,12 @@ fn account_fields_are_refused_by_field_or_stored_as_given() {
         specific(label, "account role", &err, &["Role"], &[]);
     }
     let check: String = org
-        .conn
+        .conn()
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
     assert_eq!(
-        crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+        crate::kernel::audit::first_broken_entry(org.conn()).unwrap(),
         None
     );
 }
@@ -390,7 +390,7 @@ fn quantities_are_refused_by_field_or_bought_exactly() {
     let (_dir, mut org, admin, _) = org();
     let product_id = crate::tests::testing::product_id(&org, "Voice Pro");
     let seats = |org: &Org| -> i64 {
-        org.conn
+        org.conn()
             .query_row(
                 "SELECT count(*) FROM seats WHERE product_id = ?1",
                 [product_id],
@@ -452,7 +452,7 @@ fn the_idle_days_are_refused_by_field_or_stored_exactly() {
 fn new_users_are_refused_by_field_or_stored_as_given() {
     let (_dir, mut org, admin, _) = org();
     let site_id: i64 = org
-        .conn
+        .conn()
         .query_row("SELECT min(id) FROM sites", [], |r| r.get(0))
         .unwrap();
     let good = |n: usize| crate::NewUser {
@@ -552,7 +552,7 @@ fn setup_commands_store_exactly_or_refuse_by_field() {
         match org.set_forwarding_rule(admin, &rule) {
             Ok(_) => {
                 let stored: String = org
-                    .conn
+                    .conn()
                     .query_row(
                         "SELECT destination FROM forwarding_rules
                          WHERE user_id = ?1 AND condition = 'always'",

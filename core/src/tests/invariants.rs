@@ -130,7 +130,7 @@ fn state(org: &Org) -> String {
 }
 
 fn scalar(org: &Org, sql: &str) -> i64 {
-    org.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    org.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 fn check_invariants(org: &mut Org, admin: Actor) {
@@ -174,12 +174,12 @@ fn check_invariants(org: &mut Org, admin: Actor) {
         0
     );
     assert_eq!(
-        crate::domain::users::directory::stale_user_texts(&org.conn).unwrap(),
+        crate::domain::users::directory::stale_user_texts(org.conn()).unwrap(),
         0,
         "the search's texts in list order disagree with the users"
     );
     assert_eq!(
-        crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+        crate::kernel::audit::first_broken_entry(org.conn()).unwrap(),
         None
     );
     assert_eq!(
@@ -191,18 +191,18 @@ fn check_invariants(org: &mut Org, admin: Actor) {
 
 fn user_id(org: &Org, n: usize) -> crate::UserDetail {
     let id: i64 = org
-        .conn
+        .conn()
         .query_row(
             "SELECT id FROM users ORDER BY id LIMIT 1 OFFSET ?1 % (SELECT count(*) FROM users)",
             [n as i64],
             |r| r.get(0),
         )
         .unwrap();
-    crate::domain::users::directory::user_detail(&org.conn, id).unwrap()
+    crate::domain::users::directory::user_detail(org.conn(), id).unwrap()
 }
 
 fn product(org: &Org, n: usize) -> i64 {
-    org.conn
+    org.conn()
         .query_row(
             "SELECT id FROM products ORDER BY id LIMIT 1 OFFSET ?1",
             [n as i64],
@@ -361,7 +361,7 @@ fn run(org: &mut Org, clock: &ManualClock, actor: Actor, op: &Op) -> crate::Resu
         } => {
             let ids: Vec<i64> = {
                 let mut stmt = org
-                    .conn
+                    .conn()
                     .prepare("SELECT id FROM safety_archives ORDER BY id")?;
                 let ids = stmt
                     .query_map([], |r| r.get(0))?
@@ -471,7 +471,7 @@ proptest! {
             }
             // Keep one Super Admin able to read everything, whatever roles were shuffled.
             if !org.session(observer).map(|s| s.missing.is_empty()).unwrap_or(false) {
-                org.conn.execute("UPDATE accounts SET role_id = 1, status = 'active' WHERE id = ?1", [observer.account_id]).unwrap();
+                org.conn().execute("UPDATE accounts SET role_id = 1, status = 'active' WHERE id = ?1", [observer.account_id]).unwrap();
             }
             check_invariants(&mut org, observer);
         }

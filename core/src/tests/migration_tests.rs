@@ -47,7 +47,7 @@ fn seed_1(conn: &Connection) {
     entry.after = Some(serde_json::json!({"product": "Voice Standard"}));
     let tx = conn.unchecked_transaction().unwrap();
     audit::append(
-        &tx,
+        (&tx).into(),
         "2025-01-02T09:00:00Z",
         &AuditActor {
             account_id: Some(1),
@@ -238,7 +238,7 @@ fn every_earlier_schema_version_migrates_on_a_real_file_keeping_every_row() {
         let mut org = Org::open(&path, Arc::new(SystemClock))
             .unwrap_or_else(|e| panic!("v{version} does not open: {e}"));
 
-        let conn = &org.conn;
+        let conn = org.conn();
         let now: i64 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
@@ -370,22 +370,22 @@ fn an_older_audit_log_is_rebuilt_with_ids_that_are_never_reused() {
     file_at_version(&path, 7);
     let mut org = Org::open(&path, Arc::new(SystemClock)).unwrap();
     org.sign_in("old.admin", "old-password-1").unwrap();
-    assert_eq!(audit::first_broken_entry(&org.conn).unwrap(), None);
-    assert!(crate::kernel::audit_chain::missing_triggers(&org.conn)
+    assert_eq!(audit::first_broken_entry(org.conn()).unwrap(), None);
+    assert!(crate::kernel::audit_chain::missing_triggers(org.conn())
         .unwrap()
         .is_empty());
     let last: i64 = org
-        .conn
+        .conn()
         .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
         .unwrap();
-    org.conn
+    org.conn()
         .execute_batch(&format!(
             "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id = {last};"
         ))
         .unwrap();
     org.sign_in("old.admin", "old-password-1").unwrap();
     let next: i64 = org
-        .conn
+        .conn()
         .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
         .unwrap();
     assert_eq!(next, last + 1);

@@ -111,7 +111,7 @@ const OPERATIONS: &[Operation] = &[
     }),
     ("add user", Permission::UsersEdit, |org, a, _| {
         let site_id: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT min(id) FROM sites", [], |r| r.get(0))?;
         let new = crate::NewUser {
             first_name: "Ada".into(),

@@ -14,8 +14,8 @@ use crate::kernel::audit::{
     append_on_server, first_broken_entry_on_server, AuditActor, AuditEntry,
 };
 use crate::storage::list_order::UserCursor;
-use crate::storage::server::users as server_users;
 use crate::storage::server::{in_change, migrate, ServerAddress, SCHEMA_VERSION};
+use crate::storage::tables::users::on_server as server_users;
 
 fn connect(url: &str) -> Client {
     ServerAddress::parse(url).unwrap().connect().unwrap()
@@ -499,7 +499,7 @@ fn server_rows(client: &mut Client, table: &str) -> Vec<String> {
 
 fn file_rows(org: &crate::Org, table: &str) -> Vec<String> {
     let mut stmt = org
-        .conn
+        .conn()
         .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
         .unwrap();
     let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
@@ -545,7 +545,7 @@ fn an_organization_moves_to_an_empty_server_whole_and_its_file_stays_as_it_was()
     let admin = sign_in(&mut org, "dana.reyes");
     let auditor = sign_in(&mut org, "max.weber");
     let file_before = crate::tests::testing::snapshot(&org, &COPIED_TABLES);
-    let head = audit_chain::head(&org.conn).unwrap();
+    let head = audit_chain::head(org.conn()).unwrap();
     assert!(head.count > 5, "{head:?}");
     let cluster = PgCluster::start();
 
@@ -588,7 +588,7 @@ fn an_organization_moves_to_an_empty_server_whole_and_its_file_stays_as_it_was()
         .unwrap()
         .get(0);
     let file_max: i64 = org
-        .conn
+        .conn()
         .query_row("SELECT max(id) FROM users", [], |r| r.get(0))
         .unwrap();
     assert_eq!(next_user, file_max + 1);
@@ -856,7 +856,7 @@ fn a_server_backup_with_pg_dump_restores_the_whole_organization() {
     assert_eq!(broken_entry(&mut after), None);
     let head = |c: &mut Client| {
         let mut tx = c.transaction().unwrap();
-        crate::storage::server::audit_log::head(&mut tx).unwrap()
+        crate::storage::tables::audit_log::on_server::head(&mut tx).unwrap()
     };
     assert_eq!(head(&mut after), head(&mut before));
     for table in COPIED_TABLES {

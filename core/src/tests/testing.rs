@@ -48,7 +48,7 @@ pub fn sign_in(org: &mut Org, login: &str) -> Actor {
 }
 
 pub fn product_id(org: &Org, name: &str) -> i64 {
-    org.conn
+    org.conn()
         .query_row("SELECT id FROM products WHERE name = ?1", [name], |r| {
             r.get(0)
         })
@@ -57,7 +57,7 @@ pub fn product_id(org: &Org, name: &str) -> i64 {
 
 pub fn unlicensed_users(org: &Org) -> Vec<UserDetail> {
     let mut stmt = org
-        .conn
+        .conn()
         .prepare(
             "SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM seats WHERE user_id IS NOT NULL)
              ORDER BY id",
@@ -69,7 +69,7 @@ pub fn unlicensed_users(org: &Org) -> Vec<UserDetail> {
         .collect::<rusqlite::Result<_>>()
         .unwrap();
     ids.into_iter()
-        .map(|id| crate::domain::users::directory::user_detail(&org.conn, id).unwrap())
+        .map(|id| crate::domain::users::directory::user_detail(org.conn(), id).unwrap())
         .collect()
 }
 
@@ -80,7 +80,7 @@ pub fn unlicensed_user(org: &Org) -> UserDetail {
 /// A licensed user who has at least one row of every kind a removal deletes, and recordings.
 pub fn user_with_all_data(org: &Org) -> UserDetail {
     let id: i64 = org
-        .conn
+        .conn()
         .query_row(
             "SELECT u.id FROM users u
              WHERE EXISTS (SELECT 1 FROM call_history WHERE user_id = u.id)
@@ -94,13 +94,13 @@ pub fn user_with_all_data(org: &Org) -> UserDetail {
             |r| r.get(0),
         )
         .expect("the demo has a user with every kind of data");
-    crate::domain::users::directory::user_detail(&org.conn, id).unwrap()
+    crate::domain::users::directory::user_detail(org.conn(), id).unwrap()
 }
 
 /// A user holding `product` who has call history and voicemail data.
 pub fn user_on(org: &Org, product: &str) -> UserDetail {
     let id: i64 = org
-        .conn
+        .conn()
         .query_row(
             "SELECT u.id FROM users u JOIN seats s ON s.user_id = u.id JOIN products p ON p.id = s.product_id
              WHERE p.name = ?1 AND u.extension IS NOT NULL
@@ -111,12 +111,12 @@ pub fn user_on(org: &Org, product: &str) -> UserDetail {
             |r| r.get(0),
         )
         .expect("the demo has such a user");
-    crate::domain::users::directory::user_detail(&org.conn, id).unwrap()
+    crate::domain::users::directory::user_detail(org.conn(), id).unwrap()
 }
 
 /// The steps of SQLite's plan for `sql` with `params`, as EXPLAIN QUERY PLAN words them.
 pub fn query_plan(org: &Org, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
-    org.conn
+    org.conn()
         .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
         .unwrap()
         .query_map(params, |r| r.get(3))
@@ -130,7 +130,7 @@ pub fn snapshot(org: &Org, tables: &[&str]) -> String {
     let mut out = String::new();
     for table in tables {
         let mut stmt = org
-            .conn
+            .conn()
             .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
             .unwrap();
         let n = stmt.column_count();

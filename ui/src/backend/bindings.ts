@@ -1,6 +1,6 @@
 // Generated from the Rust types in core/ by `make bindings`. Do not edit.
 
-export type ErrorCode = "no_license_available" | "permission_denied" | "invalid_input" | "not_found" | "already_licensed" | "not_licensed" | "stale_version" | "already_taken" | "feature_not_included" | "forwarding_loop" | "invalid_credentials" | "account_disabled" | "sign_in_throttled" | "not_signed_in" | "database_too_new" | "not_an_organization" | "read_only_file" | "schema_tampered" | "backup_unusable" | "archive_unusable" | "archive_damaged" | "database" | "migration" | "io" | "server_unreachable" | "server" | "cancelled" | "internal";
+export type ErrorCode = "no_license_available" | "permission_denied" | "invalid_input" | "not_found" | "already_licensed" | "not_licensed" | "stale_version" | "already_taken" | "feature_not_included" | "forwarding_loop" | "invalid_credentials" | "account_disabled" | "sign_in_throttled" | "not_signed_in" | "database_too_new" | "not_an_organization" | "read_only_file" | "schema_tampered" | "backup_unusable" | "archive_unusable" | "archive_damaged" | "database" | "migration" | "io" | "server_unreachable" | "server" | "file_only" | "cancelled" | "internal";
 
 export type ErrorPayload = { 
 /**

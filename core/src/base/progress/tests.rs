@@ -103,7 +103,7 @@ fn a_cancelled_bulk_export_leaves_no_zip_and_an_earlier_file_is_kept() {
     let admin = sign_in(&mut org, "sam.okafor");
     let ids: Vec<i64> = {
         let mut stmt = org
-            .conn
+            .conn()
             .prepare("SELECT user_id FROM seats WHERE user_id IS NOT NULL ORDER BY user_id")
             .unwrap();
         stmt.query_map([], |r| r.get(0))
@@ -175,7 +175,7 @@ fn a_cancelled_demo_generation_leaves_no_organization_behind() {
         .unwrap();
     assert!(org.is_empty().unwrap());
     let users: i64 = org
-        .conn
+        .conn()
         .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
         .unwrap();
     assert_eq!(users, 0);
@@ -186,7 +186,7 @@ fn a_cancelled_demo_generation_leaves_no_organization_behind() {
     let org = crate::Org::open_as_is(&path, std::sync::Arc::new(crate::base::clock::SystemClock))
         .unwrap();
     let users: i64 = org
-        .conn
+        .conn()
         .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
         .unwrap();
     assert_eq!(users, 3_500);

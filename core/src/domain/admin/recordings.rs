@@ -92,7 +92,7 @@ mod tests {
         let (dir, mut org) = demo_org();
         let admin = sign_in(&mut org, "dana.reyes");
         let id: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT min(id) FROM call_recordings", [], |r| r.get(0))
             .unwrap();
         let out = dir.path().join("exports");

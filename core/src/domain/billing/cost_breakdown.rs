@@ -331,7 +331,7 @@ mod tests {
         );
 
         // Without notice, a cancellation today stops on 2026-12-01: the next row drops.
-        settings::set(&org.conn, "notice_period_days", "0").unwrap();
+        settings::set(org.conn(), "notice_period_days", "0").unwrap();
         org.request_cancellation(
             admin,
             &SeatChange {
@@ -402,7 +402,7 @@ mod tests {
         let (dir, mut org) = org_at("2026-11-27");
         let admin = sign_in(&mut org, "dana.reyes");
         let user = crate::tests::testing::user_on(&org, "Voice Pro");
-        org.conn
+        org.conn()
             .execute(
                 "UPDATE users SET department = '=HYPERLINK(\"http://x\")' WHERE id = ?1",
                 [user.id],

@@ -159,7 +159,7 @@ mod tests {
         assert_eq!(user.site, "Austin");
         assert!(user.license.is_none() && user.extension.is_none());
         let (action, label): (String, String) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT action, target_label FROM audit_log ORDER BY id DESC LIMIT 1",
                 [],
@@ -177,7 +177,7 @@ mod tests {
         let (_dir, mut org) = demo_org();
         let admin = sign_in(&mut org, "dana.reyes");
         let taken: String = org
-            .conn
+            .conn()
             .query_row("SELECT upper(email) FROM users LIMIT 1", [], |r| r.get(0))
             .unwrap();
         let before = snapshot(&org, &["users"]);

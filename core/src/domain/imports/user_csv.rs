@@ -1562,9 +1562,9 @@ impl Org {
     ) -> Result<ImportReceipt> {
         // One transaction of up to 200,000 users, their index and audit entries: keep its
         // pages in memory, as the demo generator does, rather than spill them mid-way.
-        db::set_cache_size(&self.conn, IMPORT_CACHE_SIZE)?;
+        db::set_cache_size(self.engine.file()?, IMPORT_CACHE_SIZE)?;
         let imported = self.import_users_in_batches(actor, csv, choices, progress, BATCH);
-        db::set_cache_size(&self.conn, db::CACHE_SIZE)?;
+        db::set_cache_size(self.engine.file()?, db::CACHE_SIZE)?;
         imported
     }
 

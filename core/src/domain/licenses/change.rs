@@ -19,6 +19,7 @@ use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{forwarding_rules, products, seat_tallies, seats, voicemail_settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -73,11 +74,12 @@ pub(crate) struct Plan {
     pub(crate) loses: Vec<Feature>,
 }
 
-fn family(conn: &rusqlite::Connection, product_id: i64) -> Result<LicenseFamily> {
-    LicenseFamily::from_key(&products::family_key(conn, product_id)?)
+fn family(db: Sql<'_>, product_id: i64) -> Result<LicenseFamily> {
+    LicenseFamily::from_key(&products::family_key(db, product_id)?)
 }
 
-pub(crate) fn plan(conn: &rusqlite::Connection, user: &UserDetail, to_id: i64) -> Result<Plan> {
+pub(crate) fn plan<'a>(conn: impl Into<Sql<'a>>, user: &UserDetail, to_id: i64) -> Result<Plan> {
+    let conn = conn.into();
     let held = user.license.as_ref().ok_or_else(|| Error::NotLicensed {
         user: user.full_name(),
     })?;
@@ -115,13 +117,14 @@ pub(crate) fn plan(conn: &rusqlite::Connection, user: &UserDetail, to_id: i64) -
 /// Moves the user to a free seat of another product of the same family, with its audit
 /// entry. Features the new product lacks are switched off; their data stays for a later
 /// upgrade. The caller bumps the user's version.
-pub(crate) fn move_within_family_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn move_within_family_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     p: &Plan,
     to_id: i64,
 ) -> Result<()> {
+    let tx = tx.into();
     let new_seat = free_seat(tx, to_id)?;
     seats::release_held_by(tx, user.id)?;
     seats::assign(tx, new_seat, user.id, ctx.now)?;
@@ -150,7 +153,7 @@ impl Org {
         user_id: i64,
         product_id: i64,
     ) -> Result<ChangePreview> {
-        self.read(actor, Permission::LicensesAssign, |conn| {
+        self.read_sql(actor, Permission::LicensesAssign, |conn| {
             let user = directory::user_detail(conn, user_id)?;
             let p = plan(conn, &user, product_id)?;
             let to_available = seat_tallies::available(conn, product_id)?;
@@ -179,7 +182,7 @@ impl Org {
     pub fn change_license(&mut self, actor: Actor, req: &ChangeLicense) -> Result<ChangeReceipt> {
         let mut archive = self.archive_plan();
         let today = self.today();
-        let outcome = self.change(actor, Action::LicenseChange, |tx, ctx| {
+        let outcome = self.change_sql(actor, Action::LicenseChange, |tx, ctx| {
             let user = directory::user_detail(tx, req.user_id)?;
             directory::check_version(tx, &user, req.expected_version)?;
             let changed = change_in(tx, ctx, &user, req, &mut archive, today)?;
@@ -243,14 +246,15 @@ impl Changed {
 /// within a family a move, across families a removal (safety archive, data deleted) and an
 /// assignment, with the optional cancellation of the old license. The caller checked the
 /// user's version and bumps it.
-pub(crate) fn change_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn change_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     req: &ChangeLicense,
     archive: &mut ArchivePlan,
     today: chrono::NaiveDate,
 ) -> Result<Changed> {
+    let tx = tx.into();
     ctx.require(tx, Permission::LicensesAssign)?;
     let p = plan(tx, user, req.product_id)?;
     if req.also_request_cancellation {
@@ -258,7 +262,7 @@ pub(crate) fn change_in(
     }
     // The target must have a free seat before anything is given up.
     free_seat(tx, req.product_id)?;
-    let cancel_old = |tx: &rusqlite::Transaction<'_>| -> Result<Option<CostPreview>> {
+    let cancel_old = |tx: Sql<'_>| -> Result<Option<CostPreview>> {
         if !req.also_request_cancellation {
             return Ok(None);
         }
@@ -309,7 +313,7 @@ mod tests {
     }
 
     fn data_rows(org: &Org, user_id: i64) -> i64 {
-        org.conn
+        org.conn()
             .query_row(
                 "SELECT (SELECT count(*) FROM call_history WHERE user_id = ?1)
                       + (SELECT count(*) FROM voicemails WHERE user_id = ?1)
@@ -389,7 +393,7 @@ mod tests {
         let admin = sign_in(&mut org, "dana.reyes");
         let user = user_on(&org, "Voice Pro");
         // Make Voice Enterprise full too.
-        org.conn
+        org.conn()
             .execute(
                 "UPDATE seats SET status = 'pending_cancellation', cancel_effective_on = '2099-01-01'
                  WHERE status = 'available' AND product_id = ?1",
@@ -471,7 +475,7 @@ mod tests {
         assert_eq!(data_rows(&org, user.id), rows);
         assert_eq!(archives(&org), 0);
         let refused: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM audit_log WHERE action = 'license.change' AND outcome = 'refused'",
                 [],
@@ -492,7 +496,7 @@ mod tests {
         let user = user_on(&org, "Voice Pro");
         let rows = data_rows(&org, user.id);
         let (pro, meet) = (counts(&org, "Voice Pro"), counts(&org, "Meetings Plus"));
-        org.conn
+        org.conn()
             .execute_batch(
                 "CREATE TRIGGER fail_assign BEFORE INSERT ON audit_log WHEN NEW.action = 'license.assign'
                  BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
@@ -505,7 +509,7 @@ mod tests {
         assert_eq!(data_rows(&org, user.id), rows);
         assert_eq!(counts(&org, "Voice Pro"), pro);
         assert_eq!(counts(&org, "Meetings Plus"), meet);
-        let after = directory::user_detail(&org.conn, user.id).unwrap();
+        let after = directory::user_detail(org.conn(), user.id).unwrap();
         assert_eq!(
             (after.version, &after.extension),
             (user.version, &user.extension)
@@ -516,7 +520,7 @@ mod tests {
             "the safety archive of a failed change is discarded"
         );
         let requests: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT count(*) FROM cancellation_requests", [], |r| {
                 r.get(0)
             })
@@ -537,10 +541,113 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), "stale_version");
         assert!(err.to_string().contains("Sam Okafor"));
-        let now = directory::user_detail(&org.conn, user.id).unwrap();
+        let now = directory::user_detail(org.conn(), user.id).unwrap();
         assert_eq!(
             now.license.as_ref().unwrap().product_name,
             "Voice Enterprise"
         );
+    }
+}
+
+/// License changes on both storage engines (docs/ARCHITECTURE.md §Server): within a type a
+/// move that keeps everything, across types a removal (with its safety archive) and an
+/// assignment, with the old seat's cancellation when asked, and the same refusals.
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::tests::engines::{chain_intact, ids, number, on_each_engine};
+    use crate::tests::testing::sign_in;
+
+    #[test]
+    fn changes_within_and_across_types_are_the_same_on_both_engines() {
+        let on_file = RefCell::new(None);
+        on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let it_admin = sign_in(org, "sam.okafor");
+            let product = |org: &Org, name: &str| {
+                number(org, "SELECT id FROM products WHERE name = ?1", &[&name])
+            };
+            let (essentials, meetings) = (
+                product(org, "Voice Essentials"),
+                product(org, "Meetings Plus"),
+            );
+            let on_pro = ids(
+                org,
+                "SELECT s.user_id FROM seats s JOIN products p ON p.id = s.product_id
+                 WHERE p.name = 'Voice Pro' AND s.user_id IS NOT NULL ORDER BY s.user_id",
+            );
+            let (first, second) = (
+                org.user(admin, on_pro[0]).unwrap(),
+                org.user(admin, on_pro[1]).unwrap(),
+            );
+
+            // Within the type: a move; what Essentials lacks is switched off, nothing deleted.
+            let within = org.change_preview(admin, first.id, essentials).unwrap();
+            assert_eq!(within.kind, ChangeKind::SameFamily, "{engine}");
+            let moved = org
+                .change_license(admin, &ChangeLicense::of(&first, essentials))
+                .unwrap();
+            assert!(moved.safety_archive.is_none(), "{engine}");
+            assert_eq!(
+                (
+                    moved.user.extension.as_ref(),
+                    moved.user.phone_number.as_ref()
+                ),
+                (first.extension.as_ref(), first.phone_number.as_ref()),
+                "{engine}"
+            );
+
+            // Across types with the old seat's cancellation: an IT Admin may not cancel.
+            let across = ChangeLicense {
+                also_request_cancellation: true,
+                ..ChangeLicense::of(&second, meetings)
+            };
+            let inventory = org.license_inventory(admin).unwrap();
+            match org.change_license(it_admin, &across) {
+                Err(Error::PermissionDenied { .. }) => {}
+                other => panic!("{engine}: an IT Admin's cancellation gave {other:?}"),
+            }
+            assert_eq!(org.license_inventory(admin).unwrap(), inventory, "{engine}");
+            assert_eq!(org.user(admin, second.id).unwrap().version, second.version);
+            let preview = org.change_preview(admin, second.id, meetings).unwrap();
+            assert_eq!(preview.kind, ChangeKind::OtherFamily, "{engine}");
+            let changed = org.change_license(admin, &across).unwrap();
+            let cancellation = changed.cancellation.as_ref().unwrap();
+            assert_eq!(
+                (cancellation.product_name.as_str(), cancellation.quantity),
+                ("Voice Pro", 1),
+                "{engine}"
+            );
+            assert!(changed.safety_archive.is_some(), "{engine}");
+            let archived = number(
+                org,
+                "SELECT count(*) FROM safety_archives WHERE user_id = ?1 AND zip IS NOT NULL",
+                &[&second.id],
+            );
+            assert_eq!(archived, 1, "{engine}");
+            assert!(chain_intact(org), "{engine}");
+
+            let outcome = (
+                within,
+                moved.message,
+                moved.user.features,
+                preview,
+                changed.message,
+                changed
+                    .user
+                    .license
+                    .as_ref()
+                    .map(|l| l.product_name.clone()),
+                org.license_inventory(admin).unwrap(),
+            );
+            let mut on_file = on_file.borrow_mut();
+            match on_file.as_ref() {
+                None => *on_file = Some(outcome),
+                Some(file) => assert_eq!(&outcome, file, "the server's changes differ"),
+            }
+        });
     }
 }

@@ -1,6 +1,5 @@
 //! License products, their seats, and assigning a seat to a user.
 
-use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -12,6 +11,7 @@ use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{products, seats};
 
 /// One product with its seat counts, always counted from the seat rows.
@@ -53,8 +53,8 @@ pub struct AssignLicense {
 /// Counts as of `today`: a cancellation whose date has come no longer counts, even before
 /// the seats are marked cancelled. Assigned and available come from `seat_tallies`, which
 /// triggers keep equal to the seat rows (migration 0005; tested below).
-fn inventory(conn: &Connection, today: &str) -> Result<Vec<ProductInventory>> {
-    products::inventory(conn, today)?
+fn inventory(db: Sql<'_>, today: &str) -> Result<Vec<ProductInventory>> {
+    products::inventory(db, today)?
         .into_iter()
         .map(|p| {
             let purchased = p.assigned + p.available + p.pending_cancellation;
@@ -63,7 +63,7 @@ fn inventory(conn: &Connection, today: &str) -> Result<Vec<ProductInventory>> {
                 sku: p.sku,
                 name: p.name,
                 family: LicenseFamily::from_key(&p.family)?,
-                features: product_features(conn, p.id)?,
+                features: product_features(db, p.id)?,
                 monthly_price_cents: p.monthly_price_cents,
                 purchased,
                 assigned: p.assigned,
@@ -78,15 +78,13 @@ fn inventory(conn: &Connection, today: &str) -> Result<Vec<ProductInventory>> {
 impl Org {
     pub fn license_inventory(&self, actor: Actor) -> Result<Vec<ProductInventory>> {
         let today = self.clock.now().date_naive().to_string();
-        self.read(actor, Permission::LicensesView, |conn| {
-            inventory(conn, &today)
-        })
+        self.read_sql(actor, Permission::LicensesView, |db| inventory(db, &today))
     }
 
     /// Gives the user the lowest-numbered available seat of the product, in one transaction
     /// with its audit entry.
     pub fn assign_license(&mut self, actor: Actor, req: &AssignLicense) -> Result<UserDetail> {
-        self.change(actor, Action::LicenseAssign, |tx, ctx| {
+        self.change_sql(actor, Action::LicenseAssign, |tx, ctx| {
             let user = directory::user_detail(tx, req.user_id)?;
             directory::check_version(tx, &user, req.expected_version)?;
             assign_in(tx, ctx, &user, req.product_id)?;
@@ -96,34 +94,40 @@ impl Org {
     }
 }
 
-pub(crate) fn product_name(conn: &Connection, product_id: i64) -> Result<String> {
-    products::name(conn, product_id)?.ok_or(Error::NotFound {
+pub(crate) fn product_name<'a>(db: impl Into<Sql<'a>>, product_id: i64) -> Result<String> {
+    products::name(db.into(), product_id)?.ok_or(Error::NotFound {
         what: "Product",
         id: product_id,
     })
 }
 
 /// The `n` lowest-numbered free seats of the product (fewer if there are fewer).
-pub(crate) fn free_seats(conn: &Connection, product_id: i64, n: usize) -> Result<Vec<i64>> {
-    seats::free_seats(conn, product_id, n)
+pub(crate) fn free_seats<'a>(
+    db: impl Into<Sql<'a>>,
+    product_id: i64,
+    n: usize,
+) -> Result<Vec<i64>> {
+    seats::free_seats(db.into(), product_id, n)
 }
 
 /// The lowest-numbered free seat of the product, or the error that names the product.
-pub(crate) fn free_seat(conn: &Connection, product_id: i64) -> Result<i64> {
-    let name = product_name(conn, product_id)?;
-    free_seats(conn, product_id, 1)?
+pub(crate) fn free_seat<'a>(db: impl Into<Sql<'a>>, product_id: i64) -> Result<i64> {
+    let db = db.into();
+    let name = product_name(db, product_id)?;
+    free_seats(db, product_id, 1)?
         .first()
         .copied()
         .ok_or(Error::NoLicenseAvailable { product: name })
 }
 
 /// Assigns a free seat of the product to a user who holds none, with its audit entry.
-pub(crate) fn assign_in(
-    tx: &Transaction<'_>,
+pub(crate) fn assign_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     product_id: i64,
 ) -> Result<i64> {
+    let tx = tx.into();
     let product = product_name(tx, product_id)?;
     if let Some(held) = seats::held_product_name(tx, user.id)? {
         return Err(Error::AlreadyLicensed {
@@ -137,13 +141,14 @@ pub(crate) fn assign_in(
 }
 
 /// Gives a free seat to a user known to hold none, with the audit entry.
-pub(crate) fn give_seat(
-    tx: &Transaction<'_>,
+pub(crate) fn give_seat<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     product: &str,
     seat_id: i64,
 ) -> Result<()> {
+    let tx = tx.into();
     seats::assign(tx, seat_id, user.id, ctx.now)?;
     let label = user.full_name();
     let mut entry = AuditEntry::new(Action::LicenseAssign.key());
@@ -169,7 +174,7 @@ mod tests {
     }
 
     fn audit_count(org: &Org) -> i64 {
-        org.conn
+        org.conn()
             .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
             .unwrap()
     }
@@ -181,7 +186,7 @@ mod tests {
         let user = unlicensed_user(&org);
         let pid = product_id(&org, "Voice Pro");
         let lowest: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT min(id) FROM seats WHERE product_id = ?1 AND status = 'available'",
                 [pid],
@@ -208,7 +213,7 @@ mod tests {
         org.assign_license(admin, &AssignLicense::of(&user, pid))
             .unwrap();
         let (login, role, label, after): (String, String, String, String) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT account_login, role_name, target_label, after_json FROM audit_log
                  WHERE action = 'license.assign' AND outcome = 'ok' AND target_user_id = ?1",
@@ -221,7 +226,7 @@ mod tests {
         assert_eq!(label, user.full_name());
         assert!(after.contains("Voice Pro"));
         assert_eq!(
-            crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+            crate::kernel::audit::first_broken_entry(org.conn()).unwrap(),
             None
         );
     }
@@ -233,7 +238,7 @@ mod tests {
         let user = unlicensed_user(&org);
         let pid = product_id(&org, "Voice Pro");
         let before = counts(&org, admin, "Voice Pro");
-        org.conn
+        org.conn()
             .execute_batch(
                 "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log
                  WHEN NEW.action = 'license.assign' BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
@@ -244,7 +249,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), "database");
         assert_eq!(counts(&org, admin, "Voice Pro"), before);
-        assert!(directory::user_detail(&org.conn, user.id)
+        assert!(directory::user_detail(org.conn(), user.id)
             .unwrap()
             .license
             .is_none());
@@ -269,7 +274,7 @@ mod tests {
         );
         assert_eq!(counts(&org, admin, "Contact Center Agent"), before);
         assert_eq!(audit_count(&org), audit_before);
-        let after = directory::user_detail(&org.conn, user.id).unwrap();
+        let after = directory::user_detail(org.conn(), user.id).unwrap();
         assert_eq!(after.version, user.version);
         assert!(after.license.is_none());
     }
@@ -288,7 +293,7 @@ mod tests {
         assert!(err.to_string().contains("Assign and change licenses"));
         assert_eq!(counts(&org, helpdesk, "Voice Pro"), before);
         let refused: String = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT account_login FROM audit_log WHERE action = 'license.assign' AND outcome = 'refused'",
                 [],
@@ -302,7 +307,7 @@ mod tests {
     fn a_permission_taken_away_in_another_window_applies_at_once() {
         let (_dir, mut org) = demo_org();
         let it = sign_in(&mut org, "sam.okafor");
-        org.conn
+        org.conn()
             .execute(
                 "DELETE FROM role_permissions WHERE permission = 'licenses.assign'
                  AND role_id = (SELECT id FROM roles WHERE name = 'IT Admin')",
@@ -391,7 +396,7 @@ mod tests {
         let admin = sign_in(&mut org, "dana.reyes");
         let pid = product_id(&org, "Voice Pro");
         // Leave exactly one Voice Pro seat free.
-        org.conn
+        org.conn()
             .execute(
                 "UPDATE seats SET status = 'pending_cancellation', cancel_effective_on = '2099-01-01'
                  WHERE product_id = ?1 AND status = 'available'
@@ -424,14 +429,14 @@ mod tests {
                 .any(|r| r.as_ref().err() == Some(&"no_license_available")));
             assert_eq!(counts(&org, admin, "Voice Pro").2, 0);
             // Free the seat again for the next round, the way a removal will.
-            org.conn
+            org.conn()
                 .execute(
                     "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
                      WHERE product_id = ?1 AND status = 'assigned' AND user_id IN (?2, ?3)",
                     params![pid, users[0].id, users[1].id],
                 )
                 .unwrap();
-            org.conn
+            org.conn()
                 .execute(
                     "UPDATE users SET version = 1 WHERE id IN (?1, ?2)",
                     [users[0].id, users[1].id],
@@ -443,7 +448,7 @@ mod tests {
     /// The tallies the inventory reads, against a count of the seat rows themselves.
     fn tallies_match_the_seats(org: &Org) {
         let read = |sql: &str| -> Vec<(i64, String, i64)> {
-            let mut stmt = org.conn.prepare(sql).unwrap();
+            let mut stmt = org.conn().prepare(sql).unwrap();
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .unwrap()
                 .map(|r| r.unwrap())
@@ -480,7 +485,7 @@ mod tests {
         .unwrap();
         tallies_match_the_seats(&org);
         // Raw changes too: a new seat, a seat moved to another product, a deleted seat.
-        org.conn
+        org.conn()
             .execute_batch(
                 "INSERT INTO seats (product_id, status, purchased_at) VALUES (1, 'available', '2026-01-01');
                  UPDATE seats SET product_id = 2 WHERE id = (SELECT max(id) FROM seats);
@@ -492,7 +497,7 @@ mod tests {
         tallies_match_the_seats(&org);
         let inv = org.license_inventory(admin).unwrap();
         let counted: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM seats WHERE status IN ('assigned', 'available')",
                 [],
@@ -503,5 +508,268 @@ mod tests {
             inv.iter().map(|p| p.assigned + p.available).sum::<i64>(),
             counted
         );
+    }
+}
+
+/// The assignment and the inventory on both storage engines: the same rules, refusals and
+/// audit entries on the organization file and on a server (docs/ARCHITECTURE.md §Server).
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use std::sync::{Arc, Barrier};
+
+    use super::*;
+    use crate::tests::engines::{chain_intact, ids, number, on_each_engine, Place};
+    use crate::tests::testing::sign_in;
+
+    const UNLICENSED: &str = "SELECT u.id FROM users u
+        WHERE NOT EXISTS (SELECT 1 FROM seats s WHERE s.user_id = u.id) ORDER BY u.id";
+    const LICENSED: &str = "SELECT user_id FROM seats WHERE user_id IS NOT NULL ORDER BY user_id";
+
+    fn product(org: &Org, name: &str) -> i64 {
+        number(org, "SELECT id FROM products WHERE name = ?1", &[&name])
+    }
+
+    fn entries(org: &Org) -> i64 {
+        number(org, "SELECT count(*) FROM audit_log", &[])
+    }
+
+    fn first_unlicensed(org: &Org, admin: Actor) -> UserDetail {
+        org.user(admin, ids(org, UNLICENSED)[0]).unwrap()
+    }
+
+    #[test]
+    fn an_assignment_takes_the_lowest_free_seat_with_its_audit_entry() {
+        on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let user = first_unlicensed(org, admin);
+            let pid = product(org, "Voice Pro");
+            let lowest = number(
+                org,
+                "SELECT min(id) FROM seats WHERE product_id = ?1 AND status = 'available'",
+                &[&pid],
+            );
+            let inventory = org.license_inventory(admin).unwrap();
+            let before = inventory.iter().find(|p| p.product_id == pid).unwrap();
+
+            let detail = org
+                .assign_license(admin, &AssignLicense::of(&user, pid))
+                .unwrap();
+            let license = detail.license.as_ref().unwrap();
+            assert_eq!(
+                (license.seat_id, license.product_name.as_str()),
+                (lowest, "Voice Pro"),
+                "{engine}"
+            );
+            assert_eq!(detail.version, user.version + 1, "{engine}");
+            assert_eq!(detail.updated_by.as_deref(), Some("Dana Reyes"), "{engine}");
+            let inventory = org.license_inventory(admin).unwrap();
+            let after = inventory.iter().find(|p| p.product_id == pid).unwrap();
+            assert_eq!(
+                (after.assigned, after.available, after.purchased),
+                (before.assigned + 1, before.available - 1, before.purchased),
+                "{engine}"
+            );
+            let recorded = number(
+                org,
+                "SELECT count(*) FROM audit_log WHERE action = 'license.assign'
+                 AND outcome = 'ok' AND target_user_id = ?1 AND account_login = 'dana.reyes'
+                 AND role_name = 'Super Admin' AND after_json LIKE '%Voice Pro%'",
+                &[&user.id],
+            );
+            assert_eq!(recorded, 1, "{engine}");
+            assert!(chain_intact(org), "{engine}");
+        });
+    }
+
+    #[test]
+    fn a_refused_assignment_changes_nothing_and_names_its_cause() {
+        on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let auditor = sign_in(org, "max.weber");
+            let user = first_unlicensed(org, admin);
+            let inventory = org.license_inventory(admin).unwrap();
+            let (users_before, entries_before) = (org.user(admin, user.id).unwrap(), entries(org));
+            let pid = product(org, "Voice Pro");
+
+            match org.assign_license(auditor, &AssignLicense::of(&user, pid)) {
+                Err(Error::PermissionDenied { message, .. }) => {
+                    assert!(message.contains("Auditor"), "{engine}: {message}")
+                }
+                other => panic!("{engine}: an Auditor's assignment gave {other:?}"),
+            }
+            let full = product(org, "Contact Center Agent");
+            match org.assign_license(admin, &AssignLicense::of(&user, full)) {
+                Err(Error::NoLicenseAvailable { product }) => {
+                    assert_eq!(product, "Contact Center Agent", "{engine}")
+                }
+                other => panic!("{engine}: an assignment with no free seat gave {other:?}"),
+            }
+            let stale = AssignLicense {
+                expected_version: user.version + 7,
+                ..AssignLicense::of(&user, pid)
+            };
+            match org.assign_license(admin, &stale) {
+                Err(Error::StaleVersion { user: name, .. }) => {
+                    assert_eq!(name, user.full_name(), "{engine}")
+                }
+                other => panic!("{engine}: a stale assignment gave {other:?}"),
+            }
+            let holder = org.user(admin, ids(org, LICENSED)[0]).unwrap();
+            match org.assign_license(admin, &AssignLicense::of(&holder, pid)) {
+                Err(Error::AlreadyLicensed { product, .. }) => assert_eq!(
+                    Some(product),
+                    holder.license.as_ref().map(|l| l.product_name.clone()),
+                    "{engine}"
+                ),
+                other => panic!("{engine}: assigning to a license holder gave {other:?}"),
+            }
+
+            assert_eq!(org.license_inventory(admin).unwrap(), inventory, "{engine}");
+            assert_eq!(
+                org.user(admin, user.id).unwrap().version,
+                users_before.version
+            );
+            // Only the Auditor's refusal is recorded (a refused permission is audited).
+            assert_eq!(entries(org), entries_before + 1, "{engine}");
+            let refused = number(
+                org,
+                "SELECT count(*) FROM audit_log WHERE action = 'license.assign'
+                 AND outcome = 'refused' AND account_login = 'max.weber'
+                 AND detail = 'missing permission licenses.assign'",
+                &[],
+            );
+            assert_eq!(refused, 1, "{engine}");
+            assert!(chain_intact(org), "{engine}");
+        });
+    }
+
+    /// Two admins in two windows: what one saves shows in the other (on a server, the other's
+    /// change feed wakes with it), and the other's save made against the user as it was
+    /// before is refused, naming who changed what.
+    #[test]
+    fn a_save_in_one_window_shows_in_another_and_refuses_its_stale_save() {
+        use crate::storage::server::change_feed::ChangeFeed;
+        use crate::storage::server::ServerAddress;
+        on_each_engine(|org, place| {
+            let engine = place.engine();
+            let dana = sign_in(org, "dana.reyes");
+            let mut other = place.open();
+            let sam = sign_in(&mut other, "sam.okafor");
+            let mut feed = match place {
+                Place::Server(url) => {
+                    let head = number(org, "SELECT max(id) FROM audit_log", &[]);
+                    Some(ChangeFeed::listen(&ServerAddress::parse(url).unwrap(), head).unwrap())
+                }
+                Place::File(_) => None,
+            };
+            let user_id = ids(org, UNLICENSED)[0];
+            let as_sam_saw_it = other.user(sam, user_id).unwrap();
+            let pid = product(org, "Voice Pro");
+
+            org.assign_license(dana, &AssignLicense::of(&as_sam_saw_it, pid))
+                .unwrap();
+            if let Some(feed) = &mut feed {
+                let changes = feed
+                    .next_changes(std::time::Duration::from_secs(2))
+                    .unwrap();
+                assert!(
+                    changes
+                        .iter()
+                        .any(|c| c.action == "license.assign" && c.target_user_id == Some(user_id)),
+                    "{changes:?}"
+                );
+            }
+            let now = other.user(sam, user_id).unwrap();
+            assert_eq!(
+                now.license.as_ref().map(|l| l.product_id),
+                Some(pid),
+                "{engine}"
+            );
+
+            let essentials = product(org, "Voice Essentials");
+            match other.assign_license(sam, &AssignLicense::of(&as_sam_saw_it, essentials)) {
+                Err(Error::StaleVersion {
+                    changed_by, what, ..
+                }) => assert_eq!(
+                    (changed_by.as_str(), what.as_str()),
+                    ("Dana Reyes", "the license")
+                ),
+                other => panic!("{engine}: a stale save gave {other:?}"),
+            }
+            assert_eq!(
+                other.user(sam, user_id).unwrap().version,
+                now.version,
+                "{engine}"
+            );
+        });
+    }
+
+    /// Admins in separate windows assign the last seats of a product at the same moment:
+    /// exactly as many succeed as there were free seats, the others are told none is left,
+    /// and the audit chain holds one entry per success, unforked.
+    #[test]
+    fn of_more_simultaneous_assignments_than_free_seats_exactly_the_free_ones_succeed() {
+        on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let inventory = org.license_inventory(admin).unwrap();
+            let scarce = inventory
+                .iter()
+                .filter(|p| p.available > 0)
+                .min_by_key(|p| p.available)
+                .unwrap();
+            let free = scarce.available as usize;
+            let contenders = free + 3;
+            let users = ids(org, UNLICENSED);
+            assert!(
+                users.len() >= contenders,
+                "{engine}: too few unlicensed users"
+            );
+            let entries_before = entries(org);
+            let start = Arc::new(Barrier::new(contenders));
+            let outcomes: Vec<Result<UserDetail>> = std::thread::scope(|s| {
+                let handles: Vec<_> = users[..contenders]
+                    .iter()
+                    .map(|&user_id| {
+                        let start = Arc::clone(&start);
+                        let pid = scarce.product_id;
+                        s.spawn(move || {
+                            let mut window = place.open();
+                            let admin = sign_in(&mut window, "sam.okafor");
+                            let user = window.user(admin, user_id).unwrap();
+                            start.wait();
+                            window.assign_license(admin, &AssignLicense::of(&user, pid))
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            let won = outcomes.iter().filter(|o| o.is_ok()).count();
+            assert_eq!(won, free, "{engine}: {outcomes:?}");
+            for lost in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+                assert!(
+                    matches!(lost, Error::NoLicenseAvailable { .. }),
+                    "{engine}: {lost:?}"
+                );
+            }
+            let now = org.license_inventory(admin).unwrap();
+            let after = now
+                .iter()
+                .find(|p| p.product_id == scarce.product_id)
+                .unwrap();
+            assert_eq!(
+                (after.available, after.assigned),
+                (0, scarce.assigned + free as i64)
+            );
+            // One sign-in per window, one entry per seat given.
+            assert_eq!(
+                entries(org),
+                entries_before + (contenders + free) as i64,
+                "{engine}"
+            );
+            assert!(chain_intact(org), "{engine}");
+        });
     }
 }

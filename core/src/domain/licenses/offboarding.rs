@@ -15,6 +15,7 @@ use crate::domain::users::bundle::BundleReceipt;
 use crate::domain::users::directory::{self, UserDetail, UserStatus};
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{phone_numbers, users};
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -36,7 +37,7 @@ pub struct OffboardReceipt {
 impl Org {
     pub fn offboard_user(&mut self, actor: Actor, req: &OffboardUser) -> Result<OffboardReceipt> {
         let mut plan = self.archive_plan();
-        let outcome = self.change(actor, Action::UserOffboard, |tx, ctx| {
+        let outcome = self.change_sql(actor, Action::UserOffboard, |tx, ctx| {
             let user = directory::user_detail(tx, req.user_id)?;
             directory::check_version(tx, &user, req.expected_version)?;
             let holds_number = user.phone_number.is_some() || user.extension.is_some();
@@ -79,7 +80,7 @@ impl Org {
 
 /// Releases number and extension (a removal already has), and deactivates the user.
 fn finish(
-    tx: &rusqlite::Transaction<'_>,
+    tx: Sql<'_>,
     ctx: &crate::kernel::org::ChangeContext<'_>,
     user: &UserDetail,
     holds_number: bool,
@@ -127,7 +128,7 @@ mod tests {
 
     fn actions_since(org: &Org, id: i64) -> Vec<String> {
         let mut stmt = org
-            .conn
+            .conn()
             .prepare("SELECT action FROM audit_log WHERE id > ?1 ORDER BY id")
             .unwrap();
         stmt.query_map([id], |r| r.get(0))
@@ -137,7 +138,7 @@ mod tests {
     }
 
     fn last_audit_id(org: &Org) -> i64 {
-        org.conn
+        org.conn()
             .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
             .unwrap()
     }
@@ -170,7 +171,7 @@ mod tests {
         assert!(archive.files > 1, "the archive holds the user's data");
         // The number is back in the pool for someone else.
         let status: String = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT status FROM phone_numbers WHERE e164 = ?1",
                 [&number],
@@ -219,5 +220,61 @@ mod tests {
                 .as_deref(),
             Some("status")
         );
+    }
+}
+
+/// Offboarding on both storage engines (docs/ARCHITECTURE.md §Server).
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::tests::engines::{chain_intact, ids, number, on_each_engine};
+    use crate::tests::testing::sign_in;
+
+    #[test]
+    fn offboarding_archives_removes_releases_and_deactivates_on_both_engines() {
+        let on_file = RefCell::new(None);
+        on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let helpdesk = sign_in(org, "priya.nair");
+            let leaver = ids(
+                org,
+                "SELECT s.user_id FROM seats s JOIN phone_numbers n ON n.user_id = s.user_id
+                 WHERE s.user_id IS NOT NULL ORDER BY s.user_id",
+            )[0];
+            let user = org.user(admin, leaver).unwrap();
+            let number_held = user.phone_number.clone().unwrap();
+            let entries = number(org, "SELECT count(*) FROM audit_log", &[]);
+            match org.offboard_user(helpdesk, &OffboardUser::of(&user)) {
+                Err(Error::PermissionDenied { .. }) => {}
+                other => panic!("{engine}: a Helpdesk offboarding gave {other:?}"),
+            }
+            assert_eq!(org.user(admin, leaver).unwrap().version, user.version);
+            assert_eq!(
+                number(org, "SELECT count(*) FROM audit_log", &[]),
+                entries + 1
+            );
+
+            let done = org.offboard_user(admin, &OffboardUser::of(&user)).unwrap();
+            assert_eq!(done.user.status, UserStatus::Suspended, "{engine}");
+            assert!(done.user.license.is_none() && done.user.phone_number.is_none());
+            let free = number(
+                org,
+                "SELECT count(*) FROM phone_numbers WHERE e164 = ?1 AND status = 'available'",
+                &[&number_held],
+            );
+            assert_eq!(free, 1, "{engine}: the number is free again");
+            assert!(done.safety_archive.is_some(), "{engine}");
+            assert!(chain_intact(org), "{engine}");
+            // Every step but the first, which names where the archive is.
+            let outcome = (done.steps[1..].to_vec(), done.user.version);
+            let mut on_file = on_file.borrow_mut();
+            match on_file.as_ref() {
+                None => *on_file = Some(outcome),
+                Some(file) => assert_eq!(&outcome, file, "the server's offboarding differs"),
+            }
+        });
     }
 }

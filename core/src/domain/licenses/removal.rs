@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use chrono::Duration;
-use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -18,6 +17,7 @@ use crate::domain::users::user_data::DELETED_TABLES;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{call_recordings, phone_numbers, safety_archives, seats, users};
 
 /// How long a safety archive is kept.
@@ -111,14 +111,15 @@ fn plural(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpact> {
+pub(crate) fn impact<'a>(db: impl Into<Sql<'a>>, user: &UserDetail) -> Result<RemovalImpact> {
+    let db = db.into();
     let license = user.license.as_ref().ok_or_else(|| Error::NotLicensed {
         user: user.full_name(),
     })?;
     let deleted = DELETED_TABLES
         .iter()
         .map(|t| {
-            let count = t.count(conn, user.id)?;
+            let count = t.count(db, user.id)?;
             Ok(DeletedKind {
                 kind: t.table.to_owned(),
                 label: t.describe(count),
@@ -145,7 +146,7 @@ pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpa
     } else {
         format!(", and releases {}", released.join(" and "))
     };
-    let recordings_kept = call_recordings::count_for_user(conn, user.id)?;
+    let recordings_kept = call_recordings::count_for_user(db, user.id)?;
     let labels: Vec<&str> = deleted.iter().map(|d| d.label.as_str()).collect();
     let (last, rest) = labels.split_last().expect("a removal deletes something");
     let summary = format!(
@@ -177,7 +178,9 @@ pub(crate) fn impact(conn: &Connection, user: &UserDetail) -> Result<RemovalImpa
 
 /// Where a removal's safety archive goes and until when it is kept.
 pub(crate) struct ArchivePlan {
-    dir: PathBuf,
+    /// The folder beside the organization file that gets a copy of each archive; none on a
+    /// server, whose database holds the only copy.
+    dir: Option<PathBuf>,
     expires_at: String,
     /// The archive files written so far: copies of the ZIPs stored with the removals.
     files: crate::storage::files::CopyFiles,
@@ -218,33 +221,46 @@ impl Removed {
 /// Writes the safety archive, deletes the user's data, releases number and extension and
 /// returns the seat to the pool, with the audit entry. The caller bumps the user's version,
 /// and passes the change's outcome through [`ArchivePlan::kept_only_if_ok`].
-pub(crate) fn remove_in(
-    tx: &Transaction<'_>,
+pub(crate) fn remove_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     plan: &mut ArchivePlan,
 ) -> Result<Removed> {
+    let tx = tx.into();
     remove_with_impact_in(tx, ctx, user, impact(tx, user)?, plan)
 }
 
 /// [`remove_in`] with the impact already read in this transaction (a bulk step's preview
 /// counts it for every user first).
-pub(crate) fn remove_with_impact_in(
-    tx: &Transaction<'_>,
+pub(crate) fn remove_with_impact_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     impact: RemovalImpact,
     plan: &mut ArchivePlan,
 ) -> Result<Removed> {
-    crate::domain::licenses::safety_archive::prepare_folder(&plan.dir)?;
+    let tx = tx.into();
+    let ArchivePlan {
+        dir,
+        expires_at,
+        files,
+    } = plan;
+    if let Some(dir) = dir {
+        crate::domain::licenses::safety_archive::prepare_folder(dir)?;
+    }
     // The row first: its id names the file, which is then created exclusively.
     let mut archive_id = 0;
-    let (archive, _) = bundle::archive(tx, user, ctx.now, &mut plan.files, |zip, sha256| {
-        let id = safety_archives::insert(tx, user.id, sha256, ctx.now, &plan.expires_at, zip)?;
+    let copy = dir.is_some().then_some(files);
+    let (archive, _) = bundle::archive(tx, user, ctx.now, copy, |zip, sha256| {
+        let id = safety_archives::insert(tx, user.id, sha256, ctx.now, expires_at, zip)?;
         archive_id = id;
         let name = crate::domain::licenses::safety_archive::file_name(user, id, ctx.now);
         safety_archives::set_path(tx, id, &name)?;
-        Ok(plan.dir.join(name))
+        Ok(match dir {
+            Some(dir) => dir.join(name),
+            None => PathBuf::from(name),
+        })
     })?;
     // An error from here on rolls the row back; the caller's plan removes the file.
     for t in &DELETED_TABLES {
@@ -284,8 +300,8 @@ pub(crate) fn remove_with_impact_in(
 
 impl Org {
     pub fn removal_impact(&self, actor: Actor, user_id: i64) -> Result<RemovalImpact> {
-        self.read(actor, Permission::LicensesRemove, |conn| {
-            impact(conn, &directory::user_detail(conn, user_id)?)
+        self.read_sql(actor, Permission::LicensesRemove, |db| {
+            impact(db, &directory::user_detail(db, user_id)?)
         })
     }
 
@@ -326,7 +342,7 @@ impl Org {
     /// if anything fails, nothing is deleted and the archive is discarded.
     pub fn remove_license(&mut self, actor: Actor, req: &RemoveLicense) -> Result<RemovalReceipt> {
         let mut archive = self.archive_plan();
-        let outcome = self.change(actor, Action::LicenseRemove, |tx, ctx| {
+        let outcome = self.change_sql(actor, Action::LicenseRemove, |tx, ctx| {
             let user = directory::user_detail(tx, req.user_id)?;
             directory::check_version(tx, &user, req.expected_version)?;
             let removed = remove_in(tx, ctx, &user, &mut archive)?;
@@ -343,7 +359,7 @@ impl Org {
 
     pub(crate) fn archive_plan(&self) -> ArchivePlan {
         ArchivePlan {
-            dir: self.archive_dir.clone(),
+            dir: self.engine.is_file().then(|| self.archive_dir.clone()),
             expires_at: timestamp(self.clock.now() + Duration::days(SAFETY_ARCHIVE_DAYS)),
             files: Default::default(),
         }
@@ -416,7 +432,7 @@ mod tests {
             "call_recordings",
         ] {
             let mut stmt = org
-                .conn
+                .conn()
                 .prepare(&format!(
                     "SELECT * FROM {t} WHERE user_id {op} ?1 ORDER BY 1, 2"
                 ))
@@ -437,7 +453,7 @@ mod tests {
 
     fn seat_counts(org: &Org) -> Vec<(i64, String)> {
         let mut stmt = org
-            .conn
+            .conn()
             .prepare("SELECT product_id, status FROM seats ORDER BY id")
             .unwrap();
         stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -475,7 +491,7 @@ mod tests {
         assert_eq!(manifest["counts"]["voicemails"], impact.voicemails);
         // Every voicemail's audio, byte for byte.
         let mut stmt = org
-            .conn
+            .conn()
             .prepare("SELECT id, audio FROM voicemails WHERE user_id = ?1")
             .unwrap();
         let audio: Vec<(i64, Vec<u8>)> = stmt
@@ -502,7 +518,7 @@ mod tests {
         // The seat is back in the pool, still purchased.
         let seat = user.license.as_ref().unwrap().seat_id;
         let status: String = org
-            .conn
+            .conn()
             .query_row("SELECT status FROM seats WHERE id = ?1", [seat], |r| {
                 r.get(0)
             })
@@ -510,7 +526,7 @@ mod tests {
         assert_eq!(status, "available");
         // The number is free again.
         let number_status: String = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT status FROM phone_numbers WHERE e164 = ?1",
                 [user.phone_number.clone().unwrap()],
@@ -530,7 +546,7 @@ mod tests {
         assert!(listed[0].present);
         // The audit entry lists the counts.
         let after: String = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT after_json FROM audit_log WHERE action = 'license.remove' AND target_user_id = ?1",
                 [user.id],
@@ -541,7 +557,7 @@ mod tests {
         assert_eq!(after["deleted"]["voicemails"], impact.voicemails);
         assert_eq!(after["recordings_kept"], impact.recordings_kept);
         assert_eq!(
-            crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+            crate::kernel::audit::first_broken_entry(org.conn()).unwrap(),
             None
         );
         // Recordings stay listed for admins, under the unlicensed user's name.
@@ -565,7 +581,7 @@ mod tests {
         let user = user_with_all_data(&org);
         let before = fingerprint(&org, user.id, true);
         let seats = seat_counts(&org);
-        org.conn
+        org.conn()
             .execute_batch(
                 "CREATE TRIGGER fail_devices BEFORE DELETE ON device_activations
                  BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;",
@@ -577,7 +593,7 @@ mod tests {
         assert_eq!(err.code(), "database");
         assert_eq!(fingerprint(&org, user.id, true), before);
         assert_eq!(seat_counts(&org), seats);
-        let now = directory::user_detail(&org.conn, user.id).unwrap();
+        let now = directory::user_detail(org.conn(), user.id).unwrap();
         assert_eq!(now.version, user.version);
         assert_eq!(now.extension, user.extension);
         assert!(org.safety_archives(admin, user.id).unwrap().is_empty());
@@ -648,7 +664,7 @@ mod tests {
         };
         org.set_app_access(admin, &update).unwrap();
         let grants: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM app_access WHERE user_id = ?1",
                 [user.id],
@@ -661,7 +677,7 @@ mod tests {
         let tables: Vec<&str> = DELETED_TABLES.iter().map(|t| t.table).collect();
         assert_eq!(kinds, tables, "the warning lists exactly what is deleted");
         for (d, t) in impact.deleted.iter().zip(&DELETED_TABLES) {
-            assert_eq!(d.count, t.count(&org.conn, user.id).unwrap(), "{}", d.kind);
+            assert_eq!(d.count, t.count(org.conn(), user.id).unwrap(), "{}", d.kind);
             assert!(d.label.starts_with(&format!("{} ", d.count)), "{d:?}");
             assert!(
                 impact.summary.contains(&d.label),
@@ -714,7 +730,7 @@ mod tests {
         let listed = org.safety_archives(admin, user.id).unwrap();
         assert!(!listed[0].present);
         let stored: i64 = org
-            .conn
+            .conn()
             .query_row("SELECT count(zip) FROM safety_archives", [], |r| r.get(0))
             .unwrap();
         assert_eq!(stored, 0, "the stored copy is deleted with the file");
@@ -736,5 +752,156 @@ mod tests {
                 &today[..10]
             )
         );
+    }
+}
+
+/// A license removal on both storage engines (docs/ARCHITECTURE.md §Server): the same impact,
+/// the same data deleted and kept, and the same safety archive, stored in the database with
+/// the removal (on a server the only copy; beside a file also as a ZIP).
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+    use std::io::Read;
+
+    use super::*;
+    use crate::tests::engines::{chain_intact, ids, number, on_each_engine, Place};
+    use crate::tests::testing::sign_in;
+
+    /// A license holder with voicemails and call history.
+    const HOLDER_WITH_DATA: &str = "SELECT s.user_id FROM seats s WHERE s.user_id IS NOT NULL
+        AND EXISTS (SELECT 1 FROM voicemails v WHERE v.user_id = s.user_id)
+        AND EXISTS (SELECT 1 FROM call_history c WHERE c.user_id = s.user_id)
+        ORDER BY s.user_id";
+
+    /// The archive's files but its manifest (which names the moment and the audit head).
+    fn archive_files(zip: &[u8]) -> BTreeMap<String, Vec<u8>> {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).unwrap();
+                (f.name().unwrap().to_string(), bytes)
+            })
+            .filter(|(name, _)| name != bundle::MANIFEST)
+            .collect()
+    }
+
+    #[test]
+    fn a_removal_deletes_and_archives_the_same_on_both_engines() {
+        let on_file = RefCell::new(None);
+        on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let auditor = sign_in(org, "max.weber");
+            let user = org.user(admin, ids(org, HOLDER_WITH_DATA)[0]).unwrap();
+            let product = user.license.as_ref().unwrap().product_id;
+            let available = |org: &Org| {
+                let inventory = org.license_inventory(admin).unwrap();
+                inventory
+                    .iter()
+                    .find(|p| p.product_id == product)
+                    .unwrap()
+                    .available
+            };
+            let (free_before, recordings) = (
+                available(org),
+                number(
+                    org,
+                    "SELECT count(*) FROM call_recordings WHERE user_id = ?1",
+                    &[&user.id],
+                ),
+            );
+            let impact = org.removal_impact(admin, user.id).unwrap();
+            assert!(impact.voicemails > 0 && impact.call_history > 0, "{engine}");
+
+            let entries = number(org, "SELECT count(*) FROM audit_log", &[]);
+            match org.remove_license(auditor, &RemoveLicense::of(&user)) {
+                Err(Error::PermissionDenied { .. }) => {}
+                other => panic!("{engine}: an Auditor's removal gave {other:?}"),
+            }
+            assert_eq!(
+                org.removal_impact(admin, user.id).unwrap(),
+                impact,
+                "{engine}"
+            );
+            assert_eq!(
+                number(org, "SELECT count(*) FROM audit_log", &[]),
+                entries + 1
+            );
+
+            let receipt = org
+                .remove_license(admin, &RemoveLicense::of(&user))
+                .unwrap();
+            assert_eq!(receipt.impact, impact, "{engine}");
+            let after = &receipt.user;
+            assert!(
+                after.license.is_none() && after.phone_number.is_none(),
+                "{engine}"
+            );
+            assert!(after.extension.is_none(), "{engine}");
+            assert_eq!(available(org), free_before + 1, "{engine}");
+            for t in &DELETED_TABLES {
+                let left = number(
+                    org,
+                    &format!("SELECT count(*) FROM {} WHERE user_id = ?1", t.table),
+                    &[&user.id],
+                );
+                assert_eq!(left, 0, "{engine}: {} left", t.table);
+            }
+            let kept = number(
+                org,
+                "SELECT count(*) FROM call_recordings WHERE user_id = ?1",
+                &[&user.id],
+            );
+            assert_eq!(kept, recordings, "{engine}: recordings are kept");
+
+            // The stored archive is the one the receipt names.
+            let stored: Vec<u8> = org
+                .engine
+                .read(|db| {
+                    db.query_one(
+                        "SELECT zip FROM safety_archives WHERE user_id = ?1",
+                        &[&user.id],
+                        |r| r.get(0),
+                    )
+                })
+                .unwrap();
+            assert_eq!(bundle::sha256_hex(&stored), receipt.safety_archive.sha256);
+            let name = std::path::Path::new(&receipt.safety_archive.path);
+            match place {
+                Place::File(_) => assert_eq!(std::fs::read(name).unwrap(), stored),
+                Place::Server(_) => {
+                    assert!(name.is_relative() && !name.exists(), "{engine}: {name:?}")
+                }
+            }
+            let removed = number(
+                org,
+                "SELECT count(*) FROM audit_log WHERE action = 'license.remove'
+                 AND outcome = 'ok' AND target_user_id = ?1",
+                &[&user.id],
+            );
+            assert_eq!(removed, 1, "{engine}");
+            assert!(chain_intact(org), "{engine}");
+
+            // Both engines archive the same rows and audio, byte for byte.
+            let files = archive_files(&stored);
+            assert!(files.keys().any(|f| f.starts_with("audio/")), "{files:?}");
+            let mut on_file = on_file.borrow_mut();
+            match on_file.as_ref() {
+                None => *on_file = Some(files),
+                Some(file) => {
+                    for (name, bytes) in file {
+                        assert_eq!(
+                            String::from_utf8_lossy(&files[name]),
+                            String::from_utf8_lossy(bytes),
+                            "the server's {name} differs"
+                        );
+                    }
+                    assert!(files == *file, "the server's archive differs");
+                }
+            }
+        });
     }
 }

@@ -93,7 +93,7 @@ impl Org {
     /// nothing outside it.
     pub(crate) fn tend_archives(&mut self) -> Result<()> {
         let now = self.now();
-        let archives = safety_archives::to_tend(&self.conn, &now)?;
+        let archives = safety_archives::to_tend(self.engine.file()?, &now)?;
         let mut problems = Vec::new();
         let mut expired_copies = false;
         for archive in archives {
@@ -121,7 +121,7 @@ impl Org {
                     Ok(_) => None,
                 };
                 if let Some(finish) = finish {
-                    let zip = safety_archives::stored_copy(&self.conn, archive.id)?;
+                    let zip = safety_archives::stored_copy(self.engine.file()?, archive.id)?;
                     // Best effort: the stored copy stays either way.
                     let _ = create_dir_private(&self.archive_dir)
                         .and_then(|()| write_through_temp(&path, &zip, finish));
@@ -129,7 +129,7 @@ impl Org {
             }
         }
         if expired_copies {
-            safety_archives::drop_expired_copies(&self.conn, &now)?;
+            safety_archives::drop_expired_copies(self.engine.file()?, &now)?;
         }
         for problem in &problems {
             eprintln!("licensedesk: {problem}");

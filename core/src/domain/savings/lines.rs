@@ -112,7 +112,7 @@ pub(crate) struct ProductFacts {
 }
 
 pub(crate) fn product_facts(conn: &Connection, today: &str) -> Result<Vec<ProductFacts>> {
-    products::inventory(conn, today)?
+    products::inventory(conn.into(), today)?
         .into_iter()
         .map(|p| {
             Ok(ProductFacts {

@@ -248,11 +248,11 @@ mod tests {
 
     /// Three users with forwarding and extensions, their old rules cleared.
     fn three(org: &Org) -> Vec<(i64, String)> {
-        org.conn
+        org.conn()
             .execute("DELETE FROM forwarding_rules", [])
             .unwrap();
         let mut stmt = org
-            .conn
+            .conn()
             .prepare(
                 "SELECT u.id, u.extension FROM users u JOIN seats s ON s.user_id = u.id
                  JOIN product_features f ON f.product_id = s.product_id AND f.feature = 'call_forwarding'
@@ -333,7 +333,7 @@ mod tests {
         let admin = sign_in(&mut org, "dana.reyes");
         let u = three(&org);
         let number: String = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT e164 FROM phone_numbers WHERE user_id = ?1",
                 [u[0].0],

@@ -1,14 +1,15 @@
 //! The guard the setup editors share: a setting needs a license that includes its feature,
 //! and every change is audited with the user's before and after.
 
-use crate::base::field::Field;
 use rusqlite::Connection;
 
 use crate::base::error::{Error, Result};
+use crate::base::field::Field;
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::ChangeContext;
+use crate::storage::engine::Sql;
 use crate::storage::tables::products;
 
 /// Refuses a setting the user's license does not include, naming the products that would.
@@ -82,8 +83,8 @@ pub(crate) fn products_with(conn: &Connection, feature: Feature) -> Result<Vec<S
 }
 
 /// The audit entry of a setup change: who, which user, what it was and became.
-pub(crate) fn audit_setup(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn audit_setup<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     action: &str,
     user: &UserDetail,

@@ -244,7 +244,7 @@ mod tests {
         assert_eq!(cleared.extension, None);
         let ext = org.suggest_extension(admin, user.id).unwrap();
         assert!(validate::extension(&ext).is_ok());
-        assert!(users::extension_holder(&org.conn, &ext).unwrap().is_none());
+        assert!(users::extension_holder(org.conn(), &ext).unwrap().is_none());
         let setup = org.user_setup(admin, user.id).unwrap();
         let old = user.phone_number.clone().unwrap();
         assert!(
@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(saved.phone_number.as_deref(), Some(number.as_str()));
         assert_eq!(saved.version, cleared.version + 1);
         let (action, target): (String, i64) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT action, target_user_id FROM audit_log ORDER BY id DESC LIMIT 1",
                 [],
@@ -279,7 +279,7 @@ mod tests {
         let (_dir, mut org) = demo_org();
         let admin = sign_in(&mut org, "sam.okafor");
         let portland: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT u.id FROM users u JOIN sites s ON s.id = u.site_id
                  WHERE s.name = 'Portland' AND u.extension IS NULL LIMIT 1",
@@ -292,18 +292,18 @@ mod tests {
             .unwrap()
             .starts_with('0'));
         // Extensions 908..910 taken: the next candidate, 911, is skipped.
-        org.conn
+        org.conn()
             .execute("UPDATE users SET extension = NULL", [])
             .unwrap();
         for (i, e) in ["908", "909", "910"].iter().enumerate() {
-            org.conn
+            org.conn()
                 .execute(
                     "UPDATE users SET extension = ?1 WHERE id = ?2",
                     rusqlite::params![e, i as i64 + 1],
                 )
                 .unwrap();
         }
-        org.conn
+        org.conn()
             .execute(
                 "UPDATE users SET site_id = (SELECT site_id FROM users WHERE id = 1)",
                 [],
@@ -318,7 +318,7 @@ mod tests {
         let admin = sign_in(&mut org, "dana.reyes");
         let user = user_on(&org, "Voice Pro");
         let (other_ext, holder): (String, String) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT extension, first_name || ' ' || last_name FROM users
                  WHERE extension IS NOT NULL AND id != ?1 LIMIT 1",
@@ -361,7 +361,7 @@ mod tests {
         assert!(e.to_string().contains("holds no license"), "{e}");
         let user = user_on(&org, "Voice Pro");
         let elsewhere: String = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT e164 FROM phone_numbers n JOIN users u ON u.id = ?1
                  WHERE n.status = 'available' AND n.site_id != u.site_id LIMIT 1",

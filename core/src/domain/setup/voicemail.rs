@@ -239,7 +239,7 @@ mod tests {
             .unwrap();
         assert!(setup.voicemail.enabled && setup.voicemail.pin_set);
         let hash: String = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT pin_hash FROM voicemail_settings WHERE user_id = ?1",
                 [user.id],
@@ -248,7 +248,7 @@ mod tests {
             .unwrap();
         assert!(hash.starts_with("$argon2id$") && !hash.contains("480916"));
         let audit: String = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT after_json FROM audit_log ORDER BY id DESC LIMIT 1",
                 [],

@@ -6,7 +6,6 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -17,6 +16,7 @@ use crate::base::error::{Error, Result};
 use crate::base::progress::{step, Progress};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::user_data::DELETED_TABLES;
+use crate::storage::engine::Sql;
 
 pub use crate::kernel::audit_chain::MANIFEST;
 
@@ -58,11 +58,11 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result
     w.finish()
 }
 
-fn entries(conn: &Connection, user: &UserDetail) -> Result<(Vec<Entry>, serde_json::Value)> {
+fn entries(db: Sql<'_>, user: &UserDetail) -> Result<(Vec<Entry>, serde_json::Value)> {
     let mut out = Vec::new();
     let mut counts = serde_json::Map::new();
     for t in &DELETED_TABLES {
-        let rows = t.rows(conn, user.id)?;
+        let rows = t.rows(db, user.id)?;
         counts.insert(t.table.to_owned(), json!(rows.len()));
         let mut header = t.columns.to_vec();
         if t.audio.is_some() {
@@ -90,13 +90,13 @@ fn entries(conn: &Connection, user: &UserDetail) -> Result<(Vec<Entry>, serde_js
 
 /// A user's files and manifest, under `folder` ("" for a bundle of one user).
 fn user_entries(
-    conn: &Connection,
+    db: Sql<'_>,
     user: &UserDetail,
     generated_at: &str,
     purpose: &str,
     folder: &str,
 ) -> Result<Vec<Entry>> {
-    let (mut files, counts) = entries(conn, user)?;
+    let (mut files, counts) = entries(db, user)?;
     let listing: Vec<_> = files
         .iter()
         .map(|f| json!({ "path": f.path, "bytes": f.bytes.len(), "sha256": sha256_hex(&f.bytes) }))
@@ -120,7 +120,7 @@ fn user_entries(
         "files": listing,
         // The audit log's end when this was written: "Verify integrity" can check that the
         // log still extends it.
-        "audit_head": crate::kernel::audit_chain::head(conn)?,
+        "audit_head": crate::kernel::audit_chain::head(db)?,
     });
     let manifest = serde_json::to_vec_pretty(&manifest)
         .map_err(|e| Error::Internal(format!("manifest: {e}")))?;
@@ -135,15 +135,15 @@ fn user_entries(
 }
 
 /// Writes the bundle of `user`'s data to `dest`, atomically; `progress` counts the files.
-pub(crate) fn write(
-    conn: &Connection,
+pub(crate) fn write<'a>(
+    db: impl Into<Sql<'a>>,
     user: &UserDetail,
     generated_at: &str,
     purpose: &str,
     dest: &Path,
     progress: &mut dyn Progress,
 ) -> Result<BundleReceipt> {
-    let files = user_entries(conn, user, generated_at, purpose, "")?;
+    let files = user_entries(db.into(), user, generated_at, purpose, "")?;
     write_zip(generated_at, dest, |zip| {
         for (done, f) in files.iter().enumerate() {
             step(progress, done, files.len())?;
@@ -155,19 +155,20 @@ pub(crate) fn write(
 
 /// One ZIP for several users: a folder each, `<first>-<last>-<id>/`, with its own manifest.
 /// Read and written one user at a time; `progress` counts the users.
-pub(crate) fn write_many(
-    conn: &Connection,
+pub(crate) fn write_many<'a>(
+    db: impl Into<Sql<'a>>,
     users: &[UserDetail],
     generated_at: &str,
     purpose: &str,
     dest: &Path,
     progress: &mut dyn Progress,
 ) -> Result<BundleReceipt> {
+    let db = db.into();
     write_zip(generated_at, dest, |zip| {
         for (done, user) in users.iter().enumerate() {
             step(progress, done, users.len())?;
             let folder = format!("{}-{}/", slug_of(user), user.id);
-            for f in user_entries(conn, user, generated_at, purpose, &folder)? {
+            for f in user_entries(db, user, generated_at, purpose, &folder)? {
                 zip.add(&f)?;
             }
         }
@@ -237,20 +238,23 @@ fn write_zip(
 }
 
 /// The bundle of `user`'s data as a safety archive: its bytes (which the caller stores in
-/// the database, durably with the removal) and a copy of them created exclusively at the path
-/// `place` gives once it has recorded them, listed in `written`.
+/// the database, durably with the removal) and, when `written` is given (an organization
+/// file), a copy of them created exclusively at the path `place` gives once it has recorded
+/// them. On a server the database holds the only copy, and `place` gives its name.
 pub(crate) fn archive(
-    conn: &Connection,
+    db: Sql<'_>,
     user: &UserDetail,
     generated_at: &str,
-    written: &mut crate::storage::files::CopyFiles,
+    written: Option<&mut crate::storage::files::CopyFiles>,
     place: impl FnOnce(&[u8], &str) -> Result<PathBuf>,
 ) -> Result<(BundleReceipt, Vec<u8>)> {
-    let files = user_entries(conn, user, generated_at, "safety archive", "")?;
+    let files = user_entries(db, user, generated_at, "safety archive", "")?;
     let bytes = zip_bytes(&files, generated_at)?;
     let sha256 = sha256_hex(&bytes.0);
     let dest = place(&bytes.0, &sha256)?;
-    written.add(&dest, &bytes.0)?;
+    if let Some(written) = written {
+        written.add(&dest, &bytes.0)?;
+    }
     let receipt = BundleReceipt {
         path: dest.display().to_string(),
         files: bytes.1 as i64,

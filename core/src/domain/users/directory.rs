@@ -11,6 +11,7 @@ use crate::base::field::Field;
 use crate::base::permission::Permission;
 use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 use crate::storage::list_order::ListOrder;
 pub use crate::storage::list_order::UserCursor;
 use crate::storage::tables::{audit_log, users};
@@ -143,11 +144,11 @@ fn user_row(u: users::StoredUser) -> Result<UserRow> {
     })
 }
 
-fn with_features(conn: &Connection, d: users::StoredDetail) -> Result<UserDetail> {
+fn with_features(db: Sql<'_>, d: users::StoredDetail) -> Result<UserDetail> {
     let row = user_row(d.user)?;
     let (updated_at, updated_by) = (d.updated_at, d.updated_by);
     let features = match &row.license {
-        Some(l) => product_features(conn, l.product_id)?,
+        Some(l) => product_features(db, l.product_id)?,
         None => Vec::new(),
     };
     Ok(UserDetail {
@@ -158,10 +159,11 @@ fn with_features(conn: &Connection, d: users::StoredDetail) -> Result<UserDetail
     })
 }
 
-pub(crate) fn user_detail(conn: &Connection, user_id: i64) -> Result<UserDetail> {
-    let found = users::detail(conn, user_id)?;
+pub(crate) fn user_detail<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<UserDetail> {
+    let db = db.into();
+    let found = users::detail(db, user_id)?;
     with_features(
-        conn,
+        db,
         found.ok_or(Error::NotFound {
             what: "User",
             id: user_id,
@@ -185,13 +187,17 @@ pub(crate) fn user_details(conn: &Connection, ids: &[i64]) -> Result<Vec<UserDet
         let d = found
             .remove(&id)
             .ok_or(Error::NotFound { what: "User", id })?;
-        users.push(with_features(conn, d)?);
+        users.push(with_features(conn.into(), d)?);
     }
     Ok(users)
 }
 
 /// Refuses an edit made against an older version of the user, naming who changed what and when.
-pub(crate) fn check_version(conn: &Connection, user: &UserDetail, expected: i64) -> Result<()> {
+pub(crate) fn check_version<'a>(
+    db: impl Into<Sql<'a>>,
+    user: &UserDetail,
+    expected: i64,
+) -> Result<()> {
     if user.version == expected {
         return Ok(());
     }
@@ -201,14 +207,14 @@ pub(crate) fn check_version(conn: &Connection, user: &UserDetail, expected: i64)
             .updated_by
             .clone()
             .unwrap_or_else(|| "LicenseDesk".to_owned()),
-        what: last_change(conn, user)?,
+        what: last_change(db.into(), user)?,
         changed_at: user.updated_at.clone(),
     })
 }
 
 /// What the user's last save changed, from its audit entries (one save may write several).
-fn last_change(conn: &Connection, user: &UserDetail) -> Result<String> {
-    let actions = audit_log::actions_on_user_at(conn, user.id, &user.updated_at)?;
+fn last_change(db: Sql<'_>, user: &UserDetail) -> Result<String> {
+    let actions = audit_log::actions_on_user_at(db, user.id, &user.updated_at)?;
     let mut parts: Vec<&str> = actions.iter().map(|a| change_label(a)).collect();
     parts.dedup();
     Ok(match parts.as_slice() {
@@ -239,8 +245,12 @@ fn change_label(action: &str) -> &'static str {
     }
 }
 
-pub(crate) fn bump_version(conn: &Connection, user_id: i64, ctx: &ChangeContext<'_>) -> Result<()> {
-    users::bump_version(conn, user_id, ctx.now, ctx.account.id)
+pub(crate) fn bump_version<'a>(
+    db: impl Into<Sql<'a>>,
+    user_id: i64,
+    ctx: &ChangeContext<'_>,
+) -> Result<()> {
+    users::bump_version(db.into(), user_id, ctx.now, ctx.account.id)
 }
 
 /// How many users' rows in `user_texts` differ from their texts in users and
@@ -260,18 +270,14 @@ pub(crate) fn stale_user_texts(conn: &Connection) -> Result<i64> {
     )?)
 }
 
-fn search(
-    conn: &Connection,
-    order: &RefCell<Option<ListOrder>>,
-    q: &UserQuery,
-) -> Result<UserPage> {
+fn search(db: Sql<'_>, order: &RefCell<Option<ListOrder>>, q: &UserQuery) -> Result<UserPage> {
     if q.limit == 0 || q.limit > MAX_PAGE {
         return Err(Error::invalid(
             Field::PageSize,
             format!("A page holds 1 to {MAX_PAGE} users."),
         ));
     }
-    let rows = users::page(conn, order, &list_query(q))?;
+    let rows = users::page(db, order, &list_query(q))?;
     let next = if rows.len() == q.limit as usize {
         rows.last().map(|row| UserCursor {
             sort_name: row.sort_name.clone(),
@@ -287,8 +293,8 @@ fn search(
 }
 
 /// How many users the search and filters match (the cursor and page size are ignored).
-fn count(conn: &Connection, q: &UserQuery) -> Result<i64> {
-    users::count_matching(conn, &list_query(q))
+fn count(db: Sql<'_>, q: &UserQuery) -> Result<i64> {
+    users::count_matching(db, &list_query(q))
 }
 
 /// The query as the storage runs it.
@@ -313,20 +319,18 @@ impl Org {
     /// A page of the Users list. The count of all matches is [`Org::count_users`]: the
     /// list paints its first rows without waiting for it.
     pub fn search_users(&self, actor: Actor, query: &UserQuery) -> Result<UserPage> {
-        self.read(actor, Permission::UsersView, |conn| {
-            search(conn, &self.list_order, query)
+        self.read_sql(actor, Permission::UsersView, |db| {
+            search(db, &self.list_order, query)
         })
     }
 
     /// How many users the query's search and filters match, over all pages.
     pub fn count_users(&self, actor: Actor, query: &UserQuery) -> Result<i64> {
-        self.read(actor, Permission::UsersView, |conn| count(conn, query))
+        self.read_sql(actor, Permission::UsersView, |db| count(db, query))
     }
 
     pub fn user(&self, actor: Actor, user_id: i64) -> Result<UserDetail> {
-        self.read(actor, Permission::UsersView, |conn| {
-            user_detail(conn, user_id)
-        })
+        self.read_sql(actor, Permission::UsersView, |db| user_detail(db, user_id))
     }
 }
 
@@ -475,7 +479,7 @@ pub(crate) mod tests {
         let someone = crate::tests::testing::unlicensed_user(&org);
         // "Skiwo Kowals" holds every trigram the index is asked for "kowalski" (kow, als,
         // ski), but not the text.
-        org.conn
+        org.conn()
             .execute(
                 "UPDATE users SET first_name = 'Skiwo', last_name = 'Kowals' WHERE id = ?1",
                 [someone.id],
@@ -483,7 +487,7 @@ pub(crate) mod tests {
             .unwrap();
         assert_eq!(fts_cover("kowalski"), "\"kow\" AND \"als\" AND \"ski\"");
         let candidates: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM user_search WHERE user_search MATCH ?1 AND rowid = ?2",
                 params![fts_cover("kowalski"), someone.id],
@@ -568,7 +572,7 @@ pub(crate) mod tests {
     fn plain_scan(org: &Org, search: &str) -> Vec<i64> {
         let needle = Needle::of(search);
         let mut stmt = org
-            .conn
+            .conn()
             .prepare(
                 "SELECT u.id, u.sort_name, u.first_name, u.last_name, u.email,
                         coalesce(u.extension, ''), coalesce(n.e164, '')
@@ -675,7 +679,7 @@ pub(crate) mod tests {
     fn paging_visits_every_user_exactly_once() {
         let (_dir, org, admin) = large_org();
         let everyone: std::collections::HashSet<i64> = {
-            let mut stmt = org.conn.prepare("SELECT id FROM users").unwrap();
+            let mut stmt = org.conn().prepare("SELECT id FROM users").unwrap();
             stmt.query_map([], |r| r.get(0))
                 .unwrap()
                 .map(|r| r.unwrap())
@@ -714,13 +718,13 @@ pub(crate) mod tests {
         assert!(!all_pages(&org, admin, &number, 50).0.contains(&user.id));
         // A number given to someone else, a renamed user, a deleted user.
         let other = crate::tests::testing::unlicensed_user(&org);
-        org.conn
+        org.conn()
             .execute(
                 "UPDATE phone_numbers SET status = 'assigned', user_id = ?1 WHERE e164 = ?2",
                 rusqlite::params![other.id, number],
             )
             .unwrap();
-        org.conn
+        org.conn()
             .execute(
                 "UPDATE users SET first_name = 'Quetzalcoatl', version = version + 1 WHERE id = ?1",
                 [user.id],
@@ -732,7 +736,7 @@ pub(crate) mod tests {
         // A new user (its id far from the others': the list order finds it by a search),
         // a changed email and extension, a deleted user.
         let added = crate::tests::testing::unlicensed_user(&org);
-        org.conn
+        org.conn()
             .execute_batch(&format!(
                 "INSERT INTO users (id, first_name, last_name, email, site_id, extension,
                                     updated_at)
@@ -745,7 +749,7 @@ pub(crate) mod tests {
             ))
             .unwrap();
         let deletable: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT id FROM users WHERE first_name = 'Zyx' AND last_name = 'Quorra'",
                 [],
@@ -754,12 +758,12 @@ pub(crate) mod tests {
             .unwrap();
         assert_eq!(all_pages(&org, admin, "98765", 50).0, vec![deletable]);
         assert_eq!(all_pages(&org, admin, "97531", 50).0, vec![added.id]);
-        assert_eq!(stale_user_texts(&org.conn).unwrap(), 0);
-        org.conn
+        assert_eq!(stale_user_texts(org.conn()).unwrap(), 0);
+        org.conn()
             .execute("DELETE FROM users WHERE id = ?1", [deletable])
             .unwrap();
         assert!(all_pages(&org, admin, "98765", 50).0.is_empty());
-        assert_eq!(stale_user_texts(&org.conn).unwrap(), 0);
+        assert_eq!(stale_user_texts(org.conn()).unwrap(), 0);
         for &q in QUERIES {
             assert_eq!(
                 all_pages(&org, admin, q, 500).0,
@@ -777,18 +781,18 @@ pub(crate) mod tests {
         let (_dir, org, admin) = large_org();
         let user = crate::tests::testing::unlicensed_user(&org);
         let token = |org: &Org| -> i64 {
-            org.conn
+            org.conn()
                 .query_row("SELECT token FROM list_order_token", [], |r| r.get(0))
                 .unwrap()
         };
-        let set = |sql: &str| org.conn.execute(sql, rusqlite::params![user.id]).unwrap();
+        let set = |sql: &str| org.conn().execute(sql, rusqlite::params![user.id]).unwrap();
         set("UPDATE users SET email = '20.front@example.com', extension = '2001' WHERE id = ?1");
         let queries = ["2", "20", "200", "2001", "20.f", "2002", "7"];
         let check = |org: &Org| {
             for q in queries {
                 assert_eq!(all_pages(org, admin, q, 500).0, plain_scan(org, q), "{q:?}");
             }
-            assert_eq!(stale_user_texts(&org.conn).unwrap(), 0);
+            assert_eq!(stale_user_texts(org.conn()).unwrap(), 0);
         };
         check(&org);
         // The extension alone: cleared (the email keeps "2" and "20"), given, changed.
@@ -811,5 +815,92 @@ pub(crate) mod tests {
         set("UPDATE users SET first_name = 'Renamed' WHERE id = ?1");
         assert_ne!(token(&org), before);
         check(&org);
+    }
+}
+
+/// The Users list on both storage engines (docs/ARCHITECTURE.md §Server): the same pages, in
+/// the same order, and the same counts on the organization file and on a server.
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::tests::engines::{number, on_each_engine};
+    use crate::tests::testing::sign_in;
+
+    /// Every page of `q`, each after the last user of the one before, as (id, name, license,
+    /// number) per user; and the count of all matches.
+    fn pages(org: &Org, admin: Actor, mut q: UserQuery) -> (Vec<String>, i64) {
+        let mut seen = Vec::new();
+        loop {
+            let page = org.search_users(admin, &q).unwrap();
+            seen.extend(page.users.iter().map(|u| {
+                let license = u.license.as_ref().map(|l| l.product_name.as_str());
+                format!(
+                    "{} {} {:?} {:?}",
+                    u.id,
+                    u.full_name(),
+                    license,
+                    u.phone_number
+                )
+            }));
+            match page.next {
+                Some(next) => q.after = Some(next),
+                None => break,
+            }
+        }
+        (seen, org.count_users(admin, &q).unwrap())
+    }
+
+    #[test]
+    fn the_users_list_pages_and_counts_the_same_on_both_engines() {
+        let searches = [
+            "", "a", "Jo", "son", "SON", "@", "555", "512", "o'", "é", "-", "%", "_", "zzq",
+        ];
+        let on_file = RefCell::new(Vec::new());
+        on_each_engine(|org, place| {
+            let admin = sign_in(org, "dana.reyes");
+            let voice_pro = number(org, "SELECT id FROM products WHERE name = 'Voice Pro'", &[]);
+            let filters = [
+                (LicenseFilter::Any, None),
+                (LicenseFilter::Unlicensed, None),
+                (
+                    LicenseFilter::Product {
+                        product_id: voice_pro,
+                    },
+                    None,
+                ),
+                (LicenseFilter::Any, Some(UserStatus::Suspended)),
+            ];
+            let mut results = Vec::new();
+            for search in searches {
+                for (license, status) in &filters {
+                    let q = UserQuery {
+                        search: search.to_owned(),
+                        license: license.clone(),
+                        status: *status,
+                        after: None,
+                        limit: 7,
+                    };
+                    let (users, count) = pages(org, admin, q);
+                    assert_eq!(
+                        users.len() as i64,
+                        count,
+                        "{search:?} on the {}",
+                        place.engine()
+                    );
+                    results.push((search, users, count));
+                }
+            }
+            assert!(results.iter().any(|(_, users, _)| users.len() > 7));
+            let mut on_file = on_file.borrow_mut();
+            if on_file.is_empty() {
+                *on_file = results;
+            } else {
+                for (file, server) in on_file.iter().zip(&results) {
+                    assert_eq!(server, file, "the server's list differs from the file's");
+                }
+            }
+        });
     }
 }

@@ -1,11 +1,11 @@
 //! What a license product is made of: its family and its features (shared by users, who hold
 //! them, and licenses, which assign them).
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::base::error::{Error, Result};
+use crate::storage::engine::Sql;
 use crate::storage::tables::product_features;
 
 /// The license type: changing within a family keeps a user's data, across families does not.
@@ -91,8 +91,11 @@ impl Feature {
     }
 }
 
-pub(crate) fn product_features(conn: &Connection, product_id: i64) -> Result<Vec<Feature>> {
-    let keys = product_features::keys(conn, product_id)?;
+pub(crate) fn product_features<'a>(
+    db: impl Into<Sql<'a>>,
+    product_id: i64,
+) -> Result<Vec<Feature>> {
+    let keys = product_features::keys(db.into(), product_id)?;
     Ok(Feature::ALL
         .into_iter()
         .filter(|f| keys.iter().any(|k| k == f.key()))

@@ -1,9 +1,8 @@
 //! The data a user accumulates under a license: what a removal deletes (and so what an export
 //! or safety archive must hold), and what it keeps (docs/ARCHITECTURE.md §Data model).
 
-use rusqlite::Connection;
-
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 use crate::storage::user_rows;
 
 /// A table of per-user data that a license removal deletes.
@@ -102,13 +101,13 @@ impl DeletedTable {
         format!("{count} {}", if count == 1 { self.one } else { self.many })
     }
 
-    pub fn count(&self, conn: &Connection, user_id: i64) -> Result<i64> {
-        user_rows::count(conn, self.table, user_id)
+    pub fn count<'a>(&self, db: impl Into<Sql<'a>>, user_id: i64) -> Result<i64> {
+        user_rows::count(db.into(), self.table, user_id)
     }
 
-    pub fn rows(&self, conn: &Connection, user_id: i64) -> Result<Vec<ExportedRow>> {
+    pub fn rows(&self, db: Sql<'_>, user_id: i64) -> Result<Vec<ExportedRow>> {
         Ok(
-            user_rows::read(conn, self.table, self.columns, self.audio, user_id)?
+            user_rows::read(db, self.table, self.columns, self.audio, user_id)?
                 .into_iter()
                 .map(|r| ExportedRow {
                     key: r.cells[0].clone(),
@@ -119,7 +118,7 @@ impl DeletedTable {
         )
     }
 
-    pub fn delete(&self, conn: &Connection, user_id: i64) -> Result<usize> {
-        user_rows::delete(conn, self.table, user_id)
+    pub fn delete<'a>(&self, db: impl Into<Sql<'a>>, user_id: i64) -> Result<u64> {
+        user_rows::delete(db.into(), self.table, user_id)
     }
 }

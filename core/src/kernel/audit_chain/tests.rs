@@ -26,13 +26,13 @@ fn work(org: &mut Org, clock: &ManualClock) {
 }
 
 fn last_id(org: &Org) -> i64 {
-    head(&org.conn).unwrap().last_id
+    head(org.conn()).unwrap().last_id
 }
 
 /// Deletes the entries after `keep_up_to`, as the sqlite3 shell can once the trigger is
 /// dropped; the trigger is put back so that nothing looks out of place.
 fn delete_after(org: &Org, keep_up_to: i64) {
-    org.conn
+    org.conn()
         .execute_batch(&format!(
             "DROP TRIGGER audit_log_no_delete;
              DELETE FROM audit_log WHERE id > {keep_up_to};
@@ -44,21 +44,21 @@ fn delete_after(org: &Org, keep_up_to: i64) {
 
 /// Rewrites entry `id` and hashes the whole chain again, triggers dropped and recreated.
 fn rewrite_and_rehash(org: &Org, id: i64) {
-    org.conn
+    org.conn()
         .execute_batch(&format!(
             "DROP TRIGGER audit_log_no_update;
              UPDATE audit_log SET account_login = 'nobody' WHERE id = {id};"
         ))
         .unwrap();
-    crate::kernel::audit::rehash_all(&org.conn);
-    org.conn
+    crate::kernel::audit::rehash_all(org.conn());
+    org.conn()
         .execute_batch(
             "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
              BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
         )
         .unwrap();
     assert_eq!(
-        crate::kernel::audit::first_broken_entry(&org.conn).unwrap(),
+        crate::kernel::audit::first_broken_entry(org.conn()).unwrap(),
         None
     );
 }
@@ -147,7 +147,7 @@ fn a_missing_append_only_trigger_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let (mut org, _clock) = org_at(dir.path());
     let auditor = auditor(&mut org);
-    org.conn
+    org.conn()
         .execute_batch("DROP TRIGGER audit_log_no_delete;")
         .unwrap();
     let v = org.verify_audit_log(auditor).unwrap();

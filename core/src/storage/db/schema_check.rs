@@ -102,7 +102,7 @@ mod tests {
     fn a_dropped_trigger_an_extra_view_or_trigger_and_a_changed_table_are_refused() {
         let audit_trigger: String = {
             let (_dir, org) = demo_org();
-            org.conn
+            org.conn()
                 .query_row(
                     "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'audit_log' LIMIT 1",
                     [],
@@ -133,10 +133,10 @@ mod tests {
         // The figure for the README: a start checks once, the first check also builds the
         // expected schema (`cargo test -p licensedesk-core schema_check -- --nocapture`).
         let start = std::time::Instant::now();
-        super::check(&org.conn, crate::storage::db::schema_version()).unwrap();
+        super::check(org.conn(), crate::storage::db::schema_version()).unwrap();
         let first = start.elapsed();
         let start = std::time::Instant::now();
-        super::check(&org.conn, crate::storage::db::schema_version()).unwrap();
+        super::check(org.conn(), crate::storage::db::schema_version()).unwrap();
         eprintln!(
             "schema check at open: {first:?} (again: {:?})",
             start.elapsed()

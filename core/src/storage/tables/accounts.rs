@@ -4,6 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
+use crate::storage::engine::{Param, Sql};
 
 /// An account as the sign-in reads it.
 pub(crate) struct SignInRow {
@@ -34,33 +35,38 @@ pub(crate) fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?)
 }
 
-/// The account with exactly this login, for the sign-in.
-pub(crate) fn for_sign_in(conn: &Connection, login: &str) -> Result<Option<SignInRow>> {
-    Ok(conn
-        .query_row(
+/// The account with this login, ASCII letters in either case (the file's `login` column is
+/// NOCASE; the server's logins are unique by `ascii_lower`), for the sign-in.
+pub(crate) fn for_sign_in(db: Sql<'_>, login: &str) -> Result<Option<SignInRow>> {
+    let same_login = match db {
+        Sql::File(_) => "a.login = ?1",
+        #[cfg(feature = "server")]
+        Sql::Server(_) => "ascii_lower(a.login) = ascii_lower(?1)",
+    };
+    db.query_opt(
+        &format!(
             "SELECT a.id, a.password_hash, r.name, a.login, a.status
-             FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.login = ?1",
-            [login],
-            |r| {
-                Ok(SignInRow {
-                    id: r.get(0)?,
-                    password_hash: r.get(1)?,
-                    role_name: r.get(2)?,
-                    login: r.get(3)?,
-                    status: r.get(4)?,
-                })
-            },
-        )
-        .optional()?)
+             FROM accounts a JOIN roles r ON r.id = a.role_id WHERE {same_login}"
+        ),
+        &[&login],
+        |r| {
+            Ok(SignInRow {
+                id: r.get(0)?,
+                password_hash: r.get(1)?,
+                role_name: r.get(2)?,
+                login: r.get(3)?,
+                status: r.get(4)?,
+            })
+        },
+    )
 }
 
-pub(crate) fn acting(conn: &Connection, account_id: i64) -> Result<Option<ActingRow>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT a.login, a.display_name, r.name, a.status, a.role_id
-             FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
-        )?
-        .query_row([account_id], |r| {
+pub(crate) fn acting(db: Sql<'_>, account_id: i64) -> Result<Option<ActingRow>> {
+    db.query_opt(
+        "SELECT a.login, a.display_name, r.name, a.status, a.role_id
+         FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
+        &[&account_id],
+        |r| {
             Ok(ActingRow {
                 login: r.get(0)?,
                 display_name: r.get(1)?,
@@ -68,55 +74,63 @@ pub(crate) fn acting(conn: &Connection, account_id: i64) -> Result<Option<Acting
                 status: r.get(3)?,
                 role_id: r.get(4)?,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// The permission keys of a role, sorted.
-pub(crate) fn role_permission_keys(conn: &Connection, role_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission",
+pub(crate) fn role_permission_keys(db: Sql<'_>, role_id: i64) -> Result<Vec<String>> {
+    let mut keys: Vec<String> = db.query(
+        "SELECT permission FROM role_permissions WHERE role_id = ?1",
+        &[&role_id],
+        |r| r.get(0),
     )?;
-    let keys = stmt
-        .query_map([role_id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    keys.sort();
     Ok(keys)
 }
 
 /// The active accounts whose role holds the permission `key`, the most senior role first.
-pub(crate) fn active_holders_of(conn: &Connection, key: &str) -> Result<Vec<ActiveAccount>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.login, a.display_name, r.name
-         FROM accounts a
-         JOIN roles r ON r.id = a.role_id
-         JOIN role_permissions rp ON rp.role_id = a.role_id AND rp.permission = ?1
-         WHERE a.status = 'active'
-         ORDER BY r.id, a.display_name",
+pub(crate) fn active_holders_of(db: Sql<'_>, key: &str) -> Result<Vec<ActiveAccount>> {
+    let mut rows = active_accounts(
+        db,
+        "JOIN role_permissions rp ON rp.role_id = a.role_id AND rp.permission = ?1",
+        &[&key],
     )?;
-    let rows = stmt
-        .query_map([key], active_account)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    rows.sort_by(|a, b| (a.1, &a.0.display_name).cmp(&(b.1, &b.0.display_name)));
+    Ok(rows.into_iter().map(|(a, _)| a).collect())
 }
 
 /// Every active account, by display name.
-pub(crate) fn active(conn: &Connection) -> Result<Vec<ActiveAccount>> {
-    let mut stmt = conn.prepare(
-        "SELECT a.login, a.display_name, r.name FROM accounts a JOIN roles r ON r.id = a.role_id
-         WHERE a.status = 'active' ORDER BY a.display_name, r.id",
-    )?;
-    let rows = stmt
-        .query_map([], active_account)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+pub(crate) fn active(db: Sql<'_>) -> Result<Vec<ActiveAccount>> {
+    let mut rows = active_accounts(db, "", &[])?;
+    rows.sort_by(|a, b| (&a.0.display_name, a.1).cmp(&(&b.0.display_name, b.1)));
+    Ok(rows.into_iter().map(|(a, _)| a).collect())
 }
 
-fn active_account(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActiveAccount> {
-    Ok(ActiveAccount {
-        login: r.get(0)?,
-        display_name: r.get(1)?,
-        role_name: r.get(2)?,
-    })
+/// The active accounts (narrowed by `join`) with their role's id, in no order: the callers
+/// sort in Rust, so that names compare byte by byte on both engines (a server's collation
+/// would order them by its locale).
+fn active_accounts(
+    db: Sql<'_>,
+    join: &str,
+    params: &[&dyn Param],
+) -> Result<Vec<(ActiveAccount, i64)>> {
+    db.query(
+        &format!(
+            "SELECT a.login, a.display_name, r.name, r.id
+             FROM accounts a JOIN roles r ON r.id = a.role_id {join}
+             WHERE a.status = 'active'"
+        ),
+        params,
+        |r| {
+            let account = ActiveAccount {
+                login: r.get(0)?,
+                display_name: r.get(1)?,
+                role_name: r.get(2)?,
+            };
+            Ok((account, r.get(3)?))
+        },
+    )
 }
 
 /// Inserts an account with the role named `role_name`; answers its id.

@@ -5,6 +5,10 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
+use crate::storage::engine::{Param, Sql};
+
+#[cfg(feature = "server")]
+pub(crate) mod on_server;
 
 /// The stored fields of one entry that its hash covers, in the order the hash takes them.
 pub(crate) struct EntryFields<'a> {
@@ -59,15 +63,16 @@ pub(crate) fn last_hash(conn: &Connection) -> Result<Option<String>> {
 }
 
 /// The last entry's id and hash, if there is one.
-pub(crate) fn last_entry(conn: &Connection) -> Result<Option<(i64, String)>> {
-    Ok(conn
-        .prepare_cached("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?)
+pub(crate) fn last_entry(db: Sql<'_>) -> Result<Option<(i64, String)>> {
+    db.query_opt(
+        "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
-pub(crate) fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)
+pub(crate) fn count(db: Sql<'_>) -> Result<i64> {
+    db.query_one("SELECT count(*) FROM audit_log", &[], |r| r.get(0))
 }
 
 /// Appends one entry with its link and hash; answers its id.
@@ -149,72 +154,73 @@ pub(crate) fn each_in_order(
     Ok(())
 }
 
-/// The filtered count, and up to `limit` entries before `before_id`, newest first.
+/// The filtered count, and up to `limit` entries before `before_id`, newest first. Texts
+/// are found anywhere with ASCII letters in either case (SQLite's LIKE; `ascii_lower` on a
+/// server, whose LIKE tells case apart).
 pub(crate) fn page(
-    conn: &Connection,
+    db: Sql<'_>,
     f: &PageFilter<'_>,
     before_id: Option<i64>,
     limit: u32,
 ) -> Result<(i64, Vec<AuditRow>)> {
-    let filter = "WHERE (?1 = '' OR account_login LIKE ?2 ESCAPE '\\')
-          AND (?3 = '' OR action LIKE ?4 ESCAPE '\\')
-          AND (?5 = '' OR target_label LIKE ?6 ESCAPE '\\')
-          AND (?7 = '' OR at >= ?7)
-          AND (?8 = '' OR at <= ?8)
-          AND (?9 IS NULL OR target_user_id = ?9)";
+    let like = |column: &str, pattern: &str| match db {
+        Sql::File(_) => format!("{column} LIKE {pattern} ESCAPE '\\'"),
+        #[cfg(feature = "server")]
+        Sql::Server(_) => format!("ascii_lower({column}) LIKE ascii_lower({pattern}) ESCAPE '\\'"),
+    };
+    // The casts tell a server the type of an argument that may be NULL.
+    let filter = format!(
+        "WHERE (?1 = '' OR {}) AND (?3 = '' OR {}) AND (?5 = '' OR {})
+           AND (?7 = '' OR at >= ?7) AND (?8 = '' OR at <= ?8)
+           AND (CAST(?9 AS bigint) IS NULL OR target_user_id = ?9)",
+        like("account_login", "?2"),
+        like("action", "?4"),
+        like("target_label", "?6"),
+    );
     let (account, action, user) = (contains(f.account), contains(f.action), contains(f.user));
-    let total: i64 = conn.query_row(
+    let filters: [&dyn Param; 9] = [
+        &f.account,
+        &account,
+        &f.action,
+        &action,
+        &f.user,
+        &user,
+        &f.from,
+        &f.to,
+        &f.target_user_id,
+    ];
+    let total = db.query_one(
         &format!("SELECT count(*) FROM audit_log {filter}"),
-        params![
-            f.account,
-            account,
-            f.action,
-            action,
-            f.user,
-            user,
-            f.from,
-            f.to,
-            f.target_user_id
-        ],
+        &filters,
         |r| r.get(0),
     )?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT id, at, account_login, role_name, action, outcome, target_user_id, target_label,
-                before_json, after_json, detail
-         FROM audit_log {filter} AND (?10 IS NULL OR id < ?10) ORDER BY id DESC LIMIT ?11"
-    ))?;
-    let entries = stmt
-        .query_map(
-            params![
-                f.account,
-                account,
-                f.action,
-                action,
-                f.user,
-                user,
-                f.from,
-                f.to,
-                f.target_user_id,
-                before_id,
-                limit
-            ],
-            |r| {
-                Ok(AuditRow {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    account: r.get(2)?,
-                    role: r.get(3)?,
-                    action: r.get(4)?,
-                    refused: r.get::<_, String>(5)? == "refused",
-                    target_user_id: r.get(6)?,
-                    target: r.get(7)?,
-                    before: r.get(8)?,
-                    after: r.get(9)?,
-                    detail: r.get(10)?,
-                })
-            },
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (before_id, limit) = (before_id, i64::from(limit));
+    let mut params = filters.to_vec();
+    params.extend([&before_id as &dyn Param, &limit]);
+    let entries = db.query(
+        &format!(
+            "SELECT id, at, account_login, role_name, action, outcome, target_user_id,
+                    target_label, before_json, after_json, detail
+             FROM audit_log {filter} AND (CAST(?10 AS bigint) IS NULL OR id < ?10)
+             ORDER BY id DESC LIMIT ?11"
+        ),
+        &params,
+        |r| {
+            Ok(AuditRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                account: r.get(2)?,
+                role: r.get(3)?,
+                action: r.get(4)?,
+                refused: r.get::<String>(5)? == "refused",
+                target_user_id: r.get(6)?,
+                target: r.get(7)?,
+                before: r.get(8)?,
+                after: r.get(9)?,
+                detail: r.get(10)?,
+            })
+        },
+    )?;
     Ok((total, entries))
 }
 
@@ -269,43 +275,49 @@ pub(crate) fn backups_taken_before_restores(conn: &Connection) -> Result<Vec<Str
 }
 
 /// Failed sign-ins (not throttled ones) of every login since `since`, and when the last was.
-pub(crate) fn failed_sign_ins_since(
-    conn: &Connection,
-    since: &str,
-) -> Result<(i64, Option<String>)> {
-    Ok(conn.query_row(
+pub(crate) fn failed_sign_ins_since(db: Sql<'_>, since: &str) -> Result<(i64, Option<String>)> {
+    db.query_one(
         "SELECT count(*), max(at) FROM audit_log
          WHERE action = 'account.sign_in' AND outcome = 'refused' AND detail IS NULL
            AND at >= ?1",
-        [since],
+        &[&since],
         |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    )
 }
 
 /// Failed sign-ins (not throttled ones) of `login` since its last success, and when the last
-/// was; logins compare without case.
-pub(crate) fn failed_sign_ins_of(conn: &Connection, login: &str) -> Result<(i64, Option<String>)> {
-    Ok(conn.query_row(
-        "SELECT count(*), max(at) FROM audit_log
-         WHERE action = 'account.sign_in' AND outcome = 'refused' AND detail IS NULL
-           AND account_login = ?1 COLLATE NOCASE
-           AND id > coalesce((SELECT max(id) FROM audit_log WHERE action = 'account.sign_in'
-                              AND outcome = 'ok' AND account_login = ?1 COLLATE NOCASE), 0)",
-        [login],
+/// was; logins compare with ASCII letters in either case (as the file's NOCASE).
+pub(crate) fn failed_sign_ins_of(db: Sql<'_>, login: &str) -> Result<(i64, Option<String>)> {
+    let same_login = match db {
+        Sql::File(_) => "account_login = ?1 COLLATE NOCASE",
+        #[cfg(feature = "server")]
+        Sql::Server(_) => "ascii_lower(account_login) = ascii_lower(?1)",
+    };
+    db.query_one(
+        &format!(
+            "SELECT count(*), max(at) FROM audit_log
+             WHERE action = 'account.sign_in' AND outcome = 'refused' AND detail IS NULL
+               AND {same_login}
+               AND id > coalesce((SELECT max(id) FROM audit_log WHERE action = 'account.sign_in'
+                                  AND outcome = 'ok' AND {same_login}), 0)"
+        ),
+        &[&login],
         |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    )
 }
 
 /// The distinct actions done on the user at `at` (one save may write several entries), in
 /// the order they were written.
-pub(crate) fn actions_on_user_at(conn: &Connection, user_id: i64, at: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT action FROM audit_log
+pub(crate) fn actions_on_user_at(db: Sql<'_>, user_id: i64, at: &str) -> Result<Vec<String>> {
+    let mut actions: Vec<String> = db.query(
+        "SELECT action FROM audit_log
          WHERE target_user_id = ?1 AND at = ?2 AND outcome = 'ok' ORDER BY id",
+        &[&user_id, &at],
+        |r| r.get(0),
     )?;
-    let actions = stmt
-        .query_map(params![user_id, at], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // Each once, where it first came.
+    let mut seen = std::collections::HashSet::new();
+    actions.retain(|a| seen.insert(a.clone()));
     Ok(actions)
 }
 

@@ -3,13 +3,14 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
-pub(crate) fn count_for_user(conn: &Connection, user_id: i64) -> Result<i64> {
-    Ok(conn.query_row(
+pub(crate) fn count_for_user(db: Sql<'_>, user_id: i64) -> Result<i64> {
+    db.query_one(
         "SELECT count(*) FROM call_recordings WHERE user_id = ?1",
-        [user_id],
+        &[&user_id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// A recording as the Recordings page lists it.

@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// Pending requests whose effective date is `today` or before: id and product name.
 pub(crate) fn due(conn: &Connection, today: &str) -> Result<Vec<(i64, String)>> {
@@ -37,19 +38,19 @@ pub(crate) fn status(conn: &Connection, id: i64) -> Result<Option<String>> {
 
 /// Records a pending request; its id.
 pub(crate) fn insert_pending(
-    conn: &Connection,
+    db: Sql<'_>,
     product_id: i64,
     quantity: i64,
     requested_at: &str,
     effective_on: &str,
     account_id: i64,
 ) -> Result<i64> {
-    conn.execute(
+    db.query_one(
         "INSERT INTO cancellation_requests (product_id, quantity, requested_at, effective_on, status, account_id)
-         VALUES (?1, ?2, ?3, ?4, 'pending', ?5)",
-        params![product_id, quantity, requested_at, effective_on, account_id],
-    )?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, 'pending', ?5) RETURNING id",
+        &[&product_id, &quantity, &requested_at, &effective_on, &account_id],
+        |r| r.get(0),
+    )
 }
 
 /// A request as the billing history shows it.

@@ -3,12 +3,13 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// Switches every forwarding rule of the user off; the rules stay.
-pub(crate) fn disable_all(conn: &Connection, user_id: i64) -> Result<()> {
-    conn.execute(
+pub(crate) fn disable_all(db: Sql<'_>, user_id: i64) -> Result<()> {
+    db.execute(
         "UPDATE forwarding_rules SET enabled = 0 WHERE user_id = ?1",
-        [user_id],
+        &[&user_id],
     )?;
     Ok(())
 }

@@ -3,14 +3,15 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::{Error, Result};
+use crate::storage::engine::Sql;
 
 /// Gives the user's number, if any, back to its site's pool. The one place of that rule: the
 /// editor, offboarding, removal and the import release a number through it.
-pub(crate) fn release_held_by(conn: &Connection, user_id: i64) -> Result<()> {
-    conn.prepare_cached(
+pub(crate) fn release_held_by<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<()> {
+    db.into().execute(
         "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id = ?1",
-    )?
-    .execute([user_id])?;
+        &[&user_id],
+    )?;
     Ok(())
 }
 
@@ -188,7 +189,7 @@ mod tests {
     fn assigning_a_number_releases_the_one_held_before() {
         let (_dir, org) = demo_org();
         let (user_id, held, site_id): (i64, String, i64) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT n.user_id, n.e164, n.site_id FROM phone_numbers n
                  WHERE n.status = 'assigned' ORDER BY n.e164 LIMIT 1",
@@ -197,7 +198,7 @@ mod tests {
             )
             .unwrap();
         let free: String = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT e164 FROM phone_numbers WHERE site_id = ?1 AND status = 'available'
                  ORDER BY e164 LIMIT 1",
@@ -205,18 +206,18 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assign_to(&org.conn, user_id, &free).unwrap();
+        assign_to(org.conn(), user_id, &free).unwrap();
         assert_eq!(
-            holder_and_status(&org.conn, &free),
+            holder_and_status(org.conn(), &free),
             (Some(user_id), "assigned".into())
         );
         assert_eq!(
-            holder_and_status(&org.conn, &held),
+            holder_and_status(org.conn(), &held),
             (None, "available".into())
         );
-        release_held_by(&org.conn, user_id).unwrap();
+        release_held_by(org.conn(), user_id).unwrap();
         assert_eq!(
-            holder_and_status(&org.conn, &free),
+            holder_and_status(org.conn(), &free),
             (None, "available".into())
         );
     }
@@ -240,7 +241,7 @@ mod tests {
     fn only_free_numbers_are_given() {
         let (_dir, org) = demo_org();
         let (held, holder): (String, i64) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT e164, user_id FROM phone_numbers WHERE status = 'assigned' LIMIT 1",
                 [],
@@ -248,7 +249,7 @@ mod tests {
             )
             .unwrap();
         let (free, site_id): (String, i64) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT e164, site_id FROM phone_numbers WHERE status = 'available' LIMIT 1",
                 [],
@@ -256,7 +257,7 @@ mod tests {
             )
             .unwrap();
         let taker: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT u.id FROM users u WHERE u.site_id = ?1
                  AND NOT EXISTS (SELECT 1 FROM phone_numbers n WHERE n.user_id = u.id) LIMIT 1",
@@ -264,17 +265,17 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(assign_many_free(&org.conn, &[]).unwrap(), 0);
+        assert_eq!(assign_many_free(org.conn(), &[]).unwrap(), 0);
         assert_eq!(
-            assign_many_free(&org.conn, &[(&held, taker), (&free, taker)]).unwrap(),
+            assign_many_free(org.conn(), &[(&held, taker), (&free, taker)]).unwrap(),
             1
         );
         assert_eq!(
-            holder_and_status(&org.conn, &held),
+            holder_and_status(org.conn(), &held),
             (Some(holder), "assigned".into())
         );
         assert_eq!(
-            holder_and_status(&org.conn, &free),
+            holder_and_status(org.conn(), &free),
             (Some(taker), "assigned".into())
         );
     }

@@ -3,15 +3,15 @@
 use rusqlite::{params, Connection};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// The keys of the features the product includes, in stored order.
-pub(crate) fn keys(conn: &Connection, product_id: i64) -> Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT feature FROM product_features WHERE product_id = ?1")?;
-    let keys = stmt
-        .query_map([product_id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(keys)
+pub(crate) fn keys(db: Sql<'_>, product_id: i64) -> Result<Vec<String>> {
+    db.query(
+        "SELECT feature FROM product_features WHERE product_id = ?1",
+        &[&product_id],
+        |r| r.get(0),
+    )
 }
 
 /// The product includes the feature (by key); saying it twice is harmless.

@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// One product with its seat counts as of a day, as the inventory lists it.
 pub(crate) struct InventoryRow {
@@ -19,20 +20,18 @@ pub(crate) struct InventoryRow {
 /// Every product with its seat counts as of `today`: a cancellation whose date has come no
 /// longer counts, even before the seats are marked cancelled. Assigned and available come
 /// from `seat_tallies`, which triggers keep equal to the seat rows (migration 0005). Voice
-/// first, then contact center, then the rest; cheapest first within a family.
-pub(crate) fn inventory(conn: &Connection, today: &str) -> Result<Vec<InventoryRow>> {
-    let mut stmt = conn.prepare_cached(
+/// first, then contact center, then the rest; cheapest first within a family (then by name,
+/// byte by byte on both engines).
+pub(crate) fn inventory(db: Sql<'_>, today: &str) -> Result<Vec<InventoryRow>> {
+    let mut rows = db.query(
         "SELECT p.id, p.sku, p.name, p.family, p.monthly_price_cents,
                 coalesce((SELECT n FROM seat_tallies t WHERE t.product_id = p.id AND t.status = 'assigned'), 0),
                 coalesce((SELECT n FROM seat_tallies t WHERE t.product_id = p.id AND t.status = 'available'), 0),
                 (SELECT count(*) FROM seats s WHERE s.product_id = p.id
                     AND s.status = 'pending_cancellation' AND s.cancel_effective_on > ?1)
-         FROM products p
-         ORDER BY CASE p.family WHEN 'voice' THEN 0 WHEN 'contact_center' THEN 1 ELSE 2 END,
-                  p.monthly_price_cents, p.name",
-    )?;
-    let rows = stmt
-        .query_map([today], |r| {
+         FROM products p",
+        &[&today],
+        |r| {
             Ok(InventoryRow {
                 id: r.get(0)?,
                 sku: r.get(1)?,
@@ -43,17 +42,30 @@ pub(crate) fn inventory(conn: &Connection, today: &str) -> Result<Vec<InventoryR
                 available: r.get(6)?,
                 pending_cancellation: r.get(7)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
+    let family_rank = |family: &str| match family {
+        "voice" => 0,
+        "contact_center" => 1,
+        _ => 2,
+    };
+    rows.sort_by(|a, b| {
+        (family_rank(&a.family), a.monthly_price_cents, &a.name).cmp(&(
+            family_rank(&b.family),
+            b.monthly_price_cents,
+            &b.name,
+        ))
+    });
     Ok(rows)
 }
 
 /// The product's name, None when there is no such product.
-pub(crate) fn name(conn: &Connection, product_id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT name FROM products WHERE id = ?1")?
-        .query_row([product_id], |r| r.get(0))
-        .optional()?)
+pub(crate) fn name(db: Sql<'_>, product_id: i64) -> Result<Option<String>> {
+    db.query_opt(
+        "SELECT name FROM products WHERE id = ?1",
+        &[&product_id],
+        |r| r.get(0),
+    )
 }
 
 /// The key of the product's family ("voice", ..).
@@ -66,10 +78,12 @@ pub(crate) fn id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>> {
         .optional()?)
 }
 
-pub(crate) fn family_key(conn: &Connection, product_id: i64) -> Result<String> {
-    Ok(conn
-        .prepare_cached("SELECT family FROM products WHERE id = ?1")?
-        .query_row([product_id], |r| r.get(0))?)
+pub(crate) fn family_key(db: Sql<'_>, product_id: i64) -> Result<String> {
+    db.query_one(
+        "SELECT family FROM products WHERE id = ?1",
+        &[&product_id],
+        |r| r.get(0),
+    )
 }
 
 /// The names of the products that include the feature (by key), cheapest first.
@@ -85,14 +99,15 @@ pub(crate) fn names_with_feature(conn: &Connection, feature: &str) -> Result<Vec
 }
 
 /// The product's name and monthly price in cents.
-pub(crate) fn name_and_price(conn: &Connection, product_id: i64) -> Result<Option<(String, i64)>> {
-    Ok(conn
-        .query_row(
-            "SELECT name, monthly_price_cents FROM products WHERE id = ?1",
-            [product_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+pub(crate) fn name_and_price<'a>(
+    db: impl Into<Sql<'a>>,
+    product_id: i64,
+) -> Result<Option<(String, i64)>> {
+    db.into().query_opt(
+        "SELECT name, monthly_price_cents FROM products WHERE id = ?1",
+        &[&product_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// A product's seats as billing counts them.

@@ -4,6 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// An archive as the user's list shows it.
 pub(crate) struct ListedArchive {
@@ -41,24 +42,26 @@ pub(crate) struct ArchiveToTend {
 /// Records an archive with its stored copy and no file name yet; answers its id, which names
 /// the file ([`set_path`]).
 pub(crate) fn insert(
-    conn: &Connection,
+    db: Sql<'_>,
     user_id: i64,
     sha256: &str,
     created_at: &str,
     expires_at: &str,
     zip: &[u8],
 ) -> Result<i64> {
-    conn.prepare_cached(
+    db.query_one(
         "INSERT INTO safety_archives (user_id, path, sha256, created_at, expires_at, zip)
-         VALUES (?1, '', ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![user_id, sha256, created_at, expires_at, zip])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, '', ?2, ?3, ?4, ?5) RETURNING id",
+        &[&user_id, &sha256, &created_at, &expires_at, &zip],
+        |r| r.get(0),
+    )
 }
 
-pub(crate) fn set_path(conn: &Connection, id: i64, path: &str) -> Result<()> {
-    conn.prepare_cached("UPDATE safety_archives SET path = ?2 WHERE id = ?1")?
-        .execute(params![id, path])?;
+pub(crate) fn set_path(db: Sql<'_>, id: i64, path: &str) -> Result<()> {
+    db.execute(
+        "UPDATE safety_archives SET path = ?2 WHERE id = ?1",
+        &[&id, &path],
+    )?;
     Ok(())
 }
 

@@ -1,26 +1,27 @@
 //! The seats table's SQL: which seat of which product a user holds, and the free ones.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use crate::base::error::{Error, Result};
+use crate::storage::engine::Sql;
 
 /// Puts the user's seat back in the pool (still billed); answers its product's monthly price.
-pub(crate) fn release_held_by(conn: &Connection, user_id: i64) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
-             WHERE user_id = ?1
-             RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
-        )?
-        .query_row([user_id], |r| r.get(0))?)
+pub(crate) fn release_held_by<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<i64> {
+    db.into().query_one(
+        "UPDATE seats SET status = 'available', user_id = NULL, assigned_at = NULL
+         WHERE user_id = ?1
+         RETURNING (SELECT monthly_price_cents FROM products p WHERE p.id = seats.product_id)",
+        &[&user_id],
+        |r| r.get(0),
+    )
 }
 
 /// Gives the seat (checked free by the caller) to the user.
-pub(crate) fn assign(conn: &Connection, seat_id: i64, user_id: i64, now: &str) -> Result<()> {
-    conn.prepare_cached(
+pub(crate) fn assign(db: Sql<'_>, seat_id: i64, user_id: i64, now: &str) -> Result<()> {
+    db.execute(
         "UPDATE seats SET status = 'assigned', user_id = ?1, assigned_at = ?2 WHERE id = ?3",
-    )?
-    .execute(params![user_id, now, seat_id])?;
+        &[&user_id, &now, &seat_id],
+    )?;
     Ok(())
 }
 
@@ -45,34 +46,32 @@ const ASSIGN_MANY: &str =
      WHERE seats.id = g.value ->> 0 AND seats.status = 'available'";
 
 /// The `n` lowest-numbered free seats of the product (fewer if there are fewer).
-pub(crate) fn free_seats(conn: &Connection, product_id: i64, n: usize) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached(
+pub(crate) fn free_seats(db: Sql<'_>, product_id: i64, n: usize) -> Result<Vec<i64>> {
+    db.query(
         "SELECT id FROM seats WHERE product_id = ?1 AND status = 'available' ORDER BY id LIMIT ?2",
-    )?;
-    let seats = stmt
-        .query_map(params![product_id, n as i64], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(seats)
+        &[&product_id, &(n as i64)],
+        |r| r.get(0),
+    )
 }
 
 /// The name of the product whose seat the user holds, if any.
-pub(crate) fn held_product_name(conn: &Connection, user_id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT p.name FROM seats s JOIN products p ON p.id = s.product_id WHERE s.user_id = ?1",
-        )?
-        .query_row([user_id], |r| r.get(0))
-        .optional()?)
+pub(crate) fn held_product_name(db: Sql<'_>, user_id: i64) -> Result<Option<String>> {
+    db.query_opt(
+        "SELECT p.name FROM seats s JOIN products p ON p.id = s.product_id WHERE s.user_id = ?1",
+        &[&user_id],
+        |r| r.get(0),
+    )
 }
 
 /// What the billed seats cost a month: assigned, available or pending cancellation.
-pub(crate) fn monthly_total_cents(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT coalesce(sum(p.monthly_price_cents), 0) FROM seats s JOIN products p ON p.id = s.product_id
-         WHERE s.status <> 'cancelled'",
-        [],
+pub(crate) fn monthly_total_cents<'a>(db: impl Into<Sql<'a>>) -> Result<i64> {
+    // A server's sum of bigints is a numeric: cast back.
+    db.into().query_one(
+        "SELECT CAST(coalesce(sum(p.monthly_price_cents), 0) AS bigint)
+         FROM seats s JOIN products p ON p.id = s.product_id WHERE s.status <> 'cancelled'",
+        &[],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// The unassigned seats (not pending cancellation) and what they cost a month.
@@ -105,19 +104,19 @@ pub(crate) fn add_available(
 /// Moves the `quantity` newest available seats of the product to pending cancellation under
 /// the request (the oldest stay for assignment); how many moved.
 pub(crate) fn move_to_pending_cancellation(
-    conn: &Connection,
+    db: Sql<'_>,
     product_id: i64,
     quantity: i64,
     request_id: i64,
     effective_on: &str,
-) -> Result<usize> {
-    Ok(conn.execute(
+) -> Result<u64> {
+    db.execute(
         "UPDATE seats SET status = 'pending_cancellation', cancel_effective_on = ?1,
                 cancellation_request_id = ?2
          WHERE id IN (SELECT id FROM seats WHERE product_id = ?3 AND status = 'available'
                       ORDER BY id DESC LIMIT ?4)",
-        params![effective_on, request_id, product_id, quantity],
-    )?)
+        &[&effective_on, &request_id, &product_id, &quantity],
+    )
 }
 
 /// The request's pending seats stop being billed; how many.
@@ -297,7 +296,7 @@ mod tests {
         let (_dir, org) = demo_org();
         let user = user_on(&org, "Voice Pro");
         let (seat_id, price): (i64, i64) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT s.id, p.monthly_price_cents FROM seats s JOIN products p ON p.id = s.product_id
                  WHERE s.user_id = ?1",
@@ -305,9 +304,9 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap();
-        assert_eq!(release_held_by(&org.conn, user.id).unwrap(), price);
+        assert_eq!(release_held_by(org.conn(), user.id).unwrap(), price);
         let row: (String, Option<i64>, Option<String>) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT status, user_id, assigned_at FROM seats WHERE id = ?1",
                 [seat_id],
@@ -315,9 +314,15 @@ mod tests {
             )
             .unwrap();
         assert_eq!(row, ("available".into(), None, None));
-        assign(&org.conn, seat_id, user.id, "2026-01-01T00:00:00.000Z").unwrap();
+        assign(
+            org.conn().into(),
+            seat_id,
+            user.id,
+            "2026-01-01T00:00:00.000Z",
+        )
+        .unwrap();
         let holder: Option<i64> = org
-            .conn
+            .conn()
             .query_row("SELECT user_id FROM seats WHERE id = ?1", [seat_id], |r| {
                 r.get(0)
             })
@@ -345,16 +350,16 @@ mod tests {
         let (_dir, org) = demo_org();
         let holder = user_on(&org, "Voice Pro");
         let (held, product): (i64, i64) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT id, product_id FROM seats WHERE user_id = ?1",
                 [holder.id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .unwrap();
-        let free = free_seats(&org.conn, product, 1).unwrap()[0];
+        let free = free_seats(org.conn().into(), product, 1).unwrap()[0];
         let taker: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT u.id FROM users u
                  WHERE NOT EXISTS (SELECT 1 FROM seats s WHERE s.user_id = u.id) LIMIT 1",
@@ -363,13 +368,13 @@ mod tests {
             )
             .unwrap();
         let now = "2026-01-01T00:00:00.000Z";
-        assert_eq!(assign_many(&org.conn, &[], now).unwrap(), 0);
+        assert_eq!(assign_many(org.conn(), &[], now).unwrap(), 0);
         assert_eq!(
-            assign_many(&org.conn, &[(held, taker), (free, taker)], now).unwrap(),
+            assign_many(org.conn(), &[(held, taker), (free, taker)], now).unwrap(),
             1
         );
         let holders: Vec<(i64, Option<i64>, Option<String>)> = org
-            .conn
+            .conn()
             .prepare("SELECT id, user_id, assigned_at FROM seats WHERE id IN (?1, ?2) ORDER BY id")
             .unwrap()
             .query_map([held.min(free), held.max(free)], |r| {

@@ -5,25 +5,31 @@
 use std::cell::RefCell;
 
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
+#[cfg(feature = "server")]
+use crate::storage::engine::on_server;
+use crate::storage::engine::{Row, Sql};
+
+#[cfg(feature = "server")]
+pub(crate) mod on_server;
 use crate::storage::list_order::{ListOrder, Ranked, UserCursor};
 
 /// Deactivates the user (an offboarding).
-pub(crate) fn suspend(conn: &Connection, user_id: i64) -> Result<()> {
-    conn.execute(
+pub(crate) fn suspend<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<()> {
+    db.into().execute(
         "UPDATE users SET status = 'suspended' WHERE id = ?1",
-        [user_id],
+        &[&user_id],
     )?;
     Ok(())
 }
 
 /// Makes a deactivated user active again (a reactivation).
-pub(crate) fn activate(conn: &Connection, user_id: i64) -> Result<()> {
-    conn.execute(
+pub(crate) fn activate<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<()> {
+    db.into().execute(
         "UPDATE users SET status = 'active' WHERE id = ?1",
-        [user_id],
+        &[&user_id],
     )?;
     Ok(())
 }
@@ -182,13 +188,15 @@ pub(crate) fn highest_extension_of_site_of(
 }
 
 /// Gives the user an extension, or takes it away (None).
-pub(crate) fn set_extension(
-    conn: &Connection,
+pub(crate) fn set_extension<'a>(
+    db: impl Into<Sql<'a>>,
     user_id: i64,
     extension: Option<&str>,
 ) -> Result<()> {
-    conn.prepare_cached("UPDATE users SET extension = ?1 WHERE id = ?2")?
-        .execute(params![extension, user_id])?;
+    db.into().execute(
+        "UPDATE users SET extension = ?1 WHERE id = ?2",
+        &[&extension, &user_id],
+    )?;
     Ok(())
 }
 
@@ -369,8 +377,8 @@ const USER_JOINS: &str = "FROM users u
     LEFT JOIN seats s ON s.user_id = u.id
     LEFT JOIN products p ON p.id = s.product_id";
 
-fn stored_user(r: &Row<'_>) -> rusqlite::Result<StoredUser> {
-    let seat = match r.get::<_, Option<i64>>(8)? {
+fn stored_user(r: &Row<'_>) -> Result<StoredUser> {
+    let seat = match r.get::<Option<i64>>(8)? {
         None => None,
         Some(seat_id) => Some(StoredSeat {
             seat_id,
@@ -397,7 +405,7 @@ fn stored_user(r: &Row<'_>) -> rusqlite::Result<StoredUser> {
 
 const DETAIL_COLUMNS: &str = "u.updated_at, a.display_name";
 
-fn stored_detail(r: &Row<'_>) -> rusqlite::Result<StoredDetail> {
+fn stored_detail(r: &Row<'_>) -> Result<StoredDetail> {
     Ok(StoredDetail {
         user: stored_user(r)?,
         updated_at: r.get(15)?,
@@ -405,12 +413,15 @@ fn stored_detail(r: &Row<'_>) -> rusqlite::Result<StoredDetail> {
     })
 }
 
-pub(crate) fn detail(conn: &Connection, user_id: i64) -> Result<Option<StoredDetail>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
-         LEFT JOIN accounts a ON a.id = u.updated_by WHERE u.id = ?1"
-    ))?;
-    Ok(stmt.query_row([user_id], stored_detail).optional()?)
+pub(crate) fn detail(db: Sql<'_>, user_id: i64) -> Result<Option<StoredDetail>> {
+    db.query_opt(
+        &format!(
+            "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
+             LEFT JOIN accounts a ON a.id = u.updated_by WHERE u.id = ?1"
+        ),
+        &[&user_id],
+        stored_detail,
+    )
 }
 
 /// The users of `ids` that exist, in no particular order, read in one statement.
@@ -420,10 +431,12 @@ pub(crate) fn details(conn: &Connection, ids: &[i64]) -> Result<Vec<StoredDetail
          LEFT JOIN accounts a ON a.id = u.updated_by
          WHERE u.id IN (SELECT value FROM json_each(?1))"
     ))?;
-    let rows = stmt
-        .query_map([id_list(ids)], stored_detail)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let mut rows = stmt.query([id_list(ids)])?;
+    let mut details = Vec::with_capacity(ids.len());
+    while let Some(r) = rows.next()? {
+        details.push(stored_detail(&Row::File(r))?);
+    }
+    Ok(details)
 }
 
 /// Ids as a JSON array, for `json_each` (one statement for any number of ids).
@@ -435,16 +448,11 @@ pub(crate) fn id_list(ids: &[i64]) -> String {
 }
 
 /// A new version of the user, changed by `account_id` at `now`.
-pub(crate) fn bump_version(
-    conn: &Connection,
-    user_id: i64,
-    now: &str,
-    account_id: i64,
-) -> Result<()> {
-    conn.prepare_cached(
+pub(crate) fn bump_version(db: Sql<'_>, user_id: i64, now: &str, account_id: i64) -> Result<()> {
+    db.execute(
         "UPDATE users SET version = version + 1, updated_at = ?1, updated_by = ?2 WHERE id = ?3",
-    )?
-    .execute(params![now, account_id, user_id])?;
+        &[&now, &account_id, &user_id],
+    )?;
     Ok(())
 }
 
@@ -756,10 +764,12 @@ fn rows_where(conn: &Connection, condition: &str, args: &[Value]) -> Result<Vec<
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {USER_COLUMNS} {USER_JOINS} WHERE {condition}"
     ))?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args), stored_user)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    let mut users = Vec::new();
+    while let Some(r) = rows.next()? {
+        users.push(stored_user(&Row::File(r))?);
+    }
+    Ok(users)
 }
 
 /// The first `limit` rows of the candidates (in list order) whose texts contain the folded
@@ -802,10 +812,28 @@ fn matching_rows(
 /// A page of the Users list, in list order (sort name, then id). The list order in memory
 /// (`order`) is read when a substring search needs it.
 pub(crate) fn page(
-    conn: &Connection,
+    db: Sql<'_>,
     order: &RefCell<Option<ListOrder>>,
     q: &ListQuery<'_>,
 ) -> Result<Vec<StoredUser>> {
+    let conn = match db {
+        Sql::File(conn) => conn,
+        // The server finds the page's ids by its own indexes, then reads their rows.
+        #[cfg(feature = "server")]
+        Sql::Server(tx) => {
+            return on_server(tx, |tx| {
+                let ids = on_server::page_ids(tx, q)?;
+                let rows = tx.query(
+                    &format!(
+                        "SELECT {USER_COLUMNS} {USER_JOINS} WHERE u.id = ANY($1)
+                         ORDER BY u.sort_name, u.id"
+                    ),
+                    &[&ids],
+                )?;
+                rows.iter().map(|r| stored_user(&Row::Server(r))).collect()
+            });
+        }
+    };
     match page_ids(conn, order, q)? {
         Pick::List(args) => rows_where(
             conn,
@@ -819,7 +847,12 @@ pub(crate) fn page(
 }
 
 /// How many users the search and filters match (the cursor and page size are ignored).
-pub(crate) fn count_matching(conn: &Connection, q: &ListQuery<'_>) -> Result<i64> {
+pub(crate) fn count_matching(db: Sql<'_>, q: &ListQuery<'_>) -> Result<i64> {
+    let conn = match db {
+        Sql::File(conn) => conn,
+        #[cfg(feature = "server")]
+        Sql::Server(tx) => return on_server(tx, |tx| on_server::count_matching(tx, q)),
+    };
     let needle = Needle::of(q.search);
     let mut args: Vec<Value> = Vec::new();
     let ids = needle_ids(&needle, &mut args);
@@ -897,7 +930,7 @@ mod tests {
     fn an_email_is_held_by_another_user_only() {
         let (_dir, org) = demo_org();
         let (id, email, name): (i64, String, String) = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT id, email, first_name || ' ' || last_name FROM users ORDER BY id LIMIT 1",
                 [],
@@ -905,13 +938,13 @@ mod tests {
             )
             .unwrap();
         assert_eq!(
-            email_holder(&org.conn, &email, None).unwrap(),
+            email_holder(org.conn(), &email, None).unwrap(),
             Some(name.clone())
         );
         assert_eq!(
-            email_holder(&org.conn, &email, Some(id + 1)).unwrap(),
+            email_holder(org.conn(), &email, Some(id + 1)).unwrap(),
             Some(name)
         );
-        assert_eq!(email_holder(&org.conn, &email, Some(id)).unwrap(), None);
+        assert_eq!(email_holder(org.conn(), &email, Some(id)).unwrap(), None);
     }
 }

@@ -3,12 +3,13 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// Switches the user's voicemail off; the settings and messages stay.
-pub(crate) fn disable(conn: &Connection, user_id: i64) -> Result<()> {
-    conn.execute(
+pub(crate) fn disable(db: Sql<'_>, user_id: i64) -> Result<()> {
+    db.execute(
         "UPDATE voicemail_settings SET enabled = 0 WHERE user_id = ?1",
-        [user_id],
+        &[&user_id],
     )?;
     Ok(())
 }

@@ -45,7 +45,7 @@ fn first_setup(org: &Org, admin: Actor, user: &UserDetail, pin: &str) -> UserEdi
 
 fn audit_actions_since(org: &Org, id: i64) -> Vec<String> {
     let mut stmt = org
-        .conn
+        .conn()
         .prepare("SELECT action FROM audit_log WHERE id > ?1 ORDER BY id")
         .unwrap();
     stmt.query_map([id], |r| r.get(0))
@@ -55,7 +55,7 @@ fn audit_actions_since(org: &Org, id: i64) -> Vec<String> {
 }
 
 fn last_audit_id(org: &Org) -> i64 {
-    org.conn
+    org.conn()
         .query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| {
             r.get(0)
         })
@@ -159,7 +159,7 @@ fn a_section_the_role_may_not_change_refuses_the_whole_save() {
 /// The profile as stored, as the Profile tab shows it before the admin types.
 fn profile_of(org: &Org, user: &UserDetail) -> NewUser {
     let site_id = org
-        .conn
+        .conn()
         .query_row("SELECT site_id FROM users WHERE id = ?1", [user.id], |r| {
             r.get(0)
         })
@@ -366,7 +366,7 @@ fn a_profile_with_a_taken_email_or_a_number_of_another_site_is_refused() {
     let mut moved = profile_of(&org, &user);
     moved.email = user.email.to_uppercase();
     let other_site: i64 = org
-        .conn
+        .conn()
         .query_row(
             "SELECT id FROM sites WHERE id <> ?1 ORDER BY id LIMIT 1",
             [moved.site_id.unwrap()],

@@ -31,7 +31,7 @@ fn organization() -> (tempfile::TempDir, Org, Actor) {
         .unwrap()
         .with_timezone(&chrono::Utc);
     org.clock = Arc::new(ManualClock::new(at));
-    org.conn
+    org.conn()
         .execute_batch(
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
              INSERT INTO seats (product_id, status, purchased_at)
@@ -51,7 +51,7 @@ fn organization() -> (tempfile::TempDir, Org, Actor) {
 /// users updated: the first row, one in the middle of a run of new users, and the last row.
 fn file(org: &Org, n: usize) -> Vec<u8> {
     let existing: Vec<(String, String, String)> = org
-        .conn
+        .conn()
         .prepare("SELECT first_name, last_name, email FROM users ORDER BY id LIMIT 3")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -97,14 +97,14 @@ fn file(org: &Org, n: usize) -> Vec<u8> {
 /// a few searches find. The index keeps no copy of the texts: its vocabulary is read.
 fn search_results(org: &Org, admin: Actor) -> String {
     let mut out = String::new();
-    org.conn
+    org.conn()
         .execute_batch(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.user_search_entries
              USING fts5vocab(main, user_search, 'instance')",
         )
         .unwrap();
     let mut stmt = org
-        .conn
+        .conn()
         .prepare(
             "SELECT doc, col, offset, term FROM temp.user_search_entries
              ORDER BY doc, col, offset",
@@ -188,13 +188,13 @@ fn a_batched_import_writes_exactly_what_one_by_one_writes_and_the_chain_verifies
     );
     assert_eq!(found, search_results(&one_by_one, admin));
     for org in [&one_by_one, &batched] {
-        assert_eq!(first_broken_entry(&org.conn).unwrap(), None);
+        assert_eq!(first_broken_entry(org.conn()).unwrap(), None);
     }
     // One user.add per new user, a license.assign per license, a user.numbers per
     // extension or number: 3 entries for each row of the first kind, and so on.
     let count = |action: &str| -> i64 {
         batched
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM audit_log WHERE action = ?1 AND at = '2026-03-02T10:00:00Z'",
                 [action],
@@ -229,13 +229,13 @@ fn an_import_cancelled_between_batches_leaves_nothing() {
         before,
         "rolled back, audit and search included"
     );
-    assert_eq!(first_broken_entry(&org.conn).unwrap(), None);
+    assert_eq!(first_broken_entry(org.conn()).unwrap(), None);
 }
 
 /// A file of one new user with an extension, its email and extension.
 fn one_new_user(org: &Org) -> (Vec<u8>, String) {
     let site: String = org
-        .conn
+        .conn()
         .query_row("SELECT name FROM sites ORDER BY id LIMIT 1", [], |r| {
             r.get(0)
         })
@@ -315,7 +315,7 @@ fn the_apply_uses_the_previews_check_only_while_nothing_changed() {
     )
     .unwrap();
     let name: String = org
-        .conn
+        .conn()
         .query_row(
             "SELECT first_name FROM users WHERE email = 'zoe.checked@example.com'",
             [],

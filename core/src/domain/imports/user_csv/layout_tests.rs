@@ -17,7 +17,7 @@ fn fixture(name: &str) -> Vec<u8> {
 /// The site's free numbers, in E.164.
 fn free_numbers(org: &Org, site: &str) -> Vec<String> {
     let mut stmt = org
-        .conn
+        .conn()
         .prepare(
             "SELECT n.e164 FROM phone_numbers n JOIN sites s ON s.id = n.site_id
              WHERE s.name = ?1 AND n.status = 'available' ORDER BY n.e164",
@@ -48,12 +48,12 @@ fn m365_export(org: &Org) -> (Vec<u8>, [String; 2]) {
 
 fn user_by_email(org: &Org, email: &str) -> UserDetail {
     let id: i64 = org
-        .conn
+        .conn()
         .query_row("SELECT id FROM users WHERE email = ?1", [email], |r| {
             r.get(0)
         })
         .unwrap();
-    directory::user_detail(&org.conn, id).unwrap()
+    directory::user_detail(org.conn(), id).unwrap()
 }
 
 fn field_of(preview: &ImportPreview, header: &str) -> Option<ImportField> {
@@ -338,8 +338,8 @@ fn numbers_are_read_in_the_country_of_their_site() {
         ("London", "GB", "+442079460958"),
         ("Berlin", "DE", "+49301234567"),
     ] {
-        let id = sites::insert_in(&org.conn, site, country).unwrap();
-        org.conn
+        let id = sites::insert_in(org.conn(), site, country).unwrap();
+        org.conn()
             .execute(
                 "INSERT INTO phone_numbers (e164, site_id, status) VALUES (?1, ?2, 'available')",
                 rusqlite::params![number, id],
@@ -426,7 +426,7 @@ fn missing_sites_are_named_and_created_only_when_asked_by_a_super_admin() {
         "one site, whatever the case"
     );
     let (name, country): (String, String) = org
-        .conn
+        .conn()
         .query_row(
             "SELECT name, country FROM sites WHERE name = ?1",
             [&ada.site],
@@ -435,7 +435,7 @@ fn missing_sites_are_named_and_created_only_when_asked_by_a_super_admin() {
         .unwrap();
     assert_eq!((name.as_str(), country.as_str()), ("Boulder", "US"));
     let audited: i64 = org
-        .conn
+        .conn()
         .query_row(
             "SELECT count(*) FROM audit_log WHERE action = 'site.create'",
             [],

@@ -6,7 +6,7 @@ use crate::tests::testing::{demo_org, sign_in, snapshot, unlicensed_user, user_o
 const TABLES: &[&str] = &["users", "seats", "phone_numbers"];
 
 fn free_number(org: &Org, site: &str) -> String {
-    org.conn
+    org.conn()
         .query_row(
             "SELECT n.e164 FROM phone_numbers n JOIN sites s ON s.id = n.site_id
              WHERE s.name = ?1 AND n.status = 'available' ORDER BY n.e164 LIMIT 1",
@@ -19,7 +19,7 @@ fn free_number(org: &Org, site: &str) -> String {
 fn free_extension(org: &Org, candidates: &[&'static str]) -> &'static str {
     candidates
         .iter()
-        .find(|e| users::extension_holder(&org.conn, e).unwrap().is_none())
+        .find(|e| users::extension_holder(org.conn(), e).unwrap().is_none())
         .unwrap()
 }
 
@@ -65,11 +65,11 @@ fn every_row_is_checked_with_the_editors_rules_and_named_by_row_and_column() {
     let (_dir, mut org) = demo_org();
     let admin = sign_in(&mut org, "dana.reyes");
     let existing: String = org
-        .conn
+        .conn()
         .query_row("SELECT email FROM users LIMIT 1", [], |r| r.get(0))
         .unwrap();
     let (taken, holder): (String, String) = org
-        .conn
+        .conn()
         .query_row(
             "SELECT extension, first_name || ' ' || last_name FROM users
              WHERE extension IS NOT NULL LIMIT 1",
@@ -148,7 +148,7 @@ fn the_editor_and_the_import_refuse_a_number_or_extension_with_the_same_words() 
     let number = user.phone_number.clone().unwrap_or_default();
     let ext = user.extension.clone().unwrap_or_default();
     let (taken, held, elsewhere): (String, String, String) = org
-        .conn
+        .conn()
         .query_row(
             "SELECT (SELECT extension FROM users WHERE extension IS NOT NULL AND id != ?1 LIMIT 1),
                     (SELECT e164 FROM phone_numbers WHERE user_id IS NOT NULL AND user_id != ?1
@@ -191,7 +191,7 @@ fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
     let number = free_number(&org, "Portland");
     let ext = free_extension(&org, &["0777", "0778", "0779"]);
     let (email, first): (String, String) = org
-        .conn
+        .conn()
         .query_row(
             "SELECT email, first_name FROM users WHERE id = 1",
             [],
@@ -221,7 +221,7 @@ fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
         .unwrap();
     assert_eq!((receipt.added, receipt.updated), (1, 1));
     let (ext_saved, number_saved, product): (String, String, String) = org
-        .conn
+        .conn()
         .query_row(
             "SELECT u.extension, n.e164, p.name FROM users u JOIN phone_numbers n ON n.user_id = u.id
              JOIN seats s ON s.user_id = u.id JOIN products p ON p.id = s.product_id
@@ -236,7 +236,7 @@ fn a_good_file_adds_and_updates_in_one_transaction_keeping_zeros_and_plus() {
     );
     let actions: Vec<String> = {
         let mut stmt = org
-            .conn
+            .conn()
             .prepare("SELECT action FROM audit_log ORDER BY id DESC LIMIT 5")
             .unwrap();
         stmt.query_map([], |r| r.get(0))
@@ -261,7 +261,7 @@ fn an_export_imported_again_changes_nothing() {
     let (_dir, mut org) = demo_org();
     let admin = sign_in(&mut org, "dana.reyes");
     // Formula payloads in names and departments, and a name that really starts with '.
-    org.conn
+    org.conn()
         .execute_batch(
             "UPDATE users SET department = '=1+1' WHERE id = 1;
              UPDATE users SET first_name = '@SUM(A1)', department = '-2' WHERE id = 2;

@@ -12,7 +12,7 @@ const TABLES: &[&str] = &[
 
 fn holders(org: &Org, product: &str, n: usize) -> Vec<i64> {
     let mut stmt = org
-        .conn
+        .conn()
         .prepare(
             "SELECT s.user_id FROM seats s JOIN products p ON p.id = s.product_id
              WHERE p.name = ?1 AND s.status = 'assigned' ORDER BY s.user_id LIMIT ?2",
@@ -88,7 +88,7 @@ fn a_bulk_removal_exports_one_zip_with_a_folder_per_user_and_keeps_safety_archiv
     for table in DELETED_TABLES {
         let total: i64 = ids
             .iter()
-            .map(|&id| table.count(&org.conn, id).unwrap())
+            .map(|&id| table.count(org.conn(), id).unwrap())
             .sum();
         assert!(
             data_loss.contains(&table.describe(total)),
@@ -116,7 +116,7 @@ fn a_bulk_removal_exports_one_zip_with_a_folder_per_user_and_keeps_safety_archiv
     let receipt = org.bulk_apply(admin, &req).unwrap();
     assert_eq!((receipt.applied, receipt.safety_archives), (3, 3));
     for id in ids {
-        let u = directory::user_detail(&org.conn, id).unwrap();
+        let u = directory::user_detail(org.conn(), id).unwrap();
         assert!(u.license.is_none() && u.extension.is_none());
         assert_eq!(org.safety_archives(admin, id).unwrap().len(), 1);
     }
@@ -146,7 +146,7 @@ fn a_change_within_the_family_keeps_data_and_roles_are_checked() {
     org.bulk_apply(admin, &req).unwrap();
     assert_eq!(snapshot(&org, &["call_history"]), calls_before);
     for id in ids {
-        let u = directory::user_detail(&org.conn, id).unwrap();
+        let u = directory::user_detail(org.conn(), id).unwrap();
         assert_eq!(u.license.as_ref().unwrap().product_name, "Voice Enterprise");
     }
     let e = org
@@ -166,7 +166,7 @@ fn two_users_of_the_same_name_removed_together_get_an_archive_each_with_their_ow
     let (_dir, mut org) = demo_org();
     let admin = sign_in(&mut org, "sam.okafor");
     let ids = holders(&org, "Voice Pro", 2);
-    org.conn
+    org.conn()
         .execute(
             "UPDATE users SET first_name = 'Pat', last_name = 'Lee' WHERE id IN (?1, ?2)",
             rusqlite::params![ids[0], ids[1]],

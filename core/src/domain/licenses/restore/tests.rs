@@ -27,7 +27,7 @@ const TABLES: &[&str] = &[
 ];
 
 fn count(org: &Org, table: &str, user_id: i64) -> i64 {
-    org.conn
+    org.conn()
         .query_row(
             &format!("SELECT count(*) FROM {table} WHERE user_id = ?1"),
             [user_id],
@@ -44,7 +44,7 @@ fn counts(org: &Org, user_id: i64) -> Vec<i64> {
 }
 
 fn archive_id(org: &Org, user_id: i64) -> i64 {
-    org.conn
+    org.conn()
         .query_row(
             "SELECT max(id) FROM safety_archives WHERE user_id = ?1",
             [user_id],
@@ -69,7 +69,7 @@ fn removed(org: &mut Org, admin: Actor) -> (UserDetail, Vec<i64>, i64) {
 }
 
 fn rows(org: &Org, sql: &str, user_id: i64) -> Vec<String> {
-    let mut stmt = org.conn.prepare(sql).unwrap();
+    let mut stmt = org.conn().prepare(sql).unwrap();
     let n = stmt.column_count();
     stmt.query_map([user_id], |r| {
         Ok((0..n)
@@ -148,7 +148,7 @@ fn a_removed_license_and_every_row_come_back_once_with_new_ids() {
         old_ids.iter().all(|i| !new_ids.contains(i)),
         "ids are never reused"
     );
-    let after = directory::user_detail(&org.conn, user.id).unwrap();
+    let after = directory::user_detail(org.conn(), user.id).unwrap();
     assert_eq!(
         after.license.as_ref().map(|l| &l.product_name),
         user.license.as_ref().map(|l| &l.product_name)
@@ -156,7 +156,7 @@ fn a_removed_license_and_every_row_come_back_once_with_new_ids() {
     assert_eq!(after.extension, user.extension);
     assert_eq!(after.phone_number, user.phone_number);
     let (action, outcome): (String, String) = org
-        .conn
+        .conn()
         .query_row(
             "SELECT action, outcome FROM audit_log ORDER BY id DESC LIMIT 1",
             [],
@@ -216,10 +216,10 @@ fn a_taken_extension_names_its_holder_and_a_suggested_one_is_given_instead() {
     let mut req = request_of(&preview, id, false);
     req.choices[0].extension = None;
     org.restore_from_archive(admin, &req).unwrap();
-    let after = directory::user_detail(&org.conn, user.id).unwrap();
+    let after = directory::user_detail(org.conn(), user.id).unwrap();
     assert_eq!(after.extension, None);
     assert!(after.license.is_some());
-    let other_now = directory::user_detail(&org.conn, other.id).unwrap();
+    let other_now = directory::user_detail(org.conn(), other.id).unwrap();
     assert_eq!(
         other_now.extension.as_deref(),
         Some(ext.as_str()),
@@ -248,7 +248,7 @@ fn the_suggested_extension_is_given_when_chosen() {
     org.restore_from_archive(admin, &request_of(&preview, id, false))
         .unwrap();
     assert_eq!(
-        directory::user_detail(&org.conn, user.id)
+        directory::user_detail(org.conn(), user.id)
             .unwrap()
             .extension,
         suggested
@@ -263,7 +263,7 @@ fn with_no_free_seat_the_product_is_named_and_a_purchase_offered() {
     let product_id = user.license.as_ref().unwrap().product_id;
     let product = user.license.as_ref().unwrap().product_name.clone();
     // Every free seat of the product is cancelled.
-    let free = seat_tallies::available(&org.conn, product_id).unwrap();
+    let free = seat_tallies::available(org.conn(), product_id).unwrap();
     org.request_cancellation(
         admin,
         &SeatChange {
@@ -295,7 +295,7 @@ fn with_no_free_seat_the_product_is_named_and_a_purchase_offered() {
     assert_eq!(snapshot(&org, TABLES), before);
     // With it: one seat bought, in the same transaction.
     let orders: i64 = org
-        .conn
+        .conn()
         .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
         .unwrap();
     let receipt = org
@@ -303,7 +303,7 @@ fn with_no_free_seat_the_product_is_named_and_a_purchase_offered() {
         .unwrap();
     assert_eq!(receipt.purchases.len(), 1);
     let orders_after: i64 = org
-        .conn
+        .conn()
         .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))
         .unwrap();
     assert_eq!(orders_after, orders + 1);
@@ -317,7 +317,7 @@ fn a_forwarding_rule_that_would_now_loop_is_named_and_left_out() {
     let user = user_with_all_data(&org);
     let other: UserDetail = {
         let id: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT u.id FROM users u JOIN seats s ON s.user_id = u.id
                  JOIN product_features f ON f.product_id = s.product_id AND f.feature = 'call_forwarding'
@@ -328,7 +328,7 @@ fn a_forwarding_rule_that_would_now_loop_is_named_and_left_out() {
                 |r| r.get(0),
             )
             .unwrap();
-        directory::user_detail(&org.conn, id).unwrap()
+        directory::user_detail(org.conn(), id).unwrap()
     };
     // No "always" rule of the user's own, so that only the busy rule can loop.
     org.delete_forwarding_rule(admin, user.id, ForwardCondition::Always)
@@ -343,7 +343,7 @@ fn a_forwarding_rule_that_would_now_loop_is_named_and_left_out() {
         },
     )
     .unwrap();
-    let user = directory::user_detail(&org.conn, user.id).unwrap();
+    let user = directory::user_detail(org.conn(), user.id).unwrap();
     let rules_before = count(&org, "forwarding_rules", user.id);
     org.remove_license(admin, &RemoveLicense::of(&user))
         .unwrap();
@@ -380,7 +380,7 @@ fn a_forwarding_rule_that_would_now_loop_is_named_and_left_out() {
         .unwrap();
     assert_eq!(count(&org, "forwarding_rules", user.id), rules_before - 1);
     let busy: i64 = org
-        .conn
+        .conn()
         .query_row(
             "SELECT count(*) FROM forwarding_rules WHERE user_id = ?1 AND condition = 'busy'",
             [user.id],
@@ -418,7 +418,7 @@ fn a_user_who_holds_a_license_now_is_told_what_to_do() {
     let (_dir, mut org) = demo_org();
     let admin = sign_in(&mut org, "dana.reyes");
     let (user, _, id) = removed(&mut org, admin);
-    let user = directory::user_detail(&org.conn, user.id).unwrap();
+    let user = directory::user_detail(org.conn(), user.id).unwrap();
     let product = crate::tests::testing::product_id(&org, "Voice Pro");
     org.assign_license(admin, &crate::AssignLicense::of(&user, product))
         .unwrap();
@@ -434,7 +434,7 @@ type Entries = Vec<(String, Vec<u8>)>;
 /// the folder could.
 /// Where the archive's file is.
 fn archive_file(org: &Org, id: i64) -> std::path::PathBuf {
-    let a = safety_archives::get(&org.conn, id).unwrap().unwrap();
+    let a = safety_archives::get(org.conn(), id).unwrap().unwrap();
     crate::domain::licenses::safety_archive::resolve(&org.archive_dir, &a.path).unwrap()
 }
 
@@ -458,7 +458,7 @@ fn tamper(org: &Org, id: i64, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) {
 }
 
 fn put_stored_copy(org: &Org, id: i64, zip: &[u8]) {
-    org.conn
+    org.conn()
         .execute(
             "UPDATE safety_archives SET zip = ?1 WHERE id = ?2",
             rusqlite::params![zip, id],
@@ -499,7 +499,7 @@ fn a_tampered_archive_is_refused_and_nothing_changes() {
         .unwrap_err();
     assert_eq!(e.code(), "archive_damaged");
     assert_eq!(snapshot(&org, TABLES), before);
-    assert!(directory::user_detail(&org.conn, user.id)
+    assert!(directory::user_detail(org.conn(), user.id)
         .unwrap()
         .license
         .is_none());
@@ -630,7 +630,7 @@ fn a_value_the_table_refuses_refuses_the_restore_and_nothing_changes() {
     // The checksum recorded with the removal is replaced too: only the table's CHECK is left.
     let path = archive_file(&org, id);
     let sha = sha256_hex(&std::fs::read(&path).unwrap());
-    org.conn
+    org.conn()
         .execute(
             "UPDATE safety_archives SET sha256 = ?1 WHERE id = ?2",
             rusqlite::params![sha, id],
@@ -649,7 +649,7 @@ fn a_value_the_table_refuses_refuses_the_restore_and_nothing_changes() {
         before,
         "the license was not assigned either"
     );
-    assert!(directory::user_detail(&org.conn, user.id)
+    assert!(directory::user_detail(org.conn(), user.id)
         .unwrap()
         .license
         .is_none());
@@ -661,7 +661,7 @@ fn a_whole_bulk_removal_comes_back_in_one_step_or_not_at_all() {
     let admin = sign_in(&mut org, "dana.reyes");
     let ids: Vec<i64> = {
         let mut stmt = org
-            .conn
+            .conn()
             .prepare("SELECT user_id FROM seats WHERE user_id IS NOT NULL ORDER BY user_id LIMIT 3")
             .unwrap();
         stmt.query_map([], |r| r.get(0))
@@ -685,7 +685,7 @@ fn a_whole_bulk_removal_comes_back_in_one_step_or_not_at_all() {
     assert_eq!(preview.users.len(), 3);
     // One archive of the three damaged: none is restored.
     let third = archive_id(&org, ids[2]);
-    let good = safety_archives::stored_copy(&org.conn, third).unwrap();
+    let good = safety_archives::stored_copy(org.conn(), third).unwrap();
     tamper(&org, third, |e| e.push(("x.txt".into(), b"x".to_vec())));
     let snap = snapshot(&org, TABLES);
     let e = org
@@ -703,7 +703,7 @@ fn a_whole_bulk_removal_comes_back_in_one_step_or_not_at_all() {
     assert_eq!(receipt.users.len(), 3);
     for (u, b) in ids.iter().zip(&before) {
         assert_eq!(&counts(&org, *u), b);
-        assert!(directory::user_detail(&org.conn, *u)
+        assert!(directory::user_detail(org.conn(), *u)
             .unwrap()
             .license
             .is_some());
@@ -735,7 +735,7 @@ fn an_offboarded_user_is_reactivated_with_license_and_data() {
     let user = user_with_all_data(&org);
     let before = counts(&org, user.id);
     org.offboard_user(admin, &OffboardUser::of(&user)).unwrap();
-    let off = directory::user_detail(&org.conn, user.id).unwrap();
+    let off = directory::user_detail(org.conn(), user.id).unwrap();
     assert_eq!(off.status, UserStatus::Suspended);
     let preview = org.reactivation_preview(admin, user.id).unwrap();
     let restore = preview.restore.clone().unwrap();
@@ -771,8 +771,8 @@ fn a_user_deactivated_without_an_archive_is_only_made_active_again() {
         .offboard_user(admin, &OffboardUser::of(&user))
         .map(|r| r.user)
         .unwrap_or_else(|_| {
-            users::suspend(&org.conn, user.id).unwrap();
-            directory::user_detail(&org.conn, user.id).unwrap()
+            users::suspend(org.conn(), user.id).unwrap();
+            directory::user_detail(org.conn(), user.id).unwrap()
         });
     let preview = org.reactivation_preview(admin, user.id).unwrap();
     assert!(preview.restore.is_none());
@@ -845,7 +845,7 @@ fn a_desk_phone_activated_by_someone_else_since_is_named_and_left_out() {
         },
     )
     .unwrap();
-    let user = directory::user_detail(&org.conn, user.id).unwrap();
+    let user = directory::user_detail(org.conn(), user.id).unwrap();
     let devices = count(&org, "device_activations", user.id);
     org.remove_license(admin, &RemoveLicense::of(&user))
         .unwrap();

@@ -24,7 +24,7 @@ fn user_lines(s: &Savings, pred: impl Fn(&SavingsReason) -> bool) -> Vec<&Saving
 }
 
 fn scalar(org: &Org, sql: &str) -> i64 {
-    org.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    org.conn().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 fn archives(org: &Org) -> usize {
@@ -96,7 +96,7 @@ fn the_demo_shows_every_kind_of_line_with_what_it_costs_a_month() {
     // A user's line costs the product's monthly price; the total is their sum.
     for l in s.lines.iter().filter(|l| l.user_id.is_some()) {
         let price: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT monthly_price_cents FROM products WHERE id = ?1",
                 [l.product_id],
@@ -122,7 +122,7 @@ fn a_user_who_uses_call_recording_is_not_offered_a_license_without_it() {
     let s = list(&mut org);
     let recorders: Vec<i64> = {
         let mut stmt = org
-            .conn
+            .conn()
             .prepare("SELECT DISTINCT user_id FROM call_recordings")
             .unwrap();
         stmt.query_map([], |r| r.get(0))
@@ -142,7 +142,7 @@ fn a_user_who_uses_call_recording_is_not_offered_a_license_without_it() {
     let admin = sign_in(&mut org, "dana.reyes");
     let recorder = recorders
         .iter()
-        .map(|id| directory::user_detail(&org.conn, *id).unwrap())
+        .map(|id| directory::user_detail(org.conn(), *id).unwrap())
         .find(|u| {
             u.license
                 .as_ref()
@@ -173,7 +173,7 @@ fn idle_means_no_call_in_the_set_number_of_days() {
     // fixed: on a later day every demo user may already be idle at 60 days, so nothing is
     // assumed about the others.)
     let user_id: i64 = org
-        .conn
+        .conn()
         .query_row(
             "SELECT u.id FROM users u JOIN seats s ON s.user_id = u.id JOIN products p ON p.id = s.product_id
              WHERE u.status = 'active' AND p.family = 'voice' ORDER BY u.id LIMIT 1",
@@ -183,10 +183,10 @@ fn idle_means_no_call_in_the_set_number_of_days() {
         .unwrap();
     let ten_days_ago =
         crate::base::clock::timestamp(chrono::Utc::now() - chrono::Duration::days(10));
-    org.conn
+    org.conn()
         .execute("DELETE FROM call_history WHERE user_id = ?1", [user_id])
         .unwrap();
-    org.conn
+    org.conn()
         .execute(
             "INSERT INTO call_history (user_id, started_at, direction, remote_number, duration_seconds)
              VALUES (?1, ?2, 'outbound', '+15125550100', 60)",
@@ -209,7 +209,7 @@ fn idle_means_no_call_in_the_set_number_of_days() {
     assert!(is_idle(&s));
     let line = line_of(
         &s,
-        &directory::user_detail(&org.conn, user_id)
+        &directory::user_detail(org.conn(), user_id)
             .unwrap()
             .full_name(),
     )
@@ -220,7 +220,7 @@ fn idle_means_no_call_in_the_set_number_of_days() {
         line.reason
     );
     // No call at all is idle too.
-    org.conn
+    org.conn()
         .execute("DELETE FROM call_history WHERE user_id = ?1", [user_id])
         .unwrap();
     org.set_savings_idle_days(admin, "60").unwrap();
@@ -288,7 +288,7 @@ fn reclaiming_a_suspended_users_seat_removes_it_and_requests_its_cancellation() 
     assert_eq!(done.preview, preview);
     assert_eq!(done.safety_archives, 1);
     assert_eq!(archives(&org), 1, "the removal wrote its safety archive");
-    let user = directory::user_detail(&org.conn, user_id).unwrap();
+    let user = directory::user_detail(org.conn(), user_id).unwrap();
     assert!(user.license.is_none() && user.extension.is_none());
     let after = org.billing_summary(admin).unwrap();
     assert_eq!(after.monthly_total_cents, before.monthly_total_cents);
@@ -308,7 +308,7 @@ fn reclaiming_a_suspended_users_seat_removes_it_and_requests_its_cancellation() 
         "savings.reclaim",
     ] {
         let n: i64 = org
-            .conn
+            .conn()
             .query_row(
                 "SELECT count(*) FROM audit_log WHERE action = ?1 AND outcome = 'ok'",
                 [action],
@@ -365,7 +365,7 @@ fn a_step_down_keeps_the_data_and_cancels_the_seat_given_up() {
             monthly_cents: 3200,
         }]
     );
-    let user = directory::user_detail(&org.conn, user_id).unwrap();
+    let user = directory::user_detail(org.conn(), user_id).unwrap();
     assert_eq!(
         user.license.as_ref().unwrap().product_name,
         "Voice Essentials"
@@ -481,7 +481,7 @@ fn a_failure_in_any_step_leaves_everything_as_it_was() {
         },
     ]);
     // The last step, the reclaim's own audit entry, fails.
-    org.conn
+    org.conn()
         .execute_batch(
             "CREATE TRIGGER fail_reclaim BEFORE INSERT ON audit_log WHEN NEW.action = 'savings.reclaim'
              BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
@@ -500,7 +500,9 @@ fn a_failure_in_any_step_leaves_everything_as_it_was() {
         "the export of a reclaim that did not happen is removed"
     );
     // Without the fault the same request goes through.
-    org.conn.execute_batch("DROP TRIGGER fail_reclaim").unwrap();
+    org.conn()
+        .execute_batch("DROP TRIGGER fail_reclaim")
+        .unwrap();
     org.reclaim(admin, &req, None).unwrap();
 }
 

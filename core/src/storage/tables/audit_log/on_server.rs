@@ -4,8 +4,8 @@
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::Transaction;
 
+use super::EntryFields;
 use crate::base::error::Result;
-use crate::storage::tables::audit_log::EntryFields;
 
 /// The last entry's id and hash, with the head row locked until the transaction ends.
 pub(crate) fn lock_head(tx: &mut Transaction<'_>) -> Result<(i64, String)> {

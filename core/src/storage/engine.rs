@@ -1,0 +1,319 @@
+//! The two storage engines behind one handle (docs/ARCHITECTURE.md §Server): the embedded
+//! organization file (SQLite, the default) and, with the crate feature `server`, a PostgreSQL
+//! database that several admins share.
+//!
+//! A statement both engines understand is written once with `?1` placeholders (PostgreSQL's
+//! `$1` are made from them) and read through [`Row`]; where the dialects differ, the table's
+//! function matches on [`Sql`] and keeps the two statements side by side. An area still
+//! written for the file alone asks for the file's connection (`Engine::file`), and on a server
+//! is refused with `file_only` before it reads or writes anything.
+
+#[cfg(feature = "server")]
+use std::cell::RefCell;
+
+use rusqlite::Connection;
+
+#[cfg(feature = "server")]
+use crate::base::error::Error;
+use crate::base::error::Result;
+use crate::storage::checkpoint::Checkpointer;
+
+/// Where an open organization lives.
+pub(crate) enum Engine {
+    File {
+        conn: Connection,
+        /// Copies the write-ahead log into the file in the background; declared after
+        /// `conn`, which must close first.
+        _checkpointer: Checkpointer,
+    },
+    /// One connection to the server; a `RefCell` because a query needs the client mutably
+    /// and reads take the organization shared.
+    #[cfg(feature = "server")]
+    Server(RefCell<postgres::Client>),
+}
+
+impl Engine {
+    /// The file's connection, or the refusal for an operation not yet written for a server.
+    pub(crate) fn file(&self) -> Result<&Connection> {
+        match self {
+            Engine::File { conn, .. } => Ok(conn),
+            #[cfg(feature = "server")]
+            Engine::Server(_) => Err(Error::FileOnly),
+        }
+    }
+
+    pub(crate) fn file_mut(&mut self) -> Result<&mut Connection> {
+        match self {
+            Engine::File { conn, .. } => Ok(conn),
+            #[cfg(feature = "server")]
+            Engine::Server(_) => Err(Error::FileOnly),
+        }
+    }
+
+    pub(crate) fn is_file(&self) -> bool {
+        matches!(self, Engine::File { .. })
+    }
+
+    /// Runs reads that see one state of the organization: on a server, one snapshot (a
+    /// read-only repeatable-read transaction), as a file's reads see one state.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(Sql<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Engine::File { conn, .. } => f(Sql::File(conn)),
+            #[cfg(feature = "server")]
+            Engine::Server(client) => {
+                let mut client = client.borrow_mut();
+                let mut tx = client
+                    .build_transaction()
+                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                    .read_only(true)
+                    .start()?;
+                let out = f(Sql::Server(&RefCell::new(&mut tx)))?;
+                tx.commit()?;
+                Ok(out)
+            }
+        }
+    }
+
+    /// Runs `f` in one write transaction of its own and commits it: on a file an immediate
+    /// transaction, on a server `server::in_change` (which may run `f` again after a
+    /// serialization failure, so `f` must change nothing outside the transaction).
+    pub(crate) fn write<T>(&mut self, mut f: impl FnMut(Sql<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Engine::File { conn, .. } => {
+                let tx =
+                    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let out = f(Sql::File(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
+            #[cfg(feature = "server")]
+            Engine::Server(client) => crate::storage::server::in_change(client.get_mut(), |tx| {
+                f(Sql::Server(&RefCell::new(tx)))
+            }),
+        }
+    }
+}
+
+/// One engine's handle for the statements of a read or a change: the file's connection (in
+/// its transaction, for a change) or the server's transaction. Copied freely.
+#[derive(Clone, Copy)]
+pub(crate) enum Sql<'a> {
+    File(&'a Connection),
+    #[cfg(feature = "server")]
+    Server(&'a (dyn ServerTx + 'a)),
+}
+
+/// The server's transaction as [`Sql`] holds it: borrowed mutably for one statement at a
+/// time (a trait object, so that the handle's one lifetime can be shorter than the
+/// transaction's, which must outlive it to commit).
+#[cfg(feature = "server")]
+pub(crate) trait ServerTx {
+    fn with(&self, f: &mut dyn FnMut(&mut postgres::Transaction<'_>) -> Result<()>) -> Result<()>;
+}
+
+#[cfg(feature = "server")]
+impl ServerTx for RefCell<&mut postgres::Transaction<'_>> {
+    fn with(&self, f: &mut dyn FnMut(&mut postgres::Transaction<'_>) -> Result<()>) -> Result<()> {
+        f(&mut self.borrow_mut())
+    }
+}
+
+/// Runs `f` on the server's transaction (for the server's own modules, written against it).
+#[cfg(feature = "server")]
+pub(crate) fn on_server<T>(
+    tx: &dyn ServerTx,
+    f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    let mut f = Some(f);
+    let mut out = None;
+    tx.with(&mut |tx| {
+        if let Some(f) = f.take() {
+            out = Some(f(tx)?);
+        }
+        Ok(())
+    })?;
+    out.ok_or_else(|| Error::Internal("the server's transaction was not lent".into()))
+}
+
+/// A value bound to a statement, on either engine.
+#[cfg(feature = "server")]
+pub(crate) trait Param: rusqlite::ToSql + postgres::types::ToSql + Sync {
+    fn on_file(&self) -> &dyn rusqlite::ToSql;
+    fn on_server(&self) -> &(dyn postgres::types::ToSql + Sync);
+}
+
+#[cfg(feature = "server")]
+impl<T: rusqlite::ToSql + postgres::types::ToSql + Sync> Param for T {
+    fn on_file(&self) -> &dyn rusqlite::ToSql {
+        self
+    }
+    fn on_server(&self) -> &(dyn postgres::types::ToSql + Sync) {
+        self
+    }
+}
+
+#[cfg(not(feature = "server"))]
+pub(crate) trait Param: rusqlite::ToSql {
+    fn on_file(&self) -> &dyn rusqlite::ToSql;
+}
+
+#[cfg(not(feature = "server"))]
+impl<T: rusqlite::ToSql> Param for T {
+    fn on_file(&self) -> &dyn rusqlite::ToSql {
+        self
+    }
+}
+
+/// A column's value as read from either engine (`i64` from SQLite's INTEGER and PostgreSQL's
+/// `bigint`, `String` from text).
+#[cfg(feature = "server")]
+pub(crate) trait Column:
+    rusqlite::types::FromSql + for<'r> postgres::types::FromSql<'r>
+{
+}
+#[cfg(feature = "server")]
+impl<T: rusqlite::types::FromSql + for<'r> postgres::types::FromSql<'r>> Column for T {}
+
+#[cfg(not(feature = "server"))]
+pub(crate) trait Column: rusqlite::types::FromSql {}
+#[cfg(not(feature = "server"))]
+impl<T: rusqlite::types::FromSql> Column for T {}
+
+/// One row of a result, from either engine.
+pub(crate) enum Row<'r> {
+    File(&'r rusqlite::Row<'r>),
+    #[cfg(feature = "server")]
+    Server(&'r postgres::Row),
+}
+
+impl Row<'_> {
+    pub(crate) fn get<T: Column>(&self, index: usize) -> Result<T> {
+        match self {
+            Row::File(r) => Ok(r.get(index)?),
+            #[cfg(feature = "server")]
+            Row::Server(r) => Ok(r.try_get(index)?),
+        }
+    }
+}
+
+impl<'a> Sql<'a> {
+    /// Every row of a statement both engines understand, each read by `f`.
+    pub(crate) fn query<T>(
+        self,
+        sql: &str,
+        params: &[&dyn Param],
+        mut f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        match self {
+            Sql::File(conn) => {
+                let mut stmt = conn.prepare_cached(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(
+                    params.iter().map(|p| p.on_file()),
+                ))?;
+                while let Some(r) = rows.next()? {
+                    out.push(f(&Row::File(r))?);
+                }
+            }
+            #[cfg(feature = "server")]
+            Sql::Server(tx) => {
+                let sql = numbered_placeholders(sql);
+                let params: Vec<_> = params.iter().map(|p| p.on_server()).collect();
+                let rows = on_server(tx, |tx| Ok(tx.query(sql.as_str(), &params)?))?;
+                for r in &rows {
+                    out.push(f(&Row::Server(r))?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The first row of the statement, if there is one.
+    pub(crate) fn query_opt<T>(
+        self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        Ok(self.query(sql, params, f)?.into_iter().next())
+    }
+
+    /// The statement's one row (none is a database error, as SQLite's `query_row`).
+    pub(crate) fn query_one<T>(
+        self,
+        sql: &str,
+        params: &[&dyn Param],
+        f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<T> {
+        self.query_opt(sql, params, f)?
+            .ok_or_else(|| rusqlite::Error::QueryReturnedNoRows.into())
+    }
+
+    /// Runs a statement both engines understand; answers how many rows it changed.
+    pub(crate) fn execute(self, sql: &str, params: &[&dyn Param]) -> Result<u64> {
+        match self {
+            Sql::File(conn) => Ok(conn
+                .prepare_cached(sql)?
+                .execute(rusqlite::params_from_iter(
+                    params.iter().map(|p| p.on_file()),
+                ))? as u64),
+            #[cfg(feature = "server")]
+            Sql::Server(tx) => {
+                let sql = numbered_placeholders(sql);
+                let params: Vec<_> = params.iter().map(|p| p.on_server()).collect();
+                on_server(tx, |tx| Ok(tx.execute(sql.as_str(), &params)?))
+            }
+        }
+    }
+}
+
+impl<'a> From<&'a Connection> for Sql<'a> {
+    fn from(conn: &'a Connection) -> Self {
+        Sql::File(conn)
+    }
+}
+
+impl<'a> From<&'a rusqlite::Transaction<'_>> for Sql<'a> {
+    fn from(tx: &'a rusqlite::Transaction<'_>) -> Self {
+        Sql::File(tx)
+    }
+}
+
+/// SQLite's `?1` placeholders as PostgreSQL's `$1`, outside quoted text and identifiers (a
+/// statement written for both engines holds no other `?`).
+#[cfg(feature = "server")]
+fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut quote = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '?') if chars.peek().is_some_and(char::is_ascii_digit) => {
+                out.push('$');
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(all(test, feature = "server"))]
+mod tests {
+    use super::numbered_placeholders;
+
+    #[test]
+    fn placeholders_are_numbered_for_the_server_outside_quotes_only() {
+        assert_eq!(
+            numbered_placeholders("SELECT a FROM t WHERE b = ?1 AND c IN (?2, ?12)"),
+            "SELECT a FROM t WHERE b = $1 AND c IN ($2, $12)"
+        );
+        assert_eq!(
+            numbered_placeholders("SELECT '?1', \"?2\" WHERE x = ?3 AND y = 'it''s ?4'"),
+            "SELECT '?1', \"?2\" WHERE x = $3 AND y = 'it''s ?4'"
+        );
+    }
+}
