@@ -636,11 +636,11 @@ fn insert_user_data(
             _ => &[("busy", None), ("unreachable", None)],
         };
         for (condition, rings) in rules {
-            forwarding_rules::set(tx, user_id, condition, &random_number(rng), *rings)?;
+            forwarding_rules::set(tx.into(), user_id, condition, &random_number(rng), *rings)?;
         }
     }
     if features.contains(&Voicemail) {
-        voicemail_settings::set(tx, user_id, true, rng.random_bool(0.5), None)?;
+        voicemail_settings::set(tx.into(), user_id, true, rng.random_bool(0.5), None)?;
         for _ in 0..rng.random_range(0..=4) {
             let audio = voice_clip(rng, 3)?;
             let received_at = activity.time(rng);
@@ -659,7 +659,7 @@ fn insert_user_data(
         }
         if rng.random_bool(0.6) {
             let audio = voice_clip(rng, 4)?;
-            voicemail_greetings::set_standard(tx, user_id, PURCHASED_AT, &audio)?;
+            voicemail_greetings::set_standard(tx.into(), user_id, PURCHASED_AT, &audio)?;
         }
     }
     let devices = [
@@ -669,7 +669,7 @@ fn insert_user_data(
     ];
     for (kind, label) in devices.iter().take(rng.random_range(1..=3)) {
         device_activations::insert(
-            tx,
+            tx.into(),
             &device_activations::NewActivation {
                 user_id,
                 device_type: kind,

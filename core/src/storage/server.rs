@@ -38,6 +38,14 @@ impl From<postgres::Error> for Error {
                 message: db.message().to_owned(),
             };
         }
+        // A value of another type than the code reads or binds: a bug, not the network.
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            if s.is::<postgres::types::WrongType>() {
+                return Error::Internal(e.to_string());
+            }
+            source = s.source();
+        }
         // No answer from the server: the connection is gone or was never made.
         let mut reason = e.to_string();
         let mut source = std::error::Error::source(&e);

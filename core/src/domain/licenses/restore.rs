@@ -557,7 +557,7 @@ fn extension_outcome(
             suggested: None,
         },
         Some((_, holder)) => {
-            let suggested = numbers::suggest(conn, user.id).ok();
+            let suggested = numbers::suggest(conn.into(), user.id).ok();
             NumberOutcome {
                 note: format!(
                     "Extension {ext} is now {holder}'s: {}.",
@@ -590,7 +590,7 @@ fn number_outcome(
         });
     };
     let site = users::site_id(conn, user.id)?;
-    let pool = phone_numbers::in_pool(conn, &number)?;
+    let pool = phone_numbers::in_pool(conn.into(), &number)?;
     if let Some(p) = &pool {
         if p.holder.is_none() && p.site_id == site {
             return Ok(NumberOutcome {
@@ -603,7 +603,7 @@ fn number_outcome(
         }
     }
     let holder = pool.and_then(|p| p.holder).map(|(_, name)| name);
-    let suggested = phone_numbers::free_in_site_of(conn, user.id)?
+    let suggested = phone_numbers::free_in_site_of(conn.into(), user.id)?
         .into_iter()
         .next();
     let why = match &holder {
@@ -883,7 +883,7 @@ fn left_out_reason(
                 return Ok(None);
             };
             Ok(
-                device_activations::mac_address_holder(conn, &mac)?.map(|holder| {
+                device_activations::mac_address_holder(conn.into(), &mac)?.map(|holder| {
                     format!(
                         "The desk phone {mac} ({}): {holder} has activated it since.",
                         column(t, row, "label").unwrap_or_default()

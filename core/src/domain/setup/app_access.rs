@@ -1,6 +1,5 @@
 //! Which apps a user may sign in to; each only when the user's product includes it.
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -11,6 +10,7 @@ use crate::domain::setup::guard::{audit_setup, products_with, require_feature};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::ChangeContext;
+use crate::storage::engine::Sql;
 use crate::storage::tables::app_access;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -91,7 +91,8 @@ pub struct AppAccessUpdate {
     pub enabled: Vec<App>,
 }
 
-pub(crate) fn apps(conn: &Connection, user: &UserDetail) -> Result<Vec<AppAccessRow>> {
+pub(crate) fn apps<'a>(conn: impl Into<Sql<'a>>, user: &UserDetail) -> Result<Vec<AppAccessRow>> {
+    let conn = conn.into();
     let stored = app_access::of_user(conn, user.id)?;
     App::ALL
         .into_iter()
@@ -116,12 +117,13 @@ pub(crate) fn apps(conn: &Connection, user: &UserDetail) -> Result<Vec<AppAccess
 
 /// Applies the app access section inside the caller's transaction, with its audit entry.
 /// The caller checked the permission.
-pub(crate) fn set_app_access_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn set_app_access_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     req: &AppAccessUpdate,
 ) -> Result<()> {
+    let tx = tx.into();
     if user.license.is_none() {
         return Err(Error::invalid(
             Field::AppAccess,

@@ -2,7 +2,6 @@
 //! call forwarding, app access, devices), and the editors' commands that answer with it
 //! (the guard the editors share is in `setup_guard`, below them).
 
-use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -16,6 +15,7 @@ use crate::domain::setup::voicemail::{self, VoicemailSetup};
 use crate::domain::users::directory;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::{Actor, Org};
+use crate::storage::engine::Sql;
 
 mod editors;
 
@@ -126,7 +126,8 @@ fn checklist(s: &UserSetup) -> Vec<ChecklistItem> {
     out
 }
 
-pub(crate) fn user_setup(conn: &Connection, user_id: i64) -> Result<UserSetup> {
+pub(crate) fn user_setup<'a>(conn: impl Into<Sql<'a>>, user_id: i64) -> Result<UserSetup> {
+    let conn = conn.into();
     let user = directory::user_detail(conn, user_id)?;
     let mut setup = UserSetup {
         user_id,
@@ -149,8 +150,6 @@ pub(crate) fn user_setup(conn: &Connection, user_id: i64) -> Result<UserSetup> {
 
 impl Org {
     pub fn user_setup(&self, actor: Actor, user_id: i64) -> Result<UserSetup> {
-        self.read(actor, Permission::UsersView, |conn| {
-            user_setup(conn, user_id)
-        })
+        self.read_sql(actor, Permission::UsersView, |db| user_setup(db, user_id))
     }
 }

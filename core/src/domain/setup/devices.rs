@@ -1,6 +1,5 @@
 //! Device activations: desk phones by model and MAC address, and the apps a user signed in to.
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -12,6 +11,7 @@ use crate::domain::setup::guard::{audit_setup, require_feature};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::ChangeContext;
+use crate::storage::engine::Sql;
 use crate::storage::tables::device_activations;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -70,7 +70,8 @@ pub struct ActivateDevice {
     pub mac_address: String,
 }
 
-pub(crate) fn devices(conn: &Connection, user_id: i64) -> Result<Vec<DeviceRow>> {
+pub(crate) fn devices<'a>(conn: impl Into<Sql<'a>>, user_id: i64) -> Result<Vec<DeviceRow>> {
+    let conn = conn.into();
     Ok(device_activations::of_user(conn, user_id)?
         .into_iter()
         .map(|d| DeviceRow {
@@ -86,12 +87,13 @@ pub(crate) fn devices(conn: &Connection, user_id: i64) -> Result<Vec<DeviceRow>>
 
 /// Activates the device inside the caller's transaction, with its audit entry.
 /// The caller checked the permission.
-pub(crate) fn activate_device_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn activate_device_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     req: &ActivateDevice,
 ) -> Result<()> {
+    let tx = tx.into();
     require_feature(tx, user, req.device_type.feature(), Field::DeviceType)?;
     let model = validate::text(Field::Model, &req.model, validate::MAX_MODEL, true)?;
     let (label, mac) = match req.device_type {
@@ -132,12 +134,13 @@ pub(crate) fn activate_device_in(
 }
 
 /// Deactivates one of the user's devices, with its audit entry.
-pub(crate) fn deactivate_device_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn deactivate_device_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     device_id: i64,
 ) -> Result<()> {
+    let tx = tx.into();
     let (label, mac) =
         device_activations::delete_of_user(tx, device_id, user.id)?.ok_or(Error::NotFound {
             what: "Device activation",

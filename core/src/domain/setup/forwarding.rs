@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -14,6 +13,7 @@ use crate::domain::setup::guard::{audit_setup, require_feature};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::ChangeContext;
+use crate::storage::engine::Sql;
 use crate::storage::tables::{forwarding_rules, phone_numbers, users};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -69,7 +69,8 @@ pub struct ForwardingRuleInput {
     pub rings: Option<i64>,
 }
 
-pub(crate) fn rules(conn: &Connection, user_id: i64) -> Result<Vec<ForwardingRuleRow>> {
+pub(crate) fn rules<'a>(conn: impl Into<Sql<'a>>, user_id: i64) -> Result<Vec<ForwardingRuleRow>> {
+    let conn = conn.into();
     forwarding_rules::of_user(conn, user_id)?
         .into_iter()
         .map(|rule| {
@@ -85,7 +86,8 @@ pub(crate) fn rules(conn: &Connection, user_id: i64) -> Result<Vec<ForwardingRul
 }
 
 /// The user of ours that a destination reaches, if any.
-fn resolve(conn: &Connection, destination: &str) -> Result<Option<(i64, String)>> {
+fn resolve<'a>(conn: impl Into<Sql<'a>>, destination: &str) -> Result<Option<(i64, String)>> {
+    let conn = conn.into();
     if destination.starts_with('+') {
         phone_numbers::holder(conn, destination)
     } else {
@@ -93,13 +95,15 @@ fn resolve(conn: &Connection, destination: &str) -> Result<Option<(i64, String)>
     }
 }
 
-fn label(conn: &Connection, user_id: i64) -> Result<String> {
+fn label<'a>(conn: impl Into<Sql<'a>>, user_id: i64) -> Result<String> {
+    let conn = conn.into();
     users::name_with_extension(conn, user_id)
 }
 
 /// Follows "always" rules from `start`; returns the path back to `origin` if calls that
 /// reach `start` would come back to `origin`.
-fn loop_back(conn: &Connection, origin: i64, start: i64) -> Result<Option<Vec<i64>>> {
+fn loop_back<'a>(conn: impl Into<Sql<'a>>, origin: i64, start: i64) -> Result<Option<Vec<i64>>> {
+    let conn = conn.into();
     let mut path = vec![origin, start];
     let mut seen = HashSet::from([start]);
     let mut current = start;
@@ -121,11 +125,12 @@ fn loop_back(conn: &Connection, origin: i64, start: i64) -> Result<Option<Vec<i6
 /// The loop ("Ana Ruiz (2041) → Ben Ode (2042) → Ana Ruiz (2041)") that a rule of `user_id`
 /// forwarding to `destination` would close, with today's rules; None when it closes none.
 /// The one loop rule: the Call forwarding section and a restore from a safety archive use it.
-pub(crate) fn loop_path(
-    conn: &Connection,
+pub(crate) fn loop_path<'a>(
+    conn: impl Into<Sql<'a>>,
     user_id: i64,
     destination: &str,
 ) -> Result<Option<String>> {
+    let conn = conn.into();
     let Some((target, _)) = resolve(conn, destination)? else {
         return Ok(None);
     };
@@ -146,7 +151,8 @@ pub(crate) fn loop_path(
 
 /// Whether a stored destination still reaches somewhere: an E.164 number, or the extension of
 /// one of our users.
-pub(crate) fn destination_exists(conn: &Connection, destination: &str) -> Result<bool> {
+pub(crate) fn destination_exists<'a>(conn: impl Into<Sql<'a>>, destination: &str) -> Result<bool> {
+    let conn = conn.into();
     if destination.starts_with('+') {
         return Ok(validate::e164(Field::ForwardTo, destination).is_ok());
     }
@@ -154,7 +160,8 @@ pub(crate) fn destination_exists(conn: &Connection, destination: &str) -> Result
 }
 
 /// The destination as stored: an extension of one of our users, or an E.164 number.
-fn destination(conn: &Connection, value: &str) -> Result<String> {
+fn destination<'a>(conn: impl Into<Sql<'a>>, value: &str) -> Result<String> {
+    let conn = conn.into();
     const FIELD: Field = Field::ForwardTo;
     let value = value.trim();
     if value.starts_with('+') {
@@ -177,12 +184,13 @@ fn destination(conn: &Connection, value: &str) -> Result<String> {
 
 /// Adds or replaces the rule inside the caller's transaction, with its audit entry.
 /// The caller checked the permission.
-pub(crate) fn set_forwarding_rule_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn set_forwarding_rule_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     req: &ForwardingRuleInput,
 ) -> Result<()> {
+    let tx = tx.into();
     require_feature(tx, user, Feature::CallForwarding, Field::ForwardTo)?;
     let rings = match (req.condition, req.rings) {
         (ForwardCondition::NoAnswer, Some(n)) if (1..=10).contains(&n) => Some(n),
@@ -220,12 +228,13 @@ pub(crate) fn set_forwarding_rule_in(
 }
 
 /// Deletes the user's rule for `condition` (with an audit entry when there was one).
-pub(crate) fn delete_forwarding_rule_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn delete_forwarding_rule_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     condition: ForwardCondition,
 ) -> Result<()> {
+    let tx = tx.into();
     if let Some(destination) = forwarding_rules::delete(tx, user.id, condition.key())? {
         audit_setup(
             tx,

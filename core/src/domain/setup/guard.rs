@@ -1,8 +1,6 @@
 //! The guard the setup editors share: a setting needs a license that includes its feature,
 //! and every change is audited with the user's before and after.
 
-use rusqlite::Connection;
-
 use crate::base::error::{Error, Result};
 use crate::base::field::Field;
 use crate::domain::users::directory::UserDetail;
@@ -13,12 +11,13 @@ use crate::storage::engine::Sql;
 use crate::storage::tables::products;
 
 /// Refuses a setting the user's license does not include, naming the products that would.
-pub(crate) fn require_feature(
-    conn: &Connection,
+pub(crate) fn require_feature<'a>(
+    conn: impl Into<Sql<'a>>,
     user: &UserDetail,
     feature: Feature,
     field: Field,
 ) -> Result<()> {
+    let conn = conn.into();
     require_included(
         &LicenseFacts {
             holder: &user.full_name(),
@@ -78,7 +77,8 @@ pub(crate) fn require_included(
 }
 
 /// The products that include the feature, cheapest first.
-pub(crate) fn products_with(conn: &Connection, feature: Feature) -> Result<Vec<String>> {
+pub(crate) fn products_with<'a>(conn: impl Into<Sql<'a>>, feature: Feature) -> Result<Vec<String>> {
+    let conn = conn.into();
     products::names_with_feature(conn, feature.key())
 }
 

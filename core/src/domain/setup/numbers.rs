@@ -1,7 +1,6 @@
 //! Phone numbers and extensions: the pool of a site's numbers, suggesting the next free
 //! extension, and giving or taking them from a user.
 
-use rusqlite::Connection;
 use serde::Deserialize;
 use serde_json::json;
 use ts_rs::TS;
@@ -15,6 +14,7 @@ use crate::domain::users::directory::{self, UserDetail};
 use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{phone_numbers, users};
 
 /// What the "Number and extension" section saves; None takes it away.
@@ -28,8 +28,8 @@ pub struct SetNumbers {
     pub phone_number: Option<String>,
 }
 
-pub(crate) fn available_numbers(conn: &Connection, user_id: i64) -> Result<Vec<String>> {
-    phone_numbers::free_in_site_of(conn, user_id)
+pub(crate) fn available_numbers<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<Vec<String>> {
+    phone_numbers::free_in_site_of(db.into(), user_id)
 }
 
 /// Where a number stands in the organization's pool.
@@ -49,13 +49,13 @@ pub(crate) trait NumberDirectory {
     fn number_standing(&self, e164: &str) -> Result<NumberStanding>;
 }
 
-impl NumberDirectory for Connection {
+impl NumberDirectory for Sql<'_> {
     fn extension_holder(&self, extension: &str) -> Result<Option<(i64, String)>> {
-        users::extension_holder(self, extension)
+        users::extension_holder(*self, extension)
     }
 
     fn number_standing(&self, e164: &str) -> Result<NumberStanding> {
-        Ok(match phone_numbers::in_pool(self, e164)? {
+        Ok(match phone_numbers::in_pool(*self, e164)? {
             None => NumberStanding::NotInPool,
             Some(n) => match n.holder {
                 Some((user_id, holder)) => NumberStanding::Held { user_id, holder },
@@ -110,7 +110,7 @@ pub(crate) fn check_number(
 
 /// The next free extension after the highest one of the user's site (or of the whole
 /// organization), with the same number of digits; gaps are used when the block is full.
-pub(crate) fn suggest(conn: &Connection, user_id: i64) -> Result<String> {
+pub(crate) fn suggest(conn: Sql<'_>, user_id: i64) -> Result<String> {
     let taken = users::extensions(conn)?;
     let site_max = users::highest_extension_of_site_of(conn, user_id)?;
     let base = site_max.or_else(|| {
@@ -140,7 +140,7 @@ pub(crate) fn suggest(conn: &Connection, user_id: i64) -> Result<String> {
 }
 
 fn set_numbers(
-    tx: &rusqlite::Transaction<'_>,
+    tx: Sql<'_>,
     user: &UserDetail,
     req: &SetNumbers,
 ) -> Result<(Option<String>, Option<String>)> {
@@ -158,7 +158,7 @@ fn set_numbers(
     if number.is_some() {
         require_feature(tx, user, Feature::Calling, Field::PhoneNumber)?;
     }
-    let directory: &Connection = tx;
+    let directory = &tx;
     if let Some(e) = &extension {
         check_extension(directory, Some(user.id), e)?;
     }
@@ -178,14 +178,12 @@ fn set_numbers(
 
 impl Org {
     pub fn suggest_extension(&self, actor: Actor, user_id: i64) -> Result<String> {
-        self.read(actor, Permission::NumbersManage, |conn| {
-            suggest(conn, user_id)
-        })
+        self.read_sql(actor, Permission::NumbersManage, |db| suggest(db, user_id))
     }
 
     /// Gives the user an extension and a number from the site's pool (or takes them away).
     pub fn set_numbers(&mut self, actor: Actor, req: &SetNumbers) -> Result<UserDetail> {
-        self.change(actor, Action::UserNumbers, |tx, ctx| {
+        self.change_sql(actor, Action::UserNumbers, |tx, ctx| {
             let user = directory::user_detail(tx, req.user_id)?;
             directory::check_version(tx, &user, req.expected_version)?;
             if set_numbers_in(tx, ctx, &user, req)? {
@@ -198,12 +196,13 @@ impl Org {
 
 /// Applies the section inside the caller's transaction, with its audit entry; true when
 /// something changed. The caller checked the permission and the user's version.
-pub(crate) fn set_numbers_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn set_numbers_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     req: &SetNumbers,
 ) -> Result<bool> {
+    let tx = tx.into();
     let (extension, number) = set_numbers(tx, user, req)?;
     if extension == user.extension && number == user.phone_number {
         return Ok(false);

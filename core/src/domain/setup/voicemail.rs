@@ -2,7 +2,6 @@
 
 use std::io::Cursor;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -15,6 +14,7 @@ use crate::domain::setup::guard::{audit_setup, require_feature};
 use crate::domain::users::directory::UserDetail;
 use crate::domain::users::features::Feature;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{voicemail_greetings, voicemail_settings};
 
 /// Greetings longer than this are refused: callers hang up long before.
@@ -49,7 +49,11 @@ pub struct VoicemailUpdate {
     pub pin: String,
 }
 
-pub(crate) fn voicemail_setup(conn: &Connection, user_id: i64) -> Result<VoicemailSetup> {
+pub(crate) fn voicemail_setup<'a>(
+    conn: impl Into<Sql<'a>>,
+    user_id: i64,
+) -> Result<VoicemailSetup> {
+    let conn = conn.into();
     let settings = voicemail_settings::of_user(conn, user_id)?;
     let greeting = voicemail_greetings::standard(conn, user_id)?;
     let (enabled, email_notification, pin_set) = settings.unwrap_or((false, false, false));
@@ -123,12 +127,13 @@ fn default_greeting() -> Result<Vec<u8>> {
 
 /// Applies the voicemail section inside the caller's transaction, with its audit entry.
 /// The caller checked the permission.
-pub(crate) fn set_voicemail_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn set_voicemail_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     req: &VoicemailUpdate,
 ) -> Result<()> {
+    let tx = tx.into();
     require_feature(tx, user, Feature::Voicemail, Field::Voicemail)?;
     let before = voicemail_setup(tx, user.id)?;
     let pin_hash = if req.pin.is_empty() {
@@ -164,12 +169,13 @@ pub(crate) fn set_voicemail_in(
 }
 
 /// Stores `audio` (a checked WAV) as the user's greeting, with its audit entry.
-pub(crate) fn set_greeting_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn set_greeting_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     audio: &[u8],
 ) -> Result<()> {
+    let tx = tx.into();
     require_feature(tx, user, Feature::Voicemail, Field::Greeting)?;
     check_greeting(audio)?;
     let before = voicemail_setup(tx, user.id)?.custom_greeting;
@@ -186,11 +192,12 @@ pub(crate) fn set_greeting_in(
 }
 
 /// Drops the user's own greeting (with an audit entry when there was one); true if there was.
-pub(crate) fn use_default_greeting_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn use_default_greeting_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
 ) -> Result<bool> {
+    let tx = tx.into();
     let removed = voicemail_greetings::delete_standard(tx, user.id)?;
     if removed {
         audit_setup(
@@ -208,7 +215,7 @@ pub(crate) fn use_default_greeting_in(
 impl Org {
     /// The WAV callers hear: the user's own greeting, or the default one.
     pub fn greeting_audio(&self, actor: Actor, user_id: i64) -> Result<Vec<u8>> {
-        self.read(actor, Permission::UsersView, |conn| {
+        self.read_sql(actor, Permission::UsersView, |conn| {
             let custom = voicemail_greetings::standard_audio(conn, user_id)?;
             custom.map_or_else(default_greeting, Ok)
         })

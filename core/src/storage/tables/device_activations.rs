@@ -1,8 +1,9 @@
 //! The device_activations table's SQL: desk phones and apps a user activated.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// One activation as stored; `device_type` is the stored key.
 pub(crate) struct Activation {
@@ -15,13 +16,12 @@ pub(crate) struct Activation {
 }
 
 /// The user's activations, oldest first.
-pub(crate) fn of_user(conn: &Connection, user_id: i64) -> Result<Vec<Activation>> {
-    let mut stmt = conn.prepare_cached(
+pub(crate) fn of_user(db: Sql<'_>, user_id: i64) -> Result<Vec<Activation>> {
+    db.query(
         "SELECT id, device_type, label, model, mac_address, activated_at
          FROM device_activations WHERE user_id = ?1 ORDER BY activated_at, id",
-    )?;
-    let rows = stmt
-        .query_map([user_id], |r| {
+        &[&user_id],
+        |r| {
             Ok(Activation {
                 id: r.get(0)?,
                 device_type: r.get(1)?,
@@ -30,21 +30,18 @@ pub(crate) fn of_user(conn: &Connection, user_id: i64) -> Result<Vec<Activation>
                 mac_address: r.get(4)?,
                 activated_at: r.get(5)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// The full name of the user whose desk phone has this MAC address.
-pub(crate) fn mac_address_holder(conn: &Connection, mac: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT u.first_name || ' ' || u.last_name FROM device_activations d
-             JOIN users u ON u.id = d.user_id WHERE d.mac_address = ?1",
-            [mac],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub(crate) fn mac_address_holder(db: Sql<'_>, mac: &str) -> Result<Option<String>> {
+    db.query_opt(
+        "SELECT u.first_name || ' ' || u.last_name FROM device_activations d
+         JOIN users u ON u.id = d.user_id WHERE d.mac_address = ?1",
+        &[&mac],
+        |r| r.get(0),
+    )
 }
 
 pub(crate) struct NewActivation<'a> {
@@ -56,11 +53,11 @@ pub(crate) struct NewActivation<'a> {
     pub mac_address: Option<&'a str>,
 }
 
-pub(crate) fn insert(conn: &Connection, a: &NewActivation<'_>) -> Result<()> {
-    conn.execute(
+pub(crate) fn insert(db: Sql<'_>, a: &NewActivation<'_>) -> Result<()> {
+    db.execute(
         "INSERT INTO device_activations (user_id, device_type, label, activated_at, model, mac_address)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![a.user_id, a.device_type, a.label, a.activated_at, a.model, a.mac_address],
+        &[&a.user_id, &a.device_type, &a.label, &a.activated_at, &a.model, &a.mac_address],
     )?;
     Ok(())
 }
@@ -68,29 +65,25 @@ pub(crate) fn insert(conn: &Connection, a: &NewActivation<'_>) -> Result<()> {
 /// Deletes the user's activation; its label and MAC address, None when the user has no such
 /// activation.
 pub(crate) fn delete_of_user(
-    conn: &Connection,
+    db: Sql<'_>,
     id: i64,
     user_id: i64,
 ) -> Result<Option<(String, Option<String>)>> {
-    Ok(conn
-        .query_row(
-            "DELETE FROM device_activations WHERE id = ?1 AND user_id = ?2
-             RETURNING label, mac_address",
-            params![id, user_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+    db.query_opt(
+        "DELETE FROM device_activations WHERE id = ?1 AND user_id = ?2
+         RETURNING label, mac_address",
+        &[&id, &user_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// The user the activation belongs to.
-pub(crate) fn owner(conn: &Connection, id: i64) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT user_id FROM device_activations WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub(crate) fn owner(db: Sql<'_>, id: i64) -> Result<Option<i64>> {
+    db.query_opt(
+        "SELECT user_id FROM device_activations WHERE id = ?1",
+        &[&id],
+        |r| r.get(0),
+    )
 }
 
 /// Each (user, device type) with at least one activation.

@@ -1,6 +1,6 @@
 //! The forwarding_rules table's SQL.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
@@ -23,63 +23,60 @@ pub(crate) struct StoredRule {
 }
 
 /// The user's rules: always, busy, no answer, then the others.
-pub(crate) fn of_user(conn: &Connection, user_id: i64) -> Result<Vec<StoredRule>> {
-    let mut stmt = conn.prepare_cached(
+pub(crate) fn of_user(db: Sql<'_>, user_id: i64) -> Result<Vec<StoredRule>> {
+    db.query(
         "SELECT condition, destination, rings, enabled FROM forwarding_rules WHERE user_id = ?1
          ORDER BY CASE condition WHEN 'always' THEN 0 WHEN 'busy' THEN 1
                   WHEN 'no_answer' THEN 2 ELSE 3 END",
-    )?;
-    let rows = stmt
-        .query_map([user_id], |r| {
+        &[&user_id],
+        |r| {
             Ok(StoredRule {
                 condition: r.get(0)?,
                 destination: r.get(1)?,
                 rings: r.get(2)?,
-                enabled: r.get(3)?,
+                enabled: r.get::<i64>(3)? != 0,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// Where the user's enabled "always" rule sends calls.
-pub(crate) fn always_destination(conn: &Connection, user_id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT destination FROM forwarding_rules
-             WHERE user_id = ?1 AND condition = 'always' AND enabled = 1",
-            [user_id],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub(crate) fn always_destination<'a>(
+    db: impl Into<Sql<'a>>,
+    user_id: i64,
+) -> Result<Option<String>> {
+    db.into().query_opt(
+        "SELECT destination FROM forwarding_rules
+         WHERE user_id = ?1 AND condition = 'always' AND enabled = 1",
+        &[&user_id],
+        |r| r.get(0),
+    )
 }
 
 /// Adds the rule for its condition, enabled, or replaces the one there.
 pub(crate) fn set(
-    conn: &Connection,
+    db: Sql<'_>,
     user_id: i64,
     condition: &str,
     destination: &str,
     rings: Option<i64>,
 ) -> Result<()> {
-    conn.execute(
+    db.execute(
         "INSERT INTO forwarding_rules (user_id, condition, destination, rings, enabled)
          VALUES (?1, ?2, ?3, ?4, 1)
          ON CONFLICT (user_id, condition) DO UPDATE SET destination = ?3, rings = ?4, enabled = 1",
-        params![user_id, condition, destination, rings],
+        &[&user_id, &condition, &destination, &rings],
     )?;
     Ok(())
 }
 
 /// Deletes the user's rule for the condition; its destination, None when there was none.
-pub(crate) fn delete(conn: &Connection, user_id: i64, condition: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "DELETE FROM forwarding_rules WHERE user_id = ?1 AND condition = ?2 RETURNING destination",
-            params![user_id, condition],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub(crate) fn delete(db: Sql<'_>, user_id: i64, condition: &str) -> Result<Option<String>> {
+    db.query_opt(
+        "DELETE FROM forwarding_rules WHERE user_id = ?1 AND condition = ?2 RETURNING destination",
+        &[&user_id, &condition],
+        |r| r.get(0),
+    )
 }
 
 /// The users with at least one forwarding rule.

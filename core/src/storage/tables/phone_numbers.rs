@@ -1,6 +1,6 @@
 //! The phone_numbers table's SQL: the organization's pool of numbers and who holds each.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::base::error::{Error, Result};
 use crate::storage::engine::Sql;
@@ -16,12 +16,13 @@ pub(crate) fn release_held_by<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Resul
 }
 
 /// Puts `e164` (checked free by the caller) on the user, releasing the number held before.
-pub(crate) fn assign_to(conn: &Connection, user_id: i64, e164: &str) -> Result<()> {
-    release_held_by(conn, user_id)?;
-    conn.prepare_cached(
+pub(crate) fn assign_to<'a>(db: impl Into<Sql<'a>>, user_id: i64, e164: &str) -> Result<()> {
+    let db = db.into();
+    release_held_by(db, user_id)?;
+    db.execute(
         "UPDATE phone_numbers SET status = 'assigned', user_id = ?1 WHERE e164 = ?2",
-    )?
-    .execute(params![user_id, e164])?;
+        &[&user_id, &e164],
+    )?;
     Ok(())
 }
 
@@ -80,47 +81,44 @@ pub(crate) struct PoolNumber {
 }
 
 /// The number in the pool, None when the pool does not have it.
-pub(crate) fn in_pool(conn: &Connection, e164: &str) -> Result<Option<PoolNumber>> {
-    Ok(conn
-        .query_row(
-            "SELECT n.site_id, u.id, u.first_name || ' ' || u.last_name
-             FROM phone_numbers n LEFT JOIN users u ON u.id = n.user_id WHERE n.e164 = ?1",
-            [e164],
-            |r| {
-                let holder: Option<i64> = r.get(1)?;
-                Ok(PoolNumber {
-                    site_id: r.get(0)?,
-                    holder: match holder {
-                        Some(id) => Some((id, r.get(2)?)),
-                        None => None,
-                    },
-                })
-            },
-        )
-        .optional()?)
+pub(crate) fn in_pool(db: Sql<'_>, e164: &str) -> Result<Option<PoolNumber>> {
+    db.query_opt(
+        "SELECT n.site_id, u.id, u.first_name || ' ' || u.last_name
+         FROM phone_numbers n LEFT JOIN users u ON u.id = n.user_id WHERE n.e164 = ?1",
+        &[&e164],
+        |r| {
+            let holder: Option<i64> = r.get(1)?;
+            Ok(PoolNumber {
+                site_id: r.get(0)?,
+                holder: match holder {
+                    Some(id) => Some((id, r.get(2)?)),
+                    None => None,
+                },
+            })
+        },
+    )
 }
 
 /// The user who holds a number: id and full name.
-pub(crate) fn holder(conn: &Connection, e164: &str) -> Result<Option<(i64, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT u.id, u.first_name || ' ' || u.last_name
-             FROM phone_numbers n JOIN users u ON u.id = n.user_id WHERE n.e164 = ?1",
-            [e164],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+pub(crate) fn holder<'a>(db: impl Into<Sql<'a>>, e164: &str) -> Result<Option<(i64, String)>> {
+    db.into().query_opt(
+        "SELECT u.id, u.first_name || ' ' || u.last_name
+         FROM phone_numbers n JOIN users u ON u.id = n.user_id WHERE n.e164 = ?1",
+        &[&e164],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// The free numbers of the user's site, in order.
-pub(crate) fn free_in_site_of(conn: &Connection, user_id: i64) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
+pub(crate) fn free_in_site_of(db: Sql<'_>, user_id: i64) -> Result<Vec<String>> {
+    let mut numbers: Vec<String> = db.query(
         "SELECT n.e164 FROM phone_numbers n JOIN users u ON u.site_id = n.site_id
-         WHERE u.id = ?1 AND n.status = 'available' ORDER BY n.e164",
+         WHERE u.id = ?1 AND n.status = 'available'",
+        &[&user_id],
+        |r| r.get(0),
     )?;
-    let numbers = stmt
-        .query_map([user_id], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+    // In byte order on both engines.
+    numbers.sort();
     Ok(numbers)
 }
 

@@ -87,15 +87,16 @@ pub(crate) fn family_key(db: Sql<'_>, product_id: i64) -> Result<String> {
 }
 
 /// The names of the products that include the feature (by key), cheapest first.
-pub(crate) fn names_with_feature(conn: &Connection, feature: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT p.name FROM products p JOIN product_features f ON f.product_id = p.id
-         WHERE f.feature = ?1 ORDER BY p.monthly_price_cents, p.name",
+pub(crate) fn names_with_feature(db: Sql<'_>, feature: &str) -> Result<Vec<String>> {
+    let mut products: Vec<(i64, String)> = db.query(
+        "SELECT p.monthly_price_cents, p.name FROM products p
+         JOIN product_features f ON f.product_id = p.id WHERE f.feature = ?1",
+        &[&feature],
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let names = stmt
-        .query_map([feature], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(names)
+    // Names compared byte by byte on both engines.
+    products.sort();
+    Ok(products.into_iter().map(|(_, name)| name).collect())
 }
 
 /// The product's name and monthly price in cents.

@@ -142,49 +142,45 @@ pub(crate) fn email_holder(
 }
 
 /// The site the user works at.
-pub(crate) fn site_id(conn: &Connection, user_id: i64) -> Result<i64> {
-    Ok(
-        conn.query_row("SELECT site_id FROM users WHERE id = ?1", [user_id], |r| {
-            r.get(0)
-        })?,
+pub(crate) fn site_id<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<i64> {
+    db.into().query_one(
+        "SELECT site_id FROM users WHERE id = ?1",
+        &[&user_id],
+        |r| r.get(0),
     )
 }
 
 /// The user who holds an extension: id and full name.
-pub(crate) fn extension_holder(
-    conn: &Connection,
+pub(crate) fn extension_holder<'a>(
+    db: impl Into<Sql<'a>>,
     extension: &str,
 ) -> Result<Option<(i64, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT id, first_name || ' ' || last_name FROM users WHERE extension = ?1",
-            [extension],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+    db.into().query_opt(
+        "SELECT id, first_name || ' ' || last_name FROM users WHERE extension = ?1",
+        &[&extension],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// Every extension in use.
-pub(crate) fn extensions(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT extension FROM users WHERE extension IS NOT NULL")?;
-    let rows = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(rows)
+pub(crate) fn extensions<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<String>> {
+    db.into().query(
+        "SELECT extension FROM users WHERE extension IS NOT NULL",
+        &[],
+        |r| r.get(0),
+    )
 }
 
 /// The highest of the longest extensions of the user's site, None when it has none.
-pub(crate) fn highest_extension_of_site_of(
-    conn: &Connection,
-    user_id: i64,
-) -> Result<Option<String>> {
-    Ok(conn.query_row(
+pub(crate) fn highest_extension_of_site_of(db: Sql<'_>, user_id: i64) -> Result<Option<String>> {
+    // Extensions of one length are digits only: every collation orders them as numbers.
+    db.query_one(
         "SELECT max(o.extension) FROM users o JOIN users u ON u.site_id = o.site_id
          WHERE u.id = ?1 AND length(o.extension) = (
              SELECT max(length(extension)) FROM users x WHERE x.site_id = u.site_id)",
-        [user_id],
+        &[&user_id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// Gives the user an extension, or takes it away (None).
@@ -201,13 +197,13 @@ pub(crate) fn set_extension<'a>(
 }
 
 /// "First Last (2041)", or without the parentheses when the user has no extension.
-pub(crate) fn name_with_extension(conn: &Connection, user_id: i64) -> Result<String> {
-    Ok(conn.query_row(
+pub(crate) fn name_with_extension(db: Sql<'_>, user_id: i64) -> Result<String> {
+    db.query_one(
         "SELECT first_name || ' ' || last_name || coalesce(' (' || extension || ')', '')
          FROM users WHERE id = ?1",
-        [user_id],
+        &[&user_id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// A user as the CSV import compares a row with it.

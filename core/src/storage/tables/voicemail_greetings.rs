@@ -1,46 +1,43 @@
 //! The voicemail_greetings table's SQL: the user's own (standard) greeting.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// The user's own greeting: when it was recorded and its WAV.
-pub(crate) fn standard(conn: &Connection, user_id: i64) -> Result<Option<(String, Vec<u8>)>> {
-    Ok(conn
-        .query_row(
-            "SELECT created_at, audio FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
-            [user_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+pub(crate) fn standard(db: Sql<'_>, user_id: i64) -> Result<Option<(String, Vec<u8>)>> {
+    db.query_opt(
+        "SELECT created_at, audio FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
+        &[&user_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// The WAV of the user's own greeting.
-pub(crate) fn standard_audio(conn: &Connection, user_id: i64) -> Result<Option<Vec<u8>>> {
-    Ok(conn
-        .query_row(
-            "SELECT audio FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
-            [user_id],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub(crate) fn standard_audio(db: Sql<'_>, user_id: i64) -> Result<Option<Vec<u8>>> {
+    db.query_opt(
+        "SELECT audio FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
+        &[&user_id],
+        |r| r.get(0),
+    )
 }
 
-pub(crate) fn set_standard(conn: &Connection, user_id: i64, now: &str, audio: &[u8]) -> Result<()> {
-    conn.execute(
+pub(crate) fn set_standard(db: Sql<'_>, user_id: i64, now: &str, audio: &[u8]) -> Result<()> {
+    db.execute(
         "INSERT INTO voicemail_greetings (user_id, kind, created_at, audio)
          VALUES (?1, 'standard', ?2, ?3)
          ON CONFLICT (user_id, kind) DO UPDATE SET created_at = ?2, audio = ?3",
-        params![user_id, now, audio],
+        &[&user_id, &now, &audio],
     )?;
     Ok(())
 }
 
 /// Drops the user's own greeting; true when there was one.
-pub(crate) fn delete_standard(conn: &Connection, user_id: i64) -> Result<bool> {
-    let removed = conn.execute(
+pub(crate) fn delete_standard(db: Sql<'_>, user_id: i64) -> Result<bool> {
+    let removed = db.execute(
         "DELETE FROM voicemail_greetings WHERE user_id = ?1 AND kind = 'standard'",
-        [user_id],
+        &[&user_id],
     )?;
     Ok(removed > 0)
 }

@@ -1,6 +1,6 @@
 //! The voicemail_settings table's SQL.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
@@ -15,31 +15,39 @@ pub(crate) fn disable(db: Sql<'_>, user_id: i64) -> Result<()> {
 }
 
 /// The user's settings: switched on, email notification, a PIN is set. None when never set.
-pub(crate) fn of_user(conn: &Connection, user_id: i64) -> Result<Option<(bool, bool, bool)>> {
-    Ok(conn
-        .query_row(
-            "SELECT enabled, email_notification, pin_hash IS NOT NULL
-             FROM voicemail_settings WHERE user_id = ?1",
-            [user_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?)
+pub(crate) fn of_user(db: Sql<'_>, user_id: i64) -> Result<Option<(bool, bool, bool)>> {
+    db.query_opt(
+        "SELECT enabled, email_notification,
+                CAST(CASE WHEN pin_hash IS NULL THEN 0 ELSE 1 END AS bigint)
+         FROM voicemail_settings WHERE user_id = ?1",
+        &[&user_id],
+        |r| {
+            let flag = |i| Ok::<_, crate::base::error::Error>(r.get::<i64>(i)? != 0);
+            Ok((flag(0)?, flag(1)?, flag(2)?))
+        },
+    )
 }
 
 /// Stores the settings; a None `pin_hash` keeps the PIN already set.
 pub(crate) fn set(
-    conn: &Connection,
+    db: Sql<'_>,
     user_id: i64,
     enabled: bool,
     email_notification: bool,
     pin_hash: Option<&str>,
 ) -> Result<()> {
-    conn.execute(
+    // The existing row's PIN when none is given (qualified: the stored row, on both engines).
+    db.execute(
         "INSERT INTO voicemail_settings (user_id, enabled, email_notification, pin_hash)
          VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (user_id) DO UPDATE SET enabled = ?2, email_notification = ?3,
-             pin_hash = coalesce(?4, pin_hash)",
-        params![user_id, enabled, email_notification, pin_hash],
+             pin_hash = coalesce(?4, voicemail_settings.pin_hash)",
+        &[
+            &user_id,
+            &i64::from(enabled),
+            &i64::from(email_notification),
+            &pin_hash,
+        ],
     )?;
     Ok(())
 }
