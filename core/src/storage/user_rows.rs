@@ -50,10 +50,31 @@ pub(crate) fn read(
     Ok(rows)
 }
 
+/// The row-by-row way, which [`delete_many`] is tested against.
+#[cfg(test)]
 pub(crate) fn delete(conn: &Connection, table: &str, user_id: i64) -> Result<usize> {
     Ok(conn
         .prepare_cached(&format!("DELETE FROM {table} WHERE user_id = ?1"))?
         .execute([user_id])?)
+}
+
+/// [`delete`] for every user of `user_ids` in one statement (the ids as a JSON list, each
+/// found through the table's user_id index): a bulk removal deletes 7 tables' rows of 1,000
+/// users with 7 statements instead of 7,000.
+pub(crate) fn delete_many(conn: &Connection, table: &str, user_ids: &[i64]) -> Result<usize> {
+    if user_ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(conn
+        .prepare_cached(&format!(
+            "DELETE FROM {table} WHERE user_id IN (SELECT value FROM json_each(?1))"
+        ))?
+        .execute([id_list(user_ids)?])?)
+}
+
+/// Ids as a JSON list, for `json_each`.
+pub(crate) fn id_list(ids: &[i64]) -> Result<String> {
+    serde_json::to_string(ids).map_err(|e| crate::base::error::Error::Internal(e.to_string()))
 }
 
 /// Inserts one row of the user's: `columns` set to `values` as text (SQLite's STRICT tables

@@ -12,7 +12,8 @@ use crate::base::permission::Permission;
 use crate::domain::licenses::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::domain::licenses::inventory::{assign_in, free_seats, give_seat, product_name};
 use crate::domain::licenses::removal::{
-    impact, remove_with_impact_in, RemovalImpact, SAFETY_ARCHIVE_DAYS,
+    finish_removal_in, impact, release_data_in, store_archive_in, RemovalImpact,
+    SAFETY_ARCHIVE_DAYS,
 };
 use crate::domain::users::bundle::{self, BundleReceipt};
 use crate::domain::users::directory::{self, UserDetail};
@@ -296,6 +297,11 @@ impl Org {
                 ),
                 _ => (String::new(), Vec::new().into_iter()),
             };
+            // Each removed user's archive, seat and audit entries are written in the loop;
+            // their data, numbers and extensions are released after it, a statement per table
+            // for all of them (removal.rs, `release_data_in`, says why). The audit entries
+            // come in the same order and with the same content as removing one by one.
+            let mut released = Vec::new();
             for (user, step) in users.iter().zip(steps) {
                 match step {
                     Step::Skip(_) => continue,
@@ -310,19 +316,24 @@ impl Org {
                         move_within_family_in(tx, ctx, user, &cp, product)?;
                     }
                     Step::Replace(product, impact) => {
-                        let removed = remove_with_impact_in(tx, ctx, user, *impact, &mut archive)?;
-                        archive_ids.push(removed.archive_id);
-                        archives += 1;
-                        assign_in(tx, ctx, &directory::user_detail(tx, user.id)?, product)?;
+                        let (stored, id) = store_archive_in(tx, ctx, user, &mut archive)?;
+                        finish_removal_in(tx, ctx, user, *impact, stored)?;
+                        archive_ids.push(id);
+                        released.push(user.id);
+                        // Only `id` and the name of `user` are read: the seat is released.
+                        assign_in(tx, ctx, user, product)?;
                     }
                     Step::Remove(impact) => {
-                        let removed = remove_with_impact_in(tx, ctx, user, *impact, &mut archive)?;
-                        archive_ids.push(removed.archive_id);
-                        archives += 1;
+                        let (stored, id) = store_archive_in(tx, ctx, user, &mut archive)?;
+                        finish_removal_in(tx, ctx, user, *impact, stored)?;
+                        archive_ids.push(id);
+                        released.push(user.id);
                     }
                 }
                 directory::bump_version(tx, user.id, ctx)?;
             }
+            archives = released.len() as i64;
+            release_data_in(tx, &released)?;
             // One restore can bring the whole bulk removal back (restore.rs).
             if archive_ids.len() > 1 {
                 safety_archives::link_batch(tx, &archive_ids)?;

@@ -119,7 +119,14 @@ impl DeletedTable {
         )
     }
 
+    /// The row-by-row way, which `delete_many` is tested against.
+    #[cfg(test)]
     pub fn delete(&self, conn: &Connection, user_id: i64) -> Result<usize> {
         user_rows::delete(conn, self.table, user_id)
+    }
+
+    /// [`DeletedTable::delete`] for several users in one statement.
+    pub fn delete_many(&self, conn: &Connection, user_ids: &[i64]) -> Result<usize> {
+        user_rows::delete_many(conn, self.table, user_ids)
     }
 }

@@ -14,6 +14,23 @@ pub(crate) fn release_held_by(conn: &Connection, user_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// [`release_held_by`] for every user of `user_ids`, in one statement (the ids as a JSON
+/// list). Each number released rewrites its holder's search rows through the triggers; in
+/// one statement they are written as one FTS5 segment, where a statement per user made the
+/// next statement's savepoint flush a tiny segment for each and merge them again (about a
+/// fifth of a bulk removal of 1,000 users).
+pub(crate) fn release_held_by_many(conn: &Connection, user_ids: &[i64]) -> Result<usize> {
+    if user_ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(conn
+        .prepare_cached(
+            "UPDATE phone_numbers SET status = 'available', user_id = NULL
+             WHERE user_id IN (SELECT value FROM json_each(?1))",
+        )?
+        .execute([crate::storage::user_rows::id_list(user_ids)?])?)
+}
+
 /// Puts `e164` (checked free by the caller) on the user, releasing the number held before.
 pub(crate) fn assign_to(conn: &Connection, user_id: i64, e164: &str) -> Result<()> {
     release_held_by(conn, user_id)?;

@@ -192,6 +192,21 @@ pub(crate) fn set_extension(
     Ok(())
 }
 
+/// Clears the extension of every user of `user_ids` in one statement (the ids as a JSON
+/// list): the search triggers' FTS5 writes of all of them become one segment
+/// (`phone_numbers::release_held_by_many` says why that matters).
+pub(crate) fn clear_extensions(conn: &Connection, user_ids: &[i64]) -> Result<usize> {
+    if user_ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(conn
+        .prepare_cached(
+            "UPDATE users SET extension = NULL
+             WHERE id IN (SELECT value FROM json_each(?1)) AND extension IS NOT NULL",
+        )?
+        .execute([crate::storage::user_rows::id_list(user_ids)?])?)
+}
+
 /// "First Last (2041)", or without the parentheses when the user has no extension.
 pub(crate) fn name_with_extension(conn: &Connection, user_id: i64) -> Result<String> {
     Ok(conn.query_row(
