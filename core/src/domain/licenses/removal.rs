@@ -237,7 +237,14 @@ pub(crate) fn remove_with_impact_in(
     let (archive, _) = store_archive_in(tx, ctx, user, plan)?;
     // An error from here on rolls the row back; the caller's plan removes the file.
     release_data_in(tx, &[user.id])?;
-    finish_removal_in(tx, ctx, user, impact, archive)
+    let price_cents = seats::release_held_by(tx, user.id)?;
+    audit_removal_in(tx, ctx, user, &impact, &archive)?;
+    Ok(Removed {
+        impact,
+        archive,
+        price_cents,
+        currency: crate::storage::settings::currency(tx)?,
+    })
 }
 
 /// The first part of a removal: the user's safety archive, its row stored in this transaction
@@ -276,15 +283,21 @@ pub(crate) fn release_data_in(tx: &Transaction<'_>, user_ids: &[i64]) -> Result<
     Ok(())
 }
 
-/// The last part, per user: the seat back to the pool and the audit entry.
-pub(crate) fn finish_removal_in(
+/// The seats of every user of `user_ids` back to the pool, in one statement; answers how many
+/// (the caller compares it with the users: each held one).
+pub(crate) fn release_seats_in(tx: &Transaction<'_>, user_ids: &[i64]) -> Result<usize> {
+    seats::release_held_by_many(tx, user_ids)
+}
+
+/// The removal's audit entry: what the user held, what was deleted (counted by `impact`),
+/// where the safety archive is.
+pub(crate) fn audit_removal_in(
     tx: &Transaction<'_>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
-    impact: RemovalImpact,
-    archive: BundleReceipt,
-) -> Result<Removed> {
-    let price_cents = seats::release_held_by(tx, user.id)?;
+    impact: &RemovalImpact,
+    archive: &BundleReceipt,
+) -> Result<()> {
     let label = user.full_name();
     let mut entry = AuditEntry::new(Action::LicenseRemove.key());
     entry.target_user_id = Some(user.id);
@@ -305,12 +318,7 @@ pub(crate) fn finish_removal_in(
         "safety_archive": archive.path,
     }));
     ctx.audit(tx, &entry)?;
-    Ok(Removed {
-        impact,
-        archive,
-        price_cents,
-        currency: crate::storage::settings::currency(tx)?,
-    })
+    Ok(())
 }
 
 impl Org {
@@ -754,6 +762,8 @@ mod tests {
     /// Every table `release_data_in` writes or its triggers keep, search side tables included.
     const RELEASED_TABLES: &[&str] = &[
         "users",
+        "seats",
+        "seat_tallies",
         "phone_numbers",
         "user_texts",
         "user_prefixes",
@@ -816,9 +826,9 @@ mod tests {
         out.join("\n")
     }
 
-    /// Releasing the data, numbers and extensions of many users in one statement per table
-    /// writes exactly what a statement per user and table writes: the rows, the search side
-    /// tables and the trigram index.
+    /// Releasing the data, numbers, extensions and seats of many users in one statement per
+    /// table writes exactly what a statement per user and table writes: the rows, the seat
+    /// tallies, the search side tables and the trigram index.
     #[test]
     fn releasing_many_users_at_once_writes_what_one_by_one_writes() {
         let (_a, mut one_by_one) = demo_org();
@@ -834,6 +844,7 @@ mod tests {
             .unwrap()
             .map(|r| r.unwrap())
             .collect();
+        let licensed = ids.clone();
         ids.push(unlicensed_user(&one_by_one).id);
         let with = |sql: &str| -> i64 {
             let list = crate::storage::user_rows::id_list(&ids).unwrap();
@@ -855,10 +866,14 @@ mod tests {
             }
             phone_numbers::release_held_by(&tx, id).unwrap();
             users::set_extension(&tx, id, None).unwrap();
+            if licensed.contains(&id) {
+                seats::release_held_by(&tx, id).unwrap();
+            }
         }
         tx.commit().unwrap();
         let tx = at_once.conn.transaction().unwrap();
         release_data_in(&tx, &ids).unwrap();
+        assert_eq!(release_seats_in(&tx, &ids).unwrap(), licensed.len());
         tx.commit().unwrap();
 
         let written = snapshot(&at_once, RELEASED_TABLES);
@@ -880,6 +895,13 @@ mod tests {
             0
         );
         assert!(left(&at_once, "SELECT count(*) FROM call_history") == 0);
+        assert_eq!(
+            left(
+                &at_once,
+                "SELECT count(*) FROM seats WHERE user_id IS NOT NULL"
+            ),
+            0
+        );
     }
 
     #[test]
