@@ -60,10 +60,22 @@ pub(crate) fn read(
     )
 }
 
+/// The row-by-row way, which [`delete_many`] is tested against.
+#[cfg(test)]
 pub(crate) fn delete(db: Sql<'_>, table: &str, user_id: i64) -> Result<u64> {
     db.execute(
         &format!("DELETE FROM {table} WHERE user_id = ?1"),
         &[&user_id],
+    )
+}
+
+/// [`delete`] for every user of `user_ids` in one statement (the ids as a JSON list, each
+/// found through the table's user_id index): a bulk removal deletes 7 tables' rows of 1,000
+/// users with 7 statements instead of 7,000.
+pub(crate) fn delete_many(db: Sql<'_>, table: &str, user_ids: &[i64]) -> Result<u64> {
+    db.execute_for_ids(
+        &format!("DELETE FROM {table} WHERE user_id IN {{ids}}"),
+        user_ids,
     )
 }
 

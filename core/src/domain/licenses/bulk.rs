@@ -12,7 +12,8 @@ use crate::base::permission::Permission;
 use crate::domain::licenses::change::{move_within_family_in, plan as change_plan, ChangeKind};
 use crate::domain::licenses::inventory::{assign_in, free_seats, give_seat, product_name};
 use crate::domain::licenses::removal::{
-    impact, remove_with_impact_in, RemovalImpact, SAFETY_ARCHIVE_DAYS,
+    audit_removal_in, impact, release_data_in, release_seats_in, store_archive_in, RemovalImpact,
+    SAFETY_ARCHIVE_DAYS,
 };
 use crate::domain::users::bundle::{self, BundleReceipt};
 use crate::domain::users::directory::{self, UserDetail};
@@ -20,7 +21,7 @@ use crate::domain::users::user_data::DELETED_TABLES;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, Org};
-use crate::storage::tables::{safety_archives, seat_tallies};
+use crate::storage::tables::{safety_archives, seat_tallies, seats};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -289,18 +290,24 @@ impl Org {
                 ctx.require(tx, Permission::LicensesRemove)?;
             }
             // Assignments take the lowest free seats, read at once (enough: no shortfall).
-            let (to, mut seats) = match req.action {
+            let (to, mut free) = match req.action {
                 BulkAction::Assign { product_id } => (
                     product_name(tx, product_id)?,
                     free_seats(tx, product_id, p.applies as usize)?.into_iter(),
                 ),
                 _ => (String::new(), Vec::new().into_iter()),
             };
+            // Each removed user's archive and audit entries are written in the loop; their
+            // data, numbers, extensions and seats are released after it, a statement per
+            // table for all of them (removal.rs, `release_data_in`, says why). The audit
+            // entries come in the same order and with the same content as one by one.
+            let mut released = Vec::new();
+            let mut seats_back = Vec::new();
             for (user, step) in users.iter().zip(steps) {
                 match step {
                     Step::Skip(_) => continue,
                     Step::Assign => {
-                        let seat = seats.next().ok_or_else(|| {
+                        let seat = free.next().ok_or_else(|| {
                             Error::Internal("fewer free seats than counted".to_owned())
                         })?;
                         give_seat(tx, ctx, user, &to, seat)?;
@@ -310,18 +317,30 @@ impl Org {
                         move_within_family_in(tx, ctx, user, &cp, product)?;
                     }
                     Step::Replace(product, impact) => {
-                        let removed = remove_with_impact_in(tx, ctx, user, *impact, &mut archive)?;
-                        archive_ids.push(removed.archive_id);
-                        archives += 1;
-                        assign_in(tx, ctx, &directory::user_detail(tx, user.id)?, product)?;
+                        let (stored, id) = store_archive_in(tx, ctx, user, &mut archive)?;
+                        // The old seat back now: a user holds one seat, and the new one is
+                        // given here (seats of the target are taken in the users' order).
+                        seats::release_held_by(tx, user.id)?;
+                        audit_removal_in(tx, ctx, user, &impact, &stored)?;
+                        archive_ids.push(id);
+                        released.push(user.id);
+                        // Only `id` and the name of `user` are read.
+                        assign_in(tx, ctx, user, product)?;
                     }
                     Step::Remove(impact) => {
-                        let removed = remove_with_impact_in(tx, ctx, user, *impact, &mut archive)?;
-                        archive_ids.push(removed.archive_id);
-                        archives += 1;
+                        let (stored, id) = store_archive_in(tx, ctx, user, &mut archive)?;
+                        audit_removal_in(tx, ctx, user, &impact, &stored)?;
+                        archive_ids.push(id);
+                        released.push(user.id);
+                        seats_back.push(user.id);
                     }
                 }
                 directory::bump_version(tx, user.id, ctx)?;
+            }
+            archives = released.len() as i64;
+            release_data_in(tx, &released)?;
+            if release_seats_in(tx, &seats_back)? != seats_back.len() as u64 {
+                return Err(Error::Internal("a removed user held no seat".to_owned()));
             }
             // One restore can bring the whole bulk removal back (restore.rs).
             if archive_ids.len() > 1 {

@@ -118,7 +118,14 @@ impl DeletedTable {
         )
     }
 
+    /// The row-by-row way, which `delete_many` is tested against.
+    #[cfg(test)]
     pub fn delete<'a>(&self, db: impl Into<Sql<'a>>, user_id: i64) -> Result<u64> {
         user_rows::delete(db.into(), self.table, user_id)
+    }
+
+    /// [`DeletedTable::delete`] for several users in one statement.
+    pub fn delete_many<'a>(&self, db: impl Into<Sql<'a>>, user_ids: &[i64]) -> Result<u64> {
+        user_rows::delete_many(db.into(), self.table, user_ids)
     }
 }

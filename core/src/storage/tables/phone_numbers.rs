@@ -15,6 +15,18 @@ pub(crate) fn release_held_by<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Resul
     Ok(())
 }
 
+/// [`release_held_by`] for every user of `user_ids`, in one statement (the ids as a JSON
+/// list). Each number released rewrites its holder's search rows through the triggers; in
+/// one statement they are written as one FTS5 segment, where a statement per user made the
+/// next statement's savepoint flush a tiny segment for each and merge them again (about a
+/// fifth of a bulk removal of 1,000 users).
+pub(crate) fn release_held_by_many(db: Sql<'_>, user_ids: &[i64]) -> Result<u64> {
+    db.execute_for_ids(
+        "UPDATE phone_numbers SET status = 'available', user_id = NULL WHERE user_id IN {ids}",
+        user_ids,
+    )
+}
+
 /// Puts `e164` (checked free by the caller) on the user, releasing the number held before.
 pub(crate) fn assign_to<'a>(db: impl Into<Sql<'a>>, user_id: i64, e164: &str) -> Result<()> {
     let db = db.into();

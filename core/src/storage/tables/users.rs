@@ -196,6 +196,16 @@ pub(crate) fn set_extension<'a>(
     Ok(())
 }
 
+/// Clears the extension of every user of `user_ids` in one statement (the ids as a JSON
+/// list): the search triggers' FTS5 writes of all of them become one segment
+/// (`phone_numbers::release_held_by_many` says why that matters).
+pub(crate) fn clear_extensions(db: Sql<'_>, user_ids: &[i64]) -> Result<u64> {
+    db.execute_for_ids(
+        "UPDATE users SET extension = NULL WHERE id IN {ids} AND extension IS NOT NULL",
+        user_ids,
+    )
+}
+
 /// "First Last (2041)", or without the parentheses when the user has no extension.
 pub(crate) fn name_with_extension(db: Sql<'_>, user_id: i64) -> Result<String> {
     db.query_one(

@@ -201,3 +201,136 @@ fn two_users_of_the_same_name_removed_together_get_an_archive_each_with_their_ow
     }
     assert_ne!(paths[0], paths[1]);
 }
+
+/// The audit entries written for `users` since entry `after`, as (action, user).
+fn audit_since(org: &Org, after: i64) -> Vec<(String, Option<i64>)> {
+    let mut stmt = org
+        .conn()
+        .prepare("SELECT action, target_user_id FROM audit_log WHERE id > ?1 ORDER BY id")
+        .unwrap();
+    stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+fn last_audit_id(org: &Org) -> i64 {
+    org.conn()
+        .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// A bulk change to a product of another type releases each user's data, number, extension
+/// and old seat after the loop (one statement per table), yet every user ends as one by one
+/// would: an archive, no data, the new seat, and per user a removal then an assignment in
+/// the audit log, in the users' order.
+#[test]
+fn a_bulk_change_across_types_archives_releases_and_assigns_each_user_in_order() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "sam.okafor");
+    let ids = holders(&org, "Voice Pro", 3);
+    let meetings = product_id(&org, "Meetings Plus");
+    org.conn()
+        .execute(
+            "INSERT INTO seats (product_id, status, purchased_at)
+             SELECT ?1, 'available', '2026-01-05T09:00:00Z' FROM (VALUES (1), (2), (3))",
+            [meetings],
+        )
+        .unwrap();
+    let before: Vec<UserDetail> = ids
+        .iter()
+        .map(|&id| directory::user_detail(org.conn(), id).unwrap())
+        .collect();
+    assert!(before.iter().any(|u| u.phone_number.is_some()));
+    assert!(before.iter().any(|u| u.extension.is_some()));
+    let from = product_id(&org, "Voice Pro");
+    let free_pro = seat_tallies::available(org.conn(), from).unwrap();
+    let free_meetings = seat_tallies::available(org.conn(), meetings).unwrap();
+    let mark = last_audit_id(&org);
+    let req = BulkRequest {
+        user_ids: ids.clone(),
+        action: BulkAction::Change {
+            product_id: meetings,
+        },
+    };
+    assert_eq!(org.bulk_preview(admin, &req).unwrap().deleting, 3);
+    let receipt = org.bulk_apply(admin, &req).unwrap();
+    assert_eq!((receipt.applied, receipt.safety_archives), (3, 3));
+    for u in &before {
+        let now = directory::user_detail(org.conn(), u.id).unwrap();
+        assert_eq!(now.license.as_ref().unwrap().product_name, "Meetings Plus");
+        assert!(now.phone_number.is_none() && now.extension.is_none());
+        for t in &DELETED_TABLES {
+            assert_eq!(t.count(org.conn(), u.id).unwrap(), 0, "{}", t.table);
+        }
+        assert_eq!(org.safety_archives(admin, u.id).unwrap().len(), 1);
+    }
+    assert_eq!(
+        seat_tallies::available(org.conn(), from).unwrap(),
+        free_pro + 3
+    );
+    assert_eq!(
+        seat_tallies::available(org.conn(), meetings).unwrap(),
+        free_meetings - 3
+    );
+    let mut expected = Vec::new();
+    for &id in &ids {
+        expected.push(("license.remove".to_owned(), Some(id)));
+        expected.push(("license.assign".to_owned(), Some(id)));
+    }
+    expected.push((Action::LicenseBulk.key().to_owned(), None));
+    assert_eq!(audit_since(&org, mark), expected);
+    assert_eq!(
+        crate::kernel::audit::first_broken_entry(org.conn()).unwrap(),
+        None
+    );
+    assert_eq!(directory::stale_user_texts(org.conn()).unwrap(), 0);
+}
+
+/// A bulk removal that fails after every user's archive was stored (in the statements that
+/// release all the users' data at once) changes nothing and leaves no archive file.
+#[test]
+fn a_bulk_removal_that_fails_while_releasing_changes_nothing_and_leaves_no_archive() {
+    let (_dir, mut org) = demo_org();
+    let admin = sign_in(&mut org, "sam.okafor");
+    let ids = holders(&org, "Voice Pro", 3);
+    let all = [
+        TABLES,
+        &[
+            "forwarding_rules",
+            "voicemail_settings",
+            "voicemail_greetings",
+            "device_activations",
+            "app_access",
+            "safety_archives",
+            "seat_tallies",
+            "user_texts",
+            "user_prefixes",
+            "audit_log",
+        ],
+    ]
+    .concat();
+    org.conn()
+        .execute_batch(
+            "CREATE TRIGGER fail_extensions BEFORE UPDATE OF extension ON users
+             WHEN NEW.extension IS NULL
+             BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;",
+        )
+        .unwrap();
+    let before = snapshot(&org, &all);
+    let err = org
+        .bulk_apply(
+            admin,
+            &BulkRequest {
+                user_ids: ids,
+                action: BulkAction::Remove,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "database");
+    assert_eq!(snapshot(&org, &all), before);
+    let leftovers = std::fs::read_dir(&org.archive_dir)
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(leftovers, 0);
+}
