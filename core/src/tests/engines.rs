@@ -53,6 +53,25 @@ pub(crate) fn on_each_engine(test: impl Fn(&mut Org, &Place)) {
     test(&mut server.open(), &server);
 }
 
+/// Runs `test` as [`on_each_engine`] does, and checks that it answers the same on the file
+/// and on the server: one rule, one outcome.
+pub(crate) fn same_on_each_engine<T: PartialEq + std::fmt::Debug>(
+    test: impl Fn(&mut Org, &Place) -> T,
+) {
+    let on_file = std::cell::RefCell::new(None);
+    on_each_engine(|org, place| {
+        let outcome = test(org, place);
+        let mut on_file = on_file.borrow_mut();
+        match on_file.as_ref() {
+            None => *on_file = Some(outcome),
+            Some(file) => assert_eq!(
+                &outcome, file,
+                "the server's outcome differs from the file's"
+            ),
+        }
+    });
+}
+
 /// One number from a statement both engines understand.
 pub(crate) fn number(org: &Org, sql: &str, params: &[&dyn Param]) -> i64 {
     org.engine

@@ -47,6 +47,54 @@ pub fn sign_in(org: &mut Org, login: &str) -> Actor {
     }
 }
 
+/// The trigram index's entries, one line per trigram of a user's text and where it sits (the
+/// index keeps no copy of the texts: its vocabulary is read).
+pub fn search_index_entries(org: &Org) -> Vec<String> {
+    org.conn()
+        .execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.user_search_entries
+             USING fts5vocab(main, user_search, 'instance')",
+        )
+        .unwrap();
+    let mut stmt = org
+        .conn()
+        .prepare(
+            "SELECT doc, col, offset, term FROM temp.user_search_entries
+             ORDER BY doc, col, offset",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok(format!(
+            "{}|{}|{}|{}",
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?
+        ))
+    })
+    .unwrap()
+    .map(|r| r.unwrap())
+    .collect()
+}
+
+/// The audit entries written since entry `after`, as (action, target user).
+pub fn audit_since(org: &Org, after: i64) -> Vec<(String, Option<i64>)> {
+    let mut stmt = org
+        .conn()
+        .prepare("SELECT action, target_user_id FROM audit_log WHERE id > ?1 ORDER BY id")
+        .unwrap();
+    stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+pub fn last_audit_id(org: &Org) -> i64 {
+    org.conn()
+        .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
+        .unwrap()
+}
+
 pub fn product_id(org: &Org, name: &str) -> i64 {
     org.conn()
         .query_row("SELECT id FROM products WHERE name = ?1", [name], |r| {

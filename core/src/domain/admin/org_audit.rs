@@ -84,17 +84,14 @@ impl Org {
 /// entries for the same filters, texts found with ASCII letters in either case.
 #[cfg(all(test, feature = "server"))]
 mod on_both_engines {
-    use std::cell::RefCell;
-
     use super::*;
-    use crate::tests::engines::{ids, number, on_each_engine};
+    use crate::tests::engines::{ids, number, same_on_each_engine};
     use crate::tests::testing::sign_in;
     use crate::AssignLicense;
 
     #[test]
     fn the_log_is_filtered_and_paged_the_same_on_both_engines() {
-        let on_file = RefCell::new(Vec::new());
-        on_each_engine(|org, place| {
+        same_on_each_engine(|org, place| {
             let admin = sign_in(org, "dana.reyes");
             let auditor = sign_in(org, "max.weber");
             let user_id = ids(
@@ -174,15 +171,7 @@ mod on_both_engines {
                 "{results:?}"
             );
             assert!(results[6].1.is_empty());
-            let mut on_file = on_file.borrow_mut();
-            if on_file.is_empty() {
-                *on_file = results;
-            } else {
-                assert_eq!(
-                    results, *on_file,
-                    "the server's log differs from the file's"
-                );
-            }
+            results
         });
     }
 }

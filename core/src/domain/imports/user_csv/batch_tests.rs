@@ -97,32 +97,8 @@ fn file(org: &Org, n: usize) -> Vec<u8> {
 /// a few searches find. The index keeps no copy of the texts: its vocabulary is read.
 fn search_results(org: &Org, admin: Actor) -> String {
     let mut out = String::new();
-    org.conn()
-        .execute_batch(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.user_search_entries
-             USING fts5vocab(main, user_search, 'instance')",
-        )
-        .unwrap();
-    let mut stmt = org
-        .conn()
-        .prepare(
-            "SELECT doc, col, offset, term FROM temp.user_search_entries
-             ORDER BY doc, col, offset",
-        )
-        .unwrap();
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(format!(
-                "{}|{}|{}|{}",
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?
-            ))
-        })
-        .unwrap();
-    for row in rows {
-        out.push_str(&row.unwrap());
+    for entry in crate::tests::testing::search_index_entries(org) {
+        out.push_str(&entry);
         out.push('\n');
     }
     for search in [

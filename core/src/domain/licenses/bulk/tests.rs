@@ -1,6 +1,8 @@
 use super::*;
 use crate::domain::billing::SeatChange;
-use crate::tests::testing::{demo_org, product_id, sign_in, snapshot, unlicensed_users};
+use crate::tests::testing::{
+    audit_since, demo_org, last_audit_id, product_id, sign_in, snapshot, unlicensed_users,
+};
 
 const TABLES: &[&str] = &[
     "users",
@@ -200,24 +202,6 @@ fn two_users_of_the_same_name_removed_together_get_an_archive_each_with_their_ow
         paths.push(path);
     }
     assert_ne!(paths[0], paths[1]);
-}
-
-/// The audit entries written for `users` since entry `after`, as (action, user).
-fn audit_since(org: &Org, after: i64) -> Vec<(String, Option<i64>)> {
-    let mut stmt = org
-        .conn()
-        .prepare("SELECT action, target_user_id FROM audit_log WHERE id > ?1 ORDER BY id")
-        .unwrap();
-    stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
-}
-
-fn last_audit_id(org: &Org) -> i64 {
-    org.conn()
-        .query_row("SELECT max(id) FROM audit_log", [], |r| r.get(0))
-        .unwrap()
 }
 
 /// A bulk change to a product of another type releases each user's data, number, extension
