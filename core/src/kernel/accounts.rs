@@ -2,7 +2,6 @@
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
-use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -12,7 +11,7 @@ use crate::base::permission::Permission;
 use crate::kernel::acting_account::{acting_account, explain_missing, Actor};
 use crate::kernel::audit::{self, AuditActor, AuditEntry};
 use crate::kernel::org::Org;
-use crate::storage::engine::Engine;
+use crate::storage::engine::{Engine, Sql};
 use crate::storage::tables::{accounts, audit_log};
 
 /// The signed-in account as the UI shows it, with what its role may and may not do.
@@ -263,8 +262,8 @@ impl Org {
 }
 
 /// Creates an account (demo and set-up); the password is stored as an argon2id hash.
-pub(crate) fn insert_account(
-    conn: &Connection,
+pub(crate) fn insert_account<'a>(
+    conn: impl Into<Sql<'a>>,
     login: &str,
     display_name: &str,
     role_name: &str,

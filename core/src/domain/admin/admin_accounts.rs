@@ -2,7 +2,6 @@
 //! The last active Super Admin can be neither disabled nor demoted: someone must be able to
 //! manage the others.
 
-use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -14,6 +13,7 @@ use crate::kernel::accounts::{hash_password, insert_account};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{accounts, roles};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -99,12 +99,12 @@ pub(crate) fn check_password_strength(password: &str, login: &str) -> Result<()>
     Ok(())
 }
 
-fn role_id(conn: &Connection, role: &str) -> Result<i64> {
+fn role_id(conn: Sql<'_>, role: &str) -> Result<i64> {
     roles::id_by_name(conn, role)?
         .ok_or_else(|| Error::invalid(Field::Role, format!("There is no role \"{role}\".")))
 }
 
-fn account(conn: &Connection, id: i64) -> Result<AccountRow> {
+fn account(conn: Sql<'_>, id: i64) -> Result<AccountRow> {
     accounts::managed(conn, id)?
         .map(|a| AccountRow {
             id: a.id,
@@ -120,7 +120,7 @@ fn account(conn: &Connection, id: i64) -> Result<AccountRow> {
 }
 
 fn audit_account(
-    tx: &Transaction<'_>,
+    tx: Sql<'_>,
     ctx: &ChangeContext<'_>,
     action: &str,
     before: Option<&AccountRow>,
@@ -136,11 +136,11 @@ fn audit_account(
 
 impl Org {
     pub fn roles(&self, actor: Actor) -> Result<Vec<String>> {
-        self.read(actor, Permission::AdminsManage, roles::names)
+        self.read_sql(actor, Permission::AdminsManage, roles::names)
     }
 
     pub fn accounts(&self, actor: Actor) -> Result<Vec<AccountRow>> {
-        self.read(actor, Permission::AdminsManage, |conn| {
+        self.read_sql(actor, Permission::AdminsManage, |conn| {
             accounts::ids_by_name(conn)?
                 .into_iter()
                 .map(|id| account(conn, id))
@@ -150,7 +150,7 @@ impl Org {
 
     pub fn create_account(&mut self, actor: Actor, new: &NewAccount) -> Result<AccountRow> {
         let now = self.now();
-        self.change(actor, Action::AccountCreate, |tx, ctx| {
+        self.change_sql(actor, Action::AccountCreate, |tx, ctx| {
             let login = validate_login(&new.login)?;
             let name = validate_display_name(&new.display_name)?;
             role_id(tx, &new.role)?;
@@ -170,7 +170,7 @@ impl Org {
 
     /// Changes an account's role and whether it may sign in.
     pub fn update_account(&mut self, actor: Actor, update: &AccountUpdate) -> Result<AccountRow> {
-        self.change(actor, Action::AccountUpdate, |tx, ctx| {
+        self.change_sql(actor, Action::AccountUpdate, |tx, ctx| {
             let before = account(tx, update.account_id)?;
             let role = role_id(tx, &update.role)?;
             let stays_super = update.active && update.role == SUPER_ADMIN;
@@ -192,7 +192,7 @@ impl Org {
     }
 
     pub fn reset_password(&mut self, actor: Actor, account_id: i64, password: &str) -> Result<()> {
-        self.change(actor, Action::AccountResetPassword, |tx, ctx| {
+        self.change_sql(actor, Action::AccountResetPassword, |tx, ctx| {
             let row = account(tx, account_id)?;
             check_password_strength(password, &row.login)?;
             accounts::set_password_hash(tx, account_id, &hash_password(password)?)?;
@@ -397,5 +397,74 @@ mod tests {
         assert!(choices
             .iter()
             .any(|c| c.login == "dana.support" && c.role == "Helpdesk"));
+    }
+}
+
+/// Admin accounts on both storage engines (docs/ARCHITECTURE.md §Server).
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use super::*;
+    use crate::tests::engines::{chain_intact, same_on_each_engine};
+    use crate::tests::testing::sign_in;
+
+    #[test]
+    fn accounts_are_created_changed_and_guarded_the_same_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let new = |login: &str, password: &str| NewAccount {
+                login: login.into(),
+                display_name: "Robin Park".into(),
+                role: "Helpdesk".into(),
+                password: password.into(),
+            };
+            let weak = org
+                .create_account(admin, &new("robin.park", "short"))
+                .unwrap_err();
+            let taken = org
+                .create_account(admin, &new("Dana.Reyes", "correct-horse-7"))
+                .unwrap_err();
+            let created = org
+                .create_account(admin, &new("robin.park", "correct-horse-7"))
+                .unwrap();
+            let session = org.sign_in("ROBIN.PARK", "correct-horse-7").unwrap();
+            assert_eq!(session.account_id, created.id, "{engine}");
+
+            // The only active Super Admin can be neither demoted nor disabled.
+            let dana = org
+                .accounts(admin)
+                .unwrap()
+                .into_iter()
+                .find(|a| a.login == "dana.reyes")
+                .unwrap();
+            let demote = AccountUpdate {
+                account_id: dana.id,
+                role: "Helpdesk".into(),
+                active: true,
+            };
+            let last_super = org.update_account(admin, &demote).unwrap_err();
+            let promoted = org
+                .update_account(
+                    admin,
+                    &AccountUpdate {
+                        account_id: created.id,
+                        role: "Auditor".into(),
+                        active: false,
+                    },
+                )
+                .unwrap();
+            org.reset_password(admin, dana.id, "another-horse-8")
+                .unwrap();
+            org.sign_in("dana.reyes", "another-horse-8").unwrap();
+            assert!(chain_intact(org), "{engine}");
+            (
+                (weak.code(), weak.to_string()),
+                (taken.code(), taken.to_string()),
+                (last_super.code(), last_super.to_string()),
+                promoted,
+                org.roles(admin).unwrap(),
+                org.accounts(admin).unwrap(),
+            )
+        });
     }
 }

@@ -1,7 +1,7 @@
 //! The accounts table's SQL (with the role each account has): signing in, the acting account,
 //! the account picker, who holds a permission, and creating an account.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
 use crate::storage::engine::{Param, Sql};
@@ -134,20 +134,20 @@ fn active_accounts(
 }
 
 /// Inserts an account with the role named `role_name`; answers its id.
-pub(crate) fn insert(
-    conn: &Connection,
+pub(crate) fn insert<'a>(
+    db: impl Into<Sql<'a>>,
     login: &str,
     display_name: &str,
     role_name: &str,
     password_hash: &str,
     now: &str,
 ) -> Result<i64> {
-    conn.execute(
+    db.into().query_one(
         "INSERT INTO accounts (login, display_name, role_id, password_hash, created_at)
-         VALUES (?1, ?2, (SELECT id FROM roles WHERE name = ?3), ?4, ?5)",
-        params![login, display_name, role_name, password_hash, now],
-    )?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, (SELECT id FROM roles WHERE name = ?3), ?4, ?5) RETURNING id",
+        &[&login, &display_name, &role_name, &password_hash, &now],
+        |r| r.get(0),
+    )
 }
 
 /// An account as the accounts page shows it.
@@ -159,70 +159,71 @@ pub(crate) struct ManagedAccount {
     pub active: bool,
 }
 
-pub(crate) fn managed(conn: &Connection, id: i64) -> Result<Option<ManagedAccount>> {
-    Ok(conn
-        .query_row(
-            "SELECT a.id, a.login, a.display_name, r.name, a.status = 'active'
-             FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
-            [id],
-            |r| {
-                Ok(ManagedAccount {
-                    id: r.get(0)?,
-                    login: r.get(1)?,
-                    display_name: r.get(2)?,
-                    role_name: r.get(3)?,
-                    active: r.get(4)?,
-                })
-            },
-        )
-        .optional()?)
+pub(crate) fn managed(db: Sql<'_>, id: i64) -> Result<Option<ManagedAccount>> {
+    db.query_opt(
+        "SELECT a.id, a.login, a.display_name, r.name, a.status
+         FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
+        &[&id],
+        |r| {
+            Ok(ManagedAccount {
+                id: r.get(0)?,
+                login: r.get(1)?,
+                display_name: r.get(2)?,
+                role_name: r.get(3)?,
+                active: r.get::<String>(4)? == "active",
+            })
+        },
+    )
 }
 
-/// Every account's id, by display name then login.
-pub(crate) fn ids_by_name(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare("SELECT id FROM accounts ORDER BY display_name, login")?;
-    let ids = stmt
-        .query_map([], |r| r.get::<_, i64>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(ids)
+/// Every account's id, by display name then login (byte by byte on both engines).
+pub(crate) fn ids_by_name(db: Sql<'_>) -> Result<Vec<i64>> {
+    let mut accounts: Vec<(String, String, i64)> =
+        db.query("SELECT display_name, login, id FROM accounts", &[], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    accounts.sort();
+    Ok(accounts.into_iter().map(|(_, _, id)| id).collect())
 }
 
-pub(crate) fn login_taken(conn: &Connection, login: &str) -> Result<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM accounts WHERE login = ?1)",
-        [login],
+/// An account has this login already, ASCII letters in either case (as `for_sign_in`).
+pub(crate) fn login_taken(db: Sql<'_>, login: &str) -> Result<bool> {
+    let same_login = match db {
+        Sql::File(_) => "login = ?1",
+        #[cfg(feature = "server")]
+        Sql::Server(_) => "ascii_lower(login) = ascii_lower(?1)",
+    };
+    let taken: i64 = db.query_one(
+        &format!("SELECT count(*) FROM accounts WHERE {same_login}"),
+        &[&login],
         |r| r.get(0),
-    )?)
+    )?;
+    Ok(taken > 0)
 }
 
 /// How many active accounts other than `except` have the role.
-pub(crate) fn active_with_role_except(conn: &Connection, role: &str, except: i64) -> Result<i64> {
-    Ok(conn.query_row(
+pub(crate) fn active_with_role_except(db: Sql<'_>, role: &str, except: i64) -> Result<i64> {
+    db.query_one(
         "SELECT count(*) FROM accounts a JOIN roles r ON r.id = a.role_id
          WHERE r.name = ?1 AND a.status = 'active' AND a.id <> ?2",
-        params![role, except],
+        &[&role, &except],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// Sets the account's role and status ('active' or 'disabled').
-pub(crate) fn set_role_and_status(
-    conn: &Connection,
-    id: i64,
-    role_id: i64,
-    status: &str,
-) -> Result<()> {
-    conn.execute(
+pub(crate) fn set_role_and_status(db: Sql<'_>, id: i64, role_id: i64, status: &str) -> Result<()> {
+    db.execute(
         "UPDATE accounts SET role_id = ?1, status = ?2 WHERE id = ?3",
-        params![role_id, status, id],
+        &[&role_id, &status, &id],
     )?;
     Ok(())
 }
 
-pub(crate) fn set_password_hash(conn: &Connection, id: i64, password_hash: &str) -> Result<()> {
-    conn.execute(
+pub(crate) fn set_password_hash(db: Sql<'_>, id: i64, password_hash: &str) -> Result<()> {
+    db.execute(
         "UPDATE accounts SET password_hash = ?1 WHERE id = ?2",
-        params![password_hash, id],
+        &[&password_hash, &id],
     )?;
     Ok(())
 }

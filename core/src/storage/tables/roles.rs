@@ -1,23 +1,20 @@
 //! The roles table's SQL.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// The id of the role with this name.
-pub(crate) fn id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row("SELECT id FROM roles WHERE name = ?1", [name], |r| r.get(0))
-        .optional()?)
+pub(crate) fn id_by_name(db: Sql<'_>, name: &str) -> Result<Option<i64>> {
+    db.query_opt("SELECT id FROM roles WHERE name = ?1", &[&name], |r| {
+        r.get(0)
+    })
 }
 
 /// The names of the roles, by id.
-pub(crate) fn names(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT name FROM roles ORDER BY id")?;
-    let names = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(names)
+pub(crate) fn names(db: Sql<'_>) -> Result<Vec<String>> {
+    db.query("SELECT name FROM roles ORDER BY id", &[], |r| r.get(0))
 }
 
 /// Adds a role; its id.
