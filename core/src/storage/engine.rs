@@ -52,8 +52,9 @@ impl Engine {
         matches!(self, Engine::File { .. })
     }
 
-    /// Runs reads that see one state of the organization: on a server, one snapshot (a
-    /// read-only repeatable-read transaction), as a file's reads see one state.
+    /// Runs reads: on a server in one snapshot (a read-only repeatable-read transaction, so
+    /// that another admin's commit between two of them is not half seen); on a file through
+    /// its connection, as before.
     pub(crate) fn read<T>(&self, f: impl FnOnce(Sql<'_>) -> Result<T>) -> Result<T> {
         match self {
             Engine::File { conn, .. } => f(Sql::File(conn)),
