@@ -128,9 +128,7 @@ impl Org {
         f: impl FnOnce(&Connection) -> Result<T>,
     ) -> Result<T> {
         let conn = self.engine.file()?;
-        let account = acting_account::acting_account(conn, actor)?;
-        acting_account::require(conn, &account, permission)?;
-        f(conn)
+        self.read_sql(actor, permission, |_| f(conn))
     }
 
     /// [`Org::read`] on either engine (`Engine::read`: on a server, one snapshot).
