@@ -3,7 +3,7 @@
 //! period, then the next billing day). Every total is counted from the seat rows.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -250,23 +250,29 @@ impl Org {
     pub(crate) fn settle_due_cancellations(&mut self) -> Result<()> {
         let today = self.today().to_string();
         let now = self.now();
-        // Immediate: a deferred read that turns into a write fails (SQLITE_BUSY_SNAPSHOT)
-        // when another window committed in between; the busy timeout does not cover that.
-        let tx = self
+        // Mostly nothing is due: a read, so that billing pages do not take the write lock
+        // (on a server, every change wakes the other windows).
+        if self
             .engine
-            .file_mut()?
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (id, product_name) in cancellation_requests::due(&tx, &today)? {
-            let seats = seats::cancel_pending_of_request(&tx, id)?;
-            cancellation_requests::close(&tx, id, "effective", &now)?;
-            let detail = format!("{seats} {product_name} licenses no longer billed");
-            let mut entry = AuditEntry::new("billing.cancellation_effective");
-            entry.after = Some(json!({ "request_id": id, "seats": seats }));
-            entry.detail = Some(&detail);
-            audit::append((&tx).into(), &now, &AuditActor::SYSTEM, &entry)?;
+            .read(|db| cancellation_requests::due(db, &today))?
+            .is_empty()
+        {
+            return Ok(());
         }
-        tx.commit()?;
-        Ok(())
+        // A write transaction from the start (immediate on a file): a deferred read that turns
+        // into a write fails when another window committed in between.
+        self.engine.write(|db| {
+            for (id, product_name) in cancellation_requests::due(db, &today)? {
+                let seats = seats::cancel_pending_of_request(db, id)?;
+                cancellation_requests::close(db, id, "effective", &now)?;
+                let detail = format!("{seats} {product_name} licenses no longer billed");
+                let mut entry = AuditEntry::new("billing.cancellation_effective");
+                entry.after = Some(json!({ "request_id": id, "seats": seats }));
+                entry.detail = Some(&detail);
+                audit::append(db, &now, &AuditActor::SYSTEM, &entry)?;
+            }
+            Ok(())
+        })
     }
 
     pub fn purchase_preview(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
@@ -462,12 +468,13 @@ fn cancellation_plan<'a>(
 /// What buying `req.quantity` seats costs, from today.
 /// Adds seats inside the caller's transaction, with the order and its audit entry. The caller
 /// checked billing.manage (a purchase, or a restore that buys the seat it needs).
-pub(crate) fn purchase_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn purchase_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &crate::kernel::org::ChangeContext<'_>,
     today: NaiveDate,
     req: &SeatChange,
 ) -> Result<CostPreview> {
+    let tx = tx.into();
     let plan = purchase_plan(tx, today, req)?;
     let (quantity, price) = (plan.quantity, plan.unit_price_cents);
     let order_id = orders::insert(tx, req.product_id, quantity, price, ctx.now, ctx.account.id)?;
@@ -481,11 +488,12 @@ pub(crate) fn purchase_in(
     Ok(plan)
 }
 
-pub(crate) fn purchase_plan(
-    conn: &Connection,
+pub(crate) fn purchase_plan<'a>(
+    conn: impl Into<Sql<'a>>,
     today: NaiveDate,
     req: &SeatChange,
 ) -> Result<CostPreview> {
+    let conn = conn.into();
     let quantity = parse_quantity(&req.quantity)?;
     let (name, price) = product(conn, req.product_id)?;
     let current = monthly_total(conn)?;

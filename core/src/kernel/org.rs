@@ -229,22 +229,19 @@ impl Org {
     /// Runs `f` as a change would, in a transaction that is always rolled back: a preview that
     /// goes through the very steps of the change (and its checks) without keeping anything.
     /// Only the actor's `permission` is checked; the change itself checks the rest.
+    /// On either engine (`Engine::rolled_back`).
     pub(crate) fn dry_run<T>(
         &self,
         actor: Actor,
         permission: Permission,
-        f: impl FnOnce(&Transaction<'_>, &ChangeContext<'_>) -> Result<T>,
+        f: impl FnOnce(Sql<'_>, &ChangeContext<'_>) -> Result<T>,
     ) -> Result<T> {
         let now = self.now();
-        let conn = self.engine.file()?;
-        let account = acting_account::acting_account(conn, actor)?;
-        acting_account::require(conn, &account, permission)?;
-        // Immediate, as a change: a deferred read that turns into a write fails when another
-        // window committed in between.
-        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        let out = f(&tx, &ctx_of(&now, &account));
-        tx.rollback()?;
-        out
+        self.engine.rolled_back(|db| {
+            let account = acting_account::acting_account(db, actor)?;
+            acting_account::require(db, &account, permission)?;
+            f(db, &ctx_of(&now, &account))
+        })
     }
 }
 

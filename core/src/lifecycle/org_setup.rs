@@ -236,8 +236,9 @@ impl Org {
                 product_features::insert(&tx, product_id, f.key())?;
             }
             if *seats > 0 {
-                let order_id = orders::insert(&tx, product_id, *seats, *price, &now, account_id)?;
-                seats::add_available(&tx, product_id, *seats, &now, order_id)?;
+                let order_id =
+                    orders::insert((&tx).into(), product_id, *seats, *price, &now, account_id)?;
+                seats::add_available((&tx).into(), product_id, *seats, &now, order_id)?;
             }
         }
         let actor = audit::AuditActor {

@@ -91,6 +91,34 @@ impl Engine {
             }),
         }
     }
+    /// Runs `f` in a write transaction that is always rolled back, whatever `f` returns: a
+    /// preview that goes through the very steps of a change without keeping anything. On a
+    /// file an immediate transaction (a deferred read that turns into a write fails when
+    /// another window committed in between); on a server one snapshot, taken once.
+    pub(crate) fn rolled_back<T>(&self, f: impl FnOnce(Sql<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Engine::File { conn, .. } => {
+                let tx = rusqlite::Transaction::new_unchecked(
+                    conn,
+                    rusqlite::TransactionBehavior::Immediate,
+                )?;
+                let out = f(Sql::File(&tx));
+                tx.rollback()?;
+                out
+            }
+            #[cfg(feature = "server")]
+            Engine::Server(client) => {
+                let mut client = client.borrow_mut();
+                let mut tx = client
+                    .build_transaction()
+                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                    .start()?;
+                let out = f(Sql::Server(&RefCell::new(&mut tx)));
+                tx.rollback()?;
+                out
+            }
+        }
+    }
 }
 
 /// One engine's handle for the statements of a read or a change: the file's connection (in
@@ -267,6 +295,40 @@ impl<'a> Sql<'a> {
 }
 
 impl Sql<'_> {
+    /// The rows of a query about `ids`, which it names `{ids}` as [`Sql::execute_for_ids`]
+    /// does, each read by `f`.
+    pub(crate) fn query_for_ids<T>(
+        self,
+        sql: &str,
+        ids: &[i64],
+        mut f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        match self {
+            Sql::File(conn) => {
+                let list =
+                    serde_json::to_string(ids).map_err(|e| Error::Internal(e.to_string()))?;
+                let sql = sql.replace("{ids}", "(SELECT value FROM json_each(?1))");
+                let mut stmt = conn.prepare_cached(&sql)?;
+                let mut rows = stmt.query([list])?;
+                while let Some(r) = rows.next()? {
+                    out.push(f(&Row::File(r))?);
+                }
+            }
+            #[cfg(feature = "server")]
+            Sql::Server(tx) => {
+                let sql = sql.replace("{ids}", "(SELECT unnest(CAST($1 AS bigint[])))");
+                for r in on_server(tx, |tx| Ok(tx.query(sql.as_str(), &[&ids])?))? {
+                    out.push(f(&Row::Server(&r))?);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Runs a statement about the rows of `ids`, which it names `{ids}` (as in `WHERE user_id
     /// IN {ids}`): one statement for any number of ids, a JSON list read by `json_each` on a
     /// file and an array on a server. Answers how many rows it changed.

@@ -79,11 +79,13 @@ pub(crate) fn delete_many(db: Sql<'_>, table: &str, user_ids: &[i64]) -> Result<
     )
 }
 
-/// Inserts one row of the user's: `columns` set to `values` as text (SQLite's STRICT tables
-/// convert or refuse them, and the table's CHECK constraints apply), NULL for None; `audio`
-/// with its bytes when the table has some. The row gets a new id: an archived id is never reused.
-pub(crate) fn insert(
-    conn: &Connection,
+/// Inserts one row of the user's: `columns` set to `values` as text (a file's STRICT tables
+/// convert or refuse them; a server converts them with each column's own input function,
+/// through `json_populate_record`; the table's CHECK constraints apply), NULL for None;
+/// `audio` with its bytes when the table has some. The row gets a new id: an archived id is
+/// never reused.
+pub(crate) fn insert<'a>(
+    db: impl Into<Sql<'a>>,
     table: &str,
     columns: &[&str],
     user_id: i64,
@@ -93,6 +95,42 @@ pub(crate) fn insert(
     let mut names = vec!["user_id"];
     names.extend(columns);
     names.extend(audio.map(|(column, _)| column));
+    match db.into() {
+        Sql::File(conn) => insert_in_file(conn, table, &names, user_id, values, audio),
+        #[cfg(feature = "server")]
+        db @ Sql::Server(_) => {
+            let mut record = serde_json::Map::new();
+            record.insert("user_id".into(), user_id.into());
+            for (name, value) in columns.iter().zip(values) {
+                record.insert((*name).into(), value.clone().into());
+            }
+            if let Some((column, bytes)) = audio {
+                // bytea's text input: hex after "\x".
+                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                record.insert(column.into(), format!("\\x{hex}").into());
+            }
+            let record = serde_json::Value::Object(record).to_string();
+            db.execute(
+                &format!(
+                    "INSERT INTO {table} ({names}) SELECT {names}
+                     FROM json_populate_record(NULL::{table}, CAST(CAST(?1 AS text) AS json))",
+                    names = names.join(", ")
+                ),
+                &[&record],
+            )?;
+            Ok(())
+        }
+    }
+}
+
+fn insert_in_file(
+    conn: &Connection,
+    table: &str,
+    names: &[&str],
+    user_id: i64,
+    values: &[Option<String>],
+    audio: Option<(&str, &[u8])>,
+) -> Result<()> {
     let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
     let mut params: Vec<rusqlite::types::Value> = vec![user_id.into()];
     params.extend(values.iter().map(|v| match v {

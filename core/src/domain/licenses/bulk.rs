@@ -21,6 +21,7 @@ use crate::domain::users::user_data::DELETED_TABLES;
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{safety_archives, seat_tallies, seats};
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -96,7 +97,7 @@ enum Step {
     Remove(Box<RemovalImpact>),
 }
 
-fn step(conn: &rusqlite::Connection, user: &UserDetail, action: &BulkAction) -> Result<Step> {
+fn step(conn: Sql<'_>, user: &UserDetail, action: &BulkAction) -> Result<Step> {
     let held = user.license.as_ref().map(|l| l.product_name.clone());
     Ok(match (action, held) {
         (BulkAction::Assign { .. }, None) => Step::Assign,
@@ -129,7 +130,7 @@ fn target(action: &BulkAction) -> Option<i64> {
 }
 
 /// The selected users, each once, read in one statement.
-fn load_users(conn: &rusqlite::Connection, ids: &[i64]) -> Result<Vec<UserDetail>> {
+fn load_users(conn: Sql<'_>, ids: &[i64]) -> Result<Vec<UserDetail>> {
     if ids.is_empty() {
         return Err(Error::invalid(Field::Users, "select at least one user."));
     }
@@ -143,11 +144,11 @@ struct Plan {
     steps: Vec<Step>,
 }
 
-fn preview(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<BulkPreview> {
+fn preview(conn: Sql<'_>, req: &BulkRequest) -> Result<BulkPreview> {
     Ok(plan(conn, req)?.preview)
 }
 
-fn plan(conn: &rusqlite::Connection, req: &BulkRequest) -> Result<Plan> {
+fn plan(conn: Sql<'_>, req: &BulkRequest) -> Result<Plan> {
     let users = load_users(conn, &req.user_ids)?;
     let product = target(&req.action)
         .map(|p| product_name(conn, p))
@@ -243,9 +244,7 @@ fn audit_action(req: &BulkRequest) -> Action {
 
 impl Org {
     pub fn bulk_preview(&self, actor: Actor, req: &BulkRequest) -> Result<BulkPreview> {
-        self.read(actor, audit_action(req).permission(), |conn| {
-            preview(conn, req)
-        })
+        self.read_sql(actor, audit_action(req).permission(), |db| preview(db, req))
     }
 
     /// One ZIP with a folder per selected user who holds a license: the export before a bulk
@@ -257,7 +256,9 @@ impl Org {
         dest: &std::path::Path,
         progress: &mut dyn crate::base::progress::Progress,
     ) -> Result<BundleReceipt> {
-        self.change(actor, Action::UserExport, |tx, ctx| {
+        // On a server the change may run again: the ZIP is then written again, from the
+        // snapshot that commits.
+        self.change_sql(actor, Action::UserExport, |tx, ctx| {
             let users: Vec<UserDetail> = load_users(tx, user_ids)?
                 .into_iter()
                 .filter(|u| u.license.is_some())
@@ -275,9 +276,7 @@ impl Org {
     pub fn bulk_apply(&mut self, actor: Actor, req: &BulkRequest) -> Result<BulkReceipt> {
         let mut archive = self.archive_plan();
         let action = audit_action(req);
-        let mut archives = 0;
-        let mut archive_ids = Vec::new();
-        let result = self.change(actor, action, |tx, ctx| {
+        let result = self.change_sql(actor, action, |tx, ctx| {
             let Plan {
                 preview: p,
                 users,
@@ -303,6 +302,7 @@ impl Org {
             // entries come in the same order and with the same content as one by one.
             let mut released = Vec::new();
             let mut seats_back = Vec::new();
+            let mut archive_ids = Vec::new();
             for (user, step) in users.iter().zip(steps) {
                 match step {
                     Step::Skip(_) => continue,
@@ -337,7 +337,7 @@ impl Org {
                 }
                 directory::bump_version(tx, user.id, ctx)?;
             }
-            archives = released.len() as i64;
+            let archives = released.len() as i64;
             release_data_in(tx, &released)?;
             if release_seats_in(tx, &seats_back)? != seats_back.len() as u64 {
                 return Err(Error::Internal("a removed user held no seat".to_owned()));

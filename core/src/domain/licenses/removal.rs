@@ -356,7 +356,9 @@ impl Org {
         dest: &std::path::Path,
         progress: &mut dyn crate::base::progress::Progress,
     ) -> Result<BundleReceipt> {
-        self.change(actor, Action::UserExport, |tx, ctx| {
+        // On a server the change may run again: the ZIP is then written again, from the
+        // snapshot that commits.
+        self.change_sql(actor, Action::UserExport, |tx, ctx| {
             let user = directory::user_detail(tx, user_id)?;
             let receipt = bundle::write(tx, &user, ctx.now, "export", dest, progress)?;
             let label = user.full_name();
@@ -372,7 +374,7 @@ impl Org {
     /// The suggested file name of an export made today.
     pub fn export_file_name(&self, actor: Actor, user_id: i64) -> Result<String> {
         let today = self.now();
-        self.read(actor, Permission::UsersView, |conn| {
+        self.read_sql(actor, Permission::UsersView, |conn| {
             Ok(bundle::default_file_name(
                 &directory::user_detail(conn, user_id)?,
                 &today,
@@ -401,16 +403,24 @@ impl Org {
 
     pub(crate) fn archive_plan(&self) -> ArchivePlan {
         ArchivePlan {
-            dir: self.engine.is_file().then(|| self.archive_dir.clone()),
+            dir: self.archive_folder(),
             expires_at: timestamp(self.clock.now() + Duration::days(SAFETY_ARCHIVE_DAYS)),
             files: Default::default(),
         }
     }
 
+    /// Where safety archives are written as files: beside an organization file. On a server
+    /// there is none: the database's copy is the archive.
+    pub(crate) fn archive_folder(&self) -> Option<PathBuf> {
+        self.engine.is_file().then(|| self.archive_dir.clone())
+    }
+
     pub fn safety_archives(&self, actor: Actor, user_id: i64) -> Result<Vec<SafetyArchive>> {
-        let archive_dir = self.archive_dir.clone();
+        // Beside a file the archive is its ZIP in the archive folder; on a server, the
+        // database's copy.
+        let archive_dir = self.archive_folder();
         let now = self.now();
-        self.read(actor, Permission::UsersView, |conn| {
+        self.read_sql(actor, Permission::UsersView, |conn| {
             let archives = safety_archives::for_user(conn, user_id)?
                 .into_iter()
                 .map(|a| {
@@ -418,17 +428,18 @@ impl Org {
                         Some(batch) => safety_archives::of_batch(conn, batch)?.len() as i64,
                         None => 1,
                     };
-                    let resolved =
-                        crate::domain::licenses::safety_archive::resolve(&archive_dir, &a.path);
+                    let resolved = match &archive_dir {
+                        Some(dir) => crate::domain::licenses::safety_archive::resolve(dir, &a.path)
+                            .map(|p| (p.is_file(), p.display().to_string())),
+                        None => Ok((a.has_copy, a.path.clone())),
+                    };
                     Ok(SafetyArchive {
                         id: a.id,
                         restorable: a.restored_at.is_none() && a.expires_at >= now,
                         restored_at: a.restored_at,
                         batch_size,
-                        present: resolved.as_ref().is_ok_and(|p| p.is_file()),
-                        path: resolved
-                            .as_ref()
-                            .map_or(a.path, |p| p.display().to_string()),
+                        present: resolved.as_ref().is_ok_and(|(present, _)| *present),
+                        path: resolved.as_ref().map_or(a.path, |(_, p)| p.clone()),
                         problem: resolved.err(),
                         created_at: a.created_at,
                         expires_at: a.expires_at,

@@ -16,7 +16,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -35,6 +34,7 @@ use crate::domain::users::user_data::{DeletedTable, DELETED_TABLES};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{
     device_activations, phone_numbers, products, safety_archives, seat_tallies, users,
 };
@@ -243,11 +243,14 @@ fn column(t: &DeletedTable, row: &ArchivedRow, name: &str) -> Option<String> {
 /// was archived: archive files are not synced (the stored copy is the durable one), so a
 /// power cut can tear one.
 fn archive_contents(
-    conn: &Connection,
-    dir: &std::path::Path,
+    conn: Sql<'_>,
+    dir: Option<&std::path::Path>,
     a: &safety_archives::StoredArchive,
 ) -> Result<Contents> {
-    let from_file = archive_file(dir, a).map(|bytes| read_archive(&bytes?, &a.sha256));
+    // On a server there is no archive folder: the stored copy is the archive.
+    let from_file = dir
+        .and_then(|dir| archive_file(dir, a))
+        .map(|bytes| read_archive(&bytes?, &a.sha256));
     if let Some(Ok(contents)) = from_file {
         return Ok(contents);
     }
@@ -482,7 +485,7 @@ fn read_archive(bytes: &[u8], expected_sha256: &str) -> Result<Contents> {
 
 /// The archives a request restores: the one named, or its whole bulk removal.
 fn archives_of(
-    conn: &Connection,
+    conn: Sql<'_>,
     archive_id: i64,
     whole_batch: bool,
 ) -> Result<Vec<safety_archives::StoredArchive>> {
@@ -535,7 +538,7 @@ fn check_restorable(
 /// What happens to an archived extension: back when free, else the holder named and a
 /// suggestion offered.
 fn extension_outcome(
-    conn: &Connection,
+    conn: Sql<'_>,
     user: &UserDetail,
     archived: Option<String>,
 ) -> Result<NumberOutcome> {
@@ -557,7 +560,7 @@ fn extension_outcome(
             suggested: None,
         },
         Some((_, holder)) => {
-            let suggested = numbers::suggest(conn.into(), user.id).ok();
+            let suggested = numbers::suggest(conn, user.id).ok();
             NumberOutcome {
                 note: format!(
                     "Extension {ext} is now {holder}'s: {}.",
@@ -576,7 +579,7 @@ fn extension_outcome(
 }
 
 fn number_outcome(
-    conn: &Connection,
+    conn: Sql<'_>,
     user: &UserDetail,
     archived: Option<String>,
 ) -> Result<NumberOutcome> {
@@ -590,7 +593,7 @@ fn number_outcome(
         });
     };
     let site = users::site_id(conn, user.id)?;
-    let pool = phone_numbers::in_pool(conn.into(), &number)?;
+    let pool = phone_numbers::in_pool(conn, &number)?;
     if let Some(p) = &pool {
         if p.holder.is_none() && p.site_id == site {
             return Ok(NumberOutcome {
@@ -603,7 +606,7 @@ fn number_outcome(
         }
     }
     let holder = pool.and_then(|p| p.holder).map(|(_, name)| name);
-    let suggested = phone_numbers::free_in_site_of(conn.into(), user.id)?
+    let suggested = phone_numbers::free_in_site_of(conn, user.id)?
         .into_iter()
         .next();
     let why = match &holder {
@@ -641,8 +644,8 @@ struct Loaded {
 }
 
 fn load(
-    conn: &Connection,
-    dir: &std::path::Path,
+    conn: Sql<'_>,
+    dir: Option<&std::path::Path>,
     archive: safety_archives::StoredArchive,
     now: &str,
 ) -> Result<Loaded> {
@@ -669,7 +672,7 @@ fn load(
 
 /// The seats missing per product for these users, and the purchases that would cover them.
 fn shortfalls(
-    conn: &Connection,
+    conn: Sql<'_>,
     loaded: &[Loaded],
     today: NaiveDate,
 ) -> Result<Vec<(SeatChange, CostPreview)>> {
@@ -703,9 +706,9 @@ enum Mode<'a> {
 /// bumps nothing (each user's version is bumped here). Refuses, changing nothing, when any
 /// archive cannot be restored.
 fn restore_in(
-    tx: &Transaction<'_>,
+    tx: Sql<'_>,
     ctx: &ChangeContext<'_>,
-    dir: &std::path::Path,
+    dir: Option<&std::path::Path>,
     today: NaiveDate,
     archive_id: i64,
     whole_batch: bool,
@@ -859,7 +862,7 @@ fn restore_in(
 /// Why an archived row stays out, when it does: a forwarding rule that would loop or whose
 /// destination is gone, a desk phone whose MAC address is now another user's.
 fn left_out_reason(
-    conn: &Connection,
+    conn: Sql<'_>,
     user: &UserDetail,
     t: &DeletedTable,
     row: &ArchivedRow,
@@ -883,7 +886,7 @@ fn left_out_reason(
                 return Ok(None);
             };
             Ok(
-                device_activations::mac_address_holder(conn.into(), &mac)?.map(|holder| {
+                device_activations::mac_address_holder(conn, &mac)?.map(|holder| {
                     format!(
                         "The desk phone {mac} ({}): {holder} has activated it since.",
                         column(t, row, "label").unwrap_or_default()
@@ -942,10 +945,17 @@ impl Org {
         whole_batch: bool,
     ) -> Result<RestorePreview> {
         self.settle_due_cancellations()?;
-        let (dir, today) = (self.archive_dir.clone(), self.today());
+        let (dir, today) = (self.archive_folder(), self.today());
         self.dry_run(actor, Permission::LicensesAssign, |tx, ctx| {
-            let (users, purchases) =
-                restore_in(tx, ctx, &dir, today, archive_id, whole_batch, Mode::Preview)?;
+            let (users, purchases) = restore_in(
+                tx,
+                ctx,
+                dir.as_deref(),
+                today,
+                archive_id,
+                whole_batch,
+                Mode::Preview,
+            )?;
             Ok(RestorePreview {
                 summary: summary(&users, &purchases),
                 users,
@@ -962,12 +972,12 @@ impl Org {
         req: &RestoreRequest,
     ) -> Result<ArchiveRestoreReceipt> {
         self.settle_due_cancellations()?;
-        let (dir, today) = (self.archive_dir.clone(), self.today());
-        self.change(actor, Action::LicenseRestore, |tx, ctx| {
+        let (dir, today) = (self.archive_folder(), self.today());
+        self.change_sql(actor, Action::LicenseRestore, |tx, ctx| {
             let (users, purchases) = restore_in(
                 tx,
                 ctx,
-                &dir,
+                dir.as_deref(),
                 today,
                 req.archive_id,
                 req.whole_batch,
@@ -996,7 +1006,7 @@ impl Org {
         user_id: i64,
     ) -> Result<ReactivationPreview> {
         self.settle_due_cancellations()?;
-        let (dir, today, now) = (self.archive_dir.clone(), self.today(), self.now());
+        let (dir, today, now) = (self.archive_folder(), self.today(), self.now());
         self.dry_run(actor, Permission::UsersEdit, |tx, ctx| {
             let user = directory::user_detail(tx, user_id)?;
             check_reactivatable(&user)?;
@@ -1020,7 +1030,7 @@ impl Org {
                     } else {
                         ctx.require(tx, Permission::LicensesAssign)?;
                         let (users, purchases) =
-                            restore_in(tx, ctx, &dir, today, id, false, Mode::Preview)?;
+                            restore_in(tx, ctx, dir.as_deref(), today, id, false, Mode::Preview)?;
                         (Some(RestorePreview { summary: summary(&users, &purchases), users, purchases }), None)
                     }
                 }
@@ -1048,8 +1058,8 @@ impl Org {
         req: &ReactivateUser,
     ) -> Result<ReactivationReceipt> {
         self.settle_due_cancellations()?;
-        let (dir, today) = (self.archive_dir.clone(), self.today());
-        self.change(actor, Action::UserReactivate, |tx, ctx| {
+        let (dir, today) = (self.archive_folder(), self.today());
+        self.change_sql(actor, Action::UserReactivate, |tx, ctx| {
             let user = directory::user_detail(tx, req.user_id)?;
             directory::check_version(tx, &user, req.expected_version)?;
             check_reactivatable(&user)?;
@@ -1068,7 +1078,7 @@ impl Org {
                     }
                     ctx.require(tx, Permission::LicensesAssign)?;
                     let (users, purchases) =
-                        restore_in(tx, ctx, &dir, today, r.archive_id, false, Mode::Apply(r))?;
+                        restore_in(tx, ctx, dir.as_deref(), today, r.archive_id, false, Mode::Apply(r))?;
                     Some(ArchiveRestoreReceipt {
                         message: format!("Restored the {} license and data.", users[0].product_name),
                         users,

@@ -2,7 +2,6 @@
 
 use std::cell::RefCell;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -173,8 +172,9 @@ pub(crate) fn user_detail<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<Us
 
 /// Several users read at once, in the order of `ids` (each once); the first id that is no
 /// user is the error.
-pub(crate) fn user_details(conn: &Connection, ids: &[i64]) -> Result<Vec<UserDetail>> {
-    let mut found: std::collections::HashMap<i64, _> = users::details(conn, ids)?
+pub(crate) fn user_details<'a>(db: impl Into<Sql<'a>>, ids: &[i64]) -> Result<Vec<UserDetail>> {
+    let db = db.into();
+    let mut found: std::collections::HashMap<i64, _> = users::details(db, ids)?
         .into_iter()
         .map(|d| (d.user.id, d))
         .collect();
@@ -187,7 +187,7 @@ pub(crate) fn user_details(conn: &Connection, ids: &[i64]) -> Result<Vec<UserDet
         let d = found
             .remove(&id)
             .ok_or(Error::NotFound { what: "User", id })?;
-        users.push(with_features(conn.into(), d)?);
+        users.push(with_features(db, d)?);
     }
     Ok(users)
 }
@@ -256,7 +256,7 @@ pub(crate) fn bump_version<'a>(
 /// How many users' rows in `user_texts` differ from their texts in users and
 /// phone_numbers, or are missing or left over (0 while the triggers keep it in step).
 #[cfg(test)]
-pub(crate) fn stale_user_texts(conn: &Connection) -> Result<i64> {
+pub(crate) fn stale_user_texts(conn: &rusqlite::Connection) -> Result<i64> {
     Ok(conn.query_row(
         "WITH current AS (
              SELECT u.sort_name, u.id AS user_id, u.first_name || ' ' || u.last_name AS name,

@@ -1,27 +1,30 @@
 //! The cancellation_requests table's SQL: seats asked to stop being billed at a date.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
 
 /// Pending requests whose effective date is `today` or before: id and product name.
-pub(crate) fn due(conn: &Connection, today: &str) -> Result<Vec<(i64, String)>> {
-    let mut stmt = conn.prepare(
+pub(crate) fn due(db: Sql<'_>, today: &str) -> Result<Vec<(i64, String)>> {
+    db.query(
         "SELECT c.id, p.name FROM cancellation_requests c JOIN products p ON p.id = c.product_id
-         WHERE c.status = 'pending' AND c.effective_on <= ?1",
-    )?;
-    let rows = stmt
-        .query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+         WHERE c.status = 'pending' AND c.effective_on <= ?1 ORDER BY c.id",
+        &[&today],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// Closes the request as 'effective' or 'withdrawn'.
-pub(crate) fn close(conn: &Connection, id: i64, status: &str, closed_at: &str) -> Result<()> {
-    conn.execute(
+pub(crate) fn close<'a>(
+    db: impl Into<Sql<'a>>,
+    id: i64,
+    status: &str,
+    closed_at: &str,
+) -> Result<()> {
+    db.into().execute(
         "UPDATE cancellation_requests SET status = ?3, closed_at = ?2 WHERE id = ?1",
-        params![id, closed_at, status],
+        &[&id, &closed_at, &status],
     )?;
     Ok(())
 }

@@ -1,30 +1,31 @@
 //! The orders table's SQL: seats bought.
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// Records an order; its id.
 pub(crate) fn insert(
-    conn: &Connection,
+    db: Sql<'_>,
     product_id: i64,
     quantity: i64,
     unit_price_cents: i64,
     ordered_at: &str,
     account_id: i64,
 ) -> Result<i64> {
-    conn.execute(
+    db.query_one(
         "INSERT INTO orders (product_id, quantity, unit_price_cents, ordered_at, account_id)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            product_id,
-            quantity,
-            unit_price_cents,
-            ordered_at,
-            account_id
+         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+        &[
+            &product_id,
+            &quantity,
+            &unit_price_cents,
+            &ordered_at,
+            &account_id,
         ],
-    )?;
-    Ok(conn.last_insert_rowid())
+        |r| r.get(0),
+    )
 }
 
 /// An order as the billing history shows it.

@@ -1,6 +1,6 @@
 //! The products table's SQL: the license products, their names, families and seat counts.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
@@ -70,12 +70,12 @@ pub(crate) fn name(db: Sql<'_>, product_id: i64) -> Result<Option<String>> {
 
 /// The key of the product's family ("voice", ..).
 /// The product of that name (names are unique), None when there is none.
-pub(crate) fn id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row("SELECT id FROM products WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })
-        .optional()?)
+pub(crate) fn id_by_name<'a>(db: impl Into<Sql<'a>>, name: &str) -> Result<Option<i64>> {
+    db.into().query_opt(
+        "SELECT p.id FROM products p WHERE p.name = ?1",
+        &[&name],
+        |r| r.get(0),
+    )
 }
 
 pub(crate) fn family_key(db: Sql<'_>, product_id: i64) -> Result<String> {

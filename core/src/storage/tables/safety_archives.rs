@@ -1,10 +1,10 @@
 //! The safety_archives table's SQL: the archive written before each removal, its file name,
 //! its expiry and its stored copy.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
-use crate::storage::engine::Sql;
+use crate::storage::engine::{Row, Sql};
 
 /// An archive as the user's list shows it.
 pub(crate) struct ListedArchive {
@@ -15,6 +15,8 @@ pub(crate) struct ListedArchive {
     pub expires_at: String,
     pub restored_at: Option<String>,
     pub batch_id: Option<i64>,
+    /// The database still holds its copy (dropped once it expired).
+    pub has_copy: bool,
 }
 
 /// An archive as a restore reads it: its row and what it was checked against.
@@ -66,13 +68,13 @@ pub(crate) fn set_path(db: Sql<'_>, id: i64, path: &str) -> Result<()> {
 }
 
 /// The user's archives, the newest first.
-pub(crate) fn for_user(conn: &Connection, user_id: i64) -> Result<Vec<ListedArchive>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, path, created_at, expires_at, restored_at, batch_id FROM safety_archives
-         WHERE user_id = ?1 ORDER BY id DESC",
-    )?;
-    let rows = stmt
-        .query_map([user_id], |r| {
+pub(crate) fn for_user<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<Vec<ListedArchive>> {
+    db.into().query(
+        "SELECT a.id, a.path, a.created_at, a.expires_at, a.restored_at, a.batch_id,
+                CAST(CASE WHEN a.zip IS NULL THEN 0 ELSE 1 END AS bigint)
+         FROM safety_archives a WHERE a.user_id = ?1 ORDER BY a.id DESC",
+        &[&user_id],
+        |r| {
             Ok(ListedArchive {
                 id: r.get(0)?,
                 path: r.get(1)?,
@@ -80,10 +82,10 @@ pub(crate) fn for_user(conn: &Connection, user_id: i64) -> Result<Vec<ListedArch
                 expires_at: r.get(3)?,
                 restored_at: r.get(4)?,
                 batch_id: r.get(5)?,
+                has_copy: r.get::<i64>(6)? == 1,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// The archives expired at `now` or still holding a stored copy.
@@ -128,7 +130,7 @@ const STORED: &str = "SELECT a.id, a.user_id, a.path, a.sha256, a.created_at, a.
         a.restored_at, acc.login, a.batch_id
      FROM safety_archives a LEFT JOIN accounts acc ON acc.id = a.restored_by";
 
-fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredArchive> {
+fn stored_row(r: &Row<'_>) -> Result<StoredArchive> {
     Ok(StoredArchive {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -143,68 +145,68 @@ fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredArchive> {
 }
 
 /// One archive's row, None when there is no such archive.
-pub(crate) fn get(conn: &Connection, id: i64) -> Result<Option<StoredArchive>> {
-    Ok(conn
-        .query_row(&format!("{STORED} WHERE a.id = ?1"), [id], stored_row)
-        .optional()?)
+pub(crate) fn get<'a>(db: impl Into<Sql<'a>>, id: i64) -> Result<Option<StoredArchive>> {
+    db.into()
+        .query_opt(&format!("{STORED} WHERE a.id = ?1"), &[&id], stored_row)
 }
 
 /// The archives of one bulk removal, in the order they were written.
-pub(crate) fn of_batch(conn: &Connection, batch_id: i64) -> Result<Vec<StoredArchive>> {
-    let mut stmt = conn.prepare(&format!("{STORED} WHERE a.batch_id = ?1 ORDER BY a.id"))?;
-    let rows = stmt
-        .query_map([batch_id], stored_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+pub(crate) fn of_batch<'a>(db: impl Into<Sql<'a>>, batch_id: i64) -> Result<Vec<StoredArchive>> {
+    db.into().query(
+        &format!("{STORED} WHERE a.batch_id = ?1 ORDER BY a.id"),
+        &[&batch_id],
+        stored_row,
+    )
 }
 
 /// The stored copy of an archive, None once it expired (or for archives written before copies
 /// were stored).
-pub(crate) fn stored_copy_if_any(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
-    Ok(conn
-        .query_row("SELECT zip FROM safety_archives WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?
+pub(crate) fn stored_copy_if_any<'a>(db: impl Into<Sql<'a>>, id: i64) -> Result<Option<Vec<u8>>> {
+    Ok(db
+        .into()
+        .query_opt(
+            "SELECT a.zip FROM safety_archives a WHERE a.id = ?1",
+            &[&id],
+            |r| r.get::<Option<Vec<u8>>>(0),
+        )?
         .flatten())
 }
 
 /// Links the archives of one bulk removal: each gets the lowest of their ids.
-pub(crate) fn link_batch(conn: &Connection, ids: &[i64]) -> Result<()> {
+pub(crate) fn link_batch<'a>(db: impl Into<Sql<'a>>, ids: &[i64]) -> Result<()> {
     let Some(first) = ids.iter().min() else {
         return Ok(());
     };
-    let mut stmt = conn.prepare_cached("UPDATE safety_archives SET batch_id = ?1 WHERE id = ?2")?;
-    for id in ids {
-        stmt.execute(params![first, id])?;
-    }
+    db.into().execute_for_ids(
+        &format!("UPDATE safety_archives SET batch_id = {first} WHERE id IN {{ids}}"),
+        ids,
+    )?;
     Ok(())
 }
 
 /// Marks the archive restored by `account_id` at `now`; false when it already was.
-pub(crate) fn mark_restored(
-    conn: &Connection,
+pub(crate) fn mark_restored<'a>(
+    db: impl Into<Sql<'a>>,
     id: i64,
     now: &str,
     account_id: i64,
 ) -> Result<bool> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE safety_archives SET restored_at = ?2, restored_by = ?3
-             WHERE id = ?1 AND restored_at IS NULL",
-        )?
-        .execute(params![id, now, account_id])?
-        == 1)
+    Ok(db.into().execute(
+        "UPDATE safety_archives SET restored_at = ?2, restored_by = ?3
+         WHERE id = ?1 AND restored_at IS NULL",
+        &[&id, &now, &account_id],
+    )? == 1)
 }
 
 /// The newest archive of the user not restored yet (an offboarding's archive), if any.
-pub(crate) fn newest_unrestored_of_user(conn: &Connection, user_id: i64) -> Result<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT id FROM safety_archives WHERE user_id = ?1 AND restored_at IS NULL
-             ORDER BY id DESC LIMIT 1",
-            [user_id],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub(crate) fn newest_unrestored_of_user<'a>(
+    db: impl Into<Sql<'a>>,
+    user_id: i64,
+) -> Result<Option<i64>> {
+    db.into().query_opt(
+        "SELECT a.id FROM safety_archives a WHERE a.user_id = ?1 AND a.restored_at IS NULL
+         ORDER BY a.id DESC LIMIT 1",
+        &[&user_id],
+        |r| r.get(0),
+    )
 }

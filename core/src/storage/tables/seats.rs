@@ -95,20 +95,22 @@ pub(crate) fn available_total(conn: &Connection) -> Result<(i64, i64)> {
     )?)
 }
 
-/// Adds `quantity` available seats of the product, bought by the order.
+/// Adds `quantity` available seats of the product, bought by the order, in one statement
+/// (a counter written the same on both engines).
 pub(crate) fn add_available(
-    conn: &Connection,
+    db: Sql<'_>,
     product_id: i64,
     quantity: i64,
     purchased_at: &str,
     order_id: i64,
 ) -> Result<()> {
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO seats (product_id, status, purchased_at, order_id) VALUES (?1, 'available', ?2, ?3)",
+    db.execute(
+        "WITH RECURSIVE n(i) AS (SELECT CAST(1 AS bigint) UNION ALL
+                                 SELECT i + 1 FROM n WHERE i < CAST(?2 AS bigint))
+         INSERT INTO seats (product_id, status, purchased_at, order_id)
+         SELECT ?1, 'available', ?3, ?4 FROM n WHERE CAST(?2 AS bigint) > 0",
+        &[&product_id, &quantity, &purchased_at, &order_id],
     )?;
-    for _ in 0..quantity {
-        insert.execute(params![product_id, purchased_at, order_id])?;
-    }
     Ok(())
 }
 
@@ -131,11 +133,12 @@ pub(crate) fn move_to_pending_cancellation(
 }
 
 /// The request's pending seats stop being billed; how many.
-pub(crate) fn cancel_pending_of_request(conn: &Connection, request_id: i64) -> Result<usize> {
-    Ok(conn.execute(
-        "UPDATE seats SET status = 'cancelled' WHERE cancellation_request_id = ?1 AND status = 'pending_cancellation'",
-        [request_id],
-    )?)
+pub(crate) fn cancel_pending_of_request(db: Sql<'_>, request_id: i64) -> Result<u64> {
+    db.execute(
+        "UPDATE seats SET status = 'cancelled'
+         WHERE cancellation_request_id = ?1 AND status = 'pending_cancellation'",
+        &[&request_id],
+    )
 }
 
 /// The request's seats go back to the pool.

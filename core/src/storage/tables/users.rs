@@ -431,18 +431,16 @@ pub(crate) fn detail(db: Sql<'_>, user_id: i64) -> Result<Option<StoredDetail>> 
 }
 
 /// The users of `ids` that exist, in no particular order, read in one statement.
-pub(crate) fn details(conn: &Connection, ids: &[i64]) -> Result<Vec<StoredDetail>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
-         LEFT JOIN accounts a ON a.id = u.updated_by
-         WHERE u.id IN (SELECT value FROM json_each(?1))"
-    ))?;
-    let mut rows = stmt.query([id_list(ids)])?;
-    let mut details = Vec::with_capacity(ids.len());
-    while let Some(r) = rows.next()? {
-        details.push(stored_detail(&Row::File(r))?);
-    }
-    Ok(details)
+pub(crate) fn details(db: Sql<'_>, ids: &[i64]) -> Result<Vec<StoredDetail>> {
+    db.query_for_ids(
+        &format!(
+            "SELECT {USER_COLUMNS}, {DETAIL_COLUMNS} {USER_JOINS}
+             LEFT JOIN accounts a ON a.id = u.updated_by
+             WHERE u.id IN {{ids}}"
+        ),
+        ids,
+        stored_detail,
+    )
 }
 
 /// Ids as a JSON array, for `json_each` (one statement for any number of ids).
