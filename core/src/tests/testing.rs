@@ -127,22 +127,24 @@ pub fn unlicensed_user(org: &Org) -> UserDetail {
 
 /// A licensed user who has at least one row of every kind a removal deletes, and recordings.
 pub fn user_with_all_data(org: &Org) -> UserDetail {
-    let id: i64 = org
-        .conn()
-        .query_row(
-            "SELECT u.id FROM users u
-             WHERE EXISTS (SELECT 1 FROM call_history WHERE user_id = u.id)
-               AND EXISTS (SELECT 1 FROM forwarding_rules WHERE user_id = u.id)
-               AND EXISTS (SELECT 1 FROM voicemails WHERE user_id = u.id)
-               AND EXISTS (SELECT 1 FROM voicemail_greetings WHERE user_id = u.id)
-               AND EXISTS (SELECT 1 FROM device_activations WHERE user_id = u.id)
-               AND EXISTS (SELECT 1 FROM call_recordings WHERE user_id = u.id)
-             ORDER BY u.id LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .expect("the demo has a user with every kind of data");
-    crate::domain::users::directory::user_detail(org.conn(), id).unwrap()
+    // On either engine (tests/engines.rs).
+    org.engine
+        .read(|db| {
+            let id: i64 = db.query_one(
+                "SELECT u.id FROM users u
+                 WHERE EXISTS (SELECT 1 FROM call_history WHERE user_id = u.id)
+                   AND EXISTS (SELECT 1 FROM forwarding_rules WHERE user_id = u.id)
+                   AND EXISTS (SELECT 1 FROM voicemails WHERE user_id = u.id)
+                   AND EXISTS (SELECT 1 FROM voicemail_greetings WHERE user_id = u.id)
+                   AND EXISTS (SELECT 1 FROM device_activations WHERE user_id = u.id)
+                   AND EXISTS (SELECT 1 FROM call_recordings WHERE user_id = u.id)
+                 ORDER BY u.id LIMIT 1",
+                &[],
+                |r| r.get(0),
+            )?;
+            crate::domain::users::directory::user_detail(db, id)
+        })
+        .expect("the demo has a user with every kind of data")
 }
 
 /// A user holding `product` who has call history and voicemail data.

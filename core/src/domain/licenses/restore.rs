@@ -800,14 +800,14 @@ fn restore_in(
                     &row.values,
                     t.audio.zip(row.audio.as_deref()),
                 )
-                .map_err(|e| match e {
-                    Error::Database(e) => damaged(format!(
-                        "row {} of {}.csv is refused by the {} table ({e})",
+                .map_err(|e| match refusal_by_table(e) {
+                    Ok(cause) => damaged(format!(
+                        "row {} of {}.csv is refused by the {} table ({cause})",
                         n + 1,
                         t.table,
                         t.table
                     )),
-                    e => e,
+                    Err(e) => e,
                 })?;
                 restored += 1;
             }
@@ -857,6 +857,21 @@ fn restore_in(
         });
     }
     Ok((out, purchases))
+}
+
+/// The cause when a table refused an archived value (a type, CHECK or constraint), on
+/// either engine; any other error as it is.
+fn refusal_by_table(e: Error) -> std::result::Result<String, Error> {
+    match e {
+        Error::Database(e) => Ok(e.to_string()),
+        // Data exceptions (22) and integrity constraint violations (23).
+        Error::Server { sqlstate, message }
+            if sqlstate.starts_with("22") || sqlstate.starts_with("23") =>
+        {
+            Ok(message)
+        }
+        e => Err(e),
+    }
 }
 
 /// Why an archived row stays out, when it does: a forwarding rule that would loop or whose

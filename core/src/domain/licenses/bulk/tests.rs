@@ -318,3 +318,66 @@ fn a_bulk_removal_that_fails_while_releasing_changes_nothing_and_leaves_no_archi
         .unwrap_or(0);
     assert_eq!(leftovers, 0);
 }
+
+/// Bulk work on both storage engines (docs/ARCHITECTURE.md §Server); the bulk removal and its
+/// restore are in restore/tests.rs.
+mod on_both_engines {
+    use super::*;
+    use crate::tests::engines::{chain_intact, ids, same_on_each_engine, Place};
+
+    fn license_of(org: &Org, user_id: i64) -> Option<String> {
+        org.engine
+            .read(|db| directory::user_detail(db, user_id))
+            .unwrap()
+            .license
+            .as_ref()
+            .map(|l| l.product_name.clone())
+    }
+
+    #[test]
+    fn bulk_assign_and_change_on_both_engines() {
+        same_on_each_engine(|org, place: &Place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let products = ids(org, "SELECT p.id FROM products p ORDER BY p.id");
+            let unlicensed = ids(
+                org,
+                "SELECT u.id FROM users u WHERE u.status = 'active'
+                 AND NOT EXISTS (SELECT 1 FROM seats s WHERE s.user_id = u.id)
+                 ORDER BY u.id LIMIT 2",
+            );
+            let assign = BulkRequest {
+                user_ids: unlicensed.clone(),
+                action: BulkAction::Assign {
+                    product_id: products[0],
+                },
+            };
+            let assigned = org.bulk_apply(admin, &assign).unwrap();
+            for &u in &unlicensed {
+                assert!(license_of(org, u).is_some(), "{engine}");
+            }
+            // Assigning again skips them: they hold one now.
+            let again = org.bulk_preview(admin, &assign).unwrap();
+            assert_eq!(again.applies, 0, "{engine}");
+            let change = BulkRequest {
+                user_ids: unlicensed.clone(),
+                action: BulkAction::Change {
+                    product_id: products[1],
+                },
+            };
+            let preview = org.bulk_preview(admin, &change).unwrap();
+            let changed = org.bulk_apply(admin, &change).map(|r| r.message);
+            assert!(chain_intact(org), "{engine}");
+            (
+                assigned.message,
+                again,
+                preview,
+                changed.map_err(|e| e.code()),
+                unlicensed
+                    .iter()
+                    .map(|&u| license_of(org, u))
+                    .collect::<Vec<_>>(),
+            )
+        });
+    }
+}

@@ -876,3 +876,359 @@ fn a_desk_phone_activated_by_someone_else_since_is_named_and_left_out() {
         .unwrap();
     assert_eq!(count(&org, "device_activations", user.id), devices - 1);
 }
+
+/// The restore on both storage engines (docs/ARCHITECTURE.md §Server): what comes back, the
+/// seats it buys, a bulk removal's batch and a reactivation, equal on the file and the server.
+mod on_both_engines {
+    use super::*;
+    use crate::tests::engines::{chain_intact, ids, number, same_on_each_engine, Place};
+    use crate::{AssignLicense, BulkAction, BulkRequest};
+
+    /// The user's data in every table a removal deletes, without row ids (a restore gives new
+    /// ones), audio as its SHA-256; sorted, so that it compares across engines and ids.
+    fn data_of(org: &Org, user_id: i64) -> Vec<String> {
+        org.engine
+            .read(|db| {
+                let mut out = Vec::new();
+                for t in &DELETED_TABLES {
+                    let id_at = t.columns.iter().position(|c| *c == "id");
+                    for row in t.rows(db, user_id)? {
+                        let cells: Vec<&str> = row
+                            .cells
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| Some(*i) != id_at)
+                            .map(|(_, c)| c.as_str())
+                            .collect();
+                        let audio = row.audio.as_deref().map(sha256_hex).unwrap_or_default();
+                        out.push(format!("{}|{}|{audio}", t.table, cells.join("|")));
+                    }
+                }
+                out.sort();
+                Ok(out)
+            })
+            .unwrap()
+    }
+
+    fn counts(org: &Org, user_id: i64) -> Vec<i64> {
+        DELETED_TABLES
+            .iter()
+            .map(|t| {
+                number(
+                    org,
+                    &format!("SELECT count(*) FROM {} WHERE user_id = ?1", t.table),
+                    &[&user_id],
+                )
+            })
+            .collect()
+    }
+
+    fn newest_archive(org: &Org, user_id: i64) -> i64 {
+        number(
+            org,
+            "SELECT max(id) FROM safety_archives WHERE user_id = ?1",
+            &[&user_id],
+        )
+    }
+
+    fn license_of(org: &Org, user_id: i64) -> Option<String> {
+        org.engine
+            .read(|db| directory::user_detail(db, user_id))
+            .unwrap()
+            .license
+            .as_ref()
+            .map(|l| l.product_name.clone())
+    }
+
+    #[test]
+    fn a_removal_comes_back_whole_on_both_engines() {
+        same_on_each_engine(|org, place: &Place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let user = user_with_all_data(org);
+            let (data, before) = (data_of(org, user.id), counts(org, user.id));
+            org.remove_license(admin, &RemoveLicense::of(&user))
+                .unwrap();
+            assert!(counts(org, user.id).iter().all(|&n| n == 0), "{engine}");
+            let id = newest_archive(org, user.id);
+            let listed = org.safety_archives(admin, user.id).unwrap();
+            assert!(
+                listed[0].present && listed[0].restorable && listed[0].problem.is_none(),
+                "{engine}: the archive is listed as there and restorable"
+            );
+            let preview = org.restore_preview(admin, id, false).unwrap();
+            assert!(
+                counts(org, user.id).iter().all(|&n| n == 0),
+                "{engine}: a preview keeps nothing"
+            );
+            // Another admin restores it, in a window of their own.
+            let mut other = place.open();
+            let other_admin = sign_in(&mut other, "dana.reyes");
+            let receipt = other
+                .restore_from_archive(other_admin, &request_of(&preview, id, false))
+                .unwrap();
+            assert_eq!(counts(org, user.id), before, "{engine}");
+            assert_eq!(data_of(org, user.id), data, "{engine}: every value back");
+            let after = org
+                .engine
+                .read(|db| directory::user_detail(db, user.id))
+                .unwrap();
+            assert_eq!(after.extension, user.extension, "{engine}");
+            assert_eq!(after.phone_number, user.phone_number, "{engine}");
+            // Once only.
+            let e = org.restore_preview(admin, id, false).unwrap_err();
+            assert_eq!(e.code(), "archive_unusable", "{engine}");
+            assert!(chain_intact(org), "{engine}");
+            (
+                preview.summary,
+                receipt.message,
+                license_of(org, user.id),
+                org.safety_archives(admin, user.id).unwrap()[0].restorable,
+            )
+        });
+    }
+
+    #[test]
+    fn a_restore_with_no_free_seat_buys_one_or_is_refused_unchanged() {
+        same_on_each_engine(|org, place: &Place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let user = user_with_all_data(org);
+            let product = user.license.as_ref().unwrap().product_id;
+            org.remove_license(admin, &RemoveLicense::of(&user))
+                .unwrap();
+            let id = newest_archive(org, user.id);
+            // Every free seat of the product goes to users without a license.
+            let free = number(
+                org,
+                "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'",
+                &[&product],
+            );
+            let unlicensed = ids(
+                org,
+                "SELECT u.id FROM users u WHERE u.status = 'active'
+                 AND NOT EXISTS (SELECT 1 FROM seats s WHERE s.user_id = u.id) ORDER BY u.id",
+            );
+            let others = unlicensed.iter().filter(|&&u| u != user.id);
+            for &u in others.take(free as usize) {
+                let target = org.engine.read(|db| directory::user_detail(db, u)).unwrap();
+                org.assign_license(
+                    admin,
+                    &AssignLicense {
+                        user_id: u,
+                        product_id: product,
+                        expected_version: target.version,
+                    },
+                )
+                .unwrap();
+            }
+            let preview = org.restore_preview(admin, id, false).unwrap();
+            assert!(!preview.users[0].seat_free, "{engine}");
+            assert_eq!(preview.purchases.len(), 1, "{engine}");
+            let seats = number(org, "SELECT count(*) FROM seats", &[]);
+            let orders = number(org, "SELECT count(*) FROM orders", &[]);
+            let e = org
+                .restore_from_archive(admin, &request_of(&preview, id, false))
+                .unwrap_err();
+            assert_eq!(e.code(), "no_license_available", "{engine}");
+            assert_eq!(number(org, "SELECT count(*) FROM seats", &[]), seats);
+            assert!(license_of(org, user.id).is_none(), "{engine}");
+            let receipt = org
+                .restore_from_archive(admin, &request_of(&preview, id, true))
+                .unwrap();
+            assert_eq!(number(org, "SELECT count(*) FROM seats", &[]), seats + 1);
+            assert_eq!(number(org, "SELECT count(*) FROM orders", &[]), orders + 1);
+            let last = number(org, "SELECT max(id) FROM audit_log", &[]);
+            let restored_at = number(
+                org,
+                "SELECT max(id) FROM audit_log WHERE action = 'license.restore'",
+                &[],
+            );
+            let bought_at = number(
+                org,
+                "SELECT max(id) FROM audit_log WHERE action = 'billing.purchase'",
+                &[],
+            );
+            assert!(
+                bought_at < restored_at && restored_at == last,
+                "{engine}: the purchase, then the restore, in one change"
+            );
+            (
+                preview.purchases,
+                receipt.purchases.len(),
+                license_of(org, user.id),
+            )
+        });
+    }
+
+    #[test]
+    fn a_bulk_removal_and_its_whole_batch_restore_on_both_engines() {
+        same_on_each_engine(|org, place: &Place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let auditor = sign_in(org, "max.weber");
+            let holders = ids(
+                org,
+                "SELECT s.user_id FROM seats s WHERE s.user_id IS NOT NULL ORDER BY s.user_id LIMIT 3",
+            );
+            let req = BulkRequest {
+                user_ids: holders.clone(),
+                action: BulkAction::Remove,
+            };
+            let preview = org.bulk_preview(admin, &req).unwrap();
+            let data: Vec<_> = holders.iter().map(|&u| data_of(org, u)).collect();
+            // An Auditor's bulk removal is refused, recorded, and changes nothing else.
+            let entries = number(org, "SELECT count(*) FROM audit_log", &[]);
+            let e = org.bulk_apply(auditor, &req).unwrap_err();
+            assert_eq!(e.code(), "permission_denied", "{engine}");
+            assert_eq!(
+                number(org, "SELECT count(*) FROM audit_log", &[]),
+                entries + 1
+            );
+            assert!(license_of(org, holders[0]).is_some(), "{engine}");
+            let receipt = org.bulk_apply(admin, &req).unwrap();
+            assert_eq!(receipt.safety_archives, 3, "{engine}");
+            for &u in &holders {
+                assert!(license_of(org, u).is_none(), "{engine}");
+                assert!(counts(org, u).iter().all(|&n| n == 0), "{engine}");
+            }
+            let first = newest_archive(org, holders[0]);
+            assert_eq!(
+                org.safety_archives(admin, holders[0]).unwrap()[0].batch_size,
+                3,
+                "{engine}"
+            );
+            let restore = org.restore_preview(admin, first, true).unwrap();
+            let back = org
+                .restore_from_archive(admin, &request_of(&restore, first, true))
+                .unwrap();
+            for (&u, d) in holders.iter().zip(&data) {
+                assert_eq!(&data_of(org, u), d, "{engine}");
+                assert!(license_of(org, u).is_some(), "{engine}");
+            }
+            assert!(chain_intact(org), "{engine}");
+            (preview, receipt.message, restore.summary, back.message)
+        });
+    }
+
+    /// Replaces the archive's stored copy with `edit`ed entries and a checksum that matches
+    /// them; beside a file, its ZIP is deleted, so that the stored copy is what is read.
+    fn replace_archive(org: &mut Org, id: i64, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) {
+        if org.engine.is_file() {
+            std::fs::remove_file(archive_file(org, id)).unwrap();
+        }
+        let stored = org
+            .engine
+            .read(|db| safety_archives::stored_copy_if_any(db, id))
+            .unwrap()
+            .expect("a stored copy");
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(stored)).unwrap();
+        let mut entries: Vec<(String, Vec<u8>)> = (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).unwrap();
+                (f.name().unwrap().to_string(), bytes)
+            })
+            .collect();
+        edit(&mut entries);
+        let zip = zip_of(&entries);
+        let sha = sha256_hex(&zip);
+        org.engine
+            .write(|db| {
+                db.execute(
+                    "UPDATE safety_archives SET zip = ?1, sha256 = ?2 WHERE id = ?3",
+                    &[&zip, &sha, &id],
+                )
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_value_the_table_refuses_is_named_and_nothing_changes_on_both_engines() {
+        same_on_each_engine(|org, place: &Place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let user = user_with_all_data(org);
+            org.remove_license(admin, &RemoveLicense::of(&user))
+                .unwrap();
+            let id = newest_archive(org, user.id);
+            let preview = org.restore_preview(admin, id, false).unwrap();
+            replace_archive(org, id, |entries| {
+                let csv = entries
+                    .iter_mut()
+                    .find(|(n, _)| n == "call_history.csv")
+                    .unwrap();
+                let text = String::from_utf8(csv.1.clone()).unwrap();
+                let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+                // The last row goes sideways: not a direction the table knows.
+                let last = lines.last_mut().unwrap();
+                *last = last
+                    .replace(",inbound,", ",sideways,")
+                    .replace(",outbound,", ",sideways,")
+                    .replace(",missed,", ",sideways,");
+                csv.1 = (lines.join("\n") + "\n").into_bytes();
+                relist(entries);
+            });
+            let (seats, entries) = (
+                number(
+                    org,
+                    "SELECT count(*) FROM seats WHERE user_id IS NOT NULL",
+                    &[],
+                ),
+                number(org, "SELECT count(*) FROM audit_log", &[]),
+            );
+            let e = org.restore_preview(admin, id, false).unwrap_err();
+            assert_eq!(e.code(), "archive_damaged", "{engine}: {e}");
+            let e = org
+                .restore_from_archive(admin, &request_of(&preview, id, false))
+                .unwrap_err();
+            assert_eq!(e.code(), "archive_damaged", "{engine}: {e}");
+            assert!(e.to_string().contains("call_history.csv"), "{engine}: {e}");
+            assert_eq!(
+                number(
+                    org,
+                    "SELECT count(*) FROM seats WHERE user_id IS NOT NULL",
+                    &[]
+                ),
+                seats,
+                "{engine}: the license was not assigned either"
+            );
+            assert_eq!(number(org, "SELECT count(*) FROM audit_log", &[]), entries);
+            assert!(counts(org, user.id).iter().all(|&n| n == 0), "{engine}");
+            e.code()
+        });
+    }
+
+    #[test]
+    fn an_offboarded_user_is_reactivated_on_both_engines() {
+        same_on_each_engine(|org, place: &Place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let user = user_with_all_data(org);
+            let data = data_of(org, user.id);
+            org.offboard_user(admin, &OffboardUser::of(&user)).unwrap();
+            let off = org
+                .engine
+                .read(|db| directory::user_detail(db, user.id))
+                .unwrap();
+            let preview = org.reactivation_preview(admin, user.id).unwrap();
+            let restore = preview.restore.clone().expect("the offboarding's archive");
+            let mut req = request_of(&restore, restore.users[0].archive_id, false);
+            req.choices[0].expected_version = off.version;
+            let receipt = org
+                .reactivate_user(
+                    admin,
+                    &ReactivateUser {
+                        user_id: user.id,
+                        expected_version: off.version,
+                        restore: Some(req),
+                    },
+                )
+                .unwrap();
+            assert_eq!(receipt.user.status, UserStatus::Active, "{engine}");
+            assert_eq!(data_of(org, user.id), data, "{engine}");
+            (preview.summary, receipt.message, license_of(org, user.id))
+        });
+    }
+}
