@@ -35,6 +35,7 @@ use crate::domain::users::features::Feature;
 use crate::kernel::action::Action;
 use crate::kernel::audit::{AuditEntry, TextEntry};
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 use crate::storage::tables::{phone_numbers, products, seats, sites, users};
 use crate::storage::{db, settings};
 
@@ -1477,10 +1478,10 @@ struct NumbersAfter<'a> {
 }
 
 /// The users as the import reads them, one row each, sorted by name.
-fn export(conn: &Connection) -> Result<Vec<u8>> {
+fn export(db: Sql<'_>) -> Result<Vec<u8>> {
     let mut w = crate::base::csv_cell::CsvWriter::new();
     w.row(COLUMNS)?;
-    users::each_for_export(conn, |cells| w.row(cells))?;
+    users::each_for_export(db, |cells| w.row(cells))?;
     w.finish()
 }
 
@@ -1640,19 +1641,21 @@ impl Org {
     }
 
     pub fn export_users_csv(&self, actor: Actor) -> Result<Vec<u8>> {
-        self.read(actor, Permission::UsersView, export)
+        self.read_sql(actor, Permission::UsersView, export)
     }
 
     /// Writes the users to `dest` as CSV (atomically), recorded in the audit log.
     pub fn export_users_to(&mut self, actor: Actor, dest: &std::path::Path) -> Result<u32> {
-        self.change(actor, Action::UsersExport, |tx, ctx| {
+        // On a server the change may run again: the file is then replaced whole again
+        // (atomically), by the export of the snapshot that commits.
+        self.change_sql(actor, Action::UsersExport, |tx, ctx| {
             let csv = export(tx)?;
             crate::storage::files::write_atomically(dest, &csv)?;
             let rows = users::count(tx)?;
             let mut entry = AuditEntry::new(Action::UsersExport.key());
             entry.after = Some(json!({ "path": dest.display().to_string(), "rows": rows }));
             ctx.audit(tx, &entry)?;
-            Ok(rows)
+            Ok(rows as u32)
         })
     }
 }

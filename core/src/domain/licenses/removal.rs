@@ -1069,4 +1069,45 @@ mod on_both_engines {
             files
         });
     }
+
+    #[test]
+    fn an_export_writes_the_same_files_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let auditor = sign_in(org, "max.weber");
+            let user = org.user(admin, ids(org, HOLDER_WITH_DATA)[0]).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let dest = dir.path().join("export.zip");
+            let entries = number(org, "SELECT count(*) FROM audit_log", &[]);
+            let e = org
+                .export_user_data(auditor, user.id, &dest, &mut crate::Unwatched)
+                .unwrap_err();
+            assert_eq!(e.code(), "permission_denied", "{engine}");
+            assert!(!dest.exists(), "{engine}: a refusal writes no file");
+            let receipt = org
+                .export_user_data(admin, user.id, &dest, &mut crate::Unwatched)
+                .unwrap();
+            let bytes = std::fs::read(&dest).unwrap();
+            assert_eq!(bundle::sha256_hex(&bytes), receipt.sha256, "{engine}");
+            assert_eq!(
+                number(
+                    org,
+                    "SELECT count(*) FROM audit_log WHERE action = 'user.export' AND outcome = 'ok'
+                     AND target_user_id = ?1",
+                    &[&user.id],
+                ),
+                1,
+                "{engine}"
+            );
+            assert_eq!(
+                number(org, "SELECT count(*) FROM audit_log", &[]),
+                entries + 2,
+                "{engine}: the refusal and the export"
+            );
+            // The user keeps everything: an export deletes nothing.
+            assert!(org.user(admin, user.id).unwrap().license.is_some());
+            archive_files(&bytes)
+        });
+    }
 }

@@ -289,28 +289,29 @@ pub(crate) fn update_imported_profile(
 /// Hands each user to `row` as the CSV export writes them (first name, last name, email,
 /// department, site, extension, number, product; absent values empty), by name.
 pub(crate) fn each_for_export(
-    conn: &Connection,
+    db: Sql<'_>,
     mut row: impl FnMut(&[String]) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(
+    // sort_name compares as bytes on both engines (COLLATE "C" on a server).
+    db.query(
         "SELECT u.first_name, u.last_name, u.email, u.department, st.name, u.extension, n.e164, p.name
          FROM users u JOIN sites st ON st.id = u.site_id
          LEFT JOIN phone_numbers n ON n.user_id = u.id
          LEFT JOIN seats s ON s.user_id = u.id LEFT JOIN products p ON p.id = s.product_id
          ORDER BY u.sort_name, u.id",
+        &[],
+        |r| {
+            let cells: Vec<String> = (0..8)
+                .map(|i| Ok(r.get::<Option<String>>(i)?.unwrap_or_default()))
+                .collect::<Result<_>>()?;
+            row(&cells)
+        },
     )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let cells: Vec<String> = (0..8)
-            .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
-            .collect::<rusqlite::Result<_>>()?;
-        row(&cells)?;
-    }
     Ok(())
 }
 
-pub(crate) fn count(conn: &Connection) -> Result<u32> {
-    Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
+pub(crate) fn count(db: Sql<'_>) -> Result<i64> {
+    db.query_one("SELECT count(*) FROM users", &[], |r| r.get(0))
 }
 
 /// A user's row as the Users list and the editor read it: the user with site, number and

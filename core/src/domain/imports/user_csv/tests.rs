@@ -383,3 +383,37 @@ fn bytes_over_the_size_limit_are_refused_before_parsing() {
     assert_eq!(preview.issues[0].column, "File");
     assert!(preview.issues[0].message.contains("at most 50 MB"));
 }
+
+/// The users' CSV export on both storage engines (docs/ARCHITECTURE.md §Server).
+mod on_both_engines {
+    use super::*;
+    use crate::tests::engines::{number, same_on_each_engine};
+
+    #[test]
+    fn the_users_export_is_the_same_file_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let csv = org.export_users_csv(admin).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let dest = dir.path().join("users.csv");
+            let rows = org.export_users_to(admin, &dest).unwrap();
+            assert_eq!(std::fs::read(&dest).unwrap(), csv, "{engine}");
+            assert_eq!(
+                i64::from(rows),
+                number(org, "SELECT count(*) FROM users", &[]),
+                "{engine}"
+            );
+            assert_eq!(
+                number(
+                    org,
+                    "SELECT count(*) FROM audit_log WHERE action = 'users.export'",
+                    &[],
+                ),
+                1,
+                "{engine}"
+            );
+            csv
+        });
+    }
+}
