@@ -70,5 +70,8 @@ pub use kernel::org::{Actor, Org};
 pub use lifecycle::about::{AppInfo, MenuCommand};
 pub use lifecycle::damaged_restore::DamagedRestoreReceipt;
 pub use lifecycle::open_failure::{FailureKind, OpenFailure};
+pub use lifecycle::org_open::is_server_address;
+#[cfg(feature = "server")]
+pub use lifecycle::org_open::shown_server_address;
 pub use lifecycle::org_setup::{OrgSetup, ProductSetup};
 pub use storage::backup::{BackupInfo, BackupOverview, BackupReason, DailyBackup, RestoreReceipt};

@@ -12,7 +12,7 @@ mod invariants;
 pub(crate) mod migration_tests;
 mod permission_matrix;
 #[cfg(feature = "server")]
-pub(crate) mod pg_cluster;
+pub(crate) use licensedesk_pg_cluster as pg_cluster;
 #[cfg(feature = "server")]
 mod server_engine;
 pub(crate) mod testing;

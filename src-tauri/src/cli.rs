@@ -86,6 +86,11 @@ Options:
                   empty file offers the demo or your own organization). Also --db=PATH.
                   Without it: $LICENSEDESK_DB, else
                   ~/.local/share/com.licensedesk.app/licensedesk.sqlite
+  --db postgres://USER@HOST/DATABASE
+                  Open the organization on a PostgreSQL server, shared by several admins
+                  (TLS verified across a network; add ?sslrootcert=/path/ca.pem for the
+                  office's own authority). Give a password in $LICENSEDESK_DB rather than
+                  here, where other users of this computer could read it.
   --demo          Put the demo organization into an empty file without asking
   --demo-users N  Build a demo organization of N users (e.g. 100000, for trying speed at
                   scale) in the new --db file, showing progress, then open it
@@ -93,7 +98,7 @@ Options:
   -h, --help      Print this help and exit
 
 Environment:
-  LICENSEDESK_DB    The organization file, when --db is not given
+  LICENSEDESK_DB    The organization file or server address, when --db is not given
   LICENSEDESK_DEMO  1: as --demo
 ",
         version = env!("CARGO_PKG_VERSION")

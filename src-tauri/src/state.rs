@@ -11,9 +11,12 @@ use licensedesk_core::{Actor, DailyBackup, Error, ErrorPayload, OpenFailure, Org
 
 use crate::progress::CancelFlag;
 
-/// One organization file as this window has it open.
+/// One organization file (or organization on a server, `postgres://…`) as this window has
+/// it open.
 pub struct OpenFile {
     path: PathBuf,
+    /// How the window names it: the file's path, or the server's address without its password.
+    shown: String,
     /// The organization, or why it could not be opened (shown on a screen of its own, never
     /// a crash; the file is left as it was).
     org: Result<Arc<Mutex<Org>>, OpenFailure>,
@@ -31,6 +34,12 @@ impl OpenFile {
     /// Blocking (migrations): call it on the blocking pool once running. The daily backup
     /// waits for a sign-in: opening a file writes nothing outside it.
     pub fn open(path: PathBuf, demo_if_empty: bool) -> Self {
+        let address = path
+            .to_str()
+            .filter(|text| licensedesk_core::is_server_address(text));
+        if let Some(address) = address {
+            return Self::open_on_server(address.to_owned());
+        }
         let opened = Org::open_for_window(&path, Arc::new(SystemClock), demo_if_empty);
         let (org, daily_backup) = match opened {
             Ok((org, backup)) => (Ok(Arc::new(Mutex::new(org))), backup),
@@ -39,7 +48,32 @@ impl OpenFile {
                 (Err(OpenFailure::new(&path, &e)), None)
             }
         };
+        Self::with(path.display().to_string(), path, org, daily_backup)
+    }
+
+    /// Opens the organization on the server at `address`: no demo (an organization gets to a
+    /// server by File > Move to a server), no daily backup (pg_dump is the server's own).
+    fn open_on_server(address: String) -> Self {
+        let shown = licensedesk_core::shown_server_address(&address)
+            .unwrap_or_else(|| "a PostgreSQL server".to_owned());
+        let org = match Org::open_server_for_window(&address, Arc::new(SystemClock)) {
+            Ok(org) => Ok(Arc::new(Mutex::new(org))),
+            Err(e) => {
+                eprintln!("licensedesk: cannot open the organization on {shown}: {e}");
+                Err(OpenFailure::on_server(&shown, &e))
+            }
+        };
+        Self::with(shown, PathBuf::from(address), org, None)
+    }
+
+    fn with(
+        shown: String,
+        path: PathBuf,
+        org: Result<Arc<Mutex<Org>>, OpenFailure>,
+        daily_backup: Option<DailyBackup>,
+    ) -> Self {
         Self {
+            shown,
             path,
             org,
             actor: Mutex::new(None),
@@ -200,9 +234,16 @@ impl AppState {
         self.current().start_background_work();
     }
 
-    /// The organization file this window works on.
+    /// The organization file this window works on (or the server's address, password
+    /// included: for opening it again, never for showing).
     pub fn path(&self) -> PathBuf {
         self.current().path.clone()
+    }
+
+    /// The organization's place as the window shows it: the file's path, or the server
+    /// without its password.
+    pub fn shown_place(&self) -> String {
+        self.current().shown.clone()
     }
 
     pub fn open_failure(&self) -> Option<OpenFailure> {
@@ -315,15 +356,24 @@ impl AppState {
             .await
             .ok()
             .flatten();
-        title(&self.path(), name.as_deref())
+        let file = self.current();
+        let place = match file.path.to_str() {
+            Some(text) if licensedesk_core::is_server_address(text) => file.shown.clone(),
+            _ => file_name(&file.path),
+        };
+        title(&place, name.as_deref())
     }
 }
 
-fn title(path: &Path, organization: Option<&str>) -> String {
-    let file = path.file_name().map_or_else(
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into(),
-    );
+    )
+}
+
+/// "Acme Dental — LicenseDesk (acme.sqlite)", or (on a server) "(dana@db.example.com/office)".
+fn title(file: &str, organization: Option<&str>) -> String {
     match organization {
         Some(name) => format!("{name} — LicenseDesk ({file})"),
         None => format!("LicenseDesk ({file})"),
@@ -336,12 +386,12 @@ mod tests {
 
     #[test]
     fn the_title_names_the_organization_and_the_file() {
-        let path = Path::new("/home/pat/Documents/acme.sqlite");
+        let file = file_name(Path::new("/home/pat/Documents/acme.sqlite"));
         assert_eq!(
-            title(path, Some("Acme Dental")),
+            title(&file, Some("Acme Dental")),
             "Acme Dental — LicenseDesk (acme.sqlite)"
         );
-        assert_eq!(title(path, None), "LicenseDesk (acme.sqlite)");
+        assert_eq!(title(&file, None), "LicenseDesk (acme.sqlite)");
     }
 
     #[test]

@@ -129,7 +129,9 @@ impl Org {
     /// The active accounts, for "Switch account". A desktop app's sign-in screen shows who
     /// may sign in on this computer, as an operating system's does.
     pub fn account_choices(&self) -> Result<Vec<AccountChoice>> {
-        Ok(accounts::active(self.engine.file()?.into())?
+        Ok(self
+            .engine
+            .read(accounts::active)?
             .into_iter()
             .map(|a| AccountChoice {
                 login: a.login,
@@ -187,8 +189,8 @@ impl Org {
         }
         // Files outside the organization file are touched only once someone has signed in
         // (a server has none: its safety archives are in its database).
+        self.tend_archives()?;
         if self.engine.is_file() {
-            self.tend_archives()?;
             self.write_pre_migration_copy();
         }
         self.session(Actor {

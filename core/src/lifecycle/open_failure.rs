@@ -127,6 +127,32 @@ impl OpenFailure {
     }
 }
 
+impl OpenFailure {
+    /// An organization on a server that could not be opened: the server named as the window
+    /// shows it (never its password), and what to check. Nothing is kept offline for it.
+    pub fn on_server(shown: &str, error: &Error) -> Self {
+        let cause = match error {
+            Error::ServerUnreachable { .. } => {
+                "The server did not answer: check that it is running and that this computer \
+                 reaches it (network, VPN), then open it again."
+            }
+            Error::InvalidInput { .. } => "Check the address, then open it again.",
+            _ => "Ask the server's administrator, then open it again.",
+        };
+        Self {
+            path: shown.to_owned(),
+            kind: FailureKind::Other,
+            error: error.payload(),
+            advice: format!(
+                "{cause} LicenseDesk changed nothing, and keeps nothing of a server's \
+                 organization on this computer: work offline in an organization file. Or open \
+                 another file, or create a new organization."
+            ),
+            backups: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use rusqlite::Connection;

@@ -45,7 +45,53 @@ impl Org {
         Ok((org, backup))
     }
 
+    /// Opens the organization on the server at `address` for a window, as
+    /// [`Org::open_for_window`] opens a file: cancellations that fell due settled. A server
+    /// takes no daily backup of LicenseDesk's (pg_dump is the server's own).
+    #[cfg(feature = "server")]
+    pub fn open_server_for_window(address: &str, clock: Arc<dyn Clock>) -> Result<Self> {
+        let mut org = Self::open_on_server(address, clock)?;
+        org.settle_due_cancellations()?;
+        Ok(org)
+    }
+
     pub fn open_with_system_clock(path: &Path) -> Result<Self> {
         Self::open(path, Arc::new(SystemClock))
+    }
+}
+
+/// Whether `text` names an organization on a server (`postgres://…`) rather than a file.
+pub fn is_server_address(text: &str) -> bool {
+    let text = text.trim_start();
+    text.starts_with("postgres://") || text.starts_with("postgresql://")
+}
+
+/// The server address as a window may show it (user, host, database; never the password),
+/// or None when it is not an address LicenseDesk accepts.
+#[cfg(feature = "server")]
+pub fn shown_server_address(address: &str) -> Option<String> {
+    crate::storage::server::ServerAddress::parse(address)
+        .ok()
+        .map(|a| a.shown())
+}
+
+#[cfg(all(test, feature = "server"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_address_is_shown_without_its_password() {
+        assert!(is_server_address(" postgres://a@b/c"));
+        assert!(is_server_address("postgresql://a@b/c"));
+        assert!(!is_server_address("/home/dana/postgres://x.sqlite"));
+        assert_eq!(
+            shown_server_address("postgres://dana:s3cret@db.example.com/office").as_deref(),
+            Some("dana@db.example.com/office")
+        );
+        assert_eq!(
+            shown_server_address("postgres://dana:s3cret@db.example.com:6543/office").as_deref(),
+            Some("dana@db.example.com:6543/office")
+        );
+        assert_eq!(shown_server_address("postgres://db.example.com"), None);
     }
 }

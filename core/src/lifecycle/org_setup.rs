@@ -89,7 +89,7 @@ fn price_cents(field: Field, text: &str) -> Result<i64> {
 impl Org {
     /// True when the file holds no organization yet (no accounts).
     pub fn is_unset(&self) -> Result<bool> {
-        Ok(accounts::count(self.engine.file()?)? == 0)
+        Ok(self.engine.read(accounts::count)? == 0)
     }
 
     /// The organization's name, None while the file holds none (for the window title).
@@ -97,7 +97,9 @@ impl Org {
         if self.is_unset()? {
             return Ok(None);
         }
-        crate::storage::settings::organization_name(self.engine.file()?).map(Some)
+        self.engine
+            .read(|db| crate::storage::settings::organization_name(db))
+            .map(Some)
     }
 
     /// Fills an empty file with the demo organization and signs its Super Admin in.

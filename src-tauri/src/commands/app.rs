@@ -9,7 +9,12 @@ use crate::state::AppState;
 /// Version, organization file and schema version. Needs no sign-in, like Help > About.
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
-    Ok(AppInfo::new(env!("CARGO_PKG_VERSION"), &state.path()))
+    // The server's address without its password, or the file's path.
+    let place = state.shown_place();
+    Ok(AppInfo::new(
+        env!("CARGO_PKG_VERSION"),
+        std::path::Path::new(&place),
+    ))
 }
 
 /// The window's first screen is painted and takes input: the work that waited for it starts

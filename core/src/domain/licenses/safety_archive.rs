@@ -93,6 +93,19 @@ impl Org {
     /// nothing outside it.
     pub(crate) fn tend_archives(&mut self) -> Result<()> {
         let now = self.now();
+        if !self.engine.is_file() {
+            // On a server the stored copy is the archive: past its 30 days it is deleted (a
+            // write only when there is one: every change wakes the other windows).
+            if self
+                .engine
+                .read(|db| safety_archives::expired_copies(db, &now))?
+                > 0
+            {
+                self.engine
+                    .write(|db| safety_archives::drop_expired_copies(db, &now))?;
+            }
+            return Ok(());
+        }
         let archives = safety_archives::to_tend(self.engine.file()?, &now)?;
         let mut problems = Vec::new();
         let mut expired_copies = false;
@@ -129,7 +142,7 @@ impl Org {
             }
         }
         if expired_copies {
-            safety_archives::drop_expired_copies(self.engine.file()?, &now)?;
+            safety_archives::drop_expired_copies(self.engine.file()?.into(), &now)?;
         }
         for problem in &problems {
             eprintln!("licensedesk: {problem}");

@@ -94,6 +94,23 @@ impl ServerAddress {
         Ok(Self { config, tls })
     }
 
+    /// The address as a window may show it: user, host and database, never the password.
+    pub fn shown(&self) -> String {
+        let user = self.config.get_user().unwrap_or_default();
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(name)) => name.clone(),
+            #[cfg(unix)]
+            Some(Host::Unix(path)) => path.display().to_string(),
+            None => String::new(),
+        };
+        let port = match self.config.get_ports().first() {
+            Some(5432) | None => String::new(),
+            Some(port) => format!(":{port}"),
+        };
+        let db = self.config.get_dbname().unwrap_or_default();
+        format!("{user}@{host}{port}/{db}")
+    }
+
     /// Whether the connection will cross a network (and so use TLS).
     pub fn uses_tls(&self) -> bool {
         matches!(self.tls, Tls::Verified { .. })

@@ -1,8 +1,6 @@
 //! The accounts table's SQL (with the role each account has): signing in, the acting account,
 //! the account picker, who holds a permission, and creating an account.
 
-use rusqlite::Connection;
-
 use crate::base::error::Result;
 use crate::storage::engine::{Param, Sql};
 
@@ -31,8 +29,8 @@ pub(crate) struct ActiveAccount {
     pub role_name: String,
 }
 
-pub(crate) fn count(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?)
+pub(crate) fn count(db: Sql<'_>) -> Result<i64> {
+    db.query_one("SELECT count(*) FROM accounts", &[], |r| r.get(0))
 }
 
 /// The account with this login, ASCII letters in either case (the file's `login` column is

@@ -118,10 +118,19 @@ pub(crate) fn stored_copy(conn: &Connection, id: i64) -> Result<Vec<u8>> {
 }
 
 /// Drops the stored copies of the archives expired at `now`; their listing stays.
-pub(crate) fn drop_expired_copies(conn: &Connection, now: &str) -> Result<()> {
-    conn.execute(
+/// How many archives past their expiry at `now` still hold their stored copy.
+pub(crate) fn expired_copies(db: Sql<'_>, now: &str) -> Result<i64> {
+    db.query_one(
+        "SELECT count(*) FROM safety_archives WHERE expires_at < ?1 AND zip IS NOT NULL",
+        &[&now],
+        |r| r.get(0),
+    )
+}
+
+pub(crate) fn drop_expired_copies(db: Sql<'_>, now: &str) -> Result<()> {
+    db.execute(
         "UPDATE safety_archives SET zip = NULL WHERE expires_at < ?1 AND zip IS NOT NULL",
-        [now],
+        &[&now],
     )?;
     Ok(())
 }

@@ -10,10 +10,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use tempfile::TempDir;
 
-pub(crate) const SUPERUSER: &str = "licensedesk_admin";
-pub(crate) const PASSWORD: &str = "throwaway-cluster-password";
+pub const SUPERUSER: &str = "licensedesk_admin";
+pub const PASSWORD: &str = "throwaway-cluster-password";
 
-pub(crate) struct PgCluster {
+pub struct PgCluster {
     dir: TempDir,
     bin: PathBuf,
     run_as: Option<&'static str>,
@@ -202,7 +202,7 @@ impl Drop for PgCluster {
 }
 
 /// Gives the folder `dir` (written by a test) to the account clusters run as.
-pub(crate) fn hand_over(dir: &Path) {
+pub fn hand_over(dir: &Path) {
     if running_as_root() {
         let out = Command::new("chown")
             .args(["-R", "postgres:"])
