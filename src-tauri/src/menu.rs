@@ -34,8 +34,20 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let file = SubmenuBuilder::with_id(app, FILE, "&File")
         .item(&item(app, MenuCommand::FileNew, "&New…", "CmdOrCtrl+N")?)
         .item(&item(app, MenuCommand::FileOpen, "&Open…", "CmdOrCtrl+O")?)
+        .item(&item(
+            app,
+            MenuCommand::FileConnectServer,
+            "&Connect to Server…",
+            "CmdOrCtrl+Shift+O",
+        )?)
         .separator()
         // Enabled while someone is signed in (see `set_signed_in`).
+        .item(
+            &MenuItemBuilder::with_id(MenuCommand::FileMoveToServer.id(), "&Move to a Server…")
+                .accelerator("CmdOrCtrl+Shift+M")
+                .enabled(false)
+                .build(app)?,
+        )
         .item(
             &MenuItemBuilder::with_id(MenuCommand::FileExportUsers.id(), "&Export users…")
                 .enabled(false)
@@ -99,18 +111,21 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .build()
 }
 
-/// File > Export users works only for a signed-in account (core still checks its permission).
+/// File > Move to a Server and Export users work only for a signed-in account (core still
+/// checks its permission).
 pub fn set_signed_in<R: Runtime>(app: &AppHandle<R>, signed_in: bool) {
-    let export = app
-        .menu()
-        .and_then(|menu| menu.get(FILE))
-        .and_then(|file| match file {
-            MenuItemKind::Submenu(file) => file.get(MenuCommand::FileExportUsers.id()),
-            _ => None,
-        });
-    if let Some(MenuItemKind::MenuItem(export)) = export {
-        if let Err(e) = export.set_enabled(signed_in) {
-            eprintln!("licensedesk: menu: {e}");
+    for command in [MenuCommand::FileMoveToServer, MenuCommand::FileExportUsers] {
+        let item = app
+            .menu()
+            .and_then(|menu| menu.get(FILE))
+            .and_then(|file| match file {
+                MenuItemKind::Submenu(file) => file.get(command.id()),
+                _ => None,
+            });
+        if let Some(MenuItemKind::MenuItem(item)) = item {
+            if let Err(e) = item.set_enabled(signed_in) {
+                eprintln!("licensedesk: menu: {e}");
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ import { OpenFailureScreen } from "./app/OpenFailureScreen";
 import { setCurrency } from "./ui/format";
 import { FirstRun } from "./app/FirstRun";
 import { hasUnsavedEdits, mayLeaveEditor, type ReopenEditor } from "./editor/leaveGuard";
+import { ServerDialog, type ServerAction } from "./app/ServerDialog";
 
 function signedIn(set: (s: SessionInfo) => void) {
   return (s: SessionInfo) => {
@@ -35,6 +36,8 @@ export function App() {
   const [generation, setGeneration] = useState(0);
   // Why File > New or Open did not happen (shown over whichever screen is up).
   const [fileError, setFileError] = useState<string | null>(null);
+  // File > Connect to Server or Move to a Server, while its dialog is open.
+  const [serverAction, setServerAction] = useState<ServerAction | null>(null);
   // "Switch account…" in an editor: after the next sign-in, that editor opens again.
   const [reopen, setReopen] = useState<ReopenEditor | null>(null);
   // The reads of the screens; nothing read for one account or file is shown to another.
@@ -90,13 +93,23 @@ export function App() {
     [reload],
   );
 
+  const askServer = useCallback((action: ServerAction) => {
+    if (hasUnsavedEdits() || modalOpen()) {
+      setFileError("Close the open dialog first (save or cancel it), then choose the File menu's command again.");
+      return;
+    }
+    setServerAction(action);
+  }, []);
+
   useEffect(
     () =>
       backend.onMenu((command) => {
         if (command === "file_new") void switchFile("new");
         else if (command === "file_open") void switchFile("open");
+        else if (command === "file_connect_server") askServer("connect");
+        else if (command === "file_move_to_server") askServer("move");
       }),
-    [switchFile],
+    [switchFile, askServer],
   );
 
   const signOut = useCallback(async (notice: string) => {
@@ -115,10 +128,21 @@ export function App() {
       </button>
     </div>
   );
+  const serverDialog = serverAction && (
+    <ServerDialog
+      action={serverAction}
+      onCancel={() => setServerAction(null)}
+      onDone={(notice) => {
+        setServerAction(null);
+        reload(notice);
+      }}
+    />
+  );
   if (failure)
     return (
       <QueryClientProvider client={queryClient}>
         {banner}
+        {serverDialog}
         <OpenFailureScreen key={generation} failure={failure} onFile={switchFile} onReopened={reload} />
       </QueryClientProvider>
     );
@@ -127,6 +151,7 @@ export function App() {
     <QueryClientProvider client={queryClient}>
     <MessagesProvider key={generation}>
       {banner}
+      {serverDialog}
       {unset && !session ? (
         <FirstRun
           onSignedIn={(s) => {

@@ -32,6 +32,8 @@ impl AppInfo {
 pub enum MenuCommand {
     FileNew,
     FileOpen,
+    FileConnectServer,
+    FileMoveToServer,
     FileExportUsers,
     ViewUsers,
     ViewLicenses,
@@ -43,9 +45,11 @@ pub enum MenuCommand {
 }
 
 impl MenuCommand {
-    pub const ALL: [MenuCommand; 10] = [
+    pub const ALL: [MenuCommand; 12] = [
         MenuCommand::FileNew,
         MenuCommand::FileOpen,
+        MenuCommand::FileConnectServer,
+        MenuCommand::FileMoveToServer,
         MenuCommand::FileExportUsers,
         MenuCommand::ViewUsers,
         MenuCommand::ViewLicenses,
@@ -61,6 +65,8 @@ impl MenuCommand {
         match self {
             MenuCommand::FileNew => "file_new",
             MenuCommand::FileOpen => "file_open",
+            MenuCommand::FileConnectServer => "file_connect_server",
+            MenuCommand::FileMoveToServer => "file_move_to_server",
             MenuCommand::FileExportUsers => "file_export_users",
             MenuCommand::ViewUsers => "view_users",
             MenuCommand::ViewLicenses => "view_licenses",

@@ -22,6 +22,26 @@ pub struct ServerMove {
     pub audit_head: ChainHead,
 }
 
+impl ServerMove {
+    /// What the window says once the organization is on the server named `shown`.
+    pub fn summary(&self, shown: &str) -> String {
+        let rows = |table: &str| {
+            self.tables
+                .iter()
+                .find(|(t, _)| t == table)
+                .map_or(0, |(_, n)| *n)
+        };
+        format!(
+            "Moved to {shown}: {} users, {} seats and {} audit entries, each table checked \
+             against the file. The file is unchanged; from now on, work on the server. Sign in \
+             to go on.",
+            rows("users"),
+            rows("seats"),
+            self.audit_head.count
+        )
+    }
+}
+
 impl Org {
     /// Copies this organization to the empty database at `address`. Super Admins only:
     /// every account's password hash leaves the file with it.

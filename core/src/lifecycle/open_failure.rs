@@ -30,7 +30,10 @@ pub enum FailureKind {
 
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct OpenFailure {
+    /// The file's path, or (on a server) the server's address without its password.
     pub path: String,
+    /// The organization is on a server (`postgres://…`), not in a file.
+    pub on_server: bool,
     pub kind: FailureKind,
     pub error: crate::ErrorPayload,
     pub advice: String,
@@ -119,6 +122,7 @@ impl OpenFailure {
         };
         Self {
             path: path.display().to_string(),
+            on_server: false,
             kind,
             error: error.payload(),
             advice,
@@ -141,6 +145,7 @@ impl OpenFailure {
         };
         Self {
             path: shown.to_owned(),
+            on_server: true,
             kind: FailureKind::Other,
             error: error.payload(),
             advice: format!(

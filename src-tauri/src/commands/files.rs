@@ -26,17 +26,19 @@ pub async fn refresh_title(app: &AppHandle, state: &AppState) {
 }
 
 /// Opens `path` on the blocking pool (migrations and the daily backup take a moment).
-async fn open(path: PathBuf) -> CommandResult<OpenFile> {
+pub(super) async fn open(path: PathBuf) -> CommandResult<OpenFile> {
     tauri::async_runtime::spawn_blocking(move || OpenFile::open(path, false))
         .await
         .map_err(|e| Error::Internal(e.to_string()).payload())
 }
 
+/// Works on `path` from now on; answers its name as the window shows it (a server's
+/// without its password).
 async fn switch(app: &AppHandle, state: &AppState, path: PathBuf) -> CommandResult<String> {
-    let file = open(path.clone()).await?;
+    let file = open(path).await?;
     state.switch_to(file);
     refresh_title(app, state).await;
-    Ok(path.display().to_string())
+    Ok(state.shown_place())
 }
 
 /// A name typed without an extension gets `.sqlite`, so that File > Open finds it again.

@@ -78,6 +78,8 @@ macro_rules! app_commands {
             files::open_organization_file,
             files::reopen_organization_file,
             files::restore_damaged_file,
+            servers::connect_to_server,
+            servers::move_to_server,
             app::app_info,
             app::window_ready,
             backups::backups,

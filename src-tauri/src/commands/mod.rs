@@ -14,6 +14,7 @@ pub mod recordings;
 pub mod removal;
 pub mod restore;
 pub mod savings;
+pub mod servers;
 pub mod setup;
 pub mod users_io;
 

@@ -20,6 +20,7 @@ const daily: BackupInfo = {
 
 const damaged: OpenFailure = {
   path: "/home/pat/acme.sqlite",
+  on_server: false,
   kind: "damaged",
   error: { code: "database", message: "The database could not be read or written: database disk image is malformed" },
   advice: "This file is damaged.",
@@ -56,5 +57,20 @@ describe("OpenFailureScreen", () => {
     expect(onFile).toHaveBeenCalledWith("new");
     await userEvent.click(screen.getByRole("button", { name: "Open another file…" }));
     expect(onFile).toHaveBeenCalledWith("open");
+  });
+
+  it("names a server, not a file, when the organization on a server cannot be opened", () => {
+    const failure: OpenFailure = {
+      path: "dana@db.example.com/office",
+      on_server: true,
+      kind: "other",
+      error: { code: "server_unreachable", message: "The server cannot be reached: connection refused" },
+      advice: "The server did not answer.",
+      backups: [],
+    };
+    render(<OpenFailureScreen failure={failure} onFile={vi.fn()} onReopened={vi.fn()} />);
+    expect(screen.getByRole("heading", { name: "The organization on the server cannot be opened" })).toBeTruthy();
+    expect(screen.getByText("dana@db.example.com/office")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Try again" })).toBeTruthy();
   });
 });

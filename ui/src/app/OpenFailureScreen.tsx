@@ -45,7 +45,11 @@ export function OpenFailureScreen({ failure, onFile, onReopened }: Props) {
           <BrandMark size={36} />
           <span>LicenseDesk</span>
         </div>
-        <h1 id="failure-title">This organization file cannot be opened</h1>
+        <h1 id="failure-title">
+          {failure.on_server
+            ? "The organization on the server cannot be opened"
+            : "This organization file cannot be opened"}
+        </h1>
         <p className="mono path">{failure.path}</p>
         <p role="alert" className="message message-failure">
           {failure.error.message}

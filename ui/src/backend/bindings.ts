@@ -437,7 +437,15 @@ export type AccountUpdate = { account_id: number, role: string, active: boolean,
 
 export type FailureKind = "damaged" | "not_an_organization" | "too_new" | "tampered" | "read_only" | "locked" | "missing_folder" | "other";
 
-export type OpenFailure = { path: string, kind: FailureKind, error: ErrorPayload, advice: string, 
+export type OpenFailure = { 
+/**
+ * The file's path, or (on a server) the server's address without its password.
+ */
+path: string, 
+/**
+ * The organization is on a server (`postgres://…`), not in a file.
+ */
+on_server: boolean, kind: FailureKind, error: ErrorPayload, advice: string, 
 /**
  * Backups that can replace the file, newest first; empty unless the file is damaged.
  */
@@ -724,7 +732,7 @@ schema_version: number, };
 
 export type ProgressEvent = { done: number, total: number, };
 
-export type MenuCommand = "file_new" | "file_open" | "file_export_users" | "view_users" | "view_licenses" | "view_billing" | "view_recordings" | "view_audit_log" | "help_about" | "help_shortcuts";
+export type MenuCommand = "file_new" | "file_open" | "file_connect_server" | "file_move_to_server" | "file_export_users" | "view_users" | "view_licenses" | "view_billing" | "view_recordings" | "view_audit_log" | "help_about" | "help_shortcuts";
 
 export type BackupReason = "daily" | "before_migration" | "manual" | "before_restore";
 

@@ -80,6 +80,8 @@ export type CommandArgs = {
   open_organization_file: [];
   reopen_organization_file: [];
   restore_damaged_file: [{ fileName: string }];
+  connect_to_server: [{ address: string }];
+  move_to_server: [{ address: string }];
   app_info: [];
   window_ready: [{ screen: string }];
   backups: [];
@@ -162,6 +164,8 @@ export type CommandResults = {
   open_organization_file: string | null;
   reopen_organization_file: string;
   restore_damaged_file: DamagedRestoreReceipt | null;
+  connect_to_server: string;
+  move_to_server: string;
   app_info: AppInfo;
   window_ready: null;
   backups: BackupOverview;

@@ -230,6 +230,10 @@ export const backend = {
   openOrganizationFile: () => call("open_organization_file"),
   /** Opens the file that could not be opened once more. */
   reopenOrganizationFile: () => call("reopen_organization_file"),
+  /** File > Connect to Server: opens the organization at the address; the server's name (never its password). */
+  connectToServer: (address: string) => call("connect_to_server", { address }),
+  /** File > Move to a Server: copies the open organization there, then opens it; what was moved. */
+  moveToServer: (address: string) => call("move_to_server", { address }),
   /** Asks in the native "Restore backup?" dialog, then replaces the damaged file; null when cancelled. */
   restoreDamagedFile: (fileName: string) => call("restore_damaged_file", { fileName }),
   backups: () => call("backups"),
