@@ -74,4 +74,6 @@ pub use lifecycle::org_open::is_server_address;
 #[cfg(feature = "server")]
 pub use lifecycle::org_open::shown_server_address;
 pub use lifecycle::org_setup::{OrgSetup, ProductSetup};
+#[cfg(feature = "server")]
+pub use lifecycle::server_watch::{ServerNews, ServerWatch};
 pub use storage::backup::{BackupInfo, BackupOverview, BackupReason, DailyBackup, RestoreReceipt};

@@ -10,3 +10,5 @@ pub mod open_failure;
 pub(crate) mod org_backups;
 pub(crate) mod org_open;
 pub mod org_setup;
+#[cfg(feature = "server")]
+pub mod server_watch;

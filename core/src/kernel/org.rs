@@ -83,10 +83,14 @@ impl Org {
     /// the areas written for both engines work on it; the others answer `file_only`.
     #[cfg(feature = "server")]
     pub fn open_on_server(address: &str, clock: Arc<dyn Clock>) -> Result<Self> {
-        let mut client = crate::storage::server::ServerAddress::parse(address)?.connect()?;
+        let address = crate::storage::server::ServerAddress::parse(address)?;
+        let mut client = address.connect()?;
         crate::storage::server::migrate(&mut client)?;
         Ok(Self {
-            engine: Engine::Server(std::cell::RefCell::new(client)),
+            engine: Engine::Server(Box::new(crate::storage::engine::ServerConnection {
+                address,
+                client: std::cell::RefCell::new(client),
+            })),
             clock,
             // Safety archives are kept in the server's database only, and backups are the
             // server's own (pg_dump): nothing is written beside a file.

@@ -24,10 +24,38 @@ pub(crate) enum Engine {
         /// `conn`, which must close first.
         _checkpointer: Checkpointer,
     },
-    /// One connection to the server; a `RefCell` because a query needs the client mutably
-    /// and reads take the organization shared.
+    /// One connection to the server (made again when it was lost).
     #[cfg(feature = "server")]
-    Server(RefCell<postgres::Client>),
+    Server(Box<ServerConnection>),
+}
+
+/// The server ended this session (a restart, an administrator's command).
+#[cfg(feature = "server")]
+fn is_disconnect(e: &postgres::error::DbError) -> bool {
+    let code = e.code().code();
+    code.starts_with("57P") || code.starts_with("08")
+}
+
+/// The server's address and this window's connection to it: a `RefCell` because a query
+/// needs the client mutably and reads take the organization shared.
+#[cfg(feature = "server")]
+pub(crate) struct ServerConnection {
+    pub address: crate::storage::server::ServerAddress,
+    pub client: RefCell<postgres::Client>,
+}
+
+#[cfg(feature = "server")]
+impl ServerConnection {
+    /// The connection, made again first when the server closed the last one (it restarted,
+    /// the network came back): a window goes on where it was, and nothing is replayed, since
+    /// nothing is kept while the server cannot be reached.
+    fn client(&self) -> Result<std::cell::RefMut<'_, postgres::Client>> {
+        let mut client = self.client.borrow_mut();
+        if client.is_closed() {
+            *client = self.address.connect()?;
+        }
+        Ok(client)
+    }
 }
 
 impl Engine {
@@ -59,16 +87,33 @@ impl Engine {
         match self {
             Engine::File { conn, .. } => f(Sql::File(conn)),
             #[cfg(feature = "server")]
-            Engine::Server(client) => {
-                let mut client = client.borrow_mut();
-                let mut tx = client
-                    .build_transaction()
-                    .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                    .read_only(true)
-                    .start()?;
-                let out = f(Sql::Server(&RefCell::new(&mut tx)))?;
-                tx.commit()?;
-                Ok(out)
+            Engine::Server(server) => {
+                // The client learns that the server ended its connection (a restart, a cut
+                // network) only when it next uses it: the snapshot then begins once more, on
+                // a new connection (`ServerConnection::client`). Nothing was read yet.
+                let mut f = Some(f);
+                let mut retried = false;
+                loop {
+                    let mut client = server.client()?;
+                    let begun = client
+                        .build_transaction()
+                        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+                        .read_only(true)
+                        .start();
+                    let e = match begun {
+                        Ok(mut tx) => {
+                            let f = f.take().expect("the read runs once");
+                            let out = f(Sql::Server(&RefCell::new(&mut tx)))?;
+                            tx.commit()?;
+                            return Ok(out);
+                        }
+                        Err(e) => e,
+                    };
+                    if retried || !(e.is_closed() || e.as_db_error().is_some_and(is_disconnect)) {
+                        return Err(e.into());
+                    }
+                    retried = true;
+                }
             }
         }
     }
@@ -86,9 +131,12 @@ impl Engine {
                 Ok(out)
             }
             #[cfg(feature = "server")]
-            Engine::Server(client) => crate::storage::server::in_change(client.get_mut(), |tx| {
-                f(Sql::Server(&RefCell::new(tx)))
-            }),
+            Engine::Server(server) => {
+                let mut client = server.client()?;
+                crate::storage::server::in_change(&mut client, |tx| {
+                    f(Sql::Server(&RefCell::new(tx)))
+                })
+            }
         }
     }
     /// Runs `f` in a write transaction that is always rolled back, whatever `f` returns: a
@@ -107,8 +155,8 @@ impl Engine {
                 out
             }
             #[cfg(feature = "server")]
-            Engine::Server(client) => {
-                let mut client = client.borrow_mut();
+            Engine::Server(server) => {
+                let mut client = server.client()?;
                 let mut tx = client
                     .build_transaction()
                     .isolation_level(postgres::IsolationLevel::RepeatableRead)
