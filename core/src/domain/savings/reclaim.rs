@@ -419,6 +419,18 @@ impl Org {
             Some(dest) => self.reclaim_export(actor, today, req, dest)?,
             None => None,
         };
+        self.reclaim_after_export(actor, today, req, export_to, exported)
+    }
+
+    /// The reclaim's change, once its export (if any) is written.
+    fn reclaim_after_export(
+        &mut self,
+        actor: Actor,
+        today: NaiveDate,
+        req: &ReclaimRequest,
+        export_to: Option<&std::path::Path>,
+        exported: Option<Exported>,
+    ) -> Result<ReclaimReceipt> {
         let mut archive = self.archive_plan();
         let result = self.change_sql(actor, Action::SavingsReclaim, |tx, ctx| {
             let Plan {
@@ -705,6 +717,54 @@ mod on_both_engines {
             let left = org.savings(admin).unwrap();
             assert!(left.lines.iter().all(|l| l.user_id != Some(suspended)));
             (preview, receipt.message, audit, folders, refusals, after)
+        });
+    }
+
+    #[test]
+    fn a_change_committed_between_the_export_and_the_reclaim_refuses_it_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let s = org.savings(admin).unwrap();
+            let suspended = first_with(&s, |r| *r == SavingsReason::Suspended)
+                .user_id
+                .unwrap();
+            let req = ReclaimRequest {
+                items: vec![ReclaimItem::Remove { user_id: suspended }],
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let dest = dir.path().join("reclaimed.zip");
+            let today = org.today();
+            let exported = org
+                .reclaim_export(admin, today, &req, &dest)
+                .unwrap()
+                .expect("an export of the chosen user");
+            assert!(dest.exists(), "{engine}");
+            // Another window records a call for the user before the change runs.
+            org.engine
+                .write(|db| {
+                    db.execute(
+                        "INSERT INTO call_history (user_id, started_at, direction, remote_number, duration_seconds)
+                         VALUES (?1, '2026-01-02T03:04:05Z', 'inbound', '+15550100', 7)",
+                        &[&suspended],
+                    )
+                })
+                .unwrap();
+            let before = state(org);
+            let e = org
+                .reclaim_after_export(admin, today, &req, Some(&dest), Some(exported))
+                .unwrap_err();
+            assert_eq!(e.code(), "invalid_input", "{engine}: {e}");
+            assert!(
+                e.to_string().contains("changed while it was exported"),
+                "{e}"
+            );
+            assert_eq!(state(org), before, "{engine}");
+            assert!(!dest.exists(), "{engine}: the outdated export is removed");
+            // Exported again, it goes through.
+            let receipt = org.reclaim(admin, &req, Some(&dest)).unwrap();
+            assert!(receipt.export.is_some() && dest.exists(), "{engine}");
+            (e.to_string(), receipt.preview)
         });
     }
 }
