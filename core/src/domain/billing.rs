@@ -3,7 +3,6 @@
 //! period, then the next billing day). Every total is counted from the seat rows.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -278,8 +277,8 @@ impl Org {
     pub fn purchase_preview(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.read(actor, Permission::BillingView, |conn| {
-            purchase_plan(conn, today, req)
+        self.read_sql(actor, Permission::BillingView, |db| {
+            purchase_plan(db, today, req)
         })
     }
 
@@ -287,7 +286,7 @@ impl Org {
     pub fn purchase_licenses(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.change(actor, Action::BillingPurchase, |tx, ctx| {
+        self.change_sql(actor, Action::BillingPurchase, |tx, ctx| {
             purchase_in(tx, ctx, today, req)
         })
     }
@@ -295,8 +294,8 @@ impl Org {
     pub fn cancellation_preview(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.read(actor, Permission::BillingView, |conn| {
-            cancellation_plan(conn, today, req)
+        self.read_sql(actor, Permission::BillingView, |db| {
+            cancellation_plan(db, today, req)
         })
     }
 
@@ -305,7 +304,7 @@ impl Org {
     pub fn request_cancellation(&mut self, actor: Actor, req: &SeatChange) -> Result<CostPreview> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.change(actor, Action::BillingCancellationRequest, |tx, ctx| {
+        self.change_sql(actor, Action::BillingCancellationRequest, |tx, ctx| {
             request_cancellation_in(tx, ctx, today, req)
         })
     }
@@ -313,7 +312,7 @@ impl Org {
     /// Puts the seats of a pending request back into the pool, before it takes effect.
     pub fn withdraw_cancellation(&mut self, actor: Actor, request_id: i64) -> Result<()> {
         self.settle_due_cancellations()?;
-        self.change(actor, Action::BillingCancellationWithdraw, |tx, ctx| {
+        self.change_sql(actor, Action::BillingCancellationWithdraw, |tx, ctx| {
             let status = cancellation_requests::status(tx, request_id)?.ok_or(Error::NotFound {
                 what: "Cancellation request",
                 id: request_id,
@@ -338,7 +337,7 @@ impl Org {
     pub fn billing_summary(&mut self, actor: Actor) -> Result<BillingSummary> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.read(actor, Permission::BillingView, |conn| {
+        self.read_sql(actor, Permission::BillingView, |conn| {
             let t = terms(conn)?;
             let rows = products::seat_tallies(conn)?;
             let lines: Vec<BillingLine> = rows
@@ -375,17 +374,21 @@ impl Org {
         })
     }
 
-    /// Writes the history as CSV to `dest`.
+    /// Writes the history as CSV to `dest` (the history and the currency read in one
+    /// snapshot; the file written after the read, outside any transaction).
     pub fn export_billing_history(&mut self, actor: Actor, dest: &std::path::Path) -> Result<()> {
-        let currency = settings::currency(self.engine.file()?)?;
-        let csv = history_csv(&self.billing_history(actor)?, &currency)?;
+        self.settle_due_cancellations()?;
+        let (events, currency) = self.read_sql(actor, Permission::BillingView, |db| {
+            Ok((billing_history(db)?, settings::currency(db)?))
+        })?;
+        let csv = history_csv(&events, &currency)?;
         crate::storage::files::write_atomically(dest, &csv)
     }
 
     /// Orders and cancellation requests, newest first.
     pub fn billing_history(&mut self, actor: Actor) -> Result<Vec<BillingEvent>> {
         self.settle_due_cancellations()?;
-        self.read(actor, Permission::BillingView, billing_history)
+        self.read_sql(actor, Permission::BillingView, billing_history)
     }
 }
 
@@ -508,7 +511,7 @@ pub(crate) fn purchase_plan<'a>(
     })
 }
 
-fn billing_history(conn: &Connection) -> Result<Vec<BillingEvent>> {
+fn billing_history(conn: Sql<'_>) -> Result<Vec<BillingEvent>> {
     let orders = orders::history(conn)?
         .into_iter()
         .map(|o| BillingEvent::Order {
@@ -537,10 +540,13 @@ fn billing_history(conn: &Connection) -> Result<Vec<BillingEvent>> {
                 },
             });
     let mut events: Vec<BillingEvent> = orders.chain(cancellations).collect();
-    let at = |e: &BillingEvent| match e {
-        BillingEvent::Order { at, .. } | BillingEvent::Cancellation { at, .. } => at.clone(),
+    // Newest first; events of the same moment (the demo's first orders) by kind and id, so
+    // that the order does not depend on how an engine happens to return the rows.
+    let key = |e: &BillingEvent| match e {
+        BillingEvent::Order { at, id, .. } => (at.clone(), 0, *id),
+        BillingEvent::Cancellation { at, id, .. } => (at.clone(), 1, *id),
     };
-    events.sort_by_key(|e| std::cmp::Reverse(at(e)));
+    events.sort_by_key(|e| std::cmp::Reverse(key(e)));
     Ok(events)
 }
 
@@ -908,5 +914,294 @@ mod tests {
             .unwrap()
             .contains("cancellation,Meetings Plus,1,'-$12.00,Lee Chen,2027-01-01,pending"));
         assert_eq!(csv.lines().count(), 1 + 1 + 5);
+    }
+}
+
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use super::*;
+    use crate::tests::engines::{chain_intact, number, same_on_each_engine};
+    use crate::tests::testing::sign_in;
+
+    /// The id of the product called `name`, on either engine.
+    fn product(org: &Org, name: &str) -> i64 {
+        number(org, "SELECT id FROM products WHERE name = ?1", &[&name])
+    }
+
+    fn change(org: &Org, name: &str, quantity: &str) -> SeatChange {
+        SeatChange {
+            product_id: product(org, name),
+            quantity: quantity.to_owned(),
+        }
+    }
+
+    /// The audit entries after `after`: action and outcome.
+    fn audit_after(org: &Org, after: i64) -> Vec<(String, String)> {
+        org.engine
+            .read(|db| {
+                db.query(
+                    "SELECT action, outcome FROM audit_log WHERE id > ?1 ORDER BY id",
+                    &[&after],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+            })
+            .unwrap()
+    }
+
+    fn last_entry(org: &Org) -> i64 {
+        number(org, "SELECT coalesce(max(id), 0) FROM audit_log", &[])
+    }
+
+    /// What billing keeps: seats by product and status, orders, requests by status.
+    fn ledger(org: &Org) -> Vec<i64> {
+        [
+            "SELECT count(*) FROM seats WHERE status = 'available'",
+            "SELECT count(*) FROM seats WHERE status = 'assigned'",
+            "SELECT count(*) FROM seats WHERE status = 'pending_cancellation'",
+            "SELECT count(*) FROM seats WHERE status = 'cancelled'",
+            "SELECT coalesce(sum(product_id * id), 0) FROM seats WHERE status = 'available'",
+            "SELECT count(*) FROM orders",
+            "SELECT count(*) FROM cancellation_requests WHERE status = 'pending'",
+            "SELECT count(*) FROM cancellation_requests WHERE status = 'withdrawn'",
+        ]
+        .iter()
+        // A server's sum of bigints is a numeric: cast back.
+        .map(|sql| number(org, &format!("SELECT CAST(({sql}) AS bigint)"), &[]))
+        .collect()
+    }
+
+    #[test]
+    fn previews_the_summary_and_the_history_are_the_same_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let billing = sign_in(org, "lee.chen");
+            let before = ledger(org);
+            let purchase = org
+                .purchase_preview(billing, &change(org, "Contact Center Agent", "3"))
+                .unwrap();
+            let cancellation = org
+                .cancellation_preview(billing, &change(org, "Voice Pro", "1"))
+                .unwrap();
+            let summary = org.billing_summary(billing).unwrap();
+            assert_eq!(purchase.current_total_cents, summary.monthly_total_cents);
+            assert_eq!(
+                purchase.new_total_cents,
+                summary.monthly_total_cents + 3 * purchase.unit_price_cents,
+                "{engine}"
+            );
+            assert_eq!(
+                summary.monthly_total_cents,
+                summary.lines.iter().map(|l| l.monthly_cents).sum::<i64>()
+            );
+            // A preview changes nothing.
+            assert_eq!(ledger(org), before, "{engine}");
+            let refused = org
+                .cancellation_preview(billing, &change(org, "Voice Pro", "500"))
+                .unwrap_err();
+            assert!(
+                refused
+                    .to_string()
+                    .contains("Voice Pro licenses are unassigned"),
+                "{engine}: {refused}"
+            );
+            let history = org.billing_history(billing).unwrap();
+            assert_eq!(history.len(), 5, "{engine}: the demo's first orders");
+            (purchase, cancellation, summary, history)
+        });
+    }
+
+    #[test]
+    fn a_purchase_adds_its_seats_its_order_and_its_audit_entry_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let billing = sign_in(org, "lee.chen");
+            let req = change(org, "Contact Center Agent", "2");
+            let before = ledger(org);
+            let summary = org.billing_summary(billing).unwrap();
+            let entry = last_entry(org);
+            let preview = org.purchase_preview(billing, &req).unwrap();
+            let receipt = org.purchase_licenses(billing, &req).unwrap();
+            assert_eq!(receipt, preview, "{engine}");
+            let after = ledger(org);
+            assert_eq!(after[0], before[0] + 2, "{engine}: two available seats");
+            assert_eq!(after[5], before[5] + 1, "{engine}: one order");
+            let new_seats = number(
+                org,
+                "SELECT count(*) FROM seats WHERE product_id = ?1 AND status = 'available'
+                 AND order_id = (SELECT max(id) FROM orders)",
+                &[&req.product_id],
+            );
+            assert_eq!(new_seats, 2, "{engine}");
+            assert_eq!(
+                org.billing_summary(billing).unwrap().monthly_total_cents,
+                summary.monthly_total_cents + 2 * receipt.unit_price_cents
+            );
+            let audit = audit_after(org, entry);
+            assert_eq!(
+                audit,
+                [("billing.purchase".to_owned(), "ok".to_owned())],
+                "{engine}"
+            );
+            assert!(chain_intact(org), "{engine}");
+            let history = org.billing_history(billing).unwrap();
+            assert!(
+                matches!(&history[0], BillingEvent::Order { quantity: 2, by: Some(b), .. } if b == "Lee Chen"),
+                "{engine}: {history:?}"
+            );
+            (
+                receipt.product_name,
+                receipt.new_total_cents,
+                audit,
+                history.len(),
+            )
+        });
+    }
+
+    #[test]
+    fn a_cancellation_request_and_its_withdrawal_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let billing = sign_in(org, "lee.chen");
+            let req = change(org, "Voice Essentials", "2");
+            let before = ledger(org);
+            let entry = last_entry(org);
+            let preview = org.cancellation_preview(billing, &req).unwrap();
+            let plan = org.request_cancellation(billing, &req).unwrap();
+            assert_eq!(plan, preview, "{engine}");
+            let pending = ledger(org);
+            assert_eq!(pending[0], before[0] - 2, "{engine}: no longer assignable");
+            assert_eq!(pending[2], before[2] + 2, "{engine}: pending cancellation");
+            assert_eq!(pending[6], before[6] + 1, "{engine}: one pending request");
+            let summary = org.billing_summary(billing).unwrap();
+            assert_eq!(
+                summary.total_after_pending_cents, plan.new_total_cents,
+                "{engine}"
+            );
+            let BillingEvent::Cancellation { id, status, .. } =
+                org.billing_history(billing).unwrap().remove(0)
+            else {
+                panic!("{engine}: the newest event is the request")
+            };
+            assert_eq!(status, CancellationStatus::Pending);
+            org.withdraw_cancellation(billing, id).unwrap();
+            let withdrawn = ledger(org);
+            assert_eq!(withdrawn[..4], before[..4], "{engine}: the seats are back");
+            assert_eq!(withdrawn[4], before[4], "{engine}: the very same seats");
+            assert_eq!(withdrawn[7], before[7] + 1, "{engine}");
+            let again = org.withdraw_cancellation(billing, id).unwrap_err();
+            assert!(
+                again.to_string().contains("is withdrawn"),
+                "{engine}: {again}"
+            );
+            let missing = org.withdraw_cancellation(billing, id + 1000).unwrap_err();
+            assert_eq!(missing.code(), "not_found", "{engine}");
+            assert!(matches!(
+                &org.billing_history(billing).unwrap()[0],
+                BillingEvent::Cancellation {
+                    status: CancellationStatus::Withdrawn,
+                    ..
+                }
+            ));
+            let audit = audit_after(org, entry);
+            assert_eq!(
+                audit,
+                [
+                    ("billing.cancellation_request".to_owned(), "ok".to_owned()),
+                    ("billing.cancellation_withdraw".to_owned(), "ok".to_owned()),
+                ],
+                "{engine}"
+            );
+            assert!(chain_intact(org), "{engine}");
+            (plan, audit, again.to_string())
+        });
+    }
+
+    #[test]
+    fn a_role_without_billing_permission_changes_nothing_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let billing = sign_in(org, "lee.chen");
+            let helpdesk = sign_in(org, "priya.nair");
+            let auditor = sign_in(org, "max.weber");
+            let req = change(org, "Voice Pro", "1");
+            org.request_cancellation(billing, &req).unwrap();
+            let BillingEvent::Cancellation { id, .. } =
+                org.billing_history(billing).unwrap().remove(0)
+            else {
+                panic!("{engine}: the newest event is the request")
+            };
+            let before = ledger(org);
+            let entry = last_entry(org);
+            let mut codes = Vec::new();
+            for actor in [helpdesk, auditor] {
+                codes.push(org.purchase_licenses(actor, &req).unwrap_err().code());
+                codes.push(org.request_cancellation(actor, &req).unwrap_err().code());
+                codes.push(org.withdraw_cancellation(actor, id).unwrap_err().code());
+            }
+            codes.push(org.billing_summary(helpdesk).unwrap_err().code());
+            codes.push(org.billing_history(helpdesk).unwrap_err().code());
+            codes.push(org.purchase_preview(helpdesk, &req).unwrap_err().code());
+            assert!(
+                codes.iter().all(|c| *c == "permission_denied"),
+                "{engine}: {codes:?}"
+            );
+            assert_eq!(ledger(org), before, "{engine}");
+            // Each refused change is recorded, and nothing else.
+            let audit = audit_after(org, entry);
+            assert_eq!(audit.len(), 6, "{engine}: {audit:?}");
+            assert!(audit.iter().all(|(_, outcome)| outcome == "refused"));
+            assert!(chain_intact(org), "{engine}");
+            (codes, audit)
+        });
+    }
+
+    #[test]
+    fn the_history_exports_the_same_csv_on_both_engines_with_names_neutralized() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let billing = sign_in(org, "lee.chen");
+            let id = product(org, "Meetings Plus");
+            org.engine
+                .write(|db| {
+                    db.execute(
+                        "UPDATE products SET name = '=HYPERLINK(\"http://x\")' WHERE id = ?1",
+                        &[&id],
+                    )
+                })
+                .unwrap();
+            org.request_cancellation(
+                billing,
+                &SeatChange {
+                    product_id: id,
+                    quantity: "1".into(),
+                },
+            )
+            .unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let dest = dir.path().join("history.csv");
+            org.export_billing_history(billing, &dest).unwrap();
+            let csv = std::fs::read_to_string(&dest).unwrap();
+            assert!(
+                csv.starts_with("date,kind,product,quantity,monthly_change,by,effective_on,status"),
+                "{engine}: {csv}"
+            );
+            assert!(
+                csv.contains(
+                    ",cancellation,\"'=HYPERLINK(\"\"http://x\"\")\",1,'-$12.00,Lee Chen,"
+                ),
+                "{engine}: {csv}"
+            );
+            assert!(!csv.lines().any(|l| l.contains(",=")), "{engine}: {csv}");
+            assert_eq!(csv.lines().count(), 1 + 1 + 5, "{engine}");
+            let helpdesk = sign_in(org, "priya.nair");
+            let other = dir.path().join("refused.csv");
+            let e = org.export_billing_history(helpdesk, &other).unwrap_err();
+            assert_eq!(e.code(), "permission_denied", "{engine}");
+            assert!(!other.exists(), "{engine}");
+            // The request's moment differs between the runs: compare the rest.
+            csv.lines()
+                .map(|l| l.split_once(',').map_or(l, |(_, rest)| rest).to_owned())
+                .collect::<Vec<_>>()
+        });
     }
 }

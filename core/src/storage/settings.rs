@@ -5,11 +5,12 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
 
-pub(crate) fn set(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute(
+/// Sets a setting (an upsert both engines understand).
+pub(crate) fn set<'a>(db: impl Into<Sql<'a>>, key: &str, value: &str) -> Result<()> {
+    db.into().execute(
         "INSERT INTO org_settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [key, value],
+        &[&key, &value],
     )?;
     Ok(())
 }

@@ -116,7 +116,7 @@ impl Org {
     pub fn cost_breakdown(&mut self, actor: Actor) -> Result<CostBreakdown> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.read(actor, Permission::BillingView, |conn| {
+        self.read_sql(actor, Permission::BillingView, |conn| {
             let t = terms(conn)?;
             let by_department = groups(
                 seats::billed_by_holder(conn, HolderGroup::Department)?,
@@ -432,5 +432,98 @@ mod tests {
         let helpdesk = sign_in(&mut org, "priya.nair");
         let e = org.cost_breakdown(helpdesk).unwrap_err();
         assert_eq!(e.payload().code, "permission_denied");
+    }
+}
+
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use super::*;
+    use crate::domain::billing::SeatChange;
+    use crate::tests::engines::{number, same_on_each_engine};
+    use crate::tests::testing::sign_in;
+    use crate::RemoveLicense;
+
+    fn product(org: &Org, name: &str) -> i64 {
+        number(org, "SELECT id FROM products WHERE name = ?1", &[&name])
+    }
+
+    #[test]
+    fn the_breakdown_and_its_export_are_the_same_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            // A removal leaves a billed, unheld seat; a purchase and a cancellation today.
+            let holder = number(
+                org,
+                "SELECT min(s.user_id) FROM seats s JOIN products p ON p.id = s.product_id
+                 WHERE p.name = 'Voice Pro' AND s.user_id IS NOT NULL",
+                &[],
+            );
+            let user = org.user(admin, holder).unwrap();
+            org.remove_license(admin, &RemoveLicense::of(&user))
+                .unwrap();
+            for (name, quantity, buy) in [
+                ("Contact Center Agent", "2", true),
+                ("Meetings Plus", "1", false),
+            ] {
+                let req = SeatChange {
+                    product_id: product(org, name),
+                    quantity: quantity.into(),
+                };
+                if buy {
+                    org.purchase_licenses(admin, &req).unwrap();
+                } else {
+                    org.request_cancellation(admin, &req).unwrap();
+                }
+            }
+            let b = org.cost_breakdown(admin).unwrap();
+            let summary = org.billing_summary(admin).unwrap();
+            assert_eq!(
+                b.monthly_total_cents, summary.monthly_total_cents,
+                "{engine}"
+            );
+            for groups in [&b.by_department, &b.by_site] {
+                let sum: i64 = groups.iter().map(|g| g.monthly_cents).sum();
+                assert_eq!(sum, b.monthly_total_cents, "{engine}");
+                assert!(groups
+                    .windows(2)
+                    .all(|w| w[0].monthly_cents >= w[1].monthly_cents));
+            }
+            let unheld = b.by_site.iter().find(|g| g.unassigned).unwrap();
+            assert_eq!(
+                unheld.seats,
+                summary.unassigned_seats + 1,
+                "{engine}: the pending one"
+            );
+            assert_eq!(b.months.len(), MONTHS_SHOWN as usize);
+            assert_eq!(
+                b.months.last().unwrap().monthly_cents,
+                b.monthly_total_cents,
+                "{engine}: the cancellation is effective after the next billing day"
+            );
+            let deadline = b.cancel_deadline.as_ref().expect("unassigned seats");
+            assert_eq!(deadline.seats, summary.unassigned_seats, "{engine}");
+            assert_eq!(deadline.monthly_cents, summary.unassigned_monthly_cents);
+
+            let dir = tempfile::tempdir().unwrap();
+            let dest = dir.path().join("costs.csv");
+            org.export_cost_breakdown(admin, &dest).unwrap();
+            let csv = std::fs::read_to_string(&dest).unwrap();
+            let helpdesk = sign_in(org, "priya.nair");
+            let refused = dir.path().join("refused.csv");
+            assert_eq!(
+                org.cost_breakdown(helpdesk).unwrap_err().code(),
+                "permission_denied",
+                "{engine}"
+            );
+            assert_eq!(
+                org.export_cost_breakdown(helpdesk, &refused)
+                    .unwrap_err()
+                    .code(),
+                "permission_denied"
+            );
+            assert!(!refused.exists(), "{engine}");
+            (b, csv)
+        });
     }
 }

@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -17,6 +16,7 @@ use crate::domain::users::features::{product_features, Feature};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, Org};
+use crate::storage::engine::Sql;
 use crate::storage::settings;
 use crate::storage::tables::{
     call_history, call_recordings, device_activations, forwarding_rules, products, seats,
@@ -111,8 +111,8 @@ pub(crate) struct ProductFacts {
     pub features: Vec<Feature>,
 }
 
-pub(crate) fn product_facts(conn: &Connection, today: &str) -> Result<Vec<ProductFacts>> {
-    products::inventory(conn.into(), today)?
+pub(crate) fn product_facts(conn: Sql<'_>, today: &str) -> Result<Vec<ProductFacts>> {
+    products::inventory(conn, today)?
         .into_iter()
         .map(|p| {
             Ok(ProductFacts {
@@ -138,7 +138,7 @@ pub(crate) struct Usage {
 }
 
 impl Usage {
-    pub(crate) fn load(conn: &Connection) -> Result<Self> {
+    pub(crate) fn load(conn: Sql<'_>) -> Result<Self> {
         let mut voicemail: HashSet<i64> = voicemail_settings::users_enabled(conn)?
             .into_iter()
             .collect();
@@ -240,13 +240,13 @@ fn sentence(reasons: &[SavingsReason], idle_days: i64, line: &SavingsLine) -> St
     parts.join("; ")
 }
 
-pub(crate) fn idle_days(conn: &Connection) -> Result<i64> {
+pub(crate) fn idle_days(conn: Sql<'_>) -> Result<i64> {
     Ok(settings::integer(conn, IDLE_DAYS_KEY, DEFAULT_IDLE_DAYS)?
         .clamp(IDLE_DAYS_MIN, IDLE_DAYS_MAX))
 }
 
 /// Every savings line as of `now`: users by name, then unassigned seats by product.
-pub(crate) fn savings(conn: &Connection, now: DateTime<Utc>) -> Result<Savings> {
+pub(crate) fn savings(conn: Sql<'_>, now: DateTime<Utc>) -> Result<Savings> {
     let idle_days = idle_days(conn)?;
     let today = now.date_naive().to_string();
     let cutoff = crate::base::clock::timestamp(now - Duration::days(idle_days));
@@ -341,17 +341,17 @@ impl Org {
     pub fn savings(&mut self, actor: Actor) -> Result<Savings> {
         self.settle_due_cancellations()?;
         let now = self.clock.now();
-        self.read(actor, Permission::BillingView, |conn| savings(conn, now))
+        self.read_sql(actor, Permission::BillingView, |db| savings(db, now))
     }
 
     /// The "days without calls" of the savings view; every role may read it.
     pub fn savings_idle_days(&self, actor: Actor) -> Result<i64> {
-        self.read(actor, Permission::UsersView, idle_days)
+        self.read_sql(actor, Permission::UsersView, idle_days)
     }
 
     /// Sets the "days without calls" of the savings view, as typed (7 to 365).
     pub fn set_savings_idle_days(&mut self, actor: Actor, days: &str) -> Result<i64> {
-        self.change(actor, Action::SavingsIdleDays, |tx, ctx| {
+        self.change_sql(actor, Action::SavingsIdleDays, |tx, ctx| {
             let t = days.trim();
             let n: i64 = t.parse().map_err(|_| {
                 Error::invalid(
@@ -379,4 +379,82 @@ impl Org {
 /// "$32.00" in the organization's currency (for sentences built here).
 pub(crate) fn money(cents: i64, currency: &str) -> String {
     format_money(cents, currency)
+}
+
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use super::*;
+    use crate::tests::engines::{chain_intact, number, same_on_each_engine};
+    use crate::tests::testing::sign_in;
+
+    fn entries(org: &Org, outcome: &str) -> i64 {
+        number(
+            org,
+            "SELECT count(*) FROM audit_log WHERE action = 'settings.savings_idle_days' AND outcome = ?1",
+            &[&outcome],
+        )
+    }
+
+    #[test]
+    fn the_savings_page_and_its_idle_days_setting_are_the_same_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let before = org.savings(admin).unwrap();
+            for kind in ["suspended", "idle", "over_licensed", "unassigned"] {
+                assert!(
+                    before.lines.iter().any(|l| l
+                        .reasons
+                        .iter()
+                        .any(|r| { serde_json::to_value(r).unwrap()["kind"] == kind })),
+                    "{engine}: a line {kind}"
+                );
+            }
+            assert_eq!(
+                before.total_monthly_cents,
+                before
+                    .lines
+                    .iter()
+                    .map(|l| l.monthly_cost_cents)
+                    .sum::<i64>()
+            );
+            // Users by name (as bytes), then unassigned seats.
+            let users: Vec<_> = before
+                .lines
+                .iter()
+                .filter(|l| l.user_id.is_some())
+                .collect();
+            assert!(before.lines[..users.len()]
+                .iter()
+                .all(|l| l.user_id.is_some()));
+
+            let invalid = org.set_savings_idle_days(admin, "6").unwrap_err();
+            assert_eq!(invalid.code(), "invalid_input", "{engine}");
+            let billing = sign_in(org, "lee.chen");
+            let refused = org.set_savings_idle_days(billing, "90").unwrap_err();
+            assert_eq!(refused.code(), "permission_denied", "{engine}");
+            assert_eq!(org.savings_idle_days(billing).unwrap(), 60, "{engine}");
+            assert_eq!((entries(org, "ok"), entries(org, "refused")), (0, 1));
+
+            let it = sign_in(org, "sam.okafor");
+            assert_eq!(org.set_savings_idle_days(it, " 7 ").unwrap(), 7);
+            assert_eq!(org.savings_idle_days(billing).unwrap(), 7, "{engine}");
+            assert_eq!(entries(org, "ok"), 1, "{engine}");
+            assert!(chain_intact(org), "{engine}");
+            let after = org.savings(admin).unwrap();
+            assert_eq!(after.idle_days, 7);
+            let idle = |s: &Savings| {
+                s.lines
+                    .iter()
+                    .filter(|l| {
+                        l.reasons
+                            .iter()
+                            .any(|r| matches!(r, SavingsReason::Idle { .. }))
+                    })
+                    .count()
+            };
+            assert!(idle(&after) >= idle(&before), "{engine}");
+            (before, after, invalid.to_string(), refused.to_string())
+        });
+    }
 }

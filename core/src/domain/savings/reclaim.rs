@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -23,6 +22,7 @@ use crate::domain::users::directory::{self, UserDetail};
 use crate::kernel::action::Action;
 use crate::kernel::audit::AuditEntry;
 use crate::kernel::org::{Actor, Org};
+use crate::storage::engine::Sql;
 use crate::storage::settings;
 use crate::storage::tables::seats;
 
@@ -138,7 +138,7 @@ fn names(items: &[String]) -> String {
     }
 }
 
-fn plan(conn: &Connection, today: NaiveDate, req: &ReclaimRequest) -> Result<Plan> {
+fn plan(conn: Sql<'_>, today: NaiveDate, req: &ReclaimRequest) -> Result<Plan> {
     if req.items.is_empty() {
         return Err(Error::invalid(
             Field::Users,
@@ -387,8 +387,8 @@ impl Org {
     ) -> Result<ReclaimPreview> {
         self.settle_due_cancellations()?;
         let today = self.today();
-        self.read(actor, Permission::BillingView, |conn| {
-            Ok(plan(conn, today, req)?.preview)
+        self.read_sql(actor, Permission::BillingView, |db| {
+            Ok(plan(db, today, req)?.preview)
         })
     }
 
@@ -401,6 +401,12 @@ impl Org {
     /// (written first; removed again if the rest fails), removals and step downs, then one
     /// cancellation request per product. Needs billing.manage, plus licenses.remove for a
     /// removal or an export and licenses.assign for a step down.
+    ///
+    /// The export is a file, so it is written before the change and outside it (on a server
+    /// the change may run again): from a rolled-back run of the same plan, in one snapshot.
+    /// The change then checks that the data it removes is still exactly what the export
+    /// holds (the same files, byte for byte: any change committed in between, an audit
+    /// entry's included, is refused, and the export removed).
     pub fn reclaim(
         &mut self,
         actor: Actor,
@@ -409,9 +415,24 @@ impl Org {
     ) -> Result<ReclaimReceipt> {
         self.settle_due_cancellations()?;
         let today = self.today();
+        let exported = match export_to {
+            Some(dest) => self.reclaim_export(actor, today, req, dest)?,
+            None => None,
+        };
+        self.reclaim_after_export(actor, today, req, export_to, exported)
+    }
+
+    /// The reclaim's change, once its export (if any) is written.
+    fn reclaim_after_export(
+        &mut self,
+        actor: Actor,
+        today: NaiveDate,
+        req: &ReclaimRequest,
+        export_to: Option<&std::path::Path>,
+        exported: Option<Exported>,
+    ) -> Result<ReclaimReceipt> {
         let mut archive = self.archive_plan();
-        let mut exported: Option<std::path::PathBuf> = None;
-        let result = self.change(actor, Action::SavingsReclaim, |tx, ctx| {
+        let result = self.change_sql(actor, Action::SavingsReclaim, |tx, ctx| {
             let Plan {
                 preview,
                 steps,
@@ -423,28 +444,22 @@ impl Org {
             if preview.step_downs > 0 {
                 ctx.require(tx, Permission::LicensesAssign)?;
             }
-            let export = match export_to {
-                Some(dest) => {
-                    let users: Vec<UserDetail> = steps
-                        .iter()
-                        .map(|s| match s {
-                            Step::Remove(u) | Step::StepDown(u, _) => u.clone(),
-                        })
-                        .collect();
-                    if users.is_empty() {
-                        None
-                    } else {
-                        let receipt =
-                            bundle::write_many(tx, &users, ctx.now, "export", dest, &mut Unwatched)?;
-                        exported = Some(dest.to_path_buf());
-                        let mut entry = AuditEntry::new(Action::UserExport.key());
-                        entry.after = Some(json!({ "path": receipt.path, "sha256": receipt.sha256,
-                            "users": users.iter().map(|u| u.id).collect::<Vec<_>>() }));
-                        ctx.audit(tx, &entry)?;
-                        Some(receipt)
+            let export = match (export_to, &exported) {
+                (Some(_), _) if steps.is_empty() => None,
+                (Some(_), Some(e)) => {
+                    let users = users_of(&steps);
+                    if bundle::digest_many(tx, &users, &e.generated_at, "export")? != e.digest {
+                        return Err(export_outdated());
                     }
+                    let mut entry = AuditEntry::new(Action::UserExport.key());
+                    entry.after = Some(json!({ "path": e.receipt.path, "sha256": e.receipt.sha256,
+                        "users": users.iter().map(|u| u.id).collect::<Vec<_>>() }));
+                    ctx.audit(tx, &entry)?;
+                    Some(e.receipt.clone())
                 }
-                None => None,
+                // Asked for, and none written: the users to export changed in between.
+                (Some(_), None) => return Err(export_outdated()),
+                (None, _) => None,
             };
             // Removals first: a step down may take a seat a removal gave back.
             let mut archives = 0;
@@ -498,13 +513,258 @@ impl Org {
         let result = archive.kept_only_if_ok(result);
         if result.is_err() {
             // All or nothing: no export of a reclaim that did not happen.
-            if let Some(path) = exported {
-                let _ = std::fs::remove_file(path);
+            if let (Some(e), Some(dest)) = (&exported, export_to) {
+                debug_assert_eq!(e.receipt.path, dest.display().to_string());
+                let _ = crate::storage::files::remove_file(dest);
             }
         }
         result
     }
+
+    /// Writes the export of the users the reclaim would remove or step down to `dest`, from
+    /// a rolled-back run of its plan (run once, on either engine), with the checks the change
+    /// makes first. None when no user is chosen, or when the actor may not do it: the change
+    /// then refuses it again, and records the refusal.
+    fn reclaim_export(
+        &self,
+        actor: Actor,
+        today: NaiveDate,
+        req: &ReclaimRequest,
+        dest: &std::path::Path,
+    ) -> Result<Option<Exported>> {
+        let generated_at = self.now();
+        let outcome = self.dry_run(actor, Action::SavingsReclaim.permission(), |db, ctx| {
+            let Plan { preview, steps, .. } = plan(db, today, req)?;
+            if steps.is_empty() {
+                return Ok(None);
+            }
+            ctx.require(db, Permission::LicensesRemove)?;
+            if preview.step_downs > 0 {
+                ctx.require(db, Permission::LicensesAssign)?;
+            }
+            let users = users_of(&steps);
+            let digest = bundle::digest_many(db, &users, &generated_at, "export")?;
+            let receipt =
+                bundle::write_many(db, &users, &generated_at, "export", dest, &mut Unwatched)?;
+            Ok(Some(Exported {
+                receipt,
+                digest,
+                generated_at: generated_at.clone(),
+            }))
+        });
+        match outcome {
+            Err(Error::PermissionDenied { .. }) => Ok(None),
+            other => other,
+        }
+    }
+}
+
+/// A reclaim's export, written before its change.
+struct Exported {
+    receipt: BundleReceipt,
+    /// `bundle::digest_many` of what the export holds.
+    digest: String,
+    generated_at: String,
+}
+
+fn users_of(steps: &[Step]) -> Vec<UserDetail> {
+    steps
+        .iter()
+        .map(|s| match s {
+            Step::Remove(u) | Step::StepDown(u, _) => u.clone(),
+        })
+        .collect()
+}
+
+fn export_outdated() -> Error {
+    Error::invalid(
+        Field::Users,
+        "the chosen users' data changed while it was exported; nothing was reclaimed and the export was removed. Reclaim again.",
+    )
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use super::*;
+    use crate::domain::savings::lines::{Savings, SavingsReason};
+    use crate::tests::engines::{chain_intact, number, same_on_each_engine};
+    use crate::tests::testing::sign_in;
+
+    /// Everything a reclaim could change, the audit log aside, as numbers on either engine.
+    fn state(org: &Org) -> Vec<i64> {
+        [
+            "SELECT count(*) FROM seats WHERE status = 'available'",
+            "SELECT count(*) FROM seats WHERE status = 'assigned'",
+            "SELECT count(*) FROM seats WHERE status = 'pending_cancellation'",
+            "SELECT sum(user_id * product_id) FROM seats WHERE user_id IS NOT NULL",
+            "SELECT sum(version) FROM users",
+            "SELECT count(*) FROM phone_numbers WHERE user_id IS NOT NULL",
+            "SELECT count(*) FROM users WHERE extension IS NOT NULL",
+            "SELECT count(*) FROM cancellation_requests",
+            "SELECT count(*) FROM call_history",
+            "SELECT count(*) FROM voicemails",
+            "SELECT count(*) FROM device_activations",
+            "SELECT count(*) FROM safety_archives",
+        ]
+        .iter()
+        // A server's sum of bigints is a numeric: cast back.
+        .map(|sql| number(org, &format!("SELECT CAST(({sql}) AS bigint)"), &[]))
+        .collect()
+    }
+
+    fn audit_after(org: &Org, after: i64) -> Vec<(String, String)> {
+        org.engine
+            .read(|db| {
+                db.query(
+                    "SELECT action, outcome FROM audit_log WHERE id > ?1 ORDER BY id",
+                    &[&after],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+            })
+            .unwrap()
+    }
+
+    fn first_with(s: &Savings, pred: impl Fn(&SavingsReason) -> bool) -> &SavingsLine {
+        s.lines
+            .iter()
+            .find(|l| l.user_id.is_some() && l.reasons.iter().any(&pred))
+            .expect("the demo has such a line")
+    }
+
+    use crate::domain::savings::lines::SavingsLine;
+
+    #[test]
+    fn a_reclaim_with_its_export_is_the_same_on_both_engines_and_a_refusal_changes_nothing() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let s = org.savings(admin).unwrap();
+            let suspended = first_with(&s, |r| *r == SavingsReason::Suspended)
+                .user_id
+                .unwrap();
+            let over = first_with(&s, |r| matches!(r, SavingsReason::OverLicensed { .. }));
+            let unassigned = s.lines.iter().find(|l| l.user_id.is_none()).unwrap();
+            let req = ReclaimRequest {
+                items: vec![
+                    ReclaimItem::Remove { user_id: suspended },
+                    ReclaimItem::StepDown {
+                        user_id: over.user_id.unwrap(),
+                        product_id: over.step_down.as_ref().unwrap().product_id,
+                    },
+                    ReclaimItem::CancelUnassigned {
+                        product_id: unassigned.product_id,
+                    },
+                ],
+            };
+            let preview = org.reclaim_preview(admin, &req).unwrap();
+            assert_eq!((preview.removals, preview.step_downs), (1, 1), "{engine}");
+            let dir = tempfile::tempdir().unwrap();
+            let dest = dir.path().join("reclaimed.zip");
+
+            // Refused, for the change or for the export: nothing changes, no file is left.
+            let actors: Vec<_> = ["max.weber", "lee.chen", "sam.okafor"]
+                .into_iter()
+                .map(|login| (login, sign_in(org, login)))
+                .collect();
+            let before = state(org);
+            let entry = number(org, "SELECT max(id) FROM audit_log", &[]);
+            let mut refusals = Vec::new();
+            for (login, actor) in actors {
+                let e = org.reclaim(actor, &req, Some(&dest)).unwrap_err();
+                assert_eq!(e.code(), "permission_denied", "{engine}: {login}");
+                assert!(!dest.exists(), "{engine}: {login} left an export");
+                refusals.push(e.to_string());
+            }
+            assert_eq!(state(org), before, "{engine}");
+            let audit = audit_after(org, entry);
+            assert_eq!(audit.len(), 3, "{engine}: {audit:?}");
+            assert!(audit
+                .iter()
+                .all(|(a, o)| a == "savings.reclaim" && o == "refused"));
+
+            let entry = number(org, "SELECT max(id) FROM audit_log", &[]);
+            let receipt = org.reclaim(admin, &req, Some(&dest)).unwrap();
+            assert_eq!(receipt.preview, preview, "{engine}");
+            assert_eq!(receipt.safety_archives, 1);
+            let export = receipt.export.as_ref().expect("the export");
+            let bytes = std::fs::read(&dest).unwrap();
+            assert_eq!(export.sha256, bundle::sha256_hex(&bytes), "{engine}");
+            let zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let mut folders: Vec<String> = zip
+                .file_names()
+                .filter_map(|n| n.unwrap().split_once('/').map(|(f, _)| f.to_owned()))
+                .collect();
+            folders.sort();
+            folders.dedup();
+            assert_eq!(folders.len(), 2, "{engine}: {folders:?}");
+            let after = state(org);
+            assert_eq!(after[7], before[7] + preview.cancellations.len() as i64);
+            assert_eq!(after[11], before[11] + 1, "{engine}: one safety archive");
+            assert!(after[8] < before[8], "{engine}: call history deleted");
+            let audit: Vec<String> = audit_after(org, entry)
+                .into_iter()
+                .map(|(action, outcome)| {
+                    assert_eq!(outcome, "ok");
+                    action
+                })
+                .collect();
+            assert_eq!(audit.first().map(String::as_str), Some("user.export"));
+            assert_eq!(audit.last().map(String::as_str), Some("savings.reclaim"));
+            assert!(chain_intact(org), "{engine}");
+            let left = org.savings(admin).unwrap();
+            assert!(left.lines.iter().all(|l| l.user_id != Some(suspended)));
+            (preview, receipt.message, audit, folders, refusals, after)
+        });
+    }
+
+    #[test]
+    fn a_change_committed_between_the_export_and_the_reclaim_refuses_it_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let s = org.savings(admin).unwrap();
+            let suspended = first_with(&s, |r| *r == SavingsReason::Suspended)
+                .user_id
+                .unwrap();
+            let req = ReclaimRequest {
+                items: vec![ReclaimItem::Remove { user_id: suspended }],
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let dest = dir.path().join("reclaimed.zip");
+            let today = org.today();
+            let exported = org
+                .reclaim_export(admin, today, &req, &dest)
+                .unwrap()
+                .expect("an export of the chosen user");
+            assert!(dest.exists(), "{engine}");
+            // Another window records a call for the user before the change runs.
+            org.engine
+                .write(|db| {
+                    db.execute(
+                        "INSERT INTO call_history (user_id, started_at, direction, remote_number, duration_seconds)
+                         VALUES (?1, '2026-01-02T03:04:05Z', 'inbound', '+15550100', 7)",
+                        &[&suspended],
+                    )
+                })
+                .unwrap();
+            let before = state(org);
+            let e = org
+                .reclaim_after_export(admin, today, &req, Some(&dest), Some(exported))
+                .unwrap_err();
+            assert_eq!(e.code(), "invalid_input", "{engine}: {e}");
+            assert!(
+                e.to_string().contains("changed while it was exported"),
+                "{e}"
+            );
+            assert_eq!(state(org), before, "{engine}");
+            assert!(!dest.exists(), "{engine}: the outdated export is removed");
+            // Exported again, it goes through.
+            let receipt = org.reclaim(admin, &req, Some(&dest)).unwrap();
+            assert!(receipt.export.is_some() && dest.exists(), "{engine}");
+            (e.to_string(), receipt.preview)
+        });
+    }
+}

@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 pub(crate) fn insert(
     conn: &Connection,
@@ -27,13 +28,12 @@ pub(crate) fn insert(
 }
 
 /// Each user's latest call (`started_at`), for users with any call recorded.
-pub(crate) fn last_call_by_user(conn: &Connection) -> Result<Vec<(i64, String)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT user_id, max(started_at) FROM call_history GROUP BY user_id")?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+pub(crate) fn last_call_by_user<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<(i64, String)>> {
+    db.into().query(
+        "SELECT user_id, max(started_at) FROM call_history GROUP BY user_id",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// The `n` active users with the highest ids who hold a seat and have calls recorded (the

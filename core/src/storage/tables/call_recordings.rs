@@ -91,10 +91,9 @@ pub(crate) fn insert(
 }
 
 /// The users with at least one call recording.
-pub(crate) fn users_with_any(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT DISTINCT user_id FROM call_recordings")?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
+pub(crate) fn users_with_any<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<i64>> {
+    db.into()
+        .query("SELECT DISTINCT user_id FROM call_recordings", &[], |r| {
+            r.get(0)
+        })
 }

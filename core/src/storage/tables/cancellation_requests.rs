@@ -1,7 +1,5 @@
 //! The cancellation_requests table's SQL: seats asked to stop being billed at a date.
 
-use rusqlite::{Connection, OptionalExtension};
-
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
 
@@ -29,14 +27,13 @@ pub(crate) fn close<'a>(
     Ok(())
 }
 
-pub(crate) fn status(conn: &Connection, id: i64) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT status FROM cancellation_requests WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?)
+/// The request's status ('pending', 'withdrawn' or 'effective'), if it exists.
+pub(crate) fn status(db: Sql<'_>, id: i64) -> Result<Option<String>> {
+    db.query_opt(
+        "SELECT status FROM cancellation_requests WHERE id = ?1",
+        &[&id],
+        |r| r.get(0),
+    )
 }
 
 /// Records a pending request; its id.
@@ -68,16 +65,15 @@ pub(crate) struct RequestLine {
     pub status: String,
 }
 
-/// Every request, unsorted.
-pub(crate) fn history(conn: &Connection) -> Result<Vec<RequestLine>> {
-    let mut stmt = conn.prepare_cached(
+/// Every request, unsorted (the history sorts orders and requests together, in Rust).
+pub(crate) fn history(db: Sql<'_>) -> Result<Vec<RequestLine>> {
+    db.query(
         "SELECT c.id, c.requested_at, p.name, c.quantity, -c.quantity * p.monthly_price_cents,
                 a.display_name, c.effective_on, c.status
          FROM cancellation_requests c JOIN products p ON p.id = c.product_id
          LEFT JOIN accounts a ON a.id = c.account_id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
+        &[],
+        |r| {
             Ok(RequestLine {
                 id: r.get(0)?,
                 requested_at: r.get(1)?,
@@ -88,7 +84,6 @@ pub(crate) fn history(conn: &Connection) -> Result<Vec<RequestLine>> {
                 effective_on: r.get(6)?,
                 status: r.get(7)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }

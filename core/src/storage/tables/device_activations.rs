@@ -1,7 +1,5 @@
 //! The device_activations table's SQL: desk phones and apps a user activated.
 
-use rusqlite::Connection;
-
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
 
@@ -87,11 +85,10 @@ pub(crate) fn owner(db: Sql<'_>, id: i64) -> Result<Option<i64>> {
 }
 
 /// Each (user, device type) with at least one activation.
-pub(crate) fn types_by_user(conn: &Connection) -> Result<Vec<(i64, String)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT DISTINCT user_id, device_type FROM device_activations")?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+pub(crate) fn types_by_user<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<(i64, String)>> {
+    db.into().query(
+        "SELECT DISTINCT user_id, device_type FROM device_activations",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }

@@ -1,7 +1,5 @@
 //! The forwarding_rules table's SQL.
 
-use rusqlite::Connection;
-
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
 
@@ -80,10 +78,9 @@ pub(crate) fn delete(db: Sql<'_>, user_id: i64, condition: &str) -> Result<Optio
 }
 
 /// The users with at least one forwarding rule.
-pub(crate) fn users_with_any(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT DISTINCT user_id FROM forwarding_rules")?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
+pub(crate) fn users_with_any<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<i64>> {
+    db.into()
+        .query("SELECT DISTINCT user_id FROM forwarding_rules", &[], |r| {
+            r.get(0)
+        })
 }

@@ -38,14 +38,13 @@ pub(crate) struct OrderLine {
     pub by: Option<String>,
 }
 
-/// Every order, unsorted.
-pub(crate) fn history(conn: &Connection) -> Result<Vec<OrderLine>> {
-    let mut stmt = conn.prepare_cached(
+/// Every order, unsorted (the history sorts orders and requests together, in Rust).
+pub(crate) fn history(db: Sql<'_>) -> Result<Vec<OrderLine>> {
+    db.query(
         "SELECT o.id, o.ordered_at, p.name, o.quantity, o.quantity * o.unit_price_cents, a.display_name
          FROM orders o JOIN products p ON p.id = o.product_id LEFT JOIN accounts a ON a.id = o.account_id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
+        &[],
+        |r| {
             Ok(OrderLine {
                 id: r.get(0)?,
                 ordered_at: r.get(1)?,
@@ -54,9 +53,8 @@ pub(crate) fn history(conn: &Connection) -> Result<Vec<OrderLine>> {
                 monthly_change_cents: r.get(4)?,
                 by: r.get(5)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// One order per product for the seats it has, by no account (the demo's starting orders).

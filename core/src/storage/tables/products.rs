@@ -123,17 +123,16 @@ pub(crate) struct SeatTally {
 }
 
 /// Every product with its seats counted, by id.
-pub(crate) fn seat_tallies(conn: &Connection) -> Result<Vec<SeatTally>> {
-    let mut stmt = conn.prepare_cached(
+pub(crate) fn seat_tallies(db: Sql<'_>) -> Result<Vec<SeatTally>> {
+    db.query(
         "SELECT p.id, p.name, p.monthly_price_cents,
                 count(s.id) FILTER (WHERE s.status <> 'cancelled'),
                 count(s.id) FILTER (WHERE s.status = 'available'),
                 count(s.id) FILTER (WHERE s.status = 'pending_cancellation')
          FROM products p LEFT JOIN seats s ON s.product_id = p.id
          GROUP BY p.id ORDER BY p.id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
+        &[],
+        |r| {
             Ok(SeatTally {
                 id: r.get(0)?,
                 name: r.get(1)?,
@@ -142,9 +141,8 @@ pub(crate) fn seat_tallies(conn: &Connection) -> Result<Vec<SeatTally>> {
                 available: r.get(4)?,
                 pending_cancellation: r.get(5)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// A product as the CSV import checks a row's license against it.

@@ -86,13 +86,14 @@ pub(crate) fn monthly_total_cents<'a>(db: impl Into<Sql<'a>>) -> Result<i64> {
 }
 
 /// The unassigned seats (not pending cancellation) and what they cost a month.
-pub(crate) fn available_total(conn: &Connection) -> Result<(i64, i64)> {
-    Ok(conn.query_row(
-        "SELECT count(*), coalesce(sum(p.monthly_price_cents), 0)
+pub(crate) fn available_total<'a>(db: impl Into<Sql<'a>>) -> Result<(i64, i64)> {
+    // A server's sum of bigints is a numeric: cast back.
+    db.into().query_one(
+        "SELECT count(*), CAST(coalesce(sum(p.monthly_price_cents), 0) AS bigint)
          FROM seats s JOIN products p ON p.id = s.product_id WHERE s.status = 'available'",
-        [],
+        &[],
         |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    )
 }
 
 /// Adds `quantity` available seats of the product, bought by the order, in one statement
@@ -142,11 +143,11 @@ pub(crate) fn cancel_pending_of_request(db: Sql<'_>, request_id: i64) -> Result<
 }
 
 /// The request's seats go back to the pool.
-pub(crate) fn return_to_pool_from_request(conn: &Connection, request_id: i64) -> Result<()> {
-    conn.execute(
+pub(crate) fn return_to_pool_from_request(db: Sql<'_>, request_id: i64) -> Result<()> {
+    db.execute(
         "UPDATE seats SET status = 'available', cancel_effective_on = NULL, cancellation_request_id = NULL
          WHERE cancellation_request_id = ?1",
-        [request_id],
+        &[&request_id],
     )?;
     Ok(())
 }
@@ -161,16 +162,15 @@ pub(crate) struct HeldSeat {
     pub assigned_at: Option<String>,
 }
 
-/// Every assigned seat with its holder, by the holder's last and first name.
-pub(crate) fn held_with_holders(conn: &Connection) -> Result<Vec<HeldSeat>> {
-    let mut stmt = conn.prepare_cached(
+/// Every assigned seat with its holder, by the holder's last and first name (compared as
+/// bytes, in Rust: never by a server's collation), then id.
+pub(crate) fn held_with_holders(db: Sql<'_>) -> Result<Vec<HeldSeat>> {
+    let mut rows = db.query(
         "SELECT s.user_id, u.first_name, u.last_name, u.status, s.product_id, s.assigned_at
          FROM seats s JOIN users u ON u.id = s.user_id
-         WHERE s.status = 'assigned'
-         ORDER BY u.last_name, u.first_name, u.id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
+         WHERE s.status = 'assigned'",
+        &[],
+        |r| {
             Ok(HeldSeat {
                 user_id: r.get(0)?,
                 first_name: r.get(1)?,
@@ -179,8 +179,11 @@ pub(crate) fn held_with_holders(conn: &Connection) -> Result<Vec<HeldSeat>> {
                 product_id: r.get(4)?,
                 assigned_at: r.get(5)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
+    rows.sort_by(|a, b| {
+        (&a.last_name, &a.first_name, a.user_id).cmp(&(&b.last_name, &b.first_name, b.user_id))
+    });
     Ok(rows)
 }
 
@@ -242,31 +245,38 @@ pub(crate) struct BilledGroup {
 }
 
 /// The billed seats by the holder's department or site, the unheld ones as one group; the
-/// costliest first.
-pub(crate) fn billed_by_holder(conn: &Connection, by: HolderGroup) -> Result<Vec<BilledGroup>> {
+/// costliest first, then by name (the unheld group first; names compared as bytes, in Rust).
+pub(crate) fn billed_by_holder(db: Sql<'_>, by: HolderGroup) -> Result<Vec<BilledGroup>> {
     let (column, join) = match by {
         HolderGroup::Department => ("u.department", ""),
         HolderGroup::Site => ("st.name", "LEFT JOIN sites st ON st.id = u.site_id"),
     };
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT CASE WHEN s.user_id IS NULL THEN NULL ELSE {column} END AS grp,
-                count(*), count(DISTINCT s.user_id), sum(p.monthly_price_cents)
-         FROM seats s JOIN products p ON p.id = s.product_id
-         LEFT JOIN users u ON u.id = s.user_id {join}
-         WHERE s.status <> 'cancelled'
-         GROUP BY s.user_id IS NULL, grp
-         ORDER BY 4 DESC, 1"
-    ))?;
-    let rows = stmt
-        .query_map([], |r| {
+    // A server's sum of bigints is a numeric: cast back.
+    let mut rows = db.query(
+        &format!(
+            "SELECT CASE WHEN s.user_id IS NULL THEN NULL ELSE {column} END AS grp,
+                    count(*), count(DISTINCT s.user_id),
+                    CAST(sum(p.monthly_price_cents) AS bigint)
+             FROM seats s JOIN products p ON p.id = s.product_id
+             LEFT JOIN users u ON u.id = s.user_id {join}
+             WHERE s.status <> 'cancelled'
+             GROUP BY s.user_id IS NULL, grp"
+        ),
+        &[],
+        |r| {
             Ok(BilledGroup {
                 name: r.get(0)?,
                 seats: r.get(1)?,
                 users: r.get(2)?,
                 monthly_cents: r.get(3)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
+    rows.sort_by(|a, b| {
+        b.monthly_cents
+            .cmp(&a.monthly_cents)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     Ok(rows)
 }
 
@@ -280,22 +290,22 @@ pub(crate) struct BilledSpan {
 
 /// Every seat ever bought, as spans of billing (few rows: seats bought and cancelled
 /// together share one): the ledger a month's total is counted from.
-pub(crate) fn billed_spans(conn: &Connection) -> Result<Vec<BilledSpan>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT substr(s.purchased_at, 1, 10), s.cancel_effective_on, sum(p.monthly_price_cents)
+pub(crate) fn billed_spans(db: Sql<'_>) -> Result<Vec<BilledSpan>> {
+    // A server's sum of bigints is a numeric: cast back.
+    db.query(
+        "SELECT substr(s.purchased_at, 1, 10), s.cancel_effective_on,
+                CAST(sum(p.monthly_price_cents) AS bigint)
          FROM seats s JOIN products p ON p.id = s.product_id
-         GROUP BY 1, 2",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
+         GROUP BY substr(s.purchased_at, 1, 10), s.cancel_effective_on",
+        &[],
+        |r| {
             Ok(BilledSpan {
                 from: r.get(0)?,
                 until: r.get(1)?,
                 monthly_cents: r.get(2)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
 //! The voicemail_greetings table's SQL: the user's own (standard) greeting.
 
-use rusqlite::Connection;
-
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
 
@@ -43,10 +41,10 @@ pub(crate) fn delete_standard(db: Sql<'_>, user_id: i64) -> Result<bool> {
 }
 
 /// The users with a recorded greeting.
-pub(crate) fn users_with_any(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT DISTINCT user_id FROM voicemail_greetings")?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
+pub(crate) fn users_with_any<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<i64>> {
+    db.into().query(
+        "SELECT DISTINCT user_id FROM voicemail_greetings",
+        &[],
+        |r| r.get(0),
+    )
 }

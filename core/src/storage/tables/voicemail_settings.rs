@@ -1,7 +1,5 @@
 //! The voicemail_settings table's SQL.
 
-use rusqlite::Connection;
-
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
 
@@ -53,11 +51,10 @@ pub(crate) fn set(
 }
 
 /// The users whose voicemail is set up and switched on.
-pub(crate) fn users_enabled(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT user_id FROM voicemail_settings WHERE enabled = 1")?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
+pub(crate) fn users_enabled<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<i64>> {
+    db.into().query(
+        "SELECT user_id FROM voicemail_settings WHERE enabled = 1",
+        &[],
+        |r| r.get(0),
+    )
 }

@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection};
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 /// A voicemail left for a user.
 pub(crate) struct NewVoicemail<'a> {
@@ -24,10 +25,7 @@ pub(crate) fn insert(conn: &Connection, v: &NewVoicemail<'_>) -> Result<()> {
 }
 
 /// The users with at least one voicemail.
-pub(crate) fn users_with_any(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT DISTINCT user_id FROM voicemails")?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
+pub(crate) fn users_with_any<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<i64>> {
+    db.into()
+        .query("SELECT DISTINCT user_id FROM voicemails", &[], |r| r.get(0))
 }
