@@ -311,3 +311,6 @@ fn same_user(user: &UserDetail, section_user_id: i64) -> Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines;
