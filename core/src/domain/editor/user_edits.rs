@@ -124,8 +124,9 @@ impl Org {
     pub fn save_user_edits(&mut self, actor: Actor, edits: &UserEdits) -> Result<SavedUserEdits> {
         let mut archive = self.archive_plan();
         let today = self.today();
-        // On a server a serialization failure runs the closure again from the start: each
-        // run begins with nothing applied, and a removal's archive is only the database's.
+        // On a server a serialization failure runs the closure again from the start: each run
+        // begins with nothing applied, and a removal's safety archive is a row of the
+        // database only (no file is written beside a server, `Org::archive_folder`).
         let outcome = self.change_sql(actor, Action::UserSave, |tx, ctx| {
             let user = directory::user_detail(tx, edits.user_id)?;
             directory::check_version(tx, &user, edits.expected_version)?;
