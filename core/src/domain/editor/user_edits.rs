@@ -20,6 +20,7 @@ use crate::domain::setup::voicemail::{self, VoicemailUpdate};
 use crate::domain::users::directory::{self, UserDetail};
 use crate::kernel::action::Action;
 use crate::kernel::org::{Actor, ChangeContext, Org};
+use crate::storage::engine::Sql;
 
 mod profile;
 
@@ -123,7 +124,10 @@ impl Org {
     pub fn save_user_edits(&mut self, actor: Actor, edits: &UserEdits) -> Result<SavedUserEdits> {
         let mut archive = self.archive_plan();
         let today = self.today();
-        let outcome = self.change(actor, Action::UserSave, |tx, ctx| {
+        // On a server a serialization failure runs the closure again from the start: each run
+        // begins with nothing applied, and a removal's safety archive is a row of the
+        // database only (no file is written beside a server, `Org::archive_folder`).
+        let outcome = self.change_sql(actor, Action::UserSave, |tx, ctx| {
             let user = directory::user_detail(tx, edits.user_id)?;
             directory::check_version(tx, &user, edits.expected_version)?;
             let mut applied = Applied::default();
@@ -142,7 +146,7 @@ struct Applied {
 }
 
 fn apply(
-    tx: &rusqlite::Transaction<'_>,
+    tx: Sql<'_>,
     ctx: &ChangeContext<'_>,
     mut user: UserDetail,
     edits: &UserEdits,
@@ -308,3 +312,6 @@ fn same_user(user: &UserDetail, section_user_id: i64) -> Result<()> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines;

@@ -1,6 +1,6 @@
 //! The call_recordings table's SQL. Recordings are kept for admins when a license is removed.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
@@ -25,20 +25,19 @@ pub(crate) struct RecordingLine {
     pub duration_seconds: i64,
 }
 
-/// The recordings (of one user, or of all), newest first.
-pub(crate) fn list(conn: &Connection, user_id: Option<i64>) -> Result<Vec<RecordingLine>> {
-    let mut stmt = conn.prepare_cached(
+/// The recordings (of one user, or of all), newest first (ordered here, byte by byte as the
+/// file's BINARY collation: the server's collation orders text otherwise).
+pub(crate) fn list<'a>(db: impl Into<Sql<'a>>, user_id: Option<i64>) -> Result<Vec<RecordingLine>> {
+    let mut lines = db.into().query(
         "SELECT r.id, r.user_id, u.first_name || ' ' || u.last_name, p.name,
                 r.recorded_at, r.remote_number, r.duration_seconds
          FROM call_recordings r
          JOIN users u ON u.id = r.user_id
          LEFT JOIN seats s ON s.user_id = u.id
          LEFT JOIN products p ON p.id = s.product_id
-         WHERE ?1 IS NULL OR r.user_id = ?1
-         ORDER BY r.recorded_at DESC, r.id DESC",
-    )?;
-    let rows = stmt
-        .query_map([user_id], |r| {
+         WHERE CAST(?1 AS bigint) IS NULL OR r.user_id = ?1",
+        &[&user_id],
+        |r| {
             Ok(RecordingLine {
                 id: r.get(0)?,
                 user_id: r.get(1)?,
@@ -48,30 +47,29 @@ pub(crate) fn list(conn: &Connection, user_id: Option<i64>) -> Result<Vec<Record
                 remote_number: r.get(5)?,
                 duration_seconds: r.get(6)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )?;
+    lines.sort_by(|a, b| b.recorded_at.cmp(&a.recorded_at).then(b.id.cmp(&a.id)));
+    Ok(lines)
 }
 
 /// The recording's WAV.
-pub(crate) fn audio(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
-    Ok(conn
-        .query_row(
-            "SELECT audio FROM call_recordings WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub(crate) fn audio<'a>(db: impl Into<Sql<'a>>, id: i64) -> Result<Option<Vec<u8>>> {
+    db.into().query_opt(
+        "SELECT audio FROM call_recordings WHERE id = ?1",
+        &[&id],
+        |r| r.get(0),
+    )
 }
 
 /// The user the recording is of: id and full name.
-pub(crate) fn user_of(conn: &Connection, id: i64) -> Result<(i64, String)> {
-    Ok(conn.query_row(
+pub(crate) fn user_of<'a>(db: impl Into<Sql<'a>>, id: i64) -> Result<(i64, String)> {
+    db.into().query_one(
         "SELECT u.id, u.first_name || ' ' || u.last_name FROM call_recordings r
          JOIN users u ON u.id = r.user_id WHERE r.id = ?1",
-        [id],
+        &[&id],
         |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    )
 }
 
 pub(crate) fn insert(

@@ -1,6 +1,6 @@
 //! The phone_numbers table's SQL: the organization's pool of numbers and who holds each.
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::base::error::{Error, Result};
 use crate::storage::engine::Sql;
@@ -64,26 +64,24 @@ pub(crate) struct NumberOfAnotherSite {
 }
 
 /// The user's number when it belongs to another site than the user's.
-pub(crate) fn of_another_site(
-    conn: &Connection,
+pub(crate) fn of_another_site<'a>(
+    db: impl Into<Sql<'a>>,
     user_id: i64,
 ) -> Result<Option<NumberOfAnotherSite>> {
-    Ok(conn
-        .query_row(
-            "SELECT n.e164, old.name, new.name FROM phone_numbers n
-             JOIN users u ON u.id = n.user_id
-             JOIN sites old ON old.id = n.site_id JOIN sites new ON new.id = u.site_id
-             WHERE n.user_id = ?1 AND n.site_id <> u.site_id",
-            [user_id],
-            |r| {
-                Ok(NumberOfAnotherSite {
-                    e164: r.get(0)?,
-                    number_site: r.get(1)?,
-                    user_site: r.get(2)?,
-                })
-            },
-        )
-        .optional()?)
+    db.into().query_opt(
+        "SELECT n.e164, ns.name, us.name FROM phone_numbers n
+         JOIN users u ON u.id = n.user_id
+         JOIN sites ns ON ns.id = n.site_id JOIN sites us ON us.id = u.site_id
+         WHERE n.user_id = ?1 AND n.site_id <> u.site_id",
+        &[&user_id],
+        |r| {
+            Ok(NumberOfAnotherSite {
+                e164: r.get(0)?,
+                number_site: r.get(1)?,
+                user_site: r.get(2)?,
+            })
+        },
+    )
 }
 
 /// A number of the pool: its site and, when assigned, its holder (id and full name).

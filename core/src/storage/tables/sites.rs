@@ -5,6 +5,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::base::error::Result;
+use crate::storage::engine::Sql;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Site {
@@ -13,32 +14,33 @@ pub struct Site {
     pub name: String,
 }
 
-/// Every site, by name.
-pub(crate) fn all(conn: &Connection) -> Result<Vec<Site>> {
-    let mut stmt = conn.prepare_cached("SELECT id, name FROM sites ORDER BY name")?;
-    let sites = stmt
-        .query_map([], |r| {
-            Ok(Site {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+/// Every site, by name (ordered here, byte by byte as the file's BINARY collation: the
+/// server's collation orders text otherwise).
+pub(crate) fn all<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<Site>> {
+    let mut sites = db.into().query("SELECT id, name FROM sites", &[], |r| {
+        Ok(Site {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        })
+    })?;
+    sites.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
     Ok(sites)
 }
 
-pub(crate) fn exists(conn: &Connection, site_id: i64) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sites WHERE id = ?1)")?
-        .query_row([site_id], |r| r.get(0))?)
+pub(crate) fn exists<'a>(db: impl Into<Sql<'a>>, site_id: i64) -> Result<bool> {
+    Ok(db
+        .into()
+        .query_opt("SELECT id FROM sites WHERE id = ?1", &[&site_id], |r| {
+            r.get::<i64>(0)
+        })?
+        .is_some())
 }
 
-pub(crate) fn name(conn: &Connection, site_id: i64) -> Result<String> {
-    Ok(
-        conn.query_row("SELECT name FROM sites WHERE id = ?1", [site_id], |r| {
+pub(crate) fn name<'a>(db: impl Into<Sql<'a>>, site_id: i64) -> Result<String> {
+    db.into()
+        .query_one("SELECT name FROM sites WHERE id = ?1", &[&site_id], |r| {
             r.get(0)
-        })?,
-    )
+        })
 }
 
 /// Adds a site; its id.

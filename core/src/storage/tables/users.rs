@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 use crate::base::error::Result;
 #[cfg(feature = "server")]
@@ -44,18 +44,26 @@ pub(crate) struct Profile<'a> {
 }
 
 /// Inserts a user, last changed by `account_id` at `now`; answers its id.
-pub(crate) fn insert(
-    conn: &Connection,
+pub(crate) fn insert<'a>(
+    db: impl Into<Sql<'a>>,
     p: &Profile<'_>,
     now: &str,
     account_id: i64,
 ) -> Result<i64> {
-    conn.prepare_cached(
+    db.into().query_one(
         "INSERT INTO users (first_name, last_name, email, department, site_id, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![p.first_name, p.last_name, p.email, p.department, p.site_id, now, account_id])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        &[
+            &p.first_name,
+            &p.last_name,
+            &p.email,
+            &p.department,
+            &p.site_id,
+            &now,
+            &account_id,
+        ],
+        |r| r.get(0),
+    )
 }
 
 /// A new user as an import stores it: the profile and, if any, the extension, in one row.
@@ -110,35 +118,43 @@ pub(crate) fn insert_many(
         .collect()
 }
 
-pub(crate) fn set_profile(conn: &Connection, user_id: i64, p: &Profile<'_>) -> Result<()> {
-    conn.prepare_cached(
+pub(crate) fn set_profile<'a>(db: impl Into<Sql<'a>>, user_id: i64, p: &Profile<'_>) -> Result<()> {
+    db.into().execute(
         "UPDATE users SET first_name = ?1, last_name = ?2, email = ?3, department = ?4, site_id = ?5
          WHERE id = ?6",
-    )?
-    .execute(params![
-        p.first_name,
-        p.last_name,
-        p.email,
-        p.department,
-        p.site_id,
-        user_id
-    ])?;
+        &[
+            &p.first_name,
+            &p.last_name,
+            &p.email,
+            &p.department,
+            &p.site_id,
+            &user_id,
+        ],
+    )?;
     Ok(())
 }
 
 /// The full name of the user other than `except` whose email is `email` (emails are stored
-/// unique ignoring case).
-pub(crate) fn email_holder(
-    conn: &Connection,
+/// unique ignoring ASCII case: the file's NOCASE column, the server's `ascii_lower` index).
+pub(crate) fn email_holder<'a>(
+    db: impl Into<Sql<'a>>,
     email: &str,
     except: Option<i64>,
 ) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT first_name || ' ' || last_name FROM users WHERE email = ?1 AND id IS NOT ?2",
-        )?
-        .query_row(params![email, except], |r| r.get(0))
-        .optional()?)
+    let db = db.into();
+    let same_email = match db {
+        Sql::File(_) => "email = ?1",
+        #[cfg(feature = "server")]
+        Sql::Server(_) => "ascii_lower(email) = ascii_lower(?1)",
+    };
+    db.query_opt(
+        &format!(
+            "SELECT first_name || ' ' || last_name FROM users
+             WHERE {same_email} AND (CAST(?2 AS bigint) IS NULL OR id <> ?2)"
+        ),
+        &[&email, &except],
+        |r| r.get(0),
+    )
 }
 
 /// The site the user works at.

@@ -8,15 +8,17 @@ use crate::domain::editor::new_user::{self, NewUser};
 use crate::domain::setup::guard::audit_setup;
 use crate::domain::users::directory::UserDetail;
 use crate::kernel::org::ChangeContext;
+use crate::storage::engine::Sql;
 use crate::storage::tables::{phone_numbers, sites, users};
 
 /// Stores the checked profile with its "user.update" audit entry; false when nothing differs.
-pub(crate) fn set_profile_in(
-    tx: &rusqlite::Transaction<'_>,
+pub(crate) fn set_profile_in<'a>(
+    tx: impl Into<Sql<'a>>,
     ctx: &ChangeContext<'_>,
     user: &UserDetail,
     profile: &NewUser,
 ) -> Result<bool> {
+    let tx = tx.into();
     let p = new_user::check(tx, profile, Some(user.id))?;
     let site_id = users::site_id(tx, user.id)?;
     let before = (
@@ -54,7 +56,7 @@ pub(crate) fn set_profile_in(
 
 /// A number comes from its site's pool: a user moved to another site must not keep one of the
 /// old site's numbers (the same Save may release it or pick one of the new site).
-pub(crate) fn check_number_site(tx: &rusqlite::Transaction<'_>, user_id: i64) -> Result<()> {
+pub(crate) fn check_number_site<'a>(tx: impl Into<Sql<'a>>, user_id: i64) -> Result<()> {
     match phone_numbers::of_another_site(tx, user_id)? {
         None => Ok(()),
         Some(n) => Err(Error::invalid(
