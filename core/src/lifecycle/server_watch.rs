@@ -70,7 +70,7 @@ impl Org {
         }
         let last = self
             .engine
-            .read(|db| crate::storage::tables::audit_log::last_entry(db))?;
+            .read(crate::storage::tables::audit_log::last_entry)?;
         Ok(Some(last.map_or(0, |(id, _)| id)))
     }
 }

@@ -16,7 +16,9 @@ use rusqlite::Connection;
 use crate::base::error::{Error, Result};
 use crate::storage::checkpoint::Checkpointer;
 
-/// Where an open organization lives.
+/// Where an open organization lives (one per open organization: the variants' sizes do not
+/// matter).
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Engine {
     File {
         conn: Connection,
