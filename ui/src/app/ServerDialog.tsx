@@ -60,9 +60,11 @@ export function ServerDialog({ action, onCancel, onDone }: Props) {
 
   return (
     <Dialog labelledBy="server-title" className="dialog dialog-small" onCancel={() => !busy && onCancel()} onSubmit={submit}>
-      <h2 id="server-title">{text.title}</h2>
-      <p id="server-intro">{text.intro}</p>
-      <div className="form-grid">
+      <header className="dialog-head">
+        <h2 id="server-title">{text.title}</h2>
+        <p className="muted">{text.intro}</p>
+      </header>
+      <div className="dialog-body form-grid">
         <Field id="server-address" label="Server address" error={fieldError} describedBy="server-hint">
           {(control) => (
             <input
@@ -78,11 +80,11 @@ export function ServerDialog({ action, onCancel, onDone }: Props) {
             />
           )}
         </Field>
+        <p id="server-hint" className="muted span-2">
+          For example postgres://licensedesk:password@db.example.com/office. Across a network the server must offer
+          TLS with a certificate this computer trusts; add ?sslrootcert=/path/office-ca.pem for your office&apos;s own.
+        </p>
       </div>
-      <p id="server-hint" className="hint">
-        For example postgres://licensedesk:password@db.example.com/office. Across a network the server must offer
-        TLS with a certificate this computer trusts; add ?sslrootcert=/path/office-ca.pem for your office&apos;s own.
-      </p>
       <DialogFooter error={error} notice={busy ? text.busy : null}>
         <button type="button" disabled={busy} onClick={onCancel}>
           Cancel
