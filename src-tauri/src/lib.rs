@@ -21,6 +21,7 @@ mod dialogs;
 mod lockdown;
 mod menu;
 mod progress;
+mod server_news;
 mod state;
 
 use tauri::{AppHandle, Manager};
@@ -53,6 +54,7 @@ pub fn run() {
             let state = state::AppState::new(state::OpenFile::open(path, db_path::demo_if_empty()));
             let handle = app.handle().clone();
             state.on_session_change(move |signed_in| menu::set_signed_in(&handle, signed_in));
+            state.set_app(app.handle().clone());
             app.manage(state);
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(async move {

@@ -127,6 +127,21 @@ impl OpenFile {
     pub fn failure(&self) -> Option<OpenFailure> {
         self.org.as_ref().err().cloned()
     }
+
+    /// The server's address, when the organization is on one and open.
+    pub fn server_address(&self) -> Option<&str> {
+        self.org.as_ref().ok()?;
+        self.path
+            .to_str()
+            .filter(|text| licensedesk_core::is_server_address(text))
+    }
+
+    /// The last change committed on its server, when the organization is on one.
+    pub fn server_head(&self) -> Option<i64> {
+        let org = self.org.as_ref().ok()?;
+        let org = org.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        org.server_head().ok().flatten()
+    }
 }
 
 /// Gives the pages malloc keeps after a burst of work (reading 100,000 users' order, copying
@@ -165,6 +180,8 @@ impl Session {
 
 pub struct AppState {
     file: RwLock<Arc<OpenFile>>,
+    /// Where a server's news goes (set once the window exists).
+    app: OnceLock<tauri::AppHandle>,
     /// Told whether someone is signed in after every change (the menu's Export users).
     on_session: OnceLock<Box<dyn Fn(bool) + Send + Sync>>,
     /// Set by the window's Cancel while long work runs.
@@ -184,6 +201,7 @@ impl AppState {
     pub fn new(file: OpenFile) -> Self {
         Self {
             file: RwLock::new(Arc::new(file)),
+            app: OnceLock::new(),
             on_session: OnceLock::new(),
             cancel: CancelFlag::default(),
             unsaved: Mutex::new(None),
@@ -211,11 +229,22 @@ impl AppState {
     /// Closes the open file and puts `file` in its place: whoever was signed in is signed
     /// out, and an import checked against the old organization is forgotten with it.
     pub fn switch_to(&self, file: OpenFile) {
+        let file = Arc::new(file);
         *self
             .file
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(file);
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::clone(&file);
+        if let Some(app) = self.app.get() {
+            crate::server_news::watch(&file, app.clone());
+        }
         self.session_changed();
+    }
+
+    /// The window exists: an organization on a server is watched from now on.
+    pub fn set_app(&self, app: tauri::AppHandle) {
+        if self.app.set(app.clone()).is_ok() {
+            crate::server_news::watch(&self.current(), app);
+        }
     }
 
     pub fn on_session_change(&self, f: impl Fn(bool) + Send + Sync + 'static) {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use licensedesk_core::base::clock::SystemClock;
 use licensedesk_core::Org;
-use licensedesk_e2e::App;
+use licensedesk_e2e::{App, LICENSE_COLUMNS};
 use licensedesk_pg_cluster::{PgCluster, PASSWORD};
 
 const VOICE_PRO: &str = "Voice Pro";
@@ -120,4 +120,55 @@ async fn an_organization_moved_to_a_server_is_worked_on_there() {
         before.assigned + 1
     );
     other.quit().await;
+}
+
+/// The demo organization moved from a new file to a new database of `cluster`; its address.
+fn demo_on_a_server(cluster: &PgCluster) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let mut file = Org::open_with_system_clock(&dir.path().join("demo.sqlite")).unwrap();
+    let admin = file.sign_in("dana.reyes", "super-demo").unwrap();
+    let url = cluster.new_database();
+    let actor = licensedesk_core::Actor {
+        account_id: admin.account_id,
+    };
+    file.move_to_server(actor, &url).unwrap();
+    url
+}
+
+#[tokio::test]
+async fn another_admins_change_shows_in_an_open_window_by_itself() {
+    let cluster = PgCluster::start();
+    let url = blocking(|| demo_on_a_server(&cluster));
+    let (first, second) = (App::start(&url).await, App::start(&url).await);
+    first.sign_in("dana.reyes", "super-demo").await;
+    second.sign_in("sam.okafor", "it-demo").await;
+    second
+        .wait_for_text("Signed in as sam.okafor (IT Admin)")
+        .await;
+    let before = second.license_counts(VOICE_PRO).await;
+
+    // The first admin assigns a license; the second does nothing but look.
+    let name = first.unlicensed_user().await;
+    let editor = first.open_user_editor(&name).await;
+    let license = first.find_by_role_in(&editor, "combobox", "License").await;
+    let option = format!("{VOICE_PRO} ({} available)", before.available);
+    first.select_option(&license, &option).await;
+    first.click_role("button", "Save").await;
+    first
+        .wait_for_message("status", &format!("{VOICE_PRO} assigned to {name}."))
+        .await;
+    let saved = std::time::Instant::now();
+    let assigned = (before.assigned + 1).to_string();
+    second
+        .wait_for_table(&LICENSE_COLUMNS, |t| {
+            t.row_where("Product", VOICE_PRO)
+                .is_some_and(|r| r.cell("Assigned") == assigned)
+        })
+        .await;
+    eprintln!(
+        "e2e: the other window showed the assignment {:?} after the save",
+        saved.elapsed()
+    );
+    first.quit().await;
+    second.quit().await;
 }

@@ -36,6 +36,8 @@ export function App() {
   const [generation, setGeneration] = useState(0);
   // Why File > New or Open did not happen (shown over whichever screen is up).
   const [fileError, setFileError] = useState<string | null>(null);
+  // Why the organization's server cannot be reached, while it cannot.
+  const [serverDown, setServerDown] = useState<string | null>(null);
   // File > Connect to Server or Move to a Server, while its dialog is open.
   const [serverAction, setServerAction] = useState<ServerAction | null>(null);
   // "Switch account…" in an editor: after the next sign-in, that editor opens again.
@@ -112,6 +114,17 @@ export function App() {
     [switchFile, askServer],
   );
 
+  // Another admin's change on the server: every page reads again (within a second or two).
+  useEffect(() => backend.onServerChanged(() => void queryClient.invalidateQueries()), [queryClient]);
+  useEffect(
+    () =>
+      backend.onServerStatus((status) => {
+        setServerDown(status.reachable ? null : (status.reason ?? "no answer"));
+        if (status.reachable) void queryClient.invalidateQueries();
+      }),
+    [queryClient],
+  );
+
   const signOut = useCallback(async (notice: string) => {
     await backend.signOut();
     queryClient.clear();
@@ -126,6 +139,14 @@ export function App() {
       <button type="button" onClick={() => setFileError(null)}>
         Dismiss
       </button>
+    </div>
+  );
+  const offline = serverDown && (
+    <div className="file-error" role="alert">
+      <span>
+        The server cannot be reached ({serverDown}). Nothing can be changed until it answers again, and nothing is kept
+        to send later; this window catches up by itself.
+      </span>
     </div>
   );
   const serverDialog = serverAction && (
@@ -151,6 +172,7 @@ export function App() {
     <QueryClientProvider client={queryClient}>
     <MessagesProvider key={generation}>
       {banner}
+      {offline}
       {serverDialog}
       {unset && !session ? (
         <FirstRun

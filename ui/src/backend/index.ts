@@ -104,12 +104,35 @@ function onMenu(handler: (command: MenuCommand) => void): () => void {
   };
 }
 
+/** What the window hears about its organization on a server (src-tauri/src/server_news.rs). */
+export type ServerStatus = { reachable: boolean; reason: string | null };
+
+/** Calls `handler` for each `event` the shell sends until the returned function is called. */
+function onEvent<T>(event: string, handler: (payload: T) => void): () => void {
+  let unlisten: UnlistenFn | null = null;
+  let stopped = false;
+  listen<T>(event, (e) => handler(e.payload))
+    .then((u) => {
+      if (stopped) u();
+      else unlisten = u;
+    })
+    .catch(() => undefined);
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}
+
 export const backend = {
   /** Version, organization file and schema version, for Help > About. */
   appInfo: () => call("app_info"),
   /** The first screen is painted and takes input: work that waited for the window starts. */
   windowReady: (screen: string) => call("window_ready", { screen }),
   onMenu,
+  /** Another admin (or this window) committed changes on the server: pages read again. */
+  onServerChanged: (handler: () => void) => onEvent<null>("server_changed", handler),
+  /** The server stopped or started answering. */
+  onServerStatus: (handler: (status: ServerStatus) => void) => onEvent<ServerStatus>("server_status", handler),
   signIn: (login: string, password: string) => call("sign_in", { login, password }),
   signOut: () => call("sign_out"),
   currentSession: () => call("current_session"),
