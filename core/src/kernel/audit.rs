@@ -592,15 +592,32 @@ pub(crate) fn query<'a>(db: impl Into<Sql<'a>>, q: &AuditQuery) -> Result<AuditP
 
 /// The chain, the append-only triggers, the heads recorded in the backups in `backup_dir` and
 /// in the `exports` named, and the rules the rows must keep.
+/// On a server (no `backup_dir`): its own guards, and no row check (its constraints keep
+/// those rules; no role LicenseDesk connects as can switch them off).
 pub(crate) fn verify(
-    conn: &Connection,
-    backup_dir: &std::path::Path,
+    db: Sql<'_>,
+    backup_dir: Option<&std::path::Path>,
     exports: &[std::path::PathBuf],
 ) -> Result<AuditVerification> {
-    let entries = audit_log::count(conn.into())?;
-    let first_broken = first_broken_entry(conn)?;
-    let missing = crate::kernel::audit_chain::missing_triggers(conn)?;
-    let heads = crate::kernel::audit_chain::check_heads(conn, backup_dir, exports)?;
+    let entries = audit_log::count(db)?;
+    let (first_broken, missing, broken_rows) = match db {
+        Sql::File(conn) => (
+            first_broken_entry(conn)?,
+            crate::kernel::audit_chain::missing_triggers(conn)?,
+            // Rows changed outside LicenseDesk without touching the log (0.1–0.2 s at 100,000
+            // users).
+            crate::storage::record_check::problems(conn)?,
+        ),
+        #[cfg(feature = "server")]
+        Sql::Server(tx) => on_server(tx, |tx| {
+            Ok((
+                first_broken_entry_on_server(tx)?,
+                audit_log::on_server::missing_guards(tx)?,
+                Vec::new(),
+            ))
+        })?,
+    };
+    let heads = crate::kernel::audit_chain::check_heads(db, backup_dir, exports)?;
     let mut sentences = vec![match first_broken {
         None => format!("All {entries} entries are intact: each one matches its hash and links to the one before."),
         Some(id) => format!(
@@ -614,8 +631,6 @@ pub(crate) fn verify(
         ));
     }
     sentences.extend(heads.problems.iter().cloned());
-    // Rows changed outside LicenseDesk without touching the log (0.1–0.2 s at 100,000 users).
-    let broken_rows = crate::storage::record_check::problems(conn)?;
     sentences.extend(broken_rows.iter().cloned());
     let intact = first_broken.is_none()
         && missing.is_empty()

@@ -47,11 +47,11 @@ pub(crate) fn head<'a>(db: impl Into<Sql<'a>>) -> Result<ChainHead> {
 
 /// Whether the log still holds the entry `head` names, with its hash, and exactly as many
 /// entries up to it. (That the entries link to one another is checked separately.)
-pub(crate) fn extends(conn: &Connection, head: &ChainHead) -> Result<bool> {
+pub(crate) fn extends<'a>(db: impl Into<Sql<'a>>, head: &ChainHead) -> Result<bool> {
     if head.count == 0 {
         return Ok(true);
     }
-    let at_head = audit_log::hash_and_rank(conn, head.last_id)?;
+    let at_head = audit_log::hash_and_rank(db, head.last_id)?;
     Ok(at_head.is_some_and(|(hash, count)| hash == head.hash && count == head.count))
 }
 
@@ -148,13 +148,19 @@ fn backup_head(path: &Path) -> Result<ChainHead> {
 /// a restore replaced is not extended by the restored log: it counts when the backup taken
 /// just before that restore (named by the restore's entry, and never pruned) extends it.
 pub(crate) fn check_heads(
-    conn: &Connection,
-    backup_dir: &Path,
+    db: Sql<'_>,
+    backup_dir: Option<&Path>,
     exports: &[std::path::PathBuf],
 ) -> Result<HeadCheck> {
     let mut check = HeadCheck::default();
     let mut recorded = Vec::new();
-    for b in backup::list(backup_dir)? {
+    // A server's backups are its own (pg_dump): only a file has a backup folder.
+    let backups = match backup_dir {
+        Some(dir) => backup::list(dir)?,
+        None => Vec::new(),
+    };
+    let backup_dir = backup_dir.unwrap_or(Path::new(""));
+    for b in backups {
         match backup_head(&backup_dir.join(&b.file_name)) {
             Ok(head) => recorded.push(RecordedHead {
                 source: format!("backup {}", b.file_name),
@@ -176,10 +182,15 @@ pub(crate) fn check_heads(
                 .push(format!("export {}: {e}", path.display())),
         }
     }
-    let replaced = replaced_by_restores(conn, backup_dir)?;
+    let replaced = match db {
+        Sql::File(conn) if !backup_dir.as_os_str().is_empty() => {
+            replaced_by_restores(conn, backup_dir)?
+        }
+        _ => Vec::new(),
+    };
     for r in recorded {
         check.checked += 1;
-        if extends(conn, &r.head)? {
+        if extends(db, &r.head)? {
             continue;
         }
         let mut explained = false;

@@ -51,9 +51,9 @@ impl Org {
         actor: Actor,
         exports: &[PathBuf],
     ) -> Result<AuditVerification> {
-        let backup_dir = self.backup_dir();
-        self.read(actor, Permission::AuditView, |conn| {
-            verify(conn, &backup_dir, exports)
+        let backup_dir = self.engine.is_file().then(|| self.backup_dir());
+        self.read_sql(actor, Permission::AuditView, |db| {
+            verify(db, backup_dir.as_deref(), exports)
         })
     }
 
@@ -329,6 +329,47 @@ mod on_both_engines {
                 rows,
                 assign_rows,
             )
+        });
+    }
+
+    #[test]
+    fn verify_integrity_checks_the_chain_and_an_exports_head_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let dir = tempfile::tempdir().unwrap();
+            let export = dir.path().join("audit.csv");
+            org.export_audit_log(admin, &AuditQuery::default(), &export)
+                .unwrap();
+            let checked = org.verify_audit_log_against(admin, &[export]).unwrap();
+            assert!(checked.intact, "{engine}: {}", checked.message);
+            // The export's head, and on a file also its daily backup's.
+            let heads = if org.engine.is_file() { 2 } else { 1 };
+            assert_eq!(checked.heads_checked, heads, "{engine}");
+            assert_eq!(checked.first_broken, None, "{engine}");
+            let auditor = sign_in(org, "max.weber");
+            let plain = org.verify_audit_log(auditor).unwrap();
+            assert!(plain.intact, "{engine}: {}", plain.message);
+            if let crate::tests::engines::Place::Server(url) = place {
+                // The database's owner switches a guard off and rewrites an entry: the
+                // walk names the entry, and the guard is named as missing.
+                let mut owner = postgres::Client::connect(url, postgres::NoTls).unwrap();
+                owner
+                    .batch_execute(
+                        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;
+                         UPDATE audit_log SET detail = 'rewritten' WHERE id = 3",
+                    )
+                    .unwrap();
+                let broken = org.verify_audit_log(auditor).unwrap();
+                assert!(!broken.intact, "{}", broken.message);
+                assert_eq!(broken.first_broken, Some(3));
+                assert!(
+                    broken.message.contains("audit_log_no_update"),
+                    "{}",
+                    broken.message
+                );
+            }
+            (checked.intact, plain.intact)
         });
     }
 }

@@ -238,15 +238,13 @@ fn contains(s: &str) -> String {
 }
 
 /// The hash of entry `id` and how many entries there are up to it, if the entry is there.
-pub(crate) fn hash_and_rank(conn: &Connection, id: i64) -> Result<Option<(String, i64)>> {
-    Ok(conn
-        .query_row(
-            "SELECT hash, (SELECT count(*) FROM audit_log WHERE id <= ?1)
-             FROM audit_log WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
+pub(crate) fn hash_and_rank<'a>(db: impl Into<Sql<'a>>, id: i64) -> Result<Option<(String, i64)>> {
+    db.into().query_opt(
+        "SELECT a.hash, (SELECT count(*) FROM audit_log b WHERE b.id <= ?1)
+         FROM audit_log a WHERE a.id = ?1",
+        &[&id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 /// Whether the trigger `name` on the log is there and still refuses (`RAISE(ABORT ..)`).

@@ -60,6 +60,33 @@ pub(crate) fn head(tx: &mut Transaction<'_>) -> Result<(i64, String)> {
     Ok((row.get(0), row.get(1)))
 }
 
+/// The server's append-only guards, by trigger name (migrations/0001_audit_log.sql).
+pub(crate) const GUARDS: [&str; 4] = [
+    "audit_log_no_update",
+    "audit_log_no_truncate",
+    "audit_head_only_forward",
+    "audit_head_no_truncate",
+];
+
+/// The guards that are gone or switched off (`ALTER TABLE … DISABLE TRIGGER`, by the
+/// database's owner): the log could then have been rewritten.
+pub(crate) fn missing_guards(tx: &mut Transaction<'_>) -> Result<Vec<&'static str>> {
+    let enabled: Vec<String> = tx
+        .query(
+            "SELECT t.tgname::text FROM pg_trigger t
+             WHERE t.tgrelid IN ('audit_log'::regclass, 'audit_head'::regclass)
+               AND NOT t.tgisinternal AND t.tgenabled <> 'D'",
+            &[],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok(GUARDS
+        .into_iter()
+        .filter(|g| !enabled.iter().any(|e| e == g))
+        .collect())
+}
+
 pub(crate) fn count(tx: &mut Transaction<'_>) -> Result<i64> {
     Ok(tx.query_one("SELECT count(*) FROM audit_log", &[])?.get(0))
 }
