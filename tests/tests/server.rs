@@ -104,6 +104,12 @@ async fn an_organization_moved_to_a_server_is_worked_on_there() {
     app.click_role("button", "Save").await;
     app.wait_for_message("status", &format!("{VOICE_PRO} assigned to {name}."))
         .await;
+    app.click_role("button", "Cancel").await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    // Backups of a server are the server's own: the page says so, naming the server.
+    app.open_page("Settings").await;
+    app.wait_for_text("its backups are the server's own").await;
+    app.screenshot_if_asked("server-settings").await;
     app.quit().await;
 
     assert_eq!(

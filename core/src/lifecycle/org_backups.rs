@@ -45,10 +45,23 @@ impl Org {
 
     /// The backup folder and its backups, newest first.
     pub fn backups(&self, actor: Actor) -> Result<BackupOverview> {
+        if let Some(server) = self.engine.server_shown() {
+            return self.read_sql(actor, Permission::AdminsManage, |_| {
+                Ok(BackupOverview {
+                    database_path: server.clone(),
+                    on_server: true,
+                    backup_folder: String::new(),
+                    backups: Vec::new(),
+                    keep: 0,
+                    warning: None,
+                })
+            });
+        }
         self.read(actor, Permission::AdminsManage, |_| {
             let dir = self.backup_dir();
             Ok(BackupOverview {
                 database_path: self.path.display().to_string(),
+                on_server: false,
                 backup_folder: dir.display().to_string(),
                 backups: list(&dir)?,
                 keep: KEEP as i64,
@@ -197,5 +210,42 @@ impl Org {
                 self.pre_migration_copy = Some(pending);
             }
         }
+    }
+}
+
+#[cfg(all(test, feature = "server"))]
+mod on_both_engines {
+    use crate::tests::engines::{on_each_engine, Place};
+    use crate::tests::pg_cluster::PASSWORD;
+    use crate::tests::testing::sign_in;
+
+    #[test]
+    fn a_server_says_its_backups_are_its_own_and_a_file_lists_its_own() {
+        on_each_engine(|org, place| {
+            let admin = sign_in(org, "dana.reyes");
+            let overview = org.backups(admin).unwrap();
+            match place {
+                Place::File(path) => {
+                    assert!(!overview.on_server);
+                    assert_eq!(overview.database_path, path.display().to_string());
+                    assert!(!overview.backups.is_empty(), "the daily backup");
+                }
+                Place::Server(_) => {
+                    assert!(overview.on_server);
+                    assert!(overview.database_path.starts_with("licensedesk_admin@"));
+                    assert!(!overview.database_path.contains(PASSWORD));
+                    assert!(overview.backups.is_empty() && overview.backup_folder.is_empty());
+                    // Taking one is refused before anything is written.
+                    assert_eq!(org.back_up_now(admin).unwrap_err().code(), "file_only");
+                }
+            }
+            let auditor = sign_in(org, "max.weber");
+            assert_eq!(
+                org.backups(auditor).unwrap_err().code(),
+                "permission_denied",
+                "{}",
+                place.engine()
+            );
+        });
     }
 }

@@ -73,7 +73,11 @@ pub struct BackupInfo {
 /// What the Settings page shows.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct BackupOverview {
+    /// The organization file's path, or (on a server) the server without its password.
     pub database_path: String,
+    /// The organization is on a server: its backups are the server's own (pg_dump), and
+    /// LicenseDesk lists and takes none.
+    pub on_server: bool,
     pub backup_folder: String,
     /// Newest first.
     pub backups: Vec<BackupInfo>,

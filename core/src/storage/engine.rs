@@ -78,6 +78,15 @@ impl Engine {
         }
     }
 
+    /// The server as a window may show it (no password), when the organization is on one.
+    pub(crate) fn server_shown(&self) -> Option<String> {
+        match self {
+            Engine::File { .. } => None,
+            #[cfg(feature = "server")]
+            Engine::Server(server) => Some(server.address.shown()),
+        }
+    }
+
     pub(crate) fn is_file(&self) -> bool {
         matches!(self, Engine::File { .. })
     }

@@ -70,7 +70,21 @@ export function SettingsPage({ session, onRestored }: Props) {
         <h1 id="settings-heading">Settings</h1>
         <p className="muted">Where this organization is kept, its backups, and what the Savings page counts as idle</p>
       </div>
-      {overview && (
+      {overview?.on_server && (
+        <>
+          <h2>Server</h2>
+          <p className="mono" aria-label="Server">
+            {overview.database_path}
+          </p>
+          <h2 id="backups-heading">Backups</h2>
+          <p className="muted">
+            This organization is kept on a PostgreSQL server, and its backups are the server&apos;s own: its
+            administrator takes them with pg_dump and restores them with pg_restore (the README says how). LicenseDesk
+            keeps no copy of it on this computer.
+          </p>
+        </>
+      )}
+      {overview && !overview.on_server && (
         <>
           <h2>Database file</h2>
           <p className="mono" aria-label="Database file">

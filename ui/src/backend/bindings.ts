@@ -750,7 +750,16 @@ created_at: string, reason: BackupReason, size_bytes: number,
  */
 schema_version: number | null, };
 
-export type BackupOverview = { database_path: string, backup_folder: string, 
+export type BackupOverview = { 
+/**
+ * The organization file's path, or (on a server) the server without its password.
+ */
+database_path: string, 
+/**
+ * The organization is on a server: its backups are the server's own (pg_dump), and
+ * LicenseDesk lists and takes none.
+ */
+on_server: boolean, backup_folder: string, 
 /**
  * Newest first.
  */
