@@ -1,7 +1,5 @@
 //! Organization-wide settings: name, currency, billing day and notice period.
 
-use rusqlite::{Connection, OptionalExtension};
-
 use crate::base::error::Result;
 use crate::storage::engine::Sql;
 
@@ -16,14 +14,12 @@ pub(crate) fn set<'a>(db: impl Into<Sql<'a>>, key: &str, value: &str) -> Result<
 }
 
 /// A setting's value, if it is set.
-pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row(
-            "SELECT value FROM org_settings WHERE key = ?1",
-            [key],
-            |r| r.get(0),
-        )
-        .optional()?)
+pub(crate) fn get<'a>(db: impl Into<Sql<'a>>, key: &str) -> Result<Option<String>> {
+    db.into().query_opt(
+        "SELECT value FROM org_settings WHERE key = ?1",
+        &[&key],
+        |r| r.get(0),
+    )
 }
 
 pub(crate) fn organization_name<'a>(db: impl Into<Sql<'a>>) -> Result<String> {

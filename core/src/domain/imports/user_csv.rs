@@ -6,7 +6,6 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use ts_rs::TS;
@@ -362,11 +361,7 @@ fn records<'t>(
 
 /// The mapping the admin chose for this file, else the one remembered for its header row
 /// (unless it is a known layout), else the recognized one.
-fn mapping_for(
-    conn: &Connection,
-    header: &[String],
-    choices: &ImportChoices,
-) -> Result<ColumnMapping> {
+fn mapping_for(conn: Sql<'_>, header: &[String], choices: &ImportChoices) -> Result<ColumnMapping> {
     let recognized = recognize(header);
     if let Some(chosen) = choices.columns.as_ref().filter(|c| c.len() == header.len()) {
         return Ok(ColumnMapping {
@@ -469,7 +464,7 @@ impl NumberDirectory for Snapshot {
     }
 }
 
-fn snapshot(conn: &Connection) -> Result<Snapshot> {
+fn snapshot(conn: Sql<'_>) -> Result<Snapshot> {
     let mut users = HashMap::new();
     let mut extension_holders = HashMap::new();
     let mut holder_names = HashMap::new();
@@ -631,7 +626,7 @@ fn product_named<'a>(products: &'a [Product], cell: &str) -> Option<&'a Product>
 
 /// Checks every row; `progress` counts the rows checked.
 fn plan(
-    conn: &Connection,
+    conn: Sql<'_>,
     bytes: &[u8],
     choices: &ImportChoices,
     progress: &mut dyn Progress,
@@ -1184,7 +1179,7 @@ fn preview_of(plan: &Plan) -> ImportPreview {
 
 /// Applies one row; `new_site_ids` are the ids of the sites this import created.
 fn apply_row(
-    tx: &rusqlite::Transaction<'_>,
+    tx: Sql<'_>,
     ctx: &ChangeContext<'_>,
     p: &RowPlan,
     new_site_ids: &[i64],
@@ -1257,14 +1252,25 @@ struct CheckedImport {
     csv: Vec<u8>,
     choices: ImportChoices,
     /// `db::change_marker` when the check began (and ended: nothing was written meanwhile).
+    /// Only a file has one: on a server the apply checks the file again in its transaction.
     marker: (i64, u64),
     plan: Plan,
+}
+
+/// `db::change_marker` of a file; a server has none: another admin's connection may write at
+/// any moment, so the apply there checks the file again inside its own transaction.
+fn change_marker(db: Sql<'_>) -> Result<Option<(i64, u64)>> {
+    match db {
+        Sql::File(conn) => db::change_marker(conn).map(Some),
+        #[cfg(feature = "server")]
+        Sql::Server(_) => Ok(None),
+    }
 }
 
 /// The preview's plan, when it checked this very file with these choices and nothing was
 /// written to the organization since: the apply then does exactly what the preview said.
 fn checked_plan(
-    conn: &Connection,
+    conn: Sql<'_>,
     checked: Option<Box<dyn std::any::Any + Send>>,
     csv: &[u8],
     choices: &ImportChoices,
@@ -1272,7 +1278,7 @@ fn checked_plan(
     let Some(checked) = checked.and_then(|c| c.downcast::<CheckedImport>().ok()) else {
         return Ok(None);
     };
-    let same = checked.marker == db::change_marker(conn)?
+    let same = change_marker(conn)? == Some(checked.marker)
         && checked.csv == csv
         && checked.choices == *choices;
     Ok(same.then_some(checked.plan))
@@ -1289,7 +1295,7 @@ const BATCH: usize = 2_000;
 /// `progress` counts the rows; a request to stop between two rows or batches is
 /// [`Error::Cancelled`], and the caller's transaction rolls everything back.
 fn apply_rows(
-    tx: &rusqlite::Transaction<'_>,
+    tx: Sql<'_>,
     ctx: &ChangeContext<'_>,
     plans: &[RowPlan],
     new_site_ids: &[i64],
@@ -1326,7 +1332,7 @@ fn apply_rows(
 /// Adds new users in one statement, gives them their seats and numbers set-based, and writes
 /// the audit entries [`apply_row`] would, in the same order and with the same content.
 fn add_new_users(
-    tx: &rusqlite::Transaction<'_>,
+    tx: Sql<'_>,
     ctx: &ChangeContext<'_>,
     rows: &[RowPlan],
     new_site_ids: &[i64],
@@ -1535,12 +1541,17 @@ impl Org {
         choices: &ImportChoices,
         progress: &mut dyn Progress,
     ) -> Result<ImportPreview> {
-        self.read(actor, Permission::UsersEdit, |conn| {
-            let marker = db::change_marker(conn)?;
+        self.read_sql(actor, Permission::UsersEdit, |conn| {
+            let marker = change_marker(conn)?;
             let plan = plan(conn, csv, choices, progress)?;
             let preview = preview_of(&plan);
-            // Kept for the apply only when nothing was written while it was checked.
-            *self.checked_import.borrow_mut() = (db::change_marker(conn)? == marker).then(|| {
+            // Kept for the apply only when nothing was written while it was checked (and
+            // never on a server, where the apply checks the file again).
+            let unchanged = match marker {
+                Some(m) if change_marker(conn)? == Some(m) => Some(m),
+                _ => None,
+            };
+            *self.checked_import.borrow_mut() = unchanged.map(|marker| {
                 Box::new(CheckedImport {
                     csv: csv.to_vec(),
                     choices: choices.clone(),
@@ -1563,9 +1574,14 @@ impl Org {
     ) -> Result<ImportReceipt> {
         // One transaction of up to 200,000 users, their index and audit entries: keep its
         // pages in memory, as the demo generator does, rather than spill them mid-way.
-        db::set_cache_size(self.engine.file()?, IMPORT_CACHE_SIZE)?;
+        // (A server manages its own memory.)
+        if self.engine.is_file() {
+            db::set_cache_size(self.engine.file()?, IMPORT_CACHE_SIZE)?;
+        }
         let imported = self.import_users_in_batches(actor, csv, choices, progress, BATCH);
-        db::set_cache_size(self.engine.file()?, db::CACHE_SIZE)?;
+        if self.engine.is_file() {
+            db::set_cache_size(self.engine.file()?, db::CACHE_SIZE)?;
+        }
         imported
     }
 
@@ -1578,9 +1594,11 @@ impl Org {
         progress: &mut dyn Progress,
         batch: usize,
     ) -> Result<ImportReceipt> {
-        let checked = self.checked_import.take();
-        self.change(actor, Action::UsersImport, |tx, ctx| {
-            let plan = match checked_plan(tx, checked, csv, choices)? {
+        let mut checked = self.checked_import.take();
+        // On a server the closure may run again after a serialization failure: the checked
+        // plan is then gone, and the file is checked again.
+        self.change_sql(actor, Action::UsersImport, |tx, ctx| {
+            let plan = match checked_plan(tx, checked.take(), csv, choices)? {
                 Some(plan) => plan,
                 None => plan(tx, csv, choices, &mut Unwatched)?,
             };

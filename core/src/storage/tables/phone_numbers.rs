@@ -43,12 +43,21 @@ pub(crate) fn assign_to<'a>(db: impl Into<Sql<'a>>, user_id: i64, e164: &str) ->
 /// pairs, passed as a JSON list and found by the unique e164 index (the list drives the join:
 /// see the test): a statement per number made the search triggers' FTS5 table flush a tiny
 /// segment at each statement's savepoint and merge them all again.
-pub(crate) fn assign_many_free(conn: &Connection, pairs: &[(&str, i64)]) -> Result<usize> {
+pub(crate) fn assign_many_free<'a>(db: impl Into<Sql<'a>>, pairs: &[(&str, i64)]) -> Result<usize> {
     if pairs.is_empty() {
         return Ok(0);
     }
     let list = serde_json::to_string(pairs).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(conn.prepare_cached(ASSIGN_MANY_FREE)?.execute([list])?)
+    match db.into() {
+        Sql::File(conn) => Ok(conn.prepare_cached(ASSIGN_MANY_FREE)?.execute([list])?),
+        #[cfg(feature = "server")]
+        db @ Sql::Server(_) => Ok(db.execute(
+            "UPDATE phone_numbers SET status = 'assigned', user_id = CAST(g.value ->> 1 AS bigint)
+             FROM json_array_elements(CAST(CAST(?1 AS text) AS json)) g
+             WHERE phone_numbers.e164 = g.value ->> 0 AND phone_numbers.status = 'available'",
+            &[&list],
+        )? as usize),
+    }
 }
 
 const ASSIGN_MANY_FREE: &str =
@@ -140,18 +149,18 @@ pub(crate) struct PoolEntry {
 }
 
 /// The whole pool, in one query.
-pub(crate) fn all(conn: &Connection) -> Result<Vec<PoolEntry>> {
-    let mut stmt = conn.prepare("SELECT e164, site_id, user_id FROM phone_numbers")?;
-    let rows = stmt
-        .query_map([], |r| {
+pub(crate) fn all<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<PoolEntry>> {
+    db.into().query(
+        "SELECT e164, site_id, user_id FROM phone_numbers ORDER BY phone_numbers.id",
+        &[],
+        |r| {
             Ok(PoolEntry {
                 e164: r.get(0)?,
                 site_id: r.get(1)?,
                 user_id: r.get(2)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// Adds numbers to the pool with one statement prepared once (the demo generator's bulk).

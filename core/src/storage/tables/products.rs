@@ -155,25 +155,25 @@ pub(crate) struct ImportProduct {
 }
 
 /// Every product, by id.
-pub(crate) fn all_for_import(conn: &Connection) -> Result<Vec<ImportProduct>> {
-    let mut stmt = conn.prepare(
+pub(crate) fn all_for_import<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<ImportProduct>> {
+    db.into().query(
         "SELECT p.id, p.name, p.monthly_price_cents,
-                EXISTS (SELECT 1 FROM product_features f WHERE f.product_id = p.id AND f.feature = 'calling'),
+                CASE WHEN EXISTS (SELECT 1 FROM product_features f
+                                  WHERE f.product_id = p.id AND f.feature = 'calling')
+                     THEN CAST(1 AS bigint) ELSE CAST(0 AS bigint) END,
                 (SELECT count(*) FROM seats s WHERE s.product_id = p.id AND s.status = 'available')
          FROM products p ORDER BY p.id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
+        &[],
+        |r| {
             Ok(ImportProduct {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 monthly_price_cents: r.get(2)?,
-                includes_calling: r.get(3)?,
+                includes_calling: r.get::<i64>(3)? != 0,
                 available_seats: r.get(4)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// Adds a product; its id.

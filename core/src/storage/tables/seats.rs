@@ -41,14 +41,28 @@ pub(crate) fn assign(db: Sql<'_>, seat_id: i64, user_id: i64, now: &str) -> Resu
 /// passed as a JSON list and found by id (the list drives the join: see the test): a
 /// statement per seat paid a statement journal, and the tally trigger's pages copied
 /// into it, for every seat.
-pub(crate) fn assign_many(conn: &Connection, pairs: &[(i64, i64)], now: &str) -> Result<usize> {
+pub(crate) fn assign_many<'a>(
+    db: impl Into<Sql<'a>>,
+    pairs: &[(i64, i64)],
+    now: &str,
+) -> Result<usize> {
     if pairs.is_empty() {
         return Ok(0);
     }
     let list = serde_json::to_string(pairs).map_err(|e| Error::Internal(e.to_string()))?;
-    Ok(conn
-        .prepare_cached(ASSIGN_MANY)?
-        .execute(params![list, now])?)
+    match db.into() {
+        Sql::File(conn) => Ok(conn
+            .prepare_cached(ASSIGN_MANY)?
+            .execute(params![list, now])?),
+        #[cfg(feature = "server")]
+        db @ Sql::Server(_) => Ok(db.execute(
+            "UPDATE seats SET status = 'assigned', user_id = CAST(g.value ->> 1 AS bigint),
+                 assigned_at = ?2
+             FROM json_array_elements(CAST(CAST(?1 AS text) AS json)) g
+             WHERE seats.id = CAST(g.value ->> 0 AS bigint) AND seats.status = 'available'",
+            &[&list, &now],
+        )? as usize),
+    }
 }
 
 const ASSIGN_MANY: &str =

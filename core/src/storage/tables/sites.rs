@@ -50,19 +50,19 @@ pub(crate) fn insert(conn: &Connection, name: &str) -> Result<i64> {
 }
 
 /// Adds a site in `country` (ISO 3166 alpha-2); its id.
-pub(crate) fn insert_in(conn: &Connection, name: &str, country: &str) -> Result<i64> {
-    conn.execute(
-        "INSERT INTO sites (name, country) VALUES (?1, ?2)",
-        [name, country],
-    )?;
-    Ok(conn.last_insert_rowid())
+pub(crate) fn insert_in<'a>(db: impl Into<Sql<'a>>, name: &str, country: &str) -> Result<i64> {
+    db.into().query_one(
+        "INSERT INTO sites (name, country) VALUES (?1, ?2) RETURNING id",
+        &[&name, &country],
+        |r| r.get(0),
+    )
 }
 
 /// Each site's country, by site id.
-pub(crate) fn countries(conn: &Connection) -> Result<Vec<(i64, String)>> {
-    let mut stmt = conn.prepare_cached("SELECT id, country FROM sites")?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+pub(crate) fn countries<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<(i64, String)>> {
+    db.into().query(
+        "SELECT id, country FROM sites ORDER BY sites.id",
+        &[],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }

@@ -74,8 +74,8 @@ pub(crate) struct NewRow<'a> {
 
 /// Inserts the users in one statement, in order, last changed by `account_id` at `now`;
 /// answers their ids in the same order.
-pub(crate) fn insert_many(
-    conn: &Connection,
+pub(crate) fn insert_many<'a>(
+    db: impl Into<Sql<'a>>,
     rows: &[NewRow<'_>],
     now: &str,
     account_id: i64,
@@ -83,6 +83,11 @@ pub(crate) fn insert_many(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
+    let conn = match db.into() {
+        Sql::File(conn) => conn,
+        #[cfg(feature = "server")]
+        db @ Sql::Server(_) => return insert_many_on_server(db, rows, now, account_id),
+    };
     let sql = format!(
         "INSERT INTO users (first_name, last_name, email, department, site_id, extension,
                             updated_at, updated_by)
@@ -109,6 +114,50 @@ pub(crate) fn insert_many(
     while let Some(r) = added.next()? {
         ids.insert(r.get::<_, String>(1)?, r.get::<_, i64>(0)?);
     }
+    rows.iter()
+        .map(|r| {
+            ids.remove(r.profile.email).ok_or_else(|| {
+                crate::base::error::Error::Internal(format!("{} was not added", r.profile.email))
+            })
+        })
+        .collect()
+}
+
+/// [`insert_many`] on a server: the rows as one JSON list, inserted in its order (so the
+/// ids ascend as the file's do), their ids matched to the rows by email as on the file.
+#[cfg(feature = "server")]
+fn insert_many_on_server(
+    db: Sql<'_>,
+    rows: &[NewRow<'_>],
+    now: &str,
+    account_id: i64,
+) -> Result<Vec<i64>> {
+    let list: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            let p = &r.profile;
+            serde_json::json!({
+                "first_name": p.first_name, "last_name": p.last_name, "email": p.email,
+                "department": p.department, "site_id": p.site_id, "extension": r.extension,
+                "updated_at": now, "updated_by": account_id,
+            })
+        })
+        .collect();
+    let list = serde_json::Value::Array(list).to_string();
+    let added: Vec<(i64, String)> = db.query(
+        "INSERT INTO users (first_name, last_name, email, department, site_id, extension,
+                            updated_at, updated_by)
+         SELECT r.first_name, r.last_name, r.email, r.department, r.site_id, r.extension,
+                r.updated_at, r.updated_by
+         FROM json_populate_recordset(NULL::users, CAST(CAST(?1 AS text) AS json))
+              WITH ORDINALITY AS r
+         ORDER BY r.ordinality
+         RETURNING id, email",
+        &[&list],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut ids: std::collections::HashMap<String, i64> =
+        added.into_iter().map(|(id, email)| (email, id)).collect();
     rows.iter()
         .map(|r| {
             ids.remove(r.profile.email).ok_or_else(|| {
@@ -246,15 +295,15 @@ pub(crate) struct ImportedUser {
 }
 
 /// Every user with their number and product, in one query (the import reads them once).
-pub(crate) fn all_for_import(conn: &Connection) -> Result<Vec<ImportedUser>> {
-    let mut stmt = conn.prepare(
+pub(crate) fn all_for_import<'a>(db: impl Into<Sql<'a>>) -> Result<Vec<ImportedUser>> {
+    db.into().query(
         "SELECT u.id, u.first_name, u.last_name, u.email, u.department, u.site_id, u.extension,
                 n.e164, s.product_id
          FROM users u LEFT JOIN phone_numbers n ON n.user_id = u.id
-         LEFT JOIN seats s ON s.user_id = u.id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
+         LEFT JOIN seats s ON s.user_id = u.id
+         ORDER BY u.id",
+        &[],
+        |r| {
             Ok(ImportedUser {
                 id: r.get(0)?,
                 first_name: r.get(1)?,
@@ -266,9 +315,8 @@ pub(crate) fn all_for_import(conn: &Connection) -> Result<Vec<ImportedUser>> {
                 number: r.get(7)?,
                 product_id: r.get(8)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        },
+    )
 }
 
 /// The profile an import row sets on an existing user, with a new version.
@@ -279,24 +327,24 @@ pub(crate) struct ImportedProfile<'a> {
     pub site_id: i64,
 }
 
-pub(crate) fn update_imported_profile(
-    conn: &Connection,
+pub(crate) fn update_imported_profile<'a>(
+    db: impl Into<Sql<'a>>,
     user_id: i64,
     profile: &ImportedProfile<'_>,
     now: &str,
     account_id: i64,
 ) -> Result<()> {
-    conn.execute(
+    db.into().execute(
         "UPDATE users SET first_name = ?1, last_name = ?2, department = ?3, site_id = ?4,
              version = version + 1, updated_at = ?5, updated_by = ?6 WHERE id = ?7",
-        params![
-            profile.first_name,
-            profile.last_name,
-            profile.department,
-            profile.site_id,
-            now,
-            account_id,
-            user_id
+        &[
+            &profile.first_name,
+            &profile.last_name,
+            &profile.department,
+            &profile.site_id,
+            &now,
+            &account_id,
+            &user_id,
         ],
     )?;
     Ok(())

@@ -416,4 +416,232 @@ mod on_both_engines {
             csv
         });
     }
+
+    use crate::domain::users::directory::{LicenseFilter, UserQuery};
+    use crate::tests::engines::chain_intact;
+
+    fn text(org: &Org, sql: &str, params: &[&dyn crate::storage::engine::Param]) -> String {
+        org.engine
+            .read(|db| db.query_one(sql, params, |r| r.get(0)))
+            .expect(sql)
+    }
+
+    /// An audit entry's action, target, before and after.
+    type AuditRow = (String, Option<i64>, Option<String>, Option<String>);
+
+    fn counts(org: &Org) -> (i64, i64) {
+        (
+            number(org, "SELECT count(*) FROM users", &[]),
+            number(org, "SELECT count(*) FROM audit_log", &[]),
+        )
+    }
+
+    /// A free Portland number and extension, and the email of user 1 in capitals.
+    fn facts(org: &Org) -> (String, String, String) {
+        let free_number = text(
+            org,
+            "SELECT n.e164 FROM phone_numbers n JOIN sites s ON s.id = n.site_id
+             WHERE s.name = 'Portland' AND n.status = 'available' ORDER BY n.id LIMIT 1",
+            &[],
+        );
+        let extension = ["0777", "0778", "0779", "0781"]
+            .into_iter()
+            .find(|e| number(org, "SELECT count(*) FROM users WHERE extension = ?1", &[e]) == 0)
+            .unwrap()
+            .to_owned();
+        let email = text(org, "SELECT email FROM users WHERE id = 1", &[]).to_uppercase();
+        (free_number, extension, email)
+    }
+
+    fn search(org: &Org, actor: Actor, text: &str) -> Vec<i64> {
+        let q = UserQuery {
+            search: text.to_owned(),
+            license: LicenseFilter::Any,
+            status: None,
+            after: None,
+            limit: 500,
+        };
+        org.search_users(actor, &q)
+            .unwrap()
+            .users
+            .iter()
+            .map(|u| u.id)
+            .collect()
+    }
+
+    #[test]
+    fn an_import_adds_and_updates_the_same_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let (free_number, ext, email) = facts(org);
+            let file = format!(
+                "First name,Last name,Email,Department,Site,Extension,Phone number,License\n\
+                 Zoë,Nguyễn,zoe.new@example.com,Front desk,Portland,{ext},{free_number},Voice Pro\n\
+                 Quill,Abara,quill.abara@example.com,Billing,Lisbon,,,Voice Pro\n\
+                 Rhea,Bello,rhea.bello@example.com,,Denver,,,\n\
+                 Ada,Renamed,{email},,,,,\n\
+                 Sol,Cruz,sol.cruz@example.com,Sales,Austin,,,\n"
+            );
+            let choices = ImportChoices {
+                create_sites: true,
+                ..Default::default()
+            };
+            let last_audit = number(org, "SELECT max(id) FROM audit_log", &[]);
+            let preview = org
+                .import_preview(admin, file.as_bytes(), &choices, &mut Unwatched)
+                .unwrap();
+            assert!(preview.ready, "{engine}: {preview:?}");
+            let receipt = org
+                .import_users(admin, file.as_bytes(), &choices, &mut Unwatched)
+                .unwrap();
+            assert_eq!((receipt.added, receipt.updated), (4, 1), "{engine}");
+            let new_ids = crate::tests::engines::ids(
+                org,
+                "SELECT id FROM users WHERE email IN ('zoe.new@example.com',
+                   'quill.abara@example.com', 'rhea.bello@example.com', 'sol.cruz@example.com')
+                 ORDER BY users.id",
+            );
+            assert_eq!(new_ids.len(), 4, "{engine}");
+            let details: Vec<UserDetail> = new_ids
+                .iter()
+                .chain([&1])
+                .map(|id| UserDetail {
+                    updated_at: String::new(),
+                    ..org.user(admin, *id).unwrap()
+                })
+                .collect();
+            for (id, name) in new_ids
+                .iter()
+                .zip(["zoë nguy", "QUILL", "rhea bello", "sol.cruz@ex"])
+            {
+                assert!(
+                    search(org, admin, name).contains(id),
+                    "{engine}: {name:?} does not find user {id}"
+                );
+            }
+            assert!(search(org, admin, &ext).contains(&new_ids[0]), "{engine}");
+            let audit: Vec<AuditRow> = org
+                .engine
+                .read(|db| {
+                    db.query(
+                        "SELECT action, target_user_id, before_json, after_json FROM audit_log
+                         WHERE id > ?1 ORDER BY audit_log.id",
+                        &[&last_audit],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    )
+                })
+                .unwrap();
+            let actions: Vec<&str> = audit.iter().map(|a| a.0.as_str()).collect();
+            assert_eq!(
+                actions,
+                [
+                    "site.create",
+                    "user.add",
+                    "license.assign",
+                    "user.numbers",
+                    "user.add",
+                    "license.assign",
+                    "user.add",
+                    "user.update",
+                    "user.add",
+                    "users.import"
+                ],
+                "{engine}: an entry per change, in row order"
+            );
+            assert!(chain_intact(org), "{engine}");
+            (preview, receipt, details, audit)
+        });
+    }
+
+    #[test]
+    fn a_file_with_a_problem_stores_nothing_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let taken = text(
+                org,
+                "SELECT extension FROM users WHERE extension IS NOT NULL ORDER BY users.id LIMIT 1",
+                &[],
+            );
+            let file = format!(
+                "First name,Last name,Email,Site,Extension,License\n\
+                 Ana,Ruiz,ana.ruiz@example.com,Austin,,Platinum\n\
+                 Hal,Quinn,hal@example.com,Austin,{taken},Voice Pro\n"
+            );
+            let before = counts(org);
+            let e = org
+                .import_users(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
+                .unwrap_err();
+            let message = e.to_string();
+            assert!(message.contains("row 2, License"), "{engine}: {message}");
+            assert_eq!(counts(org), before, "{engine}: something was stored");
+            let preview = org
+                .import_preview(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
+                .unwrap();
+            let issues: Vec<String> = preview.issues.iter().map(ToString::to_string).collect();
+            assert!(
+                issues.iter().any(|i| i.starts_with("row 3, Extension")),
+                "{engine}: {issues:?}"
+            );
+            (e.code().to_owned(), e.payload().field, message, issues)
+        });
+    }
+
+    #[test]
+    fn a_role_without_users_edit_is_refused_and_recorded_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let billing = sign_in(org, "lee.chen");
+            let file = "First name,Last name,Email,Site\nAna,Ruiz,ana.ruiz@example.com,Austin\n";
+            let before = counts(org);
+            let e = org
+                .import_users(
+                    billing,
+                    file.as_bytes(),
+                    &Default::default(),
+                    &mut Unwatched,
+                )
+                .unwrap_err();
+            assert_eq!(e.code(), "permission_denied", "{engine}");
+            assert_eq!(counts(org), (before.0, before.1 + 1), "{engine}");
+            let refused = number(
+                org,
+                "SELECT count(*) FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)
+                   AND action = 'users.import' AND outcome = 'refused'",
+                &[],
+            );
+            assert_eq!(refused, 1, "{engine}: the refusal is not recorded");
+            assert!(chain_intact(org), "{engine}");
+            (e.code().to_owned(), e.to_string())
+        });
+    }
+
+    #[test]
+    fn more_licenses_than_free_seats_store_nothing_on_both_engines() {
+        same_on_each_engine(|org, place| {
+            let engine = place.engine();
+            let admin = sign_in(org, "dana.reyes");
+            let free = number(
+                org,
+                "SELECT count(*) FROM seats s JOIN products p ON p.id = s.product_id
+                 WHERE p.name = 'Voice Pro' AND s.status = 'available'",
+                &[],
+            );
+            let mut file = String::from("First name,Last name,Email,Site,License\n");
+            for i in 0..=free {
+                file.push_str(&format!(
+                    "New,User{i},new.user{i}@example.com,Austin,Voice Pro\n"
+                ));
+            }
+            let before = counts(org);
+            let e = org
+                .import_users(admin, file.as_bytes(), &Default::default(), &mut Unwatched)
+                .unwrap_err();
+            let message = e.to_string();
+            assert!(message.contains("Voice Pro"), "{engine}: {message}");
+            assert_eq!(counts(org), before, "{engine}: something was stored");
+            (e.code().to_owned(), e.payload().field, message)
+        });
+    }
 }
