@@ -96,3 +96,13 @@ pub(crate) fn chain_intact(org: &Org) -> bool {
     });
     broken.expect("walk the chain").is_none()
 }
+
+/// The name of the license a user holds, on either engine.
+pub(crate) fn license_of(org: &Org, user_id: i64) -> Option<String> {
+    org.engine
+        .read(|db| crate::domain::users::directory::user_detail(db, user_id))
+        .unwrap()
+        .license
+        .as_ref()
+        .map(|l| l.product_name.clone())
+}

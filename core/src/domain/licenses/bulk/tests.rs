@@ -323,16 +323,7 @@ fn a_bulk_removal_that_fails_while_releasing_changes_nothing_and_leaves_no_archi
 /// restore are in restore/tests.rs.
 mod on_both_engines {
     use super::*;
-    use crate::tests::engines::{chain_intact, ids, same_on_each_engine, Place};
-
-    fn license_of(org: &Org, user_id: i64) -> Option<String> {
-        org.engine
-            .read(|db| directory::user_detail(db, user_id))
-            .unwrap()
-            .license
-            .as_ref()
-            .map(|l| l.product_name.clone())
-    }
+    use crate::tests::engines::{chain_intact, ids, license_of, same_on_each_engine, Place};
 
     #[test]
     fn bulk_assign_and_change_on_both_engines() {

@@ -442,19 +442,24 @@ fn archive_file(org: &Org, id: i64) -> std::path::PathBuf {
 /// stored copy instead).
 fn tamper(org: &Org, id: i64, edit: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) {
     let path = archive_file(org, id);
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
-    let mut entries: Vec<(String, Vec<u8>)> = (0..zip.len())
+    let mut entries = entries_of(&std::fs::read(&path).unwrap());
+    edit(&mut entries);
+    let zip = zip_of(&entries);
+    std::fs::write(&path, &zip).unwrap();
+    put_stored_copy(org, id, &zip);
+}
+
+/// A ZIP's files, in order, as (name, bytes).
+fn entries_of(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    (0..zip.len())
         .map(|i| {
             let mut f = zip.by_index(i).unwrap();
             let mut bytes = Vec::new();
             f.read_to_end(&mut bytes).unwrap();
             (f.name().unwrap().to_string(), bytes)
         })
-        .collect();
-    edit(&mut entries);
-    let zip = zip_of(&entries);
-    std::fs::write(&path, &zip).unwrap();
-    put_stored_copy(org, id, &zip);
+        .collect()
 }
 
 fn put_stored_copy(org: &Org, id: i64, zip: &[u8]) {
@@ -881,7 +886,9 @@ fn a_desk_phone_activated_by_someone_else_since_is_named_and_left_out() {
 /// seats it buys, a bulk removal's batch and a reactivation, equal on the file and the server.
 mod on_both_engines {
     use super::*;
-    use crate::tests::engines::{chain_intact, ids, number, same_on_each_engine, Place};
+    use crate::tests::engines::{
+        chain_intact, ids, license_of, number, same_on_each_engine, Place,
+    };
     use crate::{AssignLicense, BulkAction, BulkRequest};
 
     /// The user's data in every table a removal deletes, without row ids (a restore gives new
@@ -929,15 +936,6 @@ mod on_both_engines {
             "SELECT max(id) FROM safety_archives WHERE user_id = ?1",
             &[&user_id],
         )
-    }
-
-    fn license_of(org: &Org, user_id: i64) -> Option<String> {
-        org.engine
-            .read(|db| directory::user_detail(db, user_id))
-            .unwrap()
-            .license
-            .as_ref()
-            .map(|l| l.product_name.clone())
     }
 
     #[test]
@@ -1122,15 +1120,7 @@ mod on_both_engines {
             .read(|db| safety_archives::stored_copy_if_any(db, id))
             .unwrap()
             .expect("a stored copy");
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(stored)).unwrap();
-        let mut entries: Vec<(String, Vec<u8>)> = (0..zip.len())
-            .map(|i| {
-                let mut f = zip.by_index(i).unwrap();
-                let mut bytes = Vec::new();
-                f.read_to_end(&mut bytes).unwrap();
-                (f.name().unwrap().to_string(), bytes)
-            })
-            .collect();
+        let mut entries = entries_of(&stored);
         edit(&mut entries);
         let zip = zip_of(&entries);
         let sha = sha256_hex(&zip);
