@@ -64,7 +64,7 @@ pub use domain::users::directory::{
     HeldLicense, LicenseFilter, UserCursor, UserDetail, UserPage, UserQuery, UserRow, UserStatus,
 };
 pub use domain::users::features::{Feature, LicenseFamily};
-pub use kernel::accounts::{AccountChoice, MissingPermission, SessionInfo};
+pub use kernel::accounts::{AccountChoice, LockedBecause, MissingPermission, SessionInfo};
 pub use kernel::audit::{AuditPage, AuditQuery, AuditRow, AuditVerification};
 pub use kernel::org::{Actor, Org};
 pub use lifecycle::about::{AppInfo, MenuCommand};

@@ -172,6 +172,20 @@ impl App {
         dialog
     }
 
+    /// Opens `name`'s editor, picks `product` (shown with its `available` seats) and presses
+    /// Save; waits for the assignment's message. The editor stays open on the setup checklist.
+    pub async fn assign_in_editor(&self, name: &str, product: &str, available: i64) -> Element {
+        let editor = self.open_user_editor(name).await;
+        let license = self.find_by_role_in(&editor, "combobox", "License").await;
+        self.wait_enabled(&license).await;
+        let option = format!("{product} ({available} available)");
+        self.select_option(&license, &option).await;
+        self.click_role("button", "Save").await;
+        self.wait_for_message("status", &format!("{product} assigned to {name}."))
+            .await;
+        editor
+    }
+
     /// Clicks the tab `name` in `scope` until it is selected: on a loaded
     /// machine a click has been seen to leave the tab unselected, with no error.
     pub async fn select_tab(&self, scope: &Element, name: &str) {

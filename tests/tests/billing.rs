@@ -394,13 +394,7 @@ async fn purchased_licenses_can_be_assigned() {
     // One of the new seats goes to someone.
     let name = app.unlicensed_user().await;
     eprintln!("e2e: assigning {CONTACT_CENTER} to {name}");
-    let editor = app.open_user_editor(&name).await;
-    let license = app.find_by_role_in(&editor, "combobox", "License").await;
-    app.select_option(&license, &format!("{CONTACT_CENTER} (2 available)"))
-        .await;
-    app.click_role("button", "Save").await;
-    app.wait_for_message("status", &format!("{CONTACT_CENTER} assigned to {name}."))
-        .await;
+    app.assign_in_editor(&name, CONTACT_CENTER, 2).await;
     // The editor stays open on the setup checklist; closing it is the admin's choice.
     app.click_role("button", "Cancel").await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;

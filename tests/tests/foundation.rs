@@ -27,12 +27,7 @@ async fn assigned_license_survives_a_restart() {
     let found = app.search_users(search_term(&name)).await;
     assert!(found.row_with_button(&format!("Edit {name}")).is_some());
 
-    let editor = app.open_user_editor(&name).await;
-    let license = app.find_by_role_in(&editor, "combobox", "License").await;
-    let option = format!("{VOICE_PRO} ({} available)", before.available);
-    app.select_option(&license, &option).await;
-    app.click_role("button", "Save").await;
-    app.wait_for_message("status", &format!("{VOICE_PRO} assigned to {name}."))
+    app.assign_in_editor(&name, VOICE_PRO, before.available)
         .await;
     // The editor stays open on the setup checklist; closing it is the admin's choice.
     app.click_role("button", "Cancel").await;

@@ -3,19 +3,17 @@
 //! postgres://…`) opens it in another window; the address is never shown with its password,
 //! and a license assigned through the editor lands in the server's database.
 
+mod common;
+
 use std::sync::Arc;
 
+use common::{blocking, demo_on_a_server};
 use licensedesk_core::base::clock::SystemClock;
 use licensedesk_core::Org;
 use licensedesk_e2e::{App, LICENSE_COLUMNS};
 use licensedesk_pg_cluster::{PgCluster, PASSWORD};
 
 const VOICE_PRO: &str = "Voice Pro";
-
-/// Runs `f` off the test's runtime: the synchronous PostgreSQL client starts one of its own.
-fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|s| s.spawn(f).join().unwrap())
-}
 
 /// Voice Pro's seats assigned, as the server's database holds them.
 fn assigned_on_server(url: &str) -> i64 {
@@ -97,12 +95,7 @@ async fn an_organization_moved_to_a_server_is_worked_on_there() {
     let last_name = name.rsplit(' ').next().unwrap_or(&name).to_owned();
     let found = app.search_users(&last_name).await;
     assert!(found.row_with_button(&format!("Edit {name}")).is_some());
-    let editor = app.open_user_editor(&name).await;
-    let license = app.find_by_role_in(&editor, "combobox", "License").await;
-    let option = format!("{VOICE_PRO} ({} available)", before.available);
-    app.select_option(&license, &option).await;
-    app.click_role("button", "Save").await;
-    app.wait_for_message("status", &format!("{VOICE_PRO} assigned to {name}."))
+    app.assign_in_editor(&name, VOICE_PRO, before.available)
         .await;
     app.click_role("button", "Cancel").await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;
@@ -128,23 +121,10 @@ async fn an_organization_moved_to_a_server_is_worked_on_there() {
     other.quit().await;
 }
 
-/// The demo organization moved from a new file to a new database of `cluster`; its address.
-fn demo_on_a_server(cluster: &PgCluster) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let mut file = Org::open_with_system_clock(&dir.path().join("demo.sqlite")).unwrap();
-    let admin = file.sign_in("dana.reyes", "super-demo").unwrap();
-    let url = cluster.new_database();
-    let actor = licensedesk_core::Actor {
-        account_id: admin.account_id,
-    };
-    file.move_to_server(actor, &url).unwrap();
-    url
-}
-
 #[tokio::test]
 async fn another_admins_change_shows_in_an_open_window_by_itself() {
     let cluster = PgCluster::start();
-    let url = blocking(|| demo_on_a_server(&cluster));
+    let url = demo_on_a_server(&cluster);
     let (first, second) = (App::start(&url).await, App::start(&url).await);
     first.sign_in("dana.reyes", "super-demo").await;
     second.sign_in("sam.okafor", "it-demo").await;
@@ -155,13 +135,8 @@ async fn another_admins_change_shows_in_an_open_window_by_itself() {
 
     // The first admin assigns a license; the second does nothing but look.
     let name = first.unlicensed_user().await;
-    let editor = first.open_user_editor(&name).await;
-    let license = first.find_by_role_in(&editor, "combobox", "License").await;
-    let option = format!("{VOICE_PRO} ({} available)", before.available);
-    first.select_option(&license, &option).await;
-    first.click_role("button", "Save").await;
     first
-        .wait_for_message("status", &format!("{VOICE_PRO} assigned to {name}."))
+        .assign_in_editor(&name, VOICE_PRO, before.available)
         .await;
     let saved = std::time::Instant::now();
     let assigned = (before.assigned + 1).to_string();
@@ -177,4 +152,54 @@ async fn another_admins_change_shows_in_an_open_window_by_itself() {
     );
     first.quit().await;
     second.quit().await;
+}
+
+/// The server goes down under an open editor: the window says so, locks what would change
+/// the organization (with why, and Cancel still works), and once the server is back it
+/// unlocks by itself and a change goes through.
+#[tokio::test]
+async fn while_the_server_cannot_be_reached_the_window_is_read_only() {
+    let cluster = PgCluster::start();
+    let url = demo_on_a_server(&cluster);
+    let app = App::start(&url).await;
+    app.sign_in("dana.reyes", "super-demo").await;
+    let before = app.license_counts(VOICE_PRO).await;
+    let name = app.unlicensed_user().await;
+    let editor = app.open_user_editor(&name).await;
+    let license = app.find_by_role_in(&editor, "combobox", "License").await;
+    assert!(!app.is_disabled(&license).await);
+
+    blocking(|| cluster.stop());
+    app.wait_for_text("The server cannot be reached").await;
+    let deadline = std::time::Instant::now() + licensedesk_e2e::TIMEOUT;
+    while !app.is_disabled(&license).await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "License stays enabled"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    let why = app.description(&license).await;
+    assert!(
+        why.contains("nothing can be changed until it answers again"),
+        "{why}"
+    );
+    app.screenshot_if_asked("server-unreachable-editor").await;
+    let cancel = app.find_by_role_in(&editor, "button", "Cancel").await;
+    app.click(&cancel).await;
+    app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+
+    blocking(|| cluster.start_again());
+    let deadline = std::time::Instant::now() + licensedesk_e2e::TIMEOUT;
+    while app
+        .page_text()
+        .await
+        .contains("The server cannot be reached")
+    {
+        assert!(std::time::Instant::now() < deadline, "the banner stays");
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    app.assign_in_editor(&name, VOICE_PRO, before.available)
+        .await;
+    app.quit().await;
 }

@@ -10,6 +10,7 @@ import { setCurrency } from "./ui/format";
 import { FirstRun } from "./app/FirstRun";
 import { hasUnsavedEdits, mayLeaveEditor, type ReopenEditor } from "./editor/leaveGuard";
 import { ServerDialog, type ServerAction } from "./app/ServerDialog";
+import { whileServerUnreachable } from "./ui/ReadOnlyReason";
 
 function signedIn(set: (s: SessionInfo) => void) {
   return (s: SessionInfo) => {
@@ -133,6 +134,8 @@ export function App() {
   }, [queryClient]);
 
   if (session) setCurrency(session.currency);
+  // While the server does not answer, what would change the organization is locked.
+  const shownSession = session && serverDown ? whileServerUnreachable(session) : session;
   const banner = fileError && (
     <div className="file-error" role="alert">
       <span>{fileError}</span>
@@ -183,7 +186,7 @@ export function App() {
         />
       ) : session ? (
         <Shell
-          session={session}
+          session={shownSession ?? session}
           onSessionChange={setSession}
           onSignOut={signOut}
           reopen={reopen}

@@ -72,6 +72,16 @@ impl Permission {
         Self::ALL.into_iter().find(|p| p.key() == key)
     }
 
+    /// Whether an operation it allows changes the organization (and so needs the server, on
+    /// one); the others only let an administrator look.
+    pub fn changes_organization(self) -> bool {
+        match self {
+            UsersEdit | LicensesAssign | LicensesRemove | BillingManage | NumbersManage
+            | SettingsManage | AdminsManage => true,
+            UsersView | LicensesView | BillingView | RecordingsView | AuditView => false,
+        }
+    }
+
     /// What an administrator reads in a refusal.
     pub fn label(self) -> &'static str {
         match self {

@@ -28,6 +28,9 @@ pub struct SessionInfo {
     pub permissions: Vec<Permission>,
     /// One explanation for each permission the role lacks.
     pub missing: Vec<MissingPermission>,
+    /// On a server: what the window locks, and why, while the server cannot be reached
+    /// (each permission of the role that changes the organization). Empty on a file.
+    pub while_server_unreachable: Vec<MissingPermission>,
 }
 
 /// Why a control is read-only: the missing permission and who has it.
@@ -39,6 +42,35 @@ pub struct MissingPermission {
     /// Whether the message suggests switching to an account that has the permission (the
     /// window then offers "Switch account…" next to it).
     pub switch_suggested: bool,
+    pub because: LockedBecause,
+}
+
+/// Why a permission is missing: the role lacks it, or the server that would record the
+/// change cannot be reached (docs/ARCHITECTURE.md §Server).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LockedBecause {
+    Role,
+    ServerUnreachable,
+}
+
+/// What a window on a server shows in place of each control that would change something,
+/// while the server does not answer: nothing is kept to send later.
+const WHILE_SERVER_UNREACHABLE: &str = "The server cannot be reached, so nothing can be \
+     changed until it answers again. This window shows what it last read and catches up by \
+     itself.";
+
+fn while_server_unreachable(held: &[Permission]) -> Vec<MissingPermission> {
+    held.iter()
+        .filter(|p| p.changes_organization())
+        .map(|&p| MissingPermission {
+            permission: p,
+            label: p.label().to_owned(),
+            message: WHILE_SERVER_UNREACHABLE.to_owned(),
+            switch_suggested: false,
+            because: LockedBecause::ServerUnreachable,
+        })
+        .collect()
 }
 
 pub(crate) fn hash_password(password: &str) -> Result<String> {
@@ -234,6 +266,7 @@ impl Org {
 
     /// The account as it is now (its role may have changed since sign-in).
     pub fn session(&self, actor: Actor) -> Result<SessionInfo> {
+        let on_server = !self.engine.is_file();
         self.engine.read(|db| {
             let account = acting_account(db, actor)?;
             let missing = Permission::ALL
@@ -246,18 +279,26 @@ impl Org {
                         label: p.label().to_owned(),
                         message,
                         switch_suggested,
+                        because: LockedBecause::Role,
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
+            let permissions: Vec<Permission> = account.permissions.iter().copied().collect();
+            let while_server_unreachable = if on_server {
+                while_server_unreachable(&permissions)
+            } else {
+                Vec::new()
+            };
             Ok(SessionInfo {
                 account_id: account.id,
                 organization: crate::storage::settings::organization_name(db)?,
                 currency: crate::storage::settings::currency(db)?,
-                permissions: account.permissions.iter().copied().collect(),
+                permissions,
                 login: account.login,
                 display_name: account.display_name,
                 role: account.role_name,
                 missing,
+                while_server_unreachable,
             })
         })
     }
@@ -542,5 +583,51 @@ mod tests {
             .collect();
         assert_eq!(last, ["account.sign_in", "test.other_window"]);
         assert_eq!(audit::first_broken_entry(org.conn()).unwrap(), None);
+    }
+
+    /// While a server cannot be reached, a window locks what would change the organization:
+    /// the session names each of the role's changing permissions with why (and no way out
+    /// through another account), and nothing for a role that only looks. A file never locks.
+    #[test]
+    fn a_session_on_a_server_says_what_locks_while_the_server_is_unreachable() {
+        use crate::kernel::accounts::LockedBecause;
+        use crate::tests::engines::on_each_engine;
+        use crate::Permission;
+
+        on_each_engine(|org, place| {
+            let locked = |org: &mut crate::Org, login: &str| {
+                let actor = sign_in(org, login);
+                let session = org.session(actor).unwrap();
+                assert!(session
+                    .missing
+                    .iter()
+                    .all(|m| m.because == LockedBecause::Role));
+                session.while_server_unreachable
+            };
+            let super_admin = locked(org, "dana.reyes");
+            let auditor = locked(org, "max.weber");
+            let helpdesk = locked(org, "priya.nair");
+            if place.engine() == "file" {
+                assert!(super_admin.is_empty() && auditor.is_empty() && helpdesk.is_empty());
+                return;
+            }
+            let permissions = |locks: &[super::MissingPermission]| {
+                locks.iter().map(|m| m.permission).collect::<Vec<_>>()
+            };
+            let changing: Vec<Permission> = Permission::ALL
+                .into_iter()
+                .filter(|p| p.changes_organization())
+                .collect();
+            assert_eq!(permissions(&super_admin), changing);
+            assert!(super_admin.iter().all(|m| !m.switch_suggested
+                && m.because == LockedBecause::ServerUnreachable
+                && m.message.starts_with("The server cannot be reached")));
+            assert!(
+                auditor.is_empty(),
+                "an Auditor changes nothing, so nothing locks"
+            );
+            // Helpdesk changes only users' settings: that is all that locks for it.
+            assert_eq!(permissions(&helpdesk), [Permission::SettingsManage]);
+        });
     }
 }

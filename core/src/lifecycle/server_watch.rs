@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::base::error::Result;
+use crate::base::error::{Error, Result};
 use crate::kernel::org::Org;
 use crate::storage::engine::Engine;
 use crate::storage::server::change_feed::ChangeFeed;
@@ -44,7 +44,7 @@ impl ServerWatch {
             Some(feed) => feed,
             None => match ChangeFeed::listen(&self.address, self.last_seen) {
                 Ok(feed) => self.feed.insert(feed),
-                Err(e) => return ServerNews::Unreachable(e.to_string()),
+                Err(e) => return ServerNews::Unreachable(why_unreachable(e)),
             },
         };
         match feed.next_changes(timeout) {
@@ -55,9 +55,17 @@ impl ServerWatch {
             }
             Err(e) => {
                 self.feed = None;
-                ServerNews::Unreachable(e.to_string())
+                ServerNews::Unreachable(why_unreachable(e))
             }
         }
+    }
+}
+
+/// The cause alone ("connection refused"), for a banner that says the rest itself.
+fn why_unreachable(e: Error) -> String {
+    match e {
+        Error::ServerUnreachable { reason } => reason,
+        other => other.to_string(),
     }
 }
 

@@ -19,6 +19,7 @@ fn declarations() -> String {
         Permission::decl(&cfg),
         kernel::action::Action::decl(&cfg),
         kernel::action::permissions_table(),
+        LockedBecause::decl(&cfg),
         MissingPermission::decl(&cfg),
         SessionInfo::decl(&cfg),
         LicenseFamily::decl(&cfg),

@@ -115,6 +115,26 @@ impl PgCluster {
         self.dir.path().join(name)
     }
 
+    /// Stops the server as an office's would go down (its connections end); [`PgCluster::
+    /// start_again`] brings it back on the same address.
+    pub fn stop(&self) {
+        let data = self.path("data");
+        self.pg("pg_ctl", |c| {
+            c.args(["-w", "-m", "fast", "-D"]).arg(&data).arg("stop")
+        });
+    }
+
+    pub fn start_again(&self) {
+        let (data, log) = (self.path("data"), self.path("log"));
+        self.pg("pg_ctl", |c| {
+            c.args(["-w", "-D"])
+                .arg(&data)
+                .arg("-l")
+                .arg(&log)
+                .arg("start")
+        });
+    }
+
     /// One of PostgreSQL's client programs (pg_dump, pg_restore), of the cluster's version.
     pub fn client_program(&self, name: &str) -> PathBuf {
         self.bin.join(name)

@@ -59,7 +59,7 @@ export function SettingsPage({ session, onRestored }: Props) {
         </div>
         <SavingsSettings session={session} />
         <h2>Database file and backups</h2>
-        <ReadOnlyReason id="settings-locked" message={locked.message} />
+        <ReadOnlyReason id="settings-locked" lock={locked} />
       </section>
     );
   }

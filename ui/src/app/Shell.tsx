@@ -92,7 +92,10 @@ export function Shell({ session, onSessionChange, onSignOut, reopen, onReopened,
     backend
       .currentSession()
       .then((s) => onSessionChange(s))
-      .catch((e: BackendError) => notify.failure(`Your account's permissions could not be read again: ${e.reason}`));
+      .catch((e: BackendError) => {
+        // The banner already says the server does not answer; the last session stays, locked.
+        if (e.code !== "server_unreachable") notify.failure(`Your account's permissions could not be read again: ${e.reason}`);
+      });
   }, [page, onSessionChange, notify]);
 
   const go = useCallback(

@@ -96,7 +96,7 @@ export function SignIn({ notice, onSignedIn }: Props) {
         </button>
         {choices.length > 0 && (
           <div className="picker">
-            <h2 id="picker-title">Accounts on this computer</h2>
+            <h2 id="picker-title">Accounts in this organization</h2>
             <ul aria-labelledby="picker-title">
               {choices.map((c) => (
                 <li key={c.login}>

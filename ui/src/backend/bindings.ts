@@ -56,12 +56,14 @@ export const ACTION_PERMISSIONS: Record<Action, Permission> = {
   "account.reset_password": "admins.manage",
 };
 
+export type LockedBecause = "role" | "server_unreachable";
+
 export type MissingPermission = { permission: Permission, label: string, message: string, 
 /**
  * Whether the message suggests switching to an account that has the permission (the
  * window then offers "Switch account…" next to it).
  */
-switch_suggested: boolean, };
+switch_suggested: boolean, because: LockedBecause, };
 
 export type SessionInfo = { account_id: number, login: string, display_name: string, role: string, organization: string, 
 /**
@@ -71,7 +73,12 @@ currency: string, permissions: Array<Permission>,
 /**
  * One explanation for each permission the role lacks.
  */
-missing: Array<MissingPermission>, };
+missing: Array<MissingPermission>, 
+/**
+ * On a server: what the window locks, and why, while the server cannot be reached
+ * (each permission of the role that changes the organization). Empty on a file.
+ */
+while_server_unreachable: Array<MissingPermission>, };
 
 export type LicenseFamily = "voice" | "contact_center" | "meetings";
 

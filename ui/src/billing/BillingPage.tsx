@@ -83,7 +83,7 @@ export function BillingPage({ session }: { session: SessionInfo }) {
               </button>
             </p>
           )}
-          {cannotManage && <ReadOnlyReason id="billing-manage-locked" message={cannotManage.message} />}
+          {cannotManage && <ReadOnlyReason id="billing-manage-locked" lock={cannotManage} />}
           <table className="grid" aria-label="Monthly total by product">
             <thead>
               <tr>

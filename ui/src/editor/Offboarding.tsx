@@ -69,7 +69,7 @@ export function Offboarding({ user, session, onDone }: Props) {
               <li key={s}>{s}</li>
             ))}
           </ol>
-          {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+          {lock && <ReadOnlyReason id={`${id}-lock`} lock={lock} />}
           <button type="button" disabled={lock !== null || busy} onClick={() => void start()}>
             Offboard user
           </button>

@@ -46,7 +46,7 @@ export function ProfileForm({ user, session, sites, draft, onEdit, error, onReac
   return (
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Profile</h3>
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} lock={lock} />}
       <div className="form-grid">
         {INPUTS.map(([key, field, autoComplete]) => (
           <div key={key} className="span-2 form-row">

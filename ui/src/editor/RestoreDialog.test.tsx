@@ -55,6 +55,7 @@ const itAdmin = {
       label: "Manage billing",
       message: "Your role IT Admin does not include Manage billing. Ask Dana Reyes (Super Admin).",
       switch_suggested: false,
+      because: "role" as const,
     },
   ],
 };

@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { BackendError, backend, type SavedUserEdits } from "../backend";
 import { UserEditor } from "./UserEditor";
+import { whileServerUnreachable } from "../ui/ReadOnlyReason";
 import { contactCenter, helpdesk, kofi, kofiSetup, superAdmin, voicePro } from "../test/fixtures";
 
 const sites = [
@@ -121,6 +122,26 @@ describe("UserEditor", () => {
     expect(license).toHaveAccessibleDescription(expect.stringContaining("Dana Reyes"));
   });
 
+  it("is read-only while the server cannot be reached, without a role's way out", async () => {
+    const unreachable = "The server cannot be reached, so nothing can be changed until it answers again.";
+    const onServer = {
+      ...superAdmin,
+      while_server_unreachable: (["users.edit", "licenses.assign", "licenses.remove", "numbers.manage", "settings.manage"] as const).map((permission) => ({
+        permission,
+        label: permission,
+        message: unreachable,
+        switch_suggested: false,
+        because: "server_unreachable" as const,
+      })),
+    };
+    const { dialog, license } = await openServices(whileServerUnreachable(onServer));
+    expect(license).toBeDisabled();
+    expect(license).toHaveAccessibleDescription(expect.stringContaining(unreachable));
+    expect(within(dialog).queryByText("How to resolve")).toBeNull();
+    expect(within(dialog).getByRole("button", { name: "Cancel" })).toBeEnabled();
+    expect(within(dialog).getByRole("button", { name: "Save" })).toBeDisabled();
+  });
+
   it("closes on Escape without saving", async () => {
     const { onClose } = await openServices();
     await userEvent.keyboard("{Escape}");
@@ -200,6 +221,20 @@ describe("UserEditor", () => {
       }),
     );
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(expect.objectContaining({ department: "Front desk" }), "Saved for Kofi Andersson: Profile.", undefined));
+  });
+
+  it("saves typed edits over the version they were made on, not one read since", async () => {
+    const { client } = render(
+      <UserEditor userId={kofi.id} name="Kofi Andersson" session={superAdmin} onSaved={vi.fn()} onChanged={vi.fn()} onClose={vi.fn()} />,
+    );
+    const department = await screen.findByRole("textbox", { name: "Department" });
+    await userEvent.type(department, " desk");
+    // Another admin's save arrives while the admin types (a window on a server reads it by itself).
+    mocked.getUser.mockResolvedValue({ ...kofi, department: "Billing", version: 2 });
+    await client.invalidateQueries();
+    await waitFor(() => expect(mocked.getUser).toHaveBeenCalledTimes(2));
+    await userEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect(mocked.saveUserEdits).toHaveBeenCalledWith(expect.objectContaining({ expected_version: 1 }));
   });
 
   it("keeps everything typed when the native confirmation of the Save is cancelled", async () => {

@@ -50,6 +50,15 @@ import { Dialog } from "../ui/Dialog";
 export type Tab = "Profile" | "Services and Permissions" | "History";
 const TABS: Tab[] = ["Profile", "Services and Permissions", "History"];
 
+/** What the editor's one Save can change: the profile, the license, the number, the setup. */
+const EDITOR_PERMISSIONS = [
+  PERMISSION.UsersEdit,
+  PERMISSION.LicensesAssign,
+  PERMISSION.LicensesRemove,
+  PERMISSION.NumbersManage,
+  PERMISSION.SettingsManage,
+];
+
 type Props = {
   userId: number;
   name: string;
@@ -85,10 +94,20 @@ export function UserEditor({
   const inventory = useInventory();
   const sitesQuery = useSites();
   // The user as this editor last saved or reloaded it; until then, as read.
-  const [edited, setUser] = useState<UserDetail | null>(null);
+  const [edited, setEdited] = useState<UserDetail | null>(null);
+  // The user as shown when the admin began the unsaved edits. A newer version read meanwhile
+  // (another admin's change, which a window on a server reads by itself) must not become
+  // what they are saved over: the Save is checked against this one, so it is refused and
+  // offers Reload instead of overwriting a change the admin never saw.
+  const [editedFrom, setEditedFrom] = useState<UserDetail | null>(null);
   // Shown once the user, the seats and the sites are all read.
   const loaded = userQuery.data !== undefined && inventory.data !== undefined && sitesQuery.data !== undefined;
-  const user = loaded ? (edited ?? userQuery.data ?? null) : null;
+  const user = loaded ? (editedFrom ?? edited ?? userQuery.data ?? null) : null;
+  /** The user as saved or reloaded by this editor: what edits from now on are made on. */
+  function setUser(updated: UserDetail) {
+    setEdited(updated);
+    setEditedFrom(null);
+  }
   const products = useMemo(() => inventory.data ?? [], [inventory.data]);
   const sites = useMemo(() => sitesQuery.data ?? [], [sitesQuery.data]);
   // null: the user's current license.
@@ -149,6 +168,8 @@ export function UserEditor({
   const lock = missingPermission(session, PERMISSION.LicensesAssign);
   const removeLock = missingPermission(session, PERMISSION.LicensesRemove);
   const purchaseLock = missingPermission(session, PERMISSION.BillingManage);
+  // Every section locked (an Auditor, or a server that does not answer): Save has nothing to do.
+  const nothingToSave = EDITOR_PERMISSIONS.every((p) => missingPermission(session, p));
   const [purchasing, setPurchasing] = useState(false);
 
   // The setup sections follow the license; read again whenever the user changes. What the admin
@@ -187,6 +208,11 @@ export function UserEditor({
   // A removal deletes the setup sections: edits typed in them cannot be saved with it.
   const setupTyped = unsavedSetup(drafts, setup);
   const unsavedKey = unsaved.join("|");
+  // Adjusted while rendering (React's way for state that follows other state): the first
+  // unsaved edit pins the user it was made on; once nothing is unsaved, the newest shows again.
+  const editing = unsaved.length > 0;
+  if (editing && editedFrom === null && user) setEditedFrom(user);
+  else if (!editing && editedFrom !== null) setEditedFrom(null);
   useEffect(() => reportUnsaved(unsavedKey ? { name, sections: unsavedKey.split("|") } : null), [name, unsavedKey]);
   useEffect(() => () => reportUnsaved(null), []);
 
@@ -308,7 +334,7 @@ export function UserEditor({
       .catch((e: BackendError) => setError(e));
   }
 
-  const saveDisabled = saving || busy || !user || warning !== null || unresolved;
+  const saveDisabled = saving || busy || !user || warning !== null || unresolved || nothingToSave;
   const close = () => void leave(onClose);
 
   function move(to: (() => void) | undefined, which: string) {
@@ -430,9 +456,9 @@ export function UserEditor({
               </button>
             )}
             </div>
-            {lock && <ReadOnlyReason id={`${ids}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+            {lock && <ReadOnlyReason id={`${ids}-lock`} lock={lock} />}
             {user.license && removeLock && (
-              <ReadOnlyReason id={`${ids}-remove-lock`} message={removeLock.message} switchable={removeLock.switch_suggested} />
+              <ReadOnlyReason id={`${ids}-remove-lock`} lock={removeLock} />
             )}
             {licenseError && (
               <p id={`${ids}-license-error`} className="field-error">
@@ -441,7 +467,7 @@ export function UserEditor({
             )}
             {error?.code === "no_license_available" &&
               (purchaseLock ? (
-                <ReadOnlyReason id={`${ids}-purchase-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
+                <ReadOnlyReason id={`${ids}-purchase-lock`} lock={purchaseLock} />
               ) : (
                 <p className="next-step">
                   <button type="button" onClick={() => setPurchasing(true)}>
@@ -488,7 +514,7 @@ export function UserEditor({
                   Undo
                 </button>
                 {purchaseLock ? (
-                  <ReadOnlyReason id={`${ids}-cancel-lock`} message={purchaseLock.message} switchable={purchaseLock.switch_suggested} />
+                  <ReadOnlyReason id={`${ids}-cancel-lock`} lock={purchaseLock} />
                 ) : (
                   <label className="check">
                     <input type="checkbox" checked={cancelOld} onChange={(e) => setCancelOld(e.target.checked)} />

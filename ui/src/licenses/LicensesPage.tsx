@@ -68,7 +68,7 @@ export function LicensesPage({ session }: { session: SessionInfo }) {
           </button>
         </div>
       </div>
-      {cannotManage && <ReadOnlyReason id="billing-locked" message={cannotManage.message} />}
+      {cannotManage && <ReadOnlyReason id="billing-locked" lock={cannotManage} />}
       {inventory && unassigned > 0 && (
         <p className="notice">
           <span>

@@ -192,7 +192,7 @@ export function ReclaimDialog({ session, lines, onClose, onDone }: Props) {
       </div>
       {missing && (
         <div className="dialog-body-note">
-          <ReadOnlyReason id={`${id}-locked`} message={missing.message} switchable={missing.switch_suggested} />
+          <ReadOnlyReason id={`${id}-locked`} lock={missing} />
         </div>
       )}
       <DialogFooter error={failure?.message ?? null}>

@@ -163,6 +163,7 @@ describe("SavingsPage", () => {
           label: "Remove licenses",
           message: "Your role Billing Admin does not include Remove licenses. Ask Dana Reyes (Super Admin).",
           switch_suggested: false,
+      because: "role",
         },
       ],
     };

@@ -73,7 +73,7 @@ export function SavingsPage({ session }: { session: SessionInfo }) {
           </button>
         </div>
       </div>
-      {cannotManage && <ReadOnlyReason id="savings-manage-locked" message={cannotManage.message} />}
+      {cannotManage && <ReadOnlyReason id="savings-manage-locked" lock={cannotManage} />}
       {savings && lines.length > 0 && (
         <p className="help savings-help">
           Suspended users who still hold a license, users with no calls in the last {savings.idle_days} days (set on the

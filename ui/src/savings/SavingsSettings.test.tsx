@@ -54,6 +54,7 @@ describe("SavingsSettings", () => {
           label: "Manage voicemail, forwarding and app settings",
           message: "Your role Billing Admin does not include Manage voicemail, forwarding and app settings.",
           switch_suggested: false,
+      because: "role" as const,
         },
       ],
     };

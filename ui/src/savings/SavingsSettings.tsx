@@ -62,7 +62,7 @@ export function SavingsSettings({ session }: { session: SessionInfo }) {
           </button>
         </div>
       </form>
-      {locked && <ReadOnlyReason id={`${id}-locked`} message={locked.message} />}
+      {locked && <ReadOnlyReason id={`${id}-locked`} lock={locked} />}
     </section>
   );
 }

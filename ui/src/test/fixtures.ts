@@ -9,6 +9,7 @@ export const superAdmin: SessionInfo = {
   currency: "USD",
   permissions: ["users.view", "licenses.view", "licenses.assign"],
   missing: [],
+  while_server_unreachable: [],
 };
 
 export const helpdesk: SessionInfo = {
@@ -25,6 +26,7 @@ export const helpdesk: SessionInfo = {
       message:
         "Your role Helpdesk does not include Assign and change licenses. Ask Dana Reyes (Super Admin), or switch to an account that has it.",
       switch_suggested: true,
+      because: "role",
     },
   ],
 };

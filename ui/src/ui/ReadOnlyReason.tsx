@@ -12,14 +12,33 @@ export function missingPermission(session: SessionInfo, permission: Permission) 
   return session.missing.find((m) => m.permission === permission) ?? null;
 }
 
-type Props = {
-  id: string;
-  message: string;
-  /** The message suggests switching to an account that has the permission. */
-  switchable?: boolean;
-};
+/**
+ * The session as the window shows it while its server cannot be reached: every permission
+ * that would change the organization is missing, with core's reason (nothing is kept to
+ * send later, so a control that looked usable would only fail).
+ */
+export function whileServerUnreachable(session: SessionInfo): SessionInfo {
+  const locked = session.while_server_unreachable.filter(
+    (lock) => !session.missing.some((m) => m.permission === lock.permission),
+  );
+  if (locked.length === 0) return session;
+  return {
+    ...session,
+    permissions: session.permissions.filter((p) => !locked.some((lock) => lock.permission === p)),
+    missing: [...session.missing, ...locked],
+  };
+}
 
-export function ReadOnlyReason({ id, message, switchable = false }: Props) {
+/** A missing permission, or a plain reason (a failed step's follow-up). */
+type Props = { id: string } & ({ lock: MissingPermission } | { message: string });
+
+export function ReadOnlyReason(props: Props) {
+  const { id } = props;
+  const lock = "lock" in props ? props.lock : null;
+  const message = "lock" in props ? props.lock.message : props.message;
+  // Another account or role is no way out of a server that does not answer.
+  const byRole = lock?.because !== "server_unreachable";
+  const switchable = lock?.switch_suggested ?? false;
   const switchAccount = useContext(SwitchAccount);
   return (
     <div className="readonly">
@@ -35,7 +54,7 @@ export function ReadOnlyReason({ id, message, switchable = false }: Props) {
           Switch account…
         </button>
       )}
-      <HowToResolve />
+      {byRole && <HowToResolve />}
     </div>
   );
 }
@@ -47,7 +66,7 @@ export function LockedPage({ title, headingId, reasonId, missing }: LockedProps)
   return (
     <section aria-labelledby={headingId}>
       <h1 id={headingId}>{title}</h1>
-      <ReadOnlyReason id={reasonId} message={missing.message} />
+      <ReadOnlyReason id={reasonId} lock={missing} />
     </section>
   );
 }

@@ -457,7 +457,7 @@ export function UsersPage({ session, searchRequest = 0, reopen = null, onReopene
           <button type="button" onClick={() => exportUsers.mutate()}>
             Export users
           </button>
-          {addLock && <ReadOnlyReason id="add-user-lock" message={addLock.message} />}
+          {addLock && <ReadOnlyReason id="add-user-lock" lock={addLock} />}
         </div>
       </div>
       <div className="toolbar">

@@ -35,7 +35,7 @@ export function AppAccessSection({ setup, user, session, error, run, saveSection
   return (
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>App access</h3>
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} lock={lock} />}
       <ul className="apps">
         {setup.apps.map((a) => (
           <li key={a.app}>

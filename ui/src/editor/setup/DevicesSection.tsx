@@ -35,7 +35,7 @@ export function DevicesSection({ setup, user, session, error, run, saveSection, 
   return (
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Devices</h3>
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} lock={lock} />}
       {setup.devices.length === 0 ? (
         <p className="muted">No devices activated.</p>
       ) : (

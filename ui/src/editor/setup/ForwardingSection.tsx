@@ -49,7 +49,7 @@ export function ForwardingSection({ setup, user, session, error, run, saveSectio
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Call forwarding</h3>
       {!included && <p className="help">The license does not include call forwarding.</p>}
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} lock={lock} />}
       {setup.forwarding.length === 0 ? (
         <p className="muted">No forwarding rules: calls ring this user only.</p>
       ) : (

@@ -41,7 +41,7 @@ export function NumberSection({ setup, user, session, error, run, saveSection, d
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Number and extension</h3>
       {!calling && <p className="help">The license does not include calling, so no number or extension.</p>}
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} lock={lock} />}
       <div className="form-grid">
         <label htmlFor={`${id}-ext`}>Extension</label>
         <div className="inline-controls">

@@ -58,7 +58,7 @@ export function VoicemailSection({ setup, user, session, error, run, saveSection
     <section className="setup-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Voicemail</h3>
       {!included && <p className="help">The license does not include voicemail.</p>}
-      {lock && <ReadOnlyReason id={`${id}-lock`} message={lock.message} switchable={lock.switch_suggested} />}
+      {lock && <ReadOnlyReason id={`${id}-lock`} lock={lock} />}
       <div className="form-grid">
         <span />
         <div className="inline-controls">
