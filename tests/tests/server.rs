@@ -188,6 +188,7 @@ async fn while_the_server_cannot_be_reached_the_window_is_read_only() {
     let cancel = app.find_by_role_in(&editor, "button", "Cancel").await;
     app.click(&cancel).await;
     app.wait_until_gone("dialog", &format!("Edit {name}")).await;
+    app.screenshot_if_asked("server-unreachable-users").await;
 
     blocking(|| cluster.start_again());
     let deadline = std::time::Instant::now() + licensedesk_e2e::TIMEOUT;
