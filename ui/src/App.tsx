@@ -184,9 +184,9 @@ export function App() {
             setSession(s);
           }}
         />
-      ) : session ? (
+      ) : shownSession ? (
         <Shell
-          session={shownSession ?? session}
+          session={shownSession}
           onSessionChange={setSession}
           onSignOut={signOut}
           reopen={reopen}
