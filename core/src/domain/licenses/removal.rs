@@ -181,6 +181,9 @@ pub(crate) struct ArchivePlan {
     /// The folder beside the organization file that gets a copy of each archive; none on a
     /// server, whose database holds the only copy.
     dir: Option<PathBuf>,
+    /// The folder was checked and created by this plan's first archive: a bulk step's other
+    /// archives go into it without asking the file system again.
+    dir_ready: bool,
     expires_at: String,
     /// The archive files written so far: copies of the ZIPs stored with the removals.
     files: crate::storage::files::CopyFiles,
@@ -264,11 +267,13 @@ pub(crate) fn store_archive_in<'a>(
     let tx = tx.into();
     let ArchivePlan {
         dir,
+        dir_ready,
         expires_at,
         files,
     } = plan;
-    if let Some(dir) = dir {
+    if let Some(dir) = dir.as_deref().filter(|_| !*dir_ready) {
         crate::domain::licenses::safety_archive::prepare_folder(dir)?;
+        *dir_ready = true;
     }
     // The row first: its id names the file, which is then created exclusively.
     let mut archive_id = 0;
@@ -404,6 +409,7 @@ impl Org {
     pub(crate) fn archive_plan(&self) -> ArchivePlan {
         ArchivePlan {
             dir: self.archive_folder(),
+            dir_ready: false,
             expires_at: timestamp(self.clock.now() + Duration::days(SAFETY_ARCHIVE_DAYS)),
             files: Default::default(),
         }
