@@ -30,8 +30,8 @@ pub struct Org {
     pub(crate) backup_warning: Option<String>,
     /// The file as it was before this open migrated it, until a sign-in writes it.
     pub(crate) pre_migration_copy: Option<crate::storage::pre_migration_copy::PreMigrationCopy>,
-    /// The Users list's order, for searches (read again when it changes).
-    pub(crate) list_order: std::cell::RefCell<Option<crate::storage::list_order::ListOrder>>,
+    /// The Users list as its search keeps it in memory (read again when it changes).
+    pub(crate) search_memory: crate::storage::list_order::SearchMemory,
     /// The last import the window checked, kept for its apply while the file is unchanged
     /// (the imports area owns its type; `None` until a check, taken by the apply).
     pub(crate) checked_import: std::cell::RefCell<Option<Box<dyn std::any::Any + Send>>>,
@@ -40,14 +40,14 @@ pub struct Org {
 impl Org {
     /// Reads what the first search needs (the list order: 20 ms at 100,000 users), so that
     /// the admin's first keystroke in "Search users" does not pay for it.
-    /// On a server there is nothing to read ahead: its search reads its own indexes.
+    /// On a server the first search reads the list, in its own snapshot.
     pub fn prepare_search(&self) -> Result<()> {
         if !self.engine.is_file() {
             return Ok(());
         }
         crate::storage::list_order::ListOrder::current(
             self.engine.file()?,
-            &mut self.list_order.borrow_mut(),
+            &mut self.search_memory.file.borrow_mut(),
         )
     }
 
@@ -73,7 +73,7 @@ impl Org {
             archive_problems: Vec::new(),
             backup_warning: None,
             pre_migration_copy,
-            list_order: std::cell::RefCell::new(None),
+            search_memory: Default::default(),
             checked_import: std::cell::RefCell::new(None),
         })
     }
@@ -99,7 +99,7 @@ impl Org {
             archive_problems: Vec::new(),
             backup_warning: None,
             pre_migration_copy: None,
-            list_order: std::cell::RefCell::new(None),
+            search_memory: Default::default(),
             checked_import: std::cell::RefCell::new(None),
         })
     }

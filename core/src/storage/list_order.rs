@@ -7,11 +7,25 @@
 //! 20 ms at 100,000 users) when a user is added, removed or renamed: triggers then give
 //! `list_order_token` a new random value (migration 0006).
 
+#[cfg(feature = "server")]
+pub(crate) mod on_server;
+
+use std::cell::RefCell;
+
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::base::error::Result;
+
+/// What the Users search keeps in memory between pages: the file's list order, or the
+/// server's list with its texts (`on_server`).
+#[derive(Default)]
+pub(crate) struct SearchMemory {
+    pub file: RefCell<Option<ListOrder>>,
+    #[cfg(feature = "server")]
+    pub server: RefCell<Option<on_server::ServerList>>,
+}
 
 /// Where the next page starts: the sort key and id of the last row shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -646,10 +646,11 @@ fn server_pages(client: &mut Client, q: &UserQuery) -> Vec<i64> {
     let mut tx = client.transaction().unwrap();
     let mut after: Option<UserCursor> = None;
     let mut ids = Vec::new();
+    let memory = std::cell::RefCell::new(None);
     loop {
         let mut list = list_query(q);
         list.after = after.as_ref();
-        let page = server_users::page_ids(&mut tx, &list).unwrap();
+        let page = server_users::page_ids(&mut tx, &memory, &list).unwrap();
         ids.extend(&page);
         match page.last() {
             Some(&last) if page.len() == q.limit as usize => {
@@ -662,6 +663,82 @@ fn server_pages(client: &mut Client, q: &UserQuery) -> Vec<i64> {
             _ => return ids,
         }
     }
+}
+
+/// The list a window keeps in memory for the server's search is read again after every
+/// change another connection makes to what it holds (a user added, renamed, given a number,
+/// removed), and only then: a change of status keeps it.
+#[test]
+fn the_search_list_in_memory_follows_the_users_changes() {
+    let cluster = PgCluster::start();
+    let url = organization(&cluster);
+    let mut client = connect(&url);
+    let mut other = connect(&url);
+    other
+        .batch_execute(
+            "INSERT INTO sites (id, name) VALUES (1, 'Austin');
+             INSERT INTO users (id, first_name, last_name, email, site_id, extension, updated_at)
+                 VALUES (1, 'Ada', 'Lovelace', 'ada@example.com', 1, '2001', 'now'),
+                        (2, 'Alan', 'Turing', 'alan@example.com', 1, '2002', 'now');",
+        )
+        .unwrap();
+    let memory = std::cell::RefCell::new(None);
+    let mut page = |search: &str| -> Vec<i64> {
+        let q = UserQuery {
+            search: search.to_owned(),
+            license: crate::domain::users::directory::LicenseFilter::Any,
+            status: None,
+            after: None,
+            limit: 50,
+        };
+        let mut tx = client.transaction().unwrap();
+        let ids = server_users::page_ids(&mut tx, &memory, &list_query(&q)).unwrap();
+        tx.commit().unwrap();
+        ids
+    };
+    let token = |c: &mut Client| -> i64 {
+        c.query_one("SELECT token FROM user_list_token", &[])
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(page("lovelace"), [1]);
+    assert_eq!(page("a"), [1, 2]);
+    other
+        .batch_execute("UPDATE users SET last_name = 'Byron' WHERE id = 1")
+        .unwrap();
+    assert_eq!(page("lovelace"), [] as [i64; 0]);
+    assert_eq!(page("byron"), [1]);
+    // Byron sorts before Turing, as before; a new Lovelace comes first.
+    other
+        .batch_execute(
+            "INSERT INTO users (id, first_name, last_name, email, site_id, updated_at)
+                 VALUES (3, 'Zoe', 'Abbott', 'zoe.lovelace@example.com', 1, 'now')",
+        )
+        .unwrap();
+    assert_eq!(page("lovelace"), [3]);
+    assert_eq!(page("a"), [3, 1, 2]);
+    other
+        .batch_execute(
+            "INSERT INTO phone_numbers (e164, site_id, status, user_id)
+                 VALUES ('+15125550199', 1, 'assigned', 2)",
+        )
+        .unwrap();
+    assert_eq!(page("5550199"), [2]);
+    other
+        .batch_execute("UPDATE users SET extension = '3001' WHERE id = 2")
+        .unwrap();
+    assert_eq!(page("300"), [2]);
+    assert_eq!(page("200"), [1]);
+    other
+        .batch_execute("DELETE FROM users WHERE id = 3")
+        .unwrap();
+    assert_eq!(page("lovelace"), [] as [i64; 0]);
+    let before = token(&mut other);
+    other
+        .batch_execute("UPDATE users SET status = 'suspended', version = version + 1")
+        .unwrap();
+    assert_eq!(token(&mut other), before);
+    assert_eq!(page("a"), [1, 2]);
 }
 
 /// The file's search (FTS5 trigrams, prefix table, the walk down the list) and the server's
@@ -960,6 +1037,12 @@ fn server_bench() {
     client.batch_execute("VACUUM ANALYZE").unwrap();
 
     let mut tx = client.transaction().unwrap();
+    // What a window pays once, and again after each change to the users' texts.
+    let started = Instant::now();
+    let memory = std::cell::RefCell::new(None);
+    crate::storage::list_order::on_server::ServerList::current(&mut tx, &mut memory.borrow_mut())
+        .unwrap();
+    let list_read = started.elapsed();
     let mut page = |search: &str| -> Duration {
         let q = UserQuery {
             search: search.to_owned(),
@@ -969,15 +1052,16 @@ fn server_bench() {
             limit: 50,
         };
         let t = Instant::now();
-        let ids = server_users::page_ids(&mut tx, &list_query(&q)).unwrap();
+        let ids = server_users::page_ids(&mut tx, &memory, &list_query(&q)).unwrap();
+        // In one round trip, as `users::page` reads them.
         let rows = tx
-            .query(
+            .query_typed(
                 "SELECT u.id, u.first_name, u.last_name, u.email, u.extension, u.status,
                         s.product_id, p.e164
                  FROM users u LEFT JOIN seats s ON s.user_id = u.id
                       LEFT JOIN phone_numbers p ON p.user_id = u.id
                  WHERE u.id = ANY($1) ORDER BY u.sort_name, u.id",
-                &[&ids],
+                &[(&ids, postgres::types::Type::INT8_ARRAY)],
             )
             .unwrap();
         assert_eq!(rows.len(), ids.len());
@@ -997,6 +1081,12 @@ fn server_bench() {
             .map(|_| page(search).as_secs_f64() * 1e3)
             .collect();
         let kind = p95(ms.clone());
+        let mut sorted = ms.clone();
+        sorted.sort_by(f64::total_cmp);
+        println!(
+            "server search {search:?}: median {:.2} ms, p95 {kind:.2} ms",
+            sorted[sorted.len() / 2]
+        );
         if kind > slowest.0 {
             slowest = (kind, search);
         }
@@ -1008,11 +1098,13 @@ fn server_bench() {
         "| Target | Measured | Result |\n|---|---:|---|\n\
          | Search users on a server, top 50 (11 kinds of search): p95 ≤ 2 ms | {mix:.2} ms | {} |\n\
          | Search users on a server, slowest kind ({:?}): p95 ≤ 2 ms | {:.2} ms | {} |\n\
+         | Read the Users list into a window's memory (first search, and after a change to users) | {:.0} ms | — |\n\
          | Move {users} users to a server (copy, counts, chain check, one commit) | {:.1} s | — |\n",
         verdict(mix),
         slowest.1,
         slowest.0,
         verdict(slowest.0),
+        list_read.as_secs_f64() * 1e3,
         move_time.as_secs_f64()
     );
     print!("{table}");

@@ -1,7 +1,5 @@
 //! Users of the phone system: finding them, reading one, and the version that guards edits.
 
-use std::cell::RefCell;
-
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -11,7 +9,7 @@ use crate::base::permission::Permission;
 use crate::domain::users::features::{product_features, Feature, LicenseFamily};
 use crate::kernel::org::{Actor, ChangeContext, Org};
 use crate::storage::engine::Sql;
-use crate::storage::list_order::ListOrder;
+use crate::storage::list_order::SearchMemory;
 pub use crate::storage::list_order::UserCursor;
 use crate::storage::tables::{audit_log, users};
 
@@ -270,14 +268,14 @@ pub(crate) fn stale_user_texts(conn: &rusqlite::Connection) -> Result<i64> {
     )?)
 }
 
-fn search(db: Sql<'_>, order: &RefCell<Option<ListOrder>>, q: &UserQuery) -> Result<UserPage> {
+fn search(db: Sql<'_>, memory: &SearchMemory, q: &UserQuery) -> Result<UserPage> {
     if q.limit == 0 || q.limit > MAX_PAGE {
         return Err(Error::invalid(
             Field::PageSize,
             format!("A page holds 1 to {MAX_PAGE} users."),
         ));
     }
-    let rows = users::page(db, order, &list_query(q))?;
+    let rows = users::page(db, memory, &list_query(q))?;
     let next = if rows.len() == q.limit as usize {
         rows.last().map(|row| UserCursor {
             sort_name: row.sort_name.clone(),
@@ -320,7 +318,7 @@ impl Org {
     /// list paints its first rows without waiting for it.
     pub fn search_users(&self, actor: Actor, query: &UserQuery) -> Result<UserPage> {
         self.read_sql(actor, Permission::UsersView, |db| {
-            search(db, &self.list_order, query)
+            search(db, &self.search_memory, query)
         })
     }
 

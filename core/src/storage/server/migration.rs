@@ -8,9 +8,10 @@ use postgres::Client;
 use crate::base::error::{Error, Result};
 use crate::base::field::Field;
 
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("migrations/0001_audit_log.sql"),
     include_str!("migrations/0002_organization.sql"),
+    include_str!("migrations/0003_user_list_token.sql"),
 ];
 
 /// The schema version this build writes and reads.

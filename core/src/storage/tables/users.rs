@@ -14,7 +14,7 @@ use crate::storage::engine::{Row, Sql};
 
 #[cfg(feature = "server")]
 pub(crate) mod on_server;
-use crate::storage::list_order::{ListOrder, Ranked, UserCursor};
+use crate::storage::list_order::{ListOrder, Ranked, SearchMemory, UserCursor};
 
 /// Deactivates the user (an offboarding).
 pub(crate) fn suspend<'a>(db: impl Into<Sql<'a>>, user_id: i64) -> Result<()> {
@@ -878,11 +878,11 @@ fn matching_rows(
     Ok(rows)
 }
 
-/// A page of the Users list, in list order (sort name, then id). The list order in memory
-/// (`order`) is read when a substring search needs it.
+/// A page of the Users list, in list order (sort name, then id). The list in memory
+/// (`memory`) is read when a search needs it.
 pub(crate) fn page(
     db: Sql<'_>,
-    order: &RefCell<Option<ListOrder>>,
+    memory: &SearchMemory,
     q: &ListQuery<'_>,
 ) -> Result<Vec<StoredUser>> {
     let conn = match db {
@@ -891,19 +891,20 @@ pub(crate) fn page(
         #[cfg(feature = "server")]
         Sql::Server(tx) => {
             return on_server(tx, |tx| {
-                let ids = on_server::page_ids(tx, q)?;
-                let rows = tx.query(
+                let ids = on_server::page_ids(tx, &memory.server, q)?;
+                // Typed: one round trip, where a statement prepared first takes two.
+                let rows = tx.query_typed(
                     &format!(
                         "SELECT {USER_COLUMNS} {USER_JOINS} WHERE u.id = ANY($1)
                          ORDER BY u.sort_name, u.id"
                     ),
-                    &[&ids],
+                    &[(&ids, postgres::types::Type::INT8_ARRAY)],
                 )?;
                 rows.iter().map(|r| stored_user(&Row::Server(r))).collect()
             });
         }
     };
-    match page_ids(conn, order, q)? {
+    match page_ids(conn, &memory.file, q)? {
         Pick::List(args) => rows_where(
             conn,
             "(u.sort_name, u.id) > (?1, ?2) ORDER BY u.sort_name, u.id LIMIT ?3",

@@ -3,14 +3,19 @@
 //! the first name, last name, email or extension (ASCII letters folded, as SQLite's
 //! `lower()`); 3 or more anywhere in "First Last", email, extension or phone number, case
 //! folded; then the license and status filters, after the cursor, in (sort name, id) order.
-//! The indexes are pg_trgm's (GIN) and `text_pattern_ops` B-trees
+//! Without a license or status filter, the page is found in the list the window keeps in
+//! memory (`list_order::on_server`), as the file finds its own; with one, through the
+//! server's indexes: pg_trgm's (GIN) and `text_pattern_ops` B-trees
 //! (`migrations/0002_organization.sql`).
+
+use std::cell::RefCell;
 
 use postgres::types::ToSql;
 use postgres::Transaction;
 
 use super::{fold, HeldSeatFilter, ListQuery, Needle};
 use crate::base::error::Result;
+use crate::storage::list_order::on_server::ServerList;
 
 /// `text` as a LIKE pattern that matches it literally (`%`, `_` and `\` typed by the admin
 /// are plain characters).
@@ -94,12 +99,21 @@ fn ids(tx: &mut Transaction<'_>, sql: &str, args: &Args) -> Result<Vec<i64>> {
 
 /// The ids of one page of the list: at most `q.limit` users after `q.after`.
 ///
-/// 3 or more characters: first a walk down the list from the cursor, testing each user's
-/// texts (one table: the number is kept on `users`), which fills the page at once for a
-/// text many users share ("son", an area code); when the walk does not fill it, the union of
-/// the four texts' trigram lookups, in list order. (The planner cannot choose between the
+/// A search alone (no filter) is answered from the list in memory (`list`, read again
+/// first when the users changed). Otherwise, 3 or more characters: first a walk down the
+/// list from the cursor, testing each user's texts (one table: the number is kept on
+/// `users`), which fills the page at once for a text many users share ("son", an area
+/// code); when the walk does not fill it, the union of the four texts' trigram lookups, in
+/// list order. (The planner cannot choose between the
 /// two: it estimates a LIKE '%…%' badly, both ways.)
-pub(crate) fn page_ids(tx: &mut Transaction<'_>, q: &ListQuery<'_>) -> Result<Vec<i64>> {
+pub(crate) fn page_ids(
+    tx: &mut Transaction<'_>,
+    list: &RefCell<Option<ServerList>>,
+    q: &ListQuery<'_>,
+) -> Result<Vec<i64>> {
+    if let Some(ids) = page_in_memory(tx, list, q)? {
+        return Ok(ids);
+    }
     let (from_name, from_id) = q
         .after
         .map_or((String::new(), i64::MIN), |c| (c.sort_name.clone(), c.id));
@@ -151,6 +165,41 @@ pub(crate) fn page_ids(tx: &mut Transaction<'_>, q: &ListQuery<'_>) -> Result<Ve
         ),
         &args,
     )
+}
+
+/// The page from the list in memory, when the query is a search alone (the filters' columns
+/// are not kept there) of a text without a line break (which could span two of a user's
+/// texts there).
+fn page_in_memory(
+    tx: &mut Transaction<'_>,
+    list: &RefCell<Option<ServerList>>,
+    q: &ListQuery<'_>,
+) -> Result<Option<Vec<i64>>> {
+    if !matches!(q.license, HeldSeatFilter::Any) || q.status.is_some() {
+        return Ok(None);
+    }
+    let needle = Needle::of(q.search);
+    let folded;
+    let text = match &needle {
+        Needle::All => return Ok(None),
+        Needle::Prefix(p) => p,
+        Needle::Substring(text) => {
+            folded = fold(text);
+            if folded.contains('\n') {
+                return Ok(None);
+            }
+            &folded
+        }
+    };
+    let mut list = list.borrow_mut();
+    ServerList::current(tx, &mut list)?;
+    let list = list.as_ref().expect("just read");
+    let limit = q.limit as usize;
+    Ok(Some(if matches!(needle, Needle::Prefix(_)) {
+        list.starting(text, q.after, limit)
+    } else {
+        list.containing(text, q.after, limit)
+    }))
 }
 
 /// The users whose texts match the pattern at `p`, one trigram index lookup per text (a
