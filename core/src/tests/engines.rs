@@ -86,6 +86,16 @@ pub(crate) fn ids(org: &Org, sql: &str) -> Vec<i64> {
         .expect(sql)
 }
 
+/// Whether the newest audit entry is a refused `action`: a refusal records itself alone.
+pub(crate) fn newest_entry_is_refused(org: &Org, action: &str) -> bool {
+    number(
+        org,
+        "SELECT count(*) FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)
+           AND action = ?1 AND outcome = 'refused'",
+        &[&action],
+    ) == 1
+}
+
 /// The audit chain walks from the first entry to the head without a break.
 pub(crate) fn chain_intact(org: &Org) -> bool {
     let broken = org.engine.read(|db| match db {

@@ -46,6 +46,17 @@ fn broken_entry(client: &mut Client) -> Option<i64> {
     first_broken_entry_on_server(&mut tx).unwrap()
 }
 
+/// The first 50 users a search of `search` finds, unfiltered.
+fn first_page(search: &str) -> UserQuery {
+    UserQuery {
+        search: search.to_owned(),
+        license: crate::domain::users::directory::LicenseFilter::Any,
+        status: None,
+        after: None,
+        limit: 50,
+    }
+}
+
 /// Each of `statements` fails with SQLSTATE 42501 (insufficient privilege).
 fn refused_as_insufficient_privilege(client: &mut Client, statements: &[&str]) {
     for statement in statements {
@@ -684,13 +695,7 @@ fn the_search_list_in_memory_follows_the_users_changes() {
         .unwrap();
     let memory = std::cell::RefCell::new(None);
     let mut page = |search: &str| -> Vec<i64> {
-        let q = UserQuery {
-            search: search.to_owned(),
-            license: crate::domain::users::directory::LicenseFilter::Any,
-            status: None,
-            after: None,
-            limit: 50,
-        };
+        let q = first_page(search);
         let mut tx = client.transaction().unwrap();
         let ids = server_users::page_ids(&mut tx, &memory, &list_query(&q)).unwrap();
         tx.commit().unwrap();
@@ -945,13 +950,7 @@ fn a_server_backup_with_pg_dump_restores_the_whole_organization() {
     }
     refused_as_insufficient_privilege(&mut after, &["DELETE FROM audit_log"]);
     for search in ["son", "jo", "ZOË", "+1512"] {
-        let q = UserQuery {
-            search: search.to_owned(),
-            license: crate::domain::users::directory::LicenseFilter::Any,
-            status: None,
-            after: None,
-            limit: 50,
-        };
+        let q = first_page(search);
         assert_eq!(
             server_pages(&mut after, &q),
             server_pages(&mut before, &q),
@@ -1044,13 +1043,7 @@ fn server_bench() {
         .unwrap();
     let list_read = started.elapsed();
     let mut page = |search: &str| -> Duration {
-        let q = UserQuery {
-            search: search.to_owned(),
-            license: crate::domain::users::directory::LicenseFilter::Any,
-            status: None,
-            after: None,
-            limit: 50,
-        };
+        let q = first_page(search);
         let t = Instant::now();
         let ids = server_users::page_ids(&mut tx, &memory, &list_query(&q)).unwrap();
         // In one round trip, as `users::page` reads them.

@@ -90,18 +90,7 @@ function progressChannel(onProgress: OnProgress): Channel<ProgressEvent> {
  * function is called. Outside the app (unit tests) there is no menu and nothing happens.
  */
 function onMenu(handler: (command: MenuCommand) => void): () => void {
-  let unlisten: UnlistenFn | null = null;
-  let stopped = false;
-  listen<MenuCommand>("menu", (event) => handler(event.payload))
-    .then((u) => {
-      if (stopped) u();
-      else unlisten = u;
-    })
-    .catch(() => undefined);
-  return () => {
-    stopped = true;
-    unlisten?.();
-  };
+  return onEvent<MenuCommand>("menu", handler);
 }
 
 /** What the window hears about its organization on a server (src-tauri/src/server_news.rs). */
