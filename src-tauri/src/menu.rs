@@ -5,6 +5,8 @@
 //! Undo and Redo are the predefined items; on Linux they are always shown disabled (muda
 //! implements them on macOS and Windows only).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use licensedesk_core::MenuCommand;
 use tauri::menu::{
     Menu, MenuBuilder, MenuEvent, MenuItem, MenuItemBuilder, MenuItemKind, SubmenuBuilder,
@@ -41,7 +43,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
             "CmdOrCtrl+Shift+O",
         )?)
         .separator()
-        // Enabled while someone is signed in (see `set_signed_in`).
+        // Enabled while someone is signed in and the server answers (see `set_signed_in`).
         .item(
             &MenuItemBuilder::with_id(MenuCommand::FileMoveToServer.id(), "&Move to a Server…")
                 .accelerator("CmdOrCtrl+Shift+M")
@@ -111,9 +113,28 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .build()
 }
 
+/// Whether anyone is signed in, and whether the organization's server has stopped answering.
+static SIGNED_IN: AtomicBool = AtomicBool::new(false);
+static SERVER_DOWN: AtomicBool = AtomicBool::new(false);
+
 /// File > Move to a Server and Export users work only for a signed-in account (core still
-/// checks its permission).
+/// checks its permission). A sign-in or sign-out also ends a server outage as far as the menu
+/// knows: signing in needs the server, and signed out the items are off anyway.
 pub fn set_signed_in<R: Runtime>(app: &AppHandle<R>, signed_in: bool) {
+    SIGNED_IN.store(signed_in, Ordering::Relaxed);
+    SERVER_DOWN.store(false, Ordering::Relaxed);
+    enable_organization_items(app);
+}
+
+/// While the server cannot be reached the two items are off too, like the window's controls
+/// (their commands would only fail with `server_unreachable`).
+pub fn set_server_reachable<R: Runtime>(app: &AppHandle<R>, reachable: bool) {
+    SERVER_DOWN.store(!reachable, Ordering::Relaxed);
+    enable_organization_items(app);
+}
+
+fn enable_organization_items<R: Runtime>(app: &AppHandle<R>) {
+    let enabled = SIGNED_IN.load(Ordering::Relaxed) && !SERVER_DOWN.load(Ordering::Relaxed);
     for command in [MenuCommand::FileMoveToServer, MenuCommand::FileExportUsers] {
         let item = app
             .menu()
@@ -123,7 +144,7 @@ pub fn set_signed_in<R: Runtime>(app: &AppHandle<R>, signed_in: bool) {
                 _ => None,
             });
         if let Some(MenuItemKind::MenuItem(item)) = item {
-            if let Err(e) = item.set_enabled(signed_in) {
+            if let Err(e) = item.set_enabled(enabled) {
                 eprintln!("licensedesk: menu: {e}");
             }
         }

@@ -68,6 +68,7 @@ pub fn watch(file: &Arc<OpenFile>, app: AppHandle) {
 }
 
 fn emit_status(app: &AppHandle, reachable: bool, reason: Option<String>) {
+    crate::menu::set_server_reachable(app, reachable);
     if let Err(e) = app.emit(STATUS, Status { reachable, reason }) {
         eprintln!("licensedesk: {STATUS}: {e}");
     }

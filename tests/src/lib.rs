@@ -9,6 +9,7 @@
 
 mod cold_start;
 mod dialogs;
+mod engine;
 mod flows;
 mod ipc;
 mod keyboard;
@@ -28,6 +29,7 @@ use tempfile::TempDir;
 use tokio::time::{sleep, timeout, Instant};
 
 pub use cold_start::time_cold_start;
+pub use engine::{blocking, demo_on_a_server, on_server, organization_as_created, shown_place};
 pub use fantoccini::elements::Element;
 pub use fantoccini::key::Key;
 pub use flows::{LicenseCounts, RemovalWarning, LICENSE_COLUMNS, RECORDING_COLUMNS, USER_COLUMNS};
@@ -102,8 +104,10 @@ impl App {
 
     /// Like [`App::start`], with extra environment variables for the app (e.g.
     /// `GTK_THEME=Adwaita:dark`). An empty file gets the demo unless `LICENSEDESK_DEMO=0`.
+    /// With `LICENSEDESK_E2E_ENGINE=server`, the demo `db` would get is on a server instead.
     pub async fn start_with_env(db: impl AsRef<Path>, env: &[(&str, &str)]) -> App {
-        Self::start_binary(&app_binary(), db.as_ref(), env).await
+        let address = engine::organization_address(db.as_ref(), env);
+        Self::start_binary(&app_binary(), &address, env).await
     }
 
     /// Starts another Tauri binary `bin` the same way (the benchmark's bare window); `db` is

@@ -25,6 +25,7 @@ const TAG_ROLES = {
   LI: "listitem", H1: "heading", H2: "heading", H3: "heading", H4: "heading",
   H5: "heading", H6: "heading", OUTPUT: "status", OPTION: "option",
   ASIDE: "complementary", FIELDSET: "group", PROGRESS: "progressbar",
+  DT: "term", DD: "definition",
 };
 
 function roleOf(el) {

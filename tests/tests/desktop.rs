@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use licensedesk_e2e::{App, LICENSE_COLUMNS};
+use licensedesk_e2e::{on_server, shown_place, App, LICENSE_COLUMNS};
 use tokio::time::sleep;
 
 #[tokio::test]
@@ -41,9 +41,14 @@ async fn menu_accelerators_and_about() {
     sleep(Duration::from_millis(200)).await;
     app.main_window_key("Return").await;
     let about = app.find_by_role("dialog", "About LicenseDesk").await;
-    app.wait_for_text(&db.display().to_string()).await;
-    let text = app.texts_in(&about, "definition").await;
-    eprintln!("e2e: About shows {text:?}");
+    app.wait_for_text(&shown_place(&db)).await;
+    let place = if on_server() {
+        "Server"
+    } else {
+        "Organization file"
+    };
+    let terms = app.texts_in(&about, "term").await;
+    assert!(terms.iter().any(|t| t == place), "About says {terms:?}");
     app.wait_for_text(&format!("LicenseDesk {}", env!("CARGO_PKG_VERSION")))
         .await;
     app.wait_for_text("Database schema").await;

@@ -2,7 +2,7 @@
 //! 50-user CSV with two bad rows (the preview names both; fixed, it applies),
 //! give 20 users a license in one bulk step, restart: all of it kept.
 
-use licensedesk_e2e::App;
+use licensedesk_e2e::{organization_as_created, App};
 
 const PRODUCT: &str = "Voice Standard";
 
@@ -171,7 +171,11 @@ async fn an_organization_is_set_up_imported_and_licensed_and_kept() {
 /// The Microsoft 365 admin center's user export (from core's fixture), with two of Austin's
 /// free numbers written as people write them.
 fn m365_export(db: &std::path::Path) -> (String, [String; 2]) {
-    let conn = rusqlite::Connection::open(db).unwrap();
+    let conn = rusqlite::Connection::open_with_flags(
+        organization_as_created(db),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
     let free: Vec<String> = conn
         .prepare(
             "SELECT n.e164 FROM phone_numbers n JOIN sites s ON s.id = n.site_id

@@ -3,14 +3,11 @@
 //! postgres://…`) opens it in another window; the address is never shown with its password,
 //! and a license assigned through the editor lands in the server's database.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{blocking, demo_on_a_server};
 use licensedesk_core::base::clock::SystemClock;
 use licensedesk_core::Org;
-use licensedesk_e2e::{App, LICENSE_COLUMNS};
+use licensedesk_e2e::{blocking, demo_on_a_server, App, LICENSE_COLUMNS};
 use licensedesk_pg_cluster::{PgCluster, PASSWORD};
 
 const VOICE_PRO: &str = "Voice Pro";

@@ -1,24 +1,26 @@
 //! What the About dialog shows, and the commands the application menu sends to the UI.
 //! Both cross IPC, so they are defined here once and exported to TypeScript.
 
-use std::path::Path;
-
-/// Facts for the About dialog: which build, which file, which schema.
+/// Facts for the About dialog: which build, which file or server, which schema.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
 pub struct AppInfo {
     pub version: String,
-    /// The organization file this window works on.
+    /// The organization file this window works on, or its server without the password.
     pub database_path: String,
+    /// True when `database_path` is a server's address, not a file.
+    pub on_server: bool,
     /// The schema version this build writes (see `db::schema_version`).
     #[ts(type = "number")]
     pub schema_version: i64,
 }
 
 impl AppInfo {
-    pub fn new(version: &str, database_path: &Path) -> Self {
+    /// `place` is the file's path or the server's address as the window shows it.
+    pub fn new(version: &str, place: &str, on_server: bool) -> Self {
         Self {
             version: version.to_string(),
-            database_path: database_path.display().to_string(),
+            database_path: place.to_string(),
+            on_server,
             schema_version: crate::storage::db::schema_version(),
         }
     }

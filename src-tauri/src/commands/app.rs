@@ -10,10 +10,14 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     // The server's address without its password, or the file's path.
-    let place = state.shown_place();
+    let on_server = state
+        .path()
+        .to_str()
+        .is_some_and(licensedesk_core::is_server_address);
     Ok(AppInfo::new(
         env!("CARGO_PKG_VERSION"),
-        std::path::Path::new(&place),
+        &state.shown_place(),
+        on_server,
     ))
 }
 

@@ -119,7 +119,7 @@ export function AboutDialog({ onClose }: { onClose: () => void }) {
       <dl className="facts">
         <dt>Version</dt>
         <dd>{info?.version ?? "…"}</dd>
-        <dt>Organization file</dt>
+        <dt>{info?.on_server ? "Server" : "Organization file"}</dt>
         <dd className="mono">{info?.database_path ?? "…"}</dd>
         <dt>Database schema</dt>
         <dd>{info ? `Version ${info.schema_version}` : "…"}</dd>

@@ -729,9 +729,13 @@ country: string, admin_login: string, admin_name: string, admin_password: string
 
 export type AppInfo = { version: string, 
 /**
- * The organization file this window works on.
+ * The organization file this window works on, or its server without the password.
  */
 database_path: string, 
+/**
+ * True when `database_path` is a server's address, not a file.
+ */
+on_server: boolean, 
 /**
  * The schema version this build writes (see `db::schema_version`).
  */
