@@ -90,6 +90,7 @@ impl Org {
             engine: Engine::Server(Box::new(crate::storage::engine::ServerConnection {
                 address,
                 client: std::cell::RefCell::new(client),
+                statements: Default::default(),
             })),
             clock,
             // Safety archives are kept in the server's database only, and backups are the

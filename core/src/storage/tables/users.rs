@@ -890,18 +890,14 @@ pub(crate) fn page(
         // The server finds the page's ids by its own indexes, then reads their rows.
         #[cfg(feature = "server")]
         Sql::Server(tx) => {
-            return on_server(tx, |tx| {
-                let ids = on_server::page_ids(tx, &memory.server, q)?;
-                // Typed: one round trip, where a statement prepared first takes two.
-                let rows = tx.query_typed(
-                    &format!(
-                        "SELECT {USER_COLUMNS} {USER_JOINS} WHERE u.id = ANY($1)
-                         ORDER BY u.sort_name, u.id"
-                    ),
-                    &[(&ids, postgres::types::Type::INT8_ARRAY)],
-                )?;
-                rows.iter().map(|r| stored_user(&Row::Server(r))).collect()
-            });
+            let ids = on_server(tx, |tx| on_server::page_ids(tx, &memory.server, q))?;
+            // Prepared once per connection: planning these joins took as long as running them.
+            let rows = tx.prepared(&format!(
+                "SELECT {USER_COLUMNS} {USER_JOINS} WHERE u.id = ANY($1)
+                 ORDER BY u.sort_name, u.id"
+            ))?;
+            let rows = on_server(tx, |tx| Ok(tx.query(&rows, &[&ids])?))?;
+            return rows.iter().map(|r| stored_user(&Row::Server(r))).collect();
         }
     };
     match page_ids(conn, &memory.file, q)? {
