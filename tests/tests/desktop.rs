@@ -49,6 +49,7 @@ async fn menu_accelerators_and_about() {
     };
     let terms = app.texts_in(&about, "term").await;
     assert!(terms.iter().any(|t| t == place), "About says {terms:?}");
+    app.screenshot_if_asked("about").await;
     app.wait_for_text(&format!("LicenseDesk {}", env!("CARGO_PKG_VERSION")))
         .await;
     app.wait_for_text("Database schema").await;
