@@ -129,6 +129,13 @@ impl OpenFile {
     }
 
     /// The server's address, when the organization is on one and open.
+    /// True when the organization is on a server, whether or not it could be opened.
+    pub fn is_on_server(&self) -> bool {
+        self.path
+            .to_str()
+            .is_some_and(licensedesk_core::is_server_address)
+    }
+
     pub fn server_address(&self) -> Option<&str> {
         self.org.as_ref().ok()?;
         self.path
@@ -269,6 +276,11 @@ impl AppState {
         self.current().path.clone()
     }
 
+    /// True when this window's organization is on a server (About names it "Server").
+    pub fn is_on_server(&self) -> bool {
+        self.current().is_on_server()
+    }
+
     /// The organization's place as the window shows it: the file's path, or the server
     /// without its password.
     pub fn shown_place(&self) -> String {
@@ -386,9 +398,10 @@ impl AppState {
             .ok()
             .flatten();
         let file = self.current();
-        let place = match file.path.to_str() {
-            Some(text) if licensedesk_core::is_server_address(text) => file.shown.clone(),
-            _ => file_name(&file.path),
+        let place = if file.is_on_server() {
+            file.shown.clone()
+        } else {
+            file_name(&file.path)
         };
         title(&place, name.as_deref())
     }

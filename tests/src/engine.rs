@@ -43,7 +43,7 @@ extern "C" fn stop_cluster() {
 /// The address a window opens for the organization file `db`: the file itself, or on a
 /// server the database holding the demo organization `db` would have held.
 pub(crate) fn organization_address(db: &Path, env: &[(&str, &str)]) -> PathBuf {
-    if !on_server() || db.to_str().is_some_and(|a| a.starts_with("postgres://")) {
+    if !on_server() || db.to_str().is_some_and(licensedesk_core::is_server_address) {
         return db.to_path_buf();
     }
     assert!(

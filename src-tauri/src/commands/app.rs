@@ -10,14 +10,10 @@ use crate::state::AppState;
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> CommandResult<AppInfo> {
     // The server's address without its password, or the file's path.
-    let on_server = state
-        .path()
-        .to_str()
-        .is_some_and(licensedesk_core::is_server_address);
     Ok(AppInfo::new(
         env!("CARGO_PKG_VERSION"),
         &state.shown_place(),
-        on_server,
+        state.is_on_server(),
     ))
 }
 
