@@ -33,19 +33,15 @@ pub(crate) fn acting_account<'a>(conn: impl Into<Sql<'a>>, actor: Actor) -> Resu
     }
     Ok(ActingAccount {
         id: actor.account_id,
-        permissions: role_permissions(conn, row.role_id)?,
+        permissions: row
+            .permission_keys
+            .iter()
+            .filter_map(|k| Permission::from_key(k))
+            .collect(),
         login: row.login,
         display_name: row.display_name,
         role_name: row.role_name,
     })
-}
-
-fn role_permissions(conn: Sql<'_>, role_id: i64) -> Result<BTreeSet<Permission>> {
-    let keys = accounts::role_permission_keys(conn, role_id)?;
-    Ok(keys
-        .iter()
-        .filter_map(|k| Permission::from_key(k))
-        .collect())
 }
 
 pub(crate) fn require<'a>(

@@ -883,6 +883,58 @@ fn a_committed_change_reaches_other_windows_and_a_lost_connection_catches_up() {
     );
 }
 
+/// A window's search trusts the list it keeps in memory and checks the list's token in the
+/// snapshot of the page's rows: a user another admin renamed or added shows in the very next
+/// search, whether the list as last read found no one, some of the page or all of it.
+#[test]
+fn a_window_search_shows_users_another_connection_changed_at_once() {
+    let (_dir, mut file) = crate::tests::testing::demo_org();
+    let cluster = PgCluster::start();
+    let url = cluster.new_database();
+    let admin = crate::tests::testing::sign_in(&mut file, "dana.reyes");
+    file.move_to_server(admin, &url).unwrap();
+    let mut window =
+        crate::Org::open_on_server(&url, Arc::new(crate::base::clock::SystemClock)).unwrap();
+    let admin = crate::tests::testing::sign_in(&mut window, "dana.reyes");
+    let found = |search: &str| -> Vec<i64> {
+        let page = window.search_users(admin, &first_page(search)).unwrap();
+        let mut ids: Vec<i64> = page.users.iter().map(|u| u.id).collect();
+        ids.sort();
+        ids
+    };
+    let first = found("a");
+    let (one, two) = (first[0], first[1]);
+    assert_eq!(found("quixotic"), [] as [i64; 0]);
+    let mut other = connect(&url);
+    let rename = |c: &mut Client, id: i64, last: &str| {
+        c.execute(
+            "UPDATE users SET last_name = $1 WHERE id = $2",
+            &[&last, &id],
+        )
+        .unwrap();
+    };
+    // The list in memory finds no one; the server's has one.
+    rename(&mut other, one, "Quixotic");
+    assert_eq!(found("quixotic"), [one]);
+    // It finds one of two.
+    rename(&mut other, two, "Quixotic");
+    assert_eq!(found("quixotic"), [one, two]);
+    // It finds one who is no longer there.
+    rename(&mut other, two, "Plain");
+    assert_eq!(found("quixotic"), [one]);
+    // A user added.
+    let added: i64 = other
+        .query_one(
+            "INSERT INTO users (first_name, last_name, email, site_id, updated_at)
+             SELECT 'Ann', 'Quixotic', 'ann.quixotic@example.com', site_id, 'now'
+             FROM users WHERE id = $1 RETURNING id",
+            &[&one],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(found("quixotic"), [one, added]);
+}
+
 /// A window's prepared statements belong to its connection: after the server ended the
 /// session (a restart, an administrator's command), the window reads and writes again on a
 /// new connection, preparing them anew, instead of naming statements that no longer exist.

@@ -104,6 +104,11 @@ impl ServerList {
         Ok(())
     }
 
+    /// The `user_list_token` the list was read at.
+    pub fn token(&self) -> i64 {
+        self.token
+    }
+
     fn with_capacity(token: i64, users: usize) -> Self {
         ServerList {
             token,

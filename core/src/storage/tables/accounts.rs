@@ -13,13 +13,13 @@ pub(crate) struct SignInRow {
     pub status: String,
 }
 
-/// An account as the acting account is loaded from it.
+/// An account as the acting account is loaded from it, with its role's permission keys.
 pub(crate) struct ActingRow {
     pub login: String,
     pub display_name: String,
     pub role_name: String,
     pub status: String,
-    pub role_id: i64,
+    pub permission_keys: Vec<String>,
 }
 
 /// An active account as pickers and refusals name it.
@@ -59,32 +59,36 @@ pub(crate) fn for_sign_in(db: Sql<'_>, login: &str) -> Result<Option<SignInRow>>
     )
 }
 
+/// The account and its role's permission keys, in one statement: every operation
+/// loads them, and on a server each statement is a round trip.
 pub(crate) fn acting(db: Sql<'_>, account_id: i64) -> Result<Option<ActingRow>> {
-    db.query_opt(
-        "SELECT a.login, a.display_name, r.name, a.status, a.role_id
-         FROM accounts a JOIN roles r ON r.id = a.role_id WHERE a.id = ?1",
+    let rows = db.query(
+        "SELECT a.login, a.display_name, r.name, a.status, rp.permission
+         FROM accounts a JOIN roles r ON r.id = a.role_id
+         LEFT JOIN role_permissions rp ON rp.role_id = a.role_id
+         WHERE a.id = ?1",
         &[&account_id],
         |r| {
-            Ok(ActingRow {
+            let permission: Option<String> = r.get(4)?;
+            let account = ActingRow {
                 login: r.get(0)?,
                 display_name: r.get(1)?,
                 role_name: r.get(2)?,
                 status: r.get(3)?,
-                role_id: r.get(4)?,
-            })
+                permission_keys: Vec::new(),
+            };
+            Ok((account, permission))
         },
-    )
-}
-
-/// The permission keys of a role, sorted.
-pub(crate) fn role_permission_keys(db: Sql<'_>, role_id: i64) -> Result<Vec<String>> {
-    let mut keys: Vec<String> = db.query(
-        "SELECT permission FROM role_permissions WHERE role_id = ?1",
-        &[&role_id],
-        |r| r.get(0),
     )?;
-    keys.sort();
-    Ok(keys)
+    let mut rows = rows.into_iter();
+    let Some((mut account, first)) = rows.next() else {
+        return Ok(None);
+    };
+    account.permission_keys = first
+        .into_iter()
+        .chain(rows.filter_map(|(_, p)| p))
+        .collect();
+    Ok(Some(account))
 }
 
 /// The active accounts whose role holds the permission `key`, the most senior role first.

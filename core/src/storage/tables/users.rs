@@ -890,14 +890,32 @@ pub(crate) fn page(
         // The server finds the page's ids by its own indexes, then reads their rows.
         #[cfg(feature = "server")]
         Sql::Server(tx) => {
-            let ids = on_server(tx, |tx| on_server::page_ids(tx, &memory.server, q))?;
             // Prepared once per connection: planning these joins took as long as running them.
+            // The rows end with the list's token, read in their snapshot.
             let rows = tx.prepared(&format!(
-                "SELECT {USER_COLUMNS} {USER_JOINS} WHERE u.id = ANY($1)
-                 ORDER BY u.sort_name, u.id"
+                "SELECT {USER_COLUMNS}, (SELECT token FROM user_list_token) AS list_token {USER_JOINS}
+                 WHERE u.id = ANY($1) ORDER BY u.sort_name, u.id"
             ))?;
-            let rows = on_server(tx, |tx| Ok(tx.query(&rows, &[&ids])?))?;
-            return rows.iter().map(|r| stored_user(&Row::Server(r))).collect();
+            // A search from the list in memory trusts it as last read and checks its token in
+            // the rows (a round trip fewer); a changed list, or no rows to check it in, and
+            // the page is found again in the list read first.
+            let mut read = on_server::ListRead::Trusted;
+            loop {
+                let (ids, trusted_token) = on_server(tx, |tx| {
+                    on_server::page_ids_from(tx, &memory.server, q, read)
+                })?;
+                if trusted_token.is_some() && ids.is_empty() {
+                    read = on_server::ListRead::Checked;
+                    continue;
+                }
+                let rows = on_server(tx, |tx| Ok(tx.query(&rows, &[&ids])?))?;
+                let token = rows.first().map(|r| r.get::<_, i64>("list_token"));
+                if trusted_token.is_some() && token != trusted_token {
+                    read = on_server::ListRead::Checked;
+                    continue;
+                }
+                return rows.iter().map(|r| stored_user(&Row::Server(r))).collect();
+            }
         }
     };
     match page_ids(conn, &memory.file, q)? {

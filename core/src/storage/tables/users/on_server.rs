@@ -97,23 +97,52 @@ fn ids(tx: &mut Transaction<'_>, sql: &str, args: &Args) -> Result<Vec<i64>> {
     Ok(tx.query(sql, &refs)?.iter().map(|r| r.get(0)).collect())
 }
 
-/// The ids of one page of the list: at most `q.limit` users after `q.after`.
-///
-/// A search alone (no filter) is answered from the list in memory (`list`, read again
-/// first when the users changed). Otherwise, 3 or more characters: first a walk down the
-/// list from the cursor, testing each user's texts (one table: the number is kept on
-/// `users`), which fills the page at once for a text many users share ("son", an area
-/// code); when the walk does not fill it, the union of the four texts' trigram lookups, in
-/// list order. (The planner cannot choose between the
-/// two: it estimates a LIKE '%…%' badly, both ways.)
+/// [`page_ids_from`], the list in memory checked first.
+#[cfg(test)]
 pub(crate) fn page_ids(
     tx: &mut Transaction<'_>,
     list: &RefCell<Option<ServerList>>,
     q: &ListQuery<'_>,
 ) -> Result<Vec<i64>> {
-    if let Some(ids) = page_in_memory(tx, list, q)? {
-        return Ok(ids);
+    Ok(page_ids_from(tx, list, q, ListRead::Checked)?.0)
+}
+
+/// Whether a search from the list in memory first checks that the list is current.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListRead {
+    /// Its token is read first (a round trip), and the list again when it changed.
+    Checked,
+    /// The list as last read, when there is one: the caller checks its token afterwards, in
+    /// the same snapshot (the page's rows read it), and asks again `Checked` when it changed.
+    Trusted,
+}
+
+/// The ids of one page of the list: at most `q.limit` users after `q.after`.
+///
+/// A search alone (no filter) is answered from the list in memory (`list`, read again
+/// first when the users changed, or trusted: [`ListRead`]). Otherwise, 3 or more
+/// characters: first a walk down the list from the cursor, testing each user's texts (one
+/// table: the number is kept on `users`), which fills the page at once for a text many
+/// users share ("son", an area code); when the walk does not fill it, the union of the four
+/// texts' trigram lookups, in list order. (The planner cannot choose between the two: it
+/// estimates a LIKE '%…%' badly, both ways.)
+///
+/// With the ids, the token of the list in memory they were found in when it was `Trusted`
+/// without a check.
+pub(crate) fn page_ids_from(
+    tx: &mut Transaction<'_>,
+    list: &RefCell<Option<ServerList>>,
+    q: &ListQuery<'_>,
+    read: ListRead,
+) -> Result<(Vec<i64>, Option<i64>)> {
+    if let Some(found) = page_in_memory(tx, list, q, read)? {
+        return Ok(found);
     }
+    Ok((page_ids_in_sql(tx, q)?, None))
+}
+
+/// The ids of one page, found by the server's indexes.
+fn page_ids_in_sql(tx: &mut Transaction<'_>, q: &ListQuery<'_>) -> Result<Vec<i64>> {
     let (from_name, from_id) = q
         .after
         .map_or((String::new(), i64::MIN), |c| (c.sort_name.clone(), c.id));
@@ -174,7 +203,8 @@ fn page_in_memory(
     tx: &mut Transaction<'_>,
     list: &RefCell<Option<ServerList>>,
     q: &ListQuery<'_>,
-) -> Result<Option<Vec<i64>>> {
+    read: ListRead,
+) -> Result<Option<(Vec<i64>, Option<i64>)>> {
     if !matches!(q.license, HeldSeatFilter::Any) || q.status.is_some() {
         return Ok(None);
     }
@@ -192,14 +222,18 @@ fn page_in_memory(
         }
     };
     let mut list = list.borrow_mut();
-    ServerList::current(tx, &mut list)?;
-    let list = list.as_ref().expect("just read");
+    let trusted = read == ListRead::Trusted && list.is_some();
+    if !trusted {
+        ServerList::current(tx, &mut list)?;
+    }
+    let list = list.as_ref().expect("read or kept");
     let limit = q.limit as usize;
-    Ok(Some(if matches!(needle, Needle::Prefix(_)) {
+    let ids = if matches!(needle, Needle::Prefix(_)) {
         list.starting(text, q.after, limit)
     } else {
         list.containing(text, q.after, limit)
-    }))
+    };
+    Ok(Some((ids, trusted.then(|| list.token()))))
 }
 
 /// The users whose texts match the pattern at `p`, one trigram index lookup per text (a
