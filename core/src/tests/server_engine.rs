@@ -891,8 +891,8 @@ fn a_window_search_shows_users_another_connection_changed_at_once() {
     let (_dir, mut file) = crate::tests::testing::demo_org();
     let cluster = PgCluster::start();
     let url = cluster.new_database();
-    let admin = crate::tests::testing::sign_in(&mut file, "dana.reyes");
-    file.move_to_server(admin, &url).unwrap();
+    let file_admin = crate::tests::testing::sign_in(&mut file, "dana.reyes");
+    file.move_to_server(file_admin, &url).unwrap();
     let mut window =
         crate::Org::open_on_server(&url, Arc::new(crate::base::clock::SystemClock)).unwrap();
     let admin = crate::tests::testing::sign_in(&mut window, "dana.reyes");
@@ -902,6 +902,15 @@ fn a_window_search_shows_users_another_connection_changed_at_once() {
         ids.sort();
         ids
     };
+    // The rows as the file shows them: sites, numbers, licenses.
+    for search in ["a", "+1512", "son"] {
+        let q = first_page(search);
+        assert_eq!(
+            window.search_users(admin, &q).unwrap().users,
+            file.search_users(file_admin, &q).unwrap().users,
+            "{search}"
+        );
+    }
     let first = found("a");
     let (one, two) = (first[0], first[1]);
     assert_eq!(found("quixotic"), [] as [i64; 0]);
@@ -1142,7 +1151,9 @@ fn server_bench() {
         ms[(ms.len() * 95).div_ceil(100) - 1]
     };
     // As the file's bench samples: 200 of each kind after 20 warm-ups (the server's cache and
-    // plans, the window's prepared statements), then the mix, the kinds taking turns.
+    // plans, the window's prepared statements), then the mix, the kinds taking turns. Each
+    // kind's p95 in the turns is printed too: there a moment of load on this shared machine
+    // falls on every kind alike, and no kind finds the caches warm from itself.
     let mut slowest = (0.0, "");
     for &search in SEARCHES {
         for _ in 0..SAMPLES / 10 {
@@ -1154,27 +1165,43 @@ fn server_bench() {
         ms.sort_by(f64::total_cmp);
         let kind = p95(ms.clone());
         println!(
-            "server search {search:?}: median {:.2} ms, p95 {kind:.2} ms",
+            "server search {search:?}, 200 in a row: median {:.2} ms, p95 {kind:.2} ms",
             ms[ms.len() / 2]
         );
         if kind > slowest.0 {
             slowest = (kind, search);
         }
     }
-    let mix = p95((0..SAMPLES * SEARCHES.len())
-        .map(|i| page(SEARCHES[i % SEARCHES.len()]).as_secs_f64() * 1e3)
-        .collect());
+    let mut by_kind = vec![Vec::new(); SEARCHES.len()];
+    let mut mix = Vec::new();
+    for i in 0..SAMPLES * SEARCHES.len() {
+        let ms = page(SEARCHES[i % SEARCHES.len()]).as_secs_f64() * 1e3;
+        by_kind[i % SEARCHES.len()].push(ms);
+        mix.push(ms);
+    }
+    let mix = p95(mix);
+    let mut in_turns = (0.0, "");
+    for (ms, &search) in by_kind.into_iter().zip(SEARCHES) {
+        let kind = p95(ms);
+        println!("server search {search:?}, in turns: p95 {kind:.2} ms");
+        if kind > in_turns.0 {
+            in_turns = (kind, search);
+        }
+    }
     let verdict = |ms: f64| if ms <= 2.0 { "pass" } else { "FAIL" };
     let table = format!(
         "| Target | Measured | Result |\n|---|---:|---|\n\
          | Search users on a server, top 50 (11 kinds of search): p95 ≤ 2 ms | {mix:.2} ms | {} |\n\
          | Search users on a server, slowest kind ({:?}): p95 ≤ 2 ms | {:.2} ms | {} |\n\
+         | Slowest kind in the mix's turns ({:?}), p95 | {:.2} ms | — |\n\
          | Read the Users list into a window's memory (first search, and after a change to users) | {:.0} ms | — |\n\
          | Move {users} users to a server (copy, counts, chain check, one commit) | {:.1} s | — |\n",
         verdict(mix),
         slowest.1,
         slowest.0,
         verdict(slowest.0),
+        in_turns.1,
+        in_turns.0,
         list_read.as_secs_f64() * 1e3,
         move_time.as_secs_f64()
     );
