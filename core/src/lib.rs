@@ -67,7 +67,7 @@ pub use domain::users::features::{Feature, LicenseFamily};
 pub use kernel::accounts::{AccountChoice, LockedBecause, MissingPermission, SessionInfo};
 pub use kernel::audit::{AuditPage, AuditQuery, AuditRow, AuditVerification};
 pub use kernel::org::{Actor, Org};
-pub use lifecycle::about::{AppInfo, MenuCommand};
+pub use lifecycle::about::{AppInfo, MenuCommand, ServerStatus};
 pub use lifecycle::damaged_restore::DamagedRestoreReceipt;
 pub use lifecycle::open_failure::{FailureKind, OpenFailure};
 pub use lifecycle::org_open::is_server_address;

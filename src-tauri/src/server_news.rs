@@ -6,8 +6,7 @@
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
-use licensedesk_core::{ServerNews, ServerWatch};
-use serde::Serialize;
+use licensedesk_core::{ServerNews, ServerStatus, ServerWatch};
 use tauri::{AppHandle, Emitter};
 
 use crate::state::OpenFile;
@@ -16,13 +15,6 @@ use crate::state::OpenFile;
 pub const CHANGED: &str = "server_changed";
 /// The event the window receives when the server stops or starts answering.
 pub const STATUS: &str = "server_status";
-
-#[derive(Clone, Serialize)]
-struct Status {
-    reachable: bool,
-    /// Why not, when it is not.
-    reason: Option<String>,
-}
 
 /// Starts watching `file`'s server, if it is on one; the watch ends once the window has
 /// switched to another organization (nothing holds `file` any more).
@@ -69,7 +61,7 @@ pub fn watch(file: &Arc<OpenFile>, app: AppHandle) {
 
 fn emit_status(app: &AppHandle, reachable: bool, reason: Option<String>) {
     crate::menu::set_server_reachable(app, reachable);
-    if let Err(e) = app.emit(STATUS, Status { reachable, reason }) {
+    if let Err(e) = app.emit(STATUS, ServerStatus { reachable, reason }) {
         eprintln!("licensedesk: {STATUS}: {e}");
     }
 }

@@ -1,5 +1,6 @@
-//! What the About dialog shows, and the commands the application menu sends to the UI.
-//! Both cross IPC, so they are defined here once and exported to TypeScript.
+//! What the About dialog shows, the commands the application menu sends to the UI, and what
+//! a window on a server hears of it. All cross IPC, so they are defined here once and exported
+//! to TypeScript.
 
 /// Facts for the About dialog: which build, which file or server, which schema.
 #[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
@@ -97,4 +98,13 @@ mod tests {
         }
         assert_eq!(MenuCommand::from_id("quit"), None);
     }
+}
+
+/// Whether the window's server answers (the banner, and the window read-only until it does),
+/// as the shell's `server_status` event carries it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct ServerStatus {
+    pub reachable: bool,
+    /// Why not, when it is not.
+    pub reason: Option<String>,
 }

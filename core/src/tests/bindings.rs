@@ -130,6 +130,7 @@ fn declarations() -> String {
         AppInfo::decl(&cfg),
         ProgressEvent::decl(&cfg),
         MenuCommand::decl(&cfg),
+        ServerStatus::decl(&cfg),
         BackupReason::decl(&cfg),
         BackupInfo::decl(&cfg),
         BackupOverview::decl(&cfg),

@@ -745,6 +745,12 @@ export type ProgressEvent = { done: number, total: number, };
 
 export type MenuCommand = "file_new" | "file_open" | "file_connect_server" | "file_move_to_server" | "file_export_users" | "view_users" | "view_licenses" | "view_billing" | "view_recordings" | "view_audit_log" | "help_about" | "help_shortcuts";
 
+export type ServerStatus = { reachable: boolean, 
+/**
+ * Why not, when it is not.
+ */
+reason: string | null, };
+
 export type BackupReason = "daily" | "before_migration" | "manual" | "before_restore";
 
 export type BackupInfo = { 

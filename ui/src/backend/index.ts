@@ -6,6 +6,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Command, CommandArgs, CommandResults } from "./commands";
 import type {
   MenuCommand,
+  ServerStatus,
   AccountUpdate,
   AuditQuery,
   NewAccount,
@@ -92,9 +93,6 @@ function progressChannel(onProgress: OnProgress): Channel<ProgressEvent> {
 function onMenu(handler: (command: MenuCommand) => void): () => void {
   return onEvent<MenuCommand>("menu", handler);
 }
-
-/** What the window hears about its organization on a server (src-tauri/src/server_news.rs). */
-export type ServerStatus = { reachable: boolean; reason: string | null };
 
 /** Calls `handler` for each `event` the shell sends until the returned function is called. */
 function onEvent<T>(event: string, handler: (payload: T) => void): () => void {
