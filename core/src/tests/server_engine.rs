@@ -883,19 +883,49 @@ fn a_committed_change_reaches_other_windows_and_a_lost_connection_catches_up() {
     );
 }
 
+/// The demo organization moved from its file to a throwaway cluster, and a window on it;
+/// Dana Reyes signed in on both.
+/// (Fields drop in order: the window before its cluster, the file before its folder.)
+struct DemoOnServer {
+    window: crate::Org,
+    admin: crate::kernel::org::Actor,
+    url: String,
+    _cluster: PgCluster,
+    file: crate::Org,
+    file_admin: crate::kernel::org::Actor,
+    _dir: tempfile::TempDir,
+}
+
+impl DemoOnServer {
+    fn new() -> Self {
+        let (dir, mut file) = crate::tests::testing::demo_org();
+        let cluster = PgCluster::start();
+        let url = cluster.new_database();
+        let file_admin = crate::tests::testing::sign_in(&mut file, "dana.reyes");
+        file.move_to_server(file_admin, &url).unwrap();
+        let mut window =
+            crate::Org::open_on_server(&url, Arc::new(crate::base::clock::SystemClock)).unwrap();
+        let admin = crate::tests::testing::sign_in(&mut window, "dana.reyes");
+        DemoOnServer {
+            window,
+            admin,
+            url,
+            _cluster: cluster,
+            file,
+            file_admin,
+            _dir: dir,
+        }
+    }
+}
+
 /// A window's search trusts the list it keeps in memory and checks the list's token in the
 /// snapshot of the page's rows: a user another admin renamed or added shows in the very next
 /// search, whether the list as last read found no one, some of the page or all of it.
 #[test]
 fn a_window_search_shows_users_another_connection_changed_at_once() {
-    let (_dir, mut file) = crate::tests::testing::demo_org();
-    let cluster = PgCluster::start();
-    let url = cluster.new_database();
-    let file_admin = crate::tests::testing::sign_in(&mut file, "dana.reyes");
-    file.move_to_server(file_admin, &url).unwrap();
-    let mut window =
-        crate::Org::open_on_server(&url, Arc::new(crate::base::clock::SystemClock)).unwrap();
-    let admin = crate::tests::testing::sign_in(&mut window, "dana.reyes");
+    let demo = DemoOnServer::new();
+    let (file, file_admin) = (&demo.file, demo.file_admin);
+    let (window, admin, url) = (&demo.window, demo.admin, &demo.url);
     let found = |search: &str| -> Vec<i64> {
         let page = window.search_users(admin, &first_page(search)).unwrap();
         let mut ids: Vec<i64> = page.users.iter().map(|u| u.id).collect();
@@ -914,7 +944,7 @@ fn a_window_search_shows_users_another_connection_changed_at_once() {
     let first = found("a");
     let (one, two) = (first[0], first[1]);
     assert_eq!(found("quixotic"), [] as [i64; 0]);
-    let mut other = connect(&url);
+    let mut other = connect(url);
     let rename = |c: &mut Client, id: i64, last: &str| {
         c.execute(
             "UPDATE users SET last_name = $1 WHERE id = $2",
@@ -949,19 +979,13 @@ fn a_window_search_shows_users_another_connection_changed_at_once() {
 /// new connection, preparing them anew, instead of naming statements that no longer exist.
 #[test]
 fn after_the_server_ended_its_session_a_window_prepares_its_statements_again() {
-    let (_dir, mut file) = crate::tests::testing::demo_org();
-    let cluster = PgCluster::start();
-    let url = cluster.new_database();
-    let admin = crate::tests::testing::sign_in(&mut file, "dana.reyes");
-    file.move_to_server(admin, &url).unwrap();
-    let mut window =
-        crate::Org::open_on_server(&url, Arc::new(crate::base::clock::SystemClock)).unwrap();
-    let admin = crate::tests::testing::sign_in(&mut window, "dana.reyes");
+    let demo = DemoOnServer::new();
+    let (window, admin, url) = (&demo.window, demo.admin, &demo.url);
     let before = window.search_users(admin, &first_page("a")).unwrap();
     let inventory = window.license_inventory(admin).unwrap();
 
     // Every other session on the window's database: the window's own among them.
-    let ended: i64 = connect(&url)
+    let ended: i64 = connect(url)
         .query_one(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
              WHERE datname = current_database() AND pid <> pg_backend_pid()",
