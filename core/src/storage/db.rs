@@ -242,6 +242,7 @@ mod tests {
             .unwrap();
         assert_eq!(parents, 200_000);
     }
+
     #[test]
     fn migrations_are_valid() {
         Migrations::from_slice(MIGRATIONS).validate().unwrap();
